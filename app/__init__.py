@@ -1,0 +1,1 @@
+"""govdesk's headless domain: everything that works without a screen. Never imports Qt."""

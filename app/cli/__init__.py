@@ -1,0 +1,1 @@
+"""The `govdesk` command line: one module per area, each adding its subcommands."""

@@ -1,0 +1,46 @@
+"""Entry point of the `govdesk` command."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from app.cli import demo_command, ledger_command
+
+# Each area module exposes `register(subparsers)`; its commands set `func(args) -> int`.
+AREAS = (ledger_command, demo_command)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Return the parser for every govdesk subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="govdesk",
+        description=(
+            "govdesk: the government service-window desk and its department ledger nodes. "
+            "Every feature of the desktop app is also reachable from here."
+        ),
+        epilog="Run 'govdesk COMMAND --help' for the options of one command.",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for area in AREAS:
+        area.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one govdesk command and return its exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

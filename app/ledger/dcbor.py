@@ -1,0 +1,76 @@
+"""Deterministic CBOR (RFC 8949 section 4.2.1) on top of cbor2, with strict decoding.
+
+Encoding sorts every map by the bytewise order of its encoded keys, which cbor2's `canonical`
+mode does not do (it sorts length-first, the older RFC 7049 rule). Decoding accepts only input
+that re-encodes to the very same bytes, so indefinite lengths, non-shortest integers, duplicate
+or unsorted map keys and unexpected tags are all refused.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import cbor2
+
+from app.ledger.errors import EntryTooLarge, MalformedCBOR, NonCanonicalEncoding, TrailingBytes
+
+MAX_DEPTH = 16
+_SCALARS = (bytes, str, bool, type(None))
+
+
+def _normalise(value: Any, depth: int, allowed_tags: frozenset[int]) -> Any:
+    """Check that `value` holds only types deterministic CBOR allows here; sort map keys."""
+    if depth > MAX_DEPTH:
+        raise MalformedCBOR(f"nesting deeper than {MAX_DEPTH} levels")
+    if isinstance(value, _SCALARS):
+        return value
+    if isinstance(value, int):
+        if not -(1 << 64) <= value < 1 << 64:
+            raise MalformedCBOR("integer outside the 64-bit CBOR range")
+        return value
+    if isinstance(value, list | tuple):
+        return [_normalise(v, depth + 1, allowed_tags) for v in value]
+    if isinstance(value, Mapping):
+        items = []
+        for k, v in value.items():
+            if not isinstance(k, int | str) or isinstance(k, bool):
+                raise MalformedCBOR(f"map key of type {type(k).__name__}; only integers and text are allowed")
+            items.append((cbor2.dumps(k), k, _normalise(v, depth + 1, allowed_tags)))
+        items.sort(key=lambda item: item[0])
+        return {k: v for _, k, v in items}
+    if isinstance(value, cbor2.CBORTag):
+        if value.tag not in allowed_tags:
+            raise MalformedCBOR(f"CBOR tag {value.tag} is not allowed here")
+        return cbor2.CBORTag(value.tag, _normalise(value.value, depth + 1, allowed_tags))
+    raise MalformedCBOR(f"values of type {type(value).__name__} are not allowed in entries")
+
+
+def encode(value: Any, *, allowed_tags: frozenset[int] = frozenset({18})) -> bytes:
+    """Return the deterministic CBOR encoding of `value` (ints, bytes, text, lists, maps, bools, null)."""
+    return cbor2.dumps(_normalise(value, 0, allowed_tags))
+
+
+def decode(data: bytes, *, max_size: int, allowed_tags: frozenset[int] = frozenset({18}), what: str = "input") -> Any:
+    """Decode exactly one deterministic CBOR item from `data`, or raise a typed EntryError."""
+    if not isinstance(data, bytes | bytearray | memoryview):
+        raise MalformedCBOR(f"{what} must be bytes, got {type(data).__name__}")
+    if len(data) > max_size:
+        raise EntryTooLarge(f"{what} is {len(data)} bytes, over the limit of {max_size}")
+    if not data:
+        raise MalformedCBOR(f"{what} is empty")
+    data = bytes(data)
+    fp = io.BytesIO(data)
+    try:
+        value = cbor2.CBORDecoder(fp).decode()
+    except RecursionError as exc:
+        raise MalformedCBOR(f"{what} nests too deeply") from exc
+    except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, MemoryError, EOFError) as exc:
+        raise MalformedCBOR(f"{what} is not well-formed CBOR: {exc}") from exc
+    consumed = fp.tell()
+    if consumed != len(data):
+        raise TrailingBytes(f"{len(data) - consumed} bytes follow the CBOR item in {what}")
+    if encode(value, allowed_tags=allowed_tags) != data:
+        raise NonCanonicalEncoding(f"{what} is not in deterministic CBOR encoding (RFC 8949 section 4.2.1)")
+    return value

@@ -1,0 +1,162 @@
+"""The entry types of the ledger and the fields of each body.
+
+A body is a CBOR map with text keys. Each type lists its fields; unknown fields are refused so
+that nothing unplanned (personal data above all) rides along in an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from app.ledger.errors import SchemaError
+
+MAX_TEXT = 1024
+MAX_BYTES = 4096
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of an entry body."""
+
+    name: str
+    kind: type
+    required: bool = True
+    max_len: int | None = None
+
+    def check(self, etype: str, value: Any) -> None:
+        """Raise SchemaError unless `value` fits this field."""
+        kind = Mapping if self.kind is dict else (list, tuple) if self.kind is list else self.kind
+        ok = isinstance(value, kind) and not (self.kind is int and isinstance(value, bool))
+        if not ok:
+            raise SchemaError(f"{etype}: field {self.name!r} must be {self.kind.__name__}")
+        limit = self.max_len or (MAX_TEXT if self.kind is str else MAX_BYTES if self.kind is bytes else None)
+        if limit is not None and isinstance(value, str | bytes | list | tuple | Mapping) and len(value) > limit:
+            raise SchemaError(f"{etype}: field {self.name!r} is longer than {limit}")
+
+
+@dataclass(frozen=True)
+class EntryType:
+    """An entry type: its name and the fields of its body."""
+
+    name: str
+    fields: tuple[Field, ...]
+    doc: str
+
+    def validate(self, body: Mapping[Any, Any]) -> None:
+        """Raise SchemaError unless `body` has exactly this type's fields, well typed."""
+        known = {f.name: f for f in self.fields}
+        for key in body:
+            if key not in known:
+                raise SchemaError(f"{self.name}: unknown field {key!r}")
+        for f in self.fields:
+            if f.name in body:
+                f.check(self.name, body[f.name])
+            elif f.required:
+                raise SchemaError(f"{self.name}: missing field {f.name!r}")
+
+
+_TYPES = [
+    EntryType("demo.note", (Field("text", str),), "A free note, for demo logs."),
+    EntryType(
+        "registry.enroll",
+        (
+            Field("kid", bytes, max_len=64),
+            Field("suite", str, max_len=32),
+            Field("public_key", bytes),
+            Field("role", str, max_len=32),
+            Field("subject", str),
+            Field("department", str, required=False, max_len=64),
+        ),
+        "Enrol a signing key for an actor (department, device, clerk, supervisor) with a role.",
+    ),
+    EntryType(
+        "registry.revoke",
+        (Field("kid", bytes, max_len=64), Field("reason", str)),
+        "Revoke a key: entries it signs after this are refused.",
+    ),
+    EntryType(
+        "registry.catalogue",
+        (
+            Field("version", int),
+            Field("digest", bytes, max_len=64),
+            Field("document", bytes, required=False, max_len=30000),
+        ),
+        "Publish a version of the service catalogue.",
+    ),
+    EntryType(
+        "cert.anchor",
+        (
+            Field("cert_hash", bytes, max_len=64),
+            Field("serial", str, max_len=64),
+            Field("cert_type", str, max_len=64),
+            Field("expires", int, required=False),
+        ),
+        "Anchor an issued certificate's hash: the certificate storage.",
+    ),
+    EntryType(
+        "cert.revoke",
+        (Field("serial", str, max_len=64), Field("reason", str), Field("revoked_at", int)),
+        "Revoke a certificate by serial.",
+    ),
+    EntryType(
+        "case.step",
+        (
+            Field("case_id", str, max_len=64),
+            Field("service", str, max_len=64),
+            Field("step", str, max_len=64),
+            Field("state", str, max_len=32),
+            Field("prev", bytes, required=False, max_len=64),
+            Field("holder", bytes, required=False, max_len=64),
+            Field("refs", list, required=False, max_len=32),
+            Field("note", str, required=False),
+        ),
+        "A case moves one step; it references the previous step by entry hash.",
+    ),
+    EntryType(
+        "consent.grant",
+        (
+            Field("consent_id", str, max_len=64),
+            Field("holder", bytes, max_len=64),
+            Field("requester", str, max_len=64),
+            Field("provider", str, max_len=64),
+            Field("scope", list, max_len=32),
+            Field("purpose", str),
+            Field("expires", int),
+        ),
+        "A citizen's consent for one department to read another's data.",
+    ),
+    EntryType("consent.revoke", (Field("consent_id", str, max_len=64),), "Withdraw a consent."),
+    EntryType(
+        "data.request",
+        (Field("request_id", str, max_len=64), Field("consent_id", str, max_len=64), Field("scope", list, max_len=32)),
+        "A department asks another for data under a consent.",
+    ),
+    EntryType(
+        "data.response",
+        (Field("request_id", str, max_len=64), Field("payload_hash", bytes, max_len=64)),
+        "The provider answers; only the hash of the encrypted payload is on the ledger.",
+    ),
+    EntryType(
+        "review.signoff",
+        (
+            Field("office", str, max_len=128),
+            Field("day", str, max_len=10),
+            Field("audit_head", bytes, max_len=64),
+            Field("counts", dict, max_len=256),
+            Field("acknowledgements", list, max_len=1024),
+        ),
+        "A supervisor signs a day off.",
+    ),
+]
+
+ENTRY_TYPES: dict[str, EntryType] = {t.name: t for t in _TYPES}
+
+
+def validate_body(etype: str, body: Mapping[Any, Any]) -> None:
+    """Raise SchemaError unless `etype` is a known entry type and `body` fits it."""
+    spec = ENTRY_TYPES.get(etype)
+    if spec is None:
+        raise SchemaError(f"unknown entry type {etype!r}")
+    spec.validate(body)

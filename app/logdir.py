@@ -1,0 +1,182 @@
+"""A log kept in a directory: the demo log of `govdesk ledger`, built and verified end to end.
+
+Layout: `checkpoint` (signed note), `entries.bundle` (tlog-tiles entry bundle of every entry),
+`log.vkey` (the log's verifier key), `signers.json` (key id -> public key of enrolled signers)
+and `keys/` (private keys of the demo, mode 0600; a real office keeps them in its replica).
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.atomic_file import write_atomic
+from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
+from app.ledger.checkpoint import Checkpoint, CheckpointError, open_checkpoint
+from app.ledger.entry import Entry, decode_entry, sign_entry
+from app.ledger.errors import EntryError, UnknownSigner
+from app.ledger.merkle import CompactRange
+from app.ledger.note import NoteError, new_signer
+from app.ledger.suites import ED25519, key_id
+
+CHECKPOINT_FILE = "checkpoint"
+ENTRIES_FILE = "entries.bundle"
+VKEY_FILE = "log.vkey"
+SIGNERS_FILE = "signers.json"
+KEYS_DIR = "keys"
+DEMO_ORIGIN = "demo.govdesk.beijing.gov.cn/log"
+DEMO_ACTORS = ("counter-01/clerk-wang", "counter-02/clerk-li", "office/supervisor-zhao")
+MAX_FILE_SIZE = 512 * 1024 * 1024
+
+
+class LogDirError(Exception):
+    """A log directory failed verification. `index` names the first bad entry, when there is one."""
+
+    def __init__(self, reason: str, index: int | None = None) -> None:
+        where = f"entry {index}: " if index is not None else ""
+        super().__init__(f"{where}{reason}")
+        self.reason = reason
+        self.index = index
+
+
+@dataclass(frozen=True)
+class LogReport:
+    """What verifying a log directory found."""
+
+    origin: str
+    size: int
+    root_hash: bytes
+    signers: int
+    entry_types: dict[str, int]
+
+
+def _demo_body(i: int) -> tuple[str, dict[str, object]]:
+    kind = i % 4
+    if kind == 0:
+        return "case.step", {
+            "case_id": f"BJ-2026-{i // 4:07d}",
+            "service": "household.registration",
+            "step": "opened",
+            "state": "opened",
+        }
+    if kind == 1:
+        return "cert.anchor", {
+            "cert_hash": i.to_bytes(32, "big"),
+            "serial": f"E-{i:010d}",
+            "cert_type": "business_licence",
+        }
+    if kind == 2:
+        return "consent.grant", {
+            "consent_id": f"C-{i:08d}",
+            "holder": (i * 7919).to_bytes(32, "big"),
+            "requester": "taxation",
+            "provider": "market-supervision",
+            "scope": ["licence.status"],
+            "purpose": "SME loan application",
+            "expires": 1_900_000_000_000,
+        }
+    return "demo.note", {"text": f"demo entry {i}"}
+
+
+def build_demo_log(directory: Path, count: int, *, now_ms: int, origin: str = DEMO_ORIGIN) -> LogReport:
+    """Write a log of `count` signed entries, its checkpoint and its keys into `directory`."""
+    directory.mkdir(parents=True, exist_ok=True)
+    (directory / KEYS_DIR).mkdir(mode=0o700, exist_ok=True)
+    log_signer = new_signer(origin, ED25519.generate_private())
+    actors = [ED25519.signer(ED25519.generate_private()) for _ in DEMO_ACTORS]
+    signers_doc = {
+        key_id(ED25519, a.public_key).hex(): {
+            "suite": ED25519.name,
+            "public_key": base64.b64encode(a.public_key).decode(),
+            "subject": subject,
+        }
+        for a, subject in zip(actors, DEMO_ACTORS, strict=True)
+    }
+    entries = []
+    tree = CompactRange()
+    counts: dict[str, int] = {}
+    for i in range(count):
+        actor = actors[i % len(actors)]
+        etype, body = _demo_body(i)
+        data = sign_entry(Entry(origin, etype, now_ms + i, key_id(ED25519, actor.public_key), body), actor)
+        entries.append(data)
+        tree.append(decode_entry(data).leaf_hash)
+        counts[etype] = counts.get(etype, 0) + 1
+    checkpoint = Checkpoint(origin, tree.size, tree.root())
+    write_atomic(directory / ENTRIES_FILE, encode_bundle(entries))
+    write_atomic(directory / SIGNERS_FILE, json.dumps(signers_doc, indent=2).encode())
+    write_atomic(directory / VKEY_FILE, (log_signer.verifier().vkey() + "\n").encode())
+    write_atomic(directory / KEYS_DIR / "log.skey", (log_signer.skey() + "\n").encode(), mode=0o600)
+    write_atomic(directory / CHECKPOINT_FILE, checkpoint.sign([log_signer]).encode())
+    return LogReport(origin, checkpoint.size, checkpoint.root_hash, len(actors), counts)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_SIZE:
+            raise LogDirError(f"{path.name} is {size} bytes, over the limit of {MAX_FILE_SIZE}")
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise LogDirError(f"{path.name} is missing from the log directory") from None
+    except OSError as exc:
+        raise LogDirError(f"cannot read {path.name}: {exc.strerror}") from None
+
+
+def _load_signers(raw: bytes) -> dict[bytes, bytes]:
+    try:
+        doc = json.loads(raw)
+        keys = {}
+        for kid_hex, rec in doc.items():
+            public = base64.b64decode(rec["public_key"], validate=True)
+            if key_id(ED25519, public).hex() != kid_hex:
+                raise LogDirError(f"signers.json: key id {kid_hex} does not match its public key")
+            keys[bytes.fromhex(kid_hex)] = public
+        return keys
+    except LogDirError:
+        raise
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise LogDirError(f"signers.json is malformed: {exc}") from None
+
+
+def verify_log_dir(directory: Path, *, progress: Callable[[int, int], None] | None = None) -> LogReport:
+    """Verify every entry's encoding and signature, the tree, and the checkpoint; raise LogDirError."""
+    vkey = _read(directory / VKEY_FILE).decode("utf-8", "replace").strip()
+    signers = _load_signers(_read(directory / SIGNERS_FILE))
+    checkpoint_text = _read(directory / CHECKPOINT_FILE).decode("utf-8", "replace")
+    origin = vkey.split("+", 1)[0]
+    try:
+        signed = open_checkpoint(checkpoint_text, origin, vkey)
+    except (NoteError, CheckpointError) as exc:
+        raise LogDirError(f"checkpoint does not verify: {exc}") from None
+    try:
+        entries = decode_bundle(_read(directory / ENTRIES_FILE))
+    except BundleError as exc:
+        raise LogDirError(str(exc).split(": ", 1)[-1], exc.index) from None
+    tree = CompactRange()
+    counts: dict[str, int] = {}
+    total = len(entries)
+    for index, data in enumerate(entries):
+        try:
+            signed_entry = decode_entry(data)
+            public = signers.get(signed_entry.kid)
+            if public is None:
+                raise UnknownSigner(f"signer {signed_entry.kid.hex()} is not enrolled")
+            signed_entry.verify(public)
+        except EntryError as exc:
+            raise LogDirError(f"{type(exc).__name__}: {exc}", index) from None
+        if signed_entry.entry.log != origin:
+            raise LogDirError(f"entry belongs to log {signed_entry.entry.log!r}, not {origin!r}", index)
+        tree.append(signed_entry.leaf_hash)
+        counts[signed_entry.entry.type] = counts.get(signed_entry.entry.type, 0) + 1
+        if progress is not None and index % 10_000 == 0:
+            progress(index, total)
+    cp = signed.checkpoint
+    if cp.size != tree.size:
+        raise LogDirError(f"checkpoint covers {cp.size} entries, but the log holds {tree.size}")
+    if cp.root_hash != tree.root():
+        raise LogDirError("the Merkle root of the entries does not match the signed checkpoint (changed or reordered)")
+    return LogReport(origin, cp.size, cp.root_hash, len(signers), counts)
