@@ -134,7 +134,7 @@ def generate_key(name: str, seed: bytes, sig_type: int = SIG_ED25519) -> tuple[s
 
 def parse_signer_key(skey: str) -> NoteSigner:
     """Parse `PRIVATE+KEY+name+hash+base64(type||seed)` into a NoteSigner, checking its key id."""
-    parts = skey.strip().split("+")
+    parts = skey.strip().split("+", 4)
     if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
         raise NoteError("malformed signer key")
     name, hash_hex, blob = parts[2], parts[3], parts[4]
@@ -149,7 +149,7 @@ def parse_signer_key(skey: str) -> NoteSigner:
 
 def parse_verifier_key(vkey: str) -> Verifier:
     """Parse `name+hash+base64(type||key)` into a Verifier, checking its key id."""
-    parts = vkey.strip().split("+")
+    parts = vkey.strip().split("+", 2)
     if len(parts) != 3:
         raise NoteError(f"malformed verifier key {vkey!r}")
     name, hash_hex, blob = parts

@@ -1,0 +1,139 @@
+"""`govdesk ledger demo|verify`: a demo log verifies, and every kind of tampering is named."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from app.ledger.bundle import decode_bundle, encode_bundle
+
+N = 40
+
+
+@pytest.fixture(scope="module")
+def pristine_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("log") / "log"
+    assert main(["ledger", "demo", str(path), "-n", str(N)]) == 0
+    return path
+
+
+@pytest.fixture
+def log_dir(pristine_log: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "log"
+    shutil.copytree(pristine_log, copy)
+    return copy
+
+
+def run_verify(path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    code = main(["ledger", "verify", str(path)])
+    out = capsys.readouterr()
+    return code, out.out + out.err
+
+
+def rewrite_entries(path: Path, change) -> None:
+    entries = decode_bundle((path / "entries.bundle").read_bytes())
+    change(entries)
+    (path / "entries.bundle").write_bytes(encode_bundle(entries))
+
+
+def test_a_fresh_demo_log_verifies(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run_verify(log_dir, capsys)
+    assert code == 0, out
+    assert f"entries    {N}" in out and "OK" in out
+
+
+def test_the_console_command_is_installed(log_dir: Path) -> None:
+    exe = Path(sys.executable).parent / "govdesk"
+    result = subprocess.run([str(exe), "ledger", "verify", str(log_dir)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    help_text = subprocess.run([str(exe), "--help"], capture_output=True, text=True, timeout=60).stdout
+    assert "ledger" in help_text and "demo" in help_text
+
+
+def test_a_changed_byte_in_an_entry_names_that_entry(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def flip(entries: list[bytes]) -> None:
+        e = bytearray(entries[17])
+        e[-10] ^= 0x01  # inside the signature
+        entries[17] = bytes(e)
+
+    rewrite_entries(log_dir, flip)
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1
+    assert "entry 17" in out and "BadSignature" in out
+
+
+def test_a_changed_payload_names_the_entry(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def edit(entries: list[bytes]) -> None:
+        assert b"demo entry 7" in entries[7]
+        entries[7] = entries[7].replace(b"demo entry 7", b"demo entry 8")
+
+    rewrite_entries(log_dir, edit)
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "entry 7" in out and "BadSignature" in out
+
+
+def test_garbage_in_an_entry_is_named(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rewrite_entries(log_dir, lambda entries: entries.__setitem__(3, b"\xff\x00garbage"))
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "entry 3" in out and "MalformedCBOR" in out
+
+
+def test_reordered_entries_break_the_root(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def swap(entries: list[bytes]) -> None:
+        entries[1], entries[2] = entries[2], entries[1]
+
+    rewrite_entries(log_dir, swap)
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "Merkle root" in out
+
+
+def test_a_removed_entry_is_caught(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rewrite_entries(log_dir, lambda entries: entries.pop())
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and f"covers {N} entries" in out
+
+
+def test_a_truncated_bundle_names_the_entry(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = (log_dir / "entries.bundle").read_bytes()
+    (log_dir / "entries.bundle").write_bytes(data[:-7])
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and f"entry {N - 1}" in out and "truncated" in out
+
+
+def test_an_entry_by_an_unenrolled_signer(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    signers = json.loads((log_dir / "signers.json").read_text())
+    signers.pop(sorted(signers)[0])
+    (log_dir / "signers.json").write_text(json.dumps(signers))
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "UnknownSigner" in out
+
+
+def test_a_forged_checkpoint_is_refused(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (log_dir / "checkpoint").read_text()
+    origin, size, rest = text.split("\n", 2)
+    (log_dir / "checkpoint").write_text(f"{origin}\n{int(size) + 1}\n{rest}")
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "checkpoint does not verify" in out
+
+
+def test_missing_and_malformed_files(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    good = (log_dir / "signers.json").read_text()
+    (log_dir / "signers.json").write_text("{not json")
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "signers.json is malformed" in out
+    (log_dir / "signers.json").write_text(good)
+    (log_dir / "checkpoint").unlink()
+    code, out = run_verify(log_dir, capsys)
+    assert code == 1 and "checkpoint is missing" in out
+    code, out = run_verify(log_dir / "nowhere", capsys)
+    assert code == 1 and "missing" in out
+
+
+def test_demo_rejects_a_silly_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ledger", "demo", str(tmp_path / "x"), "-n", "-5"]) == 2

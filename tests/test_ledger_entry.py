@@ -1,0 +1,196 @@
+"""Ledger entries: deterministic CBOR, COSE_Sign1 signatures, and strict decoding with typed errors."""
+
+from __future__ import annotations
+
+import contextlib
+
+import cbor2
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.ledger import cose, dcbor
+from app.ledger.entry import MAX_ENTRY_SIZE, Entry, decode_entry, entry_hash, sign_entry
+from app.ledger.errors import (
+    BadSignature,
+    EntryError,
+    EntryTooLarge,
+    MalformedCBOR,
+    NonCanonicalEncoding,
+    SchemaError,
+    TrailingBytes,
+    UnknownCriticalHeader,
+    UnsupportedAlgorithm,
+)
+from app.ledger.merkle import hash_leaf
+from app.ledger.suites import ED25519, key_id, suite_by_name
+
+SEED = bytes(range(32))
+SIGNER = ED25519.signer(SEED)
+KID = key_id(ED25519, SIGNER.public_key)
+ORIGIN = "taxation.ledger.beijing.gov.cn"
+
+
+def make_entry(**body_overrides: object) -> Entry:
+    body = {"case_id": "BJ-2026-0000001", "service": "tax.registration", "step": "opened", "state": "opened"}
+    body.update(body_overrides)
+    return Entry(ORIGIN, "case.step", 1_795_000_000_000, KID, body)
+
+
+def resign(protected: dict, payload: bytes, unprotected: dict | None = None) -> bytes:
+    """Build a COSE_Sign1 by hand, with a valid signature, to test what the decoder does with odd headers."""
+    protected_bytes = dcbor.encode(protected)
+    sig = SIGNER.sign(cose.sig_structure(protected_bytes, payload))
+    return cbor2.dumps(cbor2.CBORTag(18, [protected_bytes, unprotected or {}, payload, sig]))
+
+
+def test_round_trip_and_verify() -> None:
+    data = sign_entry(make_entry(), SIGNER)
+    signed = decode_entry(data)
+    assert signed.entry == make_entry()
+    assert signed.kid == KID
+    assert signed.leaf_hash == hash_leaf(data) == entry_hash(data)
+    signed.verify(SIGNER.public_key)
+
+
+def test_signing_is_deterministic_and_canonical() -> None:
+    a = sign_entry(make_entry(), SIGNER)
+    assert a == sign_entry(make_entry(), SIGNER)  # Ed25519 is deterministic
+    assert dcbor.encode(cbor2.loads(a)) == a
+
+
+def test_map_keys_sort_by_encoded_bytes_not_length_first() -> None:
+    # RFC 8949 4.2.1 sorts by bytewise order of the encoded keys: 24 (0x1818) before -1 (0x20).
+    assert dcbor.encode({-1: 0, 24: 0}) == bytes.fromhex("a21818002000")
+
+
+def test_a_wrong_key_does_not_verify() -> None:
+    other = ED25519.signer(bytes(32))
+    signed = decode_entry(sign_entry(make_entry(), SIGNER))
+    with pytest.raises(BadSignature):
+        signed.verify(other.public_key)
+
+
+def test_tampered_payload_fails_the_signature() -> None:
+    data = sign_entry(make_entry(), SIGNER)
+    tampered = data.replace(b"opened", b"closed", 1)
+    with pytest.raises(BadSignature):
+        decode_entry(tampered).verify(SIGNER.public_key)
+
+
+def test_signer_must_match_the_signing_key() -> None:
+    with pytest.raises(SchemaError):
+        sign_entry(Entry(ORIGIN, "case.step", 1, b"\x00" * 16, make_entry().body), SIGNER)
+
+
+@pytest.mark.parametrize(
+    ("mutate", "error"),
+    [
+        (lambda d: d + b"\x00", TrailingBytes),
+        (lambda d: d[:-1], MalformedCBOR),
+        (lambda d: b"", MalformedCBOR),
+        (lambda d: b"\xff" * 10, MalformedCBOR),
+        (lambda d: cbor2.dumps(cbor2.loads(d).value), MalformedCBOR),  # untagged
+        (lambda d: cbor2.dumps(cbor2.CBORTag(98, cbor2.loads(d).value)), MalformedCBOR),  # COSE_Sign tag
+        (lambda d: bytes(MAX_ENTRY_SIZE + 1), EntryTooLarge),
+    ],
+    ids=["trailing", "truncated", "empty", "garbage", "untagged", "wrong-tag", "oversized"],
+)
+def test_strict_decoding_rejections(mutate, error) -> None:
+    data = sign_entry(make_entry(), SIGNER)
+    with pytest.raises(error):
+        decode_entry(mutate(data))
+
+
+def test_non_canonical_encodings_are_refused() -> None:
+    payload = make_entry().payload()
+    valid = resign({1: -8, 4: KID}, payload)
+    decode_entry(valid).verify(SIGNER.public_key)
+    # The same item with a non-shortest integer for the tag...
+    item = cbor2.loads(valid)
+    with pytest.raises(NonCanonicalEncoding):
+        decode_entry(b"\xd8\x12" + valid[1:])
+    # ... an indefinite-length array ...
+    body = cbor2.dumps(item.value)
+    indefinite = b"\xd2\x9f" + body[1:] + b"\xff"
+    with pytest.raises(NonCanonicalEncoding):
+        decode_entry(indefinite)
+    # ... a payload whose map keys are not in deterministic order ...
+    unsorted = cbor2.dumps({"type": "case.step", "log": ORIGIN, "time": 1, "signer": KID, "body": {}})
+    with pytest.raises(NonCanonicalEncoding):
+        decode_entry(resign({1: -8, 4: KID}, unsorted))
+    # ... and a protected header that is not deterministic.
+    protected = b"\xa2\x04\x50" + KID + b"\x01\x27"  # {4: kid, 1: -8}: unsorted
+    sig = SIGNER.sign(cose.sig_structure(protected, payload))
+    with pytest.raises(NonCanonicalEncoding):
+        decode_entry(cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, sig])))
+
+
+def test_duplicate_map_keys_are_refused() -> None:
+    payload = make_entry().payload()
+    dup = b"\xa6" + payload[1:] + b"\x64time\x01"  # a sixth pair repeating 'time'
+    with pytest.raises(EntryError):
+        decode_entry(resign({1: -8, 4: KID}, dup))
+
+
+def test_wrong_algorithm_unknown_crit_and_unprotected_headers() -> None:
+    payload = make_entry().payload()
+    with pytest.raises(UnsupportedAlgorithm):
+        decode_entry(resign({1: -7, 4: KID}, payload))  # ES256 is not a ledger suite
+    with pytest.raises(UnsupportedAlgorithm):
+        decode_entry(resign({4: KID}, payload))  # no algorithm
+    with pytest.raises(UnknownCriticalHeader):
+        decode_entry(resign({1: -8, 2: [99], 4: KID, 99: 1}, payload))
+    with pytest.raises(MalformedCBOR):
+        decode_entry(resign({1: -8, 4: KID}, payload, unprotected={5: b"x"}))
+    with pytest.raises(MalformedCBOR):
+        decode_entry(resign({1: -8}, payload))  # no kid
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        {"log": ORIGIN, "type": "case.step", "time": 1, "signer": KID},  # no body
+        {"log": ORIGIN, "type": "nope", "time": 1, "signer": KID, "body": {}},
+        {"log": ORIGIN, "type": "demo.note", "time": -1, "signer": KID, "body": {"text": "x"}},
+        {"log": "has space", "type": "demo.note", "time": 1, "signer": KID, "body": {"text": "x"}},
+        {"log": ORIGIN, "type": "demo.note", "time": 1, "signer": KID, "body": {"text": 5}},
+        {"log": ORIGIN, "type": "demo.note", "time": 1, "signer": KID, "body": {"text": "x", "name": "Wang"}},
+        {"log": ORIGIN, "type": "demo.note", "time": 1, "signer": KID, "body": {"text": "x"}, "extra": 1},
+        {"log": ORIGIN, "type": "demo.note", "time": 1, "signer": b"\x01" * 16, "body": {"text": "x"}},
+    ],
+    ids=["no-body", "unknown-type", "negative-time", "bad-origin", "wrong-type", "unknown-field", "extra", "kid"],
+)
+def test_schema_rejections(payload: dict) -> None:
+    with pytest.raises(SchemaError):
+        decode_entry(resign({1: -8, 4: KID}, dcbor.encode(payload)))
+
+
+def test_floats_and_deep_nesting_are_refused() -> None:
+    with pytest.raises(MalformedCBOR):
+        dcbor.encode({"x": 1.5})
+    deep = b"\x81" * 5000 + b"\x00"
+    with pytest.raises(MalformedCBOR):
+        dcbor.decode(deep, max_size=10_000)
+
+
+def test_suites_are_named_and_pluggable() -> None:
+    assert suite_by_name("ed25519") is ED25519
+    with pytest.raises(UnsupportedAlgorithm):
+        suite_by_name("sm2-sm3")
+
+
+@given(st.binary(max_size=512))
+@settings(max_examples=500, deadline=None)
+def test_random_bytes_only_ever_raise_typed_errors(data: bytes) -> None:
+    with contextlib.suppress(EntryError):
+        decode_entry(data)
+
+
+@given(st.integers(0, 400), st.integers(0, 7))
+@settings(max_examples=300, deadline=None)
+def test_any_single_bit_flip_is_caught(position: int, bit: int) -> None:
+    data = bytearray(sign_entry(make_entry(), SIGNER))
+    data[position % len(data)] ^= 1 << bit
+    with pytest.raises(EntryError):
+        decode_entry(bytes(data)).verify(SIGNER.public_key)
