@@ -1,0 +1,33 @@
+"""The ledger benchmark runs at a tiny size, so it never rots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_ledger_benchmark_runs_and_reports_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "ledger.py"), "--tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures) == {
+        "bench",
+        "entries_per_s",
+        "bare_verify_per_s",
+        "ratio",
+        "proof_bytes_1e6",
+        "proof_verify_us_1e6",
+    }
+    assert figures["bench"] == "ledger"
+    assert figures["entries_per_s"] > 0 and figures["bare_verify_per_s"] > 0
+    assert figures["proof_bytes_1e6"] % 32 == 0
