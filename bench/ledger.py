@@ -86,7 +86,7 @@ def main() -> int:
     print(f"full verification   {entries_per_s:>12,.0f} entries/s  (decode, signature, tree, checkpoint)")
     print(f"bare Ed25519 verify {bare:>12,.0f} signatures/s (cryptography, same signatures)")
     print(f"ratio               {ratio:>12.2f}  (target >= 0.7)")
-    print(f"inclusion proof in a tree of {args.proof_leaves:,} leaves: {proof_bytes} bytes, {proof_us:.1f} us to verify")
+    print(f"inclusion proof, tree of {args.proof_leaves:,} leaves: {proof_bytes} bytes, {proof_us:.1f} us to verify")
     print(
         json.dumps(
             {
