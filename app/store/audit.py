@@ -1,0 +1,147 @@
+"""The local audit trail: who did what, when (UTC), on which device, with what result, hash-chained.
+
+Record n's hash is SHA-256 over a domain tag, record n-1's hash and the deterministic CBOR of
+record n. The newest (seq, hash) is also written outside the database (head.json), so a rollback
+of the database file to an older authentic copy is detected: SQLCipher alone cannot see it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from app.ledger import dcbor
+from app.ledger.errors import LedgerError
+from app.store import inputs, roles
+from app.store.errors import AuditChainBroken, InvalidInput, RollbackDetected
+from app.store.office_files import ChainHead
+from app.store.session import Session
+
+GENESIS = bytes(32)
+MAX_DETAIL = 16 * 1024
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One record of the audit trail."""
+
+    seq: int
+    at_ms: int
+    account: str
+    device: bytes
+    action: str
+    result: str
+    detail: dict[str, Any]
+    hash: bytes
+
+    @property
+    def at_utc(self) -> str:
+        """The record's time as an ISO 8601 UTC timestamp."""
+        return datetime.fromtimestamp(self.at_ms / 1000, UTC).isoformat(timespec="milliseconds")
+
+
+def record_hash(
+    prev: bytes, seq: int, at_ms: int, account: str, device: bytes, action: str, result: str, detail: bytes
+) -> bytes:
+    """Return the chained hash of one audit record."""
+    body = dcbor.encode([seq, at_ms, account, device, action, result, detail])
+    return hashlib.sha256(b"govdesk audit v1\n" + prev + body).digest()
+
+
+class AuditTrail:
+    """Append and verify the audit trail of one replica."""
+
+    def __init__(self, session: Session, on_append: Callable[[], None]) -> None:
+        self._s = session
+        self._on_append = on_append
+        self._load_tail()
+
+    def _load_tail(self) -> None:
+        row = self._s.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        self.head_seq, self.head_hash = (row[0], row[1]) if row else (0, GENESIS)
+
+    def append(
+        self,
+        action: str,
+        result: str,
+        detail: dict[str, Any] | None = None,
+        *,
+        account: str | None = None,
+        at_ms: int | None = None,
+    ) -> int:
+        """Append one record for the acting account (inside the caller's transaction, if any); return its seq."""
+        action = inputs.text(action, "audit action", max_len=128)
+        result = inputs.text(result, "audit result", max_len=1024)
+        try:
+            detail_bytes = dcbor.encode(dict(detail or {}))
+        except (LedgerError, TypeError, ValueError) as exc:
+            raise InvalidInput(f"audit detail cannot be encoded: {exc}") from None
+        if len(detail_bytes) > MAX_DETAIL:
+            raise InvalidInput(f"audit detail is longer than {MAX_DETAIL} bytes")
+        account = self._s.account.name if account is None else account
+        at_ms = self._s.now_ms() if at_ms is None else at_ms
+        seq = self.head_seq + 1
+        digest = record_hash(self.head_hash, seq, at_ms, account, self._s.device_kid, action, result, detail_bytes)
+        with self._s.transaction():
+            self._s.execute(
+                "INSERT INTO audit(seq, at_ms, account, device, action, result, detail, prev_hash, hash) "
+                "VALUES (?,?,?,?,?,?,?,?,?)",
+                (seq, at_ms, account, self._s.device_kid, action, result, detail_bytes, self.head_hash, digest),
+            )
+            self.head_seq, self.head_hash = seq, digest
+            self._s.after_commit(self._on_append, on_rollback=self._load_tail)
+        return seq
+
+    def records(self, *, after_seq: int = 0, limit: int = 1000, account: str | None = None) -> list[AuditRecord]:
+        """Return records after `after_seq`, oldest first, optionally for one account (supervisor review)."""
+        self._s.require(roles.AUDIT_REVIEW)
+        params: list[Any] = [inputs.integer(after_seq, "after_seq")]
+        where = "seq > ?"
+        if account is not None:
+            where += " AND account = ?"
+            params.append(inputs.text(account, "account", max_len=128))
+        params.append(inputs.integer(limit, "limit", minimum=1))
+        rows = self._s.all(
+            f"SELECT seq, at_ms, account, device, action, result, detail, hash FROM audit WHERE {where} "
+            "ORDER BY seq LIMIT ?",
+            params,
+        )
+        return [
+            AuditRecord(r[0], r[1], r[2], r[3], r[4], r[5], dcbor.decode(r[6], max_size=MAX_DETAIL), r[7]) for r in rows
+        ]
+
+    def verify_chain(self) -> tuple[int, bytes]:
+        """Recompute every record's hash; return (records, head hash) or raise AuditChainBroken naming the record."""
+        self._s.require(roles.CHECK)
+        prev, expected_seq = GENESIS, 1
+        cur = self._s.execute(
+            "SELECT seq, at_ms, account, device, action, result, detail, prev_hash, hash FROM audit ORDER BY seq"
+        )
+        for seq, at_ms, account, device, action, result, detail, prev_hash, digest in cur:
+            if seq != expected_seq:
+                raise AuditChainBroken(f"audit record {expected_seq} is missing (next is {seq})")
+            if prev_hash != prev or record_hash(prev, seq, at_ms, account, device, action, result, detail) != digest:
+                raise AuditChainBroken(f"audit record {seq} ({action} by {account}) does not match the chain")
+            prev, expected_seq = digest, seq + 1
+        return expected_seq - 1, prev
+
+    def check_against(self, head: ChainHead | None) -> None:
+        """Raise RollbackDetected if the database's chain does not reach the head recorded outside it."""
+        if head is None:
+            if self.head_seq > 0:
+                raise RollbackDetected("the chain head file beside the replica is missing")
+            return
+        if self.head_seq < head.audit_seq:
+            raise RollbackDetected(
+                f"the replica's audit trail ends at record {self.head_seq}, but record {head.audit_seq} "
+                "was written: this is an older copy of the database file"
+            )
+        row = self._s.one("SELECT hash FROM audit WHERE seq = ?", (head.audit_seq,))
+        if head.audit_seq and (row is None or row[0] != head.audit_hash):
+            raise RollbackDetected(
+                f"audit record {head.audit_seq} differs from the one recorded beside the replica: "
+                "the database file was replaced"
+            )

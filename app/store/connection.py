@@ -1,0 +1,73 @@
+"""Opening the SQLCipher connection, and turning SQLite failures into typed store errors."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import sqlcipher3
+
+from app.store.errors import DatabaseDamaged, DiskFull, StoreError
+
+# 64 MiB of decrypted pages: the whole registry and the entry-hash index stay hot, so a point
+# lookup decrypts at most one page. The figure is in KiB (negative cache_size).
+DEFAULT_CACHE_KIB = 64 * 1024
+
+DatabaseError = sqlcipher3.DatabaseError
+
+
+def configure(conn: sqlcipher3.Connection, *, cache_kib: int = DEFAULT_CACHE_KIB) -> None:
+    """Apply the journal, sync and cache settings shared by the replica and its plain-SQLite baseline."""
+    conn.execute("PRAGMA temp_store = MEMORY")
+    mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+    if str(mode).lower() != "wal":
+        raise StoreError(f"the replica could not switch to WAL journaling (got {mode!r})")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    conn.execute(f"PRAGMA cache_size = -{int(cache_kib)}")
+
+
+def connect(
+    path: str | os.PathLike[str], db_key: bytes, *, cache_kib: int = DEFAULT_CACHE_KIB
+) -> sqlcipher3.Connection:
+    """Open the encrypted database with a raw 256-bit key; raises sqlcipher3 errors for the caller to classify."""
+    if len(db_key) != 32:
+        raise ValueError("the database key must be 32 bytes")
+    conn = sqlcipher3.connect(os.fspath(path), isolation_level=None, check_same_thread=True)
+    try:
+        conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
+        # Wipe freed memory so decrypted pages and keys do not linger; SQLCipher applies it process-wide.
+        conn.execute("PRAGMA cipher_memory_security = ON")
+        conn.execute("PRAGMA temp_store = MEMORY")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        configure(conn, cache_kib=cache_kib)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def classify(exc: Exception) -> StoreError:
+    """Return the typed store error for a failure raised by SQLCipher."""
+    message = str(exc)
+    lowered = message.lower()
+    if "full" in lowered or "disk i/o error" in lowered:
+        return DiskFull(
+            f"could not write the replica ({message}): the disk or file-size limit is full; "
+            "the transaction was rolled back and nothing already saved was lost"
+        )
+    if "malformed" in lowered or "not a database" in lowered or "corrupt" in lowered:
+        return DatabaseDamaged(f"SQLCipher refused a page of the replica ({message})")
+    return StoreError(f"replica database error: {message}")
+
+
+@contextmanager
+def translated_errors() -> Iterator[None]:
+    """Re-raise SQLCipher errors as typed store errors."""
+    try:
+        yield
+    except sqlcipher3.IntegrityError:
+        raise
+    except sqlcipher3.DatabaseError as exc:
+        raise classify(exc) from exc

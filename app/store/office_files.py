@@ -1,0 +1,202 @@
+"""The small files beside the encrypted database, each written atomically with mode 0600.
+
+- `office.json`: the office id and name, and the SQLCipher salt of its database (to tell a damaged
+  replica from a file that is not this office's replica at all).
+- `keys.json`: the database key wrapped per account (nothing else: roles live inside the database,
+  where SQLCipher authenticates them).
+- `logins.json`: failed-login counters and lockouts, which must be readable before any unlock.
+- `head.json`: the audit-chain head and the largest checkpoint size seen per log, MACed with a key
+  derived from the database key, so a rollback to an older copy of the database file is detected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from app.atomic_file import write_atomic
+from app.store.errors import InvalidInput, NotADatabase, OfficeNotFound, RollbackDetected
+from app.store.keywrap import WrappedKey
+
+DB_NAME = "replica.db"
+MAX_SIDE_FILE = 4 * 1024 * 1024
+FORMAT = 1
+
+
+def _read_json(path: Path, what: str) -> dict:
+    try:
+        with path.open("rb") as f:
+            raw = f.read(MAX_SIDE_FILE + 1)
+    except FileNotFoundError:
+        raise OfficeNotFound(f"{what} {path} is missing") from None
+    if len(raw) > MAX_SIDE_FILE:
+        raise InvalidInput(f"{what} {path} is larger than {MAX_SIDE_FILE} bytes")
+    try:
+        value = json.loads(raw)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        raise InvalidInput(f"{what} {path} is not valid JSON") from None
+    if not isinstance(value, dict):
+        raise InvalidInput(f"{what} {path} is not a JSON object")
+    return value
+
+
+def _write_json(path: Path, value: dict) -> None:
+    write_atomic(path, json.dumps(value, sort_keys=True, indent=1).encode(), mode=0o600)
+
+
+@dataclass(frozen=True)
+class OfficeInfo:
+    """What `office.json` records about the office."""
+
+    office_id: str
+    name: str
+    db_salt: bytes
+
+
+@dataclass
+class LoginState:
+    """Failed logins of one account since its last success or reset."""
+
+    failures: int = 0
+    last_failure_ms: int = 0
+    failure_times_ms: list[int] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The audit-chain head and checkpoint sizes recorded outside the database."""
+
+    audit_seq: int
+    audit_hash: bytes
+    checkpoints: dict[str, int]
+
+
+class OfficeDir:
+    """The directory of one office replica and the side files in it."""
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.db_path = self.path / DB_NAME
+        self.office_file = self.path / "office.json"
+        self.keys_file = self.path / "keys.json"
+        self.logins_file = self.path / "logins.json"
+        self.head_file = self.path / "head.json"
+
+    def exists(self) -> bool:
+        """Return True if an office has been created here."""
+        return self.office_file.exists()
+
+    def db_files(self) -> list[Path]:
+        """Return the database file and its WAL and shared-memory files."""
+        return [self.db_path, self.db_path.with_name(DB_NAME + "-wal"), self.db_path.with_name(DB_NAME + "-shm")]
+
+    def read_office(self) -> OfficeInfo:
+        """Return the office description, or raise OfficeNotFound."""
+        if not self.path.is_dir():
+            raise OfficeNotFound(f"no office directory at {self.path}")
+        value = _read_json(self.office_file, "office file")
+        try:
+            if value["format"] != FORMAT:
+                raise InvalidInput(f"office file format {value['format']!r} is not supported")
+            return OfficeInfo(str(value["office_id"]), str(value["name"]), bytes.fromhex(value["db_salt"]))
+        except (KeyError, TypeError, ValueError):
+            raise InvalidInput(f"office file {self.office_file} is malformed") from None
+
+    def write_office(self, info: OfficeInfo) -> None:
+        """Write `office.json`."""
+        _write_json(
+            self.office_file,
+            {"format": FORMAT, "office_id": info.office_id, "name": info.name, "db_salt": info.db_salt.hex()},
+        )
+
+    def check_db_file(self, info: OfficeInfo) -> None:
+        """Raise NotADatabase unless the database file starts with this office's SQLCipher salt."""
+        try:
+            with self.db_path.open("rb") as f:
+                head = f.read(16)
+        except FileNotFoundError:
+            raise NotADatabase(f"the replica database {self.db_path} is missing") from None
+        if head == b"SQLite format 3\x00":
+            raise NotADatabase(f"{self.db_path} is an unencrypted SQLite file, not this office's encrypted replica")
+        if len(head) < 16 or head != info.db_salt:
+            raise NotADatabase(f"{self.db_path} is not this office's replica database (replaced or truncated)")
+
+    def read_wraps(self) -> dict[str, WrappedKey]:
+        """Return the wrapped database key of every account that may unlock."""
+        value = _read_json(self.keys_file, "key file")
+        wraps = value.get("accounts")
+        if not isinstance(wraps, dict):
+            raise InvalidInput(f"key file {self.keys_file} is malformed")
+        return {str(name): WrappedKey.from_json(w) for name, w in wraps.items()}
+
+    def write_wraps(self, wraps: dict[str, WrappedKey]) -> None:
+        """Write `keys.json`."""
+        _write_json(self.keys_file, {"format": FORMAT, "accounts": {n: w.to_json() for n, w in sorted(wraps.items())}})
+
+    def read_logins(self) -> dict[str, LoginState]:
+        """Return the failed-login state of every account with failures."""
+        if not self.logins_file.exists():
+            return {}
+        value = _read_json(self.logins_file, "login state file")
+        out: dict[str, LoginState] = {}
+        for name, state in value.get("accounts", {}).items():
+            try:
+                times = [int(t) for t in state.get("failure_times_ms", [])][-100:]
+                out[str(name)] = LoginState(int(state["failures"]), int(state["last_failure_ms"]), times)
+            except (KeyError, TypeError, ValueError, AttributeError):
+                raise InvalidInput(f"login state file {self.logins_file} is malformed") from None
+        return out
+
+    def write_logins(self, states: dict[str, LoginState]) -> None:
+        """Write `logins.json`, dropping accounts without failures."""
+        body = {
+            name: {"failures": s.failures, "last_failure_ms": s.last_failure_ms, "failure_times_ms": s.failure_times_ms}
+            for name, s in sorted(states.items())
+            if s.failures or s.failure_times_ms
+        }
+        _write_json(self.logins_file, {"format": FORMAT, "accounts": body})
+
+    def read_head(self, mac_key: bytes) -> ChainHead | None:
+        """Return the recorded chain head, None if none was ever written, or raise RollbackDetected if forged."""
+        if not self.head_file.exists():
+            return None
+        try:
+            value = _read_json(self.head_file, "chain head file")
+            body = value["head"]
+            expected = hmac.new(mac_key, _canonical(body), hashlib.sha256).hexdigest()
+            if not hmac.compare_digest(expected, str(value["mac"])):
+                raise RollbackDetected(f"the chain head file {self.head_file} has been altered (its MAC is wrong)")
+            return ChainHead(
+                int(body["audit_seq"]),
+                bytes.fromhex(body["audit_hash"]),
+                {str(k): int(v) for k, v in body["checkpoints"].items()},
+            )
+        except (KeyError, TypeError, ValueError, AttributeError, InvalidInput):
+            raise RollbackDetected(f"the chain head file {self.head_file} is malformed") from None
+
+    def write_head(self, mac_key: bytes, head: ChainHead) -> None:
+        """Write `head.json` with its MAC."""
+        body = {"audit_seq": head.audit_seq, "audit_hash": head.audit_hash.hex(), "checkpoints": head.checkpoints}
+        mac = hmac.new(mac_key, _canonical(body), hashlib.sha256).hexdigest()
+        _write_json(self.head_file, {"format": FORMAT, "head": body, "mac": mac})
+
+    def remove_stale_temp_files(self) -> None:
+        """Remove temp files a crash left behind in the middle of an atomic write."""
+        for tmp in self.path.glob(".*.tmp-*"):
+            tmp.unlink(missing_ok=True)
+
+
+def _canonical(body: object) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+def head_mac_key(db_key: bytes, office_id: str) -> bytes:
+    """Return the key that MACs the chain head file, derived from the database key."""
+    return HKDF(hashes.SHA256(), 32, office_id.encode(), b"govdesk chain head mac v1").derive(db_key)

@@ -1,0 +1,98 @@
+"""The registry held in the replica: enrolled keys with their roles, and enrolled devices."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.store import inputs, roles
+from app.store.session import Session
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """An enrolled signing key: whose it is, what role it signs in, and since/until when."""
+
+    kid: bytes
+    suite: str
+    public_key: bytes
+    role: str
+    subject: str
+    department: str
+    valid_from_ms: int
+    revoked_at_ms: int | None = None
+
+
+@dataclass(frozen=True)
+class DeviceRecord:
+    """An enrolled office machine: its device key id, office and department."""
+
+    kid: bytes
+    office: str
+    department: str
+    enrolled_ms: int
+    revoked_at_ms: int | None = None
+
+
+_KEY_COLUMNS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
+
+
+class Registry:
+    """Keys, roles and devices from the registry, as verified by sync."""
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+
+    def put_key(self, record: KeyRecord) -> None:
+        """Insert or replace an enrolled key."""
+        self._s.require(roles.SYNC)
+        values = (
+            inputs.blob(record.kid, "kid", size=16),
+            inputs.text(record.suite, "suite", max_len=64),
+            inputs.blob(record.public_key, "public key", max_len=1024),
+            inputs.text(record.role, "role", max_len=64),
+            inputs.text(record.subject, "subject"),
+            inputs.text(record.department, "department", max_len=256),
+            inputs.integer(record.valid_from_ms, "valid_from_ms"),
+            inputs.integer(record.revoked_at_ms, "revoked_at_ms", optional=True),
+        )
+        with self._s.transaction():
+            self._s.execute(f"INSERT OR REPLACE INTO registry_keys({_KEY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", values)
+
+    def key(self, kid: bytes) -> KeyRecord | None:
+        """Return the enrolled key with this key id, or None."""
+        self._s.require(roles.READ)
+        row = self._s.one(f"SELECT {_KEY_COLUMNS} FROM registry_keys WHERE kid = ?", (inputs.blob(kid, "kid"),))
+        return KeyRecord(*row) if row else None
+
+    def keys_for(self, department: str) -> list[KeyRecord]:
+        """Return every key enrolled for a department, ordered by key id."""
+        self._s.require(roles.READ)
+        department = inputs.text(department, "department", max_len=256)
+        rows = self._s.all(f"SELECT {_KEY_COLUMNS} FROM registry_keys WHERE department = ? ORDER BY kid", (department,))
+        return [KeyRecord(*row) for row in rows]
+
+    def put_device(self, record: DeviceRecord) -> None:
+        """Insert or replace an enrolled device."""
+        self._s.require(roles.SYNC)
+        values = (
+            inputs.blob(record.kid, "kid", size=16),
+            inputs.text(record.office, "office", max_len=256),
+            inputs.text(record.department, "department", max_len=256),
+            inputs.integer(record.enrolled_ms, "enrolled_ms"),
+            inputs.integer(record.revoked_at_ms, "revoked_at_ms", optional=True),
+        )
+        with self._s.transaction():
+            self._s.execute(
+                "INSERT OR REPLACE INTO registry_devices(kid, office, department, enrolled_ms, revoked_at_ms) "
+                "VALUES (?,?,?,?,?)",
+                values,
+            )
+
+    def device(self, kid: bytes) -> DeviceRecord | None:
+        """Return the enrolled device with this key id, or None."""
+        self._s.require(roles.READ)
+        row = self._s.one(
+            "SELECT kid, office, department, enrolled_ms, revoked_at_ms FROM registry_devices WHERE kid = ?",
+            (inputs.blob(kid, "kid"),),
+        )
+        return DeviceRecord(*row) if row else None

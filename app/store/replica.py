@@ -1,0 +1,315 @@
+"""The office replica: create an office, unlock it as one account, and work through its sub-stores.
+
+    replica = open_replica(office_dir, "li.na", password)
+    with replica.transaction():
+        replica.outbox.enqueue(origin, signed_entry)
+        replica.audit.append("case.submit", "ok", {"case": ref})
+
+A Replica and its SQLCipher connection belong to the thread that opened it (STYLE point 6): run
+all store work through one single-worker executor. The database key, the device key and the
+acting account's personal key live only in memory and inside the encrypted database.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sqlcipher3
+
+from app.ledger.suites import ED25519, Signer, key_id, suite_by_name
+from app.store import logins, roles
+from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account
+from app.store.audit import AuditTrail
+from app.store.cases import Cases
+from app.store.certs import CertStore
+from app.store.connection import DEFAULT_CACHE_KIB, classify, connect, translated_errors
+from app.store.errors import (
+    AccountDisabled,
+    DatabaseDamaged,
+    OfficeExists,
+    RollbackDetected,
+    StoreError,
+    UnknownAccount,
+    WrongPassword,
+)
+from app.store.keywrap import DEFAULT_KDF, KdfParams, new_db_key, unwrap_key, wrap_key
+from app.store.logs import LogStore
+from app.store.office_files import ChainHead, OfficeDir, OfficeInfo, head_mac_key
+from app.store.outbox import Outbox
+from app.store.registry import Registry
+from app.store.schema import migrate
+from app.store.session import Account, Clock, Session
+
+__all__ = ["CheckReport", "Replica", "create_office", "open_replica"]
+
+
+def system_clock() -> int:
+    """Return the current UTC time in Unix milliseconds."""
+    return time.time_ns() // 1_000_000
+
+
+@dataclass
+class CheckReport:
+    """What `Replica.check` found: an empty `problems` list means the replica is sound."""
+
+    problems: list[str] = field(default_factory=list)
+    audit_records: int = 0
+
+    @property
+    def ok(self) -> bool:
+        """True when no check found damage."""
+        return not self.problems
+
+
+class Replica:
+    """An unlocked office replica acting for one account. Use from one thread only."""
+
+    def __init__(
+        self,
+        office: OfficeDir,
+        info: OfficeInfo,
+        conn: sqlcipher3.Connection,
+        db_key: bytes,
+        account: Account,
+        clock: Clock,
+        kdf: KdfParams,
+    ) -> None:
+        self.office = office
+        self.info = info
+        self._conn = conn
+        self._mac_key = head_mac_key(db_key, info.office_id)
+        suite, private, _public, kid = conn.execute(
+            "SELECT suite, private_key, public_key, kid FROM device WHERE id = 1"
+        ).fetchone()
+        self.device_kid: bytes = kid
+        self.device_signer: Signer = suite_by_name(suite).signer(private)
+        self.session = Session(conn, account, kid, clock)
+        self.audit = AuditTrail(self.session, self._write_head)
+        self.session.audit = self.audit
+        self.registry = Registry(self.session)
+        self.certs = CertStore(self.session)
+        self.logs = LogStore(self.session, on_checkpoint=self._checkpoint_stored)
+        self.outbox = Outbox(self.session)
+        self.cases = Cases(self.session)
+        self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf))
+        row = conn.execute("SELECT suite, private_key FROM accounts WHERE name = ?", (account.name,)).fetchone()
+        # A removed account's key is erased; it never gets this far (its status refuses the unlock).
+        self.account_signer: Signer | None = suite_by_name(row[0]).signer(row[1]) if row[1] else None
+        self._closed = False
+
+    @property
+    def account(self) -> Account:
+        """The acting account: `.name` and `.role`."""
+        return self.session.account
+
+    @property
+    def name(self) -> str:
+        """The office's name."""
+        return self.info.name
+
+    def require(self, operation: str) -> None:
+        """Raise PermissionDenied unless the acting account may perform `operation` (see app.store.roles)."""
+        self.session.require(operation)
+
+    def record(self, operation: str, action: str, result: str, detail: dict[str, Any] | None = None) -> int:
+        """Check the role for `operation`, then append an audit record (a lookup, scan or verdict); return its seq."""
+        self.session.require(operation)
+        return self.audit.append(action, result, detail)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """One atomic SQLCipher transaction around the caller's multi-table write."""
+        with self.session.transaction():
+            yield
+
+    def setting(self, name: str) -> str | None:
+        """Return an office setting, or None."""
+        self.session.require(roles.READ)
+        row = self.session.one("SELECT value FROM settings WHERE name = ?", (name,))
+        return row[0] if row else None
+
+    def put_setting(self, name: str, value: str) -> None:
+        """Set an office setting (admins only). Secrets never go in settings."""
+        self.session.require(roles.SETTINGS_WRITE)
+        with self.session.transaction():
+            self.session.execute("INSERT OR REPLACE INTO settings(name, value) VALUES (?, ?)", (name, value))
+            self.audit.append("settings.write", "ok", {"name": name})
+
+    def _checkpoint_stored(self, origin: str, size: int) -> None:
+        self.session.after_commit(self._write_head)
+
+    def _write_head(self) -> None:
+        sizes = dict(self._conn.execute("SELECT origin, max(size) FROM checkpoints GROUP BY origin").fetchall())
+        self.office.write_head(self._mac_key, ChainHead(self.audit.head_seq, self.audit.head_hash, sizes))
+
+    def check_rollback(self) -> None:
+        """Raise RollbackDetected if the database is older than the chain head and checkpoints recorded beside it."""
+        head = self.office.read_head(self._mac_key)
+        self.audit.check_against(head)
+        if head is not None:
+            held = dict(self.session.all("SELECT origin, max(size) FROM checkpoints GROUP BY origin"))
+            for origin, size in head.checkpoints.items():
+                if held.get(origin, -1) < size:
+                    raise RollbackDetected(
+                        f"the replica holds log {origin!r} only up to size {held.get(origin, 0)}, but a checkpoint "
+                        f"of size {size} was stored: this is an older copy of the database file"
+                    )
+
+    def check(self) -> CheckReport:
+        """Run SQLite's and SQLCipher's integrity checks, the audit-chain check and the rollback check."""
+        self.session.require(roles.CHECK)
+        report = CheckReport()
+        for pragma in ("integrity_check", "cipher_integrity_check"):
+            try:
+                rows = [r[0] for r in self._conn.execute(f"PRAGMA {pragma}").fetchall()]
+            except sqlcipher3.DatabaseError as exc:
+                report.problems.append(f"{pragma}: {classify(exc)}")
+                continue
+            bad = [r for r in rows if r != "ok"]
+            if bad:
+                report.problems.append(f"{pragma}: {'; '.join(bad[:10])}")
+        try:
+            report.audit_records, _ = self.audit.verify_chain()
+            self.check_rollback()
+        except StoreError as exc:
+            report.problems.append(str(exc))
+        if report.problems:
+            report.problems.append("re-sync this replica from the department node")
+        return report
+
+    def close(self) -> None:
+        """Record the logout and close the database (idempotent)."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            self.audit.append("logout", "ok")
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except (StoreError, sqlcipher3.DatabaseError):
+            pass
+        finally:
+            self._conn.close()
+
+    def __enter__(self) -> Replica:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_kib: int) -> sqlcipher3.Connection:
+    office.check_db_file(info)
+    try:
+        conn = connect(office.db_path, db_key, cache_kib=cache_kib)
+    except sqlcipher3.DatabaseError as exc:
+        # The key is authentic (its AES-GCM wrap verified) and the salt is ours: the file itself is damaged.
+        raise DatabaseDamaged(f"SQLCipher cannot read the replica's first pages ({exc})") from None
+    try:
+        with translated_errors():
+            migrate(conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def create_office(
+    office_dir: str | Path,
+    name: str,
+    admin: str,
+    password: str,
+    *,
+    kdf: KdfParams = DEFAULT_KDF,
+    clock: Clock = system_clock,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+) -> Replica:
+    """Create an office replica with one admin account and a device key; return it unlocked as that admin."""
+    office = OfficeDir(office_dir)
+    if office.exists():
+        raise OfficeExists(f"an office already exists in {office.path}")
+    check_name(admin)
+    office.path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    for leftover in office.db_files():  # from a create that crashed before office.json was written
+        leftover.unlink(missing_ok=True)
+    db_key = new_db_key()
+    office_id = uuid.uuid4().hex
+    conn = connect(office.db_path, db_key, cache_kib=cache_kib)
+    try:
+        migrate(conn)
+        now = clock()
+        private = ED25519.generate_private()
+        signer = ED25519.signer(private)
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(
+            "INSERT INTO device(id, suite, private_key, public_key, kid, created_ms) VALUES (1,?,?,?,?,?)",
+            (ED25519.name, private, signer.public_key, key_id(ED25519, signer.public_key), now),
+        )
+        probe = Session(conn, Account(admin, "admin", "active", b"", b""), b"", clock)
+        account = insert_account(probe, admin, roles.Role.ADMIN.value, now)
+        conn.execute("INSERT INTO settings(name, value) VALUES ('office_name', ?), ('office_id', ?)", (name, office_id))
+        conn.execute("COMMIT")
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        salt = bytes.fromhex(conn.execute("PRAGMA cipher_salt").fetchone()[0])
+        info = OfficeInfo(office_id, name, salt)
+        office.write_wraps({admin: wrap_key(db_key, password, office_id, admin, kdf)})
+        office.write_office(info)
+        replica = Replica(office, info, conn, db_key, account, clock, kdf)
+    except BaseException:
+        conn.close()
+        raise
+    replica.audit.append("office.create", "ok", {"office": name})
+    replica.audit.append("login", "ok")
+    return replica
+
+
+def open_replica(
+    office_dir: str | Path,
+    user: str,
+    password: str,
+    *,
+    clock: Clock = system_clock,
+    cache_kib: int = DEFAULT_CACHE_KIB,
+    kdf: KdfParams = DEFAULT_KDF,
+) -> Replica:
+    """Unlock the office replica as `user`; raises a typed StoreError naming why it cannot."""
+    office = OfficeDir(office_dir)
+    info = office.read_office()
+    office.remove_stale_temp_files()
+    user = check_name(user)
+    logins.check_may_try(user, office.read_logins().get(user), clock())
+    wrapped = office.read_wraps().get(user)
+    if wrapped is None:
+        logins.record_failure(office, user, clock())
+        raise UnknownAccount(f"no account {user!r} may unlock this office (unknown, disabled or removed)")
+    try:
+        db_key = unwrap_key(wrapped, password, info.office_id, user)
+    except WrongPassword:
+        state = logins.record_failure(office, user, clock())
+        left = logins.LOCK_AFTER - state.failures
+        raise WrongPassword(f"wrong password for account {user!r} ({left} attempts left before lockout)") from None
+    conn = _open_connection(office, info, db_key, cache_kib)
+    try:
+        with translated_errors():
+            row = conn.execute(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE name = ?", (user,)).fetchone()
+        if row is None:
+            raise UnknownAccount(f"the replica has no account {user!r}")
+        account = Account(*row)
+        replica = Replica(office, info, conn, db_key, account, clock, kdf)
+        replica.check_rollback()
+        if account.status != "active":
+            replica.audit.append("login", f"refused: account {account.status}")
+            raise AccountDisabled(f"account {user!r} is {account.status} and may not unlock the replica")
+        for name, at_ms in logins.take_unrecorded_failures(office):
+            replica.audit.append("login.failed", "wrong password or unknown account", account=name, at_ms=at_ms)
+        logins.clear(office, user)
+        replica.audit.append("login", "ok")
+    except BaseException:
+        conn.close()
+        raise
+    return replica

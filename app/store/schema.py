@@ -1,0 +1,129 @@
+"""The replica schema as numbered migrations, applied in order on open. Never edit a released step.
+
+Version 1 held accounts, the device key, settings, the audit trail, registry keys, checkpoints,
+log entries and the outbox. Version 2 added certificates (revocations, anchors), enrolled devices
+and cases with full-text search. Version 3 added checkpoint cosignatures and the case date index.
+tests/fixtures/store holds a replica made at version 1.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import sqlcipher3
+
+from app.store.errors import SchemaTooNew
+
+Connection = sqlite3.Connection | sqlcipher3.Connection
+
+_V1 = """
+CREATE TABLE settings(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE device(
+    id INTEGER PRIMARY KEY CHECK (id = 1), suite TEXT NOT NULL, private_key BLOB NOT NULL,
+    public_key BLOB NOT NULL, kid BLOB NOT NULL, created_ms INTEGER NOT NULL);
+CREATE TABLE accounts(
+    name TEXT PRIMARY KEY, role TEXT NOT NULL CHECK (role IN ('clerk', 'supervisor', 'admin')),
+    status TEXT NOT NULL CHECK (status IN ('active', 'disabled', 'removed')),
+    suite TEXT NOT NULL, private_key BLOB, public_key BLOB NOT NULL, kid BLOB NOT NULL UNIQUE,
+    created_ms INTEGER NOT NULL, changed_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE TABLE audit(
+    seq INTEGER PRIMARY KEY, at_ms INTEGER NOT NULL, account TEXT NOT NULL, device BLOB NOT NULL,
+    action TEXT NOT NULL, result TEXT NOT NULL, detail BLOB NOT NULL, prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
+CREATE TABLE registry_keys(
+    kid BLOB PRIMARY KEY, suite TEXT NOT NULL, public_key BLOB NOT NULL, role TEXT NOT NULL,
+    subject TEXT NOT NULL, department TEXT NOT NULL, valid_from_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER) WITHOUT ROWID;
+CREATE INDEX registry_keys_by_department ON registry_keys(department);
+CREATE TABLE checkpoints(
+    origin TEXT NOT NULL, size INTEGER NOT NULL, root_hash BLOB NOT NULL, note_text TEXT NOT NULL,
+    fetched_at_ms INTEGER NOT NULL, PRIMARY KEY (origin, size)) WITHOUT ROWID;
+CREATE TABLE log_entries(
+    id INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, origin TEXT NOT NULL, idx INTEGER,
+    data BLOB NOT NULL, proof BLOB);
+CREATE UNIQUE INDEX log_entries_by_hash ON log_entries(leaf_hash);
+CREATE TABLE outbox(
+    id INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, origin TEXT NOT NULL, data BLOB NOT NULL,
+    enqueued_ms INTEGER NOT NULL, acked_ms INTEGER, idx INTEGER, proof BLOB);
+CREATE INDEX outbox_pending ON outbox(id) WHERE acked_ms IS NULL;
+"""
+
+_V2 = """
+CREATE TABLE revocations(
+    issuer TEXT NOT NULL, serial TEXT NOT NULL, reason TEXT NOT NULL, revoked_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (issuer, serial)) WITHOUT ROWID;
+CREATE TABLE anchors(
+    cert_hash BLOB PRIMARY KEY, serial TEXT NOT NULL, issuer TEXT NOT NULL, cert_type TEXT NOT NULL,
+    log_origin TEXT NOT NULL, idx INTEGER) WITHOUT ROWID;
+CREATE TABLE registry_devices(
+    kid BLOB PRIMARY KEY, office TEXT NOT NULL, department TEXT NOT NULL, enrolled_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER) WITHOUT ROWID;
+CREATE TABLE cases(
+    id INTEGER PRIMARY KEY, case_ref TEXT NOT NULL UNIQUE, service TEXT NOT NULL, status TEXT NOT NULL,
+    opened_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, clerk TEXT NOT NULL,
+    citizen_name TEXT NOT NULL, citizen_id TEXT NOT NULL, summary TEXT NOT NULL);
+CREATE VIRTUAL TABLE cases_fts USING fts5(
+    citizen_name, summary, content='cases', content_rowid='id', tokenize='trigram');
+CREATE TRIGGER cases_fts_insert AFTER INSERT ON cases BEGIN
+    INSERT INTO cases_fts(rowid, citizen_name, summary) VALUES (new.id, new.citizen_name, new.summary);
+END;
+CREATE TRIGGER cases_fts_delete AFTER DELETE ON cases BEGIN
+    INSERT INTO cases_fts(cases_fts, rowid, citizen_name, summary)
+    VALUES ('delete', old.id, old.citizen_name, old.summary);
+END;
+CREATE TRIGGER cases_fts_update AFTER UPDATE ON cases BEGIN
+    INSERT INTO cases_fts(cases_fts, rowid, citizen_name, summary)
+    VALUES ('delete', old.id, old.citizen_name, old.summary);
+    INSERT INTO cases_fts(rowid, citizen_name, summary) VALUES (new.id, new.citizen_name, new.summary);
+END;
+"""
+
+_V3 = """
+CREATE TABLE checkpoint_cosignatures(
+    origin TEXT NOT NULL, size INTEGER NOT NULL, witness TEXT NOT NULL, timestamp INTEGER NOT NULL,
+    signature BLOB NOT NULL, PRIMARY KEY (origin, size, witness)) WITHOUT ROWID;
+CREATE INDEX cases_by_opened ON cases(opened_ms);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+LATEST = len(MIGRATIONS)
+
+
+def schema_version(conn: Connection) -> int:
+    """Return the database's schema version (SQLite's user_version)."""
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def migrate(conn: Connection, *, upto: int = LATEST) -> list[int]:
+    """Apply every missing migration up to `upto`, each in its own transaction; return the versions applied."""
+    current = schema_version(conn)
+    if current > LATEST:
+        raise SchemaTooNew(f"the replica has schema version {current}; this govdesk knows up to {LATEST}")
+    applied = []
+    for version in range(current + 1, upto + 1):
+        statements = [s.strip() for s in _split(MIGRATIONS[version - 1]) if s.strip()]
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            for statement in statements:
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {version}")
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied
+
+
+def _split(script: str) -> list[str]:
+    """Split a migration script into statements, keeping trigger bodies whole."""
+    out, buf = [], []
+    for line in script.splitlines():
+        buf.append(line)
+        joined = "\n".join(buf).strip()
+        in_trigger = joined.upper().startswith("CREATE TRIGGER")
+        if joined.endswith(";") and (not in_trigger or joined.upper().endswith("END;")):
+            out.append(joined)
+            buf = []
+    if "\n".join(buf).strip():
+        out.append("\n".join(buf))
+    return out
