@@ -114,7 +114,7 @@ class CaptureThread:
         status = SourceStatus(state, message)
         self.last_status = status
         if state in ("unavailable", "lost", "skipped"):
-            log.warning("%s", message)
+            log.info("%s", message)
         if self._on_status is not None:
             try:
                 self._on_status(status)
