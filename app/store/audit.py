@@ -83,9 +83,11 @@ class AuditTrail:
             raise InvalidInput(f"audit detail is longer than {MAX_DETAIL} bytes")
         account = self._s.account.name if account is None else account
         at_ms = self._s.now_ms() if at_ms is None else at_ms
-        seq = self.head_seq + 1
-        digest = record_hash(self.head_hash, seq, at_ms, account, self._s.device_kid, action, result, detail_bytes)
         with self._s.transaction():
+            # Read the tail under the write lock: another process (the CLI beside the desk app) may have appended.
+            self._load_tail()
+            seq = self.head_seq + 1
+            digest = record_hash(self.head_hash, seq, at_ms, account, self._s.device_kid, action, result, detail_bytes)
             self._s.execute(
                 "INSERT INTO audit(seq, at_ms, account, device, action, result, detail, prev_hash, hash) "
                 "VALUES (?,?,?,?,?,?,?,?,?)",

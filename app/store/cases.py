@@ -95,6 +95,18 @@ class Cases:
             raise InvalidInput(f"no case {case_ref!r}")
         return self.get(case_ref)
 
+    def review(self, case_ref: str, outcome: str, note: str = "") -> None:
+        """Record a supervisor's review of a case (the outcome and a note) in the audit trail."""
+        self._s.require(roles.CASE_REVIEW)
+        case_ref = inputs.text(case_ref, "case reference", max_len=64)
+        if self.get(case_ref) is None:
+            raise InvalidInput(f"no case {case_ref!r}")
+        self._s.audit.append(
+            "case.review",
+            inputs.text(outcome, "review outcome", max_len=128),
+            {"case": case_ref, "note": inputs.text(note, "note", max_len=1024, allow_empty=True)},
+        )
+
     def get(self, case_ref: str) -> Case | None:
         """Return a case by reference, or None."""
         self._s.require(roles.CASE_READ)

@@ -14,6 +14,8 @@ def text(value: object, name: str, *, max_len: int = MAX_TEXT, allow_empty: bool
         raise InvalidInput(f"{name} must be text, got {type(value).__name__}")
     if (not value and not allow_empty) or len(value) > max_len:
         raise InvalidInput(f"{name} must be 1 to {max_len} characters long")
+    if "\x00" in value:
+        raise InvalidInput(f"{name} must not contain NUL characters")
     return value
 
 
