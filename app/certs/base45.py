@@ -1,0 +1,52 @@
+"""Base45 (RFC 9285): bytes as text from the 45-character QR alphanumeric set.
+
+Every two bytes become three characters (the last odd byte two), least significant first.
+Decoding is strict: only the 45 characters, no length that leaves one character over, and
+no triple or pair whose value exceeds what two or one bytes can hold.
+"""
+
+from __future__ import annotations
+
+from app.certs.errors import Base45Error
+
+ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_VALUE = {c: i for i, c in enumerate(ALPHABET)}
+
+
+def encode(data: bytes) -> str:
+    """Return the base45 text of `data` (RFC 9285 section 4)."""
+    out = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        e, rest = divmod(n, 45 * 45)
+        d, c = divmod(rest, 45)
+        out.append(ALPHABET[c] + ALPHABET[d] + ALPHABET[e])
+    if len(data) % 2:
+        d, c = divmod(data[-1], 45)
+        out.append(ALPHABET[c] + ALPHABET[d])
+    return "".join(out)
+
+
+def decode(text: str) -> bytes:
+    """Return the bytes encoded by base45 `text`, or raise Base45Error naming the fault."""
+    if not isinstance(text, str):
+        raise Base45Error(f"base45 input must be text, got {type(text).__name__}")
+    if len(text) % 3 == 1:
+        raise Base45Error(f"base45 text of length {len(text)} leaves one character over")
+    try:
+        values = [_VALUE[c] for c in text]
+    except KeyError as exc:
+        raise Base45Error(f"character {exc.args[0]!r} is not in the base45 alphabet") from None
+    out = bytearray()
+    full = len(values) - len(values) % 3
+    for i in range(0, full, 3):
+        n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
+        if n > 0xFFFF:
+            raise Base45Error(f"base45 triple at offset {i} has value {n}, over 65535")
+        out += n.to_bytes(2, "big")
+    if full != len(values):
+        n = values[full] + values[full + 1] * 45
+        if n > 0xFF:
+            raise Base45Error(f"base45 final pair has value {n}, over 255")
+        out.append(n)
+    return bytes(out)
