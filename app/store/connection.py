@@ -39,6 +39,8 @@ def connect(
         conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
         # Wipe freed memory so decrypted pages and keys do not linger; SQLCipher applies it process-wide.
         conn.execute("PRAGMA cipher_memory_security = ON")
+        # Failures reach the caller as typed errors naming the damage; SQLCipher's own stderr log would repeat them.
+        conn.execute("PRAGMA cipher_log_level = NONE")
         conn.execute("PRAGMA temp_store = MEMORY")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         configure(conn, cache_kib=cache_kib)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -165,6 +165,10 @@ class Replica:
         """Run SQLite's and SQLCipher's integrity checks, the audit-chain check and the rollback check."""
         self.session.require(roles.CHECK)
         report = CheckReport()
+        # Move committed pages from the WAL into the main file first: cipher_integrity_check reads the main
+        # file, and a checkpoint cut short (disk full) may have left a partial last page there.
+        with suppress(sqlcipher3.DatabaseError):
+            self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         for pragma in ("integrity_check", "cipher_integrity_check"):
             try:
                 rows = [r[0] for r in self._conn.execute(f"PRAGMA {pragma}").fetchall()]
