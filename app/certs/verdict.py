@@ -126,7 +126,8 @@ class Verdict:
         """Return the verdict as JSON-ready values."""
         return {
             "status": self.status.value,
-            "reason": {"zh_CN": self.reason_zh, "en": self.reason_en},
+            "reason": self.reason_en,
+            "reasons": {"zh_CN": self.reason_zh, "en": self.reason_en},
             "format": self.format,
             "claims": self.claims,
             "replica_age_ms": self.replica_age_ms,
