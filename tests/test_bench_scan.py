@@ -1,0 +1,29 @@
+"""The scan benchmark runs at a tiny size, so it never rots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_scan_benchmark_runs_and_reports_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "scan.py"), "--tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    figures = json.loads(lines[-1])
+    assert set(figures) == {"bench", "success_400", "p95_ms", "idle_core_fraction", "speedup_vs_naive"}
+    assert figures["bench"] == "scan"
+    assert 0.0 <= figures["success_400"] <= 1.0
+    assert figures["p95_ms"] > 0 and figures["idle_core_fraction"] > 0
+    assert figures["speedup_vs_naive"] > 1.0  # the pipeline must beat pyzbar on every full frame
+    assert any(line.startswith("naive") for line in lines) and any(line.startswith("pipeline-pyzbar") for line in lines)
