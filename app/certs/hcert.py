@@ -186,7 +186,7 @@ def decode_hcert(cose_bytes: bytes) -> HcertMessage:
         if item.tag != COSE_SIGN1_TAG:
             raise _fail(f"CBOR tag {item.tag} where a COSE_Sign1 (tag 18) was expected")
         item = item.value
-    if not isinstance(item, list) or len(item) != 4:
+    if not isinstance(item, list | tuple) or len(item) != 4:
         raise _fail("a COSE_Sign1 is an array of 4 items")
     _check_plain(item)
     protected_bytes, unprotected, payload, signature = item
