@@ -187,10 +187,15 @@ def verify(
     at: datetime | None = None,
     office: Replica | None = None,
 ) -> Verdict:
-    """Verify a certificate's QR text offline and return a Verdict; with an office replica, audit the verdict."""
+    """Verify a certificate's QR text offline and return a Verdict; with an office replica, audit the verdict.
+
+    Raises TrustListError for a trust-list item that is not an X.509 certificate, and PermissionDenied
+    for an account whose role may not give verdicts; every fault of the certificate itself is a Verdict.
+    """
     if office is not None:
         office.require(roles.VERDICT)
     at_ms = _now_ms(office, at)
+    trust = hcert.load_trust_list(trust_x509)  # a broken trust list is the caller's error, raised every time
     fmt = "unknown"
     try:
         fmt = transport.detect_format(text).value
@@ -198,7 +203,7 @@ def verify(
         if unwrapped.format is transport.CertFormat.GOVDESK:
             verdict = verify_govdesk(unwrapped.cose, office, at_ms)
         else:
-            verdict = verify_hcert(unwrapped.cose, hcert.load_trust_list(trust_x509), at_ms)
+            verdict = verify_hcert(unwrapped.cose, trust, at_ms)
     except MalformedCertificate as exc:
         verdict = _verdict(Status.MALFORMED, "malformed", fmt, at_ms, detail=str(exc))
     if office is not None:

@@ -1,0 +1,135 @@
+"""`govdesk cert`: keygen, issue (PNG, SVG, PDF card read back as images), revoke and verify, through the real CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+from app.certs.image_input import read_qr_text
+from app.cli.main import main
+from app.ledger.suites import ED25519, key_id
+from app.store.keywrap import KdfParams
+from app.store.registry import KeyRecord
+from app.store.replica import create_office, open_replica
+
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
+ID_NUMBER = "11010519491231002X"
+
+
+@pytest.fixture
+def desk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Path]:
+    """An office whose clerk knows a freshly made department key and synced its log just now."""
+    office = tmp_path / "office"
+    with create_office(office, "Haidian Service Hall", "admin", "admin-pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("clerk", "clerk", "clerk-pw")
+    key = tmp_path / "dept.key"
+    assert main(["cert", "keygen", str(key)]) == 0
+    assert key.stat().st_mode & 0o777 == 0o600
+    out = capsys.readouterr().out
+    signer = ED25519.signer(bytes.fromhex(key.read_text().strip()))
+    kid = key_id(ED25519, signer.public_key)
+    assert kid.hex() in out and signer.public_key.hex() in out
+    now_ms = time.time_ns() // 1_000_000
+    with open_replica(office, "clerk", "clerk-pw") as clerk:
+        clerk.registry.put_key(KeyRecord(kid, "ed25519", signer.public_key, "department", "CA", ORIGIN, now_ms - 10**9))
+        clerk.logs.put_checkpoint(ORIGIN, 1, bytes(32), f"{ORIGIN}\n1\nAAAA\n", now_ms)
+    return {"office": office, "key": key, "dir": tmp_path}
+
+
+def run(argv: list[str], stdin: str, monkeypatch: pytest.MonkeyPatch) -> int:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+def acting(desk: dict[str, Path]) -> list[str]:
+    return ["--office", str(desk["office"]), "--user", "clerk", "--password-stdin"]
+
+
+def issue(desk: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> dict[str, Path]:
+    d = desk["dir"]
+    files = {"png": d / "qr.png", "pdf": d / "card.pdf", "svg": d / "qr.svg"}
+    argv = ["cert", "issue", *acting(desk), "--key", str(desk["key"]), "--issuer", ORIGIN, "--type", "marriage"]
+    argv += ["--name", "王小明", "--field", "spouse=李华", "--field", "registered_on=2024-05-20"]
+    argv += ["--png", str(files["png"]), "--pdf", str(files["pdf"]), "--svg", str(files["svg"])]
+    assert run(argv, f"clerk-pw\n{ID_NUMBER}\n", monkeypatch) == 0
+    return files
+
+
+def verify_json(argv: list[str], stdin: str, monkeypatch, capsys) -> tuple[int, dict]:
+    code = run(["cert", "verify", *argv, "--json"], stdin, monkeypatch)
+    return code, json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+
+
+def test_issue_then_verify_the_png_and_the_printed_card(desk, monkeypatch, capsys) -> None:
+    files = issue(desk, monkeypatch)
+    out = capsys.readouterr().out
+    assert "version 15, level Q" in out
+    text = read_qr_text(files["png"])
+    assert text.startswith("GD1:")
+    # The PDF card, printed at 150 dpi, scans back to the same text and shows Chinese text.
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(files["pdf"]), str(desk["dir"] / "page")], check=True)
+    [page] = desk["dir"].glob("page*.png")
+    assert read_qr_text(page) == text
+    shown = subprocess.run(["pdftotext", str(files["pdf"]), "-"], check=True, capture_output=True, text=True).stdout
+    assert "结婚证" in shown and "王小明" in shown and ID_NUMBER not in shown
+    assert ET.parse(files["svg"]).getroot().tag.endswith("svg")
+
+    code, verdict = verify_json([str(files["png"]), *acting(desk)], "clerk-pw\n", monkeypatch, capsys)
+    assert code == 0 and verdict["status"] == "VALID" and verdict["format"] == "govdesk"
+    assert verdict["claims"]["display"]["spouse"] == "李华" and verdict["anchored"] is True
+    assert set(verdict) >= {"status", "reason", "format", "claims"}
+
+    code, verdict = verify_json([text], "", monkeypatch, capsys)
+    assert code == 1 and verdict["status"] == "CANNOT_VERIFY_OFFLINE"
+    code, verdict = verify_json([text, *acting(desk), "--at", "2099-01-01T00:00:00"], "clerk-pw\n", monkeypatch, capsys)
+    assert code == 1 and verdict["status"] == "EXPIRED"
+
+    serial = verdict["claims"]["serial"]
+    argv = ["cert", "revoke", *acting(desk), "--key", str(desk["key"]), "--issuer", ORIGIN]
+    assert run([*argv, "--serial", serial, "--reason", "divorced / 已离婚"], "clerk-pw\n", monkeypatch) == 0
+    capsys.readouterr()
+    code, verdict = verify_json([text, *acting(desk)], "clerk-pw\n", monkeypatch, capsys)
+    assert code == 1 and verdict["status"] == "REVOKED" and "已离婚" in verdict["reasons"]["zh_CN"]
+    with open_replica(desk["office"], "clerk", "clerk-pw") as clerk:
+        assert [e.origin for e in clerk.outbox.pending()] == [ORIGIN, ORIGIN]
+
+
+def test_human_output_and_exit_status_for_a_malformed_code(monkeypatch, capsys) -> None:
+    assert run(["cert", "verify", "GD1:NOT-A-CERT"], "", monkeypatch) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "MALFORMED" and "二维码" in out[1] and "not a readable certificate" in out[2]
+
+
+def test_usage_errors(desk, monkeypatch, capsys, tmp_path: Path) -> None:
+    blank = tmp_path / "blank.png"
+    cv2.imwrite(str(blank), np.full((200, 200), 255, np.uint8))
+    junk = tmp_path / "junk.pem"
+    junk.write_bytes(b"-----BEGIN CERTIFICATE-----\nnope\n-----END CERTIFICATE-----\n")
+    assert run(["cert", "verify", str(blank)], "", monkeypatch) == 2
+    assert "no QR code" in capsys.readouterr().err
+    assert run(["cert", "verify", "HC1:6BF", "--trust-x509", str(junk)], "", monkeypatch) == 2
+    assert run(["cert", "verify", "HC1:6BF", "--trust-x509", str(tmp_path / "missing")], "", monkeypatch) == 2
+    assert run(["cert", "verify", "GD1:", "--at", "yesterday"], "", monkeypatch) == 2
+    assert run(["cert", "verify", "GD1:", "--office", str(desk["office"])], "", monkeypatch) == 2
+    assert run(["cert", "verify", "GD1:", *acting(desk)], "wrong-pw\n", monkeypatch) == 2
+    key = desk["dir"] / "dept.key"
+    assert run(["cert", "keygen", str(key)], "", monkeypatch) == 2  # never overwrites a key
+    bad_key = tmp_path / "bad.key"
+    bad_key.write_text("zz")
+    argv = ["cert", "revoke", *acting(desk), "--key", str(bad_key), "--issuer", ORIGIN, "--serial", "00" * 10]
+    assert run([*argv, "--reason", "x"], "clerk-pw\n", monkeypatch) == 1
+    argv = ["cert", "issue", *acting(desk), "--key", str(key), "--issuer", ORIGIN, "--type", "nonsense", "--name", "x"]
+    assert run([*argv, "--png", "a.png", "--pdf", "a.pdf"], "clerk-pw\nX\n", monkeypatch) == 2
+    argv[argv.index("nonsense")] = "eid"
+    assert run([*argv, "--field", "spouse=y", "--png", "a.png", "--pdf", "a.pdf"], "clerk-pw\nX\n", monkeypatch) == 1
+    assert "spouse" in capsys.readouterr().err
