@@ -7,10 +7,15 @@ no triple or pair whose value exceeds what two or one bytes can hold.
 
 from __future__ import annotations
 
+import struct
+
 from app.certs.errors import Base45Error
 
 ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
 _VALUE = {c: i for i, c in enumerate(ALPHABET)}
+_INVALID = 0xFF
+# bytes.translate table: an ASCII character's base45 value, or 0xFF for a character outside the alphabet.
+_TABLE = bytes(_VALUE.get(chr(b), _INVALID) for b in range(256))
 
 
 def encode(data: bytes) -> str:
@@ -34,19 +39,23 @@ def decode(text: str) -> bytes:
     if len(text) % 3 == 1:
         raise Base45Error(f"base45 text of length {len(text)} leaves one character over")
     try:
-        values = [_VALUE[c] for c in text]
-    except KeyError as exc:
-        raise Base45Error(f"character {exc.args[0]!r} is not in the base45 alphabet") from None
-    out = bytearray()
+        values = text.encode("ascii").translate(_TABLE)
+    except UnicodeEncodeError:
+        values = b"\xff"
+    if _INVALID in values:
+        bad = next(c for c in text if c not in _VALUE)
+        raise Base45Error(f"character {bad!r} is not in the base45 alphabet")
     full = len(values) - len(values) % 3
-    for i in range(0, full, 3):
-        n = values[i] + values[i + 1] * 45 + values[i + 2] * 2025
-        if n > 0xFFFF:
-            raise Base45Error(f"base45 triple at offset {i} has value {n}, over 65535")
-        out += n.to_bytes(2, "big")
+    words = [
+        a + b * 45 + c * 2025 for a, b, c in zip(values[0:full:3], values[1:full:3], values[2:full:3], strict=True)
+    ]
+    if words and max(words) > 0xFFFF:
+        at = next(i for i, n in enumerate(words) if n > 0xFFFF)
+        raise Base45Error(f"base45 triple at offset {3 * at} has value {words[at]}, over 65535")
+    out = struct.pack(f">{len(words)}H", *words)
     if full != len(values):
         n = values[full] + values[full + 1] * 45
         if n > 0xFF:
             raise Base45Error(f"base45 final pair has value {n}, over 255")
-        out.append(n)
-    return bytes(out)
+        out += bytes([n])
+    return out

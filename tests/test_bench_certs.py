@@ -1,0 +1,26 @@
+"""The certificate benchmark runs at a tiny size, so it never rots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_certs_benchmark_runs_and_reports_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "certs.py"), "--tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures) == {"bench", "p50_ms", "p99_ms", "p50_ratio_to_bare_verify"}
+    assert figures["bench"] == "certs"
+    assert 0 < figures["p50_ms"] <= figures["p99_ms"]
+    assert figures["p50_ratio_to_bare_verify"] > 1
