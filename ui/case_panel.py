@@ -1,0 +1,158 @@
+"""The left column: open cases, case search (case number, certificate serial, ID number, name) and sync tasks."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.certs import Verdict
+from app.office import CaseService, WorkTask
+from app.store.cases import Case
+from ui.background import BackgroundWork
+
+
+def case_status_name(status: str) -> str:
+    """Return a case status in the current language."""
+    tr = QCoreApplication.translate
+    return {
+        "open": tr("CasePanel", "Open"),
+        "in_progress": tr("CasePanel", "In progress"),
+        "waiting": tr("CasePanel", "Waiting"),
+        "closed": tr("CasePanel", "Closed"),
+    }.get(status, status)
+
+
+class CasePanel(QWidget):
+    """Lists open cases and search results; picking one opens it in the case form."""
+
+    case_chosen = Signal(object)  # app.store.cases.Case
+
+    def __init__(self, cases: CaseService, work: BackgroundWork, parent: QWidget | None = None) -> None:
+        """Build the lists; call `reload()` once the office is unlocked."""
+        super().__init__(parent)
+        self._cases = cases
+        self._work = work
+        self.last_verdict: Verdict | None = None
+        self.queue_box = QGroupBox()
+        self.queue_list = QListWidget()
+        self.queue_list.setObjectName("queue")
+        queue_layout = QVBoxLayout(self.queue_box)
+        queue_layout.addWidget(self.queue_list)
+        self.search_box = QGroupBox()
+        self.search_edit = QLineEdit()
+        self.search_edit.setObjectName("caseSearch")
+        self.search_edit.setClearButtonEnabled(True)
+        self.search_button = QPushButton()
+        self.by_scan_button = QPushButton()
+        self.by_scan_button.setEnabled(False)
+        self.results_list = QListWidget()
+        self.results_list.setObjectName("searchResults")
+        self.results_hint = QLabel()
+        self.results_hint.setProperty("role", "hint")
+        row = QHBoxLayout()
+        row.addWidget(self.search_edit, 1)
+        row.addWidget(self.search_button)
+        search_layout = QVBoxLayout(self.search_box)
+        search_layout.addLayout(row)
+        search_layout.addWidget(self.by_scan_button)
+        search_layout.addWidget(self.results_hint)
+        search_layout.addWidget(self.results_list)
+        self.tasks_box = QGroupBox()
+        self.tasks_list = QListWidget()
+        self.tasks_list.setObjectName("tasks")
+        self.tasks_list.setWordWrap(True)
+        tasks_layout = QVBoxLayout(self.tasks_box)
+        tasks_layout.addWidget(self.tasks_list)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.queue_box, 3)
+        layout.addWidget(self.search_box, 3)
+        layout.addWidget(self.tasks_box, 2)
+        self.search_button.clicked.connect(self.search)
+        self.search_edit.returnPressed.connect(self.search)
+        self.by_scan_button.clicked.connect(self.search_by_scan)
+        for widget in (self.queue_list, self.results_list):
+            widget.itemActivated.connect(self._activated)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.queue_box.setTitle(self.tr("Open cases"))
+        self.search_box.setTitle(self.tr("Find a case (Ctrl+F)"))
+        self.search_edit.setPlaceholderText(self.tr("Case number, certificate serial, ID number or name"))
+        self.search_button.setText(self.tr("Search"))
+        self.by_scan_button.setText(self.tr("Cases of the scanned certificate"))
+        self.tasks_box.setTitle(self.tr("Tasks from sync"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Re-translate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def reload(self) -> None:
+        """Reload the open cases from the replica."""
+        self._work.db(self._cases.open_cases, self._fill_queue, owner=self)
+
+    def _fill_queue(self, cases: list[Case]) -> None:
+        self._fill(self.queue_list, cases)
+
+    def _fill(self, widget: QListWidget, cases: list[Case]) -> None:
+        widget.clear()
+        for case in cases:
+            item = QListWidgetItem(f"{case.case_ref}  {case.citizen_name}  ·  {case_status_name(case.status)}")
+            item.setData(Qt.ItemDataRole.UserRole, case)
+            item.setToolTip(case.service)
+            widget.addItem(item)
+
+    def _activated(self, item: QListWidgetItem) -> None:
+        self.case_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
+
+    def search(self) -> None:
+        """Search cases for the typed text."""
+        query = self.search_edit.text()
+        self._work.db(lambda: self._cases.find(query), self._show_results, self._search_failed, owner=self)
+
+    def set_last_verdict(self, verdict: Verdict) -> None:
+        """Remember the last scanned certificate, for 'cases of the scanned certificate'."""
+        self.last_verdict = verdict
+        self.by_scan_button.setEnabled(bool(verdict.claims.get("serial")))
+
+    def search_by_scan(self) -> None:
+        """Find the cases of the last scanned certificate (its serial, or an e-ID's holder)."""
+        verdict = self.last_verdict
+        if verdict is not None:
+            self._work.db(
+                lambda: self._cases.find_by_certificate(verdict), self._show_results, self._search_failed, owner=self
+            )
+
+    def _show_results(self, cases: list[Case]) -> None:
+        self._fill(self.results_list, cases)
+        self.results_hint.setText(
+            self.tr("No case found.")
+            if not cases
+            else self.tr("%1 found; Enter opens one.").replace("%1", str(len(cases)))
+        )
+        if cases:
+            self.results_list.setCurrentRow(0)
+
+    def _search_failed(self, error: Exception) -> None:
+        self.results_list.clear()
+        self.results_hint.setText(self.tr("Search failed: %1").replace("%1", str(error)))
+
+    def add_task(self, task: WorkTask) -> None:
+        """Show a task returned by sync, with its explanation."""
+        kinds = {"conflict": self.tr("Conflict"), "refusal": self.tr("Refused")}
+        item = QListWidgetItem(f"{kinds.get(task.kind, task.kind)} · {task.case_ref}\n{task.explanation}")
+        item.setData(Qt.ItemDataRole.UserRole + 1, task)
+        self.tasks_list.addItem(item)

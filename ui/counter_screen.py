@@ -1,0 +1,132 @@
+"""The counter workspace: cases on the left, the camera and the verdict in the middle, the case form on the right."""
+
+from __future__ import annotations
+
+import time
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+
+from app.certs import Verdict
+from app.office import CaseService, CertService, ScannerService
+from app.scan import ScanError, Scanner, ScanResult, SourceStatus
+from app.store.cases import Case
+from ui.background import BackgroundWork
+from ui.case_form import CaseForm
+from ui.case_panel import CasePanel
+from ui.scan_preview import ScanPreview, ScanSignals
+from ui.verdict_card import VerdictCard
+
+
+class CounterScreen(QWidget):
+    """One clerk's working surface. It receives only the services it uses."""
+
+    verdict_shown = Signal(object, float)  # Verdict, seconds from the code's capture to the card showing it
+
+    def __init__(
+        self,
+        certs: CertService,
+        cases: CaseService,
+        scanners: ScannerService,
+        work: BackgroundWork,
+        language: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Lay out the three columns."""
+        super().__init__(parent)
+        self._certs = certs
+        self._scanners = scanners
+        self._work = work
+        self.scanner: Scanner | None = None
+        # One adapter for the screen's life: a closed scanner may still hold references to its signals.
+        self.scan_signals = ScanSignals(self)
+        self.case_panel = CasePanel(cases, work)
+        self.preview = ScanPreview()
+        self.preview.setObjectName("cameraPanel")
+        self.preview.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.verdict_card = VerdictCard(language)
+        self.case_form = CaseForm(cases, work)
+        self.camera_box = QGroupBox()
+        camera_layout = QVBoxLayout(self.camera_box)
+        camera_layout.addWidget(self.preview, 3)
+        self.camera_hint = QLabel()
+        self.camera_hint.setProperty("role", "hint")
+        self.camera_hint.setWordWrap(True)
+        camera_layout.addWidget(self.camera_hint)
+        camera_layout.addWidget(self.verdict_card, 2)
+        self.case_box = QGroupBox()
+        case_layout = QVBoxLayout(self.case_box)
+        case_layout.addWidget(self.case_form)
+        self.preview.connect_signals(self.scan_signals)
+        self.scan_signals.code_read.connect(self.verify_code)
+        splitter = QSplitter()
+        splitter.addWidget(self.case_panel)
+        splitter.addWidget(self.camera_box)
+        splitter.addWidget(self.case_box)
+        splitter.setSizes([300, 520, 420])
+        splitter.setChildrenCollapsible(False)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 8, 8, 8)
+        layout.addWidget(splitter)
+        self.case_panel.case_chosen.connect(self._case_chosen)
+        self.case_form.case_changed.connect(lambda _case: self.case_panel.reload())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.camera_box.setTitle(self.tr("Camera and verdict (F3)"))
+        self.case_box.setTitle(self.tr("Case"))
+        self.camera_hint.setText(
+            self.tr("Codes are read as soon as they are in view; the green outline shows what was read.")
+        )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Re-translate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def start_camera(self, source: str | None = None) -> None:
+        """Start scanning from `source` (default: the configured camera); a failure shows on the preview."""
+        self.stop_camera()
+        try:
+            scanner = self._scanners.open(source)
+        except ScanError as exc:
+            self.preview.show_status(SourceStatus("unavailable", str(exc)))
+            return
+        self.scan_signals.attach(scanner)
+        self.scanner = scanner
+        scanner.start()
+
+    def stop_camera(self) -> None:
+        """Stop the scanner's threads (bounded wait) and disconnect its signals."""
+        scanner, self.scanner = self.scanner, None
+        if scanner is not None:
+            scanner.close()
+
+    def verify_code(self, result: ScanResult) -> None:
+        """Verify a code read by the camera, off the GUI thread, and show the verdict."""
+        text = result.text
+        captured = result.timestamp
+        self._work.db(
+            lambda: self._certs.verify(text),
+            lambda verdict: self.show_verdict(verdict, captured),
+            lambda error: self.verdict_card.show_error(str(error)),
+            owner=self,
+        )
+
+    def show_verdict(self, verdict: Verdict, captured_wall_time: float | None = None) -> None:
+        """Show a verdict on the card and list it among the case's documents."""
+        self.verdict_card.show_verdict(verdict)
+        self.case_form.add_document(verdict)
+        self.case_panel.set_last_verdict(verdict)
+        self.verdict_card.repaint()
+        latency = time.time() - captured_wall_time if captured_wall_time else 0.0
+        self.verdict_shown.emit(verdict, latency)
+
+    def _case_chosen(self, case: Case) -> None:
+        self.case_form.load(case)
+
+    def set_language(self, language: str) -> None:
+        """Switch the language of the domain's own texts (verdict reasons)."""
+        self.verdict_card.set_language(language)

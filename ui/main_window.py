@@ -1,0 +1,291 @@
+"""The app's one window: login/lock screen or counter workspace, alarms on top, status at the bottom.
+
+It wires services to screens and owns the session's life (unlock, idle lock, logout, language,
+settings, sync); the screens themselves receive only the services they use.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+
+from app.office import NodeState, Office, OfficeStatus, SyncProgress
+from app.store import roles
+from app.store.session import Account
+from ui.background import BackgroundWork
+from ui.counter_screen import CounterScreen
+from ui.events import OfficeSignals
+from ui.i18n import Translations
+from ui.idle_lock import IdleLock
+from ui.login_screen import LoginScreen
+from ui.role_names import role_name
+from ui.settings_dialog import SettingsDialog
+from ui.status_panel import ForkAlarmBar, OfflineBanner, StatusPanel
+
+STATUS_REFRESH_MS = 5000
+
+
+class MainWindow(QMainWindow):
+    """Login, lock, the counter workspace, the status line and every keyboard shortcut."""
+
+    ready = Signal()  # the workspace is shown and its first data has loaded
+
+    def __init__(self, office: Office, work: BackgroundWork, translations: Translations) -> None:
+        """Build the window on the login screen."""
+        super().__init__()
+        self.office = office
+        self.work = work
+        self.translations = translations
+        self.account: Account | None = None
+        self.locked_account: Account | None = None
+        self.counter: CounterScreen | None = None
+        self.sync_cancel: threading.Event | None = None
+        self.signals = OfficeSignals(office.events, self)
+        self.fork_bar = ForkAlarmBar()
+        self.offline_banner = OfflineBanner()
+        self.stack = QStackedWidget()
+        self.login = LoginScreen(office.name, office.session, work)
+        self.stack.addWidget(self.login)
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.fork_bar)
+        layout.addWidget(self.offline_banner)
+        layout.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        self.status_panel = StatusPanel()
+        self.message_label = QLabel()
+        self.statusBar().addWidget(self.status_panel, 1)
+        self.statusBar().addPermanentWidget(self.message_label)
+        self.status_panel.set_nodes([n.origin for n in office.settings.nodes])
+        self.idle = IdleLock(office.settings.lock_minutes * 60_000, self)
+        self.status_timer = QTimer(self)
+        self.status_timer.setInterval(STATUS_REFRESH_MS)
+        self.status_timer.timeout.connect(self.refresh_status)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._make_actions()
+        self.login.unlocked.connect(self.on_unlocked)
+        self.login.logout_requested.connect(self.logout)
+        self.idle.idle.connect(self.lock)
+        self.signals.node_state.connect(self.on_node_state)
+        self.signals.sync_progress.connect(self.on_sync_progress)
+        self.signals.fork.connect(self.fork_bar.raise_alarm)
+        self.signals.task.connect(lambda task: self.counter and self.counter.case_panel.add_task(task))
+        self.status_panel.cancel_requested.connect(self.cancel_sync)
+        self.resize(1366, 800)
+        self.retranslate()
+        self.login.show_login()
+
+    def _make_actions(self) -> None:
+        shortcuts = {
+            "lock": (QKeySequence("Ctrl+L"), self.lock),
+            "logout": (QKeySequence("Ctrl+Shift+Q"), self.logout),
+            "settings": (QKeySequence("Ctrl+,"), self.open_settings),
+            "language": (QKeySequence("Ctrl+Shift+L"), self.toggle_language),
+            "sync": (QKeySequence("F5"), self.sync_now),
+            "search": (QKeySequence("Ctrl+F"), lambda: self._counter_focus("search")),
+            "camera": (QKeySequence("F3"), lambda: self._counter_focus("camera")),
+            "queue": (QKeySequence("F2"), lambda: self._counter_focus("queue")),
+            "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.case_form.clear()),
+            "save_case": (QKeySequence("Ctrl+S"), lambda: self.counter and self.counter.case_form.open_case()),
+            "advance_case": (QKeySequence("Ctrl+Return"), lambda: self.counter and self.counter.case_form.advance()),
+        }
+        menu = self.menuBar().addMenu("")
+        self.session_menu = menu
+        for name, (keys, slot) in shortcuts.items():
+            action = QAction(self)
+            action.setShortcut(keys)
+            action.triggered.connect(slot)
+            action.setEnabled(name == "language")
+            self.addAction(action)
+            menu.addAction(action)
+            self.actions_by_name[name] = action
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(self.tr("govdesk · %1").replace("%1", self.office.name))
+        self.session_menu.setTitle(self.tr("&Counter"))
+        names = {
+            "lock": self.tr("Lock screen"),
+            "logout": self.tr("Log out"),
+            "settings": self.tr("Settings…"),
+            "language": self.tr("Switch language (中文 / English)"),
+            "sync": self.tr("Sync now"),
+            "search": self.tr("Find a case"),
+            "camera": self.tr("Go to the camera"),
+            "queue": self.tr("Go to the open cases"),
+            "new_case": self.tr("New case form"),
+            "save_case": self.tr("Open the case"),
+            "advance_case": self.tr("Next step of the case"),
+        }
+        for name, text in names.items():
+            self.actions_by_name[name].setText(text)
+        if self.account is not None:
+            self.status_panel.set_account(
+                self.tr("%1 (%2)").replace("%1", self.account.name).replace("%2", role_name(self.account.role))
+            )
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Re-translate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def _set_session_actions(self, enabled: bool) -> None:
+        for name, action in self.actions_by_name.items():
+            if name != "language":
+                action.setEnabled(enabled)
+
+    def _counter_focus(self, where: str) -> None:
+        if self.counter is None or self.account is None:
+            return
+        panel = self.counter.case_panel
+        {"search": panel.search_edit, "camera": self.counter.preview, "queue": panel.queue_list}[where].setFocus()
+
+    def on_unlocked(self, account: Account) -> None:
+        """Show the workspace (a fresh one, or the one kept behind the lock)."""
+        self.account, self.locked_account = account, None
+        if self.counter is None:
+            self.counter = CounterScreen(
+                self.office.certs, self.office.cases, self.office.scanner, self.work, self.translations.language
+            )
+            self.stack.addWidget(self.counter)
+        self.stack.setCurrentWidget(self.counter)
+        self._set_session_actions(True)
+        self.retranslate()
+        self.idle.set_timeout(self.office.settings.lock_minutes * 60_000)
+        self.idle.arm()
+        self.status_timer.start()
+        self.counter.case_panel.reload()
+        if roles.allowed(account.role, roles.SCAN):
+            self.counter.start_camera()
+        self.counter.preview.setFocus()
+        self.work.db(self.office.status, self._first_status, owner=self)
+
+    def _first_status(self, status: OfficeStatus) -> None:
+        self.show_status(status)
+        self.ready.emit()
+
+    def refresh_status(self) -> None:
+        """Reload the outbox count and replica age on the database thread."""
+        if self.account is not None:
+            self.work.db(self.office.status, self.show_status, lambda _e: None, owner=self)
+
+    def show_status(self, status: OfficeStatus) -> None:
+        """Show office status figures."""
+        self.status_panel.show_status(status)
+
+    def lock(self) -> None:
+        """Lock: the key leaves the session, the camera stops, the workspace and its unsaved input stay."""
+        if self.account is None:
+            return
+        self.locked_account, self.account = self.account, None
+        self._leave_session()
+        self.login.show_locked(self.locked_account)
+
+    def logout(self) -> None:
+        """Log out: like a lock, but the workspace's unsaved input is discarded."""
+        was = self.account or self.locked_account
+        self.account = self.locked_account = None
+        self._leave_session()
+        if self.counter is not None:
+            self.counter.case_form.clear()
+            self.counter.case_panel.queue_list.clear()
+            self.counter.case_panel.results_list.clear()
+        self.login.show_login(was.name if was else "")
+
+    def _leave_session(self) -> None:
+        self.idle.disarm()
+        self.status_timer.stop()
+        self.cancel_sync()
+        if self.counter is not None:
+            self.counter.stop_camera()
+        self.work.db(self.office.session.lock, lambda _none: None)
+        self._set_session_actions(False)
+        self.stack.setCurrentWidget(self.login)
+
+    def toggle_language(self) -> None:
+        """Switch between Chinese and English."""
+        self.set_language("en" if self.translations.language == "zh_CN" else "zh_CN")
+
+    def set_language(self, language: str) -> None:
+        """Switch the whole app to `language` and remember it."""
+        self.translations.install(language)
+        if self.counter is not None:
+            self.counter.set_language(language)
+        if self.office.settings.language != language:
+            updated = self.office.settings.with_changes(language=language)
+            self.work.db(lambda: self.office.save_settings(updated), lambda _none: None, self.show_error, owner=self)
+
+    def open_settings(self) -> None:
+        """Open the settings dialog; apply and store what the clerk saves."""
+        if self.account is None:
+            return
+        is_admin = roles.allowed(self.account.role, roles.SETTINGS_WRITE)
+        dialog = SettingsDialog(self.office.settings, self.office.scanner, is_admin=is_admin, parent=self)
+        if dialog.exec() and dialog.result_settings is not None:
+            updated = dialog.result_settings
+            self.work.db(lambda: self.office.save_settings(updated), lambda _n: self.apply_settings(), self.show_error)
+        dialog.deleteLater()
+
+    def apply_settings(self) -> None:
+        """Apply stored settings: language, lock time, nodes, camera."""
+        current = self.office.settings
+        if current.language != self.translations.language:
+            self.set_language(current.language)
+        self.idle.set_timeout(current.lock_minutes * 60_000)
+        self.status_panel.set_nodes([n.origin for n in current.nodes])
+        if self.counter is not None and self.account is not None:
+            self.counter.start_camera()
+        self.message_label.setText(self.tr("Settings saved."))
+
+    def show_error(self, error: Exception) -> None:
+        """Show an error in the status line."""
+        self.message_label.setText(self.tr("Error: %1").replace("%1", str(error)))
+
+    def on_node_state(self, state: NodeState) -> None:
+        """Record a node's state; show the offline banner when no node answers."""
+        self.status_panel.show_node(state)
+        known = [v for v in self.status_panel.nodes.values() if v is not None]
+        self.offline_banner.setVisible(bool(known) and self.status_panel.online_count == 0)
+
+    def on_sync_progress(self, progress: SyncProgress) -> None:
+        """Show sync progress; refresh the figures when it ends."""
+        self.status_panel.show_progress(progress)
+        if progress.finished or progress.cancelled or progress.error:
+            self.sync_cancel = None
+            if progress.finished and not progress.error:
+                self.office.last_sync_ms = self.office.clock()
+            self.refresh_status()
+
+    def sync_now(self) -> None:
+        """Start a sync run on the network pool (progress arrives as events; F5)."""
+        if self.account is None or self.sync_cancel is not None:
+            return
+        sync = self.office.sync
+        if sync is None:
+            self.message_label.setText(self.tr("Sync is not available in this version yet."))
+            return
+        cancel = threading.Event()
+        self.sync_cancel = cancel
+        self.work.net(lambda: sync.run(self.office.events.publish_sync_progress, cancel), lambda _r: None,
+                      self.show_error, owner=self)  # fmt: skip
+
+    def cancel_sync(self) -> None:
+        """Ask a running sync to stop at its next safe point."""
+        if self.sync_cancel is not None:
+            self.sync_cancel.set()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
+        """Stop the camera, timers and sync; lock the office; then close."""
+        self.idle.disarm()
+        self.status_timer.stop()
+        self.cancel_sync()
+        if self.counter is not None:
+            self.counter.stop_camera()
+        self.signals.detach()
+        super().closeEvent(event)

@@ -1,0 +1,171 @@
+"""The verdict card: green, amber or red, with the status, the plain reason, the claims and the replica's age."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from app.certs import Status, Verdict
+from app.certs.verdict import format_duration
+from ui import style
+
+GREEN, AMBER, RED = "green", "amber", "red"
+# Amber: nothing is wrong with the certificate itself, but the counter cannot conclude now.
+AMBER_STATUSES = frozenset({Status.CANNOT_VERIFY_OFFLINE, Status.NOT_YET_VALID})
+COLOURS = {
+    GREEN: (style.GREEN_BG, style.GREEN_INK),
+    AMBER: (style.AMBER_BG, style.AMBER_INK),
+    RED: (style.RED_BG, style.RED_INK),
+}
+
+
+def colour_of(verdict: Verdict) -> str:
+    """Return the card colour for a verdict: green only for VALID."""
+    if verdict.status is Status.VALID:
+        return GREEN
+    return AMBER if verdict.status in AMBER_STATUSES else RED
+
+
+def status_text(status: Status) -> str:
+    """Return the status headline in the current language."""
+    tr = QCoreApplication.translate
+    return {
+        Status.VALID: tr("VerdictCard", "Valid: accept the certificate"),
+        Status.EXPIRED: tr("VerdictCard", "Expired: do not accept"),
+        Status.NOT_YET_VALID: tr("VerdictCard", "Not yet valid"),
+        Status.REVOKED: tr("VerdictCard", "Revoked: do not accept"),
+        Status.UNKNOWN_ISSUER: tr("VerdictCard", "Unknown issuer: do not accept"),
+        Status.BAD_SIGNATURE: tr("VerdictCard", "Forged or altered: do not accept"),
+        Status.WRONG_KEY_USAGE: tr("VerdictCard", "Signed by the wrong key: do not accept"),
+        Status.MALFORMED: tr("VerdictCard", "Not a readable certificate"),
+        Status.CANNOT_VERIFY_OFFLINE: tr("VerdictCard", "Cannot verify offline: sync first"),
+    }[status]
+
+
+def field_label(key: str) -> str:
+    """Return the label of a certificate display field in the current language."""
+    tr = QCoreApplication.translate
+    labels = {
+        "name": tr("VerdictCard", "Name"),
+        "region": tr("VerdictCard", "Region"),
+        "relation": tr("VerdictCard", "Relation to head"),
+        "credit_code": tr("VerdictCard", "Credit code"),
+        "scope": tr("VerdictCard", "Business scope"),
+        "period": tr("VerdictCard", "Period"),
+        "property_ref": tr("VerdictCard", "Property unit"),
+        "share": tr("VerdictCard", "Share"),
+        "spouse": tr("VerdictCard", "Spouse"),
+        "registered_on": tr("VerdictCard", "Registered on"),
+    }
+    return labels.get(key, key)
+
+
+class VerdictCard(QFrame):
+    """Shows one verdict; empty until the first scan."""
+
+    def __init__(self, language: str = "zh_CN", parent: QWidget | None = None) -> None:
+        """Start with the hint to scan a code."""
+        super().__init__(parent)
+        self.setObjectName("verdictCard")
+        self.language = language
+        self.verdict: Verdict | None = None
+        self.colour: str | None = None
+        self.headline = QLabel()
+        self.headline.setObjectName("verdictHeadline")
+        self.headline.setWordWrap(True)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.claims = QLabel()
+        self.claims.setObjectName("verdictClaims")
+        self.claims.setTextFormat(Qt.TextFormat.RichText)
+        self.claim_rows: list[tuple[str, str]] = []
+        self.age = QLabel()
+        self.age.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.reason)
+        layout.addWidget(self.claims)
+        layout.addWidget(self.age)
+        layout.addStretch(1)
+        self.setMinimumHeight(220)
+        self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Re-translate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.refresh()
+        super().changeEvent(event)
+
+    def set_language(self, language: str) -> None:
+        """Pick the language of the domain's reason texts (zh_CN or en)."""
+        self.language = language
+        self.refresh()
+
+    def show_verdict(self, verdict: Verdict) -> None:
+        """Show a verdict."""
+        self.verdict = verdict
+        self.refresh()
+
+    def show_error(self, message: str) -> None:
+        """Show that verification itself failed (red: nothing may be concluded)."""
+        self.verdict = None
+        self.colour = RED
+        self._paint(RED)
+        self.headline.setText(self.tr("Verification failed"))
+        self.reason.setText(message)
+        self._clear_claims()
+        self.age.clear()
+
+    def _clear_claims(self) -> None:
+        self.claim_rows = []
+        self.claims.clear()
+
+    def _add_claim(self, label: str, value: str) -> None:
+        self.claim_rows.append((label, value))
+        rows = "".join(
+            f"<tr><td style='padding-right:14px'>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>"
+            for k, v in self.claim_rows
+        )
+        self.claims.setText(f"<table>{rows}</table>")
+
+    def _paint(self, colour: str | None) -> None:
+        bg, ink = COLOURS.get(colour, ("#ffffff", style.INK))
+        border = ink if colour else "#c4c7cc"
+        self.setStyleSheet(
+            f"QFrame#verdictCard {{ background: {bg}; border: 3px solid {border}; border-radius: 8px; }}"
+            f"QFrame#verdictCard QLabel {{ color: {ink}; background: transparent; border: none; }}"
+            f"QLabel#verdictHeadline {{ font-size: 18pt; font-weight: bold; }}"
+        )
+
+    def refresh(self) -> None:
+        """Redraw the card in the current language."""
+        verdict = self.verdict
+        self._clear_claims()
+        if verdict is None:
+            self.colour = None
+            self._paint(None)
+            self.headline.setText(self.tr("No certificate scanned yet"))
+            self.reason.setText(self.tr("Hold the citizen's QR code up to the camera (F3 focuses the camera panel)."))
+            self.age.clear()
+            return
+        self.colour = colour_of(verdict)
+        self._paint(self.colour)
+        self.headline.setText(status_text(verdict.status))
+        self.reason.setText(verdict.reason(self.language))
+        claims = verdict.claims
+        type_name = claims.get("type_name", {}).get("zh_CN" if self.language == "zh_CN" else "en")
+        if type_name:
+            self._add_claim(self.tr("Certificate"), type_name)
+        for key, value in claims.get("display", {}).items():
+            self._add_claim(field_label(key), str(value))
+        for key, label in (("expires", self.tr("Valid until")), ("serial", self.tr("Serial"))):
+            if claims.get(key):
+                self._add_claim(label, str(claims[key])[:19].replace("T", " "))
+        if verdict.replica_age_ms is None:
+            self.age.setText(self.tr("The replica holds no data from this issuer."))
+        else:
+            self.age.setText(
+                self.tr("Based on replica data synced %1 ago.").replace("%1", format_duration(verdict.replica_age_ms))
+            )
