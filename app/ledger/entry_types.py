@@ -130,7 +130,12 @@ _TYPES = [
     EntryType("consent.revoke", (Field("consent_id", str, max_len=64),), "Withdraw a consent."),
     EntryType(
         "data.request",
-        (Field("request_id", str, max_len=64), Field("consent_id", str, max_len=64), Field("scope", list, max_len=32)),
+        (
+            Field("request_id", str, max_len=64),
+            Field("consent_id", str, max_len=64),
+            Field("scope", list, max_len=32),
+            Field("reply_key", bytes, required=False, max_len=64),
+        ),
         "A department asks another for data under a consent.",
     ),
     EntryType(

@@ -3,6 +3,7 @@
 Version 1 held accounts, the device key, settings, the audit trail, registry keys, checkpoints,
 log entries and the outbox. Version 2 added certificates (revocations, anchors), enrolled devices
 and cases with full-text search. Version 3 added checkpoint cosignatures and the case date index.
+Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -84,7 +85,34 @@ CREATE TABLE checkpoint_cosignatures(
 CREATE INDEX cases_by_opened ON cases(opened_ms);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+# Version 4 (app/services): the case chain per case, consents, data exchanges and per-citizen salts.
+_V4 = """
+CREATE TABLE service_cases(
+    case_id TEXT PRIMARY KEY, service TEXT NOT NULL, state TEXT NOT NULL, done INTEGER NOT NULL,
+    pending_department TEXT, is_open INTEGER NOT NULL, holder BLOB, head BLOB NOT NULL,
+    opened_ms INTEGER NOT NULL, updated_ms INTEGER NOT NULL, due_ms INTEGER NOT NULL) WITHOUT ROWID;
+CREATE INDEX service_cases_queue ON service_cases(pending_department, due_ms) WHERE is_open = 1;
+CREATE INDEX service_cases_due ON service_cases(due_ms) WHERE is_open = 1;
+CREATE TABLE case_steps(
+    leaf_hash BLOB PRIMARY KEY, case_id TEXT NOT NULL, origin TEXT NOT NULL, idx INTEGER,
+    time_ms INTEGER NOT NULL, step TEXT NOT NULL, state TEXT NOT NULL, prev BLOB, signer BLOB NOT NULL,
+    data BLOB NOT NULL, status TEXT NOT NULL, explanation TEXT NOT NULL DEFAULT '') WITHOUT ROWID;
+CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
+CREATE TABLE citizen_salts(
+    id_number TEXT PRIMARY KEY, salt BLOB NOT NULL, commitment BLOB NOT NULL UNIQUE) WITHOUT ROWID;
+CREATE TABLE consents(
+    consent_id TEXT PRIMARY KEY, holder BLOB NOT NULL, requester TEXT NOT NULL, provider TEXT NOT NULL,
+    scope TEXT NOT NULL, purpose TEXT NOT NULL, expires_ms INTEGER NOT NULL, granted_ms INTEGER NOT NULL,
+    signer BLOB NOT NULL, entry_hash BLOB NOT NULL, revoked_ms INTEGER) WITHOUT ROWID;
+CREATE INDEX consents_by_holder ON consents(holder);
+CREATE TABLE data_exchanges(
+    request_id TEXT PRIMARY KEY, consent_id TEXT NOT NULL, scope TEXT NOT NULL, requester TEXT NOT NULL,
+    requested_ms INTEGER NOT NULL, signer BLOB NOT NULL, request_hash BLOB NOT NULL, reply_public BLOB,
+    reply_private BLOB, responder BLOB, responded_ms INTEGER, response_hash BLOB, payload_hash BLOB) WITHOUT ROWID;
+CREATE INDEX data_exchanges_by_consent ON data_exchanges(consent_id);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
 LATEST = len(MIGRATIONS)
 
 
