@@ -16,6 +16,7 @@ import pytest
 
 from app.certs.image_input import read_qr_text
 from app.cli.main import main
+from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, key_id
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
@@ -133,3 +134,30 @@ def test_usage_errors(desk, monkeypatch, capsys, tmp_path: Path) -> None:
     argv[argv.index("nonsense")] = "eid"
     assert run([*argv, "--field", "spouse=y", "--png", "a.png", "--pdf", "a.pdf"], "clerk-pw\nX\n", monkeypatch) == 1
     assert "spouse" in capsys.readouterr().err
+
+
+def test_killing_issue_at_any_moment_leaves_the_replica_consistent(desk, tmp_path: Path) -> None:
+    """kill -9 `govdesk cert issue` at random moments: the anchor entry, the local anchor and the audit record
+    are written together or not at all, and the replica stays sound."""
+    rng = np.random.default_rng(6)
+    env_python = sys.executable
+    for round_ in range(8):
+        argv = [env_python, "-m", "app.cli.main", "cert", "issue", *acting(desk), "--key", str(desk["key"])]
+        argv += ["--issuer", ORIGIN, "--type", "eid", "--name", "张三"]
+        argv += ["--png", str(tmp_path / f"{round_}.png"), "--pdf", str(tmp_path / f"{round_}.pdf")]
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        assert proc.stdin is not None
+        proc.stdin.write(f"clerk-pw\n{ID_NUMBER}\n".encode())
+        proc.stdin.close()
+        time.sleep(float(rng.uniform(0.6, 2.2)))
+        proc.kill()
+        proc.wait()
+    with open_replica(desk["office"], "admin", "admin-pw") as admin:
+        assert admin.check().ok
+        issued = [r for r in admin.audit.records(limit=10_000) if r.action == "cert.issue"]
+        pending = admin.outbox.pending()
+        assert sorted(r.detail["entry"] for r in issued) == sorted(e.leaf_hash for e in pending)
+        for entry in pending:
+            body = decode_entry(entry.data).entry.body
+            anchor = admin.certs.anchor(body["cert_hash"])
+            assert anchor is not None and anchor.serial == body["serial"]
