@@ -41,7 +41,9 @@ def _now_ms(office: Replica | None, at: datetime | None) -> int:
     return office.session.now_ms() if office is not None else time.time_ns() // 1_000_000
 
 
-def _verdict(status: Status, code: str, fmt: str, at_ms: int, claims: dict[str, Any] | None = None, **params: Any):
+def _verdict(
+    status: Status, code: str, fmt: str, at_ms: int, claims: dict[str, Any] | None = None, **params: Any
+) -> Verdict:
     return Verdict(
         status,
         code,
@@ -68,6 +70,7 @@ def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Ver
     facts = {"issuer": claims.issuer, "serial": claims.serial, "kid": sign1.kid.hex()}
 
     def result(status: Status, code: str, **params: Any) -> Verdict:
+        """A verdict about this certificate, naming its issuer, serial and kid."""
         return _verdict(status, code, fmt, at_ms, shown, **{**facts, **params})
 
     if office is None:
