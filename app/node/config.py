@@ -1,0 +1,242 @@
+"""Node configuration: typed settings with a schema version, read from a JSON file then environment
+variables; and the node's keys, kept apart in a mode-0600 key file (secrets never go in settings).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from app.atomic_file import write_atomic
+from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer, parse_signer_key
+from app.ledger.suites import ED25519, Signer, key_id
+
+CONFIG_VERSION = 1
+ENV_PREFIX = "GOVDESK_NODE_"
+# Environment variable -> setting it overrides. GOVDESK_NODE_CONFIG names the file itself.
+ENV_SETTINGS = {
+    "DEPARTMENT": "department",
+    "DB": "db_url",
+    "HOST": "host",
+    "PORT": "port",
+    "KEYS": "keys_file",
+    "LOG_LEVEL": "log_level",
+}
+
+
+class ConfigError(ValueError):
+    """The configuration file, an environment variable or the key file is invalid."""
+
+
+@dataclass(frozen=True)
+class WitnessPeer:
+    """A witness this node asks to cosign its checkpoints."""
+
+    name: str
+    vkey: str
+    url: str
+
+
+@dataclass(frozen=True)
+class WitnessedPeer:
+    """Another department's log that this node witnesses: its origin and its log verifier key."""
+
+    origin: str
+    vkey: str
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Abuse limits and sequencing knobs."""
+
+    max_body_bytes: int = 1 << 20
+    max_batch_entries: int = 256
+    rate_per_device: float = 50.0
+    rate_burst: int = 100
+    clock_skew_s: int = 120
+    body_timeout_s: float = 10.0
+    submit_wait_s: float = 15.0
+    queue_limit: int = 20000
+    sequencer_batch: int = 4096
+    publish_interval_s: float = 0.5
+    witness_timeout_s: float = 3.0
+
+
+@dataclass(frozen=True)
+class NodeConfig:
+    """Everything a node needs besides its keys."""
+
+    department: str
+    origin: str
+    db_url: str
+    keys_file: str
+    host: str = "127.0.0.1"
+    port: int = 8600
+    log_level: str = "INFO"
+    witnesses: tuple[WitnessPeer, ...] = ()
+    witnessed: tuple[WitnessedPeer, ...] = ()
+    limits: Limits = field(default_factory=Limits)
+    version: int = CONFIG_VERSION
+
+    def to_json(self) -> str:
+        """Return the configuration as a JSON document."""
+        return json.dumps(asdict(self), indent=2, ensure_ascii=False) + "\n"
+
+    def save(self, path: Path) -> None:
+        """Write the configuration file atomically."""
+        write_atomic(path, self.to_json().encode(), mode=0o644)
+
+
+def _limits(raw: Any) -> Limits:
+    if not isinstance(raw, dict):
+        raise ConfigError("'limits' must be an object")
+    known = {f.name: f for f in fields(Limits)}
+    unknown = set(raw) - set(known)
+    if unknown:
+        raise ConfigError(f"unknown limits {sorted(unknown)}")
+    out = {}
+    for name, value in raw.items():
+        kind = float if known[name].type == "float" else int
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise ConfigError(f"limit {name} must be a positive number")
+        out[name] = kind(value)
+    return Limits(**out)
+
+
+def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
+    """Validate a parsed configuration document; relative paths are taken from `base_dir`."""
+    if not isinstance(raw, dict):
+        raise ConfigError("the configuration must be a JSON object")
+    if raw.get("version", CONFIG_VERSION) != CONFIG_VERSION:
+        raise ConfigError(f"configuration version {raw.get('version')!r} is not {CONFIG_VERSION}")
+    allowed = {f.name for f in fields(NodeConfig)}
+    unknown = set(raw) - allowed
+    if unknown:
+        raise ConfigError(f"unknown settings {sorted(unknown)}")
+    try:
+        witnesses = tuple(WitnessPeer(**w) for w in raw.get("witnesses", ()))
+        witnessed = tuple(WitnessedPeer(**w) for w in raw.get("witnessed", ()))
+    except TypeError as exc:
+        raise ConfigError(f"bad witness entry: {exc}") from None
+    for name in ("department", "origin", "db_url", "keys_file"):
+        if not isinstance(raw.get(name), str) or not raw[name]:
+            raise ConfigError(f"setting {name!r} is required text")
+    port = raw.get("port", 8600)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 <= port < 65536:
+        raise ConfigError("port must be 0..65535")
+    keys_file = raw["keys_file"]
+    if not Path(keys_file).is_absolute():
+        keys_file = str(base_dir / keys_file)
+    db_url = raw["db_url"]
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///") :]).is_absolute():
+        db_url = f"sqlite:///{base_dir / db_url[len('sqlite:///') :]}"
+    return NodeConfig(
+        department=raw["department"],
+        origin=raw["origin"],
+        db_url=db_url,
+        keys_file=keys_file,
+        host=str(raw.get("host", "127.0.0.1")),
+        port=port,
+        log_level=str(raw.get("log_level", "INFO")).upper(),
+        witnesses=witnesses,
+        witnessed=witnessed,
+        limits=_limits(raw.get("limits", {})),
+    )
+
+
+def load_config(path: Path | None = None, environ: dict[str, str] | None = None) -> NodeConfig:
+    """Read the configuration file (`path` or $GOVDESK_NODE_CONFIG), then apply GOVDESK_NODE_* overrides."""
+    env = os.environ if environ is None else environ
+    path = path or (Path(env[ENV_PREFIX + "CONFIG"]) if env.get(ENV_PREFIX + "CONFIG") else None)
+    if path is None:
+        raise ConfigError("no configuration file: pass --config or set GOVDESK_NODE_CONFIG")
+    try:
+        raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ConfigError(f"cannot read configuration {path}: {exc}") from None
+    for suffix, name in ENV_SETTINGS.items():
+        if ENV_PREFIX + suffix in env:
+            value: Any = env[ENV_PREFIX + suffix]
+            if name == "port":
+                if not value.isdigit():
+                    raise ConfigError(f"{ENV_PREFIX}PORT must be a number")
+                value = int(value)
+            raw[name] = value
+    return config_from_dict(raw, Path(path).resolve().parent)
+
+
+def override(config: NodeConfig, **settings: Any) -> NodeConfig:
+    """Return `config` with the given settings replaced (None values are ignored)."""
+    return replace(config, **{k: v for k, v in settings.items() if v is not None})
+
+
+@dataclass(frozen=True)
+class NodeKeys:
+    """The node's secrets: its log key (checkpoints), its witness key (cosignatures), its department key."""
+
+    log_signer: NoteSigner
+    witness_signer: NoteSigner
+    department_seed: bytes
+
+    @property
+    def department_signer(self) -> Signer:
+        """The department's entry signing key."""
+        return ED25519.signer(self.department_seed)
+
+    @property
+    def department_kid(self) -> bytes:
+        """The department key's 16-byte key id."""
+        return key_id(ED25519, self.department_signer.public_key)
+
+    @property
+    def log_vkey(self) -> str:
+        """The verifier key of the log's checkpoints."""
+        return self.log_signer.verifier().vkey()
+
+    @property
+    def witness_vkey(self) -> str:
+        """The verifier key of this node's cosignatures."""
+        return self.witness_signer.verifier().vkey()
+
+
+def witness_name(origin: str) -> str:
+    """Return the cosigner name of the witness run by the node of `origin`."""
+    return f"{origin}/witness"
+
+
+def generate_keys(origin: str) -> NodeKeys:
+    """Draw fresh keys for a node of the log `origin`."""
+    return NodeKeys(
+        new_signer(origin, os.urandom(32)),
+        new_signer(witness_name(origin), os.urandom(32), SIG_COSIGNATURE_V1),
+        os.urandom(32),
+    )
+
+
+def save_keys(keys: NodeKeys, path: Path) -> None:
+    """Write the key file with mode 0600."""
+    doc = {
+        "log_key": keys.log_signer.skey(),
+        "witness_key": keys.witness_signer.skey(),
+        "department_key": keys.department_seed.hex(),
+    }
+    write_atomic(path, (json.dumps(doc, indent=2) + "\n").encode(), mode=0o600)
+
+
+def load_keys(path: Path) -> NodeKeys:
+    """Read the key file written by `save_keys`."""
+    try:
+        doc = json.loads(Path(path).read_text(encoding="utf-8"))
+        keys = NodeKeys(
+            parse_signer_key(doc["log_key"]),
+            parse_signer_key(doc["witness_key"]),
+            bytes.fromhex(doc["department_key"]),
+        )
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ConfigError(f"cannot read key file {path}: {exc}") from None
+    if keys.witness_signer.sig_type != SIG_COSIGNATURE_V1 or len(keys.department_seed) != 32:
+        raise ConfigError(f"key file {path} holds keys of the wrong kind")
+    return keys

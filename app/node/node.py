@@ -1,0 +1,184 @@
+"""A department node: its store, registry, sequencer, publisher and witness, assembled from its config."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
+from app.ledger.suites import ED25519, key_id
+from app.node.config import NodeConfig, NodeKeys, generate_keys, load_keys, save_keys
+from app.node.departments import department
+from app.node.jsonlog import log_event
+from app.node.publisher import Publisher
+from app.node.rate_limit import RateLimiter
+from app.node.refusals import Refusal
+from app.node.registry import Registry
+from app.node.sequencer import Result, Sequencer
+from app.node.store import SqlStore, open_store
+from app.node.witness import Witness
+
+log = logging.getLogger("govdesk.node")
+
+CONFIG_FILE = "node.json"
+KEYS_FILE = "node.keys"
+
+
+class Node:
+    """One department's node. `start()` runs its background threads; `app` (service.py) serves it."""
+
+    def __init__(
+        self,
+        config: NodeConfig,
+        keys: NodeKeys,
+        *,
+        store: SqlStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.keys = keys
+        self.clock = clock
+        self.store = store or open_store(config.db_url)
+        limits = config.limits
+        self.registry = Registry(self.store)
+        self.sequencer = Sequencer(
+            self.store,
+            self.registry,
+            config.origin,
+            config.department,
+            keys.log_signer,
+            batch_limit=limits.sequencer_batch,
+            queue_limit=limits.queue_limit,
+            clock=clock,
+        )
+        self.publisher = Publisher(self.store, config.witnesses, limits.publish_interval_s, limits.witness_timeout_s)
+        self.witness = Witness(
+            self.store, keys.witness_signer, {w.origin: [w.vkey] for w in config.witnessed}, clock=clock
+        )
+        self.rate = RateLimiter(limits.rate_per_device, limits.rate_burst)
+        self._started = False
+
+    @property
+    def origin(self) -> str:
+        """The log origin this node sequences."""
+        return self.config.origin
+
+    def open(self) -> None:
+        """Create or check the schema, and load the registry."""
+        self.store.init_schema()
+        self.registry.refresh()
+
+    def start(self) -> None:
+        """Open the store and start the sequencer and the publisher."""
+        self.open()
+        self.sequencer.start()
+        self.publisher.start()
+        self._started = True
+        log_event(log, "node_started", department=self.config.department, origin=self.origin)
+
+    def stop(self) -> None:
+        """Stop the background threads and close the store."""
+        if self._started:
+            self.sequencer.stop()
+            self.publisher.stop()
+            self._started = False
+        self.store.close()
+        log_event(log, "node_stopped", department=self.config.department)
+
+    def now_ms(self) -> int:
+        """The node's clock in Unix milliseconds."""
+        return int(self.clock() * 1000)
+
+    def department_entry(self, etype: str, body: dict[str, Any]) -> SignedEntry:
+        """Return an entry of this log signed by the department key."""
+        entry = Entry(self.origin, etype, self.now_ms(), self.keys.department_kid, body)
+        return decode_entry(sign_entry(entry, self.keys.department_signer))
+
+    def bootstrap(self) -> None:
+        """Enrol the department key as the first entry of an empty log."""
+        self.open()
+        if self.store.state().size:
+            return
+        signer = self.keys.department_signer
+        signed = self.department_entry(
+            "registry.enroll",
+            {
+                "kid": self.keys.department_kid,
+                "suite": ED25519.name,
+                "public_key": signer.public_key,
+                "role": "department",
+                "subject": f"department/{self.config.department}",
+                "department": self.config.department,
+            },
+        )
+        self.sequencer.integrate([signed], trusted=True)
+
+    def write_department_entry(self, etype: str, body: dict[str, Any]) -> Result:
+        """Sign an entry with the department key and sequence it now (checked like any submission)."""
+        self.open()
+        [result] = self.sequencer.integrate([self.department_entry(etype, body)])
+        return result
+
+    def enroll(self, public_key: bytes, role: str, subject: str) -> int:
+        """Enrol an Ed25519 key with `role`; return the index of the registry.enroll entry."""
+        body = {
+            "kid": key_id(ED25519, public_key),
+            "suite": ED25519.name,
+            "public_key": public_key,
+            "role": role,
+            "subject": subject,
+            "department": self.config.department,
+        }
+        result = self.write_department_entry("registry.enroll", body)
+        if isinstance(result, Refusal):
+            raise result
+        return result
+
+    def revoke(self, kid: bytes, reason: str) -> int:
+        """Revoke a key; return the index of the registry.revoke entry."""
+        result = self.write_department_entry("registry.revoke", {"kid": kid, "reason": reason})
+        if isinstance(result, Refusal):
+            raise result
+        return result
+
+
+def create_node(
+    directory: Path,
+    department_id: str,
+    *,
+    db_url: str | None = None,
+    host: str = "127.0.0.1",
+    port: int = 8600,
+    origin: str | None = None,
+) -> NodeConfig:
+    """Create a node in `directory`: config file, key file (0600), database, and the enrolled department key."""
+    directory.mkdir(parents=True, exist_ok=True)
+    dept_origin = origin or department(department_id).origin
+    config_path, keys_path = directory / CONFIG_FILE, directory / KEYS_FILE
+    if config_path.exists() or keys_path.exists():
+        raise FileExistsError(f"a node already exists in {directory}")
+    keys = generate_keys(dept_origin)
+    save_keys(keys, keys_path)
+    config = NodeConfig(
+        department=department_id,
+        origin=dept_origin,
+        db_url=db_url or f"sqlite:///{(directory / 'node.db').resolve()}",
+        keys_file=str(keys_path.resolve()),
+        host=host,
+        port=port,
+    )
+    config.save(config_path)
+    node = Node(config, keys)
+    try:
+        node.bootstrap()
+    finally:
+        node.stop()
+    return config
+
+
+def node_from_config(config: NodeConfig, **kwargs: Any) -> Node:
+    """Return the node a configuration describes, with its keys loaded from its key file."""
+    return Node(config, load_keys(Path(config.keys_file)), **kwargs)

@@ -1,0 +1,125 @@
+"""Publishing: gather witness cosignatures on the latest signed checkpoint and publish it.
+
+Runs apart from the sequencer, so a slow or absent witness delays only the cosignatures, never
+sequencing. A witness that answers 409 names the size it last cosigned; the publisher retries
+once from that size.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import httpx
+
+from app.ledger.merkle import ProofError
+from app.ledger.note import NoteError, split_note, verify_note
+from app.node.config import WitnessPeer
+from app.node.jsonlog import log_event
+from app.node.store import SqlStore
+from app.node.tiles import TreeReader
+from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
+
+log = logging.getLogger("govdesk.node.publisher")
+
+
+class Publisher:
+    """A thread that publishes the newest checkpoint with the cosignatures it could gather."""
+
+    def __init__(
+        self, store: SqlStore, witnesses: tuple[WitnessPeer, ...], interval_s: float, timeout_s: float
+    ) -> None:
+        self._store = store
+        self._witnesses = witnesses
+        self._interval = interval_s
+        self._timeout = timeout_s
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._http = httpx.Client(timeout=timeout_s)
+        self._pool = ThreadPoolExecutor(max_workers=max(1, min(16, len(witnesses))), thread_name_prefix="cosign")
+        self._known: dict[str, int] = {}
+
+    def start(self) -> None:
+        """Start publishing."""
+        self._stop.clear()
+        self._thread = threading.Thread(target=self._run, name="publisher", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop publishing."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=self._timeout * 3 + 5)
+            self._thread = None
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        self._http.close()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                self.publish_once()
+            except Exception as exc:  # publishing retries on the next tick
+                log_event(log, "publish_failed", level=logging.WARNING, error=repr(exc))
+            self._stop.wait(self._interval)
+
+    def publish_once(self) -> bool:
+        """Publish the latest signed checkpoint if it is newer than the published one."""
+        state = self._store.state()
+        if state.checkpoint is None or (state.published is not None and state.published_size >= state.size):
+            return False
+        lines = list(self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), self._witnesses))
+        text = state.checkpoint + "".join(line for line in lines if line)
+        published = self._store.publish(state.size, text)
+        if published:
+            log_event(log, "published", size=state.size, cosignatures=sum(1 for x in lines if x))
+        return published
+
+    def _cosign(self, witness: WitnessPeer, checkpoint: str, size: int) -> str | None:
+        old = self._known.get(witness.name)
+        if old is None:
+            old = self._store.cosigner_size(witness.name)
+        for _attempt in range(2):
+            if old > size:
+                log_event(log, "witness_ahead", level=logging.ERROR, witness=witness.name, witness_size=old, size=size)
+                return None
+            try:
+                proof = TreeReader(self._store.tile).consistency_proof(old, size) if 0 < old < size else []
+            except ProofError as exc:
+                log_event(log, "cosign_failed", level=logging.WARNING, witness=witness.name, error=str(exc))
+                return None
+            try:
+                resp = self._http.post(
+                    witness.url.rstrip("/") + "/add-checkpoint", content=encode_add_checkpoint(old, proof, checkpoint)
+                )
+            except httpx.HTTPError as exc:
+                log_event(log, "cosign_failed", level=logging.WARNING, witness=witness.name, error=repr(exc))
+                return None
+            if resp.status_code == 409 and resp.headers.get("content-type", "").startswith(SIZE_CONTENT_TYPE):
+                text = resp.text.strip()
+                if not text.isdigit():
+                    return None
+                old = int(text)
+                continue
+            if resp.status_code != 200:
+                log_event(
+                    log,
+                    "cosign_refused",
+                    level=logging.WARNING,
+                    witness=witness.name,
+                    status=resp.status_code,
+                    reason=resp.text[:200],
+                )
+                return None
+            try:
+                body, _ = split_note(checkpoint)
+                note = verify_note(body + "\n" + resp.text, [witness.vkey])
+                if note.unverified or not note.cosigned_at:
+                    raise NoteError("the response carries signatures that are not this witness's cosignature")
+            except NoteError as exc:
+                log_event(log, "cosign_invalid", level=logging.WARNING, witness=witness.name, error=str(exc))
+                return None
+            self._known[witness.name] = size
+            self._store.set_cosigner_size(witness.name, size)
+            return resp.text
+        return None

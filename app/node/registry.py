@@ -1,0 +1,81 @@
+"""The department's registry of enrolled keys, kept from the `registry.*` entries of its own log,
+and the checks every submitted entry must pass before it is sequenced.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from app.ledger.entry import SignedEntry
+from app.ledger.errors import BadSignature, UnsupportedAlgorithm
+from app.ledger.suites import key_id, suite_by_name
+from app.node.policy import ROLES, role_may_write
+from app.node.refusals import Code, Refusal
+from app.node.store import KeyRecord, SqlStore
+
+
+def check_entry(signed: SignedEntry, record: KeyRecord | None, origin: str, department: str) -> None:
+    """Raise a Refusal unless `signed` may go into the log `origin`, signed by the key `record`."""
+    entry = signed.entry
+    if entry.log != origin:
+        raise Refusal(Code.WRONG_LOG, f"entry is for log {entry.log!r}, this node sequences {origin!r}")
+    if record is None:
+        raise Refusal(Code.UNKNOWN_SIGNER, f"key {signed.kid.hex()} is not enrolled in this department's registry")
+    if record.revoked:
+        raise Refusal(Code.REVOKED_SIGNER, f"key {signed.kid.hex()} was revoked at index {record.revoked_idx}")
+    if record.department and record.department != department:
+        raise Refusal(Code.WRONG_LOG, f"key {signed.kid.hex()} is enrolled for department {record.department!r}")
+    if not role_may_write(record.role, entry.type):
+        raise Refusal(Code.ROLE_NOT_ALLOWED, f"role {record.role!r} may not write {entry.type!r} entries")
+    try:
+        signed.verify(record.public_key)
+    except BadSignature as exc:
+        raise Refusal(Code.BAD_SIGNATURE, str(exc)) from None
+    if entry.type == "registry.enroll":
+        enrolled_record(signed, 0)
+
+
+def enrolled_record(signed: SignedEntry, index: int) -> KeyRecord:
+    """Return the registry record a `registry.enroll` entry creates, or refuse a malformed one."""
+    body = signed.entry.body
+    try:
+        suite = suite_by_name(body["suite"])
+    except UnsupportedAlgorithm as exc:
+        raise Refusal(Code.MALFORMED_ENTRY, str(exc)) from None
+    if len(body["public_key"]) != suite.public_key_size:
+        raise Refusal(Code.MALFORMED_ENTRY, f"a {suite.name} public key is {suite.public_key_size} bytes")
+    if key_id(suite, body["public_key"]) != body["kid"]:
+        raise Refusal(Code.MALFORMED_ENTRY, "registry.enroll: kid does not match the public key")
+    if body["role"] not in ROLES:
+        raise Refusal(Code.MALFORMED_ENTRY, f"registry.enroll: unknown role {body['role']!r}")
+    return KeyRecord(
+        body["kid"], suite.name, body["public_key"], body["role"], body["subject"], body.get("department"), index, None
+    )
+
+
+class Registry:
+    """An in-memory copy of the registry for submission checks, refreshed from the store."""
+
+    def __init__(self, store: SqlStore) -> None:
+        self._store = store
+        self._keys: dict[bytes, KeyRecord] = {}
+        self._seen = 0
+        self._lock = threading.Lock()
+
+    def get(self, kid: bytes) -> KeyRecord | None:
+        """Return the record of `kid`, if enrolled."""
+        return self._keys.get(kid)
+
+    def refresh(self) -> None:
+        """Load registry records changed since the last refresh (by this or any other node process)."""
+        with self._lock:
+            size = self._store.state().size
+            for record in self._store.keys_changed_since(self._seen):
+                self._keys[record.kid] = record
+            self._seen = size
+
+    def apply(self, records: list[KeyRecord]) -> None:
+        """Apply records the local sequencer has just committed."""
+        with self._lock:
+            for record in records:
+                self._keys[record.kid] = record

@@ -1,0 +1,219 @@
+"""The batching sequencer: integrates queued entries into the tree, signs a checkpoint per batch.
+
+Submissions wait in memory; an entry is acknowledged (given its index) only after the
+transaction that stores it, its tiles and the new signed checkpoint has committed. A crash
+loses only unacknowledged entries, which their clients resubmit (idempotently, by entry hash).
+Several processes may sequence one database: each batch runs under the store's sequencing lock
+and rereads the tree head, so indexes are never handed out twice.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.ledger.checkpoint import Checkpoint
+from app.ledger.entry import SignedEntry
+from app.ledger.note import NoteSigner
+from app.node.jsonlog import log_event
+from app.node.refusals import Code, Refusal
+from app.node.registry import Registry, check_entry, enrolled_record
+from app.node.store import KeyRecord, SequencingTx, SqlStore
+from app.node.tiles import TileEdge
+
+log = logging.getLogger("govdesk.node.sequencer")
+
+Result = int | Refusal
+
+
+@dataclass
+class _Queued:
+    signed: SignedEntry
+    future: concurrent.futures.Future[Result]
+
+
+class Sequencer:
+    """Owns the queue of accepted entries and the thread that sequences them."""
+
+    def __init__(
+        self,
+        store: SqlStore,
+        registry: Registry,
+        origin: str,
+        department: str,
+        log_signer: NoteSigner,
+        *,
+        batch_limit: int = 4096,
+        queue_limit: int = 20000,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._registry = registry
+        self.origin = origin
+        self.department = department
+        self._log_signer = log_signer
+        self._batch_limit = batch_limit
+        self._queue_limit = queue_limit
+        self._clock = clock
+        self._queue: OrderedDict[bytes, _Queued] = OrderedDict()
+        self._cond = threading.Condition()
+        self._edge: TileEdge | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        self.batches = 0
+
+    # --- the queue -------------------------------------------------------------------------------
+    def submit(self, signed: SignedEntry) -> concurrent.futures.Future[Result]:
+        """Queue a checked entry; the future resolves to its index (or a Refusal). Duplicates share one future."""
+        h = signed.leaf_hash
+        with self._cond:
+            queued = self._queue.get(h)
+            if queued is not None:
+                return queued.future
+            if len(self._queue) >= self._queue_limit:
+                raise Refusal(Code.OVERLOADED, "the sequencing queue is full; retry shortly")
+            queued = _Queued(signed, concurrent.futures.Future())
+            self._queue[h] = queued
+            self._cond.notify()
+            return queued.future
+
+    def queued(self) -> int:
+        """Return how many entries wait to be sequenced."""
+        return len(self._queue)
+
+    def start(self) -> None:
+        """Start the sequencing thread."""
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name=f"sequencer-{self.department}", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Sequence what is queued, then stop the thread."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify()
+        if self._thread is not None:
+            self._thread.join(timeout=30)
+            self._thread = None
+
+    def _run(self) -> None:
+        last_refresh = 0.0
+        while True:
+            with self._cond:
+                if not self._queue and not self._stopping:
+                    self._cond.wait(timeout=0.5)
+                if self._stopping and not self._queue:
+                    return
+                batch = []
+                while self._queue and len(batch) < self._batch_limit:
+                    batch.append(self._queue.popitem(last=False)[1])
+            if batch:
+                self._sequence_batch(batch)
+            now = time.monotonic()
+            if now - last_refresh > 0.5:
+                last_refresh = now
+                try:
+                    self._registry.refresh()
+                except Exception as exc:  # a database hiccup must not end the thread
+                    log_event(log, "registry_refresh_failed", level=logging.WARNING, error=str(exc))
+
+    def _sequence_batch(self, batch: list[_Queued]) -> None:
+        try:
+            results = self.integrate([q.signed for q in batch])
+        except Exception as exc:  # every waiter must hear about the failure
+            log_event(log, "sequencing_failed", level=logging.ERROR, error=repr(exc), entries=len(batch))
+            for q in batch:
+                q.future.set_exception(exc)
+            return
+        for q, result in zip(batch, results, strict=True):
+            q.future.set_result(result)
+
+    # --- integration -----------------------------------------------------------------------------
+    def integrate(self, entries: list[SignedEntry], *, trusted: bool = False) -> list[Result]:
+        """Sequence `entries` in one transaction; return each one's index or Refusal, in order.
+
+        `trusted` skips the registry checks: only `govdesk node init` uses it, to enrol the
+        department's own key as the first entry of an empty log.
+        """
+        try:
+            with self._store.sequencing() as tx:
+                results, changes = self._integrate(tx, entries, trusted)
+        except BaseException:
+            self._edge = None  # the transaction rolled back: reload the tree edge next time
+            raise
+        if changes:
+            self._registry.apply([record for record, _ in changes])
+        return results
+
+    def _integrate(
+        self, tx: SequencingTx, entries: list[SignedEntry], trusted: bool
+    ) -> tuple[list[Result], list[tuple[KeyRecord, int]]]:
+        size, _ = tx.state()
+        if self._edge is None or self._edge.size != size:
+            self._edge = TileEdge.load(size, tx.tile)
+        existing = tx.existing([s.leaf_hash for s in entries])
+        kids = {s.kid for s in entries}
+        kids |= {s.entry.body["kid"] for s in entries if s.entry.type in ("registry.enroll", "registry.revoke")}
+        records = tx.keys(kids)
+        results: list[Result] = []
+        rows: list[tuple[int, bytes, bytes]] = []
+        changes: list[tuple[KeyRecord, int]] = []
+        in_batch: dict[bytes, int] = {}
+        for signed in entries:
+            h = signed.leaf_hash
+            if h in existing or h in in_batch:
+                results.append(existing.get(h, in_batch.get(h)))
+                continue
+            index = size + len(rows)
+            try:
+                if not trusted:
+                    check_entry(signed, records.get(signed.kid), self.origin, self.department)
+                change = self._registry_change(signed, index, records)
+            except Refusal as refusal:
+                log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=signed.kid.hex())
+                results.append(refusal)
+                continue
+            if change is not None:
+                records[change.kid] = change
+                changes.append((change, index))
+            rows.append((index, h, signed.data))
+            in_batch[h] = index
+            results.append(index)
+        if rows:
+            tx.insert_entries(rows)
+            tx.put_keys(changes)
+            tx.put_tiles(self._edge.append(h for _, h, _ in rows))
+            root = self._edge.root()
+            checkpoint = Checkpoint(self.origin, self._edge.size, root).sign([self._log_signer])
+            tx.set_state(self._edge.size, root, checkpoint, int(self._clock() * 1000))
+            self.batches += 1
+        return results, changes
+
+    @staticmethod
+    def _registry_change(signed: SignedEntry, index: int, records: dict[bytes, KeyRecord]) -> KeyRecord | None:
+        etype, body = signed.entry.type, signed.entry.body
+        if etype == "registry.enroll":
+            current = records.get(body["kid"])
+            if current is not None and current.revoked:
+                raise Refusal(Code.REVOKED_SIGNER, f"key {body['kid'].hex()} was revoked and cannot be enrolled again")
+            return enrolled_record(signed, index)
+        if etype == "registry.revoke":
+            current = records.get(body["kid"])
+            if current is None or current.revoked:
+                return None
+            return KeyRecord(
+                current.kid,
+                current.suite,
+                current.public_key,
+                current.role,
+                current.subject,
+                current.department,
+                current.enrolled_idx,
+                index,
+            )
+        return None

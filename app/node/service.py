@@ -1,0 +1,449 @@
+"""The node's HTTP API (Starlette): submission, tlog-tiles reads, proofs, witnessing, health.
+
+Blocking work (database, signature checks) runs in the thread pool, so the event loop keeps
+serving; request bodies are read under a size limit and a deadline, so a slow client holds only
+its own request, never the sequencer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import gzip
+import hashlib
+import logging
+import threading
+from collections import OrderedDict
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
+from app.ledger.entry import MAX_ENTRY_SIZE, decode_entry
+from app.ledger.errors import EntryError, EntryTooLarge
+from app.ledger.merkle import ProofError
+from app.node.jsonlog import log_event
+from app.node.node import Node
+from app.node.refusals import Code, Refusal
+from app.node.registry import check_entry
+from app.node.request_auth import parse_credentials, verify_request
+from app.node.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
+
+log = logging.getLogger("govdesk.node.http")
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+PARTIAL = "public, max-age=3600"
+MUTABLE = "no-cache, max-age=2"
+TEXT = "text/plain; charset=utf-8"
+OCTETS = "application/octet-stream"
+ADD_CHECKPOINT_LIMIT = 64 * 1024
+MAX_HASH_QUERY = 64
+
+
+class ImmutableCache:
+    """A small LRU of immutable resources (full tiles and full entry bundles)."""
+
+    def __init__(self, capacity: int = 2048) -> None:
+        self._items: OrderedDict[Any, bytes] = OrderedDict()
+        self._capacity = capacity
+        self._lock = threading.Lock()
+
+    def get(self, key: Any) -> bytes | None:
+        """Return a cached resource."""
+        with self._lock:
+            value = self._items.get(key)
+            if value is not None:
+                self._items.move_to_end(key)
+            return value
+
+    def put(self, key: Any, value: bytes) -> None:
+        """Cache a resource."""
+        with self._lock:
+            self._items[key] = value
+            if len(self._items) > self._capacity:
+                self._items.popitem(last=False)
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "-"
+
+
+def refusal_response(request: Request, refusal: Refusal, **fields: Any) -> JSONResponse:
+    """Log a refusal with its reason and answer it as `{"refusal": {"code", "message"}}`."""
+    log_event(
+        log,
+        "refusal",
+        code=refusal.code.value,
+        reason=refusal.message,
+        path=request.url.path,
+        client=_client(request),
+        **fields,
+    )
+    return JSONResponse({"refusal": refusal.to_json()}, status_code=refusal.status)
+
+
+async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
+    """Read the request body, refusing one over `limit` bytes or slower than `timeout_s` in total."""
+    declared = request.headers.get("content-length")
+    if declared is not None:
+        if not declared.isdigit():
+            raise Refusal(Code.MALFORMED_REQUEST, "bad Content-Length")
+        if int(declared) > limit:
+            raise Refusal(Code.BODY_TOO_LARGE, f"request body is over the limit of {limit} bytes")
+    chunks: list[bytes] = []
+    total = 0
+
+    async def consume() -> None:
+        nonlocal total
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > limit:
+                raise Refusal(Code.BODY_TOO_LARGE, f"request body is over the limit of {limit} bytes")
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(consume(), timeout=timeout_s)
+    except TimeoutError:
+        raise Refusal(Code.REQUEST_TIMEOUT, f"request body not received within {timeout_s:g} s") from None
+    return b"".join(chunks)
+
+
+def _node(request: Request) -> Node:
+    return request.app.state.node
+
+
+# --- submission -----------------------------------------------------------------------------------
+def _check_entries(node: Node, entries: list[bytes]) -> list[tuple[bytes | None, Any]]:
+    """Decode and check each entry; return (entry hash, SignedEntry or Refusal) per entry."""
+    out: list[tuple[bytes | None, Any]] = []
+    for data in entries:
+        try:
+            if len(data) > MAX_ENTRY_SIZE:
+                raise Refusal(Code.ENTRY_TOO_LARGE, f"entry is {len(data)} bytes, over {MAX_ENTRY_SIZE}")
+            try:
+                signed = decode_entry(data)
+            except EntryTooLarge as exc:
+                raise Refusal(Code.ENTRY_TOO_LARGE, str(exc)) from None
+            except EntryError as exc:
+                raise Refusal(Code.MALFORMED_ENTRY, str(exc)) from None
+            check_entry(signed, node.registry.get(signed.kid), node.origin, node.config.department)
+            out.append((signed.leaf_hash, signed))
+        except Refusal as refusal:
+            out.append((None, refusal))
+    return out
+
+
+async def add_entries(request: Request) -> Response:
+    """POST /add-entries: a signed request whose body is an entry bundle; answers each entry's index or refusal."""
+    node = _node(request)
+    limits = node.config.limits
+    kid = None
+    try:
+        creds = parse_credentials(request.headers)
+        kid = creds.kid.hex()
+        body = await read_body(request, limits.max_body_bytes, limits.body_timeout_s)
+        verify_request(
+            creds,
+            node.registry.get(creds.kid),
+            request.method,
+            request.url.path,
+            body,
+            node.now_ms(),
+            limits.clock_skew_s * 1000,
+        )
+        if not node.rate.allow(creds.kid):
+            raise Refusal(Code.RATE_LIMITED, f"more than {limits.rate_per_device:g} requests/s from this device")
+        forget_before = node.now_ms() - 2 * limits.clock_skew_s * 1000
+        fresh = await run_in_threadpool(node.store.use_nonce, creds.kid, creds.nonce, node.now_ms(), forget_before)
+        if not fresh:
+            raise Refusal(Code.REPLAYED_REQUEST, "this request nonce was already used")
+        try:
+            entries = decode_bundle(body, max_entries=limits.max_batch_entries)
+        except BundleError as exc:
+            if exc.index >= limits.max_batch_entries:
+                raise Refusal(Code.BATCH_TOO_LARGE, f"at most {limits.max_batch_entries} entries per request") from None
+            raise Refusal(Code.MALFORMED_REQUEST, f"body is not an entry bundle: {exc}") from None
+        if not entries:
+            raise Refusal(Code.MALFORMED_REQUEST, "the bundle holds no entries")
+    except Refusal as refusal:
+        return refusal_response(request, refusal, kid=kid)
+    checked = await run_in_threadpool(_check_entries, node, entries)
+    results: list[dict[str, Any]] = [{} for _ in checked]
+    waits: list[tuple[int, asyncio.Future[Any]]] = []
+    for i, (entry_hash, item) in enumerate(checked):
+        if isinstance(item, Refusal):
+            log_event(log, "refusal", code=item.code.value, reason=item.message, kid=kid, entry=i)
+            results[i] = {"refusal": item.to_json()}
+            continue
+        results[i]["hash"] = entry_hash.hex()
+        try:
+            waits.append((i, asyncio.wrap_future(node.sequencer.submit(item))))
+        except Refusal as refusal:
+            log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=kid, entry=i)
+            results[i]["refusal"] = refusal.to_json()
+    if waits:
+        done, _ = await asyncio.wait([f for _, f in waits], timeout=limits.submit_wait_s)
+        for i, fut in waits:
+            if fut not in done:
+                refusal = Refusal(Code.SEQUENCING_TIMEOUT, "not sequenced in time; resubmit (it is idempotent)")
+            elif fut.exception() is not None:
+                refusal = Refusal(Code.OVERLOADED, "sequencing failed; resubmit (it is idempotent)")
+            else:
+                value = fut.result()
+                if isinstance(value, Refusal):
+                    refusal = value
+                else:
+                    results[i]["index"] = value
+                    continue
+            log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=kid, entry=i)
+            results[i]["refusal"] = refusal.to_json()
+    return JSONResponse({"results": results})
+
+
+# --- tlog-tiles reads --------------------------------------------------------------------------------
+async def checkpoint(request: Request) -> Response:
+    """GET /checkpoint: the published checkpoint with the cosignatures gathered for it."""
+    state = await run_in_threadpool(_node(request).store.state)
+    if state.published is None:
+        return refusal_response(request, Refusal(Code.NOT_FOUND, "no checkpoint published yet"))
+    return Response(state.published, media_type=TEXT, headers={"Cache-Control": MUTABLE})
+
+
+def _read_tile(node: Node, level: int | None, index: int, width: int, published_size: int) -> bytes | None:
+    if level is None:
+        available = tile_width_at(0, index, published_size)
+        if available < width:
+            return None
+        start = index * TILE_WIDTH
+        return encode_bundle(node.store.entries(start, start + width))
+    if tile_width_at(level, index, published_size) < width:
+        return None
+    tile = node.store.tile(level, index)
+    if tile is None or len(tile) < width * 32:
+        return None
+    return tile[: width * 32]
+
+
+async def tile(request: Request) -> Response:
+    """GET /tile/<L>/<N>[.p/<W>] and /tile/entries/<N>[.p/<W>]."""
+    node = _node(request)
+    cache: ImmutableCache = request.app.state.tiles
+    try:
+        path = parse_tile_path(request.path_params["rest"])
+    except TilePathError as exc:
+        return refusal_response(request, Refusal(Code.NOT_FOUND, f"not a tile path: {exc}"))
+    width = path.width or TILE_WIDTH
+    key = (path.level, path.index)
+    data = cache.get(key) if path.width is None else None
+    if data is None:
+        state = await run_in_threadpool(node.store.state)
+        data = await run_in_threadpool(_read_tile, node, path.level, path.index, width, state.published_size)
+        if data is None:
+            return refusal_response(request, Refusal(Code.NOT_FOUND, "no such tile in the published tree"))
+        if path.width is None:
+            if path.level is None:
+                data = gzip.compress(data, compresslevel=6, mtime=0)
+            elif len(data) != FULL_TILE_BYTES:
+                return refusal_response(request, Refusal(Code.NOT_FOUND, "tile is not full"))
+            cache.put(key, data)
+        elif path.level is None:
+            data = gzip.compress(data, compresslevel=6, mtime=0)
+    headers = {"Cache-Control": IMMUTABLE if path.width is None else PARTIAL}
+    if path.level is None:
+        accept = request.headers.get("accept-encoding", "")
+        if "gzip" in accept:
+            headers["Content-Encoding"] = "gzip"
+        else:
+            data = gzip.decompress(data)
+    return Response(data, media_type=OCTETS, headers=headers)
+
+
+# --- proofs ----------------------------------------------------------------------------------------
+def _int_param(request: Request, name: str, default: int | None = None) -> int:
+    text = request.query_params.get(name)
+    if text is None:
+        if default is None:
+            raise Refusal(Code.MALFORMED_REQUEST, f"query parameter {name!r} is required")
+        return default
+    if not text.isascii() or not text.isdigit() or len(text) > 20:
+        raise Refusal(Code.MALFORMED_REQUEST, f"query parameter {name!r} must be a non-negative integer")
+    return int(text)
+
+
+def _entry_proof(node: Node, entry_hash: bytes, size: int | None) -> dict[str, Any]:
+    found = node.store.entry_by_hash(entry_hash)
+    if found is None:
+        raise Refusal(Code.NOT_FOUND, "no entry with this hash is sequenced")
+    index, data = found
+    state = node.store.state()
+    tree_size = state.published_size if size is None else size
+    if index >= state.published_size:
+        raise Refusal(Code.NOT_FOUND, f"entry {index} is sequenced but not yet in a published checkpoint")
+    if not index < tree_size <= state.published_size:
+        raise Refusal(Code.MALFORMED_REQUEST, f"size must be in {index + 1}..{state.published_size}")
+    checkpoint_text = state.published if tree_size == state.published_size else node.store.checkpoint_at(tree_size)
+    if checkpoint_text is None:
+        raise Refusal(Code.NOT_FOUND, f"no checkpoint was signed at size {tree_size}")
+    proof = TreeReader(node.store.tile).inclusion_proof(index, tree_size)
+    return {
+        "index": index,
+        "entry": base64.b64encode(data).decode(),
+        "tree_size": tree_size,
+        "inclusion_proof": [base64.b64encode(h).decode() for h in proof],
+        "checkpoint": checkpoint_text,
+    }
+
+
+async def entry_by_hash(request: Request) -> Response:
+    """GET /entry/<hash hex>[?size=N]: the entry, its index and its inclusion proof in a published tree."""
+    node = _node(request)
+    text = request.path_params["hash"]
+    try:
+        if len(text) != MAX_HASH_QUERY:
+            raise ValueError
+        entry_hash = bytes.fromhex(text)
+        size = _int_param(request, "size", 0) or None
+        body = await run_in_threadpool(_entry_proof, node, entry_hash, size)
+    except ValueError:
+        return refusal_response(request, Refusal(Code.MALFORMED_REQUEST, "an entry hash is 64 hex digits"))
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    return JSONResponse(body, headers={"Cache-Control": MUTABLE})
+
+
+def _consistency(node: Node, old: int, new: int | None) -> dict[str, Any]:
+    published = node.store.state().published_size
+    new = published if new is None else new
+    if not 0 < old <= new <= published:
+        raise Refusal(Code.MALFORMED_REQUEST, f"need 0 < old <= new <= {published} (the published size)")
+    try:
+        proof = TreeReader(node.store.tile).consistency_proof(old, new)
+    except ProofError as exc:
+        raise Refusal(Code.NOT_FOUND, str(exc)) from None
+    return {"old": old, "new": new, "proof": [base64.b64encode(h).decode() for h in proof]}
+
+
+async def consistency(request: Request) -> Response:
+    """GET /proof/consistency?old=M[&new=N]: an RFC 9162 consistency proof between two published sizes."""
+    node = _node(request)
+    try:
+        old = _int_param(request, "old")
+        new = _int_param(request, "new", 0) or None
+        body = await run_in_threadpool(_consistency, node, old, new)
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    return JSONResponse(body, headers={"Cache-Control": IMMUTABLE if "new" in request.query_params else MUTABLE})
+
+
+# --- witnessing ----------------------------------------------------------------------------------------
+async def add_checkpoint(request: Request) -> Response:
+    """POST /add-checkpoint (c2sp.org/tlog-witness)."""
+    node = _node(request)
+    try:
+        body = await read_body(request, ADD_CHECKPOINT_LIMIT, node.config.limits.body_timeout_s)
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    answer = await run_in_threadpool(node.witness.add_checkpoint, body)
+    return Response(answer.body, status_code=answer.status, media_type=answer.content_type)
+
+
+async def witnessed_checkpoint(request: Request) -> Response:
+    """GET /witness/<sha256(origin) hex>/checkpoint: the latest checkpoint this witness cosigned for that log."""
+    node = _node(request)
+    wanted = request.path_params["origin_hash"]
+    for origin in node.witness.origins():
+        if hashlib.sha256(origin.encode()).hexdigest() == wanted:
+            held = await run_in_threadpool(node.store.witnessed, origin)
+            if held is not None:
+                return Response(held.checkpoint, media_type=TEXT, headers={"Cache-Control": MUTABLE})
+    return refusal_response(request, Refusal(Code.NOT_FOUND, "this witness never cosigned that log"))
+
+
+async def forks(request: Request) -> Response:
+    """GET /witness/forks: every pair of conflicting checkpoints this witness kept."""
+    evidence = await run_in_threadpool(_node(request).store.forks)
+    return JSONResponse(
+        {
+            "forks": [
+                {
+                    "id": f.id,
+                    "origin": f.origin,
+                    "held": f.held,
+                    "offered": f.offered,
+                    "old_size": f.old_size,
+                    "proof": f.proof.split("\n") if f.proof else [],
+                    "reason": f.reason,
+                    "received_at": f.received_at,
+                }
+                for f in evidence
+            ]
+        }
+    )
+
+
+async def health(request: Request) -> Response:
+    """GET /health: liveness, tree sizes and the node's public keys."""
+    node = _node(request)
+    try:
+        state = await run_in_threadpool(node.store.state)
+    except Exception as exc:  # health reports the failure instead of raising it
+        return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
+    return JSONResponse(
+        {
+            "status": "ok",
+            "department": node.config.department,
+            "origin": node.origin,
+            "size": state.size,
+            "published_size": state.published_size,
+            "queued": node.sequencer.queued(),
+            "log_vkey": node.keys.log_vkey,
+            "witness_vkey": node.keys.witness_vkey,
+            "department_kid": node.keys.department_kid.hex(),
+        },
+        headers={"Cache-Control": "no-store"},
+    )
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    code = Code.NOT_FOUND if status in (404, 405) else Code.MALFORMED_REQUEST
+    response = refusal_response(request, Refusal(code, f"HTTP {status}: {getattr(exc, 'detail', '')}"))
+    response.status_code = status
+    return response
+
+
+def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
+    """Return the ASGI app serving `node`; with `manage_node` its lifespan starts and stops the node."""
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_node:
+            await run_in_threadpool(node.start)
+        try:
+            yield
+        finally:
+            if manage_node:
+                await run_in_threadpool(node.stop)
+
+    routes = [
+        Route("/health", health, methods=["GET"]),
+        Route("/checkpoint", checkpoint, methods=["GET"]),
+        Route("/tile/{rest:path}", tile, methods=["GET"]),
+        Route("/entry/{hash}", entry_by_hash, methods=["GET"]),
+        Route("/proof/consistency", consistency, methods=["GET"]),
+        Route("/add-entries", add_entries, methods=["POST"]),
+        Route("/add-checkpoint", add_checkpoint, methods=["POST"]),
+        Route("/witness/forks", forks, methods=["GET"]),
+        Route("/witness/{origin_hash}/checkpoint", witnessed_checkpoint, methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
+    app.state.node = node
+    app.state.tiles = ImmutableCache()
+    return app

@@ -1,0 +1,400 @@
+"""The node's storage interface, one implementation of it over SQL, and `open_store` by URL.
+
+Two backends share this code: PostgreSQL (production; several node processes may share one
+database) and SQLite (the embedded default of the one-machine demo). A backend supplies its
+connection, its schema, its placeholder style, how a write transaction takes the sequencing
+lock, and how a batch of entries is inserted fast.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from app.ledger.merkle import EMPTY_ROOT
+
+SCHEMA_VERSION = 1
+
+
+class StoreError(RuntimeError):
+    """The store could not be opened or is not a node database of a known schema."""
+
+
+@dataclass(frozen=True)
+class LogState:
+    """The sequenced tree and the checkpoints made from it."""
+
+    size: int
+    root: bytes
+    checkpoint: str | None
+    published: str | None
+    published_size: int
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """An enrolled key of the department's registry."""
+
+    kid: bytes
+    suite: str
+    public_key: bytes
+    role: str
+    subject: str
+    department: str | None
+    enrolled_idx: int
+    revoked_idx: int | None
+
+    @property
+    def revoked(self) -> bool:
+        """True once a registry.revoke entry for this key is sequenced."""
+        return self.revoked_idx is not None
+
+
+@dataclass(frozen=True)
+class WitnessedLog:
+    """What this node, as a witness, last cosigned for another department's log."""
+
+    origin: str
+    size: int
+    root: bytes
+    checkpoint: str
+
+
+@dataclass(frozen=True)
+class ForkEvidence:
+    """A pair of validly signed, mutually inconsistent checkpoints of one log."""
+
+    id: int
+    origin: str
+    held: str
+    offered: str
+    old_size: int
+    proof: str
+    reason: str
+    received_at: int
+
+
+_KEY_COLUMNS = "kid, suite, public_key, role, subject, department, enrolled_idx, revoked_idx"
+
+
+def _key(row: Sequence[Any]) -> KeyRecord:
+    return KeyRecord(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], row[7])
+
+
+class SequencingTx:
+    """The sequencer's view of the store inside one exclusive write transaction."""
+
+    def __init__(self, store: SqlStore, cur: Any) -> None:
+        self._store = store
+        self._cur = cur
+
+    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
+        self._cur.execute(self._store.sql(sql), params)
+        return self._cur
+
+    def state(self) -> tuple[int, bytes]:
+        """Return the stored tree size and root."""
+        row = self._exec("SELECT size, root FROM log_state WHERE id = 1").fetchone()
+        return int(row[0]), bytes(row[1])
+
+    def existing(self, hashes: Sequence[bytes]) -> dict[bytes, int]:
+        """Return entry hash -> index for the given hashes that are already sequenced."""
+        found: dict[bytes, int] = {}
+        for chunk in _chunks(list(hashes), 500):
+            sql = f"SELECT hash, idx FROM entries WHERE hash IN ({', '.join('?' * len(chunk))})"
+            for h, idx in self._exec(sql, chunk).fetchall():
+                found[bytes(h)] = int(idx)
+        return found
+
+    def keys(self, kids: Iterable[bytes]) -> dict[bytes, KeyRecord]:
+        """Return the registry records of the given key ids."""
+        out: dict[bytes, KeyRecord] = {}
+        for chunk in _chunks(list(kids), 500):
+            sql = f"SELECT {_KEY_COLUMNS} FROM keys WHERE kid IN ({', '.join('?' * len(chunk))})"
+            for row in self._exec(sql, chunk).fetchall():
+                out[bytes(row[0])] = _key(row)
+        return out
+
+    def tile(self, level: int, index: int) -> bytes | None:
+        """Return a stored tile."""
+        row = self._exec("SELECT data FROM tiles WHERE level = ? AND idx = ?", (level, index)).fetchone()
+        return bytes(row[0]) if row else None
+
+    def insert_entries(self, rows: list[tuple[int, bytes, bytes]]) -> None:
+        """Insert (index, hash, data) rows."""
+        if rows:
+            self._store.insert_entries(self._cur, rows)
+
+    def put_keys(self, changes: Iterable[tuple[KeyRecord, int]]) -> None:
+        """Insert or update registry records, each marked with the index of the entry that changed it."""
+        sql = (
+            f"INSERT INTO keys ({_KEY_COLUMNS}, changed_idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (kid) DO UPDATE SET suite = excluded.suite, public_key = excluded.public_key, "
+            "role = excluded.role, subject = excluded.subject, department = excluded.department, "
+            "enrolled_idx = excluded.enrolled_idx, revoked_idx = excluded.revoked_idx, "
+            "changed_idx = excluded.changed_idx"
+        )
+        for r, changed_idx in changes:
+            params = (r.kid, r.suite, r.public_key, r.role, r.subject, r.department, r.enrolled_idx, r.revoked_idx)
+            self._exec(sql, (*params, changed_idx))
+
+    def put_tiles(self, tiles: dict[tuple[int, int], bytes]) -> None:
+        """Insert or replace tiles."""
+        sql = (
+            "INSERT INTO tiles (level, idx, data) VALUES (?, ?, ?) "
+            "ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data"
+        )
+        for (level, index), data in sorted(tiles.items()):
+            self._exec(sql, (level, index, data))
+
+    def set_state(self, size: int, root: bytes, checkpoint: str, now_ms: int) -> None:
+        """Record the new tree head and its signed checkpoint."""
+        self._exec("UPDATE log_state SET size = ?, root = ?, checkpoint = ? WHERE id = 1", (size, root, checkpoint))
+        self._exec(
+            "INSERT INTO checkpoints (size, note, signed_at) VALUES (?, ?, ?) "
+            "ON CONFLICT (size) DO UPDATE SET note = excluded.note, signed_at = excluded.signed_at",
+            (size, checkpoint, now_ms),
+        )
+
+
+def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
+    for i in range(0, len(items), n):
+        yield items[i : i + n]
+
+
+class SqlStore:
+    """Storage over a SQL database, with thread-local connections; subclasses supply the dialect."""
+
+    placeholder = "?"
+    schema: str = ""
+    url: str = ""
+
+    def __init__(self) -> None:
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    # --- dialect hooks ---------------------------------------------------------------------
+    def connect(self) -> Any:
+        """Open a new connection in autocommit mode."""
+        raise NotImplementedError
+
+    @contextmanager
+    def write_transaction(self, conn: Any, lock: str) -> Iterator[Any]:
+        """Run a write transaction serialised with every other holder of `lock`, yield a cursor."""
+        raise NotImplementedError
+        yield
+
+    def insert_entries(self, cur: Any, rows: list[tuple[int, bytes, bytes]]) -> None:
+        """Insert entry rows as fast as the backend allows."""
+        raise NotImplementedError
+
+    # --- plumbing --------------------------------------------------------------------------
+    def sql(self, text: str) -> str:
+        """Return `text` with `?` placeholders in this backend's style."""
+        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
+
+    def _conn(self) -> Any:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self.connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def _query(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
+        cur = self._conn().cursor()
+        try:
+            cur.execute(self.sql(text), params)
+            return cur.fetchall() if cur.description else []
+        finally:
+            cur.close()
+
+    def close(self) -> None:
+        """Close every connection this store opened."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(Exception):  # closing from another thread is best effort
+                conn.close()
+        self._local = threading.local()
+
+    # --- schema ----------------------------------------------------------------------------
+    def init_schema(self) -> None:
+        """Create the tables if they do not exist, and check the schema version."""
+        conn = self._conn()
+        with self.write_transaction(conn, "schema") as cur:
+            for statement in self.schema.split(";"):
+                if statement.strip():
+                    cur.execute(statement)
+            cur.execute(self.sql("SELECT version FROM schema_version"))
+            row = cur.fetchone()
+            if row is None:
+                cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
+            elif row[0] != SCHEMA_VERSION:
+                raise StoreError(f"database schema version {row[0]} is not {SCHEMA_VERSION}")
+            cur.execute(self.sql("SELECT size FROM log_state WHERE id = 1"))
+            if cur.fetchone() is None:
+                cur.execute(
+                    self.sql("INSERT INTO log_state (id, size, root, published_size) VALUES (1, 0, ?, 0)"),
+                    (EMPTY_ROOT,),
+                )
+
+    # --- sequencing --------------------------------------------------------------------------
+    @contextmanager
+    def sequencing(self) -> Iterator[SequencingTx]:
+        """Open the exclusive sequencing transaction (one sequencer at a time across processes)."""
+        with self.write_transaction(self._conn(), "sequencer") as cur:
+            yield SequencingTx(self, cur)
+
+    # --- reads -------------------------------------------------------------------------------
+    def state(self) -> LogState:
+        """Return the tree head and the latest checkpoints."""
+        row = self._query("SELECT size, root, checkpoint, published, published_size FROM log_state WHERE id = 1")
+        if not row:
+            raise StoreError("the node database is not initialised (run `govdesk node init`)")
+        size, root, checkpoint, published, published_size = row[0]
+        return LogState(int(size), bytes(root), checkpoint, published, int(published_size))
+
+    def tile(self, level: int, index: int) -> bytes | None:
+        """Return the stored content of tile (level, index), possibly wider than a reader needs."""
+        rows = self._query("SELECT data FROM tiles WHERE level = ? AND idx = ?", (level, index))
+        return bytes(rows[0][0]) if rows else None
+
+    def entries(self, start: int, end: int) -> list[bytes]:
+        """Return the entries with indexes in [start, end)."""
+        rows = self._query("SELECT data FROM entries WHERE idx >= ? AND idx < ? ORDER BY idx", (start, end))
+        return [bytes(r[0]) for r in rows]
+
+    def entry_by_hash(self, entry_hash: bytes) -> tuple[int, bytes] | None:
+        """Return (index, data) of the entry with this hash, if it is sequenced."""
+        rows = self._query("SELECT idx, data FROM entries WHERE hash = ?", (entry_hash,))
+        return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
+
+    def keys_changed_since(self, index: int) -> list[KeyRecord]:
+        """Return registry records changed by entries at or after `index`."""
+        rows = self._query(f"SELECT {_KEY_COLUMNS} FROM keys WHERE changed_idx >= ?", (index,))
+        return [_key(r) for r in rows]
+
+    def checkpoint_at(self, size: int) -> str | None:
+        """Return the checkpoint signed at tree size `size`, if one was."""
+        rows = self._query("SELECT note FROM checkpoints WHERE size = ?", (size,))
+        return rows[0][0] if rows else None
+
+    # --- publishing ----------------------------------------------------------------------------
+    def publish(self, size: int, text: str) -> bool:
+        """Publish a (cosigned) checkpoint unless a larger one is already published."""
+        with self.write_transaction(self._conn(), "publish") as cur:
+            cur.execute(
+                self.sql("UPDATE log_state SET published = ?, published_size = ? WHERE id = 1 AND published_size <= ?"),
+                (text, size, size),
+            )
+            return cur.rowcount == 1
+
+    def cosigner_size(self, name: str) -> int:
+        """Return the tree size a witness last cosigned for this log (0 if never)."""
+        rows = self._query("SELECT size FROM cosigners WHERE name = ?", (name,))
+        return int(rows[0][0]) if rows else 0
+
+    def set_cosigner_size(self, name: str, size: int) -> None:
+        """Record the size a witness last cosigned for this log."""
+        with self.write_transaction(self._conn(), "cosigners") as cur:
+            cur.execute(
+                self.sql(
+                    "INSERT INTO cosigners (name, size) VALUES (?, ?) "
+                    "ON CONFLICT (name) DO UPDATE SET size = excluded.size"
+                ),
+                (name, size),
+            )
+
+    # --- replay protection ---------------------------------------------------------------------
+    def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int, forget_before_ms: int) -> bool:
+        """Record a request nonce; return False if this key already used it (a replay)."""
+        with self.write_transaction(self._conn(), "nonces") as cur:
+            cur.execute(
+                self.sql("INSERT INTO nonces (kid, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
+                (kid, nonce, now_ms),
+            )
+            fresh = cur.rowcount == 1
+            if fresh and nonce[0] == 0:  # about one request in 256 sweeps out expired nonces
+                cur.execute(self.sql("DELETE FROM nonces WHERE seen_at < ?"), (forget_before_ms,))
+            return fresh
+
+    # --- witnessing ----------------------------------------------------------------------------
+    @contextmanager
+    def witness_transaction(self, origin: str) -> Iterator[WitnessTx]:
+        """Open a transaction in which a witness checks and replaces its record of `origin` atomically."""
+        with self.write_transaction(self._conn(), "witness") as cur:
+            yield WitnessTx(self, cur, origin)
+
+    def witnessed(self, origin: str) -> WitnessedLog | None:
+        """Return the last checkpoint this node cosigned for `origin`."""
+        rows = self._query("SELECT origin, size, root, checkpoint FROM witnessed WHERE origin = ?", (origin,))
+        return WitnessedLog(rows[0][0], int(rows[0][1]), bytes(rows[0][2]), rows[0][3]) if rows else None
+
+    def all_witnessed(self) -> list[WitnessedLog]:
+        """Return this node's record of every log it witnesses."""
+        rows = self._query("SELECT origin, size, root, checkpoint FROM witnessed ORDER BY origin")
+        return [WitnessedLog(r[0], int(r[1]), bytes(r[2]), r[3]) for r in rows]
+
+    def forks(self) -> list[ForkEvidence]:
+        """Return every piece of fork evidence this node kept."""
+        rows = self._query(
+            "SELECT id, origin, held, offered, old_size, proof, reason, received_at FROM forks ORDER BY id"
+        )
+        return [ForkEvidence(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], r[6], int(r[7])) for r in rows]
+
+
+class WitnessTx:
+    """A witness's record of one log, read and written inside one transaction."""
+
+    def __init__(self, store: SqlStore, cur: Any, origin: str) -> None:
+        self._store, self._cur, self.origin = store, cur, origin
+
+    def held(self) -> WitnessedLog | None:
+        """Return what this witness last cosigned for the log."""
+        self._cur.execute(
+            self._store.sql("SELECT origin, size, root, checkpoint FROM witnessed WHERE origin = ?"), (self.origin,)
+        )
+        row = self._cur.fetchone()
+        return WitnessedLog(row[0], int(row[1]), bytes(row[2]), row[3]) if row else None
+
+    def replace(self, size: int, root: bytes, checkpoint: str) -> None:
+        """Record a newly cosigned checkpoint."""
+        self._cur.execute(
+            self._store.sql(
+                "INSERT INTO witnessed (origin, size, root, checkpoint) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, "
+                "checkpoint = excluded.checkpoint"
+            ),
+            (self.origin, size, root, checkpoint),
+        )
+
+    def record_fork(self, held: str, offered: str, old_size: int, proof: str, reason: str, now_ms: int) -> None:
+        """Keep a pair of conflicting checkpoints as evidence."""
+        self._cur.execute(
+            self._store.sql(
+                "INSERT INTO forks (origin, held, offered, old_size, proof, reason, received_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)"
+            ),
+            (self.origin, held, offered, old_size, proof, reason, now_ms),
+        )
+
+
+def open_store(url: str) -> SqlStore:
+    """Open the store at `url`: `postgresql://...` or `sqlite:///path` (a bare path means SQLite)."""
+    if url.startswith(("postgresql://", "postgres://")):
+        from app.node.store_postgres import PostgresStore
+
+        return PostgresStore(url)
+    from app.node.store_sqlite import SQLiteStore
+
+    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
+    if not path:
+        raise StoreError(f"no database path in {url!r}")
+    return SQLiteStore(path)

@@ -1,0 +1,72 @@
+"""SQLite backend of the node store: the embedded default for a one-machine demo (WAL mode)."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from app.node.store import SqlStore
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS log_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, root BLOB NOT NULL,
+    checkpoint TEXT, published TEXT, published_size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL,
+    PRIMARY KEY (level, idx));
+CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_at INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS keys (
+    kid BLOB PRIMARY KEY, suite TEXT NOT NULL, public_key BLOB NOT NULL, role TEXT NOT NULL,
+    subject TEXT NOT NULL, department TEXT, enrolled_idx INTEGER NOT NULL, revoked_idx INTEGER,
+    changed_idx INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS keys_changed ON keys (changed_idx);
+CREATE TABLE IF NOT EXISTS nonces (kid BLOB NOT NULL, nonce BLOB NOT NULL, seen_at INTEGER NOT NULL,
+    PRIMARY KEY (kid, nonce));
+CREATE TABLE IF NOT EXISTS cosigners (name TEXT PRIMARY KEY, size INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS witnessed (origin TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL,
+    checkpoint TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS forks (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, held TEXT NOT NULL, offered TEXT NOT NULL,
+    old_size INTEGER NOT NULL, proof TEXT NOT NULL, reason TEXT NOT NULL, received_at INTEGER NOT NULL)
+"""
+
+
+class SQLiteStore(SqlStore):
+    """The node store in one SQLite file; write transactions are serialised by SQLite itself."""
+
+    schema = SCHEMA
+
+    def __init__(self, path: str) -> None:
+        super().__init__()
+        self.path = path
+        self.url = f"sqlite:///{path}"
+
+    def connect(self) -> Any:
+        """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
+        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA busy_timeout=30000")
+        return conn
+
+    @contextmanager
+    def write_transaction(self, conn: Any, lock: str) -> Iterator[Any]:
+        """BEGIN IMMEDIATE takes SQLite's single write lock: that serialises every writer."""
+        cur = conn.cursor()
+        cur.execute("BEGIN IMMEDIATE")
+        try:
+            yield cur
+        except BaseException:
+            cur.execute("ROLLBACK")
+            raise
+        else:
+            cur.execute("COMMIT")
+        finally:
+            cur.close()
+
+    def insert_entries(self, cur: Any, rows: list[tuple[int, bytes, bytes]]) -> None:
+        """Insert entry rows with executemany."""
+        cur.executemany("INSERT INTO entries (idx, hash, data) VALUES (?, ?, ?)", rows)

@@ -1,0 +1,169 @@
+"""Witnessing other departments' logs (C2SP tlog-witness `add-checkpoint`, tlog-cosignature/v1).
+
+A checkpoint is cosigned only if it is signed by the log's trusted key and is consistent with the
+last checkpoint this witness cosigned for that log; the check and the update happen in one
+transaction. A validly signed checkpoint that contradicts the held one is kept as fork evidence.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from app.ledger.checkpoint import CheckpointError, parse_checkpoint
+from app.ledger.merkle import EMPTY_ROOT, HASH_SIZE, ProofError, verify_consistency
+from app.ledger.note import NoteError, NoteSignatureInvalid, NoteSigner, UnverifiedNote, verify_note
+from app.node.jsonlog import log_event
+from app.node.store import SqlStore
+
+log = logging.getLogger("govdesk.node.witness")
+
+MAX_PROOF_LINES = 63
+MAX_REQUEST_BYTES = 64 * 1024
+SIZE_CONTENT_TYPE = "text/x.tlog.size"
+
+
+@dataclass(frozen=True)
+class WitnessResponse:
+    """An HTTP answer to add-checkpoint: status, content type and body."""
+
+    status: int
+    content_type: str
+    body: str
+
+
+def _refuse(status: int, reason: str, **fields: object) -> WitnessResponse:
+    log_event(log, "refusal", code=f"witness_{status}", reason=reason, **fields)
+    return WitnessResponse(status, "text/plain; charset=utf-8", reason + "\n")
+
+
+@dataclass(frozen=True)
+class AddCheckpointRequest:
+    """A parsed add-checkpoint body."""
+
+    old_size: int
+    proof: list[bytes]
+    checkpoint: str
+
+
+def parse_add_checkpoint(body: bytes) -> AddCheckpointRequest:
+    """Parse `old N`, proof lines, a blank line and a signed checkpoint; raise ValueError if malformed."""
+    if len(body) > MAX_REQUEST_BYTES:
+        raise ValueError("request too large")
+    text = body.decode("utf-8")
+    head, sep, checkpoint = text.partition("\n\n")
+    if not sep:
+        raise ValueError("no blank line after the consistency proof")
+    lines = head.split("\n")
+    old_line, proof_lines = lines[0], lines[1:]
+    if not old_line.startswith("old "):
+        raise ValueError("the first line must be 'old <size>'")
+    size_text = old_line[4:]
+    if not size_text.isascii() or not size_text.isdigit() or (size_text != "0" and size_text[0] == "0"):
+        raise ValueError("old size is not a decimal without leading zeros")
+    if len(proof_lines) > MAX_PROOF_LINES:
+        raise ValueError(f"more than {MAX_PROOF_LINES} consistency proof lines")
+    proof = []
+    for line in proof_lines:
+        try:
+            h = base64.b64decode(line, validate=True)
+        except (binascii.Error, ValueError):
+            raise ValueError("a consistency proof line is not base64") from None
+        if len(h) != HASH_SIZE:
+            raise ValueError("a consistency proof line is not a 32-byte hash")
+        proof.append(h)
+    return AddCheckpointRequest(int(size_text), proof, checkpoint)
+
+
+def encode_add_checkpoint(old_size: int, proof: list[bytes], checkpoint: str) -> bytes:
+    """Return an add-checkpoint request body."""
+    lines = [f"old {old_size}", *(base64.b64encode(h).decode() for h in proof)]
+    return ("\n".join(lines) + "\n\n" + checkpoint).encode()
+
+
+class Witness:
+    """The witness of a node: cosigns the checkpoints of the logs it is configured to watch."""
+
+    def __init__(
+        self,
+        store: SqlStore,
+        signer: NoteSigner,
+        logs: dict[str, list[str]],
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._store = store
+        self._signer = signer
+        self._logs = logs
+        self._clock = clock
+
+    @property
+    def name(self) -> str:
+        """The cosigner name."""
+        return self._signer.name
+
+    def origins(self) -> list[str]:
+        """The origins of the logs this witness watches."""
+        return sorted(self._logs)
+
+    def add_checkpoint(self, body: bytes) -> WitnessResponse:
+        """Handle one add-checkpoint request, per c2sp.org/tlog-witness."""
+        try:
+            req = parse_add_checkpoint(body)
+            note_text = req.checkpoint
+            origin = note_text.split("\n", 1)[0]
+        except (ValueError, UnicodeDecodeError) as exc:
+            return _refuse(400, f"malformed add-checkpoint request: {exc}")
+        vkeys = self._logs.get(origin)
+        if vkeys is None:
+            return _refuse(404, f"unknown log origin {origin[:100]!r}")
+        try:
+            note = verify_note(note_text, vkeys)
+            cp = parse_checkpoint(note.text)
+        except (NoteSignatureInvalid, UnverifiedNote) as exc:
+            return _refuse(403, f"checkpoint not signed by the log's trusted key: {exc}", origin=origin)
+        except (NoteError, CheckpointError) as exc:
+            return _refuse(400, f"malformed checkpoint: {exc}", origin=origin)
+        if cp.origin != origin:
+            return _refuse(400, "checkpoint origin line mismatch", origin=origin)
+        if req.old_size > cp.size:
+            return _refuse(400, f"old size {req.old_size} is larger than the checkpoint size {cp.size}", origin=origin)
+        if cp.size == 0 and cp.root_hash != EMPTY_ROOT:
+            return _refuse(422, "a checkpoint of size 0 must have the empty tree's root", origin=origin)
+        if req.old_size == 0 and req.proof:
+            return _refuse(422, "a consistency proof from size 0 must be empty", origin=origin)
+        now = int(self._clock())
+        with self._store.witness_transaction(origin) as tx:
+            held = tx.held()
+            held_size = held.size if held else 0
+            if req.old_size != held_size:
+                log_event(log, "refusal", code="witness_409", origin=origin, old=req.old_size, held=held_size)
+                return WitnessResponse(409, SIZE_CONTENT_TYPE, f"{held_size}\n")
+            if held is not None:
+                reason = self._inconsistency(req, held.size, held.root, cp.size, cp.root_hash)
+                if reason is not None:
+                    proof_text = "\n".join(base64.b64encode(h).decode() for h in req.proof)
+                    tx.record_fork(held.checkpoint, note_text, req.old_size, proof_text, reason, now * 1000)
+                    log_event(log, "fork_detected", level=logging.ERROR, origin=origin, held=held.size, offered=cp.size)
+                    return _refuse(422, reason, origin=origin)
+            line = self._signer.signature_line(note.text, timestamp=now)
+            tx.replace(cp.size, cp.root_hash, note_text + line)
+        log_event(log, "cosigned", origin=origin, size=cp.size)
+        return WitnessResponse(200, "text/plain; charset=utf-8", line)
+
+    @staticmethod
+    def _inconsistency(
+        req: AddCheckpointRequest, held_size: int, held_root: bytes, size: int, root: bytes
+    ) -> str | None:
+        if held_size == size:
+            if req.proof:
+                return "old size equals the checkpoint size, but a proof was sent"
+            return None if held_root == root else "same tree size as the cosigned checkpoint, different root hash"
+        try:
+            verify_consistency(held_size, size, req.proof, held_root, root)
+        except ProofError as exc:
+            return f"consistency proof from the cosigned size {held_size} does not verify: {exc}"
+        return None
