@@ -6,10 +6,18 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from app.cli import cert_command, demo_command, gui_command, ledger_command, office_command, scan_command
+from app.cli import (
+    cert_command,
+    demo_command,
+    gui_command,
+    ledger_command,
+    node_command,
+    office_command,
+    scan_command,
+)
 
 # Each area module exposes `register(subparsers)`; its commands set `func(args) -> int`.
-AREAS = (ledger_command, demo_command, office_command, scan_command, cert_command, gui_command)
+AREAS = (ledger_command, demo_command, office_command, scan_command, cert_command, gui_command, node_command)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
@@ -22,6 +23,15 @@ from app.node.tiles import TreeReader
 from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
 
 log = logging.getLogger("govdesk.node.publisher")
+
+RETRY_MISSING_S = 5.0
+
+
+def _cosignature_lines(published: str) -> dict[str, str]:
+    """Return witness name -> signature line of the cosignatures attached to a published checkpoint."""
+    _, sigs_block = published.split("\n\n", 1)
+    lines = [line + "\n" for line in sigs_block.split("\n") if line]
+    return {line.split(" ")[1]: line for line in lines[1:]}
 
 
 class Publisher:
@@ -39,6 +49,7 @@ class Publisher:
         self._http = httpx.Client(timeout=timeout_s)
         self._pool = ThreadPoolExecutor(max_workers=max(1, min(16, len(witnesses))), thread_name_prefix="cosign")
         self._known: dict[str, int] = {}
+        self._last_retry = 0.0
 
     def start(self) -> None:
         """Start publishing."""
@@ -64,15 +75,25 @@ class Publisher:
             self._stop.wait(self._interval)
 
     def publish_once(self) -> bool:
-        """Publish the latest signed checkpoint if it is newer than the published one."""
+        """Publish the latest signed checkpoint if it is newer, or if witnesses are still missing from it."""
         state = self._store.state()
-        if state.checkpoint is None or (state.published is not None and state.published_size >= state.size):
+        if state.checkpoint is None:
             return False
-        lines = list(self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), self._witnesses))
-        text = state.checkpoint + "".join(line for line in lines if line)
+        kept: dict[str, str] = {}
+        if state.published is not None and state.published_size >= state.size:
+            kept = _cosignature_lines(state.published)
+            now = time.monotonic()
+            if len(kept) >= len(self._witnesses) or now - self._last_retry < RETRY_MISSING_S:
+                return False
+            self._last_retry = now
+        gathered = self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), self._witnesses)
+        for witness, line in zip(self._witnesses, gathered, strict=True):
+            if line:
+                kept[witness.name] = line
+        text = state.checkpoint + "".join(kept[name] for name in sorted(kept))
         published = self._store.publish(state.size, text)
         if published:
-            log_event(log, "published", size=state.size, cosignatures=sum(1 for x in lines if x))
+            log_event(log, "published", size=state.size, cosignatures=len(kept))
         return published
 
     def _cosign(self, witness: WitnessPeer, checkpoint: str, size: int) -> str | None:

@@ -1,0 +1,207 @@
+"""`govdesk node`: create, run, enrol keys on, and federate department nodes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+import uvicorn
+
+from app.atomic_file import write_atomic
+from app.ledger.suites import ED25519, key_id
+from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
+from app.node.departments import UnknownDepartment, all_departments
+from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
+from app.node.jsonlog import configure_logging
+from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.node.refusals import Refusal
+from app.node.service import build_app
+from app.node.store import StoreError
+
+DEFAULT_HOME = "govdesk-nodes"
+
+
+def _home(args: argparse.Namespace) -> Path:
+    return Path(args.home or os.environ.get("GOVDESK_NODE_HOME") or DEFAULT_HOME)
+
+
+def _add_location(p: argparse.ArgumentParser, *, department_required: bool = False) -> None:
+    p.add_argument("--department", required=department_required, help="department id, e.g. taxation")
+    p.add_argument(
+        "--home",
+        help=f"directory holding one sub-directory per node (default ${{GOVDESK_NODE_HOME}} or ./{DEFAULT_HOME})",
+    )
+    p.add_argument(
+        "--config",
+        type=Path,
+        help="node configuration file (default: HOME/DEPARTMENT/node.json, or $GOVDESK_NODE_CONFIG)",
+    )
+
+
+def _load(args: argparse.Namespace) -> NodeConfig:
+    path = args.config
+    if path is None and not os.environ.get("GOVDESK_NODE_CONFIG"):
+        if not args.department:
+            raise ConfigError("name the node: --department ID, --config FILE or $GOVDESK_NODE_CONFIG")
+        path = _home(args) / args.department / CONFIG_FILE
+    config = load_config(path)
+    if args.department and args.department != config.department:
+        raise ConfigError(f"{path} configures department {config.department!r}, not {args.department!r}")
+    return config
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `node` command and its subcommands."""
+    node = sub.add_parser("node", help="run a department node: sequence, serve and witness ledger logs")
+    node_sub = node.add_subparsers(dest="node_command", metavar="SUBCOMMAND", required=True)
+
+    init = node_sub.add_parser("init", help="create a node: its keys, its configuration and its database")
+    init.add_argument("--department", required=True, choices=[d.id for d in all_departments()])
+    init.add_argument("--home", help=f"parent directory of the node's directory (default ./{DEFAULT_HOME})")
+    init.add_argument("--db", help="database URL: postgresql://... or sqlite:///path (default: SQLite in the node dir)")
+    init.add_argument("--host", default="127.0.0.1")
+    init.add_argument("--port", type=int, default=8600)
+    init.set_defaults(func=run_init)
+
+    serve = node_sub.add_parser("serve", help="serve a node over HTTP (configuration file, then GOVDESK_NODE_*)")
+    _add_location(serve)
+    serve.add_argument("--db", help="database URL (overrides the configuration)")
+    serve.add_argument("--host", help="listen address (overrides the configuration)")
+    serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
+    serve.add_argument("--access-log", action="store_true", help="also log every request")
+    serve.set_defaults(func=run_serve)
+
+    enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
+    _add_location(enroll)
+    enroll.add_argument("--role", required=True, choices=["supervisor", "clerk", "device"])
+    enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
+    key = enroll.add_mutually_exclusive_group(required=True)
+    key.add_argument("--public-key", help="the Ed25519 public key to enrol, in hex")
+    key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
+    enroll.set_defaults(func=run_enroll)
+
+    revoke = node_sub.add_parser("revoke", help="revoke a key of the node's registry")
+    _add_location(revoke)
+    revoke.add_argument("--kid", required=True, help="key id in hex")
+    revoke.add_argument("--reason", required=True)
+    revoke.set_defaults(func=run_revoke)
+
+    fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
+    fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
+    fed.add_argument("--base-port", type=int, default=8700, help="first port; nodes take consecutive ports")
+    fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
+    fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    fed.set_defaults(func=run_federation)
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Create a node directory."""
+    directory = _home(args) / args.department
+    try:
+        config = create_node(directory, args.department, db_url=args.db, host=args.host, port=args.port)
+    except (FileExistsError, StoreError, UnknownDepartment) as exc:
+        return _fail(str(exc))
+    keys = load_keys(Path(config.keys_file))
+    print(f"created node {config.department} in {directory}")
+    print(f"origin        {config.origin}")
+    print(f"log vkey      {keys.log_vkey}")
+    print(f"witness vkey  {keys.witness_vkey}")
+    print(f"department    kid {keys.department_kid.hex()} (enrolled at index 0)")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve one node until interrupted."""
+    try:
+        config = override(_load(args), db_url=args.db, host=args.host, port=args.port)
+        node = node_from_config(config)
+    except (ConfigError, StoreError) as exc:
+        return _fail(str(exc))
+    configure_logging(config.log_level)
+    uvicorn.run(
+        build_app(node),
+        host=config.host,
+        port=config.port,
+        log_config=None,
+        access_log=args.access_log,
+        timeout_keep_alive=5,
+        timeout_graceful_shutdown=10,
+        limit_concurrency=2000,
+    )
+    return 0
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    """Enrol a key; print its key id and the registry entry's index as JSON."""
+    try:
+        node = node_from_config(_load(args))
+    except (ConfigError, StoreError) as exc:
+        return _fail(str(exc))
+    if args.new_key:
+        seed = ED25519.generate_private()
+        write_atomic(args.new_key, (seed.hex() + "\n").encode(), mode=0o600)
+        public_key = ED25519.signer(seed).public_key
+    else:
+        try:
+            public_key = bytes.fromhex(args.public_key)
+        except ValueError:
+            return _fail("--public-key must be hex")
+        if len(public_key) != ED25519.public_key_size:
+            return _fail("an Ed25519 public key is 32 bytes")
+    try:
+        node.open()
+        index = node.enroll(public_key, args.role, args.subject)
+    except Refusal as refusal:
+        return _fail(str(refusal))
+    finally:
+        node.stop()
+    kid = key_id(ED25519, public_key)
+    print(json.dumps({"kid": kid.hex(), "public_key": public_key.hex(), "role": args.role, "index": index}))
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    """Revoke a key; print the registry entry's index as JSON."""
+    try:
+        node = node_from_config(_load(args))
+        kid = bytes.fromhex(args.kid)
+    except (ConfigError, StoreError, ValueError) as exc:
+        return _fail(str(exc))
+    try:
+        node.open()
+        index = node.revoke(kid, args.reason)
+    except Refusal as refusal:
+        return _fail(str(refusal))
+    finally:
+        node.stop()
+    print(json.dumps({"kid": kid.hex(), "index": index}))
+    return 0
+
+
+def run_federation(args: argparse.Namespace) -> int:
+    """Start the 11 nodes, print where they listen, serve until Ctrl-C or --duration."""
+    try:
+        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres)
+    except (ConfigError, StoreError) as exc:
+        return _fail(str(exc))
+    configure_logging("WARNING")
+    federation = Federation(configs)
+    federation.start()
+    for c in configs:
+        print(f"{c.department:<20} http://{c.host}:{c.port}  {c.origin}", flush=True)
+    print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
+    try:
+        federation.wait(args.duration)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        federation.stop()
+    return 0

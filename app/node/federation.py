@@ -1,0 +1,116 @@
+"""A local federation: all 11 department nodes on loopback ports, each witnessing the other 10."""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import psycopg
+import uvicorn
+from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+from app.atomic_file import write_atomic
+from app.node.config import NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
+from app.node.departments import all_departments
+from app.node.node import CONFIG_FILE, Node, create_node
+from app.node.service import build_app
+
+FEDERATION_FILE = "federation.json"
+
+
+def department_database(postgres_url: str, dept_id: str) -> str:
+    """Create (if needed) the PostgreSQL database of one department on the server; return its URL."""
+    dbname = "govdesk_" + re.sub(r"[^a-z0-9]", "_", dept_id.lower())
+    with psycopg.connect(postgres_url, autocommit=True) as conn:
+        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
+        if not exists:
+            conn.execute(f'CREATE DATABASE "{dbname}"')
+    params = conninfo_to_dict(postgres_url)
+    params["dbname"] = dbname
+    return make_conninfo(**params)
+
+
+def prepare_federation(
+    directory: Path, *, base_port: int = 8700, host: str = "127.0.0.1", postgres_url: str | None = None
+) -> list[NodeConfig]:
+    """Create the 11 nodes under `directory` (once) and configure each to witness all the others."""
+    configs: list[NodeConfig] = []
+    for i, dept in enumerate(all_departments()):
+        node_dir = directory / dept.id
+        if not (node_dir / CONFIG_FILE).exists():
+            db_url = department_database(postgres_url, dept.id) if postgres_url else None
+            create_node(node_dir, dept.id, db_url=db_url, host=host, port=base_port + i)
+        configs.append(load_config(node_dir / CONFIG_FILE, environ={}))
+    keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
+    wired = []
+    for config in configs:
+        others = [c for c in configs if c.department != config.department]
+        config = replace(
+            config,
+            witnesses=tuple(
+                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"http://{o.host}:{o.port}")
+                for o in others
+            ),
+            witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
+        )
+        config.save(directory / config.department / CONFIG_FILE)
+        wired.append(config)
+    listing = [
+        {
+            "department": c.department,
+            "origin": c.origin,
+            "url": f"http://{c.host}:{c.port}",
+            "log_vkey": keys[c.department].log_vkey,
+            "witness_vkey": keys[c.department].witness_vkey,
+        }
+        for c in wired
+    ]
+    write_atomic(directory / FEDERATION_FILE, (json.dumps({"nodes": listing}, indent=2) + "\n").encode())
+    return wired
+
+
+class Federation:
+    """The servers of a federation, each in its own thread with its own event loop."""
+
+    def __init__(self, configs: list[NodeConfig]) -> None:
+        self.configs = configs
+        self.servers: list[uvicorn.Server] = []
+        self._threads: list[threading.Thread] = []
+
+    def start(self, timeout_s: float = 30.0) -> None:
+        """Start every node and wait until each one listens."""
+        for config in self.configs:
+            node = Node(config, load_keys(Path(config.keys_file)))
+            uv = uvicorn.Config(
+                build_app(node), host=config.host, port=config.port, log_config=None, access_log=False, lifespan="on"
+            )
+            server = uvicorn.Server(uv)
+            thread = threading.Thread(target=server.run, name=f"node-{config.department}", daemon=True)
+            thread.start()
+            self.servers.append(server)
+            self._threads.append(thread)
+        deadline = time.monotonic() + timeout_s
+        while not all(s.started for s in self.servers):
+            if time.monotonic() > deadline or not all(t.is_alive() for t in self._threads):
+                self.stop()
+                raise RuntimeError("a federation node failed to start (is its port free?)")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        """Stop every node."""
+        for server in self.servers:
+            server.should_exit = True
+        for thread in self._threads:
+            thread.join(timeout=30)
+
+    def wait(self, duration_s: float | None = None) -> None:
+        """Serve until interrupted, or for `duration_s` seconds."""
+        deadline = None if duration_s is None else time.monotonic() + duration_s
+        while deadline is None or time.monotonic() < deadline:
+            if not all(t.is_alive() for t in self._threads):
+                return
+            time.sleep(0.2)
