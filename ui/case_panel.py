@@ -23,12 +23,11 @@ from ui.background import BackgroundWork
 
 def case_status_name(status: str) -> str:
     """Return a case status in the current language."""
-    tr = QCoreApplication.translate
     return {
-        "open": tr("CasePanel", "Open"),
-        "in_progress": tr("CasePanel", "In progress"),
-        "waiting": tr("CasePanel", "Waiting"),
-        "closed": tr("CasePanel", "Closed"),
+        "open": QCoreApplication.translate("CasePanel", "Open"),
+        "in_progress": QCoreApplication.translate("CasePanel", "In progress"),
+        "waiting": QCoreApplication.translate("CasePanel", "Waiting"),
+        "closed": QCoreApplication.translate("CasePanel", "Closed"),
     }.get(status, status)
 
 

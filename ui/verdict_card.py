@@ -30,34 +30,32 @@ def colour_of(verdict: Verdict) -> str:
 
 def status_text(status: Status) -> str:
     """Return the status headline in the current language."""
-    tr = QCoreApplication.translate
     return {
-        Status.VALID: tr("VerdictCard", "Valid: accept the certificate"),
-        Status.EXPIRED: tr("VerdictCard", "Expired: do not accept"),
-        Status.NOT_YET_VALID: tr("VerdictCard", "Not yet valid"),
-        Status.REVOKED: tr("VerdictCard", "Revoked: do not accept"),
-        Status.UNKNOWN_ISSUER: tr("VerdictCard", "Unknown issuer: do not accept"),
-        Status.BAD_SIGNATURE: tr("VerdictCard", "Forged or altered: do not accept"),
-        Status.WRONG_KEY_USAGE: tr("VerdictCard", "Signed by the wrong key: do not accept"),
-        Status.MALFORMED: tr("VerdictCard", "Not a readable certificate"),
-        Status.CANNOT_VERIFY_OFFLINE: tr("VerdictCard", "Cannot verify offline: sync first"),
+        Status.VALID: QCoreApplication.translate("VerdictCard", "Valid: accept the certificate"),
+        Status.EXPIRED: QCoreApplication.translate("VerdictCard", "Expired: do not accept"),
+        Status.NOT_YET_VALID: QCoreApplication.translate("VerdictCard", "Not yet valid"),
+        Status.REVOKED: QCoreApplication.translate("VerdictCard", "Revoked: do not accept"),
+        Status.UNKNOWN_ISSUER: QCoreApplication.translate("VerdictCard", "Unknown issuer: do not accept"),
+        Status.BAD_SIGNATURE: QCoreApplication.translate("VerdictCard", "Forged or altered: do not accept"),
+        Status.WRONG_KEY_USAGE: QCoreApplication.translate("VerdictCard", "Signed by the wrong key: do not accept"),
+        Status.MALFORMED: QCoreApplication.translate("VerdictCard", "Not a readable certificate"),
+        Status.CANNOT_VERIFY_OFFLINE: QCoreApplication.translate("VerdictCard", "Cannot verify offline: sync first"),
     }[status]
 
 
 def field_label(key: str) -> str:
     """Return the label of a certificate display field in the current language."""
-    tr = QCoreApplication.translate
     labels = {
-        "name": tr("VerdictCard", "Name"),
-        "region": tr("VerdictCard", "Region"),
-        "relation": tr("VerdictCard", "Relation to head"),
-        "credit_code": tr("VerdictCard", "Credit code"),
-        "scope": tr("VerdictCard", "Business scope"),
-        "period": tr("VerdictCard", "Period"),
-        "property_ref": tr("VerdictCard", "Property unit"),
-        "share": tr("VerdictCard", "Share"),
-        "spouse": tr("VerdictCard", "Spouse"),
-        "registered_on": tr("VerdictCard", "Registered on"),
+        "name": QCoreApplication.translate("VerdictCard", "Name"),
+        "region": QCoreApplication.translate("VerdictCard", "Region"),
+        "relation": QCoreApplication.translate("VerdictCard", "Relation to head"),
+        "credit_code": QCoreApplication.translate("VerdictCard", "Credit code"),
+        "scope": QCoreApplication.translate("VerdictCard", "Business scope"),
+        "period": QCoreApplication.translate("VerdictCard", "Period"),
+        "property_ref": QCoreApplication.translate("VerdictCard", "Property unit"),
+        "share": QCoreApplication.translate("VerdictCard", "Share"),
+        "spouse": QCoreApplication.translate("VerdictCard", "Spouse"),
+        "registered_on": QCoreApplication.translate("VerdictCard", "Registered on"),
     }
     return labels.get(key, key)
 

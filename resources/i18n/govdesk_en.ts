@@ -1,0 +1,692 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="en_US">
+<context>
+    <name>CaseForm</name>
+    <message>
+        <location filename="../../ui/case_form.py" line="96" />
+        <source>Ser&amp;vice</source>
+        <translation>Ser&amp;vice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="97" />
+        <source>Citizen &amp;name</source>
+        <translation>Citizen &amp;name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="98" />
+        <source>&amp;ID number</source>
+        <translation>&amp;ID number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="99" />
+        <source>No&amp;tes</source>
+        <translation>No&amp;tes</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="100" />
+        <source>Documents</source>
+        <translation>Documents</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="105" />
+        <source>e.g. household registration transfer</source>
+        <translation>e.g. household registration transfer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="106" />
+        <source>Open case (Ctrl+S)</source>
+        <translation>Open case (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="107" />
+        <source>New form (Ctrl+N)</source>
+        <translation>New form (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="124" />
+        <source>New case</source>
+        <translation>New case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="126" />
+        <location filename="../../ui/case_form.py" line="133" />
+        <source>Next step (Ctrl+Enter)</source>
+        <translation>Next step (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="129" />
+        <source>Case %1 · %2</source>
+        <translation>Case %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="133" />
+        <source>Finish case (Ctrl+Enter)</source>
+        <translation>Finish case (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="139" />
+        <source>Scan each required certificate; it is listed here.</source>
+        <translation>Scan each required certificate; it is listed here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="175" />
+        <source>Fill in the service, the citizen's name and ID number first.</source>
+        <translation>Fill in the service, the citizen's name and ID number first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="221" />
+        <source>Case finished.</source>
+        <translation>Case finished.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="221" />
+        <source>Saved: %1</source>
+        <translation>Saved: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="226" />
+        <source>Not saved: %1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>CasePanel</name>
+    <message>
+        <location filename="../../ui/case_panel.py" line="27" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="28" />
+        <source>In progress</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="29" />
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="30" />
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="89" />
+        <source>Open cases</source>
+        <translation>Open cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="90" />
+        <source>Find a case (Ctrl+F)</source>
+        <translation>Find a case (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="91" />
+        <source>Case number, certificate serial, ID number or name</source>
+        <translation>Case number, certificate serial, ID number or name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="92" />
+        <source>Search</source>
+        <translation>Search</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="93" />
+        <source>Cases of the scanned certificate</source>
+        <translation>Cases of the scanned certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="94" />
+        <source>Tasks from sync</source>
+        <translation>Tasks from sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="141" />
+        <source>No case found.</source>
+        <translation>No case found.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="143" />
+        <source>%1 found; Enter opens one.</source>
+        <translation>%1 found; Enter opens one.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="150" />
+        <source>Search failed: %1</source>
+        <translation>Search failed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="154" />
+        <source>Conflict</source>
+        <translation>Conflict</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="154" />
+        <source>Refused</source>
+        <translation>Refused</translation>
+    </message>
+</context>
+<context>
+    <name>CounterScreen</name>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="77" />
+        <source>Camera and verdict (F3)</source>
+        <translation>Camera and verdict (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="78" />
+        <source>Case</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="80" />
+        <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
+        <translation>Codes are read as soon as they are in view; the green outline shows what was read.</translation>
+    </message>
+</context>
+<context>
+    <name>ForkAlarmBar</name>
+    <message>
+        <location filename="../../ui/status_panel.py" line="171" />
+        <source>I have told the supervisor</source>
+        <translation>I have told the supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="176" />
+        <source>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</source>
+        <translation>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../../ui/login_screen.py" line="90" />
+        <source>&amp;Account</source>
+        <translation>&amp;Account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="92" />
+        <source>&amp;Password</source>
+        <translation>&amp;Password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="95" />
+        <source>Log in to start serving citizens.</source>
+        <translation>Log in to start serving citizens.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="96" />
+        <source>Log in</source>
+        <translation>Log in</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="99" />
+        <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
+        <translation>Locked. %1 (%2) is logged in; unsaved work is kept.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="103" />
+        <source>Unlock</source>
+        <translation>Unlock</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="104" />
+        <source>Log out instead (unsaved work is discarded)</source>
+        <translation>Log out instead (unsaved work is discarded)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="138" />
+        <source>Type your account name and password.</source>
+        <translation>Type your account name and password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="162" />
+        <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
+        <translation>Wrong password. Check the keyboard layout and Caps Lock, then try again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="167" />
+        <source>a supervisor resets the password</source>
+        <translation>a supervisor resets the password</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="169" />
+        <source>Too many wrong passwords: this account is locked until %1.</source>
+        <translation>Too many wrong passwords: this account is locked until %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="171" />
+        <source>No account of that name may log in on this machine. Check the spelling.</source>
+        <translation>No account of that name may log in on this machine. Check the spelling.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="173" />
+        <source>This account has been disabled. Ask your supervisor.</source>
+        <translation>This account has been disabled. Ask your supervisor.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="175" />
+        <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
+        <translation>The office data on this machine is damaged or was replaced. Call IT support: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="179" />
+        <source>No office is set up in this folder.</source>
+        <translation>No office is set up in this folder.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="180" />
+        <source>Cannot log in: %1</source>
+        <translation>Cannot log in: %1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="110" />
+        <source>govdesk · %1</source>
+        <translation>govdesk · %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="111" />
+        <source>&amp;Counter</source>
+        <translation>&amp;Counter</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="113" />
+        <source>Lock screen</source>
+        <translation>Lock screen</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="114" />
+        <source>Log out</source>
+        <translation>Log out</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="115" />
+        <source>Settings…</source>
+        <translation>Settings…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="116" />
+        <source>Switch language (中文 / English)</source>
+        <translation>Switch language (中文 / English)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="117" />
+        <source>Sync now</source>
+        <translation>Sync now</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="118" />
+        <source>Find a case</source>
+        <translation>Find a case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="119" />
+        <source>Go to the camera</source>
+        <translation>Go to the camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="120" />
+        <source>Go to the open cases</source>
+        <translation>Go to the open cases</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="121" />
+        <source>New case form</source>
+        <translation>New case form</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="122" />
+        <source>Open the case</source>
+        <translation>Open the case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="123" />
+        <source>Next step of the case</source>
+        <translation>Next step of the case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="129" />
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="244" />
+        <source>Settings saved.</source>
+        <translation>Settings saved.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="248" />
+        <source>Error: %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="271" />
+        <source>Sync is not available in this version yet.</source>
+        <translation>Sync is not available in this version yet.</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../ui/status_panel.py" line="134" />
+        <source>Offline: no department node answers. Still works: scanning and verifying certificates against this office's replica, opening and advancing cases (queued in the outbox). Does not work: new revocations, data from other departments, sending the outbox. Certificates whose data is too old show amber.</source>
+        <translation>Offline: no department node answers. Still works: scanning and verifying certificates against this office's replica, opening and advancing cases (queued in the outbox). Does not work: new revocations, data from other departments, sending the outbox. Certificates whose data is too old show amber.</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/role_names.py" line="11" />
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/role_names.py" line="12" />
+        <source>Supervisor</source>
+        <translation>Supervisor</translation>
+    </message>
+    <message>
+        <location filename="../../ui/role_names.py" line="13" />
+        <source>Administrator</source>
+        <translation>Administrator</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPreview</name>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="57" />
+        <source>Starting camera…</source>
+        <translation>Starting camera…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="78" />
+        <source>Camera ready</source>
+        <translation>Camera ready</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="79" />
+        <source>Camera unavailable, retrying: %1</source>
+        <translation>Camera unavailable, retrying: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="80" />
+        <source>Camera lost, reconnecting: %1</source>
+        <translation>Camera lost, reconnecting: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="81" />
+        <source>Camera reconnected</source>
+        <translation>Camera reconnected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="82" />
+        <source>End of input</source>
+        <translation>End of input</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="84" />
+        <source>Camera: %1</source>
+        <translation>Camera: %1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="48" />
+        <source>Settings</source>
+        <translation>Settings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="57" />
+        <source>&amp;Test camera</source>
+        <translation>&amp;Test camera</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="69" />
+        <source> min</source>
+        <translation> min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="74" />
+        <source>Standard: accept when the issuer's data is fresh enough</source>
+        <translation>Standard: accept when the issuer's data is fresh enough</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="75" />
+        <source>Strict: also require witness cosignatures</source>
+        <translation>Strict: also require witness cosignatures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="79" />
+        <source>Only an administrator may change the nodes and the trust policy.</source>
+        <translation>Only an administrator may change the nodes and the trust policy.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="89" />
+        <source>Camera source</source>
+        <translation>Camera source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="91" />
+        <source>Language</source>
+        <translation>Language</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="92" />
+        <source>Lock after idle</source>
+        <translation>Lock after idle</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="93" />
+        <source>Department nodes
+(origin URL, one per line)</source>
+        <translation>Department nodes
+(origin URL, one per line)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="94" />
+        <source>Trust policy</source>
+        <translation>Trust policy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="96" />
+        <source>Save</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="97" />
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="138" />
+        <source>Not saved: %1</source>
+        <translation>Not saved: %1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <location filename="../../ui/status_panel.py" line="54" />
+        <source>Cancel sync</source>
+        <translation>Cancel sync</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="88" />
+        <source>Nodes: %1</source>
+        <translation>Nodes: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="88" />
+        <source>none configured</source>
+        <translation>none configured</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="90" />
+        <source>● online   ○ offline   ◌ not yet contacted</source>
+        <translation>● online   ○ offline   ◌ not yet contacted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="93" />
+        <source>Last sync: never in this session</source>
+        <translation>Last sync: never in this session</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="96" />
+        <source>Last sync: %1</source>
+        <translation>Last sync: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="98" />
+        <source>Outbox: %1 waiting</source>
+        <translation>Outbox: %1 waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="107" />
+        <source>Syncing %1: %v / %m</source>
+        <translation>Syncing %1: %v / %m</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictCard</name>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="34" />
+        <source>Valid: accept the certificate</source>
+        <translation>Valid: accept the certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="35" />
+        <source>Expired: do not accept</source>
+        <translation>Expired: do not accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="36" />
+        <source>Not yet valid</source>
+        <translation>Not yet valid</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="37" />
+        <source>Revoked: do not accept</source>
+        <translation>Revoked: do not accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="38" />
+        <source>Unknown issuer: do not accept</source>
+        <translation>Unknown issuer: do not accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="39" />
+        <source>Forged or altered: do not accept</source>
+        <translation>Forged or altered: do not accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="40" />
+        <source>Signed by the wrong key: do not accept</source>
+        <translation>Signed by the wrong key: do not accept</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="41" />
+        <source>Not a readable certificate</source>
+        <translation>Not a readable certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="42" />
+        <source>Cannot verify offline: sync first</source>
+        <translation>Cannot verify offline: sync first</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="49" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="50" />
+        <source>Region</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="51" />
+        <source>Relation to head</source>
+        <translation>Relation to head</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="52" />
+        <source>Credit code</source>
+        <translation>Credit code</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="53" />
+        <source>Business scope</source>
+        <translation>Business scope</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="54" />
+        <source>Period</source>
+        <translation>Period</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="55" />
+        <source>Property unit</source>
+        <translation>Property unit</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="56" />
+        <source>Share</source>
+        <translation>Share</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="57" />
+        <source>Spouse</source>
+        <translation>Spouse</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="58" />
+        <source>Registered on</source>
+        <translation>Registered on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="114" />
+        <source>Verification failed</source>
+        <translation>Verification failed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="147" />
+        <source>No certificate scanned yet</source>
+        <translation>No certificate scanned yet</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="148" />
+        <source>Hold the citizen's QR code up to the camera (F3 focuses the camera panel).</source>
+        <translation>Hold the citizen's QR code up to the camera (F3 focuses the camera panel).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="158" />
+        <source>Certificate</source>
+        <translation>Certificate</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="161" />
+        <source>Valid until</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="161" />
+        <source>Serial</source>
+        <translation>Serial</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="165" />
+        <source>The replica holds no data from this issuer.</source>
+        <translation>The replica holds no data from this issuer.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="168" />
+        <source>Based on replica data synced %1 ago.</source>
+        <translation>Based on replica data synced %1 ago.</translation>
+    </message>
+</context>
+</TS>

@@ -1,0 +1,692 @@
+<?xml version='1.0' encoding='utf-8'?>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>CaseForm</name>
+    <message>
+        <location filename="../../ui/case_form.py" line="96" />
+        <source>Ser&amp;vice</source>
+        <translation>办理事项(&amp;V)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="97" />
+        <source>Citizen &amp;name</source>
+        <translation>申请人姓名(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="98" />
+        <source>&amp;ID number</source>
+        <translation>身份证号(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="99" />
+        <source>No&amp;tes</source>
+        <translation>备注(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="100" />
+        <source>Documents</source>
+        <translation>材料</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="105" />
+        <source>e.g. household registration transfer</source>
+        <translation>例如：户口迁移</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="106" />
+        <source>Open case (Ctrl+S)</source>
+        <translation>受理 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="107" />
+        <source>New form (Ctrl+N)</source>
+        <translation>新办件 (Ctrl+N)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="124" />
+        <source>New case</source>
+        <translation>新办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="126" />
+        <location filename="../../ui/case_form.py" line="133" />
+        <source>Next step (Ctrl+Enter)</source>
+        <translation>下一步 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="129" />
+        <source>Case %1 · %2</source>
+        <translation>办件 %1 · %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="133" />
+        <source>Finish case (Ctrl+Enter)</source>
+        <translation>办结 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="139" />
+        <source>Scan each required certificate; it is listed here.</source>
+        <translation>请逐一扫描所需证照，扫描结果列在此处。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="175" />
+        <source>Fill in the service, the citizen's name and ID number first.</source>
+        <translation>请先填写办理事项、申请人姓名和身份证号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="221" />
+        <source>Case finished.</source>
+        <translation>已办结。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="221" />
+        <source>Saved: %1</source>
+        <translation>已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="226" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>CasePanel</name>
+    <message>
+        <location filename="../../ui/case_panel.py" line="27" />
+        <source>Open</source>
+        <translation>已受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="28" />
+        <source>In progress</source>
+        <translation>办理中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="29" />
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="30" />
+        <source>Closed</source>
+        <translation>已办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="89" />
+        <source>Open cases</source>
+        <translation>在办事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="90" />
+        <source>Find a case (Ctrl+F)</source>
+        <translation>查找办件 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="91" />
+        <source>Case number, certificate serial, ID number or name</source>
+        <translation>办件编号、证照编号、身份证号或姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="92" />
+        <source>Search</source>
+        <translation>查找</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="93" />
+        <source>Cases of the scanned certificate</source>
+        <translation>查找所扫证照的办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="94" />
+        <source>Tasks from sync</source>
+        <translation>同步返回的待办</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="141" />
+        <source>No case found.</source>
+        <translation>未找到办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="143" />
+        <source>%1 found; Enter opens one.</source>
+        <translation>找到 %1 件；按回车打开。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="150" />
+        <source>Search failed: %1</source>
+        <translation>查找失败：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="154" />
+        <source>Conflict</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_panel.py" line="154" />
+        <source>Refused</source>
+        <translation>被拒</translation>
+    </message>
+</context>
+<context>
+    <name>CounterScreen</name>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="77" />
+        <source>Camera and verdict (F3)</source>
+        <translation>扫码与核验结果 (F3)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="78" />
+        <source>Case</source>
+        <translation>办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="80" />
+        <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
+        <translation>二维码进入画面即自动识读；绿色边框标出已识读的码。</translation>
+    </message>
+</context>
+<context>
+    <name>ForkAlarmBar</name>
+    <message>
+        <location filename="../../ui/status_panel.py" line="171" />
+        <source>I have told the supervisor</source>
+        <translation>我已报告主管</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="176" />
+        <source>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</source>
+        <translation>警报：%1 的日志出现了两份不同的历史。其数据已不再可信，由其签发的证照不能受理。证据已保存。请立即报告主管。</translation>
+    </message>
+</context>
+<context>
+    <name>LoginScreen</name>
+    <message>
+        <location filename="../../ui/login_screen.py" line="90" />
+        <source>&amp;Account</source>
+        <translation>账号(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="92" />
+        <source>&amp;Password</source>
+        <translation>密码(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="95" />
+        <source>Log in to start serving citizens.</source>
+        <translation>登录后开始办理业务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="96" />
+        <source>Log in</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="99" />
+        <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
+        <translation>已锁屏。当前登录：%1（%2）；未保存的工作已保留。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="103" />
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="104" />
+        <source>Log out instead (unsaved work is discarded)</source>
+        <translation>改为退出登录（未保存的工作将丢弃）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="138" />
+        <source>Type your account name and password.</source>
+        <translation>请输入账号和密码。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="162" />
+        <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
+        <translation>密码错误。请检查输入法和大写锁定键后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="167" />
+        <source>a supervisor resets the password</source>
+        <translation>主管重置密码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="169" />
+        <source>Too many wrong passwords: this account is locked until %1.</source>
+        <translation>密码错误次数过多：此账号已锁定，直至%1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="171" />
+        <source>No account of that name may log in on this machine. Check the spelling.</source>
+        <translation>本机没有可登录的该账号，请检查拼写。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="173" />
+        <source>This account has been disabled. Ask your supervisor.</source>
+        <translation>此账号已停用，请联系主管。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="175" />
+        <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
+        <translation>本机的网点数据已损坏或被替换。请联系技术支持：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="179" />
+        <source>No office is set up in this folder.</source>
+        <translation>此文件夹中没有网点数据。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/login_screen.py" line="180" />
+        <source>Cannot log in: %1</source>
+        <translation>无法登录：%1</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../ui/main_window.py" line="110" />
+        <source>govdesk · %1</source>
+        <translation>政务窗口 · %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="111" />
+        <source>&amp;Counter</source>
+        <translation>窗口(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="113" />
+        <source>Lock screen</source>
+        <translation>锁屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="114" />
+        <source>Log out</source>
+        <translation>退出登录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="115" />
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="116" />
+        <source>Switch language (中文 / English)</source>
+        <translation>切换语言（中文 / English）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="117" />
+        <source>Sync now</source>
+        <translation>立即同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="118" />
+        <source>Find a case</source>
+        <translation>查找办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="119" />
+        <source>Go to the camera</source>
+        <translation>转到扫码区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="120" />
+        <source>Go to the open cases</source>
+        <translation>转到在办事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="121" />
+        <source>New case form</source>
+        <translation>新办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="122" />
+        <source>Open the case</source>
+        <translation>受理办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="123" />
+        <source>Next step of the case</source>
+        <translation>办件下一步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="129" />
+        <source>%1 (%2)</source>
+        <translation>%1（%2）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="244" />
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="248" />
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="271" />
+        <source>Sync is not available in this version yet.</source>
+        <translation>此版本暂不支持同步。</translation>
+    </message>
+</context>
+<context>
+    <name>OfflineBanner</name>
+    <message>
+        <location filename="../../ui/status_panel.py" line="134" />
+        <source>Offline: no department node answers. Still works: scanning and verifying certificates against this office's replica, opening and advancing cases (queued in the outbox). Does not work: new revocations, data from other departments, sending the outbox. Certificates whose data is too old show amber.</source>
+        <translation>离线：各部门节点均无响应。仍可使用：依据本网点副本扫码核验证照，受理和推进办件（存入待发队列）。暂不可用：最新撤销信息、其他部门数据、发送待发队列。数据过旧的证照显示为黄色。</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <location filename="../../ui/role_names.py" line="11" />
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/role_names.py" line="12" />
+        <source>Supervisor</source>
+        <translation>主管</translation>
+    </message>
+    <message>
+        <location filename="../../ui/role_names.py" line="13" />
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+</context>
+<context>
+    <name>ScanPreview</name>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="57" />
+        <source>Starting camera…</source>
+        <translation>正在启动摄像头…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="78" />
+        <source>Camera ready</source>
+        <translation>摄像头就绪</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="79" />
+        <source>Camera unavailable, retrying: %1</source>
+        <translation>摄像头不可用，正在重试：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="80" />
+        <source>Camera lost, reconnecting: %1</source>
+        <translation>摄像头断开，正在重连：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="81" />
+        <source>Camera reconnected</source>
+        <translation>摄像头已重新连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="82" />
+        <source>End of input</source>
+        <translation>输入结束</translation>
+    </message>
+    <message>
+        <location filename="../../ui/scan_preview.py" line="84" />
+        <source>Camera: %1</source>
+        <translation>摄像头：%1</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="48" />
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="57" />
+        <source>&amp;Test camera</source>
+        <translation>测试摄像头(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="69" />
+        <source> min</source>
+        <translation> 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="74" />
+        <source>Standard: accept when the issuer's data is fresh enough</source>
+        <translation>标准：签发机关数据足够新即可受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="75" />
+        <source>Strict: also require witness cosignatures</source>
+        <translation>严格：另需见证方联署</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="79" />
+        <source>Only an administrator may change the nodes and the trust policy.</source>
+        <translation>只有管理员可以修改节点和信任策略。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="89" />
+        <source>Camera source</source>
+        <translation>摄像头来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="91" />
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="92" />
+        <source>Lock after idle</source>
+        <translation>空闲自动锁屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="93" />
+        <source>Department nodes
+(origin URL, one per line)</source>
+        <translation>部门节点
+（每行：日志标识 网址）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="94" />
+        <source>Trust policy</source>
+        <translation>信任策略</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="96" />
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="97" />
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="138" />
+        <source>Not saved: %1</source>
+        <translation>未保存：%1</translation>
+    </message>
+</context>
+<context>
+    <name>StatusPanel</name>
+    <message>
+        <location filename="../../ui/status_panel.py" line="54" />
+        <source>Cancel sync</source>
+        <translation>取消同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="88" />
+        <source>Nodes: %1</source>
+        <translation>节点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="88" />
+        <source>none configured</source>
+        <translation>未配置</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="90" />
+        <source>● online   ○ offline   ◌ not yet contacted</source>
+        <translation>● 在线   ○ 离线   ◌ 尚未连接</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="93" />
+        <source>Last sync: never in this session</source>
+        <translation>上次同步：本次登录尚未同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="96" />
+        <source>Last sync: %1</source>
+        <translation>上次同步：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="98" />
+        <source>Outbox: %1 waiting</source>
+        <translation>待发：%1 条</translation>
+    </message>
+    <message>
+        <location filename="../../ui/status_panel.py" line="107" />
+        <source>Syncing %1: %v / %m</source>
+        <translation>正在同步 %1：%v / %m</translation>
+    </message>
+</context>
+<context>
+    <name>VerdictCard</name>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="34" />
+        <source>Valid: accept the certificate</source>
+        <translation>有效：可以受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="35" />
+        <source>Expired: do not accept</source>
+        <translation>已过期：不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="36" />
+        <source>Not yet valid</source>
+        <translation>尚未生效</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="37" />
+        <source>Revoked: do not accept</source>
+        <translation>已撤销：不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="38" />
+        <source>Unknown issuer: do not accept</source>
+        <translation>签发机关未知：不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="39" />
+        <source>Forged or altered: do not accept</source>
+        <translation>伪造或被篡改：不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="40" />
+        <source>Signed by the wrong key: do not accept</source>
+        <translation>签名密钥不符：不予受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="41" />
+        <source>Not a readable certificate</source>
+        <translation>无法识别的证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="42" />
+        <source>Cannot verify offline: sync first</source>
+        <translation>离线无法核验：请先同步</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="49" />
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="50" />
+        <source>Region</source>
+        <translation>地区</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="51" />
+        <source>Relation to head</source>
+        <translation>与户主关系</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="52" />
+        <source>Credit code</source>
+        <translation>统一社会信用代码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="53" />
+        <source>Business scope</source>
+        <translation>经营范围</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="54" />
+        <source>Period</source>
+        <translation>所属期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="55" />
+        <source>Property unit</source>
+        <translation>不动产单元号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="56" />
+        <source>Share</source>
+        <translation>份额</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="57" />
+        <source>Spouse</source>
+        <translation>配偶</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="58" />
+        <source>Registered on</source>
+        <translation>登记日期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="114" />
+        <source>Verification failed</source>
+        <translation>核验失败</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="147" />
+        <source>No certificate scanned yet</source>
+        <translation>尚未扫描证照</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="148" />
+        <source>Hold the citizen's QR code up to the camera (F3 focuses the camera panel).</source>
+        <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="158" />
+        <source>Certificate</source>
+        <translation>证照</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="161" />
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="161" />
+        <source>Serial</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="165" />
+        <source>The replica holds no data from this issuer.</source>
+        <translation>本网点副本没有该签发机关的数据。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="168" />
+        <source>Based on replica data synced %1 ago.</source>
+        <translation>依据 %1 前同步的副本数据。</translation>
+    </message>
+</context>
+</TS>
