@@ -1,0 +1,28 @@
+"""Services, cases and consent: the catalogue, cross-department case workflows and consented data exchange.
+
+    catalogue = load_catalogue()
+    desk = CaseDesk(replica, catalogue)          # open, verify documents, advance, decide, close
+    consents = ConsentDesk(replica, catalogue)   # grant, revoke, request, answer, receive
+    apply_entry(replica, catalogue, data, index) # what sync calls for every verified entry
+
+Docs: docs/services.md.
+"""
+
+from app.services.cases import CaseDesk, CaseView, DocumentCheck
+from app.services.catalogue import Catalogue, Service, load_catalogue
+from app.services.consent import ConsentDesk
+from app.services.ledger_view import apply_entry
+from app.services.report import access_report, render_report
+
+__all__ = [
+    "CaseDesk",
+    "CaseView",
+    "Catalogue",
+    "ConsentDesk",
+    "DocumentCheck",
+    "Service",
+    "access_report",
+    "apply_entry",
+    "load_catalogue",
+    "render_report",
+]

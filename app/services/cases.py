@@ -1,0 +1,373 @@
+"""Cases at the counter: open, verify documents, move through departments, decide, close, reject, withdraw.
+
+    desk = CaseDesk(replica, catalogue)
+    case = desk.open("banking-insurance.sme-loan", "王芳", "110101199001011234")
+    desk.verify_documents(case.case_id, desk.check_documents(case.case_id, [qr_text, ...]))
+    desk.advance(case.case_id)
+
+Each transition is checked (state, role, department, replica freshness), signed as a `case.step`
+entry for the log of the department that performs it, and written with the case row, the outbox
+and the audit trail in one transaction. Entries arriving from sync go through `apply_case_step`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from app.certs import Status, verify
+from app.certs.claims import cert_hash, decode_claims
+from app.certs.errors import CertError
+from app.certs.holder import holder_matches
+from app.certs.transport import MAX_COSE, CertFormat, unwrap
+from app.ledger import cose
+from app.ledger.entry import Entry, SignedEntry, sign_entry
+from app.ledger.errors import LedgerError
+from app.ledger.suites import key_id
+from app.services import workflow
+from app.services.actors import check_actor, check_fresh, enrolled_key, origin_of
+from app.services.catalogue import Catalogue, Service
+from app.services.commitments import CitizenSalts
+from app.services.errors import MissingCertificate, Refusal, UnknownCase
+from app.store import inputs, roles
+from app.store.replica import Replica
+
+_ROW = "case_id, service, state, done, pending_department, is_open, holder, head, opened_ms, updated_ms, due_ms"
+_STORE_STATUS = {workflow.OPENED: "open", workflow.VERIFIED: "open", workflow.IN_PROGRESS: "in_progress"}
+REASON_CODES = ("documents-insufficient", "not-eligible", "duplicate", "citizen-request", "other")
+
+
+@dataclass(frozen=True)
+class StepView:
+    """One step entry of a case as this replica knows it."""
+
+    leaf_hash: bytes
+    origin: str
+    index: int | None
+    time_ms: int
+    step: str
+    state: str
+    status: str
+    explanation: str
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the step as JSON-ready values."""
+        return {
+            "entry": self.leaf_hash.hex(),
+            "log": self.origin,
+            "index": self.index,
+            "time_ms": self.time_ms,
+            "step": self.step,
+            "state": self.state,
+            "status": self.status,
+            "explanation": self.explanation,
+        }
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """A case's position, deadline and history."""
+
+    case_id: str
+    service: str
+    state: str
+    done: int
+    pending_department: str | None
+    is_open: bool
+    head: bytes
+    opened_ms: int
+    updated_ms: int
+    due_ms: int
+    steps: tuple[StepView, ...] = field(default=())
+
+    def overdue(self, now_ms: int) -> bool:
+        """True if the case is still open past its time limit."""
+        return self.is_open and now_ms > self.due_ms
+
+    def to_json(self, now_ms: int | None = None) -> dict[str, Any]:
+        """Return the case as JSON-ready values."""
+        out = {
+            "case_id": self.case_id,
+            "service": self.service,
+            "state": self.state,
+            "steps_done": self.done,
+            "pending_department": self.pending_department,
+            "open": self.is_open,
+            "head": self.head.hex(),
+            "opened_ms": self.opened_ms,
+            "updated_ms": self.updated_ms,
+            "due_ms": self.due_ms,
+            "history": [s.to_json() for s in self.steps],
+        }
+        if now_ms is not None:
+            out["overdue"] = self.overdue(now_ms)
+        return out
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """The certificates shown for a case: which types are valid and the citizen's own, and what was refused."""
+
+    case_id: str
+    valid_types: frozenset[str]
+    cert_hashes: tuple[bytes, ...]
+    problems: tuple[str, ...]
+
+
+class CaseDesk:
+    """The case work of one office replica, under one catalogue version."""
+
+    def __init__(self, replica: Replica, catalogue: Catalogue) -> None:
+        self._r = replica
+        self.catalogue = catalogue
+        self.salts = CitizenSalts(replica)
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def get(self, case_id: str, *, history: bool = True) -> CaseView:
+        """Return a case, or raise UnknownCase."""
+        self._r.require(roles.CASE_READ)
+        case_id = inputs.text(case_id, "case id", max_len=64)
+        row = self._r.session.one(f"SELECT {_ROW} FROM service_cases WHERE case_id = ?", (case_id,))
+        if row is None:
+            raise UnknownCase(f"this replica knows no case {case_id!r}")
+        steps: tuple[StepView, ...] = ()
+        if history:
+            rows = self._r.session.all(
+                "SELECT leaf_hash, origin, idx, time_ms, step, state, status, explanation, prev FROM case_steps "
+                "WHERE case_id = ? ORDER BY time_ms, leaf_hash",
+                (case_id,),
+            )
+            steps = tuple(StepView(*r[:8]) for r in _chain_order(rows))
+        return _view(row, steps)
+
+    def work_queue(self, department: str, limit: int = 50) -> list[CaseView]:
+        """Return the open cases waiting for a department, the nearest deadline first."""
+        self._r.require(roles.CASE_READ)
+        rows = self._r.session.all(
+            f"SELECT {_ROW} FROM service_cases WHERE pending_department = ? AND is_open = 1 ORDER BY due_ms LIMIT ?",
+            (inputs.text(department, "department", max_len=64), inputs.integer(limit, "limit", minimum=1)),
+        )
+        return [_view(r) for r in rows]
+
+    def overdue(self, limit: int = 100) -> list[CaseView]:
+        """Return the open cases past their time limit, the most overdue first (the SLA timer's flag)."""
+        self._r.require(roles.CASE_READ)
+        rows = self._r.session.all(
+            f"SELECT {_ROW} FROM service_cases WHERE is_open = 1 AND due_ms < ? ORDER BY due_ms LIMIT ?",
+            (self._r.session.now_ms(), inputs.integer(limit, "limit", minimum=1)),
+        )
+        return [_view(r) for r in rows]
+
+    def list(self, *, open_only: bool = True, limit: int = 100) -> list[CaseView]:
+        """Return the cases this replica knows, the most recently moved first."""
+        self._r.require(roles.CASE_READ)
+        where = "WHERE is_open = 1" if open_only else ""
+        rows = self._r.session.all(
+            f"SELECT {_ROW} FROM service_cases {where} ORDER BY updated_ms DESC LIMIT ?",
+            (inputs.integer(limit, "limit", minimum=1),),
+        )
+        return [_view(r) for r in rows]
+
+    # -- moving ----------------------------------------------------------------------------------
+
+    def open(self, service_id: str, citizen_name: str, citizen_id: str, summary: str = "") -> CaseView:
+        """Open a case for a citizen; only their keyed commitment goes on the ledger."""
+        self._r.require(roles.CASE_WRITE)
+        service = self.catalogue.service(service_id)
+        move = workflow.transition(service, None, workflow.OPEN)
+        record = self._authorise(service, move)
+        holder = self.salts.commitment(citizen_id)
+        with self._r.transaction():
+            local = self._r.cases.open(service.id, citizen_name, citizen_id, summary)
+            body = {
+                "case_id": local.case_ref,
+                "service": service.id,
+                "step": move.name,
+                "state": move.to.state,
+                "holder": holder,
+                "note": f"catalogue {self.catalogue.version}",
+            }
+            self._write(service, local.case_ref, move, body, record, prev_row=None, holder=holder)
+        return self.get(local.case_ref)
+
+    def check_documents(self, case_id: str, texts: Sequence[str]) -> DocumentCheck:
+        """Verify the certificates shown (QR texts) and that each belongs to the case's citizen."""
+        self._r.require(roles.VERDICT)
+        local = self._r.cases.get(case_id)
+        if local is None:
+            raise UnknownCase(f"case {case_id!r} was not opened at this office: its documents are checked there")
+        types, hashes, problems = set(), [], []
+        for text in texts:
+            verdict = verify(inputs.text(text, "certificate", max_len=8192), office=self._r)
+            if verdict.status is not Status.VALID or verdict.format != CertFormat.GOVDESK.value:
+                problems.append(f"{verdict.claims.get('type', '?')}: {verdict.status.value} ({verdict.code})")
+                continue
+            try:
+                cose_bytes = unwrap(text).cose
+                claims = decode_claims(cose.decode_sign1(cose_bytes, max_size=MAX_COSE).payload, max_size=MAX_COSE)
+            except (CertError, LedgerError) as exc:
+                problems.append(f"unreadable: {exc}")
+                continue
+            if not holder_matches(local.citizen_id, claims.holder_salt, claims.holder_commitment):
+                problems.append(f"{claims.cert_type.value}: issued to someone else")
+                continue
+            types.add(claims.cert_type.value)
+            hashes.append(cert_hash(cose_bytes))
+        return DocumentCheck(case_id, frozenset(types), tuple(hashes), tuple(problems))
+
+    def verify_documents(self, case_id: str, check: DocumentCheck) -> CaseView:
+        """Record that the service's required certificates were shown and verified, or raise MissingCertificate."""
+        row, service = self._load(case_id)
+        if check.case_id != row[0]:
+            raise MissingCertificate(f"the document check was made for case {check.case_id!r}", list(service.requires))
+        missing = [t for t in service.requires if t not in check.valid_types]
+        if missing:
+            detail = f"; refused: {'; '.join(check.problems)}" if check.problems else ""
+            self._refused(case_id, workflow.VERIFY, "missing_certificate")
+            raise MissingCertificate(f"{service.id} needs {', '.join(missing)}{detail}", missing)
+        return self._move(row, service, workflow.VERIFY, refs=list(check.cert_hashes))
+
+    def advance(self, case_id: str, step: str | None = None) -> CaseView:
+        """Perform the case's next catalogue step (or `step`, refused if it is not the next one)."""
+        row, service = self._load(case_id)
+        position = workflow.Position(row[2], row[3])
+        if step is None:
+            if position.state not in (workflow.VERIFIED, workflow.IN_PROGRESS) or position.done >= len(service.steps):
+                step = "next-step"
+            else:
+                step = service.steps[position.done].id
+        return self._move(row, service, step)
+
+    def decide(self, case_id: str) -> CaseView:
+        """Approve the case once every step is done (a supervisor of the lead department)."""
+        row, service = self._load(case_id)
+        return self._move(row, service, workflow.DECIDE, note="approved")
+
+    def close(self, case_id: str) -> CaseView:
+        """Close a decided case (the result was handed over)."""
+        row, service = self._load(case_id)
+        return self._move(row, service, workflow.CLOSE)
+
+    def reject(self, case_id: str, reason: str) -> CaseView:
+        """Reject the case with a reason code (never free text: it goes on the ledger)."""
+        if reason not in REASON_CODES:
+            raise Refusal(f"a rejection reason is one of {list(REASON_CODES)}")
+        row, service = self._load(case_id)
+        return self._move(row, service, workflow.REJECT, note=reason)
+
+    def withdraw(self, case_id: str) -> CaseView:
+        """Withdraw the case at the citizen's request."""
+        row, service = self._load(case_id)
+        return self._move(row, service, workflow.WITHDRAW, note="citizen-request")
+
+    # -- internals -------------------------------------------------------------------------------
+
+    def _load(self, case_id: str) -> tuple[tuple, Service]:
+        self._r.require(roles.CASE_WRITE)
+        case_id = inputs.text(case_id, "case id", max_len=64)
+        row = self._r.session.one(f"SELECT {_ROW} FROM service_cases WHERE case_id = ?", (case_id,))
+        if row is None:
+            raise UnknownCase(f"this replica knows no case {case_id!r}")
+        return row, self.catalogue.service(row[1])
+
+    def _refused(self, case_id: str, step: str, code: str) -> None:
+        self._r.audit.append("case.step", f"refused: {code}", {"case": case_id, "step": step})
+
+    def _authorise(self, service: Service, move: workflow.Transition, case_id: str = "-"):
+        try:
+            record = enrolled_key(self._r, self._r.account_signer)
+            check_actor(record, move.roles, move.department, f"{service.id} {move.name!r}")
+            check_fresh(self._r, move.department, service.max_staleness_ms, f"{service.id} {move.name!r}")
+        except Refusal as exc:
+            self._refused(case_id, move.name, exc.code)
+            raise
+        return record
+
+    def _move(self, row: tuple, service: Service, name: str, *, refs: list[bytes] | None = None, note: str = ""):
+        case_id = row[0]
+        try:
+            move = workflow.transition(service, workflow.Position(row[2], row[3]), name)
+        except Refusal as exc:
+            self._refused(case_id, name, exc.code)
+            raise
+        record = self._authorise(service, move, case_id)
+        body: dict[str, Any] = {
+            "case_id": case_id,
+            "service": service.id,
+            "step": move.name,
+            "state": move.to.state,
+            "prev": row[7],
+        }
+        if refs:
+            body["refs"] = refs
+        if note:
+            body["note"] = note
+        with self._r.transaction():
+            self._write(service, case_id, move, body, record, prev_row=row, holder=row[6])
+        return self.get(case_id)
+
+    def _write(self, service, case_id, move, body, record, *, prev_row, holder) -> None:
+        """Sign the step and write it with the case row, the outbox and the audit record (inside a transaction)."""
+        s = self._r.session
+        now = s.now_ms()
+        origin = origin_of(move.department)
+        signer = self._r.account_signer
+        data = sign_entry(Entry(origin, "case.step", now, key_id(signer.suite, signer.public_key), body), signer)
+        leaf = self._r.outbox.enqueue(origin, data)
+        s.execute(
+            "INSERT INTO case_steps(leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status) "
+            "VALUES (?,?,?,NULL,?,?,?,?,?,?,'applied')",
+            (leaf, case_id, origin, now, move.name, move.to.state, body.get("prev"), record.kid, data),
+        )
+        to = move.to
+        pending = workflow.pending_department(service, to)
+        if prev_row is None:
+            s.execute(
+                f"INSERT INTO service_cases({_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (case_id, service.id, to.state, to.done, pending, int(to.is_open), holder, leaf, now, now,
+                 now + service.time_limit_ms),
+            )  # fmt: skip
+        else:
+            s.execute(
+                "UPDATE service_cases SET state = ?, done = ?, pending_department = ?, is_open = ?, head = ?, "
+                "updated_ms = ? WHERE case_id = ?",
+                (to.state, to.done, pending, int(to.is_open), leaf, now, case_id),
+            )
+            self._sync_store_status(case_id, prev_row[2], to.state)
+        self._r.audit.append("case.step", "ok", {"case": case_id, "step": move.name, "entry": leaf})
+
+    def _sync_store_status(self, case_id: str, before: str, after: str) -> None:
+        status = _STORE_STATUS.get(after, "closed")
+        if status != _STORE_STATUS.get(before, "closed") and self._r.cases.get(case_id) is not None:
+            self._r.cases.set_status(case_id, status)
+
+
+def _chain_order(rows: list[tuple]) -> list[tuple]:
+    """Order step rows along their prev links (same-millisecond steps stay in chain order), the rest after."""
+    children: dict[bytes | None, list[tuple]] = {}
+    for row in rows:
+        children.setdefault(row[8], []).append(row)
+    out, frontier = [], [None]
+    while frontier:
+        nxt = []
+        for prev in frontier:
+            for row in children.pop(prev, []):
+                out.append(row)
+                nxt.append(row[0])
+        frontier = nxt
+    return out + [row for rest in children.values() for row in rest]
+
+
+def _view(row: tuple, steps: tuple[StepView, ...] = ()) -> CaseView:
+    case_id, service, state, done, pending, is_open, _holder, head, opened, updated, due = row
+    return CaseView(case_id, service, state, done, pending, bool(is_open), head, opened, updated, due, steps)
+
+
+def step_record(signed: SignedEntry, index: int | None) -> workflow.StepRecord:
+    """Return what resolution needs of a decoded `case.step` entry."""
+    body = signed.entry.body
+    return workflow.StepRecord(
+        signed.leaf_hash, signed.entry.log, index, signed.entry.time, body["step"], body["state"], body.get("prev")
+    )

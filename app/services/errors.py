@@ -1,0 +1,106 @@
+"""Typed refusals of the services area. Each names what was refused and why, in words a clerk can act on."""
+
+from __future__ import annotations
+
+
+class ServiceError(Exception):
+    """Base of every error app/services raises."""
+
+
+class CatalogueError(ServiceError):
+    """The catalogue file (or a published catalogue entry) is not valid; the message names service and field."""
+
+    def __init__(self, message: str, service: str | None = None, field: str | None = None) -> None:
+        parts = (f"service {service!r}" if service else "", f"field {field!r}" if field else "")
+        where = " ".join(p for p in parts if p)
+        super().__init__(f"catalogue: {where + ': ' if where else ''}{message}")
+        self.service = service
+        self.field = field
+
+
+class UnknownService(ServiceError):
+    """No service of the catalogue has this id."""
+
+
+class UnknownCase(ServiceError):
+    """The replica knows no case with this id."""
+
+
+class Refusal(ServiceError):
+    """A transition or exchange refused by the rules; `code` is stable and machine-readable."""
+
+    code = "refused"
+
+
+class WrongRole(Refusal):
+    """The signing key's role does not allow this transition."""
+
+    code = "wrong_role"
+
+
+class WrongDepartment(Refusal):
+    """The signing key belongs to another department than the one that performs this step."""
+
+    code = "wrong_department"
+
+
+class NotEnrolled(Refusal):
+    """The acting account's key is not (or no longer) enrolled in the registry."""
+
+    code = "not_enrolled"
+
+
+class MissingCertificate(Refusal):
+    """A certificate the service requires was not shown, or was not valid, or is someone else's."""
+
+    code = "missing_certificate"
+
+    def __init__(self, message: str, missing: list[str]) -> None:
+        super().__init__(message)
+        self.missing = missing
+
+
+class StepOutOfOrder(Refusal):
+    """The transition is not allowed from the case's current state."""
+
+    code = "step_out_of_order"
+
+
+class CaseConflict(Refusal):
+    """Another office moved the case first; `explanation` says who won and how."""
+
+    code = "case_conflict"
+
+
+class ReplicaTooStale(Refusal):
+    """The replica's copy of a log is older than the service accepts offline."""
+
+    code = "replica_too_stale"
+
+
+class ConsentMissing(Refusal):
+    """No consent covers this request."""
+
+    code = "consent_missing"
+
+
+class ConsentExpired(Refusal):
+    """The consent has expired."""
+
+    code = "consent_expired"
+
+
+class ConsentRevoked(Refusal):
+    """The citizen revoked the consent."""
+
+    code = "consent_revoked"
+
+
+class ScopeNotCovered(Refusal):
+    """The request asks for data outside the consent's scope, or for another requester or provider."""
+
+    code = "scope_not_covered"
+
+
+class ExchangeError(ServiceError):
+    """A data response cannot be opened: wrong hash, wrong key, or tampered ciphertext."""

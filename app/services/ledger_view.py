@@ -1,0 +1,110 @@
+"""Apply ledger entries to the replica's case, consent and exchange tables: the hook sync calls.
+
+`apply_entry` takes one entry already fetched from a department log (with its index when known),
+checks its signer against the registry and its signature, and updates the derived tables. Case
+steps are re-resolved per case, so the node's order decides conflicts and the loser is explained.
+"""
+
+from __future__ import annotations
+
+from app.ledger.entry import decode_entry
+from app.ledger.errors import LedgerError
+from app.services import workflow
+from app.services.actors import department_id, origin_of
+from app.services.cases import step_record
+from app.services.catalogue import Catalogue, Service
+from app.services.consent import apply_consent_entry
+from app.services.errors import Refusal, UnknownService
+from app.store import roles
+from app.store.replica import Replica
+
+CONSENT_TYPES = frozenset({"consent.grant", "consent.revoke", "data.request", "data.response"})
+_CASE_ROW = "case_id, service, state, done, pending_department, is_open, holder, head, opened_ms, updated_ms, due_ms"
+
+
+def apply_entry(replica: Replica, catalogue: Catalogue, data: bytes, index: int | None = None) -> str:
+    """Verify one entry and fold it into the replica; return what it was ('case', 'consent', ... or 'ignored')."""
+    replica.require(roles.SYNC)
+    try:
+        signed = decode_entry(data)
+    except LedgerError as exc:
+        raise Refusal(f"not a ledger entry: {exc}") from None
+    etype = signed.entry.type
+    if etype != "case.step" and etype not in CONSENT_TYPES:
+        return "ignored"
+    key = replica.registry.key(signed.kid)
+    if key is None:
+        raise Refusal(f"{etype}: signer {signed.kid.hex()} is not enrolled")
+    try:
+        signed.verify(key.public_key)
+    except LedgerError as exc:
+        raise Refusal(f"{etype}: {exc}") from None
+    if signed.entry.log != origin_of(department_id(key.department)):
+        raise Refusal(f"{etype} on {signed.entry.log} is signed by a key of {key.department}")
+    with replica.transaction():
+        if etype in CONSENT_TYPES:
+            return apply_consent_entry(replica, signed, trusted_key=key)
+        body = signed.entry.body
+        try:
+            service = catalogue.service(body["service"])
+        except UnknownService as exc:
+            raise Refusal(str(exc)) from None
+        _check_step_actor(service, body["step"], key)
+        replica.session.execute(
+            "INSERT OR IGNORE INTO case_steps(leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, "
+            "data, status) VALUES (?,?,?,?,?,?,?,?,?,?,'pending')",
+            (signed.leaf_hash, body["case_id"], signed.entry.log, index, signed.entry.time, body["step"],
+             body["state"], body.get("prev"), signed.kid, signed.data),
+        )  # fmt: skip
+        if index is not None:
+            replica.session.execute(
+                "UPDATE case_steps SET idx = ? WHERE leaf_hash = ? AND idx IS NULL", (index, signed.leaf_hash)
+            )
+        resolve_case(replica, service, body["case_id"])
+    return "case"
+
+
+def _check_step_actor(service: Service, step: str, key) -> None:
+    if step in (workflow.OPEN, workflow.VERIFY, workflow.DECIDE, workflow.CLOSE, workflow.WITHDRAW):
+        department = service.lead
+    elif step == workflow.REJECT:
+        department = department_id(key.department)
+    else:
+        match = [s for s in service.steps if s.id == step]
+        if not match:
+            raise Refusal(f"{service.id} has no step {step!r}")
+        department = match[0].department
+    deciding = step in (workflow.DECIDE, workflow.REJECT) or any(
+        s.id == step and s.role == "supervisor" for s in service.steps
+    )
+    roles_needed = workflow.DECIDING_ROLES if deciding else workflow.SERVING_ROLES
+    if key.role not in roles_needed or department_id(key.department) != department:
+        raise Refusal(f"{service.id} {step!r}: {key.subject} ({key.role}, {key.department}) may not perform it")
+
+
+def resolve_case(replica: Replica, service: Service, case_id: str) -> workflow.Resolution:
+    """Re-resolve a case from every step entry the replica holds; update its row and each step's status."""
+    s = replica.session
+    rows = s.all("SELECT data, idx FROM case_steps WHERE case_id = ?", (case_id,))
+    records = [step_record(decode_entry(data), idx) for data, idx in rows]
+    result = workflow.resolve(service, records)
+    for r in result.chain:
+        s.execute("UPDATE case_steps SET status = 'applied', explanation = '' WHERE leaf_hash = ?", (r.leaf_hash,))
+    for leaf, why in result.losers.items():
+        status = "conflict" if why.startswith("conflict") else "refused"
+        s.execute("UPDATE case_steps SET status = ?, explanation = ? WHERE leaf_hash = ?", (status, why, leaf))
+    if not result.chain:
+        return result
+    first, last, at = result.chain[0], result.chain[-1], result.position
+    first_data = s.one("SELECT data FROM case_steps WHERE leaf_hash = ?", (first.leaf_hash,))[0]
+    holder = decode_entry(first_data).entry.body.get("holder")
+    values = (
+        case_id, service.id, at.state, at.done, workflow.pending_department(service, at), int(at.is_open), holder,
+        last.leaf_hash, first.time_ms, last.time_ms, first.time_ms + service.time_limit_ms,
+    )  # fmt: skip
+    s.execute(f"INSERT OR REPLACE INTO service_cases({_CASE_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
+    if replica.cases.get(case_id) is not None:
+        status = {"opened": "open", "documents-verified": "open", "in-progress": "in_progress"}.get(at.state, "closed")
+        if replica.cases.get(case_id).status != status:
+            replica.cases.set_status(case_id, status)
+    return result
