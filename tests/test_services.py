@@ -130,6 +130,7 @@ def test_a_case_moves_through_every_department_to_closed(office, clock, issuers)
         view = desk.close(case_id)
         assert (view.state, view.is_open, view.pending_department) == ("closed", False, None)
         assert r.cases.get(case_id).status == "closed"
+        view = desk.get(case_id)
         steps = [s.step for s in view.steps]
         assert steps == [
             "open",
