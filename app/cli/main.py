@@ -14,10 +14,20 @@ from app.cli import (
     node_command,
     office_command,
     scan_command,
+    services_command,
 )
 
 # Each area module exposes `register(subparsers)`; its commands set `func(args) -> int`.
-AREAS = (ledger_command, demo_command, office_command, scan_command, cert_command, gui_command, node_command)
+AREAS = (
+    ledger_command,
+    demo_command,
+    office_command,
+    scan_command,
+    cert_command,
+    gui_command,
+    node_command,
+    services_command,
+)
 
 
 def build_parser() -> argparse.ArgumentParser:
