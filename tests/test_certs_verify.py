@@ -249,6 +249,15 @@ def test_wrong_key_usage_for_a_key_of_another_department(replica: Replica, dept:
     assert verdict.status is Status.WRONG_KEY_USAGE and verdict.code == "key_department"
 
 
+def test_a_key_enrolled_under_the_department_id_serves_that_departments_origin(replica: Replica, dept: Signer) -> None:
+    # Nodes enrol keys under the department id (resources/departments.json); certificates name the log origin.
+    enrol(replica, dept, department="civil-affairs")
+    assert verify(new_cert(dept).text, office=replica).status is Status.VALID
+    enrol(replica, dept, department="taxation")
+    verdict = verify(new_cert(dept).text, office=replica)
+    assert verdict.status is Status.WRONG_KEY_USAGE and verdict.code == "key_department"
+
+
 def test_malformed(replica: Replica) -> None:
     for text in ("", "hello", "GD1:", "GD1:%%%", "HC1:AB", "GD1:" + "0" * 5000):
         verdict = verify(text, office=replica)

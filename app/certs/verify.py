@@ -23,6 +23,7 @@ from app.certs.verdict import Status, Verdict, format_duration
 from app.ledger import cose
 from app.ledger.errors import LedgerError
 from app.ledger.suites import key_id
+from app.node.departments import all_departments
 from app.store import roles
 from app.store.replica import Replica
 
@@ -58,6 +59,13 @@ def _iso_ms(ms: int) -> str:
     return datetime.fromtimestamp(ms / 1000, UTC).isoformat(timespec="seconds")
 
 
+def _key_serves_issuer(key_department: str, issuer_origin: str) -> bool:
+    """True if a registry key's department (an id such as `taxation`, or a log origin) is the issuer's."""
+    if key_department == issuer_origin:
+        return True
+    return any(d.id == key_department and d.origin == issuer_origin for d in all_departments())
+
+
 def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Verdict:
     """Verify a decoded govdesk COSE_Sign1 against the replica at time `at_ms` (Unix ms)."""
     fmt = transport.CertFormat.GOVDESK.value
@@ -80,7 +88,7 @@ def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Ver
         return result(Status.UNKNOWN_ISSUER, "unknown_key")
     if key.role not in CERT_SIGNING_ROLES:
         return result(Status.WRONG_KEY_USAGE, "key_role", role=key.role)
-    if key.department != claims.issuer:
+    if not _key_serves_issuer(key.department, claims.issuer):
         return result(Status.WRONG_KEY_USAGE, "key_department", department=key.department)
     if not sign1.suite.verify(key.public_key, sign1.to_be_signed(), sign1.signature):
         return result(Status.BAD_SIGNATURE, "bad_signature")
