@@ -106,6 +106,8 @@ class CounterScreen(QWidget):
 
     def verify_code(self, result: ScanResult) -> None:
         """Verify a code read by the camera, off the GUI thread, and show the verdict."""
+        if self._work.closed:  # a code read while the app was shutting down
+            return
         text = result.text
         captured = result.timestamp
         self._work.db(
