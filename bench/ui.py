@@ -26,6 +26,10 @@ from types import ModuleType
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 ROOT = Path(__file__).resolve().parent.parent
+# This script is named ui.py (the name for it); run as a script, its own directory comes first on the
+# import path and the file would shadow the `ui` package it benchmarks. Drop that one entry.
+if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
+    sys.path.pop(0)
 
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
