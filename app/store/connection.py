@@ -10,6 +10,12 @@ import sqlcipher3
 
 from app.store.errors import DatabaseDamaged, DiskFull, StoreError
 
+# With cipher_memory_security ON every allocation SQLite takes from malloc is mlock'ed and munlock'ed (two
+# syscalls), so only allocations served from the connection's small lookaside buffer are cheap. Each cached
+# prepared statement holds lookaside slots; measured in bench/replica.py, a cache of 128 statements (Python's
+# default) exhausts the lookaside and makes every lookup 5-7x slower than plain SQLite. A small cache keeps the
+# hot statements prepared and leaves lookaside for execution.
+STATEMENT_CACHE = 16
 # 64 MiB of decrypted pages: the whole registry and the entry-hash index stay hot, so a point
 # lookup decrypts at most one page. The figure is in KiB (negative cache_size).
 DEFAULT_CACHE_KIB = 64 * 1024
@@ -34,7 +40,9 @@ def connect(
     """Open the encrypted database with a raw 256-bit key; raises sqlcipher3 errors for the caller to classify."""
     if len(db_key) != 32:
         raise ValueError("the database key must be 32 bytes")
-    conn = sqlcipher3.connect(os.fspath(path), isolation_level=None, check_same_thread=True)
+    conn = sqlcipher3.connect(
+        os.fspath(path), isolation_level=None, check_same_thread=True, cached_statements=STATEMENT_CACHE
+    )
     try:
         conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
         # Wipe freed memory so decrypted pages and keys do not linger; SQLCipher applies it process-wide.

@@ -4,6 +4,7 @@ Version 1 held accounts, the device key, settings, the audit trail, registry key
 log entries and the outbox. Version 2 added certificates (revocations, anchors), enrolled devices
 and cases with full-text search. Version 3 added checkpoint cosignatures and the case date index.
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
+Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -112,7 +113,23 @@ CREATE TABLE data_exchanges(
 CREATE INDEX data_exchanges_by_consent ON data_exchanges(consent_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4)
+# Version 5 (app/sync): per log, the download cursor (size and right edge of the verified tree) and whether the
+# log is still trusted; the two checkpoints of every fork seen; the tasks sync hands back to clerks.
+_V5 = """
+CREATE TABLE sync_logs(
+    origin TEXT PRIMARY KEY, trusted INTEGER NOT NULL DEFAULT 1, reason TEXT NOT NULL DEFAULT '',
+    cursor_size INTEGER NOT NULL DEFAULT 0, cursor_edge BLOB NOT NULL, synced_ms INTEGER) WITHOUT ROWID;
+CREATE TABLE sync_evidence(
+    id INTEGER PRIMARY KEY, origin TEXT NOT NULL, held TEXT NOT NULL, offered TEXT NOT NULL, proof BLOB,
+    reason TEXT NOT NULL, detected_ms INTEGER NOT NULL, acknowledged_ms INTEGER, acknowledged_by TEXT);
+CREATE TABLE sync_tasks(
+    id INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL, origin TEXT NOT NULL, kind TEXT NOT NULL, code TEXT NOT NULL,
+    case_id TEXT, what TEXT NOT NULL, advice TEXT NOT NULL, created_ms INTEGER NOT NULL, closed_ms INTEGER,
+    UNIQUE (leaf_hash, kind));
+CREATE INDEX sync_tasks_open ON sync_tasks(kind, leaf_hash) WHERE closed_ms IS NULL;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5)
 LATEST = len(MIGRATIONS)
 
 

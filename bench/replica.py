@@ -1,0 +1,185 @@
+"""Benchmark: the SQLCipher office replica against plain SQLite with the same schema and statements.
+
+Fills both with N ledger entries of about 300 bytes (batches of 1,000 per transaction) and 100,000
+cases, then measures inserts/s, point lookups by entry hash (p50, p99), a case search by date
+range, and the unlock of the replica (Argon2id + open + rollback check + login record). Every
+figure is printed with its slowdown against plain SQLite (SQLCipher time / SQLite time).
+Both connections get the same journal, sync and page-cache settings (app.store.connection.configure).
+Last line: one JSON object (see issue 3).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from argon2.low_level import Type, hash_secret_raw
+
+from app.ledger.merkle import hash_leaf
+from app.store.connection import DEFAULT_CACHE_KIB, configure
+from app.store.keywrap import DEFAULT_KDF
+from app.store.logs import ENTRY_BY_HASH_SQL, INSERT_ENTRY_SQL
+from app.store.replica import create_office, open_replica
+from app.store.schema import Connection, migrate
+
+ORIGIN = "example.gov/dept-a"
+BATCH = 1000
+CASE_SQL = (
+    "INSERT INTO cases(case_ref, service, status, opened_ms, updated_ms, clerk, citizen_name, citizen_id, summary) "
+    "VALUES (?,?,?,?,?,?,?,?,?)"
+)
+SEARCH_SQL = (
+    "SELECT case_ref, service, status, opened_ms FROM cases WHERE opened_ms BETWEEN ? AND ? "
+    "ORDER BY opened_ms DESC LIMIT 200"
+)
+DAY_MS = 86_400_000
+START_MS = 1_780_000_000_000
+
+
+def make_entries(n: int, seed: int) -> list[tuple]:
+    """Return n (leaf_hash, origin, idx, data, proof) rows with 300-byte entries."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(n):
+        data = b"\xd2\x84" + i.to_bytes(8, "big") + rng.randbytes(290)
+        rows.append((hash_leaf(data), ORIGIN, i, data, None))
+    return rows
+
+
+def make_cases(n: int) -> list[tuple]:
+    """Return n case rows spread over a year."""
+    rng = random.Random(3)
+    return [
+        (f"C{i:012d}", rng.choice(["passport", "hukou", "licence"]), "open", START_MS + i * (365 * DAY_MS // n),
+         START_MS, "clerk", f"citizen {i}", f"1101011990{i:08d}", "summary of the case " * 3)
+        for i in range(n)
+    ]  # fmt: skip
+
+
+def workload(
+    conn: Connection, entries: list[tuple], cases: list[tuple], probes: list[bytes], windows: list[int]
+) -> dict:
+    """Run the same inserts, lookups and searches on one connection; return the timings."""
+    start = time.perf_counter()
+    for i in range(0, len(entries), BATCH):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(INSERT_ENTRY_SQL, entries[i : i + BATCH])
+        conn.execute("COMMIT")
+    insert_s = time.perf_counter() - start
+    for i in range(0, len(cases), BATCH):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.executemany(CASE_SQL, cases[i : i + BATCH])
+        conn.execute("COMMIT")
+    for leaf in probes[: len(probes) // 10]:  # warm the page cache the way a day at the counter would
+        conn.execute(ENTRY_BY_HASH_SQL, (leaf,)).fetchone()
+    lookups = []
+    for leaf in probes:
+        t = time.perf_counter_ns()
+        row = conn.execute(ENTRY_BY_HASH_SQL, (leaf,)).fetchone()
+        lookups.append(time.perf_counter_ns() - t)
+        assert row is not None
+    searches = []
+    for day in windows:
+        t = time.perf_counter_ns()
+        rows = conn.execute(SEARCH_SQL, (START_MS + day * DAY_MS, START_MS + (day + 7) * DAY_MS)).fetchall()
+        searches.append(time.perf_counter_ns() - t)
+        assert rows
+    lookups.sort()
+    return {
+        "insert_per_s": len(entries) / insert_s,
+        "lookup_mean_us": statistics.fmean(lookups) / 1000,
+        "lookup_p50_ms": lookups[len(lookups) // 2] / 1e6,
+        "lookup_p99_ms": lookups[int(len(lookups) * 0.99)] / 1e6,
+        "search_mean_ms": statistics.fmean(searches) / 1e6,
+    }
+
+
+def main() -> int:
+    """Run the benchmark and print its figures and JSON line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="a few seconds: 20,000 entries, 2,000 cases")
+    parser.add_argument("--entries", type=int, default=None)
+    parser.add_argument("--cache-kib", type=int, default=DEFAULT_CACHE_KIB)
+    args = parser.parse_args()
+    n = args.entries or (20_000 if args.tiny else 1_000_000)
+    n_cases = 2_000 if args.tiny else 100_000
+    n_probes = 2_000 if args.tiny else 50_000
+    entries = make_entries(n, 1)
+    cases = make_cases(n_cases)
+    rng = random.Random(5)
+    probes = [entries[rng.randrange(n)][0] for _ in range(n_probes)]
+    windows = [rng.randrange(350) for _ in range(200)]
+    print(f"{n:,} entries of {len(entries[0][3])} bytes, {n_cases:,} cases, {n_probes:,} lookups, "
+          f"page cache {args.cache_kib:,} KiB on both engines")  # fmt: skip
+
+    with tempfile.TemporaryDirectory(prefix="bench-replica-") as tmp:
+        office = Path(tmp) / "office"
+        replica = create_office(office, "Bench Hall", "admin", "bench-password", cache_kib=args.cache_kib)
+        cipher = workload(replica.session.conn, entries, cases, probes, windows)
+        replica.close()
+
+        plain_path = Path(tmp) / "plain.db"
+        plain = sqlite3.connect(plain_path, isolation_level=None)
+        configure(plain, cache_kib=args.cache_kib)
+        migrate(plain)
+        base = workload(plain, entries, cases, probes, windows)
+        plain.close()
+        sizes = (office / "replica.db").stat().st_size, plain_path.stat().st_size
+
+        salt = os.urandom(16)
+        t = time.perf_counter()
+        hash_secret_raw(b"bench-password", salt, DEFAULT_KDF.time_cost, DEFAULT_KDF.memory_kib,
+                        DEFAULT_KDF.parallelism, 32, Type.ID)  # fmt: skip
+        argon_s = time.perf_counter() - t
+        unlocks = []
+        for _ in range(3):
+            t = time.perf_counter()
+            open_replica(office, "admin", "bench-password", cache_kib=args.cache_kib).close()
+            unlocks.append(time.perf_counter() - t)
+        unlock_s = min(unlocks)
+        t = time.perf_counter()
+        for _ in range(3):
+            conn = sqlite3.connect(plain_path)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.close()
+        plain_open_s = (time.perf_counter() - t) / 3
+
+    insert_ratio = base["insert_per_s"] / cipher["insert_per_s"]
+    lookup_ratio = cipher["lookup_mean_us"] / base["lookup_mean_us"]
+    rows = [
+        ("inserts/s", f"{cipher['insert_per_s']:,.0f}", f"{base['insert_per_s']:,.0f}", insert_ratio),
+        ("lookup mean (us)", f"{cipher['lookup_mean_us']:.1f}", f"{base['lookup_mean_us']:.1f}", lookup_ratio),
+        ("lookup p50 (ms)", f"{cipher['lookup_p50_ms']:.4f}", f"{base['lookup_p50_ms']:.4f}",
+         cipher["lookup_p50_ms"] / base["lookup_p50_ms"]),
+        ("lookup p99 (ms)", f"{cipher['lookup_p99_ms']:.4f}", f"{base['lookup_p99_ms']:.4f}",
+         cipher["lookup_p99_ms"] / base["lookup_p99_ms"]),
+        ("case search, 7-day range (ms)", f"{cipher['search_mean_ms']:.3f}", f"{base['search_mean_ms']:.3f}",
+         cipher["search_mean_ms"] / base["search_mean_ms"]),
+        ("unlock / open (s)", f"{unlock_s:.3f}", f"{plain_open_s:.4f}", unlock_s / plain_open_s),
+    ]  # fmt: skip
+    print(f"{'figure':<32}{'SQLCipher':>14}{'plain SQLite':>14}{'slowdown':>10}")
+    for name, c, b, ratio in rows:
+        print(f"{name:<32}{c:>14}{b:>14}{ratio:>9.2f}x")
+    print(f"Argon2id t={DEFAULT_KDF.time_cost} m={DEFAULT_KDF.memory_kib // 1024} MiB p={DEFAULT_KDF.parallelism}: "
+          f"{argon_s:.3f} s of the {unlock_s:.3f} s unlock")  # fmt: skip
+    print(f"file sizes: replica {sizes[0] / 1e6:.1f} MB, plain {sizes[1] / 1e6:.1f} MB")
+    print(json.dumps({
+        "bench": "replica",
+        "insert_ratio": round(insert_ratio, 3),
+        "lookup_ratio": round(lookup_ratio, 3),
+        "lookup_p99_ms": round(cipher["lookup_p99_ms"], 4),
+        "unlock_s": round(unlock_s, 3),
+    }))  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
