@@ -1,0 +1,362 @@
+"""The node on a real PostgreSQL server: two node processes sequencing one database, concurrent
+duplicate submissions across them, and node processes SIGKILLed while they sequence.
+
+The server comes from pytest-postgresql's `postgresql_proc` factory, with the Debian PostgreSQL
+binaries (found through `pg_config --bindir`, else /usr/lib/postgresql/*/bin). PostgreSQL refuses to
+run initdb/pg_ctl as root, and CI runs as root; so pytest-postgresql is given a small wrapper
+instead of pg_ctl itself. As root, the wrapper runs the real pg_ctl through `runuser -u postgres`,
+with the cluster's data directory and server log moved to a directory of their own in /tmp owned by
+`postgres` (named after the data directory pytest chose, which the postgres user cannot reach:
+it lies under /tmp/pytest-of-root, mode 0700, which every pytest session tightens again). As any
+other user the wrapper just execs pg_ctl.
+"""
+
+from __future__ import annotations
+
+import glob
+import itertools
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import psycopg
+import pytest
+from pytest_postgresql import factories
+
+from app.ledger.checkpoint import open_checkpoint
+from app.ledger.entry import Entry, sign_entry
+from app.ledger.merkle import hash_leaf, root_of, verify_consistency
+from app.ledger.suites import ED25519, Signer, key_id
+from app.node.client import NodeClient, NodeRefused
+from app.node.config import Limits, load_config
+from app.node.node import CONFIG_FILE, create_node, node_from_config
+
+REPO = Path(__file__).resolve().parents[1]
+DEADLINE_S = 30
+
+
+def find_pg_ctl() -> str | None:
+    """Return the path of PostgreSQL's pg_ctl, or None."""
+    try:
+        bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        if os.access(Path(bindir) / "pg_ctl", os.X_OK):
+            return str(Path(bindir) / "pg_ctl")
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
+    return found[-1] if found else shutil.which("pg_ctl")
+
+
+WRAPPER = """#!/bin/sh
+# pg_ctl for pytest-postgresql: as root, run the real pg_ctl as the postgres OS user.
+PG_CTL='{pg_ctl}'
+if [ -z "$PG_CTL" ]; then
+    echo "PostgreSQL's pg_ctl was not found: install the postgresql package (scripts/setup does)" >&2
+    exit 1
+fi
+if [ "$(id -u)" != 0 ]; then exec "$PG_CTL" "$@"; fi
+command="$1"
+datadir=""
+prev=""
+for arg in "$@"; do
+    case "$prev" in -D|--pgdata) datadir="$arg" ;; esac
+    prev="$arg"
+done
+if [ -z "$datadir" ]; then exec runuser -u postgres -- "$PG_CTL" "$@"; fi
+# The data directory pytest chose is under /tmp/pytest-of-root (mode 0700, re-tightened by every
+# pytest session): the postgres user cannot reach it. Keep the cluster in a directory of its own.
+real="/tmp/govdesk-pg-$(printf %s "$datadir" | sha256sum | cut -c1-16)"
+if [ "$command" = initdb ]; then
+    mkdir -p "$datadir"  # pytest-postgresql checks that its data directory exists
+    rm -rf "$real"
+    mkdir -m 700 "$real"
+    chown postgres "$real"
+fi
+count=$#
+prev=""
+for arg in "$@"; do
+    new="$arg"
+    case "$prev" in
+        -D|--pgdata) new="$real/data" ;;
+        -l) new="$real/server.log" ;;
+    esac
+    set -- "$@" "$new"
+    prev="$arg"
+done
+shift "$count"
+cd /
+runuser -u postgres -- "$PG_CTL" "$@"
+status=$?
+if [ "$command" = stop ] && [ "$status" = 0 ]; then rm -rf "$real"; fi
+exit "$status"
+"""
+
+
+def write_pg_ctl_wrapper() -> str:
+    """Write the pg_ctl wrapper described in the module docstring; return its path."""
+    path = Path(tempfile.gettempdir()) / f"govdesk-test-pg_ctl-{os.getuid()}.sh"
+    tmp = path.with_suffix(f".{os.getpid()}")
+    tmp.write_text(WRAPPER.format(pg_ctl=find_pg_ctl() or ""))
+    tmp.chmod(0o755)
+    os.replace(tmp, path)
+    return str(path)
+
+
+postgresql_proc = factories.postgresql_proc(executable=write_pg_ctl_wrapper(), host="127.0.0.1")
+_databases = itertools.count()
+
+
+@pytest.fixture
+def pg_url(postgresql_proc) -> str:
+    """A fresh, empty database on the test server."""
+    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
+    name = f"node_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
+
+
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def pg_node(tmp_path: Path, pg_url: str) -> tuple[Path, Signer]:
+    """A taxation node on PostgreSQL with an enrolled device; returns its config file and the device key."""
+    create_node(tmp_path / "taxation", "taxation", db_url=pg_url)
+    path = tmp_path / "taxation" / CONFIG_FILE
+    config = load_config(path, environ={})
+    config = replace(config, limits=Limits(rate_per_device=100_000, rate_burst=100_000, publish_interval_s=0.2))
+    config.save(path)
+    device = ED25519.signer(os.urandom(32))
+    node = node_from_config(config)
+    try:
+        node.open()
+        node.enroll(device.public_key, "device", "office-01/counter-01")
+    finally:
+        node.stop()
+    return path, device
+
+
+class NodeProcess:
+    """A `govdesk node serve` process on a loopback port."""
+
+    def __init__(self, config: Path, port: int, log: Path) -> None:
+        self.port = port
+        self.url = f"http://127.0.0.1:{port}"
+        self._log = log.open("ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(config), "--port", str(port)],
+            cwd=REPO,
+            stdout=self._log,
+            stderr=self._log,
+        )
+        deadline = time.monotonic() + DEADLINE_S
+        with NodeClient(self.url, timeout=2) as client:
+            while True:
+                try:
+                    client.health()
+                    return
+                except Exception:  # the server is not up yet
+                    assert self.proc.poll() is None, log.read_text()[-2000:]
+                    assert time.monotonic() < deadline, "node process did not start"
+                    time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL the process."""
+        self.proc.send_signal(signal.SIGKILL)
+        self.proc.wait(timeout=DEADLINE_S)
+        self._log.close()
+
+    def stop(self) -> None:
+        """Stop the process gracefully (SIGTERM), or kill it."""
+        if self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=DEADLINE_S)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self._log.close()
+
+
+@pytest.fixture
+def processes() -> Iterator[list[NodeProcess]]:
+    """Node processes started by a test, stopped at its end."""
+    started: list[NodeProcess] = []
+    yield started
+    for p in started:
+        p.stop()
+
+
+def make_entry(origin: str, key: Signer, text: str) -> bytes:
+    """Return a signed demo.note entry."""
+    return sign_entry(
+        Entry(origin, "demo.note", 1_700_000_000_000, key_id(ED25519, key.public_key), {"text": text}), key
+    )
+
+
+def check_log(url: str, origin: str, log_vkey: str) -> tuple[int, list[bytes], bytes]:
+    """Fetch the published checkpoint and every entry and tile; check the root both ways; return size, entries, root."""
+    with NodeClient(url) as client:
+        signed = open_checkpoint(client.checkpoint(), origin, log_vkey).checkpoint
+        entries = client.entries(signed.size)
+        assert root_of([hash_leaf(e) for e in entries]) == signed.root_hash
+        assert client.tree_reader(signed.size).root(signed.size) == signed.root_hash
+        return signed.size, entries, signed.root_hash
+
+
+def wait_published(url: str, size: int) -> None:
+    """Wait until the node has published a checkpoint of at least `size`."""
+    deadline = time.monotonic() + DEADLINE_S
+    with NodeClient(url) as client:
+        while client.health()["published_size"] < size:
+            assert time.monotonic() < deadline, "checkpoint not published"
+            time.sleep(0.05)
+
+
+def test_node_in_process_on_postgres(pg_node: tuple[Path, Signer], processes: list[NodeProcess], tmp_path) -> None:
+    path, device = pg_node
+    config = load_config(path, environ={})
+    proc = NodeProcess(path, free_port(), tmp_path / "node.log")
+    processes.append(proc)
+    entries = [make_entry(config.origin, device, f"pg {i}") for i in range(600)]
+    with NodeClient(proc.url, key=device) as client:
+        for i in range(0, 600, 200):
+            assert all(r.ok for r in client.submit(entries[i : i + 200]))
+        assert [r.index for r in client.submit(entries[:3])] == [2, 3, 4]
+    wait_published(proc.url, 602)
+    keys = node_from_config(config).keys
+    size, logged, _ = check_log(proc.url, config.origin, keys.log_vkey)
+    assert size == 602 and logged[2:] == entries
+
+
+def test_two_node_processes_sequence_one_database(
+    pg_node: tuple[Path, Signer], processes: list[NodeProcess], tmp_path: Path
+) -> None:
+    path, device = pg_node
+    config = load_config(path, environ={})
+    log_vkey = node_from_config(config).keys.log_vkey
+    a = NodeProcess(path, free_port(), tmp_path / "a.log")
+    processes.append(a)
+    b = NodeProcess(path, free_port(), tmp_path / "b.log")
+    processes.append(b)
+    shared = [make_entry(config.origin, device, f"shared {i}") for i in range(100)]
+    acked: dict[bytes, set[int]] = {}
+    lock = threading.Lock()
+    errors: list[BaseException] = []
+    checkpoints: list[tuple[str, str]] = []
+
+    def worker(n: int) -> None:
+        url = (a, b)[n % 2].url
+        own = [make_entry(config.origin, device, f"own {n} {i}") for i in range(150)]
+        batches = [shared[(n * 7) % 100 :] + shared[: (n * 7) % 100], *[own[i : i + 50] for i in range(0, 150, 50)]]
+        try:
+            with NodeClient(url, key=device) as client:
+                for batch in batches:
+                    for entry, result in zip(batch, client.submit(batch), strict=True):
+                        assert result.ok, result
+                        with lock:
+                            acked.setdefault(hash_leaf(entry), set()).add(result.index)
+                    checkpoints.append((url, client.checkpoint()))
+        except BaseException as exc:  # reported by the main thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=worker, args=(n,)) for n in range(6)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=DEADLINE_S * 3)
+    assert not errors, errors
+    assert all(len(ix) == 1 for ix in acked.values()), "one entry got two indexes"
+    assert len(acked) == 100 + 6 * 150
+    total = 2 + len(acked)
+    wait_published(a.url, total)
+    wait_published(b.url, total)
+    size_a, entries_a, root_a = check_log(a.url, config.origin, log_vkey)
+    size_b, entries_b, root_b = check_log(b.url, config.origin, log_vkey)
+    assert (size_a, root_a) == (size_b, root_b) and size_a == total and entries_a == entries_b
+    assert len({hash_leaf(e) for e in entries_a}) == total  # each entry exactly once
+    for h, (index,) in acked.items():
+        assert hash_leaf(entries_a[index]) == h
+    # Every checkpoint either process published is a prefix of the final tree.
+    with NodeClient(a.url) as client:
+        for _, text in checkpoints:
+            cp = open_checkpoint(text, config.origin, log_vkey).checkpoint
+            assert cp.root_hash == root_of([hash_leaf(e) for e in entries_a[: cp.size]])
+            if 0 < cp.size < size_a:
+                verify_consistency(cp.size, size_a, client.consistency_proof(cp.size, size_a), cp.root_hash, root_a)
+
+
+def test_sigkilled_node_loses_no_acknowledged_entry(
+    pg_node: tuple[Path, Signer], processes: list[NodeProcess], tmp_path: Path
+) -> None:
+    path, device = pg_node
+    config = load_config(path, environ={})
+    log_vkey = node_from_config(config).keys.log_vkey
+    acked: dict[bytes, int] = {}
+    published: list[str] = []
+    counter = itertools.count()
+    for round_no in range(3):
+        proc = NodeProcess(path, free_port(), tmp_path / f"kill{round_no}.log")
+        processes.append(proc)
+        stop = threading.Event()
+        lock = threading.Lock()
+
+        def worker(url: str = proc.url, stop: threading.Event = stop, lock: threading.Lock = lock) -> None:
+            with NodeClient(url, key=device, timeout=5) as client:
+                while not stop.is_set():
+                    batch = [make_entry(config.origin, device, f"k {next(counter)}") for _ in range(40)]
+                    try:
+                        results = client.submit(batch)
+                        published.append(client.checkpoint())
+                    except (NodeRefused, OSError, Exception):  # the process was killed under us
+                        return
+                    with lock:
+                        for entry, result in zip(batch, results, strict=True):
+                            if result.ok:
+                                acked[hash_leaf(entry)] = result.index
+
+        threads = [threading.Thread(target=worker) for _ in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(1.0 + 0.3 * round_no)
+        proc.kill()  # SIGKILL while batches are being sequenced
+        stop.set()
+        for t in threads:
+            t.join(timeout=DEADLINE_S)
+        assert not any(t.is_alive() for t in threads)
+    assert len(acked) > 100, "the load did not get going before the kills"
+
+    proc = NodeProcess(path, free_port(), tmp_path / "after.log")
+    processes.append(proc)
+    node = node_from_config(config)
+    state = node.store.state()
+    node.stop()
+    wait_published(proc.url, state.size)
+    size, entries, root = check_log(proc.url, config.origin, log_vkey)
+    assert size == state.size and root == state.root
+    for h, index in acked.items():
+        assert hash_leaf(entries[index]) == h, f"acknowledged entry {index} lost or moved"
+    with NodeClient(proc.url, key=device) as client:
+        for text in published:
+            cp = open_checkpoint(text, config.origin, log_vkey).checkpoint
+            assert cp.size <= size
+            if 0 < cp.size < size:
+                verify_consistency(cp.size, size, client.consistency_proof(cp.size, size), cp.root_hash, root)
+        # the log takes new entries after the crashes, and resubmissions keep their index
+        again = [entries[5], make_entry(config.origin, device, "after the crash")]
+        results = client.submit(again)
+        assert results[0].index == 5 and results[1].index == size
