@@ -266,3 +266,22 @@ def test_cold_start_to_the_login_window_is_quick(qtbot, demo_office) -> None:
         assert time.perf_counter() - began < 1.5
     finally:
         app.shutdown()
+
+
+def test_thousands_of_emits_do_not_exhaust_the_reference_count_of_true(qtbot) -> None:
+    """PySide6 6.12.0 on CPython 3.11 loses a reference to True per Signal.emit; ui.signal_emit repairs it."""
+    import sys
+
+    from PySide6.QtCore import QObject, Signal
+
+    from ui.signal_emit import emit
+
+    class Source(QObject):
+        fired = Signal(object)
+
+    source, got = Source(), []
+    source.fired.connect(got.append)
+    before = sys.getrefcount(True)
+    for i in range(5000):
+        emit(source.fired, i)
+    assert len(got) == 5000 and sys.getrefcount(True) >= before - 2

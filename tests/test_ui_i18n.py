@@ -71,6 +71,8 @@ def test_chinese_is_the_default_and_english_is_one_switch_away(qapp) -> None:
     translations.install("zh_CN")
     with pytest.raises(ValueError):
         translations.install("fr")
+    translations.uninstall()
+    assert QCoreApplication.translate("LoginScreen", "Log in") == "Log in"
 
 
 def test_the_ui_never_shows_a_bare_string_literal() -> None:

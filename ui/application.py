@@ -28,6 +28,7 @@ class CounterApp:
         """Close the window, lock the office on the database thread, and stop every worker."""
         self.window.close()
         self.work.shutdown(final_db_work=self.office.close)
+        self.translations.uninstall()
         self.window.deleteLater()
 
 

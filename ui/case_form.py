@@ -23,6 +23,7 @@ from app.store.cases import Case
 from ui import style
 from ui.background import BackgroundWork
 from ui.case_panel import case_status_name
+from ui.signal_emit import emit
 from ui.verdict_card import GREEN, RED, colour_of, status_text
 
 INK_OF = {GREEN: style.GREEN_INK, RED: style.RED_INK}
@@ -40,6 +41,7 @@ class CaseForm(QWidget):
         self._work = work
         self.case: Case | None = None
         self.documents: list[Verdict] = []
+        self.language = "zh_CN"
         self.title = QLabel()
         self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.service_edit = QLineEdit()
@@ -140,7 +142,9 @@ class CaseForm(QWidget):
             return
         for verdict in self.documents:
             names = verdict.claims.get("type_name", {})
-            kind = names.get("zh_CN") or verdict.claims.get("type") or verdict.format
+            kind = (
+                names.get("zh_CN" if self.language == "zh_CN" else "en") or verdict.claims.get("type") or verdict.format
+            )
             serial = verdict.claims.get("serial", "")
             item = QListWidgetItem(f"{status_text(verdict.status)} · {kind} …{serial[-6:]}")
             item.setToolTip(f"{kind} {serial}")
@@ -220,7 +224,7 @@ class CaseForm(QWidget):
         self.show_message(
             self.tr("Case finished.") if done else self.tr("Saved: %1").replace("%1", case_status_name(case.status))
         )
-        self.case_changed.emit(case)
+        emit(self.case_changed, case)
 
     def _failed(self, error: Exception) -> None:
         self.show_message(self.tr("Not saved: %1").replace("%1", str(error)), error=True)

@@ -15,6 +15,7 @@ from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.scan_preview import ScanPreview, ScanSignals
+from ui.signal_emit import emit
 from ui.verdict_card import VerdictCard
 
 
@@ -46,6 +47,7 @@ class CounterScreen(QWidget):
         self.preview.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verdict_card = VerdictCard(language)
         self.case_form = CaseForm(cases, work)
+        self.case_form.language = language
         self.camera_box = QGroupBox()
         camera_layout = QVBoxLayout(self.camera_box)
         camera_layout.addWidget(self.preview, 3)
@@ -124,7 +126,7 @@ class CounterScreen(QWidget):
         self.case_panel.set_last_verdict(verdict)
         self.verdict_card.repaint()
         latency = time.time() - captured_wall_time if captured_wall_time else 0.0
-        self.verdict_shown.emit(verdict, latency)
+        emit(self.verdict_shown, verdict, latency)
 
     def _case_chosen(self, case: Case) -> None:
         self.case_form.load(case)
@@ -132,3 +134,5 @@ class CounterScreen(QWidget):
     def set_language(self, language: str) -> None:
         """Switch the language of the domain's own texts (verdict reasons)."""
         self.verdict_card.set_language(language)
+        self.case_form.language = language
+        self.case_form.retranslate()

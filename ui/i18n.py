@@ -35,6 +35,13 @@ class Translations:
         self.language = language
         QLocale.setDefault(QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English))
 
+    def uninstall(self) -> None:
+        """Remove the installed catalogue (source texts show again); used when the app shuts down."""
+        if self._translator is not None:
+            QCoreApplication.instance().removeTranslator(self._translator)
+            self._translator.deleteLater()
+            self._translator = None
+
 
 def catalogue_path(language: str, *, compiled: bool) -> Path:
     """Return the path of the .qm (compiled) or .ts (source) catalogue for `language`."""

@@ -22,6 +22,7 @@ from app.store.errors import (
 from app.store.session import Account
 from ui.background import BackgroundWork
 from ui.role_names import role_name
+from ui.signal_emit import emit
 
 
 class LoginScreen(QWidget):
@@ -82,7 +83,7 @@ class LoginScreen(QWidget):
         self.submit_button.clicked.connect(self.submit)
         self.password_edit.returnPressed.connect(self.submit)
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
-        self.logout_button.clicked.connect(self.logout_requested.emit)
+        self.logout_button.clicked.connect(lambda: emit(self.logout_requested))
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -144,7 +145,7 @@ class LoginScreen(QWidget):
 
     def _done(self, account: Account) -> None:
         self.submit_button.setEnabled(True)
-        self.unlocked.emit(account)
+        emit(self.unlocked, account)
 
     def _failed(self, error: Exception) -> None:
         self.submit_button.setEnabled(True)

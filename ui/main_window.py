@@ -23,6 +23,7 @@ from ui.idle_lock import IdleLock
 from ui.login_screen import LoginScreen
 from ui.role_names import role_name
 from ui.settings_dialog import SettingsDialog
+from ui.signal_emit import emit
 from ui.status_panel import ForkAlarmBar, OfflineBanner, StatusPanel
 
 STATUS_REFRESH_MS = 5000
@@ -168,7 +169,7 @@ class MainWindow(QMainWindow):
 
     def _first_status(self, status: OfficeStatus) -> None:
         self.show_status(status)
-        self.ready.emit()
+        emit(self.ready)
 
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""

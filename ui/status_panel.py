@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.office import ForkAlarm, NodeState, OfficeStatus, SyncProgress
+from ui.signal_emit import emit
 
 
 class StatusPanel(QWidget):
@@ -28,11 +29,11 @@ class StatusPanel(QWidget):
         self.outbox_label.setObjectName("outbox")
         self.progress = QProgressBar()
         self.progress.setObjectName("syncProgress")
-        self.progress.setMaximumWidth(220)
+        self.progress.setMinimumWidth(260)
         self.progress.hide()
         self.cancel_button = QPushButton()
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(self.cancel_requested.emit)
+        self.cancel_button.clicked.connect(lambda: emit(self.cancel_requested))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         for widget in (self.account_label, self.nodes_label, self.sync_label, self.outbox_label):
@@ -104,7 +105,7 @@ class StatusPanel(QWidget):
         self.cancel_button.setVisible(running)
         self.progress.setMaximum(max(progress.total, 1))
         self.progress.setValue(progress.done)
-        self.progress.setFormat(self.tr("Syncing %1: %v / %m").replace("%1", progress.origin.split(".")[0]))
+        self.progress.setFormat(self.tr("Syncing %1: %p%").replace("%1", progress.origin.split(".")[0]))
 
 
 class OfflineBanner(QFrame):
@@ -189,4 +190,4 @@ class ForkAlarmBar(QFrame):
         """Hide the bar once the clerk confirms the supervisor knows; the log stays untrusted."""
         self.alarms.clear()
         self.hide()
-        self.acknowledged.emit()
+        emit(self.acknowledged)

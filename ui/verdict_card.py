@@ -158,9 +158,10 @@ class VerdictCard(QFrame):
             self._add_claim(self.tr("Certificate"), type_name)
         for key, value in claims.get("display", {}).items():
             self._add_claim(field_label(key), str(value))
-        for key, label in (("expires", self.tr("Valid until")), ("serial", self.tr("Serial"))):
-            if claims.get(key):
-                self._add_claim(label, str(claims[key])[:19].replace("T", " "))
+        if claims.get("expires"):
+            self._add_claim(self.tr("Valid until"), str(claims["expires"])[:16].replace("T", " ") + " UTC")
+        if claims.get("serial"):
+            self._add_claim(self.tr("Serial"), str(claims["serial"]))
         if verdict.replica_age_ms is None:
             self.age.setText(self.tr("The replica holds no data from this issuer."))
         else:

@@ -3,88 +3,88 @@
 <context>
     <name>CaseForm</name>
     <message>
-        <location filename="../../ui/case_form.py" line="96" />
+        <location filename="../../ui/case_form.py" line="98" />
         <source>Ser&amp;vice</source>
         <translation>Ser&amp;vice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="97" />
+        <location filename="../../ui/case_form.py" line="99" />
         <source>Citizen &amp;name</source>
         <translation>Citizen &amp;name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="98" />
+        <location filename="../../ui/case_form.py" line="100" />
         <source>&amp;ID number</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="99" />
+        <location filename="../../ui/case_form.py" line="101" />
         <source>No&amp;tes</source>
         <translation>No&amp;tes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="100" />
+        <location filename="../../ui/case_form.py" line="102" />
         <source>Documents</source>
         <translation>Documents</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="105" />
+        <location filename="../../ui/case_form.py" line="107" />
         <source>e.g. household registration transfer</source>
         <translation>e.g. household registration transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="106" />
+        <location filename="../../ui/case_form.py" line="108" />
         <source>Open case (Ctrl+S)</source>
         <translation>Open case (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="107" />
+        <location filename="../../ui/case_form.py" line="109" />
         <source>New form (Ctrl+N)</source>
         <translation>New form (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="124" />
+        <location filename="../../ui/case_form.py" line="126" />
         <source>New case</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="126" />
-        <location filename="../../ui/case_form.py" line="133" />
+        <location filename="../../ui/case_form.py" line="128" />
+        <location filename="../../ui/case_form.py" line="135" />
         <source>Next step (Ctrl+Enter)</source>
         <translation>Next step (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="129" />
+        <location filename="../../ui/case_form.py" line="131" />
         <source>Case %1 · %2</source>
         <translation>Case %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="133" />
+        <location filename="../../ui/case_form.py" line="135" />
         <source>Finish case (Ctrl+Enter)</source>
         <translation>Finish case (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="139" />
+        <location filename="../../ui/case_form.py" line="141" />
         <source>Scan each required certificate; it is listed here.</source>
         <translation>Scan each required certificate; it is listed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="175" />
+        <location filename="../../ui/case_form.py" line="179" />
         <source>Fill in the service, the citizen's name and ID number first.</source>
         <translation>Fill in the service, the citizen's name and ID number first.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221" />
+        <location filename="../../ui/case_form.py" line="225" />
         <source>Case finished.</source>
         <translation>Case finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221" />
+        <location filename="../../ui/case_form.py" line="225" />
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="226" />
+        <location filename="../../ui/case_form.py" line="230" />
         <source>Not saved: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -92,77 +92,77 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../ui/case_panel.py" line="27" />
+        <location filename="../../ui/case_panel.py" line="28" />
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="28" />
+        <location filename="../../ui/case_panel.py" line="29" />
         <source>In progress</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="29" />
+        <location filename="../../ui/case_panel.py" line="30" />
         <source>Waiting</source>
         <translation>Waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="30" />
+        <location filename="../../ui/case_panel.py" line="31" />
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="89" />
+        <location filename="../../ui/case_panel.py" line="90" />
         <source>Open cases</source>
         <translation>Open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="90" />
+        <location filename="../../ui/case_panel.py" line="91" />
         <source>Find a case (Ctrl+F)</source>
         <translation>Find a case (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="91" />
+        <location filename="../../ui/case_panel.py" line="92" />
         <source>Case number, certificate serial, ID number or name</source>
         <translation>Case number, certificate serial, ID number or name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="92" />
+        <location filename="../../ui/case_panel.py" line="93" />
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="93" />
+        <location filename="../../ui/case_panel.py" line="94" />
         <source>Cases of the scanned certificate</source>
         <translation>Cases of the scanned certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="94" />
+        <location filename="../../ui/case_panel.py" line="95" />
         <source>Tasks from sync</source>
         <translation>Tasks from sync</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="141" />
+        <location filename="../../ui/case_panel.py" line="142" />
         <source>No case found.</source>
         <translation>No case found.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="143" />
+        <location filename="../../ui/case_panel.py" line="144" />
         <source>%1 found; Enter opens one.</source>
         <translation>%1 found; Enter opens one.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="150" />
+        <location filename="../../ui/case_panel.py" line="151" />
         <source>Search failed: %1</source>
         <translation>Search failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="154" />
+        <location filename="../../ui/case_panel.py" line="155" />
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="154" />
+        <location filename="../../ui/case_panel.py" line="155" />
         <source>Refused</source>
         <translation>Refused</translation>
     </message>
@@ -170,17 +170,17 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="77" />
+        <location filename="../../ui/counter_screen.py" line="79" />
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="78" />
+        <location filename="../../ui/counter_screen.py" line="80" />
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="80" />
+        <location filename="../../ui/counter_screen.py" line="82" />
         <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
         <translation>Codes are read as soon as they are in view; the green outline shows what was read.</translation>
     </message>
@@ -188,12 +188,12 @@
 <context>
     <name>ForkAlarmBar</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="171" />
+        <location filename="../../ui/status_panel.py" line="172" />
         <source>I have told the supervisor</source>
         <translation>I have told the supervisor</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="176" />
+        <location filename="../../ui/status_panel.py" line="177" />
         <source>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</source>
         <translation>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</translation>
     </message>
@@ -201,82 +201,82 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="90" />
+        <location filename="../../ui/login_screen.py" line="91" />
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="92" />
+        <location filename="../../ui/login_screen.py" line="93" />
         <source>&amp;Password</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="95" />
+        <location filename="../../ui/login_screen.py" line="96" />
         <source>Log in to start serving citizens.</source>
         <translation>Log in to start serving citizens.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="96" />
+        <location filename="../../ui/login_screen.py" line="97" />
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="99" />
+        <location filename="../../ui/login_screen.py" line="100" />
         <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
         <translation>Locked. %1 (%2) is logged in; unsaved work is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="103" />
+        <location filename="../../ui/login_screen.py" line="104" />
         <source>Unlock</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="104" />
+        <location filename="../../ui/login_screen.py" line="105" />
         <source>Log out instead (unsaved work is discarded)</source>
         <translation>Log out instead (unsaved work is discarded)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="138" />
+        <location filename="../../ui/login_screen.py" line="139" />
         <source>Type your account name and password.</source>
         <translation>Type your account name and password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162" />
+        <location filename="../../ui/login_screen.py" line="163" />
         <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
         <translation>Wrong password. Check the keyboard layout and Caps Lock, then try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="167" />
+        <location filename="../../ui/login_screen.py" line="168" />
         <source>a supervisor resets the password</source>
         <translation>a supervisor resets the password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="169" />
+        <location filename="../../ui/login_screen.py" line="170" />
         <source>Too many wrong passwords: this account is locked until %1.</source>
         <translation>Too many wrong passwords: this account is locked until %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="171" />
+        <location filename="../../ui/login_screen.py" line="172" />
         <source>No account of that name may log in on this machine. Check the spelling.</source>
         <translation>No account of that name may log in on this machine. Check the spelling.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173" />
+        <location filename="../../ui/login_screen.py" line="174" />
         <source>This account has been disabled. Ask your supervisor.</source>
         <translation>This account has been disabled. Ask your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175" />
+        <location filename="../../ui/login_screen.py" line="176" />
         <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
         <translation>The office data on this machine is damaged or was replaced. Call IT support: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="179" />
+        <location filename="../../ui/login_screen.py" line="180" />
         <source>No office is set up in this folder.</source>
         <translation>No office is set up in this folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="180" />
+        <location filename="../../ui/login_screen.py" line="181" />
         <source>Cannot log in: %1</source>
         <translation>Cannot log in: %1</translation>
     </message>
@@ -284,87 +284,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="110" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111" />
+        <location filename="../../ui/main_window.py" line="112" />
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="114" />
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114" />
+        <location filename="../../ui/main_window.py" line="115" />
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="115" />
+        <location filename="../../ui/main_window.py" line="116" />
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="117" />
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117" />
+        <location filename="../../ui/main_window.py" line="118" />
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118" />
+        <location filename="../../ui/main_window.py" line="119" />
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119" />
+        <location filename="../../ui/main_window.py" line="120" />
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="122" />
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122" />
+        <location filename="../../ui/main_window.py" line="123" />
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123" />
+        <location filename="../../ui/main_window.py" line="124" />
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129" />
+        <location filename="../../ui/main_window.py" line="130" />
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="245" />
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="249" />
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271" />
+        <location filename="../../ui/main_window.py" line="272" />
         <source>Sync is not available in this version yet.</source>
         <translation>Sync is not available in this version yet.</translation>
     </message>
@@ -372,7 +372,7 @@
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="134" />
+        <location filename="../../ui/status_panel.py" line="135" />
         <source>Offline: no department node answers. Still works: scanning and verifying certificates against this office's replica, opening and advancing cases (queued in the outbox). Does not work: new revocations, data from other departments, sending the outbox. Certificates whose data is too old show amber.</source>
         <translation>Offline: no department node answers. Still works: scanning and verifying certificates against this office's replica, opening and advancing cases (queued in the outbox). Does not work: new revocations, data from other departments, sending the outbox. Certificates whose data is too old show amber.</translation>
     </message>
@@ -511,44 +511,44 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="54" />
+        <location filename="../../ui/status_panel.py" line="55" />
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="88" />
+        <location filename="../../ui/status_panel.py" line="89" />
         <source>Nodes: %1</source>
         <translation>Nodes: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="88" />
+        <location filename="../../ui/status_panel.py" line="89" />
         <source>none configured</source>
         <translation>none configured</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="90" />
+        <location filename="../../ui/status_panel.py" line="91" />
         <source>● online   ○ offline   ◌ not yet contacted</source>
         <translation>● online   ○ offline   ◌ not yet contacted</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="93" />
+        <location filename="../../ui/status_panel.py" line="94" />
         <source>Last sync: never in this session</source>
         <translation>Last sync: never in this session</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="96" />
+        <location filename="../../ui/status_panel.py" line="97" />
         <source>Last sync: %1</source>
         <translation>Last sync: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="98" />
+        <location filename="../../ui/status_panel.py" line="99" />
         <source>Outbox: %1 waiting</source>
         <translation>Outbox: %1 waiting</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="107" />
-        <source>Syncing %1: %v / %m</source>
-        <translation>Syncing %1: %v / %m</translation>
+        <location filename="../../ui/status_panel.py" line="108" />
+        <source>Syncing %1: %p%</source>
+        <translation>Syncing %1: %p%</translation>
     </message>
 </context>
 <context>
@@ -669,22 +669,22 @@
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161" />
+        <location filename="../../ui/verdict_card.py" line="162" />
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161" />
+        <location filename="../../ui/verdict_card.py" line="164" />
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="165" />
+        <location filename="../../ui/verdict_card.py" line="166" />
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="168" />
+        <location filename="../../ui/verdict_card.py" line="169" />
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

@@ -3,88 +3,88 @@
 <context>
     <name>CaseForm</name>
     <message>
-        <location filename="../../ui/case_form.py" line="96" />
+        <location filename="../../ui/case_form.py" line="98" />
         <source>Ser&amp;vice</source>
         <translation>办理事项(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="97" />
+        <location filename="../../ui/case_form.py" line="99" />
         <source>Citizen &amp;name</source>
         <translation>申请人姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="98" />
+        <location filename="../../ui/case_form.py" line="100" />
         <source>&amp;ID number</source>
         <translation>身份证号(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="99" />
+        <location filename="../../ui/case_form.py" line="101" />
         <source>No&amp;tes</source>
         <translation>备注(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="100" />
+        <location filename="../../ui/case_form.py" line="102" />
         <source>Documents</source>
         <translation>材料</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="105" />
+        <location filename="../../ui/case_form.py" line="107" />
         <source>e.g. household registration transfer</source>
         <translation>例如：户口迁移</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="106" />
+        <location filename="../../ui/case_form.py" line="108" />
         <source>Open case (Ctrl+S)</source>
         <translation>受理 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="107" />
+        <location filename="../../ui/case_form.py" line="109" />
         <source>New form (Ctrl+N)</source>
         <translation>新办件 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="124" />
+        <location filename="../../ui/case_form.py" line="126" />
         <source>New case</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="126" />
-        <location filename="../../ui/case_form.py" line="133" />
+        <location filename="../../ui/case_form.py" line="128" />
+        <location filename="../../ui/case_form.py" line="135" />
         <source>Next step (Ctrl+Enter)</source>
         <translation>下一步 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="129" />
+        <location filename="../../ui/case_form.py" line="131" />
         <source>Case %1 · %2</source>
         <translation>办件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="133" />
+        <location filename="../../ui/case_form.py" line="135" />
         <source>Finish case (Ctrl+Enter)</source>
         <translation>办结 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="139" />
+        <location filename="../../ui/case_form.py" line="141" />
         <source>Scan each required certificate; it is listed here.</source>
         <translation>请逐一扫描所需证照，扫描结果列在此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="175" />
+        <location filename="../../ui/case_form.py" line="179" />
         <source>Fill in the service, the citizen's name and ID number first.</source>
         <translation>请先填写办理事项、申请人姓名和身份证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221" />
+        <location filename="../../ui/case_form.py" line="225" />
         <source>Case finished.</source>
         <translation>已办结。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221" />
+        <location filename="../../ui/case_form.py" line="225" />
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="226" />
+        <location filename="../../ui/case_form.py" line="230" />
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -92,77 +92,77 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../ui/case_panel.py" line="27" />
+        <location filename="../../ui/case_panel.py" line="28" />
         <source>Open</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="28" />
+        <location filename="../../ui/case_panel.py" line="29" />
         <source>In progress</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="29" />
+        <location filename="../../ui/case_panel.py" line="30" />
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="30" />
+        <location filename="../../ui/case_panel.py" line="31" />
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="89" />
+        <location filename="../../ui/case_panel.py" line="90" />
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="90" />
+        <location filename="../../ui/case_panel.py" line="91" />
         <source>Find a case (Ctrl+F)</source>
         <translation>查找办件 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="91" />
+        <location filename="../../ui/case_panel.py" line="92" />
         <source>Case number, certificate serial, ID number or name</source>
         <translation>办件编号、证照编号、身份证号或姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="92" />
+        <location filename="../../ui/case_panel.py" line="93" />
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="93" />
+        <location filename="../../ui/case_panel.py" line="94" />
         <source>Cases of the scanned certificate</source>
         <translation>查找所扫证照的办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="94" />
+        <location filename="../../ui/case_panel.py" line="95" />
         <source>Tasks from sync</source>
         <translation>同步返回的待办</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="141" />
+        <location filename="../../ui/case_panel.py" line="142" />
         <source>No case found.</source>
         <translation>未找到办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="143" />
+        <location filename="../../ui/case_panel.py" line="144" />
         <source>%1 found; Enter opens one.</source>
         <translation>找到 %1 件；按回车打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="150" />
+        <location filename="../../ui/case_panel.py" line="151" />
         <source>Search failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="154" />
+        <location filename="../../ui/case_panel.py" line="155" />
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="154" />
+        <location filename="../../ui/case_panel.py" line="155" />
         <source>Refused</source>
         <translation>被拒</translation>
     </message>
@@ -170,17 +170,17 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="77" />
+        <location filename="../../ui/counter_screen.py" line="79" />
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="78" />
+        <location filename="../../ui/counter_screen.py" line="80" />
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="80" />
+        <location filename="../../ui/counter_screen.py" line="82" />
         <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
         <translation>二维码进入画面即自动识读；绿色边框标出已识读的码。</translation>
     </message>
@@ -188,12 +188,12 @@
 <context>
     <name>ForkAlarmBar</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="171" />
+        <location filename="../../ui/status_panel.py" line="172" />
         <source>I have told the supervisor</source>
         <translation>我已报告主管</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="176" />
+        <location filename="../../ui/status_panel.py" line="177" />
         <source>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</source>
         <translation>警报：%1 的日志出现了两份不同的历史。其数据已不再可信，由其签发的证照不能受理。证据已保存。请立即报告主管。</translation>
     </message>
@@ -201,82 +201,82 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="90" />
+        <location filename="../../ui/login_screen.py" line="91" />
         <source>&amp;Account</source>
         <translation>账号(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="92" />
+        <location filename="../../ui/login_screen.py" line="93" />
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="95" />
+        <location filename="../../ui/login_screen.py" line="96" />
         <source>Log in to start serving citizens.</source>
         <translation>登录后开始办理业务。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="96" />
+        <location filename="../../ui/login_screen.py" line="97" />
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="99" />
+        <location filename="../../ui/login_screen.py" line="100" />
         <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
         <translation>已锁屏。当前登录：%1（%2）；未保存的工作已保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="103" />
+        <location filename="../../ui/login_screen.py" line="104" />
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="104" />
+        <location filename="../../ui/login_screen.py" line="105" />
         <source>Log out instead (unsaved work is discarded)</source>
         <translation>改为退出登录（未保存的工作将丢弃）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="138" />
+        <location filename="../../ui/login_screen.py" line="139" />
         <source>Type your account name and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162" />
+        <location filename="../../ui/login_screen.py" line="163" />
         <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
         <translation>密码错误。请检查输入法和大写锁定键后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="167" />
+        <location filename="../../ui/login_screen.py" line="168" />
         <source>a supervisor resets the password</source>
         <translation>主管重置密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="169" />
+        <location filename="../../ui/login_screen.py" line="170" />
         <source>Too many wrong passwords: this account is locked until %1.</source>
         <translation>密码错误次数过多：此账号已锁定，直至%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="171" />
+        <location filename="../../ui/login_screen.py" line="172" />
         <source>No account of that name may log in on this machine. Check the spelling.</source>
         <translation>本机没有可登录的该账号，请检查拼写。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="173" />
+        <location filename="../../ui/login_screen.py" line="174" />
         <source>This account has been disabled. Ask your supervisor.</source>
         <translation>此账号已停用，请联系主管。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175" />
+        <location filename="../../ui/login_screen.py" line="176" />
         <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
         <translation>本机的网点数据已损坏或被替换。请联系技术支持：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="179" />
+        <location filename="../../ui/login_screen.py" line="180" />
         <source>No office is set up in this folder.</source>
         <translation>此文件夹中没有网点数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="180" />
+        <location filename="../../ui/login_screen.py" line="181" />
         <source>Cannot log in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -284,87 +284,87 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="110" />
+        <location filename="../../ui/main_window.py" line="111" />
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="111" />
+        <location filename="../../ui/main_window.py" line="112" />
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="113" />
+        <location filename="../../ui/main_window.py" line="114" />
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="114" />
+        <location filename="../../ui/main_window.py" line="115" />
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="115" />
+        <location filename="../../ui/main_window.py" line="116" />
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="116" />
+        <location filename="../../ui/main_window.py" line="117" />
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117" />
+        <location filename="../../ui/main_window.py" line="118" />
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="118" />
+        <location filename="../../ui/main_window.py" line="119" />
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119" />
+        <location filename="../../ui/main_window.py" line="120" />
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120" />
+        <location filename="../../ui/main_window.py" line="121" />
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121" />
+        <location filename="../../ui/main_window.py" line="122" />
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122" />
+        <location filename="../../ui/main_window.py" line="123" />
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123" />
+        <location filename="../../ui/main_window.py" line="124" />
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129" />
+        <location filename="../../ui/main_window.py" line="130" />
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="244" />
+        <location filename="../../ui/main_window.py" line="245" />
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="248" />
+        <location filename="../../ui/main_window.py" line="249" />
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271" />
+        <location filename="../../ui/main_window.py" line="272" />
         <source>Sync is not available in this version yet.</source>
         <translation>此版本暂不支持同步。</translation>
     </message>
@@ -372,7 +372,7 @@
 <context>
     <name>OfflineBanner</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="134" />
+        <location filename="../../ui/status_panel.py" line="135" />
         <source>Offline: no department node answers. Still works: scanning and verifying certificates against this office's replica, opening and advancing cases (queued in the outbox). Does not work: new revocations, data from other departments, sending the outbox. Certificates whose data is too old show amber.</source>
         <translation>离线：各部门节点均无响应。仍可使用：依据本网点副本扫码核验证照，受理和推进办件（存入待发队列）。暂不可用：最新撤销信息、其他部门数据、发送待发队列。数据过旧的证照显示为黄色。</translation>
     </message>
@@ -511,44 +511,44 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="54" />
+        <location filename="../../ui/status_panel.py" line="55" />
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="88" />
+        <location filename="../../ui/status_panel.py" line="89" />
         <source>Nodes: %1</source>
         <translation>节点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="88" />
+        <location filename="../../ui/status_panel.py" line="89" />
         <source>none configured</source>
         <translation>未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="90" />
+        <location filename="../../ui/status_panel.py" line="91" />
         <source>● online   ○ offline   ◌ not yet contacted</source>
         <translation>● 在线   ○ 离线   ◌ 尚未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="93" />
+        <location filename="../../ui/status_panel.py" line="94" />
         <source>Last sync: never in this session</source>
         <translation>上次同步：本次登录尚未同步</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="96" />
+        <location filename="../../ui/status_panel.py" line="97" />
         <source>Last sync: %1</source>
         <translation>上次同步：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="98" />
+        <location filename="../../ui/status_panel.py" line="99" />
         <source>Outbox: %1 waiting</source>
         <translation>待发：%1 条</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="107" />
-        <source>Syncing %1: %v / %m</source>
-        <translation>正在同步 %1：%v / %m</translation>
+        <location filename="../../ui/status_panel.py" line="108" />
+        <source>Syncing %1: %p%</source>
+        <translation>正在同步 %1：%p%</translation>
     </message>
 </context>
 <context>
@@ -669,22 +669,22 @@
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161" />
+        <location filename="../../ui/verdict_card.py" line="162" />
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161" />
+        <location filename="../../ui/verdict_card.py" line="164" />
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="165" />
+        <location filename="../../ui/verdict_card.py" line="166" />
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="168" />
+        <location filename="../../ui/verdict_card.py" line="169" />
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
