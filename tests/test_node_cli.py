@@ -1,0 +1,212 @@
+"""`govdesk node`: init, enroll, revoke, configuration from file and environment, JSON logs from
+`serve`, and the 11-node federation with every node witnessing the others."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from app.cli.main import main
+from app.ledger.checkpoint import open_checkpoint
+from app.ledger.entry import decode_entry
+from app.ledger.suites import ED25519
+from app.node.config import ConfigError, load_config, load_keys
+from app.node.departments import all_departments
+from app.node.node import node_from_config
+
+REPO = Path(__file__).resolve().parents[1]
+DEADLINE_S = 40
+
+
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_port_range(n: int) -> int:
+    """Return the first of `n` consecutive loopback ports that were free a moment ago."""
+    for _ in range(50):
+        base = random.randint(20000, 60000 - n)
+        try:
+            socks = []
+            for port in range(base, base + n):
+                s = socket.socket()
+                socks.append(s)
+                s.bind(("127.0.0.1", port))
+            return base
+        except OSError:
+            continue
+        finally:
+            for s in socks:
+                s.close()
+    raise AssertionError("no free port range")
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    """A node home with an initialised taxation node."""
+    assert main(["node", "init", "--department", "taxation", "--home", str(tmp_path)]) == 0
+    return tmp_path
+
+
+def test_departments_data_file_lists_eleven_departments_with_origins() -> None:
+    departments = all_departments()
+    assert len(departments) == 11 and len({d.id for d in departments}) == 11
+    doc = json.loads((REPO / "resources" / "departments.json").read_text(encoding="utf-8"))
+    assert isinstance(doc["departments"], list)
+    for d in departments:
+        assert d.id.isascii() and d.origin == f"{d.id}.ledger.beijing.gov.cn" and d.name_zh and d.name_en
+
+
+def test_init_creates_keys_config_and_enrols_the_department_key(home: Path, capsys) -> None:
+    node_dir = home / "taxation"
+    assert (node_dir / "node.keys").stat().st_mode & 0o777 == 0o600
+    config = load_config(node_dir / "node.json", environ={})
+    assert config.origin == "taxation.ledger.beijing.gov.cn"
+    assert "PRIVATE" not in (node_dir / "node.json").read_text()
+    node = node_from_config(config)
+    first = decode_entry(node.store.entries(0, 1)[0])
+    node.stop()
+    assert first.entry.type == "registry.enroll" and first.entry.body["role"] == "department"
+    assert first.kid == load_keys(Path(config.keys_file)).department_kid
+    assert main(["node", "init", "--department", "taxation", "--home", str(home)]) == 2
+    assert "already exists" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["node", "init", "--department", "atlantis", "--home", str(home)])
+
+
+def test_enroll_and_revoke_from_the_command_line(home: Path, capsys) -> None:
+    key_file = home / "device.key"
+    args = ["node", "enroll", "--department", "taxation", "--home", str(home), "--role", "device"]
+    assert main([*args, "--subject", "counter-01", "--new-key", str(key_file)]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["index"] == 1 and key_file.stat().st_mode & 0o777 == 0o600
+    assert ED25519.signer(bytes.fromhex(key_file.read_text().strip())).public_key.hex() == out["public_key"]
+    public = ED25519.signer(os.urandom(32)).public_key.hex()
+    assert main([*args, "--subject", "counter-02", "--public-key", public]) == 0
+    assert json.loads(capsys.readouterr().out)["index"] == 2
+    assert main([*args, "--subject", "x", "--public-key", "zz"]) == 2
+    assert main([*args, "--subject", "x", "--public-key", "ab" * 31]) == 2
+    revoke = [
+        "node",
+        "revoke",
+        "--department",
+        "taxation",
+        "--home",
+        str(home),
+        "--kid",
+        out["kid"],
+        "--reason",
+        "lost",
+    ]
+    assert main(revoke) == 0
+    assert json.loads(capsys.readouterr().out)["index"] == 3
+    # a revoked key cannot be enrolled again
+    assert main([*args, "--subject", "again", "--public-key", out["public_key"]]) == 2
+    assert "revoked_signer" in capsys.readouterr().err
+    assert main(["node", "enroll", "--role", "device", "--subject", "s", "--public-key", public]) == 2
+
+
+def test_configuration_file_then_environment(home: Path, tmp_path: Path) -> None:
+    path = home / "taxation" / "node.json"
+    env = {"GOVDESK_NODE_CONFIG": str(path), "GOVDESK_NODE_PORT": "9123", "GOVDESK_NODE_HOST": "0.0.0.0"}
+    config = load_config(environ=env)
+    assert (config.port, config.host) == (9123, "0.0.0.0")
+    assert load_config(path, environ={"GOVDESK_NODE_DB": "postgresql://db/x"}).db_url == "postgresql://db/x"
+    with pytest.raises(ConfigError):
+        load_config(path, environ={"GOVDESK_NODE_PORT": "eighty"})
+    with pytest.raises(ConfigError):
+        load_config(environ={})
+    raw = json.loads(path.read_text())
+    bad_docs = [
+        {**raw, "version": 2},
+        {**raw, "surprise": 1},
+        {**raw, "port": 70000},
+        {**raw, "port": True},
+        {**raw, "limits": {"max_body_bytes": -1}},
+        {**raw, "limits": {"unknown": 1}},
+        {**raw, "witnesses": [{"name": "x"}]},
+        {k: v for k, v in raw.items() if k != "origin"},
+        [],
+    ]
+    for i, doc in enumerate(bad_docs):
+        bad = tmp_path / f"bad{i}.json"
+        bad.write_text(json.dumps(doc))
+        with pytest.raises(ConfigError):
+            load_config(bad, environ={})
+    (tmp_path / "garbage.json").write_text("{not json")
+    with pytest.raises(ConfigError):
+        load_config(tmp_path / "garbage.json", environ={})
+
+
+def test_serve_takes_environment_settings_and_logs_json(home: Path, tmp_path: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "GOVDESK_NODE_CONFIG": str(home / "taxation" / "node.json"), "GOVDESK_NODE_PORT": str(port)}
+    log_path = tmp_path / "serve.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", "node", "serve"], cwd=REPO, env=env, stderr=log)
+    try:
+        deadline = time.monotonic() + DEADLINE_S
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/health", timeout=2).json()
+                break
+            except httpx.HTTPError:
+                assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()
+                time.sleep(0.1)
+        assert health["department"] == "taxation" and health["size"] == 1
+        assert httpx.post(f"http://127.0.0.1:{port}/add-entries", content=b"x").status_code == 401
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        proc.wait(timeout=DEADLINE_S)
+    records = [json.loads(line) for line in log_path.read_text().splitlines() if line.strip()]
+    refusal = [r for r in records if r["event"] == "refusal"]
+    assert refusal and refusal[0]["code"] == "unauthenticated" and refusal[0]["reason"]
+    assert any(r["event"] == "node_started" for r in records)
+    assert all({"ts", "level", "logger", "event"} <= set(r) for r in records)
+
+
+def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) -> None:
+    base = free_port_range(11)
+    fed_dir = tmp_path / "fed"
+    cmd = ["node", "federation", "--dir", str(fed_dir), "--base-port", str(base), "--duration", "40"]
+    log_path = tmp_path / "fed.log"
+    with log_path.open("wb") as log:
+        proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", *cmd], cwd=REPO, stdout=log, stderr=log)
+    try:
+        deadline = time.monotonic() + DEADLINE_S
+        while not (fed_dir / "federation.json").exists() or "federation of 11 nodes" not in log_path.read_text():
+            assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
+            time.sleep(0.2)
+        nodes = json.loads((fed_dir / "federation.json").read_text())["nodes"]
+        assert len(nodes) == 11
+        taxation = next(n for n in nodes if n["department"] == "taxation")
+        witnesses = [n["witness_vkey"] for n in nodes if n is not taxation]
+        while True:
+            text = httpx.get(taxation["url"] + "/checkpoint", timeout=5).text
+            signed = open_checkpoint(text, taxation["origin"], taxation["log_vkey"], witnesses)
+            if len(signed.note.cosigned_at) == 10:
+                break
+            assert time.monotonic() < deadline, f"only {len(signed.note.cosigned_at)} cosignatures: {text}"
+            time.sleep(0.3)
+        for n in nodes:
+            assert httpx.get(n["url"] + "/health", timeout=5).json()["origin"] == n["origin"]
+    finally:
+        proc.send_signal(signal.SIGINT)
+        try:
+            proc.wait(timeout=DEADLINE_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
