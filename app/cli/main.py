@@ -13,9 +13,11 @@ from app.cli import (
     ledger_command,
     node_command,
     office_command,
+    release_command,
     scan_command,
     services_command,
 )
+from app.release.version import current_version
 
 # Each area module exposes `register(subparsers)`; its commands set `func(args) -> int`.
 AREAS = (
@@ -27,6 +29,7 @@ AREAS = (
     gui_command,
     node_command,
     services_command,
+    release_command,
 )
 
 
@@ -40,6 +43,7 @@ def build_parser() -> argparse.ArgumentParser:
         ),
         epilog="Run 'govdesk COMMAND --help' for the options of one command.",
     )
+    parser.add_argument("--version", action="version", version=f"govdesk {current_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for area in AREAS:
         area.register(sub)
