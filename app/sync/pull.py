@@ -1,0 +1,371 @@
+"""Pull one department log into the replica, verifying everything before anything is stored.
+
+The checkpoint must carry the log's signature and the witness quorum, and extend the checkpoint the
+replica holds. Entries are downloaded as tlog-tiles entry bundles from the sync cursor on, in batches;
+every entry's signature is checked against the registry as the log itself builds it (enrolments and
+revocations take effect in log order), the batch's leaf hashes extend the cursor's tree edge, and a
+consistency proof from the batch's end to the checkpoint proves every entry of the batch is in it.
+Then the batch is applied, with the cursor, in one replica transaction: a crash leaves the old state or
+the new one, and the next run resumes from the cursor.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from app.ledger.bundle import BundleError, decode_bundle
+from app.ledger.checkpoint import SignedCheckpoint
+from app.ledger.entry import SignedEntry, decode_entry
+from app.ledger.errors import LedgerError
+from app.ledger.merkle import ProofError, RootMismatch, verify_consistency, verify_inclusion
+from app.node.departments import UnknownDepartment, department
+from app.node.policy import role_may_write
+from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
+from app.services import errors as service_errors
+from app.services.catalogue import Catalogue, load_catalogue
+from app.services.ledger_view import CONSENT_TYPES, apply_entry
+from app.store.registry import DeviceRecord, KeyRecord
+from app.store.replica import Replica
+from app.sync import state
+from app.sync.checkpoints import ForkCallback, check_against_held, cosignatures, fetch_checkpoint, fetch_consistency
+from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
+from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
+from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
+from app.sync.trust import LogTrust
+
+BATCH_ENTRIES = 8 * TILE_WIDTH
+TaskCallback = Callable[[state.ClerkTask], None]
+CONFLICT_ADVICE = (
+    "Open the case and read the step that was sequenced first. Your step was not applied; if it is still "
+    "needed, redo it on top of the current state of the case, and tell the citizen if the outcome changed."
+)
+
+
+@dataclass
+class PullReport:
+    """What one pull of one log did."""
+
+    origin: str
+    size_before: int = 0
+    size_after: int = 0
+    verified: int = 0
+    kept: int = 0
+    registry_changes: int = 0
+    revocations: int = 0
+    tasks: int = 0
+    bytes: int = 0
+    refused_folds: int = 0
+
+
+def tile_getter(link: NodeLink, size: int) -> Callable[[int, int], bytes | None]:
+    """Return a tile getter for TreeReader that fetches the tiles of the tree of `size` leaves, checking sizes."""
+
+    def get(level: int, index: int) -> bytes | None:
+        width = tile_width_at(level, index, size)
+        if width == 0:
+            return None
+        path = tile_path(level, index, None if width == TILE_WIDTH else width)
+        body = link.get(path, limit=TILE_LIMIT).body
+        if len(body) != width * 32:
+            raise MalformedResponse(link.origin, f"tile {path} is {len(body)} bytes, not {width * 32}")
+        return body
+
+    return get
+
+
+def belongs_to(record: KeyRecord, origin: str) -> bool:
+    """True if a registry record is a key of the department whose log is `origin`."""
+    if record.department == origin:
+        return True
+    try:
+        return department(record.department).origin == origin
+    except UnknownDepartment:
+        return False
+
+
+class _Keys:
+    """The registry as the log builds it: the replica's records, plus changes verified but not yet applied."""
+
+    def __init__(self, replica: Replica) -> None:
+        self._replica = replica
+        self._cache: dict[bytes, KeyRecord | None] = {}
+
+    def get(self, kid: bytes) -> KeyRecord | None:
+        if kid not in self._cache:
+            self._cache[kid] = self._replica.registry.key(kid)
+        return self._cache[kid]
+
+    def put(self, record: KeyRecord) -> None:
+        self._cache[record.kid] = record
+
+
+class LogPuller:
+    """Pull one log: `run()` verifies and applies everything new, batch by batch."""
+
+    def __init__(
+        self,
+        replica: Replica,
+        trust: LogTrust,
+        link: NodeLink,
+        *,
+        max_skew_ms: int,
+        progress: ProgressCallback = ignore_progress,
+        on_fork: ForkCallback | None = None,
+        on_task: TaskCallback | None = None,
+        catalogue: Catalogue | None = None,
+        batch_entries: int = BATCH_ENTRIES,
+    ) -> None:
+        self.replica = replica
+        self.trust = trust
+        self.origin = trust.origin
+        self.link = link
+        self.max_skew_ms = max_skew_ms
+        self.progress = progress
+        self.on_fork = on_fork
+        self.on_task = on_task
+        self._catalogue = catalogue
+        self.batch_entries = max(TILE_WIDTH, batch_entries - batch_entries % TILE_WIDTH)
+        self._keys = _Keys(replica)
+        self._our_kids: set[bytes] | None = None
+
+    # --- the run -------------------------------------------------------------------------------------
+    def run(self) -> PullReport:
+        """Verify the node's checkpoint, then download, verify and apply every entry up to it."""
+        log = state.log_state(self.replica, self.origin)
+        if not log.trusted:
+            raise LogUntrusted(self.origin, f"not synced: {log.reason}")
+        now = self.replica.session.now_ms()
+        offered = fetch_checkpoint(self.link, self.trust, now, self.max_skew_ms)
+        check_against_held(self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork)
+        target = offered.checkpoint
+        cursor = log.cursor
+        report = PullReport(self.origin, size_before=cursor.size, size_after=cursor.size)
+        bytes_start = self.link.bytes_received
+        start = cursor.size
+        reader = TreeReader(tile_getter(self.link, target.size))
+        if cursor.size == target.size:
+            with self.replica.transaction():
+                self._store_checkpoint(offered, cursor)
+        while cursor.size < target.size:
+            if self.link.cancel.is_set():
+                raise Cancelled(f"{self.origin}: cancelled at {cursor.size} of {target.size}")
+            end = min(target.size, (cursor.size // TILE_WIDTH) * TILE_WIDTH + self.batch_entries)
+            batch = self._fetch_verified(cursor, end, target.size)
+            self._prove_batch(cursor, end, offered)
+            self._apply(batch, cursor, offered, reader, report)
+            report.size_after = cursor.size
+            done_bytes = self.link.bytes_received - bytes_start
+            done = cursor.size - start
+            self.progress(
+                SyncProgress(
+                    self.origin,
+                    "pull",
+                    done,
+                    target.size - start,
+                    done_bytes,
+                    done_bytes * (target.size - start) // max(done, 1),
+                )
+            )
+        report.bytes = self.link.bytes_received - bytes_start
+        return report
+
+    # --- download and verification --------------------------------------------------------------------
+    def _fetch_verified(self, cursor: state.TreeCursor, end: int, size: int) -> list[tuple[int, SignedEntry]]:
+        out: list[tuple[int, SignedEntry]] = []
+        index = cursor.size
+        while index < end:
+            bundle = index // TILE_WIDTH
+            width = tile_width_at(0, bundle, size)
+            path = tile_path(None, bundle, None if width == TILE_WIDTH else width)
+            body = self.link.get(path, limit=BUNDLE_LIMIT).body
+            try:
+                entries = decode_bundle(body, first_index=bundle * TILE_WIDTH, max_entries=width)
+            except BundleError as exc:
+                raise MalformedResponse(self.origin, f"entry bundle {bundle}: {exc}") from None
+            if len(entries) != width:
+                raise MalformedResponse(self.origin, f"entry bundle {bundle} holds {len(entries)}, not {width}")
+            first = bundle * TILE_WIDTH
+            for i in range(index, min(end, first + width)):
+                signed = self._verify(i, entries[i - first])
+                cursor.append(signed.leaf_hash)
+                out.append((i, signed))
+            index = min(end, first + width)
+        return out
+
+    def _verify(self, index: int, data: bytes) -> SignedEntry:
+        try:
+            signed = decode_entry(data)
+        except LedgerError as exc:
+            raise EntryRejected(self.origin, f"entry {index}: {exc}") from None
+        entry = signed.entry
+        if entry.log != self.origin:
+            raise EntryRejected(self.origin, f"entry {index} names log {entry.log!r}")
+        body = entry.body
+        enrol = entry.type == "registry.enroll"
+        bootstrap = index == 0 and enrol and body["kid"] == signed.kid and body["role"] == "department"
+        if bootstrap:
+            public_key = body["public_key"]
+        else:
+            record = self._keys.get(signed.kid)
+            if record is None or not belongs_to(record, self.origin):
+                raise EntryRejected(self.origin, f"entry {index} is signed by {signed.kid.hex()}, not enrolled here")
+            if record.revoked_at_ms is not None:
+                raise EntryRejected(self.origin, f"entry {index} is signed by the revoked key {signed.kid.hex()}")
+            if not role_may_write(record.role, entry.type):
+                raise EntryRejected(self.origin, f"entry {index}: role {record.role!r} may not write {entry.type!r}")
+            public_key = record.public_key
+        try:
+            signed.verify(public_key)
+        except LedgerError as exc:
+            raise EntryRejected(self.origin, f"entry {index}: {exc}") from None
+        if entry.type == "registry.enroll":
+            self._keys.put(_enrolled(signed, self.origin))
+        elif entry.type == "registry.revoke":
+            current = self._keys.get(body["kid"])
+            if current is not None and current.revoked_at_ms is None:
+                self._keys.put(replace(current, revoked_at_ms=entry.time))
+        return signed
+
+    def _prove_batch(self, cursor: state.TreeCursor, end: int, offered: SignedCheckpoint) -> None:
+        target = offered.checkpoint
+        root = cursor.root()
+        if end == target.size:
+            if root != target.root_hash:
+                raise EntryRejected(self.origin, f"the entries up to {end} do not hash to the checkpoint's root")
+            return
+        proof = fetch_consistency(self.link, end, target.size)
+        try:
+            verify_consistency(end, target.size, proof, root, target.root_hash)
+        except RootMismatch:
+            raise EntryRejected(self.origin, f"the entries up to {end} are not a prefix of the checkpoint") from None
+        except ProofError as exc:
+            raise MalformedResponse(self.origin, f"consistency proof {end}->{target.size}: {exc}") from None
+
+    # --- applying -----------------------------------------------------------------------------------------
+    def _apply(
+        self,
+        batch: list[tuple[int, SignedEntry]],
+        cursor: state.TreeCursor,
+        offered: SignedCheckpoint,
+        reader: TreeReader,
+        report: PullReport,
+    ) -> None:
+        target = offered.checkpoint
+        kept = [(i, s) for i, s in batch if self._keep(s)]
+        proofs = {}
+        for index, signed in kept:
+            try:
+                proof = reader.inclusion_proof(index, target.size)
+                verify_inclusion(signed.leaf_hash, index, target.size, proof, target.root_hash)
+            except ProofError as exc:
+                raise MalformedResponse(self.origin, f"inclusion proof of entry {index}: {exc}") from None
+            proofs[index] = proof
+        new_tasks: list[state.ClerkTask] = []
+        cases: set[str] = set()
+        with self.replica.transaction():
+            for index, signed in batch:
+                self._apply_registry(index, signed, report)
+                if index in proofs:
+                    self.replica.logs.put_entry(self.origin, index, signed.leaf_hash, signed.data, proofs[index])
+                    report.kept += 1
+                    if signed.entry.type == "case.step" or signed.entry.type in CONSENT_TYPES:
+                        self._fold(index, signed, report)
+                        if signed.entry.type == "case.step":
+                            cases.add(signed.entry.body["case_id"])
+            report.verified += len(batch)
+            new_tasks = self._conflict_tasks(cases)
+            if cursor.size == target.size:
+                self._store_checkpoint(offered, cursor)
+            else:
+                state.save_cursor(self.replica, self.origin, cursor, None)
+        report.tasks += len(new_tasks)
+        if self.on_task is not None:
+            for task in new_tasks:
+                self.on_task(task)
+
+    def _store_checkpoint(self, offered: SignedCheckpoint, cursor: state.TreeCursor) -> None:
+        now = self.replica.session.now_ms()
+        cp = offered.checkpoint
+        self.replica.logs.put_checkpoint(cp.origin, cp.size, cp.root_hash, offered.text, now, cosignatures(offered))
+        state.save_cursor(self.replica, self.origin, cursor, now)
+
+    def _keep(self, signed: SignedEntry) -> bool:
+        etype, body = signed.entry.type, signed.entry.body
+        if etype == "registry.catalogue":
+            return True
+        if etype == "case.step":
+            return self.trust.cases == "all" or self._known("SELECT 1 FROM service_cases WHERE case_id = ?", body)
+        if etype in ("consent.grant", "consent.revoke"):
+            return self.trust.cases == "all" or self._known(
+                "SELECT 1 FROM consents WHERE consent_id = ?", body, "consent_id"
+            )
+        if etype in ("data.request", "data.response"):
+            return self.trust.cases == "all" or self._known(
+                "SELECT 1 FROM data_exchanges WHERE request_id = ?", body, "request_id"
+            )
+        return False
+
+    def _known(self, sql: str, body: Any, field: str = "case_id") -> bool:
+        return self.replica.session.one(sql, (body[field],)) is not None
+
+    def _apply_registry(self, index: int, signed: SignedEntry, report: PullReport) -> None:
+        entry, body = signed.entry, signed.entry.body
+        registry, certs = self.replica.registry, self.replica.certs
+        if entry.type == "registry.enroll":
+            record = _enrolled(signed, self.origin)
+            registry.put_key(record)
+            if record.role == "device":
+                registry.put_device(DeviceRecord(record.kid, record.subject, self.origin, entry.time))
+            report.registry_changes += 1
+        elif entry.type == "registry.revoke":
+            current = registry.key(body["kid"])
+            if current is not None and current.revoked_at_ms is None:
+                registry.put_key(replace(current, revoked_at_ms=entry.time))
+                device = registry.device(body["kid"])
+                if device is not None:
+                    registry.put_device(replace(device, revoked_at_ms=entry.time))
+                report.registry_changes += 1
+        elif entry.type == "cert.revoke":
+            certs.put_revocation(self.origin, body["serial"], body["reason"], body["revoked_at"])
+            report.revocations += 1
+        elif entry.type == "cert.anchor":
+            certs.put_anchor(body["cert_hash"], body["serial"], self.origin, body["cert_type"], self.origin, index)
+
+    def _fold(self, index: int, signed: SignedEntry, report: PullReport) -> None:
+        if self._catalogue is None:
+            self._catalogue = load_catalogue()
+        try:
+            apply_entry(self.replica, self._catalogue, signed.data, index)
+        except service_errors.ServiceError:
+            report.refused_folds += 1
+
+    def _conflict_tasks(self, cases: set[str]) -> list[state.ClerkTask]:
+        if not cases:
+            return []
+        if self._our_kids is None:
+            self._our_kids = {row[0] for row in self.replica.session.all("SELECT kid FROM accounts")}
+            self._our_kids.add(self.replica.device_kid)
+        created = []
+        for case_id in sorted(cases):
+            rows = self.replica.session.all(
+                "SELECT leaf_hash, origin, signer, step, explanation FROM case_steps "
+                "WHERE case_id = ? AND status = 'conflict'",
+                (case_id,),
+            )
+            for leaf_hash, origin, signer, step, explanation in rows:
+                if signer not in self._our_kids:
+                    continue
+                what = f"case {case_id}, step {step!r}: {explanation or 'another office moved the case first'}"
+                if state.add_task(self.replica, leaf_hash, origin, "conflict", "case_conflict", case_id, what,
+                                  CONFLICT_ADVICE):  # fmt: skip
+                    created.append(leaf_hash)
+        return [t for t in state.open_tasks(self.replica) if t.kind == "conflict" and t.leaf_hash in created]
+
+
+def _enrolled(signed: SignedEntry, origin: str) -> KeyRecord:
+    body = signed.entry.body
+    return KeyRecord(
+        body["kid"], body["suite"], body["public_key"], body["role"], body["subject"], origin, signed.entry.time
+    )

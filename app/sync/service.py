@@ -1,0 +1,227 @@
+"""Running sync: one run over every log of the trust policy (push, then pull), and a background schedule.
+
+    service = SyncService(replica, policy)
+    report = service.run(progress_callback, cancel_event)      # on the thread that owns the replica
+
+`run` never raises for one log's failure: each log's outcome is in the report, so one unreachable or
+forked department does not stop the others. `report.exit_status` is what `govdesk sync` returns.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from app.store.replica import Replica
+from app.sync import state
+from app.sync.checkpoints import ForkCallback
+from app.sync.errors import Cancelled, ForkDetected, SyncError
+from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
+from app.sync.pull import LogPuller, PullReport, TaskCallback
+from app.sync.push import LogPusher, PushReport, outbox_origins
+from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, make_http_client
+from app.sync.trust import TrustPolicy
+
+EXIT_OK, EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED = 0, 1, 3, 4
+
+
+@dataclass
+class LogOutcome:
+    """What a run did for one log."""
+
+    origin: str
+    push: PushReport | None = None
+    pull: PullReport | None = None
+    error: SyncError | None = None
+
+
+@dataclass
+class SyncReport:
+    """What a whole run did."""
+
+    logs: list[LogOutcome] = field(default_factory=list)
+    cancelled: bool = False
+    unconfigured: list[str] = field(default_factory=list)
+
+    @property
+    def forks(self) -> list[LogOutcome]:
+        """Logs where a fork was detected in this run."""
+        return [o for o in self.logs if isinstance(o.error, ForkDetected)]
+
+    @property
+    def exit_status(self) -> int:
+        """0 when all is well; 1 on a fork or a verification failure; 3 when a node was unreachable; 4 cancelled."""
+        if any(o.error is not None and o.error.verification for o in self.logs):
+            return EXIT_VERIFICATION
+        if self.cancelled:
+            return EXIT_CANCELLED
+        if any(o.error is not None for o in self.logs):
+            return EXIT_UNREACHABLE
+        return EXIT_OK
+
+    def summary(self) -> list[str]:
+        """One line per log, for the command line."""
+        lines = []
+        for o in self.logs:
+            parts = []
+            if o.push is not None and o.push.pending:
+                parts.append(f"pushed {o.push.acknowledged}/{o.push.pending}, refused {o.push.refused}")
+            if o.pull is not None:
+                p = o.pull
+                parts.append(
+                    f"size {p.size_before}->{p.size_after}, verified {p.verified}, kept {p.kept}, "
+                    f"registry {p.registry_changes}, revocations {p.revocations}, tasks {p.tasks}, {p.bytes} bytes"
+                )
+            if o.error is not None:
+                parts.append(f"ERROR {type(o.error).__name__}: {o.error}")
+            lines.append(f"{o.origin}: " + "; ".join(parts or ["nothing to do"]))
+        lines += [f"{origin}: outbox entries wait, but no node is configured for it" for origin in self.unconfigured]
+        return lines
+
+
+class SyncService:
+    """Sync one replica with the nodes of its trust policy. Use it on the thread that owns the replica."""
+
+    def __init__(
+        self,
+        replica: Replica,
+        policy: TrustPolicy,
+        *,
+        retry: RetryPolicy = DEFAULT_RETRY,
+        http: httpx.Client | None = None,
+        on_fork: ForkCallback | None = None,
+        on_task: TaskCallback | None = None,
+        batch_entries: int | None = None,
+        publish_timeout_s: float = 30.0,
+    ) -> None:
+        self.replica = replica
+        self.policy = policy
+        self.retry = retry
+        self._http = http or make_http_client(policy.tls, retry.timeout_s)
+        self.on_fork = on_fork
+        self.on_task = on_task
+        self.batch_entries = batch_entries
+        self.publish_timeout_s = publish_timeout_s
+
+    def close(self) -> None:
+        """Close the HTTP connections."""
+        self._http.close()
+
+    def link(self, origin: str, cancel: threading.Event | None = None) -> NodeLink:
+        """Return a link to the node (and mirrors) of one log of the policy."""
+        trust = self.policy.log(origin)
+        if trust is None:
+            raise KeyError(f"the trust policy has no log {origin!r}")
+        return NodeLink(
+            origin,
+            trust.urls,
+            self._http,
+            self.replica.device_signer,
+            clock=self.replica.session.now_ms,
+            retry=self.retry,
+            cancel=cancel,
+        )
+
+    def run(
+        self,
+        progress: ProgressCallback = ignore_progress,
+        cancel: threading.Event | None = None,
+        *,
+        push: bool = True,
+        pull: bool = True,
+    ) -> SyncReport:
+        """Push the outbox, then pull every log; report per log (a failure in one does not stop the others)."""
+        cancel = cancel or threading.Event()
+        report = SyncReport()
+        configured = {log.origin for log in self.policy.logs}
+        report.unconfigured = sorted(set(outbox_origins(self.replica)) - configured)
+        max_skew_ms = self.policy.max_clock_skew_s * 1000
+        for trust in self.policy.logs:
+            outcome = LogOutcome(trust.origin)
+            report.logs.append(outcome)
+            link = self.link(trust.origin, cancel)
+            kwargs = {
+                "max_skew_ms": max_skew_ms,
+                "progress": progress,
+                "on_fork": self.on_fork,
+                "on_task": self.on_task,
+            }
+            try:
+                if push:
+                    pusher = LogPusher(self.replica, trust, link, publish_timeout_s=self.publish_timeout_s, **kwargs)
+                    outcome.push = pusher.run()
+                if pull:
+                    extra = {"batch_entries": self.batch_entries} if self.batch_entries else {}
+                    outcome.pull = LogPuller(self.replica, trust, link, **kwargs, **extra).run()
+            except Cancelled as exc:
+                outcome.error = exc
+                report.cancelled = True
+                progress(SyncProgress(trust.origin, "pull", 0, 0, cancelled=True))
+                break
+            except SyncError as exc:
+                outcome.error = exc
+                progress(SyncProgress(trust.origin, "pull", 0, 0, error=str(exc)))
+        if not report.cancelled:
+            progress(SyncProgress("", "done", len(report.logs), len(report.logs), finished=True))
+        self.replica.audit.append(
+            "sync.run", "ok" if report.exit_status == EXIT_OK else f"exit {report.exit_status}",
+            {"logs": len(report.logs), "errors": sum(o.error is not None for o in report.logs)},
+        )  # fmt: skip
+        return report
+
+    def open_tasks(self) -> list[state.ClerkTask]:
+        """The clerk tasks sync has returned and nobody closed yet."""
+        return state.open_tasks(self.replica)
+
+
+class Scheduler:
+    """Run a sync job every `interval_s` and on demand, in a thread the scheduler owns; cancellable.
+
+    The job receives the cancel event and runs in the scheduler's thread, so it must open (or own) the
+    replica it uses there: a Replica belongs to the thread that opened it.
+    """
+
+    def __init__(self, job: Callable[[threading.Event], object], interval_s: float) -> None:
+        self._job = job
+        self.interval_s = interval_s
+        self.cancel = threading.Event()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self.runs = 0
+        self.last_error: BaseException | None = None
+
+    def start(self) -> None:
+        """Start the schedule (the first run starts at once)."""
+        self._thread = threading.Thread(target=self._loop, name="sync-scheduler", daemon=True)
+        self._thread.start()
+
+    def run_now(self) -> None:
+        """Ask for a run as soon as the current one (if any) ends."""
+        self._wake.set()
+
+    def stop(self, timeout_s: float = 30.0) -> None:
+        """Cancel the running job at its next safe point and end the schedule."""
+        self._stop.set()
+        self.cancel.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout_s)
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            self.cancel.clear()
+            try:
+                self._job(self.cancel)
+            except Exception as exc:  # the schedule goes on; the job's own report tells the user
+                self.last_error = exc
+            self.runs += 1
+            started = time.monotonic()
+            while not self._stop.is_set() and time.monotonic() - started < self.interval_s:
+                if self._wake.wait(min(0.5, self.interval_s)):
+                    self._wake.clear()
+                    break

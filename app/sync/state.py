@@ -1,0 +1,187 @@
+"""What sync keeps in the replica (schema version 5): per log the download cursor and whether the log is
+trusted; fork evidence (the supervisor's alarm); and the tasks sync hands back to clerks."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.ledger import dcbor
+from app.ledger.merkle import CompactRange
+from app.store import roles
+from app.store.replica import Replica
+
+MAX_EDGE_HASHES = 64
+
+
+class TreeCursor(CompactRange):
+    """The right edge of the verified prefix of a log: it resumes a download where it stopped."""
+
+    def to_bytes(self) -> bytes:
+        """Return the edge as deterministic CBOR: [size, [height, hash]...]."""
+        return dcbor.encode([self.size, [[h, node] for h, node in self._stack]])
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> TreeCursor:
+        """Rebuild a cursor stored by `to_bytes`."""
+        cursor = cls()
+        size, stack = dcbor.decode(data, max_size=64 * 48, what="sync cursor")
+        cursor.size = size
+        cursor._stack = [(h, bytes(node)) for h, node in stack[:MAX_EDGE_HASHES]]
+        return cursor
+
+
+@dataclass(frozen=True)
+class LogState:
+    """Sync's record of one log."""
+
+    origin: str
+    trusted: bool
+    reason: str
+    cursor: TreeCursor
+    synced_ms: int | None
+
+
+@dataclass(frozen=True)
+class ForkEvidence:
+    """Two checkpoints of one log that cannot both be true, kept for the supervisor."""
+
+    id: int
+    origin: str
+    held: str
+    offered: str
+    reason: str
+    detected_ms: int
+    acknowledged_ms: int | None
+
+
+@dataclass(frozen=True)
+class ClerkTask:
+    """Work sync hands back to a clerk: what happened to an entry, and what to do about it."""
+
+    id: int
+    leaf_hash: bytes
+    origin: str
+    kind: str
+    code: str
+    case_id: str | None
+    what: str
+    advice: str
+    created_ms: int
+    closed_ms: int | None
+
+
+def log_state(replica: Replica, origin: str) -> LogState:
+    """Return sync's record of a log (a fresh, trusted, empty one if sync never touched it)."""
+    replica.require(roles.READ)
+    row = replica.session.one(
+        "SELECT trusted, reason, cursor_edge, synced_ms FROM sync_logs WHERE origin = ?", (origin,)
+    )
+    if row is None:
+        return LogState(origin, True, "", TreeCursor(), None)
+    return LogState(origin, bool(row[0]), row[1], TreeCursor.from_bytes(row[2]), row[3])
+
+
+def save_cursor(replica: Replica, origin: str, cursor: TreeCursor, synced_ms: int | None) -> None:
+    """Store the cursor of a log (inside the batch's transaction)."""
+    replica.require(roles.SYNC)
+    replica.session.execute(
+        "INSERT INTO sync_logs(origin, cursor_size, cursor_edge, synced_ms) VALUES (?,?,?,?) "
+        "ON CONFLICT(origin) DO UPDATE SET cursor_size = excluded.cursor_size, cursor_edge = excluded.cursor_edge, "
+        "synced_ms = coalesce(excluded.synced_ms, synced_ms)",
+        (origin, cursor.size, cursor.to_bytes(), synced_ms),
+    )
+
+
+def record_fork(replica: Replica, origin: str, held: str, offered: str, proof: bytes | None, reason: str) -> int:
+    """Keep both checkpoints as evidence, mark the log untrusted and audit it, in one transaction; return the id."""
+    replica.require(roles.SYNC)
+    now = replica.session.now_ms()
+    with replica.transaction():
+        cur = replica.session.execute(
+            "INSERT INTO sync_evidence(origin, held, offered, proof, reason, detected_ms) VALUES (?,?,?,?,?,?)",
+            (origin, held, offered, proof, reason, now),
+        )
+        evidence_id = int(cur.lastrowid)
+        replica.session.execute(
+            "INSERT INTO sync_logs(origin, trusted, reason, cursor_edge) VALUES (?, 0, ?, ?) "
+            "ON CONFLICT(origin) DO UPDATE SET trusted = 0, reason = excluded.reason",
+            (origin, f"fork: {reason} (evidence {evidence_id})", TreeCursor().to_bytes()),
+        )
+        replica.audit.append("sync.fork", "alarm", {"origin": origin, "evidence": evidence_id, "reason": reason})
+    return evidence_id
+
+
+def fork_evidence(replica: Replica, *, open_only: bool = False) -> list[ForkEvidence]:
+    """Return the fork evidence kept (the supervisor's alarms), newest first."""
+    replica.require(roles.READ)
+    where = "WHERE acknowledged_ms IS NULL" if open_only else ""
+    rows = replica.session.all(
+        f"SELECT id, origin, held, offered, reason, detected_ms, acknowledged_ms FROM sync_evidence {where} "
+        "ORDER BY id DESC"
+    )
+    return [ForkEvidence(*row) for row in rows]
+
+
+def acknowledge_fork(replica: Replica, evidence_id: int, *, trust_again: bool) -> None:
+    """A supervisor acknowledges an alarm; with `trust_again` the log syncs again (evidence stays)."""
+    replica.require(roles.AUDIT_REVIEW)
+    with replica.transaction():
+        row = replica.session.one("SELECT origin FROM sync_evidence WHERE id = ?", (evidence_id,))
+        if row is None:
+            raise KeyError(f"no fork evidence {evidence_id}")
+        replica.session.execute(
+            "UPDATE sync_evidence SET acknowledged_ms = ?, acknowledged_by = ? WHERE id = ?",
+            (replica.session.now_ms(), replica.account.name, evidence_id),
+        )
+        if trust_again:
+            replica.session.execute("UPDATE sync_logs SET trusted = 1, reason = '' WHERE origin = ?", (row[0],))
+        replica.audit.append("sync.fork.acknowledge", "ok", {"evidence": evidence_id, "trust_again": trust_again})
+
+
+def add_task(
+    replica: Replica,
+    leaf_hash: bytes,
+    origin: str,
+    kind: str,
+    code: str,
+    case_id: str | None,
+    what: str,
+    advice: str,
+    *,
+    reopen: bool = False,
+) -> bool:
+    """Record a clerk task once per (entry, kind), reopening a closed one if `reopen`; return True if it is new."""
+    replica.require(roles.SYNC)
+    if replica.session.one(
+        "SELECT 1 FROM sync_tasks WHERE leaf_hash = ? AND kind = ? AND (closed_ms IS NULL OR ?)",
+        (leaf_hash, kind, 0 if reopen else 1),
+    ):
+        return False
+    replica.session.execute(
+        "INSERT INTO sync_tasks(leaf_hash, origin, kind, code, case_id, what, advice, created_ms) "
+        "VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(leaf_hash, kind) DO UPDATE SET code = excluded.code, "
+        "what = excluded.what, advice = excluded.advice, created_ms = excluded.created_ms, closed_ms = NULL",
+        (leaf_hash, origin, kind, code, case_id, what, advice, replica.session.now_ms()),
+    )
+    return True
+
+
+def open_tasks(replica: Replica) -> list[ClerkTask]:
+    """Return the tasks not yet closed, oldest first."""
+    replica.require(roles.READ)
+    rows = replica.session.all(
+        "SELECT id, leaf_hash, origin, kind, code, case_id, what, advice, created_ms, closed_ms FROM sync_tasks "
+        "WHERE closed_ms IS NULL ORDER BY id"
+    )
+    return [ClerkTask(*row) for row in rows]
+
+
+def close_task(replica: Replica, task_id: int) -> None:
+    """Close a task; a closed refusal task lets push try its entry again."""
+    replica.require(roles.OUTBOX_WRITE)
+    with replica.transaction():
+        now = replica.session.now_ms()
+        replica.session.execute(
+            "UPDATE sync_tasks SET closed_ms = ? WHERE id = ? AND closed_ms IS NULL ", [now, task_id]
+        )
+        replica.audit.append("sync.task.close", "ok", {"task": task_id})
