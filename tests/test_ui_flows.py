@@ -269,12 +269,11 @@ def test_cold_start_to_the_login_window_is_quick(qtbot, demo_office) -> None:
 
 
 def test_thousands_of_emits_do_not_exhaust_the_reference_count_of_true(qtbot) -> None:
-    """PySide6 6.12.0 on CPython 3.11 loses a reference to True per Signal.emit; ui.signal_emit repairs it."""
+    """PySide6 6.12.0 on CPython 3.11 loses a reference to True per Signal.emit (CPython then aborts);
+    pyproject.toml keeps PySide6 below 6.12. This fails if an upgrade brings the bug back."""
     import sys
 
     from PySide6.QtCore import QObject, Signal
-
-    from ui.signal_emit import emit
 
     class Source(QObject):
         fired = Signal(object)
@@ -283,5 +282,5 @@ def test_thousands_of_emits_do_not_exhaust_the_reference_count_of_true(qtbot) ->
     source.fired.connect(got.append)
     before = sys.getrefcount(True)
     for i in range(5000):
-        emit(source.fired, i)
+        source.fired.emit(i)
     assert len(got) == 5000 and sys.getrefcount(True) >= before - 2

@@ -18,8 +18,6 @@ from typing import Any, Generic, TypeVar
 import shiboken6
 from PySide6.QtCore import QObject, Signal, Slot
 
-from ui.signal_emit import emit
-
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 DB_THREAD_NAME = "govdesk-db"
@@ -85,9 +83,9 @@ class BackgroundWork:
             try:
                 value = work()
             except BaseException as exc:
-                emit(self._relay.finished, _Outcome(None, exc, on_done, on_error, owner))
+                self._relay.finished.emit(_Outcome(None, exc, on_done, on_error, owner))
                 raise
-            emit(self._relay.finished, _Outcome(value, None, on_done, on_error, owner))
+            self._relay.finished.emit(_Outcome(value, None, on_done, on_error, owner))
             return value
 
         future = pool.submit(run)

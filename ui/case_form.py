@@ -23,7 +23,6 @@ from app.store.cases import Case
 from ui import style
 from ui.background import BackgroundWork
 from ui.case_panel import case_status_name
-from ui.signal_emit import emit
 from ui.verdict_card import GREEN, RED, colour_of, status_text
 
 INK_OF = {GREEN: style.GREEN_INK, RED: style.RED_INK}
@@ -224,7 +223,7 @@ class CaseForm(QWidget):
         self.show_message(
             self.tr("Case finished.") if done else self.tr("Saved: %1").replace("%1", case_status_name(case.status))
         )
-        emit(self.case_changed, case)
+        self.case_changed.emit(case)
 
     def _failed(self, error: Exception) -> None:
         self.show_message(self.tr("Not saved: %1").replace("%1", str(error)), error=True)

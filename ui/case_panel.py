@@ -19,7 +19,6 @@ from app.certs import Verdict
 from app.office import CaseService, WorkTask
 from app.store.cases import Case
 from ui.background import BackgroundWork
-from ui.signal_emit import emit
 
 
 def case_status_name(status: str) -> str:
@@ -116,7 +115,7 @@ class CasePanel(QWidget):
             widget.addItem(item)
 
     def _activated(self, item: QListWidgetItem) -> None:
-        emit(self.case_chosen, item.data(Qt.ItemDataRole.UserRole))
+        self.case_chosen.emit(item.data(Qt.ItemDataRole.UserRole))
 
     def search(self) -> None:
         """Search cases for the typed text."""

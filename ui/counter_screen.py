@@ -15,7 +15,6 @@ from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.scan_preview import ScanPreview, ScanSignals
-from ui.signal_emit import emit
 from ui.verdict_card import VerdictCard
 
 
@@ -126,7 +125,7 @@ class CounterScreen(QWidget):
         self.case_panel.set_last_verdict(verdict)
         self.verdict_card.repaint()
         latency = time.time() - captured_wall_time if captured_wall_time else 0.0
-        emit(self.verdict_shown, verdict, latency)
+        self.verdict_shown.emit(verdict, latency)
 
     def _case_chosen(self, case: Case) -> None:
         self.case_form.load(case)

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, Signal
 
 from app.office import OfficeEvents
-from ui.signal_emit import emitter
 
 
 class OfficeSignals(QObject):
@@ -27,10 +26,10 @@ class OfficeSignals(QObject):
         """Subscribe to every kind of office event."""
         super().__init__(parent)
         self._unsubscribe: list[Callable[[], None]] = [
-            events.on_node_state(emitter(self.node_state)),
-            events.on_sync_progress(emitter(self.sync_progress)),
-            events.on_fork(emitter(self.fork)),
-            events.on_task(emitter(self.task)),
+            events.on_node_state(self.node_state.emit),
+            events.on_sync_progress(self.sync_progress.emit),
+            events.on_fork(self.fork.emit),
+            events.on_task(self.task.emit),
         ]
 
     def detach(self) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QApplication
 
-from ui.signal_emit import emitter
-
 ACTIVITY = frozenset({QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.Wheel, QEvent.Type.TouchBegin})
 
 
@@ -21,7 +19,7 @@ class IdleLock(QObject):
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(timeout_ms)
-        self.timer.timeout.connect(emitter(self.idle))
+        self.timer.timeout.connect(self.idle.emit)
         self.armed = False
 
     def arm(self) -> None:

@@ -22,7 +22,6 @@ from app.store.errors import (
 from app.store.session import Account
 from ui.background import BackgroundWork
 from ui.role_names import role_name
-from ui.signal_emit import emit
 
 
 class LoginScreen(QWidget):
@@ -83,7 +82,7 @@ class LoginScreen(QWidget):
         self.submit_button.clicked.connect(self.submit)
         self.password_edit.returnPressed.connect(self.submit)
         self.user_edit.returnPressed.connect(self.password_edit.setFocus)
-        self.logout_button.clicked.connect(lambda: emit(self.logout_requested))
+        self.logout_button.clicked.connect(lambda: self.logout_requested.emit())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -145,7 +144,7 @@ class LoginScreen(QWidget):
 
     def _done(self, account: Account) -> None:
         self.submit_button.setEnabled(True)
-        emit(self.unlocked, account)
+        self.unlocked.emit(account)
 
     def _failed(self, error: Exception) -> None:
         self.submit_button.setEnabled(True)

@@ -23,7 +23,6 @@ from ui.idle_lock import IdleLock
 from ui.login_screen import LoginScreen
 from ui.role_names import role_name
 from ui.settings_dialog import SettingsDialog
-from ui.signal_emit import emit
 from ui.status_panel import ForkAlarmBar, OfflineBanner, StatusPanel
 
 STATUS_REFRESH_MS = 5000
@@ -169,7 +168,7 @@ class MainWindow(QMainWindow):
 
     def _first_status(self, status: OfficeStatus) -> None:
         self.show_status(status)
-        emit(self.ready)
+        self.ready.emit()
 
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""

@@ -8,7 +8,6 @@ from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.office import ForkAlarm, NodeState, OfficeStatus, SyncProgress
-from ui.signal_emit import emit
 
 
 class StatusPanel(QWidget):
@@ -33,7 +32,7 @@ class StatusPanel(QWidget):
         self.progress.hide()
         self.cancel_button = QPushButton()
         self.cancel_button.hide()
-        self.cancel_button.clicked.connect(lambda: emit(self.cancel_requested))
+        self.cancel_button.clicked.connect(lambda: self.cancel_requested.emit())
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         for widget in (self.account_label, self.nodes_label, self.sync_label, self.outbox_label):
@@ -190,4 +189,4 @@ class ForkAlarmBar(QFrame):
         """Hide the bar once the clerk confirms the supervisor knows; the log stays untrusted."""
         self.alarms.clear()
         self.hide()
-        emit(self.acknowledged)
+        self.acknowledged.emit()
