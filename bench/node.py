@@ -1,0 +1,325 @@
+"""Benchmark: a department node sequencing on PostgreSQL under concurrent clients, against raw INSERTs.
+
+Starts a throwaway PostgreSQL cluster (initdb + pg_ctl; as the `postgres` OS user when run as
+root), a node on it (`govdesk node serve` in a subprocess), then:
+  1. C client threads submit pre-signed entries in signed batches of B for T seconds; each entry's
+     submit-to-included latency is the time until its batch is answered, which happens only after
+     the entry, its tiles and a signed checkpoint covering it have committed;
+  2. the gaps between successive signed checkpoints during the run (they must stay under 1 s);
+  3. C threads read tiles and entry bundles for a few seconds (tile reads/s);
+  4. baseline: C connections INSERT the same rows (index, hash, entry) into a table of the same
+     shape, in transactions of B rows, for the same number of rows (raw INSERT rows/s).
+Last line: {"bench": "node", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s"}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import glob
+import itertools
+import json
+import os
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import psycopg
+
+from app.ledger.entry import Entry, sign_entry
+from app.ledger.merkle import hash_leaf
+from app.ledger.suites import ED25519, Signer, key_id
+from app.node.client import NodeClient
+from app.node.config import Limits, load_config
+from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.node.tiles import TILE_WIDTH, tile_path, tile_width_at
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def pg_bindir() -> Path:
+    """Return the directory of the PostgreSQL server binaries."""
+    try:
+        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        if (Path(out) / "pg_ctl").exists():
+            return Path(out)
+    except (OSError, subprocess.CalledProcessError):
+        pass
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
+    if not found:
+        sys.exit("PostgreSQL server binaries not found (install the postgresql package; scripts/setup does)")
+    return Path(found[-1]).parent
+
+
+class TemporaryPostgres:
+    """A PostgreSQL cluster in a temp directory, on a loopback port, removed on stop."""
+
+    def __init__(self) -> None:
+        self.bindir = pg_bindir()
+        self.dir = Path(tempfile.mkdtemp(prefix="govdesk-bench-pg-"))
+        self.port = free_port()
+        self._as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
+
+    def _run(self, *args: str) -> None:
+        subprocess.run([*self._as, *args], check=True, capture_output=True, cwd="/")
+
+    def start(self) -> str:
+        """Create and start the cluster; return its URL."""
+        if self._as:
+            shutil.chown(self.dir, "postgres")
+        data = self.dir / "data"
+        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
+        opts = (
+            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} -c max_connections=200"
+        )
+        self._run(str(self.bindir / "pg_ctl"), "start", "-w", "-D", str(data), "-o", opts, "-l", str(self.dir / "log"))
+        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+
+    def database(self, name: str) -> str:
+        """Create a database; return its URL."""
+        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
+
+    def stop(self) -> None:
+        """Stop the cluster and remove its files."""
+        try:
+            self._run(str(self.bindir / "pg_ctl"), "stop", "-m", "fast", "-D", str(self.dir / "data"))
+        finally:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Return the q-quantile (0..1) of `values`."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+def make_entries(origin: str, key: Signer, prefix: str, n: int) -> list[bytes]:
+    """Return `n` signed case.step entries."""
+    kid = key_id(ED25519, key.public_key)
+    now = int(time.time() * 1000)
+    return [
+        sign_entry(
+            Entry(
+                origin,
+                "case.step",
+                now,
+                kid,
+                {"case_id": f"{prefix}-{i}", "service": "bench", "step": "s", "state": "ok"},
+            ),
+            key,
+        )
+        for i in range(n)
+    ]
+
+
+def submit_load(
+    url: str, keys: list[Signer], batches: list[list[list[bytes]]], seconds: float
+) -> tuple[int, list[float], float]:
+    """Each client thread submits its batches until time is up; return (entries acked, latencies, elapsed)."""
+    latencies: list[float] = []
+    acked = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def client(n: int) -> None:
+        with NodeClient(url, key=keys[n], timeout=60) as c:
+            for batch in batches[n]:
+                if time.perf_counter() >= stop_at:
+                    return
+                t0 = time.perf_counter()
+                results = c.submit(batch)
+                dt = time.perf_counter() - t0
+                ok = sum(1 for r in results if r.ok)
+                with lock:
+                    acked[0] += ok
+                    latencies.extend([dt] * ok)
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(len(keys))]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return acked[0], latencies, time.perf_counter() - start
+
+
+def tile_reads(url: str, size: int, clients: int, seconds: float) -> float:
+    """Read random tiles and entry bundles of the tree of `size` for `seconds`; return reads/s."""
+    paths = []
+    for level in range(3):
+        for index in range((size >> (8 * level)) // TILE_WIDTH + 1):
+            width = tile_width_at(level, index, size)
+            if width:
+                paths.append(tile_path(level, index, None if width == TILE_WIDTH else width))
+    for index in range(size // TILE_WIDTH + 1):
+        width = tile_width_at(0, index, size)
+        if width:
+            paths.append(tile_path(None, index, None if width == TILE_WIDTH else width))
+    count = [0]
+    lock = threading.Lock()
+    stop_at = time.perf_counter() + seconds
+
+    def reader(seed: int) -> None:
+        rng = random.Random(seed)
+        n = 0
+        with httpx.Client(headers={"Accept-Encoding": "gzip"}) as http:
+            while time.perf_counter() < stop_at:
+                resp = http.get(f"{url}/{rng.choice(paths)}")
+                resp.raise_for_status()
+                n += 1
+        with lock:
+            count[0] += n
+
+    threads = [threading.Thread(target=reader, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return count[0] / (time.perf_counter() - start)
+
+
+def raw_insert(url: str, rows: list[tuple[int, bytes, bytes]], clients: int, batch: int) -> float:
+    """INSERT `rows` from `clients` connections in transactions of `batch` rows; return rows/s."""
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "CREATE TABLE raw_entries (idx BIGINT PRIMARY KEY, hash BYTEA NOT NULL UNIQUE, data BYTEA NOT NULL)"
+        )
+    chunks = [rows[i : i + batch] for i in range(0, len(rows), batch)]
+
+    def inserter(n: int) -> None:
+        with psycopg.connect(url) as conn:
+            for chunk in chunks[n::clients]:
+                with conn.transaction(), conn.cursor() as cur:
+                    cur.executemany("INSERT INTO raw_entries (idx, hash, data) VALUES (%s, %s, %s)", chunk)
+
+    threads = [threading.Thread(target=inserter, args=(n,)) for n in range(clients)]
+    start = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return len(rows) / (time.perf_counter() - start)
+
+
+def checkpoint_gaps(url: str, since_ms: int) -> float:
+    """Return the largest gap in seconds between successive checkpoints signed after `since_ms`."""
+    with psycopg.connect(url) as conn:
+        times = [
+            r[0]
+            for r in conn.execute("SELECT signed_at FROM checkpoints WHERE signed_at >= %s ORDER BY size", (since_ms,))
+        ]
+    return max((b - a for a, b in itertools.pairwise(times)), default=0) / 1000
+
+
+def run(args: argparse.Namespace) -> dict[str, object]:
+    """Run the benchmark; return its figures."""
+    pg = TemporaryPostgres()
+    pg.start()
+    work = Path(tempfile.mkdtemp(prefix="govdesk-bench-node-"))
+    proc = None
+    try:
+        db_url = pg.database("node")
+        create_node(work / "taxation", "taxation", db_url=db_url)
+        path = work / "taxation" / CONFIG_FILE
+        limits = Limits(rate_per_device=1e6, rate_burst=1_000_000, max_batch_entries=args.batch, publish_interval_s=0.5)
+        config = replace(load_config(path, environ={}), port=free_port(), limits=limits)
+        config.save(path)
+        keys = [ED25519.signer(os.urandom(32)) for _ in range(args.clients)]
+        node = node_from_config(config)
+        node.open()
+        for i, key in enumerate(keys):
+            node.enroll(key.public_key, "device", f"bench/counter-{i}")
+        node.stop()
+        per_client = int(args.max_rate * args.seconds / args.clients) // args.batch * args.batch + args.batch
+        print(f"signing {per_client * args.clients:,} entries ...", flush=True)
+        entries = [make_entries(config.origin, k, f"c{n}", per_client) for n, k in enumerate(keys)]
+        batches = [[e[i : i + args.batch] for i in range(0, len(e), args.batch)] for e in entries]
+        log = (work / "node.log").open("wb")
+        cmd = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(path)]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=log)
+        url = f"http://127.0.0.1:{config.port}"
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(f"{url}/health", timeout=1).raise_for_status()
+                break
+            except httpx.HTTPError:
+                if time.monotonic() > deadline or proc.poll() is not None:
+                    raise SystemExit("node did not start: " + (work / "node.log").read_text()[-2000:]) from None
+                time.sleep(0.1)
+        since = int(time.time() * 1000)
+        acked, latencies, elapsed = submit_load(url, keys, batches, args.seconds)
+        entries_per_s = acked / elapsed
+        gap = checkpoint_gaps(db_url, since)
+        size = httpx.get(f"{url}/health").json()["size"]
+        deadline = time.monotonic() + 10
+        while httpx.get(f"{url}/health").json()["published_size"] < size and time.monotonic() < deadline:
+            time.sleep(0.1)
+        reads = tile_reads(url, size, args.clients, args.read_seconds)
+        proc.terminate()
+        proc.wait(timeout=30)
+        proc = None
+        flat = [e for client_entries in entries for e in client_entries][:acked]
+        rows = [(i, hash_leaf(e), e) for i, e in enumerate(flat)]
+        insert_per_s = raw_insert(pg.database("baseline"), rows, args.clients, args.batch)
+    finally:
+        if proc is not None:
+            proc.kill()
+            proc.wait()
+        pg.stop()
+        shutil.rmtree(work, ignore_errors=True)
+    p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
+    print(f"clients {args.clients}, batch {args.batch}, {args.seconds:g} s, tree size {size:,}")
+    print(f"sequenced         {entries_per_s:10,.0f} entries/s ({acked:,} entries acknowledged)")
+    print(f"submit->included  p50 {p50:.3f} s  p99 {p99:.3f} s  (mean {statistics.fmean(latencies):.3f} s)")
+    print(f"checkpoints       largest gap between signed checkpoints {gap:.3f} s")
+    print(f"tile reads        {reads:10,.0f} reads/s")
+    print(
+        f"raw INSERT        {insert_per_s:10,.0f} rows/s (same rows, {args.clients} connections, {args.batch} rows/txn)"
+    )
+    print(f"ratio             {entries_per_s / insert_per_s:.3f} (sequenced entries/s over raw INSERT rows/s)")
+    return {
+        "bench": "node",
+        "entries_per_s": round(entries_per_s, 1),
+        "p99_included_s": round(p99, 4),
+        "ratio": round(entries_per_s / insert_per_s, 4),
+        "tile_reads_per_s": round(reads, 1),
+    }
+
+
+def main() -> None:
+    """Parse arguments, run, print the JSON line last."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--tiny", action="store_true", help="a few seconds, for the test suite")
+    parser.add_argument("--clients", type=int, default=8)
+    parser.add_argument("--batch", type=int, default=64)
+    parser.add_argument("--seconds", type=float, default=15.0)
+    parser.add_argument("--read-seconds", type=float, default=5.0)
+    parser.add_argument("--max-rate", type=float, default=6000, help="entries/s to pre-sign for")
+    args = parser.parse_args()
+    if args.tiny:
+        args.clients, args.batch, args.seconds, args.read_seconds, args.max_rate = 2, 16, 1.5, 0.5, 1500
+    figures = run(args)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

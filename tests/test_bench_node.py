@@ -1,0 +1,27 @@
+"""The node benchmark runs at a tiny size (real PostgreSQL, real HTTP), so it never rots."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_node_benchmark_runs_and_reports_its_figures() -> None:
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "node.py"), "--tiny"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    assert set(figures) == {"bench", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s"}
+    assert figures["bench"] == "node"
+    assert figures["entries_per_s"] > 0 and figures["tile_reads_per_s"] > 0
+    assert 0 < figures["p99_included_s"] < 5 and figures["ratio"] > 0
+    assert "largest gap between signed checkpoints" in result.stdout
