@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import time
 from collections.abc import Callable
 
 from app.ledger.checkpoint import CheckpointError, SignedCheckpoint, open_checkpoint
@@ -79,6 +80,19 @@ def fetch_checkpoint(link: NodeLink, trust: LogTrust, now_ms: int, max_skew_ms: 
     except UnicodeDecodeError:
         raise MalformedResponse(trust.origin, "the checkpoint is not UTF-8 text") from None
     return verify_checkpoint(text, trust, now_ms, max_skew_ms)
+
+
+def fetch_quorate_checkpoint(
+    link: NodeLink, trust: LogTrust, now_ms: Callable[[], int], max_skew_ms: int, *, wait_s: float = 3.0
+) -> SignedCheckpoint:
+    """Fetch the checkpoint, waiting up to `wait_s` while the node is still gathering its witness quorum."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            return fetch_checkpoint(link, trust, now_ms(), max_skew_ms)
+        except MissingQuorum:
+            if time.monotonic() > deadline or link.cancel.wait(0.2):
+                raise
 
 
 def fetch_consistency(link: NodeLink, old: int, new: int) -> list[bytes]:

@@ -29,7 +29,13 @@ from app.services.ledger_view import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord
 from app.store.replica import Replica
 from app.sync import state
-from app.sync.checkpoints import ForkCallback, check_against_held, cosignatures, fetch_checkpoint, fetch_consistency
+from app.sync.checkpoints import (
+    ForkCallback,
+    check_against_held,
+    cosignatures,
+    fetch_consistency,
+    fetch_quorate_checkpoint,
+)
 from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
@@ -136,8 +142,7 @@ class LogPuller:
         log = state.log_state(self.replica, self.origin)
         if not log.trusted:
             raise LogUntrusted(self.origin, f"not synced: {log.reason}")
-        now = self.replica.session.now_ms()
-        offered = fetch_checkpoint(self.link, self.trust, now, self.max_skew_ms)
+        offered = fetch_quorate_checkpoint(self.link, self.trust, self.replica.session.now_ms, self.max_skew_ms)
         check_against_held(self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork)
         target = offered.checkpoint
         cursor = log.cursor

@@ -23,7 +23,7 @@ from app.store.outbox import OutboxEntry
 from app.store.replica import Replica
 from app.sync import state
 from app.sync.checkpoints import ForkCallback, check_against_held, cosignatures, fetch_checkpoint
-from app.sync.errors import Cancelled, LogUntrusted, MalformedResponse, NodeUnreachable
+from app.sync.errors import Cancelled, LogUntrusted, MalformedResponse, MissingQuorum, NodeUnreachable
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull import TaskCallback, tile_getter
 from app.sync.transport import NodeLink
@@ -209,8 +209,13 @@ class LogPusher:
     def _published(self, needed: int) -> SignedCheckpoint:
         deadline = self._monotonic() + self.publish_timeout_s
         while True:
-            offered = fetch_checkpoint(self.link, self.trust, self.replica.session.now_ms(), self.max_skew_ms)
-            if offered.checkpoint.size >= needed:
+            try:
+                offered = fetch_checkpoint(self.link, self.trust, self.replica.session.now_ms(), self.max_skew_ms)
+            except MissingQuorum:
+                if self._monotonic() > deadline:
+                    raise
+                offered = None
+            if offered is not None and offered.checkpoint.size >= needed:
                 return offered
             if self._monotonic() > deadline:
                 raise NodeUnreachable(f"{self.origin}: entries were not published within {self.publish_timeout_s} s")

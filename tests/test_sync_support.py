@@ -1,0 +1,271 @@
+"""Support for the sync tests (no tests here): real node processes, a fault-injecting TCP proxy, offices."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+
+from app.ledger.entry import Entry, sign_entry
+from app.node.config import (
+    Limits,
+    NodeConfig,
+    NodeKeys,
+    WitnessedPeer,
+    WitnessPeer,
+    load_config,
+    load_keys,
+    witness_name,
+)
+from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.store.keywrap import KdfParams
+from app.store.replica import Replica, create_office
+from app.sync.trust import TrustPolicy, parse_policy, save_policy
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+PASSWORD = "correct horse battery"
+DEPARTMENTS = ("taxation", "housing", "civil-affairs")
+
+
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class NodeProc:
+    """One department node served by `govdesk node serve` in its own process."""
+
+    config: NodeConfig
+    keys: NodeKeys
+    path: Path
+    proc: subprocess.Popen | None = None
+
+    @property
+    def url(self) -> str:
+        """The node's base URL."""
+        return f"http://127.0.0.1:{self.config.port}"
+
+    @property
+    def origin(self) -> str:
+        """The node's log origin."""
+        return self.config.origin
+
+    def start(self) -> None:
+        """Start the node process and wait until it answers."""
+        log = open(self.path.parent / "serve.log", "ab")  # noqa: SIM115 (the process keeps it)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(self.path)],
+            cwd=ROOT,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"node {self.config.department} exited: {self.proc.returncode}")
+            time.sleep(0.1)
+        raise RuntimeError(f"node {self.config.department} did not start")
+
+    def stop(self) -> None:
+        """Stop the node process."""
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+    def write(self, etype: str, body: dict) -> int:
+        """Sign an entry with the department key and sequence it (the node process picks it up)."""
+        node = node_from_config(self.config)
+        try:
+            result = node.write_department_entry(etype, body)
+        finally:
+            node.stop()
+        assert isinstance(result, int), result
+        return result
+
+    def enroll(self, public_key: bytes, role: str, subject: str) -> int:
+        """Enrol a key in this department's registry."""
+        node = node_from_config(self.config)
+        try:
+            return node.enroll(public_key, role, subject)
+        finally:
+            node.stop()
+
+    def checkpoint(self) -> str:
+        """The published checkpoint."""
+        return httpx.get(f"{self.url}/checkpoint", timeout=5).text
+
+    def wait_cosigned(self, size: int, witnesses: int = 2, timeout_s: float = 20) -> str:
+        """Wait until a checkpoint of at least `size` carries `witnesses` cosignatures."""
+        deadline = time.monotonic() + timeout_s
+        while time.monotonic() < deadline:
+            text = self.checkpoint()
+            lines = text.split("\n")
+            if len(lines) > 2 and int(lines[1]) >= size and text.count("/witness ") >= witnesses:
+                return text
+            time.sleep(0.1)
+        raise AssertionError(f"{self.origin}: no cosigned checkpoint of size {size}: {text!r}")
+
+
+def make_federation(base: Path, departments: tuple[str, ...] = DEPARTMENTS) -> list[NodeProc]:
+    """Create the nodes (each witnessing the others), not started."""
+    configs = []
+    for dept in departments:
+        create_node(base / dept, dept)
+        config = load_config(base / dept / CONFIG_FILE, environ={})
+        configs.append(replace(config, port=free_port(), limits=Limits(publish_interval_s=0.1, witness_timeout_s=2)))
+    keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
+    nodes = []
+    for config in configs:
+        others = [c for c in configs if c is not config]
+        wired = replace(
+            config,
+            witnesses=tuple(
+                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"http://127.0.0.1:{o.port}")
+                for o in others
+            ),
+            witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
+        )
+        path = base / config.department / CONFIG_FILE
+        wired.save(path)
+        nodes.append(NodeProc(wired, keys[config.department], path))
+    return nodes
+
+
+def policy_for(
+    nodes: list[NodeProc],
+    *,
+    quorum: int = 2,
+    cases: str = "known",
+    urls: dict[str, list[str]] | None = None,
+    only: list[str] | None = None,
+) -> TrustPolicy:
+    """The trust policy of an office following `nodes` (or `only` those origins), with their URLs."""
+    logs = []
+    for node in nodes:
+        if only is not None and node.origin not in only:
+            continue
+        logs.append(
+            {
+                "origin": node.origin,
+                "log_vkey": node.keys.log_vkey,
+                "witnesses": [n.keys.witness_vkey for n in nodes if n is not node],
+                "quorum": quorum,
+                "urls": (urls or {}).get(node.origin, [node.url]),
+                "cases": cases,
+            }
+        )
+    return parse_policy(json.dumps({"version": 1, "logs": logs}))
+
+
+def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, **policy) -> Replica:
+    """Create an office, enrol its device key at every node, and store its trust policy."""
+    kwargs = {"clock": clock} if clock else {}
+    replica = create_office(path, name, "admin", PASSWORD, kdf=FAST_KDF, **kwargs)
+    for node in nodes:
+        node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")
+    save_policy(replica, policy_for(nodes, **policy))
+    return replica
+
+
+def note_entry(replica: Replica, origin: str, text: str, time_ms: int | None = None) -> bytes:
+    """A demo.note entry signed by the office's device key."""
+    entry = Entry(origin, "demo.note", time_ms or replica.session.now_ms(), replica.device_kid, {"text": text})
+    return sign_entry(entry, replica.device_signer)
+
+
+class FaultProxy:
+    """A TCP proxy in front of a node that can refuse, delay, or cut responses after some bytes."""
+
+    def __init__(self, target_port: int) -> None:
+        self.target_port = target_port
+        self.mode = "pass"
+        self.cut_after = 0
+        self.delay_s = 0.0
+        self.cuts = 0
+        self._sock = socket.socket()
+        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._sock.bind(("127.0.0.1", 0))
+        self._sock.listen(64)
+        self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._accept, daemon=True)
+        self._thread.start()
+
+    @property
+    def url(self) -> str:
+        """The proxy's base URL."""
+        return f"http://127.0.0.1:{self.port}"
+
+    def close(self) -> None:
+        """Stop accepting."""
+        self._stop.set()
+        self._sock.close()
+
+    def _accept(self) -> None:
+        while not self._stop.is_set():
+            try:
+                client, _ = self._sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._serve, args=(client,), daemon=True).start()
+
+    def _serve(self, client: socket.socket) -> None:
+        mode = self.mode
+        if mode == "drop":
+            client.close()
+            return
+        try:
+            upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=10)
+        except OSError:
+            client.close()
+            return
+        budget = [self.cut_after if mode == "cut" else -1]
+
+        def pump(src: socket.socket, dst: socket.socket, limited: bool) -> None:
+            try:
+                while True:
+                    data = src.recv(65536)
+                    if not data:
+                        break
+                    if limited and mode == "delay":
+                        time.sleep(self.delay_s)
+                    if limited and budget[0] >= 0:
+                        if len(data) >= budget[0]:
+                            dst.sendall(data[: budget[0]])
+                            self.cuts += 1
+                            break
+                        budget[0] -= len(data)
+                    dst.sendall(data)
+            except OSError:
+                pass
+            finally:
+                for s in (src, dst):
+                    with contextlib.suppress(OSError):
+                        s.shutdown(socket.SHUT_RDWR)
+                    s.close()
+
+        threading.Thread(target=pump, args=(client, upstream, False), daemon=True).start()
+        pump(upstream, client, True)
