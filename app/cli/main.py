@@ -16,6 +16,7 @@ from app.cli import (
     release_command,
     scan_command,
     services_command,
+    sync_command,
 )
 from app.release.version import current_version
 
@@ -30,6 +31,7 @@ AREAS = (
     node_command,
     services_command,
     release_command,
+    sync_command,
 )
 
 

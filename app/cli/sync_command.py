@@ -1,0 +1,124 @@
+"""`govdesk sync`: sync an office with its department nodes, once or on a schedule; set its trust policy."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import threading
+from pathlib import Path
+
+from app.cli.office_command import PasswordSource
+from app.store.errors import StoreError
+from app.store.replica import open_replica
+from app.sync import state
+from app.sync.freshness import replica_ages
+from app.sync.progress import SyncProgress
+from app.sync.service import EXIT_VERIFICATION, SyncService
+from app.sync.trust import TrustPolicyError, load_policy, parse_policy, policy_from_federation, save_policy
+
+MAX_POLICY_FILE = 256 * 1024
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `sync` command."""
+    p = sub.add_parser(
+        "sync",
+        help="sync an office with its department nodes: push the outbox, pull and verify every log",
+        description=(
+            "Push the office's outbox and pull every log of its trust policy, verifying checkpoints (log signature, "
+            "witness quorum, consistency), entries and inclusion. Exit status: 0 ok, 1 fork or verification "
+            "failure, 2 usage or replica error, 3 a node unreachable, 4 cancelled."
+        ),
+    )
+    p.add_argument("--office", type=Path, required=True, help="the office directory (replica)")
+    p.add_argument("--user", required=True, help="the acting account")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    p.add_argument("--once", action="store_true", help="run once and exit (default: every --interval seconds)")
+    p.add_argument("--interval", type=float, default=300.0, help="seconds between scheduled runs (default 300)")
+    p.add_argument("--runs", type=int, help="stop after this many scheduled runs")
+    p.add_argument("--push-only", action="store_true", help="only push the outbox")
+    p.add_argument("--quiet", action="store_true", help="print only the summary")
+    trust = p.add_mutually_exclusive_group()
+    trust.add_argument("--set-policy", type=Path, help="store this trust policy (JSON) in the replica (admin), exit")
+    trust.add_argument("--from-federation", type=Path, help="store a policy built from a federation.json (admin)")
+    p.add_argument("--quorum", type=int, default=2, help="witness cosignatures required (with --from-federation)")
+    p.add_argument("--cases", choices=["known", "all"], default="known", help="which case entries to replicate")
+    p.set_defaults(func=run_sync)
+
+
+def _print_progress(progress: SyncProgress) -> None:
+    if progress.error:
+        print(f"  {progress.origin}: {progress.error}", flush=True)
+    elif progress.origin and not progress.cancelled:
+        print(
+            f"  {progress.phase} {progress.origin}: {progress.items_done}/{progress.items_total} entries, "
+            f"{progress.bytes_done}/{progress.bytes_total} bytes",
+            flush=True,
+        )
+
+
+def _set_policy(args: argparse.Namespace, replica) -> int:
+    path = args.set_policy or args.from_federation
+    text = path.read_text(encoding="utf-8")[:MAX_POLICY_FILE]
+    if args.set_policy:
+        policy = parse_policy(text)
+    else:
+        policy = policy_from_federation(json.loads(text), quorum=args.quorum, cases=args.cases)
+    save_policy(replica, policy)
+    print(f"trust policy stored: {len(policy.logs)} logs")
+    return 0
+
+
+def run_sync(args: argparse.Namespace) -> int:
+    """Sync the office; print progress and a summary; non-zero on a fork or a verification failure."""
+    try:
+        replica = open_replica(args.office, args.user, PasswordSource(args.password_stdin).next("password: "))
+    except StoreError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        if args.set_policy or args.from_federation:
+            return _set_policy(args, replica)
+        policy = load_policy(replica)
+        if policy is None:
+            print("error: no trust policy: set one with --set-policy or --from-federation", file=sys.stderr)
+            return 2
+        service = SyncService(
+            replica,
+            policy,
+            on_fork=lambda e: print(f"ALARM fork on {e.origin}: {e.reason} (evidence {e.id})", flush=True),
+            on_task=lambda t: print(f"TASK {t.kind} {t.code}: {t.what}\n      what to do: {t.advice}", flush=True),
+        )
+        status, runs = 0, 0
+        cancel = threading.Event()
+        try:
+            while True:
+                report = service.run(
+                    (lambda _p: None) if args.quiet else _print_progress, cancel, pull=not args.push_only
+                )
+                runs += 1
+                for line in report.summary():
+                    print(line)
+                for age in replica_ages(replica, [log.origin for log in policy.logs]):
+                    print(f"  age {age.describe()}")
+                status = EXIT_VERIFICATION if EXIT_VERIFICATION in (status, report.exit_status) else max(status, report.exit_status)
+                if args.once or (args.runs is not None and runs >= args.runs):
+                    break
+                if cancel.wait(args.interval):
+                    break
+        except KeyboardInterrupt:
+            cancel.set()
+            print("interrupted", file=sys.stderr)
+            return 4
+        finally:
+            service.close()
+        tasks = state.open_tasks(replica)
+        if tasks:
+            print(f"{len(tasks)} open clerk task(s) from sync")
+        return status
+    except (TrustPolicyError, OSError, ValueError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        replica.close()
