@@ -15,15 +15,18 @@ from pathlib import Path
 import httpx
 import pytest
 import uvicorn
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.ledger.checkpoint import Checkpoint, open_checkpoint
 from app.ledger.merkle import EMPTY_ROOT, consistency_proof, hash_leaf, root_of
-from app.ledger.note import NoteSigner, new_signer
+from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer
 from app.node.client import NodeClient, NodeRefused, WitnessConflict
 from app.node.config import Limits, WitnessedPeer, WitnessPeer, load_config, witness_name
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
-from app.node.witness import encode_add_checkpoint
+from app.node.store import open_store
+from app.node.witness import Witness, encode_add_checkpoint, parse_add_checkpoint
 
 DEADLINE_S = 20
 TEST_ORIGIN = "test.ledger.example/witness-me"
@@ -252,3 +255,27 @@ def test_concurrent_add_checkpoints_never_roll_the_witness_back(pair: Pair) -> N
     winners = [s for s, o in outcomes.items() if o == "cosigned"]
     assert len(outcomes) == 10 and len(winners) == 1
     assert pair.nodes["housing"].store.witnessed(TEST_ORIGIN).size == winners[0]
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.binary(max_size=600) | st.text(max_size=400).map(str.encode))
+def test_add_checkpoint_parser_never_crashes_on_hostile_bytes(body: bytes) -> None:
+    try:
+        req = parse_add_checkpoint(body)
+    except (ValueError, UnicodeDecodeError):
+        return
+    assert encode_add_checkpoint(req.old_size, req.proof, req.checkpoint) == body
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.binary(max_size=400))
+def test_witness_answers_hostile_bytes_with_a_client_error(tmp_path: Path, body: bytes) -> None:
+    store = open_store(f"sqlite:///{tmp_path / 'w.db'}")
+    store.init_schema()
+    fake = new_signer(TEST_ORIGIN, b"\x01" * 32)
+    witness = Witness(store, new_signer("w", b"\x02" * 32, SIG_COSIGNATURE_V1), {TEST_ORIGIN: [fake.verifier().vkey()]})
+    try:
+        for prefix in (b"", b"old 0\n\n" + TEST_ORIGIN.encode() + b"\n"):
+            assert witness.add_checkpoint(prefix + body).status in (400, 403, 404, 409, 422)
+    finally:
+        store.close()
