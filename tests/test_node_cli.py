@@ -23,6 +23,7 @@ from app.ledger.suites import ED25519
 from app.node.config import ConfigError, load_config, load_keys
 from app.node.departments import all_departments
 from app.node.node import node_from_config
+from app.node.store import StoreError, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 40
@@ -210,3 +211,9 @@ def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) 
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+@pytest.mark.parametrize("url", ["", "sqlite:", "user=postgres dbname=x host=127.0.0.1", "mysql://db/x"])
+def test_store_urls_that_are_not_databases_are_refused(url: str) -> None:
+    with pytest.raises(StoreError):
+        open_store(url)

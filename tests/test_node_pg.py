@@ -38,6 +38,7 @@ from app.ledger.merkle import hash_leaf, root_of, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
 from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
+from app.node.federation import prepare_federation
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 
 REPO = Path(__file__).resolve().parents[1]
@@ -132,11 +133,10 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def pg_node(tmp_path: Path, pg_url: str) -> tuple[Path, Signer]:
-    """A taxation node on PostgreSQL with an enrolled device; returns its config file and the device key."""
-    create_node(tmp_path / "taxation", "taxation", db_url=pg_url)
-    path = tmp_path / "taxation" / CONFIG_FILE
+def make_node(directory: Path, db_url: str) -> tuple[Path, Signer]:
+    """Create a taxation node on `db_url` with an enrolled device; return its config file and the device key."""
+    create_node(directory, "taxation", db_url=db_url)
+    path = directory / CONFIG_FILE
     config = load_config(path, environ={})
     config = replace(config, limits=Limits(rate_per_device=100_000, rate_burst=100_000, publish_interval_s=0.2))
     config.save(path)
@@ -148,6 +148,20 @@ def pg_node(tmp_path: Path, pg_url: str) -> tuple[Path, Signer]:
     finally:
         node.stop()
     return path, device
+
+
+@pytest.fixture
+def pg_node(tmp_path: Path, pg_url: str) -> tuple[Path, Signer]:
+    """A taxation node on PostgreSQL with an enrolled device."""
+    return make_node(tmp_path / "taxation", pg_url)
+
+
+@pytest.fixture(params=["postgres", "sqlite"])
+def any_node(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Signer]:
+    """A taxation node on PostgreSQL, then on SQLite (the crash test runs on both backends)."""
+    if request.param == "postgres":
+        return make_node(tmp_path / "taxation", request.getfixturevalue("pg_url"))
+    return make_node(tmp_path / "taxation", f"sqlite:///{tmp_path / 'node.db'}")
 
 
 class NodeProcess:
@@ -301,9 +315,9 @@ def test_two_node_processes_sequence_one_database(
 
 
 def test_sigkilled_node_loses_no_acknowledged_entry(
-    pg_node: tuple[Path, Signer], processes: list[NodeProcess], tmp_path: Path
+    any_node: tuple[Path, Signer], processes: list[NodeProcess], tmp_path: Path
 ) -> None:
-    path, device = pg_node
+    path, device = any_node
     config = load_config(path, environ={})
     log_vkey = node_from_config(config).keys.log_vkey
     acked: dict[bytes, int] = {}
@@ -360,3 +374,19 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
         again = [entries[5], make_entry(config.origin, device, "after the crash")]
         results = client.submit(again)
         assert results[0].index == 5 and results[1].index == size
+
+
+def test_federation_on_postgres_gets_one_database_per_department(postgresql_proc, tmp_path: Path) -> None:
+    server = f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/postgres"
+    configs = prepare_federation(tmp_path / "fed", base_port=free_port(), postgres_url=server)
+    assert len(configs) == 11 and len({c.db_url for c in configs}) == 11
+    again = prepare_federation(tmp_path / "fed", base_port=free_port(), postgres_url=server)  # idempotent
+    assert [c.db_url for c in again] == [c.db_url for c in configs]
+    for config in configs[:3]:
+        node = node_from_config(config)
+        try:
+            assert config.db_url.startswith("postgresql://") and "/govdesk_" in config.db_url
+            assert node.store.url == config.db_url and node.store.state().size == 1
+            assert len(config.witnessed) == 10 and len(config.witnesses) == 10
+        finally:
+            node.stop()

@@ -8,13 +8,13 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import uvicorn
-from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from app.atomic_file import write_atomic
-from app.node.config import NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
+from app.node.config import ConfigError, NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
 from app.node.departments import all_departments
 from app.node.node import CONFIG_FILE, Node, create_node
 from app.node.service import build_app
@@ -24,14 +24,15 @@ FEDERATION_FILE = "federation.json"
 
 def department_database(postgres_url: str, dept_id: str) -> str:
     """Create (if needed) the PostgreSQL database of one department on the server; return its URL."""
+    parts = urlsplit(postgres_url)
+    if parts.scheme not in ("postgresql", "postgres"):
+        raise ConfigError(f"{postgres_url!r} is not a postgresql:// URL")
     dbname = "govdesk_" + re.sub(r"[^a-z0-9]", "_", dept_id.lower())
     with psycopg.connect(postgres_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{dbname}"')
-    params = conninfo_to_dict(postgres_url)
-    params["dbname"] = dbname
-    return make_conninfo(**params)
+    return urlunsplit(parts._replace(path="/" + dbname))
 
 
 def prepare_federation(

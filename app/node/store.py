@@ -395,6 +395,6 @@ def open_store(url: str) -> SqlStore:
     from app.node.store_sqlite import SQLiteStore
 
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
-    if not path:
-        raise StoreError(f"no database path in {url!r}")
+    if not path or "=" in path or "://" in path:
+        raise StoreError(f"{url!r} is neither a postgresql:// URL nor a sqlite:///path")
     return SQLiteStore(path)
