@@ -129,7 +129,7 @@ def build_venv(work_root: Path, lock: Path) -> Path:
 
 def normalise_tree(root: Path, epoch: int) -> None:
     """Give every file and directory the same mtime and a mode of 0755 or 0644."""
-    for path in sorted(root.rglob("*"), reverse=True) + [root]:
+    for path in [*sorted(root.rglob("*"), reverse=True), root]:
         if path.is_symlink():
             os.utime(path, (epoch, epoch), follow_symlinks=False)
             continue
@@ -191,12 +191,15 @@ def _tar_filter(epoch: int):
 
 def write_tarball(bundle: Path, out: Path, top: str, epoch: int) -> None:
     """Write bundle as top/ into a .tar.gz with sorted members, root ownership, fixed times, no gzip timestamp."""
-    with out.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz:
-        with tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar:
-            reset = _tar_filter(epoch)
-            tar.add(bundle, arcname=top, recursive=False, filter=reset)
-            for path in sorted(bundle.rglob("*"), key=lambda p: p.relative_to(bundle).as_posix()):
-                tar.add(path, arcname=f"{top}/{path.relative_to(bundle).as_posix()}", recursive=False, filter=reset)
+    reset = _tar_filter(epoch)
+    with (
+        out.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=6) as gz,
+        tarfile.open(fileobj=gz, mode="w", format=tarfile.PAX_FORMAT) as tar,
+    ):
+        tar.add(bundle, arcname=top, recursive=False, filter=reset)
+        for path in sorted(bundle.rglob("*"), key=lambda p: p.relative_to(bundle).as_posix()):
+            tar.add(path, arcname=f"{top}/{path.relative_to(bundle).as_posix()}", recursive=False, filter=reset)
 
 
 def elf_files(root: Path) -> list[Path]:
