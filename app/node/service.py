@@ -216,6 +216,19 @@ async def checkpoint(request: Request) -> Response:
     return Response(state.published, media_type=TEXT, headers={"Cache-Control": MUTABLE})
 
 
+async def _published_size(request: Request, needed: int) -> int:
+    """Return the published tree size, rereading it only when the cached one is too small for `needed`.
+
+    Published tiles never change, so a cached size is never wrong, only possibly too small.
+    """
+    cached = request.app.state.published_size
+    if cached >= needed:
+        return cached
+    state = await run_in_threadpool(_node(request).store.state)
+    request.app.state.published_size = max(request.app.state.published_size, state.published_size)
+    return state.published_size
+
+
 def _read_tile(node: Node, level: int | None, index: int, width: int, published_size: int) -> bytes | None:
     if level is None:
         available = tile_width_at(0, index, published_size)
@@ -243,8 +256,10 @@ async def tile(request: Request) -> Response:
     key = (path.level, path.index)
     data = cache.get(key) if path.width is None else None
     if data is None:
-        state = await run_in_threadpool(node.store.state)
-        data = await run_in_threadpool(_read_tile, node, path.level, path.index, width, state.published_size)
+        level = path.level or 0
+        needed = ((path.index * TILE_WIDTH) + width) << (8 * level)
+        published = await _published_size(request, needed)
+        data = await run_in_threadpool(_read_tile, node, path.level, path.index, width, published)
         if data is None:
             return refusal_response(request, Refusal(Code.NOT_FOUND, "no such tile in the published tree"))
         if path.width is None:
@@ -446,4 +461,5 @@ def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
     app.state.node = node
     app.state.tiles = ImmutableCache()
+    app.state.published_size = 0
     return app
