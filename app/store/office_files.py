@@ -190,7 +190,20 @@ class OfficeDir:
     def remove_stale_temp_files(self) -> None:
         """Remove temp files a crash left behind in the middle of an atomic write."""
         for tmp in self.path.glob(".*.tmp-*"):
+            pid = tmp.name.rsplit("-", 1)[-1]
+            if pid.isdigit() and _process_alive(int(pid)):
+                continue  # another process (the desk app beside the CLI) is writing it now
             tmp.unlink(missing_ok=True)
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _canonical(body: object) -> bytes:

@@ -145,8 +145,11 @@ class Replica:
         self.session.after_commit(self._write_head)
 
     def _write_head(self) -> None:
+        # Runs after the commit. If it cannot write (disk full), the head lags behind the database, which the
+        # rollback check accepts; the commit must not be reported as failed.
         sizes = dict(self._conn.execute("SELECT origin, max(size) FROM checkpoints GROUP BY origin").fetchall())
-        self.office.write_head(self._mac_key, ChainHead(self.audit.head_seq, self.audit.head_hash, sizes))
+        with suppress(OSError):
+            self.office.write_head(self._mac_key, ChainHead(self.audit.head_seq, self.audit.head_hash, sizes))
 
     def check_rollback(self) -> None:
         """Raise RollbackDetected if the database is older than the chain head and checkpoints recorded beside it."""
@@ -292,7 +295,11 @@ def open_replica(
     cache_kib: int = DEFAULT_CACHE_KIB,
     kdf: KdfParams = DEFAULT_KDF,
 ) -> Replica:
-    """Unlock the office replica as `user`; raises a typed StoreError naming why it cannot."""
+    """Unlock the office replica as `user`; raises a typed StoreError naming why it cannot.
+
+    `kdf` is used for key wraps made in this session (new accounts, password changes); existing wraps
+    carry their own parameters.
+    """
     office = OfficeDir(office_dir)
     info = office.read_office()
     office.remove_stale_temp_files()
