@@ -187,6 +187,7 @@ def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, **polic
     for node in nodes:
         node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")
     save_policy(replica, policy_for(nodes, **policy))
+    time.sleep(1.2)  # the serving node reloads its registry every 0.5 s
     return replica
 
 
@@ -197,7 +198,8 @@ def note_entry(replica: Replica, origin: str, text: str, time_ms: int | None = N
 
 
 class FaultProxy:
-    """A TCP proxy in front of a node that can refuse, delay, or cut responses after some bytes."""
+    """A TCP proxy in front of a node that can refuse ("drop"), delay, or "cut": pass `cut_after` response bytes
+    in all, then cut the connection mid-response and drop every later one (the link is down)."""
 
     def __init__(self, target_port: int) -> None:
         self.target_port = target_port
@@ -205,6 +207,7 @@ class FaultProxy:
         self.cut_after = 0
         self.delay_s = 0.0
         self.cuts = 0
+        self._lock = threading.Lock()
         self._sock = socket.socket()
         self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self._sock.bind(("127.0.0.1", 0))
@@ -234,7 +237,7 @@ class FaultProxy:
 
     def _serve(self, client: socket.socket) -> None:
         mode = self.mode
-        if mode == "drop":
+        if mode == "drop" or (mode == "cut" and self.cut_after <= 0):
             client.close()
             return
         try:
@@ -242,7 +245,6 @@ class FaultProxy:
         except OSError:
             client.close()
             return
-        budget = [self.cut_after if mode == "cut" else -1]
 
         def pump(src: socket.socket, dst: socket.socket, limited: bool) -> None:
             try:
@@ -252,12 +254,14 @@ class FaultProxy:
                         break
                     if limited and mode == "delay":
                         time.sleep(self.delay_s)
-                    if limited and budget[0] >= 0:
-                        if len(data) >= budget[0]:
-                            dst.sendall(data[: budget[0]])
+                    if limited and mode == "cut":
+                        with self._lock:
+                            allowed = max(0, min(len(data), self.cut_after))
+                            self.cut_after -= allowed
+                        if allowed < len(data):
+                            dst.sendall(data[:allowed])
                             self.cuts += 1
                             break
-                        budget[0] -= len(data)
                     dst.sendall(data)
             except OSError:
                 pass

@@ -102,7 +102,8 @@ def run_sync(args: argparse.Namespace) -> int:
                     print(line)
                 for age in replica_ages(replica, [log.origin for log in policy.logs]):
                     print(f"  age {age.describe()}")
-                status = EXIT_VERIFICATION if EXIT_VERIFICATION in (status, report.exit_status) else max(status, report.exit_status)
+                worst = max(status, report.exit_status)
+                status = EXIT_VERIFICATION if EXIT_VERIFICATION in (status, report.exit_status) else worst
                 if args.once or (args.runs is not None and runs >= args.runs):
                     break
                 if cancel.wait(args.interval):

@@ -15,6 +15,14 @@ class NodeUnreachable(SyncError):
     """No node or mirror of a log answered (connection refused, cut, timed out, or 5xx after retries)."""
 
 
+class RequestRefused(SyncError):
+    """The node refused a whole request (for example this device's key is not enrolled there, or revoked)."""
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
 class Cancelled(SyncError):
     """The run was cancelled; what was committed before stays, the rest resumes next time."""
 

@@ -26,7 +26,7 @@ from app.ledger.bundle import encode_bundle
 from app.ledger.suites import Signer
 from app.node.client import NodeClient, NodeRefused, SubmitResult
 from app.node.request_auth import sign_request
-from app.sync.errors import Cancelled, ClockSkew, MalformedResponse, NodeUnreachable
+from app.sync.errors import Cancelled, ClockSkew, MalformedResponse, NodeUnreachable, RequestRefused
 from app.sync.trust import TlsPins
 
 CHECKPOINT_LIMIT = 64 * 1024
@@ -227,7 +227,7 @@ class NodeLink:
                     if exc.status in RETRYABLE_STATUS:
                         last = exc
                         continue
-                    raise
+                    raise RequestRefused(f"{self.origin}: the node refused the submission: {exc}", exc.code) from None
                 except (httpx.HTTPError, OSError, ValueError, KeyError, TypeError, NodeUnreachable) as exc:
                     last = exc
                     continue
