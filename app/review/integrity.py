@@ -1,0 +1,144 @@
+"""The integrity panel: the audit chain, the replica's checkpoints, and the inclusion of every entry of the day.
+
+- The audit chain is recomputed record by record (app.review.chain) up to now; every sign-off's
+  signed head must still be the hash of its record, so a change to a signed day cannot hide.
+- Each stored checkpoint must say what its columns say, and sync must still trust its log.
+- Every entry written on the day hashes to its identity and is either included in its department's
+  log (its inclusion proof verifies against a stored checkpoint) or listed as pending.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from app.ledger.checkpoint import parse_checkpoint
+from app.ledger.errors import LedgerError
+from app.ledger.merkle import ProofError, hash_leaf, verify_inclusion
+from app.ledger.note import split_note
+from app.review.chain import ChainCheck, verify_audit_chain
+from app.review.signoff import SignOff, check_signoff
+from app.review.timeline import Period, _table_exists
+from app.store.logs import decode_proof
+from app.store.session import Session
+
+FULL_CHECK_DAYS = 31
+
+
+@dataclass
+class IntegrityReport:
+    """What the integrity panel shows; `problems` lists every finding except a chain break."""
+
+    chain: ChainCheck
+    last_signed_day: str | None = None
+    last_signed_seq: int = 0
+    checkpoints: int = 0
+    included: int = 0
+    pending: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when the chain holds and nothing else was found."""
+        return self.chain.ok and not self.problems
+
+    def to_json(self) -> dict:
+        """Return the report as JSON-ready values."""
+        return {
+            "ok": self.ok,
+            "audit_chain": {"ok": self.chain.ok, "records": self.chain.records, "head_seq": self.chain.head_seq,
+                            "problem": self.chain.problem},
+            "last_signed_day": self.last_signed_day,
+            "checkpoints": self.checkpoints,
+            "entries_included": self.included,
+            "entries_pending": self.pending,
+            "problems": self.problems,
+        }  # fmt: skip
+
+
+def check_checkpoints(session: Session) -> tuple[int, list[str]]:
+    """Return how many checkpoints the replica holds and what is inconsistent about them."""
+    problems = []
+    rows = session.all("SELECT origin, size, root_hash, note_text FROM checkpoints ORDER BY origin, size")
+    for origin, size, root, note_text in rows:
+        try:
+            body, _signatures = split_note(note_text)
+            parsed = parse_checkpoint(body)
+        except (LedgerError, ValueError) as exc:
+            problems.append(f"checkpoint {origin} size {size} cannot be read: {exc}")
+            continue
+        if (parsed.origin, parsed.size, parsed.root_hash) != (origin, size, root):
+            problems.append(f"checkpoint {origin} size {size} does not match its signed note")
+    if _table_exists(session, "sync_logs"):
+        for origin, reason in session.all("SELECT origin, reason FROM sync_logs WHERE trusted = 0"):
+            problems.append(f"log {origin} is no longer trusted: {reason}")
+    return len(rows), problems
+
+
+def check_entries(session: Session, period: Period) -> tuple[int, list[str], list[str]]:
+    """Return (included, pending leaf hashes, problems) for the period's entries."""
+    roots: dict[str, list[tuple[int, bytes]]] = {}
+    for origin, size, root in session.all("SELECT origin, size, root_hash FROM checkpoints ORDER BY size DESC"):
+        roots.setdefault(origin, []).append((size, root))
+    included, pending, problems = 0, [], []
+    rows = session.all(
+        "SELECT leaf_hash, data FROM outbox WHERE enqueued_ms >= ? AND enqueued_ms < ?",
+        (period.start_ms, period.end_ms),
+    )
+    hashes_ok = {leaf for leaf, data in rows if hash_leaf(data) == leaf}
+    for leaf, _data in rows:
+        if leaf not in hashes_ok:
+            problems.append(f"entry {leaf.hex()[:16]} no longer hashes to its identity: its data was changed")
+    for item in period.outbox:
+        if item.leaf_hash not in hashes_ok:
+            continue
+        if item.index is None or item.proof is None:
+            pending.append(item.leaf_hash.hex())
+            continue
+        try:
+            proof = decode_proof(item.proof)
+        except LedgerError:
+            problems.append(f"entry {item.leaf_hash.hex()[:16]} has an unreadable inclusion proof")
+            continue
+        if _included(item.leaf_hash, item.index, proof, roots.get(item.origin, [])):
+            included += 1
+        else:
+            problems.append(
+                f"entry {item.leaf_hash.hex()[:16]} at index {item.index} of {item.origin}: its inclusion proof "
+                "does not verify against any checkpoint the replica holds"
+            )
+    return included, pending, problems
+
+
+def _included(leaf: bytes, index: int, proof: list[bytes], checkpoints: list[tuple[int, bytes]]) -> bool:
+    for size, root in checkpoints:
+        if size <= index:
+            break
+        try:
+            verify_inclusion(leaf, index, size, proof, root)
+        except (ProofError, ValueError):
+            continue
+        return True
+    return False
+
+
+def check_integrity(session: Session, period: Period, signoffs: list[SignOff]) -> IntegrityReport:
+    """Run every check of the integrity panel for a period."""
+    chain = verify_audit_chain(session)
+    report = IntegrityReport(chain)
+    before = [s for s in signoffs if s.day <= period.last_day.isoformat()]
+    if before:
+        last = max(before, key=lambda s: s.audit_seq)
+        report.last_signed_day, report.last_signed_seq = last.day, last.audit_seq
+    leaves = {s.leaf_hash for s in signoffs}
+    recent = (period.first_day - timedelta(days=FULL_CHECK_DAYS)).isoformat()
+    for signoff in signoffs:
+        # Every signed head is checked; the entries of the last month's signed days too (office check: all days).
+        full = recent <= signoff.day <= period.last_day.isoformat() or signoff.problem != ""
+        report.problems += check_signoff(session, signoff, leaves, entries=full)
+    report.checkpoints, problems = check_checkpoints(session)
+    report.problems += problems
+    included, pending, problems = check_entries(session, period)
+    report.included, report.pending = included, pending
+    report.problems += problems
+    return report

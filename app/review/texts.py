@@ -1,0 +1,119 @@
+"""The review's words in Chinese (the default) and English: anomaly explanations and report labels.
+
+These are domain texts (they go into the PDF and the command line's JSON, which run without Qt); the
+screens translate their own widgets through Qt's catalogues and show these explanations as given.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+LANGUAGES = ("zh_CN", "en")
+
+_EXPLANATIONS: dict[str, dict[str, str]] = {
+    "off_hours": {
+        "zh_CN": "{subject} 在营业时间（{opens}–{closes}）以外有 {count} 项操作，最早在 {first}。"
+        "请核实是否有正当理由。",
+        "en": "{subject} did {count} actions outside office hours ({opens}-{closes}), the first at {first}. "
+        "Check there was a reason to work then.",
+    },
+    "data_fishing": {
+        "zh_CN": "{subject} 有 {count} 次查询或扫码在前后 {minutes} 分钟内没有对应的办件（上限 {limit}）。"
+        "这可能是在无业务需要的情况下查看群众信息。",
+        "en": "{subject} made {count} lookups or scans that belong to no case within {minutes} minutes "
+        "(limit {limit}). This may be browsing citizens' data without a case to serve.",
+    },
+    "failed_logins": {
+        "zh_CN": "账户 {subject} 登录失败 {count} 次（上限 {limit}），被拒绝登录 {refused} 次。可能有人在猜测密码。",
+        "en": "Account {subject} failed to log in {count} times (limit {limit}) and was refused {refused} times. "
+        "Someone may be guessing its password.",
+    },
+    "refused_then_accepted": {
+        "zh_CN": "同一持证人的证照（{subject}）在 {refused_at} 被 {refused_by} 判定为 {status}，"
+        "随后在 {accepted_at} 被 {accepted_by} 判定为有效。请核实第二次查验是否正确。",
+        "en": "A certificate of the same holder ({subject}) was refused as {status} by {refused_by} at "
+        "{refused_at}, then accepted as valid by {accepted_by} at {accepted_at}. Check the second verdict.",
+    },
+    "unassigned_move": {
+        "zh_CN": "办件 {case} 由 {clerk} 办理了“{step}”步骤，但该办件由 {assigned} 受理，{clerk} 并未被指派。",
+        "en": "Case {case} was moved ({step}) by {clerk}, who is not assigned to it; {assigned} opened it.",
+    },
+    "outbox_stuck": {
+        "zh_CN": "发往 {subject} 的 {count} 条账本记录等待超过 {minutes} 分钟（仍有 {pending} 条未确认）。"
+        "请检查网络连接与同步。",
+        "en": "{count} ledger entries for {subject} waited more than {minutes} minutes ({pending} still "
+        "unacknowledged). Check the network link and sync.",
+    },
+    "replica_alarm": {
+        "zh_CN": "本地副本校验失败或出现分叉告警：{problem}。在查明原因前不要信任受影响的账本。",
+        "en": "The replica failed a verification or raised a fork alarm: {problem}. Do not trust the "
+        "affected log until the cause is found.",
+    },
+    "audit_chain_break": {
+        "zh_CN": "审计链断裂：{problem}。审计记录在写入后被修改或删除。",
+        "en": "The audit chain is broken: {problem}. An audit record was changed or removed after it was written.",
+    },
+}
+
+LABELS: dict[str, dict[str, str]] = {
+    "title": {"zh_CN": "每日审核报告", "en": "Daily review report"},
+    "office": {"zh_CN": "办事处", "en": "Office"},
+    "day": {"zh_CN": "日期", "en": "Day"},
+    "generated": {"zh_CN": "生成时间", "en": "Generated"},
+    "figures": {"zh_CN": "当日概况", "en": "The day at a glance"},
+    "by_clerk": {"zh_CN": "按工作人员", "en": "Per clerk"},
+    "by_service": {"zh_CN": "按服务事项", "en": "Per service"},
+    "compare": {"zh_CN": "与本周、本月日均比较", "en": "Compared with the week and month (per day)"},
+    "hourly": {"zh_CN": "各服务每小时业务量", "en": "Hourly load per service"},
+    "verdict_mix": {"zh_CN": "查验结果分布", "en": "Verdict mix"},
+    "anomalies": {"zh_CN": "异常", "en": "Anomalies"},
+    "no_anomalies": {"zh_CN": "未发现异常。", "en": "No anomaly found."},
+    "acknowledgement": {"zh_CN": "确认意见", "en": "Acknowledgement"},
+    "integrity": {"zh_CN": "完整性", "en": "Integrity"},
+    "signature": {"zh_CN": "签署", "en": "Sign-off"},
+    "not_signed": {"zh_CN": "本日尚未签署。", "en": "This day has not been signed off."},
+    "signed_by": {"zh_CN": "签署人", "en": "Signed by"},
+    "signed_at": {"zh_CN": "签署时间", "en": "Signed at"},
+    "entry": {"zh_CN": "账本记录", "en": "Ledger entry"},
+    "audit_head": {"zh_CN": "审计链头", "en": "Audit-chain head"},
+    "name": {"zh_CN": "名称", "en": "Name"},
+    "actions": {"zh_CN": "操作", "en": "Actions"},
+    "opened": {"zh_CN": "受理", "en": "Opened"},
+    "advanced": {"zh_CN": "推进", "en": "Advanced"},
+    "closed": {"zh_CN": "办结", "en": "Closed"},
+    "rejected": {"zh_CN": "驳回", "en": "Rejected"},
+    "median": {"zh_CN": "中位时长(分)", "en": "Median (min)"},
+    "p90": {"zh_CN": "90%时长(分)", "en": "P90 (min)"},
+    "verdicts": {"zh_CN": "查验", "en": "Verdicts"},
+    "refusals": {"zh_CN": "节点拒绝", "en": "Refusals"},
+    "offline": {"zh_CN": "离线(分)", "en": "Offline (min)"},
+    "pending": {"zh_CN": "待发送", "en": "Outbox"},
+    "period_day": {"zh_CN": "当日", "en": "Day"},
+    "period_week": {"zh_CN": "近7日日均", "en": "Week, per day"},
+    "period_month": {"zh_CN": "本月日均", "en": "Month, per day"},
+    "chain_ok": {"zh_CN": "审计链完整（共 {n} 条记录）", "en": "Audit chain intact ({n} records)"},
+    "chain_bad": {"zh_CN": "审计链断裂：{problem}", "en": "Audit chain broken: {problem}"},
+    "entries_state": {
+        "zh_CN": "当日账本记录：已收录 {included} 条（含收录证明），待收录 {pending} 条",
+        "en": "Entries of the day: {included} included (with inclusion proofs), {pending} pending",
+    },
+    "checkpoints_ok": {"zh_CN": "检查点一致（{n} 个）", "en": "Checkpoints consistent ({n})"},
+}
+
+
+def explain(kind: str, language: str, **facts: Any) -> str:
+    """Return the plain-language explanation of an anomaly kind, filled with its facts."""
+    templates = _EXPLANATIONS.get(kind)
+    if templates is None:
+        return f"{kind}: {facts}"
+    template = templates.get(language, templates["zh_CN"])
+    try:
+        return template.format(**facts)
+    except (KeyError, IndexError):
+        return f"{template} {facts}"
+
+
+def label(name: str, language: str, **values: Any) -> str:
+    """Return a report label in `language` (Chinese if the language is unknown)."""
+    texts = LABELS[name]
+    return texts.get(language, texts["zh_CN"]).format(**values)
