@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import subprocess
 import sys
 import tomllib
@@ -80,7 +81,7 @@ def test_tampered_artifact_is_refused(signed_release: Path, release_key) -> None
     data = bytearray(deb.read_bytes())
     data[-1] ^= 1
     deb.write_bytes(bytes(data))
-    with pytest.raises(SumMismatch, match="govdesk_0.1.0_amd64.deb"):
+    with pytest.raises(SumMismatch, match=r"govdesk_0\.1\.0_amd64\.deb"):
         verify_release([signed_release], load_public_key(release_key[1]))
     with pytest.raises(SumMismatch):
         verify_release([deb], load_public_key(release_key[1]))
@@ -178,10 +179,8 @@ def test_sums_round_trip(sums: dict[str, str]) -> None:
 @settings(max_examples=300, deadline=None)
 @given(st.binary(max_size=300))
 def test_parse_sums_never_crashes(data: bytes) -> None:
-    try:
+    with contextlib.suppress(SumsFormatError):
         parse_sums(data)
-    except SumsFormatError:
-        pass
 
 
 def test_key_files_are_checked(tmp_path: Path, release_key) -> None:

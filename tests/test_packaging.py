@@ -1,0 +1,248 @@
+"""The real release artifacts: built once per commit by packaging/build, then run from outside the source tree.
+
+The bundle is built into build/bundle-cache/<commit>/ (reused by every test here and by later runs on the same
+commit). The reproducibility test builds the same commit a second time and compares the two.
+"""
+
+from __future__ import annotations
+
+import configparser
+import json
+import os
+import shutil
+import struct
+import subprocess
+import tarfile
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from app.cli.demo_command import DEMO_PASSWORD, build_demo_office
+from app.release.keys import generate_release_key
+from app.store.keywrap import KdfParams
+
+ROOT = Path(__file__).resolve().parent.parent
+CACHE = ROOT / "build" / "bundle-cache"
+VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
+BUILD_TIMEOUT_S = 900
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
+
+pytestmark = pytest.mark.slow
+
+
+def head_commit() -> str:
+    """The commit the artifacts are built from."""
+    result = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True)
+    return result.stdout.strip()
+
+
+def run_build(out: Path, *extra: str) -> dict:
+    """Run packaging/build into `out`; return its build-info.json."""
+    result = subprocess.run(
+        [str(ROOT / "packaging" / "build"), "--out", str(out), *extra],
+        cwd=ROOT, capture_output=True, text=True, timeout=BUILD_TIMEOUT_S,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-6000:]
+    return json.loads((out / "build-info.json").read_text())
+
+
+@pytest.fixture(scope="session")
+def release_build() -> Path:
+    """The full release of HEAD, signed with a test release key; built once per commit, then reused."""
+    out = CACHE / head_commit()
+    for old in CACHE.glob("*") if CACHE.exists() else []:
+        if old != out:  # a bundle is ~400 MB; keep the current commit's only
+            shutil.rmtree(old, ignore_errors=True)
+    if not (out / "build-info.json").exists() or not (out / "release" / "SHA256SUMS.sig").exists():
+        shutil.rmtree(out, ignore_errors=True)
+        out.mkdir(parents=True)
+        generate_release_key(out / "test-release.key")
+        run_build(out, "--sign-key", str(out / "test-release.key"))
+    return out
+
+
+@pytest.fixture(scope="session")
+def bundle(release_build: Path) -> Path:
+    """The bundle's govdesk executable."""
+    return release_build / "bundle" / "govdesk" / "govdesk"
+
+
+@pytest.fixture
+def outside(tmp_path: Path) -> dict[str, str]:
+    """An environment with no trace of the source tree or its venv, run from a scratch directory."""
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "HOME": str(tmp_path),
+        "LANG": "C.UTF-8",
+        "QT_QPA_PLATFORM": "offscreen",
+        "XDG_RUNTIME_DIR": str(tmp_path),
+    }
+    return env
+
+
+def run_bundle(bundle: Path, env: dict[str, str], cwd: Path, *args: str, stdin: str = "", timeout: int = 120):
+    """Run the bundled govdesk."""
+    return subprocess.run(
+        [str(bundle), *args], env=env, cwd=cwd, input=stdin, capture_output=True, text=True, timeout=timeout
+    )
+
+
+@pytest.fixture
+def demo_office(tmp_path: Path) -> Path:
+    """The demo office (accounts, trusted department key, sample certificate images), made from source."""
+    return build_demo_office(tmp_path / "office", kdf=FAST_KDF).path
+
+
+def test_version_from_the_bundle(bundle: Path, outside, tmp_path: Path) -> None:
+    result = run_bundle(bundle, outside, tmp_path, "--version")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == f"govdesk {VERSION}"
+
+
+def test_self_test_of_the_bundle_finds_every_native_part(bundle: Path, outside, tmp_path: Path) -> None:
+    result = run_bundle(bundle, outside, tmp_path, "self-test")
+    assert result.returncode == 0, result.stdout + result.stderr
+    for name in ("sqlcipher", "opencv", "zxing", "zbar"):
+        assert f"OK  {name}" in result.stdout
+
+
+def test_libzbar_is_loaded_from_the_bundle(bundle: Path, outside, tmp_path: Path) -> None:
+    assert (bundle.parent / "_internal" / "libzbar.so.0").is_file()
+    result = run_bundle(bundle, {**outside, "LD_DEBUG": "libs"}, tmp_path, "self-test")
+    loaded = [line for line in result.stderr.splitlines() if "calling init:" in line and "libzbar" in line]
+    assert loaded, "libzbar was never loaded"
+    assert all(str(bundle.parent) in line for line in loaded), loaded
+
+
+def test_ledger_verify_on_a_demo_log(bundle: Path, outside, tmp_path: Path) -> None:
+    log = tmp_path / "log"
+    assert run_bundle(bundle, outside, tmp_path, "ledger", "demo", str(log), "-n", "300").returncode == 0
+    result = run_bundle(bundle, outside, tmp_path, "ledger", "verify", str(log))
+    assert result.returncode == 0, result.stderr
+    assert "OK: every entry verified" in result.stdout
+    victim = max((p for p in log.rglob("*") if p.is_file()), key=lambda p: p.stat().st_size)
+    data = bytearray(victim.read_bytes())
+    data[len(data) // 2] ^= 0x40
+    victim.write_bytes(bytes(data))
+    assert run_bundle(bundle, outside, tmp_path, "ledger", "verify", str(log)).returncode == 1
+
+
+def test_cert_verify_on_a_generated_certificate_image(bundle: Path, outside, tmp_path: Path, demo_office) -> None:
+    office_args = ["--office", str(demo_office), "--user", "li.na", "--password-stdin"]
+    valid = demo_office / "samples" / "valid-eid.png"
+    result = run_bundle(bundle, outside, tmp_path, "cert", "verify", str(valid), *office_args, "--json",
+                        stdin=DEMO_PASSWORD + "\n")  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert json.loads(result.stdout.strip().splitlines()[-1])["status"].lower() == "valid"
+    expired = demo_office / "samples" / "expired-eid.png"
+    result = run_bundle(bundle, outside, tmp_path, "cert", "verify", str(expired), *office_args,
+                        stdin=DEMO_PASSWORD + "\n")  # fmt: skip
+    assert result.returncode == 1
+
+
+def test_gui_starts_offscreen_to_the_login_window_and_quits(bundle: Path, outside, tmp_path: Path, demo_office):
+    result = run_bundle(bundle, outside, tmp_path, "self-test", "--gui", str(demo_office), timeout=90)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "login window shown" in result.stdout
+
+
+def test_release_verifies_and_a_tampered_copy_does_not(release_build: Path, bundle, outside, tmp_path: Path):
+    public = release_build / "test-release.key.pub"
+    release = str(release_build / "release")
+    result = run_bundle(bundle, outside, tmp_path, "verify-release", release, "--key", str(public))
+    assert result.returncode == 0, result.stderr
+    assert "verified 3 file(s)" in result.stdout
+    copy = tmp_path / "download"
+    copy.mkdir()
+    for name in ("SHA256SUMS", "SHA256SUMS.sig", f"govdesk_{VERSION}_amd64.deb"):
+        shutil.copy(release_build / "release" / name, copy / name)
+    with (copy / f"govdesk_{VERSION}_amd64.deb").open("r+b") as f:
+        f.seek(4096)
+        byte = f.read(1)
+        f.seek(4096)
+        f.write(bytes([byte[0] ^ 1]))
+    deb = copy / f"govdesk_{VERSION}_amd64.deb"
+    result = run_bundle(bundle, outside, tmp_path, "verify-release", str(deb), "--key", str(public))
+    assert result.returncode == 1 and "SHA-256" in result.stderr
+
+
+def test_tarball_runs_from_where_it_is_unpacked(release_build: Path, outside, tmp_path: Path) -> None:
+    tarball = release_build / "release" / f"govdesk-{VERSION}-linux-x86_64.tar.gz"
+    with tarfile.open(tarball) as tar:
+        members = tar.getmembers()
+        assert {m.name.split("/")[0] for m in members} == {f"govdesk-{VERSION}"}
+        assert all(m.uid == 0 and m.gid == 0 for m in members)
+        tar.extractall(tmp_path / "opt", filter="tar")
+    exe = tmp_path / "opt" / f"govdesk-{VERSION}" / "govdesk"
+    assert run_bundle(exe, outside, tmp_path, "--version").stdout.strip() == f"govdesk {VERSION}"
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    """Width and height from a PNG's IHDR."""
+    data = path.read_bytes()[:24]
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+def test_deb_carries_version_desktop_entry_icons_and_metainfo(release_build: Path, tmp_path: Path) -> None:
+    deb = release_build / "release" / f"govdesk_{VERSION}_amd64.deb"
+    fields = subprocess.run(["dpkg-deb", "-f", str(deb)], capture_output=True, text=True, check=True).stdout
+    assert f"Version: {VERSION}\n" in fields and "Architecture: amd64\n" in fields
+    depends = next(line for line in fields.splitlines() if line.startswith("Depends:"))
+    assert "libc6 (>= 2." in depends and "fonts-noto-cjk" in depends
+    listing = subprocess.run(["dpkg-deb", "-c", str(deb)], capture_output=True, text=True, check=True).stdout
+    assert all(" root/root " in line for line in listing.splitlines())
+    root = tmp_path / "root"
+    subprocess.run(["dpkg-deb", "-x", str(deb), str(root)], check=True)
+    assert os.readlink(root / "usr/bin/govdesk") == "/opt/govdesk/govdesk"
+    assert (root / "opt/govdesk/govdesk").stat().st_mode & 0o111
+    assert (root / "opt/govdesk/_internal/govdesk-version.txt").read_text().strip() == VERSION
+    desktop = configparser.ConfigParser(interpolation=None)
+    desktop.optionxform = str
+    desktop.read(root / "usr/share/applications/cn.gov.govdesk.desktop", encoding="utf-8")
+    entry = desktop["Desktop Entry"]
+    assert entry["Type"] == "Application" and entry["Icon"] == "govdesk"
+    launcher = root / entry["Exec"].split()[0].lstrip("/")
+    assert launcher.is_file() and launcher.stat().st_mode & 0o111
+    for size in HICOLOR_SIZES:
+        assert png_size(root / f"usr/share/icons/hicolor/{size}x{size}/apps/govdesk.png") == (size, size)
+    assert (root / "usr/share/icons/hicolor/scalable/apps/govdesk.svg").is_file()
+    metainfo = root / "usr/share/metainfo/cn.gov.govdesk.metainfo.xml"
+    assert f'<release version="{VERSION}"' in metainfo.read_text()
+    check = subprocess.run(["appstreamcli", "validate", "--no-net", "--pedantic", str(metainfo)],
+                           capture_output=True, text=True)  # fmt: skip
+    assert check.returncode == 0, check.stdout + check.stderr
+    scripts = subprocess.run(["dpkg-deb", "-e", str(deb), str(tmp_path / "control")], check=True)
+    assert scripts.returncode == 0 and (tmp_path / "control" / "postinst").stat().st_mode & 0o111
+
+
+def test_every_bundled_library_resolves(release_build: Path) -> None:
+    """Every ELF file in the bundle finds its libraries in the bundle or among the .deb's dependencies."""
+    internal = release_build / "bundle" / "govdesk" / "_internal"
+    missing = []
+    for path in sorted(internal.parent.rglob("*")):
+        if path.is_symlink() or not path.is_file():
+            continue
+        with path.open("rb") as f:
+            if f.read(4) != b"\x7fELF":
+                continue
+        out = subprocess.run(["ldd", str(path)], capture_output=True, text=True,
+                             env={"LD_LIBRARY_PATH": str(internal), "PATH": "/usr/bin:/bin"}).stdout  # fmt: skip
+        missing += [f"{path.relative_to(internal)}: {line.strip()}" for line in out.splitlines() if "not found" in line]
+    assert missing == []
+
+
+def test_two_builds_of_one_commit_are_identical(release_build: Path, tmp_path: Path) -> None:
+    """Same file list, same Python payload (every file's SHA-256), same tarball and .deb bytes."""
+    first = json.loads((release_build / "build-info.json").read_text())
+    second = run_build(tmp_path / "again")
+    assert sorted(first["files"]) == sorted(second["files"])
+    payload = [name for name in first["files"] if name.endswith((".pyz", "base_library.zip")) or name == "govdesk"]
+    assert payload and all(first["files"][n] == second["files"][n] for n in payload)
+    assert first["files"] == second["files"]
+    for name in (f"govdesk-{VERSION}-linux-x86_64.tar.gz", f"govdesk_{VERSION}_amd64.deb"):
+        a = (release_build / "release" / name).read_bytes()
+        b = (tmp_path / "again" / "release" / name).read_bytes()
+        assert a == b, name
