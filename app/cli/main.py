@@ -14,6 +14,7 @@ from app.cli import (
     node_command,
     office_command,
     release_command,
+    review_command,
     scan_command,
     services_command,
     sync_command,
@@ -32,6 +33,7 @@ AREAS = (
     services_command,
     release_command,
     sync_command,
+    review_command,
 )
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from app.review.signoff import signoff_problems
 from app.store.errors import StoreError
 from app.store.replica import Replica, create_office, open_replica
 from app.store.roles import Role
@@ -141,6 +142,7 @@ def run_check(args: argparse.Namespace) -> int:
     try:
         with _open(args, PasswordSource(args.password_stdin)) as replica:
             report = replica.check()
+            report.problems += signoff_problems(replica)  # signed-off days (app/review)
     except StoreError as exc:
         return _fail(exc)
     if not report.ok:
