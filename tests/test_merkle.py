@@ -212,10 +212,18 @@ def test_a_size_bit_flip_in_a_consistency_check_fails_or_names_the_same_trees(
         verify_consistency(s1, s2, proof, root1, root2)
     except ProofError:
         return
-    # It verified: then the proof must also be the honest proof for the flipped sizes over the real tree,
-    # i.e. the sizes were not bound by the proof's shape and both roots still pin the real trees.
-    assert s1 <= MAX_SIZE and s2 <= MAX_SIZE
-    assert root_of(LEAVES[:s1]) == root1 or root_of(LEAVES[:s2]) == root2
+    # It verified: sizes are bound by the signed checkpoint, not by the proof, so this happens only when the
+    # proof has the same shape for the flipped sizes; against the real trees of those sizes it must fail.
+    assert 0 < s1 < s2 and _consistency_length(s1, s2) == len(proof)
+    if s2 <= MAX_SIZE:
+        with pytest.raises(ProofError):
+            verify_consistency(s1, s2, proof, root_of(LEAVES[:s1]), root_of(LEAVES[:s2]))
+
+
+def _consistency_length(size1: int, size2: int) -> int:
+    inner, border = _shape(size1 - 1, size2)
+    shift = (size1 & -size1).bit_length() - 1
+    return (0 if size1 == 1 << shift else 1) + inner - shift + border
 
 
 # --- edge cases of the reference behaviour -------------------------------------------------------
