@@ -36,24 +36,33 @@ def _int(n: int) -> bytes:
     return _head(0, n) if n >= 0 else _head(1, -1 - n)
 
 
+# Heads of text (major 3) and byte strings (major 2) up to 64 KiB long, looked up instead of built per record.
+_TEXT_HEADS = tuple(_head(3, n) for n in range(1 << 16))
+_BYTES_HEADS = tuple(_head(2, n) for n in range(1 << 16))
+
+
+def _text(value: bytes) -> bytes:
+    n = len(value)
+    return (_TEXT_HEADS[n] if n < 0x10000 else _head(3, n)) + value
+
+
+def _bytes(value: bytes) -> bytes:
+    n = len(value)
+    return (_BYTES_HEADS[n] if n < 0x10000 else _head(2, n)) + value
+
+
 def record_body(seq: int, at_ms: int, account: str, device: bytes, action: str, result: str, detail: bytes) -> bytes:
     """Return the deterministic CBOR of one audit record, as app.store.audit.record_hash encodes it."""
-    a, b, c = account.encode(), action.encode(), result.encode()
     return b"".join(
         (
             _ARRAY7,
             _int(seq),
             _int(at_ms),
-            _head(3, len(a)),
-            a,
-            _head(2, len(device)),
-            device,
-            _head(3, len(b)),
-            b,
-            _head(3, len(c)),
-            c,
-            _head(2, len(detail)),
-            detail,
+            _text(account.encode()),
+            _bytes(device),
+            _text(action.encode()),
+            _text(result.encode()),
+            _bytes(detail),
         )
     )
 
@@ -78,19 +87,20 @@ def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: byte
     """Recompute every audit record after `after_seq` (whose hash must be `after_hash`); name the first break."""
     prev, expected, count = after_hash, after_seq + 1, 0
     cur = session.execute(
-        "SELECT seq, at_ms, account, device, action, result, detail, prev_hash, hash FROM audit WHERE seq > ? "
-        "ORDER BY seq",
+        # Text columns come back as their UTF-8 bytes (what the encoding hashes): no decode and re-encode per record.
+        "SELECT seq, at_ms, CAST(account AS BLOB), device, CAST(action AS BLOB), CAST(result AS BLOB), detail, "
+        "prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq",
         (after_seq,),
     )
-    sha = hashlib.sha256
+    sha, tag, array7, int_head, text, blob = hashlib.sha256, _TAG, _ARRAY7, _int, _text, _bytes
     for seq, at_ms, account, device, action, result, detail, prev_hash, digest in cur:
         if seq != expected:
             return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {expected} is missing")
-        body = record_body(seq, at_ms, account, device, action, result, detail)
-        if prev_hash != prev or sha(_TAG + prev + body).digest() != digest:
-            return ChainCheck(
-                after_seq + 1, count, expected - 1, prev, f"audit record {seq} ({action} by {account}) was altered"
-            )
+        body = b"".join((tag, prev, array7, int_head(seq), int_head(at_ms), text(account), blob(device),
+                         text(action), text(result), blob(detail)))  # fmt: skip
+        if prev_hash != prev or sha(body).digest() != digest:
+            what = f"{action.decode(errors='replace')} by {account.decode(errors='replace')}"
+            return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {seq} ({what}) was altered")
         prev, expected, count = digest, seq + 1, count + 1
     return ChainCheck(after_seq + 1, count, expected - 1, prev)
 

@@ -1,0 +1,21 @@
+"""bench/review.py runs at tiny size and ends with its JSON line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[1] / "bench" / "review.py"
+
+
+def test_tiny_benchmark_prints_the_summary_line() -> None:
+    out = subprocess.run(
+        [sys.executable, str(BENCH), "--tiny"], capture_output=True, text=True, timeout=180, check=True
+    )
+    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    assert set(summary) == {"bench", "day_open_p95_s", "month_open_s", "pdf_s", "chain_ratio"}
+    assert summary["bench"] == "review"
+    assert 0 < summary["day_open_p95_s"] < 10 and 0 < summary["month_open_s"] < 30 and 0 < summary["pdf_s"] < 30
+    assert summary["chain_ratio"] > 0

@@ -1,0 +1,381 @@
+"""The supervisor's review screen: pick a day, read the timeline and figures, acknowledge anomalies, check
+integrity, sign the day off, export the PDF and CSV. All domain work runs in app.review on the database thread."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.office import Office
+from app.review import DayReview, compare, open_day, sign_day
+from app.review.exports import write_csv
+from app.review.figures import Figures
+from app.review.pdf_report import write_pdf
+from app.review.signoff import SignOff
+from app.review.timeline import Action
+from ui.background import BackgroundWork
+from ui.review_charts import HourlyLoadChart, VerdictMixChart
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+class TimelineModel(QAbstractTableModel):
+    """The day's actions as table rows."""
+
+    COLUMNS = 8
+
+    def __init__(self) -> None:
+        """Start with no actions."""
+        super().__init__()
+        self.actions: list[Action] = []
+        self.utc_offset_minutes = 480
+
+    def set_actions(self, actions: list[Action], utc_offset_minutes: int) -> None:
+        """Show these actions."""
+        self.beginResetModel()
+        self.actions, self.utc_offset_minutes = actions, utc_offset_minutes
+        self.endResetModel()
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt override)
+        """One row per action."""
+        return 0 if parent.isValid() else len(self.actions)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008, N802 (Qt override)
+        """Time, source, account, action, result, case, service, verdict."""
+        return 0 if parent.isValid() else self.COLUMNS
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """The cell's text."""
+        if role != Qt.ItemDataRole.DisplayRole or not index.isValid():
+            return None
+        a = self.actions[index.row()]
+        if index.column() == 0:
+            when = datetime.fromtimestamp(a.at_ms / 1000, UTC) + timedelta(minutes=self.utc_offset_minutes)
+            return when.strftime("%H:%M:%S")
+        return (None, a.source, a.account, a.action, a.result, a.case, a.service, a.verdict)[index.column()]
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: N802
+        """Column titles."""
+        if role != Qt.ItemDataRole.DisplayRole or orientation != Qt.Orientation.Horizontal:
+            return None
+        return (self.tr("Time"), self.tr("Source"), self.tr("Account"), self.tr("Action"), self.tr("Result"),
+                self.tr("Case"), self.tr("Service"), self.tr("Verdict"))[section]  # fmt: skip
+
+
+class ReviewScreen(QWidget):
+    """One day of one office, for a supervisor (admins may look but not sign)."""
+
+    loaded = Signal(object)  # DayReview
+    signed = Signal(object)  # SignOff
+    exported = Signal(str)  # the path written
+    failed = Signal(str)
+
+    def __init__(self, office: Office, work: BackgroundWork, language: str, parent: QWidget | None = None) -> None:
+        """Lay out the day picker, filters, tabs and actions."""
+        super().__init__(parent)
+        self._office = office
+        self._work = work
+        self.language = language
+        self.review: DayReview | None = None
+        self.date_edit = QDateEdit()
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("yyyy-MM-dd")
+        self.date_edit.setDate(QDate.currentDate())
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.load_selected_day)
+        self.filters = {name: QComboBox() for name in ("clerk", "service", "verdict", "action")}
+        for combo in self.filters.values():
+            combo.currentIndexChanged.connect(self.apply_filters)
+        self.sign_button = QPushButton()
+        self.sign_button.clicked.connect(self.sign)
+        self.pdf_button = QPushButton()
+        self.pdf_button.clicked.connect(lambda: self._ask_path("pdf", self.export_pdf))
+        self.csv_button = QPushButton()
+        self.csv_button.clicked.connect(lambda: self._ask_path("csv", self.export_csv))
+        self.status_label = QLabel()
+        self.status_label.setWordWrap(True)
+        self.timeline_model = TimelineModel()
+        self.timeline_view = QTableView()
+        self.timeline_view.setModel(self.timeline_model)
+        self.timeline_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.clerk_table = QTableWidget()
+        self.service_table = QTableWidget()
+        self.compare_label = QLabel()
+        self.hourly_chart = HourlyLoadChart()
+        self.verdict_chart = VerdictMixChart()
+        self.anomaly_table = QTableWidget(0, 3)
+        self.anomaly_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.integrity_label = QLabel()
+        self.integrity_label.setWordWrap(True)
+        self.integrity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.tabs = QTabWidget()
+        self._build()
+        self.retranslate()
+        self._set_enabled(False)
+
+    def _build(self) -> None:
+        top = QHBoxLayout()
+        self.date_label, self.filter_labels = QLabel(), {name: QLabel() for name in self.filters}
+        top.addWidget(self.date_label)
+        top.addWidget(self.date_edit)
+        top.addWidget(self.open_button)
+        for name, combo in self.filters.items():
+            top.addWidget(self.filter_labels[name])
+            top.addWidget(combo, 1)
+        figures = QWidget()
+        column = QVBoxLayout(figures)
+        charts = QHBoxLayout()
+        charts.addWidget(self.hourly_chart, 2)
+        charts.addWidget(self.verdict_chart, 1)
+        column.addLayout(charts)
+        column.addWidget(self.compare_label)
+        column.addWidget(self.clerk_table)
+        column.addWidget(self.service_table)
+        self.tabs.addTab(self.timeline_view, "")
+        self.tabs.addTab(figures, "")
+        self.tabs.addTab(self.anomaly_table, "")
+        self.tabs.addTab(self.integrity_label, "")
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.status_label, 1)
+        for button in (self.pdf_button, self.csv_button, self.sign_button):
+            bottom.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addLayout(bottom)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
+        """Re-translate when the language changes."""
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.setWindowTitle(self.tr("Daily review"))
+        self.date_label.setText(self.tr("Day:"))
+        self.open_button.setText(self.tr("Open"))
+        names = {"clerk": self.tr("Clerk:"), "service": self.tr("Service:"), "verdict": self.tr("Verdict:"),
+                 "action": self.tr("Action:")}  # fmt: skip
+        for name, text in names.items():
+            self.filter_labels[name].setText(text)
+        for index, text in enumerate((self.tr("Timeline"), self.tr("Figures"), self.tr("Anomalies"),
+                                      self.tr("Integrity"))):  # fmt: skip
+            self.tabs.setTabText(index, text)
+        self.sign_button.setText(self.tr("Sign the day off"))
+        self.pdf_button.setText(self.tr("Export PDF…"))
+        self.csv_button.setText(self.tr("Export CSV…"))
+        self.anomaly_table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Explanation"), self.tr("Comment")])
+        if self.review is not None:
+            self.show_review(self.review)
+
+    def _set_enabled(self, loaded: bool) -> None:
+        signed = self.review is not None and self.review.signoff is not None
+        for widget in (self.pdf_button, self.csv_button):
+            widget.setEnabled(loaded)
+        self.sign_button.setEnabled(loaded and not signed)
+
+    # -- loading ---------------------------------------------------------------------------------
+
+    def load_selected_day(self) -> None:
+        """Open the review of the day in the date field."""
+        self.load_day(self.date_edit.date().toString("yyyy-MM-dd"))
+
+    def load_day(self, day: str) -> None:
+        """Open a day's review on the database thread; `loaded` fires when it is shown."""
+        self.status_label.setText(self.tr("Opening %1…").replace("%1", day))
+        office = self._office
+
+        def work() -> tuple[DayReview, dict]:
+            return open_day(office.replica, day), compare(office.replica, day)
+
+        self._work.db(work, self._loaded, self._failed, owner=self)
+
+    def _loaded(self, result: tuple[DayReview, dict]) -> None:
+        review, comparison = result
+        self.comparison = comparison
+        self.show_review(review)
+        self.loaded.emit(review)
+
+    def _failed(self, error: Exception) -> None:
+        self.status_label.setText(self.tr("Error: %1").replace("%1", str(error)))
+        self.failed.emit(str(error))
+
+    def show_review(self, review: DayReview) -> None:
+        """Show a loaded review in every tab."""
+        self.review = review
+        actions = review.period.actions
+        for name, values in (("clerk", {a.account for a in actions if a.account}),
+                             ("service", {a.service for a in actions if a.service}),
+                             ("verdict", {a.verdict for a in actions if a.verdict}),
+                             ("action", {a.action for a in actions})):  # fmt: skip
+            combo = self.filters[name]
+            current = combo.currentData()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(self.tr("(all)"), "")
+            for value in sorted(values):
+                combo.addItem(value, value)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+            combo.blockSignals(False)
+        self.apply_filters()
+        self._show_figures(review)
+        self._show_anomalies(review)
+        self._show_integrity(review)
+        self._set_enabled(True)
+        signed = review.signoff
+        self.status_label.setText(
+            self.tr("%1 actions, %2 anomalies.")
+            .replace("%1", str(len(actions)))
+            .replace("%2", str(len(review.anomalies)))
+            + " "
+            + (self.tr("Signed off by %1.").replace("%1", signed.account) if signed else self.tr("Not signed off yet."))
+        )
+
+    def apply_filters(self) -> None:
+        """Show the timeline rows matching the chosen filters."""
+        if self.review is None:
+            return
+        chosen = {name: combo.currentData() or None for name, combo in self.filters.items()}
+        self.timeline_model.set_actions(
+            self.review.timeline(**chosen), self.review.period.thresholds.utc_offset_minutes
+        )
+
+    def _fill_figures(self, table: QTableWidget, rows: dict[str, Figures]) -> None:
+        headers = [self.tr("Name"), self.tr("Actions"), self.tr("Opened"), self.tr("Advanced"), self.tr("Closed"),
+                   self.tr("Rejected"), self.tr("Median (min)"), self.tr("P90 (min)"), self.tr("Verdicts"),
+                   self.tr("Refusals"), self.tr("Offline (min)"), self.tr("Outbox")]  # fmt: skip
+        table.setColumnCount(len(headers))
+        table.setHorizontalHeaderLabels(headers)
+        table.setRowCount(len(rows))
+
+        def minutes(ms: int | None) -> str:
+            return "—" if ms is None else f"{ms / 60000:.1f}"
+
+        for r, (name, f) in enumerate(sorted(rows.items())):
+            values = [name, f.actions, f.opened, f.advanced, f.closed, f.rejected, minutes(f.median_handling_ms),
+                      minutes(f.p90_handling_ms), ", ".join(f"{k} {v}" for k, v in sorted(f.verdicts.items())),
+                      f.refusals, minutes(f.offline_ms), f.outbox_pending]  # fmt: skip
+            for c, value in enumerate(values):
+                table.setItem(r, c, QTableWidgetItem(str(value)))
+
+    def _show_figures(self, review: DayReview) -> None:
+        f = review.figures
+        self._fill_figures(self.clerk_table, f.by_clerk)
+        self._fill_figures(self.service_table, f.by_service)
+        self.hourly_chart.show_load(f.hourly_by_service, self.tr("Hourly load per service"), self.tr("Others"))
+        self.verdict_chart.show_mix(f.verdict_mix, self.tr("Verdict mix"))
+        comparison = getattr(self, "comparison", None) or {}
+        lines = [
+            self.tr("%1: %2 opened, %3 closed, %4 verdicts per day")
+            .replace("%1", {"day": self.tr("Day"), "week": self.tr("Week"), "month": self.tr("Month")}[name])
+            .replace("%2", f"{values.get('opened', 0):g}")
+            .replace("%3", f"{values.get('closed', 0):g}")
+            .replace("%4", f"{values.get('verdicts', 0):g}")
+            for name, values in comparison.items()
+        ]
+        self.compare_label.setText("\n".join(lines))
+
+    def _show_anomalies(self, review: DayReview) -> None:
+        table = self.anomaly_table
+        acks = {a["anomaly"]: a["comment"] for a in review.signoff.acknowledgements} if review.signoff else {}
+        table.setRowCount(len(review.anomalies))
+        for row, anomaly in enumerate(review.anomalies):
+            kind = QTableWidgetItem(anomaly.kind)
+            kind.setData(Qt.ItemDataRole.UserRole, anomaly.id)
+            kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            text = QTableWidgetItem(anomaly.explanation(self.language))
+            text.setToolTip("\n".join(anomaly.refs[:30]))
+            text.setFlags(text.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            table.setItem(row, 0, kind)
+            table.setItem(row, 1, text)
+            previous = table.item(row, 2)
+            table.setItem(row, 2, QTableWidgetItem(acks.get(anomaly.id, previous.text() if previous else "")))
+
+    def _show_integrity(self, review: DayReview) -> None:
+        i = review.integrity
+        lines = [
+            (self.tr("Audit chain intact: %1 records verified.").replace("%1", str(i.chain.records)) if i.chain.ok
+             else self.tr("Audit chain BROKEN: %1").replace("%1", i.chain.problem)),
+            self.tr("Last signed-off day: %1").replace("%1", i.last_signed_day or self.tr("none")),
+            self.tr("Checkpoints held: %1").replace("%1", str(i.checkpoints)),
+            self.tr("Entries of the day included in their logs: %1; pending: %2")
+            .replace("%1", str(i.included)).replace("%2", str(len(i.pending))),
+            *(self.tr("Problem: %1").replace("%1", p) for p in i.problems),
+        ]  # fmt: skip
+        self.integrity_label.setText("\n".join(lines))
+
+    # -- acting ----------------------------------------------------------------------------------
+
+    def comments(self) -> dict[str, str]:
+        """Return the acknowledgement comments typed so far, by anomaly id."""
+        out = {}
+        for row in range(self.anomaly_table.rowCount()):
+            anomaly_id = self.anomaly_table.item(row, 0).data(Qt.ItemDataRole.UserRole)
+            comment = self.anomaly_table.item(row, 2)
+            out[anomaly_id] = comment.text() if comment else ""
+        return out
+
+    def set_comment(self, anomaly_id: str, comment: str) -> None:
+        """Type an acknowledgement comment for one anomaly."""
+        for row in range(self.anomaly_table.rowCount()):
+            if self.anomaly_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == anomaly_id:
+                self.anomaly_table.setItem(row, 2, QTableWidgetItem(comment))
+
+    def sign(self) -> None:
+        """Sign the day off with the typed acknowledgements (refused with a message if any is missing)."""
+        review, comments, office = self.review, self.comments(), self._office
+        if review is None:
+            return
+        self._work.db(lambda: sign_day(office.replica, review, comments), self._signed, self._failed, owner=self)
+
+    def _signed(self, signoff: SignOff) -> None:
+        self.status_label.setText(self.tr("Signed off. Ledger entry %1.").replace("%1", signoff.leaf_hash.hex()[:16]))
+        self.signed.emit(signoff)
+        self.load_day(signoff.day)
+
+    def _ask_path(self, kind: str, export: Callable[[str], None]) -> None:
+        if self.review is None:
+            return
+        suggested = f"review-{self.review.day}.{kind}"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), suggested, f"*.{kind}")
+        if path:
+            export(path)
+
+    def export_pdf(self, path: str) -> None:
+        """Write the PDF report (in the screen's language) exactly at `path`."""
+        review, options = self.review, {"comments": self.comments(), "comparison": getattr(self, "comparison", None)}
+        language = self.language
+
+        def work() -> str:
+            return str(write_pdf(review, Path(path), language=language, **options))
+
+        self._work.db(work, self._exported, self._failed, owner=self)
+
+    def export_csv(self, path: str) -> None:
+        """Write the filtered timeline as CSV exactly at `path`."""
+        actions, offset = list(self.timeline_model.actions), self.review.period.thresholds.utc_offset_minutes
+        self._work.db(lambda: str(write_csv(actions, Path(path), utc_offset_minutes=offset)), self._exported,
+                      self._failed, owner=self)  # fmt: skip
+
+    def _exported(self, path: str) -> None:
+        self.status_label.setText(self.tr("Written: %1").replace("%1", path))
+        self.exported.emit(path)
