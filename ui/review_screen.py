@@ -35,6 +35,7 @@ from ui.background import BackgroundWork
 from ui.review_charts import HourlyLoadChart, VerdictMixChart
 
 Index = QModelIndex | QPersistentModelIndex
+LINE_BREAK = "\n"
 
 
 class TimelineModel(QAbstractTableModel):
@@ -292,7 +293,7 @@ class ReviewScreen(QWidget):
             .replace("%4", f"{values.get('verdicts', 0):g}")
             for name, values in comparison.items()
         ]
-        self.compare_label.setText("\n".join(lines))
+        self.compare_label.setText(LINE_BREAK.join(lines))
 
     def _show_anomalies(self, review: DayReview) -> None:
         table = self.anomaly_table
@@ -321,7 +322,7 @@ class ReviewScreen(QWidget):
             .replace("%1", str(i.included)).replace("%2", str(len(i.pending))),
             *(self.tr("Problem: %1").replace("%1", p) for p in i.problems),
         ]  # fmt: skip
-        self.integrity_label.setText("\n".join(lines))
+        self.integrity_label.setText(LINE_BREAK.join(lines))
 
     # -- acting ----------------------------------------------------------------------------------
 

@@ -689,4 +689,310 @@
         <translation>Based on replica data synced %1 ago.</translation>
     </message>
 </context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../ui/review_screen.py" line="173" />
+        <source>Daily review</source>
+        <translation>Daily review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="174" />
+        <source>Day:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="175" />
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="176" />
+        <source>Clerk:</source>
+        <translation>Clerk:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="176" />
+        <source>Service:</source>
+        <translation>Service:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="176" />
+        <source>Verdict:</source>
+        <translation>Verdict:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="177" />
+        <source>Action:</source>
+        <translation>Action:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="180" />
+        <source>Timeline</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="180" />
+        <source>Figures</source>
+        <translation>Figures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="180" />
+        <source>Anomalies</source>
+        <translation>Anomalies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="181" />
+        <source>Integrity</source>
+        <translation>Integrity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="183" />
+        <source>Sign the day off</source>
+        <translation>Sign the day off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="184" />
+        <source>Export PDF…</source>
+        <translation>Export PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="185" />
+        <source>Export CSV…</source>
+        <translation>Export CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="186" />
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="186" />
+        <source>Explanation</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="186" />
+        <source>Comment</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="204" />
+        <source>Opening %1…</source>
+        <translation>Opening %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219" />
+        <source>Error: %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="234" />
+        <source>(all)</source>
+        <translation>(all)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="246" />
+        <source>%1 actions, %2 anomalies.</source>
+        <translation>%1 actions, %2 anomalies.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="250" />
+        <source>Signed off by %1.</source>
+        <translation>Signed off by %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="250" />
+        <source>Not signed off yet.</source>
+        <translation>Not signed off yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Actions</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Opened</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Advanced</source>
+        <translation>Advanced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>Median (min)</source>
+        <translation>Median (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>P90 (min)</source>
+        <translation>P90 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>Verdicts</source>
+        <translation>Verdicts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="265" />
+        <source>Refusals</source>
+        <translation>Refusals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="265" />
+        <source>Offline (min)</source>
+        <translation>Offline (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="265" />
+        <source>Outbox</source>
+        <translation>Outbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="284" />
+        <source>Hourly load per service</source>
+        <translation>Hourly load per service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="284" />
+        <source>Others</source>
+        <translation>Others</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="285" />
+        <source>Verdict mix</source>
+        <translation>Verdict mix</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="288" />
+        <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
+        <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="289" />
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="289" />
+        <source>Week</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="289" />
+        <source>Month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="316" />
+        <source>Audit chain intact: %1 records verified.</source>
+        <translation>Audit chain intact: %1 records verified.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="317" />
+        <source>Audit chain BROKEN: %1</source>
+        <translation>Audit chain BROKEN: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="318" />
+        <source>Last signed-off day: %1</source>
+        <translation>Last signed-off day: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="318" />
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="319" />
+        <source>Checkpoints held: %1</source>
+        <translation>Checkpoints held: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="320" />
+        <source>Entries of the day included in their logs: %1; pending: %2</source>
+        <translation>Entries of the day included in their logs: %1; pending: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322" />
+        <source>Problem: %1</source>
+        <translation>Problem: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="351" />
+        <source>Signed off. Ledger entry %1.</source>
+        <translation>Signed off. Ledger entry %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="359" />
+        <source>Export</source>
+        <translation>Export</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="380" />
+        <source>Written: %1</source>
+        <translation>Written: %1</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Time</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Source</source>
+        <translation>Source</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Account</source>
+        <translation>Account</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Action</source>
+        <translation>Action</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Result</source>
+        <translation>Result</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="80" />
+        <source>Case</source>
+        <translation>Case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="80" />
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="80" />
+        <source>Verdict</source>
+        <translation>Verdict</translation>
+    </message>
+</context>
 </TS>

@@ -689,4 +689,310 @@
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
 </context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../ui/review_screen.py" line="173" />
+        <source>Daily review</source>
+        <translation>每日审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="174" />
+        <source>Day:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="175" />
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="176" />
+        <source>Clerk:</source>
+        <translation>工作人员：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="176" />
+        <source>Service:</source>
+        <translation>服务事项：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="176" />
+        <source>Verdict:</source>
+        <translation>查验结果：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="177" />
+        <source>Action:</source>
+        <translation>操作：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="180" />
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="180" />
+        <source>Figures</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="180" />
+        <source>Anomalies</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="181" />
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="183" />
+        <source>Sign the day off</source>
+        <translation>签署本日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="184" />
+        <source>Export PDF…</source>
+        <translation>导出 PDF…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="185" />
+        <source>Export CSV…</source>
+        <translation>导出 CSV…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="186" />
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="186" />
+        <source>Explanation</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="186" />
+        <source>Comment</source>
+        <translation>确认意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="204" />
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219" />
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="234" />
+        <source>(all)</source>
+        <translation>（全部）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="246" />
+        <source>%1 actions, %2 anomalies.</source>
+        <translation>%1 项操作，%2 项异常。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="250" />
+        <source>Signed off by %1.</source>
+        <translation>已由 %1 签署。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="250" />
+        <source>Not signed off yet.</source>
+        <translation>尚未签署。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Opened</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Advanced</source>
+        <translation>推进</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="263" />
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>Rejected</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>Median (min)</source>
+        <translation>中位时长(分)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>P90 (min)</source>
+        <translation>90%时长(分)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="264" />
+        <source>Verdicts</source>
+        <translation>查验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="265" />
+        <source>Refusals</source>
+        <translation>节点拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="265" />
+        <source>Offline (min)</source>
+        <translation>离线(分)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="265" />
+        <source>Outbox</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="284" />
+        <source>Hourly load per service</source>
+        <translation>各服务每小时业务量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="284" />
+        <source>Others</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="285" />
+        <source>Verdict mix</source>
+        <translation>查验结果分布</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="288" />
+        <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
+        <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="289" />
+        <source>Day</source>
+        <translation>当日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="289" />
+        <source>Week</source>
+        <translation>近7日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="289" />
+        <source>Month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="316" />
+        <source>Audit chain intact: %1 records verified.</source>
+        <translation>审计链完整：已校验 %1 条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="317" />
+        <source>Audit chain BROKEN: %1</source>
+        <translation>审计链断裂：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="318" />
+        <source>Last signed-off day: %1</source>
+        <translation>最近签署日期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="318" />
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="319" />
+        <source>Checkpoints held: %1</source>
+        <translation>已存检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="320" />
+        <source>Entries of the day included in their logs: %1; pending: %2</source>
+        <translation>当日账本记录已收录：%1；待收录：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322" />
+        <source>Problem: %1</source>
+        <translation>问题：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="351" />
+        <source>Signed off. Ledger entry %1.</source>
+        <translation>已签署。账本记录 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="359" />
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="380" />
+        <source>Written: %1</source>
+        <translation>已写入：%1</translation>
+    </message>
+</context>
+<context>
+    <name>TimelineModel</name>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Time</source>
+        <translation>时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Source</source>
+        <translation>来源</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Account</source>
+        <translation>账户</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Action</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="79" />
+        <source>Result</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="80" />
+        <source>Case</source>
+        <translation>办件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="80" />
+        <source>Service</source>
+        <translation>服务事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="80" />
+        <source>Verdict</source>
+        <translation>查验结果</translation>
+    </message>
+</context>
 </TS>
