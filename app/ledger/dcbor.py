@@ -8,6 +8,7 @@ or unsorted map keys and unexpected tags are all refused.
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Mapping
 from typing import Any
@@ -17,34 +18,46 @@ import cbor2
 from app.ledger.errors import EntryTooLarge, MalformedCBOR, NonCanonicalEncoding, TrailingBytes
 
 MAX_DEPTH = 16
-_SCALARS = (bytes, str, bool, type(None))
+_PLAIN = frozenset({bytes, str, bool, type(None)})
+_INT_RANGE = range(-(1 << 64), 1 << 64)
+
+
+@functools.lru_cache(maxsize=4096, typed=True)
+def _encoded_key(key: int | str) -> bytes:
+    """The encoding of a map key, which decides its place in a deterministic map (cached: keys repeat)."""
+    return cbor2.dumps(key)
 
 
 def _normalise(value: Any, depth: int, allowed_tags: frozenset[int]) -> Any:
     """Check that `value` holds only types deterministic CBOR allows here; sort map keys."""
     if depth > MAX_DEPTH:
         raise MalformedCBOR(f"nesting deeper than {MAX_DEPTH} levels")
-    if isinstance(value, _SCALARS):
+    kind = type(value)
+    if kind in _PLAIN:
         return value
-    if isinstance(value, int):
-        if not -(1 << 64) <= value < 1 << 64:
+    if kind is int:
+        if value not in _INT_RANGE:
             raise MalformedCBOR("integer outside the 64-bit CBOR range")
         return value
-    if isinstance(value, list | tuple):
+    if kind is list or kind is tuple:
         return [_normalise(v, depth + 1, allowed_tags) for v in value]
     if isinstance(value, Mapping):
         items = []
         for k, v in value.items():
-            if not isinstance(k, int | str) or isinstance(k, bool):
+            if type(k) is not str and type(k) is not int:
                 raise MalformedCBOR(f"map key of type {type(k).__name__}; only integers and text are allowed")
-            items.append((cbor2.dumps(k), k, _normalise(v, depth + 1, allowed_tags)))
-        items.sort(key=lambda item: item[0])
+            items.append((_encoded_key(k), k, _normalise(v, depth + 1, allowed_tags)))
+        items.sort(key=_first)
         return {k: v for _, k, v in items}
-    if isinstance(value, cbor2.CBORTag):
+    if kind is cbor2.CBORTag:
         if value.tag not in allowed_tags:
             raise MalformedCBOR(f"CBOR tag {value.tag} is not allowed here")
         return cbor2.CBORTag(value.tag, _normalise(value.value, depth + 1, allowed_tags))
-    raise MalformedCBOR(f"values of type {type(value).__name__} are not allowed in entries")
+    raise MalformedCBOR(f"values of type {kind.__name__} are not allowed in entries")
+
+
+def _first(item: tuple[bytes, Any, Any]) -> bytes:
+    return item[0]
 
 
 def encode(value: Any, *, allowed_tags: frozenset[int] = frozenset({18})) -> bytes:
