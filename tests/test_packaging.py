@@ -237,7 +237,7 @@ def test_every_bundled_library_resolves(release_build: Path) -> None:
 def test_two_builds_of_one_commit_are_identical(release_build: Path, tmp_path: Path) -> None:
     """Same file list, same Python payload (every file's SHA-256), same tarball and .deb bytes."""
     first = json.loads((release_build / "build-info.json").read_text())
-    second = run_build(tmp_path / "again")
+    second = run_build(tmp_path / "again", "--commit", first["commit"])
     assert sorted(first["files"]) == sorted(second["files"])
     payload = [name for name in first["files"] if name.endswith((".pyz", "base_library.zip")) or name == "govdesk"]
     assert payload and all(first["files"][n] == second["files"][n] for n in payload)
