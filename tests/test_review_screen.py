@@ -97,3 +97,30 @@ def test_a_clerk_cannot_open_the_review(qtbot, generated_day: Path, tmp_path: Pa
         assert "may not" in refused.args[0]
     finally:
         work.shutdown(office.session.lock)
+
+
+def test_the_main_window_opens_the_review_for_a_supervisor_with_ctrl_r(qtbot, generated_day: Path, tmp_path) -> None:
+    from PySide6.QtCore import Qt
+
+    from ui.application import start
+
+    target = tmp_path / "office"
+    shutil.copytree(generated_day, target)
+    app = start(target, user=SUPERVISOR)
+    qtbot.addWidget(app.window)
+    try:
+        login = app.window.login
+        login.user_edit.setText(SUPERVISOR)
+        login.password_edit.setText(PASSWORD)
+        with qtbot.waitSignal(app.window.ready, timeout=15_000):
+            qtbot.keyClick(login.password_edit, Qt.Key.Key_Return)
+        app.window.actions_by_name["review"].trigger()
+        screens = app.window.findChildren(ReviewScreen)
+        assert len(screens) == 1 and screens[0].isVisible()
+        qtbot.waitUntil(lambda: screens[0].review is not None, timeout=30_000)  # today's review, opened at once
+        with qtbot.waitSignal(screens[0].loaded, timeout=30_000):
+            screens[0].load_day("2026-05-20")
+        assert screens[0].review.period.actions
+        screens[0].close()
+    finally:
+        app.shutdown()

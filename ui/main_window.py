@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QEvent, QTimer, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from ui.events import OfficeSignals
 from ui.i18n import Translations
 from ui.idle_lock import IdleLock
 from ui.login_screen import LoginScreen
+from ui.review_screen import ReviewScreen
 from ui.role_names import role_name
 from ui.settings_dialog import SettingsDialog
 from ui.status_panel import ForkAlarmBar, OfflineBanner, StatusPanel
@@ -93,6 +94,7 @@ class MainWindow(QMainWindow):
             "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.case_form.clear()),
             "save_case": (QKeySequence("Ctrl+S"), lambda: self.counter and self.counter.case_form.open_case()),
             "advance_case": (QKeySequence("Ctrl+Return"), lambda: self.counter and self.counter.case_form.advance()),
+            "review": (QKeySequence("Ctrl+R"), self.open_review),
         }
         menu = self.menuBar().addMenu("")
         self.session_menu = menu
@@ -121,6 +123,7 @@ class MainWindow(QMainWindow):
             "new_case": self.tr("New case form"),
             "save_case": self.tr("Open the case"),
             "advance_case": self.tr("Next step of the case"),
+            "review": self.tr("Daily review…"),
         }
         for name, text in names.items():
             self.actions_by_name[name].setText(text)
@@ -220,6 +223,18 @@ class MainWindow(QMainWindow):
         if self.office.settings.language != language:
             updated = self.office.settings.with_changes(language=language)
             self.work.db(lambda: self.office.save_settings(updated), lambda _none: None, self.show_error, owner=self)
+
+    def open_review(self) -> None:
+        """Open the supervisor's daily review in its own window (Ctrl+R; supervisors and admins)."""
+        if self.account is None or not roles.allowed(self.account.role, roles.AUDIT_REVIEW):
+            self.message_label.setText(self.tr("Only supervisors and admins review the day."))
+            return
+        screen = ReviewScreen(self.office, self.work, self.translations.language, self)
+        screen.setWindowFlag(Qt.WindowType.Window)
+        screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen.resize(1200, 760)
+        screen.show()
+        screen.load_selected_day()
 
     def open_settings(self) -> None:
         """Open the settings dialog; apply and store what the clerk saves."""

@@ -368,6 +368,16 @@
         <source>Sync is not available in this version yet.</source>
         <translation>Sync is not available in this version yet.</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1" />
+        <source>Daily review…</source>
+        <translation>Daily review…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1" />
+        <source>Only supervisors and admins review the day.</source>
+        <translation>Only supervisors and admins review the day.</translation>
+    </message>
 </context>
 <context>
     <name>OfflineBanner</name>

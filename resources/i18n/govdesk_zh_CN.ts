@@ -368,6 +368,16 @@
         <source>Sync is not available in this version yet.</source>
         <translation>此版本暂不支持同步。</translation>
     </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1" />
+        <source>Daily review…</source>
+        <translation>每日审核…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="1" />
+        <source>Only supervisors and admins review the day.</source>
+        <translation>只有主管和管理员可以审核当日记录。</translation>
+    </message>
 </context>
 <context>
     <name>OfflineBanner</name>
