@@ -3,10 +3,14 @@
     office = Office(office_dir)
     account = office.session.unlock("li.na", password)     # on the database thread
     verdict = office.certs.verify(qr_text)                  # on the database thread
+    case = office.cases.open(service_id, name, id_number)   # a signed case.step into the outbox
+    outcome = office.sync_log(origin, progress, cancel)     # app.sync, on the database thread
     office.events.on_fork(callback)                         # plain callbacks, any thread
 
 Everything that touches the replica runs on the one thread that owns the database (STYLE point 6);
-the UI sends it there through its single-worker executor. Nothing here imports Qt.
+the UI sends it there through its single-worker executor. A Replica belongs to the thread that
+opened it, so sync runs there too, one log per job, so that verifying a certificate never waits for
+a whole sync. Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -14,26 +18,54 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
+
+import httpx
 
 from app import settings as settings_file
 from app.certs import Verdict, verify
 from app.scan import Scanner, make_decoder, open_source
+from app.services import CaseDesk, CaseView, Catalogue, DocumentCheck, load_catalogue, workflow
+from app.services.actors import check_actor, enrolled_key
+from app.services.catalogue import Service
+from app.services.errors import Refusal, ServiceError
 from app.settings import Settings
 from app.store import roles
-from app.store.cases import STATUSES, Case
-from app.store.errors import InvalidInput, StoreError
+from app.store.cases import Case
+from app.store.errors import StoreError
 from app.store.office_files import OfficeDir
 from app.store.replica import Replica, open_replica, system_clock
 from app.store.session import Account, Clock
+from app.sync import NodeUnreachable, SyncProgress, SyncService, load_policy
+from app.sync.progress import ProgressCallback
+from app.sync.service import LogOutcome
+from app.sync.state import ClerkTask, ForkEvidence, fork_evidence, open_tasks
+from app.sync.transport import RetryPolicy, make_http_client
 
-CASE_REF = re.compile(r"C[0-9A-F]{12}")
-CERT_SERIAL = re.compile(r"[0-9A-F]{20}")
-CITIZEN_ID = re.compile(r"\d{17}[\dX]")
-# A case moves forward along this path; "waiting" is a side state (waiting for the citizen or a department).
-CASE_FLOW = {"open": "in_progress", "in_progress": "closed", "waiting": "in_progress"}
+# At the counter a node that does not answer is offline at once: one retry, short timeouts.
+COUNTER_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, timeout_s=8.0)
+SYNC_BATCH_ENTRIES = 512  # one replica transaction per batch: short database-thread hold-ups
+
+__all__ = [
+    "COUNTER_RETRY",
+    "CaseFile",
+    "CaseService",
+    "CaseView",
+    "CertService",
+    "ClerkTask",
+    "ForkEvidence",
+    "NodeState",
+    "NotUnlocked",
+    "Office",
+    "OfficeEvents",
+    "OfficeStatus",
+    "ScannerService",
+    "ServiceDirectory",
+    "SessionService",
+    "SyncProgress",
+]
 
 
 class NotUnlocked(StoreError):
@@ -47,36 +79,6 @@ class NodeState:
     origin: str
     online: bool
     detail: str = ""
-
-
-@dataclass(frozen=True)
-class SyncProgress:
-    """How far a sync run has got; `done == total` when finished."""
-
-    origin: str
-    done: int
-    total: int
-    finished: bool = False
-    cancelled: bool = False
-    error: str = ""
-
-
-@dataclass(frozen=True)
-class ForkAlarm:
-    """Two checkpoints of one log that cannot both be true: evidence kept, the log no longer trusted."""
-
-    origin: str
-    size: int
-    message: str
-
-
-@dataclass(frozen=True)
-class WorkTask:
-    """Work returned by sync for a clerk: a conflict or a refusal, with its explanation."""
-
-    kind: str
-    case_ref: str
-    explanation: str
 
 
 @dataclass(frozen=True)
@@ -121,15 +123,15 @@ class OfficeEvents:
         return self._on("node", callback)
 
     def on_sync_progress(self, callback: Callable[[SyncProgress], None]) -> Callable[[], None]:
-        """Call `callback(SyncProgress)` as a sync run advances."""
+        """Call `callback(app.sync.SyncProgress)` as a sync run advances."""
         return self._on("sync", callback)
 
-    def on_fork(self, callback: Callable[[ForkAlarm], None]) -> Callable[[], None]:
-        """Call `callback(ForkAlarm)` when a log is caught presenting two histories."""
+    def on_fork(self, callback: Callable[[ForkEvidence], None]) -> Callable[[], None]:
+        """Call `callback(ForkEvidence)` when a log is caught presenting two histories."""
         return self._on("fork", callback)
 
-    def on_task(self, callback: Callable[[WorkTask], None]) -> Callable[[], None]:
-        """Call `callback(WorkTask)` when sync returns work for a clerk."""
+    def on_task(self, callback: Callable[[ClerkTask], None]) -> Callable[[], None]:
+        """Call `callback(ClerkTask)` when sync returns work for a clerk (a refusal or a conflict)."""
         return self._on("task", callback)
 
     def publish_node_state(self, state: NodeState) -> None:
@@ -140,11 +142,11 @@ class OfficeEvents:
         """Tell subscribers how far sync has got."""
         self._publish("sync", progress)
 
-    def publish_fork(self, alarm: ForkAlarm) -> None:
+    def publish_fork(self, evidence: ForkEvidence) -> None:
         """Raise the fork alarm."""
-        self._publish("fork", alarm)
+        self._publish("fork", evidence)
 
-    def publish_task(self, task: WorkTask) -> None:
+    def publish_task(self, task: ClerkTask) -> None:
         """Hand a clerk a task returned by sync."""
         self._publish("task", task)
 
@@ -193,33 +195,132 @@ class CertService:
         return verify(text, office=self._office.replica)
 
 
+class ServiceDirectory:
+    """The service catalogue (140 services of the 11 departments), loaded once, searchable in three ways."""
+
+    def __init__(self) -> None:
+        self._catalogue: Catalogue | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue, loaded and validated on first use (off the GUI thread)."""
+        with self._lock:
+            if self._catalogue is None:
+                self._catalogue = load_catalogue()
+            return self._catalogue
+
+    def search(self, text: str, limit: int = 30) -> list[Service]:
+        """Services matching Chinese, pinyin initials, pinyin or English text, best first."""
+        return self.catalogue.search(text, limit)
+
+    def service(self, service_id: str) -> Service:
+        """The service with this id (raises UnknownService)."""
+        return self.catalogue.service(service_id)
+
+
+CASE_REF = re.compile(r"C[0-9A-F]{12}")
+CERT_SERIAL = re.compile(r"[0-9A-F]{20}")
+CITIZEN_ID = re.compile(r"\d{17}[\dX]")
+
+
+@dataclass(frozen=True)
+class CaseFile:
+    """A catalogue case as the counter shows it: its ledger view, its service, the citizen, and its next step.
+
+    `next_move` is the transition the case waits for (None once finished); `blocker` says why the acting
+    account cannot perform it here ("" when it can).
+    """
+
+    view: CaseView
+    service: Service
+    citizen_name: str
+    citizen_id: str
+    summary: str
+    next_move: workflow.Transition | None
+    blocker: str
+
+    @property
+    def case_id(self) -> str:
+        """The case number."""
+        return self.view.case_id
+
+
 class CaseService:
-    """Open, advance, find and list the cases of this office."""
+    """Open, verify, advance, decide, close and find the catalogue cases of this office (app.services' CaseDesk).
+
+    Every move is a signed `case.step` entry queued in the outbox; the methods run on the database thread.
+    """
 
     def __init__(self, office: Office) -> None:
         self._office = office
 
-    def open(self, service: str, citizen_name: str, citizen_id: str, summary: str = "") -> Case:
-        """Open a case for a citizen."""
-        return self._office.replica.cases.open(service, citizen_name, citizen_id, summary)
+    def _desk(self) -> CaseDesk:
+        if self._office.desk is None:
+            raise NotUnlocked("the office is locked: log in first")
+        return self._office.desk
 
-    def advance(self, case_ref: str) -> Case:
-        """Move a case one step along open -> in progress -> closed."""
-        case = self._office.replica.cases.get(case_ref)
-        if case is None:
-            raise InvalidInput(f"no case {case_ref!r}")
-        following = CASE_FLOW.get(case.status)
-        if following is None:
-            raise InvalidInput(f"case {case_ref} is {case.status} and cannot move on")
-        return self._office.replica.cases.set_status(case_ref, following)
+    def file(self, view: CaseView, local: Case | None = None) -> CaseFile:
+        """Return the case file of a ledger view: the citizen from the replica, the next step and who may do it."""
+        desk = self._desk()
+        replica = self._office.replica
+        service = desk.catalogue.service(view.service)
+        local = local or replica.cases.get(view.case_id)
+        moves = workflow.allowed_transitions(service, workflow.Position(view.state, view.done))
+        forward = [m for m in moves if m.name not in (workflow.REJECT, workflow.WITHDRAW)]
+        move = forward[0] if forward else None
+        blocker = ""
+        if move is not None:
+            try:
+                check_actor(enrolled_key(replica, replica.account_signer), move.roles, move.department, move.name)
+            except Refusal as exc:
+                blocker = str(exc)
+        return CaseFile(
+            view,
+            service,
+            local.citizen_name if local else "",
+            local.citizen_id if local else "",
+            local.summary if local else "",
+            move,
+            blocker,
+        )
 
-    def set_status(self, case_ref: str, status: str) -> Case:
-        """Put a case in a given status (one of app.store.cases.STATUSES)."""
-        if status not in STATUSES:
-            raise InvalidInput(f"status must be one of {list(STATUSES)}")
-        return self._office.replica.cases.set_status(case_ref, status)
+    def get(self, case_id: str) -> CaseFile:
+        """Return a case file with its history (raises UnknownCase)."""
+        return self.file(self._desk().get(case_id))
 
-    def find(self, query: str, limit: int = 50) -> list[Case]:
+    def open(self, service_id: str, citizen_name: str, citizen_id: str, summary: str = "") -> CaseFile:
+        """Open a case of a catalogue service for a citizen (a signed `open` step into the outbox)."""
+        return self.file(self._desk().open(service_id, citizen_name, citizen_id, summary))
+
+    def next_step(self, case_id: str, certificate_texts: list[str] | tuple[str, ...] = ()) -> CaseFile:
+        """Perform the step the case waits for: verify the documents shown, the next catalogue step, decide, close."""
+        desk = self._desk()
+        current = self.get(case_id)
+        move = current.next_move
+        if move is None:
+            raise Refusal(f"case {case_id} is {current.view.state}: nothing more to do")
+        if move.name == workflow.VERIFY:
+            check: DocumentCheck = desk.check_documents(case_id, list(certificate_texts))
+            desk.verify_documents(case_id, check)
+        elif move.name == workflow.DECIDE:
+            desk.decide(case_id)
+        elif move.name == workflow.CLOSE:
+            desk.close(case_id)
+        else:
+            desk.advance(case_id, move.name)
+        return self.get(case_id)
+
+    def _files(self, cases: list[Case]) -> list[CaseFile]:
+        desk, out = self._desk(), []
+        for case in cases:
+            try:
+                out.append(self.file(desk.get(case.case_ref, history=False), case))
+            except ServiceError:
+                continue  # a store case of no catalogue service (opened before the catalogue landed)
+        return out
+
+    def find(self, query: str, limit: int = 50) -> list[CaseFile]:
         """Find cases by case number, certificate serial, citizen ID number or name."""
         query = query.strip()
         key = query.upper()
@@ -228,24 +329,25 @@ class CaseService:
         cases = self._office.replica.cases
         if CASE_REF.fullmatch(key):
             found = cases.get(key)
-            return [found] if found else []
+            return self._files([found] if found else [])
         if CITIZEN_ID.fullmatch(key):
-            return cases.search(citizen_id=key, limit=limit)
-        return cases.search(key if CERT_SERIAL.fullmatch(key) else query, limit=limit)
+            return self._files(cases.search(citizen_id=key, limit=limit))
+        return self._files(cases.search(key if CERT_SERIAL.fullmatch(key) else query, limit=limit))
 
-    def find_by_certificate(self, verdict: Verdict, limit: int = 50) -> list[Case]:
+    def find_by_certificate(self, verdict: Verdict, limit: int = 50) -> list[CaseFile]:
         """Find the cases that recorded this certificate's serial, or (for an e-ID) carry its holder's name."""
+        cases = self._office.replica.cases
         serial = verdict.claims.get("serial")
-        found = self._office.replica.cases.search(serial, limit=limit) if serial else []
+        found = cases.search(serial, limit=limit) if serial else []
         name = verdict.claims.get("display", {}).get("name")
         if verdict.claims.get("type") == "eid" and name:
             known = {c.case_ref for c in found}
-            found += [c for c in self._office.replica.cases.search(name, limit=limit) if c.case_ref not in known]
-        return found
+            found += [c for c in cases.search(name, limit=limit) if c.case_ref not in known]
+        return self._files(found)
 
-    def open_cases(self, limit: int = 200) -> list[Case]:
-        """Return the cases not yet closed, newest first."""
-        return [c for c in self._office.replica.cases.search(limit=limit * 2) if c.status != "closed"][:limit]
+    def open_cases(self, limit: int = 200) -> list[CaseFile]:
+        """Return the open catalogue cases this replica knows, the most recently moved first."""
+        return [self.file(view) for view in self._desk().list(open_only=True, limit=limit)]
 
 
 class ScannerService:
@@ -271,11 +373,14 @@ class Office:
         self.events = OfficeEvents()
         self.session = SessionService(self)
         self.certs = CertService(self)
+        self.services = ServiceDirectory()
         self.cases = CaseService(self)
         self.scanner = ScannerService(self)
-        # app/sync fills this in once it exists: an object with `run(progress, cancel)`; until then, None.
-        self.sync: Any = None
-        self.last_sync_ms: int | None = None
+        # The real app.sync.SyncService of the unlocked replica, built from its trust policy (None while locked
+        # or while no trust policy is set). Use it on the database thread only.
+        self.sync: SyncService | None = None
+        self.desk: CaseDesk | None = None
+        self._http: httpx.Client | None = None
         self._replica: Replica | None = None
 
     @property
@@ -296,11 +401,27 @@ class Office:
         return self._replica
 
     def attach(self, replica: Replica) -> None:
-        """Make `replica` the session's replica (SessionService.unlock calls this)."""
+        """Make `replica` the session's replica and build its sync service and case desk (database thread)."""
         self._replica = replica
+        self.desk = CaseDesk(replica, self.services.catalogue)
+        policy = load_policy(replica)
+        if policy is not None:
+            self._http = make_http_client(policy.tls, COUNTER_RETRY.timeout_s)
+            self.sync = SyncService(
+                replica,
+                policy,
+                retry=COUNTER_RETRY,
+                http=self._http,
+                on_fork=self.events.publish_fork,
+                on_task=self.events.publish_task,
+                batch_entries=SYNC_BATCH_ENTRIES,
+            )
 
     def detach(self) -> Replica | None:
-        """Forget the session's replica and return it for closing."""
+        """Forget the session's replica (and its sync service) and return it for closing."""
+        if self.sync is not None:
+            self.sync.close()
+        self.sync, self.desk, self._http = None, None, None
         replica, self._replica = self._replica, None
         return replica
 
@@ -312,13 +433,53 @@ class Office:
         settings_file.save(self.path, updated)
         self.settings = updated
 
+    def sync_origins(self) -> list[str]:
+        """The logs the trust policy follows, in order (empty while locked or without a policy)."""
+        return [log.origin for log in self.sync.policy.logs] if self.sync is not None else []
+
+    def sync_log(self, origin: str, progress: ProgressCallback, cancel: threading.Event | None = None) -> LogOutcome:
+        """Push then pull one log with app.sync (database thread); tell subscribers whether its node answered."""
+        sync = self.sync
+        if sync is None:
+            raise NotUnlocked("sync needs an unlocked office with a trust policy")
+        trust = sync.policy.log(origin)
+        if trust is None:
+            raise KeyError(f"the trust policy has no log {origin!r}")
+        one_log = SyncService(
+            sync.replica,
+            replace(sync.policy, logs=(trust,)),
+            retry=sync.retry,
+            http=self._http,
+            on_fork=sync.on_fork,
+            on_task=sync.on_task,
+            batch_entries=sync.batch_entries,
+        )
+
+        def forward(step: SyncProgress) -> None:
+            if step.phase != "done":  # the run's own end; the caller says when the whole sync ends
+                progress(step)
+
+        report = one_log.run(forward, cancel)
+        outcome = report.logs[0] if report.logs else LogOutcome(origin)
+        error = outcome.error
+        self.events.publish_node_state(
+            NodeState(origin, not isinstance(error, NodeUnreachable), "" if error is None else str(error))
+        )
+        return outcome
+
+    def alarms(self) -> tuple[list[ForkEvidence], list[ClerkTask]]:
+        """The fork evidence nobody acknowledged yet and the open clerk tasks, as sync left them (database thread)."""
+        replica = self.replica
+        return fork_evidence(replica, open_only=True), open_tasks(replica)
+
     def status(self) -> OfficeStatus:
-        """Return the outbox count and the replica's age per configured log (database thread)."""
+        """Return the outbox count, the last sync and the replica's age per configured log (database thread)."""
         replica = self.replica
         now = self.clock()
         origins = {n.origin for n in self.settings.nodes} | set(replica.logs.checkpoint_sizes())
         ages = {origin: replica.logs.age_ms(origin, now) for origin in sorted(origins)}
-        return OfficeStatus(replica.outbox.count_pending(), self.last_sync_ms, ages)
+        row = replica.session.one("SELECT max(synced_ms) FROM sync_logs")
+        return OfficeStatus(replica.outbox.count_pending(), row[0] if row else None, ages)
 
     def close(self) -> None:
         """Lock the office (closing the replica)."""

@@ -23,6 +23,7 @@ TRUST_POLICIES = ("strict", "standard")
 MIN_LOCK_MINUTES = 1
 MAX_LOCK_MINUTES = 240
 MAX_NODES = 32
+MAX_SYNC_MINUTES = 24 * 60
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,7 @@ class Settings:
     schema: int = SCHEMA_VERSION
     language: str = "zh_CN"
     lock_minutes: int = 5
+    sync_minutes: int = 5  # sync every so often while unlocked (and shortly after unlocking); 0: only on F5
     camera_source: str = "0"
     trust_policy: str = "standard"
     nodes: tuple[NodeSetting, ...] = field(default_factory=tuple)
@@ -67,6 +69,9 @@ def check(settings: Settings) -> list[str]:
     lock = settings.lock_minutes
     if not isinstance(lock, int) or isinstance(lock, bool) or not MIN_LOCK_MINUTES <= lock <= MAX_LOCK_MINUTES:
         problems.append(f"lock_minutes must be {MIN_LOCK_MINUTES} to {MAX_LOCK_MINUTES}")
+    sync = settings.sync_minutes
+    if not isinstance(sync, int) or isinstance(sync, bool) or not 0 <= sync <= MAX_SYNC_MINUTES:
+        problems.append(f"sync_minutes must be 0 to {MAX_SYNC_MINUTES}")
     if not isinstance(settings.camera_source, str) or not 0 < len(settings.camera_source) <= 1024:
         problems.append("camera_source must be 1 to 1024 characters")
     if settings.trust_policy not in TRUST_POLICIES:

@@ -17,20 +17,28 @@ from PySide6.QtCore import QElapsedTimer, Qt, QTimer
 from app import settings as settings_file
 from app.certs import Status
 from app.certs.image_input import read_qr_text
-from app.office import ForkAlarm, NodeState, SyncProgress, WorkTask
+from app.ledger.checkpoint import Checkpoint
+from app.ledger.entry import decode_entry
+from app.ledger.suites import ED25519, key_id
+from app.node.config import load_config, load_keys
+from app.node.departments import all_departments, department
+from app.node.node import CONFIG_FILE, node_from_config
+from app.store.replica import open_replica
+from app.sync.state import fork_evidence
 from tests.framegen import Code, code_run, empty_run, write_video
-from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_office, demo_template
+from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
-from ui.verdict_card import GREEN, RED
+from ui.verdict_card import RED
 
-__all__ = ["dangling_threads", "dangling_timers", "demo_office", "demo_template"]
+__all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
 STALL_LIMIT_MS = 50
 
 
 @pytest.fixture
 def counter(qtbot, demo_office) -> Iterator[CounterApp]:
-    """The app on a fresh demo office, on its login screen; shut down in order afterwards."""
+    """The app on a fresh demo office, on its login screen (no timed sync: tests press F5); shut down afterwards."""
     app = start(demo_office.path, user="li.na")
+    app.office.settings = replace(app.office.settings, sync_minutes=0)
     qtbot.addWidget(app.window)
     yield app
     app.shutdown()
@@ -97,7 +105,7 @@ def test_lock_keeps_unsaved_work_and_drops_the_key(qtbot, counter: CounterApp) -
     log_in(qtbot, counter)
     window = counter.window
     form = window.counter.case_form
-    form.service_edit.setText("户口迁移")
+    form.picker.search_edit.setText("户口迁入")
     form.name_edit.setText("赵敏")
     qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.stack.currentWidget() is window.login
@@ -105,7 +113,7 @@ def test_lock_keeps_unsaved_work_and_drops_the_key(qtbot, counter: CounterApp) -
     assert "li.na" in window.login.heading.text() and not window.login.user_edit.isEnabled()
     assert not window.actions_by_name["save_case"].isEnabled()  # no case can be opened behind the lock
     log_in(qtbot, counter)
-    assert (form.service_edit.text(), form.name_edit.text()) == ("户口迁移", "赵敏")
+    assert (form.picker.search_edit.text(), form.name_edit.text()) == ("户口迁入", "赵敏")
 
 
 def test_idle_auto_lock_then_logout_discards_the_form(qtbot, counter: CounterApp) -> None:
@@ -142,31 +150,80 @@ def test_scanning_a_certificate_video_shows_verdicts_without_stalling(
     assert meter.worst_ms <= STALL_LIMIT_MS, f"the GUI thread stalled for {meter.worst_ms} ms"
 
 
-def test_open_advance_finish_and_find_a_case(qtbot, counter: CounterApp, demo_office, tmp_path: Path) -> None:
+def test_the_real_departments_and_nodes_make_up_the_demo(demo_office) -> None:
+    settings = settings_file.load(demo_office.path)
+    assert [n.origin for n in settings.nodes] == [d.origin for d in all_departments()]
+    assert all(n.url.startswith("http://127.0.0.1:") for n in settings.nodes)
+
+
+def test_the_service_picker_finds_by_chinese_pinyin_initials_and_english(qtbot, counter: CounterApp) -> None:
+    log_in(qtbot, counter)
+    picker = counter.window.counter.case_form.picker
+    qtbot.waitUntil(lambda: picker.loaded, timeout=5000)
+    assert "140" in picker.hint.text()
+    for query in ("户口迁入", "hkqr", "transfer in", "HKQR"):
+        picker.search_edit.setText(query)
+        first = picker.results.item(0).data(Qt.ItemDataRole.UserRole)
+        assert first.id == "public-security.household-transfer-in", query
+    assert "公安局" in picker.results.item(0).text()  # the lead department, by its real name
+    for hostile in ("zzzzqqqxx", "%' OR 1=1 --", "\\(" * 300, "户" * 5000, "\x00"):
+        picker.search_edit.setText(hostile)
+        assert picker.results.count() == 0 and "没有" in picker.hint.text()
+    with qtbot.waitSignal(picker.service_chosen, timeout=2000) as chosen:
+        picker.search_edit.setText("jmsfzhl")
+        qtbot.keyClick(picker.search_edit, Qt.Key.Key_Return)
+    assert chosen.args[0].id == "public-security.resident-id-renewal"
+
+
+def scan(counter: CounterApp, demo_office, name: str) -> None:
+    """Verify a sample certificate as the camera would hand it over, and show it."""
+    text = read_qr_text(demo_office.samples[name])
+    verdict = counter.work.db_now(lambda: counter.office.certs.verify(text))
+    counter.window.counter.show_verdict(verdict, None, text)
+
+
+def test_a_catalogue_case_is_opened_verified_advanced_and_found(qtbot, counter: CounterApp, demo_office,
+                                                                 tmp_path: Path) -> None:  # fmt: skip
     counter.office.settings = replace(counter.office.settings, camera_source=str(tmp_path / "no-camera"))
     log_in(qtbot, counter)
-    screen = counter.window.counter
+    screen, office = counter.window.counter, counter.office
     assert "不可用" in screen.preview.status_text  # a missing camera is said in words, and nothing else breaks
-    verdict = counter.work.db_now(lambda: counter.office.certs.verify(read_qr_text(demo_office.samples["valid-eid"])))
-    screen.show_verdict(verdict)
-    assert screen.verdict_card.colour == GREEN and "张伟" in screen.verdict_card.claims.text()
     form = screen.case_form
+    qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
+    form.picker.search_edit.setText("居民身份证换领")
+    qtbot.keyClick(form.picker.search_edit, Qt.Key.Key_Return)
+    assert form.service.id == "public-security.resident-id-renewal"
+    required = [form.required_list.item(i).text() for i in range(form.required_list.count())]
+    assert len(required) == 2 and all("尚未扫描" in text for text in required)
+    steps = [form.steps_list.item(i).text() for i in range(form.steps_list.count())]
+    assert len(steps) == 6 and "公安局" in steps[2]  # open, verify, the two catalogue steps, approve, close
+    scan(counter, demo_office, "valid-eid")
+    scan(counter, demo_office, "valid-hukou")
     assert form.name_edit.text() == "张伟"  # filled in from the valid e-ID
-    form.service_edit.setText("居住证办理")
+    required = [form.required_list.item(i).text() for i in range(form.required_list.count())]
+    assert all(text.startswith("✓") for text in required), required
     form.id_edit.setText("110101199003071234")
     with qtbot.waitSignal(form.case_changed, timeout=5000) as opened:
         qtbot.keyClick(counter.window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     case = opened.args[0]
-    assert case.status == "open" and verdict.claims["serial"] in case.summary
-    qtbot.waitUntil(lambda: screen.case_panel.queue_list.count() == 1, timeout=5000)
-    for expected in ("in_progress", "closed"):
+    assert case.view.state == "opened" and case.next_move.name == "verify-documents"
+    states = []
+    for _ in range(3):
         with qtbot.waitSignal(form.case_changed, timeout=5000) as moved:
             qtbot.keyClick(counter.window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
-        assert moved.args[0].status == expected
-    assert not form.advance_button.isEnabled()
-    qtbot.waitUntil(lambda: screen.case_panel.queue_list.count() == 0, timeout=5000)  # closed: off the queue
+        states.append((moved.args[0].view.state, moved.args[0].view.done))
+    assert states == [("documents-verified", 0), ("in-progress", 1), ("in-progress", 2)]
+    # Approval is a supervisor's: the clerk's button stays off, and the form says who does it.
+    assert not form.advance_button.isEnabled() and "supervisor" in form.advance_button.toolTip()
+    assert "公安局" in form.message.text()
+    # Every move is a signed case.step entry of the public security bureau's log, waiting in the outbox.
+    pending = counter.work.db_now(lambda: office.replica.outbox.pending(100))
+    assert len(pending) == 4
+    assert {decode_entry(p.data).entry.type for p in pending} == {"case.step"}
+    qtbot.waitUntil(lambda: screen.case_panel.queue_list.count() == 1, timeout=5000)
     panel = screen.case_panel
-    for query in (case.case_ref, verdict.claims["serial"], "110101199003071234"):
+    serial = form.documents[0][0].claims["serial"]
+    for query in (case.case_id, serial, "110101199003071234"):
         panel.search_edit.setText(query)
         panel.results_list.clear()
         qtbot.keyClick(panel.search_edit, Qt.Key.Key_Return)
@@ -179,57 +236,109 @@ def test_open_advance_finish_and_find_a_case(qtbot, counter: CounterApp, demo_of
     qtbot.waitUntil(lambda: "未找到" in panel.results_hint.text(), timeout=5000)
 
 
-def test_a_case_form_with_missing_fields_is_refused_in_words(qtbot, counter: CounterApp) -> None:
+def test_a_step_with_missing_certificates_is_refused_in_words(qtbot, counter: CounterApp, demo_office) -> None:
     log_in(qtbot, counter)
     form = counter.window.counter.case_form
     form.open_case()
-    assert "请先填写" in form.message.text() and form.case is None
+    assert "请先" in form.message.text() and form.case is None
+    qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
+    form.picker.search_edit.setText("jmsfzhl")
+    qtbot.keyClick(form.picker.search_edit, Qt.Key.Key_Return)
+    scan(counter, demo_office, "revoked-eid")
+    form.name_edit.setText("王强")
+    form.id_edit.setText("110105197702153317")
+    with qtbot.waitSignal(form.case_changed, timeout=5000):
+        form.open_case()
+    form.advance()
+    qtbot.waitUntil(lambda: "未保存" in form.message.text(), timeout=5000)
+    assert "hukou" in form.message.text() and form.case.view.state == "opened"
 
 
-def test_working_offline_then_syncing(qtbot, counter: CounterApp) -> None:
+def sync_and_wait(qtbot, window) -> None:
+    """Press F5 and wait until the sync run over every log has ended."""
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.waitUntil(lambda: window.sync_cancel is None, timeout=60_000)
+
+
+def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: CounterApp, demo_office, demo_nodes) -> None:
     log_in(qtbot, counter)
-    window, events = counter.window, counter.office.events
-    origins = [n.origin for n in counter.office.settings.nodes]
-    for origin in origins:
-        events.publish_node_state(NodeState(origin, online=False))
-    qtbot.waitUntil(window.offline_banner.isVisible, timeout=5000)
-    assert "离线" in window.offline_banner.text.text()
-    assert window.status_panel.nodes_label.text().count("○") == len(origins)
-    # Offline work is normal work: a case opens against the replica.
+    window, office = counter.window, counter.office
+    sync_and_wait(qtbot, window)  # the 11 nodes are not running yet
+    assert window.status_panel.nodes and not any(window.status_panel.nodes.values())
+    assert window.offline_banner.isVisible() and "离线" in window.offline_banner.text.text()
+    assert "0/11" in window.status_panel.nodes_label.text()
+    # Offline work is normal work: a catalogue case opens against the replica, its step waits in the outbox.
     form = window.counter.case_form
-    form.service_edit.setText("社保卡补办")
+    qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
+    form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
     form.name_edit.setText("孙丽")
     form.id_edit.setText("110101198001011111")
     with qtbot.waitSignal(form.case_changed, timeout=5000):
         form.open_case()
-    events.publish_node_state(NodeState(origins[0], online=True))
-    qtbot.waitUntil(lambda: not window.offline_banner.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: "1" in window.status_panel.outbox_label.text(), timeout=10_000)
+    demo_nodes.start()
     with StallMeter() as meter:
-        for done in range(0, 100_001, 500):
-            events.publish_sync_progress(SyncProgress(origins[0], done, 100_000))
-        qtbot.waitUntil(lambda: window.status_panel.progress.value() == 100_000, timeout=10_000)
-        assert window.status_panel.progress.isVisible() and window.status_panel.cancel_button.isVisible()
-        events.publish_sync_progress(SyncProgress(origins[0], 100_000, 100_000, finished=True))
-        qtbot.waitUntil(lambda: not window.status_panel.progress.isVisible(), timeout=5000)
-    assert meter.worst_ms <= STALL_LIMIT_MS, f"the GUI thread stalled for {meter.worst_ms} ms"
-    qtbot.waitUntil(lambda: "尚未" not in window.status_panel.sync_label.text(), timeout=5000)
-    assert "上次同步" in window.status_panel.sync_label.text()
-    events.publish_task(WorkTask("refusal", "C0123456789AB", "节点拒绝：签名密钥已吊销"))
-    qtbot.waitUntil(lambda: window.counter.case_panel.tasks_list.count() == 1, timeout=5000)
-    assert "签名密钥已吊销" in window.counter.case_panel.tasks_list.item(0).text()
+        sync_and_wait(qtbot, window)
+    assert meter.worst_ms <= STALL_LIMIT_MS, f"the GUI thread stalled for {meter.worst_ms} ms during sync"
+    assert all(window.status_panel.nodes.values()) and not window.offline_banner.isVisible()
+    assert "11/11" in window.status_panel.nodes_label.text()
+    qtbot.waitUntil(lambda: "0" in window.status_panel.outbox_label.text(), timeout=10_000)
+    assert counter.work.db_now(lambda: office.replica.outbox.count_pending()) == 0
+    qtbot.waitUntil(lambda: "上次同步" in window.status_panel.sync_label.text(), timeout=5000)
+    assert "尚未" not in window.status_panel.sync_label.text()
+    # The node refuses what a revoked key signed: sync hands it back as a task, with what to do.
+    config = load_config(demo_nodes.directory / "public-security" / CONFIG_FILE, environ={})
+    clerk_key = counter.work.db_now(lambda: office.replica.account_signer.public_key)
+    node = node_from_config(config)
+    try:
+        node.revoke(key_id(ED25519, clerk_key), "left the office")
+    finally:
+        node.stop()
+    time.sleep(1.2)  # the serving node reloads its registry every 0.5 s
+    form.clear()
+    form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
+    form.name_edit.setText("周杰")
+    form.id_edit.setText("110101198202022222")
+    with qtbot.waitSignal(form.case_changed, timeout=5000):
+        form.open_case()
+    sync_and_wait(qtbot, window)
+    tasks = window.counter.case_panel.tasks_list
+    qtbot.waitUntil(lambda: tasks.count() >= 1, timeout=5000)
+    assert "节点拒绝" in tasks.item(0).text() and "→" in tasks.item(0).text()
 
 
-def test_the_fork_alarm_cannot_be_missed(qtbot, counter: CounterApp) -> None:
+def test_the_fork_alarm_comes_from_real_fork_evidence(qtbot, counter: CounterApp, demo_office, demo_nodes) -> None:
+    origin = department("public-security").origin
+    keys = load_keys(demo_nodes.directory / "public-security" / "node.keys")
+    # A checkpoint the department's log key really signed, that the node's tree does not extend.
+    replica = open_replica(demo_office.path, "admin", PASSWORD)
+    try:
+        held = replica.logs.latest_checkpoint(origin)
+        forged = Checkpoint(origin, held.size + 1, os.urandom(32))
+        replica.logs.put_checkpoint(origin, held.size + 1, forged.root_hash, forged.sign([keys.log_signer]),
+                                    replica.session.now_ms())  # fmt: skip
+    finally:
+        replica.close()
+    demo_nodes.start()
+    node = node_from_config(load_config(demo_nodes.directory / "public-security" / CONFIG_FILE, environ={}))
+    try:
+        node.write_department_entry("demo.note", {"text": "the log grows past the forged size"})
+    finally:
+        node.stop()
     log_in(qtbot, counter)
     window = counter.window
     assert not window.fork_bar.isVisible()
-    counter.office.events.publish_fork(ForkAlarm("gongan.beijing.gov.cn/log", 42, "two roots at size 42"))
+    sync_and_wait(qtbot, window)
     qtbot.waitUntil(window.fork_bar.isVisible, timeout=5000)
-    assert "gongan.beijing.gov.cn/log" in window.fork_bar.text.text() and "警报" in window.fork_bar.text.text()
+    assert origin in window.fork_bar.text.text() and "警报" in window.fork_bar.text.text()
+    evidence = counter.work.db_now(lambda: fork_evidence(counter.office.replica, open_only=True))
+    assert [e.origin for e in evidence] == [origin]
     window.lock()  # the alarm stays up over the lock screen
     assert window.fork_bar.isVisible()
     window.fork_bar.button.click()
     assert not window.fork_bar.isVisible()
+    log_in(qtbot, counter)  # unacknowledged evidence raises the alarm again at the next unlock
+    qtbot.waitUntil(window.fork_bar.isVisible, timeout=5000)
 
 
 def test_switching_language_retranslates_everything_and_is_remembered(qtbot, counter: CounterApp) -> None:

@@ -18,7 +18,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QThreadPool, QTimer
 
-from app.cli.demo_command import DemoOffice, build_demo_office
+from app.cli.demo_command import DemoFederation, DemoOffice, build_demo_office
 from app.store.keywrap import KdfParams
 
 # Cheap Argon2id for tests: the unlock path is the same, only slower parameters differ in production.
@@ -64,8 +64,16 @@ def dangling_timers(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoOffice:
-    """A demo office built once per module; tests copy it so each starts fresh."""
+    """A demo office (and its 11-node federation, stopped) built once per module; tests copy the office."""
     return build_demo_office(tmp_path_factory.mktemp("demo") / "office", kdf=FAST_KDF)
+
+
+@pytest.fixture
+def demo_nodes(demo_template: DemoOffice) -> DemoFederation:
+    """The demo's 11 department nodes, not yet started (a test starts them when it goes online); stopped after."""
+    federation = DemoFederation(demo_template.federation_dir)
+    yield federation
+    federation.stop()
 
 
 @pytest.fixture

@@ -1,8 +1,9 @@
-"""The case form: the citizen, the service, the documents scanned for it with their verification state."""
+"""The case form of a catalogue service: its steps, the certificates it requires with their verification
+state, the citizen; opened and moved through app.services' CaseDesk (signed case.step entries)."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -18,33 +19,69 @@ from PySide6.QtWidgets import (
 )
 
 from app.certs import Verdict
-from app.office import CaseService
-from app.store.cases import Case
+from app.certs.cert_types import CertType, policy
+from app.office import CaseFile, CaseService, ServiceDirectory
+from app.services import workflow
+from app.services.catalogue import Service
 from ui import style
 from ui.background import BackgroundWork
-from ui.case_panel import case_status_name
+from ui.service_picker import ServicePicker, department_name, service_name
 from ui.verdict_card import GREEN, RED, colour_of, status_text
 
 INK_OF = {GREEN: style.GREEN_INK, RED: style.RED_INK}
+DONE, NEXT, LATER = "✓", "▶", "○"
+
+
+def case_state_name(state: str) -> str:
+    """A case state in the current language."""
+    return {
+        workflow.OPENED: QCoreApplication.translate("CaseForm", "Opened"),
+        workflow.VERIFIED: QCoreApplication.translate("CaseForm", "Documents verified"),
+        workflow.IN_PROGRESS: QCoreApplication.translate("CaseForm", "In progress"),
+        workflow.DECIDED: QCoreApplication.translate("CaseForm", "Approved"),
+        workflow.CLOSED: QCoreApplication.translate("CaseForm", "Closed"),
+        workflow.REJECTED: QCoreApplication.translate("CaseForm", "Rejected"),
+        workflow.WITHDRAWN: QCoreApplication.translate("CaseForm", "Withdrawn"),
+    }.get(state, state)
+
+
+def cert_type_name(code: str, language: str) -> str:
+    """A certificate type's name in `language`."""
+    try:
+        kind = policy(CertType(code))
+    except ValueError:
+        return code
+    return kind.name_zh if language == "zh_CN" else kind.name_en
 
 
 class CaseForm(QWidget):
-    """Fill in and open a case, then move it along until it is finished; unsaved input survives a lock."""
+    """Pick a service, fill in the citizen, scan the required certificates, open the case and move it on.
 
-    case_changed = Signal(object)  # app.store.cases.Case after open or a status change
+    Unsaved input survives a lock; the form never signs anything itself (CaseService does, off the GUI thread).
+    """
 
-    def __init__(self, cases: CaseService, work: BackgroundWork, parent: QWidget | None = None) -> None:
+    case_changed = Signal(object)  # app.office.CaseFile after opening or a step
+
+    def __init__(
+        self, cases: CaseService, services: ServiceDirectory, work: BackgroundWork, parent: QWidget | None = None
+    ) -> None:
         """Build an empty form."""
         super().__init__(parent)
         self._cases = cases
+        self._services = services
         self._work = work
-        self.case: Case | None = None
-        self.documents: list[Verdict] = []
+        self.case: CaseFile | None = None
+        self.service: Service | None = None
+        self.documents: list[tuple[Verdict, str]] = []
         self.language = "zh_CN"
+        self.busy = False
         self.title = QLabel()
-        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
-        self.service_edit = QLineEdit()
-        self.service_edit.setObjectName("service")
+        self.title.setObjectName("caseTitle")
+        self.title.setWordWrap(True)
+        self.picker = ServicePicker(services, work)
+        self.service_label = QLabel()
+        self.service_label.setObjectName("service")
+        self.service_label.setWordWrap(True)
         self.name_edit = QLineEdit()
         self.name_edit.setObjectName("citizenName")
         self.id_edit = QLineEdit()
@@ -53,10 +90,13 @@ class CaseForm(QWidget):
         self.summary_edit = QPlainTextEdit()
         self.summary_edit.setObjectName("summary")
         self.summary_edit.setTabChangesFocus(True)
-        self.summary_edit.setMaximumHeight(90)
-        self.documents_list = QListWidget()
-        self.documents_list.setObjectName("documents")
-        self.documents_list.setMaximumHeight(120)
+        self.summary_edit.setMaximumHeight(60)
+        self.required_list = QListWidget()
+        self.required_list.setObjectName("requiredDocuments")
+        self.required_list.setMaximumHeight(96)
+        self.steps_list = QListWidget()
+        self.steps_list.setObjectName("steps")
+        self.steps_list.setMaximumHeight(150)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.open_button = QPushButton()
@@ -64,13 +104,18 @@ class CaseForm(QWidget):
         self.advance_button = QPushButton()
         self.new_button = QPushButton()
         self.form = QFormLayout()
-        self.labels = [QLabel() for _ in range(5)]
-        for label, field in zip(
-            self.labels,
-            (self.service_edit, self.name_edit, self.id_edit, self.summary_edit, self.documents_list),
-            strict=True,
-        ):
-            label.setBuddy(field)
+        self.labels = [QLabel() for _ in range(7)]
+        fields = (
+            self.picker,
+            self.service_label,
+            self.name_edit,
+            self.id_edit,
+            self.summary_edit,
+            self.required_list,
+            self.steps_list,
+        )
+        for label, field in zip(self.labels, fields, strict=True):
+            label.setBuddy(field.search_edit if field is self.picker else field)
             self.form.addRow(label, field)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
@@ -84,6 +129,7 @@ class CaseForm(QWidget):
         layout.addWidget(self.message)
         layout.addLayout(buttons)
         layout.addStretch(1)
+        self.picker.service_chosen.connect(self.choose_service)
         self.open_button.clicked.connect(self.open_case)
         self.advance_button.clicked.connect(self.advance)
         self.new_button.clicked.connect(self.clear)
@@ -91,23 +137,20 @@ class CaseForm(QWidget):
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
-        for label, text in zip(
-            self.labels,
-            (
-                self.tr("Ser&vice"),
-                self.tr("Citizen &name"),
-                self.tr("&ID number"),
-                self.tr("No&tes"),
-                self.tr("Documents"),
-            ),
-            strict=True,
-        ):
+        texts = (
+            self.tr("Ser&vice"),
+            self.tr("Chosen"),
+            self.tr("Citizen &name"),
+            self.tr("&ID number"),
+            self.tr("No&tes"),
+            self.tr("Certificates"),
+            self.tr("Steps"),
+        )
+        for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
-        self.service_edit.setPlaceholderText(self.tr("e.g. household registration transfer"))
         self.open_button.setText(self.tr("Open case (Ctrl+S)"))
         self.new_button.setText(self.tr("New form (Ctrl+N)"))
-        self._refresh_state()
-        self._refresh_documents()
+        self._refresh()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
         """Re-translate when the language changes."""
@@ -115,117 +158,222 @@ class CaseForm(QWidget):
             self.retranslate()
         super().changeEvent(event)
 
-    def _refresh_state(self) -> None:
-        case = self.case
+    def set_language(self, language: str) -> None:
+        """Show catalogue names (services, departments, certificate types) in `language`."""
+        self.language = language
+        self.picker.set_language(language)
+        self._refresh()
+
+    # -- what the form shows -----------------------------------------------------------------------
+
+    def _refresh(self) -> None:
+        case, service = self.case, self.service
         editable = case is None
-        for field in (self.service_edit, self.name_edit, self.id_edit):
+        self.picker.setEnabled(editable)
+        for field in (self.name_edit, self.id_edit):
             field.setReadOnly(not editable)
-        self.open_button.setEnabled(editable)
+        self.open_button.setEnabled(editable and service is not None and not self.busy)
+        if service is None:
+            self.service_label.setText(self.tr("No service chosen yet: search above."))
+        else:
+            lead = department_name(service.lead, self.language)
+            days = service.time_limit_ms // 86_400_000
+            self.service_label.setText(
+                self.tr("%1 · led by %2 · time limit %3 days")
+                .replace("%1", service_name(service, self.language))
+                .replace("%2", lead)
+                .replace("%3", str(days))
+            )
         if case is None:
             self.title.setText(self.tr("New case"))
-            self.advance_button.setEnabled(False)
-            self.advance_button.setText(self.tr("Next step (Ctrl+Enter)"))
-            return
-        self.title.setText(
-            self.tr("Case %1 · %2").replace("%1", case.case_ref).replace("%2", case_status_name(case.status))
-        )
-        self.advance_button.setEnabled(case.status != "closed")
-        self.advance_button.setText(
-            self.tr("Finish case (Ctrl+Enter)") if case.status == "in_progress" else self.tr("Next step (Ctrl+Enter)")
-        )
-
-    def _refresh_documents(self) -> None:
-        self.documents_list.clear()
-        if not self.documents:
-            self.documents_list.addItem(self.tr("Scan each required certificate; it is listed here."))
-            return
-        for verdict in self.documents:
-            names = verdict.claims.get("type_name", {})
-            kind = (
-                names.get("zh_CN" if self.language == "zh_CN" else "en") or verdict.claims.get("type") or verdict.format
+        else:
+            self.title.setText(
+                self.tr("Case %1 · %2").replace("%1", case.case_id).replace("%2", case_state_name(case.view.state))
             )
-            serial = verdict.claims.get("serial", "")
-            item = QListWidgetItem(f"{status_text(verdict.status)} · {kind} …{serial[-6:]}")
-            item.setToolTip(f"{kind} {serial}")
-            colour = colour_of(verdict)
-            item.setForeground(QBrush(QColor(INK_OF.get(colour, style.AMBER_INK))))
-            self.documents_list.addItem(item)
+        self._refresh_advance()
+        self._refresh_required()
+        self._refresh_steps()
 
-    def add_document(self, verdict: Verdict) -> None:
+    def _move_text(self, move: workflow.Transition) -> str:
+        if move.name == workflow.VERIFY:
+            return self.tr("Verify documents (Ctrl+Enter)")
+        if move.name == workflow.DECIDE:
+            return self.tr("Approve (Ctrl+Enter)")
+        if move.name == workflow.CLOSE:
+            return self.tr("Hand over and close (Ctrl+Enter)")
+        return self.tr("Done: %1 (Ctrl+Enter)").replace("%1", self._step_name(move.name))
+
+    def _refresh_advance(self) -> None:
+        case = self.case
+        move = case.next_move if case is not None else None
+        self.advance_button.setEnabled(move is not None and not case.blocker and not self.busy)
+        self.advance_button.setText(self._move_text(move) if move else self.tr("Next step (Ctrl+Enter)"))
+        if case is not None and move is not None and case.blocker:
+            who = department_name(move.department, self.language)
+            self.advance_button.setToolTip(case.blocker)
+            self.message.setProperty("role", "hint")
+            self.message.setText(self.tr("Next: %1, done by %2 — not at this counter.")
+                                 .replace("%1", self._step_name(move.name)).replace("%2", who))  # fmt: skip
+        else:
+            self.advance_button.setToolTip("")
+
+    def _step_name(self, step: str) -> str:
+        catalogue_actions = self._services.catalogue.actions
+        names = {
+            workflow.OPEN: self.tr("Open the case"),
+            workflow.VERIFY: self.tr("Verify the certificates"),
+            workflow.DECIDE: self.tr("Approve (supervisor)"),
+            workflow.CLOSE: self.tr("Hand over and close"),
+        }
+        if step in names:
+            return names[step]
+        department, _, action = step.partition(".")
+        names_of_action = catalogue_actions.get(action)
+        action_text = (
+            (names_of_action.zh if self.language == "zh_CN" else names_of_action.en) if names_of_action else action
+        )
+        return f"{department_name(department, self.language)} · {action_text}"
+
+    def _document_for(self, code: str) -> Verdict | None:
+        found = [v for v, _ in self.documents if v.claims.get("type") == code]
+        valid = [v for v in found if v.ok]
+        return (valid or found or [None])[-1]
+
+    def _refresh_required(self) -> None:
+        self.required_list.clear()
+        service = self.service
+        if service is None:
+            self.required_list.addItem(self.tr("Choose a service: its required certificates are listed here."))
+            return
+        for code in service.requires:
+            verdict = self._document_for(code)
+            name = cert_type_name(code, self.language)
+            if verdict is None:
+                item = QListWidgetItem(f"{LATER} {name} · " + self.tr("not scanned yet"))
+                item.setForeground(QBrush(QColor(style.AMBER_INK)))
+            else:
+                serial = verdict.claims.get("serial", "")
+                item = QListWidgetItem(
+                    f"{DONE if verdict.ok else '✗'} {name} · {status_text(verdict.status)} …{serial[-6:]}"
+                )
+                item.setForeground(QBrush(QColor(INK_OF.get(colour_of(verdict), style.AMBER_INK))))
+                item.setToolTip(verdict.reason(self.language))
+            self.required_list.addItem(item)
+
+    def _refresh_steps(self) -> None:
+        self.steps_list.clear()
+        service = self.service
+        if service is None:
+            return
+        order = [workflow.OPEN, workflow.VERIFY, *(s.id for s in service.steps), workflow.DECIDE, workflow.CLOSE]
+        done = self._steps_done(order)
+        for i, step in enumerate(order):
+            mark = DONE if i < done else (NEXT if i == done and self.case is not None else LATER)
+            self.steps_list.addItem(f"{mark} {i + 1}. {self._step_name(step)}")
+
+    def _steps_done(self, order: list[str]) -> int:
+        case = self.case
+        if case is None:
+            return 0
+        state, steps = case.view.state, case.view.done
+        return {
+            workflow.OPENED: 1,
+            workflow.VERIFIED: 2,
+            workflow.IN_PROGRESS: 2 + steps,
+            workflow.DECIDED: len(order) - 1,
+            workflow.CLOSED: len(order),
+        }.get(state, 2 + steps)
+
+    # -- what the clerk does -------------------------------------------------------------------------
+
+    def choose_service(self, service: Service) -> None:
+        """Make the form the form of `service`."""
+        if self.case is not None:
+            return
+        self.service = service
+        self.message.clear()
+        self._refresh()
+        self.name_edit.setFocus()
+
+    def add_document(self, verdict: Verdict, text: str = "") -> None:
         """List a scanned certificate with its verification state; a valid e-ID fills in the citizen's name."""
         serial = verdict.claims.get("serial")
-        if serial and any(d.claims.get("serial") == serial for d in self.documents):
-            self.documents = [d for d in self.documents if d.claims.get("serial") != serial]
-        self.documents.append(verdict)
+        if serial:
+            self.documents = [d for d in self.documents if d[0].claims.get("serial") != serial]
+        self.documents.append((verdict, text))
         name = verdict.claims.get("display", {}).get("name")
         if verdict.ok and verdict.claims.get("type") == "eid" and name and not self.name_edit.text() and not self.case:
             self.name_edit.setText(name)
-        self._refresh_documents()
+        self._refresh_required()
 
     def _summary(self) -> str:
         lines = [self.summary_edit.toPlainText().strip()]
-        for verdict in self.documents:
+        for verdict, _text in self.documents:
             claims = verdict.claims
             lines.append(f"{claims.get('type', verdict.format)} {claims.get('serial', '-')} {verdict.status.value}")
         return "\n".join(line for line in lines if line)
 
     def open_case(self) -> None:
-        """Open the case on the database thread."""
-        if self.case is not None:
+        """Open the case of the chosen service on the database thread (a signed step into the outbox)."""
+        if self.case is not None or self.busy:
             return
-        service, name, id_number = self.service_edit.text(), self.name_edit.text(), self.id_edit.text()
-        if not service.strip() or not name.strip() or not id_number.strip():
-            self.show_message(self.tr("Fill in the service, the citizen's name and ID number first."), error=True)
+        service, name, id_number = self.service, self.name_edit.text().strip(), self.id_edit.text().strip()
+        if service is None or not name or not id_number:
+            self.show_message(self.tr("Choose a service and fill in the citizen's name and ID number first."),
+                              error=True)  # fmt: skip
             return
         summary = self._summary()
-        self._work.db(
-            lambda: self._cases.open(service.strip(), name.strip(), id_number.strip(), summary),
-            self._case_saved,
-            self._failed,
-            owner=self,
-        )
+        self._run(lambda: self._cases.open(service.id, name, id_number, summary))
 
     def advance(self) -> None:
-        """Move the open case one step (open -> in progress -> closed)."""
-        if self.case is None or self.case.status == "closed":
+        """Perform the step the case waits for (verify the scanned certificates, a catalogue step, approve, close)."""
+        case = self.case
+        if case is None or case.next_move is None or case.blocker or self.busy:
             return
-        ref = self.case.case_ref
-        self._work.db(lambda: self._cases.advance(ref), self._case_saved, self._failed, owner=self)
+        texts = [text for _verdict, text in self.documents if text]
+        self._run(lambda: self._cases.next_step(case.case_id, texts))
 
-    def load(self, case: Case) -> None:
+    def _run(self, work) -> None:
+        self.busy = True
+        self._refresh_advance()
+        self.open_button.setEnabled(False)
+        self._work.db(work, self._case_saved, self._failed, owner=self)
+
+    def load(self, case: CaseFile) -> None:
         """Show an existing case."""
         self.case = case
-        self.service_edit.setText(case.service)
+        self.service = case.service
         self.name_edit.setText(case.citizen_name)
         self.id_edit.setText(case.citizen_id)
         self.summary_edit.setPlainText(case.summary)
-        self.documents = []
         self.message.clear()
-        self._refresh_state()
-        self._refresh_documents()
+        self._refresh()
 
     def clear(self) -> None:
         """Start a new, empty form."""
         self.case = None
-        for field in (self.service_edit, self.name_edit, self.id_edit):
+        self.service = None
+        for field in (self.name_edit, self.id_edit, self.picker.search_edit):
             field.clear()
         self.summary_edit.clear()
         self.documents = []
         self.message.clear()
-        self._refresh_state()
-        self._refresh_documents()
-        self.service_edit.setFocus()
+        self._refresh()
+        self.picker.search_edit.setFocus()
 
-    def _case_saved(self, case: Case) -> None:
+    def _case_saved(self, case: CaseFile) -> None:
+        self.busy = False
         self.case = case
-        self._refresh_state()
-        done = case.status == "closed"
-        self.show_message(
-            self.tr("Case finished.") if done else self.tr("Saved: %1").replace("%1", case_status_name(case.status))
-        )
+        self.service = case.service
+        self.message.clear()
+        self._refresh()
+        if not self.message.text():
+            self.show_message(self.tr("Saved: %1").replace("%1", case_state_name(case.view.state)))
         self.case_changed.emit(case)
 
     def _failed(self, error: Exception) -> None:
+        self.busy = False
+        self._refresh()
         self.show_message(self.tr("Not saved: %1").replace("%1", str(error)), error=True)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
@@ -237,9 +385,10 @@ class CaseForm(QWidget):
 
     @property
     def has_unsaved_input(self) -> bool:
-        """True if the clerk typed something not yet saved in a case."""
-        typed = any(f.text() for f in (self.service_edit, self.name_edit, self.id_edit))
-        return self.case is None and (typed or bool(self.summary_edit.toPlainText()) or bool(self.documents))
+        """True if the clerk typed or scanned something not yet saved in a case."""
+        typed = any(f.text() for f in (self.name_edit, self.id_edit))
+        started = typed or bool(self.summary_edit.toPlainText()) or bool(self.documents) or self.service is not None
+        return self.case is None and started
 
 
-__all__ = ["CaseForm"]
+__all__ = ["CaseForm", "case_state_name"]

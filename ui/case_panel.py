@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -16,25 +16,16 @@ from PySide6.QtWidgets import (
 )
 
 from app.certs import Verdict
-from app.office import CaseService, WorkTask
-from app.store.cases import Case
+from app.office import CaseFile, CaseService, ClerkTask
 from ui.background import BackgroundWork
-
-
-def case_status_name(status: str) -> str:
-    """Return a case status in the current language."""
-    return {
-        "open": QCoreApplication.translate("CasePanel", "Open"),
-        "in_progress": QCoreApplication.translate("CasePanel", "In progress"),
-        "waiting": QCoreApplication.translate("CasePanel", "Waiting"),
-        "closed": QCoreApplication.translate("CasePanel", "Closed"),
-    }.get(status, status)
+from ui.case_form import case_state_name
+from ui.service_picker import service_name
 
 
 class CasePanel(QWidget):
     """Lists open cases and search results; picking one opens it in the case form."""
 
-    case_chosen = Signal(object)  # app.store.cases.Case
+    case_chosen = Signal(object)  # app.office.CaseFile
 
     def __init__(self, cases: CaseService, work: BackgroundWork, parent: QWidget | None = None) -> None:
         """Build the lists; call `reload()` once the office is unlocked."""
@@ -42,6 +33,7 @@ class CasePanel(QWidget):
         self._cases = cases
         self._work = work
         self.last_verdict: Verdict | None = None
+        self.language = "zh_CN"
         self.queue_box = QGroupBox()
         self.queue_list = QListWidget()
         self.queue_list.setObjectName("queue")
@@ -103,15 +95,16 @@ class CasePanel(QWidget):
         """Reload the open cases from the replica."""
         self._work.db(self._cases.open_cases, self._fill_queue, owner=self)
 
-    def _fill_queue(self, cases: list[Case]) -> None:
+    def _fill_queue(self, cases: list[CaseFile]) -> None:
         self._fill(self.queue_list, cases)
 
-    def _fill(self, widget: QListWidget, cases: list[Case]) -> None:
+    def _fill(self, widget: QListWidget, cases: list[CaseFile]) -> None:
         widget.clear()
         for case in cases:
-            item = QListWidgetItem(f"{case.case_ref}  {case.citizen_name}  ·  {case_status_name(case.status)}")
+            text = f"{case.case_id}  {case.citizen_name}  ·  {case_state_name(case.view.state)}"
+            item = QListWidgetItem(f"{text}\n{service_name(case.service, self.language)}")
             item.setData(Qt.ItemDataRole.UserRole, case)
-            item.setToolTip(case.service)
+            item.setToolTip(case.blocker or case.service.id)
             widget.addItem(item)
 
     def _activated(self, item: QListWidgetItem) -> None:
@@ -135,7 +128,7 @@ class CasePanel(QWidget):
                 lambda: self._cases.find_by_certificate(verdict), self._show_results, self._search_failed, owner=self
             )
 
-    def _show_results(self, cases: list[Case]) -> None:
+    def _show_results(self, cases: list[CaseFile]) -> None:
         self._fill(self.results_list, cases)
         self.results_hint.setText(
             self.tr("No case found.")
@@ -149,9 +142,14 @@ class CasePanel(QWidget):
         self.results_list.clear()
         self.results_hint.setText(self.tr("Search failed: %1").replace("%1", str(error)))
 
-    def add_task(self, task: WorkTask) -> None:
-        """Show a task returned by sync, with its explanation."""
-        kinds = {"conflict": self.tr("Conflict"), "refusal": self.tr("Refused")}
-        item = QListWidgetItem(f"{kinds.get(task.kind, task.kind)} · {task.case_ref}\n{task.explanation}")
+    def add_task(self, task: ClerkTask) -> None:
+        """Show a task returned by sync (a node's refusal or a case conflict), with what happened and what to do."""
+        for row in range(self.tasks_list.count()):
+            if self.tasks_list.item(row).data(Qt.ItemDataRole.UserRole + 1).id == task.id:
+                return
+        kinds = {"conflict": self.tr("Conflict"), "refused": self.tr("Refused by the node")}
+        subject = task.case_id or task.origin.split(".")[0]
+        item = QListWidgetItem(f"{kinds.get(task.kind, task.kind)} · {subject}\n{task.what}\n→ {task.advice}")
         item.setData(Qt.ItemDataRole.UserRole + 1, task)
+        item.setToolTip(f"{task.origin} · {task.code}")
         self.tasks_list.addItem(item)

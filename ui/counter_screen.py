@@ -8,9 +8,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.certs import Verdict
-from app.office import CaseService, CertService, ScannerService
+from app.office import CaseFile, CaseService, CertService, ScannerService, ServiceDirectory
 from app.scan import ScanError, Scanner, ScanResult, SourceStatus
-from app.store.cases import Case
 from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
@@ -27,6 +26,7 @@ class CounterScreen(QWidget):
         self,
         certs: CertService,
         cases: CaseService,
+        services: ServiceDirectory,
         scanners: ScannerService,
         work: BackgroundWork,
         language: str,
@@ -45,8 +45,9 @@ class CounterScreen(QWidget):
         self.preview.setObjectName("cameraPanel")
         self.preview.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.verdict_card = VerdictCard(language)
-        self.case_form = CaseForm(cases, work)
-        self.case_form.language = language
+        self.case_form = CaseForm(cases, services, work)
+        self.case_form.set_language(language)
+        self.case_panel.language = language
         self.camera_box = QGroupBox()
         camera_layout = QVBoxLayout(self.camera_box)
         camera_layout.addWidget(self.preview, 3)
@@ -64,7 +65,7 @@ class CounterScreen(QWidget):
         splitter.addWidget(self.case_panel)
         splitter.addWidget(self.camera_box)
         splitter.addWidget(self.case_box)
-        splitter.setSizes([300, 520, 420])
+        splitter.setSizes([300, 470, 520])
         splitter.setChildrenCollapsible(False)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -113,25 +114,26 @@ class CounterScreen(QWidget):
         captured = result.timestamp
         self._work.db(
             lambda: self._certs.verify(text),
-            lambda verdict: self.show_verdict(verdict, captured),
+            lambda verdict: self.show_verdict(verdict, captured, text),
             lambda error: self.verdict_card.show_error(str(error)),
             owner=self,
         )
 
-    def show_verdict(self, verdict: Verdict, captured_wall_time: float | None = None) -> None:
-        """Show a verdict on the card and list it among the case's documents."""
+    def show_verdict(self, verdict: Verdict, captured_wall_time: float | None = None, text: str = "") -> None:
+        """Show a verdict on the card and list it among the case's documents (`text`: the code, for the case)."""
         self.verdict_card.show_verdict(verdict)
-        self.case_form.add_document(verdict)
+        self.case_form.add_document(verdict, text)
         self.case_panel.set_last_verdict(verdict)
         self.verdict_card.repaint()
         latency = time.time() - captured_wall_time if captured_wall_time else 0.0
         self.verdict_shown.emit(verdict, latency)
 
-    def _case_chosen(self, case: Case) -> None:
+    def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)
 
     def set_language(self, language: str) -> None:
         """Switch the language of the domain's own texts (verdict reasons)."""
         self.verdict_card.set_language(language)
-        self.case_form.language = language
-        self.case_form.retranslate()
+        self.case_form.set_language(language)
+        self.case_panel.language = language
+        self.case_panel.reload()

@@ -12,7 +12,7 @@ from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from app.office import NodeState, Office, OfficeStatus, SyncProgress
+from app.office import ClerkTask, ForkEvidence, NodeState, Office, OfficeStatus, SyncProgress
 from app.store import roles
 from app.store.session import Account
 from ui.background import BackgroundWork
@@ -27,6 +27,7 @@ from ui.settings_dialog import SettingsDialog
 from ui.status_panel import ForkAlarmBar, OfflineBanner, StatusPanel
 
 STATUS_REFRESH_MS = 5000
+FIRST_SYNC_DELAY_MS = 1500  # after unlock, once the workspace has drawn
 
 
 class MainWindow(QMainWindow):
@@ -44,6 +45,7 @@ class MainWindow(QMainWindow):
         self.locked_account: Account | None = None
         self.counter: CounterScreen | None = None
         self.sync_cancel: threading.Event | None = None
+        self.sync_queue: list[str] = []
         self.signals = OfficeSignals(office.events, self)
         self.fork_bar = ForkAlarmBar()
         self.offline_banner = OfflineBanner()
@@ -67,6 +69,8 @@ class MainWindow(QMainWindow):
         self.status_timer = QTimer(self)
         self.status_timer.setInterval(STATUS_REFRESH_MS)
         self.status_timer.timeout.connect(self.refresh_status)
+        self.sync_timer = QTimer(self)
+        self.sync_timer.timeout.connect(self.sync_now)
         self.actions_by_name: dict[str, QAction] = {}
         self._make_actions()
         self.login.unlocked.connect(self.on_unlocked)
@@ -75,7 +79,7 @@ class MainWindow(QMainWindow):
         self.signals.node_state.connect(self.on_node_state)
         self.signals.sync_progress.connect(self.on_sync_progress)
         self.signals.fork.connect(self.fork_bar.raise_alarm)
-        self.signals.task.connect(lambda task: self.counter and self.counter.case_panel.add_task(task))
+        self.signals.task.connect(self.show_task)
         self.status_panel.cancel_requested.connect(self.cancel_sync)
         self.resize(1366, 800)
         self.retranslate()
@@ -153,8 +157,9 @@ class MainWindow(QMainWindow):
         """Show the workspace (a fresh one, or the one kept behind the lock)."""
         self.account, self.locked_account = account, None
         if self.counter is None:
+            office = self.office
             self.counter = CounterScreen(
-                self.office.certs, self.office.cases, self.office.scanner, self.work, self.translations.language
+                office.certs, office.cases, office.services, office.scanner, self.work, self.translations.language
             )
             self.stack.addWidget(self.counter)
         self.stack.setCurrentWidget(self.counter)
@@ -163,15 +168,34 @@ class MainWindow(QMainWindow):
         self.idle.set_timeout(self.office.settings.lock_minutes * 60_000)
         self.idle.arm()
         self.status_timer.start()
+        self.counter.case_form.picker.load()
         self.counter.case_panel.reload()
         if roles.allowed(account.role, roles.SCAN):
             self.counter.start_camera()
         self.counter.preview.setFocus()
         self.work.db(self.office.status, self._first_status, owner=self)
+        self.work.db(self.office.alarms, self._show_alarms, self.show_error, owner=self)
+        minutes = self.office.settings.sync_minutes
+        if minutes:
+            self.sync_timer.setInterval(minutes * 60_000)
+            self.sync_timer.start()
+            QTimer.singleShot(FIRST_SYNC_DELAY_MS, self, self.sync_now)
 
     def _first_status(self, status: OfficeStatus) -> None:
         self.show_status(status)
         self.ready.emit()
+
+    def _show_alarms(self, alarms: tuple[list[ForkEvidence], list[ClerkTask]]) -> None:
+        forks, tasks = alarms
+        for evidence in forks:
+            self.fork_bar.raise_alarm(evidence)
+        for task in tasks:
+            self.show_task(task)
+
+    def show_task(self, task: ClerkTask) -> None:
+        """List a task sync returned (a node's refusal, a case conflict) in the workspace."""
+        if self.counter is not None:
+            self.counter.case_panel.add_task(task)
 
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""
@@ -204,6 +228,7 @@ class MainWindow(QMainWindow):
     def _leave_session(self) -> None:
         self.idle.disarm()
         self.status_timer.stop()
+        self.sync_timer.stop()
         self.cancel_sync()
         if self.counter is not None:
             self.counter.stop_camera()
@@ -269,26 +294,53 @@ class MainWindow(QMainWindow):
         self.offline_banner.setVisible(bool(known) and self.status_panel.online_count == 0)
 
     def on_sync_progress(self, progress: SyncProgress) -> None:
-        """Show sync progress; refresh the figures when it ends."""
+        """Show sync progress; refresh the figures when a log or the whole run ends."""
         self.status_panel.show_progress(progress)
         if progress.finished or progress.cancelled or progress.error:
-            self.sync_cancel = None
-            if progress.finished and not progress.error:
-                self.office.last_sync_ms = self.office.clock()
             self.refresh_status()
 
     def sync_now(self) -> None:
-        """Start a sync run on the network pool (progress arrives as events; F5)."""
+        """Sync every log of the trust policy (F5): one database-thread job per log, so scans slip in between.
+
+        A Replica belongs to the database thread; app.sync runs there, in batches of one transaction each, and
+        reports progress through office.events (bridged to Qt by ui.events).
+        """
         if self.account is None or self.sync_cancel is not None:
             return
-        sync = self.office.sync
-        if sync is None:
-            self.message_label.setText(self.tr("Sync is not available in this version yet."))
+        self.sync_cancel = threading.Event()
+        self.message_label.setText(self.tr("Syncing…"))
+        self.work.db(self.office.sync_origins, self._sync_logs, self._sync_failed, owner=self)
+
+    def _sync_logs(self, origins: list[str]) -> None:
+        if not origins:
+            self.sync_cancel = None
+            self.message_label.setText(self.tr("No trust policy: an admin sets the department nodes first."))
             return
-        cancel = threading.Event()
-        self.sync_cancel = cancel
-        self.work.net(lambda: sync.run(self.office.events.publish_sync_progress, cancel), lambda _r: None,
-                      self.show_error, owner=self)  # fmt: skip
+        self.sync_queue = list(origins)
+        self._sync_next(None)
+
+    def _sync_next(self, _outcome: object) -> None:
+        cancel = self.sync_cancel
+        if cancel is None:
+            return
+        if cancel.is_set() or not self.sync_queue or self.account is None:
+            total = len(self.status_panel.nodes)
+            self.sync_queue = []
+            self.sync_cancel = None
+            done = SyncProgress("", "done", total, total, finished=not cancel.is_set(), cancelled=cancel.is_set())
+            self.on_sync_progress(done)
+            self.message_label.setText(self.tr("Sync cancelled.") if cancel.is_set() else self.tr("Sync finished."))
+            return
+        origin = self.sync_queue.pop(0)
+        publish = self.office.events.publish_sync_progress
+        self.work.db(lambda: self.office.sync_log(origin, publish, cancel), self._sync_next, self._sync_failed,
+                     owner=self)  # fmt: skip
+
+    def _sync_failed(self, error: Exception) -> None:
+        self.sync_queue = []
+        self.sync_cancel = None
+        self.status_panel.show_progress(SyncProgress("", "done", 0, 0, error=str(error)))
+        self.show_error(error)
 
     def cancel_sync(self) -> None:
         """Ask a running sync to stop at its next safe point."""
@@ -299,6 +351,7 @@ class MainWindow(QMainWindow):
         """Stop the camera, timers and sync; lock the office; then close."""
         self.idle.disarm()
         self.status_timer.stop()
+        self.sync_timer.stop()
         self.cancel_sync()
         if self.counter is not None:
             self.counter.stop_camera()

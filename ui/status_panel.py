@@ -7,7 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import QEvent, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
-from app.office import ForkAlarm, NodeState, OfficeStatus, SyncProgress
+from app.office import ForkEvidence, NodeState, OfficeStatus, SyncProgress
 
 
 class StatusPanel(QWidget):
@@ -79,15 +79,22 @@ class StatusPanel(QWidget):
         return sum(1 for online in self.nodes.values() if online)
 
     def _render(self) -> None:
-        parts = []
+        marks, lines = [], []
         for origin, online in self.nodes.items():
-            short = origin.split(".")[0]
             mark = "●" if online else ("○" if online is False else "◌")
-            parts.append(f"{mark} {short}")
-        self.nodes_label.setText(
-            self.tr("Nodes: %1").replace("%1", "  ".join(parts) if parts else self.tr("none configured"))
-        )
-        self.nodes_label.setToolTip(self.tr("● online   ○ offline   ◌ not yet contacted"))
+            marks.append(mark)
+            lines.append(f"{mark} {origin}")
+        if not marks:
+            self.nodes_label.setText(self.tr("Nodes: %1").replace("%1", self.tr("none configured")))
+        else:
+            self.nodes_label.setText(
+                self.tr("Nodes %1/%2 online %3")
+                .replace("%1", str(self.online_count))
+                .replace("%2", str(len(marks)))
+                .replace("%3", "".join(marks))
+            )
+        legend = self.tr("● online   ○ offline   ◌ not yet contacted")
+        self.nodes_label.setToolTip("\n".join([legend, *lines]))
         status = self.status
         if status is None or status.last_sync_ms is None:
             self.sync_label.setText(self.tr("Last sync: never in this session"))
@@ -105,6 +112,8 @@ class StatusPanel(QWidget):
         self.progress.setMaximum(max(progress.total, 1))
         self.progress.setValue(progress.done)
         self.progress.setFormat(self.tr("Syncing %1: %p%").replace("%1", progress.origin.split(".")[0]))
+        if progress.error and progress.origin:
+            self.progress.setToolTip(progress.error)
 
 
 class OfflineBanner(QFrame):
@@ -148,7 +157,7 @@ class ForkAlarmBar(QFrame):
         """Start hidden."""
         super().__init__(parent)
         self.setObjectName("forkAlarm")
-        self.alarms: list[ForkAlarm] = []
+        self.alarms: list[ForkEvidence] = []
         self.text = QLabel()
         self.text.setWordWrap(True)
         self.text.setStyleSheet("font-size: 14pt;")
@@ -178,8 +187,10 @@ class ForkAlarmBar(QFrame):
                 ).replace("%1", origins)
             )
 
-    def raise_alarm(self, alarm: ForkAlarm) -> None:
-        """Show the alarm (and keep earlier ones)."""
+    def raise_alarm(self, alarm: ForkEvidence) -> None:
+        """Show the alarm from app.sync's fork evidence (and keep earlier ones)."""
+        if any(a.id == alarm.id for a in self.alarms):
+            return
         self.alarms.append(alarm)
         self.retranslate()
         self.show()

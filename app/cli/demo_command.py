@@ -1,42 +1,57 @@
 """`govdesk demo`: the demo office the README's first command opens, and its headless ledger walk-through.
 
-`govdesk demo` builds (once) a demo office with sample accounts, sample certificates and a list of
-local department nodes, then opens the counter app on it. `govdesk demo --headless` builds and
-verifies a demo department log on the command line, as it always has.
+`govdesk demo` builds (once) a local federation of the 11 real departments of resources/departments.json
+(app.node federation, SQLite, loopback ports) and a demo office following it: sample accounts enrolled at
+the public security bureau's node, sample certificates anchored (one revoked) on that bureau's log, the
+office's device key enrolled at every node, and a trust policy built from the federation's listing. The
+nodes then run in a background process while the counter app is open, so sync really works, and stop
+when the window closes. `govdesk demo --headless` builds and verifies a demo department log on the
+command line, as it always has.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
+
 from app import settings as settings_file
-from app.certs import CertType, issue_certificate, make_claims, record_issue, record_revocation
+from app.certs import CertType, issue_certificate, make_claims
+from app.certs.issue import revocation_entry
 from app.certs.render import write_png
 from app.cli.ledger_command import print_report
-from app.ledger.checkpoint import Checkpoint
-from app.ledger.merkle import CompactRange, hash_leaf, inclusion_proof
-from app.ledger.note import new_signer
-from app.ledger.suites import ED25519, key_id
+from app.ledger.entry import decode_entry
 from app.logdir import build_demo_log, verify_log_dir
+from app.node.departments import department
+from app.node.federation import FEDERATION_FILE, prepare_federation
+from app.node.node import node_from_config
 from app.store.keywrap import DEFAULT_KDF, KdfParams
 from app.store.office_files import OfficeDir
-from app.store.registry import KeyRecord
-from app.store.replica import create_office
+from app.store.replica import create_office, open_replica
+from app.sync import SyncService, policy_from_federation, save_policy
 
+ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DEMO_DIR = Path("demo-office")
 DEMO_OFFICE_NAME = "东城区政务服务中心 第3窗口"
-DEMO_ISSUER = "gongan.beijing.gov.cn/log"
+DEMO_DEPARTMENT = "public-security"  # the counter's staff belong to it; it issues the sample certificates
+DEMO_ISSUER = department(DEMO_DEPARTMENT).origin
 DEMO_ACCOUNTS = (("admin", "admin"), ("li.na", "clerk"), ("wang.fang", "supervisor"))
 DEMO_PASSWORD = "govdesk-demo"
-DEMO_NODES = (
-    settings_file.NodeSetting(DEMO_ISSUER, "http://127.0.0.1:8701"),
-    settings_file.NodeSetting("minzheng.beijing.gov.cn/log", "http://127.0.0.1:8702"),
-    settings_file.NodeSetting("shuiwu.beijing.gov.cn/log", "http://127.0.0.1:8703"),
-)
+DEMO_BASE_PORT = 8700
+DEMO_QUORUM = 2
+DEMO_SYNC_MINUTES = 2
+DEPARTMENT_COUNT = 11
 DAY_S = 86_400
 
 
@@ -48,64 +63,177 @@ class DemoOffice:
     password: str
     samples: dict[str, Path]
 
+    @property
+    def federation_dir(self) -> Path:
+        """Where the demo's department nodes live (beside the office)."""
+        return federation_dir(self.path)
+
+
+def federation_dir(office_path: Path) -> Path:
+    """The federation directory of the demo office at `office_path`."""
+    return office_path.parent / "federation"
+
+
+def _ports_free(first: int, count: int) -> bool:
+    for port in range(first, first + count):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+            except OSError:
+                return False
+    return True
+
+
+def free_port_block(preferred: int = DEMO_BASE_PORT, count: int = DEPARTMENT_COUNT) -> int:
+    """Return the first of `count` consecutive free loopback ports, `preferred` if it can be."""
+    if _ports_free(preferred, count):
+        return preferred
+    for _ in range(200):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            first = s.getsockname()[1]
+        if first + count < 65_000 and _ports_free(first, count):
+            return first
+    raise RuntimeError(f"no {count} consecutive free loopback ports")
+
+
+class DemoFederation:
+    """The 11 department nodes of a demo, served by `govdesk node federation` in a background process."""
+
+    def __init__(self, directory: Path) -> None:
+        listing = json.loads((directory / FEDERATION_FILE).read_text(encoding="utf-8"))
+        self.directory = directory
+        self.nodes: list[dict] = listing["nodes"]
+        self.base_port = min(int(n["url"].rsplit(":", 1)[1]) for n in self.nodes)
+        self.process: subprocess.Popen | None = None
+
+    @property
+    def urls(self) -> list[str]:
+        """The base URL of every node."""
+        return [n["url"] for n in self.nodes]
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        """Start the nodes and wait until each one answers /health."""
+        log = (self.directory / "federation.log").open("ab")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
+        command = [sys.executable, "-m", "app.cli.main", "node", "federation", "--dir", str(self.directory),
+                   "--base-port", str(self.base_port)]  # fmt: skip
+        self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
+        log.close()
+        deadline = time.monotonic() + timeout_s
+        waiting = list(self.urls)
+        while waiting:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"the demo federation exited ({self.process.returncode}); see {log.name}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"the demo federation did not start in {timeout_s:.0f} s; see {log.name}")
+            with contextlib.suppress(httpx.HTTPError):
+                if httpx.get(f"{waiting[0]}/health", timeout=1).status_code == 200:
+                    waiting.pop(0)
+                    continue
+            time.sleep(0.1)
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Stop the nodes cleanly (Ctrl-C, as a terminal would), killing them only if they hang."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> DemoFederation:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
 
 def _sample_certificates(now_s: int) -> list[tuple[str, CertType, dict[str, str], str, int, int]]:
-    """(file stem, type, display fields, ID number, issued, expires) of each sample certificate."""
+    """(file stem, type, display fields, ID number, issued, expires) of each sample certificate.
+
+    The department key signs from its enrolment (the node's first entry), so every sample is issued now; the
+    expired one is valid for one second only.
+    """
     return [
         ("valid-eid", CertType.RESIDENT_EID, {"name": "张伟", "region": "北京市东城区"}, "110101199003071234",
-         now_s - 30 * DAY_S, now_s + 3650 * DAY_S),
+         now_s, now_s + 3650 * DAY_S),
         ("valid-hukou", CertType.HOUSEHOLD_REGISTER, {"name": "张伟", "region": "北京市东城区", "relation": "户主"},
-         "110101199003071234", now_s - 90 * DAY_S, now_s + 3650 * DAY_S),
+         "110101199003071234", now_s, now_s + 3650 * DAY_S),
         ("expired-eid", CertType.RESIDENT_EID, {"name": "李秀英", "region": "北京市西城区"}, "110102198511201248",
-         now_s - 4000 * DAY_S, now_s - 10 * DAY_S),
+         now_s, now_s + 1),
         ("revoked-eid", CertType.RESIDENT_EID, {"name": "王强", "region": "北京市朝阳区"}, "110105197702153317",
-         now_s - 200 * DAY_S, now_s + 3000 * DAY_S),
+         now_s, now_s + 3000 * DAY_S),
     ]  # fmt: skip
 
 
-def build_demo_office(path: Path, *, now_ms: int | None = None, kdf: KdfParams = DEFAULT_KDF) -> DemoOffice:
-    """Create a demo office at `path` (if none is there) with accounts, a department key and sample certificates."""
+def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], device_key: bytes, samples_dir: Path,
+                    now_ms: int) -> dict[str, Path]:  # fmt: skip
+    """Enrol the office's keys and anchor (and revoke) the sample certificates on the nodes' own logs."""
+    samples: dict[str, Path] = {}
+    for config in configs:
+        node = node_from_config(config)
+        try:
+            node.enroll(device_key, "device", f"{DEMO_OFFICE_NAME}/counter-03")
+            if config.department != DEMO_DEPARTMENT:
+                continue
+            for name, role in DEMO_ACCOUNTS[1:]:
+                node.enroll(staff[name], role, f"{DEMO_OFFICE_NAME}/{name}")
+            signer = node.keys.department_signer
+            for stem, cert_type, display, id_number, issued, expires in _sample_certificates(now_ms // 1000):
+                claims = make_claims(cert_type, config.origin, display, id_number, issued, expires)
+                cert = issue_certificate(claims, signer, now_ms=now_ms)
+                entries = [decode_entry(cert.anchor_entry)]
+                if stem.startswith("revoked"):
+                    reason = "证件挂失 / reported lost"
+                    entries.append(decode_entry(revocation_entry(config.origin, claims.serial, reason, now_ms, signer)))
+                for result in node.sequencer.integrate(entries):
+                    if not isinstance(result, int):
+                        raise RuntimeError(f"the demo node refused a sample certificate: {result}")
+                samples[stem] = samples_dir / f"{stem}.png"
+                write_png(cert.text, samples[stem], scale=6)
+        finally:
+            node.stop()
+    return samples
+
+
+def build_demo_office(
+    path: Path, *, now_ms: int | None = None, kdf: KdfParams = DEFAULT_KDF, base_port: int | None = None
+) -> DemoOffice:
+    """Create (once) the demo's federation beside `path` and a demo office at `path` that has synced with it."""
     samples_dir = path / "samples"
     if OfficeDir(path).exists():
         return DemoOffice(path, DEMO_PASSWORD, {p.stem: p for p in sorted(samples_dir.glob("*.png"))})
-    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-    department = ED25519.generate_private()
-    signer = ED25519.signer(department)
-    kid = key_id(ED25519, signer.public_key)
-    samples: dict[str, Path] = {}
+    fed_dir = federation_dir(path)
+    first_port = base_port if base_port is not None else free_port_block()
+    configs = prepare_federation(fed_dir, base_port=first_port)
+    time.sleep(1.0)  # certificates are issued in whole seconds, after the department keys' enrolment
+    now_ms = max(now_ms or 0, int(time.time() * 1000))
+    listing = json.loads((fed_dir / FEDERATION_FILE).read_text(encoding="utf-8"))
+    policy = policy_from_federation(listing, quorum=DEMO_QUORUM)
     samples_dir.mkdir(parents=True, exist_ok=True)
-    with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf, clock=lambda: now_ms) as replica:
-        for name, role in DEMO_ACCOUNTS[1:]:
-            replica.accounts.add(name, role, DEMO_PASSWORD)
-        replica.registry.put_key(
-            KeyRecord(
-                kid, ED25519.name, signer.public_key, "department", "公安局", DEMO_ISSUER, now_ms - 5000 * DAY_S * 1000
-            )
-        )
-        anchors = []
-        for stem, cert_type, display, id_number, issued, expires in _sample_certificates(now_ms // 1000):
-            claims = make_claims(cert_type, DEMO_ISSUER, display, id_number, issued, expires)
-            issued_cert = issue_certificate(claims, signer, now_ms=now_ms)
-            record_issue(replica, issued_cert)
-            anchors.append(issued_cert.anchor_entry)
-            samples[stem] = samples_dir / f"{stem}.png"
-            write_png(issued_cert.text, samples[stem], scale=6)
-            if stem.startswith("revoked"):
-                record_revocation(
-                    replica, DEMO_ISSUER, claims.serial, "证件挂失 / reported lost", now_ms - 1000, signer
-                )
-        # The issuer's log as sync would have left it: the anchors sequenced, with a signed checkpoint.
-        leaves = [hash_leaf(data) for data in anchors]
-        tree = CompactRange()
-        for leaf in leaves:
-            tree.append(leaf)
-        note = Checkpoint(DEMO_ISSUER, tree.size, tree.root()).sign([new_signer(DEMO_ISSUER, department)])
-        replica.logs.put_checkpoint(DEMO_ISSUER, tree.size, tree.root(), note, now_ms)
-        for index, (leaf, data) in enumerate(zip(leaves, anchors, strict=True)):
-            replica.outbox.acknowledge(leaf, index, inclusion_proof(leaves, index))
-            replica.logs.put_entry(DEMO_ISSUER, index, leaf, data, inclusion_proof(leaves, index))
-    demo_settings = settings_file.Settings(camera_source=str(samples_dir), nodes=DEMO_NODES)
+    with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf) as replica:
+        staff = {name: replica.accounts.add(name, role, DEMO_PASSWORD).public_key for name, role in DEMO_ACCOUNTS[1:]}
+        save_policy(replica, policy)
+        device_key = replica.device_signer.public_key
+    samples = _write_on_nodes(fed_dir, configs, staff, device_key, samples_dir, now_ms)
+    nodes = tuple(settings_file.NodeSetting(n["origin"], n["url"]) for n in listing["nodes"])
+    demo_settings = settings_file.Settings(camera_source=str(samples_dir), nodes=nodes, sync_minutes=DEMO_SYNC_MINUTES)
     settings_file.save(path, demo_settings)
+    # The first sync, so the office opens with verified keys, anchors and revocations (as after installation).
+    with DemoFederation(fed_dir), open_replica(path, "admin", DEMO_PASSWORD) as replica:
+        service = SyncService(replica, policy)
+        try:
+            report = service.run()
+        finally:
+            service.close()
+    if report.exit_status:
+        raise RuntimeError("the demo office's first sync failed: " + "; ".join(report.summary()))
     return DemoOffice(path, DEMO_PASSWORD, samples)
 
 
@@ -134,14 +262,21 @@ def run(args: argparse.Namespace) -> int:
 
 
 def run_gui(directory: Path) -> int:
-    """Build the demo office if needed, print its logins, and open the counter app on it."""
+    """Build the demo if needed, start its nodes in the background, open the counter app; stop the nodes after."""
     office_dir = directory / "office"
-    fresh = not OfficeDir(office_dir).exists()
-    if fresh:
-        print(f"Creating the demo office in {office_dir} ...")
+    if not OfficeDir(office_dir).exists():
+        print(f"Creating the demo: 11 department nodes in {federation_dir(office_dir)}, the office in {office_dir} ...")
     demo = build_demo_office(office_dir)
-    print("Accounts: " + ", ".join(f"{name} ({role})" for name, role in DEMO_ACCOUNTS) + f"; password: {demo.password}")
-    print(f"Sample certificates to scan: {demo.path / 'samples'}")
-    # app never imports the ui package by name (tests/test_architecture.py); the GUI is loaded as a plug-in.
-    application = importlib.import_module("ui.application")
-    return application.run(office_dir, user=DEMO_ACCOUNTS[1][0])
+    federation = DemoFederation(demo.federation_dir)
+    print(f"Starting the 11 department nodes on 127.0.0.1:{federation.base_port}-{federation.base_port + 10} ...")
+    federation.start()
+    try:
+        print("Accounts: " + ", ".join(f"{name} ({role})" for name, role in DEMO_ACCOUNTS)
+              + f"; password: {demo.password}")  # fmt: skip
+        print(f"Sample certificates to scan: {demo.path / 'samples'}")
+        # app never imports the ui package by name (tests/test_architecture.py); the GUI is loaded as a plug-in.
+        application = importlib.import_module("ui.application")
+        return application.run(office_dir, user=DEMO_ACCOUNTS[1][0])
+    finally:
+        print("Stopping the department nodes ...")
+        federation.stop()
