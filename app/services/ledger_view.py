@@ -103,8 +103,11 @@ def resolve_case(replica: Replica, service: Service, case_id: str) -> workflow.R
         last.leaf_hash, first.time_ms, last.time_ms, first.time_ms + service.time_limit_ms,
     )  # fmt: skip
     s.execute(f"INSERT OR REPLACE INTO service_cases({_CASE_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
-    if replica.cases.get(case_id) is not None:
-        status = {"opened": "open", "documents-verified": "open", "in-progress": "in_progress"}.get(at.state, "closed")
-        if replica.cases.get(case_id).status != status:
-            replica.cases.set_status(case_id, status)
+    # The local case record (opened at this office) follows the ledger. Sync may run as an admin, who may not
+    # read or write cases at the counter, so this goes through the session as derived, verified state.
+    status = {"opened": "open", "documents-verified": "open", "in-progress": "in_progress"}.get(at.state, "closed")
+    local = s.one("SELECT status FROM cases WHERE case_ref = ?", (case_id,))
+    if local is not None and local[0] != status:
+        s.execute("UPDATE cases SET status = ?, updated_ms = ? WHERE case_ref = ?", (status, s.now_ms(), case_id))
+        replica.audit.append("case.status", "ok", {"case": case_id, "to": status, "from": "sync"})
     return result

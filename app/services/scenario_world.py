@@ -1,0 +1,287 @@
+"""The stage the article's scenarios play on: department nodes in their own processes, and offices around them.
+
+    world = ScenarioWorld(directory, offices)   # creates the nodes and the offices, enrols every key
+    world.start()                               # one `govdesk node serve` process per department node
+    with world.session("township", "banking-insurance.clerk") as replica: ...
+    world.sync("township")                      # push, then pull: app.sync against the real nodes
+    world.stop()
+
+Every node witnesses every other one; each office follows every log with a witness quorum of 2, its
+device key enrolled at every node and each staff account's key enrolled at its department's node.
+The offices are real SQLCipher replicas; their key-wrapping KDF is light because they are throwaway.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import httpx
+
+from app.ledger.suites import Signer
+from app.node.client import NodeClient
+from app.node.config import (
+    Limits,
+    NodeConfig,
+    NodeKeys,
+    WitnessedPeer,
+    WitnessPeer,
+    load_config,
+    load_keys,
+    witness_name,
+)
+from app.node.departments import all_departments, department
+from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.store.keywrap import KdfParams
+from app.store.replica import Replica, create_office, open_replica
+from app.sync import SyncReport, SyncService, TrustPolicy, load_policy, policy_from_federation, save_policy
+from app.sync.transport import RetryPolicy
+
+SCENARIO_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+PASSWORD = "scenario counter password"
+ADMIN = "admin"
+QUORUM = 2
+SYNC_RETRY = RetryPolicy(attempts=3, base_s=0.05, cap_s=0.5, timeout_s=15)
+ROOT = Path(__file__).resolve().parents[2]
+Route = Callable[[str, str, str], str]  # (office key, department, node URL) -> the URL that office uses
+Cut = Callable[[str, bool], None]  # (office key, down): take an office's network link down or bring it back
+
+
+class WorldError(RuntimeError):
+    """The stage could not be set up (a node did not start, a port was taken, ...)."""
+
+
+@dataclass(frozen=True)
+class Staff:
+    """An account of an office: its office role, and the department whose node enrols its key (None: not enrolled)."""
+
+    account: str
+    role: str
+    department: str | None
+
+
+@dataclass(frozen=True)
+class OfficeSpec:
+    """An office of the stage: its key, display name, staff, and which case entries it replicates."""
+
+    key: str
+    name: str
+    staff: tuple[Staff, ...]
+    cases: str = "known"
+
+
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _serve_command(config_path: Path) -> list[str]:
+    if getattr(sys, "frozen", False):  # a bundled build is its own interpreter
+        return [sys.executable, "node", "serve", "--config", str(config_path)]
+    return [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(config_path)]
+
+
+class NodeFleet:
+    """The department nodes of the stage, each witnessing all the others, each served by its own process."""
+
+    def __init__(self, directory: Path, departments: Sequence[str], *, publish_interval_s: float = 0.1) -> None:
+        self.directory = Path(directory)
+        self.departments = tuple(departments)
+        self.publish_interval_s = publish_interval_s
+        self.configs: dict[str, NodeConfig] = {}
+        self.keys: dict[str, NodeKeys] = {}
+        self._procs: dict[str, subprocess.Popen] = {}
+
+    def create(self) -> None:
+        """Create every node (database, keys, enrolled department key) and wire the witnesses."""
+        for dept in self.departments:
+            create_node(self.directory / dept, dept)
+            config = load_config(self.directory / dept / CONFIG_FILE, environ={})
+            limits = Limits(publish_interval_s=self.publish_interval_s, witness_timeout_s=2)
+            self.configs[dept] = replace(config, port=free_port(), limits=limits)
+            self.keys[dept] = load_keys(Path(config.keys_file))
+        for dept, config in self.configs.items():
+            others = [c for d, c in self.configs.items() if d != dept]
+            wired = replace(
+                config,
+                witnesses=tuple(
+                    WitnessPeer(witness_name(o.origin), self.keys[o.department].witness_vkey, self.url(o.department))
+                    for o in others
+                ),
+                witnessed=tuple(WitnessedPeer(o.origin, self.keys[o.department].log_vkey) for o in others),
+            )
+            wired.save(self.directory / dept / CONFIG_FILE)
+            self.configs[dept] = wired
+
+    def url(self, dept: str) -> str:
+        """The base URL of a department's node."""
+        return f"http://127.0.0.1:{self.configs[dept].port}"
+
+    def signer(self, dept: str) -> Signer:
+        """The department's own key: it issues certificates and answers data requests."""
+        return self.keys[dept].department_signer
+
+    def enroll(self, dept: str, keys: Sequence[tuple[bytes, str, str]]) -> list[int]:
+        """Enrol (public key, role, subject) triples in a department's registry; return their indexes."""
+        node = node_from_config(self.configs[dept])
+        try:
+            return [node.enroll(public_key, role, subject) for public_key, role, subject in keys]
+        finally:
+            node.stop()
+
+    def listing(self) -> dict:
+        """The federation listing (as `govdesk node federation` writes it) of these nodes."""
+        return {
+            "nodes": [
+                {
+                    "department": dept,
+                    "origin": config.origin,
+                    "url": self.url(dept),
+                    "log_vkey": self.keys[dept].log_vkey,
+                    "witness_vkey": self.keys[dept].witness_vkey,
+                }
+                for dept, config in self.configs.items()
+            ]
+        }
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        """Start one process per node and wait until each publishes a checkpoint its witnesses cosigned."""
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        for dept in self.departments:
+            log = open(self.directory / dept / "serve.log", "ab")  # noqa: SIM115 (the process keeps it)
+            self._procs[dept] = subprocess.Popen(
+                _serve_command(self.directory / dept / CONFIG_FILE),
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                env=env,
+            )
+            log.close()
+        deadline = time.monotonic() + timeout_s
+        waiting = set(self.departments)
+        while waiting:
+            for dept in sorted(waiting):
+                proc = self._procs[dept]
+                if proc.poll() is not None:
+                    self.stop()
+                    raise WorldError(f"the {dept} node exited with status {proc.returncode}; see its serve.log")
+                if self._cosigned(dept):
+                    waiting.discard(dept)
+            if waiting and time.monotonic() > deadline:
+                self.stop()
+                raise WorldError(f"nodes did not publish cosigned checkpoints in time: {sorted(waiting)}")
+            time.sleep(0.1)
+
+    def _cosigned(self, dept: str) -> bool:
+        try:
+            text = httpx.get(f"{self.url(dept)}/checkpoint", timeout=2).text
+        except httpx.HTTPError:
+            return False
+        return text.count("/witness ") >= min(QUORUM, len(self.departments) - 1)
+
+    def stop(self) -> None:
+        """Stop every node process (politely, then for good)."""
+        for proc in self._procs.values():
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in self._procs.values():
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait()
+        self._procs.clear()
+
+    def log_entries(self, dept: str, size: int) -> list[bytes]:
+        """Read the first `size` entries of a department's log over HTTP."""
+        with NodeClient(self.url(dept)) as client:
+            return client.entries(size)
+
+
+class ScenarioWorld:
+    """Nodes plus offices: build once, start the nodes, then act at the offices and sync them."""
+
+    def __init__(
+        self,
+        directory: Path,
+        offices: Sequence[OfficeSpec],
+        departments: Sequence[str] | None = None,
+        *,
+        route: Route | None = None,
+        cut: Cut | None = None,
+        retry: RetryPolicy = SYNC_RETRY,
+    ) -> None:
+        self.directory = Path(directory)
+        self.specs = {spec.key: spec for spec in offices}
+        self.fleet = NodeFleet(self.directory / "nodes", departments or [d.id for d in all_departments()])
+        self.route = route
+        self.cut = cut
+        self.retry = retry
+
+    def office_path(self, key: str) -> Path:
+        """Where an office's replica lives."""
+        return self.directory / "offices" / key
+
+    def build(self) -> None:
+        """Create the nodes and the offices, enrol every device and staff key, store each office's trust policy."""
+        self.fleet.create()
+        enrolments: dict[str, list[tuple[bytes, str, str]]] = {dept: [] for dept in self.fleet.departments}
+        for spec in self.specs.values():
+            with create_office(self.office_path(spec.key), spec.name, ADMIN, PASSWORD, kdf=SCENARIO_KDF) as admin:
+                for member in spec.staff:
+                    account = admin.accounts.add(member.account, member.role, PASSWORD)
+                    if member.department is not None:
+                        subject = f"{spec.key}/{member.account}"
+                        enrolments[member.department].append((account.public_key, member.role, subject))
+                for dept in self.fleet.departments:
+                    enrolments[dept].append((admin.device_signer.public_key, "device", f"{spec.key}/counter-01"))
+                save_policy(admin, self.policy(spec))
+        for dept, keys in enrolments.items():
+            self.fleet.enroll(dept, keys)
+
+    def policy(self, spec: OfficeSpec) -> TrustPolicy:
+        """The trust policy of an office: every log, witness quorum 2, its node URL (through `route`, if any)."""
+        listing = self.fleet.listing()
+        if self.route is not None:
+            for node in listing["nodes"]:
+                node["url"] = self.route(spec.key, node["department"], node["url"])
+        return policy_from_federation(listing, quorum=QUORUM, cases=spec.cases)
+
+    def start(self) -> None:
+        """Start the node processes."""
+        self.fleet.start()
+
+    def stop(self) -> None:
+        """Stop the node processes."""
+        self.fleet.stop()
+
+    @contextlib.contextmanager
+    def session(self, office: str, account: str = ADMIN) -> Iterator[Replica]:
+        """Unlock an office's replica as one of its accounts, for the duration of the block."""
+        replica = open_replica(self.office_path(office), account, PASSWORD, kdf=SCENARIO_KDF)
+        try:
+            yield replica
+        finally:
+            replica.close()
+
+    def sync(self, office: str, *, push: bool = True, pull: bool = True) -> SyncReport:
+        """Run one sync of an office (as its admin): push its outbox, pull every log; return the report."""
+        with self.session(office) as replica:
+            service = SyncService(replica, load_policy(replica), retry=self.retry, publish_timeout_s=20)
+            try:
+                return service.run(push=push, pull=pull)
+            finally:
+                service.close()
+
+    def origin(self, dept: str) -> str:
+        """The log origin of a department."""
+        return department(dept).origin
