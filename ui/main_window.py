@@ -305,7 +305,7 @@ class MainWindow(QMainWindow):
         A Replica belongs to the database thread; app.sync runs there, in batches of one transaction each, and
         reports progress through office.events (bridged to Qt by ui.events).
         """
-        if self.account is None or self.sync_cancel is not None:
+        if self.account is None or self.sync_cancel is not None or self.work.closed:
             return
         self.sync_cancel = threading.Event()
         self.message_label.setText(self.tr("Syncing…"))
