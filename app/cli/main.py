@@ -16,6 +16,7 @@ from app.cli import (
     release_command,
     review_command,
     scan_command,
+    scenario_command,
     services_command,
     sync_command,
 )
@@ -34,6 +35,7 @@ AREAS = (
     release_command,
     sync_command,
     review_command,
+    scenario_command,
 )
 
 

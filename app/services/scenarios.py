@@ -251,7 +251,7 @@ def run_scenario(world: ScenarioWorld, scenario: Scenario, say: Say = lambda lin
     _synced(world, TOWNSHIP, say)
     if world.cut is not None:
         world.cut(TOWNSHIP, True)
-    say("  township office: offline")
+    say("  township office: offline" + (" (link cut)" if world.cut else " (it does not sync until the end)"))
     with world.session(TOWNSHIP, account_for(lead, "clerk")) as b:
         desk = CaseDesk(b, catalogue)
         case = desk.open(service.id, citizen.name, citizen.id_number, "")
