@@ -77,6 +77,7 @@ class CaseForm(QWidget):
         self.busy = False
         self.title = QLabel()
         self.title.setObjectName("caseTitle")
+        self.title.setStyleSheet("font-size: 14pt; font-weight: bold;")
         self.title.setWordWrap(True)
         self.picker = ServicePicker(services, work)
         self.service_label = QLabel()

@@ -10,8 +10,11 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication
 
 from app.certs.image_input import read_qr_text
-from app.cli.demo_command import build_demo_office
-from app.office import ForkAlarm, NodeState, SyncProgress, WorkTask
+from app.cli.demo_command import DemoFederation, build_demo_office
+from app.ledger.checkpoint import Checkpoint
+from app.node.config import load_keys
+from app.node.departments import department
+from app.store.replica import open_replica
 from ui.application import qt_application, start
 from ui.settings_dialog import SettingsDialog
 
@@ -25,12 +28,45 @@ def pump(app: QApplication, seconds: float = 0.3) -> None:
         app.processEvents()
 
 
+def wait(app: QApplication, predicate, timeout: float = 60) -> None:
+    """Run the event loop until `predicate()`."""
+    end = time.monotonic() + timeout
+    while not predicate():
+        if time.monotonic() > end:
+            raise TimeoutError("screenshot step did not finish")
+        app.processEvents()
+
+
+def scan(counter, demo, name: str) -> None:
+    """Verify a sample certificate as the camera hands it over."""
+    text = read_qr_text(demo.samples[name])
+    counter.window.counter.show_verdict(counter.work.db_now(lambda: counter.office.certs.verify(text)), None, text)
+
+
+def forge_fork(demo) -> None:
+    """Give the office a checkpoint the public security log key signed that its node's tree does not extend."""
+    origin = department("public-security").origin
+    keys = load_keys(demo.federation_dir / "public-security" / "node.keys")
+    replica = open_replica(demo.path, "admin", demo.password)
+    try:
+        held = replica.logs.latest_checkpoint(origin)
+        forged = Checkpoint(origin, held.size + 1, b"\x07" * 32)
+        note = forged.sign([keys.log_signer])
+        replica.logs.put_checkpoint(origin, forged.size, forged.root_hash, note, replica.session.now_ms())
+    finally:
+        replica.close()
+
+
 def shoot(language: str, app: QApplication, tmp: Path) -> None:
-    """Save login, workspace (green and red verdicts), offline/sync/fork states and settings in `language`."""
-    demo = build_demo_office(tmp / language)
+    """Save login, picker, workspace, offline, fork alarm and settings in `language`, against the demo's nodes."""
+    demo = build_demo_office(tmp / language / "office")
+    nodes = DemoFederation(demo.federation_dir)
+    nodes.start()
     counter = start(demo.path, user="li.na")
     window = counter.window
-    counter.office.settings = counter.office.settings.with_changes(camera_source=str(demo.samples["valid-eid"]))
+    counter.office.settings = counter.office.settings.with_changes(
+        camera_source=str(demo.samples["valid-eid"]), sync_minutes=0
+    )
     window.set_language(language)
     pump(app)
     window.grab().save(str(OUT / f"login_{language}.png"))
@@ -38,39 +74,46 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     ready = []
     window.ready.connect(lambda: ready.append(1))
     window.login.submit()
-    while not ready:
-        app.processEvents()
+    wait(app, lambda: ready)
+    window.sync_now()
+    wait(app, lambda: window.sync_cancel is None)
     screen = window.counter
     form = screen.case_form
-    form.service_edit.setText("居住证办理" if language == "zh_CN" else "Residence permit")
+    wait(app, lambda: form.picker.loaded)
+    form.picker.search_edit.setText("hkqr" if language == "zh_CN" else "transfer")
+    pump(app, 0.5)
+    window.grab().save(str(OUT / f"service_picker_{language}.png"))
+    form.picker.search_edit.setText("jmsfzhl")
+    form.picker._pick_current()
+    screen.stop_camera()
+    scan(counter, demo, "valid-eid")
+    scan(counter, demo, "valid-hukou")
     form.id_edit.setText("110101199003071234")
-    shown = []
-    screen.verdict_shown.connect(lambda v, _l: shown.append(v))
-    while not shown:
-        app.processEvents()
+    opened = []
+    form.case_changed.connect(lambda c: opened.append(c))
+    form.open_case()
+    wait(app, lambda: len(opened) == 1)
+    form.advance()
+    wait(app, lambda: len(opened) == 2)
     pump(app, 0.5)
     window.grab().save(str(OUT / f"workspace_valid_{language}.png"))
-    screen.stop_camera()
-    for name in ("revoked-eid",):
-        verdict = counter.work.db_now(lambda n=name: counter.office.certs.verify(read_qr_text(demo.samples[n])))
-        screen.show_verdict(verdict)
-    form.open_case()
-    pump(app, 0.5)
-    events = counter.office.events
-    for node in counter.office.settings.nodes:
-        events.publish_node_state(NodeState(node.origin, online=False))
-    events.publish_task(
-        WorkTask(
-            "refusal",
-            form.case.case_ref if form.case else "C0123456789AB",
-            "节点拒绝：材料已被撤销" if language == "zh_CN" else "Refused by the node: a document was revoked",
-        )
-    )
+    nodes.stop()
+    window.sync_now()
+    wait(app, lambda: window.sync_cancel is None)
+    form.clear()
+    scan(counter, demo, "revoked-eid")
     pump(app, 0.5)
     window.grab().save(str(OUT / f"workspace_revoked_offline_{language}.png"))
-    events.publish_node_state(NodeState(counter.office.settings.nodes[0].origin, online=True))
-    events.publish_sync_progress(SyncProgress(counter.office.settings.nodes[0].origin, 41_000, 100_000))
-    events.publish_fork(ForkAlarm("shuiwu.beijing.gov.cn/log", 1234, "two roots"))
+    window.lock()
+    wait(app, lambda: counter.office.replica_or_none is None)
+    forge_fork(demo)
+    nodes.start()
+    window.login.password_edit.setText(demo.password)
+    ready.clear()
+    window.login.submit()
+    wait(app, lambda: ready)
+    window.sync_now()
+    wait(app, lambda: window.sync_cancel is None and window.fork_bar.isVisible())
     pump(app, 0.5)
     window.grab().save(str(OUT / f"fork_alarm_sync_{language}.png"))
     dialog = SettingsDialog(counter.office.settings, counter.office.scanner, is_admin=False, parent=window)
@@ -81,6 +124,7 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     dialog.stop_test()
     dialog.close()
     counter.shutdown()
+    nodes.stop()
     pump(app)
 
 
