@@ -83,7 +83,8 @@ def _check_pin(pins: tuple[str, ...]) -> Callable[[httpx.Response], None]:
             return
         stream = response.extensions.get("network_stream")
         ssl_object = stream.get_extra_info("ssl_object") if stream is not None else None
-        der = ssl_object.getpeercert(binary_form=True) if ssl_object is not None else None
+        # Positional: the object httpcore exposes may be the C-level _SSLSocket, which takes no keywords.
+        der = ssl_object.getpeercert(True) if ssl_object is not None else None
         if der is None or spki_pin(der) not in pins:
             response.close()
             raise PinMismatch(f"{response.url.host}: the node's TLS key is not one of the pinned keys")
