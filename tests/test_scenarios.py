@@ -74,6 +74,7 @@ def test_scenario_end_to_end_across_nodes_and_two_offices(world: ScenarioWorld, 
     assert outcome.offline_sync_exit == EXIT_UNREACHABLE
     assert outcome.offline_outbox == 4  # open, verify-documents, consent.grant, data.request
     assert outcome.documents == sorted(service.requires)
+    assert outcome.anchored  # each certificate's anchor reached the township through sync before it went offline
 
     # Both offices end with the same closed case, every step on the performing department's log.
     assert outcome.states == {HALL: "closed", TOWNSHIP: "closed"}

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.certs import CertType, issue_certificate, make_claims, record_issue
+from app.certs import CertType, issue_certificate, make_claims, record_issue, verify
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, hash_leaf, root_of, verify_inclusion
@@ -187,6 +187,7 @@ class ScenarioOutcome:
     states: dict[str, str] = field(default_factory=dict)
     history: list[dict[str, Any]] = field(default_factory=list)
     documents: list[str] = field(default_factory=list)
+    anchored: bool = False
     offline_outbox: int = 0
     offline_sync_exit: int | None = None
     entries: list[bytes] = field(default_factory=list)
@@ -205,6 +206,7 @@ class ScenarioOutcome:
             "states": self.states,
             "history": self.history,
             "documents": self.documents,
+            "documents_anchored": self.anchored,
             "offline_outbox": self.offline_outbox,
             "offline_sync_exit": self.offline_sync_exit,
             "entries_written": len(self.entries),
@@ -258,6 +260,7 @@ def run_scenario(world: ScenarioWorld, scenario: Scenario, say: Say = lambda lin
         out.case_id = case.case_id
         check = desk.check_documents(case.case_id, texts)
         out.documents = sorted(check.valid_types)
+        out.anchored = all(verify(text, office=b).anchored for text in texts)
         if check.problems:
             raise ScenarioFailed(f"certificates refused at the counter: {'; '.join(check.problems)}")
         desk.verify_documents(case.case_id, check)
