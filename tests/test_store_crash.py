@@ -66,7 +66,8 @@ def test_200_sigkills_mid_write_lose_nothing_acknowledged(tmp_path: Path) -> Non
         if round_no % 10 == 0:  # one round in ten dies while unlocking (login record, head file, WAL recovery)
             time.sleep(rng.uniform(0.0, 0.02))
         else:  # the rest at a random moment after the writer has started writing
-            buffer = _read_until(read_fd, b"ready\n", time.monotonic() + 10)
+            # Wait for the first acknowledged write, so that a slow (loaded) machine still kills mid-stream.
+            buffer = _read_until(read_fd, b"ready\n%d\n" % (round_no * 100_000), time.monotonic() + 10)
             deadline = time.monotonic() + rng.uniform(0.001, 0.030)
             buffer += _read_until(read_fd, None, deadline)
         os.kill(pid, signal.SIGKILL)
