@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
 
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""
-        if self.account is not None:
+        if self.account is not None and not self.work.closed:
             self.work.db(self.office.status, self.show_status, lambda _e: None, owner=self)
 
     def show_status(self, status: OfficeStatus) -> None:
@@ -321,7 +321,7 @@ class MainWindow(QMainWindow):
 
     def _sync_next(self, _outcome: object) -> None:
         cancel = self.sync_cancel
-        if cancel is None:
+        if cancel is None or self.work.closed:  # a run that ended while the app was shutting down
             return
         if cancel.is_set() or not self.sync_queue or self.account is None:
             total = len(self.status_panel.nodes)

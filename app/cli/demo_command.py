@@ -32,6 +32,7 @@ from app.certs.issue import revocation_entry
 from app.certs.render import write_png
 from app.cli.ledger_command import print_report
 from app.ledger.entry import decode_entry
+from app.ledger.suites import ED25519, Signer
 from app.logdir import build_demo_log, verify_log_dir
 from app.node.departments import department
 from app.node.federation import FEDERATION_FILE, prepare_federation
@@ -53,6 +54,7 @@ DEMO_QUORUM = 2
 DEMO_SYNC_MINUTES = 2
 DEPARTMENT_COUNT = 11
 DAY_S = 86_400
+ISSUING_KEY_AGE_DAYS = 5000
 
 
 @dataclass(frozen=True)
@@ -84,9 +86,10 @@ def _ports_free(first: int, count: int) -> bool:
     return True
 
 
-def free_port_block(preferred: int = DEMO_BASE_PORT, count: int = DEPARTMENT_COUNT) -> int:
-    """Return the first of `count` consecutive free loopback ports, `preferred` if it can be."""
-    if _ports_free(preferred, count):
+def free_port_block(preferred: int | None = None, count: int = DEPARTMENT_COUNT) -> int:
+    """Return the first of `count` consecutive free loopback ports: `preferred` if it can be, else a random block
+    (so that demos built at the same time, by tests or benchmarks, do not pick the same ports)."""
+    if preferred is not None and _ports_free(preferred, count):
         return preferred
     for _ in range(200):
         with socket.socket() as s:
@@ -155,21 +158,30 @@ class DemoFederation:
 
 
 def _sample_certificates(now_s: int) -> list[tuple[str, CertType, dict[str, str], str, int, int]]:
-    """(file stem, type, display fields, ID number, issued, expires) of each sample certificate.
-
-    The department key signs from its enrolment (the node's first entry), so every sample is issued now; the
-    expired one is valid for one second only.
-    """
+    """(file stem, type, display fields, ID number, issued, expires) of each sample certificate."""
     return [
         ("valid-eid", CertType.RESIDENT_EID, {"name": "张伟", "region": "北京市东城区"}, "110101199003071234",
-         now_s, now_s + 3650 * DAY_S),
+         now_s - 30 * DAY_S, now_s + 3650 * DAY_S),
         ("valid-hukou", CertType.HOUSEHOLD_REGISTER, {"name": "张伟", "region": "北京市东城区", "relation": "户主"},
-         "110101199003071234", now_s, now_s + 3650 * DAY_S),
+         "110101199003071234", now_s - 90 * DAY_S, now_s + 3650 * DAY_S),
         ("expired-eid", CertType.RESIDENT_EID, {"name": "李秀英", "region": "北京市西城区"}, "110102198511201248",
-         now_s, now_s + 1),
+         now_s - 4000 * DAY_S, now_s - 10 * DAY_S),
         ("revoked-eid", CertType.RESIDENT_EID, {"name": "王强", "region": "北京市朝阳区"}, "110105197702153317",
-         now_s, now_s + 3000 * DAY_S),
+         now_s - 200 * DAY_S, now_s + 3000 * DAY_S),
     ]  # fmt: skip
+
+
+def _issuing_key(config, now_ms: int) -> Signer:
+    """Enrol the bureau's certificate-issuing key as it was enrolled years ago (the samples were issued since)."""
+    private = ED25519.generate_private()
+    signer = ED25519.signer(private)
+    enrolled_s = now_ms / 1000 - ISSUING_KEY_AGE_DAYS * DAY_S
+    node = node_from_config(config, clock=lambda: enrolled_s)
+    try:
+        node.enroll(signer.public_key, "department", f"department/{config.department}/certificates")
+    finally:
+        node.stop()
+    return signer
 
 
 def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], device_key: bytes, samples_dir: Path,
@@ -184,7 +196,7 @@ def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], devic
                 continue
             for name, role in DEMO_ACCOUNTS[1:]:
                 node.enroll(staff[name], role, f"{DEMO_OFFICE_NAME}/{name}")
-            signer = node.keys.department_signer
+            signer = _issuing_key(config, now_ms)
             for stem, cert_type, display, id_number, issued, expires in _sample_certificates(now_ms // 1000):
                 claims = make_claims(cert_type, config.origin, display, id_number, issued, expires)
                 cert = issue_certificate(claims, signer, now_ms=now_ms)
@@ -212,8 +224,7 @@ def build_demo_office(
     fed_dir = federation_dir(path)
     first_port = base_port if base_port is not None else free_port_block()
     configs = prepare_federation(fed_dir, base_port=first_port)
-    time.sleep(1.0)  # certificates are issued in whole seconds, after the department keys' enrolment
-    now_ms = max(now_ms or 0, int(time.time() * 1000))
+    now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     listing = json.loads((fed_dir / FEDERATION_FILE).read_text(encoding="utf-8"))
     policy = policy_from_federation(listing, quorum=DEMO_QUORUM)
     samples_dir.mkdir(parents=True, exist_ok=True)
@@ -264,9 +275,11 @@ def run(args: argparse.Namespace) -> int:
 def run_gui(directory: Path) -> int:
     """Build the demo if needed, start its nodes in the background, open the counter app; stop the nodes after."""
     office_dir = directory / "office"
+    base_port = None
     if not OfficeDir(office_dir).exists():
         print(f"Creating the demo: 11 department nodes in {federation_dir(office_dir)}, the office in {office_dir} ...")
-    demo = build_demo_office(office_dir)
+        base_port = free_port_block(DEMO_BASE_PORT)
+    demo = build_demo_office(office_dir, base_port=base_port)
     federation = DemoFederation(demo.federation_dir)
     print(f"Starting the 11 department nodes on 127.0.0.1:{federation.base_port}-{federation.base_port + 10} ...")
     federation.start()
