@@ -32,6 +32,7 @@ from app.store.errors import PermissionDenied
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from app.sync.state import record_fork
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
@@ -276,6 +277,20 @@ def test_cannot_verify_offline_when_the_replica_is_too_stale_for_the_type(
     assert "营业执照" in verdict.reason_zh
     # A marriage certificate tolerates 30 days.
     assert verify(marriage.text, office=replica, at=at(NOW_S)).status is Status.VALID
+
+
+def test_cannot_verify_offline_once_the_issuers_log_forked(replica: Replica, dept: Signer) -> None:
+    issued = new_cert(dept)
+    assert verify(issued.text, office=replica).status is Status.VALID
+    record_fork(replica, ORIGIN, f"{ORIGIN}\n10\nAAAA\n", f"{ORIGIN}\n10\nBBBB\n", None, "inconsistent checkpoint")
+    verdict = verify(issued.text, office=replica)
+    assert verdict.status is Status.CANNOT_VERIFY_OFFLINE and verdict.code == "log_untrusted"
+    assert "fork" in verdict.reason_en and "分叉" in verdict.reason_zh
+    # Another department's log is unaffected.
+    other = "housing.ledger.beijing.gov.cn"
+    enrol(replica, dept, department=other)
+    replica.logs.put_checkpoint(other, 10, bytes(32), f"{other}\n10\nAAAA\n", NOW_MS - HOUR_MS)
+    assert verify(new_cert(dept, issuer=other).text, office=replica).status is Status.VALID
 
 
 def test_cannot_verify_offline_without_a_replica_or_a_synced_log(replica: Replica, dept: Signer) -> None:

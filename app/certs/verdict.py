@@ -79,6 +79,10 @@ REASONS: dict[str, tuple[str, str]] = {
         "The replica last synced {issuer} {age} ago; a {type_en} needs data no older than {limit}.",
         "本所副本上次同步 {issuer} 已是 {age} 前；{type_zh}要求数据不超过 {limit}。",
     ),
+    "log_untrusted": (
+        "{issuer}'s log is not trusted since a fork was detected ({why}); a supervisor must resolve it first.",
+        "自发现分叉以来，{issuer} 的日志不再可信（{why}）；须由主管先行处理。",
+    ),
     "never_synced": (
         "The replica holds no checkpoint of {issuer}'s log, so revocations cannot be checked.",
         "本所副本没有 {issuer} 日志的检查点，无法核查撤销情况。",

@@ -111,6 +111,10 @@ def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Ver
         verdict = result(Status.NOT_YET_VALID, "not_yet_valid", issued_at=iso_seconds(claims.issued_at))
         return replace(verdict, replica_age_ms=age)
     type_policy = policy(claims.cert_type)
+    distrust = office.logs.distrust_reason(claims.issuer)
+    if distrust is not None:  # after a fork nothing from that log can back a yes
+        verdict = result(Status.CANNOT_VERIFY_OFFLINE, "log_untrusted", why=distrust)
+        return replace(verdict, replica_age_ms=age)
     if age is None:
         return result(Status.CANNOT_VERIFY_OFFLINE, "never_synced")
     if age > type_policy.max_replica_age_ms:

@@ -136,6 +136,14 @@ class LogStore:
         self._s.require(roles.READ)
         return dict(self._s.all("SELECT origin, max(size) FROM checkpoints GROUP BY origin"))
 
+    def distrust_reason(self, origin: str) -> str | None:
+        """Return why sync stopped trusting a log (a fork), or None while the log is trusted."""
+        self._s.require(roles.READ)
+        row = self._s.one(
+            "SELECT trusted, reason FROM sync_logs WHERE origin = ?", (inputs.text(origin, "origin", max_len=256),)
+        )
+        return None if row is None or row[0] else (row[1] or "untrusted")
+
     def age_ms(self, origin: str, now_ms: int) -> int | None:
         """Return how long ago the newest checkpoint of a log was fetched, or None if none is held."""
         self._s.require(roles.READ)
