@@ -80,8 +80,9 @@ REASONS: dict[str, tuple[str, str]] = {
         "本所副本上次同步 {issuer} 已是 {age} 前；{type_zh}要求数据不超过 {limit}。",
     ),
     "log_untrusted": (
-        "{issuer}'s log is not trusted since a fork was detected ({why}); a supervisor must resolve it first.",
-        "自发现分叉以来，{issuer} 的日志不再可信（{why}）；须由主管先行处理。",
+        "{issuer}'s log is not trusted since it showed two histories (fork evidence {evidence}); a supervisor "
+        "must resolve it first.",
+        "{issuer} 的日志出现了两份不同的历史，已不再可信（分叉证据 {evidence}）；须由主管先行处理。",
     ),
     "never_synced": (
         "The replica holds no checkpoint of {issuer}'s log, so revocations cannot be checked.",

@@ -9,6 +9,7 @@ agrees. Definite bad news (revoked, expired) wins over a stale replica; only a f
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Sequence
 from dataclasses import replace
@@ -113,7 +114,8 @@ def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Ver
     type_policy = policy(claims.cert_type)
     distrust = office.logs.distrust_reason(claims.issuer)
     if distrust is not None:  # after a fork nothing from that log can back a yes
-        verdict = result(Status.CANNOT_VERIFY_OFFLINE, "log_untrusted", why=distrust)
+        evidence = re.search(r"evidence (\d+)", distrust)  # the clerk needs the evidence number, not the hashes
+        verdict = result(Status.CANNOT_VERIFY_OFFLINE, "log_untrusted", evidence=evidence.group(1) if evidence else "-")
         return replace(verdict, replica_age_ms=age)
     if age is None:
         return result(Status.CANNOT_VERIFY_OFFLINE, "never_synced")

@@ -114,6 +114,8 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     wait(app, lambda: ready)
     window.sync_now()
     wait(app, lambda: window.sync_cancel is None and window.fork_bar.isVisible())
+    form.clear()
+    scan(counter, demo, "valid-eid")  # the same e-ID as before: its issuer's log is no longer trusted
     pump(app, 0.5)
     window.grab().save(str(OUT / f"fork_alarm_sync_{language}.png"))
     dialog = SettingsDialog(counter.office.settings, counter.office.scanner, is_admin=False, parent=window)
