@@ -285,7 +285,7 @@ def test_cannot_verify_offline_once_the_issuers_log_forked(replica: Replica, dep
     record_fork(replica, ORIGIN, f"{ORIGIN}\n10\nAAAA\n", f"{ORIGIN}\n10\nBBBB\n", None, "inconsistent checkpoint")
     verdict = verify(issued.text, office=replica)
     assert verdict.status is Status.CANNOT_VERIFY_OFFLINE and verdict.code == "log_untrusted"
-    assert "fork" in verdict.reason_en and "分叉" in verdict.reason_zh
+    assert "two histories" in verdict.reason_en and "两份不同的历史" in verdict.reason_zh
     # Another department's log is unaffected.
     other = "housing.ledger.beijing.gov.cn"
     enrol(replica, dept, department=other)

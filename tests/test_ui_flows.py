@@ -267,6 +267,7 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     assert window.status_panel.nodes and not any(window.status_panel.nodes.values())
     assert window.offline_banner.isVisible() and "离线" in window.offline_banner.text.text()
     assert "0/11" in window.status_panel.nodes_label.text()
+    assert "11 个日志中有 11 个未能同步" in window.message_label.text()  # not a bare "sync finished"
     # Offline work is normal work: a catalogue case opens against the replica, its step waits in the outbox.
     form = window.counter.case_form
     qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
@@ -282,6 +283,7 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     assert meter.worst_ms <= STALL_LIMIT_MS, f"the GUI thread stalled for {meter.worst_ms} ms during sync"
     assert all(window.status_panel.nodes.values()) and not window.offline_banner.isVisible()
     assert "11/11" in window.status_panel.nodes_label.text()
+    assert window.message_label.text() == "同步完成。"
     qtbot.waitUntil(lambda: "0" in window.status_panel.outbox_label.text(), timeout=10_000)
     assert counter.work.db_now(lambda: office.replica.outbox.count_pending()) == 0
     qtbot.waitUntil(lambda: "上次同步" in window.status_panel.sync_label.text(), timeout=5000)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from app.office import ClerkTask, ForkEvidence, NodeState, Office, OfficeStatus, SyncProgress
 from app.store import roles
 from app.store.session import Account
+from app.sync.service import LogOutcome
 from ui.background import BackgroundWork
 from ui.counter_screen import CounterScreen
 from ui.events import OfficeSignals
@@ -308,6 +309,7 @@ class MainWindow(QMainWindow):
         if self.account is None or self.sync_cancel is not None or self.work.closed:
             return
         self.sync_cancel = threading.Event()
+        self.sync_problems: list[str] = []
         self.message_label.setText(self.tr("Syncing…"))
         self.work.db(self.office.sync_origins, self._sync_logs, self._sync_failed, owner=self)
 
@@ -319,17 +321,28 @@ class MainWindow(QMainWindow):
         self.sync_queue = list(origins)
         self._sync_next(None)
 
-    def _sync_next(self, _outcome: object) -> None:
+    def _sync_next(self, outcome: object) -> None:
         cancel = self.sync_cancel
         if cancel is None or self.work.closed:  # a run that ended while the app was shutting down
             return
+        if isinstance(outcome, LogOutcome) and outcome.error is not None:
+            self.sync_problems.append(outcome.origin)
         if cancel.is_set() or not self.sync_queue or self.account is None:
             total = len(self.status_panel.nodes)
             self.sync_queue = []
             self.sync_cancel = None
             done = SyncProgress("", "done", total, total, finished=not cancel.is_set(), cancelled=cancel.is_set())
             self.on_sync_progress(done)
-            self.message_label.setText(self.tr("Sync cancelled.") if cancel.is_set() else self.tr("Sync finished."))
+            if cancel.is_set():
+                self.message_label.setText(self.tr("Sync cancelled."))
+            elif self.sync_problems:
+                self.message_label.setText(
+                    self.tr("Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).").format(
+                        len(self.sync_problems), total
+                    )
+                )
+            else:
+                self.message_label.setText(self.tr("Sync finished."))
             return
         origin = self.sync_queue.pop(0)
         publish = self.office.events.publish_sync_progress

@@ -39,142 +39,142 @@
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="141"/>
+        <location filename="../../ui/case_form.py" line="142"/>
         <source>Ser&amp;vice</source>
         <translation>Ser&amp;vice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="142"/>
+        <location filename="../../ui/case_form.py" line="143"/>
         <source>Chosen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="143"/>
+        <location filename="../../ui/case_form.py" line="144"/>
         <source>Citizen &amp;name</source>
         <translation>Citizen &amp;name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="144"/>
+        <location filename="../../ui/case_form.py" line="145"/>
         <source>&amp;ID number</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="145"/>
+        <location filename="../../ui/case_form.py" line="146"/>
         <source>No&amp;tes</source>
         <translation>No&amp;tes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="146"/>
+        <location filename="../../ui/case_form.py" line="147"/>
         <source>Certificates</source>
         <translation>Certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="147"/>
+        <location filename="../../ui/case_form.py" line="148"/>
         <source>Steps</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="215"/>
+        <location filename="../../ui/case_form.py" line="216"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>Next: %1, done by %2 — not at this counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="223"/>
+        <location filename="../../ui/case_form.py" line="224"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="224"/>
+        <location filename="../../ui/case_form.py" line="225"/>
         <source>Verify the certificates</source>
         <translation>Verify the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="225"/>
+        <location filename="../../ui/case_form.py" line="226"/>
         <source>Approve (supervisor)</source>
         <translation>Approve (supervisor)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="226"/>
+        <location filename="../../ui/case_form.py" line="227"/>
         <source>Hand over and close</source>
         <translation>Hand over and close</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="246"/>
+        <location filename="../../ui/case_form.py" line="247"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>Choose a service: its required certificates are listed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="252"/>
+        <location filename="../../ui/case_form.py" line="253"/>
         <source>not scanned yet</source>
         <translation>not scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="322"/>
+        <location filename="../../ui/case_form.py" line="323"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>Choose a service and fill in the citizen&apos;s name and ID number first.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="151"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Open case (Ctrl+S)</source>
         <translation>Open case (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="152"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>New form (Ctrl+N)</source>
         <translation>New form (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="177"/>
+        <location filename="../../ui/case_form.py" line="178"/>
         <source>No service chosen yet: search above.</source>
         <translation>No service chosen yet: search above.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="182"/>
+        <location filename="../../ui/case_form.py" line="183"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · led by %2 · time limit %3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="188"/>
+        <location filename="../../ui/case_form.py" line="189"/>
         <source>New case</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="199"/>
+        <location filename="../../ui/case_form.py" line="200"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>Verify documents (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="201"/>
+        <location filename="../../ui/case_form.py" line="202"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>Approve (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="203"/>
+        <location filename="../../ui/case_form.py" line="204"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>Hand over and close (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="204"/>
+        <location filename="../../ui/case_form.py" line="205"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>Done: %1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="210"/>
+        <location filename="../../ui/case_form.py" line="211"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>Next step (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="191"/>
+        <location filename="../../ui/case_form.py" line="192"/>
         <source>Case %1 · %2</source>
         <translation>Case %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="371"/>
+        <location filename="../../ui/case_form.py" line="372"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="377"/>
+        <location filename="../../ui/case_form.py" line="378"/>
         <source>Not saved: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -354,112 +354,117 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="117"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="118"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="120"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120"/>
+        <location filename="../../ui/main_window.py" line="121"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="340"/>
+        <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
+        <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>

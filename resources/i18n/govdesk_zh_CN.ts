@@ -39,142 +39,142 @@
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="141"/>
+        <location filename="../../ui/case_form.py" line="142"/>
         <source>Ser&amp;vice</source>
         <translation>办理事项(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="142"/>
+        <location filename="../../ui/case_form.py" line="143"/>
         <source>Chosen</source>
         <translation>已选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="143"/>
+        <location filename="../../ui/case_form.py" line="144"/>
         <source>Citizen &amp;name</source>
         <translation>申请人姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="144"/>
+        <location filename="../../ui/case_form.py" line="145"/>
         <source>&amp;ID number</source>
         <translation>身份证号(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="145"/>
+        <location filename="../../ui/case_form.py" line="146"/>
         <source>No&amp;tes</source>
         <translation>备注(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="146"/>
+        <location filename="../../ui/case_form.py" line="147"/>
         <source>Certificates</source>
         <translation>所需证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="147"/>
+        <location filename="../../ui/case_form.py" line="148"/>
         <source>Steps</source>
         <translation>办理环节</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="215"/>
+        <location filename="../../ui/case_form.py" line="216"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>下一步：%1，由%2办理——不在本窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="223"/>
+        <location filename="../../ui/case_form.py" line="224"/>
         <source>Open the case</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="224"/>
+        <location filename="../../ui/case_form.py" line="225"/>
         <source>Verify the certificates</source>
         <translation>核验证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="225"/>
+        <location filename="../../ui/case_form.py" line="226"/>
         <source>Approve (supervisor)</source>
         <translation>审批（主管）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="226"/>
+        <location filename="../../ui/case_form.py" line="227"/>
         <source>Hand over and close</source>
         <translation>发证办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="246"/>
+        <location filename="../../ui/case_form.py" line="247"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>请先选择事项：所需证照列在此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="252"/>
+        <location filename="../../ui/case_form.py" line="253"/>
         <source>not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="322"/>
+        <location filename="../../ui/case_form.py" line="323"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>请先选择事项并填写群众姓名和身份证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="151"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Open case (Ctrl+S)</source>
         <translation>受理 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="152"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>New form (Ctrl+N)</source>
         <translation>新办件 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="177"/>
+        <location filename="../../ui/case_form.py" line="178"/>
         <source>No service chosen yet: search above.</source>
         <translation>尚未选择事项：请在上方搜索。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="182"/>
+        <location filename="../../ui/case_form.py" line="183"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · 牵头部门：%2 · 办理时限 %3 天</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="188"/>
+        <location filename="../../ui/case_form.py" line="189"/>
         <source>New case</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="199"/>
+        <location filename="../../ui/case_form.py" line="200"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>核验材料 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="201"/>
+        <location filename="../../ui/case_form.py" line="202"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>审批通过 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="203"/>
+        <location filename="../../ui/case_form.py" line="204"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>发证办结 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="204"/>
+        <location filename="../../ui/case_form.py" line="205"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>完成：%1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="210"/>
+        <location filename="../../ui/case_form.py" line="211"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>下一步 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="191"/>
+        <location filename="../../ui/case_form.py" line="192"/>
         <source>Case %1 · %2</source>
         <translation>办件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="371"/>
+        <location filename="../../ui/case_form.py" line="372"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="377"/>
+        <location filename="../../ui/case_form.py" line="378"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -354,112 +354,117 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="116"/>
+        <location filename="../../ui/main_window.py" line="117"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="117"/>
+        <location filename="../../ui/main_window.py" line="118"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="120"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120"/>
+        <location filename="../../ui/main_window.py" line="121"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="121"/>
+        <location filename="../../ui/main_window.py" line="122"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="123"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="126"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="284"/>
+        <location filename="../../ui/main_window.py" line="285"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="288"/>
+        <location filename="../../ui/main_window.py" line="289"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="313"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="317"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="332"/>
+        <location filename="../../ui/main_window.py" line="340"/>
+        <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
+        <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="255"/>
+        <location filename="../../ui/main_window.py" line="256"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
