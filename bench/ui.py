@@ -32,7 +32,6 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import numpy as np  # noqa: E402
-from PySide6.QtCore import QElapsedTimer, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.certs.image_input import read_qr_text  # noqa: E402
@@ -44,6 +43,7 @@ from app.store.keywrap import KdfParams  # noqa: E402
 from app.store.logs import INSERT_ENTRY_SQL  # noqa: E402
 from app.store.replica import open_replica  # noqa: E402
 from ui.application import qt_application, start  # noqa: E402
+from ui.stall_meter import StallMeter  # noqa: E402
 
 PASSWORD = "govdesk-demo"
 
@@ -81,35 +81,6 @@ def wait(app: QApplication, predicate, timeout: float = 120.0) -> None:
             raise TimeoutError("benchmark step did not finish")
         app.processEvents()
         time.sleep(0.001)
-
-
-class StallMeter:
-    """The longest gap between 5 ms GUI-thread timer ticks."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(5)
-        self.clock = QElapsedTimer()
-        self.last = 0
-        self.worst_ms = 0
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        now = self.clock.elapsed()
-        self.worst_ms = max(self.worst_ms, now - self.last)
-        self.last = now
-
-    def start(self) -> None:
-        """Start measuring."""
-        self.clock.start()
-        self.last = 0
-        self.worst_ms = 0
-        self.timer.start()
-
-    def stop(self) -> int:
-        """Stop and return the worst gap in ms."""
-        self.timer.stop()
-        return self.worst_ms
 
 
 def cold_start(office: Path, runs: int) -> tuple[float, float]:

@@ -12,7 +12,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import Qt
 
 from app import settings as settings_file
 from app.certs import Status
@@ -28,6 +28,7 @@ from app.sync.state import fork_evidence
 from tests.framegen import Code, code_run, empty_run, write_video
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
+from ui.stall_meter import StallMeter
 from ui.verdict_card import RED
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
@@ -51,31 +52,6 @@ def log_in(qtbot, app: CounterApp, user: str = "li.na", password: str = PASSWORD
     login.password_edit.setText(password)
     with qtbot.waitSignal(app.window.ready, timeout=15_000):
         qtbot.keyClick(login.password_edit, Qt.Key.Key_Return)
-
-
-class StallMeter:
-    """Measures the longest gap between 5 ms ticks of a GUI-thread timer: how long the event loop was blocked."""
-
-    def __init__(self) -> None:
-        self.timer = QTimer()
-        self.timer.setInterval(5)
-        self.clock = QElapsedTimer()
-        self.last = 0
-        self.worst_ms = 0
-        self.timer.timeout.connect(self._tick)
-
-    def _tick(self) -> None:
-        now = self.clock.elapsed()
-        self.worst_ms = max(self.worst_ms, now - self.last)
-        self.last = now
-
-    def __enter__(self) -> StallMeter:
-        self.clock.start()
-        self.timer.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.timer.stop()
 
 
 def test_login_shows_the_office_and_explains_a_wrong_password(qtbot, counter: CounterApp) -> None:
