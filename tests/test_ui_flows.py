@@ -317,6 +317,10 @@ def test_the_fork_alarm_comes_from_real_fork_evidence(qtbot, counter: CounterApp
     assert not window.fork_bar.isVisible()
     log_in(qtbot, counter)  # unacknowledged evidence raises the alarm again at the next unlock
     qtbot.waitUntil(window.fork_bar.isVisible, timeout=5000)
+    scan(counter, demo_office, "valid-eid")  # a certificate of the forked log is no longer a yes
+    card = window.counter.verdict_card
+    assert card.verdict.status.value == "CANNOT_VERIFY_OFFLINE" and card.verdict.code == "log_untrusted"
+    assert card.headline.text() == "无法核验：签发部门的日志处于分叉警报中"
 
 
 def test_switching_language_retranslates_everything_and_is_remembered(qtbot, counter: CounterApp) -> None:

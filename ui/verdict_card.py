@@ -150,7 +150,10 @@ class VerdictCard(QFrame):
             return
         self.colour = colour_of(verdict)
         self._paint(self.colour)
-        self.headline.setText(status_text(verdict.status))
+        if verdict.code == "log_untrusted":  # syncing will not help: the issuer's log forked
+            self.headline.setText(self.tr("Cannot verify: the issuer's log is under a fork alarm"))
+        else:
+            self.headline.setText(status_text(verdict.status))
         self.reason.setText(verdict.reason(self.language))
         claims = verdict.claims
         type_name = claims.get("type_name", {}).get("zh_CN" if self.language == "zh_CN" else "en")

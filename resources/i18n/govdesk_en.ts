@@ -1108,27 +1108,32 @@
         <translation>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="158"/>
+        <location filename="../../ui/verdict_card.py" line="154"/>
+        <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
+        <translation>Cannot verify: the issuer&apos;s log is under a fork alarm</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="161"/>
         <source>Certificate</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="162"/>
+        <location filename="../../ui/verdict_card.py" line="165"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="167"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="166"/>
+        <location filename="../../ui/verdict_card.py" line="169"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="169"/>
+        <location filename="../../ui/verdict_card.py" line="172"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

@@ -1108,27 +1108,32 @@
         <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="158"/>
+        <location filename="../../ui/verdict_card.py" line="154"/>
+        <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
+        <translation>无法核验：签发部门的日志处于分叉警报中</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="161"/>
         <source>Certificate</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="162"/>
+        <location filename="../../ui/verdict_card.py" line="165"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="167"/>
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="166"/>
+        <location filename="../../ui/verdict_card.py" line="169"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="169"/>
+        <location filename="../../ui/verdict_card.py" line="172"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
