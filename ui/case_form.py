@@ -3,7 +3,7 @@ state, the citizen; opened and moved through app.services' CaseDesk (signed case
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QEvent, Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -25,6 +25,7 @@ from app.services import workflow
 from app.services.catalogue import Service
 from ui import style
 from ui.background import BackgroundWork
+from ui.language_change import RetranslatedOnLanguageChange
 from ui.service_picker import ServicePicker, department_name, service_name
 from ui.verdict_card import GREEN, RED, colour_of, status_text
 
@@ -54,7 +55,7 @@ def cert_type_name(code: str, language: str) -> str:
     return kind.name_zh if language == "zh_CN" else kind.name_en
 
 
-class CaseForm(QWidget):
+class CaseForm(RetranslatedOnLanguageChange, QWidget):
     """Pick a service, fill in the citizen, scan the required certificates, open the case and move it on.
 
     Unsaved input survives a lock; the form never signs anything itself (CaseService does, off the GUI thread).
@@ -152,12 +153,6 @@ class CaseForm(QWidget):
         self.open_button.setText(self.tr("Open case (Ctrl+S)"))
         self.new_button.setText(self.tr("New form (Ctrl+N)"))
         self._refresh()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def set_language(self, language: str) -> None:
         """Show catalogue names (services, departments, certificate types) in `language`."""

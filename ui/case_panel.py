@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
@@ -19,10 +19,11 @@ from app.certs import Verdict
 from app.office import CaseFile, CaseService, ClerkTask
 from ui.background import BackgroundWork
 from ui.case_form import case_state_name
+from ui.language_change import RetranslatedOnLanguageChange
 from ui.service_picker import service_name
 
 
-class CasePanel(QWidget):
+class CasePanel(RetranslatedOnLanguageChange, QWidget):
     """Lists open cases and search results; picking one opens it in the case form."""
 
     case_chosen = Signal(object)  # app.office.CaseFile
@@ -84,12 +85,6 @@ class CasePanel(QWidget):
         self.search_button.setText(self.tr("Search"))
         self.by_scan_button.setText(self.tr("Cases of the scanned certificate"))
         self.tasks_box.setTitle(self.tr("Tasks from sync"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def reload(self) -> None:
         """Reload the open cases from the replica."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.certs import Verdict
@@ -13,11 +13,12 @@ from app.scan import ScanError, Scanner, ScanResult, SourceStatus
 from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
+from ui.language_change import RetranslatedOnLanguageChange
 from ui.scan_preview import ScanPreview, ScanSignals
 from ui.verdict_card import VerdictCard
 
 
-class CounterScreen(QWidget):
+class CounterScreen(RetranslatedOnLanguageChange, QWidget):
     """One clerk's working surface. It receives only the services it uses."""
 
     verdict_shown = Signal(object, float)  # Verdict, seconds from the code's capture to the card showing it
@@ -81,12 +82,6 @@ class CounterScreen(QWidget):
         self.camera_hint.setText(
             self.tr("Codes are read as soon as they are in view; the green outline shows what was read.")
         )
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def start_camera(self, source: str | None = None) -> None:
         """Start scanning from `source` (default: the configured camera); a failure shows on the preview."""

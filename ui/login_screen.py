@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.office import SessionService
@@ -21,10 +21,11 @@ from app.store.errors import (
 )
 from app.store.session import Account
 from ui.background import BackgroundWork
+from ui.language_change import RetranslatedOnLanguageChange
 from ui.role_names import role_name
 
 
-class LoginScreen(QWidget):
+class LoginScreen(RetranslatedOnLanguageChange, QWidget):
     """Asks for an account and password; in locked mode, only the locked account's password."""
 
     unlocked = Signal(object)  # app.store.session.Account
@@ -102,12 +103,6 @@ class LoginScreen(QWidget):
             )
             self.submit_button.setText(self.tr("Unlock"))
         self.logout_button.setText(self.tr("Log out instead (unsaved work is discarded)"))
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def show_login(self, user: str = "") -> None:
         """Show the empty login form (after a logout, or at start)."""

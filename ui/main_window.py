@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
@@ -21,6 +21,7 @@ from ui.counter_screen import CounterScreen
 from ui.events import OfficeSignals
 from ui.i18n import Translations
 from ui.idle_lock import IdleLock
+from ui.language_change import RetranslatedOnLanguageChange
 from ui.login_screen import LoginScreen
 from ui.review_screen import ReviewScreen
 from ui.role_names import role_name
@@ -31,7 +32,7 @@ STATUS_REFRESH_MS = 5000
 FIRST_SYNC_DELAY_MS = 1500  # after unlock, once the workspace has drawn
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
     """Login, lock, the counter workspace, the status line and every keyboard shortcut."""
 
     ready = Signal()  # the workspace is shown and its first data has loaded
@@ -136,12 +137,6 @@ class MainWindow(QMainWindow):
             self.status_panel.set_account(
                 self.tr("%1 (%2)").replace("%1", self.account.name).replace("%2", role_name(self.account.role))
             )
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def _set_session_actions(self, enabled: bool) -> None:
         for name, action in self.actions_by_name.items():

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QEvent, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -32,6 +32,7 @@ from app.review.pdf_report import write_pdf
 from app.review.signoff import SignOff
 from app.review.timeline import Action
 from ui.background import BackgroundWork
+from ui.language_change import RetranslatedOnLanguageChange
 from ui.review_charts import HourlyLoadChart, VerdictMixChart
 
 Index = QModelIndex | QPersistentModelIndex
@@ -81,7 +82,7 @@ class TimelineModel(QAbstractTableModel):
                 self.tr("Case"), self.tr("Service"), self.tr("Verdict"))[section]  # fmt: skip
 
 
-class ReviewScreen(QWidget):
+class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     """One day of one office, for a supervisor (admins may look but not sign)."""
 
     loaded = Signal(object)  # DayReview
@@ -162,12 +163,6 @@ class ReviewScreen(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""

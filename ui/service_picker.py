@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
 from app.node.departments import all_departments
 from app.office import ServiceDirectory
 from app.services.catalogue import Service
 from ui.background import BackgroundWork
+from ui.language_change import RetranslatedOnLanguageChange
 
 
 def department_name(department_id: str, language: str) -> str:
@@ -24,7 +25,7 @@ def service_name(service: Service, language: str) -> str:
     return service.name.zh if language == "zh_CN" else service.name.en
 
 
-class ServicePicker(QWidget):
+class ServicePicker(RetranslatedOnLanguageChange, QWidget):
     """Type 户口, hkqr or 'transfer': the matching services appear; Enter or a click picks one."""
 
     service_chosen = Signal(object)  # app.services.catalogue.Service
@@ -60,12 +61,6 @@ class ServicePicker(QWidget):
         """Set every text in the current language."""
         self.search_edit.setPlaceholderText(self.tr("Find a service: 户口迁入, hkqr or transfer"))
         self.search(self.search_edit.text())
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def load(self) -> None:
         """Load and validate the catalogue on the database thread (once)."""

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QEvent, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
 from app.office import ForkEvidence, NodeState, OfficeStatus, SyncProgress
+from ui.language_change import RetranslatedOnLanguageChange
 
 
-class StatusPanel(QWidget):
+class StatusPanel(RetranslatedOnLanguageChange, QWidget):
     """The bottom line: one dot per department node, last sync, outbox count, and the sync progress bar."""
 
     cancel_requested = Signal()
@@ -42,12 +43,6 @@ class StatusPanel(QWidget):
         layout.addWidget(self.progress)
         layout.addWidget(self.cancel_button)
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -116,7 +111,7 @@ class StatusPanel(QWidget):
             self.progress.setToolTip(progress.error)
 
 
-class OfflineBanner(QFrame):
+class OfflineBanner(RetranslatedOnLanguageChange, QFrame):
     """Says, when no node answers, what still works and what does not."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -130,12 +125,6 @@ class OfflineBanner(QFrame):
         self.retranslate()
         self.hide()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
-
     def retranslate(self) -> None:
         """Set the text in the current language."""
         self.text.setText(
@@ -148,7 +137,7 @@ class OfflineBanner(QFrame):
         )
 
 
-class ForkAlarmBar(QFrame):
+class ForkAlarmBar(RetranslatedOnLanguageChange, QFrame):
     """A red bar that cannot be missed: a log showed two histories. It stays until acknowledged."""
 
     acknowledged = Signal()
@@ -168,12 +157,6 @@ class ForkAlarmBar(QFrame):
         layout.addWidget(self.button)
         self.hide()
         self.retranslate()
-
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate()
-        super().changeEvent(event)
 
     def retranslate(self) -> None:
         """Set the text in the current language."""

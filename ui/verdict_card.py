@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QCoreApplication, QEvent, Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
 from app.certs import Status, Verdict
 from app.certs.verdict import format_duration
 from ui import style
+from ui.language_change import RetranslatedOnLanguageChange
 
 GREEN, AMBER, RED = "green", "amber", "red"
 # Amber: nothing is wrong with the certificate itself, but the counter cannot conclude now.
@@ -60,7 +61,7 @@ def field_label(key: str) -> str:
     return labels.get(key, key)
 
 
-class VerdictCard(QFrame):
+class VerdictCard(RetranslatedOnLanguageChange, QFrame):
     """Shows one verdict; empty until the first scan."""
 
     def __init__(self, language: str = "zh_CN", parent: QWidget | None = None) -> None:
@@ -90,11 +91,9 @@ class VerdictCard(QFrame):
         self.setMinimumHeight(220)
         self.refresh()
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 (Qt override)
-        """Re-translate when the language changes."""
-        if event.type() == QEvent.Type.LanguageChange:
-            self.refresh()
-        super().changeEvent(event)
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.refresh()
 
     def set_language(self, language: str) -> None:
         """Pick the language of the domain's reason texts (zh_CN or en)."""
