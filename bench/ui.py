@@ -100,18 +100,21 @@ def cold_start(office: Path, runs: int) -> tuple[float, float]:
 def fill_replica(office: Path, entries: int) -> None:
     """Add `entries` log entries to the replica, as sync would have stored them."""
     replica = open_replica(office, "admin", PASSWORD)
-    conn = replica.session.conn
-    origin = "taxation.ledger.beijing.gov.cn"
     batch = 20_000
     for first in range(0, entries, batch):
-        rows = []
-        for i in range(first, min(entries, first + batch)):
-            data = b"\xa1\x01" + i.to_bytes(8, "big") + os.urandom(80)
-            rows.append((hash_leaf(data), origin, i, data, None))
-        conn.execute("BEGIN")
-        conn.executemany(INSERT_ENTRY_SQL, rows)
-        conn.execute("COMMIT")
+        store_entries(replica.session.conn, "taxation.ledger.beijing.gov.cn", range(first, min(entries, first + batch)))
     replica.close()
+
+
+def store_entries(conn: object, origin: str, indexes: range) -> None:
+    """Insert synthetic entries at `indexes` of `origin` in one transaction, as sync stores verified entries."""
+    rows = []
+    for i in indexes:
+        data = origin.encode()[:4] + i.to_bytes(8, "big") + os.urandom(80)
+        rows.append((hash_leaf(data), origin, i, data, None))
+    conn.execute("BEGIN")
+    conn.executemany(INSERT_ENTRY_SQL, rows)
+    conn.execute("COMMIT")
 
 
 def unlock_ready(app: QApplication, office: Path) -> tuple[float, float]:
@@ -185,13 +188,7 @@ def sync_stall(app: QApplication, office: Path, entries: int) -> int:
         conn = counter.office.replica.session.conn
         step = 1000
         for first in range(0, entries, step):
-            rows = []
-            for i in range(first, min(entries, first + step)):
-                data = b"\xa1\x02" + i.to_bytes(8, "big") + os.urandom(80)
-                rows.append((hash_leaf(data), origin, i, data, None))
-            conn.execute("BEGIN")
-            conn.executemany(INSERT_ENTRY_SQL, rows)
-            conn.execute("COMMIT")
+            store_entries(conn, origin, range(first, min(entries, first + step)))
             events.publish_sync_progress(SyncProgress(origin, "pull", min(entries, first + step), entries))
         events.publish_sync_progress(SyncProgress(origin, "pull", entries, entries, finished=True))
 
