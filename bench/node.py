@@ -21,7 +21,6 @@ import json
 import os
 import random
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -37,6 +36,7 @@ import psycopg
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
+from app.loopback_ports import free_port
 from app.node.client import NodeClient
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, create_node, node_from_config
@@ -44,12 +44,6 @@ from app.node.tiles import TILE_WIDTH, tile_path, tile_width_at
 
 REPO = Path(__file__).resolve().parent.parent
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def pg_bindir() -> Path:

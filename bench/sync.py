@@ -16,7 +16,6 @@ import argparse
 import json
 import os
 import resource
-import socket
 import subprocess
 import sys
 import tempfile
@@ -28,6 +27,7 @@ import httpx
 import nacl.bindings
 
 from app.ledger.entry import Entry, decode_entry, sign_entry
+from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.keywrap import KdfParams
@@ -39,12 +39,6 @@ ROOT = Path(__file__).resolve().parents[1]
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSWORD = "bench password"
 
-
-def free_port() -> int:
-    """A loopback port free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build(base: Path, entries: int) -> tuple[Path, list[bytes], str]:

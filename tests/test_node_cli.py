@@ -20,6 +20,7 @@ from app.cli.main import main
 from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519
+from app.loopback_ports import free_port
 from app.node.config import ConfigError, load_config, load_keys
 from app.node.departments import all_departments
 from app.node.node import node_from_config
@@ -28,12 +29,6 @@ from app.node.store import StoreError, open_store
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 40
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def free_port_range(n: int) -> int:

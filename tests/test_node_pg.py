@@ -18,7 +18,6 @@ import itertools
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +35,7 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
+from app.loopback_ports import free_port
 from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
 from app.node.federation import prepare_federation
@@ -125,12 +125,6 @@ def pg_url(postgresql_proc) -> str:
         conn.execute(f'CREATE DATABASE "{name}"')
     return f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_node(directory: Path, db_url: str) -> tuple[Path, Signer]:

@@ -23,6 +23,7 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency, verify_inclusion
 from app.ledger.suites import ED25519, Signer, key_id
+from app.loopback_ports import free_port
 from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
@@ -31,12 +32,6 @@ from app.node.service import build_app
 
 DEADLINE_S = 20
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -21,6 +20,7 @@ from hypothesis import strategies as st
 from app.ledger.checkpoint import Checkpoint, open_checkpoint
 from app.ledger.merkle import EMPTY_ROOT, consistency_proof, hash_leaf, root_of
 from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer
+from app.loopback_ports import free_port
 from app.node.client import NodeClient, NodeRefused, WitnessConflict
 from app.node.config import Limits, WitnessedPeer, WitnessPeer, load_config, witness_name
 from app.node.node import CONFIG_FILE, create_node, node_from_config
@@ -31,12 +31,6 @@ from app.node.witness import Witness, encode_add_checkpoint, parse_add_checkpoin
 DEADLINE_S = 20
 TEST_ORIGIN = "test.ledger.example/witness-me"
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class FakeLog:

@@ -27,6 +27,7 @@ from app.ledger.checkpoint import Checkpoint
 from app.ledger.merkle import consistency_proof, hash_leaf, root_of
 from app.ledger.note import add_signature_lines, new_signer, sign_note
 from app.ledger.suites import ED25519
+from app.loopback_ports import free_port
 from app.node.client import NodeClient
 from app.store.replica import Replica, open_replica
 from app.sync import (
@@ -50,7 +51,6 @@ from tests.test_sync_support import (
     PASSWORD,
     FaultProxy,
     NodeProc,
-    free_port,
     make_federation,
     new_office,
     note_entry,

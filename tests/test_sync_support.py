@@ -16,6 +16,7 @@ from pathlib import Path
 import httpx
 
 from app.ledger.entry import Entry, sign_entry
+from app.loopback_ports import bind_listener, free_port
 from app.node.config import (
     Limits,
     NodeConfig,
@@ -36,12 +37,6 @@ FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSWORD = "correct horse battery"
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @dataclass
@@ -208,10 +203,7 @@ class FaultProxy:
         self.delay_s = 0.0
         self.cuts = 0
         self._lock = threading.Lock()
-        self._sock = socket.socket()
-        self._sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self._sock.bind(("127.0.0.1", 0))
-        self._sock.listen(64)
+        self._sock = bind_listener()
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)

@@ -22,10 +22,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from app.ledger.entry import Entry, sign_entry
+from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
 from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
 from app.node.service import build_app
-from app.services.scenario_world import free_port
 from app.store.keywrap import KdfParams
 from app.store.replica import Replica, create_office
 from app.sync import SyncService, TrustPolicy, parse_policy

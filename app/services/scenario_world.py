@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -26,6 +25,7 @@ from pathlib import Path
 import httpx
 
 from app.ledger.suites import Signer
+from app.loopback_ports import free_port
 from app.node.client import NodeClient
 from app.node.config import (
     Limits,
@@ -76,12 +76,6 @@ class OfficeSpec:
     staff: tuple[Staff, ...]
     cases: str = "known"
 
-
-def free_port() -> int:
-    """Return a loopback port that was free a moment ago."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _serve_command(config_path: Path) -> list[str]:
@@ -183,9 +177,15 @@ class NodeFleet:
 
     def _cosigned(self, dept: str) -> bool:
         try:
-            text = httpx.get(f"{self.url(dept)}/checkpoint", timeout=2).text
+            response = httpx.get(f"{self.url(dept)}/checkpoint", timeout=2)
         except httpx.HTTPError:
             return False
+        if response.status_code != 200:
+            return False
+        text = response.text
+        if text.split("\n", 1)[0] != self.configs[dept].origin:  # somebody else answers on this node's port
+            self.stop()
+            raise WorldError(f"the {dept} node's port {self.configs[dept].port} is answered by another server")
         return text.count("/witness ") >= min(QUORUM, len(self.departments) - 1)
 
     def stop(self) -> None:

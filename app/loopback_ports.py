@@ -1,0 +1,52 @@
+"""Loopback ports for servers this process starts (node processes, test proxies), never handed out twice.
+
+    port = free_port()            # free a moment ago, and not handed to anyone else by this process
+    sock = bind_listener()        # a listening loopback socket on such a port
+
+`bind(("127.0.0.1", 0))` alone is not enough when a process picks several ports before the servers that use
+them start: the kernel may give a later `bind(0)` (a proxy's, say) a port already promised to a node that has
+not bound it yet. The proxy then answers in the node's place. Every port handed out here is remembered, so no
+two servers of this process are promised the same port.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+
+_ATTEMPTS = 200
+_handed: set[int] = set()
+_lock = threading.Lock()
+
+
+def _candidate() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def free_port() -> int:
+    """Return a loopback port that was free a moment ago and that this process has not handed out before."""
+    with _lock:
+        for _ in range(_ATTEMPTS):
+            port = _candidate()
+            if port not in _handed:
+                _handed.add(port)
+                return port
+    raise OSError("no loopback port left that this process has not handed out")
+
+
+def bind_listener(backlog: int = 64) -> socket.socket:
+    """Return a socket listening on a loopback port from `free_port` (retrying if another process took it)."""
+    for _ in range(_ATTEMPTS):
+        port = free_port()
+        sock = socket.socket()
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            sock.close()
+            continue
+        sock.listen(backlog)
+        return sock
+    raise OSError("could not bind a loopback listener")
