@@ -1,0 +1,26 @@
+"""The loopback port allocator never promises one port to two servers of this process."""
+
+from __future__ import annotations
+
+import socket
+
+from app.loopback_ports import bind_listener, free_port
+
+
+def test_free_port_never_hands_out_a_port_twice() -> None:
+    ports = [free_port() for _ in range(300)]
+    assert len(set(ports)) == len(ports)
+    assert all(1024 <= p < 65536 for p in ports)
+
+
+def test_a_listener_never_takes_a_port_promised_to_a_server_that_has_not_bound_it_yet() -> None:
+    promised = {free_port() for _ in range(100)}  # e.g. nodes configured but not started yet
+    listeners = [bind_listener() for _ in range(100)]
+    try:
+        taken = {s.getsockname()[1] for s in listeners}
+        assert not taken & promised
+        with socket.create_connection(("127.0.0.1", listeners[0].getsockname()[1]), timeout=2):
+            pass  # it is listening
+    finally:
+        for s in listeners:
+            s.close()
