@@ -29,7 +29,7 @@ from app.services import workflow
 from app.services.actors import check_actor, check_fresh, enrolled_key, origin_of
 from app.services.catalogue import Catalogue, Service
 from app.services.commitments import CitizenSalts
-from app.services.errors import MissingCertificate, Refusal, UnknownCase
+from app.services.errors import MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
 from app.store import inputs, roles
 from app.store.replica import Replica
 
@@ -178,8 +178,8 @@ class CaseDesk:
         service = self.catalogue.service(service_id)
         move = workflow.transition(service, None, workflow.OPEN)
         record = self._authorise(service, move)
-        holder = self.salts.commitment(citizen_id)
         with self._r.transaction():
+            holder = self.salts.commitment(citizen_id)
             local = self._r.cases.open(service.id, citizen_name, citizen_id, summary)
             body = {
                 "case_id": local.case_ref,
@@ -189,8 +189,8 @@ class CaseDesk:
                 "holder": holder,
                 "note": f"catalogue {self.catalogue.version}",
             }
-            self._write(service, local.case_ref, move, body, record, prev_row=None, holder=holder)
-        return self.get(local.case_ref)
+            row, step = self._write(service, local.case_ref, move, body, record, prev_row=None, holder=holder)
+        return _view(row, (step,))
 
     def check_documents(self, case_id: str, texts: Sequence[str]) -> DocumentCheck:
         """Verify the certificates shown (QR texts) and that each belongs to the case's citizen."""
@@ -305,11 +305,11 @@ class CaseDesk:
         if note:
             body["note"] = note
         with self._r.transaction():
-            self._write(service, case_id, move, body, record, prev_row=row, holder=row[6])
-        return self.get(case_id, history=False)
+            row, _step = self._write(service, case_id, move, body, record, prev_row=row, holder=row[6])
+        return _view(row)
 
-    def _write(self, service, case_id, move, body, record, *, prev_row, holder) -> None:
-        """Sign the step and write it with the case row, the outbox and the audit record (inside a transaction)."""
+    def _write(self, service, case_id, move, body, record, *, prev_row, holder) -> tuple[tuple, StepView]:
+        """Sign the step, write it with the case row and the outbox (inside a transaction); return the new row."""
         s = self._r.session
         now = s.now_ms()
         origin = origin_of(move.department)
@@ -324,25 +324,26 @@ class CaseDesk:
         to = move.to
         pending = workflow.pending_department(service, to)
         if prev_row is None:
-            s.execute(
-                f"INSERT INTO service_cases({_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (case_id, service.id, to.state, to.done, pending, int(to.is_open), holder, leaf, now, now,
-                 now + service.time_limit_ms),
-            )  # fmt: skip
+            row = (case_id, service.id, to.state, to.done, pending, int(to.is_open), holder, leaf, now, now,
+                   now + service.time_limit_ms)  # fmt: skip
+            s.execute(f"INSERT INTO service_cases({_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)
         else:
-            s.execute(
+            row = (case_id, prev_row[1], to.state, to.done, pending, int(to.is_open), prev_row[6], leaf, prev_row[8],
+                   now, prev_row[10])  # fmt: skip
+            cur = s.execute(
                 "UPDATE service_cases SET state = ?, done = ?, pending_department = ?, is_open = ?, head = ?, "
-                "updated_ms = ? WHERE case_id = ?",
-                (to.state, to.done, pending, int(to.is_open), leaf, now, case_id),
+                "updated_ms = ? WHERE case_id = ? AND head = ?",
+                (to.state, to.done, pending, int(to.is_open), leaf, now, case_id, prev_row[7]),
             )
-            self._sync_store_status(case_id, prev_row[2], to.state)
+            if cur.rowcount != 1:  # another process (the CLI beside the desk app) moved the case since it was read
+                raise StepOutOfOrder(f"case {case_id!r} moved while {move.name!r} was prepared; look at it again")
+            status = _STORE_STATUS.get(to.state, "closed")
+            if status != _STORE_STATUS.get(prev_row[2], "closed"):
+                # The local case record (only at the office that opened the case) follows, audited by the store.
+                self._r.cases.move_status(case_id, status)
         # The signed step itself (case_steps and the outbox, in this transaction) is the record of a successful
-        # transition; the audit trail records the refusals, and the store audits opening and closing.
-
-    def _sync_store_status(self, case_id: str, before: str, after: str) -> None:
-        status = _STORE_STATUS.get(after, "closed")
-        if status != _STORE_STATUS.get(before, "closed") and self._r.cases.get(case_id) is not None:
-            self._r.cases.set_status(case_id, status)
+        # transition; the audit trail records the refusals, and the store audits opening and status changes.
+        return row, StepView(leaf, origin, None, now, move.name, to.state, "applied", "")
 
 
 def _chain_order(rows: list[tuple]) -> list[tuple]:

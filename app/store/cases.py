@@ -81,6 +81,20 @@ class Cases:
 
     def set_status(self, case_ref: str, status: str) -> Case:
         """Move a case to another status and return it."""
+        case_ref = inputs.text(case_ref, "case reference", max_len=64)
+        with self._s.transaction():
+            found = self.move_status(case_ref, status)
+            if not found:
+                self._s.audit.append("case.status", "no such case", {"case": case_ref, "to": status})
+        if not found:
+            raise InvalidInput(f"no case {case_ref!r}")
+        return self.get(case_ref)
+
+    def move_status(self, case_ref: str, status: str) -> bool:
+        """Move a case to another status (inside the caller's transaction, if any); False if there is no such case.
+
+        Only a case that exists is moved and audited: a case opened at another office is not this replica's.
+        """
         self._s.require(roles.CASE_WRITE)
         if status not in STATUSES:
             raise InvalidInput(f"status must be one of {list(STATUSES)}")
@@ -89,11 +103,10 @@ class Cases:
             cur = self._s.execute(
                 "UPDATE cases SET status = ?, updated_ms = ? WHERE case_ref = ?", (status, self._s.now_ms(), case_ref)
             )
-            found = cur.rowcount == 1
-            self._s.audit.append("case.status", "ok" if found else "no such case", {"case": case_ref, "to": status})
-        if not found:
-            raise InvalidInput(f"no case {case_ref!r}")
-        return self.get(case_ref)
+            if cur.rowcount != 1:
+                return False
+            self._s.audit.append("case.status", "ok", {"case": case_ref, "to": status})
+        return True
 
     def review(self, case_ref: str, outcome: str, note: str = "") -> None:
         """Record a supervisor's review of a case (the outcome and a note) in the audit trail."""
