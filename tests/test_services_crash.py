@@ -1,0 +1,148 @@
+"""Crash safety of case transitions: SIGKILLs of a counter moving cases lose no acknowledged step, tear no case."""
+
+from __future__ import annotations
+
+import os
+import random
+import select
+import signal
+import time
+from pathlib import Path
+
+import pytest
+
+from app.ledger.entry import decode_entry
+from app.ledger.suites import ED25519, key_id
+from app.node.departments import all_departments
+from app.services import CaseDesk, DocumentCheck, load_catalogue
+from app.services.errors import StepOutOfOrder
+from app.store.keywrap import KdfParams
+from app.store.registry import KeyRecord
+from app.store.replica import create_office, open_replica
+
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+SERVICE = "public-security.household-transfer-out"
+KILLS = 30
+CATALOGUE = load_catalogue()
+STORE_STATUS = {"opened": "open", "documents-verified": "open", "in-progress": "in_progress"}
+
+
+@pytest.fixture
+def counter_office(tmp_path: Path) -> Path:
+    """An office with one enrolled public-security supervisor and every log synced just now."""
+    path = tmp_path / "office"
+    with create_office(path, "Crash Hall", "admin", "pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("sup", "supervisor", "pw")
+        pub = admin.accounts.get("sup").public_key
+        admin.registry.put_key(
+            KeyRecord(key_id(ED25519, pub), "ed25519", pub, "supervisor", "sup", "public-security", 0)
+        )
+        now = admin.session.now_ms()
+        for d in all_departments():
+            admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", now)
+    return path
+
+
+def _mover(office: Path, round_no: int, report_fd: int) -> None:
+    """In a child: open cases and take each to closed, reporting every acknowledged step as `case state leaf`."""
+    r = open_replica(office, "sup", "pw", kdf=FAST_KDF)
+    desk = CaseDesk(r, CATALOGUE)
+    os.write(report_fd, b"ready\n")
+    refs = (os.urandom(32),)
+    for i in range(10_000):
+        case = desk.open(SERVICE, "张伟", f"1101011990{round_no:04d}{i:04d}")
+        os.write(report_fd, f"{case.case_id} {case.state} {case.head.hex()}\n".encode())
+        moves = (
+            lambda c: desk.verify_documents(c, DocumentCheck(c, frozenset({"eid", "hukou"}), refs, ())),
+            desk.advance,
+            desk.advance,
+            desk.decide,
+            desk.close,
+        )
+        for move in moves:
+            view = move(case.case_id)
+            os.write(report_fd, f"{view.case_id} {view.state} {view.head.hex()}\n".encode())
+
+
+def _read_until(fd: int, marker: bytes | None, deadline: float) -> bytes:
+    """Read from the pipe until `marker` has arrived (None: until the deadline) or the deadline passes."""
+    buffer = b""
+    while (left := deadline - time.monotonic()) > 0 and (marker is None or marker not in buffer):
+        ready, _, _ = select.select([fd], [], [], left)
+        if ready:
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                break
+            buffer += chunk
+    return buffer
+
+
+@pytest.mark.slow
+def test_sigkills_while_moving_cases_lose_no_acknowledged_step(counter_office: Path) -> None:
+    rng = random.Random(88)
+    acknowledged: dict[str, list[tuple[str, bytes]]] = {}
+    killed_while_moving = 0
+    start = time.monotonic()
+    for round_no in range(KILLS):
+        read_fd, write_fd = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover - the child
+            os.close(read_fd)
+            try:
+                _mover(counter_office, round_no, write_fd)
+            finally:
+                os._exit(0)
+        os.close(write_fd)
+        # Wait for the first acknowledged step, so that a loaded machine still kills mid-stream.
+        buffer = _read_until(read_fd, b"ready\nC", time.monotonic() + 10)
+        buffer += _read_until(read_fd, None, time.monotonic() + rng.uniform(0.001, 0.060))
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        while chunk := os.read(read_fd, 65536):
+            buffer += chunk
+        os.close(read_fd)
+        lines = [line.split(" ") for line in buffer.decode().split("\n")[:-1] if line != "ready"]
+        killed_while_moving += bool(lines)
+        for case_id, state, head in lines:
+            acknowledged.setdefault(case_id, []).append((state, bytes.fromhex(head)))
+    assert killed_while_moving > KILLS // 2, "most kills should land in the middle of moving cases"
+
+    with open_replica(counter_office, "sup", "pw", kdf=FAST_KDF) as r:  # the rollback check runs on unlock
+        assert r.check().ok, r.check().problems
+        desk = CaseDesk(r, CATALOGUE)
+        s = r.session
+        service_cases = {row[0] for row in s.all("SELECT case_id FROM service_cases")}
+        local_cases = {row[0] for row in s.all("SELECT case_ref FROM cases")}
+        assert service_cases == local_cases, "a case was opened in one table and not the other"
+        assert set(acknowledged) <= service_cases
+        outbox = {row[0] for row in s.all("SELECT leaf_hash FROM outbox")}
+        for case_id in service_cases:
+            view = desk.get(case_id)
+            chain = [step.leaf_hash for step in view.steps]
+            assert all(step.status == "applied" for step in view.steps)
+            assert set(chain) <= outbox, "a step is in the case history but not in the outbox"
+            assert chain[-1] == view.head and view.steps[-1].state == view.state
+            for step in view.steps:  # each stored step is the signed entry it says it is
+                body = decode_entry(s.one("SELECT data FROM outbox WHERE leaf_hash = ?", (step.leaf_hash,))[0])
+                assert body.entry.body["state"] == step.state and body.leaf_hash == step.leaf_hash
+            local = r.cases.get(case_id)
+            assert local.status == STORE_STATUS.get(view.state, "closed"), "the local case and its chain disagree"
+            for _state, head in acknowledged.get(case_id, []):
+                assert head in chain, f"acknowledged step {head.hex()[:16]} of {case_id} was lost"
+    assert time.monotonic() - start < 90
+
+
+def test_a_step_prepared_on_a_case_that_moved_meanwhile_is_refused(counter_office: Path) -> None:
+    with (
+        open_replica(counter_office, "sup", "pw", kdf=FAST_KDF) as a,
+        open_replica(counter_office, "sup", "pw", kdf=FAST_KDF) as b,
+    ):
+        desk_a, desk_b = CaseDesk(a, CATALOGUE), CaseDesk(b, CATALOGUE)
+        case = desk_a.open(SERVICE, "张伟", "110101199001011234")
+        desk_a.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
+        row, service = desk_a._load(case.case_id)  # the desk app read the case ...
+        moved = desk_b.advance(case.case_id)  # ... the CLI beside it moved it ...
+        with pytest.raises(StepOutOfOrder, match="moved while"):
+            desk_a._move(row, service, service.steps[0].id)  # ... so the desk's step must not apply
+        assert desk_a.get(case.case_id).head == moved.head
+        assert len(desk_a.get(case.case_id).steps) == 3
