@@ -7,20 +7,29 @@ commit). The reproducibility test builds the same commit a second time and compa
 from __future__ import annotations
 
 import configparser
+import glob
+import importlib.util
 import json
 import os
 import shutil
+import socket
 import struct
 import subprocess
+import sys
 import tarfile
+import tempfile
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
+import psycopg
 import pytest
 
 from app.cli.demo_command import DEMO_PASSWORD, build_demo_office
 from app.release.keys import generate_release_key
 from app.store.keywrap import KdfParams
+from tests.framegen import Code, certificate_text, code_run, empty_run, write_video
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "bundle-cache"
@@ -30,6 +39,12 @@ FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 pytestmark = pytest.mark.slow
+# The bundle was 397 MB before it was trimmed (ICU data, orphaned libraries, symbol tables, psycopg-binary,
+# Pillow's AVIF/WebP); a change that brings those back should be noticed.
+BUNDLE_CEILING_BYTES = 345_000_000
+_trim_spec = importlib.util.spec_from_file_location("bundle_trim", ROOT / "packaging" / "bundle_trim.py")
+bundle_trim = importlib.util.module_from_spec(_trim_spec)
+_trim_spec.loader.exec_module(bundle_trim)
 
 
 def head_commit() -> str:
@@ -246,3 +261,132 @@ def test_two_builds_of_one_commit_are_identical(release_build: Path, tmp_path: P
         a = (release_build / "release" / name).read_bytes()
         b = (tmp_path / "again" / "release" / name).read_bytes()
         assert a == b, name
+
+
+def test_bundle_has_no_library_that_nothing_loads_and_stays_under_its_ceiling(release_build: Path) -> None:
+    """Every ELF file is an extension, a Qt plug-in, a library loaded by name, or linked from one of those."""
+    internal = release_build / "bundle" / "govdesk" / "_internal"
+    entries = []
+    for path in sorted(internal.rglob("*")):
+        if path.is_file() and not path.is_symlink():
+            rel = path.relative_to(internal).as_posix()
+            extension = ".cpython-" in path.name or path.name.endswith(".abi3.so")
+            entries.append((rel, str(path), "EXTENSION" if extension else "BINARY"))
+    loaded_by_name = ("libzbar.so.0", "libpython3.11.so.1.0")
+    _kept, dropped = bundle_trim.linked_closure(
+        entries, lambda e: e[2] == "EXTENSION" or "/plugins/" in e[0] or e[0] in loaded_by_name
+    )
+    assert [rel for rel, _, _ in dropped] == []
+    names = {rel for rel, _, _ in entries}
+    assert not any(rel.startswith(("psycopg_binary", "PIL/_avif", "PIL/_webp")) for rel in names)
+    info = json.loads((release_build / "build-info.json").read_text())
+    assert info["bundle_bytes"] < BUNDLE_CEILING_BYTES, info["bundle_bytes"]
+
+
+ICU_PROBE = r"""
+import json
+from PySide6.QtCore import QCollator, QDate, QDateTime, QLocale, QStringDecoder, QTime, QTimeZone
+words = ["张三", "李四", "王五", "赵六", "阿", "中国", "北京", "上海", "Zebra", "apple", "Äpfel", "éclair"]
+out = {}
+for name in ("zh_CN", "zh_TW", "zh_HK", "en_US", "en_GB", "de_DE"):
+    loc = QLocale(name)
+    out[name] = [sorted(words, key=QCollator(loc).sortKey), loc.toUpper("straße ǆ i"), loc.toLower("İSTANBUL ΣΑΣ"),
+                 loc.toString(QDate(2026, 11, 24), QLocale.FormatType.LongFormat), loc.toString(1234567.891, "f", 2)]
+for zone in (b"Asia/Shanghai", b"Asia/Taipei", b"Europe/Berlin", b"America/New_York"):
+    tz = QTimeZone(zone)
+    out[zone.decode()] = [tz.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale(n))
+                          for n in ("zh_CN", "en_US")] + [tz.offsetFromUtc(QDateTime(QDate(2026, 7, 1), QTime(12, 0)))]
+text = {"GB18030": "中文€".encode("gb18030"), "GBK": "中文".encode("gbk"), "Big5": "中文".encode("big5"),
+        "windows-1252": "€".encode("cp1252")}
+out["codecs"] = {name: QStringDecoder(name).decode(data) for name, data in text.items()}
+maps = open("/proc/self/maps").read().splitlines()
+out["icudata"] = sorted({line.split()[-1] for line in maps if "libicudata" in line})
+print(json.dumps(out, ensure_ascii=False))
+"""
+
+
+def test_trimmed_icu_data_gives_qt_the_answers_of_the_full_data(release_build: Path) -> None:
+    """The development venv's Qt, once with its own ICU data and once with the bundle's trimmed copy preloaded."""
+    trimmed = release_build / "bundle" / "govdesk" / "_internal" / "PySide6" / "Qt" / "lib" / "libicudata.so.73"
+    assert trimmed.stat().st_size < 12_000_000  # was 32 MB
+    env = {"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
+
+    def probe(extra: dict[str, str]) -> dict:
+        result = subprocess.run([sys.executable, "-c", ICU_PROBE], env={**env, **extra}, capture_output=True,
+                                text=True, timeout=60)  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        return json.loads(result.stdout)
+
+    full, small = probe({}), probe({"LD_PRELOAD": str(trimmed)})
+    assert small.pop("icudata") == [str(trimmed)]
+    assert full.pop("icudata") != [str(trimmed)]
+    assert small == full
+    assert small["codecs"] == {"GB18030": "中文€", "GBK": "中文", "Big5": "中文", "windows-1252": "€"}
+    assert small["zh_CN"][0][:3] == ["阿", "北京", "李四"]  # pinyin order: the Chinese collation is there
+
+
+def test_scan_reads_a_code_from_a_camera_video_through_the_bundled_ffmpeg(bundle: Path, outside, tmp_path: Path):
+    """An MJPG .avi, as a USB camera delivers, decoded by the bundle's OpenCV/ffmpeg and read by both decoders."""
+    rng = np.random.default_rng(11)
+    code = Code(certificate_text(100, 11))
+    video = write_video(tmp_path / "camera.avi", empty_run(2, rng) + code_run(code, 6, rng) + empty_run(2, rng))
+    for backend in ("zxing", "zbar"):
+        result = run_bundle(bundle, outside, tmp_path, "scan", "--source", str(video), "--json", "--backend", backend)
+        assert result.returncode == 0, result.stderr
+        texts = [json.loads(line)["text"] for line in result.stdout.splitlines() if line.startswith("{")]
+        assert texts == [code.text], (backend, result.stdout, result.stderr)
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A throwaway PostgreSQL server on loopback from Debian's binaries (run as the postgres user under root)."""
+    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
+    assert found, "PostgreSQL's server binaries are missing: install the postgresql package (scripts/setup does)"
+    bindir = Path(found[-1]).parent
+    home = Path(tempfile.mkdtemp(prefix="govdesk-pkg-pg-"))
+    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    if as_postgres:
+        shutil.chown(home, "postgres")
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    data = home / "data"
+    subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "govdesk", "--auth=trust",
+                    "-E", "UTF8"], check=True, capture_output=True, timeout=120)  # fmt: skip
+    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
+    subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w",
+                    "-o", options, "start"], check=True, capture_output=True, timeout=120)  # fmt: skip
+    try:
+        yield f"postgresql://govdesk@127.0.0.1:{port}/postgres"
+    finally:
+        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
+                       capture_output=True, timeout=60)  # fmt: skip
+        shutil.rmtree(home, ignore_errors=True)
+
+
+def test_bundled_node_stores_in_postgresql_through_the_system_libpq(
+    release_build: Path, bundle: Path, outside, tmp_path: Path, postgres_url: str
+) -> None:
+    """psycopg-binary is not bundled: the pure-Python driver loads Debian's libpq5 (the .deb suggests it)."""
+    result = run_bundle(bundle, outside, tmp_path, "node", "init", "--department", "taxation", "--home",
+                        str(tmp_path / "nodes"), "--db", postgres_url)  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    with psycopg.connect(postgres_url) as conn:
+        assert conn.execute("SELECT count(*) FROM entries").fetchone()[0] >= 1  # the department key's enrolment
+    deb = next((release_build / "release").glob("*.deb"))
+    fields = subprocess.run(["dpkg-deb", "-f", str(deb), "Suggests"], capture_output=True, text=True, check=True)
+    assert "libpq5" in fields.stdout
+
+
+def test_bundled_node_without_a_postgres_driver_says_what_to_install(bundle: Path, outside, tmp_path: Path) -> None:
+    """PSYCOPG_IMPL=binary asks psycopg for the implementation the bundle leaves out, as a box without libpq5
+    would fail; the node must say so in a sentence, and SQLite must still work."""
+    home = str(tmp_path / "nodes")
+    result = run_bundle(bundle, {**outside, "PSYCOPG_IMPL": "binary"}, tmp_path, "node", "init", "--department",
+                        "taxation", "--home", home, "--db", "postgresql://nobody@127.0.0.1:1/none")  # fmt: skip
+    assert result.returncode == 2
+    assert "PostgreSQL is not available in this govdesk" in result.stderr and "libpq5" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run_bundle(bundle, {**outside, "PSYCOPG_IMPL": "binary"}, tmp_path, "node", "init", "--department",
+                        "taxation", "--home", home)  # fmt: skip
+    assert result.returncode == 0, result.stderr

@@ -10,7 +10,6 @@ from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
-import psycopg
 import uvicorn
 
 from app.atomic_file import write_atomic
@@ -18,6 +17,7 @@ from app.node.config import ConfigError, NodeConfig, WitnessedPeer, WitnessPeer,
 from app.node.departments import all_departments
 from app.node.node import CONFIG_FILE, Node, create_node
 from app.node.service import build_app
+from app.node.store import postgres_driver
 
 FEDERATION_FILE = "federation.json"
 
@@ -28,7 +28,7 @@ def department_database(postgres_url: str, dept_id: str) -> str:
     if parts.scheme not in ("postgresql", "postgres"):
         raise ConfigError(f"{postgres_url!r} is not a postgresql:// URL")
     dbname = "govdesk_" + re.sub(r"[^a-z0-9]", "_", dept_id.lower())
-    with psycopg.connect(postgres_url, autocommit=True) as conn:
+    with postgres_driver().connect(postgres_url, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
         if not exists:
             conn.execute(f'CREATE DATABASE "{dbname}"')

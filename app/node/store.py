@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from types import ModuleType
 from typing import Any
 
 from app.ledger.merkle import EMPTY_ROOT
@@ -386,9 +387,22 @@ class WitnessTx:
         )
 
 
+def postgres_driver() -> ModuleType:
+    """The psycopg module, or a StoreError saying why PostgreSQL cannot be used (no driver, no libpq)."""
+    try:
+        import psycopg  # optional: the desktop bundle has the pure-Python driver, which needs the system libpq
+    except ImportError as exc:
+        raise StoreError(
+            "PostgreSQL is not available in this govdesk: its driver needs libpq (Debian: apt install libpq5; "
+            f"or use a sqlite:/// store). {exc}"
+        ) from exc
+    return psycopg
+
+
 def open_store(url: str) -> SqlStore:
     """Open the store at `url`: `postgresql://...` or `sqlite:///path` (a bare path means SQLite)."""
     if url.startswith(("postgresql://", "postgres://")):
+        postgres_driver()
         from app.node.store_postgres import PostgresStore
 
         return PostgresStore(url)
