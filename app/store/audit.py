@@ -57,6 +57,7 @@ class AuditTrail:
     def __init__(self, session: Session, on_append: Callable[[], None]) -> None:
         self._s = session
         self._on_append = on_append
+        self._head_pending = False
         self._load_tail()
 
     def _load_tail(self) -> None:
@@ -94,8 +95,18 @@ class AuditTrail:
                 (seq, at_ms, account, self._s.device_kid, action, result, detail_bytes, self.head_hash, digest),
             )
             self.head_seq, self.head_hash = seq, digest
-            self._s.after_commit(self._on_append, on_rollback=self._load_tail)
+            if not self._head_pending:  # one head write per transaction, however many records it appends
+                self._head_pending = True
+                self._s.after_commit(self._committed, on_rollback=self._rolled_back)
         return seq
+
+    def _committed(self) -> None:
+        self._head_pending = False
+        self._on_append()
+
+    def _rolled_back(self) -> None:
+        self._head_pending = False
+        self._load_tail()
 
     def records(self, *, after_seq: int = 0, limit: int = 1000, account: str | None = None) -> list[AuditRecord]:
         """Return records after `after_seq`, oldest first, optionally for one account (supervisor review)."""
