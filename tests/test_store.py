@@ -514,3 +514,40 @@ def test_database_is_refused_by_plain_sqlite(office: Path) -> None:
         plain.execute("SELECT count(*) FROM sqlite_master").fetchone()
     plain.close()
     assert os.stat(office / "keys.json").st_mode & 0o077 == 0
+
+
+def test_sqlcipher_connections_get_the_enlarged_lookaside_and_stay_encrypted(tmp_path: Path) -> None:
+    """The process-wide lookaside setting took (it must be made before the first connection), and a replica
+    written after it is still an encrypted file: no SQLite header, no plaintext."""
+    from app.store.connection import LOOKASIDE_ENLARGED
+
+    assert LOOKASIDE_ENLARGED
+    replica = create_office(tmp_path / "office", "Lookaside Hall", "admin", "pw-lookaside-1", kdf=FAST_KDF)
+    replica.close()
+    raw = (tmp_path / "office" / "replica.db").read_bytes()
+    assert not raw.startswith(b"SQLite format 3") and b"Lookaside Hall" not in raw
+
+
+def test_office_json_records_the_page_hmac_and_a_hostile_value_is_refused(tmp_path: Path) -> None:
+    """New offices authenticate pages with HMAC-SHA256 and say so in office.json; an unknown algorithm named there
+    is refused in plain words, and the wrong known one cannot open the file (its pages do not authenticate)."""
+    from app.store.errors import DatabaseDamaged
+
+    office = tmp_path / "office"
+    create_office(office, "HMAC Hall", "admin", "pw-hmac-1", kdf=FAST_KDF).close()
+    info_file = office / "office.json"
+    info = json.loads(info_file.read_text())
+    assert info["cipher_hmac"] == "HMAC_SHA256"
+
+    for hostile in ("HMAC_MD5", "HMAC_SHA256; PRAGMA key = 'x'", 7, None):
+        info_file.write_text(json.dumps({**info, "cipher_hmac": hostile}))
+        with pytest.raises(InvalidInput, match="office file"):
+            open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF)
+
+    info_file.write_text(json.dumps({**info, "cipher_hmac": "HMAC_SHA512"}))
+    with pytest.raises(DatabaseDamaged):
+        open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF)
+
+    info_file.write_text(json.dumps(info))
+    with open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF) as replica:
+        assert replica.check().ok

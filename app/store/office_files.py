@@ -1,7 +1,8 @@
 """The small files beside the encrypted database, each written atomically with mode 0600.
 
-- `office.json`: the office id and name, and the SQLCipher salt of its database (to tell a damaged
-  replica from a file that is not this office's replica at all).
+- `office.json`: the office id and name, the SQLCipher salt of its database (to tell a damaged
+  replica from a file that is not this office's replica at all), and the HMAC that authenticates its
+  pages (absent in offices made before it could be chosen: SQLCipher 4's default, HMAC_SHA512).
 - `keys.json`: the database key wrapped per account (nothing else: roles live inside the database,
   where SQLCipher authenticates them).
 - `logins.json`: failed-login counters and lockouts, which must be readable before any unlock.
@@ -22,6 +23,7 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.atomic_file import write_atomic
+from app.store.connection import CIPHER_HMACS, LEGACY_CIPHER_HMAC
 from app.store.errors import InvalidInput, NotADatabase, OfficeNotFound, RollbackDetected
 from app.store.keywrap import WrappedKey
 
@@ -58,6 +60,7 @@ class OfficeInfo:
     office_id: str
     name: str
     db_salt: bytes
+    cipher_hmac: str = LEGACY_CIPHER_HMAC
 
 
 @dataclass
@@ -105,7 +108,10 @@ class OfficeDir:
         try:
             if value["format"] != FORMAT:
                 raise InvalidInput(f"office file format {value['format']!r} is not supported")
-            return OfficeInfo(str(value["office_id"]), str(value["name"]), bytes.fromhex(value["db_salt"]))
+            page_hmac = value.get("cipher_hmac", LEGACY_CIPHER_HMAC)
+            if page_hmac not in CIPHER_HMACS:
+                raise InvalidInput(f"office file names an unknown page authentication {page_hmac!r}")
+            return OfficeInfo(str(value["office_id"]), str(value["name"]), bytes.fromhex(value["db_salt"]), page_hmac)
         except (KeyError, TypeError, ValueError):
             raise InvalidInput(f"office file {self.office_file} is malformed") from None
 
@@ -113,7 +119,13 @@ class OfficeDir:
         """Write `office.json`."""
         _write_json(
             self.office_file,
-            {"format": FORMAT, "office_id": info.office_id, "name": info.name, "db_salt": info.db_salt.hex()},
+            {
+                "format": FORMAT,
+                "office_id": info.office_id,
+                "name": info.name,
+                "db_salt": info.db_salt.hex(),
+                "cipher_hmac": info.cipher_hmac,
+            },
         )
 
     def check_db_file(self, info: OfficeInfo) -> None:

@@ -28,7 +28,7 @@ from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, i
 from app.store.audit import AuditTrail
 from app.store.cases import Cases
 from app.store.certs import CertStore
-from app.store.connection import DEFAULT_CACHE_KIB, classify, connect, translated_errors
+from app.store.connection import DEFAULT_CACHE_KIB, NEW_CIPHER_HMAC, classify, connect, translated_errors
 from app.store.errors import (
     AccountDisabled,
     DatabaseDamaged,
@@ -213,7 +213,7 @@ class Replica:
 def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_kib: int) -> sqlcipher3.Connection:
     office.check_db_file(info)
     try:
-        conn = connect(office.db_path, db_key, cache_kib=cache_kib)
+        conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=info.cipher_hmac)
     except sqlcipher3.DatabaseError as exc:
         # The key is authentic (its AES-GCM wrap verified) and the salt is ours: the file itself is damaged.
         raise DatabaseDamaged(f"SQLCipher cannot read the replica's first pages ({exc})") from None
@@ -223,14 +223,16 @@ def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_k
     except BaseException:
         conn.close()
         raise
-    return _reopen(conn, office, db_key, cache_kib) if applied else conn
+    return _reopen(conn, office, info, db_key, cache_kib) if applied else conn
 
 
-def _reopen(conn: sqlcipher3.Connection, office: OfficeDir, db_key: bytes, cache_kib: int) -> sqlcipher3.Connection:
+def _reopen(
+    conn: sqlcipher3.Connection, office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_kib: int
+) -> sqlcipher3.Connection:
     # Measured: with cipher_memory_security ON, a connection that ran schema changes stays 3-4x slower on
     # every later statement (bench/replica.py); a fresh connection on the migrated file does not.
     conn.close()
-    return connect(office.db_path, db_key, cache_kib=cache_kib)
+    return connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=info.cipher_hmac)
 
 
 def create_office(
@@ -253,12 +255,12 @@ def create_office(
         leftover.unlink(missing_ok=True)
     db_key = new_db_key()
     office_id = uuid.uuid4().hex
-    conn = connect(office.db_path, db_key, cache_kib=cache_kib)
+    conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=NEW_CIPHER_HMAC)
     try:
         migrate(conn)
     finally:
         conn.close()
-    conn = connect(office.db_path, db_key, cache_kib=cache_kib)
+    conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=NEW_CIPHER_HMAC)
     try:
         now = clock()
         private = ED25519.generate_private()
@@ -274,7 +276,7 @@ def create_office(
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         salt = bytes.fromhex(conn.execute("PRAGMA cipher_salt").fetchone()[0])
-        info = OfficeInfo(office_id, name, salt)
+        info = OfficeInfo(office_id, name, salt, NEW_CIPHER_HMAC)
         office.write_wraps({admin: wrap_key(db_key, password, office_id, admin, kdf)})
         office.write_office(info)
         replica = Replica(office, info, conn, db_key, account, clock, kdf)
