@@ -10,6 +10,7 @@ unlock alone without the workspace (unlock_ready_s), and the headless scan -> ve
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib.util
 import json
 import os
@@ -32,6 +33,7 @@ if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
 import numpy as np  # noqa: E402
+from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.certs.image_input import read_qr_text  # noqa: E402
@@ -42,10 +44,55 @@ from app.scan import Scanner, make_decoder, open_source  # noqa: E402
 from app.store.keywrap import KdfParams  # noqa: E402
 from app.store.logs import INSERT_ENTRY_SQL  # noqa: E402
 from app.store.replica import open_replica  # noqa: E402
-from ui.application import qt_application, start  # noqa: E402
+from ui.application import CounterApp, qt_application, start  # noqa: E402
 from ui.stall_meter import StallMeter  # noqa: E402
 
 PASSWORD = "govdesk-demo"
+
+
+class MemoryPhases:
+    """VmRSS at the end and VmHWM (peak) during each phase of this process, from /proc/self/status.
+
+    Each phase resets the kernel's high-water mark (clear_refs 5) so its own peak is seen; the overall peak is
+    the largest of the phase peaks and getrusage's ru_maxrss, so a reset never hides one.
+    """
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[str, float, float]] = []
+        self.reset()
+
+    @staticmethod
+    def status() -> tuple[float, float]:
+        """(VmRSS, VmHWM) of this process in MB."""
+        fields = {}
+        for line in Path("/proc/self/status").read_text().splitlines():
+            key, _, value = line.partition(":")
+            if key in ("VmRSS", "VmHWM"):
+                fields[key] = int(value.split()[0]) / 1024
+        return fields["VmRSS"], fields["VmHWM"]
+
+    @staticmethod
+    def reset() -> None:
+        """Reset the high-water mark to the current RSS (a no-op where the kernel does not allow it)."""
+        with contextlib.suppress(OSError):
+            Path("/proc/self/clear_refs").write_text("5")
+
+    def mark(self, phase: str) -> None:
+        """Record the phase that just ended, then start the next one."""
+        rss, hwm = self.status()
+        self.rows.append((phase, rss, hwm))
+        self.reset()
+
+    def peak_mb(self) -> float:
+        """The process's peak RSS in MB."""
+        rusage = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        return max([rusage, self.status()[1]] + [hwm for _, _, hwm in self.rows])
+
+    def table(self) -> str:
+        """The per-phase table as text."""
+        lines = [f"{'phase':<40} {'RSS after MB':>12} {'peak in phase MB':>17}"]
+        lines += [f"{phase:<40} {rss:>12.1f} {hwm:>17.1f}" for phase, rss, hwm in self.rows]
+        return "\n".join(lines)
 
 
 def load_framegen() -> ModuleType:
@@ -57,7 +104,6 @@ def load_framegen() -> ModuleType:
     return module
 
 
-framegen = load_framegen()
 START_PROBE = """
 import time, os, sys
 t0 = time.perf_counter()
@@ -71,6 +117,13 @@ app.processEvents()
 print(time.perf_counter() - t0, flush=True)
 counter.shutdown()
 """
+
+
+def shut_down(counter: CounterApp) -> None:
+    """Shut an app down and let Qt delete its window now: each measured run stands for its own app process, so
+    the next run must not carry the last one's widgets (an event loop would delete them; these runs have none)."""
+    counter.shutdown()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
 
 
 def wait(app: QApplication, predicate, timeout: float = 120.0) -> None:
@@ -95,6 +148,32 @@ def cold_start(office: Path, runs: int) -> tuple[float, float]:
         subprocess.run([sys.executable, "-c", "import PySide6.QtWidgets"], check=True)
         bare.append(time.perf_counter() - began)
     return statistics.median(times), statistics.median(bare)
+
+
+def build_office(path: Path, tiny: bool) -> None:
+    """Build the demo office (and its federation) at `path`; the real Argon2id parameters unless `tiny`."""
+    # The real Argon2id parameters: unlock time is part of what a clerk waits for.
+    build_demo_office(path, **({"kdf": KdfParams(1, 8 * 1024, 1)} if tiny else {}))
+
+
+def write_scan_video(office: Path, video: Path, codes: int) -> None:
+    """Write a counter-camera video showing `codes` of the demo's sample certificates, one after another."""
+    framegen = load_framegen()
+    demo = build_demo_office(office)  # already built: only lists the samples
+    texts = [read_qr_text(p) for p in demo.samples.values()]
+    rng = np.random.default_rng(1)
+    frames = (
+        frame
+        for i in range(codes)
+        for frame in framegen.code_run(framegen.Code(texts[i % len(texts)]), 15, rng) + framegen.empty_run(10, rng)
+    )  # a generator: only one code's frames are in memory at a time
+    framegen.write_video(video, frames, fps=30)
+
+
+def setup_step(*args: object) -> None:
+    """Run one setup step (`--build`, `--fill`, `--video`) of this script in a child process: the benchmark's
+    scaffolding is not the app, so its memory is not counted as the app's peak."""
+    subprocess.run([sys.executable, __file__, *map(str, args)], check=True)
 
 
 def fill_replica(office: Path, entries: int) -> None:
@@ -130,7 +209,7 @@ def unlock_ready(app: QApplication, office: Path) -> tuple[float, float]:
     began = time.perf_counter()
     counter.window.login.submit()
     wait(app, lambda: ready)
-    counter.shutdown()
+    shut_down(counter)
     return ready[0] - began, bare
 
 
@@ -148,7 +227,7 @@ def scan_latencies(app: QApplication, office: Path, video: Path, codes: int) -> 
     meter.start()
     wait(app, lambda: len(latencies) >= codes, timeout=120)
     stall = meter.stop()
-    counter.shutdown()
+    shut_down(counter)
     # Baseline: the same video through the scanner and verify() directly, no Qt.
     headless = Office(office)
     db = ThreadPoolExecutor(max_workers=1)
@@ -198,7 +277,7 @@ def sync_stall(app: QApplication, office: Path, entries: int) -> int:
     counter.work.db(apply_entries, lambda _r: finished.append(1))
     wait(app, lambda: finished, timeout=600)
     stall = meter.stop()
-    counter.shutdown()
+    shut_down(counter)
     return stall
 
 
@@ -228,7 +307,7 @@ def real_sync_stall(app: QApplication, office: Path, federation_dir: Path) -> tu
         seconds = time.perf_counter() - began
         stall = meter.stop()
         left = counter.work.db_now(lambda: counter.office.replica.outbox.count_pending())
-    counter.shutdown()
+    shut_down(counter)
     if left:
         raise RuntimeError(f"the real sync left {left} entries in the outbox")
     return stall, seconds, pushed
@@ -238,47 +317,58 @@ def main() -> None:
     """Run every measurement and print the figures, the ratios to the baselines, and the JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true", help="small sizes, a few seconds")
+    parser.add_argument("--build", metavar="OFFICE", help=argparse.SUPPRESS)
     parser.add_argument("--fill", nargs=2, metavar=("OFFICE", "ENTRIES"), help=argparse.SUPPRESS)
+    parser.add_argument("--video", nargs=3, metavar=("OFFICE", "VIDEO", "CODES"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.fill:  # the child process that fills the replica
+    if args.build:  # the child processes of setup_step
+        build_office(Path(args.build), args.tiny)
+        return
+    if args.fill:
         fill_replica(Path(args.fill[0]), int(args.fill[1]))
         return
+    if args.video:
+        write_scan_video(Path(args.video[0]), Path(args.video[1]), int(args.video[2]))
+        return
     replica_entries, sync_entries, codes, runs = (1_000, 2_000, 4, 1) if args.tiny else (1_000_000, 100_000, 30, 3)
+    memory = MemoryPhases()
+    memory.mark("imports (Qt, OpenCV, numpy, app)")
     app = qt_application()
     with tempfile.TemporaryDirectory() as tmp:
-        # The real Argon2id parameters: unlock time is part of what a clerk waits for.
-        kdf = KdfParams(1, 8 * 1024, 1) if args.tiny else None
-        demo = build_demo_office(Path(tmp) / "office", **({"kdf": kdf} if kdf else {}))
+        setup_step("--build", Path(tmp) / "office", *(["--tiny"] if args.tiny else []))
+        demo = build_demo_office(Path(tmp) / "office")  # built: only names its parts
+        memory.mark("build the demo office (child process)")
         start_s, bare_start = cold_start(demo.path, runs)
         print(f"cold start to login: {start_s:.3f} s (bare PySide6 import: {bare_start:.3f} s)")
+        memory.mark("cold start (child processes)")
         began = time.perf_counter()
-        # Filling is setup, not the app: do it in a child process so its memory is not counted as the app's peak.
-        subprocess.run([sys.executable, __file__, "--fill", str(demo.path), str(replica_entries)], check=True)
+        setup_step("--fill", demo.path, replica_entries)
         print(f"replica filled with {replica_entries} entries in {time.perf_counter() - began:.1f} s")
+        memory.mark("fill the replica (child process)")
         ready_s, bare_unlock = unlock_ready(app, demo.path)
         print(f"unlock to ready workspace: {ready_s:.3f} s (open_replica alone: {bare_unlock:.3f} s, "
               f"ratio {ready_s / bare_unlock:.2f})")  # fmt: skip
-        texts = [read_qr_text(p) for p in demo.samples.values()]
-        rng = np.random.default_rng(1)
-        frames = (
-            frame
-            for i in range(codes)
-            for frame in framegen.code_run(framegen.Code(texts[i % len(texts)]), 15, rng) + framegen.empty_run(10, rng)
-        )  # a generator: only one code's frames are in memory at a time
-        video = framegen.write_video(Path(tmp) / "scan.avi", frames, fps=30)
+        memory.mark(f"unlock to ready ({replica_entries:,}-entry replica)")
+        video = Path(tmp) / "scan.avi"
+        setup_step("--video", demo.path, video, codes)
+        memory.mark("write the scan video (child process)")
         latencies, base, scan_stall = scan_latencies(app, demo.path, video, codes)
         p50, p95 = np.percentile(latencies, 50), np.percentile(latencies, 95)
         b50, b95 = np.percentile(base, 50), np.percentile(base, 95)
         print(f"scan to verdict on screen: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(latencies)} codes "
               f"(headless scanner+verify: p50 {b50:.1f} ms, p95 {b95:.1f} ms; ratio p95 {p95 / b95:.2f})")  # fmt: skip
         print(f"worst GUI stall while scanning: {scan_stall} ms")
+        memory.mark("scan to verdict (app + headless)")
         stall = sync_stall(app, demo.path, sync_entries)
         print(f"worst GUI stall while storing {sync_entries} synced entries: {stall} ms")
         print("(the database thread storing the entries in batches of 1,000, progress streaming to the status bar)")
+        memory.mark(f"store {sync_entries:,} synced entries")
         real_stall, real_s, pushed = real_sync_stall(app, demo.path, demo.federation_dir)
         print(f"worst GUI stall during a real sync with the 11 demo nodes (push {pushed} case steps, pull 11 logs): "
               f"{real_stall} ms over {real_s:.1f} s")  # fmt: skip
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        memory.mark("real sync with the 11 demo nodes")
+    print(memory.table())
+    peak = memory.peak_mb()
     print(f"peak RSS: {peak:.0f} MB")
     print(json.dumps({
         "bench": "ui",

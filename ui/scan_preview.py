@@ -1,13 +1,17 @@
 """The camera preview: shows the latest frame and outlines every code read in it.
 
 `ScanSignals` is the one adapter between the scanner's plain callbacks (called on its worker threads) and
-Qt: it re-emits them as signals, so the widget is only ever touched on the GUI thread.
+Qt: it re-emits them as signals, so the widget is only ever touched on the GUI thread. Frames are coalesced:
+at most one decoded frame waits for the GUI thread (a newer one replaces it), so a busy GUI thread never
+queues up full-size camera frames (2.7 MB each at 1280x720) in memory.
 """
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
-from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QObject, QPointF, QRectF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QPen, QPolygonF
 from PySide6.QtWidgets import QWidget
 
@@ -24,6 +28,14 @@ class ScanSignals(QObject):
     frame_ready = Signal(object, object)  # BGR numpy image, list[ScanResult] read in it
     code_read = Signal(object)  # ScanResult accepted by the pipeline
     status_changed = Signal(object)  # SourceStatus
+    _frame_waiting = Signal()  # a frame is in the slot; queued to the GUI thread
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        """Create the adapter with an empty latest-frame slot."""
+        super().__init__(parent)
+        self._lock = threading.Lock()
+        self._latest: tuple[np.ndarray, list[ScanResult]] | None = None
+        self._frame_waiting.connect(self._deliver_frame)
 
     def attach(self, scanner: Scanner) -> None:
         """Subscribe to `scanner`; call before `scanner.start()`."""
@@ -32,8 +44,20 @@ class ScanSignals(QObject):
         scanner.on_status(self.status_changed.emit)
 
     def _frame(self, frame: Frame, results: list[ScanResult]) -> None:
-        """Forward a decoded frame."""
-        self.frame_ready.emit(frame.image, results)
+        """Put a decoded frame in the slot (replacing one the GUI thread has not taken yet)."""
+        with self._lock:
+            waiting = self._latest is not None
+            self._latest = (frame.image, results)
+        if not waiting:
+            self._frame_waiting.emit()
+
+    @Slot()
+    def _deliver_frame(self) -> None:
+        """On the GUI thread: take the newest frame from the slot and emit it."""
+        with self._lock:
+            latest, self._latest = self._latest, None
+        if latest is not None:
+            self.frame_ready.emit(*latest)
 
 
 def to_qimage(image: np.ndarray) -> QImage:
