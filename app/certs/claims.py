@@ -11,16 +11,18 @@ each well typed and within its length; anything else is a MalformedCertificate.
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+import cbor2
+
 from app.certs.cert_types import MAX_FIELD_LENGTH, CertType, parse_type, policy
 from app.certs.errors import MalformedCertificate
 from app.certs.holder import COMMITMENT_SIZE, SALT_SIZE
 from app.ledger import dcbor
-from app.ledger.errors import LedgerError
 
 CLAIM_ISS = 1
 CLAIM_EXP = 4
@@ -30,8 +32,10 @@ CLAIM_GOVDESK = -65537
 SERIAL_SIZE = 10
 MAX_ISSUER_LENGTH = 128
 MAX_TIME = 1 << 40  # seconds; far beyond any certificate's life
-_KEYS = frozenset({CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_GOVDESK})
-_INNER_KEYS = frozenset({1, 2, 3, 4})
+# The claim keys in deterministic order (bytewise order of their encodings: 0x01 0x04 0x06 0x07 0x3a...).
+# Compared with their types, as True == 1 and 1.0 == 1 in Python but not in CBOR.
+_CLAIM_ORDER = [(int, k) for k in (CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_CTI, CLAIM_GOVDESK)]
+_INNER_ORDER = [(int, k) for k in (1, 2, 3, 4)]
 
 
 @dataclass(frozen=True)
@@ -137,33 +141,72 @@ def check_claims(claims: CertClaims) -> None:
         raise _fail(f"the holder salt must be {SALT_SIZE} bytes")
 
 
+def _strict_claim_map(payload: bytes, *, max_size: int) -> dict:
+    """Decode the claim set's CBOR and refuse any encoding but the deterministic one (RFC 8949 section 4.2.1).
+
+    The generic check (app.ledger.dcbor.decode) re-encodes every value through a normalising pass;
+    the claim set has one fixed shape, so this checks that shape directly: the maps hold exactly their
+    keys in deterministic order, and the item re-encodes to the very same bytes (shortest lengths and
+    integers, definite lengths, no tags, no duplicate keys). The field types are checked by `check_claims`.
+    """
+    if not isinstance(payload, bytes | bytearray | memoryview):
+        raise _fail(f"the claim set must be bytes, got {type(payload).__name__}")
+    if len(payload) > max_size:
+        raise MalformedCertificate(f"certificate claims is {len(payload)} bytes, over the limit of {max_size}")
+    if not payload:
+        raise _fail("the claim set is empty")
+    payload = bytes(payload)
+    fp = io.BytesIO(payload)
+    try:
+        item = cbor2.CBORDecoder(fp).decode()
+    except RecursionError:
+        raise _fail("the claim set nests too deeply") from None
+    except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, MemoryError, EOFError) as exc:
+        raise _fail(f"the claim set is not well-formed CBOR: {exc}") from None
+    if fp.tell() != len(payload):
+        raise _fail(f"{len(payload) - fp.tell()} bytes follow the claim set")
+    if type(item) is not dict or [(type(k), k) for k in item] != _CLAIM_ORDER:
+        raise _fail("the claim set must hold exactly iss, exp, iat, cti and the govdesk claim, in that order")
+    inner = item[CLAIM_GOVDESK]
+    if type(inner) is not dict or [(type(k), k) for k in inner] != _INNER_ORDER:
+        raise _fail("the govdesk claim must hold exactly type, display, holder commitment and salt, in that order")
+    display = inner[2]
+    if type(display) is not dict or not all(type(k) is str for k in display):
+        raise _fail("display fields must be a map of text")
+    order = [_encoded_text_key(k) for k in display]
+    if order != sorted(order):
+        raise _fail("display fields are not in deterministic order")
+    try:
+        canonical = cbor2.dumps(item) == payload
+    except (cbor2.CBOREncodeError, ValueError, TypeError, OverflowError):
+        canonical = False
+    if not canonical:
+        raise _fail("the claim set is not in deterministic CBOR encoding (RFC 8949 section 4.2.1)")
+    return item
+
+
+def _encoded_text_key(key: str) -> bytes:
+    """The deterministic-order sort key of a text map key: its CBOR encoding."""
+    return cbor2.dumps(key)
+
+
 def decode_claims(payload: bytes, *, max_size: int) -> CertClaims:
     """Strictly decode a govdesk claim set, or raise MalformedCertificate naming the fault."""
-    try:
-        item = dcbor.decode(payload, max_size=max_size, what="certificate claims")
-    except LedgerError as exc:
-        raise MalformedCertificate(str(exc)) from None
-    if not isinstance(item, Mapping) or set(item) != _KEYS:
-        raise _fail("the claim set must hold exactly iss, exp, iat, cti and the govdesk claim")
+    item = _strict_claim_map(payload, max_size=max_size)
     inner = item[CLAIM_GOVDESK]
-    if not isinstance(inner, Mapping) or set(inner) != _INNER_KEYS:
-        raise _fail("the govdesk claim must hold exactly type, display, holder commitment and salt")
     cert_type = parse_type(inner[1]) if isinstance(inner[1], str) and inner[1] == inner[1].lower() else None
     if cert_type is None or cert_type.value != inner[1]:
         raise _fail(f"unknown certificate type {inner[1]!r}")
     cti = item[CLAIM_CTI]
     if not isinstance(cti, bytes) or len(cti) != SERIAL_SIZE:
         raise _fail(f"cti (the serial) must be {SERIAL_SIZE} bytes")
-    display = inner[2]
-    if not isinstance(display, Mapping) or not all(isinstance(k, str) for k in display):
-        raise _fail("display fields must be a map of text")
     claims = CertClaims(
         cert_type=cert_type,
         serial=cti.hex().upper(),
         issuer=item[CLAIM_ISS],
         issued_at=item[CLAIM_IAT],
         expires=item[CLAIM_EXP],
-        display=dict(display),
+        display=inner[2],
         holder_commitment=inner[3],
         holder_salt=inner[4],
     )

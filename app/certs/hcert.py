@@ -205,7 +205,7 @@ def decode_hcert(cose_bytes: bytes) -> HcertMessage:
     if 2 in protected:
         raise _fail("critical headers are not supported")
     alg = protected.get(1)
-    if alg not in ALG_NAMES or isinstance(alg, bool):
+    if type(alg) is not int or alg not in ALG_NAMES:  # a list or map here is unhashable, a bool is not an alg
         raise _fail(f"algorithm {alg!r} is neither ES256 (-7) nor PS256 (-37), or not in the protected header")
     kid = protected[4] if 4 in protected else unprotected.get(4)
     if not isinstance(kid, bytes) or not 0 < len(kid) <= MAX_KID:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Sequence
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -44,7 +43,15 @@ def _now_ms(office: Replica | None, at: datetime | None) -> int:
 
 
 def _verdict(
-    status: Status, code: str, fmt: str, at_ms: int, claims: dict[str, Any] | None = None, **params: Any
+    status: Status,
+    code: str,
+    fmt: str,
+    at_ms: int,
+    claims: dict[str, Any] | None = None,
+    *,
+    replica_age_ms: int | None = None,
+    anchored: bool | None = None,
+    **params: Any,
 ) -> Verdict:
     return Verdict(
         status,
@@ -52,6 +59,8 @@ def _verdict(
         {k: str(v) for k, v in params.items()},
         fmt,
         claims or {},
+        replica_age_ms=replica_age_ms,
+        anchored=anchored,
         checked_at=datetime.fromtimestamp(at_ms / 1000, UTC),
     )
 
@@ -78,13 +87,19 @@ def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Ver
     shown = claims.to_json()
     facts = {"issuer": claims.issuer, "serial": claims.serial, "kid": sign1.kid.hex()}
 
-    def result(status: Status, code: str, **params: Any) -> Verdict:
+    def result(
+        status: Status, code: str, *, replica_age_ms: int | None = None, anchored: bool | None = None, **params: Any
+    ) -> Verdict:
         """A verdict about this certificate, naming its issuer, serial and kid."""
-        return _verdict(status, code, fmt, at_ms, shown, **{**facts, **params})
+        return _verdict(
+            status, code, fmt, at_ms, shown, replica_age_ms=replica_age_ms, anchored=anchored, **{**facts, **params}
+        )
 
     if office is None:
         return result(Status.CANNOT_VERIFY_OFFLINE, "no_replica")
-    key = office.registry.key(sign1.kid) if len(sign1.kid) == 16 else None
+    # The key and the log's trust come from the replica's trust cache (checked against every write, see
+    # app.store.certs.TrustCache); the revocation and the anchor are read afresh, in one statement.
+    key, log_trust = office.certs.trust.signing_facts(sign1.kid, claims.issuer)
     if key is None or key.suite != sign1.suite.name or key_id(sign1.suite, key.public_key) != sign1.kid:
         return result(Status.UNKNOWN_ISSUER, "unknown_key")
     if key.role not in CERT_SIGNING_ROLES:
@@ -96,50 +111,57 @@ def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Ver
     issued_ms, expires_ms = claims.issued_at * 1000, claims.expires * 1000
     if issued_ms < key.valid_from_ms or (key.revoked_at_ms is not None and issued_ms >= key.revoked_at_ms):
         return result(Status.UNKNOWN_ISSUER, "key_not_valid_at_issue", issued_at=iso_seconds(claims.issued_at))
-    age = office.logs.age_ms(claims.issuer, office.session.now_ms())
-    revocation = office.certs.revocation(claims.issuer, claims.serial)
+    age = log_trust.age_ms(office.session.now_ms())
+    revocation, anchor = office.certs.certificate_facts(claims.issuer, claims.serial, cert_hash(cose_bytes))
     if revocation is not None and revocation.revoked_at_ms <= at_ms:
-        verdict = result(
+        return result(
             Status.REVOKED,
             "revoked",
+            replica_age_ms=age,
             revoked_at=_iso_ms(revocation.revoked_at_ms),
             revocation_reason=revocation.reason or "-",
         )
-        return replace(verdict, replica_age_ms=age)
     if at_ms >= expires_ms + CLOCK_SKEW_MS:
-        return replace(result(Status.EXPIRED, "expired", expires=iso_seconds(claims.expires)), replica_age_ms=age)
+        return result(Status.EXPIRED, "expired", replica_age_ms=age, expires=iso_seconds(claims.expires))
     if at_ms < issued_ms - CLOCK_SKEW_MS:
-        verdict = result(Status.NOT_YET_VALID, "not_yet_valid", issued_at=iso_seconds(claims.issued_at))
-        return replace(verdict, replica_age_ms=age)
+        return result(
+            Status.NOT_YET_VALID, "not_yet_valid", replica_age_ms=age, issued_at=iso_seconds(claims.issued_at)
+        )
     type_policy = policy(claims.cert_type)
-    distrust = office.logs.distrust_reason(claims.issuer)
+    distrust = log_trust.distrust_reason
     if distrust is not None:  # after a fork nothing from that log can back a yes
         evidence = re.search(r"evidence (\d+)", distrust)  # the clerk needs the evidence number, not the hashes
-        verdict = result(Status.CANNOT_VERIFY_OFFLINE, "log_untrusted", evidence=evidence.group(1) if evidence else "-")
-        return replace(verdict, replica_age_ms=age)
+        return result(
+            Status.CANNOT_VERIFY_OFFLINE,
+            "log_untrusted",
+            replica_age_ms=age,
+            evidence=evidence.group(1) if evidence else "-",
+        )
     if age is None:
         return result(Status.CANNOT_VERIFY_OFFLINE, "never_synced")
     if age > type_policy.max_replica_age_ms:
-        verdict = result(
+        return result(
             Status.CANNOT_VERIFY_OFFLINE,
             "stale_replica",
+            replica_age_ms=age,
             age=format_duration(age),
             limit=format_duration(type_policy.max_replica_age_ms),
             type_en=type_policy.name_en,
             type_zh=type_policy.name_zh,
         )
-        return replace(verdict, replica_age_ms=age)
-    anchor = office.certs.anchor(cert_hash(cose_bytes))
     if anchor is not None and (anchor.serial, anchor.issuer, anchor.cert_type) != (
         claims.serial,
         claims.issuer,
         claims.cert_type.value,
     ):
-        verdict = result(
-            Status.MALFORMED, "anchor_mismatch", anchor=f"{anchor.issuer} {anchor.serial} {anchor.cert_type}"
+        return result(
+            Status.MALFORMED,
+            "anchor_mismatch",
+            replica_age_ms=age,
+            anchored=False,
+            anchor=f"{anchor.issuer} {anchor.serial} {anchor.cert_type}",
         )
-        return replace(verdict, replica_age_ms=age, anchored=False)
-    return replace(result(Status.VALID, "valid"), replica_age_ms=age, anchored=anchor is not None)
+    return result(Status.VALID, "valid", replica_age_ms=age, anchored=anchor is not None)
 
 
 def verify_hcert(cose_bytes: bytes, trust: Sequence[hcert.TrustedSigner], at_ms: int) -> Verdict:

@@ -1,10 +1,18 @@
-"""Certificate facts held in the replica: revocations and ledger anchors of issued certificates."""
+"""Certificate facts held in the replica: revocations and ledger anchors of issued certificates.
+
+Verifying a certificate also needs trust facts that change only when sync or an enrolment writes
+them: the issuer's key (registry_keys), the newest checkpoint of the issuer's log (checkpoints) and
+whether that log is still trusted (sync_logs). `TrustCache` keeps those in memory between writes;
+revocations and anchors are never cached, every verification reads them afresh.
+"""
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 from app.store import inputs, roles
+from app.store.registry import KEY_COLUMNS, KeyRecord
 from app.store.session import Session
 
 
@@ -30,11 +38,110 @@ class Anchor:
     index: int | None
 
 
+@dataclass(frozen=True)
+class LogTrust:
+    """What the replica holds about an issuer's log: when its newest checkpoint was fetched, and any distrust."""
+
+    newest_fetch_ms: int | None
+    distrust_reason: str | None
+
+    def age_ms(self, now_ms: int) -> int | None:
+        """Return how long ago the newest checkpoint was fetched, or None if none is held."""
+        return None if self.newest_fetch_ms is None else max(0, now_ms - self.newest_fetch_ms)
+
+
+# Tables whose rows the trust cache copies; a write to any of them on this connection empties it.
+TRUST_TABLES = ("registry_keys", "checkpoints", "sync_logs")
+# Bound on cached entries: certificates carry arbitrary kids and issuers, and a miss is cached too.
+MAX_TRUST_ENTRIES = 4096
+_CACHE_IDS = itertools.count(1)
+_LOG_TRUST_SQL = (
+    "SELECT (SELECT max(fetched_at_ms) FROM checkpoints WHERE origin = ?1), "
+    "(SELECT trusted FROM sync_logs WHERE origin = ?1), (SELECT reason FROM sync_logs WHERE origin = ?1)"
+)
+_CERT_FACTS_SQL = (
+    "SELECT 0, reason, revoked_at_ms, NULL, NULL, NULL FROM revocations WHERE issuer = ?1 AND serial = ?2 "
+    "UNION ALL SELECT 1, serial, issuer, cert_type, log_origin, idx FROM anchors WHERE cert_hash = ?3"
+)
+
+
+class TrustCache:
+    """Issuer keys and log trust from the replica, held in memory for as long as nothing they rest on changes.
+
+    The copy is checked on every use against two counters, read before any row it copies:
+    `PRAGMA data_version`, which changes whenever another connection (another process, another
+    Replica) commits; and the writes this connection makes to TRUST_TABLES, counted by temporary
+    triggers (so sync, enrolment and fork alarms are seen whatever code path wrote them, committed or
+    not). It is filled only outside a transaction, from committed rows, so a rollback cannot leave
+    rows behind that no longer exist. Inside a transaction that changed a trust table it reads through.
+    """
+
+    def __init__(self, session: Session) -> None:
+        self._s = session
+        self._function = f"govdesk_trust_changed_{next(_CACHE_IDS)}"
+        self._installed = False
+        self._writes = 0
+        self._tag: tuple[int, int] | None = None
+        self._keys: dict[bytes, KeyRecord | None] = {}
+        self._logs: dict[str, LogTrust] = {}
+
+    def _count_write(self) -> None:
+        self._writes += 1
+
+    def _install(self) -> bool:
+        """Create the temporary triggers that count this connection's trust writes; False inside a transaction."""
+        if self._installed:
+            return True
+        if self._s.conn.in_transaction:  # DDL inside a transaction would vanish with its rollback
+            return False
+        self._s.conn.create_function(self._function, 0, self._count_write)
+        for table in TRUST_TABLES:
+            for event in ("INSERT", "UPDATE", "DELETE"):
+                self._s.execute(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS {self._function}_{table}_{event.lower()} "
+                    f"AFTER {event} ON main.{table} BEGIN SELECT {self._function}(); END"
+                )
+        self._installed = True
+        return True
+
+    def signing_facts(self, kid: bytes, origin: str) -> tuple[KeyRecord | None, LogTrust]:
+        """Return the enrolled key with this key id (or None) and the trust facts of the log `origin`."""
+        self._s.require(roles.READ)
+        kid = inputs.blob(kid, "kid")
+        origin = inputs.text(origin, "origin", max_len=256)
+        version = self._s.one("PRAGMA data_version")[0]  # read before any row, so a later commit is never missed
+        usable = self._install()
+        tag = (version, self._writes)
+        if tag != self._tag:
+            self._keys.clear()
+            self._logs.clear()
+            self._tag = tag
+        fill = usable and not self._s.conn.in_transaction
+        if len(self._keys) + len(self._logs) >= MAX_TRUST_ENTRIES:
+            self._keys.clear()
+            self._logs.clear()
+        if kid in self._keys:
+            key = self._keys[kid]
+        else:
+            row = self._s.one(f"SELECT {KEY_COLUMNS} FROM registry_keys WHERE kid = ?", (kid,))
+            key = KeyRecord(*row) if row else None
+            if fill:
+                self._keys[kid] = key
+        trust = self._logs.get(origin)
+        if trust is None:
+            fetched, trusted, reason = self._s.one(_LOG_TRUST_SQL, (origin,))
+            trust = LogTrust(fetched, None if trusted is None or trusted else (reason or "untrusted"))
+            if fill:
+                self._logs[origin] = trust
+        return key, trust
+
+
 class CertStore:
     """Revocations and anchors; lookups are primary-key reads, fast at millions of rows."""
 
     def __init__(self, session: Session) -> None:
         self._s = session
+        self.trust = TrustCache(session)
 
     def put_revocation(self, issuer: str, serial: str, reason: str, revoked_at_ms: int) -> None:
         """Record a revocation (a later record for the same certificate replaces the earlier one)."""
@@ -58,6 +165,20 @@ class CertStore:
             (inputs.text(issuer, "issuer", max_len=256), inputs.text(serial, "serial", max_len=256)),
         )
         return Revocation(*row) if row else None
+
+    def certificate_facts(self, issuer: str, serial: str, cert_hash: bytes) -> tuple[Revocation | None, Anchor | None]:
+        """Return a certificate's revocation and its anchor (each None if the replica holds none), in one read."""
+        self._s.require(roles.READ)
+        issuer = inputs.text(issuer, "issuer", max_len=256)
+        serial = inputs.text(serial, "serial", max_len=256)
+        cert_hash = inputs.blob(cert_hash, "cert_hash")
+        revocation = anchor = None
+        for kind, a, b, c, d, e in self._s.all(_CERT_FACTS_SQL, (issuer, serial, cert_hash)):
+            if kind == 0:
+                revocation = Revocation(issuer, serial, a, b)
+            else:
+                anchor = Anchor(cert_hash, a, b, c, d, e)
+        return revocation, anchor
 
     def put_anchor(
         self, cert_hash: bytes, serial: str, issuer: str, cert_type: str, log_origin: str, index: int | None

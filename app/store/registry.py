@@ -33,7 +33,7 @@ class DeviceRecord:
     revoked_at_ms: int | None = None
 
 
-_KEY_COLUMNS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
+KEY_COLUMNS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
 
 
 class Registry:
@@ -56,19 +56,19 @@ class Registry:
             inputs.integer(record.revoked_at_ms, "revoked_at_ms", optional=True),
         )
         with self._s.transaction():
-            self._s.execute(f"INSERT OR REPLACE INTO registry_keys({_KEY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", values)
+            self._s.execute(f"INSERT OR REPLACE INTO registry_keys({KEY_COLUMNS}) VALUES (?,?,?,?,?,?,?,?)", values)
 
     def key(self, kid: bytes) -> KeyRecord | None:
         """Return the enrolled key with this key id, or None."""
         self._s.require(roles.READ)
-        row = self._s.one(f"SELECT {_KEY_COLUMNS} FROM registry_keys WHERE kid = ?", (inputs.blob(kid, "kid"),))
+        row = self._s.one(f"SELECT {KEY_COLUMNS} FROM registry_keys WHERE kid = ?", (inputs.blob(kid, "kid"),))
         return KeyRecord(*row) if row else None
 
     def keys_for(self, department: str) -> list[KeyRecord]:
         """Return every key enrolled for a department, ordered by key id."""
         self._s.require(roles.READ)
         department = inputs.text(department, "department", max_len=256)
-        rows = self._s.all(f"SELECT {_KEY_COLUMNS} FROM registry_keys WHERE department = ? ORDER BY kid", (department,))
+        rows = self._s.all(f"SELECT {KEY_COLUMNS} FROM registry_keys WHERE department = ? ORDER BY kid", (department,))
         return [KeyRecord(*row) for row in rows]
 
     def put_device(self, record: DeviceRecord) -> None:
