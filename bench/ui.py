@@ -4,7 +4,9 @@
 
 Baselines measured in the same run: a bare `python -c "import PySide6.QtWidgets"` start (start_s), the
 unlock alone without the workspace (unlock_ready_s), and the headless scan -> verify path without Qt
-(scan_to_verdict). The last line is the JSON object the issue names.
+(scan_to_verdict). Peak memory is the app's process: the setup (the demo office, the replica fill, the video)
+runs in child processes, and a table shows each phase's resident and peak memory (VmRSS, VmHWM). The last line
+is the JSON object the issue names.
 """
 
 from __future__ import annotations
