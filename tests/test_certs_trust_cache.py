@@ -10,6 +10,8 @@ from __future__ import annotations
 import subprocess
 import sys
 import textwrap
+import time
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -22,7 +24,10 @@ from app.store.certs import MAX_TRUST_ENTRIES, TrustCache
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from app.sync import SyncService, load_policy
 from app.sync.state import acknowledge_fork, record_fork
+from app.sync.transport import RetryPolicy
+from tests.test_sync_support import PASSWORD, NodeProc, make_federation, new_office
 
 ROOT = Path(__file__).resolve().parent.parent
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
@@ -31,6 +36,7 @@ NOW_MS = 1_800_000_000_000
 NOW_S = NOW_MS // 1000
 DAY_MS = 86_400_000
 HOUR_MS = 3_600_000
+FAST_RETRY = RetryPolicy(attempts=3, base_s=0.05, cap_s=0.2, timeout_s=5)
 
 
 def fixed_clock() -> int:
@@ -246,3 +252,48 @@ def test_two_caches_on_one_connection_each_see_every_write(replica: Replica, dep
     replica.registry.put_key(key_record(dept, role="clerk"))
     assert other.signing_facts(kid, ORIGIN)[0].role == "clerk"
     assert replica.certs.trust.signing_facts(kid, ORIGIN)[0].role == "clerk"
+
+
+# -- a real sync, on the verifying connection itself -----------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[NodeProc]]:
+    """Three department nodes on loopback, each witnessed by the other two, as separate processes."""
+    procs = make_federation(tmp_path_factory.mktemp("nodes"))
+    for node in procs:
+        node.start()
+    try:
+        for node in procs:
+            node.wait_cosigned(1)
+        yield procs
+    finally:
+        for node in procs:
+            node.stop()
+
+
+def test_a_revocation_pulled_by_sync_on_the_verifying_connection_is_refused(
+    federation: list[NodeProc], tmp_path: Path
+) -> None:
+    taxation = federation[0]
+    with new_office(tmp_path / "office", "office-a", federation) as admin:
+        admin.accounts.add("li.na", "clerk", PASSWORD)
+    clerk = open_replica(tmp_path / "office", "li.na", PASSWORD)
+    try:
+        sync = SyncService(clerk, load_policy(clerk), retry=FAST_RETRY)
+        now_s = int(time.time())
+        display, until = {"name": "王小明"}, now_s + 86400
+        claims = make_claims(CertType.RESIDENT_EID, taxation.origin, display, "11010519491231002X", now_s, until)
+        issued = issue_certificate(claims, ED25519.signer(taxation.keys.department_seed), now_ms=now_s * 1000)
+        assert verify(issued.text, office=clerk).code == "unknown_key"  # the miss is cached
+        assert sync.run().exit_status == 0
+        first = verify(issued.text, office=clerk)  # the key and the checkpoint arrived through this connection
+        assert first.status is Status.VALID, first.reason_en
+        index = taxation.write("cert.revoke", {"serial": claims.serial, "reason": "reported stolen", "revoked_at": 1})
+        taxation.wait_cosigned(index + 1)
+        assert sync.run().exit_status == 0
+        verdict = verify(issued.text, office=clerk)
+        assert verdict.status is Status.REVOKED and "reported stolen" in verdict.reason_en
+        assert verdict.replica_age_ms <= first.replica_age_ms + 60_000  # the refreshed checkpoint is seen
+    finally:
+        clerk.close()
