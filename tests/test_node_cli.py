@@ -83,6 +83,14 @@ def test_init_creates_keys_config_and_enrols_the_department_key(home: Path, caps
         main(["node", "init", "--department", "atlantis", "--home", str(home)])
 
 
+def test_init_against_an_unreachable_database_leaves_nothing_behind_and_can_be_retried(tmp_path: Path, capsys) -> None:
+    dead = f"postgresql://govdesk@127.0.0.1:{free_port()}/nowhere?connect_timeout=2"
+    assert main(["node", "init", "--department", "gas", "--home", str(tmp_path), "--db", dead]) != 0
+    assert capsys.readouterr().err.strip()  # said why, in words
+    assert not (tmp_path / "gas" / "node.json").exists() and not (tmp_path / "gas" / "node.keys").exists()
+    assert main(["node", "init", "--department", "gas", "--home", str(tmp_path)]) == 0
+
+
 def test_enroll_and_revoke_from_the_command_line(home: Path, capsys) -> None:
     key_file = home / "device.key"
     args = ["node", "enroll", "--department", "taxation", "--home", str(home), "--role", "device"]

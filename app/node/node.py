@@ -161,21 +161,28 @@ def create_node(
     if config_path.exists() or keys_path.exists():
         raise FileExistsError(f"a node already exists in {directory}")
     keys = generate_keys(dept_origin)
-    save_keys(keys, keys_path)
+    default_db = directory / "node.db"
+    created = [keys_path, config_path] + ([] if db_url or default_db.exists() else [default_db])
     config = NodeConfig(
         department=department_id,
         origin=dept_origin,
-        db_url=db_url or f"sqlite:///{(directory / 'node.db').resolve()}",
+        db_url=db_url or f"sqlite:///{default_db.resolve()}",
         keys_file=str(keys_path.resolve()),
         host=host,
         port=port,
     )
-    config.save(config_path)
-    node = Node(config, keys)
     try:
-        node.bootstrap()
-    finally:
-        node.stop()
+        save_keys(keys, keys_path)
+        config.save(config_path)
+        node = Node(config, keys)
+        try:
+            node.bootstrap()
+        finally:
+            node.stop()
+    except BaseException:  # a database that cannot be reached leaves no half-made node behind to block a retry
+        for path in created:
+            path.unlink(missing_ok=True)
+        raise
     return config
 
 

@@ -147,7 +147,7 @@ class Replica:
     def _write_head(self) -> None:
         # Runs after the commit. If it cannot write (disk full), the head lags behind the database, which the
         # rollback check accepts; the commit must not be reported as failed.
-        sizes = dict(self._conn.execute("SELECT origin, max(size) FROM checkpoints GROUP BY origin").fetchall())
+        sizes = dict(self._conn.execute(LARGEST_CHECKPOINTS_SQL).fetchall())
         with suppress(OSError):
             self.office.write_head(self._mac_key, ChainHead(self.audit.head_seq, self.audit.head_hash, sizes))
 
@@ -208,6 +208,17 @@ class Replica:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# The largest checkpoint size of each log, after every audited commit: a skip-scan over the (origin, size) key, a
+# few index probes per log. `GROUP BY origin` read every checkpoint row: 8.6 ms at 110,000 checkpoints.
+LARGEST_CHECKPOINTS_SQL = """
+WITH RECURSIVE logs(origin) AS (
+    SELECT min(origin) FROM checkpoints
+    UNION ALL
+    SELECT (SELECT min(origin) FROM checkpoints WHERE origin > logs.origin) FROM logs WHERE logs.origin IS NOT NULL)
+SELECT origin, (SELECT max(size) FROM checkpoints WHERE checkpoints.origin = logs.origin) FROM logs
+WHERE origin IS NOT NULL"""
 
 
 def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_kib: int) -> sqlcipher3.Connection:
