@@ -73,13 +73,14 @@ class TrustCache:
     Replica) commits; and the writes this connection makes to TRUST_TABLES, counted by temporary
     triggers (so sync, enrolment and fork alarms are seen whatever code path wrote them, committed or
     not). It is filled only outside a transaction, from committed rows, so a rollback cannot leave
-    rows behind that no longer exist. Inside a transaction that changed a trust table it reads through.
+    rows behind that no longer exist; inside a transaction that changed a trust table it reads through.
+    Revocations and anchors are not cached at all (CertStore.certificate_facts reads them every time).
     """
 
     def __init__(self, session: Session) -> None:
         self._s = session
         self._function = f"govdesk_trust_changed_{next(_CACHE_IDS)}"
-        self._installed = False
+        self._installed_on: object = None  # the connection whose writes the triggers count
         self._writes = 0
         self._tag: tuple[int, int] | None = None
         self._keys: dict[bytes, KeyRecord | None] = {}
@@ -90,18 +91,20 @@ class TrustCache:
 
     def _install(self) -> bool:
         """Create the temporary triggers that count this connection's trust writes; False inside a transaction."""
-        if self._installed:
+        conn = self._s.conn
+        if self._installed_on is conn:
             return True
-        if self._s.conn.in_transaction:  # DDL inside a transaction would vanish with its rollback
+        if conn.in_transaction:  # DDL inside a transaction would vanish with its rollback
             return False
-        self._s.conn.create_function(self._function, 0, self._count_write)
+        conn.create_function(self._function, 0, self._count_write)
         for table in TRUST_TABLES:
             for event in ("INSERT", "UPDATE", "DELETE"):
                 self._s.execute(
                     f"CREATE TEMP TRIGGER IF NOT EXISTS {self._function}_{table}_{event.lower()} "
                     f"AFTER {event} ON main.{table} BEGIN SELECT {self._function}(); END"
                 )
-        self._installed = True
+        self._installed_on = conn
+        self._writes += 1  # nothing cached before now was counted by these triggers
         return True
 
     def signing_facts(self, kid: bytes, origin: str) -> tuple[KeyRecord | None, LogTrust]:
@@ -110,13 +113,14 @@ class TrustCache:
         kid = inputs.blob(kid, "kid")
         origin = inputs.text(origin, "origin", max_len=256)
         version = self._s.one("PRAGMA data_version")[0]  # read before any row, so a later commit is never missed
-        usable = self._install()
-        tag = (version, self._writes)
-        if tag != self._tag:
+        # Without triggers on this connection (first use inside a transaction) its own writes are not counted:
+        # nothing cached may be used then, and nothing is cached.
+        tag = (version, self._writes) if self._install() else None
+        if tag is None or tag != self._tag:
             self._keys.clear()
             self._logs.clear()
             self._tag = tag
-        fill = usable and not self._s.conn.in_transaction
+        fill = tag is not None and not self._s.conn.in_transaction
         if len(self._keys) + len(self._logs) >= MAX_TRUST_ENTRIES:
             self._keys.clear()
             self._logs.clear()
