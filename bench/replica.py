@@ -4,7 +4,8 @@ Fills both with N ledger entries of about 300 bytes (batches of 1,000 per transa
 cases, then measures inserts/s, point lookups by entry hash (p50, p99), a case search by date
 range, and the unlock of the replica (Argon2id + open + rollback check + login record). Every
 figure is printed with its slowdown against plain SQLite (SQLCipher time / SQLite time).
-Both connections get the same journal, sync and page-cache settings (app.store.connection.configure).
+Both connections get the same journal, sync and page-cache settings (app.store.connection.configure),
+and the two engines take turns batch by batch and probe by probe, so both see the same machine load.
 Last line: one JSON object (see issue 3).
 """
 
@@ -65,41 +66,52 @@ def make_cases(n: int) -> list[tuple]:
 
 
 def workload(
-    conn: Connection, entries: list[tuple], cases: list[tuple], probes: list[bytes], windows: list[int]
-) -> dict:
-    """Run the same inserts, lookups and searches on one connection; return the timings."""
-    start = time.perf_counter()
+    engines: dict[str, Connection], entries: list[tuple], cases: list[tuple], probes: list[bytes], windows: list[int]
+) -> dict[str, dict]:
+    """Run the same inserts, lookups and searches on each connection, interleaved batch by batch (so that both
+    engines see the same machine load at the same moment); return the timings per engine."""
+    names = list(engines)
+    insert_s = dict.fromkeys(names, 0.0)
     for i in range(0, len(entries), BATCH):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(INSERT_ENTRY_SQL, entries[i : i + BATCH])
-        conn.execute("COMMIT")
-    insert_s = time.perf_counter() - start
+        for name, conn in engines.items():
+            start = time.perf_counter()
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(INSERT_ENTRY_SQL, entries[i : i + BATCH])
+            conn.execute("COMMIT")
+            insert_s[name] += time.perf_counter() - start
     for i in range(0, len(cases), BATCH):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.executemany(CASE_SQL, cases[i : i + BATCH])
-        conn.execute("COMMIT")
+        for conn in engines.values():
+            conn.execute("BEGIN IMMEDIATE")
+            conn.executemany(CASE_SQL, cases[i : i + BATCH])
+            conn.execute("COMMIT")
     for leaf in probes[: len(probes) // 10]:  # warm the page cache the way a day at the counter would
-        conn.execute(ENTRY_BY_HASH_SQL, (leaf,)).fetchone()
-    lookups = []
+        for conn in engines.values():
+            conn.execute(ENTRY_BY_HASH_SQL, (leaf,)).fetchone()
+    lookups: dict[str, list[int]] = {name: [] for name in names}
     for leaf in probes:
-        t = time.perf_counter_ns()
-        row = conn.execute(ENTRY_BY_HASH_SQL, (leaf,)).fetchone()
-        lookups.append(time.perf_counter_ns() - t)
-        assert row is not None
-    searches = []
+        for name, conn in engines.items():
+            t = time.perf_counter_ns()
+            row = conn.execute(ENTRY_BY_HASH_SQL, (leaf,)).fetchone()
+            lookups[name].append(time.perf_counter_ns() - t)
+            assert row is not None
+    searches: dict[str, list[int]] = {name: [] for name in names}
     for day in windows:
-        t = time.perf_counter_ns()
-        rows = conn.execute(SEARCH_SQL, (START_MS + day * DAY_MS, START_MS + (day + 7) * DAY_MS)).fetchall()
-        searches.append(time.perf_counter_ns() - t)
-        assert rows
-    lookups.sort()
-    return {
-        "insert_per_s": len(entries) / insert_s,
-        "lookup_mean_us": statistics.fmean(lookups) / 1000,
-        "lookup_p50_ms": lookups[len(lookups) // 2] / 1e6,
-        "lookup_p99_ms": lookups[int(len(lookups) * 0.99)] / 1e6,
-        "search_mean_ms": statistics.fmean(searches) / 1e6,
-    }
+        for name, conn in engines.items():
+            t = time.perf_counter_ns()
+            rows = conn.execute(SEARCH_SQL, (START_MS + day * DAY_MS, START_MS + (day + 7) * DAY_MS)).fetchall()
+            searches[name].append(time.perf_counter_ns() - t)
+            assert rows
+    out = {}
+    for name in names:
+        done = sorted(lookups[name])
+        out[name] = {
+            "insert_per_s": len(entries) / insert_s[name],
+            "lookup_mean_us": statistics.fmean(done) / 1000,
+            "lookup_p50_ms": done[len(done) // 2] / 1e6,
+            "lookup_p99_ms": done[int(len(done) * 0.99)] / 1e6,
+            "search_mean_ms": statistics.fmean(searches[name]) / 1e6,
+        }
+    return out
 
 
 def main() -> int:
@@ -123,14 +135,13 @@ def main() -> int:
     with tempfile.TemporaryDirectory(prefix="bench-replica-") as tmp:
         office = Path(tmp) / "office"
         replica = create_office(office, "Bench Hall", "admin", "bench-password", cache_kib=args.cache_kib)
-        cipher = workload(replica.session.conn, entries, cases, probes, windows)
-        replica.close()
-
         plain_path = Path(tmp) / "plain.db"
         plain = sqlite3.connect(plain_path, isolation_level=None)
         configure(plain, cache_kib=args.cache_kib)
         migrate(plain)
-        base = workload(plain, entries, cases, probes, windows)
+        timings = workload({"sqlcipher": replica.session.conn, "sqlite": plain}, entries, cases, probes, windows)
+        cipher, base = timings["sqlcipher"], timings["sqlite"]
+        replica.close()
         plain.close()
         sizes = (office / "replica.db").stat().st_size, plain_path.stat().st_size
 

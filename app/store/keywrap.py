@@ -47,9 +47,10 @@ class KdfParams:
         return cls(t, m, p)
 
 
-# Argon2id t=3, m=128 MiB, p=2: measured 0.16-0.22 s on the quiet 2-core target machine and 0.3-0.6 s when other
-# work loads it (bench/replica.py prints it). t=5 reached 1.0 s under load, too close to the 1 s unlock target.
-DEFAULT_KDF = KdfParams(time_cost=3, memory_kib=128 * 1024, parallelism=2)
+# Argon2id t=5, m=128 MiB, p=2: measured 0.32 s on the quiet 2-core target machine (t=3: 0.16-0.18 s, under the
+# issue's 0.3-0.5 s aim; t=8: 0.46 s) and up to about 1 s when other work loads both cores. Memory stays at
+# 128 MiB: it adds straight onto the counter app's peak (bench/ui.py), so the extra cost is bought with passes.
+DEFAULT_KDF = KdfParams(time_cost=5, memory_kib=128 * 1024, parallelism=2)
 
 
 @dataclass(frozen=True)
