@@ -1,5 +1,6 @@
-"""The fast decoding paths agree with the generic strict ones: base45 against RFC 9285 by the letter, and the
-claim-set decoder against app.ledger.dcbor's decode-and-re-encode check, on valid, mutated and hostile input."""
+"""The fast decoding paths agree with the generic strict ones: base45 against RFC 9285 by the letter, the claim-set
+decoder against app.ledger.dcbor's decode-and-re-encode check, and the COSE envelope against app.ledger.cose, on
+valid, mutated and hostile input."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 from app.certs import CertType, base45, hcert, issue_certificate, make_claims
 from app.certs.cert_types import parse_type
 from app.certs.claims import CertClaims, check_claims, decode_claims
+from app.certs.envelope import decode_envelope
 from app.certs.errors import Base45Error, MalformedCertificate
 from app.ledger import cose, dcbor
 from app.ledger.errors import LedgerError
@@ -170,3 +172,79 @@ def test_an_hcert_whose_algorithm_is_not_a_number_is_malformed() -> None:
     message = cbor2.dumps(cbor2.CBORTag(18, [protected, {}, cbor2.dumps({-260: {1: {}}}), bytes(64)]))
     with pytest.raises(MalformedCertificate, match="algorithm"):
         hcert.decode_hcert(message)
+
+
+# -- the COSE_Sign1 envelope against the ledger's generic decoder --------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def envelope() -> bytes:
+    signer = ED25519.signer(ED25519.generate_private())
+    claims = make_claims(CertType.RESIDENT_EID, "a.example", {"name": "张三"}, "X1", 1_700_000_000, 1_800_000_000)
+    return issue_certificate(claims, signer, now_ms=1).cose
+
+
+def agree_envelope(data: bytes) -> None:
+    """decode_envelope accepts what cose.decode_sign1 accepts (when the protected header is alg and kid only)."""
+    try:
+        expected = cose.decode_sign1(data, max_size=MAX, what="certificate")
+    except LedgerError:
+        with pytest.raises(MalformedCertificate):
+            decode_envelope(data, max_size=MAX)
+        return
+    if [(type(k), k) for k in expected.protected] != [(int, 1), (int, 4)]:
+        with pytest.raises(MalformedCertificate, match="exactly alg"):
+            decode_envelope(data, max_size=MAX)
+        return
+    assert decode_envelope(data, max_size=MAX) == expected
+
+
+def test_a_certificate_envelope_decodes_the_same_both_ways(envelope: bytes) -> None:
+    agree_envelope(envelope)
+    assert decode_envelope(envelope, max_size=MAX).suite is ED25519
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.data())
+def test_mutated_envelopes_are_judged_the_same_both_ways(envelope: bytes, data: st.DataObject) -> None:
+    mutated = bytearray(envelope)
+    for _ in range(data.draw(st.integers(1, 3))):
+        action = data.draw(st.sampled_from(["set", "insert", "delete"]))
+        i = data.draw(st.integers(0, len(mutated) - 1))
+        if action == "set":
+            mutated[i] = data.draw(st.integers(0, 255))
+        elif action == "insert":
+            mutated.insert(i, data.draw(st.integers(0, 255)))
+        elif len(mutated) > 1:
+            del mutated[i]
+    agree_envelope(bytes(mutated))
+
+
+def test_hostile_envelopes_are_refused(envelope: bytes) -> None:
+    protected, _, payload, signature = cbor2.loads(envelope).value
+    header = cbor2.loads(protected)
+    variants = [
+        cbor2.dumps(cbor2.CBORTag(18, [protected, {4: b"x"}, payload, signature])),  # unprotected header
+        cbor2.dumps(cbor2.CBORTag(61, [protected, {}, payload, signature])),  # not tag 18
+        cbor2.dumps([protected, {}, payload, signature]),  # untagged
+        cbor2.dumps(cbor2.CBORTag(18, [protected, {}, None, signature])),  # detached payload
+        cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, signature, b""])),  # five items
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: -7, 4: header[4]}), {}, payload, signature])),  # ES256
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: True, 4: header[4]}), {}, payload, signature])),  # bool alg
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({4: header[4], 1: header[1]}), {}, payload, signature])),
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({**header, 3: 0}), {}, payload, signature])),  # content type
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({**header, 2: [3]}), {}, payload, signature])),  # crit
+        cbor2.dumps(cbor2.CBORTag(18, [cbor2.dumps({1: header[1], 4: b""}), {}, payload, signature])),  # empty kid
+        cbor2.dumps(cbor2.CBORTag(18, [protected, {}, payload, signature[:-1]])),  # short signature
+        cbor2.dumps(cbor2.CBORTag(18, [protected + b"\x00", {}, payload, signature])),  # bytes after the header
+        b"\xd2\x9f" + b"".join(cbor2.dumps(x) for x in (protected, {}, payload, signature)) + b"\xff",
+        envelope + b"\x00",
+        envelope[:-5],
+        b"",
+    ]
+    for variant in variants:
+        agree_envelope(variant)
+        with pytest.raises(MalformedCertificate):
+            decode_envelope(variant, max_size=MAX)
+    with pytest.raises(MalformedCertificate, match="over the limit"):
+        decode_envelope(envelope, max_size=len(envelope) - 1)

@@ -11,7 +11,6 @@ each well typed and within its length; anything else is a MalformedCertificate.
 from __future__ import annotations
 
 import hashlib
-import io
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -147,7 +146,8 @@ def _strict_claim_map(payload: bytes, *, max_size: int) -> dict:
     The generic check (app.ledger.dcbor.decode) re-encodes every value through a normalising pass;
     the claim set has one fixed shape, so this checks that shape directly: the maps hold exactly their
     keys in deterministic order, and the item re-encodes to the very same bytes (shortest lengths and
-    integers, definite lengths, no tags, no duplicate keys). The field types are checked by `check_claims`.
+    integers, definite lengths, no tags, no duplicate keys, nothing after it). The field types are checked by
+    `check_claims`.
     """
     if not isinstance(payload, bytes | bytearray | memoryview):
         raise _fail(f"the claim set must be bytes, got {type(payload).__name__}")
@@ -156,15 +156,12 @@ def _strict_claim_map(payload: bytes, *, max_size: int) -> dict:
     if not payload:
         raise _fail("the claim set is empty")
     payload = bytes(payload)
-    fp = io.BytesIO(payload)
     try:
-        item = cbor2.CBORDecoder(fp).decode()
+        item = cbor2.loads(payload)  # bytes after the item fail the re-encoding check below
     except RecursionError:
         raise _fail("the claim set nests too deeply") from None
     except (cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, MemoryError, EOFError) as exc:
         raise _fail(f"the claim set is not well-formed CBOR: {exc}") from None
-    if fp.tell() != len(payload):
-        raise _fail(f"{len(payload) - fp.tell()} bytes follow the claim set")
     if type(item) is not dict or [(type(k), k) for k in item] != _CLAIM_ORDER:
         raise _fail("the claim set must hold exactly iss, exp, iat, cti and the govdesk claim, in that order")
     inner = item[CLAIM_GOVDESK]
@@ -181,7 +178,7 @@ def _strict_claim_map(payload: bytes, *, max_size: int) -> dict:
     except (cbor2.CBOREncodeError, ValueError, TypeError, OverflowError):
         canonical = False
     if not canonical:
-        raise _fail("the claim set is not in deterministic CBOR encoding (RFC 8949 section 4.2.1)")
+        raise _fail("the claim set is not in deterministic CBOR encoding (RFC 8949 section 4.2.1) or bytes follow it")
     return item
 
 

@@ -18,10 +18,9 @@ from typing import Any
 from app.certs import hcert, transport
 from app.certs.cert_types import policy
 from app.certs.claims import CertClaims, cert_hash, decode_claims, iso_seconds
+from app.certs.envelope import decode_envelope
 from app.certs.errors import MalformedCertificate
 from app.certs.verdict import Status, Verdict, format_duration
-from app.ledger import cose
-from app.ledger.errors import LedgerError
 from app.ledger.suites import key_id
 from app.node.departments import all_departments
 from app.store import roles
@@ -79,10 +78,7 @@ def _key_serves_issuer(key_department: str, issuer_origin: str) -> bool:
 def verify_govdesk(cose_bytes: bytes, office: Replica | None, at_ms: int) -> Verdict:
     """Verify a decoded govdesk COSE_Sign1 against the replica at time `at_ms` (Unix ms)."""
     fmt = transport.CertFormat.GOVDESK.value
-    try:
-        sign1 = cose.decode_sign1(cose_bytes, max_size=transport.MAX_COSE, what="certificate")
-    except LedgerError as exc:
-        raise MalformedCertificate(str(exc)) from None
+    sign1 = decode_envelope(cose_bytes, max_size=transport.MAX_COSE)
     claims: CertClaims = decode_claims(sign1.payload, max_size=transport.MAX_COSE)
     shown = claims.to_json()
     facts = {"issuer": claims.issuer, "serial": claims.serial, "kid": sign1.kid.hex()}
