@@ -28,7 +28,6 @@ from app.office import Office
 from app.review import DayReview, compare, open_day, sign_day
 from app.review.exports import write_csv
 from app.review.figures import Figures
-from app.review.pdf_report import write_pdf
 from app.review.signoff import SignOff
 from app.review.timeline import Action
 from ui.background import BackgroundWork
@@ -362,6 +361,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         language = self.language
 
         def work() -> str:
+            from app.review.pdf_report import write_pdf  # fpdf loads only when a report is exported
+
             return str(write_pdf(review, Path(path), language=language, **options))
 
         self._work.db(work, self._exported, self._failed, owner=self)

@@ -12,14 +12,17 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import segno
-from fpdf import FPDF
 
 from app.atomic_file import write_atomic
 from app.certs.cert_types import policy
 from app.certs.claims import CertClaims, iso_seconds
 from app.certs.errors import IssueError
+
+if TYPE_CHECKING:  # fpdf (with fontTools) costs 0.3 s and 35 MB: loaded only when a card is printed
+    from fpdf import FPDF
 
 ERROR_LEVEL = "Q"
 MAX_VERSION = 20
@@ -104,6 +107,8 @@ def _font(pdf: FPDF) -> str:
 
 def pdf_card(claims: CertClaims, text: str) -> bytes:
     """Return a printable A6 card (PDF) with the certificate's type, display fields, dates and its QR code."""
+    from fpdf import FPDF
+
     code = qr_code(text)
     pdf = FPDF(orientation="L", unit="mm", format=(CARD_MM[1], CARD_MM[0]))
     pdf.set_auto_page_break(False)

@@ -10,7 +10,6 @@ from pathlib import Path
 from app.cli.office_command import PasswordSource
 from app.review import NotAcknowledged, compare, open_day, sign_day
 from app.review.exports import write_csv
-from app.review.pdf_report import write_pdf
 from app.review.texts import LANGUAGES
 from app.store.errors import StoreError
 from app.store.replica import open_replica
@@ -63,6 +62,8 @@ def run_day(args: argparse.Namespace) -> int:
                 offset = review.period.thresholds.utc_offset_minutes
                 written["csv"] = str(write_csv(review.timeline(), args.csv, utc_offset_minutes=offset))
             if args.pdf:
+                from app.review.pdf_report import write_pdf  # fpdf loads only when a report is written
+
                 written["pdf"] = str(write_pdf(review, args.pdf, language=args.language, comparison=comparison,
                                                comments=comments))  # fmt: skip
     except NotAcknowledged as exc:
