@@ -284,3 +284,20 @@ def test_the_fast_record_encoding_is_the_stores_deterministic_cbor(seq, at_ms, a
 def test_the_office_name_is_chinese(office) -> None:
     with office.open(SUPERVISOR) as sup:
         assert open_day(sup, "2026-05-20").office == OFFICE_NAME
+
+
+def test_fast_chain_verification_takes_the_slow_encoding_for_unusual_records(tmp_path: Path) -> None:
+    """Times before 1970-02-19 (under 2**32 ms) and fields over 64 KiB (only a forger writes those) leave the
+    inlined fast path; the chain still verifies exactly as the store's, and an oversized forgery is named."""
+    from app.store.replica import create_office
+    from tests.review_daygen import FAST_KDF
+
+    with create_office(tmp_path / "o", "Edge Hall", "admin", "pw-edge-1", kdf=FAST_KDF) as admin:
+        for at_ms in (0, 5, 0xFFFFFFFF, 0x100000000, 1_780_000_000_000, 2**63 - 1):
+            admin.audit.append("edge.time", "ok", {"at": at_ms}, at_ms=at_ms)
+        check = verify_audit_chain(admin.session)
+        assert check.ok and (check.records, check.head_hash) == admin.audit.verify_chain()
+        seq = admin.audit.append("edge.forged", "ok")
+        admin.session.execute("UPDATE audit SET detail = ? WHERE seq = ?", (b"\xa0" + b"x" * 70_000, seq))
+        forged = verify_audit_chain(admin.session)
+        assert not forged.ok and f"audit record {seq} (edge.forged by admin) was altered" in forged.problem

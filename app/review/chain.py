@@ -39,6 +39,7 @@ def _int(n: int) -> bytes:
 # Heads of text (major 3) and byte strings (major 2) up to 64 KiB long, looked up instead of built per record.
 _TEXT_HEADS = tuple(_head(3, n) for n in range(1 << 16))
 _BYTES_HEADS = tuple(_head(2, n) for n in range(1 << 16))
+_MS_HEAD = struct.Struct(">BQ")  # an unsigned integer of 8 bytes: every time in ms from 1970-02-19 on
 
 
 def _text(value: bytes) -> bytes:
@@ -51,20 +52,22 @@ def _bytes(value: bytes) -> bytes:
     return (_BYTES_HEADS[n] if n < 0x10000 else _head(2, n)) + value
 
 
-def record_body(seq: int, at_ms: int, account: str, device: bytes, action: str, result: str, detail: bytes) -> bytes:
-    """Return the deterministic CBOR of one audit record, as app.store.audit.record_hash encodes it."""
-    return b"".join(
-        (
-            _ARRAY7,
-            _int(seq),
-            _int(at_ms),
-            _text(account.encode()),
-            _bytes(device),
-            _text(action.encode()),
-            _text(result.encode()),
-            _bytes(detail),
-        )
-    )
+def record_body(
+    seq: int,
+    at_ms: int,
+    account: str | bytes,
+    device: bytes,
+    action: str | bytes,
+    result: str | bytes,
+    detail: bytes,
+    *,
+    encoded: bool = False,
+) -> bytes:
+    """Return the deterministic CBOR of one audit record, as app.store.audit.record_hash encodes it
+    (`encoded`: the text fields are given as their UTF-8 bytes)."""
+    texts = (account, action, result) if encoded else (account.encode(), action.encode(), result.encode())
+    fields = (_int(seq), _int(at_ms), _text(texts[0]), _bytes(device), _text(texts[1]), _text(texts[2]), _bytes(detail))
+    return _ARRAY7 + b"".join(fields)
 
 
 @dataclass(frozen=True)
@@ -92,12 +95,19 @@ def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: byte
         "prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq",
         (after_seq,),
     )
-    sha, tag, array7, int_head, text, blob = hashlib.sha256, _TAG, _ARRAY7, _int, _text, _bytes
+    sha, join, tag, array7, int_head = hashlib.sha256, b"".join, _TAG, _ARRAY7, _int
+    text_heads, bytes_heads, ms_head = _TEXT_HEADS, _BYTES_HEADS, _MS_HEAD.pack
     for seq, at_ms, account, device, action, result, detail, prev_hash, digest in cur:
         if seq != expected:
             return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {expected} is missing")
-        body = b"".join((tag, prev, array7, int_head(seq), int_head(at_ms), text(account), blob(device),
-                         text(action), text(result), blob(detail)))  # fmt: skip
+        try:  # record_body inlined for the usual record: every field under 64 KiB, a time after 1970-02-19
+            time_head = ms_head(0x1B, at_ms) if at_ms > 0xFFFFFFFF else int_head(at_ms)
+            body = join((tag, prev, array7, int_head(seq), time_head,
+                         text_heads[len(account)], account, bytes_heads[len(device)], device,
+                         text_heads[len(action)], action, text_heads[len(result)], result,
+                         bytes_heads[len(detail)], detail))  # fmt: skip
+        except (IndexError, struct.error):
+            body = tag + prev + record_body(seq, at_ms, account, device, action, result, detail, encoded=True)
         if prev_hash != prev or sha(body).digest() != digest:
             what = f"{action.decode(errors='replace')} by {account.decode(errors='replace')}"
             return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {seq} ({what}) was altered")
