@@ -60,6 +60,45 @@ def _first(item: tuple[bytes, Any, Any]) -> bytes:
     return item[0]
 
 
+def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None:
+    """Check a decoded item the way `_normalise` checks one to encode, and that every map arrived sorted.
+
+    cbor2 keeps a decoded map in wire order, so once the keys are known to be in deterministic order, a
+    plain re-encoding (shortest heads, definite lengths, same order) must reproduce the input bytes exactly;
+    no sorted copy of the item is needed for that comparison.
+    """
+    if depth > MAX_DEPTH:
+        raise MalformedCBOR(f"nesting deeper than {MAX_DEPTH} levels")
+    kind = type(value)
+    if kind in _PLAIN:
+        return
+    if kind is int:
+        if value not in _INT_RANGE:
+            raise MalformedCBOR("integer outside the 64-bit CBOR range")
+        return
+    if kind is list or kind is tuple:  # cbor2 hands back an array inside a tag as a tuple
+        for v in value:
+            _check_decoded(v, depth + 1, allowed_tags)
+        return
+    if isinstance(value, Mapping):  # a dict, or cbor2's frozendict inside a tag; both keep the wire order
+        previous = b""
+        for k, v in value.items():
+            if type(k) is not str and type(k) is not int:
+                raise MalformedCBOR(f"map key of type {type(k).__name__}; only integers and text are allowed")
+            key = _encoded_key(k)
+            if key <= previous:
+                raise NonCanonicalEncoding("map keys are not in deterministic order (RFC 8949 section 4.2.1)")
+            previous = key
+            _check_decoded(v, depth + 1, allowed_tags)
+        return
+    if kind is cbor2.CBORTag:
+        if value.tag not in allowed_tags:
+            raise MalformedCBOR(f"CBOR tag {value.tag} is not allowed here")
+        _check_decoded(value.value, depth + 1, allowed_tags)
+        return
+    raise MalformedCBOR(f"values of type {kind.__name__} are not allowed in entries")
+
+
 def encode(value: Any, *, allowed_tags: frozenset[int] = frozenset({18})) -> bytes:
     """Return the deterministic CBOR encoding of `value` (ints, bytes, text, lists, maps, bools, null)."""
     return cbor2.dumps(_normalise(value, 0, allowed_tags))
@@ -84,6 +123,7 @@ def decode(data: bytes, *, max_size: int, allowed_tags: frozenset[int] = frozens
     consumed = fp.tell()
     if consumed != len(data):
         raise TrailingBytes(f"{len(data) - consumed} bytes follow the CBOR item in {what}")
-    if encode(value, allowed_tags=allowed_tags) != data:
+    _check_decoded(value, 0, allowed_tags)
+    if cbor2.dumps(value) != data:
         raise NonCanonicalEncoding(f"{what} is not in deterministic CBOR encoding (RFC 8949 section 4.2.1)")
     return value
