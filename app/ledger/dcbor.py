@@ -19,6 +19,8 @@ from app.ledger.errors import EntryTooLarge, MalformedCBOR, NonCanonicalEncoding
 
 MAX_DEPTH = 16
 _PLAIN = frozenset({bytes, str, bool, type(None)})
+# The map types cbor2 decodes to: a dict, and inside a tag its frozendict. Both keep the wire order.
+_DECODED_MAPS = frozenset({dict, type(cbor2.loads(b"\xd2\x81\xa0").value[0])})
 _INT_RANGE = range(-(1 << 64), 1 << 64)
 
 
@@ -80,7 +82,7 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
         for v in value:
             _check_decoded(v, depth + 1, allowed_tags)
         return
-    if isinstance(value, Mapping):  # a dict, or cbor2's frozendict inside a tag; both keep the wire order
+    if kind in _DECODED_MAPS:
         previous = b""
         for k, v in value.items():
             if type(k) is not str and type(k) is not int:
