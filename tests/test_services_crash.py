@@ -150,6 +150,7 @@ def test_a_step_prepared_on_a_case_that_moved_meanwhile_is_refused(counter_offic
 
 def test_one_head_write_per_transaction_that_appends_audit_records(counter_office: Path) -> None:
     with open_replica(counter_office, "sup", "pw", kdf=FAST_KDF) as r:
+        r.flush_head()  # the login's head
         written = []
         write_head = r.office.write_head
         r.office.write_head = lambda key, head: (written.append(head.audit_seq), write_head(key, head))
@@ -157,12 +158,15 @@ def test_one_head_write_per_transaction_that_appends_audit_records(counter_offic
             first = r.audit.append("case.review", "ok", {"n": 1})
             r.audit.append("case.review", "ok", {"n": 2})
             last = r.audit.append("case.review", "ok", {"n": 3})
+        r.flush_head()
         assert written == [last] == [first + 2]
         with pytest.raises(RuntimeError), r.transaction():
             r.audit.append("case.review", "ok", {"n": 4})
             raise RuntimeError("the clerk's transaction fails")
+        r.flush_head()
         assert written == [last] and r.audit.head_seq == last
         r.audit.append("case.review", "ok", {"n": 5})
+        r.flush_head()
         assert written == [last, last + 1]
         assert r.office.read_head(r._mac_key).audit_seq == last + 1
     with open_replica(counter_office, "sup", "pw", kdf=FAST_KDF) as r:

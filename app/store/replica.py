@@ -38,6 +38,7 @@ from app.store.errors import (
     UnknownAccount,
     WrongPassword,
 )
+from app.store.head_writer import HeadWriter
 from app.store.keywrap import DEFAULT_KDF, KdfParams, new_db_key, unwrap_key, wrap_key
 from app.store.logs import LogStore
 from app.store.office_files import ChainHead, OfficeDir, OfficeInfo, head_mac_key
@@ -84,6 +85,9 @@ class Replica:
         self.info = info
         self._conn = conn
         self._mac_key = head_mac_key(db_key, info.office_id)
+        self._head_writer = HeadWriter(office, self._mac_key)
+        # The largest checkpoint size per log as last read after a commit, and the data_version it was read at.
+        self._checkpoint_sizes: tuple[int, dict[str, int]] | None = None
         suite, private, _public, kid = conn.execute(
             "SELECT suite, private_key, public_key, kid FROM device WHERE id = 1"
         ).fetchone()
@@ -142,17 +146,31 @@ class Replica:
             self.audit.append("settings.write", "ok", {"name": name})
 
     def _checkpoint_stored(self, origin: str, size: int) -> None:
+        self._checkpoint_sizes = None  # read them again after this commit (and not at all if it rolls back)
         self.session.after_commit(self._write_head)
 
     def _write_head(self) -> None:
-        # Runs after the commit. If it cannot write (disk full), the head lags behind the database, which the
-        # rollback check accepts; the commit must not be reported as failed.
-        sizes = dict(self._conn.execute(LARGEST_CHECKPOINTS_SQL).fetchall())
-        with suppress(OSError):
-            self.office.write_head(self._mac_key, ChainHead(self.audit.head_seq, self.audit.head_hash, sizes))
+        # Runs after the commit: reads the committed head here (the connection is this thread's) and hands it to
+        # the background writer, so the clerk does not wait for the file, its fsync and the directory's. The head
+        # lags behind the database by at most that one write (or more if the disk is full), which the rollback
+        # check accepts; it is never ahead of what is committed. The commit must not be reported as failed.
+        self._head_writer.submit(ChainHead(self.audit.head_seq, self.audit.head_hash, self._largest_checkpoints()))
+
+    def _largest_checkpoints(self) -> dict[str, int]:
+        # The sizes change only when a checkpoint is stored: by this connection (`_checkpoint_stored` drops what was
+        # read) or by another one, which changes the data_version this connection sees. Nothing deletes checkpoints.
+        version = self._conn.execute("PRAGMA data_version").fetchone()[0]
+        if self._checkpoint_sizes is None or self._checkpoint_sizes[0] != version:
+            self._checkpoint_sizes = (version, dict(self._conn.execute(LARGEST_CHECKPOINTS_SQL).fetchall()))
+        return self._checkpoint_sizes[1]
+
+    def flush_head(self) -> None:
+        """Wait until the chain head of every commit so far is written beside the database."""
+        self._head_writer.flush()
 
     def check_rollback(self) -> None:
         """Raise RollbackDetected if the database is older than the chain head and checkpoints recorded beside it."""
+        self._head_writer.flush()  # compare against the newest head, not one still being written
         head = self.office.read_head(self._mac_key)
         self.audit.check_against(head)
         if head is not None:
@@ -167,6 +185,7 @@ class Replica:
     def check(self) -> CheckReport:
         """Run SQLite's and SQLCipher's integrity checks, the audit-chain check and the rollback check."""
         self.session.require(roles.CHECK)
+        self._head_writer.flush()
         report = CheckReport()
         # Move committed pages from the WAL into the main file first: cipher_integrity_check reads the main
         # file, and a checkpoint cut short (disk full) may have left a partial last page there.
@@ -201,7 +220,10 @@ class Replica:
         except (StoreError, sqlcipher3.DatabaseError):
             pass
         finally:
-            self._conn.close()
+            try:
+                self._head_writer.close()  # the logout's head, and any still in flight, are on disk before we return
+            finally:
+                self._conn.close()
 
     def __enter__(self) -> Replica:
         return self
