@@ -98,8 +98,10 @@ def sign_entry(entry: Entry, signer: Signer) -> bytes:
     kid = key_id(signer.suite, signer.public_key)
     if entry.signer != kid:
         raise SchemaError(f"entry names signer {entry.signer.hex()}, but the signing key is {kid.hex()}")
-    _check_payload(dcbor.decode(entry.payload(), max_size=MAX_ENTRY_SIZE, what="entry payload"))
-    data = cose.sign1(entry.payload(), signer, kid)
+    payload = entry.payload()
+    # The signed bytes must decode, strictly, to a valid entry: what a verifier will read is what is checked here.
+    _check_payload(dcbor.decode(payload, max_size=MAX_ENTRY_SIZE, what="entry payload"))
+    data = cose.sign1(payload, signer, kid)
     if len(data) > MAX_ENTRY_SIZE:
         raise SchemaError(f"signed entry is {len(data)} bytes, over the limit of {MAX_ENTRY_SIZE}")
     return data
