@@ -24,7 +24,6 @@ from app.certs.transport import MAX_COSE, CertFormat, unwrap
 from app.ledger import cose
 from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.errors import LedgerError
-from app.ledger.suites import key_id
 from app.services import workflow
 from app.services.actors import check_actor, check_fresh, enrolled_key, origin_of
 from app.services.catalogue import Catalogue, Service
@@ -313,8 +312,8 @@ class CaseDesk:
         s = self._r.session
         now = s.now_ms()
         origin = origin_of(move.department)
-        signer = self._r.account_signer
-        data = sign_entry(Entry(origin, "case.step", now, key_id(signer.suite, signer.public_key), body), signer)
+        # `record` is the registry record of this very signer (found by its key id); sign_entry checks they match.
+        data = sign_entry(Entry(origin, "case.step", now, record.kid, body), self._r.account_signer)
         leaf = self._r.outbox.enqueue(origin, data)
         s.execute(
             "INSERT INTO case_steps(leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status) "
