@@ -21,6 +21,7 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519
 from app.loopback_ports import free_port
+from app.node import node as node_module
 from app.node.config import ConfigError, load_config, load_keys
 from app.node.departments import all_departments
 from app.node.node import node_from_config
@@ -89,6 +90,32 @@ def test_init_against_an_unreachable_database_leaves_nothing_behind_and_can_be_r
     assert capsys.readouterr().err.strip()  # said why, in words
     assert not (tmp_path / "gas" / "node.json").exists() and not (tmp_path / "gas" / "node.keys").exists()
     assert main(["node", "init", "--department", "gas", "--home", str(tmp_path)]) == 0
+
+
+def test_a_failure_after_the_key_was_logged_keeps_the_key(tmp_path: Path, monkeypatch) -> None:
+    """Once entry 0 may enrol the department key, a later failure (here: interrupted right after bootstrap
+    committed) must not delete the key file: the log would name a key nobody holds any more."""
+    real = node_module.Node.bootstrap
+
+    def interrupted(self) -> None:
+        real(self)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(node_module.Node, "bootstrap", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        node_module.create_node(tmp_path / "gas", "gas")
+    keys = load_keys(tmp_path / "gas" / "node.keys")
+    node = node_from_config(load_config(tmp_path / "gas" / "node.json", environ={}))
+    first = decode_entry(node.store.entries(0, 1)[0])
+    node.stop()
+    assert first.entry.body["kid"] == keys.department_kid
+
+
+def test_a_second_node_on_a_database_that_already_holds_a_log_is_refused(tmp_path: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'shared.db'}"
+    node_module.create_node(tmp_path / "first", "gas", db_url=db)
+    with pytest.raises(StoreError, match="another department key"):
+        node_module.create_node(tmp_path / "second", "gas", db_url=db)
 
 
 def test_enroll_and_revoke_from_the_command_line(home: Path, capsys) -> None:

@@ -18,7 +18,7 @@ from app.node.rate_limit import RateLimiter
 from app.node.refusals import Refusal
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
-from app.node.store import SqlStore, open_store
+from app.node.store import SqlStore, StoreError, open_store
 from app.node.witness import Witness
 
 log = logging.getLogger("govdesk.node")
@@ -101,6 +101,12 @@ class Node:
         """Enrol the department key as the first entry of an empty log."""
         self.open()
         if self.store.state().size:
+            first = decode_entry(self.store.entries(0, 1)[0])
+            if first.entry.body.get("kid") != self.keys.department_kid:
+                raise StoreError(
+                    f"the database {self.config.db_url} already holds a log whose first entry enrols another "
+                    "department key: give this node its own database"
+                )
             return
         signer = self.keys.department_signer
         signed = self.department_entry(
@@ -161,28 +167,25 @@ def create_node(
     if config_path.exists() or keys_path.exists():
         raise FileExistsError(f"a node already exists in {directory}")
     keys = generate_keys(dept_origin)
-    default_db = directory / "node.db"
-    created = [keys_path, config_path] + ([] if db_url or default_db.exists() else [default_db])
     config = NodeConfig(
         department=department_id,
         origin=dept_origin,
-        db_url=db_url or f"sqlite:///{default_db.resolve()}",
+        db_url=db_url or f"sqlite:///{(directory / 'node.db').resolve()}",
         keys_file=str(keys_path.resolve()),
         host=host,
         port=port,
     )
+    # Reach the database and create its schema before any file is written: a database that cannot be reached
+    # leaves nothing behind to block a retry. From here on the key may end up enrolled in the log (entry 0), so
+    # its file is written first and never removed by a later failure.
+    node = Node(config, keys)
     try:
+        node.open()
         save_keys(keys, keys_path)
         config.save(config_path)
-        node = Node(config, keys)
-        try:
-            node.bootstrap()
-        finally:
-            node.stop()
-    except BaseException:  # a database that cannot be reached leaves no half-made node behind to block a retry
-        for path in created:
-            path.unlink(missing_ok=True)
-        raise
+        node.bootstrap()
+    finally:
+        node.stop()
     return config
 
 
