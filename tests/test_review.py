@@ -301,3 +301,17 @@ def test_fast_chain_verification_takes_the_slow_encoding_for_unusual_records(tmp
         admin.session.execute("UPDATE audit SET detail = ? WHERE seq = ?", (b"\xa0" + b"x" * 70_000, seq))
         forged = verify_audit_chain(admin.session)
         assert not forged.ok and f"audit record {seq} (edge.forged by admin) was altered" in forged.problem
+
+
+@pytest.mark.parametrize(
+    ("column", "forged"), [("device", "text, not bytes"), ("at_ms", 1.5), ("detail", 7), ("at_ms", "noon")]
+)
+def test_a_column_forged_to_another_type_is_named_as_altered(tmp_path: Path, column: str, forged: object) -> None:
+    from app.store.replica import create_office
+    from tests.review_daygen import FAST_KDF
+
+    with create_office(tmp_path / "o", "Type Hall", "admin", "pw-type-1", kdf=FAST_KDF) as admin:
+        seq = admin.audit.append("edge.typed", "ok")
+        admin.session.execute(f"UPDATE audit SET {column} = ? WHERE seq = ?", (forged, seq))
+        check = verify_audit_chain(admin.session)
+    assert not check.ok and f"audit record {seq} (edge.typed by admin) was altered" in check.problem

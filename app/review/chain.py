@@ -106,9 +106,12 @@ def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: byte
                          text_heads[len(account)], account, bytes_heads[len(device)], device,
                          text_heads[len(action)], action, text_heads[len(result)], result,
                          bytes_heads[len(detail)], detail))  # fmt: skip
-        except (IndexError, struct.error):
-            body = tag + prev + record_body(seq, at_ms, account, device, action, result, detail, encoded=True)
-        if prev_hash != prev or sha(body).digest() != digest:
+        except (IndexError, struct.error, TypeError):
+            try:
+                body = tag + prev + record_body(seq, at_ms, account, device, action, result, detail, encoded=True)
+            except (TypeError, ValueError, OverflowError, struct.error):
+                body = b""  # a column of the wrong type: no record of the chain has it, so it was altered
+        if prev_hash != prev or not body or sha(body).digest() != digest:
             what = f"{action.decode(errors='replace')} by {account.decode(errors='replace')}"
             return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {seq} ({what}) was altered")
         prev, expected, count = digest, seq + 1, count + 1
