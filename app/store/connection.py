@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import ctypes
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 import sqlcipher3
-import sqlcipher3._sqlite3
 
+from app.store import lookaside
 from app.store.errors import DatabaseDamaged, DiskFull, StoreError
 
 # With cipher_memory_security ON every allocation SQLite takes from malloc is mlock'ed and munlock'ed (two
@@ -22,32 +21,6 @@ STATEMENT_CACHE = 16
 # pays a page decryption plus an HMAC check; with 1,000,000 entries (a 500 MB file) a 64 MiB cache made lookups
 # 2.6x slower than plain SQLite, this cache makes them 1.1x (bench/replica.py). The figure is in KiB.
 DEFAULT_CACHE_KIB = 768 * 1024
-
-# SQLite serves small allocations from a per-connection lookaside pool, without malloc. With memory security ON
-# that pool is what spares a statement its mlock/munlock pairs, and the default pool is small: the prepared
-# statements in the cache hold most of it, and once a connection has written and checkpointed (create, every
-# sync, the WAL's auto-checkpoint) each inserted row spilled to malloc: measured 2.3x the CPU per inserted
-# entry and ten times the mlock calls, gone on a fresh connection. 500 slots of 1,200 bytes (600 KiB a
-# connection) keep the hot path in the pool. SQLite takes this setting process-wide and only before it is
-# initialised; importing sqlcipher3 initialised it, and no connection is open while this module is imported.
-SQLITE_OK = 0
-SQLITE_CONFIG_LOOKASIDE = 13
-LOOKASIDE_SLOT_BYTES = 1200
-LOOKASIDE_SLOTS = 500
-
-
-def _enlarge_lookaside() -> bool:
-    """Give every later SQLCipher connection a lookaside pool of LOOKASIDE_SLOTS; return whether it took."""
-    library = ctypes.CDLL(sqlcipher3._sqlite3.__file__)  # the SQLCipher build the module links statically
-    if library.sqlite3_shutdown() != SQLITE_OK:
-        return False
-    status = library.sqlite3_config(
-        SQLITE_CONFIG_LOOKASIDE, ctypes.c_int(LOOKASIDE_SLOT_BYTES), ctypes.c_int(LOOKASIDE_SLOTS)
-    )
-    return status == SQLITE_OK and library.sqlite3_initialize() == SQLITE_OK
-
-
-LOOKASIDE_ENLARGED = _enlarge_lookaside()
 
 # The HMAC that authenticates each page. Offices made before 2026-11-24 use SQLCipher 4's default, SHA-512;
 # new ones use SHA-256, which this machine's SHA extensions compute about twice as fast: every page written is
@@ -87,6 +60,7 @@ def connect(
         os.fspath(path), isolation_level=None, check_same_thread=True, cached_statements=STATEMENT_CACHE
     )
     try:
+        lookaside.enlarge(conn, path)  # before the first statement: see app/store/lookaside.py
         conn.execute(f"PRAGMA key = \"x'{db_key.hex()}'\"")
         conn.execute(f"PRAGMA cipher_hmac_algorithm = {page_hmac}")
         # Wipe freed memory so decrypted pages and keys do not linger; SQLCipher applies it process-wide.
