@@ -545,16 +545,26 @@ def test_office_json_records_the_page_hmac_and_a_hostile_value_is_refused(tmp_pa
     create_office(office, "HMAC Hall", "admin", "pw-hmac-1", kdf=FAST_KDF).close()
     info_file = office / "office.json"
     info = json.loads(info_file.read_text())
-    assert info["cipher_hmac"] == "HMAC_SHA256"
+    assert info["cipher_hmac"] == "HMAC_SHA256" and info["format"] == 2  # a format-1 reader refuses it by number
 
     for hostile in ("HMAC_MD5", "HMAC_SHA256; PRAGMA key = 'x'", 7, None):
         info_file.write_text(json.dumps({**info, "cipher_hmac": hostile}))
         with pytest.raises(InvalidInput, match="office file"):
             open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF)
 
-    info_file.write_text(json.dumps({**info, "cipher_hmac": "HMAC_SHA512"}))
-    with pytest.raises(DatabaseDamaged):
+    info_file.write_text(json.dumps({**info, "cipher_hmac": "HMAC_SHA512"}))  # edited: intact file, wrong HMAC
+    with pytest.raises(InvalidInput, match='set "cipher_hmac" to "HMAC_SHA256"') as refused:
         open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF)
+    assert not isinstance(refused.value, DatabaseDamaged)  # not "damaged, re-sync it": that would lose the outbox
+
+    info_file.write_text(json.dumps({**info, "format": 1}))  # format 1 always meant SHA-512
+    with pytest.raises(InvalidInput, match="HMAC_SHA512"):
+        open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF)
+    del info["cipher_hmac"]
+    info_file.write_text(json.dumps(info))
+    with pytest.raises(InvalidInput, match="malformed"):
+        open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF)
+    info["cipher_hmac"] = "HMAC_SHA256"
 
     info_file.write_text(json.dumps(info))
     with open_replica(office, "admin", "pw-hmac-1", kdf=FAST_KDF) as replica:

@@ -30,6 +30,9 @@ from app.store.keywrap import WrappedKey
 DB_NAME = "replica.db"
 MAX_SIDE_FILE = 4 * 1024 * 1024
 FORMAT = 1
+# office.json alone: format 2 names the HMAC that authenticates the database's pages. A release that knows only
+# format 1 refuses it by its format number, instead of opening the file with the wrong HMAC and calling it damaged.
+OFFICE_FORMAT = 2
 
 
 def _read_json(path: Path, what: str) -> dict:
@@ -106,9 +109,9 @@ class OfficeDir:
             raise OfficeNotFound(f"no office directory at {self.path}")
         value = _read_json(self.office_file, "office file")
         try:
-            if value["format"] != FORMAT:
+            if value["format"] not in (FORMAT, OFFICE_FORMAT):
                 raise InvalidInput(f"office file format {value['format']!r} is not supported")
-            page_hmac = value.get("cipher_hmac", LEGACY_CIPHER_HMAC)
+            page_hmac = value["cipher_hmac"] if value["format"] == OFFICE_FORMAT else LEGACY_CIPHER_HMAC
             if page_hmac not in CIPHER_HMACS:
                 raise InvalidInput(f"office file names an unknown page authentication {page_hmac!r}")
             return OfficeInfo(str(value["office_id"]), str(value["name"]), bytes.fromhex(value["db_salt"]), page_hmac)
@@ -120,7 +123,7 @@ class OfficeDir:
         _write_json(
             self.office_file,
             {
-                "format": FORMAT,
+                "format": OFFICE_FORMAT,
                 "office_id": info.office_id,
                 "name": info.name,
                 "db_salt": info.db_salt.hex(),

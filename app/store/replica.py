@@ -28,10 +28,18 @@ from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, i
 from app.store.audit import AuditTrail
 from app.store.cases import Cases
 from app.store.certs import CertStore
-from app.store.connection import DEFAULT_CACHE_KIB, NEW_CIPHER_HMAC, classify, connect, translated_errors
+from app.store.connection import (
+    CIPHER_HMACS,
+    DEFAULT_CACHE_KIB,
+    NEW_CIPHER_HMAC,
+    classify,
+    connect,
+    translated_errors,
+)
 from app.store.errors import (
     AccountDisabled,
     DatabaseDamaged,
+    InvalidInput,
     OfficeExists,
     RollbackDetected,
     StoreError,
@@ -248,7 +256,16 @@ def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_k
     try:
         conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=info.cipher_hmac)
     except sqlcipher3.DatabaseError as exc:
-        # The key is authentic (its AES-GCM wrap verified) and the salt is ours: the file itself is damaged.
+        # The key is authentic (its AES-GCM wrap verified) and the salt is ours: the file itself is damaged,
+        # unless office.json names the wrong page HMAC (edited, or restored from another copy). Re-syncing would
+        # throw away the outbox and the audit trail, so that case must not be called damage.
+        for other in CIPHER_HMACS:
+            if other != info.cipher_hmac and _opens_with(office, db_key, other):
+                raise InvalidInput(
+                    f"office file {office.office_file} names the page authentication {info.cipher_hmac}, but the "
+                    f'replica uses {other}: set "cipher_hmac" to "{other}" there (the replica itself is intact; '
+                    "do not re-sync it)"
+                ) from None
         raise DatabaseDamaged(f"SQLCipher cannot read the replica's first pages ({exc})") from None
     try:
         with translated_errors():
@@ -257,6 +274,14 @@ def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_k
         conn.close()
         raise
     return _reopen(conn, office, info, db_key, cache_kib) if applied else conn
+
+
+def _opens_with(office: OfficeDir, db_key: bytes, page_hmac: str) -> bool:
+    try:
+        connect(office.db_path, db_key, cache_kib=1024, page_hmac=page_hmac).close()
+    except sqlcipher3.DatabaseError:
+        return False
+    return True
 
 
 def _reopen(
