@@ -113,6 +113,29 @@ def test_a_key_revoked_after_a_warm_verification_no_longer_signs(replica: Replic
     assert verdict.status is Status.UNKNOWN_ISSUER and verdict.code == "key_not_valid_at_issue"
 
 
+def test_a_trust_table_rebuilt_on_the_live_connection_keeps_counting_writes(replica: Replica, dept: Signer) -> None:
+    """Rebuilding registry_keys (create, copy, drop, rename: how a migration changes a table) drops the temporary
+    triggers with the old table; the cache installs them again, so a later revocation is still seen."""
+    issued = new_cert(dept)
+    warm(replica, issued)
+    s = replica.session
+    definition = s.one("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'registry_keys'")[0]
+    indexes = [row[0] for row in s.all("SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = "
+                                       "'registry_keys' AND sql IS NOT NULL")]  # fmt: skip
+    with replica.transaction():
+        s.execute(definition.replace("registry_keys", "registry_keys_new", 1))
+        s.execute("INSERT INTO registry_keys_new SELECT * FROM registry_keys")
+        s.execute("DROP TABLE registry_keys")
+        s.execute("ALTER TABLE registry_keys_new RENAME TO registry_keys")
+        for index in indexes:
+            s.execute(index)
+    assert not s.all("SELECT name FROM temp.sqlite_master WHERE tbl_name = 'registry_keys'")  # dropped with the table
+    assert verify(issued.text, office=replica).status is Status.VALID
+    replica.registry.put_key(key_record(dept, revoked_at_ms=NOW_MS - 2 * DAY_MS))
+    verdict = verify(issued.text, office=replica)
+    assert verdict.status is Status.UNKNOWN_ISSUER and verdict.code == "key_not_valid_at_issue"
+
+
 def test_a_key_re_enrolled_for_another_role_or_department_is_refused_at_once(replica: Replica, dept: Signer) -> None:
     issued = new_cert(dept)
     warm(replica, issued)

@@ -68,13 +68,15 @@ _CERT_FACTS_SQL = (
 class TrustCache:
     """Issuer keys and log trust from the replica, held in memory for as long as nothing they rest on changes.
 
-    The copy is checked on every use against two counters, read before any row it copies:
+    The copy is checked on every use against three counters, read before any row it copies:
     `PRAGMA data_version`, which changes whenever another connection (another process, another
-    Replica) commits; and the writes this connection makes to TRUST_TABLES, counted by temporary
-    triggers (so sync, enrolment and fork alarms are seen whatever code path wrote them, committed or
-    not). It is filled only outside a transaction, from committed rows, so a rollback cannot leave
-    rows behind that no longer exist; inside a transaction that changed a trust table it reads through.
-    Revocations and anchors are not cached at all (CertStore.certificate_facts reads them every time).
+    Replica) commits; `PRAGMA schema_version`, which changes when a table is rebuilt on this
+    connection (dropping a table drops its triggers, which are then installed again); and the writes
+    this connection makes to TRUST_TABLES, counted by temporary triggers (so sync, enrolment and fork
+    alarms are seen whatever code path wrote them, committed or not). It is filled only outside a
+    transaction, from committed rows, so a rollback cannot leave rows behind that no longer exist;
+    inside a transaction that changed a trust table it reads through. Revocations and anchors are not
+    cached at all (CertStore.certificate_facts reads them every time).
     """
 
     def __init__(self, session: Session) -> None:
@@ -82,7 +84,8 @@ class TrustCache:
         self._function = f"govdesk_trust_changed_{next(_CACHE_IDS)}"
         self._installed_on: object = None  # the connection whose writes the triggers count
         self._writes = 0
-        self._tag: tuple[int, int] | None = None
+        self._schema: int | None = None  # the schema the triggers were installed on
+        self._tag: tuple[int, int, int] | None = None
         self._keys: dict[bytes, KeyRecord | None] = {}
         self._logs: dict[str, LogTrust] = {}
 
@@ -113,9 +116,12 @@ class TrustCache:
         kid = inputs.blob(kid, "kid")
         origin = inputs.text(origin, "origin", max_len=256)
         version = self._s.one("PRAGMA data_version")[0]  # read before any row, so a later commit is never missed
+        schema = self._s.one("PRAGMA schema_version")[0]
+        if schema != self._schema:  # a dropped table takes its temporary triggers with it: install them again
+            self._installed_on, self._schema = None, schema
         # Without triggers on this connection (first use inside a transaction) its own writes are not counted:
         # nothing cached may be used then, and nothing is cached.
-        tag = (version, self._writes) if self._install() else None
+        tag = (version, schema, self._writes) if self._install() else None
         if tag is None or tag != self._tag:
             self._keys.clear()
             self._logs.clear()
