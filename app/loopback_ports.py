@@ -1,6 +1,7 @@
 """Loopback ports for servers this process starts (node processes, test proxies), never handed out twice.
 
     port = free_port()            # free a moment ago, and not handed to anyone else by this process
+    first = free_port_block(11)   # 11 consecutive such ports (a demo federation), `preferred` if it can be
     sock = bind_listener()        # a listening loopback socket on such a port
 
 `bind(("127.0.0.1", 0))` alone is not enough when a process picks several ports before the servers that use
@@ -34,6 +35,29 @@ def free_port() -> int:
                 _handed.add(port)
                 return port
     raise OSError("no loopback port left that this process has not handed out")
+
+
+def _bindable(port: int) -> bool:
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+    return True
+
+
+def free_port_block(count: int, preferred: int | None = None) -> int:
+    """Return the first of `count` consecutive loopback ports, each free a moment ago and never handed out by this
+    process before (`preferred` if that block qualifies, else one the kernel's random choice starts)."""
+    with _lock:
+        candidates = ([preferred] if preferred is not None else []) + [None] * _ATTEMPTS
+        for first in candidates:
+            first = _candidate() if first is None else first
+            block = range(first, first + count)
+            if block.stop < 65_000 and not _handed.intersection(block) and all(_bindable(p) for p in block):
+                _handed.update(block)
+                return first
+    raise OSError(f"no {count} consecutive free loopback ports")
 
 
 def bind_listener(backlog: int = 64) -> socket.socket:

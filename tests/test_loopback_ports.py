@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 
-from app.loopback_ports import bind_listener, free_port
+from app.loopback_ports import bind_listener, free_port, free_port_block
 
 
 def test_free_port_never_hands_out_a_port_twice() -> None:
@@ -24,3 +24,13 @@ def test_a_listener_never_takes_a_port_promised_to_a_server_that_has_not_bound_i
     finally:
         for s in listeners:
             s.close()
+
+
+def test_a_block_of_consecutive_ports_overlaps_nothing_handed_out_before() -> None:
+    singles = {free_port() for _ in range(50)}
+    first = free_port_block(11)
+    block = set(range(first, first + 11))
+    assert not block & singles
+    second = free_port_block(11, preferred=first)  # the preferred block is taken (by us): another one is chosen
+    assert second != first and not set(range(second, second + 11)) & block
+    assert not {free_port() for _ in range(50)} & (block | set(range(second, second + 11)))

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import json
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -20,7 +18,7 @@ from app.cli.main import main
 from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519
-from app.loopback_ports import free_port
+from app.loopback_ports import free_port, free_port_block
 from app.node import node as node_module
 from app.node.config import ConfigError, load_config, load_keys
 from app.node.departments import all_departments
@@ -29,26 +27,6 @@ from app.node.store import StoreError, open_store
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 40
-
-
-
-def free_port_range(n: int) -> int:
-    """Return the first of `n` consecutive loopback ports that were free a moment ago."""
-    for _ in range(50):
-        base = random.randint(20000, 60000 - n)
-        try:
-            socks = []
-            for port in range(base, base + n):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.1", port))
-            return base
-        except OSError:
-            continue
-        finally:
-            for s in socks:
-                s.close()
-    raise AssertionError("no free port range")
 
 
 @pytest.fixture
@@ -210,7 +188,7 @@ def test_serve_takes_environment_settings_and_logs_json(home: Path, tmp_path: Pa
 
 
 def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) -> None:
-    base = free_port_range(11)
+    base = free_port_block(11)
     fed_dir = tmp_path / "fed"
     cmd = ["node", "federation", "--dir", str(fed_dir), "--base-port", str(base), "--duration", "40"]
     log_path = tmp_path / "fed.log"

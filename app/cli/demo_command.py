@@ -17,7 +17,6 @@ import importlib
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -34,6 +33,7 @@ from app.cli.ledger_command import print_report
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, Signer
 from app.logdir import build_demo_log, verify_log_dir
+from app.loopback_ports import free_port_block
 from app.node.departments import department
 from app.node.federation import FEDERATION_FILE, prepare_federation
 from app.node.node import node_from_config
@@ -74,30 +74,6 @@ class DemoOffice:
 def federation_dir(office_path: Path) -> Path:
     """The federation directory of the demo office at `office_path`."""
     return office_path.parent / "federation"
-
-
-def _ports_free(first: int, count: int) -> bool:
-    for port in range(first, first + count):
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-            except OSError:
-                return False
-    return True
-
-
-def free_port_block(preferred: int | None = None, count: int = DEPARTMENT_COUNT) -> int:
-    """Return the first of `count` consecutive free loopback ports: `preferred` if it can be, else a random block
-    (so that demos built at the same time, by tests or benchmarks, do not pick the same ports)."""
-    if preferred is not None and _ports_free(preferred, count):
-        return preferred
-    for _ in range(200):
-        with socket.socket() as s:
-            s.bind(("127.0.0.1", 0))
-            first = s.getsockname()[1]
-        if first + count < 65_000 and _ports_free(first, count):
-            return first
-    raise RuntimeError(f"no {count} consecutive free loopback ports")
 
 
 class DemoFederation:
@@ -222,7 +198,7 @@ def build_demo_office(
     if OfficeDir(path).exists():
         return DemoOffice(path, DEMO_PASSWORD, {p.stem: p for p in sorted(samples_dir.glob("*.png"))})
     fed_dir = federation_dir(path)
-    first_port = base_port if base_port is not None else free_port_block()
+    first_port = base_port if base_port is not None else free_port_block(DEPARTMENT_COUNT)
     configs = prepare_federation(fed_dir, base_port=first_port)
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     listing = json.loads((fed_dir / FEDERATION_FILE).read_text(encoding="utf-8"))
@@ -278,7 +254,7 @@ def run_gui(directory: Path) -> int:
     base_port = None
     if not OfficeDir(office_dir).exists():
         print(f"Creating the demo: 11 department nodes in {federation_dir(office_dir)}, the office in {office_dir} ...")
-        base_port = free_port_block(DEMO_BASE_PORT)
+        base_port = free_port_block(DEPARTMENT_COUNT, DEMO_BASE_PORT)
     demo = build_demo_office(office_dir, base_port=base_port)
     federation = DemoFederation(demo.federation_dir)
     print(f"Starting the 11 department nodes on 127.0.0.1:{federation.base_port}-{federation.base_port + 10} ...")
