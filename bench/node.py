@@ -45,7 +45,6 @@ from app.node.tiles import TILE_WIDTH, tile_path, tile_width_at
 REPO = Path(__file__).resolve().parent.parent
 
 
-
 def pg_bindir() -> Path:
     """Return the directory of the PostgreSQL server binaries."""
     try:

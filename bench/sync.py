@@ -40,7 +40,6 @@ FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSWORD = "bench password"
 
 
-
 def build(base: Path, entries: int) -> tuple[Path, list[bytes], str]:
     """Create the node with `entries` revocations and a fresh office whose device is enrolled; return paths."""
     node_dir, office_dir = base / "node", base / "office"

@@ -126,7 +126,6 @@ def pg_url(postgresql_proc) -> str:
     return f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
 
 
-
 def make_node(directory: Path, db_url: str) -> tuple[Path, Signer]:
     """Create a taxation node on `db_url` with an enrolled device; return its config file and the device key."""
     create_node(directory, "taxation", db_url=db_url)

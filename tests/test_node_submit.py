@@ -33,7 +33,6 @@ from app.node.service import build_app
 DEADLINE_S = 20
 
 
-
 @dataclass
 class Served:
     """A node served over HTTP on loopback, with enrolled keys."""

@@ -32,7 +32,6 @@ DEADLINE_S = 20
 TEST_ORIGIN = "test.ledger.example/witness-me"
 
 
-
 class FakeLog:
     """A log kept in memory by the test, whose checkpoints the witness is asked to cosign."""
 

@@ -38,7 +38,6 @@ PASSWORD = "correct horse battery"
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")
 
 
-
 @dataclass
 class NodeProc:
     """One department node served by `govdesk node serve` in its own process."""

@@ -77,7 +77,6 @@ class OfficeSpec:
     cases: str = "known"
 
 
-
 def _serve_command(config_path: Path) -> list[str]:
     if getattr(sys, "frozen", False):  # a bundled build is its own interpreter
         return [sys.executable, "node", "serve", "--config", str(config_path)]
