@@ -42,7 +42,7 @@ from app.store.session import Account, Clock
 from app.sync import NodeUnreachable, SyncProgress, SyncService, load_policy
 from app.sync.progress import ProgressCallback
 from app.sync.service import LogOutcome
-from app.sync.state import ClerkTask, ForkEvidence, fork_evidence, open_tasks
+from app.sync.state import ClerkTask, ForkEvidence, fork_evidence, open_tasks, report_forks
 from app.sync.transport import RetryPolicy, make_http_client
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
@@ -501,6 +501,10 @@ class Office:
         """The fork evidence nobody acknowledged yet and the open clerk tasks, as sync left them (database thread)."""
         replica = self.replica
         return fork_evidence(replica, open_only=True), open_tasks(replica)
+
+    def report_forks(self, evidence_ids: list[int]) -> None:
+        """The clerk confirms the supervisor was told of these fork alarms: audited (database thread)."""
+        report_forks(self.replica, evidence_ids)
 
     def status(self) -> OfficeStatus:
         """Return the outbox count, the last sync and the replica's age per configured log (database thread)."""

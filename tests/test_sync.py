@@ -323,7 +323,7 @@ def test_a_forked_log_is_refused_kept_as_evidence_and_raises_the_alarm(
     assert code == 1
 
 
-def govdesk_cli(office: Path, *extra: str) -> int:
+def govdesk_cli(office: Path, *extra: str, user: str = "admin") -> int:
     """Run `govdesk sync --office DIR --once` with the password on stdin."""
     import io
     import sys
@@ -331,9 +331,42 @@ def govdesk_cli(office: Path, *extra: str) -> int:
     old = sys.stdin
     sys.stdin = io.StringIO(PASSWORD + "\n")
     try:
-        return govdesk(["sync", "--office", str(office), "--user", "admin", "--password-stdin", "--once", *extra])
+        return govdesk(["sync", "--office", str(office), "--user", user, "--password-stdin", "--once", *extra])
     finally:
         sys.stdin = old
+
+
+def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
+    nodes: list[NodeProc], rogue: RogueNode, tmp_path: Path, capsys
+) -> None:
+    office = synced_office(tmp_path / "office", nodes, rogue)
+    office.accounts.add("clerk1", "clerk", PASSWORD)
+    rogue.fork(office.logs.latest_checkpoint(nodes[0].origin).size + 10)
+    service(office).run()
+    evidence = state.fork_evidence(office)[0]
+    state.report_forks(office, [evidence.id, evidence.id + 999])  # an id no alarm has is ignored
+    reported = [r for r in office.audit.records() if r.action == "sync.fork.reported"]
+    assert [r.detail for r in reported] == [{"evidence": [evidence.id]}]
+    office.close()
+    capsys.readouterr()
+
+    assert govdesk_cli(tmp_path / "office", "--forks") == 0
+    assert f"{evidence.id}  {nodes[0].origin}  open" in capsys.readouterr().out
+    assert govdesk_cli(tmp_path / "office", "--acknowledge-fork", str(evidence.id), user="clerk1") == 2
+    assert "audit.review" in capsys.readouterr().err  # a clerk may report an alarm, never acknowledge it
+    assert govdesk_cli(tmp_path / "office", "--acknowledge-fork", str(evidence.id + 999)) == 2
+    assert f"no fork evidence {evidence.id + 999}" in capsys.readouterr().err
+    assert govdesk_cli(tmp_path / "office", "--acknowledge-fork", str(evidence.id), "--trust-again") == 0
+    assert "acknowledged by admin; the log is trusted and syncs again" in capsys.readouterr().out
+
+    office = open_replica(tmp_path / "office", "admin", PASSWORD)
+    try:
+        assert state.fork_evidence(office, open_only=True) == []
+        assert state.fork_evidence(office)[0].acknowledged_ms is not None  # the evidence stays
+        assert state.log_state(office, nodes[0].origin).trusted
+        assert any(r.action == "sync.fork.acknowledge" for r in office.audit.records())
+    finally:
+        office.close()
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import httpx
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt
@@ -285,6 +286,15 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     assert "节点拒绝" in tasks.item(0).text() and "→" in tasks.item(0).text()
 
 
+def served_size(url: str) -> int:
+    """The tree size of the checkpoint a node serves now (0 if it serves none)."""
+    try:
+        response = httpx.get(f"{url}/checkpoint", timeout=2)
+    except httpx.HTTPError:
+        return 0
+    return int(response.text.split("\n")[1]) if response.status_code == 200 else 0
+
+
 def test_the_fork_alarm_comes_from_real_fork_evidence(qtbot, counter: CounterApp, demo_office, demo_nodes) -> None:
     origin = department("public-security").origin
     keys = load_keys(demo_nodes.directory / "public-security" / "node.keys")
@@ -303,6 +313,10 @@ def test_the_fork_alarm_comes_from_real_fork_evidence(qtbot, counter: CounterApp
         node.write_department_entry("demo.note", {"text": "the log grows past the forged size"})
     finally:
         node.stop()
+    # Sync only once the serving node has published (and its witnesses cosigned) the grown tree; before that it
+    # still offers the old size, which the office rightly refuses as a rollback, not as a fork.
+    url = next(n["url"] for n in demo_nodes.nodes if n["department"] == "public-security")
+    qtbot.waitUntil(lambda: served_size(url) > held.size, timeout=20_000)
     log_in(qtbot, counter)
     window = counter.window
     assert not window.fork_bar.isVisible()
@@ -316,6 +330,19 @@ def test_the_fork_alarm_comes_from_real_fork_evidence(qtbot, counter: CounterApp
     window.fork_bar.button.click()
     assert not window.fork_bar.isVisible()
     log_in(qtbot, counter)  # unacknowledged evidence raises the alarm again at the next unlock
+    qtbot.waitUntil(window.fork_bar.isVisible, timeout=5000)
+    window.fork_bar.button.click()  # unlocked now: the clerk's confirmation goes into the audit trail
+
+    def reported() -> bool:
+        rows = counter.work.db_now(
+            lambda: counter.office.replica.session.all("SELECT detail FROM audit WHERE action = 'sync.fork.reported'")
+        )
+        return len(rows) == 1
+
+    qtbot.waitUntil(reported, timeout=5000)
+    assert counter.work.db_now(lambda: fork_evidence(counter.office.replica, open_only=True))  # still the supervisor's
+    window.lock()
+    log_in(qtbot, counter)
     qtbot.waitUntil(window.fork_bar.isVisible, timeout=5000)
     scan(counter, demo_office, "valid-eid")  # a certificate of the forked log is no longer a yes
     card = window.counter.verdict_card

@@ -81,6 +81,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.signals.node_state.connect(self.on_node_state)
         self.signals.sync_progress.connect(self.on_sync_progress)
         self.signals.fork.connect(self.fork_bar.raise_alarm)
+        self.fork_bar.acknowledged.connect(self.report_forks)
         self.signals.task.connect(self.show_task)
         self.status_panel.cancel_requested.connect(self.cancel_sync)
         self.resize(1366, 800)
@@ -187,6 +188,11 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.fork_bar.raise_alarm(evidence)
         for task in tasks:
             self.show_task(task)
+
+    def report_forks(self, evidence_ids: list[int]) -> None:
+        """Record in the audit trail that the clerk told the supervisor of these fork alarms."""
+        if self.account is not None and not self.work.closed:
+            self.work.db(lambda: self.office.report_forks(evidence_ids), lambda _r: None, self.show_error, owner=self)
 
     def show_task(self, task: ClerkTask) -> None:
         """List a task sync returned (a node's refusal, a case conflict) in the workspace."""

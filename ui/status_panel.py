@@ -140,7 +140,7 @@ class OfflineBanner(RetranslatedOnLanguageChange, QFrame):
 class ForkAlarmBar(RetranslatedOnLanguageChange, QFrame):
     """A red bar that cannot be missed: a log showed two histories. It stays until acknowledged."""
 
-    acknowledged = Signal()
+    acknowledged = Signal(list)  # the evidence ids of the alarms the clerk confirmed
 
     def __init__(self, parent: QWidget | None = None) -> None:
         """Start hidden."""
@@ -180,7 +180,9 @@ class ForkAlarmBar(RetranslatedOnLanguageChange, QFrame):
         self.button.setFocus()
 
     def acknowledge(self) -> None:
-        """Hide the bar once the clerk confirms the supervisor knows; the log stays untrusted."""
+        """Hide the bar once the clerk confirms the supervisor knows; the log stays untrusted and the alarm stays
+        open until a supervisor acknowledges it (`govdesk sync --acknowledge-fork`)."""
+        ids = [a.id for a in self.alarms]
         self.alarms.clear()
         self.hide()
-        self.acknowledged.emit()
+        self.acknowledged.emit(ids)

@@ -42,6 +42,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     trust = p.add_mutually_exclusive_group()
     trust.add_argument("--set-policy", type=Path, help="store this trust policy (JSON) in the replica (admin), exit")
     trust.add_argument("--from-federation", type=Path, help="store a policy built from a federation.json (admin)")
+    trust.add_argument("--forks", action="store_true", help="list the fork alarms (evidence kept), then exit")
+    trust.add_argument(
+        "--acknowledge-fork", type=int, metavar="ID", help="a supervisor acknowledges fork alarm ID, then exit"
+    )
+    p.add_argument(
+        "--trust-again", action="store_true", help="with --acknowledge-fork: sync that log again (evidence stays)"
+    )
     p.add_argument("--quorum", type=int, default=2, help="witness cosignatures required (with --from-federation)")
     p.add_argument("--cases", choices=["known", "all"], default="known", help="which case entries to replicate")
     p.set_defaults(func=run_sync)
@@ -80,6 +87,13 @@ def run_sync(args: argparse.Namespace) -> int:
     try:
         if args.set_policy or args.from_federation:
             return _set_policy(args, replica)
+        if args.forks:
+            return _list_forks(replica)
+        if args.acknowledge_fork is not None:
+            state.acknowledge_fork(replica, args.acknowledge_fork, trust_again=args.trust_again)
+            again = "; the log is trusted and syncs again" if args.trust_again else "; the log stays untrusted"
+            print(f"fork alarm {args.acknowledge_fork} acknowledged by {replica.account.name}{again}")
+            return 0
         policy = load_policy(replica)
         if policy is None:
             print("error: no trust policy: set one with --set-policy or --from-federation", file=sys.stderr)
@@ -118,8 +132,21 @@ def run_sync(args: argparse.Namespace) -> int:
         if tasks:
             print(f"{len(tasks)} open clerk task(s) from sync")
         return status
-    except (TrustPolicyError, OSError, ValueError) as exc:
+    except (TrustPolicyError, OSError, ValueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyError as exc:
+        print(f"error: {exc.args[0]}", file=sys.stderr)
         return 2
     finally:
         replica.close()
+
+
+def _list_forks(replica) -> int:
+    forks = state.fork_evidence(replica)
+    for f in forks:
+        status = "open" if f.acknowledged_ms is None else "acknowledged"
+        print(f"{f.id}  {f.origin}  {status}  detected_ms={f.detected_ms}  {f.reason}")
+    if not forks:
+        print("no fork alarms")
+    return 0

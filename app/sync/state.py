@@ -122,6 +122,15 @@ def fork_evidence(replica: Replica, *, open_only: bool = False) -> list[ForkEvid
     return [ForkEvidence(*row) for row in rows]
 
 
+def report_forks(replica: Replica, evidence_ids: list[int]) -> None:
+    """A clerk confirms the supervisor was told of these alarms: audited; the alarms stay open for the supervisor."""
+    replica.require(roles.READ)
+    known = {e.id for e in fork_evidence(replica)}
+    ids = sorted({int(i) for i in evidence_ids} & known)
+    if ids:
+        replica.audit.append("sync.fork.reported", "supervisor told", {"evidence": ids})
+
+
 def acknowledge_fork(replica: Replica, evidence_id: int, *, trust_again: bool) -> None:
     """A supervisor acknowledges an alarm; with `trust_again` the log syncs again (evidence stays)."""
     replica.require(roles.AUDIT_REVIEW)
