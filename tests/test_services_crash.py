@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import select
 import signal
 import time
 from pathlib import Path
@@ -19,6 +18,7 @@ from app.services.errors import StepOutOfOrder
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import create_office, open_replica
+from tests.crash_pipe import read_until
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 SERVICE = "public-security.household-transfer-out"
@@ -64,19 +64,6 @@ def _mover(office: Path, round_no: int, report_fd: int) -> None:
             os.write(report_fd, f"{view.case_id} {view.state} {view.head.hex()}\n".encode())
 
 
-def _read_until(fd: int, marker: bytes | None, deadline: float) -> bytes:
-    """Read from the pipe until `marker` has arrived (None: until the deadline) or the deadline passes."""
-    buffer = b""
-    while (left := deadline - time.monotonic()) > 0 and (marker is None or marker not in buffer):
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-    return buffer
-
-
 @pytest.mark.slow
 def test_sigkills_while_moving_cases_lose_no_acknowledged_step(counter_office: Path) -> None:
     rng = random.Random(88)
@@ -94,8 +81,8 @@ def test_sigkills_while_moving_cases_lose_no_acknowledged_step(counter_office: P
                 os._exit(0)
         os.close(write_fd)
         # Wait for the first acknowledged step, so that a loaded machine still kills mid-stream.
-        buffer = _read_until(read_fd, b"ready\nC", time.monotonic() + 10)
-        buffer += _read_until(read_fd, None, time.monotonic() + rng.uniform(0.001, 0.060))
+        buffer = read_until(read_fd, time.monotonic() + 10, marker=b"ready\nC")
+        buffer += read_until(read_fd, time.monotonic() + rng.uniform(0.001, 0.060))
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         while chunk := os.read(read_fd, 65536):

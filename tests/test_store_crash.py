@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import select
 import signal
 import time
 from pathlib import Path
@@ -13,6 +12,7 @@ import pytest
 
 from app.store.keywrap import KdfParams
 from app.store.replica import create_office, open_replica
+from tests.crash_pipe import read_until
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "example.gov/dept-a"
@@ -28,19 +28,6 @@ def _writer(office: Path, first: int, report_fd: int) -> None:
             r.outbox.enqueue(ORIGIN, b"crash-test entry %d " % i + b"x" * 200)
             r.audit.append("case.submit", "ok", {"n": i})
         os.write(report_fd, b"%d\n" % i)  # acknowledged: the commit returned
-
-
-def _read_until(fd: int, marker: bytes | None, deadline: float) -> bytes:
-    """Read from the pipe until `marker` has arrived (None: until the deadline) or the deadline passes."""
-    buffer = b""
-    while (left := deadline - time.monotonic()) > 0 and (marker is None or marker not in buffer):
-        ready, _, _ = select.select([fd], [], [], left)
-        if ready:
-            chunk = os.read(fd, 65536)
-            if not chunk:
-                break
-            buffer += chunk
-    return buffer
 
 
 @pytest.mark.slow
@@ -67,9 +54,9 @@ def test_200_sigkills_mid_write_lose_nothing_acknowledged(tmp_path: Path) -> Non
             time.sleep(rng.uniform(0.0, 0.02))
         else:  # the rest at a random moment after the writer has started writing
             # Wait for the first acknowledged write, so that a slow (loaded) machine still kills mid-stream.
-            buffer = _read_until(read_fd, b"ready\n%d\n" % (round_no * 100_000), time.monotonic() + 10)
+            buffer = read_until(read_fd, time.monotonic() + 10, marker=b"ready\n%d\n" % (round_no * 100_000))
             deadline = time.monotonic() + rng.uniform(0.001, 0.030)
-            buffer += _read_until(read_fd, None, deadline)
+            buffer += read_until(read_fd, deadline)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         while chunk := os.read(read_fd, 65536):  # lines written before the kill landed

@@ -4,7 +4,6 @@ of the database, a SIGKILL before it is written raises no false alarm, and a rol
 from __future__ import annotations
 
 import os
-import select
 import shutil
 import signal
 import threading
@@ -21,6 +20,7 @@ from app.store.keywrap import KdfParams
 from app.store.office_files import ChainHead
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from tests.crash_pipe import read_until
 
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 SERVICE = "public-security.household-transfer-out"
@@ -159,19 +159,6 @@ def test_a_checkpoint_stored_by_another_connection_reaches_the_head(head_office:
         assert _file_head(desk).checkpoints[origin] == 41
 
 
-def _read_lines(fd: int, want: int, deadline: float) -> list[str]:
-    buffer = b""
-    while buffer.count(b"\n") < want and (left := deadline - time.monotonic()) > 0:
-        ready, _, _ = select.select([fd], [], [], left)
-        if not ready:
-            break
-        chunk = os.read(fd, 65536)
-        if not chunk:
-            break
-        buffer += chunk
-    return buffer.decode().splitlines()
-
-
 def _stalled_mover(office: Path, report_fd: int) -> None:
     """In a child: hold every head write forever, then move cases, reporting each acknowledged step."""
     r = open_replica(office, "sup", "pw", kdf=FAST_KDF)
@@ -204,7 +191,7 @@ def _fork(target, *args) -> tuple[int, int]:
 def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing(head_office: Path) -> None:
     before = (head_office / "head.json").read_bytes()
     pid, read_fd = _fork(_stalled_mover, head_office)
-    lines = _read_lines(read_fd, 9, time.monotonic() + 30)
+    lines = read_until(read_fd, time.monotonic() + 30, lines=9).decode().splitlines()
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
     os.close(read_fd)
@@ -248,7 +235,7 @@ def test_rollback_to_an_older_copy_is_detected_once_the_writer_flushed(
             desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
     else:
         pid, read_fd = _fork(_mover_then_crash, head_office)
-        assert _read_lines(read_fd, 1, time.monotonic() + 30) == ["flushed"]
+        assert read_until(read_fd, time.monotonic() + 30, lines=1).decode().splitlines() == ["flushed"]
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
         os.close(read_fd)
