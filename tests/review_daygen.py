@@ -20,11 +20,10 @@ from app.ledger.suites import ED25519, Signer, key_id
 from app.node.departments import all_departments, department
 from app.services import CaseDesk, load_catalogue
 from app.store.errors import StoreError
-from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSWORD = "pw-review"
 OFFICE_NAME = "北京市东城区政务服务中心"
 OFFSET_MS = 8 * 3_600_000  # the office is in China Standard Time

@@ -18,11 +18,10 @@ from app.certs.image_input import read_qr_text
 from app.cli.main import main
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, key_id
-from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import create_office, open_replica
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
 ID_NUMBER = "11010519491231002X"
 

@@ -21,16 +21,15 @@ from app.certs import CertType, Status, issue_certificate, make_claims, record_r
 from app.certs.issue import IssuedCertificate
 from app.ledger.suites import ED25519, Signer, key_id
 from app.store.certs import MAX_TRUST_ENTRIES, TrustCache
-from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from app.sync import SyncService, load_policy
 from app.sync.state import acknowledge_fork, record_fork
 from app.sync.transport import RetryPolicy
-from tests.test_sync_support import PASSWORD, NodeProc, make_federation, new_office
+from tests.store_support import FAST_KDF
+from tests.test_sync_support import PASSWORD, NodeProc, new_office, running_federation
 
 ROOT = Path(__file__).resolve().parent.parent
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
 NOW_MS = 1_800_000_000_000
 NOW_S = NOW_MS // 1000
@@ -283,16 +282,8 @@ def test_two_caches_on_one_connection_each_see_every_write(replica: Replica, dep
 @pytest.fixture(scope="module")
 def federation(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[NodeProc]]:
     """Three department nodes on loopback, each witnessed by the other two, as separate processes."""
-    procs = make_federation(tmp_path_factory.mktemp("nodes"))
-    for node in procs:
-        node.start()
-    try:
-        for node in procs:
-            node.wait_cosigned(1)
+    with running_federation(tmp_path_factory.mktemp("nodes")) as procs:
         yield procs
-    finally:
-        for node in procs:
-            node.stop()
 
 
 def test_a_revocation_pulled_by_sync_on_the_verifying_connection_is_refused(

@@ -29,12 +29,11 @@ from app.ledger import cose
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, Signer, key_id
 from app.store.errors import PermissionDenied
-from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from app.sync.state import record_fork
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
 NOW_MS = 1_800_000_000_000
 NOW_S = NOW_MS // 1000

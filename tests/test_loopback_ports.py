@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import socket
 
+import pytest
+
 from app.loopback_ports import bind_listener, free_port, free_port_block
 
 
@@ -34,3 +36,8 @@ def test_a_block_of_consecutive_ports_overlaps_nothing_handed_out_before() -> No
     second = free_port_block(11, preferred=first)  # the preferred block is taken (by us): another one is chosen
     assert second != first and not set(range(second, second + 11)) & block
     assert not {free_port() for _ in range(50)} & (block | set(range(second, second + 11)))
+
+
+def test_a_block_that_cannot_exist_is_refused_in_words() -> None:
+    with pytest.raises(OSError, match="no 70000 consecutive free loopback ports"):
+        free_port_block(70_000)

@@ -28,14 +28,13 @@ import pytest
 
 from app.cli.demo_command import DEMO_PASSWORD, build_demo_office
 from app.release.keys import generate_release_key
-from app.store.keywrap import KdfParams
 from tests.framegen import Code, certificate_text, code_run, empty_run, write_video
+from tests.store_support import FAST_KDF
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = ROOT / "build" / "bundle-cache"
 VERSION = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["version"]
 BUILD_TIMEOUT_S = 900
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 pytestmark = pytest.mark.slow

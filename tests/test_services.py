@@ -26,11 +26,10 @@ from app.services.errors import (
     WrongRole,
 )
 from app.services.report import access_report
-from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 NOW_MS = 1_780_000_000_000
 HOUR_MS, DAY_MS = 3_600_000, 86_400_000
 CITIZEN = ("王秀英", "110101199003074512", "北京市东城区景山前街4号")

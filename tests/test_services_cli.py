@@ -12,11 +12,9 @@ import pytest
 from app.cli.main import main
 from app.ledger.suites import ED25519, key_id
 from app.node.departments import all_departments
-from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import create_office
-
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+from tests.store_support import FAST_KDF
 
 
 @pytest.fixture

@@ -11,16 +11,12 @@ from pathlib import Path
 import pytest
 
 from app.ledger.entry import decode_entry
-from app.ledger.suites import ED25519, key_id
-from app.node.departments import all_departments
 from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.services.errors import StepOutOfOrder
-from app.store.keywrap import KdfParams
-from app.store.registry import KeyRecord
-from app.store.replica import create_office, open_replica
+from app.store.replica import open_replica
 from tests.crash_pipe import read_until
+from tests.store_support import FAST_KDF, office_with_supervisor
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 SERVICE = "public-security.household-transfer-out"
 KILLS = 30
 CATALOGUE = load_catalogue()
@@ -30,17 +26,7 @@ STORE_STATUS = {"opened": "open", "documents-verified": "open", "in-progress": "
 @pytest.fixture
 def counter_office(tmp_path: Path) -> Path:
     """An office with one enrolled public-security supervisor and every log synced just now."""
-    path = tmp_path / "office"
-    with create_office(path, "Crash Hall", "admin", "pw", kdf=FAST_KDF) as admin:
-        admin.accounts.add("sup", "supervisor", "pw")
-        pub = admin.accounts.get("sup").public_key
-        admin.registry.put_key(
-            KeyRecord(key_id(ED25519, pub), "ed25519", pub, "supervisor", "sup", "public-security", 0)
-        )
-        now = admin.session.now_ms()
-        for d in all_departments():
-            admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", now)
-    return path
+    return office_with_supervisor(tmp_path / "office", "Crash Hall")
 
 
 def _mover(office: Path, round_no: int, report_fd: int) -> None:

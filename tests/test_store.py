@@ -27,8 +27,8 @@ from app.store.logs import Cosignature
 from app.store.registry import DeviceRecord, KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from app.store.schema import LATEST
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 FIXTURES = Path(__file__).parent / "fixtures" / "store"
 ORIGIN = "example.gov/dept-a"
 PASSWORDS = {"admin": "admin-pw", "sup": "sup-pw", "clerk": "clerk-pw"}

@@ -16,10 +16,9 @@ from pathlib import Path
 import pytest
 
 from app.store.errors import DatabaseDamaged, NotADatabase, RollbackDetected, WrongPassword
-from app.store.keywrap import KdfParams
 from app.store.replica import create_office, open_replica
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "example.gov/dept-a"
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,11 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from app.store.keywrap import KdfParams
 from app.store.replica import create_office, open_replica
 from tests.crash_pipe import read_until
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 ORIGIN = "example.gov/dept-a"
 KILLS = 200
 

@@ -12,17 +12,14 @@ from pathlib import Path
 
 import pytest
 
-from app.ledger.suites import ED25519, key_id
 from app.node.departments import all_departments
 from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.store.errors import RollbackDetected
-from app.store.keywrap import KdfParams
 from app.store.office_files import ChainHead
-from app.store.registry import KeyRecord
-from app.store.replica import Replica, create_office, open_replica
+from app.store.replica import Replica, open_replica
 from tests.crash_pipe import read_until
+from tests.store_support import FAST_KDF, office_with_supervisor
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 SERVICE = "public-security.household-transfer-out"
 CATALOGUE = load_catalogue()
 
@@ -30,17 +27,7 @@ CATALOGUE = load_catalogue()
 @pytest.fixture
 def head_office(tmp_path: Path) -> Path:
     """An office with one enrolled public-security supervisor `sup` and every log synced just now."""
-    path = tmp_path / "office"
-    with create_office(path, "Head Hall", "admin", "pw", kdf=FAST_KDF) as admin:
-        admin.accounts.add("sup", "supervisor", "pw")
-        pub = admin.accounts.get("sup").public_key
-        admin.registry.put_key(
-            KeyRecord(key_id(ED25519, pub), "ed25519", pub, "supervisor", "sup", "public-security", 0)
-        )
-        now = admin.session.now_ms()
-        for d in all_departments():
-            admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", now)
-    return path
+    return office_with_supervisor(tmp_path / "office", "Head Hall")
 
 
 class GatedHeads:

@@ -51,10 +51,10 @@ from tests.test_sync_support import (
     PASSWORD,
     FaultProxy,
     NodeProc,
-    make_federation,
     new_office,
     note_entry,
     policy_for,
+    running_federation,
 )
 
 FAST_RETRY = RetryPolicy(attempts=3, base_s=0.05, cap_s=0.2, timeout_s=5)
@@ -64,16 +64,8 @@ HOUR_MS = 3600_000
 @pytest.fixture(scope="module")
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[NodeProc]]:
     """Three department nodes, each witnessed by the other two, as separate processes."""
-    procs = make_federation(tmp_path_factory.mktemp("nodes"))
-    for node in procs:
-        node.start()
-    try:
-        for node in procs:
-            node.wait_cosigned(1)
+    with running_federation(tmp_path_factory.mktemp("nodes")) as procs:
         yield procs
-    finally:
-        for node in procs:
-            node.stop()
 
 
 def enrolled_office(path: Path, name: str, nodes: list[NodeProc], **policy) -> Replica:
@@ -354,6 +346,8 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
     assert f"{evidence.id}  {nodes[0].origin}  open" in capsys.readouterr().out
     assert govdesk_cli(tmp_path / "office", "--acknowledge-fork", str(evidence.id), user="clerk1") == 2
     assert "audit.review" in capsys.readouterr().err  # a clerk may report an alarm, never acknowledge it
+    assert govdesk_cli(tmp_path / "office", "--trust-again") == 2  # without an alarm to acknowledge: refused
+    assert "--trust-again goes with --acknowledge-fork" in capsys.readouterr().err
     assert govdesk_cli(tmp_path / "office", "--acknowledge-fork", str(evidence.id + 999)) == 2
     assert f"no fork evidence {evidence.id + 999}" in capsys.readouterr().err
     assert govdesk_cli(tmp_path / "office", "--acknowledge-fork", str(evidence.id), "--trust-again") == 0

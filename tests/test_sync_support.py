@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -28,12 +29,11 @@ from app.node.config import (
     witness_name,
 )
 from app.node.node import CONFIG_FILE, create_node, node_from_config
-from app.store.keywrap import KdfParams
 from app.store.replica import Replica, create_office
 from app.sync.trust import TrustPolicy, parse_policy, save_policy
+from tests.store_support import FAST_KDF
 
 ROOT = Path(__file__).resolve().parents[1]
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSWORD = "correct horse battery"
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")
 
@@ -121,6 +121,21 @@ class NodeProc:
                 return text
             time.sleep(0.1)
         raise AssertionError(f"{self.origin}: no cosigned checkpoint of size {size}: {text!r}")
+
+
+@contextlib.contextmanager
+def running_federation(base: Path) -> Iterator[list[NodeProc]]:
+    """The nodes of `make_federation`, each in its own process and cosigned by the others; stopped on exit."""
+    procs = make_federation(base)
+    for node in procs:
+        node.start()
+    try:
+        for node in procs:
+            node.wait_cosigned(1)
+        yield procs
+    finally:
+        for node in procs:
+            node.stop()
 
 
 def make_federation(base: Path, departments: tuple[str, ...] = DEPARTMENTS) -> list[NodeProc]:

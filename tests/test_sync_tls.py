@@ -26,13 +26,12 @@ from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
 from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
 from app.node.service import build_app
-from app.store.keywrap import KdfParams
 from app.store.replica import Replica, create_office
 from app.sync import SyncService, TrustPolicy, parse_policy
 from app.sync.service import EXIT_OK, EXIT_UNREACHABLE
 from app.sync.transport import RetryPolicy, spki_pin
+from tests.store_support import FAST_KDF
 
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 RETRY = RetryPolicy(attempts=2, base_s=0.01, cap_s=0.05, timeout_s=5)
 
 

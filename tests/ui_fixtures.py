@@ -19,10 +19,9 @@ import shiboken6
 from PySide6.QtCore import QThreadPool, QTimer
 
 from app.cli.demo_command import DemoFederation, DemoOffice, build_demo_office
-from app.store.keywrap import KdfParams
+from tests.store_support import FAST_KDF
 
 # Cheap Argon2id for tests: the unlock path is the same, only slower parameters differ in production.
-FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 OUR_THREADS = ("govdesk-", "ThreadPoolExecutor")
 PASSWORD = "govdesk-demo"
 

@@ -79,6 +79,9 @@ def _set_policy(args: argparse.Namespace, replica) -> int:
 
 def run_sync(args: argparse.Namespace) -> int:
     """Sync the office; print progress and a summary; non-zero on a fork or a verification failure."""
+    if args.trust_again and args.acknowledge_fork is None:
+        print("error: --trust-again goes with --acknowledge-fork ID", file=sys.stderr)
+        return 2
     try:
         replica = open_replica(args.office, args.user, PasswordSource(args.password_stdin).next("password: "))
     except StoreError as exc:

@@ -1,0 +1,29 @@
+"""What many store-backed tests share: a fast key-wrapping KDF and an office ready for case work."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.ledger.suites import ED25519, key_id
+from app.node.departments import all_departments
+from app.store.keywrap import KdfParams
+from app.store.registry import KeyRecord
+from app.store.replica import create_office
+
+# Throwaway offices in tests need no brute-force resistance: Argon2id at its cheapest.
+FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
+
+
+def office_with_supervisor(path: Path, name: str) -> Path:
+    """Create an office with an admin and a public-security supervisor `sup` whose key is enrolled (both with
+    password `pw`), and every department's log synced just now; return its path."""
+    with create_office(path, name, "admin", "pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("sup", "supervisor", "pw")
+        pub = admin.accounts.get("sup").public_key
+        admin.registry.put_key(
+            KeyRecord(key_id(ED25519, pub), "ed25519", pub, "supervisor", "sup", "public-security", 0)
+        )
+        now = admin.session.now_ms()
+        for d in all_departments():
+            admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", now)
+    return path
