@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from pathlib import Path
 
 from app.ledger.suites import ED25519, key_id
@@ -27,3 +29,17 @@ def office_with_supervisor(path: Path, name: str) -> Path:
         for d in all_departments():
             admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", now)
     return path
+
+
+def forge_slots(raw: bytes, change: Callable[[dict], dict], slots: tuple[int, ...] = (0, 1)) -> bytes:
+    """Return a `head.slots` file with the head of each written slot in `slots` changed and its MAC kept."""
+    size = len(raw) // 2
+    out = []
+    for i, slot in enumerate((raw[:size], raw[size:])):
+        record = slot.rstrip(b" ")
+        if i in slots and record:
+            value = json.loads(record)
+            value["head"] = change(value["head"])
+            record = json.dumps(value, separators=(",", ":")).encode()
+        out.append(record.ljust(size, b" "))
+    return b"".join(out)

@@ -17,7 +17,7 @@ import pytest
 
 from app.store.errors import DatabaseDamaged, NotADatabase, RollbackDetected, WrongPassword
 from app.store.replica import create_office, open_replica
-from tests.store_support import FAST_KDF
+from tests.store_support import FAST_KDF, forge_slots
 
 ORIGIN = "example.gov/dept-a"
 ROOT = Path(__file__).resolve().parent.parent
@@ -124,23 +124,23 @@ def test_rollback_of_checkpoints_is_detected(tmp_path: Path) -> None:
     shutil.copy(office / "replica.db", snapshot)
     with open_replica(office, "admin", "pw", kdf=FAST_KDF) as r:
         r.logs.put_checkpoint(ORIGIN, 20, b"b" * 32, "note 20", 2)
-    head_after = (office / "head.json").read_bytes()
+    head_after = (office / "head.slots").read_bytes()
     shutil.copy(snapshot, office / "replica.db")
     with pytest.raises(RollbackDetected):
         open_replica(office, "admin", "pw", kdf=FAST_KDF)
-    assert (office / "head.json").read_bytes() == head_after
+    assert (office / "head.slots").read_bytes() == head_after
 
 
 def test_forged_or_missing_chain_head_is_detected(office: Path) -> None:
-    head = office / "head.json"
-    original = head.read_text()
-    head.write_text(original.replace('"audit_seq": ', '"audit_seq": 1'))
-    with pytest.raises(RollbackDetected, match=r"MAC|malformed"):
+    head = office / "head.slots"
+    original = head.read_bytes()
+    head.write_bytes(forge_slots(original, lambda body: {**body, "audit_seq": body["audit_seq"] + 100}))
+    with pytest.raises(RollbackDetected, match=r"altered"):
         open_replica(office, "clerk", "clerk-pw", kdf=FAST_KDF)
     head.unlink()
     with pytest.raises(RollbackDetected, match="missing"):
         open_replica(office, "clerk", "clerk-pw", kdf=FAST_KDF)
-    head.write_text(original)
+    head.write_bytes(original)
     open_replica(office, "clerk", "clerk-pw", kdf=FAST_KDF).close()
 
 

@@ -14,8 +14,8 @@ import pytest
 
 from app.node.departments import all_departments
 from app.services import CaseDesk, DocumentCheck, load_catalogue
+from app.store.chain_head import ChainHead
 from app.store.errors import RollbackDetected
-from app.store.office_files import ChainHead
 from app.store.replica import Replica, open_replica
 from tests.crash_pipe import read_until
 from tests.store_support import FAST_KDF, office_with_supervisor
@@ -176,7 +176,7 @@ def _fork(target, *args) -> tuple[int, int]:
 
 
 def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing(head_office: Path) -> None:
-    before = (head_office / "head.json").read_bytes()
+    before = (head_office / "head.slots").read_bytes()
     pid, read_fd = _fork(_stalled_mover, head_office)
     lines = read_until(read_fd, time.monotonic() + 30, lines=9).decode().splitlines()
     os.kill(pid, signal.SIGKILL)
@@ -191,7 +191,7 @@ def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing
             assert bytes.fromhex(leaf) in [s.leaf_hash for s in desk.get(case_id).steps], "an acknowledged step"
         assert head.audit_seq < r.audit.head_seq, "the database is ahead of the head the child never wrote"
         assert r.check().ok
-    assert before != (head_office / "head.json").read_bytes()  # the unlock above wrote its own head
+    assert before != (head_office / "head.slots").read_bytes()  # the unlock above wrote its own head
 
 
 def _mover_then_crash(office: Path, report_fd: int) -> None:

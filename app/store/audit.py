@@ -1,7 +1,7 @@
 """The local audit trail: who did what, when (UTC), on which device, with what result, hash-chained.
 
 Record n's hash is SHA-256 over a domain tag, record n-1's hash and the deterministic CBOR of
-record n. The newest (seq, hash) is also written outside the database (head.json), so a rollback
+record n. The newest (seq, hash) is also written outside the database (head.slots), so a rollback
 of the database file to an older authentic copy is detected: SQLCipher alone cannot see it.
 """
 
@@ -16,8 +16,8 @@ from typing import Any
 from app.ledger import dcbor
 from app.ledger.errors import LedgerError
 from app.store import inputs, roles
+from app.store.chain_head import ChainHead
 from app.store.errors import AuditChainBroken, InvalidInput, RollbackDetected
-from app.store.office_files import ChainHead
 from app.store.session import Session
 
 GENESIS = bytes(32)

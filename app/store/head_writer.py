@@ -1,4 +1,4 @@
-"""The chain-head writer: `head.json` written on a background thread, off the clerk's critical path.
+"""The chain-head writer: `head.slots` written on a background thread, off the clerk's critical path.
 
 The head beside the database may lag behind it (a head write that failed is tolerated: the rollback
 check only refuses a database *older* than the head). It must never get ahead of what is committed,
@@ -15,7 +15,8 @@ import threading
 import weakref
 from contextlib import suppress
 
-from app.store.office_files import ChainHead, OfficeDir
+from app.store.chain_head import ChainHead
+from app.store.office_files import OfficeDir
 
 # A writer's thread ends after this long without work and is started again by the next head.
 IDLE_SECONDS = 2.0

@@ -6,14 +6,13 @@
 - `keys.json`: the database key wrapped per account (nothing else: roles live inside the database,
   where SQLCipher authenticates them).
 - `logins.json`: failed-login counters and lockouts, which must be readable before any unlock.
-- `head.json`: the audit-chain head and the largest checkpoint size seen per log, MACed with a key
-  derived from the database key, so a rollback to an older copy of the database file is detected.
+- `head.slots` (`head.json` in offices made before 2026-11-24): the audit-chain head and the largest
+  checkpoint size seen per log, MACed with a key derived from the database key, so a rollback to an
+  older copy of the database file is detected. Its format is in app/store/chain_head.py.
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import os
 from dataclasses import dataclass, field
@@ -23,8 +22,9 @@ from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from app.atomic_file import write_atomic
+from app.store.chain_head import ChainHead, HeadFile
 from app.store.connection import CIPHER_HMACS, LEGACY_CIPHER_HMAC
-from app.store.errors import InvalidInput, NotADatabase, OfficeNotFound, RollbackDetected
+from app.store.errors import InvalidInput, NotADatabase, OfficeNotFound
 from app.store.keywrap import WrappedKey
 
 DB_NAME = "replica.db"
@@ -75,15 +75,6 @@ class LoginState:
     failure_times_ms: list[int] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
-class ChainHead:
-    """The audit-chain head and checkpoint sizes recorded outside the database."""
-
-    audit_seq: int
-    audit_hash: bytes
-    checkpoints: dict[str, int]
-
-
 class OfficeDir:
     """The directory of one office replica and the side files in it."""
 
@@ -93,7 +84,7 @@ class OfficeDir:
         self.office_file = self.path / "office.json"
         self.keys_file = self.path / "keys.json"
         self.logins_file = self.path / "logins.json"
-        self.head_file = self.path / "head.json"
+        self.head = HeadFile(self.path)
 
     def exists(self) -> bool:
         """Return True if an office has been created here."""
@@ -180,27 +171,11 @@ class OfficeDir:
 
     def read_head(self, mac_key: bytes) -> ChainHead | None:
         """Return the recorded chain head, None if none was ever written, or raise RollbackDetected if forged."""
-        if not self.head_file.exists():
-            return None
-        try:
-            value = _read_json(self.head_file, "chain head file")
-            body = value["head"]
-            expected = hmac.new(mac_key, _canonical(body), hashlib.sha256).hexdigest()
-            if not hmac.compare_digest(expected, str(value["mac"])):
-                raise RollbackDetected(f"the chain head file {self.head_file} has been altered (its MAC is wrong)")
-            return ChainHead(
-                int(body["audit_seq"]),
-                bytes.fromhex(body["audit_hash"]),
-                {str(k): int(v) for k, v in body["checkpoints"].items()},
-            )
-        except (KeyError, TypeError, ValueError, AttributeError, InvalidInput):
-            raise RollbackDetected(f"the chain head file {self.head_file} is malformed") from None
+        return self.head.read(mac_key)
 
     def write_head(self, mac_key: bytes, head: ChainHead) -> None:
-        """Write `head.json` with its MAC."""
-        body = {"audit_seq": head.audit_seq, "audit_hash": head.audit_hash.hex(), "checkpoints": head.checkpoints}
-        mac = hmac.new(mac_key, _canonical(body), hashlib.sha256).hexdigest()
-        _write_json(self.head_file, {"format": FORMAT, "head": body, "mac": mac})
+        """Write the chain head into its next slot (see app/store/chain_head.py)."""
+        self.head.write(mac_key, head)
 
     def remove_stale_temp_files(self) -> None:
         """Remove temp files a crash left behind in the middle of an atomic write."""
@@ -219,10 +194,6 @@ def _process_alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
-
-
-def _canonical(body: object) -> bytes:
-    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
 
 
 def head_mac_key(db_key: bytes, office_id: str) -> bytes:

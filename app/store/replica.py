@@ -28,6 +28,7 @@ from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, i
 from app.store.audit import AuditTrail
 from app.store.cases import Cases
 from app.store.certs import CertStore
+from app.store.chain_head import ChainHead
 from app.store.connection import (
     CIPHER_HMACS,
     DEFAULT_CACHE_KIB,
@@ -49,7 +50,7 @@ from app.store.errors import (
 from app.store.head_writer import HeadWriter
 from app.store.keywrap import DEFAULT_KDF, KdfParams, new_db_key, unwrap_key, wrap_key
 from app.store.logs import LogStore
-from app.store.office_files import ChainHead, OfficeDir, OfficeInfo, head_mac_key
+from app.store.office_files import OfficeDir, OfficeInfo, head_mac_key
 from app.store.outbox import Outbox
 from app.store.registry import Registry
 from app.store.schema import migrate

@@ -1,0 +1,211 @@
+"""The chain head beside the database: two MACed slots overwritten in place, so writing it costs one block write.
+
+`head.slots` holds two slots of equal size (a multiple of 4 KiB, each on its own pages). A slot is one
+compact JSON record, padded with spaces:
+
+    {"format":2,"head":{"audit_hash":"…","audit_seq":41,"checkpoints":{"origin":size,…}},"mac":"…"}
+
+where `mac` is HMAC-SHA256 over the canonical JSON of `head` under the head key (derived from the
+database key). Heads are written to the two slots in turn, each with one `pwrite` and `fdatasync`:
+no new file, no rename, no directory sync, so the journal of the file system is not involved. A
+power cut in the middle of a write can leave that slot torn (it no longer verifies); the other
+slot then holds the head written before it, which is what the reader returns. The head beside the
+database is allowed to lag behind it (app/store/head_writer.py); it is never ahead of a commit,
+because every head is written after its commit. The reader returns the verified slot with the
+newest audit record and refuses the file (RollbackDetected) only when no slot verifies.
+
+A head too large for the slots (an office that follows very many logs) makes the writer replace
+the file, atomically, with larger slots. Offices written before this format have `head.json` (one
+record of format 1, replaced by rename); it is read when `head.slots` does not exist yet, and
+removed once the first `head.slots` is on disk.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from app.atomic_file import write_atomic
+from app.store.errors import RollbackDetected
+
+SLOTS_NAME = "head.slots"
+LEGACY_NAME = "head.json"
+SLOT_FORMAT = 2
+LEGACY_FORMAT = 1
+BLOCK = 4096
+MAX_SLOT = 64 * BLOCK  # 256 KiB: thousands of logs; a larger file is refused as malformed
+_PAD = b" "
+
+
+@dataclass(frozen=True)
+class ChainHead:
+    """The audit-chain head and checkpoint sizes recorded outside the database."""
+
+    audit_seq: int
+    audit_hash: bytes
+    checkpoints: dict[str, int]
+
+
+def _canonical(body: object) -> bytes:
+    return json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+
+
+def _mac(key: bytes, canonical: bytes) -> str:
+    return hmac.new(key, canonical, hashlib.sha256).hexdigest()
+
+
+def _body(head: ChainHead) -> dict:
+    return {"audit_hash": head.audit_hash.hex(), "audit_seq": head.audit_seq, "checkpoints": head.checkpoints}
+
+
+def encode_slot(mac_key: bytes, head: ChainHead) -> bytes:
+    """Return one slot record (unpadded) for `head`."""
+    canonical = _canonical(_body(head))
+    return b'{"format":2,"head":' + canonical + b',"mac":"' + _mac(mac_key, canonical).encode() + b'"}'
+
+
+def _parse(mac_key: bytes, raw: bytes, fmt: int) -> ChainHead:
+    """Return the head a record holds; ValueError if it is malformed, LookupError if its MAC is wrong."""
+    value = json.loads(raw)
+    if not isinstance(value, dict) or value.get("format") != fmt:
+        raise ValueError("not a chain head record")
+    body, mac = value["head"], value["mac"]
+    if not isinstance(body, dict) or not isinstance(mac, str):
+        raise ValueError("not a chain head record")
+    if not hmac.compare_digest(_mac(mac_key, _canonical(body)), mac):
+        raise LookupError("wrong MAC")
+    checkpoints = body["checkpoints"]
+    if not isinstance(checkpoints, dict):
+        raise ValueError("not a chain head record")
+    seq = body["audit_seq"]
+    if not isinstance(seq, int) or isinstance(seq, bool) or seq < 0:
+        raise ValueError("not a chain head record")
+    return ChainHead(seq, bytes.fromhex(body["audit_hash"]), {str(k): int(v) for k, v in checkpoints.items()})
+
+
+def _read_slots(mac_key: bytes, raw: bytes) -> list[ChainHead | str]:
+    """Return, per slot, its head or why it does not verify ('empty', 'altered', 'malformed')."""
+    size = len(raw) // 2
+    out: list[ChainHead | str] = []
+    for slot in (raw[:size], raw[size:]):
+        record = slot.rstrip(_PAD)
+        if not record:
+            out.append("empty")
+            continue
+        try:
+            out.append(_parse(mac_key, record, SLOT_FORMAT))
+        except LookupError:
+            out.append("altered")
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError):
+            out.append("malformed")
+    return out
+
+
+def newest(slots: list[ChainHead | str]) -> tuple[int, ChainHead] | None:
+    """Return (slot number, head) of the verified slot with the newest audit record, or None."""
+    valid = [(i, s) for i, s in enumerate(slots) if isinstance(s, ChainHead)]
+    return max(valid, key=lambda item: item[1].audit_seq) if valid else None
+
+
+class HeadFile:
+    """The chain head file of one office directory, and where its next head goes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.path = directory / SLOTS_NAME
+        self.legacy_path = directory / LEGACY_NAME
+        self._next: int | None = None  # the slot the next head goes to, once this writer knows the file
+        self._slot_size = 0
+
+    def exists(self) -> bool:
+        """Return True if a head was ever written (in either format)."""
+        return self.path.exists() or self.legacy_path.exists()
+
+    def read(self, mac_key: bytes) -> ChainHead | None:
+        """Return the newest verified head, None if none was ever written, or raise RollbackDetected."""
+        try:
+            with self.path.open("rb") as f:
+                raw = f.read(2 * MAX_SLOT + 1)
+        except FileNotFoundError:
+            return self._read_legacy(mac_key)
+        if not raw or len(raw) % (2 * BLOCK) or len(raw) > 2 * MAX_SLOT:
+            raise RollbackDetected(f"the chain head file {self.path} is malformed (its size is {len(raw)} bytes)")
+        slots = _read_slots(mac_key, raw)
+        found = newest(slots)
+        if found is None:
+            why = "has been altered (no slot's MAC is right)" if "altered" in slots else "is malformed"
+            raise RollbackDetected(f"the chain head file {self.path} {why}")
+        return found[1]
+
+    def _read_legacy(self, mac_key: bytes) -> ChainHead | None:
+        try:
+            with self.legacy_path.open("rb") as f:
+                raw = f.read(MAX_SLOT + 1)
+        except FileNotFoundError:
+            return None
+        try:
+            if len(raw) > MAX_SLOT:
+                raise ValueError("too large")
+            return _parse(mac_key, raw, LEGACY_FORMAT)
+        except LookupError:
+            why = "has been altered (its MAC is wrong)"
+            raise RollbackDetected(f"the chain head file {self.legacy_path} {why}") from None
+        except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError):
+            raise RollbackDetected(f"the chain head file {self.legacy_path} is malformed") from None
+
+    def write(self, mac_key: bytes, head: ChainHead) -> None:
+        """Write `head` into the slot after the newest one, or lay the file out again when it must be."""
+        record = encode_slot(mac_key, head)
+        if self._next is None:
+            self._learn(mac_key)
+        if self._next is None or len(record) >= self._slot_size:
+            self._create(record)
+            return
+        data, offset = record.ljust(self._slot_size, _PAD), self._next * self._slot_size
+        self._next = None  # until this write is done the slots are unknown: a failure makes the next one look again
+        try:
+            fd = os.open(self.path, os.O_WRONLY)
+        except FileNotFoundError:  # removed behind this writer's back: lay it out again
+            self._create(record)
+            return
+        try:
+            if os.fstat(fd).st_size != 2 * self._slot_size:  # another process laid the file out again: look again
+                os.close(fd)
+                fd = -1
+                self._learn(mac_key)
+                self.write(mac_key, head)
+                return
+            if os.pwrite(fd, data, offset) != len(data):
+                raise OSError(f"short write to {self.path}")
+            os.fdatasync(fd)
+        finally:
+            if fd >= 0:
+                os.close(fd)
+        self._next = (offset // self._slot_size) ^ 1
+
+    def _learn(self, mac_key: bytes) -> None:
+        """Find the slot size and the slot after the newest head, or leave `_next` None if the file is unusable."""
+        try:
+            with self.path.open("rb") as f:
+                raw = f.read(2 * MAX_SLOT + 1)
+        except FileNotFoundError:
+            return
+        if not raw or len(raw) % (2 * BLOCK) or len(raw) > 2 * MAX_SLOT:
+            return
+        found = newest(_read_slots(mac_key, raw))
+        if found is None:
+            return
+        self._slot_size = len(raw) // 2
+        self._next = found[0] ^ 1
+
+    def _create(self, record: bytes) -> None:
+        """Replace the file atomically: `record` in slot 0, slot 1 empty; the slot size fits the record."""
+        size = max(BLOCK, -(-(len(record) + 1) // BLOCK) * BLOCK)
+        if size > MAX_SLOT:
+            raise OSError(f"the chain head ({len(record)} bytes) does not fit a {MAX_SLOT}-byte slot")
+        write_atomic(self.path, record.ljust(size, _PAD) + _PAD * size, mode=0o600)
+        self._slot_size, self._next = size, 1
+        self.legacy_path.unlink(missing_ok=True)  # head.slots is on disk (fsynced, and its directory): it rules now
