@@ -29,10 +29,41 @@ def department_id(value: str) -> str:
 
 def enrolled_key(replica: Replica, signer: Signer | None) -> KeyRecord:
     """Return the registry record of `signer`, or raise NotEnrolled if it is unknown or revoked."""
+    kid = _signer_kid(replica, signer)
+    return _check_enrolled(replica, kid, replica.registry.key(kid))
+
+
+def authorised_key(
+    replica: Replica, signer: Signer | None, roles: Collection[str], performer: str, limit_ms: int, what: str
+) -> KeyRecord:
+    """Return the registry record of `signer` once it may perform `what` for department `performer` from a replica
+    that synced that department's log within `limit_ms`: raise NotEnrolled, WrongRole, WrongDepartment or
+    ReplicaTooStale (also for a log marked untrusted after a fork) otherwise.
+
+    Key and log facts come from the replica's trust cache, which rereads them after any write to the registry,
+    the checkpoints or the sync state, by this connection or another one, so a revocation, a fork alarm or a
+    newer checkpoint counts from the next transition on."""
+    kid = _signer_kid(replica, signer)
+    origin = origin_of(performer)
+    record, log = replica.certs.trust.signing_facts(kid, origin)
+    record = _check_enrolled(replica, kid, record)
+    check_actor(record, roles, performer, what)
+    if log.distrust_reason is not None:
+        # A forked log: which of its branches holds the case is unknown, and sync neither pulls nor pushes it until
+        # a supervisor resolves the alarm, so nothing is signed for it (as certificate checks refuse it offline).
+        raise ReplicaTooStale(f"{what}: {origin} is marked untrusted ({log.distrust_reason}); a supervisor must "
+                              "resolve the fork alarm first")  # fmt: skip
+    _check_age(origin, log.age_ms(replica.session.now_ms()), limit_ms, what)
+    return record
+
+
+def _signer_kid(replica: Replica, signer: Signer | None) -> bytes:
     if signer is None:
         raise NotEnrolled(f"account {replica.account.name!r} has no signing key")
-    kid = key_id(signer.suite, signer.public_key)
-    record = replica.registry.key(kid)
+    return key_id(signer.suite, signer.public_key)
+
+
+def _check_enrolled(replica: Replica, kid: bytes, record: KeyRecord | None) -> KeyRecord:
     if record is None:
         raise NotEnrolled(f"the key {kid.hex()} of {replica.account.name!r} is not enrolled in the registry")
     if record.revoked_at_ms is not None and record.revoked_at_ms <= replica.session.now_ms():
@@ -50,10 +81,7 @@ def check_actor(record: KeyRecord, roles: Collection[str], performer: str, what:
         )
 
 
-def check_fresh(replica: Replica, department: str, limit_ms: int, what: str) -> None:
-    """Raise ReplicaTooStale unless the replica synced the department's log within `limit_ms`."""
-    origin = origin_of(department)
-    age = replica.logs.age_ms(origin, replica.session.now_ms())
+def _check_age(origin: str, age: int | None, limit_ms: int, what: str) -> None:
     if age is None:
         raise ReplicaTooStale(f"{what}: this replica never synced {origin}; go online first")
     if age > limit_ms:

@@ -25,7 +25,7 @@ from app.ledger import cose
 from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
-from app.services.actors import check_actor, check_fresh, enrolled_key, origin_of
+from app.services.actors import authorised_key, origin_of
 from app.services.catalogue import Catalogue, Service
 from app.services.commitments import CitizenSalts
 from app.services.errors import MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
@@ -276,9 +276,8 @@ class CaseDesk:
 
     def _authorise(self, service: Service, move: workflow.Transition, case_id: str = "-"):
         try:
-            record = enrolled_key(self._r, self._r.account_signer)
-            check_actor(record, move.roles, move.department, f"{service.id} {move.name!r}")
-            check_fresh(self._r, move.department, service.max_staleness_ms, f"{service.id} {move.name!r}")
+            record = authorised_key(self._r, self._r.account_signer, move.roles, move.department,
+                                    service.max_staleness_ms, f"{service.id} {move.name!r}")  # fmt: skip
         except Refusal as exc:
             self._refused(case_id, move.name, exc.code)
             raise
@@ -329,11 +328,14 @@ class CaseDesk:
         else:
             row = (case_id, prev_row[1], to.state, to.done, pending, int(to.is_open), prev_row[6], leaf, prev_row[8],
                    now, prev_row[10])  # fmt: skip
-            cur = s.execute(
-                "UPDATE service_cases SET state = ?, done = ?, pending_department = ?, is_open = ?, head = ?, "
-                "updated_ms = ? WHERE case_id = ? AND head = ?",
-                (to.state, to.done, pending, int(to.is_open), leaf, now, case_id, prev_row[7]),
-            )
+            # Only the columns that change are set: an unchanged pending_department or is_open leaves the two
+            # partial indexes on them (service_cases_queue, service_cases_due) unwritten.
+            changed = {"state": to.state, "done": to.done, "head": leaf, "updated_ms": now}
+            if pending != prev_row[4]:
+                changed["pending_department"] = pending
+            if int(to.is_open) != prev_row[5]:
+                changed["is_open"] = int(to.is_open)
+            cur = s.execute(_case_update_sql(tuple(changed)), (*changed.values(), case_id, prev_row[7]))
             if cur.rowcount != 1:  # another process (the CLI beside the desk app) moved the case since it was read
                 raise StepOutOfOrder(f"case {case_id!r} moved while {move.name!r} was prepared; look at it again")
             status = _STORE_STATUS.get(to.state, "closed")
@@ -343,6 +345,12 @@ class CaseDesk:
         # The signed step itself (case_steps and the outbox, in this transaction) is the record of a successful
         # transition; the audit trail records the refusals, and the store audits opening and status changes.
         return row, StepView(leaf, origin, None, now, move.name, to.state, "applied", "")
+
+
+def _case_update_sql(columns: tuple[str, ...]) -> str:
+    """The UPDATE of a case row setting `columns`, if its head is still the one the move was prepared on."""
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    return f"UPDATE service_cases SET {sets} WHERE case_id = ? AND head = ?"
 
 
 def _chain_order(rows: list[tuple]) -> list[tuple]:

@@ -5,6 +5,8 @@ log entries and the outbox. Version 2 added certificates (revocations, anchors),
 and cases with full-text search. Version 3 added checkpoint cosignatures and the case date index.
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
+Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 rebuilt case_steps as a
+rowid table (new steps append to its last page), its leaf hash a unique key.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -142,7 +144,25 @@ END;
 CREATE INDEX checkpoints_by_fetch ON checkpoints(origin, fetched_at_ms);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6)
+# Version 7 (speed, no new data): case_steps keyed by the random 32-byte leaf hash stored its ~550-byte rows in
+# hash order, a handful per page, so nearly every step split a page somewhere in the table (about 3 pages written
+# per step). As a rowid table each new step is appended to the last page; the leaf hash stays unique (INSERT OR
+# IGNORE from sync still deduplicates on it) through a small index. Rows are copied in (time_ms, leaf_hash) order.
+_V7 = """
+CREATE TABLE case_steps_v7(
+    id INTEGER PRIMARY KEY, leaf_hash BLOB NOT NULL UNIQUE, case_id TEXT NOT NULL, origin TEXT NOT NULL, idx INTEGER,
+    time_ms INTEGER NOT NULL, step TEXT NOT NULL, state TEXT NOT NULL, prev BLOB, signer BLOB NOT NULL,
+    data BLOB NOT NULL, status TEXT NOT NULL, explanation TEXT NOT NULL DEFAULT '');
+INSERT INTO case_steps_v7(leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status,
+    explanation)
+SELECT leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status, explanation
+FROM case_steps ORDER BY time_ms, leaf_hash;
+DROP TABLE case_steps;
+ALTER TABLE case_steps_v7 RENAME TO case_steps;
+CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
 LATEST = len(MIGRATIONS)
 
 
@@ -166,7 +186,10 @@ def migrate(conn: Connection, *, upto: int = LATEST) -> list[int]:
             conn.execute(f"PRAGMA user_version = {version}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # SQLite has already rolled back after some failures (an interrupt, a full disk, an I/O error); a
+            # second ROLLBACK would fail and hide the error that stopped the migration.
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
             raise
         applied.append(version)
     return applied
