@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from app.store.connection import connect
-from app.store.schema import LATEST, migrate, schema_version
+from app.store.schema import migrate, schema_version
 
 DB_KEY = bytes(range(32))
 COLUMNS = "leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status, explanation"
@@ -83,8 +83,8 @@ def _copy(v6_file: Path, tmp_path: Path) -> Path:
 
 def test_a_version_6_replica_migrates_with_every_case_step_intact(v6_file: Path, v6_rows, tmp_path: Path) -> None:
     conn = connect(_copy(v6_file, tmp_path), DB_KEY)
-    assert schema_version(conn) == 6 and LATEST == 7
-    assert migrate(conn) == [7]
+    assert schema_version(conn) == 6
+    assert migrate(conn, upto=7) == [7]
     assert _held(conn) == sorted(v6_rows)
     ordered = conn.execute("SELECT time_ms, leaf_hash FROM case_steps ORDER BY id").fetchall()
     assert ordered == sorted(ordered) and len(ordered) == len(v6_rows)  # ids follow (time_ms, leaf_hash)
@@ -129,7 +129,7 @@ def _kill_after(path: Path, ticks: int) -> int:
                 return 0
 
             conn.set_progress_handler(tick, 1000)
-            migrate(conn)
+            migrate(conn, upto=7)
         finally:
             os._exit(0)
     _, status = os.waitpid(pid, 0)
@@ -147,7 +147,7 @@ def test_a_migration_killed_halfway_leaves_version_6_whole_and_the_next_open_com
         return 0
 
     probe.set_progress_handler(count, 1000)
-    migrate(probe)
+    migrate(probe, upto=7)
     probe.close()
     assert total[0] > 20, "the migration should take enough steps to be killed in its middle"
     killed_midway = 0
@@ -161,7 +161,7 @@ def test_a_migration_killed_halfway_leaves_version_6_whole_and_the_next_open_com
         killed_midway += version == 6
         assert version in (6, 7) and _held(conn) == sorted(v6_rows)
         assert "case_steps_v7" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert migrate(conn) == ([7] if version == 6 else [])
+        assert migrate(conn, upto=7) == ([7] if version == 6 else [])
         assert _held(conn) == sorted(v6_rows) and conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
     assert killed_midway >= 6
@@ -177,9 +177,9 @@ def test_a_migration_that_fails_halfway_rolls_back_to_version_6(v6_file: Path, v
 
     conn.set_progress_handler(interrupt, 1000)
     with pytest.raises(Exception, match="interrupt"):
-        migrate(conn)
+        migrate(conn, upto=7)
     conn.set_progress_handler(None, 0)
     assert schema_version(conn) == 6 and _held(conn) == sorted(v6_rows)
     assert "case_steps_v7" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert migrate(conn) == [7] and _held(conn) == sorted(v6_rows)
+    assert migrate(conn, upto=7) == [7] and _held(conn) == sorted(v6_rows)
     conn.close()
