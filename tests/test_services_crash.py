@@ -126,7 +126,10 @@ def test_one_head_write_per_transaction_that_appends_audit_records(counter_offic
         r.flush_head()  # the login's head
         written = []
         write_head = r.office.write_head
-        r.office.write_head = lambda key, head: (written.append(head.audit_seq), write_head(key, head))
+        r.office.write_head = lambda key, head, record=None: (
+            written.append(head.audit_seq),
+            write_head(key, head, record),
+        )
         with r.transaction():
             first = r.audit.append("case.review", "ok", {"n": 1})
             r.audit.append("case.review", "ok", {"n": 2})

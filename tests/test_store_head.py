@@ -42,10 +42,10 @@ class GatedHeads:
         self._real = replica.office.write_head
         replica.office.write_head = self._write
 
-    def _write(self, key: bytes, head: ChainHead) -> None:
+    def _write(self, key: bytes, head: ChainHead, record: bytes | None = None) -> None:
         self.entered.set()
         assert self.gate.wait(30), "the test never opened the gate"
-        self._real(key, head)
+        self._real(key, head, record)
         self.written.append(head)
 
 
@@ -151,7 +151,7 @@ def _stalled_mover(office: Path, report_fd: int) -> None:
     r = open_replica(office, "sup", "pw", kdf=FAST_KDF)
     r.flush_head()
     stall = threading.Event()
-    r.office.write_head = lambda key, head: stall.wait()  # the commit is done, its head never written
+    r.office.write_head = lambda key, head, record=None: stall.wait()  # the commit is done, its head never written
     desk = CaseDesk(r, CATALOGUE)
     for i in range(1000):
         case = desk.open(SERVICE, "张伟", f"11010119900101{i:04d}")

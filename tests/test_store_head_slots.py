@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import json
 import os
 import signal
@@ -12,7 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.store.chain_head import BLOCK, MAX_SLOT, ChainHead, HeadFile, encode_slot
+from app.store.chain_head import BLOCK, MAX_SLOT, ChainHead, HeadFile, SlotEncoder, encode_slot
 from app.store.errors import RollbackDetected
 from app.store.replica import open_replica
 from tests.crash_pipe import read_until
@@ -159,7 +160,20 @@ def test_a_failed_write_leaves_the_head_before_it(tmp_path: Path) -> None:
     assert HeadFile(tmp_path).read(KEY) == _head(1)
     f.write(KEY, _head(3))  # the writer learns the file again and carries on
     assert HeadFile(tmp_path).read(KEY) == _head(3)
-    f.path.unlink()  # removed behind the writer's back: the next head lays the file out again
+    f.path.unlink()  # removed behind the writer's back: noticed at the next flush (or within RECHECK_SECONDS)
+    f.close()
+    f.write(KEY, _head(4))
+    assert HeadFile(tmp_path).read(KEY) == _head(4)
+
+
+def test_a_writer_notices_a_replaced_file_within_its_recheck_time(tmp_path: Path, monkeypatch) -> None:
+    f = HeadFile(tmp_path)
+    f.write(KEY, _head(1))
+    f.write(KEY, _head(2))
+    f.path.unlink()
+    f.write(KEY, _head(3))  # into the removed file: a lag, never a wrong head
+    assert HeadFile(tmp_path).read(KEY) is None
+    monkeypatch.setattr("app.store.chain_head.RECHECK_SECONDS", 0.0)
     f.write(KEY, _head(4))
     assert HeadFile(tmp_path).read(KEY) == _head(4)
 
@@ -208,14 +222,45 @@ def test_an_office_opens_after_its_newest_slot_is_torn(tmp_path: Path) -> None:
         assert r.check().ok
 
 
-def test_a_writer_follows_a_file_another_process_laid_out_again(tmp_path: Path) -> None:
+def test_a_writer_follows_a_file_another_process_laid_out_again(tmp_path: Path, monkeypatch) -> None:
     mine, theirs = HeadFile(tmp_path), HeadFile(tmp_path)
     mine.write(KEY, _head(1))
     mine.write(KEY, _head(2))
-    theirs.write(KEY, _head(3, logs=400))  # larger slots now
-    mine.write(KEY, _head(4))  # its slot size is stale: it must not write into the middle of a slot
-    assert HeadFile(tmp_path).read(KEY) == _head(4)
+    theirs.write(KEY, _head(3, logs=400))  # larger slots now, in a new file
+    mine.write(KEY, _head(4))  # still through its descriptor of the replaced file: lost, a lag only
+    assert HeadFile(tmp_path).read(KEY) == _head(3, logs=400)
+    monkeypatch.setattr("app.store.chain_head.RECHECK_SECONDS", 0.0)
+    mine.write(KEY, _head(5))  # its slot size is stale: it must not write into the middle of a slot
+    assert HeadFile(tmp_path).read(KEY) == _head(5)
     raw = (tmp_path / "head.slots").read_bytes()
     size = len(raw) // 2
     seqs = {json.loads(raw[i * size : (i + 1) * size])["head"]["audit_seq"] for i in (0, 1)}
-    assert seqs == {3, 4}
+    assert seqs == {3, 5}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 2**63 - 1),
+            st.binary(min_size=32, max_size=32),
+            st.dictionaries(st.text(max_size=40), st.integers(0, 2**63 - 1), max_size=12),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_the_fast_encoder_writes_exactly_the_canonical_record(heads: list) -> None:
+    encoder = SlotEncoder(KEY)
+    for seq, digest, checkpoints in heads:
+        head = ChainHead(seq, digest, checkpoints)
+        record = encoder.encode(head)
+        body = {"audit_hash": digest.hex(), "audit_seq": seq, "checkpoints": checkpoints}
+        canonical = json.dumps(body, sort_keys=True, separators=(",", ":")).encode()
+        assert json.loads(record) == {"format": 2, "head": body, "mac": hmac.new(KEY, canonical, "sha256").hexdigest()}
+        assert record.startswith(b'{"format":2,"head":' + canonical + b',"mac":')
+    checkpoints = {"a.example/x": 1}
+    head = ChainHead(1, bytes(32), checkpoints)
+    first = encoder.encode(head)
+    checkpoints["a.example/x"] = 2  # the same dict changed in place: encoded anew, never from the stale JSON
+    assert encoder.encode(head) != first and b'"a.example/x":2' in encoder.encode(head)

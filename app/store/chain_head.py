@@ -6,8 +6,11 @@ compact JSON record, padded with spaces:
     {"format":2,"head":{"audit_hash":"…","audit_seq":41,"checkpoints":{"origin":size,…}},"mac":"…"}
 
 where `mac` is HMAC-SHA256 over the canonical JSON of `head` under the head key (derived from the
-database key). Heads are written to the two slots in turn, each with one `pwrite` and `fdatasync`:
-no new file, no rename, no directory sync, so the journal of the file system is not involved. A
+database key). Heads are written to the two slots in turn, each with one `pwrite` through a
+descriptor opened with O_DSYNC (on disk when the call returns): no new file, no rename, no directory
+sync, so the journal of the file system is not involved, and the writer thread makes one system
+call per head. The descriptor is opened again at least every RECHECK_SECONDS and at every flush, so
+a file replaced or removed behind the writer's back is followed (until then its heads only lag). A
 power cut in the middle of a write can leave that slot torn (it no longer verifies); the other
 slot then holds the head written before it, which is what the reader returns. The head beside the
 database is allowed to lag behind it (app/store/head_writer.py); it is never ahead of a commit,
@@ -26,6 +29,8 @@ import hashlib
 import hmac
 import json
 import os
+import time
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,6 +42,8 @@ LEGACY_NAME = "head.json"
 SLOT_FORMAT = 2
 LEGACY_FORMAT = 1
 BLOCK = 4096
+DSYNC_FLAG = os.O_DSYNC
+RECHECK_SECONDS = 1.0  # how long a writer trusts its open descriptor before it checks the file is still the same
 MAX_SLOT = 64 * BLOCK  # 256 KiB: thousands of logs; a larger file is refused as malformed
 _PAD = b" "
 
@@ -64,8 +71,32 @@ def _body(head: ChainHead) -> dict:
 
 def encode_slot(mac_key: bytes, head: ChainHead) -> bytes:
     """Return one slot record (unpadded) for `head`."""
-    canonical = _canonical(_body(head))
-    return b'{"format":2,"head":' + canonical + b',"mac":"' + _mac(mac_key, canonical).encode() + b'"}'
+    return SlotEncoder(mac_key).encode(head)
+
+
+class SlotEncoder:
+    """Encode the slot records of one head key, reusing the JSON of the checkpoint sizes while they are unchanged.
+
+    The head is encoded on the clerk's thread right after a commit (the writer thread then only writes), so it
+    must be cheap: the checkpoint sizes change only when a checkpoint is stored, the rest is two numbers.
+    """
+
+    def __init__(self, mac_key: bytes) -> None:
+        self._key = mac_key
+        self._checkpoints: dict[str, int] | None = None
+        self._checkpoints_json = b""
+
+    def encode(self, head: ChainHead) -> bytes:
+        """Return the slot record (unpadded) for `head`: its canonical JSON is `_canonical` of its body."""
+        if head.checkpoints != self._checkpoints:
+            self._checkpoints = dict(head.checkpoints)
+            self._checkpoints_json = _canonical(self._checkpoints)
+        canonical = b'{"audit_hash":"%s","audit_seq":%d,"checkpoints":%s}' % (
+            head.audit_hash.hex().encode(),
+            head.audit_seq,
+            self._checkpoints_json,
+        )
+        return b'{"format":2,"head":' + canonical + b',"mac":"' + _mac(self._key, canonical).encode() + b'"}'
 
 
 def _parse(mac_key: bytes, raw: bytes, fmt: int) -> ChainHead:
@@ -119,6 +150,9 @@ class HeadFile:
         self.legacy_path = directory / LEGACY_NAME
         self._next: int | None = None  # the slot the next head goes to, once this writer knows the file
         self._slot_size = 0
+        self._fd: int | None = None
+        self._fd_checked = 0.0
+        self._closer: weakref.finalize | None = None
 
     def exists(self) -> bool:
         """Return True if a head was ever written (in either format)."""
@@ -156,38 +190,60 @@ class HeadFile:
         except (ValueError, KeyError, TypeError, AttributeError, UnicodeDecodeError, RecursionError):
             raise RollbackDetected(f"the chain head file {self.legacy_path} is malformed") from None
 
-    def write(self, mac_key: bytes, head: ChainHead) -> None:
-        """Write `head` into the slot after the newest one, or lay the file out again when it must be."""
-        record = encode_slot(mac_key, head)
-        if self._next is None:
-            self._learn(mac_key)
-        if self._next is None or len(record) >= self._slot_size:
-            self._create(record)
-            return
-        data, offset = record.ljust(self._slot_size, _PAD), self._next * self._slot_size
-        self._next = None  # until this write is done the slots are unknown: a failure makes the next one look again
-        try:
-            fd = os.open(self.path, os.O_WRONLY)
-        except FileNotFoundError:  # removed behind this writer's back: lay it out again
-            self._create(record)
-            return
-        try:
-            if os.fstat(fd).st_size != 2 * self._slot_size:  # another process laid the file out again: look again
-                os.close(fd)
-                fd = -1
+    def write(self, mac_key: bytes, head: ChainHead, record: bytes | None = None) -> None:
+        """Write `head` (encoded as `record`, if given) into the slot after the newest one, on disk when this
+        returns, or lay the file out again when it must be."""
+        record = encode_slot(mac_key, head) if record is None else record
+        fd = None
+        for _ in range(2):  # a second look if the file vanished or another process laid it out again
+            if self._next is None:
                 self._learn(mac_key)
-                self.write(mac_key, head)
-                return
-            if os.pwrite(fd, data, offset) != len(data):
+            if self._next is None or len(record) >= self._slot_size:
+                break
+            fd = self._open_slots()
+            if fd is not None:
+                break
+            self._next = None
+        if fd is None:
+            self._create(record)
+            return
+        slot, self._next = self._next, None  # until this write is done the slots are unknown
+        try:
+            if os.pwrite(fd, record.ljust(self._slot_size, _PAD), slot * self._slot_size) != self._slot_size:
                 raise OSError(f"short write to {self.path}")
-            os.fdatasync(fd)
-        finally:
-            if fd >= 0:
-                os.close(fd)
-        self._next = (offset // self._slot_size) ^ 1
+        except BaseException:
+            self.close()
+            raise
+        self._next = slot ^ 1
+
+    def _open_slots(self) -> int | None:
+        """Return the descriptor the slots are written through (O_DSYNC: one system call writes a slot to disk),
+        opened again and its size checked at least every RECHECK_SECONDS; None if the file is gone or another
+        process laid it out again (a writer that kept the replaced file meanwhile only lags)."""
+        now = time.monotonic()
+        if self._fd is not None and now < self._fd_checked + RECHECK_SECONDS:
+            return self._fd
+        self.close()
+        try:
+            fd = os.open(self.path, os.O_WRONLY | DSYNC_FLAG)
+        except FileNotFoundError:
+            return None
+        if os.fstat(fd).st_size != 2 * self._slot_size:
+            os.close(fd)
+            return None
+        self._fd, self._fd_checked = fd, now
+        self._closer = weakref.finalize(self, os.close, fd)
+        return fd
+
+    def close(self) -> None:
+        """Close the descriptor the slots are written through (the next write opens it again)."""
+        if self._fd is not None:
+            self._fd = None
+            self._closer()
 
     def _learn(self, mac_key: bytes) -> None:
         """Find the slot size and the slot after the newest head, or leave `_next` None if the file is unusable."""
+        self.close()
         try:
             with self.path.open("rb") as f:
                 raw = f.read(2 * MAX_SLOT + 1)
@@ -206,6 +262,7 @@ class HeadFile:
         size = max(BLOCK, -(-(len(record) + 1) // BLOCK) * BLOCK)
         if size > MAX_SLOT:
             raise OSError(f"the chain head ({len(record)} bytes) does not fit a {MAX_SLOT}-byte slot")
+        self.close()
         write_atomic(self.path, record.ljust(size, _PAD) + _PAD * size, mode=0o600)
         self._slot_size, self._next = size, 1
         self.legacy_path.unlink(missing_ok=True)  # head.slots is on disk (fsynced, and its directory): it rules now

@@ -15,7 +15,7 @@ import threading
 import weakref
 from contextlib import suppress
 
-from app.store.chain_head import ChainHead
+from app.store.chain_head import ChainHead, SlotEncoder
 from app.store.office_files import OfficeDir
 
 # A writer's thread ends after this long without work and is started again by the next head.
@@ -30,8 +30,9 @@ class HeadWriter:
     def __init__(self, office: OfficeDir, mac_key: bytes) -> None:
         self._office = office
         self._mac_key = mac_key
+        self._encoder = SlotEncoder(mac_key)
         self._cond = threading.Condition()
-        self._pending: ChainHead | None = None
+        self._pending: tuple[ChainHead, bytes] | None = None  # the newest head handed over, and its slot record
         self._pending_gen = 0  # the number of heads handed over so far; the pending one is the newest
         self._written_gen = 0  # the handover number of the newest head written (or given up on: disk full)
         self._written_seq = -1
@@ -41,12 +42,17 @@ class HeadWriter:
         self._failure: BaseException | None = None
 
     def submit(self, head: ChainHead) -> None:
-        """Hand over a committed head; it replaces any head not yet written. Returns at once."""
+        """Hand over a committed head; it replaces any head not yet written. Returns at once.
+
+        The head is encoded here, on the caller's thread (a few microseconds): Python work on the writer thread
+        would hold the interpreter lock while the clerk's thread waits for it; the writer only makes system calls.
+        """
+        record = self._encoder.encode(head)
         with self._cond:
             if self._closed:
                 raise RuntimeError("the chain-head writer is closed")
             self._pending_gen += 1
-            self._pending = head
+            self._pending = (head, record)
             if not self._running:
                 self._running = True
                 _LIVE.add(self)
@@ -59,6 +65,7 @@ class HeadWriter:
         with self._cond:
             while self._pending is not None or self._busy:
                 self._cond.wait()
+            self._office.head.close()  # the next head opens the file again: one removed or replaced is noticed
             failure, self._failure = self._failure, None
         if failure is not None:
             raise failure
@@ -71,6 +78,9 @@ class HeadWriter:
             with self._cond:
                 self._closed = True
                 self._cond.notify_all()
+                while self._busy:
+                    self._cond.wait()
+                self._office.head.close()
             _LIVE.discard(self)
 
     def _run(self) -> None:
@@ -82,13 +92,13 @@ class HeadWriter:
                     self._running = False
                     self._cond.notify_all()
                     return
-                head, gen = self._pending, self._pending_gen
+                (head, record), gen = self._pending, self._pending_gen
                 self._pending, self._busy = None, True
             try:
                 # Heads are handed over in commit order; the check keeps a stale one from ever overwriting a newer.
                 if gen > self._written_gen and head.audit_seq >= self._written_seq:
                     with suppress(OSError):  # disk full: the head lags behind the database, which is allowed
-                        self._office.write_head(self._mac_key, head)
+                        self._office.write_head(self._mac_key, head, record)
                     self._written_gen, self._written_seq = gen, head.audit_seq
             except BaseException as exc:  # a bug, not a full disk: raised to whoever flushes next
                 self._failure = exc

@@ -173,9 +173,9 @@ class OfficeDir:
         """Return the recorded chain head, None if none was ever written, or raise RollbackDetected if forged."""
         return self.head.read(mac_key)
 
-    def write_head(self, mac_key: bytes, head: ChainHead) -> None:
-        """Write the chain head into its next slot (see app/store/chain_head.py)."""
-        self.head.write(mac_key, head)
+    def write_head(self, mac_key: bytes, head: ChainHead, record: bytes | None = None) -> None:
+        """Write the chain head (already encoded as `record`, if given) into its next slot (app/store/chain_head.py)."""
+        self.head.write(mac_key, head, record)
 
     def remove_stale_temp_files(self) -> None:
         """Remove temp files a crash left behind in the middle of an atomic write."""
