@@ -14,7 +14,7 @@ import pytest
 
 from app.node.departments import all_departments
 from app.services import CaseDesk, DocumentCheck, load_catalogue
-from app.store.chain_head import ChainHead
+from app.store.chain_head import ChainHead, HeadFile
 from app.store.errors import RollbackDetected
 from app.store.replica import Replica, open_replica
 from tests.crash_pipe import read_until
@@ -175,7 +175,9 @@ def _fork(target, *args) -> tuple[int, int]:
     return pid, read_fd
 
 
-def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing(head_office: Path) -> None:
+def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing(
+    head_office: Path, tmp_path: Path
+) -> None:
     before = (head_office / "head.slots").read_bytes()
     pid, read_fd = _fork(_stalled_mover, head_office)
     lines = read_until(read_fd, time.monotonic() + 30, lines=9).decode().splitlines()
@@ -183,8 +185,11 @@ def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing
     os.waitpid(pid, 0)
     os.close(read_fd)
     assert len(lines) >= 9, lines
+    left = tmp_path / "left"  # the head file as the killed child left it (the unlock below writes its own)
+    left.mkdir()
+    shutil.copy(head_office / "head.slots", left / "head.slots")
     with open_replica(head_office, "sup", "pw", kdf=FAST_KDF) as r:  # the rollback check runs on unlock
-        head = r.office.read_head(r._mac_key)
+        head = HeadFile(left).read(r._mac_key)
         desk = CaseDesk(r, CATALOGUE)
         for line in lines:
             case_id, leaf = line.split(" ")

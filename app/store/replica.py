@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import AbstractContextManager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -135,11 +134,9 @@ class Replica:
         self.session.require(operation)
         return self.audit.append(action, result, detail)
 
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
+    def transaction(self) -> AbstractContextManager[None]:
         """One atomic SQLCipher transaction around the caller's multi-table write."""
-        with self.session.transaction():
-            yield
+        return self.session.transaction()
 
     def setting(self, name: str) -> str | None:
         """Return an office setting, or None."""

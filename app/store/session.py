@@ -10,7 +10,7 @@ from typing import Any
 import sqlcipher3
 
 from app.store import roles
-from app.store.connection import translated_errors
+from app.store.connection import classify, translated_errors
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,31 @@ class Session:
         if on_rollback is not None:
             self._after_rollback.append(on_rollback)
 
+    # The three below are on every statement's path: a plain try costs nothing, a context manager ~1.5 µs.
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> sqlcipher3.Cursor:
         """Run one parameterised statement, translating SQLCipher failures into typed errors."""
-        with translated_errors():
+        try:
             return self.conn.execute(sql, params)
+        except sqlcipher3.IntegrityError:
+            raise
+        except sqlcipher3.DatabaseError as exc:
+            raise classify(exc) from exc
 
     def one(self, sql: str, params: Sequence[Any] = ()) -> tuple | None:
         """Return the first row of a query, or None."""
-        with translated_errors():
+        try:
             return self.conn.execute(sql, params).fetchone()
+        except sqlcipher3.IntegrityError:
+            raise
+        except sqlcipher3.DatabaseError as exc:
+            raise classify(exc) from exc
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[tuple]:
         """Return every row of a query."""
-        with translated_errors():
+        try:
             return self.conn.execute(sql, params).fetchall()
+        except sqlcipher3.IntegrityError:
+            raise
+        except sqlcipher3.DatabaseError as exc:
+            raise classify(exc) from exc
