@@ -6,6 +6,8 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -237,3 +239,34 @@ def test_rollback_to_an_older_copy_is_detected_once_the_writer_flushed(
         shutil.copy(f, head_office / f.name)  # an authentic, older, fully valid copy of the database
     with pytest.raises(RollbackDetected, match="older copy"):
         open_replica(head_office, "sup", "pw", kdf=FAST_KDF)
+
+
+_EXIT_WITHOUT_CLOSE = """
+import sys
+import time
+from app.store.replica import open_replica
+from tests.store_support import FAST_KDF
+r = open_replica(sys.argv[1], "sup", "pw", kdf=FAST_KDF)
+real = r.office.write_head
+r.office.write_head = lambda key, head, record=None: (time.sleep(0.05), real(key, head, record))  # still in flight
+for i in range(50):
+    seq = r.audit.append("case.review", "ok", {"n": i})
+print(seq)
+"""
+
+
+def test_a_process_that_exits_without_closing_still_writes_its_last_head(head_office: Path, tmp_path: Path) -> None:
+    out = subprocess.run(
+        [sys.executable, "-c", _EXIT_WITHOUT_CLOSE, str(head_office)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    last = int(out.stdout.split()[-1])
+    left = tmp_path / "left"
+    left.mkdir()
+    shutil.copy(head_office / "head.slots", left / "head.slots")
+    with open_replica(head_office, "sup", "pw", kdf=FAST_KDF) as r:
+        assert HeadFile(left).read(r._mac_key).audit_seq == last, "the exit-time flush wrote the newest head"

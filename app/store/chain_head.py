@@ -1,34 +1,38 @@
-"""The chain head beside the database: two MACed slots overwritten in place, so writing it costs one block write.
+"""The chain head beside the database: two MACed slots overwritten in place, so writing it costs one
+block write.
 
-`head.slots` holds two slots of equal size (a multiple of 4 KiB, each on its own pages). A slot is one
-compact JSON record, padded with spaces:
+`head.slots` holds two slots of equal size (a multiple of 4 KiB, each on its own pages). A slot is
+one compact JSON record, padded with spaces:
 
     {"format":2,"head":{"audit_hash":"…","audit_seq":41,"checkpoints":{"origin":size,…}},"mac":"…"}
 
 where `mac` is HMAC-SHA256 over the canonical JSON of `head` under the head key (derived from the
 database key). Heads are written to the two slots in turn, each with one `pwrite` through a
-descriptor opened with O_DSYNC (on disk when the call returns): no new file, no rename, no directory
-sync, so the journal of the file system is not involved, and the writer thread makes one system
-call per head. The descriptor is opened again at least every RECHECK_SECONDS and at every flush, so
-a file replaced or removed behind the writer's back is followed (until then its heads only lag). A
-power cut in the middle of a write can leave that slot torn (it no longer verifies); the other
-slot then holds the head written before it, which is what the reader returns. The head beside the
-database is allowed to lag behind it (app/store/head_writer.py); it is never ahead of a commit,
-because every head is written after its commit. The reader returns the verified slot with the
-newest audit record and refuses the file (RollbackDetected) only when no slot verifies.
+descriptor opened with O_DSYNC (on disk when the call returns), under an exclusive `flock` so that
+only one slot write per file is ever in flight, whichever process makes it: no new file, no rename,
+no directory sync, so the journal of the file system is not involved. The descriptor is opened again
+at least every RECHECK_SECONDS and at every flush, so a file replaced or removed behind the writer's
+back is followed (until then its heads only lag). A power cut in the middle of a write can leave
+that slot torn (it no longer verifies); the other slot then holds the head written before it, which
+is what the reader returns. The head beside the database is allowed to lag behind it
+(app/store/head_writer.py); it is never ahead of a commit, because every head is written after its
+commit. The reader returns the verified slot with the newest audit record and refuses the file
+(RollbackDetected) only when no slot verifies.
 
-A head too large for the slots (an office that follows very many logs) makes the writer replace
-the file, atomically, with larger slots. Offices written before this format have `head.json` (one
-record of format 1, replaced by rename); it is read when `head.slots` does not exist yet, and
-removed once the first `head.slots` is on disk.
+A new file (the first head, or one too large for the slots: an office that follows very many logs)
+is written atomically with the head in both slots, so neither slot ever stands empty. Offices
+written before this format have `head.json` (one record of format 1, replaced by rename); it is read
+when `head.slots` does not exist yet, and removed once the first `head.slots` is on disk.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import hmac
 import json
 import os
+import stat
 import time
 import weakref
 from dataclasses import dataclass
@@ -136,6 +140,30 @@ def _read_slots(mac_key: bytes, raw: bytes) -> list[ChainHead | str]:
     return out
 
 
+def _read_regular(path: Path, limit: int) -> bytes | None:
+    """Return up to `limit` bytes of a regular file, None if it does not exist; RollbackDetected if it is something
+    else (a directory, a FIFO that would block the unlock, a device)."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise RollbackDetected(f"the chain head file {path} cannot be read: {exc.strerror}") from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise RollbackDetected(f"the chain head file {path} is not a regular file")
+        chunks, size = [], 0
+        while size < limit:
+            chunk = os.read(fd, limit - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 def newest(slots: list[ChainHead | str]) -> tuple[int, ChainHead] | None:
     """Return (slot number, head) of the verified slot with the newest audit record, or None."""
     valid = [(i, s) for i, s in enumerate(slots) if isinstance(s, ChainHead)]
@@ -154,17 +182,16 @@ class HeadFile:
         self._fd_checked = 0.0
         self._closer: weakref.finalize | None = None
 
-    def exists(self) -> bool:
-        """Return True if a head was ever written (in either format)."""
-        return self.path.exists() or self.legacy_path.exists()
-
     def read(self, mac_key: bytes) -> ChainHead | None:
         """Return the newest verified head, None if none was ever written, or raise RollbackDetected."""
-        try:
-            with self.path.open("rb") as f:
-                raw = f.read(2 * MAX_SLOT + 1)
-        except FileNotFoundError:
-            return self._read_legacy(mac_key)
+        raw = _read_regular(self.path, 2 * MAX_SLOT + 1)
+        if raw is None:
+            legacy = self._read_legacy(mac_key)
+            if legacy is not None or not self.path.exists():
+                return legacy
+            raw = _read_regular(self.path, 2 * MAX_SLOT + 1)  # another process moved head.json over meanwhile
+            if raw is None:
+                return None
         if not raw or len(raw) % (2 * BLOCK) or len(raw) > 2 * MAX_SLOT:
             raise RollbackDetected(f"the chain head file {self.path} is malformed (its size is {len(raw)} bytes)")
         slots = _read_slots(mac_key, raw)
@@ -175,10 +202,8 @@ class HeadFile:
         return found[1]
 
     def _read_legacy(self, mac_key: bytes) -> ChainHead | None:
-        try:
-            with self.legacy_path.open("rb") as f:
-                raw = f.read(MAX_SLOT + 1)
-        except FileNotFoundError:
+        raw = _read_regular(self.legacy_path, MAX_SLOT + 1)
+        if raw is None:
             return None
         try:
             if len(raw) > MAX_SLOT:
@@ -209,8 +234,14 @@ class HeadFile:
             return
         slot, self._next = self._next, None  # until this write is done the slots are unknown
         try:
-            if os.pwrite(fd, record.ljust(self._slot_size, _PAD), slot * self._slot_size) != self._slot_size:
-                raise OSError(f"short write to {self.path}")
+            # One slot write in flight per file, whichever process: a power cut can then tear one slot only, and
+            # the other (written completely, O_DSYNC) still verifies even if two writers aim at different slots.
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            try:
+                if os.pwrite(fd, record.ljust(self._slot_size, _PAD), slot * self._slot_size) != self._slot_size:
+                    raise OSError(f"short write to {self.path}")
+            finally:
+                fcntl.flock(fd, fcntl.LOCK_UN)
         except BaseException:
             self.close()
             raise
@@ -228,11 +259,17 @@ class HeadFile:
             fd = os.open(self.path, os.O_WRONLY | DSYNC_FLAG)
         except FileNotFoundError:
             return None
-        if os.fstat(fd).st_size != 2 * self._slot_size:
+        try:
+            laid_out = os.fstat(fd).st_size == 2 * self._slot_size
+        except BaseException:
+            os.close(fd)
+            raise
+        if not laid_out:
             os.close(fd)
             return None
         self._fd, self._fd_checked = fd, now
         self._closer = weakref.finalize(self, os.close, fd)
+        self._closer.atexit = False  # the exit-time flush still writes through it; the process exit closes it
         return fd
 
     def close(self) -> None:
@@ -245,11 +282,10 @@ class HeadFile:
         """Find the slot size and the slot after the newest head, or leave `_next` None if the file is unusable."""
         self.close()
         try:
-            with self.path.open("rb") as f:
-                raw = f.read(2 * MAX_SLOT + 1)
-        except FileNotFoundError:
+            raw = _read_regular(self.path, 2 * MAX_SLOT + 1)
+        except RollbackDetected:
             return
-        if not raw or len(raw) % (2 * BLOCK) or len(raw) > 2 * MAX_SLOT:
+        if raw is None or not raw or len(raw) % (2 * BLOCK) or len(raw) > 2 * MAX_SLOT:
             return
         found = newest(_read_slots(mac_key, raw))
         if found is None:
@@ -258,11 +294,12 @@ class HeadFile:
         self._next = found[0] ^ 1
 
     def _create(self, record: bytes) -> None:
-        """Replace the file atomically: `record` in slot 0, slot 1 empty; the slot size fits the record."""
+        """Replace the file atomically with `record` in both slots (a slot never stands empty: a writer that still
+        aims at either one leaves the other whole); the slot size fits the record."""
         size = max(BLOCK, -(-(len(record) + 1) // BLOCK) * BLOCK)
         if size > MAX_SLOT:
             raise OSError(f"the chain head ({len(record)} bytes) does not fit a {MAX_SLOT}-byte slot")
         self.close()
-        write_atomic(self.path, record.ljust(size, _PAD) + _PAD * size, mode=0o600)
+        write_atomic(self.path, record.ljust(size, _PAD) * 2, mode=0o600)
         self._slot_size, self._next = size, 1
         self.legacy_path.unlink(missing_ok=True)  # head.slots is on disk (fsynced, and its directory): it rules now
