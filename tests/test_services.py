@@ -130,6 +130,9 @@ def test_a_case_moves_through_every_department_to_closed(office, clock, issuers)
         assert (view.state, view.is_open, view.pending_department) == ("closed", False, None)
         assert r.cases.get(case_id).status == "closed"
         view = desk.get(case_id)
+        assert (view.state, view.is_open, view.pending_department) == ("closed", False, None)  # as stored
+        clock.now_ms += CATALOGUE.service("banking-insurance.sme-loan").time_limit_ms + 1
+        assert desk.overdue() == [] and desk.work_queue("banking-insurance") == []  # off the open-case indexes
         steps = [s.step for s in view.steps]
         assert steps == [
             "open",

@@ -12,7 +12,7 @@ import pytest
 from app.ledger.suites import ED25519, key_id
 from app.node.departments import department
 from app.services import CaseDesk, DocumentCheck, load_catalogue
-from app.services.errors import NotEnrolled, ReplicaTooStale
+from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, open_replica
 from app.sync.state import acknowledge_fork, fork_evidence, record_fork
@@ -128,11 +128,11 @@ def test_a_fork_alarm_refuses_case_steps_for_that_department_until_it_is_resolve
         pending = r.outbox.count_pending()
         with _open(office, "admin", clock) as admin:  # sync in another connection raises the alarm
             record_fork(admin, ORIGIN, "held", "offered", None, "two different trees of the same size")
-        with pytest.raises(ReplicaTooStale, match=r"untrusted .*two different trees"):
+        with pytest.raises(LogUntrusted, match=r"untrusted .*two different trees"):
             desk.advance(case_id)
-        with pytest.raises(ReplicaTooStale, match="untrusted"):
+        with pytest.raises(LogUntrusted, match="untrusted"):
             desk.open(SERVICE, "李娜", "110101199202023456")
-        assert r.outbox.count_pending() == pending and _refusals(r, "replica_too_stale") == 2
+        assert r.outbox.count_pending() == pending and _refusals(r, "log_untrusted") == 2
         with _open(office, "admin", clock) as admin:
             acknowledge_fork(admin, fork_evidence(admin)[0].id, trust_again=True)
         assert desk.advance(case_id).done == 1

@@ -6,7 +6,7 @@ from collections.abc import Collection
 
 from app.ledger.suites import Signer, key_id
 from app.node.departments import UnknownDepartment, all_departments, department
-from app.services.errors import NotEnrolled, ReplicaTooStale, WrongDepartment, WrongRole
+from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale, WrongDepartment, WrongRole
 from app.store.registry import KeyRecord
 from app.store.replica import Replica
 
@@ -38,7 +38,7 @@ def authorised_key(
 ) -> KeyRecord:
     """Return the registry record of `signer` once it may perform `what` for department `performer` from a replica
     that synced that department's log within `limit_ms`: raise NotEnrolled, WrongRole, WrongDepartment or
-    ReplicaTooStale (also for a log marked untrusted after a fork) otherwise.
+    ReplicaTooStale or LogUntrusted (a log marked untrusted after a fork) otherwise.
 
     Key and log facts come from the replica's trust cache, which rereads them after any write to the registry,
     the checkpoints or the sync state, by this connection or another one, so a revocation, a fork alarm or a
@@ -51,7 +51,7 @@ def authorised_key(
     if log.distrust_reason is not None:
         # A forked log: which of its branches holds the case is unknown, and sync neither pulls nor pushes it until
         # a supervisor resolves the alarm, so nothing is signed for it (as certificate checks refuse it offline).
-        raise ReplicaTooStale(f"{what}: {origin} is marked untrusted ({log.distrust_reason}); a supervisor must "
+        raise LogUntrusted(f"{what}: {origin} is marked untrusted ({log.distrust_reason}); a supervisor must "
                               "resolve the fork alarm first")  # fmt: skip
     _check_age(origin, log.age_ms(replica.session.now_ms()), limit_ms, what)
     return record

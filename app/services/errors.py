@@ -78,6 +78,12 @@ class ReplicaTooStale(Refusal):
     code = "replica_too_stale"
 
 
+class LogUntrusted(Refusal):
+    """The department's log is under a fork alarm: nothing is signed for it until a supervisor resolves it."""
+
+    code = "log_untrusted"
+
+
 class ConsentMissing(Refusal):
     """No consent covers this request."""
 
