@@ -12,6 +12,17 @@ from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import create_office
 
+
+class FakeClock:
+    """A settable clock in Unix milliseconds, shared by a replica (its `clock`) and the test that moves it."""
+
+    def __init__(self, now_ms: int) -> None:
+        self.now_ms = now_ms
+
+    def __call__(self) -> int:
+        return self.now_ms
+
+
 # Throwaway offices in tests need no brute-force resistance: Argon2id at its cheapest.
 FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 

@@ -32,7 +32,7 @@ from app.store.errors import PermissionDenied
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from app.sync.state import record_fork
-from tests.store_support import FAST_KDF
+from tests.store_support import FAST_KDF, FakeClock
 
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
 NOW_MS = 1_800_000_000_000
@@ -55,19 +55,9 @@ DISPLAY = {
 ID_NUMBER = "11010519491231002X"
 
 
-class FakeClock:
-    """A settable clock in Unix milliseconds, shared by the replica and the tests."""
-
-    def __init__(self, now_ms: int = NOW_MS) -> None:
-        self.now_ms = now_ms
-
-    def __call__(self) -> int:
-        return self.now_ms
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(NOW_MS)
 
 
 @pytest.fixture

@@ -28,7 +28,7 @@ from app.services.errors import (
 from app.services.report import access_report
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
-from tests.store_support import FAST_KDF
+from tests.store_support import FAST_KDF, FakeClock
 
 NOW_MS = 1_780_000_000_000
 HOUR_MS, DAY_MS = 3_600_000, 86_400_000
@@ -43,17 +43,9 @@ STAFF = {  # account -> (store role, registry role, department)
 CATALOGUE = load_catalogue()
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now_ms = NOW_MS
-
-    def __call__(self) -> int:
-        return self.now_ms
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(NOW_MS)
 
 
 @pytest.fixture

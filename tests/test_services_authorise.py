@@ -16,7 +16,7 @@ from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, open_replica
 from app.sync.state import acknowledge_fork, fork_evidence, record_fork
-from tests.store_support import FAST_KDF, office_with_supervisor
+from tests.store_support import FAST_KDF, FakeClock, office_with_supervisor
 
 SERVICE = "public-security.household-transfer-out"
 CATALOGUE = load_catalogue()
@@ -24,17 +24,9 @@ ORIGIN = department("public-security").origin
 STALENESS_MS = CATALOGUE.service(SERVICE).max_staleness_ms
 
 
-class FakeClock:
-    def __init__(self) -> None:
-        self.now_ms = int(time.time() * 1000)
-
-    def __call__(self) -> int:
-        return self.now_ms
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(int(time.time() * 1000))
 
 
 @pytest.fixture

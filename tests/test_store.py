@@ -27,26 +27,16 @@ from app.store.logs import Cosignature
 from app.store.registry import DeviceRecord, KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from app.store.schema import LATEST
-from tests.store_support import FAST_KDF
+from tests.store_support import FAST_KDF, FakeClock
 
 FIXTURES = Path(__file__).parent / "fixtures" / "store"
 ORIGIN = "example.gov/dept-a"
 PASSWORDS = {"admin": "admin-pw", "sup": "sup-pw", "clerk": "clerk-pw"}
 
 
-class FakeClock:
-    """A settable clock in Unix milliseconds (the replica takes its time from here)."""
-
-    def __init__(self, now_ms: int = 1_800_000_000_000) -> None:
-        self.now_ms = now_ms
-
-    def __call__(self) -> int:
-        return self.now_ms
-
-
 @pytest.fixture
 def clock() -> FakeClock:
-    return FakeClock()
+    return FakeClock(1_800_000_000_000)
 
 
 @pytest.fixture
