@@ -6,7 +6,7 @@ import socket
 
 import pytest
 
-from app.loopback_ports import bind_listener, free_port, free_port_block
+from app.loopback_ports import bind_listener, ephemeral_range, free_port, free_port_block
 
 
 def test_free_port_never_hands_out_a_port_twice() -> None:
@@ -41,3 +41,16 @@ def test_a_block_of_consecutive_ports_overlaps_nothing_handed_out_before() -> No
 def test_a_block_that_cannot_exist_is_refused_in_words() -> None:
     with pytest.raises(OSError, match="no 70000 consecutive free loopback ports"):
         free_port_block(70_000)
+
+
+def test_ports_come_from_outside_the_range_outgoing_connections_use() -> None:
+    ephemeral = ephemeral_range()
+    assert len(ephemeral) > 1000  # read from the kernel (or its default)
+    singles = [free_port() for _ in range(200)]
+    blocks = [free_port_block(11) for _ in range(5)]
+    assert not [p for p in singles if p in ephemeral]
+    assert not [f for f in blocks if set(range(f, f + 11)) & set(ephemeral)]
+    # An outgoing connection's local port is from the ephemeral range, so it can never sit on a promised port.
+    with bind_listener() as server, socket.create_connection(server.getsockname(), timeout=2) as client:
+        assert client.getsockname()[1] in ephemeral
+        assert client.getsockname()[1] not in singles

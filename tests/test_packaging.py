@@ -12,7 +12,6 @@ import importlib.util
 import json
 import os
 import shutil
-import socket
 import struct
 import subprocess
 import sys
@@ -27,6 +26,7 @@ import psycopg
 import pytest
 
 from app.cli.demo_command import DEMO_PASSWORD, build_demo_office
+from app.loopback_ports import free_port
 from app.release.keys import generate_release_key
 from tests.framegen import Code, certificate_text, code_run, empty_run, write_video
 from tests.store_support import FAST_KDF
@@ -346,9 +346,7 @@ def postgres_url() -> Iterator[str]:
     as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
     if as_postgres:
         shutil.chown(home, "postgres")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()
     data = home / "data"
     subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "govdesk", "--auth=trust",
                     "-E", "UTF8"], check=True, capture_output=True, timeout=120)  # fmt: skip
