@@ -1,10 +1,11 @@
-"""Reading what a child process reported through a pipe before it was killed (for the crash tests)."""
+"""A child process that reports through a pipe, and reading what it reported before it was killed (crash tests)."""
 
 from __future__ import annotations
 
 import os
 import select
 import time
+from collections.abc import Callable
 
 
 def read_until(fd: int, deadline: float, *, marker: bytes | None = None, lines: int | None = None) -> bytes:
@@ -24,3 +25,17 @@ def read_until(fd: int, deadline: float, *, marker: bytes | None = None, lines: 
             break
         buffer += chunk
     return buffer
+
+
+def fork_reporting(target: Callable[..., object], *args: object) -> tuple[int, int]:
+    """Fork a child that runs `target(*args, write_fd)` and exits; return (its pid, the pipe's read end)."""
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        os.close(read_fd)
+        try:
+            target(*args, write_fd)
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    return pid, read_fd

@@ -14,7 +14,7 @@ from app.ledger.entry import decode_entry
 from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.services.errors import StepOutOfOrder
 from app.store.replica import open_replica
-from tests.crash_pipe import read_until
+from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF, office_with_supervisor
 
 SERVICE = "public-security.household-transfer-out"
@@ -57,15 +57,7 @@ def test_sigkills_while_moving_cases_lose_no_acknowledged_step(counter_office: P
     killed_while_moving = 0
     start = time.monotonic()
     for round_no in range(KILLS):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            os.close(read_fd)
-            try:
-                _mover(counter_office, round_no, write_fd)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
+        pid, read_fd = fork_reporting(_mover, counter_office, round_no)
         # Wait for the first acknowledged step, so that a loaded machine still kills mid-stream.
         buffer = read_until(read_fd, time.monotonic() + 10, marker=b"ready\nC")
         buffer += read_until(read_fd, time.monotonic() + rng.uniform(0.001, 0.060))

@@ -17,6 +17,7 @@ import pytest
 
 from app.store.errors import DatabaseDamaged, NotADatabase, RollbackDetected, WrongPassword
 from app.store.replica import create_office, open_replica
+from tests.crash_pipe import fork_reporting
 from tests.store_support import FAST_KDF, forge_slots
 
 ORIGIN = "example.gov/dept-a"
@@ -163,15 +164,7 @@ def _fill_until_disk_full(office: Path, limit: int, report_fd: int) -> None:
 
 def test_disk_full_is_a_clear_error_and_loses_nothing(office: Path) -> None:
     limit = (office / "replica.db").stat().st_size + 300_000
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read_fd)
-        try:
-            _fill_until_disk_full(office, limit, write_fd)
-        finally:
-            os._exit(0)
-    os.close(write_fd)
+    pid, read_fd = fork_reporting(_fill_until_disk_full, office, limit)
     with os.fdopen(read_fd) as pipe:
         lines = pipe.read().splitlines()
     os.waitpid(pid, 0)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.store.replica import create_office, open_replica
-from tests.crash_pipe import read_until
+from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF
 
 ORIGIN = "example.gov/dept-a"
@@ -39,15 +39,7 @@ def test_200_sigkills_mid_write_lose_nothing_acknowledged(tmp_path: Path) -> Non
     killed_while_writing = 0
     start = time.monotonic()
     for round_no in range(KILLS):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover - the child
-            os.close(read_fd)
-            try:
-                _writer(office, round_no * 100_000, write_fd)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
+        pid, read_fd = fork_reporting(_writer, office, round_no * 100_000)
         buffer = b""
         if round_no % 10 == 0:  # one round in ten dies while unlocking (login record, head file, WAL recovery)
             time.sleep(rng.uniform(0.0, 0.02))

@@ -19,7 +19,7 @@ from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.store.chain_head import ChainHead, HeadFile
 from app.store.errors import RollbackDetected
 from app.store.replica import Replica, open_replica
-from tests.crash_pipe import read_until
+from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF, office_with_supervisor
 
 SERVICE = "public-security.household-transfer-out"
@@ -164,24 +164,11 @@ def _stalled_mover(office: Path, report_fd: int) -> None:
         os.write(report_fd, f"{view.case_id} {view.head.hex()}\n".encode())
 
 
-def _fork(target, *args) -> tuple[int, int]:
-    read_fd, write_fd = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        os.close(read_fd)
-        try:
-            target(*args, write_fd)
-        finally:
-            os._exit(0)
-    os.close(write_fd)
-    return pid, read_fd
-
-
 def test_sigkill_between_commit_and_head_write_raises_no_alarm_and_loses_nothing(
     head_office: Path, tmp_path: Path
 ) -> None:
     before = (head_office / "head.slots").read_bytes()
-    pid, read_fd = _fork(_stalled_mover, head_office)
+    pid, read_fd = fork_reporting(_stalled_mover, head_office)
     lines = read_until(read_fd, time.monotonic() + 30, lines=9).decode().splitlines()
     os.kill(pid, signal.SIGKILL)
     os.waitpid(pid, 0)
@@ -228,7 +215,7 @@ def test_rollback_to_an_older_copy_is_detected_once_the_writer_flushed(
             case = desk.open(SERVICE, "张伟", "110101199001030001")
             desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
     else:
-        pid, read_fd = _fork(_mover_then_crash, head_office)
+        pid, read_fd = fork_reporting(_mover_then_crash, head_office)
         assert read_until(read_fd, time.monotonic() + 30, lines=1).decode().splitlines() == ["flushed"]
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)

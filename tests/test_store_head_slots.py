@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from app.store.chain_head import BLOCK, MAX_SLOT, ChainHead, HeadFile, SlotEncoder, encode_slot
 from app.store.errors import RollbackDetected
 from app.store.replica import open_replica
-from tests.crash_pipe import read_until
+from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF, forge_slots, office_with_supervisor
 
 KEY = bytes(range(32))
@@ -191,15 +191,7 @@ def _write_heads_forever(directory: Path, report_fd: int) -> None:
 
 def test_sigkill_while_writing_heads_leaves_a_verified_head(tmp_path: Path) -> None:
     for _ in range(3):
-        read_fd, write_fd = os.pipe()
-        pid = os.fork()
-        if pid == 0:
-            os.close(read_fd)
-            try:
-                _write_heads_forever(tmp_path, write_fd)
-            finally:
-                os._exit(0)
-        os.close(write_fd)
+        pid, read_fd = fork_reporting(_write_heads_forever, tmp_path)
         lines = read_until(read_fd, time.monotonic() + 20, lines=3).decode().split()
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
