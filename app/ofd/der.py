@@ -160,9 +160,7 @@ def integer(node: Node, what: str) -> int:
     content = expect(node, TAG_INTEGER, what).content
     if not content or len(content) > 8:
         raise Asn1Error(f"{what}: INTEGER of {len(content)} bytes")
-    if len(content) > 1 and (
-        (content[0] == 0 and not content[1] & 0x80) or (content[0] == 0xFF and content[1] & 0x80)
-    ):
+    if len(content) > 1 and ((content[0] == 0 and not content[1] & 0x80) or (content[0] == 0xFF and content[1] & 0x80)):
         raise Asn1Error(f"{what}: non-minimal INTEGER")
     return int.from_bytes(content, "big", signed=True)
 
@@ -234,10 +232,7 @@ def parse_time_text(raw: bytes, *, utc_time: bool, what: str) -> datetime:
     if "." in value:
         value = value.split(".", 1)[0]
     try:
-        if utc_time:
-            parsed = datetime.strptime(value, "%y%m%d%H%M%S")
-        else:
-            parsed = datetime.strptime(value, "%Y%m%d%H%M%S")
+        parsed = datetime.strptime(value, "%y%m%d%H%M%S" if utc_time else "%Y%m%d%H%M%S")
     except ValueError as exc:
         raise Asn1Error(f"{what}: malformed time {value[:32]!r}") from exc
     return parsed.replace(tzinfo=UTC)
