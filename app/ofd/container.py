@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 
 from app.ofd.errors import ContainerError
@@ -42,7 +43,7 @@ class OfdPackage:
         try:
             self._zip = zipfile.ZipFile(io.BytesIO(data))
             infos = self._zip.infolist()
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError) as exc:
             raise ContainerError(f"not a ZIP container: {exc}", code="container_invalid") from exc
         if len(infos) > self.limits.max_members:
             raise ContainerError(f"{len(infos)} members exceed {self.limits.max_members}", code="too_many_members")
@@ -85,7 +86,7 @@ class OfdPackage:
         try:
             with self._zip.open(info) as handle:
                 data = handle.read(info.file_size + 1)
-        except (zipfile.BadZipFile, OSError, ValueError, EOFError, RuntimeError) as exc:
+        except (zipfile.BadZipFile, zlib.error, OSError, ValueError, EOFError, RuntimeError) as exc:
             raise ContainerError(f"member {name!r} is corrupt: {exc}", code="member_corrupt") from exc
         if len(data) != info.file_size:
             raise ContainerError(f"member {name!r} does not hold its declared size", code="member_corrupt")

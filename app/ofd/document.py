@@ -111,7 +111,8 @@ def read_document(package: OfdPackage) -> OfdDocument:
     signatures_text = child_text(body, "Signatures")
     if signatures_text:
         doc.signatures_member = resolve(signatures_text)
-        _read_signatures(package, doc)
+        if package.has(doc.signatures_member):  # named but absent: an unsigned document (no signature to judge)
+            _read_signatures(package, doc)
     return doc
 
 
