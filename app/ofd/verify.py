@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from app.ofd import gm, ses, signed_data
+from app.ofd import gm, revocation, ses, signed_data
 from app.ofd.container import OfdPackage
 from app.ofd.document import OfdDocument, SignatureEntry, read_document
 from app.ofd.errors import Asn1Error, ContainerError, OfdError
@@ -21,9 +21,8 @@ SM3_NAMES = {"SM3", "1.2.156.10197.1.401"}
 SHA256_NAMES = {"SHA256", "SHA-256", "2.16.840.1.101.3.4.2.1"}
 SM2_SIGN_OIDS = {ses.OID_SM2_SM3, "SM2", "1.2.156.10197.1.501.1"}
 
-# Revocation lookup: (what, issuer, serial) -> True if revoked. `what` is "cert" (issuer DN, serial hex)
-# or "seal" (seal vendor id, esID).
-RevocationCheck = Callable[[str, str, str], bool]
+# Revocation lookup by revocation serial (`app.ofd.revocation`): True if a department revoked it.
+RevocationCheck = Callable[[str], bool]
 
 PICTURE_MAGIC = {
     "PNG": (b"\x89PNG\r\n\x1a\n",),
@@ -36,7 +35,7 @@ PICTURE_MAGIC = {
 }
 
 
-def _never_revoked(what: str, issuer: str, serial: str) -> bool:
+def _never_revoked(serial: str) -> bool:
     return False
 
 
@@ -316,11 +315,11 @@ def _judge_trust(
     verdict: SignatureVerdict, certs: list[gm.Certificate], seal: ses.Seal | None, trust: OfdTrust
 ) -> None:
     for cert in certs:
-        if trust.is_revoked("cert", cert.issuer_name, cert.serial_hex):
+        if trust.is_revoked(revocation.certificate_serial(cert.der)):
             verdict.revoked = True
             verdict.reason, verdict.params = "revoked", {"what": "signer certificate"}
             return
-    if seal is not None and trust.is_revoked("seal", seal.vendor_id, seal.es_id):
+    if seal is not None and trust.is_revoked(revocation.seal_serial(seal.vendor_id, seal.es_id)):
         verdict.revoked = True
         verdict.reason, verdict.params = "revoked", {"what": "seal"}
         return

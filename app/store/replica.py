@@ -25,6 +25,7 @@ from app.ledger.suites import ED25519, Signer, key_id, suite_by_name
 from app.store import logins, roles
 from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account
 from app.store.audit import AuditTrail
+from app.store.case_documents import CaseDocuments
 from app.store.cases import Cases
 from app.store.certs import CertStore
 from app.store.chain_head import ChainHead
@@ -109,6 +110,7 @@ class Replica:
         self.logs = LogStore(self.session, on_checkpoint=self._checkpoint_stored)
         self.outbox = Outbox(self.session)
         self.cases = Cases(self.session)
+        self.case_documents = CaseDocuments(self.session)
         self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf))
         row = conn.execute("SELECT suite, private_key FROM accounts WHERE name = ?", (account.name,)).fetchone()
         # A removed account's key is erased; it never gets this far (its status refuses the unlock).

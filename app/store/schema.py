@@ -6,7 +6,8 @@ and cases with full-text search. Version 3 added checkpoint cosignatures and the
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
 Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 rebuilt case_steps as a
-rowid table (new steps append to its last page), its leaf hash a unique key.
+rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 (app/ofd) added the
+documents attached to a case (an OFD file, its SM3 digest and verdict).
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -162,7 +163,14 @@ ALTER TABLE case_steps_v7 RENAME TO case_steps;
 CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+_V8 = """
+CREATE TABLE case_documents(
+    id INTEGER PRIMARY KEY, case_id TEXT NOT NULL, digest BLOB NOT NULL, name TEXT NOT NULL,
+    media_type TEXT NOT NULL, verdict TEXT NOT NULL, data BLOB NOT NULL, added_ms INTEGER NOT NULL,
+    UNIQUE (case_id, digest));
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST = len(MIGRATIONS)
 
 
