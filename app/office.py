@@ -27,6 +27,9 @@ import httpx
 
 from app import settings as settings_file
 from app.certs import Verdict, verify
+from app.ofd import counter as ofd_counter
+from app.ofd import gm as ofd_gm
+from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.scan import Scanner, make_decoder, open_source
 from app.services import CaseDesk, CaseView, Catalogue, DocumentCheck, load_catalogue, workflow
 from app.services.actors import check_actor, enrolled_key
@@ -224,6 +227,26 @@ class CertService:
         return verify(text, office=self._office.replica)
 
 
+class OfdService:
+    """OFD e-licences at the counter: verify a file offline, see its ledger anchor, attach it to a case."""
+
+    def __init__(self, office: Office) -> None:
+        self._office = office
+        self.roots: tuple[ofd_gm.Certificate, ...] = ()  # the office's trusted roots for seals and e-documents
+
+    def verify(self, data: bytes) -> OfdVerdict:
+        """Return the verdict on an OFD file's bytes (audited; the file itself is not kept)."""
+        return ofd_counter.verify_at_office(self._office.replica, data, self.roots)
+
+    def anchor(self, data: bytes) -> ofd_counter.AnchorFact | None:
+        """Return where a department's log anchors this exact file, if the replica holds it."""
+        return ofd_counter.anchor_fact(self._office.replica, data)
+
+    def attach(self, case_id: str, name: str, data: bytes, verdict: OfdVerdict) -> bytes:
+        """Attach the file to a case, stored encrypted with its SM3 digest; return the digest."""
+        return ofd_counter.attach_to_case(self._office.replica, case_id, name, data, verdict)
+
+
 class ServiceDirectory:
     """The service catalogue (140 services of the 11 departments), loaded once, searchable in three ways."""
 
@@ -403,6 +426,7 @@ class Office:
         self.events = OfficeEvents()
         self.session = SessionService(self)
         self.certs = CertService(self)
+        self.ofd = OfdService(self)
         self.services = ServiceDirectory()
         self.cases = CaseService(self)
         self.scanner = ScannerService(self)

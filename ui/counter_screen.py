@@ -8,12 +8,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from app.certs import Verdict
-from app.office import CaseFile, CaseService, CertService, ScannerService, ServiceDirectory
+from app.office import CaseFile, CaseService, CertService, OfdService, ScannerService, ServiceDirectory
 from app.scan import ScanError, Scanner, ScanResult, SourceStatus
 from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.ofd_panel import OfdPanel
 from ui.scan_preview import ScanPreview, ScanSignals
 from ui.verdict_card import VerdictCard
 
@@ -32,6 +33,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         work: BackgroundWork,
         language: str,
         parent: QWidget | None = None,
+        ofd: OfdService | None = None,
     ) -> None:
         """Lay out the three columns."""
         super().__init__(parent)
@@ -60,6 +62,10 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.case_box = QGroupBox()
         case_layout = QVBoxLayout(self.case_box)
         case_layout.addWidget(self.case_form)
+        # E-licences (OFD) open from a file or a drop; without the service (older callers) the panel is absent.
+        self.ofd_panel = OfdPanel(ofd, work, language) if ofd is not None else None
+        if self.ofd_panel is not None:
+            case_layout.addWidget(self.ofd_panel)
         self.preview.connect_signals(self.scan_signals)
         self.scan_signals.code_read.connect(self.verify_code)
         splitter = QSplitter()
@@ -125,10 +131,14 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
 
     def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)
+        if self.ofd_panel is not None:
+            self.ofd_panel.set_case(case.case_id)
 
     def set_language(self, language: str) -> None:
         """Switch the language of the domain's own texts (verdict reasons)."""
         self.verdict_card.set_language(language)
+        if self.ofd_panel is not None:
+            self.ofd_panel.set_language(language)
         self.case_form.set_language(language)
         self.case_panel.language = language
         self.case_panel.reload()

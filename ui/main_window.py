@@ -156,8 +156,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         if self.counter is None:
             office = self.office
             self.counter = CounterScreen(
-                office.certs, office.cases, office.services, office.scanner, self.work, self.translations.language
-            )
+                office.certs, office.cases, office.services, office.scanner, self.work, self.translations.language,
+                ofd=office.ofd,
+            )  # fmt: skip
             self.stack.addWidget(self.counter)
         self.stack.setCurrentWidget(self.counter)
         self._set_session_actions(True)

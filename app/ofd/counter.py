@@ -1,0 +1,67 @@
+"""The counter's use of OFD documents: verify a file a citizen brought against the replica, attach it to a case.
+
+The counter never seals: it holds no seal key. Trust comes from the office's own list of roots for
+seals and e-documents (set by an administrator) and revocations synced from every department's log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.node.departments import all_departments
+from app.ofd import gm
+from app.ofd.verdict import DocumentVerdict
+from app.ofd.verify import OfdTrust, verify_bytes
+from app.store.replica import Replica
+
+OFD_MEDIA_TYPE = "application/ofd"
+
+
+@dataclass(frozen=True)
+class AnchorFact:
+    """What the replica knows of a document a department issued: who, under which serial, of what kind."""
+
+    issuer: str
+    serial: str
+    kind: str
+    revoked: bool
+
+
+def office_trust(replica: Replica, roots: tuple[gm.Certificate, ...]) -> OfdTrust:
+    """The trust a verification at this office uses: `roots` and the replica's revocations from every department."""
+    origins = [d.origin for d in all_departments()]
+
+    def is_revoked(serial: str) -> bool:
+        return any(replica.certs.revocation(origin, serial) is not None for origin in origins)
+
+    return OfdTrust(roots=roots, is_revoked=is_revoked)
+
+
+def verify_at_office(replica: Replica, data: bytes, roots: tuple[gm.Certificate, ...]) -> DocumentVerdict:
+    """Verify an OFD file offline against the replica and audit the verdict (never the file's content)."""
+    verdict = verify_bytes(data, office_trust(replica, roots))
+    replica.audit.append(
+        "ofd.verify",
+        "ok" if verdict.valid and verdict.trusted else verdict.reason,
+        {"digest": gm.sm3(data).hex(), "valid": verdict.valid, "trusted": verdict.trusted},
+    )
+    return verdict
+
+
+def anchor_fact(replica: Replica, data: bytes) -> AnchorFact | None:
+    """Where the ledger says this exact file was issued (a department's `cert.anchor`), or None."""
+    anchor = replica.certs.anchor(gm.sm3(data))
+    if anchor is None or not anchor.cert_type.startswith("ofd."):
+        return None
+    revoked = replica.certs.revocation(anchor.issuer, anchor.serial) is not None
+    return AnchorFact(anchor.issuer, anchor.serial, anchor.cert_type.removeprefix("ofd."), revoked)
+
+
+def attach_to_case(replica: Replica, case_id: str, name: str, data: bytes, verdict: DocumentVerdict) -> bytes:
+    """Store the file encrypted in the replica under the case, with its SM3 digest; return the digest."""
+    digest = gm.sm3(data)
+    state = "valid" if verdict.valid and verdict.trusted else verdict.reason
+    with replica.transaction():
+        replica.case_documents.put(case_id, digest, name[:256], OFD_MEDIA_TYPE, state, data, replica.session.now_ms())
+        replica.audit.append("ofd.attach", "ok", {"case": case_id, "digest": digest.hex(), "verdict": state})
+    return digest

@@ -1,0 +1,135 @@
+"""Open an OFD file (button or drag and drop), show its verdict card, attach it to the open case."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.ofd.container import MAX_FILE
+from app.ofd.counter import AnchorFact
+from app.ofd.verdict import DocumentVerdict
+from app.office import OfdService
+from ui.background import BackgroundWork
+from ui.language_change import RetranslatedOnLanguageChange
+from ui.ofd_verdict_card import OfdVerdictCard
+
+
+class OfdPanel(RetranslatedOnLanguageChange, QWidget):
+    """The e-licence (OFD) panel of the counter screen. The counter verifies; it never seals."""
+
+    verdict_shown = Signal(object)  # DocumentVerdict
+    attached = Signal(str, bytes)  # case id, SM3 digest
+
+    def __init__(self, ofd: OfdService, work: BackgroundWork, language: str, parent: QWidget | None = None) -> None:
+        """Lay out the open button, the card and the attach button."""
+        super().__init__(parent)
+        self._ofd = ofd
+        self._work = work
+        self.case_id: str | None = None
+        self.data: bytes | None = None
+        self.file_name = ""
+        self.verdict: DocumentVerdict | None = None
+        self.setAcceptDrops(True)
+        self.open_button = QPushButton()
+        self.open_button.clicked.connect(self.choose_file)
+        self.attach_button = QPushButton()
+        self.attach_button.clicked.connect(self.attach)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.card = OfdVerdictCard(language)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.open_button)
+        buttons.addWidget(self.attach_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.card)
+        layout.addWidget(self.status)
+        self.retranslate()
+        self._update_buttons()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.open_button.setText(self.tr("Open e-licence (OFD)…"))
+        self.attach_button.setText(self.tr("Attach to case"))
+
+    def set_language(self, language: str) -> None:
+        """Switch the language of the domain's reason texts."""
+        self.card.set_language(language)
+
+    def set_case(self, case_id: str | None) -> None:
+        """The case a document would be attached to (None: no case open)."""
+        self.case_id = case_id
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.attach_button.setEnabled(self.case_id is not None and self.data is not None)
+
+    def choose_file(self) -> None:
+        """Ask for an .ofd file and verify it."""
+        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open e-licence"), "", self.tr("OFD documents (*.ofd)"))
+        if path:
+            self.open_path(Path(path))
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
+        """Accept a dragged local .ofd file."""
+        urls = event.mimeData().urls()
+        if len(urls) == 1 and urls[0].isLocalFile() and urls[0].toLocalFile().lower().endswith(".ofd"):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802 (Qt override)
+        """Verify the dropped file."""
+        urls = event.mimeData().urls()
+        if urls and urls[0].isLocalFile():
+            self.open_path(Path(urls[0].toLocalFile()))
+            event.acceptProposedAction()
+
+    def open_path(self, path: Path) -> None:
+        """Read a file (bounded) and verify it on the database thread."""
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE + 1)
+        except OSError:
+            self.status.setText(self.tr("The file cannot be read."))
+            return
+        if len(data) > MAX_FILE:
+            self.status.setText(self.tr("The file is too large for an e-licence."))
+            return
+        self.status.clear()
+        name = path.name
+
+        def work() -> tuple[DocumentVerdict, AnchorFact | None]:
+            return self._ofd.verify(data), self._ofd.anchor(data)
+
+        self._work.db(work, lambda result: self._show(data, name, *result), self._failed, owner=self)
+
+    def _show(self, data: bytes, name: str, verdict: DocumentVerdict, anchor: AnchorFact | None) -> None:
+        self.data, self.file_name, self.verdict = data, name, verdict
+        self.card.show_verdict(verdict, name, anchor)
+        self._update_buttons()
+        self.verdict_shown.emit(verdict)
+
+    def _failed(self, error: Exception) -> None:
+        self.status.setText(self.tr("Verification failed: %1").replace("%1", getattr(error, "code", "error")))
+
+    def attach(self) -> None:
+        """Attach the shown file to the case (stored encrypted, its SM3 digest on the case)."""
+        case_id, data, verdict, name = self.case_id, self.data, self.verdict, self.file_name
+        if case_id is None or data is None or verdict is None:
+            return
+        self._work.db(
+            lambda: self._ofd.attach(case_id, name, data, verdict),
+            lambda digest: self._attached(case_id, digest),
+            self._failed,
+            owner=self,
+        )
+
+    def _attached(self, case_id: str, digest: bytes) -> None:
+        self.status.setText(
+            self.tr("Attached to case %1 (SM3 %2…).").replace("%1", case_id).replace("%2", digest.hex()[:16])
+        )
+        self.attached.emit(case_id, digest)

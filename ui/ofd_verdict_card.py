@@ -1,0 +1,178 @@
+"""The OFD verdict card: green (valid and trusted), amber (intact, issuer not trusted) or red, with the licence.
+
+No first-page preview: no maintained Python library renders OFD faithfully (ofdrw is Java; the Python
+renderers drop fonts and clipping), and a wrong preview at a counter is worse than none. The card shows
+the licence's own fields and the seal picture, which are what the clerk compares with the citizen.
+"""
+
+from __future__ import annotations
+
+import html
+from zoneinfo import ZoneInfo
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QPixmap
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from app.ofd.counter import AnchorFact
+from app.ofd.verdict import DocumentVerdict, SignatureVerdict, word
+from ui import style
+from ui.language_change import RetranslatedOnLanguageChange
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+GREEN, AMBER, RED = "green", "amber", "red"
+COLOURS = {
+    GREEN: (style.GREEN_BG, style.GREEN_INK),
+    AMBER: (style.AMBER_BG, style.AMBER_INK),
+    RED: (style.RED_BG, style.RED_INK),
+}
+SEAL_PICTURE_PX = 96
+
+
+def colour_of(verdict: DocumentVerdict) -> str:
+    """Green only for valid and trusted; amber for intact but not trusted; red otherwise."""
+    if verdict.valid and verdict.trusted:
+        return GREEN
+    return AMBER if verdict.valid and verdict.reason == "issuer_untrusted" else RED
+
+
+def licence_label(key: str) -> str:
+    """The label of a licence field in the current language."""
+    labels = {
+        "name": QCoreApplication.translate("OfdVerdictCard", "Licence"),
+        "number": QCoreApplication.translate("OfdVerdictCard", "Number"),
+        "holder": QCoreApplication.translate("OfdVerdictCard", "Holder"),
+        "holder_id": QCoreApplication.translate("OfdVerdictCard", "Holder code"),
+        "issuer": QCoreApplication.translate("OfdVerdictCard", "Issued by"),
+        "issued_on": QCoreApplication.translate("OfdVerdictCard", "Issued on"),
+        "valid_from": QCoreApplication.translate("OfdVerdictCard", "Valid from"),
+        "valid_until": QCoreApplication.translate("OfdVerdictCard", "Valid until"),
+        "type_code": QCoreApplication.translate("OfdVerdictCard", "Licence type"),
+    }
+    return labels.get(key, key)
+
+
+class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
+    """Shows the verdict on one OFD document; empty until a file is opened."""
+
+    def __init__(self, language: str = "zh_CN", parent: QWidget | None = None) -> None:
+        """Start with the hint to open a file."""
+        super().__init__(parent)
+        self.setObjectName("ofdVerdictCard")
+        self.language = language
+        self.verdict: DocumentVerdict | None = None
+        self.anchor: AnchorFact | None = None
+        self.file_name = ""
+        self.colour: str | None = None
+        self.headline = QLabel()
+        self.headline.setObjectName("ofdHeadline")
+        self.headline.setWordWrap(True)
+        self.reason = QLabel()
+        self.reason.setWordWrap(True)
+        self.fields = QLabel()
+        self.fields.setTextFormat(Qt.TextFormat.RichText)
+        self.field_rows: list[tuple[str, str]] = []
+        self.seal_picture = QLabel()
+        self.seal_picture.setFixedSize(SEAL_PICTURE_PX, SEAL_PICTURE_PX)
+        self.seal_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row = QHBoxLayout()
+        row.addWidget(self.fields, 1)
+        row.addWidget(self.seal_picture, 0, Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.reason)
+        layout.addLayout(row)
+        layout.addStretch(1)
+        self.refresh()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language."""
+        self.refresh()
+
+    def set_language(self, language: str) -> None:
+        """Pick the language of the domain's reason texts (zh_CN or en)."""
+        self.language = language
+        self.refresh()
+
+    def show_verdict(self, verdict: DocumentVerdict, file_name: str = "", anchor: AnchorFact | None = None) -> None:
+        """Show the verdict on a file (and where the ledger anchors it, if the replica knows)."""
+        self.verdict, self.file_name, self.anchor = verdict, file_name, anchor
+        self.refresh()
+
+    def _add(self, label: str, value: str) -> None:
+        self.field_rows.append((label, value))
+
+    def _paint(self, colour: str | None) -> None:
+        bg, ink = COLOURS.get(colour, ("#ffffff", style.INK))
+        border = ink if colour else "#c4c7cc"
+        self.setStyleSheet(
+            f"QFrame#ofdVerdictCard {{ background: {bg}; border: 3px solid {border}; border-radius: 8px; }}"
+            f"QFrame#ofdVerdictCard QLabel {{ color: {ink}; background: transparent; border: none; }}"
+            f"QLabel#ofdHeadline {{ font-size: 16pt; font-weight: bold; }}"
+        )
+
+    def _headline(self, verdict: DocumentVerdict) -> str:
+        if not verdict.readable:
+            return self.tr("Not a readable OFD document")
+        if verdict.valid and verdict.trusted:
+            return self.tr("Sealed and trusted: accept the document")
+        if verdict.valid and verdict.reason == "revoked":
+            return self.tr("Revoked: do not accept")
+        if verdict.valid:
+            return self.tr("Intact, but the issuer is not trusted: do not accept as proof")
+        return self.tr("Altered or not properly sealed: do not accept")
+
+    def refresh(self) -> None:
+        """Redraw the card in the current language."""
+        verdict = self.verdict
+        self.field_rows = []
+        self.seal_picture.clear()
+        if verdict is None:
+            self.colour = None
+            self._paint(None)
+            self.headline.setText(self.tr("No OFD document opened"))
+            self.reason.setText(self.tr("Open the citizen's .ofd file, or drop it here."))
+            self.fields.clear()
+            return
+        self.colour = colour_of(verdict)
+        self._paint(self.colour)
+        self.headline.setText(self._headline(verdict))
+        self.reason.setText(word(verdict.reason, verdict.params, language=self.language))
+        if self.file_name:
+            self._add(self.tr("File"), self.file_name)
+        for key, value in verdict.licence.items():
+            self._add(licence_label(key), value)
+        if self.anchor is not None:
+            state = self.tr("revoked") if self.anchor.revoked else self.tr("still valid")
+            self._add(self.tr("Ledger"), self.tr("issued by %1, serial %2, %3").replace("%1", self.anchor.issuer)
+                      .replace("%2", self.anchor.serial).replace("%3", state))  # fmt: skip
+        for signature in verdict.signatures:
+            self._signature_rows(signature)
+        rows = "".join(
+            f"<tr><td style='padding-right:12px'>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>"
+            for k, v in self.field_rows
+        )
+        self.fields.setText(f"<table>{rows}</table>")
+        seal = next((s.seal for s in verdict.signatures if s.seal is not None), None)
+        if seal is not None:
+            pixmap = QPixmap()
+            if pixmap.loadFromData(seal.picture):
+                self.seal_picture.setPixmap(
+                    pixmap.scaled(
+                        SEAL_PICTURE_PX, SEAL_PICTURE_PX, Qt.AspectRatioMode.KeepAspectRatio,
+                        Qt.TransformationMode.SmoothTransformation,
+                    )
+                )  # fmt: skip
+
+    def _signature_rows(self, signature: SignatureVerdict) -> None:
+        state = word(signature.reason, {"signer": signature.signer, **signature.params}, language=self.language)
+        self._add(self.tr("Signature %1").replace("%1", signature.id), state)
+        if signature.seal is not None:
+            self._add(self.tr("Seal"), signature.seal.name)
+            if signature.seal.owner:
+                self._add(self.tr("Seal owner"), signature.seal.owner)
+        if signature.signer:
+            self._add(self.tr("Signer"), signature.signer)
+        if signature.signed_at is not None:
+            local = signature.signed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+            self._add(self.tr("Sealed at"), local)
