@@ -1,0 +1,265 @@
+"""OFD verification: documents govdesk seals verify, every mutation fails with its typed reason, other vendors' too."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from app.ofd import der, gm, revocation, ses
+from app.ofd.seal import make_seal
+from app.ofd.verify import OfdTrust, verify_bytes
+from tests.ofd_support import (
+    DISTID,
+    Pki,
+    make_pki,
+    seal_request,
+    sealed_document,
+    to_file,
+)
+
+SIGN_DIR = "Doc_0/Signs/Sign_0"
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ofd"
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def trust(pki: Pki) -> OfdTrust:
+    return OfdTrust(roots=(gm.load_certificate(pki.root.cert),))
+
+
+@pytest.fixture(scope="module")
+def members(pki: Pki) -> dict[str, bytes]:
+    return sealed_document(pki)
+
+
+def test_a_sealed_licence_is_valid_and_trusted(members: dict[str, bytes], trust: OfdTrust) -> None:
+    verdict = verify_bytes(to_file(members), trust)
+    assert (verdict.valid, verdict.trusted, verdict.reason) == (True, True, "ok"), verdict.signatures[0].params
+    (sig,) = verdict.signatures
+    assert sig.kind == "seal-v4" and sig.id == "1"
+    assert sig.signer == "北京市市场监督管理局"
+    assert sig.seal is not None and sig.seal.name == "北京市朝阳区市场监督管理局"
+    assert sig.seal.owner == "北京市市场监督管理局"
+    assert sig.seal.picture.startswith(b"\x89PNG")
+    assert verdict.licence["holder"] == "北京示例科技有限公司"
+    assert verdict.licence["number"] == "91110105MA01ABCD2X"
+    assert verdict.uncovered == []
+
+
+def test_an_unknown_root_is_intact_but_not_trusted(members: dict[str, bytes], pki: Pki) -> None:
+    for roots in ((), (gm.load_certificate(pki.other_root.cert),)):
+        verdict = verify_bytes(to_file(members), OfdTrust(roots=roots))
+        assert (verdict.valid, verdict.trusted, verdict.reason) == (True, False, "issuer_untrusted")
+        assert verdict.signatures[0].valid and not verdict.signatures[0].trusted
+        assert "issuer not trusted" in verdict.signatures[0].message
+
+
+def _flip(data: bytes, position: int) -> bytes:
+    return data[:position] + bytes([data[position] ^ 0x01]) + data[position + 1 :]
+
+
+def _replace_signature(members: dict[str, bytes], signature: bytes) -> dict[str, bytes]:
+    items = der.parse(members[f"{SIGN_DIR}/SignedValue.dat"]).children()
+    out = dict(members)
+    out[f"{SIGN_DIR}/SignedValue.dat"] = der.enc_sequence(
+        items[0].raw, items[1].raw, items[2].raw, der.enc_bits(signature)
+    )
+    return out
+
+
+def _replace_cert(members: dict[str, bytes], cert: bytes) -> dict[str, bytes]:
+    items = der.parse(members[f"{SIGN_DIR}/SignedValue.dat"]).children()
+    out = dict(members)
+    out[f"{SIGN_DIR}/SignedValue.dat"] = der.enc_sequence(
+        items[0].raw, der.enc_octets(cert), items[2].raw, items[3].raw
+    )
+    return out
+
+
+def _mutations(m: dict[str, bytes], pki: Pki) -> dict[str, tuple[dict[str, bytes], str]]:
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    parsed = ses.parse_signature(m[f"{SIGN_DIR}/SignedValue.dat"])
+    signature_xml = m[f"{SIGN_DIR}/Signature.xml"]
+    return {
+        "page byte": ({**m, page: _flip(m[page], len(m[page]) // 2)}, "digest_mismatch"),
+        "image byte": ({**m, "Doc_0/Res/image_4.jpg": _flip(m["Doc_0/Res/image_4.jpg"], 500)}, "digest_mismatch"),
+        "OFD.xml": (
+            {**m, "OFD.xml": m["OFD.xml"].replace("营业执照".encode(), "营业执熙".encode())},
+            "digest_mismatch",
+        ),
+        "page removed": ({k: v for k, v in m.items() if k != page}, "reference_missing"),
+        "Signature.xml": (
+            {**m, f"{SIGN_DIR}/Signature.xml": signature_xml.replace(b'Version="1"', b'Version="2"')},
+            "data_hash_mismatch",
+        ),
+        "signature value": (_replace_signature(m, _flip(parsed.signature, 10)), "signature_invalid"),
+        "another certificate": (_replace_cert(m, pki.maker.cert), "signature_invalid"),
+        "garbled certificate": (_replace_cert(m, _flip(parsed.signer_cert, 3)), "certificate_invalid"),
+        "seal file": ({**m, f"{SIGN_DIR}/Seal.esl": _flip(m[f"{SIGN_DIR}/Seal.esl"], 40)}, "digest_mismatch"),
+        "signed value garbage": ({**m, f"{SIGN_DIR}/SignedValue.dat": b"\x30\x03\x02\x01"}, "signed_value_invalid"),
+    }
+
+
+MUTATIONS = [
+    "page byte", "image byte", "OFD.xml", "page removed", "Signature.xml", "signature value", "another certificate",
+    "garbled certificate", "seal file", "signed value garbage",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("mutation", MUTATIONS)
+def test_every_mutation_is_refused_with_its_reason(
+    mutation: str, members: dict[str, bytes], pki: Pki, trust: OfdTrust
+) -> None:
+    mutated, reason = _mutations(members, pki)[mutation]
+    verdict = verify_bytes(to_file(mutated), trust)
+    assert not verdict.valid and not verdict.trusted
+    assert verdict.reason == "signature_failed"
+    assert verdict.signatures[0].reason == reason, verdict.signatures[0].params
+    assert not verdict.signatures[0].valid
+
+
+def test_an_unsigned_extra_file_leaves_content_uncovered(members: dict[str, bytes], trust: OfdTrust) -> None:
+    verdict = verify_bytes(to_file({**members, "Doc_0/Res/extra.png": b"\x89PNG added later"}), trust)
+    assert verdict.signatures[0].valid
+    assert not verdict.valid and verdict.reason == "content_not_covered"
+    assert verdict.uncovered == ["Doc_0/Res/extra.png"]
+
+
+def test_removing_the_signature_list_leaves_no_signature(members: dict[str, bytes], trust: OfdTrust) -> None:
+    stripped = {k: v for k, v in members.items() if k != "Doc_0/Signs/Signatures.xml"}
+    verdict = verify_bytes(to_file(stripped), trust)
+    assert (verdict.valid, verdict.reason, verdict.signatures) == (False, "no_signatures", [])
+
+
+def test_a_broken_zip_is_unreadable(members: dict[str, bytes], trust: OfdTrust) -> None:
+    data = to_file(members)
+    verdict = verify_bytes(data[: len(data) - 30], trust)
+    assert not verdict.readable and verdict.reason == "unreadable"
+    assert verdict.to_json() == {"valid": False, "trusted": False, "signatures": []}
+
+
+def test_seal_maker_signature_is_checked(pki: Pki, trust: OfdTrust) -> None:
+    seal = make_seal(seal_request(pki), pki.maker.signer())
+    items = der.parse(seal).children()
+    forged = der.enc_sequence(
+        items[0].raw, items[1].raw, items[2].raw, der.enc_bits(b"\x30\x06\x02\x01\x01\x02\x01\x01")
+    )
+    verdict = verify_bytes(to_file(sealed_document(pki, seal=forged)), trust)
+    assert verdict.signatures[0].reason == "seal_invalid"
+
+
+def test_a_seal_used_outside_its_validity_is_refused(pki: Pki, trust: OfdTrust) -> None:
+    past = datetime.now(UTC) - timedelta(days=400)
+    seal = make_seal(seal_request(pki, valid_from=past, valid_until=past + timedelta(days=30)), pki.maker.signer())
+    verdict = verify_bytes(to_file(sealed_document(pki, seal=seal)), trust)
+    assert verdict.signatures[0].reason == "seal_expired"
+
+
+def test_a_seal_picture_that_is_not_its_type_is_refused(pki: Pki, trust: OfdTrust) -> None:
+    seal = make_seal(seal_request(pki, picture=b"GIF89a not a png"), pki.maker.signer())
+    verdict = verify_bytes(to_file(sealed_document(pki, seal=seal)), trust)
+    assert verdict.signatures[0].reason == "seal_picture_invalid"
+
+
+def test_a_signer_who_does_not_hold_the_seal_is_refused(pki: Pki, trust: OfdTrust) -> None:
+    seal = make_seal(seal_request(pki, holder=pki.maker.cert), pki.maker.signer())
+    verdict = verify_bytes(to_file(sealed_document(pki, seal=seal)), trust)
+    assert verdict.signatures[0].reason == "signer_not_seal_holder"
+
+
+def test_a_certificate_expired_at_signing_time_is_refused(pki: Pki, trust: OfdTrust) -> None:
+    seal = make_seal(seal_request(pki, holder=pki.short_signer.cert), pki.maker.signer())
+    later = datetime.now(UTC) + timedelta(days=3)
+    members = sealed_document(pki, seal=seal, signer=pki.short_signer, signed_at=later)
+    verdict = verify_bytes(to_file(members), trust)
+    assert verdict.signatures[0].reason == "certificate_expired"
+
+
+@pytest.mark.parametrize("what", ["signer", "maker", "seal"])
+def test_revocation_makes_a_valid_signature_untrusted(
+    what: str, members: dict[str, bytes], pki: Pki, trust: OfdTrust
+) -> None:
+    parsed = ses.parse_signature(members[f"{SIGN_DIR}/SignedValue.dat"])
+    serial = {
+        "signer": revocation.certificate_serial(pki.signer.cert),
+        "maker": revocation.certificate_serial(pki.maker.cert),
+        "seal": revocation.seal_serial(parsed.seal.vendor_id, parsed.seal.es_id),
+    }[what]
+    revoked = OfdTrust(roots=trust.roots, is_revoked=lambda s: s == serial)
+    verdict = verify_bytes(to_file(members), revoked)
+    sig = verdict.signatures[0]
+    assert sig.valid and sig.revoked and not sig.trusted and sig.reason == "revoked"
+    assert verdict.valid and not verdict.trusted and verdict.reason == "revoked"
+
+
+def test_openssl_verifies_the_signature_of_an_issued_document(
+    members: dict[str, bytes], pki: Pki, tmp_path: Path
+) -> None:
+    parsed = ses.parse_signature(members[f"{SIGN_DIR}/SignedValue.dat"])
+    (tmp_path / "tbs.der").write_bytes(parsed.tbs)
+    (tmp_path / "sig.der").write_bytes(parsed.signature)
+    (tmp_path / "cert.der").write_bytes(parsed.signer_cert)
+    subprocess.run(
+        ["openssl", "x509", "-inform", "DER", "-in", "cert.der", "-out", "cert.pem"], cwd=tmp_path, check=True
+    )
+    command = [
+        "openssl", "pkeyutl", "-verify", "-certin", "-inkey", "cert.pem", "-rawin", "-digest", "sm3",
+        "-pkeyopt", DISTID, "-in", "tbs.der", "-sigfile", "sig.der",
+    ]  # fmt: skip
+    ok = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert ok.returncode == 0 and "Signature Verified Successfully" in ok.stdout, ok.stdout + ok.stderr
+    (tmp_path / "tbs.der").write_bytes(_flip(parsed.tbs, 20))
+    bad = subprocess.run(command, cwd=tmp_path, capture_output=True, text=True)
+    assert bad.returncode != 0
+
+
+def test_openssl_signed_tbs_verifies_in_govdesk(pki: Pki, tmp_path: Path) -> None:
+    """The other way: OpenSSL signs the bytes with the department key, govdesk's verifier accepts it."""
+    message = tmp_path / "m.bin"
+    message.write_bytes("营业执照 TBS_Sign stand-in".encode())
+    subprocess.run(
+        ["openssl", "pkeyutl", "-sign", "-inkey", str(pki.signer.key_path), "-rawin", "-digest", "sm3",
+         "-pkeyopt", DISTID, "-in", str(message), "-out", str(tmp_path / "sig.der")],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    cert = gm.load_certificate(pki.signer.cert)
+    signature = (tmp_path / "sig.der").read_bytes()
+    assert gm.verify_with_certificate(cert, message.read_bytes(), signature)
+    assert not gm.verify_with_certificate(cert, message.read_bytes() + b"x", signature)
+
+
+def test_the_pki_root_signed_the_leaf(pki: Pki) -> None:
+    root = gm.load_certificate(pki.root.cert)
+    assert gm.chains_to(gm.load_certificate(pki.signer.cert), (root,), datetime.now(UTC))
+    assert not gm.chains_to(gm.load_certificate(pki.signer.cert), (gm.load_certificate(pki.other_root.cert),), None)
+
+
+# --- other producers' documents (ofdrw test resources, Apache-2.0; see tests/fixtures/ofd/NOTICE.md) ----------
+
+SAMPLES = {
+    # file: (document valid, reason of each signature)
+    "v4signed.ofd": (True, ["issuer_untrusted"]),
+    "keyword2.ofd": (True, ["issuer_untrusted"]),
+    "1.ofd": (True, ["issuer_untrusted"]),
+    "SignScaleError.ofd": (True, ["issuer_untrusted"]),
+    "allprotected.ofd": (True, ["issuer_untrusted"]),
+    "h.ofd": (True, ["issuer_untrusted", "issuer_untrusted"]),
+    "SESV4SignDoc.ofd": (False, ["certificate_expired"]),
+    "DigitalSign.ofd": (False, ["signer_unknown"]),
+    "testImageOverridePage.ofd": (True, ["issuer_untrusted", "issuer_untrusted"]),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_other_vendors_documents(name: str) -> None:
+    verdict = verify_bytes((FIXTURES / name).read_bytes(), OfdTrust())
+    valid, reasons = SAMPLES[name]
+    assert [s.reason for s in verdict.signatures] == reasons, [(s.reason, s.params) for s in verdict.signatures]
+    assert verdict.valid is valid and not verdict.trusted
