@@ -1,19 +1,31 @@
-"""`govdesk ofd`: verify sealed OFD documents (e-licences, e-invoices) offline."""
+"""`govdesk ofd`: verify sealed OFD documents (e-licences, e-invoices) offline; at a department, seal and issue them."""
 
 from __future__ import annotations
 
 import argparse
 import json
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from app.ofd import gm
+from app.atomic_file import write_atomic
+from app.certs.errors import CertError
+from app.cli.cert_command import load_key
+from app.cli.office_command import PasswordSource
+from app.ofd import gm, revocation
+from app.ofd.build import LICENCE_TAG_NAMES, DocumentSpec, Page
 from app.ofd.container import MAX_FILE
 from app.ofd.errors import OfdError
+from app.ofd.issue import issue_document, record_issue
+from app.ofd.keys import MAX_KEY_FILE, sm2_private_scalar
+from app.ofd.seal import SealRequest, make_seal
+from app.ofd.ses import MAX_PICTURE, MAX_SES_INPUT, parse_seal
 from app.ofd.verdict import DocumentVerdict, unreadable
 from app.ofd.verify import OfdTrust, verify_bytes
 from app.ofd.x509_input import read_certificates
+from app.store.errors import StoreError
+from app.store.replica import open_replica
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -36,6 +48,47 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     check.set_defaults(func=run_verify)
 
+    make = ofd_sub.add_parser(
+        "make-seal", help="make an electronic seal (SESeal v4, .esl) for a department's seal certificate"
+    )
+    make.add_argument("--maker-key", type=Path, required=True, help="the seal maker's SM2 private key (PEM)")
+    make.add_argument("--maker-cert", type=Path, required=True, help="the seal maker's SM2 certificate")
+    make.add_argument("--holder-cert", type=Path, required=True, help="the certificate that may use the seal")
+    make.add_argument("--name", required=True, help="the seal's name (the department's name)")
+    make.add_argument("--es-id", required=True, help="the seal's code (esID)")
+    make.add_argument("--picture", type=Path, required=True, help="the seal picture (PNG)")
+    make.add_argument("--valid-days", type=int, default=1095, help="validity in days (default 1095)")
+    make.add_argument("--out", type=Path, required=True, help="the .esl file to write")
+    make.set_defaults(func=run_make_seal)
+
+    issue = ofd_sub.add_parser(
+        "issue",
+        help="at a department: seal a result as an OFD e-licence and queue its anchor on the department's log",
+    )
+    issue.add_argument("--office", type=Path, required=True, help="the department records office's directory")
+    issue.add_argument("--user", required=True, help="the acting account")
+    issue.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    issue.add_argument("--department", required=True, help="the department's log origin")
+    issue.add_argument("--ledger-key", type=Path, required=True, help="the department's ledger key (cert keygen)")
+    issue.add_argument("--seal", type=Path, required=True, help="the department's seal (.esl)")
+    issue.add_argument("--seal-key", type=Path, required=True, help="the SM2 private key of the seal's holder")
+    issue.add_argument("--seal-cert", type=Path, required=True, help="the SM2 certificate of the seal's holder")
+    issue.add_argument("--title", required=True, help="the document's title")
+    issue.add_argument("--paragraph", action="append", default=[], help="a paragraph of the page (repeatable)")
+    issue.add_argument("--field", action="append", default=[], metavar="KEY=VALUE",
+                       help="a licence field: " + ", ".join(LICENCE_TAG_NAMES))  # fmt: skip
+    issue.add_argument("--kind", default="licence", help="what it is (licence, notice, receipt)")
+    issue.add_argument("--out", type=Path, required=True, help="the citizen's copy (.ofd) to write")
+    issue.set_defaults(func=run_issue)
+
+    serial = ofd_sub.add_parser(
+        "revocation-serial", help="the serial to revoke a seal or SM2 certificate with `govdesk cert revoke`"
+    )
+    target = serial.add_mutually_exclusive_group(required=True)
+    target.add_argument("--cert", type=Path, help="an SM2 certificate (PEM or DER)")
+    target.add_argument("--seal", type=Path, help="a seal (.esl)")
+    serial.set_defaults(func=run_revocation_serial)
+
 
 def run_verify(args: argparse.Namespace) -> int:
     """Verify one OFD file and print a verdict per signature and one for the document."""
@@ -54,6 +107,89 @@ def run_verify(args: argparse.Namespace) -> int:
     if not verdict.readable:
         return 2
     return 0 if verdict.valid and verdict.trusted else 1
+
+
+def _error(message: str, status: int = 2) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return status
+
+
+def _certificate(path: Path) -> bytes:
+    certs = read_certificates(path)
+    gm.load_certificate(certs[0])  # refuse anything but an SM2 certificate here, not deep in the seal
+    return certs[0]
+
+
+def _signer(key: Path, cert: Path) -> gm.Sm2SealSigner:
+    return gm.Sm2SealSigner(_certificate(cert), sm2_private_scalar(_read_bounded(key, MAX_KEY_FILE)))
+
+
+def _read_bounded(path: Path, limit: int) -> bytes:
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise OfdError(f"{path} is larger than {limit} bytes", code="file_too_large")
+    return data
+
+
+def run_make_seal(args: argparse.Namespace) -> int:
+    """Make a seal for a holder certificate, signed by the seal maker."""
+    if not 1 <= args.valid_days <= 36600:
+        return _error("--valid-days must be between 1 and 36600")
+    if args.out.exists():
+        return _error(f"{args.out} exists; not overwriting a seal")
+    try:
+        maker = _signer(args.maker_key, args.maker_cert)
+        now = datetime.now(UTC).replace(microsecond=0)
+        request = SealRequest(
+            name=args.name, es_id=args.es_id, vendor_id="govdesk", valid_from=now,
+            valid_until=now + timedelta(days=args.valid_days), picture_png=_read_bounded(args.picture, MAX_PICTURE),
+            holder_certificate=_certificate(args.holder_cert),
+        )  # fmt: skip
+        seal = make_seal(request, maker, created=now)
+    except (OSError, OfdError) as exc:
+        return _error(str(exc))
+    write_atomic(args.out, seal)
+    print(f"seal {args.es_id} written to {args.out}; revocation serial {revocation.seal_serial('govdesk', args.es_id)}")
+    return 0
+
+
+def run_issue(args: argparse.Namespace) -> int:
+    """Seal a document at the department, write the citizen's copy, queue the anchor entry."""
+    try:
+        fields = dict(item.split("=", 1) for item in args.field if "=" in item)
+        if len(fields) != len(args.field):
+            return _error("--field takes KEY=VALUE")
+        spec = DocumentSpec(title=args.title, pages=[Page(tuple(args.paragraph) or (args.title,))], licence=fields)
+        seal = _read_bounded(args.seal, MAX_SES_INPUT)
+        parse_seal(seal)
+        signer = _signer(args.seal_key, args.seal_cert)
+        ledger_signer = load_key(args.ledger_key)
+        passwords = PasswordSource(args.password_stdin)
+        with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
+            issued = issue_document(
+                spec, seal=seal, seal_signer=signer, department=args.department, ledger_signer=ledger_signer,
+                kind=args.kind, now=datetime.fromtimestamp(replica.session.now_ms() / 1000, UTC),
+            )  # fmt: skip
+            record_issue(replica, issued)
+    except (OSError, OfdError, CertError, StoreError) as exc:
+        return _error(str(exc))
+    write_atomic(args.out, issued.ofd)
+    print(f"issued {issued.serial}: SM3 {issued.digest.hex()} anchored on {issued.department}; written to {args.out}")
+    return 0
+
+
+def run_revocation_serial(args: argparse.Namespace) -> int:
+    """Print the revocation serial of a certificate or a seal."""
+    try:
+        if args.cert is not None:
+            print(revocation.certificate_serial(_certificate(args.cert)))
+        else:
+            seal = parse_seal(_read_bounded(args.seal, MAX_SES_INPUT))
+            print(revocation.seal_serial(seal.vendor_id, seal.es_id))
+    except (OSError, OfdError) as exc:
+        return _error(str(exc))
+    return 0
 
 
 def _read_file(path: Path) -> bytes:

@@ -1,0 +1,116 @@
+"""`govdesk ofd`: verify (exit 0/1/2, the JSON shape), make-seal, issue at a department, revocation serials."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli.main import main
+from app.ofd import gm
+from app.ofd.counter import anchor_fact
+from app.ofd.verify import OfdTrust, verify_bytes
+from app.store.replica import create_office, open_replica
+from tests.ofd_support import Pki, make_pki, seal_png, sealed_document, to_file
+from tests.store_support import FAST_KDF
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ofd"
+ORIGIN = "market-regulation.ledger.beijing.gov.cn"
+SIGNATURE_KEYS = {"id", "kind", "valid", "trusted", "revoked", "signer", "reason", "message"}
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str]:
+    sys.stdin = io.StringIO(stdin)
+    try:
+        code = main(argv)
+    finally:
+        sys.stdin = sys.__stdin__
+    return code, capsys.readouterr().out
+
+
+def last_json(out: str) -> dict:
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def test_valid_and_trusted_exits_0(pki: Pki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(to_file(sealed_document(pki)))
+    code, out = run(["ofd", "verify", str(path), "--json", "--trust-root", str(pki.root.cert_path)], capsys)
+    doc = last_json(out)
+    assert code == 0 and doc["valid"] and doc["trusted"]
+    assert set(doc) == {"valid", "trusted", "signatures"}
+    (sig,) = doc["signatures"]
+    assert set(sig) == SIGNATURE_KEYS
+    assert sig == {**sig, "id": "1", "kind": "seal-v4", "reason": "ok", "signer": "北京市市场监督管理局"}
+    code, out = run(["ofd", "verify", str(path), "--trust-root", str(pki.root.cert_path)], capsys)
+    assert code == 0 and "document: VALID, trusted [ok]" in out and "Asia/Shanghai" in out
+
+
+def test_untrusted_exits_1(pki: Pki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(to_file(sealed_document(pki)))
+    code, out = run(["ofd", "verify", str(path), "--json"], capsys)
+    doc = last_json(out)
+    assert code == 1 and doc["valid"] and not doc["trusted"]
+    assert doc["signatures"][0]["reason"] == "issuer_untrusted"
+
+
+def test_other_vendors_invoice_exits_1_with_reasons(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = run(["ofd", "verify", str(FIXTURES / "DigitalSign.ofd"), "--json"], capsys)
+    doc = last_json(out)
+    assert code == 1 and not doc["valid"]
+    assert doc["signatures"][0]["kind"] == "digital" and doc["signatures"][0]["reason"] == "signer_unknown"
+
+
+@pytest.mark.parametrize("content", [b"", b"not a zip", b"PK\x03\x04broken"])
+def test_unreadable_exits_2_and_still_prints_json(
+    content: bytes, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "bad.ofd"
+    path.write_bytes(content)
+    code, out = run(["ofd", "verify", str(path), "--json"], capsys)
+    assert code == 2 and last_json(out) == {"valid": False, "trusted": False, "signatures": []}
+    code, out = run(["ofd", "verify", str(tmp_path / "missing.ofd"), "--json"], capsys)
+    assert code == 2 and last_json(out)["valid"] is False
+
+
+def test_make_seal_issue_verify_and_revoke(pki: Pki, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A department makes its seal, issues a licence (anchored), a counter verifies it; revoking the seal shows."""
+    office = tmp_path / "records"
+    with create_office(office, "Market Regulation Records Office", "admin", "admin-pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("officer", "clerk", "officer-pw")
+    picture = tmp_path / "seal.png"
+    picture.write_bytes(seal_png())
+    seal = tmp_path / "seal.esl"
+    argv = ["ofd", "make-seal", "--maker-key", str(pki.maker.key_path), "--maker-cert", str(pki.maker.cert_path)]
+    argv += ["--holder-cert", str(pki.signer.cert_path), "--name", "北京市市场监督管理局", "--es-id", "1101000001"]
+    assert run([*argv, "--picture", str(picture), "--out", str(seal)], capsys)[0] == 0
+    assert run([*argv, "--picture", str(picture), "--out", str(seal)], capsys)[0] == 2  # never overwrites
+    ledger_key = tmp_path / "dept.key"
+    assert run(["cert", "keygen", str(ledger_key)], capsys)[0] == 0
+    out_file = tmp_path / "citizen-copy.ofd"
+    argv = ["ofd", "issue", "--office", str(office), "--user", "officer", "--password-stdin", "--department", ORIGIN]
+    argv += ["--ledger-key", str(ledger_key), "--seal", str(seal), "--seal-key", str(pki.signer.key_path)]
+    argv += ["--seal-cert", str(pki.signer.cert_path), "--title", "营业执照", "--paragraph", "准予登记，特发此照。"]
+    argv += ["--field", "holder=北京示例科技有限公司", "--field", "number=91110105MA01ABCD2X", "--out", str(out_file)]
+    code, out = run(argv, capsys, "officer-pw\n")
+    assert code == 0, out
+    data = out_file.read_bytes()
+    verdict = verify_bytes(data, OfdTrust(roots=(gm.load_certificate(pki.root.cert),)))
+    assert verdict.valid and verdict.trusted and verdict.licence["holder"] == "北京示例科技有限公司"
+    with open_replica(office, "officer", "officer-pw") as replica:
+        fact = anchor_fact(replica, data)
+        assert fact is not None and fact.issuer == ORIGIN and fact.kind == "licence" and not fact.revoked
+        assert replica.outbox.count_pending() == 1
+    code, out = run(["ofd", "revocation-serial", "--seal", str(seal)], capsys)
+    assert code == 0 and len(out.strip()) == 20
+    code, cert_serial = run(["ofd", "revocation-serial", "--cert", str(pki.signer.cert_path)], capsys)
+    assert code == 0 and cert_serial.strip() != out.strip()
