@@ -1,0 +1,103 @@
+"""The counter's e-licence panel: open a sealed OFD, see the verdict card, attach it to a case (real replica, Qt)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from app.ofd import gm
+from app.office import Office
+from app.store.replica import create_office
+from tests.ofd_support import Pki, make_pki, sealed_document, to_file
+from tests.store_support import FAST_KDF
+from tests.ui_fixtures import dangling_threads, dangling_timers
+from ui.background import BackgroundWork
+from ui.ofd_panel import OfdPanel
+from ui.ofd_verdict_card import AMBER, GREEN, RED
+
+__all__ = ["dangling_threads", "dangling_timers"]
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture
+def office(tmp_path: Path) -> Iterator[Office]:
+    with create_office(tmp_path / "office", "Chaoyang Service Hall", "admin", "admin-pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("clerk", "clerk", "clerk-pw")
+    office = Office(tmp_path / "office")
+    office.session.unlock("clerk", "clerk-pw")
+    yield office
+    office.session.lock()
+
+
+@pytest.fixture
+def panel(qtbot, office: Office) -> Iterator[OfdPanel]:
+    work = BackgroundWork()
+    widget = OfdPanel(office.ofd, work, "zh_CN")
+    qtbot.addWidget(widget)
+    yield widget
+    work.shutdown()
+
+
+def open_and_wait(qtbot, panel: OfdPanel, path: Path) -> None:
+    with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
+        panel.open_path(path)
+
+
+def test_a_trusted_licence_shows_green_with_holder_seal_and_attaches(
+    qtbot, panel: OfdPanel, office: Office, pki: Pki, tmp_path: Path
+) -> None:
+    office.ofd.roots = (gm.load_certificate(pki.root.cert),)
+    path = tmp_path / "营业执照.ofd"
+    path.write_bytes(to_file(sealed_document(pki)))
+    assert not panel.attach_button.isEnabled()
+    open_and_wait(qtbot, panel, path)
+    card = panel.card
+    assert card.colour == GREEN
+    assert dict(card.field_rows)["Holder"] == "北京示例科技有限公司"  # no translator installed: English labels
+    assert any(v == "北京示例科技有限公司" for _k, v in card.field_rows)
+    assert any(v == "北京市朝阳区市场监督管理局" for _k, v in card.field_rows)  # the seal's name
+    assert not card.seal_picture.pixmap().isNull()
+    panel.set_case("CASE-0001")
+    assert panel.attach_button.isEnabled()
+    with qtbot.waitSignal(panel.attached, timeout=20_000) as attached:
+        panel.attach()
+    case_id, digest = attached.args
+    assert case_id == "CASE-0001" and digest == gm.sm3(path.read_bytes())
+    stored = office.replica.case_documents.list("CASE-0001")
+    assert [(d.digest, d.verdict, d.name) for d in stored] == [(digest, "valid", "营业执照.ofd")]
+    assert office.replica.case_documents.data("CASE-0001", digest) == path.read_bytes()
+
+
+def test_an_untrusted_issuer_is_amber_and_a_tampered_file_red(
+    qtbot, panel: OfdPanel, office: Office, pki: Pki, tmp_path: Path
+) -> None:
+    members = sealed_document(pki)
+    path = tmp_path / "a.ofd"
+    path.write_bytes(to_file(members))
+    open_and_wait(qtbot, panel, path)
+    assert panel.card.colour == AMBER
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    path.write_bytes(to_file({**members, page: members[page].replace(b"20", b"21", 1)}))
+    open_and_wait(qtbot, panel, path)
+    assert panel.card.colour == RED
+    assert "在签章后被修改" in panel.card.reason.text()
+
+
+def test_a_dropped_file_is_verified(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
+    path = tmp_path / "dropped.ofd"
+    path.write_bytes(b"not an ofd at all")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)  # fmt: skip
+    with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
+        panel.dropEvent(event)
+    assert panel.card.colour == RED and not panel.card.verdict.readable
