@@ -28,22 +28,28 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 
 @pytest.fixture
-def office(tmp_path: Path) -> Iterator[Office]:
-    with create_office(tmp_path / "office", "Chaoyang Service Hall", "admin", "admin-pw", kdf=FAST_KDF) as admin:
-        admin.accounts.add("clerk", "clerk", "clerk-pw")
-    office = Office(tmp_path / "office")
-    office.session.unlock("clerk", "clerk-pw")
-    yield office
-    office.session.lock()
+def work() -> Iterator[BackgroundWork]:
+    background = BackgroundWork()
+    yield background
+    background.shutdown()
 
 
 @pytest.fixture
-def panel(qtbot, office: Office) -> Iterator[OfdPanel]:
-    work = BackgroundWork()
+def office(tmp_path: Path, work: BackgroundWork) -> Iterator[Office]:
+    """An unlocked office; its replica lives on the database thread, as in the app."""
+    with create_office(tmp_path / "office", "Chaoyang Service Hall", "admin", "admin-pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("clerk", "clerk", "clerk-pw")
+    office = Office(tmp_path / "office")
+    work.db_now(lambda: office.session.unlock("clerk", "clerk-pw"))
+    yield office
+    work.db_now(office.session.lock)
+
+
+@pytest.fixture
+def panel(qtbot, office: Office, work: BackgroundWork) -> OfdPanel:
     widget = OfdPanel(office.ofd, work, "zh_CN")
     qtbot.addWidget(widget)
-    yield widget
-    work.shutdown()
+    return widget
 
 
 def open_and_wait(qtbot, panel: OfdPanel, path: Path) -> None:
@@ -52,7 +58,7 @@ def open_and_wait(qtbot, panel: OfdPanel, path: Path) -> None:
 
 
 def test_a_trusted_licence_shows_green_with_holder_seal_and_attaches(
-    qtbot, panel: OfdPanel, office: Office, pki: Pki, tmp_path: Path
+    qtbot, panel: OfdPanel, office: Office, work: BackgroundWork, pki: Pki, tmp_path: Path
 ) -> None:
     office.ofd.roots = (gm.load_certificate(pki.root.cert),)
     path = tmp_path / "营业执照.ofd"
@@ -71,9 +77,9 @@ def test_a_trusted_licence_shows_green_with_holder_seal_and_attaches(
         panel.attach()
     case_id, digest = attached.args
     assert case_id == "CASE-0001" and digest == gm.sm3(path.read_bytes())
-    stored = office.replica.case_documents.list("CASE-0001")
+    stored = work.db_now(lambda: office.replica.case_documents.list("CASE-0001"))
     assert [(d.digest, d.verdict, d.name) for d in stored] == [(digest, "valid", "营业执照.ofd")]
-    assert office.replica.case_documents.data("CASE-0001", digest) == path.read_bytes()
+    assert work.db_now(lambda: office.replica.case_documents.data("CASE-0001", digest)) == path.read_bytes()
 
 
 def test_an_untrusted_issuer_is_amber_and_a_tampered_file_red(
