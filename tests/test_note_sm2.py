@@ -34,7 +34,7 @@ D = bytes.fromhex("3945208F7B2144B13F36E38AC6D39F95889393692860B51A42FB81EF4DF7C
 def test_sm2_key_strings_use_type_0xff_and_the_identifier() -> None:
     signer = new_signer(ORIGIN, D, SIG_SM2_SM3)
     vkey = signer.verifier().vkey()
-    name, key_hash, blob = vkey.split("+", 2)
+    _, key_hash, blob = vkey.split("+", 2)
     raw = base64.b64decode(blob)
     assert raw[0] == 0xFF and raw[1:-65] == b"govdesk.beijing/sm2-sm3-note/v1"
     assert raw[-65:] == sm2.public_key_from_private(D)
@@ -66,7 +66,8 @@ def test_malformed_sm2_verifier_keys() -> None:
     good = new_signer(ORIGIN, D, SIG_SM2_SM3).verifier().vkey()
     name, key_hash, blob = good.split("+", 2)
     raw = base64.b64decode(blob)
-    for bad_raw in (raw[:-1], raw + b"\x00", b"\xff" + b"govdesk.beijing/sm2-sm3-other/v1" + raw[-65:], raw[:1] + raw[-65:]):
+    other = b"\xff" + b"govdesk.beijing/sm2-sm3-other/v1" + raw[-65:]
+    for bad_raw in (raw[:-1], raw + b"\x00", other, raw[:1] + raw[-65:]):
         with pytest.raises(NoteError):
             parse_verifier_key(f"{name}+{key_hash}+{base64.b64encode(bad_raw).decode()}")
 
