@@ -250,8 +250,12 @@ SAMPLES = {
     "1.ofd": (True, ["issuer_untrusted"]),
     "SignScaleError.ofd": (True, ["issuer_untrusted"]),
     "allprotected.ofd": (True, ["issuer_untrusted"]),
-    "h.ofd": (True, ["issuer_untrusted", "issuer_untrusted"]),
-    "SESV4SignDoc.ofd": (False, ["certificate_expired"]),
+    # sealed once protecting Signatures.xml, then sealed again: the second seal changed what the first covers
+    "h.ofd": (False, ["digest_mismatch", "issuer_untrusted"]),
+    # sealed in 2026 with a seal valid 2020-2022
+    "SESV4SignDoc.ofd": (False, ["seal_expired"]),
+    # the Chongqing invoice seal does not cover OFD.xml (where the invoice's fields are)
+    "999.ofd": (False, ["issuer_untrusted"]),
     "DigitalSign.ofd": (False, ["signer_unknown"]),
     "testImageOverridePage.ofd": (True, ["issuer_untrusted", "issuer_untrusted"]),
 }
