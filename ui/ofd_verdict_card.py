@@ -137,7 +137,7 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
         self.colour = colour_of(verdict)
         self._paint(self.colour)
         self.headline.setText(self._headline(verdict))
-        self.reason.setText(word(verdict.reason, verdict.params, language=self.language))
+        self.reason.setText(self._reason(verdict))
         if self.file_name:
             self._add(self.tr("File"), self.file_name)
         for key, value in verdict.licence.items():
@@ -163,6 +163,13 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
                         Qt.TransformationMode.SmoothTransformation,
                     )
                 )  # fmt: skip
+
+    def _reason(self, verdict: DocumentVerdict) -> str:
+        """The document's reason; when a signature failed, that signature's own sentence says more."""
+        failed = next((s for s in verdict.signatures if not s.valid), None)
+        if verdict.reason == "signature_failed" and failed is not None:
+            return word(failed.reason, {"signer": failed.signer, **failed.params}, language=self.language)
+        return word(verdict.reason, verdict.params, language=self.language)
 
     def _signature_rows(self, signature: SignatureVerdict) -> None:
         state = word(signature.reason, {"signer": signature.signer, **signature.params}, language=self.language)
