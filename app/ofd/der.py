@@ -223,19 +223,30 @@ def time(node: Node, what: str) -> datetime:
 
 
 def parse_time_text(raw: bytes, *, utc_time: bool, what: str) -> datetime:
-    """Parse the text of an ASN.1 time; a missing zone is read as UTC."""
+    """Parse the text of an ASN.1 time (seconds, optional fraction, 'Z' or no zone read as UTC)."""
+    digits = 12 if utc_time else 14
+    head = raw[:digits]
+    rest = raw[digits:]
+    if rest.startswith(b"."):
+        fraction = rest[1:].rstrip(b"Z")
+        if not fraction.isdigit():
+            raise Asn1Error(f"{what}: malformed time {raw[:32]!r}")
+        rest = rest[1 + len(fraction) :]
+    if len(head) != digits or not head.isdigit() or rest not in (b"", b"Z"):
+        raise Asn1Error(f"{what}: malformed time {raw[:32]!r}")
+    text_value = head.decode("ascii")
+    if utc_time:
+        year = int(text_value[:2])
+        year += 2000 if year < 50 else 1900
+        text_value = text_value[2:]
+    else:
+        year = int(text_value[:4])
+        text_value = text_value[4:]
+    fields = [int(text_value[i : i + 2]) for i in range(0, 10, 2)]
     try:
-        value = raw.decode("ascii")
-    except UnicodeDecodeError as exc:
-        raise Asn1Error(f"{what}: time is not ASCII") from exc
-    value = value.removesuffix("Z")
-    if "." in value:
-        value = value.split(".", 1)[0]
-    try:
-        parsed = datetime.strptime(value, "%y%m%d%H%M%S" if utc_time else "%Y%m%d%H%M%S")
+        return datetime(year, *fields, tzinfo=UTC)
     except ValueError as exc:
-        raise Asn1Error(f"{what}: malformed time {value[:32]!r}") from exc
-    return parsed.replace(tzinfo=UTC)
+        raise Asn1Error(f"{what}: impossible time {raw[:32]!r}") from exc
 
 
 # --- encoding, for the documents govdesk issues -------------------------------------------------

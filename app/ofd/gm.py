@@ -6,6 +6,7 @@ the chain step go through the SM2 primitives of `app.ledger.sm2`.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -17,6 +18,7 @@ from app.ofd.errors import Asn1Error, OfdError
 OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
 OID_SM2_CURVE = "1.2.156.10197.1.301"
 OID_COMMON_NAME = "2.5.4.3"
+OID_SM2_SM3 = "1.2.156.10197.1.501"
 OID_BASIC_CONSTRAINTS = "2.5.29.19"
 MAX_CERT = 64 * 1024
 
@@ -80,6 +82,7 @@ class Certificate:
         return self.not_before <= when <= self.not_after
 
 
+@functools.lru_cache(maxsize=256)
 def load_certificate(data: bytes) -> Certificate:
     """Read an SM2 certificate from DER; anything else raises `OfdError(certificate_invalid)`.
 
@@ -179,6 +182,14 @@ def chains_to(cert: Certificate, roots: tuple[Certificate, ...], at: datetime | 
             continue
         if at is not None and not root.valid_at(at):
             continue
-        if cert.signature_alg == "1.2.156.10197.1.501" and sm2_verify(root.public_point, cert.tbs, cert.signature):
+        if cert.signature_alg == OID_SM2_SM3 and signed_by(cert.der, root.der):
             return True
     return False
+
+
+@functools.lru_cache(maxsize=1024)
+def signed_by(cert_der: bytes, issuer_der: bytes) -> bool:
+    """True if the issuer's key made the certificate's SM2 signature (pure, so remembered: a department's
+    certificates recur on every document it seals)."""
+    cert, issuer = load_certificate(cert_der), load_certificate(issuer_der)
+    return sm2_verify(issuer.public_point, cert.tbs, cert.signature)

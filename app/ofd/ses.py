@@ -6,7 +6,7 @@ verifier checks exactly what the signer signed, never a re-encoding.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from app.ofd import der
@@ -50,6 +50,7 @@ class Seal:
     # What the seal maker signed: the standard's SEQUENCE{info, cert, alg} first, then the seal info alone
     # (some makers sign only SES_SealInfo).
     maker_signed_candidates: tuple[bytes, ...]
+    raw: bytes = field(default=b"", compare=False)  # the SESeal's DER as it appears in the signature
 
 
 @dataclass(frozen=True)
@@ -159,7 +160,7 @@ def _seal(node: der.Node) -> Seal:
         raise Asn1Error(f"SESeal: {len(items)} elements is neither v1 (2) nor v4 (4)")
     return Seal(
         version, vendor, es_id, seal_type, name, certs, digests, created, start, end, picture,
-        maker_cert, maker_alg, maker_sig, candidates,
+        maker_cert, maker_alg, maker_sig, candidates, node.raw,
     )  # fmt: skip
 
 
