@@ -28,7 +28,6 @@ import httpx
 from app import settings as settings_file
 from app.certs import Verdict, verify
 from app.ofd import counter as ofd_counter
-from app.ofd import gm as ofd_gm
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.scan import Scanner, make_decoder, open_source
 from app.services import CaseDesk, CaseView, Catalogue, DocumentCheck, load_catalogue, workflow
@@ -232,11 +231,10 @@ class OfdService:
 
     def __init__(self, office: Office) -> None:
         self._office = office
-        self.roots: tuple[ofd_gm.Certificate, ...] = ()  # the office's trusted roots for seals and e-documents
 
     def verify(self, data: bytes) -> OfdVerdict:
         """Return the verdict on an OFD file's bytes (audited; the file itself is not kept)."""
-        return ofd_counter.verify_at_office(self._office.replica, data, self.roots)
+        return ofd_counter.verify_at_office(self._office.replica, data)
 
     def anchor(self, data: bytes) -> ofd_counter.AnchorFact | None:
         """Return where a department's log anchors this exact file, if the replica holds it."""

@@ -27,6 +27,7 @@ from app.ofd.build import DocumentSpec, Page, build_members, write_container
 from app.ofd.demo_pki import make_pki
 from app.ofd.seal import SealRequest, make_seal, seal_document
 from app.ofd.verify import OfdTrust, verify_bytes
+from app.pki.sm2_x509 import load_certificate as load_x509
 
 PARAGRAPH = (
     "根据《中华人民共和国市场主体登记管理条例》，经审查，准予登记，特发此照。住所：北京市朝阳区建国路一号。"
@@ -87,7 +88,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         pki = make_pki(Path(tmp))
         maker, signer = pki.maker.signer(), pki.signer.signer()
-    trust = OfdTrust(roots=(gm.load_certificate(pki.root.cert),))
+    trust = OfdTrust(roots=(load_x509(pki.root.cert),))
     now = datetime.now(UTC)
     request = SealRequest(
         name="北京市朝阳区市场监督管理局", es_id="11010500000001", vendor_id="govdesk",

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from app.ofd import gm
 from app.ofd.counter import anchor_fact
 from app.ofd.verify import OfdTrust, verify_bytes
+from app.pki.sm2_x509 import load_certificate as load_x509
 from app.store.replica import create_office, open_replica
 from tests.ofd_support import Pki, make_pki, seal_png, sealed_document, to_file
 from tests.store_support import FAST_KDF
@@ -104,7 +104,7 @@ def test_make_seal_issue_verify_and_revoke(pki: Pki, tmp_path: Path, capsys: pyt
     code, out = run(argv, capsys, "officer-pw\n")
     assert code == 0, out
     data = out_file.read_bytes()
-    verdict = verify_bytes(data, OfdTrust(roots=(gm.load_certificate(pki.root.cert),)))
+    verdict = verify_bytes(data, OfdTrust(roots=(load_x509(pki.root.cert),)))
     assert verdict.valid and verdict.trusted and verdict.licence["holder"] == "北京示例科技有限公司"
     with open_replica(office, "officer", "officer-pw") as replica:
         fact = anchor_fact(replica, data)

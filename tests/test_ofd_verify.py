@@ -11,6 +11,7 @@ import pytest
 from app.ofd import der, gm, revocation, ses
 from app.ofd.seal import make_seal
 from app.ofd.verify import OfdTrust, verify_bytes
+from app.pki.sm2_x509 import load_certificate as load_x509
 from tests.ofd_support import (
     DISTID,
     Pki,
@@ -31,7 +32,7 @@ def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
 
 @pytest.fixture(scope="module")
 def trust(pki: Pki) -> OfdTrust:
-    return OfdTrust(roots=(gm.load_certificate(pki.root.cert),))
+    return OfdTrust(roots=(load_x509(pki.root.cert),))
 
 
 @pytest.fixture(scope="module")
@@ -54,7 +55,7 @@ def test_a_sealed_licence_is_valid_and_trusted(members: dict[str, bytes], trust:
 
 
 def test_an_unknown_root_is_intact_but_not_trusted(members: dict[str, bytes], pki: Pki) -> None:
-    for roots in ((), (gm.load_certificate(pki.other_root.cert),)):
+    for roots in ((), (load_x509(pki.other_root.cert),)):
         verdict = verify_bytes(to_file(members), OfdTrust(roots=roots))
         assert (verdict.valid, verdict.trusted, verdict.reason) == (True, False, "issuer_untrusted")
         assert verdict.signatures[0].valid and not verdict.signatures[0].trusted
@@ -236,9 +237,10 @@ def test_openssl_signed_tbs_verifies_in_govdesk(pki: Pki, tmp_path: Path) -> Non
 
 
 def test_the_pki_root_signed_the_leaf(pki: Pki) -> None:
-    root = gm.load_certificate(pki.root.cert)
-    assert gm.chains_to(gm.load_certificate(pki.signer.cert), (root,), datetime.now(UTC))
-    assert not gm.chains_to(gm.load_certificate(pki.signer.cert), (gm.load_certificate(pki.other_root.cert),), None)
+    signer = gm.load_certificate(pki.signer.cert)
+    assert gm.chains_to(signer, (load_x509(pki.root.cert),), datetime.now(UTC))
+    assert not gm.chains_to(signer, (load_x509(pki.other_root.cert),), None)
+    assert not gm.chains_to(signer, (load_x509(pki.root.cert),), datetime.now(UTC) + timedelta(days=4000))
 
 
 # --- other producers' documents (ofdrw test resources, Apache-2.0; see tests/fixtures/ofd/NOTICE.md) ----------

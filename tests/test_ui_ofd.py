@@ -35,10 +35,12 @@ def work() -> Iterator[BackgroundWork]:
 
 
 @pytest.fixture
-def office(tmp_path: Path, work: BackgroundWork) -> Iterator[Office]:
-    """An unlocked office; its replica lives on the database thread, as in the app."""
+def office(tmp_path: Path, work: BackgroundWork, pki: Pki) -> Iterator[Office]:
+    """An unlocked office whose administrator trusts the PKI's root for seals; its replica lives on the
+    database thread, as in the app."""
     with create_office(tmp_path / "office", "Chaoyang Service Hall", "admin", "admin-pw", kdf=FAST_KDF) as admin:
         admin.accounts.add("clerk", "clerk", "clerk-pw")
+        admin.trust_roots.add("seal", pki.root.cert, "Beijing seal root (test)")
     office = Office(tmp_path / "office")
     work.db_now(lambda: office.session.unlock("clerk", "clerk-pw"))
     yield office
@@ -60,7 +62,6 @@ def open_and_wait(qtbot, panel: OfdPanel, path: Path) -> None:
 def test_a_trusted_licence_shows_green_with_holder_seal_and_attaches(
     qtbot, panel: OfdPanel, office: Office, work: BackgroundWork, pki: Pki, tmp_path: Path
 ) -> None:
-    office.ofd.roots = (gm.load_certificate(pki.root.cert),)
     path = tmp_path / "营业执照.ofd"
     path.write_bytes(to_file(sealed_document(pki)))
     assert not panel.attach_button.isEnabled()
@@ -83,9 +84,10 @@ def test_a_trusted_licence_shows_green_with_holder_seal_and_attaches(
 
 
 def test_an_untrusted_issuer_is_amber_and_a_tampered_file_red(
-    qtbot, panel: OfdPanel, office: Office, pki: Pki, tmp_path: Path
+    qtbot, panel: OfdPanel, office: Office, tmp_path: Path
 ) -> None:
-    members = sealed_document(pki)
+    (tmp_path / "elsewhere").mkdir()
+    members = sealed_document(make_pki(tmp_path / "elsewhere"))  # a root this office never trusted
     path = tmp_path / "a.ofd"
     path.write_bytes(to_file(members))
     open_and_wait(qtbot, panel, path)

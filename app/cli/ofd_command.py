@@ -24,6 +24,8 @@ from app.ofd.ses import MAX_PICTURE, MAX_SES_INPUT, parse_seal
 from app.ofd.verdict import DocumentVerdict, unreadable
 from app.ofd.verify import OfdTrust, verify_bytes
 from app.ofd.x509_input import read_certificates
+from app.pki.sm2_x509 import CertificateError
+from app.pki.sm2_x509 import load_certificate as load_x509
 from app.store.errors import StoreError
 from app.store.replica import open_replica
 
@@ -93,8 +95,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run_verify(args: argparse.Namespace) -> int:
     """Verify one OFD file and print a verdict per signature and one for the document."""
     try:
-        roots = tuple(gm.load_certificate(c) for path in args.trust_root for c in read_certificates(path))
-    except (OSError, OfdError) as exc:
+        roots = tuple(load_x509(c) for path in args.trust_root for c in read_certificates(path))
+    except (OSError, OfdError, CertificateError) as exc:
         print(f"error: trust root: {exc}", file=sys.stderr)
         return 2
     try:

@@ -27,9 +27,13 @@ class AnchorFact:
     revoked: bool
 
 
-def office_trust(replica: Replica, roots: tuple[gm.Certificate, ...]) -> OfdTrust:
-    """The trust a verification at this office uses: `roots` and the replica's revocations from every department."""
+SEAL_TRUST_LIST = "seal"
+
+
+def office_trust(replica: Replica) -> OfdTrust:
+    """The trust a verification at this office uses: its seal roots and the revocations of every department."""
     origins = [d.origin for d in all_departments()]
+    roots = tuple(replica.trust_roots.certificates(SEAL_TRUST_LIST))
 
     def is_revoked(serial: str) -> bool:
         return any(replica.certs.revocation(origin, serial) is not None for origin in origins)
@@ -37,9 +41,9 @@ def office_trust(replica: Replica, roots: tuple[gm.Certificate, ...]) -> OfdTrus
     return OfdTrust(roots=roots, is_revoked=is_revoked)
 
 
-def verify_at_office(replica: Replica, data: bytes, roots: tuple[gm.Certificate, ...]) -> DocumentVerdict:
+def verify_at_office(replica: Replica, data: bytes) -> DocumentVerdict:
     """Verify an OFD file offline against the replica and audit the verdict (never the file's content)."""
-    verdict = verify_bytes(data, office_trust(replica, roots))
+    verdict = verify_bytes(data, office_trust(replica))
     replica.audit.append(
         "ofd.verify",
         "ok" if verdict.valid and verdict.trusted else verdict.reason,

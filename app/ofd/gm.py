@@ -14,6 +14,8 @@ from app.ledger import sm2
 from app.ledger.suites import suite_by_name
 from app.ofd import der
 from app.ofd.errors import Asn1Error, OfdError
+from app.pki.sm2_x509 import CertificateError, Sm2Certificate, verify_chain
+from app.pki.sm2_x509 import load_certificate as load_x509
 
 OID_EC_PUBLIC_KEY = "1.2.840.10045.2.1"
 OID_SM2_CURVE = "1.2.156.10197.1.301"
@@ -173,23 +175,17 @@ def verify_with_certificate(cert: Certificate, message: bytes, signature: bytes)
     return sm2_verify(cert.public_point, message, signature)
 
 
-def chains_to(cert: Certificate, roots: tuple[Certificate, ...], at: datetime | None) -> bool:
-    """True if `cert` is a trusted root or is signed by one (valid at `at`) that is a CA."""
-    for root in roots:
-        if cert.der == root.der:
-            return True
-        if root.subject_der != cert.issuer_der or not root.is_ca:
-            continue
-        if at is not None and not root.valid_at(at):
-            continue
-        if cert.signature_alg == OID_SM2_SM3 and signed_by(cert.der, root.der):
-            return True
-    return False
+def chains_to(cert: Certificate, roots: tuple[Sm2Certificate, ...], at: datetime | None) -> bool:
+    """True if `cert` chains to one of `roots` by the SM2 X.509 rules of app.pki, valid at `at`.
 
-
-@functools.lru_cache(maxsize=1024)
-def signed_by(cert_der: bytes, issuer_der: bytes) -> bool:
-    """True if the issuer's key made the certificate's SM2 signature (pure, so remembered: a department's
-    certificates recur on every document it seals)."""
-    cert, issuer = load_certificate(cert_der), load_certificate(issuer_der)
-    return sm2_verify(issuer.public_point, cert.tbs, cert.signature)
+    A certificate that the strict X.509 reader refuses (some issuers encode DEFAULT values) cannot be
+    chained: its signature may still verify, but its issuer is not trusted.
+    """
+    if not roots:
+        return False
+    try:
+        leaf = load_x509(cert.der)
+        verify_chain(leaf, [], list(roots), at=at or leaf.not_before)
+    except CertificateError:
+        return False
+    return True

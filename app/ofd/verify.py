@@ -17,6 +17,7 @@ from app.ofd.container import OfdPackage
 from app.ofd.document import OfdDocument, SignatureEntry, read_document
 from app.ofd.errors import Asn1Error, ContainerError, OfdError
 from app.ofd.verdict import DocumentVerdict, SealInfo, SignatureVerdict, unreadable
+from app.pki.sm2_x509 import Sm2Certificate
 
 SM3_NAMES = {"SM3", "1.2.156.10197.1.401"}
 SHA256_NAMES = {"SHA256", "SHA-256", "2.16.840.1.101.3.4.2.1"}
@@ -44,7 +45,7 @@ def _never_revoked(serial: str) -> bool:
 class OfdTrust:
     """The office's trusted roots for seals and e-documents, and where revocations are looked up."""
 
-    roots: tuple[gm.Certificate, ...] = ()
+    roots: tuple[Sm2Certificate, ...] = ()
     is_revoked: RevocationCheck = field(default=_never_revoked)
 
 

@@ -55,6 +55,7 @@ from app.store.outbox import Outbox
 from app.store.registry import Registry
 from app.store.schema import migrate
 from app.store.session import Account, Clock, Session
+from app.store.trust_roots import TrustRoots
 
 __all__ = ["CheckReport", "Replica", "create_office", "open_replica"]
 
@@ -111,6 +112,7 @@ class Replica:
         self.outbox = Outbox(self.session)
         self.cases = Cases(self.session)
         self.case_documents = CaseDocuments(self.session)
+        self.trust_roots = TrustRoots(self.session)
         self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf))
         row = conn.execute("SELECT suite, private_key FROM accounts WHERE name = ?", (account.name,)).fetchone()
         # A removed account's key is erased; it never gets this far (its status refuses the unlock).
