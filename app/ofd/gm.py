@@ -176,16 +176,33 @@ def verify_with_certificate(cert: Certificate, message: bytes, signature: bytes)
 
 
 def chains_to(cert: Certificate, roots: tuple[Sm2Certificate, ...], at: datetime | None) -> bool:
-    """True if `cert` chains to one of `roots` by the SM2 X.509 rules of app.pki, valid at `at`.
+    """True if `cert` chains to one of `roots` by the SM2 X.509 rules of app.pki, every link valid at `at`.
 
     A certificate that the strict X.509 reader refuses (some issuers encode DEFAULT values) cannot be
     chained: its signature may still verify, but its issuer is not trusted.
     """
     if not roots:
         return False
-    try:
-        leaf = load_x509(cert.der)
-        verify_chain(leaf, [], list(roots), at=at or leaf.not_before)
-    except CertificateError:
+    path = _trusted_path(cert.der, tuple(root.der for root in roots))
+    if path is None:
         return False
-    return True
+    when = at or path[0].not_before
+    return all(link.valid_at(when) for link in path)
+
+
+@functools.lru_cache(maxsize=512)
+def _trusted_path(leaf_der: bytes, root_ders: tuple[bytes, ...]) -> tuple[Sm2Certificate, ...] | None:
+    """The path from a leaf to a root, checked (signatures, CA, key usage, pathLen) at a time all its links
+    share; remembered, because a department's certificates recur on every document it seals. The caller
+    checks each link's validity at the signing time."""
+    try:
+        leaf = load_x509(leaf_der)
+        roots = [load_x509(der_bytes) for der_bytes in root_ders]
+        for root in roots:
+            try:
+                return tuple(verify_chain(leaf, [], [root], at=max(leaf.not_before, root.not_before)))
+            except CertificateError:
+                continue
+    except CertificateError:
+        return None
+    return None
