@@ -7,18 +7,23 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.ofd import der, gm, revocation, ses
 from app.ofd.seal import make_seal
+from app.ofd.verdict import REASONS
 from app.ofd.verify import OfdTrust, verify_bytes
 from app.pki.sm2_x509 import load_certificate as load_x509
 from tests.ofd_support import (
     DISTID,
     Pki,
     make_pki,
+    seal_png,
     seal_request,
     sealed_document,
     to_file,
+    unzip,
 )
 
 SIGN_DIR = "Doc_0/Signs/Sign_0"
@@ -269,3 +274,72 @@ def test_other_vendors_documents(name: str) -> None:
     valid, reasons = SAMPLES[name]
     assert [s.reason for s in verdict.signatures] == reasons, [(s.reason, s.params) for s in verdict.signatures]
     assert verdict.valid is valid and not verdict.trusted
+
+
+# --- version-1 seals (GM/T 0031-2014), built here from the standard's structures -------------------------
+
+
+def _v1_seal(pki: Pki) -> bytes:
+    now = datetime.now(UTC)
+    header = der.enc_sequence(der.enc_ia5("ES"), der.enc_integer(1), der.enc_ia5("govdesk"))
+    utc = lambda t: der.encode(0x17, t.strftime("%y%m%d%H%M%SZ").encode())  # noqa: E731 (v1 uses UTCTime)
+    prop = der.enc_sequence(
+        der.enc_integer(1), der.enc_utf8("北京市朝阳区市场监督管理局"),
+        der.enc_sequence(der.enc_octets(pki.signer.cert)),
+        utc(now - timedelta(days=1)), utc(now - timedelta(days=1)), utc(now + timedelta(days=300)),
+    )  # fmt: skip
+    picture = der.enc_sequence(der.enc_ia5("PNG"), der.enc_octets(seal_png()), der.enc_integer(40), der.enc_integer(40))
+    info = der.enc_sequence(header, der.enc_ia5("110105V1"), prop, picture)
+    cert, alg = der.enc_octets(pki.maker.cert), der.enc_oid(ses.OID_SM2_SM3)
+    maker_signature = pki.maker.signer().sign(der.enc_sequence(info, cert, alg))
+    return der.enc_sequence(info, der.enc_sequence(cert, alg, der.enc_bits(maker_signature)))
+
+
+def _seal_v1(members: dict[str, bytes], pki: Pki) -> dict[str, bytes]:
+    """Re-sign a v4-sealed document's Signature.xml as a version-1 SES_Signature."""
+    signature_xml = members[f"{SIGN_DIR}/Signature.xml"].replace(b"<ofd:Seal><ofd:BaseLoc>/Doc_0/Signs/Sign_0/Seal.esl"
+                                                                 b"</ofd:BaseLoc></ofd:Seal>", b"")  # fmt: skip
+    out = dict(members)  # the v4 seal file stays, as a covered member; the v1 signature carries its own seal
+    out[f"{SIGN_DIR}/Signature.xml"] = signature_xml
+    tbs = der.enc_sequence(
+        der.enc_integer(1), _v1_seal(pki), der.enc_bits(datetime.now(UTC).strftime("%Y%m%d%H%M%SZ").encode()),
+        der.enc_bits(gm.sm3(signature_xml)), der.enc_ia5("/Doc_0/Signs/Sign_0/Signature.xml"),
+        der.enc_octets(pki.signer.cert), der.enc_oid(ses.OID_SM2_SM3),
+    )  # fmt: skip
+    out[f"{SIGN_DIR}/SignedValue.dat"] = der.enc_sequence(tbs, der.enc_bits(pki.signer.signer().sign(tbs)))
+    return out
+
+
+def test_version_1_seals_verify_and_fail_like_version_4(members: dict[str, bytes], pki: Pki, trust: OfdTrust) -> None:
+    v1 = _seal_v1(members, pki)
+    verdict = verify_bytes(to_file(v1), trust)
+    sig = verdict.signatures[0]
+    assert sig.kind == "seal-v1" and sig.reason == "ok" and verdict.valid and verdict.trusted, sig.params
+    assert sig.seal is not None and sig.seal.version == 1
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    tampered = verify_bytes(to_file({**v1, page: _flip(v1[page], 30)}), trust)
+    assert tampered.signatures[0].reason == "digest_mismatch"
+    value = der.parse(v1[f"{SIGN_DIR}/SignedValue.dat"]).children()
+    forged = der.enc_sequence(value[0].raw, der.enc_bits(_flip(der.bits(value[1], "s"), 12)))
+    bad = verify_bytes(to_file({**v1, f"{SIGN_DIR}/SignedValue.dat": forged}), trust)
+    assert bad.signatures[0].reason == "signature_invalid"
+
+
+# --- fuzzing the whole file: any change either keeps every covered byte or is refused with a typed reason ---
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_random_changes_to_a_sealed_file_never_pass_unnoticed(
+    data: st.DataObject, members: dict[str, bytes], trust: OfdTrust
+) -> None:
+    original = to_file(members)
+    blob = bytearray(original)
+    for _ in range(data.draw(st.integers(1, 3))):
+        position = data.draw(st.integers(0, len(blob) - 1))
+        blob[position] ^= data.draw(st.integers(1, 255))
+    verdict = verify_bytes(bytes(blob), trust)  # never raises
+    assert verdict.reason in REASONS
+    assert all(s.reason in REASONS for s in verdict.signatures)
+    if verdict.valid:
+        assert unzip(bytes(blob)) == members  # only ZIP metadata changed: every member is what was sealed
