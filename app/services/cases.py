@@ -214,6 +214,8 @@ class CaseDesk:
                 continue
             types.add(claims.cert_type.value)
             hashes.append(cert_hash(cose_bytes))
+        # E-licences (OFD) attached to the case and verified valid and trusted: their SM3 digests go on the ledger.
+        hashes.extend(d.digest for d in self._r.case_documents.list(case_id) if d.verdict == "valid")
         return DocumentCheck(case_id, frozenset(types), tuple(hashes), tuple(problems))
 
     def verify_documents(self, case_id: str, check: DocumentCheck) -> CaseView:

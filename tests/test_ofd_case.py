@@ -1,0 +1,69 @@
+"""An OFD e-licence attached to a case: stored encrypted in the replica, its SM3 digest on the case's ledger step."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.certs import CertType, issue_certificate, make_claims
+from app.ledger.entry import decode_entry
+from app.ledger.suites import ED25519, key_id
+from app.node.departments import all_departments, department
+from app.ofd import gm
+from app.ofd.counter import attach_to_case, verify_at_office
+from app.services import CaseDesk, load_catalogue
+from app.store.registry import KeyRecord
+from app.store.replica import create_office, open_replica
+from tests.ofd_support import Pki, make_pki, sealed_document, to_file
+from tests.store_support import FAST_KDF, FakeClock
+
+NOW_MS = 1_780_000_000_000
+CITIZEN = ("王秀英", "110101199003074512")
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+def test_an_attached_licence_goes_on_the_case(tmp_path: Path, pki: Pki) -> None:
+    clock = FakeClock(NOW_MS)
+    issuers = {d: ED25519.signer(ED25519.generate_private()) for d in ("market-supervision", "taxation")}
+    path = tmp_path / "office"
+    with create_office(path, "Dongcheng Service Hall", "admin", "pw", kdf=FAST_KDF, clock=clock) as admin:
+        admin.accounts.add("bank-clerk", "clerk", "pw")
+        pub = admin.accounts.get("bank-clerk").public_key
+        admin.registry.put_key(KeyRecord(key_id(ED25519, pub), "ed25519", pub, "clerk", "bank-clerk",
+                                          "banking-insurance", 0))  # fmt: skip
+        for dept, signer in issuers.items():
+            key = signer.public_key
+            origin = department(dept).origin
+            admin.registry.put_key(KeyRecord(key_id(ED25519, key), "ed25519", key, "department", dept, origin, 0))
+        for d in all_departments():
+            admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", NOW_MS - 3_600_000)
+        admin.trust_roots.add("seal", pki.root.cert, "seal root")
+    licence = to_file(sealed_document(pki))
+    with open_replica(path, "bank-clerk", "pw", clock=clock) as replica:
+        desk = CaseDesk(replica, load_catalogue())
+        case = desk.open("banking-insurance.sme-loan", *CITIZEN, "loan")
+        verdict = verify_at_office(replica, licence)
+        assert verdict.valid and verdict.trusted
+        digest = attach_to_case(replica, case.case_id, "营业执照.ofd", licence, verdict)
+        assert digest == gm.sm3(licence)
+        assert replica.case_documents.data(case.case_id, digest) == licence
+        texts = []
+        for dept, kind in (("market-supervision", CertType.BUSINESS_LICENCE), ("taxation", CertType.TAX_COMPLIANCE)):
+            claims = make_claims(kind, department(dept).origin, {"name": "持证人"}, CITIZEN[1],
+                                 NOW_MS // 1000 - 86400, NOW_MS // 1000 + 86400 * 365)  # fmt: skip
+            texts.append(issue_certificate(claims, issuers[dept], now_ms=NOW_MS - 86_400_000).text)
+        desk.verify_documents(case.case_id, desk.check_documents(case.case_id, texts))
+        entries = [decode_entry(e.data).entry for e in replica.outbox.pending()]
+        steps = [e for e in entries if e.type == "case.step" and e.body.get("refs")]
+        assert len(steps) == 1 and len(steps[0].body["refs"]) == 3 and digest in steps[0].body["refs"]
+    with open_replica(path, "admin", "pw", clock=clock) as admin:  # a supervisor or admin reviews the audit trail
+        assert {"ofd.verify", "ofd.attach"} <= {record.action for record in admin.audit.records()}
+    # the replica's file is encrypted: the licence's bytes are nowhere in it in the clear
+    for file in path.rglob("*"):
+        if file.is_file():
+            assert licence[200:264] not in file.read_bytes()
