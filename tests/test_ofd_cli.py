@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import io
 import json
+import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from app.certs.image_input import read_qr_text
 from app.cli.main import main
 from app.ofd.counter import anchor_fact
+from app.ofd.print_copy import qr_text
 from app.ofd.verify import OfdTrust, verify_bytes
 from app.pki.sm2_x509 import load_certificate as load_x509
 from app.store.replica import create_office, open_replica
-from tests.ofd_support import Pki, make_pki, seal_png, sealed_document, to_file
+from tests.ofd_support import Pki, make_pki, seal_png, sealed_document, to_file, unzip
 from tests.store_support import FAST_KDF
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ofd"
@@ -110,6 +113,19 @@ def test_make_seal_issue_verify_and_revoke(pki: Pki, tmp_path: Path, capsys: pyt
         fact = anchor_fact(replica, data)
         assert fact is not None and fact.issuer == ORIGIN and fact.kind == "licence" and not fact.revoked
         assert replica.outbox.count_pending() == 1
+    pdf = tmp_path / "copy.pdf"
+    code, out = run(["ofd", "print", str(out_file), "--pdf", str(pdf)], capsys)
+    assert code == 0 and "GDOFD1:" in out
+    subprocess.run(["pdftoppm", "-r", "150", "-png", str(pdf), str(tmp_path / "page")], check=True)
+    (page,) = tmp_path.glob("page*.png")
+    assert read_qr_text(page) == qr_text(verdict.doc_id, data)
+    shown = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    assert "北京示例科技有限公司" in shown and "营业执照" in shown
+    broken = tmp_path / "broken.ofd"
+    members = unzip(data)
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    broken.write_bytes(to_file({**members, page: members[page].replace("准予登记".encode(), "准予登讫".encode())}))
+    assert run(["ofd", "print", str(broken), "--pdf", str(tmp_path / "no.pdf")], capsys)[0] == 2
     code, out = run(["ofd", "revocation-serial", "--seal", str(seal)], capsys)
     assert code == 0 and len(out.strip()) == 20
     code, cert_serial = run(["ofd", "revocation-serial", "--cert", str(pki.signer.cert_path)], capsys)

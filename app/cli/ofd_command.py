@@ -19,6 +19,7 @@ from app.ofd.container import MAX_FILE
 from app.ofd.errors import OfdError
 from app.ofd.issue import issue_document, record_issue
 from app.ofd.keys import MAX_KEY_FILE, sm2_private_scalar
+from app.ofd.print_copy import printed_copy, qr_text
 from app.ofd.seal import SealRequest, make_seal
 from app.ofd.ses import MAX_PICTURE, MAX_SES_INPUT, parse_seal
 from app.ofd.verdict import DocumentVerdict, unreadable
@@ -82,6 +83,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     issue.add_argument("--kind", default="licence", help="what it is (licence, notice, receipt)")
     issue.add_argument("--out", type=Path, required=True, help="the citizen's copy (.ofd) to write")
     issue.set_defaults(func=run_issue)
+
+    printed = ofd_sub.add_parser("print", help="print a citizen's copy of a valid OFD (A4 PDF with a QR code)")
+    printed.add_argument("file", type=Path, help="the .ofd file")
+    printed.add_argument("--pdf", type=Path, required=True, help="the PDF to write")
+    printed.set_defaults(func=run_print)
 
     serial = ofd_sub.add_parser(
         "revocation-serial", help="the serial to revoke a seal or SM2 certificate with `govdesk cert revoke`"
@@ -178,6 +184,19 @@ def run_issue(args: argparse.Namespace) -> int:
         return _error(str(exc))
     write_atomic(args.out, issued.ofd)
     print(f"issued {issued.serial}: SM3 {issued.digest.hex()} anchored on {issued.department}; written to {args.out}")
+    return 0
+
+
+def run_print(args: argparse.Namespace) -> int:
+    """Print a citizen's copy of a valid document (the OFD file stays the licence)."""
+    try:
+        data = _read_file(args.file)
+        verdict = verify_bytes(data, OfdTrust())
+        pdf = printed_copy(data, verdict)
+    except OfdError as exc:
+        return _error(str(exc))
+    write_atomic(args.pdf, pdf)
+    print(f"printed copy written to {args.pdf}: {qr_text(verdict.doc_id, data)}")
     return 0
 
 
