@@ -12,6 +12,7 @@ import pytest
 
 from app.certs.image_input import read_qr_text
 from app.cli.main import main
+from app.node.departments import department
 from app.ofd.counter import anchor_fact
 from app.ofd.print_copy import qr_text
 from app.ofd.verify import OfdTrust, verify_bytes
@@ -21,7 +22,7 @@ from tests.ofd_support import Pki, make_pki, seal_png, sealed_document, to_file,
 from tests.store_support import FAST_KDF
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "ofd"
-ORIGIN = "market-regulation.ledger.beijing.gov.cn"
+ORIGIN = department("market-supervision").origin
 SIGNATURE_KEYS = {"id", "kind", "valid", "trusted", "revoked", "signer", "reason", "message"}
 
 
@@ -128,5 +129,23 @@ def test_make_seal_issue_verify_and_revoke(pki: Pki, tmp_path: Path, capsys: pyt
     assert run(["ofd", "print", str(broken), "--pdf", str(tmp_path / "no.pdf")], capsys)[0] == 2
     code, out = run(["ofd", "revocation-serial", "--seal", str(seal)], capsys)
     assert code == 0 and len(out.strip()) == 20
+    # at a counter: trust the root (admin, audited), verify against the office; revoke the seal; verify again
+    admin = ["--office", str(office), "--user", "admin", "--password-stdin"]
+    assert run(["ofd", "roots", "add", *admin, "--cert", str(pki.other_root.cert_path)], capsys, "admin-pw\n")[0] == 0
+    officer = ["--office", str(office), "--user", "officer", "--password-stdin"]
+    refused = run(["ofd", "roots", "add", *officer, "--cert", str(pki.root.cert_path)], capsys, "officer-pw\n")
+    assert refused[0] == 2
+    code, listed = run(["ofd", "roots", "list", *officer], capsys, "officer-pw\n")
+    assert code == 0 and "Unrelated Root" in listed
+    code, shown = run(["ofd", "verify", str(out_file), "--json", *officer], capsys, "officer-pw\n")
+    assert code == 1 and last_json(shown)["signatures"][0]["reason"] == "issuer_untrusted"
+    assert run(["ofd", "roots", "add", *admin, "--cert", str(pki.root.cert_path)], capsys, "admin-pw\n")[0] == 0
+    code, shown = run(["ofd", "verify", str(out_file), "--json", *officer], capsys, "officer-pw\n")
+    assert code == 0 and last_json(shown)["trusted"]
+    revoke = ["cert", "revoke", *officer, "--key", str(ledger_key), "--issuer", ORIGIN, "--serial", out.strip()]
+    assert run([*revoke, "--reason", "seal lost / 印章遗失"], capsys, "officer-pw\n")[0] == 0
+    code, shown = run(["ofd", "verify", str(out_file), "--json", *officer], capsys, "officer-pw\n")
+    doc = last_json(shown)
+    assert code == 1 and doc["valid"] and not doc["trusted"] and doc["signatures"][0]["revoked"]
     code, cert_serial = run(["ofd", "revocation-serial", "--cert", str(pki.signer.cert_path)], capsys)
     assert code == 0 and cert_serial.strip() != out.strip()

@@ -16,6 +16,7 @@ from app.cli.office_command import PasswordSource
 from app.ofd import gm, revocation
 from app.ofd.build import LICENCE_TAG_NAMES, DocumentSpec, Page
 from app.ofd.container import MAX_FILE
+from app.ofd.counter import SEAL_TRUST_LIST, verify_at_office
 from app.ofd.errors import OfdError
 from app.ofd.issue import issue_document, record_issue
 from app.ofd.keys import MAX_KEY_FILE, sm2_private_scalar
@@ -49,7 +50,20 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=[],
         help="a trusted root for seals and e-documents (PEM or DER SM2 certificate; repeatable)",
     )
+    check.add_argument("--office", type=Path, help="verify against this office's seal roots and revocations")
+    check.add_argument("--user", help="the acting account (with --office)")
+    check.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     check.set_defaults(func=run_verify)
+
+    roots = ofd_sub.add_parser("roots", help="the office's trusted roots for seals and e-documents (admin changes)")
+    roots.add_argument("action", choices=("list", "add", "remove"))
+    roots.add_argument("--office", type=Path, required=True, help="the office directory")
+    roots.add_argument("--user", required=True, help="the acting account (an admin to add or remove)")
+    roots.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    roots.add_argument("--cert", type=Path, help="the root certificate to add (PEM or DER, self-signed SM2 CA)")
+    roots.add_argument("--label", default="", help="a label for the root")
+    roots.add_argument("--fingerprint", help="the SM3 fingerprint (hex) of the root to remove")
+    roots.set_defaults(func=run_roots)
 
     make = ofd_sub.add_parser(
         "make-seal", help="make an electronic seal (SESeal v4, .esl) for a department's seal certificate"
@@ -105,12 +119,24 @@ def run_verify(args: argparse.Namespace) -> int:
     except (OSError, OfdError, CertificateError) as exc:
         print(f"error: trust root: {exc}", file=sys.stderr)
         return 2
+    if (args.office is None) != (args.user is None):
+        print("error: --office and --user go together", file=sys.stderr)
+        return 2
     try:
         data = _read_file(args.file)
     except OfdError as exc:
         verdict = unreadable(exc.code, exc.detail)
     else:
-        verdict = verify_bytes(data, OfdTrust(roots=roots))
+        if args.office is not None:
+            try:
+                passwords = PasswordSource(args.password_stdin)
+                with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
+                    verdict = verify_at_office(replica, data)
+            except StoreError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 2
+        else:
+            verdict = verify_bytes(data, OfdTrust(roots=roots))
     _print(verdict, as_json=args.json)
     if not verdict.readable:
         return 2
@@ -184,6 +210,30 @@ def run_issue(args: argparse.Namespace) -> int:
         return _error(str(exc))
     write_atomic(args.out, issued.ofd)
     print(f"issued {issued.serial}: SM3 {issued.digest.hex()} anchored on {issued.department}; written to {args.out}")
+    return 0
+
+
+def run_roots(args: argparse.Namespace) -> int:
+    """List, add or remove the office's trusted seal roots (adding and removing are audited admin actions)."""
+    try:
+        passwords = PasswordSource(args.password_stdin)
+        with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
+            if args.action == "add":
+                if args.cert is None:
+                    return _error("roots add needs --cert")
+                root = replica.trust_roots.add(SEAL_TRUST_LIST, _read_bounded(args.cert, 64 * 1024), args.label)
+                print(f"trusted {root.fingerprint.hex()} {root.certificate.common_name}")
+            elif args.action == "remove":
+                if not args.fingerprint:
+                    return _error("roots remove needs --fingerprint")
+                if not replica.trust_roots.remove(SEAL_TRUST_LIST, bytes.fromhex(args.fingerprint)):
+                    return _error("no such root", 1)
+                print(f"removed {args.fingerprint}")
+            else:
+                for root in replica.trust_roots.roots(SEAL_TRUST_LIST):
+                    print(f"{root.fingerprint.hex()}  {root.certificate.common_name}  {root.label}  by {root.added_by}")
+    except (OSError, OfdError, StoreError, ValueError) as exc:
+        return _error(str(exc))
     return 0
 
 
