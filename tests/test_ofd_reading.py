@@ -147,9 +147,19 @@ def test_hostile_ofd_xml_is_a_typed_refusal() -> None:
     with pytest.raises(XmlError) as info:
         parse_xml(b"<a>" * 10, "x", limit=5)
     assert info.value.code == "xml_too_large"
-    with pytest.raises(XmlError) as info:
-        parse_xml(b"<a><b></a>", "x")
-    assert info.value.code == "xml_invalid"
+    for malformed in (b"<a><b></a>", b'<?xml version="1.0" encoding="bogus"?><a/>', b"<a>\x00</a>"):
+        with pytest.raises(XmlError) as info:
+            parse_xml(malformed, "x")
+        assert info.value.code == "xml_invalid"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200) | st.text(max_size=200).map(str.encode))
+def test_fuzzed_xml_raises_only_typed_errors(data: bytes) -> None:
+    with contextlib.suppress(XmlError):
+        parse_xml(b'<?xml version="1.0" encoding="' + data[:12] + b'"?>' + data, "x")
+    with contextlib.suppress(XmlError):
+        parse_xml(data, "x")
 
 
 def test_missing_parts_are_structure_errors() -> None:

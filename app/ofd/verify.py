@@ -59,21 +59,21 @@ def digest(method: str, data: bytes) -> bytes:
     raise OfdError(f"digest {method!r} is not accepted", code="unsupported_algorithm")
 
 
-def verify_bytes(data: bytes, trust: OfdTrust, *, now: datetime | None = None) -> DocumentVerdict:
+def verify_bytes(data: bytes, trust: OfdTrust) -> DocumentVerdict:
     """Open and verify one OFD file's bytes; an unreadable file yields a verdict with `readable` False."""
     try:
         package = OfdPackage(data)
         document = read_document(package)
     except OfdError as exc:
         return unreadable(exc.code, exc.detail)
-    return verify_document(package, document, trust, now=now)
+    return verify_document(package, document, trust)
 
 
-def verify_document(
-    package: OfdPackage, document: OfdDocument, trust: OfdTrust, *, now: datetime | None = None
-) -> DocumentVerdict:
-    """Verify every signature of `document` and whether together they cover every content file."""
-    del now  # a signature is judged at its own signing time; revocation is as of the replica
+def verify_document(package: OfdPackage, document: OfdDocument, trust: OfdTrust) -> DocumentVerdict:
+    """Verify every signature of `document` and whether together they cover every content file.
+
+    Each signature is judged at its own signing time; revocation is as the replica knows it now.
+    """
     verdicts = [verify_signature(package, entry, trust) for entry in document.signatures]
     for sig_id, kind, error in document.signature_errors:
         verdicts.append(
@@ -161,7 +161,7 @@ def _check_references(package: OfdPackage, entry: SignatureEntry) -> tuple[str, 
         except OfdError as exc:
             if exc.code == "unsupported_algorithm":
                 return "unsupported_algorithm", {"alg": entry.check_method}
-            return "reference_missing", {"member": ref.member, "code": exc.code}
+            return "digest_mismatch", {"member": ref.member, "code": exc.code}  # a corrupt member was changed
         if actual != ref.check_value:
             return "digest_mismatch", {"member": ref.member}
     return None

@@ -21,7 +21,7 @@ def parse_xml(data: bytes, what: str, *, limit: int = MAX_XML) -> ET.Element:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise XmlError(f"{what}: forbidden XML construct ({type(exc).__name__})", code="xml_forbidden") from exc
-    except ET.ParseError as exc:
+    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise XmlError(f"{what}: malformed XML: {exc}", code="xml_invalid") from exc
 
 
