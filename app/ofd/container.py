@@ -20,6 +20,8 @@ MAX_MEMBER = 64 * 1024 * 1024
 MAX_TOTAL = 256 * 1024 * 1024
 MAX_RATIO = 200
 MAX_NAME = 512
+CACHED_MEMBER = 256 * 1024  # XML parts are read twice (parsed, then hashed): keep the small ones once read
+CACHE_TOTAL = 16 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,8 @@ class OfdPackage:
         if len(infos) > self.limits.max_members:
             raise ContainerError(f"{len(infos)} members exceed {self.limits.max_members}", code="too_many_members")
         self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._cache: dict[str, bytes] = {}
+        self._cached_bytes = 0
         self._dirs: set[str] = set()
         total = 0
         for info in infos:
@@ -80,6 +84,9 @@ class OfdPackage:
 
     def read(self, name: str) -> bytes:
         """The bytes of member `name`, never more than its declared size (a lying header is refused)."""
+        cached = self._cache.get(name)
+        if cached is not None:
+            return cached
         info = self._infos.get(name)
         if info is None:
             raise ContainerError(f"no member {name!r}", code="member_missing")
@@ -90,6 +97,9 @@ class OfdPackage:
             raise ContainerError(f"member {name!r} is corrupt: {exc}", code="member_corrupt") from exc
         if len(data) != info.file_size:
             raise ContainerError(f"member {name!r} does not hold its declared size", code="member_corrupt")
+        if len(data) <= CACHED_MEMBER and self._cached_bytes + len(data) <= CACHE_TOTAL:
+            self._cache[name] = data
+            self._cached_bytes += len(data)
         return data
 
 
