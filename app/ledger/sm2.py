@@ -72,24 +72,19 @@ def sm2_digest(public_key: bytes, message: bytes, signer_id: bytes = DEFAULT_SIG
     return digest.finalize()
 
 
-def _der_length(size: int) -> bytes:
-    if size < 0x80:
-        return bytes([size])
-    encoded = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(encoded)]) + encoded
-
-
-def _der_integer(value: int) -> bytes:
-    body = value.to_bytes(value.bit_length() // 8 + 1, "big")
-    return b"\x02" + _der_length(len(body)) + body
+def _der_integer_from_32(value: bytes) -> bytes:
+    body = value.lstrip(b"\x00") or b"\x00"
+    if body[0] & 0x80:
+        body = b"\x00" + body
+    return b"\x02" + bytes([len(body)]) + body
 
 
 def rs_to_der(signature: bytes) -> bytes:
     """Return the DER `SEQUENCE { r INTEGER, s INTEGER }` of a 64-byte r || s signature."""
     if len(signature) != 64:
         raise ValueError("an SM2 r || s signature is 64 bytes")
-    body = _der_integer(int.from_bytes(signature[:32], "big")) + _der_integer(int.from_bytes(signature[32:], "big"))
-    return b"\x30" + _der_length(len(body)) + body
+    body = _der_integer_from_32(signature[:32]) + _der_integer_from_32(signature[32:])
+    return b"\x30" + bytes([len(body)]) + body  # at most 70 bytes: always the short length form
 
 
 def _read_der_integer(data: bytes, offset: int) -> tuple[int, int]:
