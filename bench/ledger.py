@@ -26,8 +26,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from app.ledger.bundle import decode_bundle
 from app.ledger.entry import decode_entry
-from app.ledger.sm2 import SM2_SM3
 from app.ledger.merkle import hash_leaf, inclusion_proof, root_of, verify_inclusion
+from app.ledger.sm2 import SM2_SM3
 from app.logdir import ENTRIES_FILE, SIGNERS_FILE, build_demo_log, verify_log_dir
 
 

@@ -238,3 +238,26 @@ class Sm2Sm3Suite:
 
 
 SM2_SM3 = Sm2Sm3Suite()
+
+
+MAX_SM2_PLAINTEXT = 1024  # SM2 encryption wraps keys here, never bulk data
+
+
+def sm2_encrypt(public_key: bytes, plaintext: bytes) -> bytes:
+    """Return the GB/T 32918.4 ciphertext of `plaintext` (DER SEQUENCE {x, y, C3 hash, C2}, KDF and hash SM3)."""
+    if not 0 < len(plaintext) <= MAX_SM2_PLAINTEXT:
+        raise ValueError(f"SM2 encryption takes 1 to {MAX_SM2_PLAINTEXT} bytes")
+    key = _load_public(public_key) if _valid_public_key(public_key) else None
+    if key is None:
+        raise ValueError("not an SM2 public key on the curve")
+    return sm2_openssl.encrypt(key, plaintext)
+
+
+def sm2_decrypt(private: bytes, ciphertext: bytes) -> bytes | None:
+    """Return the plaintext of a GB/T 32918.4 DER ciphertext for this private scalar, or None if it does not open."""
+    if not isinstance(ciphertext, bytes) or len(ciphertext) > MAX_SM2_PLAINTEXT + 200:
+        return None
+    key = sm2_openssl.load_private_key(private_key_to_der(private))
+    if key is None:
+        raise ValueError("OpenSSL refused the SM2 private key")
+    return sm2_openssl.decrypt(key, ciphertext)
