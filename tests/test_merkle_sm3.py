@@ -52,13 +52,15 @@ TREES = [(SHA256_TREE, _sha256), (SM3_TREE, sm3)]
 
 
 def test_sm3_tree_constants() -> None:
-    assert SM3_TREE.empty_root == sm3(b"") == bytes.fromhex(
-        "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
+    assert (
+        SM3_TREE.empty_root
+        == sm3(b"")
+        == bytes.fromhex("1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b")
     )
     assert SM3_TREE.hash_leaf(b"abc") == sm3(b"\x00abc")
     assert SM3_TREE.hash_children(b"l" * 32, b"r" * 32) == sm3(b"\x01" + b"l" * 32 + b"r" * 32)
     assert tree_hash_by_name("sm3") is SM3_TREE and tree_hash_by_name("sha256") is SHA256_TREE
-    assert merkle.hash_leaf is not None and merkle.EMPTY_ROOT == SHA256_TREE.empty_root  # the old names stay
+    assert merkle.hash_leaf is not None and SHA256_TREE.empty_root == merkle.EMPTY_ROOT  # the old names stay
     with pytest.raises(ValueError):
         tree_hash_by_name("sha3-256")
 
@@ -112,7 +114,7 @@ def test_malformed_proofs_are_refused_in_sm3_too() -> None:
         (leaves[0], 5, 5, [], root),
         (leaves[0], 0, 5, [b"short"], root),
         (leaves[0], -1, 5, [], root),
-        (leaves[0], 0, 5, SM3_TREE.inclusion_proof(leaves, 0) + [bytes(32)], root),
+        (leaves[0], 0, 5, [*SM3_TREE.inclusion_proof(leaves, 0), bytes(32)], root),
     ):
         with pytest.raises(ProofError):
             SM3_TREE.verify_inclusion(*args)
