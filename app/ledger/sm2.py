@@ -72,24 +72,19 @@ def sm2_digest(public_key: bytes, message: bytes, signer_id: bytes = DEFAULT_SIG
     return digest.finalize()
 
 
-def _der_length(size: int) -> bytes:
-    if size < 0x80:
-        return bytes([size])
-    encoded = size.to_bytes((size.bit_length() + 7) // 8, "big")
-    return bytes([0x80 | len(encoded)]) + encoded
-
-
-def _der_integer(value: int) -> bytes:
-    body = value.to_bytes(value.bit_length() // 8 + 1, "big")
-    return b"\x02" + _der_length(len(body)) + body
+def _der_integer_from_32(value: bytes) -> bytes:
+    body = value.lstrip(b"\x00") or b"\x00"
+    if body[0] & 0x80:
+        body = b"\x00" + body
+    return b"\x02" + bytes([len(body)]) + body
 
 
 def rs_to_der(signature: bytes) -> bytes:
     """Return the DER `SEQUENCE { r INTEGER, s INTEGER }` of a 64-byte r || s signature."""
     if len(signature) != 64:
         raise ValueError("an SM2 r || s signature is 64 bytes")
-    body = _der_integer(int.from_bytes(signature[:32], "big")) + _der_integer(int.from_bytes(signature[32:], "big"))
-    return b"\x30" + _der_length(len(body)) + body
+    body = _der_integer_from_32(signature[:32]) + _der_integer_from_32(signature[32:])
+    return b"\x30" + bytes([len(body)]) + body  # at most 70 bytes: always the short length form
 
 
 def _read_der_integer(data: bytes, offset: int) -> tuple[int, int]:
@@ -243,3 +238,26 @@ class Sm2Sm3Suite:
 
 
 SM2_SM3 = Sm2Sm3Suite()
+
+
+MAX_SM2_PLAINTEXT = 1024  # SM2 encryption wraps keys here, never bulk data
+
+
+def sm2_encrypt(public_key: bytes, plaintext: bytes) -> bytes:
+    """Return the GB/T 32918.4 ciphertext of `plaintext` (DER SEQUENCE {x, y, C3 hash, C2}, KDF and hash SM3)."""
+    if not 0 < len(plaintext) <= MAX_SM2_PLAINTEXT:
+        raise ValueError(f"SM2 encryption takes 1 to {MAX_SM2_PLAINTEXT} bytes")
+    key = _load_public(public_key) if _valid_public_key(public_key) else None
+    if key is None:
+        raise ValueError("not an SM2 public key on the curve")
+    return sm2_openssl.encrypt(key, plaintext)
+
+
+def sm2_decrypt(private: bytes, ciphertext: bytes) -> bytes | None:
+    """Return the plaintext of a GB/T 32918.4 DER ciphertext for this private scalar, or None if it does not open."""
+    if not isinstance(ciphertext, bytes) or len(ciphertext) > MAX_SM2_PLAINTEXT + 200:
+        return None
+    key = sm2_openssl.load_private_key(private_key_to_der(private))
+    if key is None:
+        raise ValueError("OpenSSL refused the SM2 private key")
+    return sm2_openssl.decrypt(key, ciphertext)
