@@ -105,6 +105,9 @@ def test_make_seal_issue_verify_and_revoke(pki: Pki, tmp_path: Path, capsys: pyt
     argv += ["--ledger-key", str(ledger_key), "--seal", str(seal), "--seal-key", str(pki.signer.key_path)]
     argv += ["--seal-cert", str(pki.signer.cert_path), "--title", "营业执照", "--paragraph", "准予登记，特发此照。"]
     argv += ["--field", "holder=北京示例科技有限公司", "--field", "number=91110105MA01ABCD2X", "--out", str(out_file)]
+    wrong_key = [*argv[:-1], str(tmp_path / "wrong.ofd")]
+    wrong_key[wrong_key.index(str(pki.signer.key_path))] = str(pki.maker.key_path)
+    assert run(wrong_key, capsys, "officer-pw\n")[0] == 2  # the key does not belong to the certificate
     code, out = run(argv, capsys, "officer-pw\n")
     assert code == 0, out
     data = out_file.read_bytes()

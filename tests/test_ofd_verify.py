@@ -10,7 +10,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from app.ledger.suites import ED25519
 from app.ofd import der, gm, revocation, ses
+from app.ofd.errors import IssueError
+from app.ofd.issue import issue_document
 from app.ofd.seal import make_seal
 from app.ofd.verdict import REASONS
 from app.ofd.verify import OfdTrust, verify_bytes
@@ -18,6 +21,7 @@ from app.pki.sm2_x509 import load_certificate as load_x509
 from tests.ofd_support import (
     DISTID,
     Pki,
+    licence_spec,
     make_pki,
     seal_png,
     seal_request,
@@ -343,3 +347,14 @@ def test_random_changes_to_a_sealed_file_never_pass_unnoticed(
     assert all(s.reason in REASONS for s in verdict.signatures)
     if verdict.valid:
         assert unzip(bytes(blob)) == members  # only ZIP metadata changed: every member is what was sealed
+
+
+def test_a_department_cannot_hand_out_a_document_its_seal_does_not_allow(pki: Pki) -> None:
+    """Issuing verifies what it made: a seal held by another certificate is refused before anything is anchored."""
+    seal = make_seal(seal_request(pki, holder=pki.maker.cert), pki.maker.signer())
+    with pytest.raises(IssueError) as info:
+        issue_document(
+            licence_spec(), seal=seal, seal_signer=pki.signer.signer(), department="x.example",
+            ledger_signer=ED25519.signer(ED25519.generate_private()),
+        )  # fmt: skip
+    assert "signer_not_seal_holder" in str(info.value)

@@ -19,6 +19,7 @@ from app.ofd import gm
 from app.ofd.build import DocumentSpec, build_members, write_container
 from app.ofd.errors import IssueError
 from app.ofd.seal import SealSigner, seal_document
+from app.ofd.verify import OfdTrust, verify_bytes
 from app.store.replica import Replica
 
 ANCHOR_TYPE_PREFIX = "ofd."
@@ -55,6 +56,10 @@ def issue_document(
     spec.doc_id = serial
     members = seal_document(build_members(spec), seal, seal_signer, signed_at=now)
     ofd = write_container(members)
+    check = verify_bytes(ofd, OfdTrust())  # what is handed out must verify: a wrong seal or key stops here
+    if not check.valid:
+        reasons = ", ".join(s.reason for s in check.signatures) or check.reason
+        raise IssueError(f"the sealed document does not verify ({reasons})", code="issue_refused")
     digest = gm.sm3(ofd)
     body: dict[str, object] = {"cert_hash": digest, "serial": serial, "cert_type": ANCHOR_TYPE_PREFIX + kind}
     if expires is not None:
