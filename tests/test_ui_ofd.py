@@ -109,3 +109,13 @@ def test_a_dropped_file_is_verified(qtbot, panel: OfdPanel, pki: Pki, tmp_path: 
     with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
         panel.dropEvent(event)
     assert panel.card.colour == RED and not panel.card.verdict.readable
+
+
+def test_a_file_appearing_in_a_watched_folder_is_verified(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    (stick / "old.ofd").write_bytes(b"already there")
+    panel.watch_folder(stick)
+    with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
+        (stick / "new.ofd").write_bytes(to_file(sealed_document(pki)))
+    assert panel.file_name == "new.ofd" and panel.card.colour == GREEN

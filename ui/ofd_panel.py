@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QFileSystemWatcher, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
@@ -37,12 +37,20 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.open_button.clicked.connect(self.choose_file)
         self.attach_button = QPushButton()
         self.attach_button.clicked.connect(self.attach)
+        self.watch_button = QPushButton()
+        self.watch_button.clicked.connect(self.choose_folder)
+        # A watched folder (a USB stick's mount point): a new .ofd file appearing there is opened at once.
+        self.watcher = QFileSystemWatcher(self)
+        self.watcher.directoryChanged.connect(self._folder_changed)
+        self.watched: Path | None = None
+        self.seen: set[str] = set()
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.card = OfdVerdictCard(language)
         buttons = QHBoxLayout()
         buttons.addWidget(self.open_button)
         buttons.addWidget(self.attach_button)
+        buttons.addWidget(self.watch_button)
         buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -56,6 +64,7 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         """Set every text in the current language."""
         self.open_button.setText(self.tr("Open e-licence (OFD)…"))
         self.attach_button.setText(self.tr("Attach to case"))
+        self.watch_button.setText(self.tr("Watch a folder (USB)…"))
 
     def set_language(self, language: str) -> None:
         """Switch the language of the domain's reason texts."""
@@ -74,6 +83,28 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         path, _ = QFileDialog.getOpenFileName(self, self.tr("Open e-licence"), "", self.tr("OFD documents (*.ofd)"))
         if path:
             self.open_path(Path(path))
+
+    def choose_folder(self) -> None:
+        """Ask for a folder (a USB stick) to watch for .ofd files."""
+        path = QFileDialog.getExistingDirectory(self, self.tr("Watch a folder for e-licences"))
+        if path:
+            self.watch_folder(Path(path))
+
+    def watch_folder(self, folder: Path) -> None:
+        """Open every .ofd file that appears in `folder` from now on (files already there are left alone)."""
+        if self.watched is not None:
+            self.watcher.removePath(str(self.watched))
+        self.watched = folder
+        self.seen = {p.name for p in folder.glob("*.ofd")}
+        self.watcher.addPath(str(folder))
+        self.status.setText(self.tr("Watching %1 for new e-licences.").replace("%1", str(folder)))
+
+    def _folder_changed(self, path: str) -> None:
+        folder = Path(path)
+        fresh = sorted(p for p in folder.glob("*.ofd") if p.name not in self.seen and p.is_file())
+        self.seen.update(p.name for p in fresh)
+        if fresh:
+            self.open_path(fresh[-1])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         """Accept a dragged local .ofd file."""

@@ -472,42 +472,57 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="57"/>
+        <location filename="../../ui/ofd_panel.py" line="65"/>
         <source>Open e-licence (OFD)…</source>
         <translation>Open e-licence (OFD)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="58"/>
+        <location filename="../../ui/ofd_panel.py" line="66"/>
         <source>Attach to case</source>
         <translation>Attach to case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="74"/>
+        <location filename="../../ui/ofd_panel.py" line="67"/>
+        <source>Watch a folder (USB)…</source>
+        <translation>Watch a folder (USB)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="83"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="74"/>
+        <location filename="../../ui/ofd_panel.py" line="83"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="89"/>
+        <source>Watch a folder for e-licences</source>
+        <translation>Watch a folder for e-licences</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
+        <source>Watching %1 for new e-licences.</source>
+        <translation>Watching %1 for new e-licences.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="128"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="100"/>
+        <location filename="../../ui/ofd_panel.py" line="131"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="117"/>
+        <location filename="../../ui/ofd_panel.py" line="148"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="133"/>
+        <location filename="../../ui/ofd_panel.py" line="164"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>

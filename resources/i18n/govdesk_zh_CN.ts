@@ -472,42 +472,57 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="57"/>
+        <location filename="../../ui/ofd_panel.py" line="65"/>
         <source>Open e-licence (OFD)…</source>
         <translation>打开电子证照（OFD）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="58"/>
+        <location filename="../../ui/ofd_panel.py" line="66"/>
         <source>Attach to case</source>
         <translation>附入办件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="74"/>
+        <location filename="../../ui/ofd_panel.py" line="67"/>
+        <source>Watch a folder (USB)…</source>
+        <translation>监视文件夹（U 盘）…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="83"/>
         <source>Open e-licence</source>
         <translation>打开电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="74"/>
+        <location filename="../../ui/ofd_panel.py" line="83"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD 文档 (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="89"/>
+        <source>Watch a folder for e-licences</source>
+        <translation>监视电子证照文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
+        <source>Watching %1 for new e-licences.</source>
+        <translation>正在监视 %1 中的新电子证照。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="128"/>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="100"/>
+        <location filename="../../ui/ofd_panel.py" line="131"/>
         <source>The file is too large for an e-licence.</source>
         <translation>文件过大，不是电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="117"/>
+        <location filename="../../ui/ofd_panel.py" line="148"/>
         <source>Verification failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="133"/>
+        <location filename="../../ui/ofd_panel.py" line="164"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>已附入办件 %1（SM3 %2…）。</translation>
     </message>
