@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ofd.counter import AnchorFact
 from app.ofd.verdict import DocumentVerdict, SignatureVerdict, word
@@ -71,18 +71,23 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
         self.reason.setWordWrap(True)
         self.fields = QLabel()
         self.fields.setTextFormat(Qt.TextFormat.RichText)
+        self.fields.setWordWrap(True)
         self.field_rows: list[tuple[str, str]] = []
         self.seal_picture = QLabel()
         self.seal_picture.setFixedSize(SEAL_PICTURE_PX, SEAL_PICTURE_PX)
         self.seal_picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.fields.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.MinimumExpanding)
+        self.fields.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        picture_column = QVBoxLayout()
+        picture_column.addWidget(self.seal_picture)
+        picture_column.addStretch(1)
         row = QHBoxLayout()
         row.addWidget(self.fields, 1)
-        row.addWidget(self.seal_picture, 0, Qt.AlignmentFlag.AlignTop)
+        row.addLayout(picture_column)
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)
         layout.addWidget(self.reason)
-        layout.addLayout(row)
-        layout.addStretch(1)
+        layout.addLayout(row, 1)
         self.refresh()
 
     def retranslate(self) -> None:
@@ -172,7 +177,14 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
         return word(verdict.reason, verdict.params, language=self.language)
 
     def _signature_rows(self, signature: SignatureVerdict) -> None:
-        state = word(signature.reason, {"signer": signature.signer, **signature.params}, language=self.language)
+        if signature.valid and signature.trusted:
+            state = self.tr("valid, trusted")
+        elif signature.revoked:
+            state = self.tr("valid, but revoked")
+        elif signature.valid:
+            state = self.tr("valid, issuer not trusted")
+        else:
+            state = word(signature.reason, {"signer": signature.signer, **signature.params}, language=self.language)
         self._add(self.tr("Signature %1").replace("%1", signature.id), state)
         if signature.seal is not None:
             self._add(self.tr("Seal"), signature.seal.name)

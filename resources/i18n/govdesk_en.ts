@@ -575,87 +575,102 @@
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="116"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="118"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="123"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="120"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="125"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="122"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="123"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="138"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="139"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="142"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="146"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="146"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
         <source>Ledger</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
         <source>issued by %1, serial %2, %3</source>
         <translation>issued by %1, serial %2, %3</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="176"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
+        <source>valid, trusted</source>
+        <translation>valid, trusted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
+        <source>valid, but revoked</source>
+        <translation>valid, but revoked</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
+        <source>valid, issuer not trusted</source>
+        <translation>valid, issuer not trusted</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="188"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="178"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="190"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="180"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="192"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="182"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="194"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="197"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>

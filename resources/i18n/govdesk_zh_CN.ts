@@ -575,87 +575,102 @@
         <translation>证照类型</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="116"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>Not a readable OFD document</source>
         <translation>不是可读取的 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="118"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="123"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>签章有效且可信：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="120"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="125"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="122"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>文件完整，但签发者不受信任：不得作为凭证</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="123"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>已被篡改或签章无效：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="138"/>
         <source>No OFD document opened</source>
         <translation>尚未打开 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="139"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>打开群众提供的 .ofd 文件，或将文件拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="142"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="146"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="146"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
         <source>still valid</source>
         <translation>仍然有效</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
         <source>Ledger</source>
         <translation>账本记录</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
         <source>issued by %1, serial %2, %3</source>
         <translation>由 %1 签发，编号 %2，%3</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="176"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
+        <source>valid, trusted</source>
+        <translation>有效，可信</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
+        <source>valid, but revoked</source>
+        <translation>有效，但已撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
+        <source>valid, issuer not trusted</source>
+        <translation>有效，签发者不受信任</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="188"/>
         <source>Signature %1</source>
         <translation>签章 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="178"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="190"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="180"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="192"/>
         <source>Seal owner</source>
         <translation>印章所有者</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="182"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="194"/>
         <source>Signer</source>
         <translation>签章人</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="197"/>
         <source>Sealed at</source>
         <translation>签章时间</translation>
     </message>
