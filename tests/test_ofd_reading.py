@@ -9,14 +9,18 @@ import zipfile
 from datetime import UTC, datetime
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.ofd import der, ses
+from app.ofd import der, gm, ses
 from app.ofd.build import DocumentSpec, Page, build_members, write_container
 from app.ofd.container import Limits, OfdPackage, resolve
 from app.ofd.document import read_document
 from app.ofd.errors import Asn1Error, ContainerError, OfdError, StructureError, XmlError
+from app.ofd.keys import sm2_private_scalar
+from app.ofd.x509_input import parse_certificates
 from app.ofd.xml_reader import parse_xml
 
 MEMORY_LIMIT = 8 * 1024 * 1024
@@ -279,3 +283,45 @@ _PLAIN = _plain_document()
 def test_sample_ses_parses() -> None:
     parsed = ses.parse_signature(_SAMPLE_SES)
     assert parsed.version == 4 and parsed.seal.name == "测试章" and parsed.data_hash == b"h" * 32
+
+
+# --- key and certificate files --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a key",
+        b"-----BEGIN PRIVATE KEY-----\n!!!!\n-----END PRIVATE KEY-----\n",
+        b"-----BEGIN PRIVATE KEY-----\nMAA=\n-----END PRIVATE KEY-----\n",
+        b"x" * (20 * 1024),
+    ],
+)
+def test_unusable_key_files_are_refused(data: bytes) -> None:
+    with pytest.raises(OfdError) as info:
+        sm2_private_scalar(data)
+    assert info.value.code == "key_invalid"
+
+
+def test_a_non_sm2_key_is_refused() -> None:
+    key = ec.generate_private_key(ec.SECP256R1())
+    pem = key.private_bytes(Encoding.PEM, PrivateFormat.PKCS8, NoEncryption())
+    with pytest.raises(OfdError) as info:
+        sm2_private_scalar(pem)
+    assert info.value.code == "key_invalid"
+
+
+@pytest.mark.parametrize("data", [b"", b"hello", b"-----BEGIN CERTIFICATE-----\n%%%\n-----END CERTIFICATE-----"])
+def test_unusable_certificate_files_are_refused(data: bytes) -> None:
+    with pytest.raises(OfdError) as info:
+        for cert in parse_certificates(data):
+            gm.load_certificate(cert)
+    assert info.value.code == "certificate_invalid"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300))
+def test_fuzzed_certificates_raise_only_typed_errors(data: bytes) -> None:
+    with contextlib.suppress(OfdError):
+        gm.load_certificate(b"\x30" + data)
