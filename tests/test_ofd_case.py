@@ -67,3 +67,13 @@ def test_an_attached_licence_goes_on_the_case(tmp_path: Path, pki: Pki) -> None:
     for file in path.rglob("*"):
         if file.is_file():
             assert licence[200:264] not in file.read_bytes()
+
+
+def test_the_counter_cannot_seal() -> None:
+    """The counter app verifies e-licences but holds no seal key: no screen or facade reaches the sealing code."""
+    root = Path(__file__).resolve().parent.parent
+    sealing = ("app.ofd.seal", "app.ofd.issue", "app.ofd.keys", "app.ofd.demo_pki")
+    counter_sources = [root / "app" / "office.py", *sorted((root / "ui").glob("*.py"))]
+    for source in counter_sources:
+        text = source.read_text(encoding="utf-8")
+        assert not any(module in text for module in sealing), f"{source.name} reaches sealing code"
