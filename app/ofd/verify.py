@@ -21,7 +21,8 @@ from app.pki.sm2_x509 import Sm2Certificate
 
 SM3_NAMES = {"SM3", "1.2.156.10197.1.401"}
 SHA256_NAMES = {"SHA256", "SHA-256", "2.16.840.1.101.3.4.2.1"}
-SM2_SIGN_OIDS = {ses.OID_SM2_SM3, "SM2", "1.2.156.10197.1.501.1"}
+# SM2 with SM3 as producers name it: the OID (GB/T 33560), the SM2 signature OID of GB/T 35275, or a name
+SM2_SIGN_OIDS = {ses.OID_SM2_SM3, "1.2.156.10197.1.301.1", "SM2", "SM3WITHSM2", "SM2WITHSM3"}
 
 # Revocation lookup by revocation serial (`app.ofd.revocation`): True if a department revoked it.
 RevocationCheck = Callable[[str], bool]
@@ -214,7 +215,7 @@ def _verify_seal_signature(
     if parsed.data_hash != gm.sm3(entry.signature_xml):
         verdict.reason = "data_hash_mismatch"
         return verdict
-    if parsed.alg not in SM2_SIGN_OIDS:
+    if parsed.alg.upper() not in SM2_SIGN_OIDS:
         verdict.reason, verdict.params = "unsupported_algorithm", {"alg": parsed.alg}
         return verdict
     if not gm.verify_with_certificate(signer, parsed.tbs, parsed.signature):
@@ -250,7 +251,7 @@ def _check_seal(package: OfdPackage, entry: SignatureEntry, parsed: ses.SesSigna
         maker = gm.load_certificate(seal.maker_cert)
     except OfdError as exc:
         return "seal_invalid", {"detail": f"seal maker certificate: {exc.detail}"}
-    if seal.maker_alg not in SM2_SIGN_OIDS:
+    if seal.maker_alg.upper() not in SM2_SIGN_OIDS:
         return "unsupported_algorithm", {"alg": seal.maker_alg}
     if not _maker_signed(seal.raw, maker.der) if seal.raw else not _maker_signature_matches(seal, maker):
         return "seal_invalid", {"detail": "the seal maker's signature does not match"}
@@ -295,7 +296,7 @@ def _verify_digital(
     entry: SignatureEntry, signed_value: bytes, trust: OfdTrust, verdict: SignatureVerdict
 ) -> SignatureVerdict:
     """A digital signature (Type="Sign"): a GB/T 35275 SignedData carries its signer; a bare value cannot be judged."""
-    if entry.method not in SM2_SIGN_OIDS:
+    if entry.method.strip().upper() not in SM2_SIGN_OIDS:
         verdict.reason, verdict.params = "unsupported_algorithm", {"alg": entry.method}
         return verdict
     try:
