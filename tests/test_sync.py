@@ -41,6 +41,7 @@ from app.sync import (
     SyncService,
     TreeRollback,
     UnknownSigner,
+    WrongNode,
     load_policy,
     state,
 )
@@ -217,7 +218,7 @@ class RogueNode:
         self.honest = honest
         self.witnesses = witnesses
         self.leaves = [hash_leaf(f"forked {i}".encode()) for i in range(64)]
-        self.checkpoint_text = ""
+        self.checkpoint_text: str | None = ""
         self.bundle = b""
         self.proof_body: bytes | None = None
         self.port = free_port()
@@ -259,6 +260,8 @@ class RogueNode:
         self.sign(size, root_of(self.leaves[:size]))
 
     async def _checkpoint(self, request: Request) -> Response:
+        if self.checkpoint_text is None:  # another program at the node's address: it has no /checkpoint
+            return Response("Not Found", status_code=404, media_type="text/plain")
         return Response(self.checkpoint_text, media_type="text/plain")
 
     async def _consistency(self, request: Request) -> Response:
@@ -373,6 +376,8 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
         ("garbage_checkpoint", MalformedResponse),
         ("truncated_checkpoint", MalformedResponse),
         ("garbage_proof", MalformedResponse),
+        ("wrong_node_404", WrongNode),
+        ("wrong_node_origin", WrongNode),
     ],
 )
 def test_hostile_responses_are_typed_errors_that_change_nothing(
@@ -394,6 +399,11 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
     elif attack == "truncated_checkpoint":
         rogue.fork(held.size + 3)
         rogue.checkpoint_text = rogue.checkpoint_text[: len(rogue.checkpoint_text) // 2]
+    elif attack == "wrong_node_404":
+        rogue.checkpoint_text = None
+    elif attack == "wrong_node_origin":  # another log's node (another govdesk instance, say) at this address
+        other = "other.example/log"
+        rogue.checkpoint_text = sign_note(Checkpoint(other, 5, os.urandom(32)).body(), [new_signer(other, bytes(32))])
     elif attack == "garbage_proof":
         rogue.fork(held.size + 3)
         rogue.proof_body = b'{"old": 1, "proof": [42, "%%"]}\x00garbage'
@@ -401,6 +411,8 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
     report = service(office).run()
     assert report.exit_status == 1, report.summary()
     assert isinstance(report.logs[0].error, error), report.logs[0].error
+    if error is WrongNode:
+        assert "wrong node at this address" in str(report.logs[0].error)
     assert snapshot(office) == before
     office.close()
 

@@ -38,6 +38,19 @@ PASSWORD = "correct horse battery"
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")
 
 
+def wait_registry_loaded(url: str, index: int, timeout_s: float = 15.0) -> None:
+    """Poll a serving node's /health until its registry holds the entry at `index` (an enrolment or revocation)."""
+    deadline = time.monotonic() + timeout_s
+    loaded = -1
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            loaded = httpx.get(f"{url}/health", timeout=2).json()["registry_size"]
+            if loaded > index:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{url}: the registry never loaded entry {index} (loaded up to {loaded})")
+
+
 @dataclass
 class NodeProc:
     """One department node served by `govdesk node serve` in its own process."""
@@ -193,10 +206,11 @@ def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, **polic
     """Create an office, enrol its device key at every node, and store its trust policy."""
     kwargs = {"clock": clock} if clock else {}
     replica = create_office(path, name, "admin", PASSWORD, kdf=FAST_KDF, **kwargs)
-    for node in nodes:
-        node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")
+    enrolled = [(node, node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")) for node in nodes]
     save_policy(replica, policy_for(nodes, **policy))
-    time.sleep(1.2)  # the serving node reloads its registry every 0.5 s
+    for node, index in enrolled:
+        if node.proc is not None:  # a serving node reloads its registry every 0.5 s
+            wait_registry_loaded(node.url, index)
     return replica
 
 

@@ -91,7 +91,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
     fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
-    fed.add_argument("--base-port", type=int, default=8700, help="first port; nodes take consecutive ports")
+    fed.add_argument(
+        "--base-port",
+        type=int,
+        help="ports for new nodes: consecutive from this one (default: each node binds a free port itself); a node "
+        "keeps the port it published unless another program took it",
+    )
     fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
     fed.set_defaults(func=run_federation)
@@ -189,13 +194,13 @@ def run_revoke(args: argparse.Namespace) -> int:
 def run_federation(args: argparse.Namespace) -> int:
     """Start the 11 nodes, print where they listen, serve until Ctrl-C or --duration."""
     try:
-        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres)
+        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging("WARNING")
-    federation = Federation(configs)
-    federation.start()
-    for c in configs:
+    federation = Federation(configs, args.dir)
+    federation.start()  # each node binds its own port; federation.json then lists the ports they got
+    for c in federation.configs:
         print(f"{c.department:<20} http://{c.host}:{c.port}  {c.origin}", flush=True)
     print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
     try:

@@ -40,7 +40,8 @@ from app.node.config import (
 from app.node.departments import all_departments, department
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.keywrap import KdfParams
-from app.store.replica import Replica, create_office, open_replica
+from app.store.replica import Replica, create_office, open_replica, system_clock
+from app.store.session import Clock
 from app.sync import SyncReport, SyncService, TrustPolicy, load_policy, policy_from_federation, save_policy
 from app.sync.transport import RetryPolicy
 
@@ -264,9 +265,9 @@ class ScenarioWorld:
         self.fleet.stop()
 
     @contextlib.contextmanager
-    def session(self, office: str, account: str = ADMIN) -> Iterator[Replica]:
-        """Unlock an office's replica as one of its accounts, for the duration of the block."""
-        replica = open_replica(self.office_path(office), account, PASSWORD, kdf=SCENARIO_KDF)
+    def session(self, office: str, account: str = ADMIN, *, clock: Clock = system_clock) -> Iterator[Replica]:
+        """Unlock an office's replica as one of its accounts (on `clock`), for the duration of the block."""
+        replica = open_replica(self.office_path(office), account, PASSWORD, kdf=SCENARIO_KDF, clock=clock)
         try:
             yield replica
         finally:

@@ -215,6 +215,11 @@ class Replica:
             report.problems.append("re-sync this replica from the department node")
         return report
 
+    @property
+    def closed(self) -> bool:
+        """True once `close` has run."""
+        return self._closed
+
     def close(self) -> None:
         """Record the logout and close the database (idempotent)."""
         if self._closed:
