@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -72,6 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", help="listen address (overrides the configuration)")
     serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
     serve.add_argument("--access-log", action="store_true", help="also log every request")
+    serve.add_argument(
+        "--listen-fd", type=int, help="serve on this inherited, already listening socket (instead of binding one)"
+    )
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -131,16 +135,24 @@ def run_serve(args: argparse.Namespace) -> int:
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
-    uvicorn.run(
-        build_app(node),
-        host=config.host,
-        port=config.port,
-        log_config=None,
-        access_log=args.access_log,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        limit_concurrency=2000,
-    )
+    options = {
+        "log_config": None,
+        "access_log": args.access_log,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 10,
+        "limit_concurrency": 2000,
+    }
+    if args.listen_fd is None:
+        uvicorn.run(build_app(node), host=config.host, port=config.port, **options)
+        return 0
+    # A listening socket bound by the process that started this node (it wired the node's peers to its port):
+    # the port was held from the bind on, so no other program can be answering there.
+    try:
+        sock = socket.socket(fileno=args.listen_fd)
+    except OSError as exc:
+        return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
+    with sock:
+        uvicorn.Server(uvicorn.Config(build_app(node), **options)).run(sockets=[sock])
     return 0
 
 
