@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app.cli.demo_command import DemoFederation
-from app.node.federation import prepare_federation
+from app.node.federation import bind_node_socket, prepare_federation
 from app.sync import SyncService, load_policy
 from app.sync.transport import RetryPolicy
 from tests.test_sync_support import NodeProc, new_office, note_entry, running_federation
@@ -66,3 +66,17 @@ def test_our_federation_works_while_another_instance_starts_and_stops(ours: list
         other.stop()
         office.close()
     assert time.monotonic() - began < 120, "the rounds took too long"
+
+
+def test_a_node_keeps_its_published_port_unless_another_program_holds_it() -> None:
+    first = bind_node_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    first.close()
+    again = bind_node_socket("127.0.0.1", port)  # free again: the node keeps its URL
+    try:
+        assert again.getsockname()[1] == port
+        moved = bind_node_socket("127.0.0.1", port)  # held by someone else: another port, never a shared one
+        with moved:
+            assert moved.getsockname()[1] not in (0, port)
+    finally:
+        again.close()
