@@ -141,7 +141,8 @@ def test_push_then_pull_verifies_and_a_node_revocation_reaches_offline_verificat
     device_kid = office.device_kid
     index = taxation.write("registry.revoke", {"kid": device_kid, "reason": "machine retired"})
     taxation.wait_cosigned(index + 1)
-    assert service(office).run().exit_status == 0
+    report = service(office).run()
+    assert report.exit_status == 0, report.summary()
     assert office.registry.key(device_kid).revoked_at_ms is not None
     ages = {a.origin: a for a in replica_ages(office)}
     assert ages[taxation.origin].age_ms is not None and ages[taxation.origin].trusted

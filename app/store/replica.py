@@ -24,6 +24,7 @@ import sqlcipher3
 from app.ledger.suites import ED25519, key_id, suite_by_name
 from app.store import logins, roles
 from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account, new_account_key
+from app.store.anchors import AnchorStore
 from app.store.audit import AuditTrail
 from app.store.cases import Cases
 from app.store.certs import CertStore
@@ -112,6 +113,7 @@ class Replica:
         self.logs = LogStore(self.session, on_checkpoint=self._checkpoint_stored)
         self.outbox = Outbox(self.session)
         self.cases = Cases(self.session)
+        self.anchors = AnchorStore(self.session)
         self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf, account_key))
         # The acting account's own key, opened with its password: a signer, never bytes. None only for an account
         # whose key could not be opened (a reset that did not finish); such an account may not sign.
