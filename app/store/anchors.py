@@ -9,6 +9,7 @@ what the department holds.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from app.store import inputs, roles
 from app.store.session import Session
@@ -115,3 +116,44 @@ class AnchorStore:
             "WHERE a.status = 'active' AND r.kid IS NULL"
         )
         return {row[0] for row in rows}
+
+
+def _when(ms: int) -> str:
+    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def anchor_problems(anchors: AnchorStore, head_seq: int) -> list[str]:
+    """Return, in plain words, how a local audit trail ending at `head_seq` disagrees with its anchors."""
+    for anchor in anchors.all():
+        if anchor.audit_count > head_seq:
+            return [
+                f"the local audit trail ends at record {head_seq}, but the department log holds an anchor of "
+                f"{anchor.audit_count} records made {_when(anchor.time_ms)}: records were removed, or an older "
+                "copy of the office was restored"
+            ]
+        if anchors.audit_hash(anchor.audit_count) != anchor.audit_head:
+            return [
+                f"audit record {anchor.audit_count} differs from the one anchored on the department log "
+                f"{_when(anchor.time_ms)}: the local audit trail was rewritten"
+            ]
+    return []
+
+
+@dataclass(frozen=True)
+class AnchorWindow:
+    """How much of the local audit trail the department log does not vouch for yet."""
+
+    anchored_records: int
+    unanchored_records: int
+    since_ms: int | None  # when the newest anchor was made (None: never anchored)
+    age_ms: int  # how long the newest records have waited for an anchor
+
+
+def anchor_window(anchors: AnchorStore, head_seq: int, first_record_ms: int | None, now_ms: int) -> AnchorWindow:
+    """Return the offline anchoring window: records since the newest anchor and how long they have waited."""
+    latest = anchors.latest()
+    if latest is None:
+        return AnchorWindow(0, head_seq, None, max(0, now_ms - (first_record_ms or now_ms)))
+    return AnchorWindow(
+        latest.audit_count, max(0, head_seq - latest.audit_count), latest.time_ms, max(0, now_ms - latest.time_ms)
+    )

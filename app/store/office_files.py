@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -222,6 +223,20 @@ class OfficeDir:
     def write_head(self, mac_key: bytes, head: ChainHead, record: bytes | None = None) -> None:
         """Write the chain head (already encoded as `record`, if given) into its next slot (app/store/chain_head.py)."""
         self.head.write(mac_key, head, record)
+
+    def tighten_permissions(self) -> None:
+        """Make the office folder 0700 and every file in it 0600, whoever made them (SQLCipher creates its files
+        with the process umask; an installer or a copy may have left them readable to others)."""
+        if not self.path.is_dir():
+            return
+        os.chmod(self.path, 0o700)
+        for child in self.path.iterdir():
+            try:
+                mode = child.lstat().st_mode
+            except FileNotFoundError:
+                continue  # a temp file renamed away meanwhile
+            if stat.S_ISREG(mode) and stat.S_IMODE(mode) != 0o600:
+                os.chmod(child, 0o600)
 
     def remove_stale_temp_files(self) -> None:
         """Remove temp files a crash left behind in the middle of an atomic write."""

@@ -24,7 +24,7 @@ import sqlcipher3
 from app.ledger.suites import ED25519, key_id, suite_by_name
 from app.store import logins, roles
 from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account, new_account_key
-from app.store.anchors import AnchorStore
+from app.store.anchors import AnchorStore, anchor_problems
 from app.store.audit import AuditTrail
 from app.store.cases import Cases
 from app.store.certs import CertStore
@@ -218,6 +218,9 @@ class Replica:
             report.problems.append(str(exc))
         if report.problems:
             report.problems.append("re-sync this replica from the department node")
+        # The trail against the heads anchored on the department log: a cut or rewritten trail whose head file was
+        # sealed again passes every check above. Re-syncing would not bring the records back: it is evidence.
+        report.problems += anchor_problems(self.anchors, self.audit.head_seq)
         return report
 
     def close(self) -> None:
@@ -343,6 +346,7 @@ def create_office(
         sealed = admin_key.reseal(kek, office_id, admin)
         office.write_keyfile(KeyFile({admin: wrapped}, {admin: (admin_key.kid, sealed)}, {}))
         office.write_office(info)
+        office.tighten_permissions()
         replica = Replica(office, info, conn, db_key, account, clock, kdf, admin_key)
     except BaseException:
         conn.close()
@@ -369,6 +373,7 @@ def open_replica(
     office = OfficeDir(office_dir)
     info = office.read_office()
     office.remove_stale_temp_files()
+    office.tighten_permissions()
     user = check_name(user)
     logins.check_may_try(user, office.read_logins().get(user), clock())
     keyfile = office.read_keyfile()

@@ -17,11 +17,9 @@ clerk re-enters them from the file).
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.merkle import hash_leaf
-from app.store.anchors import Anchor
+from app.store.anchors import Anchor, anchor_problems
 from app.store.replica import Replica
 from app.sync import state
 from app.sync.errors import Cancelled, SyncError
@@ -42,38 +40,9 @@ RESTORED_ADVICE = (
 TRAIL_ADVICE = "Tell the supervisor at once and keep this machine as it is: the local audit trail was altered."
 
 
-def _when(ms: int) -> str:
-    return datetime.fromtimestamp(ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
-
-
 def trail_problems(replica: Replica) -> list[str]:
     """Return, in plain words, every way the local audit trail disagrees with its anchors on the department log."""
-    problems = []
-    head_seq = replica.audit.head_seq
-    for anchor in replica.anchors.all():
-        if anchor.audit_count > head_seq:
-            problems.append(
-                f"the local audit trail ends at record {head_seq}, but the department log holds an anchor of "
-                f"{anchor.audit_count} records made {_when(anchor.time_ms)}: records were removed, or an older "
-                "copy of the office was restored"
-            )
-            break
-        if replica.anchors.audit_hash(anchor.audit_count) != anchor.audit_head:
-            problems.append(
-                f"audit record {anchor.audit_count} differs from the one anchored on the department log "
-                f"{_when(anchor.time_ms)}: the local audit trail was rewritten"
-            )
-            break
-    return problems
-
-
-def anchor_window_ms(replica: Replica, now_ms: int) -> tuple[int, int]:
-    """Return (records not yet anchored, milliseconds since the last anchor or since the office began)."""
-    latest = replica.anchors.latest()
-    if latest is None:
-        first = replica.session.one("SELECT min(at_ms) FROM audit")[0] or now_ms
-        return replica.audit.head_seq, max(0, now_ms - first)
-    return max(0, replica.audit.head_seq - latest.audit_count), max(0, now_ms - latest.time_ms)
+    return anchor_problems(replica.anchors, replica.audit.head_seq)
 
 
 def anchor_log(replica: Replica, origins: list[str]) -> str | None:
