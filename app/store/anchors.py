@@ -50,6 +50,12 @@ class AnchorStore:
         )
         return cur.rowcount == 1
 
+    def sequenced(self, leaf_hash: bytes, index: int) -> None:
+        """Record the index the node gave an anchor this office sent."""
+        self._s.require(roles.SYNC)
+        self._s.execute("UPDATE audit_anchors SET idx = ? WHERE leaf_hash = ?", (inputs.integer(index, "index"),
+                                                                                 leaf_hash))  # fmt: skip
+
     def latest(self) -> Anchor | None:
         """Return the anchor with the most audit records (the newest), or None."""
         self._s.require(roles.READ)

@@ -17,6 +17,8 @@ clerk re-enters them from the file).
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.store.anchors import Anchor, anchor_problems
@@ -56,6 +58,16 @@ def push_anchor(replica: Replica, origin: str, link: NodeLink) -> Anchor | None:
     """Send the audit-trail head (and any enrolment requests) to `origin`, the office's anchor log, if the trail
     grew since the last anchor; return the anchor sent, or None."""
     _push_enrolment_requests(replica, origin, link)
+    problems = trail_problems(replica)
+    if problems:
+        # Never anchor a trail that disagrees with the department log: that would bless the cut. Raise the alarm.
+        latest = replica.anchors.latest()
+        with replica.transaction():
+            new = state.add_task(replica, latest.leaf_hash if latest else bytes(32), origin, "integrity",
+                                 TRAIL_CUT_CODE, None, problems[0], TRAIL_ADVICE)  # fmt: skip
+            if new:
+                replica.audit.append("sync.audit_trail_disagrees", "alarm", {"log": origin})
+        return None
     count, head = replica.audit.head_seq, replica.audit.head_hash
     latest = replica.anchors.latest()
     if latest is not None and latest.audit_count >= count:
@@ -77,10 +89,13 @@ def push_anchor(replica: Replica, origin: str, link: NodeLink) -> Anchor | None:
     except SyncError as exc:  # the anchor waits for the next sync; the log's own push and pull go on
         replica.audit.append("audit.anchor", f"not sent: {exc}"[:1000], {"log": origin, "count": count})
         return None
-    replica.audit.append(
-        "audit.anchor", "ok" if result.ok else f"refused: {result.code}", {"log": origin, "count": count}
-    )
-    return anchor if result.ok else None
+    with replica.transaction():
+        if result.ok and result.index is not None:
+            replica.anchors.sequenced(anchor.leaf_hash, result.index)
+        replica.audit.append(
+            "audit.anchor", "ok" if result.ok else f"refused: {result.code}", {"log": origin, "count": count}
+        )
+    return replace(anchor, index=result.index) if result.ok else None
 
 
 def _push_enrolment_requests(replica: Replica, origin: str, link: NodeLink) -> None:
