@@ -7,8 +7,11 @@ the clerk's password opened the one database key and that database held every ac
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
+import resource
 import shutil
+import signal
 import stat
 from pathlib import Path
 
@@ -296,3 +299,28 @@ def test_the_office_folder_is_0700_and_every_file_in_it_0600(office: Path, clock
     assert stat.S_IMODE(office.stat().st_mode) == 0o700
     for child in office.iterdir():
         assert stat.S_IMODE(child.stat().st_mode) == 0o600, child.name
+
+
+def _open_under_file_size_limit(office: Path, limit: int, conn) -> None:  # noqa: ANN001 - a Pipe end
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing the process
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+    try:
+        open_replica(office, "clerk", PASSWORDS["clerk"], kdf=FAST_KDF).close()
+        conn.send(("opened", ""))
+    except Exception as exc:  # noqa: BLE001 - the test reports whatever was raised
+        conn.send((type(exc).__name__, str(exc)))
+
+
+def test_a_file_size_limit_hit_while_opening_is_reported_as_what_it_is(office: Path) -> None:
+    for name in ("replica.db-wal", "replica.db-shm"):
+        (office / name).unlink(missing_ok=True)
+    context = multiprocessing.get_context("fork")
+    parent, child = context.Pipe()
+    proc = context.Process(target=_open_under_file_size_limit, args=(office, 8 * 1024, child))
+    proc.start()
+    assert parent.poll(60), "the child did not report"
+    kind, message = parent.recv()
+    proc.join(10)
+    assert kind == "DiskFull", (kind, message)
+    assert "re-sync" not in message.replace("do not re-sync", "")
+    assert "damaged" not in message
