@@ -107,8 +107,10 @@ def test_a_cut_trail_with_a_resealed_head_is_caught_at_the_next_sync(world: Scen
         tasks = [t for t in state.open_tasks(admin) if t.code == TRAIL_CUT_CODE]
         assert tasks and "the department log holds an anchor" in tasks[0].what
         # Records written since (the logins, this sync) grew the trail again: now it is rewritten at the anchor.
-        assert any("anchored on the department log" in p or "department log holds an anchor" in p
-                   for p in admin.check().problems), admin.check().problems
+        assert any(
+            "anchored on the department log" in p or "department log holds an anchor" in p
+            for p in admin.check().problems
+        ), admin.check().problems
 
 
 def test_a_whole_office_restored_from_an_old_copy_raises_the_alarm_and_gets_its_case_back(
