@@ -143,7 +143,8 @@ def test_push_then_pull_verifies_and_a_node_revocation_reaches_offline_verificat
     device_kid = office.device_kid
     index = taxation.write("registry.revoke", {"kid": device_kid, "reason": "machine retired"})
     taxation.wait_cosigned(index + 1)
-    assert service(office).run().exit_status == 0
+    report = service(office).run()
+    assert report.exit_status == 0, report.summary()
     assert office.registry.key(device_kid).revoked_at_ms is not None
     ages = {a.origin: a for a in replica_ages(office)}
     assert ages[taxation.origin].age_ms is not None and ages[taxation.origin].trusted
@@ -189,11 +190,14 @@ def test_sync_resumes_after_a_cut_connection(nodes: list[NodeProc], tmp_path: Pa
 def test_a_refused_entry_becomes_a_clerk_task_and_stays_in_the_outbox(nodes: list[NodeProc], tmp_path: Path) -> None:
     civil = nodes[2]
     office = enrolled_office(tmp_path / "office", "office-t", nodes, only=[civil.origin])
-    # cert.revoke is for department keys only: the node refuses it from a counter device.
+    # cert.revoke is for department keys only: the node refuses it from a counter device. The replica's device
+    # signer will not even sign it, so the entry is made the way a hostile client would, from the key's bytes.
     from app.ledger.entry import Entry, sign_entry
+    from app.ledger.suites import ED25519
 
+    raw_device = ED25519.signer(office.session.one("SELECT private_key FROM device")[0])
     body = {"serial": "0" * 20, "reason": "test", "revoked_at": 1}
-    refused = sign_entry(Entry(civil.origin, "cert.revoke", 1, office.device_kid, body), office.device_signer)
+    refused = sign_entry(Entry(civil.origin, "cert.revoke", 1, office.device_kid, body), raw_device)
     ok = note_entry(office, civil.origin, "fine")
     office.outbox.enqueue(civil.origin, refused)
     office.outbox.enqueue(civil.origin, ok)
