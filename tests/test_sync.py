@@ -41,6 +41,7 @@ from app.sync import (
     SyncService,
     TreeRollback,
     UnknownSigner,
+    WrongNode,
     load_policy,
     state,
 )
@@ -59,6 +60,7 @@ from tests.test_sync_support import (
 
 FAST_RETRY = RetryPolicy(attempts=3, base_s=0.05, cap_s=0.2, timeout_s=5)
 HOUR_MS = 3600_000
+NOT_PUBLISHED = "(the node's refusal: no checkpoint published yet)"
 
 
 @pytest.fixture(scope="module")
@@ -221,7 +223,7 @@ class RogueNode:
         self.honest = honest
         self.witnesses = witnesses
         self.leaves = [hash_leaf(f"forked {i}".encode()) for i in range(64)]
-        self.checkpoint_text = ""
+        self.checkpoint_text: str | None = ""
         self.bundle = b""
         self.proof_body: bytes | None = None
         self.port = free_port()
@@ -263,6 +265,11 @@ class RogueNode:
         self.sign(size, root_of(self.leaves[:size]))
 
     async def _checkpoint(self, request: Request) -> Response:
+        if self.checkpoint_text is None:  # another program at the node's address: it has no /checkpoint
+            return Response("Not Found", status_code=404, media_type="text/plain")
+        if self.checkpoint_text == NOT_PUBLISHED:  # a node's own refusal: it is the node, with nothing to serve
+            refusal = {"code": "not_found", "message": "no checkpoint published yet"}
+            return JSONResponse({"refusal": refusal}, status_code=404)
         return Response(self.checkpoint_text, media_type="text/plain")
 
     async def _consistency(self, request: Request) -> Response:
@@ -377,6 +384,9 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
         ("garbage_checkpoint", MalformedResponse),
         ("truncated_checkpoint", MalformedResponse),
         ("garbage_proof", MalformedResponse),
+        ("wrong_node_404", WrongNode),
+        ("node_not_published", MalformedResponse),
+        ("wrong_node_origin", WrongNode),
     ],
 )
 def test_hostile_responses_are_typed_errors_that_change_nothing(
@@ -398,6 +408,13 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
     elif attack == "truncated_checkpoint":
         rogue.fork(held.size + 3)
         rogue.checkpoint_text = rogue.checkpoint_text[: len(rogue.checkpoint_text) // 2]
+    elif attack == "wrong_node_404":
+        rogue.checkpoint_text = None
+    elif attack == "node_not_published":
+        rogue.checkpoint_text = NOT_PUBLISHED
+    elif attack == "wrong_node_origin":  # another log's node (another govdesk instance, say) at this address
+        other = "other.example/log"
+        rogue.checkpoint_text = sign_note(Checkpoint(other, 5, os.urandom(32)).body(), [new_signer(other, bytes(32))])
     elif attack == "garbage_proof":
         rogue.fork(held.size + 3)
         rogue.proof_body = b'{"old": 1, "proof": [42, "%%"]}\x00garbage'
@@ -405,6 +422,8 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
     report = service(office).run()
     assert report.exit_status == 1, report.summary()
     assert isinstance(report.logs[0].error, error), report.logs[0].error
+    if error is WrongNode:
+        assert "wrong node at this address" in str(report.logs[0].error)
     assert snapshot(office) == before
     office.close()
 

@@ -224,6 +224,11 @@ class Replica:
         report.problems += anchor_problems(self.anchors, self.audit.head_seq)
         return report
 
+    @property
+    def closed(self) -> bool:
+        """True once `close` has run."""
+        return self._closed
+
     def close(self) -> None:
         """Record the logout and close the database (idempotent)."""
         if self._closed:
