@@ -124,9 +124,11 @@ class NodeProc:
 
 
 @contextlib.contextmanager
-def running_federation(base: Path) -> Iterator[list[NodeProc]]:
+def running_federation(
+    base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
+) -> Iterator[list[NodeProc]]:
     """The nodes of `make_federation`, each in its own process and cosigned by the others; stopped on exit."""
-    procs = make_federation(base)
+    procs = make_federation(base, departments, suites)
     for node in procs:
         node.start()
     try:
@@ -138,11 +140,13 @@ def running_federation(base: Path) -> Iterator[list[NodeProc]]:
             node.stop()
 
 
-def make_federation(base: Path, departments: tuple[str, ...] = DEPARTMENTS) -> list[NodeProc]:
-    """Create the nodes (each witnessing the others), not started."""
+def make_federation(
+    base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
+) -> list[NodeProc]:
+    """Create the nodes (each witnessing the others, each in its suite from `suites`, else Ed25519), not started."""
     configs = []
     for dept in departments:
-        create_node(base / dept, dept)
+        create_node(base / dept, dept, suite=(suites or {}).get(dept, "ed25519"))
         config = load_config(base / dept / CONFIG_FILE, environ={})
         configs.append(replace(config, port=free_port(), limits=Limits(publish_interval_s=0.1, witness_timeout_s=2)))
     keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}

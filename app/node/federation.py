@@ -6,6 +6,7 @@ import json
 import re
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -36,15 +37,25 @@ def department_database(postgres_url: str, dept_id: str) -> str:
 
 
 def prepare_federation(
-    directory: Path, *, base_port: int = 8700, host: str = "127.0.0.1", postgres_url: str | None = None
+    directory: Path,
+    *,
+    base_port: int = 8700,
+    host: str = "127.0.0.1",
+    postgres_url: str | None = None,
+    suite: str | Mapping[str, str] = "ed25519",
 ) -> list[NodeConfig]:
-    """Create the 11 nodes under `directory` (once) and configure each to witness all the others."""
+    """Create the 11 nodes under `directory` (once) and configure each to witness all the others.
+
+    `suite` names the signature suite of every new node, or maps department ids to suites (a mixed
+    federation; departments not named get Ed25519). Existing nodes keep the keys they have.
+    """
     configs: list[NodeConfig] = []
     for i, dept in enumerate(all_departments()):
         node_dir = directory / dept.id
         if not (node_dir / CONFIG_FILE).exists():
             db_url = department_database(postgres_url, dept.id) if postgres_url else None
-            create_node(node_dir, dept.id, db_url=db_url, host=host, port=base_port + i)
+            dept_suite = suite if isinstance(suite, str) else suite.get(dept.id, "ed25519")
+            create_node(node_dir, dept.id, db_url=db_url, host=host, port=base_port + i, suite=dept_suite)
         configs.append(load_config(node_dir / CONFIG_FILE, environ={}))
     keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
     wired = []
@@ -67,6 +78,7 @@ def prepare_federation(
             "url": f"http://{c.host}:{c.port}",
             "log_vkey": keys[c.department].log_vkey,
             "witness_vkey": keys[c.department].witness_vkey,
+            "suite": keys[c.department].suite,
         }
         for c in wired
     ]
