@@ -21,7 +21,7 @@ from app.pki import sm2_x509
 from app.pki.sm2_x509 import make_root, name
 from app.store.replica import open_replica
 from app.sync import SyncService, load_policy
-from tests.test_sync_support import PASSWORD, NodeProc, new_office, running_federation
+from tests.test_sync_support import PASSWORD, NodeProc, make_federation, new_office, running_federation
 
 SUITES = {"taxation": "sm2-sm3", "housing": "ed25519", "civil-affairs": "sm2-sm3"}
 
@@ -91,40 +91,50 @@ def _enrol_certified(node: NodeProc, public_key: bytes, certificate: bytes) -> i
         live.stop()
 
 
-def test_a_new_department_key_is_trusted_only_under_the_offices_own_root(nodes: list[NodeProc], tmp_path: Path) -> None:
-    taxation = nodes[0]
-    assert taxation.keys.suite == "sm2-sm3"
+def test_a_new_department_key_is_trusted_only_under_the_offices_own_root(tmp_path: Path) -> None:
     now = datetime.now(UTC)
     municipal_ca = sm2.SM2_SM3.signer(sm2.generate_private())
     root = make_root(municipal_ca, "Beijing departments root", now=now)
-    office = new_office(tmp_path / "office", "rooted-office", nodes)
-    office.trust_roots.add("department", root.der, "confirmed by the administrator")
+    rogue_ca = sm2.SM2_SM3.signer(sm2.generate_private())
+    rogue_root = make_root(rogue_ca, "Beijing departments root", now=now)  # the same name, another key
 
-    def certify(issuer: sm2.Sm2Signer, issuer_root: object, key: bytes) -> bytes:
+    def certify(issuer: sm2.Sm2Signer, issuer_root: sm2_x509.Sm2Certificate, node: NodeProc, key: bytes) -> bytes:
         return sm2_x509.issue_certificate(
-            issuer, issuer_root.subject, name(taxation.origin), key,
+            issuer, issuer_root.subject, name(node.origin), key,
             serial=int.from_bytes(key[1:9], "big"), not_before=now - timedelta(hours=1),
             not_after=now + timedelta(days=30), ca=False,
         ).der  # fmt: skip
 
-    def sync() -> int:
-        for node in nodes:
-            node.wait_cosigned(int(node.checkpoint().split("\n")[1]))
-        service = SyncService(office, load_policy(office))
-        try:
-            return service.run().exit_status
-        finally:
-            service.close()
-
+    nodes = make_federation(tmp_path / "nodes", tuple(SUITES), SUITES)
+    taxation, civil_affairs = nodes[0], nodes[2]
     good = sm2.SM2_SM3.signer(sm2.generate_private()).public_key
-    _enrol_certified(taxation, good, certify(municipal_ca, root, good))
-    assert sync() == 0
-    assert office.registry.key(key_id(sm2.SM2_SM3, good)) is not None
-    # a key certified by a root the office does not hold never reaches its registry
-    rogue_ca = sm2.SM2_SM3.signer(sm2.generate_private())
-    rogue_root = make_root(rogue_ca, "Beijing departments root", now=now)  # same name, other key
     bad = sm2.SM2_SM3.signer(sm2.generate_private()).public_key
-    _enrol_certified(taxation, bad, certify(rogue_ca, rogue_root, bad))
-    assert sync() != 0
-    assert office.registry.key(key_id(sm2.SM2_SM3, bad)) is None
-    office.close()
+    # written before the nodes serve: each log then starts with its department key and the new one
+    _enrol_certified(taxation, good, certify(municipal_ca, root, taxation, good))
+    _enrol_certified(civil_affairs, bad, certify(rogue_ca, rogue_root, civil_affairs, bad))
+    try:
+        for node in nodes:
+            node.start()
+        for node in nodes:
+            node.wait_cosigned(2 if node in (taxation, civil_affairs) else 1)
+        office = new_office(tmp_path / "office", "rooted-office", nodes)
+        try:
+            office.trust_roots.add("department", root.der, "confirmed by the administrator")
+            for node in nodes:
+                node.wait_cosigned(int(node.checkpoint().split("\n")[1]))
+            service = SyncService(office, load_policy(office))
+            try:
+                report = service.run()
+            finally:
+                service.close()
+            # the log whose new department key chains to the office's root syncs; the other is refused
+            outcome = {log.origin: log.error is None for log in report.logs}
+            assert outcome[taxation.origin] and not outcome[civil_affairs.origin], report.summary()
+            assert report.exit_status != 0
+            assert office.registry.key(key_id(sm2.SM2_SM3, good)) is not None
+            assert office.registry.key(key_id(sm2.SM2_SM3, bad)) is None
+        finally:
+            office.close()
+    finally:
+        for node in nodes:
+            node.stop()

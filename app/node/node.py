@@ -170,7 +170,8 @@ def create_node(
 
     The node's keys (department, log, witness) are of `suite`: `ed25519` or the national `sm2-sm3`.
     """
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)  # the node's keys, config and database live here, whoever made the folder
     dept_origin = origin or department(department_id).origin
     config_path, keys_path = directory / CONFIG_FILE, directory / KEYS_FILE
     if config_path.exists() or keys_path.exists():
