@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -53,6 +54,9 @@ def _load(args: argparse.Namespace) -> NodeConfig:
     return config
 
 
+SUITES = ("sm2-sm3", "ed25519")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `node` command and its subcommands."""
     node = sub.add_parser("node", help="run a department node: sequence, serve and witness ledger logs")
@@ -64,6 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--db", help="database URL: postgresql://... or sqlite:///path (default: SQLite in the node dir)")
     init.add_argument("--host", default="127.0.0.1")
     init.add_argument("--port", type=int, default=8600)
+    init.add_argument(
+        "--suite", choices=SUITES, default="sm2-sm3", help="signature suite of the node's keys (default sm2-sm3)"
+    )
     init.set_defaults(func=run_init)
 
     serve = node_sub.add_parser("serve", help="serve a node over HTTP (configuration file, then GOVDESK_NODE_*)")
@@ -72,6 +79,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", help="listen address (overrides the configuration)")
     serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
     serve.add_argument("--access-log", action="store_true", help="also log every request")
+    serve.add_argument(
+        "--listen-fd", type=int, help="serve on this inherited, already listening socket (instead of binding one)"
+    )
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -91,9 +101,20 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
     fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
-    fed.add_argument("--base-port", type=int, default=8700, help="first port; nodes take consecutive ports")
+    fed.add_argument(
+        "--base-port",
+        type=int,
+        help="ports for new nodes: consecutive from this one (default: each node binds a free port itself); a node "
+        "keeps the port it published unless another program took it",
+    )
     fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    fed.add_argument(
+        "--suite",
+        choices=SUITES,
+        default="sm2-sm3",
+        help="signature suite of new nodes: the national SM2/SM3 (default) or ed25519",
+    )
     fed.set_defaults(func=run_federation)
 
 
@@ -106,12 +127,15 @@ def run_init(args: argparse.Namespace) -> int:
     """Create a node directory."""
     directory = _home(args) / args.department
     try:
-        config = create_node(directory, args.department, db_url=args.db, host=args.host, port=args.port)
+        config = create_node(
+            directory, args.department, db_url=args.db, host=args.host, port=args.port, suite=args.suite
+        )
     except (FileExistsError, StoreError, UnknownDepartment) as exc:
         return _fail(str(exc))
     keys = load_keys(Path(config.keys_file))
     print(f"created node {config.department} in {directory}")
     print(f"origin        {config.origin}")
+    print(f"suite         {keys.suite}")
     print(f"log vkey      {keys.log_vkey}")
     print(f"witness vkey  {keys.witness_vkey}")
     print(f"department    kid {keys.department_kid.hex()} (enrolled at index 0)")
@@ -126,16 +150,24 @@ def run_serve(args: argparse.Namespace) -> int:
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
-    uvicorn.run(
-        build_app(node),
-        host=config.host,
-        port=config.port,
-        log_config=None,
-        access_log=args.access_log,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        limit_concurrency=2000,
-    )
+    options = {
+        "log_config": None,
+        "access_log": args.access_log,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 10,
+        "limit_concurrency": 2000,
+    }
+    if args.listen_fd is None:
+        uvicorn.run(build_app(node), host=config.host, port=config.port, **options)
+        return 0
+    # A listening socket bound by the process that started this node (it wired the node's peers to its port):
+    # the port was held from the bind on, so no other program can be answering there.
+    try:
+        sock = socket.socket(fileno=args.listen_fd)
+    except OSError as exc:
+        return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
+    with sock:
+        uvicorn.Server(uvicorn.Config(build_app(node), **options)).run(sockets=[sock])
     return 0
 
 
@@ -189,13 +221,15 @@ def run_revoke(args: argparse.Namespace) -> int:
 def run_federation(args: argparse.Namespace) -> int:
     """Start the 11 nodes, print where they listen, serve until Ctrl-C or --duration."""
     try:
-        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres)
+        configs = prepare_federation(
+            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, suite=args.suite
+        )
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging("WARNING")
-    federation = Federation(configs)
-    federation.start()
-    for c in configs:
+    federation = Federation(configs, args.dir)
+    federation.start()  # each node binds its own port; federation.json then lists the ports they got
+    for c in federation.configs:
         print(f"{c.department:<20} http://{c.host}:{c.port}  {c.origin}", flush=True)
     print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
     try:

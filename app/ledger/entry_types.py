@@ -68,8 +68,10 @@ _TYPES = [
             Field("role", str, max_len=32),
             Field("subject", str),
             Field("department", str, required=False, max_len=64),
+            Field("certificate", bytes, required=False, max_len=8192),
         ),
-        "Enrol a signing key for an actor (department, device, clerk, supervisor) with a role.",
+        "Enrol a signing key for an actor (department, device, clerk, supervisor) with a role; a department key"
+        " may carry its SM2 X.509 certificate (DER), which an office with trusted department roots requires.",
     ),
     EntryType(
         "registry.revoke",
@@ -153,6 +155,28 @@ _TYPES = [
             Field("acknowledgements", list, max_len=1024),
         ),
         "A supervisor signs a day off.",
+    ),
+    EntryType(
+        "audit.anchor",
+        (
+            Field("office", str, max_len=64),
+            Field("count", int),
+            Field("head", bytes, max_len=64),
+            Field("prev", bytes, required=False, max_len=64),
+        ),
+        "An office's audit-trail head (record count and chain hash, no personal data), pushed at each sync.",
+    ),
+    EntryType(
+        "registry.request",
+        (
+            Field("kid", bytes, max_len=64),
+            Field("suite", str, max_len=32),
+            Field("public_key", bytes),
+            Field("role", str, max_len=32),
+            Field("subject", str),
+            Field("replaces", bytes, required=False, max_len=64),
+        ),
+        "An office asks its department to enrol a new account key (and revoke the one it replaces).",
     ),
 ]
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from app.ledger.bundle import BundleError, decode_bundle
@@ -23,12 +24,14 @@ from app.ledger.merkle import ProofError, RootMismatch, verify_consistency, veri
 from app.node.departments import UnknownDepartment, department
 from app.node.policy import role_may_write
 from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
+from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
 from app.services import errors as service_errors
 from app.services.catalogue import Catalogue, load_catalogue
 from app.services.ledger_view import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord
 from app.store.replica import Replica
 from app.sync import state
+from app.sync.anchor import RestoreWatch
 from app.sync.checkpoints import (
     ForkCallback,
     check_against_held,
@@ -63,6 +66,7 @@ class PullReport:
     tasks: int = 0
     bytes: int = 0
     refused_folds: int = 0
+    restored_entries: int = 0  # entries signed by this office's keys that the replica did not hold (app/sync/anchor)
 
 
 def tile_getter(link: NodeLink, size: int) -> Callable[[int, int], bytes | None]:
@@ -134,7 +138,9 @@ class LogPuller:
         self._catalogue = catalogue
         self.batch_entries = max(TILE_WIDTH, batch_entries - batch_entries % TILE_WIDTH)
         self._keys = _Keys(replica)
+        self._department_roots: list[Sm2Certificate] | None = None
         self._our_kids: set[bytes] | None = None
+        self._restore = RestoreWatch(replica, trust.origin)
 
     # --- the run -------------------------------------------------------------------------------------
     def run(self) -> PullReport:
@@ -174,6 +180,12 @@ class LogPuller:
                 )
             )
         report.bytes = self.link.bytes_received - bytes_start
+        report.restored_entries = len(self._restore.unknown)
+        alarm = self._restore.raise_alarm()
+        if alarm is not None:
+            report.tasks += 1
+            if self.on_task is not None:
+                self.on_task(alarm)
         return report
 
     # --- download and verification --------------------------------------------------------------------
@@ -216,7 +228,9 @@ class LogPuller:
             record = self._keys.get(signed.kid)
             if record is None or not belongs_to(record, self.origin):
                 raise EntryRejected(self.origin, f"entry {index} is signed by {signed.kid.hex()}, not enrolled here")
-            if record.revoked_at_ms is not None:
+            # A revocation refuses what the key signed after it, on any log: the registry is one per key id, so a
+            # device revoked by one department must not make its earlier entries on another log unreadable.
+            if record.revoked_at_ms is not None and entry.time >= record.revoked_at_ms:
                 raise EntryRejected(self.origin, f"entry {index} is signed by the revoked key {signed.kid.hex()}")
             if not role_may_write(record.role, entry.type):
                 raise EntryRejected(self.origin, f"entry {index}: role {record.role!r} may not write {entry.type!r}")
@@ -226,12 +240,37 @@ class LogPuller:
         except LedgerError as exc:
             raise EntryRejected(self.origin, f"entry {index}: {exc}") from None
         if entry.type == "registry.enroll":
+            if body["role"] == "department":
+                self._check_department_certificate(index, body, entry.time, bootstrap)
             self._keys.put(_enrolled(signed, self.origin))
         elif entry.type == "registry.revoke":
             current = self._keys.get(body["kid"])
             if current is not None and current.revoked_at_ms is None:
                 self._keys.put(replace(current, revoked_at_ms=entry.time))
         return signed
+
+    def _check_department_certificate(self, index: int, body: dict[str, Any], time_ms: int, bootstrap: bool) -> None:
+        """A new department key is trusted only with a certificate chaining to one of the office's own roots.
+
+        The roots come from the administrator (Replica.trust_roots, list `department`), never from the ledger.
+        Without such roots nothing is required; the log's first key is vouched for by the trust policy's log key.
+        """
+        if self._department_roots is None:
+            self._department_roots = self.replica.trust_roots.certificates("department")
+        certificate = body.get("certificate")
+        if certificate is None:
+            if self._department_roots and not bootstrap:
+                raise EntryRejected(self.origin, f"entry {index}: a department key without a certificate")
+            return
+        if body["suite"] != "sm2-sm3":
+            raise EntryRejected(self.origin, f"entry {index}: a certified department key must be an SM2 key")
+        try:
+            leaf = load_certificate(certificate)
+            verify_chain(leaf, [], self._department_roots, at=datetime.fromtimestamp(time_ms / 1000, UTC))
+        except CertificateError as exc:
+            raise EntryRejected(self.origin, f"entry {index}: department certificate refused ({exc.code})") from None
+        if leaf.public_key != body["public_key"]:
+            raise EntryRejected(self.origin, f"entry {index}: the certificate is for another key")
 
     def _prove_batch(self, cursor: state.TreeCursor, end: int, offered: SignedCheckpoint) -> None:
         target = offered.checkpoint
@@ -271,6 +310,7 @@ class LogPuller:
         cases: set[str] = set()
         with self.replica.transaction():
             for index, signed in batch:
+                self._restore.see(index, signed)
                 self._apply_registry(index, signed, report)
                 if index in proofs:
                     self.replica.logs.put_entry(self.origin, index, signed.leaf_hash, signed.data, proofs[index])
@@ -301,7 +341,13 @@ class LogPuller:
         if etype == "registry.catalogue":
             return True
         if etype == "case.step":
-            return self.trust.cases == "all" or self._known("SELECT 1 FROM service_cases WHERE case_id = ?", body)
+            # The office's own steps are kept even for a case the replica does not know: after a restore from an
+            # old copy, that is how the office's cases come back (app/sync/anchor.py).
+            return (
+                self.trust.cases == "all"
+                or self._restore.is_own(signed)
+                or self._known("SELECT 1 FROM service_cases WHERE case_id = ?", body)
+            )
         if etype in ("consent.grant", "consent.revoke"):
             return self.trust.cases == "all" or self._known(
                 "SELECT 1 FROM consents WHERE consent_id = ?", body, "consent_id"

@@ -931,17 +931,22 @@
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="355"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="354"/>
+        <location filename="../../ui/review_screen.py" line="363"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="377"/>
+        <location filename="../../ui/review_screen.py" line="386"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>

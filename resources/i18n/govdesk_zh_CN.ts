@@ -931,17 +931,22 @@
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="355"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="354"/>
+        <location filename="../../ui/review_screen.py" line="363"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="377"/>
+        <location filename="../../ui/review_screen.py" line="386"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
