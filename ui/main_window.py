@@ -23,6 +23,7 @@ from ui.i18n import Translations
 from ui.idle_lock import IdleLock
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.login_screen import LoginScreen
+from ui.refusal_text import describe
 from ui.review_screen import ReviewScreen
 from ui.role_names import role_name
 from ui.settings_dialog import SettingsDialog
@@ -97,8 +98,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "sync": (QKeySequence("F5"), self.sync_now),
             "search": (QKeySequence("Ctrl+F"), lambda: self._counter_focus("search")),
             "camera": (QKeySequence("F3"), lambda: self._counter_focus("camera")),
+            "scan_again": (QKeySequence("F4"), lambda: self.counter and self.counter.scan_again()),
             "queue": (QKeySequence("F2"), lambda: self._counter_focus("queue")),
-            "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.case_form.clear()),
+            "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.new_citizen()),
             "save_case": (QKeySequence("Ctrl+S"), lambda: self.counter and self.counter.case_form.open_case()),
             "advance_case": (QKeySequence("Ctrl+Return"), lambda: self.counter and self.counter.case_form.advance()),
             "review": (QKeySequence("Ctrl+R"), self.open_review),
@@ -126,6 +128,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "sync": self.tr("Sync now"),
             "search": self.tr("Find a case"),
             "camera": self.tr("Go to the camera"),
+            "scan_again": self.tr("Scan (again)"),
             "queue": self.tr("Go to the open cases"),
             "new_case": self.tr("New case form"),
             "save_case": self.tr("Open the case"),
@@ -222,7 +225,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.account = self.locked_account = None
         self._leave_session()
         if self.counter is not None:
-            self.counter.case_form.clear()
+            self.counter.new_citizen()
             self.counter.case_panel.queue_list.clear()
             self.counter.case_panel.results_list.clear()
         self.login.show_login(was.name if was else "")
@@ -287,7 +290,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
 
     def show_error(self, error: Exception) -> None:
         """Show an error in the status line."""
-        self.message_label.setText(self.tr("Error: %1").replace("%1", str(error)))
+        self.message_label.setText(self.tr("Error: %1").replace("%1", describe(error, self.translations.language)))
 
     def on_node_state(self, state: NodeState) -> None:
         """Record a node's state; show the offline banner when no node answers."""

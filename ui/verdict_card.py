@@ -7,6 +7,7 @@ import html
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from app.beijing_time import ms_of_iso, shown_time
 from app.certs import Status, Verdict
 from app.certs.verdict import format_duration
 from ui import style
@@ -100,8 +101,8 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
         self.language = language
         self.refresh()
 
-    def show_verdict(self, verdict: Verdict) -> None:
-        """Show a verdict."""
+    def show_verdict(self, verdict: Verdict | None) -> None:
+        """Show a verdict (None: the empty card, waiting for the next citizen)."""
         self.verdict = verdict
         self.refresh()
 
@@ -161,7 +162,9 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
         for key, value in claims.get("display", {}).items():
             self._add_claim(field_label(key), str(value))
         if claims.get("expires"):
-            self._add_claim(self.tr("Valid until"), str(claims["expires"])[:16].replace("T", " ") + " UTC")
+            expires_ms = ms_of_iso(str(claims["expires"]))
+            shown = shown_time(expires_ms, self.language) if expires_ms is not None else str(claims["expires"])
+            self._add_claim(self.tr("Valid until"), shown)
         if claims.get("serial"):
             self._add_claim(self.tr("Serial"), str(claims["serial"]))
         if verdict.replica_age_ms is None:

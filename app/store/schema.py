@@ -6,7 +6,9 @@ and cases with full-text search. Version 3 added checkpoint cosignatures and the
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
 Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 rebuilt case_steps as a
-rowid table (new steps append to its last page), its leaf hash a unique key.
+rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 added the window
+enrolments (a key enrolled by another department for the acceptance of its cases, 一窗受理) and the
+certificates each case was accepted with.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -162,7 +164,20 @@ ALTER TABLE case_steps_v7 RENAME TO case_steps;
 CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# Version 8: one key may be enrolled by several departments as a comprehensive-window key (role `window`) beside
+# its home enrolment in registry_keys, so those enrolments are rows of their own, per (key, log). case_certs keeps
+# the certificates a case was accepted with (serial, type, hash), so a case is found by any of them.
+_V8 = """
+CREATE TABLE registry_windows(
+    kid BLOB NOT NULL, origin TEXT NOT NULL, public_key BLOB NOT NULL, suite TEXT NOT NULL, subject TEXT NOT NULL,
+    valid_from_ms INTEGER NOT NULL, revoked_at_ms INTEGER, PRIMARY KEY (kid, origin)) WITHOUT ROWID;
+CREATE TABLE case_certs(
+    case_id TEXT NOT NULL, serial TEXT NOT NULL, cert_type TEXT NOT NULL, cert_hash BLOB NOT NULL,
+    recorded_ms INTEGER NOT NULL, PRIMARY KEY (case_id, serial)) WITHOUT ROWID;
+CREATE INDEX case_certs_by_serial ON case_certs(serial);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST = len(MIGRATIONS)
 
 
