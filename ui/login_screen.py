@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QLocale, Qt, Signal
 from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from app.beijing_time import shown_time
 from app.office import SessionService
 from app.store.errors import (
     AccountDisabled,
@@ -22,6 +21,7 @@ from app.store.errors import (
 from app.store.session import Account
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe
 from ui.role_names import role_name
 
 
@@ -157,7 +157,7 @@ class LoginScreen(RetranslatedOnLanguageChange, QWidget):
             return self.tr("Wrong password. Check the keyboard layout and Caps Lock, then try again.")
         if isinstance(error, AccountLocked):
             until = (
-                datetime.fromtimestamp(error.until_ms / 1000).strftime("%H:%M")
+                shown_time(error.until_ms, self.language_code(), date=False)
                 if error.until_ms
                 else self.tr("a supervisor resets the password")
             )
@@ -168,8 +168,12 @@ class LoginScreen(RetranslatedOnLanguageChange, QWidget):
             return self.tr("This account has been disabled. Ask your supervisor.")
         if isinstance(error, DatabaseDamaged | NotADatabase | RollbackDetected):
             return self.tr("The office data on this machine is damaged or was replaced. Call IT support: %1").replace(
-                "%1", str(error)
+                "%1", describe(error, self.language_code())
             )
         if isinstance(error, OfficeNotFound):
             return self.tr("No office is set up in this folder.")
-        return self.tr("Cannot log in: %1").replace("%1", str(error))
+        return self.tr("Cannot log in: %1").replace("%1", describe(error, self.language_code()))
+
+    def language_code(self) -> str:
+        """The UI's language now ('zh_CN' or 'en'), from the installed catalogue's locale."""
+        return "zh_CN" if QLocale().language() == QLocale.Language.Chinese else "en"
