@@ -48,6 +48,8 @@ from app.sync.transport import RetryPolicy, make_http_client
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
 COUNTER_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, timeout_s=8.0)
+# How long the network pool waits for a node's checkpoint before that log is skipped for this sync run.
+REACH_TIMEOUT_S = 3.0
 SYNC_BATCH_ENTRIES = 512  # one replica transaction per batch: short database-thread hold-ups
 # The counter's SQLCipher page-cache ceiling, in KiB. The store's default (768 MiB) suits bulk work on a server-
 # sized replica; a counter PC runs the GUI, the camera and a 128 MiB Argon2id unlock beside it. A verdict reads a
@@ -472,6 +474,31 @@ class Office:
     def sync_origins(self) -> list[str]:
         """The logs the trust policy follows, in order (empty while locked or without a policy)."""
         return [log.origin for log in self.sync.policy.logs] if self.sync is not None else []
+
+    def reach_node(self, origin: str) -> NodeState:
+        """Ask the log's node (then its mirrors) for its checkpoint, on the caller's (network) thread: no replica.
+
+        The counter calls this before it gives the log a database-thread sync job, so a node that does not answer
+        costs the network pool its timeout and never holds up a verdict on the database thread."""
+        sync, http = self.sync, self._http
+        if sync is None or http is None:
+            raise NotUnlocked("sync needs an unlocked office with a trust policy")
+        trust = sync.policy.log(origin)
+        if trust is None:
+            raise KeyError(f"the trust policy has no log {origin!r}")
+        problem = "no URL"
+        for url in trust.urls:
+            try:
+                response = http.get(f"{url.rstrip('/')}/checkpoint", timeout=REACH_TIMEOUT_S)
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}"
+                continue
+            if response.status_code == 200 and response.content.startswith(origin.encode()):
+                return NodeState(origin, True)
+            problem = f"HTTP {response.status_code}"
+        state = NodeState(origin, False, problem)
+        self.events.publish_node_state(state)
+        return state
 
     def sync_log(self, origin: str, progress: ProgressCallback, cancel: threading.Event | None = None) -> LogOutcome:
         """Push then pull one log with app.sync (database thread); tell subscribers whether its node answered."""

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from app.office import ClerkTask, ForkEvidence, NodeState, Office, OfficeStatus, SyncProgress
 from app.store import roles
 from app.store.session import Account
+from app.sync.errors import NodeUnreachable
 from app.sync.service import LogOutcome
 from ui.background import BackgroundWork
 from ui.counter_screen import CounterScreen
@@ -339,6 +340,10 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.on_sync_progress(done)
             if cancel.is_set():
                 self.message_label.setText(self.tr("Sync cancelled."))
+            elif self.sync_problems and len(self.sync_problems) >= total:
+                self.message_label.setText(
+                    self.tr("Nothing was synced: no department node answered. Work continues offline.")
+                )
             elif self.sync_problems:
                 self.message_label.setText(
                     self.tr("Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).").format(
@@ -349,7 +354,18 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
                 self.message_label.setText(self.tr("Sync finished."))
             return
         origin = self.sync_queue.pop(0)
-        publish = self.office.events.publish_sync_progress
+        # The node is asked first on the network pool; only a node that answered gets a database-thread job, so a
+        # stalled or unreachable node never holds up a verdict.
+        self.work.net(lambda: self.office.reach_node(origin), lambda state: self._sync_reached(state, cancel),
+                      self._sync_failed, owner=self)  # fmt: skip
+
+    def _sync_reached(self, state: NodeState, cancel: threading.Event) -> None:
+        if cancel is not self.sync_cancel or self.work.closed:
+            return
+        if not state.online:
+            self._sync_next(LogOutcome(state.origin, error=NodeUnreachable(f"{state.origin}: {state.detail}")))
+            return
+        origin, publish = state.origin, self.office.events.publish_sync_progress
         self.work.db(lambda: self.office.sync_log(origin, publish, cancel), self._sync_next, self._sync_failed,
                      owner=self)  # fmt: skip
 
