@@ -30,7 +30,7 @@ from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.refusal_text import describe
 from ui.service_picker import ServicePicker, department_name, service_name
-from ui.verdict_card import GREEN, RED, colour_of, status_text
+from ui.verdict_card import GREEN, RED, colour_of, status_text, verdict_reason
 
 INK_OF = {GREEN: style.GREEN_INK, RED: style.RED_INK}
 DONE, NEXT, LATER = "✓", "▶", "○"
@@ -263,7 +263,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
                     f"{DONE if verdict.ok else '✗'} {name} · {status_text(verdict.status)} …{document.serial[-6:]}"
                 )
                 item.setForeground(QBrush(QColor(INK_OF.get(colour_of(verdict), style.AMBER_INK))))
-                item.setToolTip(verdict.reason(self.language))
+                item.setToolTip(verdict_reason(verdict, self.language))
             self.required_list.addItem(item)
 
     def _refresh_steps(self) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -106,7 +107,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.camera_box.setTitle(self.tr("Camera and verdict (F3)"))
         self.case_box.setTitle(self.tr("Case"))
         self.camera_hint.setText(
-            self.tr("Codes are read as soon as they are in view; the green outline shows what was read.")
+            self.tr("Codes are read as soon as they are in view; the outline takes the verdict's colour.")
         )
         self.sample_label.setText(self.tr("Sa&mple:"))
         self.scan_button.setText(self.tr("Scan (F4)") if self.sample_picker.count() else self.tr("Scan again (F4)"))
@@ -117,7 +118,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         samples = self._scanners.sample_images(source)
         self.sample_picker.clear()
         for path in samples:
-            self.sample_picker.addItem(path.stem, path)
+            self.sample_picker.addItem(self.sample_name(path.stem), path)
         self.retranslate()
         if samples:
             self.preview.show_status(SourceStatus("idle", self.tr("Demo samples: pick one and press F4 to scan it.")))
@@ -151,12 +152,23 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
             owner=self,
         )
 
+    def sample_name(self, stem: str) -> str:
+        """A demo sample's name in the clerk's language (an unknown file keeps its own name)."""
+        names = {
+            "valid-eid": self.tr("张伟 · e-ID (valid)"),
+            "valid-hukou": self.tr("张伟 · household register (valid)"),
+            "expired-eid": self.tr("李秀英 · e-ID (expired)"),
+            "revoked-eid": self.tr("王强 · e-ID (revoked)"),
+        }
+        return names.get(stem, stem)
+
     def scan_again(self) -> None:
         """F4: scan the picked demo sample once, or verify the camera's last code again (a code is read once)."""
         if self._work.closed:
             return
         path = self.sample_picker.currentData()
         if path is not None:
+            self.preview.show_image(QImage(str(path)))
             self._work.db(
                 lambda: self._scanners.read_sample(path),
                 lambda text: self.verify_code(ScanResult("QRCODE", text.encode("utf-8"), (), time.time())),
@@ -169,6 +181,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
     def show_verdict(self, verdict: Verdict, captured_wall_time: float | None = None, text: str = "") -> None:
         """Show a verdict on the card and list it among the case's documents (`text`: the code, for the case)."""
         self.verdict_card.show_verdict(verdict)
+        self.preview.show_verdict_colour(self.verdict_card.colour)  # a forged code's outline turns red
         self.case_form.add_document(verdict, text)
         self.case_panel.set_last_verdict(verdict)
         self.verdict_card.repaint()
@@ -179,6 +192,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         """The next citizen steps up: the form, the verdict card and the last scan are cleared (Ctrl+N)."""
         self.case_form.clear()
         self.verdict_card.show_verdict(None)
+        self.preview.show_verdict_colour(None)
         self.case_panel.set_last_verdict(None)
 
     def _case_chosen(self, case: CaseFile) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QLocale, Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.beijing_time import shown_time
 from app.office import SessionService
@@ -67,7 +67,10 @@ class LoginScreen(RetranslatedOnLanguageChange, QWidget):
         form = QFormLayout()
         form.addRow(self.user_label, self.user_edit)
         form.addRow(self.password_label, self.password_edit)
+        for field in (self.user_edit, self.password_edit):
+            field.setMinimumHeight(34)  # the lock screen's wrapped heading must never squash the fields
         inner = QVBoxLayout(card)
+        inner.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(12)
         inner.addWidget(self.office_label)

@@ -163,6 +163,8 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
                 office.certs, office.cases, office.services, office.scanner, self.work, self.translations.language
             )
             self.stack.addWidget(self.counter)
+            # The outbox count follows each accepted case or step at once (not at the next status tick).
+            self.counter.case_form.case_changed.connect(lambda _case: self.refresh_status())
         self.stack.setCurrentWidget(self.counter)
         self._set_session_actions(True)
         self.retranslate()
@@ -225,6 +227,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         was = self.account or self.locked_account
         self.account = self.locked_account = None
         self._leave_session()
+        self.status_panel.set_account("")  # nobody is logged in: the status bar names no one
         if self.counter is not None:
             self.counter.new_citizen()
             self.counter.case_panel.queue_list.clear()

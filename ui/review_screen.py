@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.beijing_time import shown_time
+from app.beijing_time import beijing, shown_time
 from app.office import Office
 from app.review import DayReview, compare, open_day, sign_day
 from app.review.exports import write_csv
@@ -110,7 +110,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setDate(QDate.currentDate())
+        today = beijing(office.clock()).date()  # the office's day is Beijing's, whatever the machine's zone
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.load_selected_day)
         self.filters = {name: QComboBox() for name in ("clerk", "service", "verdict", "action")}
@@ -331,7 +332,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         f = review.figures
         self._fill_figures(self.clerk_table, f.by_clerk)
         self._fill_figures(self.service_table, f.by_service, self.service_names)
-        hourly = {self.service_names.get(k, k): v for k, v in f.hourly_by_service.items()}
+        names = {**self.service_names, "(none)": self.tr("No service")}
+        hourly = {names.get(k, k): v for k, v in f.hourly_by_service.items()}
         self.hourly_chart.show_load(hourly, self.tr("Hourly load per service"), self.tr("Others"))
         mix = {result_name(k, self.language): v for k, v in f.verdict_mix.items()}
         self.verdict_chart.show_mix(mix, self.tr("Verdict mix"))

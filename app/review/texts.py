@@ -91,6 +91,12 @@ LABELS: dict[str, dict[str, str]] = {
     "refusals": {"zh_CN": "节点拒绝", "en": "Refusals"},
     "offline": {"zh_CN": "离线(分)", "en": "Offline (min)"},
     "pending": {"zh_CN": "待发送", "en": "Outbox"},
+    "no_service": {"zh_CN": "无具体事项", "en": "No service"},
+    "offline_note": {
+        "zh_CN": "离线(分)：当日营业时间内本机与所有部门节点都联系不上的分钟数（此时仍可离线办理）。",
+        "en": "Offline (min): minutes of office hours in which no department node could be reached (work went on "
+        "offline).",
+    },
     "period_day": {"zh_CN": "当日", "en": "Day"},
     "period_week": {"zh_CN": "近7日日均", "en": "Week, per day"},
     "period_month": {"zh_CN": "本月日均", "en": "Month, per day"},

@@ -260,39 +260,59 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="106"/>
+        <location filename="../../ui/counter_screen.py" line="107"/>
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="107"/>
+        <location filename="../../ui/counter_screen.py" line="108"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="109"/>
-        <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
-        <translation>Codes are read as soon as they are in view; the green outline shows what was read.</translation>
+        <location filename="../../ui/counter_screen.py" line="110"/>
+        <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
+        <translation>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="111"/>
+        <location filename="../../ui/counter_screen.py" line="112"/>
         <source>Sa&amp;mple:</source>
         <translation>Sa&amp;mple:</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="112"/>
+        <location filename="../../ui/counter_screen.py" line="113"/>
         <source>Scan (F4)</source>
         <translation>Scan (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="112"/>
+        <location filename="../../ui/counter_screen.py" line="113"/>
         <source>Scan again (F4)</source>
         <translation>Scan again (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="124"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>Demo samples: pick one and press F4 to scan it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="158"/>
+        <source>张伟 · e-ID (valid)</source>
+        <translation>张伟 · e-ID (valid)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="159"/>
+        <source>张伟 · household register (valid)</source>
+        <translation>张伟 · household register (valid)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="160"/>
+        <source>李秀英 · e-ID (expired)</source>
+        <translation>李秀英 · e-ID (expired)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="161"/>
+        <source>王强 · e-ID (revoked)</source>
+        <translation>王强 · e-ID (revoked)</translation>
     </message>
 </context>
 <context>
@@ -311,82 +331,82 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="91"/>
+        <location filename="../../ui/login_screen.py" line="94"/>
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="93"/>
+        <location filename="../../ui/login_screen.py" line="96"/>
         <source>&amp;Password</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="96"/>
+        <location filename="../../ui/login_screen.py" line="99"/>
         <source>Log in to start serving citizens.</source>
         <translation>Log in to start serving citizens.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="97"/>
+        <location filename="../../ui/login_screen.py" line="100"/>
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="100"/>
+        <location filename="../../ui/login_screen.py" line="103"/>
         <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
         <translation>Locked. %1 (%2) is logged in; unsaved work is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="104"/>
+        <location filename="../../ui/login_screen.py" line="107"/>
         <source>Unlock</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="105"/>
+        <location filename="../../ui/login_screen.py" line="108"/>
         <source>Log out instead (unsaved work is discarded)</source>
         <translation>Log out instead (unsaved work is discarded)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="133"/>
+        <location filename="../../ui/login_screen.py" line="136"/>
         <source>Type your account name and password.</source>
         <translation>Type your account name and password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="157"/>
+        <location filename="../../ui/login_screen.py" line="160"/>
         <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
         <translation>Wrong password. Check the keyboard layout and Caps Lock, then try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="165"/>
         <source>a supervisor resets the password</source>
         <translation>a supervisor resets the password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="164"/>
+        <location filename="../../ui/login_screen.py" line="167"/>
         <source>Too many wrong passwords: this account is locked until %1.</source>
         <translation>Too many wrong passwords: this account is locked until %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
+        <location filename="../../ui/login_screen.py" line="169"/>
         <source>No account of that name may log in on this machine. Check the spelling.</source>
         <translation>No account of that name may log in on this machine. Check the spelling.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="168"/>
+        <location filename="../../ui/login_screen.py" line="171"/>
         <source>This account has been disabled. Ask your supervisor.</source>
         <translation>This account has been disabled. Ask your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="170"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
         <translation>The office data on this machine is damaged or was replaced. Call IT support: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="177"/>
         <source>No office is set up in this folder.</source>
         <translation>No office is set up in this folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175"/>
+        <location filename="../../ui/login_screen.py" line="178"/>
         <source>Cannot log in: %1</source>
         <translation>Cannot log in: %1</translation>
     </message>
@@ -469,42 +489,42 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -514,7 +534,7 @@
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>
@@ -854,282 +874,287 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="206"/>
+        <location filename="../../ui/review_screen.py" line="207"/>
         <source>Daily review</source>
         <translation>Daily review</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="207"/>
+        <location filename="../../ui/review_screen.py" line="208"/>
         <source>Day:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="208"/>
+        <location filename="../../ui/review_screen.py" line="209"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Clerk:</source>
         <translation>Clerk:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Service:</source>
         <translation>Service:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Verdict:</source>
         <translation>Verdict:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="211"/>
         <source>Action:</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Timeline</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Figures</source>
         <translation>Figures</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Anomalies</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="215"/>
         <source>Integrity</source>
         <translation>Integrity</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>Sign the day off (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>Export PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>Export CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="415"/>
+        <location filename="../../ui/review_screen.py" line="417"/>
         <source>Sign the day off</source>
         <translation>Sign the day off</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Explanation</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Comment</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="237"/>
+        <location filename="../../ui/review_screen.py" line="238"/>
         <source>Opening %1…</source>
         <translation>Opening %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="259"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="273"/>
+        <location filename="../../ui/review_screen.py" line="274"/>
         <source>(all)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="285"/>
+        <location filename="../../ui/review_screen.py" line="286"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 actions, %2 anomalies.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="289"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Signed off by %1.</source>
         <translation>Signed off by %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="289"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Not signed off yet.</source>
         <translation>Not signed off yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Advanced</source>
         <translation>Advanced</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Rejected</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Median (min)</source>
         <translation>Median (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>P90 (min)</source>
         <translation>P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Verdicts</source>
         <translation>Verdicts</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Refusals</source>
         <translation>Refusals</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Offline (min)</source>
         <translation>Offline (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="335"/>
+        <source>No service</source>
+        <translation>No service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Hourly load per service</source>
         <translation>Hourly load per service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="335"/>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Others</source>
         <translation>Others</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="337"/>
+        <location filename="../../ui/review_screen.py" line="339"/>
         <source>Verdict mix</source>
         <translation>Verdict mix</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="340"/>
+        <location filename="../../ui/review_screen.py" line="342"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Day</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Week</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Month</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="368"/>
+        <location filename="../../ui/review_screen.py" line="370"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>Audit chain intact: %1 records verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="369"/>
+        <location filename="../../ui/review_screen.py" line="371"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>Audit chain BROKEN: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="370"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>Last signed-off day: %1</source>
         <translation>Last signed-off day: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="370"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>none</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="371"/>
+        <location filename="../../ui/review_screen.py" line="373"/>
         <source>Checkpoints held: %1</source>
         <translation>Checkpoints held: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="372"/>
+        <location filename="../../ui/review_screen.py" line="374"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>Entries of the day included in their logs: %1; pending: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="374"/>
+        <location filename="../../ui/review_screen.py" line="376"/>
         <source>Problem: %1</source>
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="404"/>
+        <location filename="../../ui/review_screen.py" line="406"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="417"/>
+        <location filename="../../ui/review_screen.py" line="419"/>
         <source>&amp;Sign</source>
         <translation>&amp;Sign</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="418"/>
+        <location filename="../../ui/review_screen.py" line="420"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="441"/>
+        <location filename="../../ui/review_screen.py" line="443"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="449"/>
+        <location filename="../../ui/review_screen.py" line="451"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="478"/>
+        <location filename="../../ui/review_screen.py" line="480"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1155,37 +1180,37 @@
 <context>
     <name>ScanPreview</name>
     <message>
-        <location filename="../../ui/scan_preview.py" line="81"/>
+        <location filename="../../ui/scan_preview.py" line="84"/>
         <source>Starting camera…</source>
         <translation>Starting camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="102"/>
+        <location filename="../../ui/scan_preview.py" line="116"/>
         <source>Camera ready</source>
         <translation>Camera ready</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="103"/>
+        <location filename="../../ui/scan_preview.py" line="117"/>
         <source>Camera unavailable, retrying: %1</source>
         <translation>Camera unavailable, retrying: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="104"/>
+        <location filename="../../ui/scan_preview.py" line="118"/>
         <source>Camera lost, reconnecting: %1</source>
         <translation>Camera lost, reconnecting: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="105"/>
+        <location filename="../../ui/scan_preview.py" line="119"/>
         <source>Camera reconnected</source>
         <translation>Camera reconnected</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="106"/>
+        <location filename="../../ui/scan_preview.py" line="120"/>
         <source>End of input</source>
         <translation>End of input</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="108"/>
+        <location filename="../../ui/scan_preview.py" line="122"/>
         <source>Camera: %1</source>
         <translation>Camera: %1</translation>
     </message>
@@ -1392,142 +1417,157 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="36"/>
+        <location filename="../../ui/verdict_card.py" line="35"/>
         <source>Valid: accept the certificate</source>
         <translation>Valid: accept the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="37"/>
+        <location filename="../../ui/verdict_card.py" line="36"/>
         <source>Expired: do not accept</source>
         <translation>Expired: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="38"/>
+        <location filename="../../ui/verdict_card.py" line="37"/>
         <source>Not yet valid</source>
         <translation>Not yet valid</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="39"/>
+        <location filename="../../ui/verdict_card.py" line="38"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="40"/>
+        <location filename="../../ui/verdict_card.py" line="39"/>
         <source>Unknown issuer: do not accept</source>
         <translation>Unknown issuer: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="41"/>
+        <location filename="../../ui/verdict_card.py" line="40"/>
         <source>Forged or altered: do not accept</source>
         <translation>Forged or altered: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="42"/>
+        <location filename="../../ui/verdict_card.py" line="41"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>Signed by the wrong key: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="43"/>
+        <location filename="../../ui/verdict_card.py" line="42"/>
         <source>Not a readable certificate</source>
         <translation>Not a readable certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="44"/>
+        <location filename="../../ui/verdict_card.py" line="43"/>
         <source>Cannot verify offline: sync first</source>
         <translation>Cannot verify offline: sync first</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="50"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="52"/>
         <source>Relation to head</source>
         <translation>Relation to head</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="53"/>
         <source>Credit code</source>
         <translation>Credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="54"/>
         <source>Business scope</source>
         <translation>Business scope</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="55"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="56"/>
         <source>Property unit</source>
         <translation>Property unit</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="57"/>
         <source>Share</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Spouse</source>
         <translation>Spouse</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="60"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Registered on</source>
         <translation>Registered on</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="114"/>
+        <location filename="../../ui/verdict_card.py" line="113"/>
         <source>Verification failed</source>
         <translation>Verification failed</translation>
     </message>
     <message>
+        <location filename="../../ui/verdict_card.py" line="145"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
         <location filename="../../ui/verdict_card.py" line="147"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="148"/>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="157"/>
         <source>No certificate scanned yet</source>
         <translation>No certificate scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="148"/>
+        <location filename="../../ui/verdict_card.py" line="158"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="154"/>
+        <location filename="../../ui/verdict_card.py" line="164"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>Cannot verify: the issuer&apos;s log is under a fork alarm</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161"/>
+        <location filename="../../ui/verdict_card.py" line="171"/>
         <source>Certificate</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="167"/>
+        <location filename="../../ui/verdict_card.py" line="177"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="169"/>
+        <location filename="../../ui/verdict_card.py" line="179"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="171"/>
+        <location filename="../../ui/verdict_card.py" line="181"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="174"/>
+        <location filename="../../ui/verdict_card.py" line="184"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

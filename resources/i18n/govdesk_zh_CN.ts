@@ -260,39 +260,59 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="106"/>
+        <location filename="../../ui/counter_screen.py" line="107"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="107"/>
+        <location filename="../../ui/counter_screen.py" line="108"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="109"/>
-        <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
-        <translation>二维码进入画面即自动识读；绿色边框标出已识读的码。</translation>
+        <location filename="../../ui/counter_screen.py" line="110"/>
+        <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
+        <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="111"/>
+        <location filename="../../ui/counter_screen.py" line="112"/>
         <source>Sa&amp;mple:</source>
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="112"/>
+        <location filename="../../ui/counter_screen.py" line="113"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="112"/>
+        <location filename="../../ui/counter_screen.py" line="113"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="124"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="158"/>
+        <source>张伟 · e-ID (valid)</source>
+        <translation>张伟 · 电子身份证（有效）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="159"/>
+        <source>张伟 · household register (valid)</source>
+        <translation>张伟 · 户口簿（有效）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="160"/>
+        <source>李秀英 · e-ID (expired)</source>
+        <translation>李秀英 · 电子身份证（已过期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="161"/>
+        <source>王强 · e-ID (revoked)</source>
+        <translation>王强 · 电子身份证（已吊销）</translation>
     </message>
 </context>
 <context>
@@ -311,82 +331,82 @@
 <context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="91"/>
+        <location filename="../../ui/login_screen.py" line="94"/>
         <source>&amp;Account</source>
         <translation>账号(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="93"/>
+        <location filename="../../ui/login_screen.py" line="96"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="96"/>
+        <location filename="../../ui/login_screen.py" line="99"/>
         <source>Log in to start serving citizens.</source>
         <translation>登录后开始办理业务。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="97"/>
+        <location filename="../../ui/login_screen.py" line="100"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="100"/>
+        <location filename="../../ui/login_screen.py" line="103"/>
         <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
         <translation>已锁屏。当前登录：%1（%2）；未保存的工作已保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="104"/>
+        <location filename="../../ui/login_screen.py" line="107"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="105"/>
+        <location filename="../../ui/login_screen.py" line="108"/>
         <source>Log out instead (unsaved work is discarded)</source>
         <translation>改为退出登录（未保存的工作将丢弃）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="133"/>
+        <location filename="../../ui/login_screen.py" line="136"/>
         <source>Type your account name and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="157"/>
+        <location filename="../../ui/login_screen.py" line="160"/>
         <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
         <translation>密码错误。请检查输入法和大写锁定键后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="165"/>
         <source>a supervisor resets the password</source>
         <translation>主管重置密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="164"/>
+        <location filename="../../ui/login_screen.py" line="167"/>
         <source>Too many wrong passwords: this account is locked until %1.</source>
         <translation>密码错误次数过多：此账号已锁定，直至%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
+        <location filename="../../ui/login_screen.py" line="169"/>
         <source>No account of that name may log in on this machine. Check the spelling.</source>
         <translation>本机没有可登录的该账号，请检查拼写。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="168"/>
+        <location filename="../../ui/login_screen.py" line="171"/>
         <source>This account has been disabled. Ask your supervisor.</source>
         <translation>此账号已停用，请联系主管。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="170"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
         <translation>本机的网点数据已损坏或被替换。请联系技术支持：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="177"/>
         <source>No office is set up in this folder.</source>
         <translation>此文件夹中没有网点数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175"/>
+        <location filename="../../ui/login_screen.py" line="178"/>
         <source>Cannot log in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -469,42 +489,42 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="293"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="294"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="321"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="324"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="342"/>
+        <location filename="../../ui/main_window.py" line="345"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="348"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="349"/>
+        <location filename="../../ui/main_window.py" line="352"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="354"/>
+        <location filename="../../ui/main_window.py" line="357"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
@@ -514,7 +534,7 @@
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="261"/>
+        <location filename="../../ui/main_window.py" line="264"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
@@ -854,282 +874,287 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="206"/>
+        <location filename="../../ui/review_screen.py" line="207"/>
         <source>Daily review</source>
         <translation>每日审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="207"/>
+        <location filename="../../ui/review_screen.py" line="208"/>
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="208"/>
+        <location filename="../../ui/review_screen.py" line="209"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Clerk:</source>
         <translation>工作人员：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Service:</source>
         <translation>服务事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Verdict:</source>
         <translation>查验结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="211"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="215"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>签署当日审核 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>导出 PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>导出 CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="415"/>
+        <location filename="../../ui/review_screen.py" line="417"/>
         <source>Sign the day off</source>
         <translation>签署本日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Comment</source>
         <translation>确认意见</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="237"/>
+        <location filename="../../ui/review_screen.py" line="238"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="259"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="273"/>
+        <location filename="../../ui/review_screen.py" line="274"/>
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="285"/>
+        <location filename="../../ui/review_screen.py" line="286"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 项操作，%2 项异常。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="289"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Signed off by %1.</source>
         <translation>已由 %1 签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="289"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Not signed off yet.</source>
         <translation>尚未签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Opened</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Advanced</source>
         <translation>推进</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Median (min)</source>
         <translation>中位时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>P90 (min)</source>
         <translation>90%时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Verdicts</source>
         <translation>查验</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Refusals</source>
         <translation>节点拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Offline (min)</source>
         <translation>离线(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Outbox</source>
         <translation>待发送</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="335"/>
+        <source>No service</source>
+        <translation>无具体事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Hourly load per service</source>
         <translation>各服务每小时业务量</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="335"/>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Others</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="337"/>
+        <location filename="../../ui/review_screen.py" line="339"/>
         <source>Verdict mix</source>
         <translation>查验结果分布</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="340"/>
+        <location filename="../../ui/review_screen.py" line="342"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Week</source>
         <translation>近7日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="368"/>
+        <location filename="../../ui/review_screen.py" line="370"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>审计链完整：已校验 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="369"/>
+        <location filename="../../ui/review_screen.py" line="371"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>审计链断裂：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="370"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>Last signed-off day: %1</source>
         <translation>最近签署日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="370"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="371"/>
+        <location filename="../../ui/review_screen.py" line="373"/>
         <source>Checkpoints held: %1</source>
         <translation>已存检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="372"/>
+        <location filename="../../ui/review_screen.py" line="374"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>当日账本记录已收录：%1；待收录：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="374"/>
+        <location filename="../../ui/review_screen.py" line="376"/>
         <source>Problem: %1</source>
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="404"/>
+        <location filename="../../ui/review_screen.py" line="406"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="417"/>
+        <location filename="../../ui/review_screen.py" line="419"/>
         <source>&amp;Sign</source>
         <translation>签署(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="418"/>
+        <location filename="../../ui/review_screen.py" line="420"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="441"/>
+        <location filename="../../ui/review_screen.py" line="443"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="449"/>
+        <location filename="../../ui/review_screen.py" line="451"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="478"/>
+        <location filename="../../ui/review_screen.py" line="480"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
@@ -1155,37 +1180,37 @@
 <context>
     <name>ScanPreview</name>
     <message>
-        <location filename="../../ui/scan_preview.py" line="81"/>
+        <location filename="../../ui/scan_preview.py" line="84"/>
         <source>Starting camera…</source>
         <translation>正在启动摄像头…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="102"/>
+        <location filename="../../ui/scan_preview.py" line="116"/>
         <source>Camera ready</source>
         <translation>摄像头就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="103"/>
+        <location filename="../../ui/scan_preview.py" line="117"/>
         <source>Camera unavailable, retrying: %1</source>
         <translation>摄像头不可用，正在重试：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="104"/>
+        <location filename="../../ui/scan_preview.py" line="118"/>
         <source>Camera lost, reconnecting: %1</source>
         <translation>摄像头断开，正在重连：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="105"/>
+        <location filename="../../ui/scan_preview.py" line="119"/>
         <source>Camera reconnected</source>
         <translation>摄像头已重新连接</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="106"/>
+        <location filename="../../ui/scan_preview.py" line="120"/>
         <source>End of input</source>
         <translation>输入结束</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="108"/>
+        <location filename="../../ui/scan_preview.py" line="122"/>
         <source>Camera: %1</source>
         <translation>摄像头：%1</translation>
     </message>
@@ -1392,142 +1417,157 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="36"/>
+        <location filename="../../ui/verdict_card.py" line="35"/>
         <source>Valid: accept the certificate</source>
         <translation>有效：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="37"/>
+        <location filename="../../ui/verdict_card.py" line="36"/>
         <source>Expired: do not accept</source>
         <translation>已过期：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="38"/>
+        <location filename="../../ui/verdict_card.py" line="37"/>
         <source>Not yet valid</source>
         <translation>尚未生效</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="39"/>
+        <location filename="../../ui/verdict_card.py" line="38"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="40"/>
+        <location filename="../../ui/verdict_card.py" line="39"/>
         <source>Unknown issuer: do not accept</source>
         <translation>签发机关未知：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="41"/>
+        <location filename="../../ui/verdict_card.py" line="40"/>
         <source>Forged or altered: do not accept</source>
         <translation>伪造或被篡改：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="42"/>
+        <location filename="../../ui/verdict_card.py" line="41"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>签名密钥不符：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="43"/>
+        <location filename="../../ui/verdict_card.py" line="42"/>
         <source>Not a readable certificate</source>
         <translation>无法识别的证书</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="44"/>
+        <location filename="../../ui/verdict_card.py" line="43"/>
         <source>Cannot verify offline: sync first</source>
         <translation>离线无法核验：请先同步</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="50"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="52"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="53"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="54"/>
         <source>Business scope</source>
         <translation>经营范围</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="55"/>
         <source>Period</source>
         <translation>所属期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="56"/>
         <source>Property unit</source>
         <translation>不动产单元号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="57"/>
         <source>Share</source>
         <translation>份额</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Spouse</source>
         <translation>配偶</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="60"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="114"/>
+        <location filename="../../ui/verdict_card.py" line="113"/>
         <source>Verification failed</source>
         <translation>核验失败</translation>
     </message>
     <message>
+        <location filename="../../ui/verdict_card.py" line="145"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
         <location filename="../../ui/verdict_card.py" line="147"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="148"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="157"/>
         <source>No certificate scanned yet</source>
         <translation>尚未扫描证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="148"/>
+        <location filename="../../ui/verdict_card.py" line="158"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="154"/>
+        <location filename="../../ui/verdict_card.py" line="164"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>无法核验：签发部门的日志处于分叉警报中</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161"/>
+        <location filename="../../ui/verdict_card.py" line="171"/>
         <source>Certificate</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="167"/>
+        <location filename="../../ui/verdict_card.py" line="177"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="169"/>
+        <location filename="../../ui/verdict_card.py" line="179"/>
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="171"/>
+        <location filename="../../ui/verdict_card.py" line="181"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="174"/>
+        <location filename="../../ui/verdict_card.py" line="184"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
