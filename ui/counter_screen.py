@@ -110,6 +110,8 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
             self.tr("Codes are read as soon as they are in view; the outline takes the verdict's colour.")
         )
         self.sample_label.setText(self.tr("Sa&mple:"))
+        for index in range(self.sample_picker.count()):
+            self.sample_picker.setItemText(index, self.sample_name(self.sample_picker.itemData(index).stem))
         self.scan_button.setText(self.tr("Scan (F4)") if self.sample_picker.count() else self.tr("Scan again (F4)"))
 
     def start_camera(self, source: str | None = None) -> None:

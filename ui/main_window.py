@@ -7,6 +7,7 @@ settings, sync); the screens themselves receive only the services they use.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -66,6 +67,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.setCentralWidget(central)
         self.status_panel = StatusPanel()
         self.message_label = QLabel()
+        self._message: Callable[[], str] | None = None
         self.statusBar().addWidget(self.status_panel, 1)
         self.statusBar().addPermanentWidget(self.message_label)
         self.status_panel.set_nodes([n.origin for n in office.settings.nodes])
@@ -138,6 +140,8 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         }
         for name, text in names.items():
             self.actions_by_name[name].setText(text)
+        if self._message is not None:
+            self.message_label.setText(self._message())
         if self.account is not None:
             self.status_panel.set_account(
                 self.tr("%1 (%2)").replace("%1", self.account.name).replace("%2", role_name(self.account.role))
@@ -261,7 +265,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
     def open_review(self) -> None:
         """Open the supervisor's daily review in its own window (Ctrl+R; supervisors and admins)."""
         if self.account is None or not roles.allowed(self.account.role, roles.AUDIT_REVIEW):
-            self.message_label.setText(self.tr("Only supervisors and admins review the day."))
+            self.say(lambda: self.tr("Only supervisors and admins review the day."))
             return
         screen = ReviewScreen(self.office, self.work, self.translations.language, self)
         screen.setWindowFlag(Qt.WindowType.Window)
@@ -290,11 +294,16 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.status_panel.set_nodes([n.origin for n in current.nodes])
         if self.counter is not None and self.account is not None:
             self.counter.start_camera()
-        self.message_label.setText(self.tr("Settings saved."))
+        self.say(lambda: self.tr("Settings saved."))
+
+    def say(self, message: Callable[[], str]) -> None:
+        """Show a status message, worded again whenever the language changes."""
+        self._message = message
+        self.message_label.setText(message())
 
     def show_error(self, error: Exception) -> None:
         """Show an error in the status line."""
-        self.message_label.setText(self.tr("Error: %1").replace("%1", describe(error, self.translations.language)))
+        self.say(lambda: self.tr("Error: %1").replace("%1", describe(error, self.translations.language)))
 
     def on_node_state(self, state: NodeState) -> None:
         """Record a node's state; show the offline banner when no node answers."""
@@ -318,13 +327,13 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             return
         self.sync_cancel = threading.Event()
         self.sync_problems: list[str] = []
-        self.message_label.setText(self.tr("Syncing…"))
+        self.say(lambda: self.tr("Syncing…"))
         self.work.db(self.office.sync_origins, self._sync_logs, self._sync_failed, owner=self)
 
     def _sync_logs(self, origins: list[str]) -> None:
         if not origins:
             self.sync_cancel = None
-            self.message_label.setText(self.tr("No trust policy: an admin sets the department nodes first."))
+            self.say(lambda: self.tr("No trust policy: an admin sets the department nodes first."))
             return
         self.sync_queue = list(origins)
         self._sync_next(None)
@@ -342,19 +351,18 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             done = SyncProgress("", "done", total, total, finished=not cancel.is_set(), cancelled=cancel.is_set())
             self.on_sync_progress(done)
             if cancel.is_set():
-                self.message_label.setText(self.tr("Sync cancelled."))
+                self.say(lambda: self.tr("Sync cancelled."))
             elif self.sync_problems and len(self.sync_problems) >= total:
-                self.message_label.setText(
-                    self.tr("Nothing was synced: no department node answered. Work continues offline.")
-                )
+                self.say(lambda: self.tr("Nothing was synced: no department node answered. Work continues offline."))
             elif self.sync_problems:
-                self.message_label.setText(
-                    self.tr("Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).").format(
-                        len(self.sync_problems), total
-                    )
+                failed = len(self.sync_problems)
+                self.say(
+                    lambda: self.tr(
+                        "Sync finished with problems: {0} of {1} logs could not be synced (see the nodes)."
+                    ).format(failed, total)
                 )
             else:
-                self.message_label.setText(self.tr("Sync finished."))
+                self.say(lambda: self.tr("Sync finished."))
             return
         origin = self.sync_queue.pop(0)
         # The node is asked first on the network pool; only a node that answered gets a database-thread job, so a

@@ -26,6 +26,8 @@ COLOURS = {
 def verdict_reason(verdict: Verdict, language: str) -> str:
     """The verdict's reason in `language`, every time in it shown on Beijing's clock (app/ gives ISO UTC)."""
     params = dict(verdict.params)
+    if "detail" in params:  # a decoder's own (English) words: the clerk reads what it means
+        params["detail"] = QCoreApplication.translate("VerdictCard", "its data is damaged or incomplete")
     for key, value in params.items():
         at_ms = ms_of_iso(value) if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" else None
         if at_ms is not None:

@@ -280,37 +280,37 @@
         <translation>Sa&amp;mple:</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="113"/>
+        <location filename="../../ui/counter_screen.py" line="115"/>
         <source>Scan (F4)</source>
         <translation>Scan (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="113"/>
+        <location filename="../../ui/counter_screen.py" line="115"/>
         <source>Scan again (F4)</source>
         <translation>Scan again (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>Demo samples: pick one and press F4 to scan it.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="158"/>
+        <location filename="../../ui/counter_screen.py" line="160"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · e-ID (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="159"/>
+        <location filename="../../ui/counter_screen.py" line="161"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · household register (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="160"/>
+        <location filename="../../ui/counter_screen.py" line="162"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · e-ID (expired)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="161"/>
+        <location filename="../../ui/counter_screen.py" line="163"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · e-ID (revoked)</translation>
     </message>
@@ -414,127 +414,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>Scan (again)</source>
         <translation>Scan (again)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>
@@ -1417,157 +1417,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="35"/>
+        <location filename="../../ui/verdict_card.py" line="30"/>
+        <source>its data is damaged or incomplete</source>
+        <translation>its data is damaged or incomplete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Valid: accept the certificate</source>
         <translation>Valid: accept the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="36"/>
+        <location filename="../../ui/verdict_card.py" line="52"/>
         <source>Expired: do not accept</source>
         <translation>Expired: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="37"/>
+        <location filename="../../ui/verdict_card.py" line="53"/>
         <source>Not yet valid</source>
         <translation>Not yet valid</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="38"/>
+        <location filename="../../ui/verdict_card.py" line="54"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="39"/>
+        <location filename="../../ui/verdict_card.py" line="55"/>
         <source>Unknown issuer: do not accept</source>
         <translation>Unknown issuer: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="40"/>
+        <location filename="../../ui/verdict_card.py" line="56"/>
         <source>Forged or altered: do not accept</source>
         <translation>Forged or altered: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="41"/>
+        <location filename="../../ui/verdict_card.py" line="57"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>Signed by the wrong key: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="42"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Not a readable certificate</source>
         <translation>Not a readable certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="43"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Cannot verify offline: sync first</source>
         <translation>Cannot verify offline: sync first</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="50"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="68"/>
         <source>Relation to head</source>
         <translation>Relation to head</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="69"/>
         <source>Credit code</source>
         <translation>Credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="70"/>
         <source>Business scope</source>
         <translation>Business scope</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="71"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="72"/>
         <source>Property unit</source>
         <translation>Property unit</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="73"/>
         <source>Share</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="74"/>
         <source>Spouse</source>
         <translation>Spouse</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="75"/>
         <source>Registered on</source>
         <translation>Registered on</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="113"/>
+        <location filename="../../ui/verdict_card.py" line="129"/>
         <source>Verification failed</source>
         <translation>Verification failed</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="145"/>
+        <location filename="../../ui/verdict_card.py" line="161"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="147"/>
+        <location filename="../../ui/verdict_card.py" line="163"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="148"/>
+        <location filename="../../ui/verdict_card.py" line="164"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="157"/>
+        <location filename="../../ui/verdict_card.py" line="173"/>
         <source>No certificate scanned yet</source>
         <translation>No certificate scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="158"/>
+        <location filename="../../ui/verdict_card.py" line="174"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="180"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>Cannot verify: the issuer&apos;s log is under a fork alarm</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="171"/>
+        <location filename="../../ui/verdict_card.py" line="187"/>
         <source>Certificate</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="177"/>
+        <location filename="../../ui/verdict_card.py" line="193"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="179"/>
+        <location filename="../../ui/verdict_card.py" line="195"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="181"/>
+        <location filename="../../ui/verdict_card.py" line="197"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="184"/>
+        <location filename="../../ui/verdict_card.py" line="200"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

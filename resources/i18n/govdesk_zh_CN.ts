@@ -280,37 +280,37 @@
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="113"/>
+        <location filename="../../ui/counter_screen.py" line="115"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="113"/>
+        <location filename="../../ui/counter_screen.py" line="115"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="158"/>
+        <location filename="../../ui/counter_screen.py" line="160"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · 电子身份证（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="159"/>
+        <location filename="../../ui/counter_screen.py" line="161"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · 户口簿（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="160"/>
+        <location filename="../../ui/counter_screen.py" line="162"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · 电子身份证（已过期）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="161"/>
+        <location filename="../../ui/counter_screen.py" line="163"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · 电子身份证（已吊销）</translation>
     </message>
@@ -414,127 +414,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="134"/>
         <source>Scan (again)</source>
         <translation>扫描（重新扫描）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="293"/>
+        <location filename="../../ui/main_window.py" line="297"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="297"/>
+        <location filename="../../ui/main_window.py" line="306"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="321"/>
+        <location filename="../../ui/main_window.py" line="330"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="336"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="345"/>
+        <location filename="../../ui/main_window.py" line="354"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="348"/>
+        <location filename="../../ui/main_window.py" line="356"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="361"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="357"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="264"/>
+        <location filename="../../ui/main_window.py" line="268"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
@@ -1417,157 +1417,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="35"/>
+        <location filename="../../ui/verdict_card.py" line="30"/>
+        <source>its data is damaged or incomplete</source>
+        <translation>数据已损坏或不完整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Valid: accept the certificate</source>
         <translation>有效：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="36"/>
+        <location filename="../../ui/verdict_card.py" line="52"/>
         <source>Expired: do not accept</source>
         <translation>已过期：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="37"/>
+        <location filename="../../ui/verdict_card.py" line="53"/>
         <source>Not yet valid</source>
         <translation>尚未生效</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="38"/>
+        <location filename="../../ui/verdict_card.py" line="54"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="39"/>
+        <location filename="../../ui/verdict_card.py" line="55"/>
         <source>Unknown issuer: do not accept</source>
         <translation>签发机关未知：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="40"/>
+        <location filename="../../ui/verdict_card.py" line="56"/>
         <source>Forged or altered: do not accept</source>
         <translation>伪造或被篡改：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="41"/>
+        <location filename="../../ui/verdict_card.py" line="57"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>签名密钥不符：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="42"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Not a readable certificate</source>
         <translation>无法识别的证书</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="43"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Cannot verify offline: sync first</source>
         <translation>离线无法核验：请先同步</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="50"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="68"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="69"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="70"/>
         <source>Business scope</source>
         <translation>经营范围</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="71"/>
         <source>Period</source>
         <translation>所属期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="72"/>
         <source>Property unit</source>
         <translation>不动产单元号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="73"/>
         <source>Share</source>
         <translation>份额</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="74"/>
         <source>Spouse</source>
         <translation>配偶</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="75"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="113"/>
+        <location filename="../../ui/verdict_card.py" line="129"/>
         <source>Verification failed</source>
         <translation>核验失败</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="145"/>
+        <location filename="../../ui/verdict_card.py" line="161"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="147"/>
+        <location filename="../../ui/verdict_card.py" line="163"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="148"/>
+        <location filename="../../ui/verdict_card.py" line="164"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="157"/>
+        <location filename="../../ui/verdict_card.py" line="173"/>
         <source>No certificate scanned yet</source>
         <translation>尚未扫描证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="158"/>
+        <location filename="../../ui/verdict_card.py" line="174"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="180"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>无法核验：签发部门的日志处于分叉警报中</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="171"/>
+        <location filename="../../ui/verdict_card.py" line="187"/>
         <source>Certificate</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="177"/>
+        <location filename="../../ui/verdict_card.py" line="193"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="179"/>
+        <location filename="../../ui/verdict_card.py" line="195"/>
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="181"/>
+        <location filename="../../ui/verdict_card.py" line="197"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="184"/>
+        <location filename="../../ui/verdict_card.py" line="200"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
