@@ -18,7 +18,7 @@ from __future__ import annotations
 import ctypes
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -408,6 +408,7 @@ class Office:
         self.cache_kib = cache_kib  # the replica's page-cache ceiling for this session
         self.info = OfficeDir(self.path).read_office()
         self.settings: Settings = settings_file.load(self.path)
+        self._settings_lock = threading.Lock()
         self.events = OfficeEvents()
         self.session = SessionService(self)
         self.certs = CertService(self)
@@ -463,13 +464,22 @@ class Office:
         replica, self._replica = self._replica, None
         return replica
 
-    def save_settings(self, updated: Settings) -> None:
-        """Check and store new settings; node and trust changes need the admin role."""
-        admin_only = (updated.nodes, updated.trust_policy) != (self.settings.nodes, self.settings.trust_policy)
-        if admin_only:
-            self.replica.require(roles.SETTINGS_WRITE)
-        settings_file.save(self.path, updated)
-        self.settings = updated
+    def save_settings(self, updated: Settings, based_on: Settings | None = None) -> Settings:
+        """Check and store new settings; node and trust changes need the admin role. With `based_on` (the settings
+        the editor started from), only the fields the editor changed are applied over the current settings, so a
+        change saved meanwhile (the language switch, another save) is never lost. Returns what was stored."""
+        with self._settings_lock:
+            current = self.settings
+            if based_on is not None:
+                changed = {f.name: getattr(updated, f.name) for f in fields(Settings)
+                           if getattr(updated, f.name) != getattr(based_on, f.name)}  # fmt: skip
+                updated = current.with_changes(**changed) if changed else current
+            admin_only = (updated.nodes, updated.trust_policy) != (current.nodes, current.trust_policy)
+            if admin_only:
+                self.replica.require(roles.SETTINGS_WRITE)
+            settings_file.save(self.path, updated)
+            self.settings = updated
+            return updated
 
     def sync_origins(self) -> list[str]:
         """The logs the trust policy follows, in order (empty while locked or without a policy)."""

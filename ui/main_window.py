@@ -258,9 +258,11 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.translations.install(language)
         if self.counter is not None:
             self.counter.set_language(language)
-        if self.office.settings.language != language:
-            updated = self.office.settings.with_changes(language=language)
-            self.work.db(lambda: self.office.save_settings(updated), lambda _none: None, self.show_error, owner=self)
+        before = self.office.settings
+        if before.language != language:
+            updated = before.with_changes(language=language)
+            self.work.db(lambda: self.office.save_settings(updated, before), lambda _saved: None, self.show_error,
+                         owner=self)  # fmt: skip
 
     def open_review(self) -> None:
         """Open the supervisor's daily review in its own window (Ctrl+R; supervisors and admins)."""
@@ -279,10 +281,12 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         if self.account is None:
             return
         is_admin = roles.allowed(self.account.role, roles.SETTINGS_WRITE)
-        dialog = SettingsDialog(self.office.settings, self.office.scanner, is_admin=is_admin, parent=self)
+        before = self.office.settings
+        dialog = SettingsDialog(before, self.office.scanner, is_admin=is_admin, parent=self)
         if dialog.exec() and dialog.result_settings is not None:
             updated = dialog.result_settings
-            self.work.db(lambda: self.office.save_settings(updated), lambda _n: self.apply_settings(), self.show_error)
+            self.work.db(lambda: self.office.save_settings(updated, before), lambda _saved: self.apply_settings(),
+                         self.show_error)  # fmt: skip
         dialog.deleteLater()
 
     def apply_settings(self) -> None:
