@@ -6,7 +6,10 @@ and cases with full-text search. Version 3 added checkpoint cosignatures and the
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
 Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 rebuilt case_steps as a
-rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 added the window
+rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 signed the audit
+records and added the retired keys, the enrolment requests and the audit anchors of this office; each
+account's signing key is sealed under its own password in keys.json, and the plaintext
+`accounts.private_key` of an older office is erased at that account's next unlock. Version 9 added the window
 enrolments (a key enrolled by another department for the acceptance of its cases, 一窗受理) and the
 certificates each case was accepted with.
 tests/fixtures/store holds a replica made at version 1.
@@ -164,10 +167,27 @@ ALTER TABLE case_steps_v7 RENAME TO case_steps;
 CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
 """
 
-# Version 8: one key may be enrolled by several departments as a comprehensive-window key (role `window`) beside
+# Version 8 (accounts and keys, issue 15): every audit record signed by the acting account's key; keys an account
+# held before a reset (their entries and audit records stay verifiable); the enrolment requests sent for new keys;
+# and the audit-chain anchors of this office, pushed or found on the department log at sync.
+_V8 = """
+ALTER TABLE audit ADD COLUMN signer BLOB;
+ALTER TABLE audit ADD COLUMN signature BLOB;
+CREATE TABLE retired_keys(
+    kid BLOB PRIMARY KEY, account TEXT NOT NULL, suite TEXT NOT NULL, public_key BLOB NOT NULL,
+    retired_ms INTEGER NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE enrolment_requests(
+    kid BLOB PRIMARY KEY, account TEXT NOT NULL, role TEXT NOT NULL, replaces BLOB, requested_ms INTEGER NOT NULL,
+    leaf_hash BLOB) WITHOUT ROWID;
+CREATE TABLE audit_anchors(
+    leaf_hash BLOB PRIMARY KEY, origin TEXT NOT NULL, idx INTEGER, time_ms INTEGER NOT NULL,
+    audit_count INTEGER NOT NULL, audit_head BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+# Version 9: one key may be enrolled by several departments as a comprehensive-window key (role `window`) beside
 # its home enrolment in registry_keys, so those enrolments are rows of their own, per (key, log). case_certs keeps
 # the certificates a case was accepted with (serial, type, hash), so a case is found by any of them.
-_V8 = """
+_V9 = """
 CREATE TABLE registry_windows(
     kid BLOB NOT NULL, origin TEXT NOT NULL, public_key BLOB NOT NULL, suite TEXT NOT NULL, subject TEXT NOT NULL,
     valid_from_ms INTEGER NOT NULL, revoked_at_ms INTEGER, PRIMARY KEY (kid, origin)) WITHOUT ROWID;
@@ -177,7 +197,7 @@ CREATE TABLE case_certs(
 CREATE INDEX case_certs_by_serial ON case_certs(serial);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)
 
 
