@@ -10,6 +10,7 @@ from app.cli import (
     cert_command,
     demo_command,
     gui_command,
+    hall_command,
     ledger_command,
     node_command,
     office_command,
@@ -36,6 +37,7 @@ AREAS = (
     sync_command,
     review_command,
     scenario_command,
+    hall_command,
 )
 
 

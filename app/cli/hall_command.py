@@ -1,0 +1,154 @@
+"""`govdesk hall`: create, serve and enrol devices on a service hall's queue service (docs/hall.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+from app.atomic_file import write_atomic
+from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
+from app.hall.hall import SHANGHAI, Hall
+from app.hall.refusals import HallRefusal
+from app.hall.service import serve_hall
+from app.hall.store import HallStoreError, SqlHallStore
+from app.hall.store_open import open_hall_store
+from app.hall.tickets import DEVICE_ROLES, Device
+from app.ledger.suites import ED25519, key_id
+from app.node.jsonlog import configure_logging
+
+CONFIG_FILE = "hall.json"
+DB_FILE = "hall.db"
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _open(directory: Path, db: str | None = None) -> tuple[HallConfig, SqlHallStore]:
+    config = load_config(directory / CONFIG_FILE)
+    url = db or config.db_url or f"sqlite:///{directory / DB_FILE}"
+    return config, open_hall_store(url)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `hall` command and its subcommands."""
+    hall = sub.add_parser("hall", help="the service hall's queue service: tickets, windows, calling")
+    hall_sub = hall.add_subparsers(dest="hall_command", metavar="SUBCOMMAND", required=True)
+
+    init = hall_sub.add_parser("init", help="create a hall: its configuration (hall.json) and its database")
+    init.add_argument("--dir", type=Path, required=True, help="the hall's directory")
+    init.add_argument("--office", required=True, help="the office this hall belongs to, e.g. office-03")
+    init.add_argument("--windows", type=int, default=8, help="number of windows (default 8)")
+    init.add_argument("--db", help="database URL: sqlite:///path (default: hall.db in the directory) or postgresql://")
+    init.set_defaults(func=run_init)
+
+    serve = hall_sub.add_parser("serve", help="serve the hall over HTTP; prints its URL as JSON on stdout")
+    serve.add_argument("--dir", type=Path, required=True)
+    serve.add_argument("--db", help="database URL (overrides hall.json)")
+    serve.add_argument("--host", help="listen address (default from hall.json, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default from hall.json; 0 picks a free one)")
+    serve.add_argument("--port-file", type=Path, help="also write the bound port to this file")
+    serve.add_argument("--hold-timeout", type=float, help="seconds before an untouched called ticket returns")
+    serve.add_argument("--access-log", action="store_true")
+    serve.set_defaults(func=run_serve)
+
+    enroll = hall_sub.add_parser("enroll", help="enrol a counter, kiosk, display or evaluator device key")
+    enroll.add_argument("--dir", type=Path, required=True)
+    enroll.add_argument("--role", required=True, choices=DEVICE_ROLES)
+    enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
+    enroll.add_argument("--window", help="the window a counter serves (its id in hall.json)")
+    enroll.add_argument("--office", help="the device's office (default: the hall's)")
+    key = enroll.add_mutually_exclusive_group(required=True)
+    key.add_argument("--public-key", help="the Ed25519 public key, in hex")
+    key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
+    enroll.set_defaults(func=run_enroll)
+
+    book = hall_sub.add_parser("book", help="record an appointment (预约) that becomes a ticket on arrival")
+    book.add_argument("--dir", type=Path, required=True)
+    book.add_argument("--code", required=True)
+    book.add_argument("--category", required=True)
+    book.add_argument("--start", required=True, help="slot start, ISO time in Asia/Shanghai, e.g. 2026-12-04T09:30")
+    book.add_argument("--minutes", type=int, default=30)
+    book.set_defaults(func=run_book)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Create the hall's directory, configuration and database."""
+    if not 0 < args.windows < 200:
+        return _fail("--windows must be from 1 to 199")
+    path = args.dir / CONFIG_FILE
+    if path.exists():
+        return _fail(f"{path} exists")
+    args.dir.mkdir(parents=True, exist_ok=True)
+    config = replace(default_config(args.office, args.windows), db_url=args.db or "")
+    try:
+        save_config(path, config)
+        _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    print(f"created hall of {config.office} in {args.dir}: {len(config.windows)} windows")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the hall until interrupted."""
+    try:
+        config, store = _open(args.dir, args.db)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    if args.hold_timeout is not None:
+        config = replace(config, hold_timeout_s=args.hold_timeout)
+    configure_logging("INFO")
+    host = args.host or config.host
+    port = config.port if args.port is None else args.port
+    serve_hall(Hall(config, store), host, port, args.port_file, args.access_log)
+    return 0
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    """Enrol a device key; print its key id as JSON."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    if args.role == "counter" and (not args.window or config.window(args.window) is None):
+        return _fail("a counter is enrolled for one of the hall's windows: --window ID")
+    if args.new_key:
+        seed = ED25519.generate_private()
+        write_atomic(args.new_key, (seed.hex() + "\n").encode(), mode=0o600)
+        public = ED25519.signer(seed).public_key
+    else:
+        try:
+            public = bytes.fromhex(args.public_key)
+        except ValueError:
+            return _fail("--public-key must be hex")
+        if len(public) != 32:
+            return _fail("an Ed25519 public key is 32 bytes")
+    kid = key_id(ED25519, public)
+    office = args.office or config.office
+    store.enroll(Device(kid, ED25519.name, public, args.role, args.subject, office, args.window, False))
+    print(json.dumps({"kid": kid.hex(), "role": args.role, "subject": args.subject, "office": office}))
+    return 0
+
+
+def run_book(args: argparse.Namespace) -> int:
+    """Record an appointment."""
+    try:
+        config, store = _open(args.dir)
+        start = dt.datetime.fromisoformat(args.start)
+    except (HallConfigError, HallStoreError, ValueError) as exc:
+        return _fail(str(exc))
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=SHANGHAI)
+    start_ms = int(start.timestamp() * 1000)
+    try:
+        Hall(config, store).book(args.code, args.category, start_ms, start_ms + args.minutes * 60_000)
+    except HallRefusal as exc:
+        return _fail(exc.message)
+    print(json.dumps({"code": args.code, "category": args.category, "slot_start": start.isoformat()}))
+    return 0
