@@ -115,7 +115,11 @@ class HallClient:
         """recall, skip, finish, heartbeat or transfer (to=, case_ref=) a held ticket."""
         if ticket.hold is None:
             raise HallRefusal(HallCode.TICKET_NOT_HELD, f"ticket {ticket.number} is not held")
-        result = self._ticket(self._request("POST", f"/tickets/{ticket.id}/{action}", {"hold": ticket.hold, **extra}))
+        return self.act_on(ticket.id, ticket.hold, action, **extra)
+
+    def act_on(self, ticket_id: int, hold: int, action: str, **extra: Any) -> Ticket:
+        """Act on a ticket by id under the hold of the call that gave it to this window."""
+        result = self._ticket(self._request("POST", f"/tickets/{ticket_id}/{action}", {"hold": hold, **extra}))
         assert result is not None
         return result
 
@@ -124,6 +128,15 @@ class HallClient:
         result = self._ticket(self._request("GET", f"/tickets/{ticket_id}"))
         assert result is not None
         return result
+
+    def tickets(self) -> list[Ticket]:
+        """Return every ticket the hall holds, with histories, page by page (display or kiosk devices)."""
+        out: list[Ticket] = []
+        while True:
+            page = self._request("GET", f"/tickets?from={out[-1].id + 1 if out else 1}")["tickets"]
+            if not page:
+                return out
+            out.extend(Ticket.from_json(t) for t in page)
 
     def display(self) -> DisplayState:
         """Return the wall display's state."""
@@ -145,7 +158,7 @@ class HallStatus:
 
 
 class CounterHall:
-    """A counter's window in the hall: the current ticket, and calling that degrades to serving when the hall is down."""
+    """A counter's window in the hall: its current ticket; calling stops (serving goes on) while the hall is down."""
 
     def __init__(self, client: HallClient) -> None:
         self.client = client

@@ -6,8 +6,8 @@ tickets whose skip penalty has run out):
   2. the green channel (绿色通道: the elderly, the disabled), in issue order;
   3. an appointment (预约) whose slot is now, earliest slot first (an early or late arrival queues as normal);
   4. everyone else, in issue order.
-A skipped ticket (过号) returns after `skip_return_calls` further calls in the hall; skipped more than
-`max_skips` times it is missed. A called ticket whose window has not touched it (call, recall,
+A skipped ticket (过号) returns after `skip_return_calls` further calls in the hall (or at once when
+nobody else waits for that window); skipped more than `max_skips` times it is missed. A called ticket whose window has not touched it (call, recall,
 heartbeat) for `hold_timeout_s` returns to the queue at its old place, and the window that lost it is
 refused when it later tries to act on it.
 """
@@ -30,6 +30,7 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_CASE_REF = 64
 _CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _APPOINTMENT_CODE = re.compile(r"[0-9A-Z]{4,16}")
+_NO_PENALTY = 1 << 62
 
 
 def wall_clock_ms() -> int:
@@ -144,6 +145,8 @@ class Hall:
                 )
             seq = tx.call_seq() + 1
             candidate = tx.next_candidate(window, categories, hall_day(now), now, seq)
+            if candidate is None:  # nobody else waits: a skipped ticket need not sit out its penalty
+                candidate = tx.next_candidate(window, categories, hall_day(now), now, _NO_PENALTY)
             if candidate is None:
                 return None
             return tx.take(candidate, window, seq, now)
@@ -244,6 +247,10 @@ class Hall:
         if ticket is None:
             raise HallRefusal(HallCode.UNKNOWN_TICKET, f"no ticket {ticket_id}")
         return ticket
+
+    def tickets_from(self, first_id: int, limit: int = 500) -> list[Ticket]:
+        """Return a page of tickets (with their histories) from id `first_id` on."""
+        return self.store.tickets_from(first_id, max(1, min(limit, 500)))
 
     def display(self) -> DisplayState:
         """Return what the wall display shows: the latest calls and the waiting count per category."""

@@ -328,11 +328,18 @@ class SqlHallStore:
         )
         return tuple(TicketEvent(r[0], r[1], int(r[2]), r[3]) for r in rows)
 
-    def tickets(self, day: str) -> list[Ticket]:
-        """Return every ticket of a day (without history), in issue order."""
-        return [
-            _ticket(r) for r in self._query(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE day = ? ORDER BY id", (day,))
-        ]
+    def tickets_from(self, first_id: int, limit: int) -> list[Ticket]:
+        """Return up to `limit` tickets from id `first_id` on, in issue order, each with its history."""
+        rows = self._query(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id >= ? ORDER BY id LIMIT ?", (first_id, limit))
+        if not rows:
+            return []
+        events: dict[int, list[TicketEvent]] = {}
+        for r in self._query(
+            "SELECT ticket_id, kind, at_window, at_ms, detail FROM events WHERE ticket_id BETWEEN ? AND ? ORDER BY id",
+            (int(rows[0][0]), int(rows[-1][0])),
+        ):
+            events.setdefault(int(r[0]), []).append(TicketEvent(r[1], r[2], int(r[3]), r[4]))
+        return [_ticket(r, tuple(events.get(int(r[0]), ()))) for r in rows]
 
     def waiting_counts(self, day: str) -> dict[str, int]:
         """Return the number of waiting tickets per category today."""
