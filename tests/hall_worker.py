@@ -101,7 +101,9 @@ def run_kiosk(args: argparse.Namespace, conn: Connection, log: Log) -> None:
         except HallRefusal as refusal:
             log.write(op="issue", t0=t0, t1=time.monotonic_ns(), result="refused", code=refusal.code.value)
             continue
-        log.write(op="issue", t0=t0, t1=time.monotonic_ns(), result="ok", ticket=_ticket(ticket), kind=ticket.kind.value)
+        log.write(
+            op="issue", t0=t0, t1=time.monotonic_ns(), result="ok", ticket=_ticket(ticket), kind=ticket.kind.value
+        )
         issued += 1
 
 
@@ -163,7 +165,9 @@ def run_counter(args: argparse.Namespace, conn: Connection, log: Log, control: P
                 continue
             idle = 0
             if args.hang:
-                log.write(op="hang", t0=time.monotonic_ns(), t1=time.monotonic_ns(), result="ok", ticket=_ticket(ticket))
+                log.write(
+                    op="hang", t0=time.monotonic_ns(), t1=time.monotonic_ns(), result="ok", ticket=_ticket(ticket)
+                )
                 while True:
                     time.sleep(1)
             continue

@@ -14,6 +14,7 @@ the checks use those logs and the clients' final reads only:
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -67,7 +68,9 @@ def _enroll(store: Any, directory: Path, name: str, role: str, window: str | Non
     public = ED25519.signer(seed).public_key
     key_file = directory / f"{name}.key"
     key_file.write_text(seed.hex())
-    store.enroll(Device(key_id(ED25519, public), ED25519.name, public, role, f"office-03/{name}", "office-03", window, False))
+    store.enroll(
+        Device(key_id(ED25519, public), ED25519.name, public, role, f"office-03/{name}", "office-03", window, False)
+    )
     return key_file
 
 
@@ -279,10 +282,8 @@ def _check(records: dict[str, list[dict[str, Any]]], final: dict[int, Any], wind
         by_ticket[ticket_id].append({**h, "end": h["end"] if h["end"] is not None else h["start"]})
     for ticket_id, hs in by_ticket.items():
         hs.sort(key=lambda h: h["start"])
-        for a, b in zip(hs, hs[1:], strict=False):
-            assert b["start"] >= a["end"], (
-                f"ticket {ticket_id} held by {a['window']} and {b['window']} at once"
-            )
+        for a, b in itertools.pairwise(hs):
+            assert b["start"] >= a["end"], f"ticket {ticket_id} held by {a['window']} and {b['window']} at once"
     # -- transfers carry their history and case, and were served at the window they went to
     assert transfers, "the run made no transfers"
     for ticket_id, targets in transfers.items():

@@ -7,9 +7,9 @@ tickets whose skip penalty has run out):
   3. an appointment (预约) whose slot is now, earliest slot first (an early or late arrival queues as normal);
   4. everyone else, in issue order.
 A skipped ticket (过号) returns after `skip_return_calls` further calls in the hall (or at once when
-nobody else waits for that window); skipped more than `max_skips` times it is missed. A called ticket whose window has not touched it (call, recall,
-heartbeat) for `hold_timeout_s` returns to the queue at its old place, and the window that lost it is
-refused when it later tries to act on it.
+nobody else waits for that window); skipped more than `max_skips` times it is missed. A called ticket
+whose window has not touched it (call, recall, heartbeat) for `hold_timeout_s` returns to the queue
+at its old place, and the window that lost it is refused when it later tries to act on it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,8 @@ import datetime as dt
 import re
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.hall.config import HallConfig
@@ -82,9 +83,24 @@ class Hall:
         if spec is None:
             raise HallRefusal(HallCode.UNKNOWN_CATEGORY, f"the hall has no category {category!r}")
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             return self._insert(tx, spec.id, spec.letter, kind, now, None)
+
+        return self.store.run(work)
+
+    def issue_many(self, category: str, count: int) -> list[Ticket]:
+        """Issue `count` normal tickets of a category in one transaction (to pre-fill a hall for drills, benches)."""
+        spec = self.config.category(category)
+        if spec is None:
+            raise HallRefusal(HallCode.UNKNOWN_CATEGORY, f"the hall has no category {category!r}")
+        now = self.clock()
+
+        def work(tx: HallTx) -> Any:
+            return [self._insert(tx, spec.id, spec.letter, TicketKind.NORMAL, now, None) for _ in range(count)]
+
+        return self.store.run(work)
 
     def _insert(
         self, tx: HallTx, category: str, letter: str, kind: TicketKind, now: int, slot: tuple[int, int] | None
@@ -100,7 +116,8 @@ class Hall:
         if not isinstance(code, str) or not _APPOINTMENT_CODE.fullmatch(code):
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "an appointment code is 4 to 16 digits or capitals")
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             appointment = tx.appointment(code)
             if appointment is None:
@@ -115,6 +132,8 @@ class Hall:
             tx.use_appointment(code, ticket.id)
             return ticket
 
+        return self.store.run(work)
+
     def book(self, code: str, category: str, slot_start_ms: int, slot_end_ms: int) -> Appointment:
         """Record an appointment (from the booking system) that becomes a ticket on arrival."""
         if not _APPOINTMENT_CODE.fullmatch(code) or self.config.category(category) is None:
@@ -122,10 +141,13 @@ class Hall:
         if not 0 < slot_start_ms < slot_end_ms:
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "an appointment slot must end after it starts")
         appointment = Appointment(code, category, slot_start_ms, slot_end_ms, None)
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             if tx.appointment(code) is not None:
                 raise HallRefusal(HallCode.APPOINTMENT_USED, "an appointment with this code exists")
             tx.add_appointment(appointment)
+
+        return self.store.run(work)
         return appointment
 
     # --- counter -------------------------------------------------------------------------------
@@ -133,7 +155,8 @@ class Hall:
         """Call the next ticket to `window` by the priority rules; None if nobody waits for it."""
         categories = self._window(window)
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             held = tx.held_by(window)
@@ -149,21 +172,28 @@ class Hall:
                 candidate = tx.next_candidate(window, categories, hall_day(now), now, _NO_PENALTY)
             if candidate is None:
                 return None
-            return tx.take(candidate, window, seq, now)
+            taken = tx.take(candidate, window, seq, now)
+            return replace(taken, history=tx.history(taken.id)) if taken.transfer_to else taken
+
+        return self.store.run(work)
 
     def current(self, window: str) -> Ticket | None:
         """Return the ticket `window` holds now (after lapsed holds are returned)."""
         self._window(window)
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._expire(tx, now)
             return tx.held_by(window)
+
+        return self.store.run(work)
 
     def recall(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """Call the held ticket again (the display and the announcement repeat it); it stays with this window."""
         self._window(window)
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             tx.holding(window, ticket_id, hold)
@@ -171,21 +201,27 @@ class Hall:
             tx.event(ticket_id, "recalled", window, now)
             return ticket
 
+        return self.store.run(work)
+
     def heartbeat(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """Keep holding a ticket while the citizen is served (a hold lapses after `hold_timeout_s` without one)."""
         self._window(window)
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             tx.holding(window, ticket_id, hold)
             return tx.update(ticket_id, "touched_ms = ?", (now,))
 
+        return self.store.run(work)
+
     def skip(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """The citizen did not come (过号): the ticket returns after `skip_return_calls` calls, or is missed."""
         self._window(window)
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             ticket = tx.holding(window, ticket_id, hold)
@@ -204,6 +240,8 @@ class Hall:
             tx.event(ticket_id, "skipped", window, now, str(eligible))
             return updated
 
+        return self.store.run(work)
+
     def transfer(
         self, window: str, ticket_id: int, hold: int, to: str, case_ref: str | None, mark: RequestMark | None = None
     ) -> Ticket:
@@ -215,7 +253,8 @@ class Hall:
         if case_ref is not None and (len(case_ref) > MAX_CASE_REF or not _CASE_REF.fullmatch(case_ref)):
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "a case reference is an id of at most 64 Latin characters")
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             ticket = tx.holding(window, ticket_id, hold)
@@ -228,17 +267,22 @@ class Hall:
             tx.event(ticket_id, "transferred", window, now, to)
             return updated
 
+        return self.store.run(work)
+
     def finish(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """Finish serving a held ticket; a ticket is finished once, by the window that holds it."""
         self._window(window)
         now = self.clock()
-        with self.store.transaction() as tx:
+
+        def work(tx: HallTx) -> Any:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             tx.holding(window, ticket_id, hold)
             updated = tx.update(ticket_id, "state = 'finished', touched_ms = ?", (now,))
             tx.event(ticket_id, "finished", window, now)
             return updated
+
+        return self.store.run(work)
 
     # --- reads ---------------------------------------------------------------------------------
     def ticket(self, ticket_id: int) -> Ticket:
@@ -265,10 +309,12 @@ class Hall:
     def sweep(self) -> int:
         """Return lapsed holds to the queue and forget stale nonces; return how many holds lapsed."""
         now = self.clock()
-        with self.store.transaction() as tx:
-            lapsed = tx.expire_holds(now - int(self.config.hold_timeout_s * 1000), now)
-        self.store.forget_nonces(now - int(4 * self.config.clock_skew_s * 1000))
-        return len(lapsed)
+
+        def work(tx: HallTx) -> int:
+            tx.forget_nonces(now - int(4 * self.config.clock_skew_s * 1000))
+            return len(tx.expire_holds(now - int(self.config.hold_timeout_s * 1000), now))
+
+        return self.store.run(work)
 
 
 FINAL_STATES = (TicketState.FINISHED, TicketState.MISSED)

@@ -31,7 +31,7 @@ from starlette.routing import Route
 from app.atomic_file import write_atomic
 from app.hall.hall import Hall, RequestMark
 from app.hall.refusals import HallCode, HallRefusal
-from app.hall.tickets import Device, TicketKind
+from app.hall.tickets import Device, Ticket, TicketKind
 from app.node.refusals import Refusal
 from app.node.request_auth import parse_credentials, verify_request
 from app.node.store import KeyRecord
@@ -130,11 +130,18 @@ def _hall(request: Request) -> Hall:
     return request.app.state.hall
 
 
-async def _signed(request: Request, roles: tuple[str, ...]) -> tuple[Hall, Device, RequestMark, dict[str, Any]]:
+async def _signed(
+    request: Request, roles: tuple[str, ...], then: Callable[[Hall, Device, RequestMark, dict[str, Any]], Any]
+) -> Any:
+    """Read the body, then in one trip to the thread pool authenticate the device and run `then`."""
     hall = _hall(request)
     body = await _read_body(request)
-    device, mark = await run_in_threadpool(_authenticate, hall, request, body, roles)
-    return hall, device, mark, _json_object(body)
+
+    def work() -> Any:
+        device, mark = _authenticate(hall, request, body, roles)
+        return then(hall, device, mark, _json_object(body))
+
+    return await run_in_threadpool(work)
 
 
 def _counter_window(device: Device) -> str:
@@ -155,74 +162,79 @@ def _endpoint(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
     return wrapped
 
 
+def _ticket_answer(ticket: Ticket | None) -> JSONResponse:
+    return JSONResponse({"ticket": None if ticket is None else ticket.to_json()})
+
+
 async def issue(request: Request) -> Response:
     """POST /tickets (kiosk): {"category", "kind": "normal"|"green"} or {"appointment": code}."""
-    hall, _, mark, doc = await _signed(request, ("kiosk",))
-    if "appointment" in doc:
-        ticket = await run_in_threadpool(hall.arrive, doc["appointment"], mark)
-    else:
+
+    def then(hall: Hall, _: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
+        if "appointment" in doc:
+            return hall.arrive(doc["appointment"], mark)
         category, kind = doc.get("category"), doc.get("kind", "normal")
         if not isinstance(category, str) or kind not in ("normal", "green"):
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "a ticket needs a category and kind normal or green")
-        ticket = await run_in_threadpool(hall.issue, category, TicketKind(kind), mark)
-    return JSONResponse({"ticket": ticket.to_json()})
+        return hall.issue(category, TicketKind(kind), mark)
+
+    return _ticket_answer(await _signed(request, ("kiosk",), then))
 
 
 async def call_next(request: Request) -> Response:
     """POST /call (counter): call the next ticket to the counter's window; {"ticket": null} if none waits."""
-    hall, device, mark, _ = await _signed(request, ("counter",))
-    ticket = await run_in_threadpool(hall.call_next, _counter_window(device), mark)
-    if ticket is not None:
-        ticket = await run_in_threadpool(hall.ticket, ticket.id)  # with its history (a transferred ticket's)
-    return JSONResponse({"ticket": None if ticket is None else ticket.to_json()})
+
+    def then(hall: Hall, device: Device, mark: RequestMark, _: dict[str, Any]) -> Ticket | None:
+        return hall.call_next(_counter_window(device), mark)
+
+    return _ticket_answer(await _signed(request, ("counter",), then))
 
 
 async def current(request: Request) -> Response:
     """GET /current (counter): the ticket the counter's window holds now, or null."""
-    hall, device, _, _ = await _signed(request, ("counter",))
-    ticket = await run_in_threadpool(hall.current, _counter_window(device))
-    return JSONResponse({"ticket": None if ticket is None else ticket.to_json()})
+
+    def then(hall: Hall, device: Device, _: RequestMark, __: dict[str, Any]) -> Ticket | None:
+        return hall.current(_counter_window(device))
+
+    return _ticket_answer(await _signed(request, ("counter",), then))
 
 
 async def act(request: Request) -> Response:
     """POST /tickets/{id}/{recall|skip|finish|heartbeat|transfer} (counter): {"hold"[, "to", "case_ref"]}."""
-    hall, device, mark, doc = await _signed(request, ("counter",))
-    window, ticket_id, action = _counter_window(device), _ticket_id(request), request.path_params["action"]
-    hold = _int_field(doc, "hold")
-    if action == "transfer":
-        to, case_ref = doc.get("to"), doc.get("case_ref")
-        if not isinstance(to, str) or not (case_ref is None or isinstance(case_ref, str)):
-            raise HallRefusal(HallCode.MALFORMED_REQUEST, "a transfer needs 'to' (a window id)")
-        ticket = await run_in_threadpool(hall.transfer, window, ticket_id, hold, to, case_ref, mark)
-    else:
+    ticket_id, action = _ticket_id(request), request.path_params["action"]
+
+    def then(hall: Hall, device: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
+        window, hold = _counter_window(device), _int_field(doc, "hold")
+        if action == "transfer":
+            to, case_ref = doc.get("to"), doc.get("case_ref")
+            if not isinstance(to, str) or not (case_ref is None or isinstance(case_ref, str)):
+                raise HallRefusal(HallCode.MALFORMED_REQUEST, "a transfer needs 'to' (a window id)")
+            return hall.transfer(window, ticket_id, hold, to, case_ref, mark)
         method = {"recall": hall.recall, "skip": hall.skip, "finish": hall.finish, "heartbeat": hall.heartbeat}
         if action not in method:
             raise HallRefusal(HallCode.NOT_FOUND, f"no action {action!r}")
-        ticket = await run_in_threadpool(method[action], window, ticket_id, hold, mark)
-    return JSONResponse({"ticket": ticket.to_json()})
+        return method[action](window, ticket_id, hold, mark)
+
+    return _ticket_answer(await _signed(request, ("counter",), then))
 
 
 async def ticket(request: Request) -> Response:
     """GET /tickets/{id} (any enrolled device): the ticket with its history."""
-    hall, _, _, _ = await _signed(request, _ROLES_READ)
-    found = await run_in_threadpool(hall.ticket, _ticket_id(request))
-    return JSONResponse({"ticket": found.to_json()})
+    ticket_id = _ticket_id(request)
+    return _ticket_answer(await _signed(request, _ROLES_READ, lambda hall, *_: hall.ticket(ticket_id)))
 
 
 async def list_tickets(request: Request) -> Response:
     """GET /tickets?from=ID (display, kiosk): up to 500 tickets with their histories, from that id on."""
-    hall, _, _, _ = await _signed(request, ("display", "kiosk"))
     text = request.query_params.get("from", "1")
     if not text.isascii() or not text.isdigit() or len(text) > 18:
         raise HallRefusal(HallCode.MALFORMED_REQUEST, "'from' is a ticket id")
-    page = await run_in_threadpool(hall.tickets_from, int(text))
+    page = await _signed(request, ("display", "kiosk"), lambda hall, *_: hall.tickets_from(int(text)))
     return JSONResponse({"tickets": [t.to_json() for t in page]})
 
 
 async def display(request: Request) -> Response:
     """GET /display (any enrolled device): the latest calls and the waiting counts per category."""
-    hall, _, _, _ = await _signed(request, _ROLES_READ)
-    state = await run_in_threadpool(hall.display)
+    state = await _signed(request, _ROLES_READ, lambda hall, *_: hall.display())
     return JSONResponse(state.to_json(), headers={"Cache-Control": "no-store"})
 
 
@@ -310,6 +322,8 @@ def serve_hall(hall: Hall, host: str, port: int, port_file: Path | None = None, 
     url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}"
     config = uvicorn.Config(
         build_app(hall),
+        http="httptools",
+        loop="uvloop",
         log_config=None,
         access_log=access_log,
         timeout_keep_alive=30,

@@ -12,8 +12,10 @@ nonce is recorded in the same transaction, so an acknowledged call is never repl
 from __future__ import annotations
 
 import contextlib
+import queue
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,7 @@ from app.hall.tickets import Device, Ticket, TicketEvent, TicketKind, TicketStat
 
 SCHEMA_VERSION = 1
 MAX_NUMBER = 9999
+MAX_GROUP = 64
 _TICKET_COLUMNS = (
     "id, day, number, category, kind, state, holder, hold, issued_ms, calls, skips, transfer_to, case_ref, "
     "slot_start_ms, slot_end_ms"
@@ -85,6 +88,10 @@ class HallTx:
         )
         return cur.rowcount == 1
 
+    def forget_nonces(self, before_ms: int) -> int:
+        """Drop request nonces older than `before_ms` (their requests are stale by then anyway)."""
+        return int(self._exec("DELETE FROM nonces WHERE seen_at < ?", (before_ms,)).rowcount)
+
     def event(self, ticket_id: int, kind: str, window: str | None, at_ms: int, detail: str | None = None) -> None:
         """Append a step to a ticket's history."""
         self._exec(
@@ -109,6 +116,13 @@ class HallTx:
             )
             self.event(int(ticket_id), "timeout", window, now_ms)
         return [(int(t), w) for t, w in lapsed]
+
+    def history(self, ticket_id: int) -> tuple[TicketEvent, ...]:
+        """Return a ticket's history, oldest first."""
+        rows = self._exec(
+            "SELECT kind, at_window, at_ms, detail FROM events WHERE ticket_id = ? ORDER BY id", (ticket_id,)
+        ).fetchall()
+        return tuple(TicketEvent(r[0], r[1], int(r[2]), r[3]) for r in rows)
 
     def held_by(self, window: str) -> Ticket | None:
         """Return the ticket this window holds, if any."""
@@ -247,6 +261,8 @@ class SqlHallStore:
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
+        self._pending: queue.SimpleQueue[tuple[Callable[[HallTx], Any], Future[Any]] | None] = queue.SimpleQueue()
+        self._committer: threading.Thread | None = None
 
     # --- dialect hooks ---------------------------------------------------------------------
     def connect(self) -> Any:
@@ -282,7 +298,11 @@ class SqlHallStore:
             cur.close()
 
     def close(self) -> None:
-        """Close every connection this store opened."""
+        """Stop the committer and close every connection this store opened."""
+        committer, self._committer = self._committer, None
+        if committer is not None:
+            self._pending.put(None)
+            committer.join(timeout=30)
         with self._lock:
             conns, self._all = self._all, []
         for conn in conns:
@@ -295,6 +315,61 @@ class SqlHallStore:
         """Open a serialised write transaction on the hall's state."""
         with self.write_transaction(self._conn()) as cur:
             yield HallTx(self, cur)
+
+    def run(self, work: Callable[[HallTx], Any]) -> Any:
+        """Run `work` in a write transaction (group commit) and return its result or raise its error.
+
+        One committer thread runs every waiting piece of work in one transaction, each under its own
+        savepoint: a refusal undoes only its own changes, and one COMMIT (one fsync) acknowledges the
+        whole group. Nothing is answered before its group is committed.
+        """
+        with self._lock:
+            if self._committer is None:
+                self._committer = threading.Thread(target=self._commit_loop, name="hall-committer", daemon=True)
+                self._committer.start()
+        future: Future[Any] = Future()
+        self._pending.put((work, future))
+        return future.result()
+
+    def _commit_loop(self) -> None:
+        while True:
+            first = self._pending.get()
+            if first is None:
+                return
+            group = [first]
+            while len(group) < MAX_GROUP:
+                try:
+                    item = self._pending.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    self._pending.put(None)
+                    break
+                group.append(item)
+            self._commit_group(group)
+
+    def _commit_group(self, group: list[tuple[Callable[[HallTx], Any], Future[Any]]]) -> None:
+        outcomes: list[tuple[bool, Any]] = []
+        try:
+            with self.write_transaction(self._conn()) as cur:
+                tx = HallTx(self, cur)
+                for work, _ in group:
+                    cur.execute("SAVEPOINT hall_op")
+                    try:
+                        outcomes.append((True, work(tx)))
+                    except Exception as exc:  # the work's refusal or failure is its own answer
+                        cur.execute("ROLLBACK TO SAVEPOINT hall_op")
+                        outcomes.append((False, exc))
+                    cur.execute("RELEASE SAVEPOINT hall_op")
+        except Exception as exc:  # the commit itself failed: nothing of the group happened
+            for _, future in group:
+                future.set_exception(exc)
+            return
+        for (ok, value), (_, future) in zip(outcomes, group, strict=True):
+            if ok:
+                future.set_result(value)
+            else:
+                future.set_exception(value)
 
     # --- schema ----------------------------------------------------------------------------
     def init_schema(self) -> None:
@@ -330,7 +405,9 @@ class SqlHallStore:
 
     def tickets_from(self, first_id: int, limit: int) -> list[Ticket]:
         """Return up to `limit` tickets from id `first_id` on, in issue order, each with its history."""
-        rows = self._query(f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id >= ? ORDER BY id LIMIT ?", (first_id, limit))
+        rows = self._query(
+            f"SELECT {_TICKET_COLUMNS} FROM tickets WHERE id >= ? ORDER BY id LIMIT ?", (first_id, limit)
+        )
         if not rows:
             return []
         events: dict[int, list[TicketEvent]] = {}
@@ -381,8 +458,3 @@ class SqlHallStore:
         """Revoke a device key; False if it is not enrolled."""
         with self.transaction() as tx:
             return tx._exec("UPDATE devices SET revoked = 1 WHERE kid = ?", (kid,)).rowcount == 1
-
-    def forget_nonces(self, before_ms: int) -> int:
-        """Drop request nonces older than `before_ms` (their requests are stale by then anyway)."""
-        with self.transaction() as tx:
-            return int(tx._exec("DELETE FROM nonces WHERE seen_at < ?", (before_ms,)).rowcount)
