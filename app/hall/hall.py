@@ -231,7 +231,7 @@ class Hall:
                 )
                 tx.event(ticket_id, "missed", window, now)
                 return updated
-            eligible = tx.call_seq() + self.config.skip_return_calls
+            eligible = tx.call_seq() + self.config.skip_return_calls + 1  # after that many other calls
             updated = tx.update(
                 ticket_id,
                 "state = 'waiting', holder = NULL, hold = NULL, touched_ms = ?, skips = skips + 1, eligible_seq = ?",
