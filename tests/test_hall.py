@@ -15,6 +15,7 @@ import uvicorn
 
 from app.hall.client import CounterHall, HallClient, HallUnavailable
 from app.hall.config import HallConfigError, default_config, parse_config
+from app.hall.evaluation import Rating, case_commitment, new_salt, rating_entry, reason_digest
 from app.hall.hall import Hall
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.service import bind_socket, build_app
@@ -355,3 +356,24 @@ def test_a_counter_without_the_hall_keeps_serving_and_says_so(served: tuple[Hall
     status = counter.refresh()
     assert not status.online and status.code == "hall_unavailable" and not status.can_call
     assert status.ticket == serving  # the citizen at the window is still being served
+
+
+def test_an_evaluator_posts_a_signed_rating_and_a_bad_one_opens_remediation(served: tuple[Hall, Server]) -> None:
+    hall, server = served
+    signer = _device(hall, "evaluator", "w01")
+    client = HallClient(server.url, signer)
+    clerk = key_id(ED25519, ED25519.signer(b"\x02" * 32).public_key)
+    rating = Rating(case_commitment("GD-1", new_salt()), 1, "gas.account-opening", "office-03", "w01", clerk,
+                    int(time.time() * 1000), reason_digest("太慢"))  # fmt: skip
+    answer = client.rate(rating_entry(rating, "gas.ledger.beijing.gov.cn", signer), "太慢")
+    assert answer["remediation"]["due_day"] > "2026-01-01"
+    good = replace(rating, level=5, reason_digest=None)
+    assert client.rate(rating_entry(good, "gas.ledger.beijing.gov.cn", signer))["remediation"] is None
+    with pytest.raises(HallRefusal) as err:
+        HallClient(server.url, _device(hall, "kiosk")).rate(rating_entry(good, "o", signer))
+    assert err.value.code is HallCode.ROLE_NOT_ALLOWED
+    body = b'{"entry": "not base64!"}'
+    headers = sign_request(signer, "POST", "/ratings", body, int(time.time() * 1000))
+    assert httpx.post(server.url + "/ratings", content=body, headers=headers).json()["refusal"]["code"] == (
+        "malformed_request"
+    )

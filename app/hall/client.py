@@ -8,6 +8,7 @@ only cannot call, and `status()` says so with the code `hall_unavailable`.
 
 from __future__ import annotations
 
+import base64
 import json
 import threading
 import time
@@ -137,6 +138,13 @@ class HallClient:
             if not page:
                 return out
             out.extend(Ticket.from_json(t) for t in page)
+
+    def rate(self, entry: bytes, reason: str | None = None) -> dict[str, Any]:
+        """Send a signed rating entry (evaluator); the answer names the remediation item a bad rating opened."""
+        doc: dict[str, Any] = {"entry": base64.b64encode(entry).decode()}
+        if reason is not None:
+            doc["reason"] = reason
+        return self._request("POST", "/ratings", doc)
 
     def display(self) -> DisplayState:
         """Return the wall display's state."""

@@ -10,6 +10,8 @@ deadline.
 from __future__ import annotations
 
 import asyncio
+import base64
+import binascii
 import contextlib
 import json
 import logging
@@ -29,6 +31,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.atomic_file import write_atomic
+from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketKind
@@ -38,7 +41,7 @@ from app.node.store import KeyRecord
 
 log = logging.getLogger("govdesk.hall.http")
 
-MAX_BODY = 4096
+MAX_BODY = 8192
 BODY_TIMEOUT_S = 10.0
 _ROLES_READ = ("counter", "kiosk", "display", "evaluator")
 
@@ -238,6 +241,20 @@ async def display(request: Request) -> Response:
     return JSONResponse(state.to_json(), headers={"Cache-Control": "no-store"})
 
 
+async def rate(request: Request) -> Response:
+    """POST /ratings (evaluator): {"entry": base64 of the signed hall.rating entry, "reason": optional text}."""
+
+    def then(hall: Hall, device: Device, _: RequestMark, doc: dict[str, Any]) -> dict[str, Any]:
+        try:
+            data = base64.b64decode(str(doc.get("entry", "")), validate=True)
+        except (ValueError, binascii.Error):
+            raise HallRefusal(HallCode.MALFORMED_REQUEST, "'entry' is the base64 of a signed entry") from None
+        item = Evaluations(hall).record(data, device, doc.get("reason"))
+        return {"remediation": None if item is None else {"id": item.id, "due_day": item.due_day}}
+
+    return JSONResponse(await _signed(request, ("evaluator",), then))
+
+
 async def config(request: Request) -> Response:
     """GET /config: the office, the categories and the windows (no secrets, no personal data)."""
     doc = _hall(request).config.to_json()
@@ -294,6 +311,7 @@ def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
         Route("/tickets/{ticket_id}", _endpoint(ticket), methods=["GET"]),
         Route("/tickets/{ticket_id}/{action}", _endpoint(act), methods=["POST"]),
         Route("/call", _endpoint(call_next), methods=["POST"]),
+        Route("/ratings", _endpoint(rate), methods=["POST"]),
         Route("/current", _endpoint(current), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})

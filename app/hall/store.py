@@ -49,6 +49,46 @@ class Appointment:
 
 
 @dataclass(frozen=True)
+class RemediationItem:
+    """A bad rating's remediation (整改): due date, and the supervisor's call-back and outcome once recorded."""
+
+    id: int
+    entry_hash: bytes
+    level: int
+    service: str
+    window: str
+    opened_ms: int
+    due_day: str
+    due_provisional: bool
+    reason: str | None
+    callback_ms: int | None
+    callback_by: str | None
+    outcome: str | None
+
+    @property
+    def closed(self) -> bool:
+        """True once the supervisor's call-back and outcome are recorded."""
+        return self.callback_ms is not None
+
+    def overdue(self, today: str) -> bool:
+        """True if still open after its due day."""
+        return not self.closed and today > self.due_day
+
+
+_REMEDIATION_COLUMNS = (
+    "id, entry_hash, level, service, window_id, opened_ms, due_day, due_provisional, reason, callback_ms, "
+    "callback_by, outcome"
+)
+
+
+def _remediation(row: Sequence[Any]) -> RemediationItem:
+    return RemediationItem(
+        int(row[0]), bytes(row[1]), int(row[2]), row[3], row[4], int(row[5]), row[6], bool(row[7]), row[8],
+        None if row[9] is None else int(row[9]), row[10], row[11],
+    )  # fmt: skip
+
+
+@dataclass(frozen=True)
 class CallFeedRow:
     """A call or recall for the display: ticket number, window id, when, and whether it was a recall."""
 
@@ -87,6 +127,44 @@ class HallTx:
             "INSERT INTO nonces (kid, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", (kid, nonce, now_ms)
         )
         return cur.rowcount == 1
+
+    def add_rating(
+        self, entry_hash: bytes, level: int, service: str, office: str, window: str, clerk: bytes,
+        commitment: bytes, rated_at: int, entry: bytes,
+    ) -> bool:  # fmt: skip
+        """Record a rating entry; False if this entry was recorded before."""
+        cur = self._exec(
+            "INSERT INTO ratings (entry_hash, level, service, office, window_id, clerk, case_commitment, rated_at, "
+            "entry) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+            (entry_hash, level, service, office, window, clerk, commitment, rated_at, entry),
+        )
+        return cur.rowcount == 1
+
+    def open_remediation(
+        self, entry_hash: bytes, level: int, service: str, window: str, opened_ms: int, due: tuple[str, bool],
+        reason: str | None,
+    ) -> RemediationItem:  # fmt: skip
+        """Open the remediation item of a bad rating."""
+        row = self._exec(
+            "INSERT INTO remediation (entry_hash, level, service, window_id, opened_ms, due_day, due_provisional, "
+            f"reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING {_REMEDIATION_COLUMNS}",
+            (entry_hash, level, service, window, opened_ms, due[0], 1 if due[1] else 0, reason),
+        ).fetchone()
+        return _remediation(row)
+
+    def remediation(self, item_id: int) -> RemediationItem | None:
+        """Return one remediation item."""
+        row = self._exec(f"SELECT {_REMEDIATION_COLUMNS} FROM remediation WHERE id = ?", (item_id,)).fetchone()
+        return None if row is None else _remediation(row)
+
+    def close_remediation(self, item_id: int, callback_ms: int, by: str, outcome: str) -> RemediationItem:
+        """Record the call-back and outcome; the citizen's reason is erased with it."""
+        row = self._exec(
+            "UPDATE remediation SET callback_ms = ?, callback_by = ?, outcome = ?, reason = NULL "
+            f"WHERE id = ? AND callback_ms IS NULL RETURNING {_REMEDIATION_COLUMNS}",
+            (callback_ms, by, outcome, item_id),
+        ).fetchone()
+        return _remediation(row)
 
     def forget_nonces(self, before_ms: int) -> int:
         """Drop request nonces older than `before_ms` (their requests are stale by then anyway)."""
@@ -433,6 +511,14 @@ class SqlHallStore:
             (limit,),
         )
         return [CallFeedRow(r[0], r[1], int(r[2]), r[3] == "recalled") for r in rows]
+
+    def remediation_items(self) -> list[RemediationItem]:
+        """Return every remediation item, oldest first."""
+        return [_remediation(r) for r in self._query(f"SELECT {_REMEDIATION_COLUMNS} FROM remediation ORDER BY id")]
+
+    def rating_entries(self) -> list[bytes]:
+        """Return every recorded rating entry, in the order rated."""
+        return [bytes(r[0]) for r in self._query("SELECT entry FROM ratings ORDER BY rated_at, entry_hash")]
 
     # --- devices -----------------------------------------------------------------------------
     def device(self, kid: bytes) -> Device | None:

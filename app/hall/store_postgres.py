@@ -35,7 +35,15 @@ CREATE TABLE IF NOT EXISTS devices (
     office TEXT NOT NULL, window_id TEXT, revoked INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (kid BYTEA NOT NULL, nonce BYTEA NOT NULL, seen_at BIGINT NOT NULL,
     PRIMARY KEY (kid, nonce));
-CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at)
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at);
+CREATE TABLE IF NOT EXISTS ratings (
+    entry_hash BYTEA PRIMARY KEY, level INTEGER NOT NULL, service TEXT NOT NULL, office TEXT NOT NULL,
+    window_id TEXT NOT NULL, clerk BYTEA NOT NULL, case_commitment BYTEA NOT NULL, rated_at BIGINT NOT NULL,
+    entry BYTEA NOT NULL);
+CREATE TABLE IF NOT EXISTS remediation (
+    id BIGSERIAL PRIMARY KEY, entry_hash BYTEA NOT NULL UNIQUE, level INTEGER NOT NULL, service TEXT NOT NULL,
+    window_id TEXT NOT NULL, opened_ms BIGINT NOT NULL, due_day TEXT NOT NULL, due_provisional INTEGER NOT NULL,
+    reason TEXT, callback_ms BIGINT, callback_by TEXT, outcome TEXT)
 """
 _LOCK_KEY = int.from_bytes(hashlib.sha256(b"govdesk-hall/state").digest()[:8], "big", signed=True)
 

@@ -37,7 +37,15 @@ CREATE TABLE IF NOT EXISTS devices (
     office TEXT NOT NULL, window_id TEXT, revoked INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS nonces (kid BLOB NOT NULL, nonce BLOB NOT NULL, seen_at INTEGER NOT NULL,
     PRIMARY KEY (kid, nonce));
-CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at)
+CREATE INDEX IF NOT EXISTS nonces_seen ON nonces (seen_at);
+CREATE TABLE IF NOT EXISTS ratings (
+    entry_hash BLOB PRIMARY KEY, level INTEGER NOT NULL, service TEXT NOT NULL, office TEXT NOT NULL,
+    window_id TEXT NOT NULL, clerk BLOB NOT NULL, case_commitment BLOB NOT NULL, rated_at INTEGER NOT NULL,
+    entry BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS remediation (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, entry_hash BLOB NOT NULL UNIQUE, level INTEGER NOT NULL,
+    service TEXT NOT NULL, window_id TEXT NOT NULL, opened_ms INTEGER NOT NULL, due_day TEXT NOT NULL,
+    due_provisional INTEGER NOT NULL, reason TEXT, callback_ms INTEGER, callback_by TEXT, outcome TEXT)
 """
 
 

@@ -35,7 +35,8 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             {"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request", "review.signoff"}
         ),
         "clerk": frozenset({"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request"}),
-        "device": frozenset({"case.step", "consent.grant", "cert.anchor", "demo.note"}),
+        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk
+        "device": frozenset({"case.step", "consent.grant", "cert.anchor", "demo.note", "hall.rating"}),
     }
 )
 
