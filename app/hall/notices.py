@@ -121,8 +121,17 @@ def acceptance_receipt(
     ]
     items = tuple(_material_line(catalogue, m.id, m.copies, m.original) for m in service.materials)
     closing = "您的申请已受理。请妥善保管本回执，扫描二维码或凭受理编号查询办理进度。"
-    return Notice(NoticeKind.ACCEPTANCE_RECEIPT, TITLES[NoticeKind.ACCEPTANCE_RECEIPT], department(service.lead).name_zh,
-                  tuple(lines), "已收材料", items, closing, case_id, due)  # fmt: skip
+    return Notice(
+        NoticeKind.ACCEPTANCE_RECEIPT,
+        TITLES[NoticeKind.ACCEPTANCE_RECEIPT],
+        department(service.lead).name_zh,
+        tuple(lines),
+        "已收材料",
+        items,
+        closing,
+        case_id,
+        due,
+    )
 
 
 def one_time_notice(
@@ -136,8 +145,16 @@ def one_time_notice(
         raise NoticeError("nothing_missing", "every material is there: accept the application instead")
     items = tuple(_material_line(catalogue, m.id, m.copies, m.original) for m in missing)
     closing = "您申请的事项尚缺上述材料。本单一次性告知所需补正的全部材料，请补齐后再来办理。"
-    return Notice(NoticeKind.ONE_TIME_NOTICE, TITLES[NoticeKind.ONE_TIME_NOTICE], department(service.lead).name_zh,
-                  tuple(_common(catalogue, service, at_ms, window_number)), "需补正的材料", items, closing, None)  # fmt: skip
+    return Notice(
+        NoticeKind.ONE_TIME_NOTICE,
+        TITLES[NoticeKind.ONE_TIME_NOTICE],
+        department(service.lead).name_zh,
+        tuple(_common(catalogue, service, at_ms, window_number)),
+        "需补正的材料",
+        items,
+        closing,
+        None,
+    )
 
 
 def refusal_notice(catalogue: Catalogue, service_id: str, reason: str, at_ms: int, window_number: int) -> Notice:
@@ -147,5 +164,13 @@ def refusal_notice(catalogue: Catalogue, service_id: str, reason: str, at_ms: in
     if not reason or len(reason) > MAX_REASON or not reason.isprintable():
         raise NoticeError("bad_reason", f"a refusal states its reason in 1 to {MAX_REASON} printable characters")
     closing = "如对本决定不服，可以自收到本通知书之日起六十日内依法申请行政复议，或者在六个月内依法提起行政诉讼。"
-    return Notice(NoticeKind.REFUSAL_NOTICE, TITLES[NoticeKind.REFUSAL_NOTICE], department(service.lead).name_zh,
-                  tuple(_common(catalogue, service, at_ms, window_number)), "不予受理的理由", (reason,), closing, None)  # fmt: skip
+    return Notice(
+        NoticeKind.REFUSAL_NOTICE,
+        TITLES[NoticeKind.REFUSAL_NOTICE],
+        department(service.lead).name_zh,
+        tuple(_common(catalogue, service, at_ms, window_number)),
+        "不予受理的理由",
+        (reason,),
+        closing,
+        None,
+    )
