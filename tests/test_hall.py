@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -11,18 +10,17 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from app.hall.client import CounterHall, HallClient, HallUnavailable
 from app.hall.config import HallConfigError, default_config, parse_config
 from app.hall.evaluation import Rating, case_commitment, new_salt, rating_entry, reason_digest
 from app.hall.hall import Hall
 from app.hall.refusals import HallCode, HallRefusal
-from app.hall.service import bind_socket, build_app
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import Device, TicketKind, TicketState
+from app.hall.tickets import TicketKind, TicketState
 from app.ledger.suites import ED25519, key_id
 from app.node.request_auth import sign_request
+from tests.hall_support import Server, enrolled_device
 
 T0 = 1_796_000_000_000  # 2026-12-01, a working Tuesday morning in Beijing
 
@@ -206,35 +204,6 @@ def test_a_bad_configuration_is_refused(doc: dict) -> None:
 
 
 # --- over HTTP ---------------------------------------------------------------------------------------
-class Server:
-    """The hall's ASGI app on a real loopback socket, in a thread."""
-
-    def __init__(self, hall: Hall) -> None:
-        self.sock = bind_socket("127.0.0.1", 0)
-        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
-        self.server = uvicorn.Server(uvicorn.Config(build_app(hall), log_config=None, lifespan="on"))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-        self.thread.start()
-        end = time.monotonic() + 20
-        while not self.server.started and time.monotonic() < end:
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
-        self.sock.close()
-
-
-def _device(hall: Hall, role: str, window: str | None = None, office: str | None = None) -> HallClient:
-    seed = ED25519.generate_private()
-    signer = ED25519.signer(seed)
-    hall.store.enroll(
-        Device(key_id(ED25519, signer.public_key), ED25519.name, signer.public_key, role, f"{role}-x",
-               office or hall.config.office, window, False)
-    )  # fmt: skip
-    return signer
-
-
 @pytest.fixture
 def served(tmp_path: Path) -> Iterator[tuple[Hall, Server]]:
     config = replace(default_config("office-03", 4), hold_timeout_s=60)
@@ -248,8 +217,8 @@ def served(tmp_path: Path) -> Iterator[tuple[Hall, Server]]:
 
 def test_signed_devices_of_the_office_work_through_the_client(served: tuple[Hall, Server]) -> None:
     hall, server = served
-    kiosk = HallClient(server.url, _device(hall, "kiosk"))
-    counter = CounterHall(HallClient(server.url, _device(hall, "counter", "w01")))
+    kiosk = HallClient(server.url, enrolled_device(hall, "kiosk"))
+    counter = CounterHall(HallClient(server.url, enrolled_device(hall, "counter", "w01")))
     issued = kiosk.issue("tax", green=True)
     assert issued.kind is TicketKind.GREEN
     called = counter.call_next()
@@ -257,7 +226,7 @@ def test_signed_devices_of_the_office_work_through_the_client(served: tuple[Hall
     assert counter.recall().calls == 2
     assert counter.finish().state is TicketState.FINISHED
     assert counter.status().can_call
-    display = HallClient(server.url, _device(hall, "display")).display()
+    display = HallClient(server.url, enrolled_device(hall, "display")).display()
     assert display.calls[0].number == issued.number
     with pytest.raises(HallRefusal) as err:
         kiosk.call_next()
@@ -270,17 +239,17 @@ def test_unenrolled_foreign_revoked_and_replayed_requests_are_refused(served: tu
     with pytest.raises(HallRefusal) as err:
         stranger.issue("tax")
     assert err.value.code is HallCode.UNAUTHENTICATED
-    foreign = HallClient(server.url, _device(hall, "kiosk", office="office-99"))
+    foreign = HallClient(server.url, enrolled_device(hall, "kiosk", office="office-99"))
     with pytest.raises(HallRefusal) as err:
         foreign.issue("tax")
     assert err.value.code is HallCode.WRONG_OFFICE
-    signer = _device(hall, "kiosk")
+    signer = enrolled_device(hall, "kiosk")
     hall.store.revoke(key_id(ED25519, signer.public_key))
     with pytest.raises(HallRefusal) as err:
         HallClient(server.url, signer).issue("tax")
     assert err.value.code is HallCode.REVOKED_SIGNER
     # a captured request sent twice
-    signer = _device(hall, "kiosk")
+    signer = enrolled_device(hall, "kiosk")
     body = json.dumps({"category": "tax"}).encode()
     headers = sign_request(signer, "POST", "/tickets", body, int(time.time() * 1000))
     first = httpx.post(server.url + "/tickets", content=body, headers=headers)
@@ -304,16 +273,16 @@ def test_unenrolled_foreign_revoked_and_replayed_requests_are_refused(served: tu
         ("/tickets", b'{"category": "tax", "kind": "vip"}', "malformed_request"),
         ("/tickets", b'{"category": "casino"}', "unknown_category"),
         ("/tickets", b'{"appointment": "x y"}', "malformed_request"),
-        ("/tickets", b"{" * 5000, "body_too_large"),
+        ("/tickets", b"{" * 9000, "body_too_large"),
         ("/tickets", b"\xff\xfe", "malformed_request"),
-        ("/tickets", b'{"category": "' + b"a" * 5000 + b'"}', "body_too_large"),
+        ("/tickets", b'{"category": "' + b"a" * 9000 + b'"}', "body_too_large"),
     ],
 )
 def test_hostile_kiosk_bodies_get_typed_refusals(
     served: tuple[Hall, Server], path: str, body: bytes, code: str
 ) -> None:
     hall, server = served
-    signer = _device(hall, "kiosk")
+    signer = enrolled_device(hall, "kiosk")
     headers = sign_request(signer, "POST", path, body, int(time.time() * 1000))
     response = httpx.post(server.url + path, content=body, headers=headers)
     assert response.json()["refusal"]["code"] == code
@@ -337,7 +306,7 @@ def test_hostile_counter_requests_get_typed_refusals(
 ) -> None:
     hall, server = served
     hall.issue("tax", TicketKind.NORMAL)
-    signer = _device(hall, "counter", "w01")
+    signer = enrolled_device(hall, "counter", "w01")
     headers = sign_request(signer, "POST", path, body, int(time.time() * 1000))
     response = httpx.post(server.url + path, content=body, headers=headers)
     assert response.json()["refusal"]["code"] == code
@@ -345,8 +314,8 @@ def test_hostile_counter_requests_get_typed_refusals(
 
 def test_a_counter_without_the_hall_keeps_serving_and_says_so(served: tuple[Hall, Server]) -> None:
     hall, server = served
-    HallClient(server.url, _device(hall, "kiosk")).issue("tax")
-    counter = CounterHall(HallClient(server.url, _device(hall, "counter", "w01"), timeout_s=2))
+    HallClient(server.url, enrolled_device(hall, "kiosk")).issue("tax")
+    counter = CounterHall(HallClient(server.url, enrolled_device(hall, "counter", "w01"), timeout_s=2))
     serving = counter.call_next()
     assert serving is not None
     server.stop()
@@ -360,7 +329,7 @@ def test_a_counter_without_the_hall_keeps_serving_and_says_so(served: tuple[Hall
 
 def test_an_evaluator_posts_a_signed_rating_and_a_bad_one_opens_remediation(served: tuple[Hall, Server]) -> None:
     hall, server = served
-    signer = _device(hall, "evaluator", "w01")
+    signer = enrolled_device(hall, "evaluator", "w01")
     client = HallClient(server.url, signer)
     clerk = key_id(ED25519, ED25519.signer(b"\x02" * 32).public_key)
     rating = Rating(case_commitment("GD-1", new_salt()), 1, "gas.account-opening", "office-03", "w01", clerk,
@@ -370,7 +339,7 @@ def test_an_evaluator_posts_a_signed_rating_and_a_bad_one_opens_remediation(serv
     good = replace(rating, level=5, reason_digest=None)
     assert client.rate(rating_entry(good, "gas.ledger.beijing.gov.cn", signer))["remediation"] is None
     with pytest.raises(HallRefusal) as err:
-        HallClient(server.url, _device(hall, "kiosk")).rate(rating_entry(good, "o", signer))
+        HallClient(server.url, enrolled_device(hall, "kiosk")).rate(rating_entry(good, "o", signer))
     assert err.value.code is HallCode.ROLE_NOT_ALLOWED
     body = b'{"entry": "not base64!"}'
     headers = sign_request(signer, "POST", "/ratings", body, int(time.time() * 1000))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import importlib
 import json
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from app.atomic_file import write_atomic
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
@@ -18,7 +21,10 @@ from app.hall.store import HallStoreError, SqlHallStore
 from app.hall.store_open import open_hall_store
 from app.hall.tickets import DEVICE_ROLES, Device
 from app.ledger.suites import ED25519, key_id
+from app.node.departments import department
 from app.node.jsonlog import configure_logging
+from app.services.catalogue import load_catalogue
+from app.services.errors import ServiceError
 
 CONFIG_FILE = "hall.json"
 DB_FILE = "hall.db"
@@ -68,6 +74,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
     enroll.set_defaults(func=run_enroll)
 
+    display = hall_sub.add_parser("display", help="open the wall display of a hall (announces calls via espeak-ng)")
+    _add_screen(display)
+    display.set_defaults(func=run_display)
+
+    evaluator = hall_sub.add_parser("evaluator", help="open the citizen evaluator (好差评) for one served case")
+    _add_screen(evaluator)
+    evaluator.add_argument("--window", required=True, help="the window this evaluator stands at")
+    evaluator.add_argument("--case", required=True, help="the case just served")
+    evaluator.add_argument("--service", required=True, help="its catalogue service id")
+    evaluator.add_argument("--clerk", required=True, help="the serving clerk's key id, hex")
+    evaluator.set_defaults(func=run_evaluator)
+
+    kiosk = sub.add_parser("kiosk", help="open the hall's ticket kiosk (取号机)")
+    _add_screen(kiosk)
+    kiosk.set_defaults(func=run_kiosk)
+
     book = hall_sub.add_parser("book", help="record an appointment (预约) that becomes a ticket on arrival")
     book.add_argument("--dir", type=Path, required=True)
     book.add_argument("--code", required=True)
@@ -75,6 +97,40 @@ def register(sub: argparse._SubParsersAction) -> None:
     book.add_argument("--start", required=True, help="slot start, ISO time in Asia/Shanghai, e.g. 2026-12-04T09:30")
     book.add_argument("--minutes", type=int, default=30)
     book.set_defaults(func=run_book)
+
+
+def _add_screen(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--url", required=True, help="the hall service, e.g. http://10.0.3.2:8800")
+    p.add_argument("--key", type=Path, required=True, help="this device's key seed file (from 'govdesk hall enroll')")
+    p.add_argument("--language", choices=["zh_CN", "en"], default="zh_CN")
+    p.add_argument("--full-screen", action="store_true")
+
+
+def _screens() -> Any:
+    # app never imports the ui package by name (tests/test_architecture.py); the screens load as a plug-in.
+    return importlib.import_module("ui.hall_app")
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    """Open the kiosk."""
+    return _screens().run_kiosk(args.url, args.key, args.language, args.full_screen)
+
+
+def run_display(args: argparse.Namespace) -> int:
+    """Open the wall display."""
+    return _screens().run_display(args.url, args.key, args.language, args.full_screen)
+
+
+def run_evaluator(args: argparse.Namespace) -> int:
+    """Open the evaluator for one served case."""
+    try:
+        service = load_catalogue().service(args.service)
+        clerk = bytes.fromhex(args.clerk)
+    except (ServiceError, ValueError) as exc:
+        return _fail(str(exc))
+    screens = _screens()
+    case = screens.ServedCase(args.case, service.id, department(service.lead).origin, clerk, int(time.time() * 1000))
+    return screens.run_evaluator(args.url, args.key, args.window, case, args.language)
 
 
 def run_init(args: argparse.Namespace) -> int:
