@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from app.hall.config import HallConfig
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store import MAX_NUMBER, Appointment, HallTx, SqlHallStore
-from app.hall.tickets import CallRecord, DisplayState, Ticket, TicketKind, TicketState
+from app.hall.tickets import CallRecord, DisplayState, Ticket, TicketKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_CASE_REF = 64
@@ -197,7 +197,7 @@ class Hall:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             tx.holding(window, ticket_id, hold)
-            ticket = tx.update(ticket_id, "touched_ms = ?, calls = calls + 1", (now,))
+            ticket = tx.touch(ticket_id, now, recalled=True)
             tx.event(ticket_id, "recalled", window, now)
             return ticket
 
@@ -212,7 +212,7 @@ class Hall:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             tx.holding(window, ticket_id, hold)
-            return tx.update(ticket_id, "touched_ms = ?", (now,))
+            return tx.touch(ticket_id, now)
 
         return self.store.run(work)
 
@@ -226,17 +226,11 @@ class Hall:
             self._expire(tx, now)
             ticket = tx.holding(window, ticket_id, hold)
             if ticket.skips >= self.config.max_skips:
-                updated = tx.update(
-                    ticket_id, "state = 'missed', holder = NULL, hold = NULL, touched_ms = ?, skips = skips + 1", (now,)
-                )
+                updated = tx.miss(ticket_id, now)
                 tx.event(ticket_id, "missed", window, now)
                 return updated
             eligible = tx.call_seq() + self.config.skip_return_calls + 1  # after that many other calls
-            updated = tx.update(
-                ticket_id,
-                "state = 'waiting', holder = NULL, hold = NULL, touched_ms = ?, skips = skips + 1, eligible_seq = ?",
-                (now, eligible),
-            )
+            updated = tx.requeue_skipped(ticket_id, now, eligible)
             tx.event(ticket_id, "skipped", window, now, str(eligible))
             return updated
 
@@ -258,12 +252,7 @@ class Hall:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             ticket = tx.holding(window, ticket_id, hold)
-            updated = tx.update(
-                ticket_id,
-                "state = 'waiting', holder = NULL, hold = NULL, touched_ms = ?, transfer_to = ?, case_ref = ?, "
-                "eligible_seq = 0",
-                (now, to, case_ref or ticket.case_ref),
-            )
+            updated = tx.requeue_transferred(ticket_id, now, to, case_ref or ticket.case_ref)
             tx.event(ticket_id, "transferred", window, now, to)
             return updated
 
@@ -278,7 +267,7 @@ class Hall:
             self._mark(tx, mark, now)
             self._expire(tx, now)
             tx.holding(window, ticket_id, hold)
-            updated = tx.update(ticket_id, "state = 'finished', touched_ms = ?", (now,))
+            updated = tx.finish(ticket_id, now)
             tx.event(ticket_id, "finished", window, now)
             return updated
 
@@ -315,6 +304,3 @@ class Hall:
             return len(tx.expire_holds(now - int(self.config.hold_timeout_s * 1000), now))
 
         return self.store.run(work)
-
-
-FINAL_STATES = (TicketState.FINISHED, TicketState.MISSED)

@@ -273,12 +273,44 @@ class HallTx:
             )
         return ticket
 
-    def update(self, ticket_id: int, assignments: str, params: Sequence[Any]) -> Ticket:
-        """Apply `SET assignments` to a ticket and return it."""
+    def _update(self, ticket_id: int, assignments: str, params: Sequence[Any]) -> Ticket:
         row = self._exec(
             f"UPDATE tickets SET {assignments} WHERE id = ? RETURNING {_TICKET_COLUMNS}", (*params, ticket_id)
         ).fetchone()
         return _ticket(row)
+
+    def touch(self, ticket_id: int, now_ms: int, recalled: bool = False) -> Ticket:
+        """Mark a held ticket touched now (a heartbeat), counting a call when it is a recall."""
+        if recalled:
+            return self._update(ticket_id, "touched_ms = ?, calls = calls + 1", (now_ms,))
+        return self._update(ticket_id, "touched_ms = ?", (now_ms,))
+
+    def miss(self, ticket_id: int, now_ms: int) -> Ticket:
+        """A ticket skipped too often: it leaves the queue as missed."""
+        return self._update(
+            ticket_id, "state = 'missed', holder = NULL, hold = NULL, touched_ms = ?, skips = skips + 1", (now_ms,)
+        )
+
+    def requeue_skipped(self, ticket_id: int, now_ms: int, eligible_seq: int) -> Ticket:
+        """Return a skipped ticket to the queue, callable again from call number `eligible_seq`."""
+        return self._update(
+            ticket_id,
+            "state = 'waiting', holder = NULL, hold = NULL, touched_ms = ?, skips = skips + 1, eligible_seq = ?",
+            (now_ms, eligible_seq),
+        )
+
+    def requeue_transferred(self, ticket_id: int, now_ms: int, to: str, case_ref: str | None) -> Ticket:
+        """Return a ticket to the queue for window `to` only, with its case reference."""
+        return self._update(
+            ticket_id,
+            "state = 'waiting', holder = NULL, hold = NULL, touched_ms = ?, transfer_to = ?, case_ref = ?, "
+            "eligible_seq = 0",
+            (now_ms, to, case_ref),
+        )
+
+    def finish(self, ticket_id: int, now_ms: int) -> Ticket:
+        """Mark a held ticket finished (its holder and hold stay, as the record of who finished it)."""
+        return self._update(ticket_id, "state = 'finished', touched_ms = ?", (now_ms,))
 
     def next_number(self, day: str, category: str) -> int:
         """Return the next ticket number of this category today."""

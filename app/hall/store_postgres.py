@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     touched_ms BIGINT NOT NULL, calls INTEGER NOT NULL, skips INTEGER NOT NULL, eligible_seq BIGINT NOT NULL,
     transfer_to TEXT, case_ref TEXT, slot_start_ms BIGINT, slot_end_ms BIGINT, UNIQUE (day, number));
 CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (state, day, kind, id);
+CREATE INDEX IF NOT EXISTS tickets_in_order ON tickets (state, day, id);
 CREATE INDEX IF NOT EXISTS tickets_transferred ON tickets (transfer_to, state, id) WHERE transfer_to IS NOT NULL;
 CREATE INDEX IF NOT EXISTS tickets_held ON tickets (state, touched_ms) WHERE state = 'called';
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_one_per_window ON tickets (holder) WHERE state = 'called';

@@ -23,6 +23,7 @@ CREATE TABLE IF NOT EXISTS tickets (
     touched_ms INTEGER NOT NULL, calls INTEGER NOT NULL, skips INTEGER NOT NULL, eligible_seq INTEGER NOT NULL,
     transfer_to TEXT, case_ref TEXT, slot_start_ms INTEGER, slot_end_ms INTEGER, UNIQUE (day, number));
 CREATE INDEX IF NOT EXISTS tickets_queue ON tickets (state, day, kind, id);
+CREATE INDEX IF NOT EXISTS tickets_in_order ON tickets (state, day, id);
 CREATE INDEX IF NOT EXISTS tickets_transferred ON tickets (transfer_to, state, id) WHERE transfer_to IS NOT NULL;
 CREATE INDEX IF NOT EXISTS tickets_held ON tickets (state, touched_ms) WHERE state = 'called';
 CREATE UNIQUE INDEX IF NOT EXISTS tickets_one_per_window ON tickets (holder) WHERE state = 'called';
