@@ -14,7 +14,8 @@ from typing import Any
 
 from app.atomic_file import write_atomic
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
-from app.hall.hall import SHANGHAI, Hall
+from app.hall.evaluation import Evaluations, satisfaction_by
+from app.hall.hall import SHANGHAI, Hall, hall_day
 from app.hall.refusals import HallRefusal
 from app.hall.service import serve_hall
 from app.hall.store import HallStoreError, SqlHallStore
@@ -89,6 +90,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     kiosk = sub.add_parser("kiosk", help="open the hall's ticket kiosk (取号机)")
     _add_screen(kiosk)
     kiosk.set_defaults(func=run_kiosk)
+
+    remediation = hall_sub.add_parser("remediation", help="bad ratings' remediation items; record a call-back")
+    remediation.add_argument("--dir", type=Path, required=True)
+    remediation.add_argument("--close", type=int, metavar="ID", help="record the call-back of this item")
+    remediation.add_argument("--by", help="the supervisor who called back")
+    remediation.add_argument("--outcome", help="what the call-back found and did")
+    remediation.set_defaults(func=run_remediation)
+
+    satisfaction = hall_sub.add_parser("satisfaction", help="好差评 per clerk, service or department")
+    satisfaction.add_argument("--dir", type=Path, required=True)
+    satisfaction.add_argument("--by", choices=["clerk", "service", "department"], default="service")
+    satisfaction.set_defaults(func=run_satisfaction)
 
     book = hall_sub.add_parser("book", help="record an appointment (预约) that becomes a ticket on arrival")
     book.add_argument("--dir", type=Path, required=True)
@@ -207,4 +220,39 @@ def run_book(args: argparse.Namespace) -> int:
     except HallRefusal as exc:
         return _fail(exc.message)
     print(json.dumps({"code": args.code, "category": args.category, "slot_start": start.isoformat()}))
+    return 0
+
+
+def run_remediation(args: argparse.Namespace) -> int:
+    """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    evaluations = Evaluations(Hall(config, store))
+    if args.close is not None:
+        try:
+            item = evaluations.record_callback(args.close, args.by or "", args.outcome or "")
+        except HallRefusal as exc:
+            return _fail(exc.message)
+        print(json.dumps({"id": item.id, "closed": True, "callback_by": item.callback_by}, ensure_ascii=False))
+        return 0
+    today = hall_day(Hall(config, store).clock())
+    for item in evaluations.items():
+        print(json.dumps({"id": item.id, "level": item.level, "service": item.service, "window": item.window,
+                          "due": item.due_day, "provisional": item.due_provisional, "closed": item.closed,
+                          "overdue": item.overdue(today), "outcome": item.outcome}, ensure_ascii=False))  # fmt: skip
+    return 0
+
+
+def run_satisfaction(args: argparse.Namespace) -> int:
+    """Print satisfaction per clerk, service or department as JSON."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    leads = {s.id: s.lead for s in load_catalogue().services}
+    groups = satisfaction_by(Evaluations(Hall(config, store)).ratings(), args.by, leads)
+    out = {k: {"count": v.count, "mean": round(v.mean, 2), "bad": v.bad} for k, v in groups.items()}
+    print(json.dumps(out, ensure_ascii=False))
     return 0
