@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -72,6 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", help="listen address (overrides the configuration)")
     serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
     serve.add_argument("--access-log", action="store_true", help="also log every request")
+    serve.add_argument(
+        "--listen-fd", type=int, help="serve on this inherited, already listening socket (instead of binding one)"
+    )
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -91,7 +95,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
     fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
-    fed.add_argument("--base-port", type=int, default=8700, help="first port; nodes take consecutive ports")
+    fed.add_argument(
+        "--base-port",
+        type=int,
+        help="ports for new nodes: consecutive from this one (default: each node binds a free port itself); a node "
+        "keeps the port it published unless another program took it",
+    )
     fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
     fed.set_defaults(func=run_federation)
@@ -126,16 +135,24 @@ def run_serve(args: argparse.Namespace) -> int:
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
-    uvicorn.run(
-        build_app(node),
-        host=config.host,
-        port=config.port,
-        log_config=None,
-        access_log=args.access_log,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        limit_concurrency=2000,
-    )
+    options = {
+        "log_config": None,
+        "access_log": args.access_log,
+        "timeout_keep_alive": 5,
+        "timeout_graceful_shutdown": 10,
+        "limit_concurrency": 2000,
+    }
+    if args.listen_fd is None:
+        uvicorn.run(build_app(node), host=config.host, port=config.port, **options)
+        return 0
+    # A listening socket bound by the process that started this node (it wired the node's peers to its port):
+    # the port was held from the bind on, so no other program can be answering there.
+    try:
+        sock = socket.socket(fileno=args.listen_fd)
+    except OSError as exc:
+        return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
+    with sock:
+        uvicorn.Server(uvicorn.Config(build_app(node), **options)).run(sockets=[sock])
     return 0
 
 
@@ -189,13 +206,13 @@ def run_revoke(args: argparse.Namespace) -> int:
 def run_federation(args: argparse.Namespace) -> int:
     """Start the 11 nodes, print where they listen, serve until Ctrl-C or --duration."""
     try:
-        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres)
+        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging("WARNING")
-    federation = Federation(configs)
-    federation.start()
-    for c in configs:
+    federation = Federation(configs, args.dir)
+    federation.start()  # each node binds its own port; federation.json then lists the ports they got
+    for c in federation.configs:
         print(f"{c.department:<20} http://{c.host}:{c.port}  {c.origin}", flush=True)
     print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
     try:

@@ -35,8 +35,19 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             {"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request", "review.signoff"}
         ),
         "clerk": frozenset({"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request"}),
-        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk
-        "device": frozenset({"case.step", "consent.grant", "cert.anchor", "demo.note", "hall.rating"}),
+        # audit.anchor and registry.request: the office's own audit head and its requests for new account keys.
+        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk.
+        "device": frozenset(
+            {
+                "case.step",
+                "consent.grant",
+                "cert.anchor",
+                "demo.note",
+                "audit.anchor",
+                "registry.request",
+                "hall.rating",
+            }
+        ),
     }
 )
 

@@ -418,6 +418,7 @@ async def health(request: Request) -> Response:
             "size": state.size,
             "published_size": state.published_size,
             "queued": node.sequencer.queued(),
+            "registry_size": node.registry.loaded_size,
             "log_vkey": node.keys.log_vkey,
             "witness_vkey": node.keys.witness_vkey,
             "department_kid": node.keys.department_kid.hex(),
