@@ -157,7 +157,7 @@ def run_init(args: argparse.Namespace) -> int:
     config = replace(default_config(args.office, args.windows), db_url=args.db or "")
     try:
         save_config(path, config)
-        _open(args.dir)
+        _open(args.dir)[1].close()
     except (HallConfigError, HallStoreError) as exc:
         return _fail(str(exc))
     print(f"created hall of {config.office} in {args.dir}: {len(config.windows)} windows")
@@ -185,6 +185,14 @@ def run_enroll(args: argparse.Namespace) -> int:
         config, store = _open(args.dir)
     except (HallConfigError, HallStoreError) as exc:
         return _fail(str(exc))
+    try:
+        return _run_enroll(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_enroll(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Enrol a device key; print its key id as JSON."""
     if args.role == "counter" and (not args.window or config.window(args.window) is None):
         return _fail("a counter is enrolled for one of the hall's windows: --window ID")
     if args.new_key:
@@ -209,8 +217,19 @@ def run_book(args: argparse.Namespace) -> int:
     """Record an appointment."""
     try:
         config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    try:
+        return _run_book(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_book(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Record an appointment."""
+    try:
         start = dt.datetime.fromisoformat(args.start)
-    except (HallConfigError, HallStoreError, ValueError) as exc:
+    except ValueError as exc:
         return _fail(str(exc))
     if start.tzinfo is None:
         start = start.replace(tzinfo=SHANGHAI)
@@ -229,6 +248,14 @@ def run_remediation(args: argparse.Namespace) -> int:
         config, store = _open(args.dir)
     except (HallConfigError, HallStoreError) as exc:
         return _fail(str(exc))
+    try:
+        return _run_remediation(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_remediation(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
     evaluations = Evaluations(Hall(config, store))
     if args.close is not None:
         try:
@@ -251,6 +278,14 @@ def run_satisfaction(args: argparse.Namespace) -> int:
         config, store = _open(args.dir)
     except (HallConfigError, HallStoreError) as exc:
         return _fail(str(exc))
+    try:
+        return _run_satisfaction(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_satisfaction(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Print satisfaction per clerk, service or department as JSON."""
     leads = {s.id: s.lead for s in load_catalogue().services}
     groups = satisfaction_by(Evaluations(Hall(config, store)).ratings(), args.by, leads)
     out = {k: {"count": v.count, "mean": round(v.mean, 2), "bad": v.bad} for k, v in groups.items()}
