@@ -10,6 +10,8 @@ from pathlib import Path
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from app.hall.client import CounterHall, HallClient, HallUnavailable
 from app.hall.config import HallConfigError, default_config, parse_config
@@ -17,7 +19,7 @@ from app.hall.evaluation import Rating, case_commitment, new_salt, rating_entry,
 from app.hall.hall import Hall
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import TicketKind, TicketState
+from app.hall.tickets import Ticket, TicketEvent, TicketKind, TicketState
 from app.ledger.suites import ED25519, key_id
 from app.node.request_auth import sign_request
 from tests.hall_support import Server, enrolled_device
@@ -346,3 +348,56 @@ def test_an_evaluator_posts_a_signed_rating_and_a_bad_one_opens_remediation(serv
     assert httpx.post(server.url + "/ratings", content=body, headers=headers).json()["refusal"]["code"] == (
         "malformed_request"
     )
+
+
+def test_hostile_reads_and_a_counter_without_a_window(served: tuple[Hall, Server]) -> None:
+    hall, server = served
+    signer = enrolled_device(hall, "display")
+    for query in ("from=abc", "from=-1", "from=" + "9" * 30):
+        headers = sign_request(signer, "GET", f"/tickets?{query}", b"", int(time.time() * 1000))
+        answer = httpx.get(f"{server.url}/tickets?{query}", headers=headers)
+        assert answer.json()["refusal"]["code"] == "malformed_request"
+    # the query is covered by the signature: a signed page cannot be swapped for another
+    headers = sign_request(signer, "GET", "/tickets?from=1", b"", int(time.time() * 1000))
+    assert httpx.get(f"{server.url}/tickets?from=2", headers=headers).json()["refusal"]["code"] == (
+        "bad_request_signature"
+    )
+    lost = HallClient(server.url, enrolled_device(hall, "counter", None))
+    with pytest.raises(HallRefusal) as err:
+        lost.call_next()
+    assert err.value.code is HallCode.UNKNOWN_WINDOW
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.builds(
+        Ticket,
+        id=st.integers(1, 2**40),
+        day=st.dates().map(str),
+        number=st.from_regex(r"[A-Z][0-9]{3,4}", fullmatch=True),
+        category=st.from_regex(r"[a-z]{1,12}", fullmatch=True),
+        kind=st.sampled_from(TicketKind),
+        state=st.sampled_from(TicketState),
+        window=st.none() | st.from_regex(r"w[0-9]{2}", fullmatch=True),
+        hold=st.none() | st.integers(1, 2**40),
+        issued_ms=st.integers(0, 2**45),
+        calls=st.integers(0, 99),
+        skips=st.integers(0, 9),
+        transfer_to=st.none() | st.just("w02"),
+        case_ref=st.none() | st.text(min_size=1, max_size=64),
+        slot_start_ms=st.none() | st.integers(0, 2**45),
+        slot_end_ms=st.none() | st.integers(0, 2**45),
+        history=st.lists(
+            st.builds(
+                TicketEvent,
+                kind=st.sampled_from(["issued", "called", "skipped"]),
+                window=st.none() | st.just("w01"),
+                at_ms=st.integers(0, 2**45),
+                detail=st.none() | st.text(max_size=20),
+            ),
+            max_size=5,
+        ).map(tuple),
+    )
+)
+def test_a_ticket_survives_its_json_round_trip(ticket: Ticket) -> None:
+    assert Ticket.from_json(json.loads(json.dumps(ticket.to_json()))) == ticket
