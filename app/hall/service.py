@@ -343,8 +343,8 @@ def serve_hall(hall: Hall, host: str, port: int, port_file: Path | None = None, 
     url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}"
     config = uvicorn.Config(
         build_app(hall),
-        http="httptools",
-        loop="uvloop",
+        http="auto",  # httptools and uvloop when installed (pyproject.toml), else h11 and asyncio
+        loop="auto",
         log_config=None,
         access_log=access_log,
         timeout_keep_alive=30,
