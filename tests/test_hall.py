@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,13 +14,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.hall.announcer import Announcer
 from app.hall.client import CounterHall, HallClient, HallUnavailable
 from app.hall.config import HallConfigError, default_config, parse_config
 from app.hall.evaluation import Rating, case_commitment, new_salt, rating_entry, reason_digest
 from app.hall.hall import Hall
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import Ticket, TicketEvent, TicketKind, TicketState
+from app.hall.tickets import CallRecord, Ticket, TicketEvent, TicketKind, TicketState
 from app.ledger.suites import ED25519, key_id
 from app.node.request_auth import sign_request
 from tests.hall_support import Server, enrolled_device
@@ -401,3 +403,15 @@ def test_hostile_reads_and_a_counter_without_a_window(served: tuple[Hall, Server
 )
 def test_a_ticket_survives_its_json_round_trip(ticket: Ticket) -> None:
     assert Ticket.from_json(json.loads(json.dumps(ticket.to_json()))) == ticket
+
+
+def test_the_announcement_is_spoken_by_espeak_ng_in_mandarin(tmp_path: Path) -> None:
+    call = CallRecord("A012", "w03", 3, T0, False)
+    announcer = Announcer()
+    assert announcer.available, "espeak-ng is installed by scripts/setup"
+    wav = tmp_path / "call.wav"
+    command = announcer.command(call)
+    assert command[1:3] == ["-v", "cmn"] and command[-1] == "请 A012 号到 3 号窗口"
+    subprocess.run([*command, "-w", str(wav)], check=True, timeout=30)
+    assert wav.read_bytes()[:4] == b"RIFF" and wav.stat().st_size > 20_000  # about a second of speech
+    assert not Announcer(executable="").announce(call)  # no synthesiser: the display shows the call alone
