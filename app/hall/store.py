@@ -218,9 +218,9 @@ class HallTx:
         marks = ", ".join("?" * len(categories))
         queries: list[tuple[str, tuple[Any, ...]]] = [
             (
-                "SELECT id FROM tickets WHERE state = 'waiting' AND transfer_to = ? AND eligible_seq <= ? "
+                "SELECT id FROM tickets WHERE state = 'waiting' AND transfer_to = ? AND day = ? AND eligible_seq <= ? "
                 "ORDER BY id LIMIT 1",
-                (window, seq),
+                (window, day, seq),
             ),
             (
                 "SELECT id FROM tickets WHERE state = 'waiting' AND day = ? AND kind = 'green' "
