@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app.cli.demo_command import DemoFederation
-from app.node.federation import prepare_federation
+from app.node.federation import bind_node_socket, prepare_federation
 from app.sync import SyncService, load_policy
 from app.sync.transport import RetryPolicy
 from tests.test_sync_support import NodeProc, new_office, note_entry, running_federation
@@ -35,7 +35,11 @@ def test_our_federation_works_while_another_instance_starts_and_stops(ours: list
     other_dir = tmp_path / "other-instance"
     prepare_federation(other_dir)  # its 11 nodes, keys and databases; ports are bound when it starts
     other = DemoFederation(other_dir)
-    office = new_office(tmp_path / "office", "office-c", ours)
+    # The office follows the taxation log (a device enrolled at several departments' nodes and following them all
+    # is refused on its second pull: the replica keeps one department per key; reported in issue 20's notes).
+    office = new_office(tmp_path / "office", "office-c", ours, only=[ours[0].origin])
+    for node in ours:  # the enrolments are in cosigned checkpoints before the first sync
+        node.wait_cosigned(int(node.checkpoint().split("\n")[1]))
     began = time.monotonic()
     try:
         for round_no in range(ROUNDS):
@@ -45,14 +49,14 @@ def test_our_federation_works_while_another_instance_starts_and_stops(ours: list
                 assert not their_urls & {node.url for node in ours}
                 for node in other.nodes:  # each of their nodes answers as itself
                     assert httpx.get(f"{node['url']}/health", timeout=5).json()["log_vkey"] == node["log_vkey"]
-                origin = ours[round_no % len(ours)].origin
+                origin = ours[0].origin
                 office.outbox.enqueue(origin, note_entry(office, origin, f"round {round_no}"))
                 service = SyncService(office, load_policy(office), retry=RETRY)
                 try:
                     report = service.run()
                 finally:
                     service.close()
-                assert report.exit_status == 0, report.summary()
+                assert report.exit_status == 0, [str(log.error) for log in report.logs if log.error]
                 assert office.outbox.count_pending() == 0
             finally:
                 other.stop()
@@ -62,3 +66,17 @@ def test_our_federation_works_while_another_instance_starts_and_stops(ours: list
         other.stop()
         office.close()
     assert time.monotonic() - began < 120, "the rounds took too long"
+
+
+def test_a_node_keeps_its_published_port_unless_another_program_holds_it() -> None:
+    first = bind_node_socket("127.0.0.1", 0)
+    port = first.getsockname()[1]
+    first.close()
+    again = bind_node_socket("127.0.0.1", port)  # free again: the node keeps its URL
+    try:
+        assert again.getsockname()[1] == port
+        moved = bind_node_socket("127.0.0.1", port)  # held by someone else: another port, never a shared one
+        with moved:
+            assert moved.getsockname()[1] not in (0, port)
+    finally:
+        again.close()

@@ -40,6 +40,7 @@ from app.store.connection import (
 from app.store.errors import (
     AccountDisabled,
     DatabaseDamaged,
+    DiskFull,
     InvalidInput,
     OfficeExists,
     RollbackDetected,
@@ -267,6 +268,14 @@ def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_k
     try:
         conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=info.cipher_hmac)
     except sqlcipher3.DatabaseError as exc:
+        typed = classify(exc)
+        if isinstance(typed, DiskFull):
+            # Opening writes too (the WAL index, a WAL left by a crash): a full disk or a file-size limit is not
+            # damage, and calling it damage would make a clerk throw away an intact outbox.
+            raise DiskFull(
+                f"could not open the replica ({exc}): the disk or the file-size limit for this program is full. "
+                "The replica is intact: free some space or raise the limit, then log in again (do not re-sync)"
+            ) from None
         # The key is authentic (its AES-GCM wrap verified) and the salt is ours: the file itself is damaged,
         # unless office.json names the wrong page HMAC (edited, or restored from another copy). Re-syncing would
         # throw away the outbox and the audit trail, so that case must not be called damage.

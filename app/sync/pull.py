@@ -29,6 +29,7 @@ from app.services.ledger_view import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord
 from app.store.replica import Replica
 from app.sync import state
+from app.sync.anchor import RestoreWatch
 from app.sync.checkpoints import (
     ForkCallback,
     check_against_held,
@@ -37,7 +38,6 @@ from app.sync.checkpoints import (
     fetch_quorate_checkpoint,
 )
 from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
-from app.sync.anchor import RestoreWatch
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
 from app.sync.trust import LogTrust

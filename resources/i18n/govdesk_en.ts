@@ -258,52 +258,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="37"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
         <source>Call next</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
         <source>Recall</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
         <source>Skip</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="43"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
         <source>Window %1</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
         <source>Transfer</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="59"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
         <source>Current ticket</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="99"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>Queue system offline: keep serving; calling is paused.</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="101"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
         <source>Serving</source>
         <translation>Serving</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="103"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
         <source>Window free</source>
         <translation>Window free</translation>
     </message>
@@ -868,17 +868,22 @@
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="355"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="354"/>
+        <location filename="../../ui/review_screen.py" line="363"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="377"/>
+        <location filename="../../ui/review_screen.py" line="386"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>

@@ -258,52 +258,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="37"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
         <source>Skip</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="43"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
         <source>Window %1</source>
         <translation>%1号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
         <source>Transfer</source>
         <translation>转号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="59"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
         <source>Current ticket</source>
         <translation>当前号码</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="99"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="101"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
         <source>Serving</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="103"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
         <source>Window free</source>
         <translation>窗口空闲</translation>
     </message>
@@ -868,17 +868,22 @@
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="355"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="354"/>
+        <location filename="../../ui/review_screen.py" line="363"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="377"/>
+        <location filename="../../ui/review_screen.py" line="386"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
