@@ -15,6 +15,7 @@ from app.cli import (
     ledger_command,
     node_command,
     office_command,
+    pki_command,
     release_command,
     review_command,
     scan_command,
@@ -39,6 +40,7 @@ AREAS = (
     review_command,
     scenario_command,
     hall_command,
+    pki_command,
 )
 
 
