@@ -44,8 +44,17 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         ),
         "clerk": frozenset({"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request"}),
         # audit.anchor and registry.request: the office's own audit head and its requests for new account keys.
+        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk.
         "device": frozenset(
-            {"case.step", "consent.grant", "cert.anchor", "demo.note", "audit.anchor", "registry.request"}
+            {
+                "case.step",
+                "consent.grant",
+                "cert.anchor",
+                "demo.note",
+                "audit.anchor",
+                "registry.request",
+                "hall.rating",
+            }
         ),
         WINDOW: frozenset({"case.step"}),
     }

@@ -316,6 +316,82 @@
     </message>
 </context>
 <context>
+    <name>CurrentTicketWidget</name>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <source>Call next</source>
+        <translation>Call next</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <source>Recall</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <source>Skip</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <source>Window %1</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
+        <source>Transfer</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
+        <source>Current ticket</source>
+        <translation>Current ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
+        <source>Queue system offline: keep serving; calling is paused.</source>
+        <translation>Queue system offline: keep serving; calling is paused.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
+        <source>Serving</source>
+        <translation>Serving</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
+        <source>Window free</source>
+        <translation>Window free</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatorWindow</name>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="45"/>
+        <source>Rate our service</source>
+        <translation>Rate our service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="46"/>
+        <source>How satisfied are you with this service?</source>
+        <translation>How satisfied are you with this service?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="60"/>
+        <source>You may add a reason (optional)</source>
+        <translation>You may add a reason (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="97"/>
+        <source>Thank you for your rating.</source>
+        <translation>Thank you for your rating.</translation>
+    </message>
+</context>
+<context>
     <name>ForkAlarmBar</name>
     <message>
         <location filename="../../ui/status_panel.py" line="163"/>
@@ -326,6 +402,73 @@
         <location filename="../../ui/status_panel.py" line="168"/>
         <source>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</source>
         <translation>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</translation>
+    </message>
+</context>
+<context>
+    <name>HallDisplayWindow</name>
+    <message>
+        <location filename="../../ui/hall_display.py" line="35"/>
+        <source>Hall display</source>
+        <translation>Hall display</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="37"/>
+        <source>Now calling</source>
+        <translation>Now calling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="44"/>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: on</source>
+        <translation>Voice: on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: not installed</source>
+        <translation>Voice: not installed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="84"/>
+        <location filename="../../ui/hall_display.py" line="93"/>
+        <source>Number %1 to window %2</source>
+        <translation>Number %1 to window %2</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="32"/>
+        <source>Take a number</source>
+        <translation>Take a number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="33"/>
+        <source>Please choose your service</source>
+        <translation>Please choose your service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="46"/>
+        <source>Green channel (elderly, disabled, pregnant)</source>
+        <translation>Green channel (elderly, disabled, pregnant)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="49"/>
+        <source>Appointment number</source>
+        <translation>Appointment number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="51"/>
+        <source>I have an appointment</source>
+        <translation>I have an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="87"/>
+        <source>Please wait for your number to be called. Keep this number.</source>
+        <translation>Please wait for your number to be called. Keep this number.</translation>
     </message>
 </context>
 <context>

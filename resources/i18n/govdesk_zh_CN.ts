@@ -316,6 +316,82 @@
     </message>
 </context>
 <context>
+    <name>CurrentTicketWidget</name>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <source>Call next</source>
+        <translation>叫号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <source>Recall</source>
+        <translation>重呼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <source>Skip</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
+        <source>Finish</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <source>Window %1</source>
+        <translation>%1号窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
+        <source>Transfer</source>
+        <translation>转号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
+        <source>Current ticket</source>
+        <translation>当前号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
+        <source>Queue system offline: keep serving; calling is paused.</source>
+        <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
+        <source>Serving</source>
+        <translation>正在办理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
+        <source>Window free</source>
+        <translation>窗口空闲</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatorWindow</name>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="45"/>
+        <source>Rate our service</source>
+        <translation>服务评价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="46"/>
+        <source>How satisfied are you with this service?</source>
+        <translation>您对本次服务满意吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="60"/>
+        <source>You may add a reason (optional)</source>
+        <translation>可填写评价理由（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="97"/>
+        <source>Thank you for your rating.</source>
+        <translation>感谢您的评价。</translation>
+    </message>
+</context>
+<context>
     <name>ForkAlarmBar</name>
     <message>
         <location filename="../../ui/status_panel.py" line="163"/>
@@ -326,6 +402,73 @@
         <location filename="../../ui/status_panel.py" line="168"/>
         <source>ALARM: the log of %1 showed two different histories. Its data is no longer trusted and certificates from it cannot be accepted. Evidence has been kept. Tell your supervisor now.</source>
         <translation>警报：%1 的日志出现了两份不同的历史。其数据已不再可信，由其签发的证照不能受理。证据已保存。请立即报告主管。</translation>
+    </message>
+</context>
+<context>
+    <name>HallDisplayWindow</name>
+    <message>
+        <location filename="../../ui/hall_display.py" line="35"/>
+        <source>Hall display</source>
+        <translation>大厅叫号屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="37"/>
+        <source>Now calling</source>
+        <translation>正在呼叫</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="44"/>
+        <source>Waiting</source>
+        <translation>等候人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: on</source>
+        <translation>语音播报：开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: not installed</source>
+        <translation>语音播报：未安装</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="84"/>
+        <location filename="../../ui/hall_display.py" line="93"/>
+        <source>Number %1 to window %2</source>
+        <translation>请 %1 号到 %2 号窗口</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="32"/>
+        <source>Take a number</source>
+        <translation>取号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="33"/>
+        <source>Please choose your service</source>
+        <translation>请选择办理的业务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="46"/>
+        <source>Green channel (elderly, disabled, pregnant)</source>
+        <translation>绿色通道（老年人、残疾人、孕妇）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="49"/>
+        <source>Appointment number</source>
+        <translation>预约号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="51"/>
+        <source>I have an appointment</source>
+        <translation>我有预约</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="87"/>
+        <source>Please wait for your number to be called. Keep this number.</source>
+        <translation>请留意叫号，妥善保管您的号码。</translation>
     </message>
 </context>
 <context>
