@@ -276,8 +276,8 @@ class CaseDesk:
             names.append(name)
             if claims.cert_type.value == "eid":
                 eid_names.append(name)
-        # E-licences (OFD) attached to the case and verified valid and trusted: their SM3 digests go on the ledger.
-        hashes.extend(d.digest for d in self._r.case_documents.list(case_id) if d.verdict == "valid")
+        if case_id:  # OFD e-licences attached to an opened case, valid and trusted: their SM3 digests go on the ledger
+            hashes.extend(d.digest for d in self._r.case_documents.list(case_id) if d.verdict == "valid")
         return DocumentCheck(case_id, frozenset(types), tuple(hashes), tuple(problems), tuple(certificates),
                              tuple(names), tuple(eid_names))  # fmt: skip
 
