@@ -35,6 +35,18 @@ CREATE TABLE IF NOT EXISTS forks (
 """
 
 
+def _make_private(path: str) -> None:
+    """Make the database file 0600 (SQLite gives its WAL and index files the same mode), creating it if needed.
+
+    Never by opening and closing an existing file: closing any descriptor of a SQLite file drops every POSIX lock
+    this process holds on it, under the feet of its open connections.
+    """
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)
+
+
 class SQLiteStore(SqlStore):
     """The node store in one SQLite file; write transactions are serialised by SQLite itself."""
 
@@ -44,12 +56,11 @@ class SQLiteStore(SqlStore):
         super().__init__()
         self.path = path
         self.url = f"sqlite:///{path}"
+        if path != ":memory:":
+            _make_private(path)
 
     def connect(self) -> Any:
         """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
-        if self.path != ":memory:":  # 0600 before SQLite creates it (its WAL and index files take the same mode)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            os.chmod(self.path, 0o600)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
