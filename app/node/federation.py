@@ -1,8 +1,9 @@
 """A local federation: all 11 department nodes on loopback ports, each witnessing the other 10.
 
 Ports are never chosen ahead and handed over: when the federation starts, each node binds its own
-listening socket (the port it published last time if that is still free, else port 0, a port the
-kernel picks), then the federation wires the witnesses to the ports actually held and publishes
+listening socket (the port it published last time if that is still free, else a free port outside
+the kernel's ephemeral range, tried by binding it, else port 0), then the federation wires the
+witnesses to the ports actually held and publishes
 every node's URL in `federation.json`. Another program cannot answer in a node's place: the port is
 held from the bind on, and a port taken by someone else is never reused, only replaced.
 """

@@ -91,6 +91,11 @@ class AuditTrail:
         self._head_pending = False
         self._load_tail()
 
+    def with_signer(self, signer: RecordSigner | None) -> AuditTrail:
+        """Return a trail on the same session and head file that signs with `signer` (None: the unsigned baseline
+        bench/replica.py measures against; replicas always sign)."""
+        return AuditTrail(self._s, self._on_append, signer)
+
     def _load_tail(self) -> None:
         row = self._s.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         self.head_seq, self.head_hash = (row[0], row[1]) if row else (0, GENESIS)

@@ -71,6 +71,8 @@ class SyncReport:
             parts = []
             if o.push is not None and o.push.pending:
                 parts.append(f"pushed {o.push.acknowledged}/{o.push.pending}, refused {o.push.refused}")
+            if o.push is not None and o.push.waiting_for_enrolment:
+                parts.append(f"{o.push.waiting_for_enrolment} waiting for the enrolment of a new key")
             if o.pull is not None:
                 p = o.pull
                 parts.append(
