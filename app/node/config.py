@@ -63,6 +63,13 @@ class Limits:
     sequencer_batch: int = 4096
     publish_interval_s: float = 0.5
     witness_timeout_s: float = 3.0
+    workers: int = 6
+    db_retry_s: float = 5.0
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections the node may hold: one per request worker, plus the sequencer and the publisher."""
+        return self.workers + 2
 
 
 @dataclass(frozen=True)

@@ -41,8 +41,8 @@ class Node:
         self.config = config
         self.keys = keys
         self.clock = clock
-        self.store = store or open_store(config.db_url)
         limits = config.limits
+        self.store = store or open_store(config.db_url, pool_size=limits.pool_size, retry_s=limits.db_retry_s)
         self.registry = Registry(self.store)
         self.sequencer = Sequencer(
             self.store,
@@ -53,6 +53,7 @@ class Node:
             batch_limit=limits.sequencer_batch,
             queue_limit=limits.queue_limit,
             clock=clock,
+            retry_window_s=limits.submit_wait_s,
         )
         self.publisher = Publisher(self.store, config.witnesses, limits.publish_interval_s, limits.witness_timeout_s)
         self.witness = Witness(

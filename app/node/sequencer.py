@@ -23,7 +23,7 @@ from app.ledger.note import NoteSigner
 from app.node.jsonlog import log_event
 from app.node.refusals import Code, Refusal
 from app.node.registry import Registry, check_entry, enrolled_record
-from app.node.store import KeyRecord, SequencingTx, SqlStore
+from app.node.store import KeyRecord, SequencingTx, SqlStore, StoreUnavailable
 from app.node.tiles import TileEdge
 
 log = logging.getLogger("govdesk.node.sequencer")
@@ -51,8 +51,10 @@ class Sequencer:
         batch_limit: int = 4096,
         queue_limit: int = 20000,
         clock: Callable[[], float] = time.time,
+        retry_window_s: float = 15.0,
     ) -> None:
         self._store = store
+        self._retry_window = retry_window_s
         self._registry = registry
         self.origin = origin
         self.department = department
@@ -122,9 +124,23 @@ class Sequencer:
                 except Exception as exc:  # a database hiccup must not end the thread
                     log_event(log, "registry_refresh_failed", level=logging.WARNING, error=str(exc))
 
+    def _integrate_retrying(self, entries: list[SignedEntry]) -> list[Result]:
+        """Integrate, again with backoff while the database is unavailable (integration is idempotent by hash)."""
+        deadline = time.monotonic() + self._retry_window
+        delay = 0.05
+        while True:
+            try:
+                return self.integrate(entries)
+            except StoreUnavailable:
+                if self._stopping or time.monotonic() + delay > deadline:
+                    raise
+                with self._cond:  # back off, but wake at once if the node stops
+                    self._cond.wait(timeout=delay)
+                delay = min(delay * 2, 1.0)
+
     def _sequence_batch(self, batch: list[_Queued]) -> None:
         try:
-            results = self.integrate([q.signed for q in batch])
+            results = self._integrate_retrying([q.signed for q in batch])
         except Exception as exc:  # every waiter must hear about the failure
             log_event(log, "sequencing_failed", level=logging.ERROR, error=repr(exc), entries=len(batch))
             for q in batch:

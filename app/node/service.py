@@ -18,6 +18,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -34,6 +35,7 @@ from app.node.node import Node
 from app.node.refusals import Code, Refusal
 from app.node.registry import check_entry
 from app.node.request_auth import parse_credentials, verify_request
+from app.node.store import StoreUnavailable
 from app.node.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
 
 log = logging.getLogger("govdesk.node.http")
@@ -193,6 +195,8 @@ async def add_entries(request: Request) -> Response:
         for i, fut in waits:
             if fut not in done:
                 refusal = Refusal(Code.SEQUENCING_TIMEOUT, "not sequenced in time; resubmit (it is idempotent)")
+            elif isinstance(fut.exception(), StoreUnavailable):
+                refusal = Refusal(Code.STORE_UNAVAILABLE, "the database is unavailable; resubmit (it is idempotent)")
             elif fut.exception() is not None:
                 refusal = Refusal(Code.OVERLOADED, "sequencing failed; resubmit (it is idempotent)")
             else:
@@ -403,16 +407,29 @@ async def forks(request: Request) -> Response:
     )
 
 
-async def health(request: Request) -> Response:
-    """GET /health: liveness, tree sizes and the node's public keys."""
-    node = _node(request)
+def _health_probe(node: Node) -> tuple[bool, Any]:
+    """Return (can write, state or the error that stopped reading it)."""
     try:
-        state = await run_in_threadpool(node.store.state)
+        writable = node.store.can_write()
+        return writable, node.store.state() if writable else "the database does not accept writes"
     except Exception as exc:  # health reports the failure instead of raising it
-        return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
+        return False, str(exc)
+
+
+async def health(request: Request) -> Response:
+    """GET /health: 200 only while the node can write to its database; tree sizes and the node's public keys."""
+    node = _node(request)
+    writable, state = await run_in_threadpool(_health_probe, node)
+    if not writable:
+        return JSONResponse(
+            {"status": "unwritable", "writable": False, "department": node.config.department, "error": state},
+            status_code=503,
+            headers={"Cache-Control": "no-store"},
+        )
     return JSONResponse(
         {
             "status": "ok",
+            "writable": True,
             "department": node.config.department,
             "origin": node.origin,
             "size": state.size,
@@ -434,11 +451,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    return refusal_response(request, Refusal(Code.STORE_UNAVAILABLE, f"{exc}; retry later"))
+
+
 def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
     """Return the ASGI app serving `node`; with `manage_node` its lifespan starts and stops the node."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Blocking request work runs on this many threads, which the database pool is sized from (docs/node.md).
+        to_thread.current_default_thread_limiter().total_tokens = node.config.limits.workers
         if manage_node:
             await run_in_threadpool(node.start)
         try:
@@ -458,7 +481,11 @@ def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
         Route("/witness/forks", forks, methods=["GET"]),
         Route("/witness/{origin_hash}/checkpoint", witnessed_checkpoint, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, StoreUnavailable: _store_unavailable},
+    )
     app.state.node = node
     app.state.tiles = ImmutableCache()
     app.state.published_size = 0

@@ -33,7 +33,9 @@ BATCH_ENTRIES = 256
 BATCH_BYTES = 900 * 1024
 PENDING_LIMIT = 20000
 _RNG = random.Random()
-RETRY_LATER = frozenset({"rate_limited", "overloaded", "sequencing_timeout", "stale_request", "replayed_request"})
+RETRY_LATER = frozenset(
+    {"rate_limited", "overloaded", "sequencing_timeout", "stale_request", "replayed_request", "store_unavailable"}
+)
 
 # What each refusal means for the clerk, and what to do. The code goes with it, for translated screens.
 REFUSALS: dict[str, tuple[str, str]] = {
