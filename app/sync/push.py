@@ -82,6 +82,13 @@ class PushReport:
     refused: int = 0
     retried: int = 0
     tasks: list[state.ClerkTask] = field(default_factory=list)
+    waiting: int = 0
+    last_answers: list[str] = field(default_factory=list)
+
+    @property
+    def gave_up(self) -> bool:
+        """True if entries still wait in the outbox after every retry (the node kept saying "retry later")."""
+        return self.waiting > 0
 
 
 def pending_entries(replica: Replica, origin: str, limit: int = PENDING_LIMIT) -> list[OutboxEntry]:
@@ -142,8 +149,11 @@ class LogPusher:
         indexes: dict[bytes, int] = {}
         waiting = list(pending)
         sent_bytes = 0
+        later: list[OutboxEntry] = []
+        answers: set[str] = set()
         for round_no in range(1, self.link.retry.attempts + 1):
-            later: list[OutboxEntry] = []
+            later = []
+            answers = set()
             for batch in _batches(waiting):
                 if self.link.cancel.is_set():
                     raise Cancelled(f"{self.origin}: push cancelled")
@@ -156,6 +166,7 @@ class LogPusher:
                         indexes[entry.leaf_hash] = result.index
                     elif result.code in RETRY_LATER:
                         later.append(entry)
+                        answers.add(result.code)
                     else:
                         self._refused(entry, result.code or "refused", result.message or "", report)
                 sent_bytes += sum(len(e.data) for e in batch)
@@ -170,6 +181,8 @@ class LogPusher:
             waiting = later
             if round_no < self.link.retry.attempts and self.link.cancel.wait(self.link.retry.delay(round_no, _RNG)):
                 raise Cancelled(f"{self.origin}: push cancelled")
+        report.waiting = len(later)
+        report.last_answers = sorted(answers)
         if indexes:
             self._acknowledge(indexes, report)
         self.progress(
