@@ -15,6 +15,7 @@ from app.ledger.suites import ED25519, key_id
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.departments import UnknownDepartment, all_departments
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
+from app.node.http_server import server_config
 from app.node.jsonlog import configure_logging
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.refusals import Refusal
@@ -72,6 +73,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", help="listen address (overrides the configuration)")
     serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
     serve.add_argument("--access-log", action="store_true", help="also log every request")
+    _add_tls(serve)
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -94,7 +96,29 @@ def register(sub: argparse._SubParsersAction) -> None:
     fed.add_argument("--base-port", type=int, default=8700, help="first port; nodes take consecutive ports")
     fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    _add_tls(fed)
     fed.set_defaults(func=run_federation)
+
+
+def _add_tls(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate chain (PEM)")
+    p.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
+    p.add_argument("--peer-ca", type=Path, help="CA certificate (PEM) that witnesses' HTTPS certificates chain to")
+
+
+def _tls_settings(args: argparse.Namespace) -> dict[str, str | None]:
+    """The TLS settings the command line gives; a certificate needs its key."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ConfigError("--tls-cert and --tls-key go together")
+    for path in (args.tls_cert, args.tls_key, args.peer_ca):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"{path} is not a file")
+    resolved = {
+        "tls_cert_file": str(args.tls_cert.resolve()) if args.tls_cert else None,
+        "tls_key_file": str(args.tls_key.resolve()) if args.tls_key else None,
+        "peer_ca_file": str(args.peer_ca.resolve()) if args.peer_ca else None,
+    }
+    return {k: v for k, v in resolved.items() if v is not None}
 
 
 def _fail(message: str) -> int:
@@ -121,21 +145,12 @@ def run_init(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve one node until interrupted."""
     try:
-        config = override(_load(args), db_url=args.db, host=args.host, port=args.port)
+        config = override(_load(args), db_url=args.db, host=args.host, port=args.port, **_tls_settings(args))
         node = node_from_config(config)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
-    uvicorn.run(
-        build_app(node),
-        host=config.host,
-        port=config.port,
-        log_config=None,
-        access_log=args.access_log,
-        timeout_keep_alive=5,
-        timeout_graceful_shutdown=10,
-        limit_concurrency=2000,
-    )
+    uvicorn.Server(server_config(build_app(node), config, access_log=args.access_log)).run()
     return 0
 
 
@@ -189,14 +204,17 @@ def run_revoke(args: argparse.Namespace) -> int:
 def run_federation(args: argparse.Namespace) -> int:
     """Start the 11 nodes, print where they listen, serve until Ctrl-C or --duration."""
     try:
-        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres)
+        tls = _tls_settings(args)
+        if tls.get("tls_cert_file") and "peer_ca_file" not in tls:
+            tls["peer_ca_file"] = tls["tls_cert_file"]  # one self-signed certificate for every node: it is the anchor
+        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres, tls=tls)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging("WARNING")
     federation = Federation(configs)
     federation.start()
     for c in configs:
-        print(f"{c.department:<20} http://{c.host}:{c.port}  {c.origin}", flush=True)
+        print(f"{c.department:<20} {c.scheme}://{c.host}:{c.port}  {c.origin}", flush=True)
     print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
     try:
         federation.wait(args.duration)

@@ -65,6 +65,9 @@ class Limits:
     witness_timeout_s: float = 3.0
     workers: int = 6
     db_retry_s: float = 5.0
+    header_timeout_s: float = 10.0
+    connections_per_client: int = 64
+    max_connections: int = 4096
 
     @property
     def pool_size(self) -> int:
@@ -86,7 +89,15 @@ class NodeConfig:
     witnesses: tuple[WitnessPeer, ...] = ()
     witnessed: tuple[WitnessedPeer, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    peer_ca_file: str | None = None
     version: int = CONFIG_VERSION
+
+    @property
+    def scheme(self) -> str:
+        """`https` when the node serves TLS, else `http`."""
+        return "https" if self.tls_cert_file else "http"
 
     def to_json(self) -> str:
         """Return the configuration as a JSON document."""
@@ -137,6 +148,14 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
     keys_file = raw["keys_file"]
     if not Path(keys_file).is_absolute():
         keys_file = str(base_dir / keys_file)
+    tls: dict[str, str | None] = {}
+    for name in ("tls_cert_file", "tls_key_file", "peer_ca_file"):
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ConfigError(f"setting {name!r} must be a file path")
+        tls[name] = str(base_dir / value) if value and not Path(value).is_absolute() else value
+    if bool(tls["tls_cert_file"]) != bool(tls["tls_key_file"]):
+        raise ConfigError("tls_cert_file and tls_key_file go together")
     db_url = raw["db_url"]
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///") :]).is_absolute():
         db_url = f"sqlite:///{base_dir / db_url[len('sqlite:///') :]}"
@@ -151,6 +170,7 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         witnesses=witnesses,
         witnessed=witnessed,
         limits=_limits(raw.get("limits", {})),
+        **tls,
     )
 
 

@@ -15,6 +15,7 @@ import uvicorn
 from app.atomic_file import write_atomic
 from app.node.config import ConfigError, NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
 from app.node.departments import all_departments
+from app.node.http_server import server_config
 from app.node.node import CONFIG_FILE, Node, create_node
 from app.node.service import build_app
 from app.node.store import postgres_driver
@@ -36,16 +37,24 @@ def department_database(postgres_url: str, dept_id: str) -> str:
 
 
 def prepare_federation(
-    directory: Path, *, base_port: int = 8700, host: str = "127.0.0.1", postgres_url: str | None = None
+    directory: Path,
+    *,
+    base_port: int = 8700,
+    host: str = "127.0.0.1",
+    postgres_url: str | None = None,
+    tls: dict[str, str] | None = None,
 ) -> list[NodeConfig]:
-    """Create the 11 nodes under `directory` (once) and configure each to witness all the others."""
+    """Create the 11 nodes under `directory` (once) and configure each to witness all the others.
+
+    `tls` (tls_cert_file, tls_key_file, peer_ca_file) makes every node serve HTTPS with that certificate.
+    """
     configs: list[NodeConfig] = []
     for i, dept in enumerate(all_departments()):
         node_dir = directory / dept.id
         if not (node_dir / CONFIG_FILE).exists():
             db_url = department_database(postgres_url, dept.id) if postgres_url else None
             create_node(node_dir, dept.id, db_url=db_url, host=host, port=base_port + i)
-        configs.append(load_config(node_dir / CONFIG_FILE, environ={}))
+        configs.append(replace(load_config(node_dir / CONFIG_FILE, environ={}), **(tls or {})))
     keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
     wired = []
     for config in configs:
@@ -53,7 +62,7 @@ def prepare_federation(
         config = replace(
             config,
             witnesses=tuple(
-                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"http://{o.host}:{o.port}")
+                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"{o.scheme}://{o.host}:{o.port}")
                 for o in others
             ),
             witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
@@ -64,7 +73,7 @@ def prepare_federation(
         {
             "department": c.department,
             "origin": c.origin,
-            "url": f"http://{c.host}:{c.port}",
+            "url": f"{c.scheme}://{c.host}:{c.port}",
             "log_vkey": keys[c.department].log_vkey,
             "witness_vkey": keys[c.department].witness_vkey,
         }
@@ -86,10 +95,7 @@ class Federation:
         """Start every node and wait until each one listens."""
         for config in self.configs:
             node = Node(config, load_keys(Path(config.keys_file)))
-            uv = uvicorn.Config(
-                build_app(node), host=config.host, port=config.port, log_config=None, access_log=False, lifespan="on"
-            )
-            server = uvicorn.Server(uv)
+            server = uvicorn.Server(server_config(build_app(node), config))
             thread = threading.Thread(target=server.run, name=f"node-{config.department}", daemon=True)
             thread.start()
             self.servers.append(server)

@@ -55,7 +55,13 @@ class Node:
             clock=clock,
             retry_window_s=limits.submit_wait_s,
         )
-        self.publisher = Publisher(self.store, config.witnesses, limits.publish_interval_s, limits.witness_timeout_s)
+        self.publisher = Publisher(
+            self.store,
+            config.witnesses,
+            limits.publish_interval_s,
+            limits.witness_timeout_s,
+            peer_ca_file=config.peer_ca_file,
+        )
         self.witness = Witness(
             self.store, keys.witness_signer, {w.origin: [w.vkey] for w in config.witnessed}, clock=clock
         )

@@ -8,6 +8,7 @@ once from that size.
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -38,7 +39,13 @@ class Publisher:
     """A thread that publishes the newest checkpoint with the cosignatures it could gather."""
 
     def __init__(
-        self, store: SqlStore, witnesses: tuple[WitnessPeer, ...], interval_s: float, timeout_s: float
+        self,
+        store: SqlStore,
+        witnesses: tuple[WitnessPeer, ...],
+        interval_s: float,
+        timeout_s: float,
+        *,
+        peer_ca_file: str | None = None,
     ) -> None:
         self._store = store
         self._witnesses = witnesses
@@ -46,7 +53,8 @@ class Publisher:
         self._timeout = timeout_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._http = httpx.Client(timeout=timeout_s)
+        # Witnesses served over HTTPS are checked against the configured CA (else the system's).
+        self._http = httpx.Client(timeout=timeout_s, verify=ssl.create_default_context(cafile=peer_ca_file))
         self._pool = ThreadPoolExecutor(max_workers=max(1, min(16, len(witnesses))), thread_name_prefix="cosign")
         self._known: dict[str, int] = {}
         self._last_retry = 0.0

@@ -19,11 +19,11 @@ import httpx
 from app.store.replica import Replica
 from app.sync import state
 from app.sync.checkpoints import ForkCallback
-from app.sync.errors import Cancelled, ForkDetected, SyncError
+from app.sync.errors import Cancelled, ForkDetected, InsecureNodeUrl, SyncError
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull import LogPuller, PullReport, TaskCallback
 from app.sync.push import LogPusher, PushReport, outbox_origins
-from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, make_http_client
+from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, insecure_urls, make_http_client
 from app.sync.trust import TrustPolicy
 
 EXIT_OK, EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED, EXIT_GAVE_UP = 0, 1, 3, 4, 5
@@ -139,6 +139,12 @@ class SyncService:
         trust = self.policy.log(origin)
         if trust is None:
             raise KeyError(f"the trust policy has no log {origin!r}")
+        plain = insecure_urls(trust.urls, self.policy.tls)
+        if plain:
+            raise InsecureNodeUrl(
+                f"{origin}: refusing {', '.join(plain)}: TLS pins are configured, but the URL is plain http:// "
+                "(its key cannot be checked); use the node's https:// URL"
+            )
         return NodeLink(
             origin,
             trust.urls,
@@ -166,7 +172,12 @@ class SyncService:
         for trust in self.policy.logs:
             outcome = LogOutcome(trust.origin)
             report.logs.append(outcome)
-            link = self.link(trust.origin, cancel)
+            try:
+                link = self.link(trust.origin, cancel)
+            except InsecureNodeUrl as exc:
+                outcome.error = exc
+                progress(SyncProgress(trust.origin, "pull", 0, 0, error=str(exc)))
+                continue
             kwargs = {
                 "max_skew_ms": max_skew_ms,
                 "progress": progress,

@@ -60,8 +60,28 @@ def spki_pin(cert_der: bytes) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
+PIN_REFUSAL = "the node's TLS key is not one of the pinned keys"
+
+
+class PinnedSSLSocket(ssl.SSLSocket):
+    """A TLS socket that checks the peer's key against the pins as part of the handshake, before any byte is sent."""
+
+    pins: frozenset[str] = frozenset()
+
+    def do_handshake(self, block: bool = False) -> None:
+        """Complete the handshake, then refuse a peer whose key is not pinned (the connection is never used)."""
+        super().do_handshake(block)
+        der = self.getpeercert(True)
+        if der is None or spki_pin(der) not in self.pins:
+            raise ssl.SSLCertVerificationError(PIN_REFUSAL)
+
+
 def ssl_context(tls: TlsPins) -> ssl.SSLContext:
-    """Return the TLS context: verify against the pinned CA only; with node-key pins alone, the pin is the check."""
+    """Return the TLS context: verify against the pinned CA only; with node-key pins alone, the pin is the check.
+
+    With node-key pins, the key is checked at connect time, inside the handshake: a signed request is never
+    written to a connection whose key is not pinned.
+    """
     if tls.ca_pem:
         ctx = ssl.create_default_context(cadata=tls.ca_pem)
     else:
@@ -70,7 +90,16 @@ def ssl_context(tls: TlsPins) -> ssl.SSLContext:
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if tls.node_keys:
+        ctx.sslsocket_class = type("PinnedSSLSocket", (PinnedSSLSocket,), {"pins": frozenset(tls.node_keys)})
     return ctx
+
+
+def insecure_urls(urls: tuple[str, ...], tls: TlsPins) -> list[str]:
+    """Return the plain-http URLs among `urls` when TLS pins are configured (they must not be used)."""
+    if not tls.ca_pem and not tls.node_keys:
+        return []
+    return [url for url in urls if urlsplit(url).scheme != "https"]
 
 
 class PinMismatch(NodeUnreachable):
@@ -87,7 +116,7 @@ def _check_pin(pins: tuple[str, ...]) -> Callable[[httpx.Response], None]:
         der = ssl_object.getpeercert(True) if ssl_object is not None else None
         if der is None or spki_pin(der) not in pins:
             response.close()
-            raise PinMismatch(f"{response.url.host}: the node's TLS key is not one of the pinned keys")
+            raise PinMismatch(f"{response.url.host}: {PIN_REFUSAL}")
 
     return hook
 
