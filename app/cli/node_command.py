@@ -73,6 +73,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--host", help="listen address (overrides the configuration)")
     serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
     serve.add_argument("--access-log", action="store_true", help="also log every request")
+    serve.add_argument(
+        "--static-dir", type=Path, help="also write checkpoint, tiles and entry bundles here for a web server (nginx)"
+    )
     _add_tls(serve)
     serve.set_defaults(func=run_serve)
 
@@ -145,7 +148,10 @@ def run_init(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve one node until interrupted."""
     try:
-        config = override(_load(args), db_url=args.db, host=args.host, port=args.port, **_tls_settings(args))
+        static_dir = str(args.static_dir.resolve()) if args.static_dir else None
+        config = override(
+            _load(args), db_url=args.db, host=args.host, port=args.port, static_dir=static_dir, **_tls_settings(args)
+        )
         node = node_from_config(config)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))

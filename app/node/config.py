@@ -24,6 +24,7 @@ ENV_SETTINGS = {
     "PORT": "port",
     "KEYS": "keys_file",
     "LOG_LEVEL": "log_level",
+    "STATIC_DIR": "static_dir",
 }
 
 
@@ -92,6 +93,7 @@ class NodeConfig:
     tls_cert_file: str | None = None
     tls_key_file: str | None = None
     peer_ca_file: str | None = None
+    static_dir: str | None = None
     version: int = CONFIG_VERSION
 
     @property
@@ -148,13 +150,13 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
     keys_file = raw["keys_file"]
     if not Path(keys_file).is_absolute():
         keys_file = str(base_dir / keys_file)
-    tls: dict[str, str | None] = {}
-    for name in ("tls_cert_file", "tls_key_file", "peer_ca_file"):
+    paths: dict[str, str | None] = {}
+    for name in ("tls_cert_file", "tls_key_file", "peer_ca_file", "static_dir"):
         value = raw.get(name)
         if value is not None and (not isinstance(value, str) or not value):
             raise ConfigError(f"setting {name!r} must be a file path")
-        tls[name] = str(base_dir / value) if value and not Path(value).is_absolute() else value
-    if bool(tls["tls_cert_file"]) != bool(tls["tls_key_file"]):
+        paths[name] = str(base_dir / value) if value and not Path(value).is_absolute() else value
+    if bool(paths["tls_cert_file"]) != bool(paths["tls_key_file"]):
         raise ConfigError("tls_cert_file and tls_key_file go together")
     db_url = raw["db_url"]
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///") :]).is_absolute():
@@ -170,7 +172,7 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         witnesses=witnesses,
         witnessed=witnessed,
         limits=_limits(raw.get("limits", {})),
-        **tls,
+        **paths,
     )
 
 

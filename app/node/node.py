@@ -18,6 +18,7 @@ from app.node.rate_limit import RateLimiter
 from app.node.refusals import Refusal
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
+from app.node.static_tiles import StaticTiles
 from app.node.store import SqlStore, StoreError, open_store
 from app.node.witness import Witness
 
@@ -61,6 +62,7 @@ class Node:
             limits.publish_interval_s,
             limits.witness_timeout_s,
             peer_ca_file=config.peer_ca_file,
+            static=StaticTiles(Path(config.static_dir), self.store) if config.static_dir else None,
         )
         self.witness = Witness(
             self.store, keys.witness_signer, {w.origin: [w.vkey] for w in config.witnessed}, clock=clock

@@ -19,6 +19,7 @@ from app.ledger.merkle import ProofError
 from app.ledger.note import NoteError, split_note, verify_note
 from app.node.config import WitnessPeer
 from app.node.jsonlog import log_event
+from app.node.static_tiles import StaticTiles
 from app.node.store import SqlStore
 from app.node.tiles import TreeReader
 from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
@@ -46,6 +47,7 @@ class Publisher:
         timeout_s: float,
         *,
         peer_ca_file: str | None = None,
+        static: StaticTiles | None = None,
     ) -> None:
         self._store = store
         self._witnesses = witnesses
@@ -57,6 +59,8 @@ class Publisher:
         self._http = httpx.Client(timeout=timeout_s, verify=ssl.create_default_context(cafile=peer_ca_file))
         self._pool = ThreadPoolExecutor(max_workers=max(1, min(16, len(witnesses))), thread_name_prefix="cosign")
         self._known: dict[str, int] = {}
+        self._static = static
+        self._static_written: str | None = None
         self._last_retry = 0.0
 
     def start(self) -> None:
@@ -80,6 +84,11 @@ class Publisher:
                 self.publish_once()
             except Exception as exc:  # publishing retries on the next tick
                 log_event(log, "publish_failed", level=logging.WARNING, error=repr(exc))
+            if self._static is not None:
+                try:
+                    self.write_static()
+                except Exception as exc:  # the files catch up on the next tick
+                    log_event(log, "static_write_failed", level=logging.WARNING, error=repr(exc))
             self._stop.wait(self._interval)
 
     def publish_once(self) -> bool:
@@ -103,6 +112,15 @@ class Publisher:
         if published:
             log_event(log, "published", size=state.size, cosignatures=len(kept))
         return published
+
+    def write_static(self) -> bool:
+        """Write the published checkpoint, with the tiles it adds, as static files if it changed since last time."""
+        state = self._store.state()
+        if self._static is None or state.published is None or state.published == self._static_written:
+            return False
+        self._static.publish(state.published_size, state.published)
+        self._static_written = state.published
+        return True
 
     def _cosign(self, witness: WitnessPeer, checkpoint: str, size: int) -> str | None:
         old = self._known.get(witness.name)

@@ -139,7 +139,7 @@ class SyncService:
         trust = self.policy.log(origin)
         if trust is None:
             raise KeyError(f"the trust policy has no log {origin!r}")
-        plain = insecure_urls(trust.urls, self.policy.tls)
+        plain = insecure_urls((*trust.urls, *trust.read_urls), self.policy.tls)
         if plain:
             raise InsecureNodeUrl(
                 f"{origin}: refusing {', '.join(plain)}: TLS pins are configured, but the URL is plain http:// "
@@ -153,6 +153,7 @@ class SyncService:
             clock=self.replica.session.now_ms,
             retry=self.retry,
             cancel=cancel,
+            read_urls=trust.read_urls,
         )
 
     def run(

@@ -156,9 +156,11 @@ class NodeLink:
         cancel: threading.Event | None = None,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        read_urls: tuple[str, ...] = (),
     ) -> None:
         self.origin = origin
         self.urls = urls
+        self.read_urls = read_urls
         self._http = http
         self._device = device
         self._clock = clock
@@ -172,6 +174,12 @@ class NodeLink:
 
     def _order(self) -> list[str]:
         return self.urls[self._preferred :] + self.urls[: self._preferred]
+
+    def _candidates(self, path: str) -> list[str]:
+        """Static reads go to the read URLs first, then to the node and its mirrors; everything else to the node."""
+        if self.read_urls and (path == "checkpoint" or path.startswith("tile/")):
+            return [*self.read_urls, *self._order()]
+        return self._order()
 
     def _wait(self, attempt: int) -> None:
         delay = self.retry.delay(attempt, self._rng)
@@ -189,7 +197,8 @@ class NodeLink:
             if self.cancel.is_set():
                 raise Cancelled(f"{self.origin}: cancelled")
             refused = 0
-            for url_base in self._order():
+            candidates = self._candidates(path)
+            for url_base in candidates:
                 url = f"{url_base.rstrip('/')}/{path}"
                 try:
                     fetched = self._get_once(url, limit, params)
@@ -200,9 +209,10 @@ class NodeLink:
                 except (httpx.HTTPError, OSError, NodeUnreachable) as exc:
                     last = exc
                     continue
-                self._preferred = self.urls.index(url_base)
+                if url_base in self.urls:
+                    self._preferred = self.urls.index(url_base)
                 return fetched
-            if refused == len(self.urls):
+            if refused == len(candidates):
                 raise MalformedResponse(self.origin, f"every node refused GET /{path}: {last}")
             if attempt < self.retry.attempts:
                 self._wait(attempt)
