@@ -3,6 +3,11 @@
 Runs apart from the sequencer, so a slow or absent witness delays only the cosignatures, never
 sequencing. A witness that answers 409 names the size it last cosigned; the publisher retries
 once from that size.
+
+A witness is asked to cosign only once it has answered (`GET /health`): at a federation's start its
+peers come up one by one, and asking them before they listen would log failures that are not. Each
+tick, the witnesses missing from the published checkpoint are probed, and the checkpoint is
+republished as soon as one of them answers.
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
 log = logging.getLogger("govdesk.node.publisher")
 
 RETRY_MISSING_S = 5.0
+PROBE_INTERVAL_S = 0.1
 
 
 def _cosignature_lines(published: str) -> dict[str, str]:
@@ -61,6 +67,7 @@ class Publisher:
         self._known: dict[str, int] = {}
         self._static = static
         self._static_written: str | None = None
+        self._ready: set[str] = set()
         self._last_retry = 0.0
 
     def start(self) -> None:
@@ -89,7 +96,9 @@ class Publisher:
                     self.write_static()
                 except Exception as exc:  # the files catch up on the next tick
                     log_event(log, "static_write_failed", level=logging.WARNING, error=repr(exc))
-            self._stop.wait(self._interval)
+            # While some witness has never answered, look for it more often than the publishing interval.
+            waiting = len(self._ready) < len(self._witnesses)
+            self._stop.wait(min(self._interval, PROBE_INTERVAL_S) if waiting else self._interval)
 
     def publish_once(self) -> bool:
         """Publish the latest signed checkpoint if it is newer, or if witnesses are still missing from it."""
@@ -97,14 +106,20 @@ class Publisher:
         if state.checkpoint is None:
             return False
         kept: dict[str, str] = {}
+        asking = list(self._witnesses)
         if state.published is not None and state.published_size >= state.size:
             kept = _cosignature_lines(state.published)
+            asking = [w for w in self._witnesses if w.name not in kept]
+            if not asking:
+                return False
+            waiting = [w for w in asking if w.name not in self._ready]
+            came_up = any(self._pool.map(self._answers, waiting))
             now = time.monotonic()
-            if len(kept) >= len(self._witnesses) or now - self._last_retry < RETRY_MISSING_S:
+            if not came_up and now - self._last_retry < RETRY_MISSING_S:
                 return False
             self._last_retry = now
-        gathered = self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), self._witnesses)
-        for witness, line in zip(self._witnesses, gathered, strict=True):
+        gathered = self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), asking)
+        for witness, line in zip(asking, gathered, strict=True):
             if line:
                 kept[witness.name] = line
         text = state.checkpoint + "".join(kept[name] for name in sorted(kept))
@@ -122,7 +137,23 @@ class Publisher:
         self._static_written = state.published
         return True
 
+    def _answers(self, witness: WitnessPeer) -> bool:
+        """Probe a witness that has not answered yet; remember it once it does."""
+        if witness.name in self._ready:
+            return True
+        try:
+            resp = self._http.get(witness.url.rstrip("/") + "/health", timeout=min(1.0, self._timeout))
+        except httpx.HTTPError:
+            return False
+        if resp.status_code != 200:
+            return False
+        self._ready.add(witness.name)
+        log_event(log, "witness_ready", level=logging.DEBUG, witness=witness.name)
+        return True
+
     def _cosign(self, witness: WitnessPeer, checkpoint: str, size: int) -> str | None:
+        if not self._answers(witness):
+            return None  # not up yet: asked once it answers, without logging a failure that is not one
         old = self._known.get(witness.name)
         if old is None:
             old = self._store.cosigner_size(witness.name)
@@ -140,6 +171,7 @@ class Publisher:
                     witness.url.rstrip("/") + "/add-checkpoint", content=encode_add_checkpoint(old, proof, checkpoint)
                 )
             except httpx.HTTPError as exc:
+                self._ready.discard(witness.name)  # probe it again before the next request
                 log_event(log, "cosign_failed", level=logging.WARNING, witness=witness.name, error=repr(exc))
                 return None
             if resp.status_code == 409 and resp.headers.get("content-type", "").startswith(SIZE_CONTENT_TYPE):
