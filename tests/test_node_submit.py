@@ -436,3 +436,27 @@ def test_wrong_methods_and_health(served: Served) -> None:
     assert health["log_vkey"] == served.node.keys.log_vkey
     root = base64.b64decode(httpx.get(f"{served.url}/checkpoint").text.split("\n")[2])
     assert root == served.node.store.state().root
+
+
+def test_signatures_verified_in_worker_processes_refuse_each_bad_one(node_config) -> None:
+    node = node_from_config(replace(node_config, verify_processes=2))
+    node.open()
+    device = ED25519.signer(os.urandom(32))
+    node.enroll(device.public_key, "device", "office-01/counter-01")
+    server, thread = serve(node, node_config.port)
+    try:
+        served = Served(node, f"http://127.0.0.1:{node_config.port}", device, device)
+        batch = [served.entry(device, f"pooled {i}") for i in range(40)]
+        for i in range(0, 40, 5):  # the last byte of a COSE_Sign1 entry is its signature's
+            batch[i] = batch[i][:-1] + bytes([batch[i][-1] ^ 1])
+        results = served.client().submit(batch)
+        for i, result in enumerate(results):
+            assert result.ok == (i % 5 != 0), (i, result)
+            if i % 5 == 0:
+                assert result.code == "bad_signature"
+        stats = served.client().health()["stats"]
+        assert stats["verify_processes"] == 2 and stats["verified"] >= 40 and stats["verify_cpu_s"] > 0
+        assert stats["sequenced"] >= 32
+    finally:
+        server.should_exit = True
+        thread.join(timeout=DEADLINE_S)

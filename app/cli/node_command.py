@@ -77,6 +77,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--static-dir", type=Path, help="also write checkpoint, tiles and entry bundles here for a web server (nginx)"
     )
     _add_tls(serve)
+    serve.add_argument(
+        "--verify-processes",
+        type=int,
+        help="processes verifying entry signatures (default: the configuration's, else one per CPU core; 0: none)",
+    )
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -149,9 +154,15 @@ def run_serve(args: argparse.Namespace) -> int:
     """Serve one node until interrupted."""
     try:
         static_dir = str(args.static_dir.resolve()) if args.static_dir else None
+        verify_processes = args.verify_processes
+        if verify_processes is not None and not 0 <= verify_processes <= 64:
+            raise ConfigError("--verify-processes must be 0..64")
         config = override(
             _load(args), db_url=args.db, host=args.host, port=args.port, static_dir=static_dir, **_tls_settings(args)
         )
+        if verify_processes is None and config.verify_processes is None:
+            verify_processes = os.cpu_count() or 1  # production default: signatures verified on every core
+        config = override(config, verify_processes=verify_processes)
         node = node_from_config(config)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))

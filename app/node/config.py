@@ -94,6 +94,7 @@ class NodeConfig:
     tls_key_file: str | None = None
     peer_ca_file: str | None = None
     static_dir: str | None = None
+    verify_processes: int | None = None
     version: int = CONFIG_VERSION
 
     @property
@@ -158,6 +159,11 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         paths[name] = str(base_dir / value) if value and not Path(value).is_absolute() else value
     if bool(paths["tls_cert_file"]) != bool(paths["tls_key_file"]):
         raise ConfigError("tls_cert_file and tls_key_file go together")
+    verify_processes = raw.get("verify_processes")
+    if verify_processes is not None and (
+        isinstance(verify_processes, bool) or not isinstance(verify_processes, int) or not 0 <= verify_processes <= 64
+    ):
+        raise ConfigError("verify_processes must be 0..64 (0: verify in the request threads)")
     db_url = raw["db_url"]
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///") :]).is_absolute():
         db_url = f"sqlite:///{base_dir / db_url[len('sqlite:///') :]}"
@@ -172,6 +178,7 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         witnesses=witnesses,
         witnessed=witnessed,
         limits=_limits(raw.get("limits", {})),
+        verify_processes=verify_processes,
         **paths,
     )
 

@@ -13,6 +13,7 @@ import gzip
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -33,10 +34,11 @@ from app.ledger.merkle import ProofError
 from app.node.jsonlog import log_event
 from app.node.node import Node
 from app.node.refusals import Code, Refusal
-from app.node.registry import check_entry
+from app.node.registry import check_policy
 from app.node.request_auth import parse_credentials, verify_request
 from app.node.store import StoreUnavailable
 from app.node.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
+from app.node.verify_pool import Job
 
 log = logging.getLogger("govdesk.node.http")
 
@@ -122,9 +124,15 @@ def _node(request: Request) -> Node:
 
 
 # --- submission -----------------------------------------------------------------------------------
-def _check_entries(node: Node, entries: list[bytes]) -> list[tuple[bytes | None, Any]]:
-    """Decode and check each entry; return (entry hash, SignedEntry or Refusal) per entry."""
-    out: list[tuple[bytes | None, Any]] = []
+def _check_entries(node: Node, entries: list[bytes]) -> list[tuple[bytes | None, Any, bytes | None]]:
+    """Decode and check each entry; return (entry hash, SignedEntry or Refusal, verified public key) per entry.
+
+    Decoding and the registry checks run here; the signatures go to the node's verifier (worker processes).
+    """
+    started = time.thread_time()
+    out: list[tuple[bytes | None, Any, bytes | None]] = []
+    jobs: list[Job] = []
+    waiting: list[int] = []
     for data in entries:
         try:
             if len(data) > MAX_ENTRY_SIZE:
@@ -135,10 +143,20 @@ def _check_entries(node: Node, entries: list[bytes]) -> list[tuple[bytes | None,
                 raise Refusal(Code.ENTRY_TOO_LARGE, str(exc)) from None
             except EntryError as exc:
                 raise Refusal(Code.MALFORMED_ENTRY, str(exc)) from None
-            check_entry(signed, node.registry.get(signed.kid), node.origin, node.config.department)
-            out.append((signed.leaf_hash, signed))
+            record = check_policy(signed, node.registry.get(signed.kid), node.origin, node.config.department)
+            sign1 = signed.sign1
+            jobs.append((sign1.suite.name, record.public_key, sign1.to_be_signed(), sign1.signature))
+            waiting.append(len(out))
+            out.append((signed.leaf_hash, signed, record.public_key))
         except Refusal as refusal:
-            out.append((None, refusal))
+            out.append((None, refusal, None))
+    node.stats.add_check(len(entries), time.thread_time() - started)
+    for i, ok in zip(waiting, node.verifier.verify(jobs), strict=True):
+        if not ok:
+            signed = out[i][1]
+            refusal = Refusal(Code.BAD_SIGNATURE, f"{signed.sign1.suite.name} signature does not verify under key "
+                              f"{signed.kid.hex()}")  # fmt: skip
+            out[i] = (None, refusal, None)
     return out
 
 
@@ -179,14 +197,14 @@ async def add_entries(request: Request) -> Response:
     checked = await run_in_threadpool(_check_entries, node, entries)
     results: list[dict[str, Any]] = [{} for _ in checked]
     waits: list[tuple[int, asyncio.Future[Any]]] = []
-    for i, (entry_hash, item) in enumerate(checked):
+    for i, (entry_hash, item, verified_key) in enumerate(checked):
         if isinstance(item, Refusal):
             log_event(log, "refusal", code=item.code.value, reason=item.message, kid=kid, entry=i)
             results[i] = {"refusal": item.to_json()}
             continue
         results[i]["hash"] = entry_hash.hex()
         try:
-            waits.append((i, asyncio.wrap_future(node.sequencer.submit(item))))
+            waits.append((i, asyncio.wrap_future(node.sequencer.submit(item, verified_key))))
         except Refusal as refusal:
             log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=kid, entry=i)
             results[i]["refusal"] = refusal.to_json()
@@ -435,6 +453,15 @@ async def health(request: Request) -> Response:
             "size": state.size,
             "published_size": state.published_size,
             "queued": node.sequencer.queued(),
+            "stats": {
+                "checked": node.stats.checked,
+                "check_cpu_s": round(node.stats.cpu_s, 6),
+                "verified": node.verifier.verified,
+                "verify_cpu_s": round(node.verifier.cpu_s, 6),
+                "verify_processes": node.verifier.processes,
+                "sequenced": node.sequencer.sequenced,
+                "sequence_cpu_s": round(node.sequencer.cpu_s, 6),
+            },
             "log_vkey": node.keys.log_vkey,
             "witness_vkey": node.keys.witness_vkey,
             "department_kid": node.keys.department_kid.hex(),
