@@ -172,6 +172,8 @@ class PgCluster:
             "postgres",
             "-X",
             "stream",
+            "-c",
+            "fast",
             "-R",
             "-d",
             f"{self.conninfo()} application_name={application_name}",
