@@ -240,3 +240,11 @@ def test_the_shipped_systemd_unit_runs_a_command_govdesk_accepts() -> None:
     for line in unit["Service"]["Environment"].split("\n"):
         name = line.split("=", 1)[0]
         assert name.removeprefix(ENV_PREFIX) in ENV_SETTINGS, name
+
+
+def test_nginx_site_prints_the_shipped_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    govdesk = main
+    assert govdesk(["node", "nginx-site", "--static-dir", "/var/lib/govdesk/static/taxation"]) == 0
+    assert capsys.readouterr().out == (REPO / "packaging/nginx/govdesk-tiles.conf").read_text()
+    assert govdesk(["node", "nginx-site", "--static-dir", str(tmp_path / "a;b")]) != 0
+    assert govdesk(["node", "nginx-site", "--static-dir", str(tmp_path), "--listen", "80; include /etc/x"]) != 0

@@ -17,6 +17,7 @@ from app.node.departments import UnknownDepartment, all_departments
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
 from app.node.http_server import server_config
 from app.node.jsonlog import configure_logging
+from app.node.nginx import render_site
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.refusals import Refusal
 from app.node.service import build_app
@@ -98,6 +99,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     revoke.add_argument("--kid", required=True, help="key id in hex")
     revoke.add_argument("--reason", required=True)
     revoke.set_defaults(func=run_revoke)
+
+    site = node_sub.add_parser("nginx-site", help="print the nginx site that serves a node's static tiles")
+    site.add_argument("--static-dir", type=Path, required=True, help="the node's static directory (its root)")
+    site.add_argument("--listen", default="8080", help="nginx listen address (default 8080)")
+    site.set_defaults(func=run_nginx_site)
 
     fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
     fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
@@ -215,6 +221,14 @@ def run_revoke(args: argparse.Namespace) -> int:
     finally:
         node.stop()
     print(json.dumps({"kid": kid.hex(), "index": index}))
+    return 0
+
+
+def run_nginx_site(args: argparse.Namespace) -> int:
+    """Print the nginx site configuration for a static directory."""
+    if any(c in str(args.static_dir) + args.listen for c in ";{}\n\"'"):
+        return _fail("--static-dir and --listen must not hold ; { } quotes or newlines")
+    print(render_site(args.static_dir.resolve(), args.listen), end="")
     return 0
 
 
