@@ -460,15 +460,17 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         n = stats_after[count] - stats_before[count]
         return (stats_after[key] - stats_before[key]) / n * 1e6 if n else 0.0
 
-    decode_us = per_entry("check_cpu_s", "checked")
+    decode_us = per_entry("decode_cpu_s", "checked")
+    checks_us = per_entry("check_cpu_s", "checked")
     verify_us = per_entry("verify_cpu_s", "verified")
     sql_us = per_entry("sequence_cpu_s", "sequenced")
     node_cpu = cpu_after - cpu_before
-    http_us = max(0.0, node_cpu * 1e6 / max(acked, 1) - decode_us - sql_us)
+    http_us = max(0.0, node_cpu * 1e6 / max(acked, 1) - checks_us - sql_us)
     workers = stats_after["verify_processes"]
     print(
-        f"CPU per entry     decode+checks {decode_us:.1f} us, verify {verify_us:.1f} us (on {workers} worker "
-        f"processes), SQL (sequencing transaction) {sql_us:.1f} us, HTTP {http_us:.1f} us"
+        f"CPU per entry     decode {decode_us:.1f} us and verify {verify_us:.1f} us (on {workers} worker processes); "
+        f"registry checks {checks_us:.1f} us, SQL (sequencing transaction) {sql_us:.1f} us, HTTP {http_us:.1f} us "
+        "(node process)"
     )
     print(f"static tiles      {static_reads:10,.0f} reads/s from nginx (wrk, 8 connections, {args.wrk_seconds:g} s)")
     print(f"node tiles        {node_reads:10,.0f} reads/s from the node's own endpoint (same paths, same wrk)")
