@@ -98,14 +98,14 @@ def free_port_block(count: int, preferred: int | None = None) -> int:
     raise OSError(f"no {count} consecutive free loopback ports")
 
 
-def bind_listener(backlog: int = 64) -> socket.socket:
-    """Return a socket listening on a loopback port from `free_port` (retrying if another process took it)."""
+def bind_listener(backlog: int = 64, host: str = "127.0.0.1") -> socket.socket:
+    """Return a socket listening on `host` at a port from `free_port` (retrying if another process took it)."""
     for _ in range(_ATTEMPTS):
         port = free_port()
-        sock = socket.socket()
+        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
-            sock.bind(("127.0.0.1", port))
+            sock.bind((host, port))
         except OSError:
             sock.close()
             continue

@@ -23,11 +23,22 @@ def test_ledger_benchmark_runs_and_reports_its_figures() -> None:
     assert set(figures) == {
         "bench",
         "entries_per_s",
+        "workers",
         "bare_verify_per_s",
         "ratio",
+        "entries_per_s_1core",
+        "bare_verify_per_s_1core",
+        "ratio_1core",
+        "bare_verify_cryptography_per_s",
+        "ratio_cryptography",
         "proof_bytes_1e6",
         "proof_verify_us_1e6",
     }
     assert figures["bench"] == "ledger"
     assert figures["entries_per_s"] > 0 and figures["bare_verify_per_s"] > 0
+    # each ratio is taken against its own bare loop, measured in the same run
+    assert abs(figures["ratio"] - figures["entries_per_s"] / figures["bare_verify_per_s"]) < 0.002
+    assert abs(figures["ratio_1core"] - figures["entries_per_s_1core"] / figures["bare_verify_per_s_1core"]) < 0.002
+    ratio_cryptography = figures["entries_per_s_1core"] / figures["bare_verify_cryptography_per_s"]
+    assert abs(figures["ratio_cryptography"] - ratio_cryptography) < 0.002
     assert figures["proof_bytes_1e6"] % 32 == 0

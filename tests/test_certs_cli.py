@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import random
+import signal
 import subprocess
 import sys
 import time
@@ -15,15 +18,19 @@ import numpy as np
 import pytest
 
 from app.certs.image_input import read_qr_text
+from app.certs.issue import IssuedCertificate, record_issue
+from app.cli import cert_command
 from app.cli.main import main
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, key_id
 from app.store.registry import KeyRecord
-from app.store.replica import create_office, open_replica
+from app.store.replica import Replica, create_office, open_replica
+from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF
 
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
 ID_NUMBER = "11010519491231002X"
+ROUNDS = 8
 
 
 @pytest.fixture
@@ -135,22 +142,51 @@ def test_usage_errors(desk, monkeypatch, capsys, tmp_path: Path) -> None:
     assert "spouse" in capsys.readouterr().err
 
 
+def _issuing_child(argv: list[str], stdin: str, report_fd: int) -> None:
+    """In a forked child: run `govdesk cert issue`, reporting when its write to the replica starts and commits."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    sys.stdin = io.StringIO(stdin)
+
+    def reporting_record_issue(replica: Replica, issued: IssuedCertificate) -> bytes:
+        os.write(report_fd, b"writing\n")
+        leaf = record_issue(replica, issued)
+        os.write(report_fd, b"committed\n")
+        return leaf
+
+    cert_command.record_issue = reporting_record_issue
+    main(argv)
+
+
 def test_killing_issue_at_any_moment_leaves_the_replica_consistent(desk, tmp_path: Path) -> None:
-    """kill -9 `govdesk cert issue` at random moments: the anchor entry, the local anchor and the audit record
-    are written together or not at all, and the replica stays sound."""
-    rng = np.random.default_rng(6)
-    env_python = sys.executable
-    for round_ in range(8):
-        argv = [env_python, "-m", "app.cli.main", "cert", "issue", *acting(desk), "--key", str(desk["key"])]
+    """kill -9 `govdesk cert issue` while it writes: the anchor entry, the local anchor and the audit record
+    are written together or not at all, and the replica stays sound. The kills are shown to land mid-write."""
+    rng = random.Random(6)
+    mid_write = after_commit = 0
+    for round_ in range(ROUNDS):
+        argv = ["cert", "issue", *acting(desk), "--key", str(desk["key"])]
         argv += ["--issuer", ORIGIN, "--type", "eid", "--name", "张三"]
         argv += ["--png", str(tmp_path / f"{round_}.png"), "--pdf", str(tmp_path / f"{round_}.pdf")]
-        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        assert proc.stdin is not None
-        proc.stdin.write(f"clerk-pw\n{ID_NUMBER}\n".encode())
-        proc.stdin.close()
-        time.sleep(float(rng.uniform(0.6, 2.2)))
-        proc.kill()
-        proc.wait()
+        pid, read_fd = fork_reporting(_issuing_child, argv, f"clerk-pw\n{ID_NUMBER}\n")
+        # Wait until the write begins, then kill inside it (even rounds) or around its end (odd rounds, a
+        # write takes a few ms).
+        seen = read_until(read_fd, time.monotonic() + 30, marker=b"writing\n")
+        assert b"writing" in seen, f"round {round_}: the issue never reached its write"
+        delay = rng.uniform(0.0, 0.002) if round_ % 2 == 0 else rng.uniform(0.004, 0.03)
+        seen += read_until(read_fd, time.monotonic() + delay)
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        while chunk := os.read(read_fd, 65536):
+            seen += chunk
+        os.close(read_fd)
+        if b"committed" in seen:
+            after_commit += 1
+        else:
+            mid_write += 1
+    # Both outcomes must occur, or the test proves nothing about atomicity.
+    assert mid_write >= 2, f"only {mid_write} of {ROUNDS} kills landed inside the write"
+    assert after_commit >= 1, "no kill landed after a commit"
     with open_replica(desk["office"], "admin", "admin-pw") as admin:
         assert admin.check().ok
         issued = [r for r in admin.audit.records(limit=10_000) if r.action == "cert.issue"]

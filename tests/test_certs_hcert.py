@@ -92,6 +92,7 @@ def make_hcert(
     cose_tag: bool = True,
     compress: bool = True,
     payload_edit: bytes | None = None,
+    claims_edit: dict | None = None,
 ) -> str:
     """Build an HC1: text; kid_protected=b'' means 'the DSC's own kid', None means 'absent'."""
     alg = -7 if dsc.alg == "ES256" else -37
@@ -101,6 +102,7 @@ def make_hcert(
     unprotected = {} if kid_unprotected is None else {4: kid_unprotected}
     protected = cbor2.dumps(protected_map)
     claims = {1: "DE", 4: int(exp.timestamp()), 6: int(iat.timestamp()), -260: {1: dcc or DCC_VACCINATION}}
+    claims.update(claims_edit or {})
     payload = cbor2.dumps(claims)
     signature = dsc.sign(cbor2.dumps(["Signature1", protected, b"", payload]))
     if payload_edit is not None:
@@ -140,6 +142,45 @@ def test_the_protected_kid_decides_when_both_are_present(es256: Dsc) -> None:
 def test_cwt_tag_61_around_tag_18_and_an_untagged_cose_are_read(es256: Dsc) -> None:
     assert verify(make_hcert(es256, cwt_tag=True), trust_x509=[es256.pem], at=NOW).status is Status.VALID
     assert verify(make_hcert(es256, cose_tag=False), trust_x509=[es256.pem], at=NOW).status is Status.VALID
+
+
+def test_claim_types_follow_rfc_8392_not_a_guess(es256: Dsc) -> None:
+    """A floating-point NumericDate and an iss of any length are valid CWT claims (RFC 8392, HCERT 1.0)."""
+    iat, exp = (NOW - timedelta(days=10)).timestamp() + 0.25, (NOW + timedelta(days=300)).timestamp() + 0.5
+    floats = make_hcert(es256, claims_edit={6: iat, 4: exp})
+    verdict = verify(floats, trust_x509=[es256.pem], at=NOW)
+    assert verdict.status is Status.VALID, verdict.reason_en
+    assert verdict.claims["issued_at"].endswith(".250000+00:00")
+    long_iss = make_hcert(es256, claims_edit={1: "Ministry of Internally Displaced Persons, Labour, Health " * 4})
+    assert verify(long_iss, trust_x509=[es256.pem], at=NOW).status is Status.VALID
+    # a float exp in the past still expires the certificate
+    past = make_hcert(es256, claims_edit={4: (NOW - timedelta(seconds=301)).timestamp() - 0.5})
+    assert verify(past, trust_x509=[es256.pem], at=NOW).status is Status.EXPIRED
+    # CBOR date/time values (tags 0 and 1) in the DCC are read and shown as ISO 8601
+    dated = make_hcert(es256, dcc={**DCC_VACCINATION, "dob": datetime(1964, 8, 12, tzinfo=UTC)})
+    verdict = verify(dated, trust_x509=[es256.pem], at=NOW)
+    assert verdict.status is Status.VALID and verdict.claims["hcert"]["1"]["dob"].startswith("1964-08-12")
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {6: True},
+        {6: "1614000000"},
+        {6: float("nan")},
+        {4: float("inf")},
+        {6: -1},
+        {4: 1 << 41},
+        {6: cbor2.CBORTag(1, 1614000000)},
+        {4: None},
+        {1: 1234},
+        {1: b"DE"},
+    ],
+    ids=repr,
+)
+def test_claims_of_the_wrong_type_are_malformed(es256: Dsc, edit: dict) -> None:
+    verdict = verify(make_hcert(es256, claims_edit=edit), trust_x509=[es256.pem], at=NOW)
+    assert verdict.status is Status.MALFORMED, verdict.reason_en
 
 
 def test_an_uncompressed_payload_is_refused(es256: Dsc) -> None:

@@ -12,8 +12,10 @@ import pytest
 
 from app.cli.main import main
 from app.ledger.bundle import decode_bundle, encode_bundle
+from app.logdir import LogDirError, verify_log_dir
 
 N = 40
+BATCH = 64  # entries per verification batch in the two-process tests (the default is 4,096)
 
 
 @pytest.fixture(scope="module")
@@ -137,3 +139,37 @@ def test_missing_and_malformed_files(log_dir: Path, capsys: pytest.CaptureFixtur
 
 def test_demo_rejects_a_silly_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "demo", str(tmp_path / "x"), "-n", "-5"]) == 2
+
+
+@pytest.fixture(scope="module")
+def big_log(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A log of several verification batches of BATCH entries, so that two workers really run a process pool."""
+    path = tmp_path_factory.mktemp("big") / "log"
+    assert main(["ledger", "demo", str(path), "-n", str(3 * BATCH + 5)]) == 0
+    return path
+
+
+def test_verification_on_two_processes_agrees_with_one(big_log: Path) -> None:
+    assert verify_log_dir(big_log, workers=2, batch_entries=BATCH) == verify_log_dir(big_log, workers=1)
+
+
+def test_two_processes_name_the_same_first_bad_entry(big_log: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "log"
+    shutil.copytree(big_log, copy)
+    bad = [BATCH + 3, 2 * BATCH + 1]  # two bad entries in different batches: the first is named
+
+    def flip(entries: list[bytes]) -> None:
+        for index in bad:
+            e = bytearray(entries[index])
+            e[-10] ^= 0x01
+            entries[index] = bytes(e)
+
+    rewrite_entries(copy, flip)
+    for workers in (1, 2):
+        with pytest.raises(LogDirError, match=rf"^entry {bad[0]}: BadSignature"):
+            verify_log_dir(copy, workers=workers, batch_entries=BATCH)
+
+
+def test_jobs_must_be_sensible(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["ledger", "verify", str(log_dir), "--jobs", "0"]) == 2
+    assert "--jobs" in capsys.readouterr().err

@@ -20,7 +20,7 @@ from app.cli.main import build_parser, main
 from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519
-from app.loopback_ports import free_port, free_port_block
+from app.loopback_ports import free_port
 from app.node import node as node_module
 from app.node.config import ENV_PREFIX, ENV_SETTINGS, ConfigError, load_config, load_keys
 from app.node.departments import all_departments
@@ -190,9 +190,8 @@ def test_serve_takes_environment_settings_and_logs_json(home: Path, tmp_path: Pa
 
 
 def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) -> None:
-    base = free_port_block(11)
-    fed_dir = tmp_path / "fed"
-    cmd = ["node", "federation", "--dir", str(fed_dir), "--base-port", str(base), "--duration", "40"]
+    fed_dir = tmp_path / "fed"  # no ports given: each node binds its own, federation.json lists them
+    cmd = ["node", "federation", "--dir", str(fed_dir), "--duration", "40"]
     log_path = tmp_path / "fed.log"
     with log_path.open("wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "app.cli.main", *cmd], cwd=REPO, stdout=log, stderr=log)
@@ -202,18 +201,22 @@ def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) 
             assert proc.poll() is None and time.monotonic() < deadline, log_path.read_text()[-3000:]
             time.sleep(0.2)
         nodes = json.loads((fed_dir / "federation.json").read_text())["nodes"]
-        assert len(nodes) == 11
+        assert len(nodes) == 11 and len({n["url"] for n in nodes}) == 11
+        assert not any(n["url"].endswith(":0") for n in nodes)  # the ports the nodes got, not the ones they asked
         taxation = next(n for n in nodes if n["department"] == "taxation")
         witnesses = [n["witness_vkey"] for n in nodes if n is not taxation]
         while True:
-            text = httpx.get(taxation["url"] + "/checkpoint", timeout=5).text
-            signed = open_checkpoint(text, taxation["origin"], taxation["log_vkey"], witnesses)
-            if len(signed.note.cosigned_at) == 10:
-                break
-            assert time.monotonic() < deadline, f"only {len(signed.note.cosigned_at)} cosignatures: {text}"
+            response = httpx.get(taxation["url"] + "/checkpoint", timeout=5)
+            text = response.text
+            if response.status_code == 200:  # 404 until the node published its first checkpoint
+                signed = open_checkpoint(text, taxation["origin"], taxation["log_vkey"], witnesses)
+                if len(signed.note.cosigned_at) == 10:
+                    break
+            assert time.monotonic() < deadline, f"no checkpoint with 10 cosignatures: {text}"
             time.sleep(0.3)
         for n in nodes:
-            assert httpx.get(n["url"] + "/health", timeout=5).json()["origin"] == n["origin"]
+            health = httpx.get(n["url"] + "/health", timeout=5).json()
+            assert (health["origin"], health["log_vkey"]) == (n["origin"], n["log_vkey"])
     finally:
         proc.send_signal(signal.SIGINT)
         try:

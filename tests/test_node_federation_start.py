@@ -11,7 +11,6 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.loopback_ports import free_port_block
 from app.node.federation import Federation, prepare_federation
 
 FULL_WITHIN_S = 1.0
@@ -27,10 +26,11 @@ def cosignatures(text: str) -> int:
 def test_federation_start_logs_no_false_failures_and_cosigns_fully_at_once(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    configs = prepare_federation(tmp_path / "fed", base_port=free_port_block(11))
+    configs = prepare_federation(tmp_path / "fed")
     caplog.set_level(logging.WARNING, logger="govdesk.node")
-    federation = Federation(configs)
+    federation = Federation(configs, tmp_path / "fed")
     federation.start()
+    configs = federation.configs  # the ports the nodes bound
     last_started = time.monotonic()
     try:
         full_at: dict[str, float] = {}

@@ -337,9 +337,13 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
                                 acked[hash_leaf(entry)] = result.index
 
         threads = [threading.Thread(target=worker) for _ in range(4)]
+        before = len(acked)
         for t in threads:
             t.start()
-        time.sleep(1.0 + 0.3 * round_no)
+        deadline = time.monotonic() + DEADLINE_S
+        while len(acked) < before + 80 * (round_no + 1):  # the load is well under way: kill mid-stream
+            assert time.monotonic() < deadline and all(t.is_alive() for t in threads), "the load did not get going"
+            time.sleep(0.01)
         proc.kill()  # SIGKILL while batches are being sequenced
         stop.set()
         for t in threads:

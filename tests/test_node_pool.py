@@ -28,7 +28,7 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
-from app.loopback_ports import free_port, free_port_block
+from app.loopback_ports import free_port
 from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config, load_keys
 from app.node.federation import Federation, prepare_federation
@@ -85,7 +85,7 @@ class ConnectionCounter:
 
 
 def test_200_offices_against_a_federation_on_a_100_connection_server(pg_100: PgCluster, tmp_path: Path) -> None:
-    configs = prepare_federation(tmp_path / "fed", base_port=free_port_block(11), postgres_url=pg_100.url())
+    configs = prepare_federation(tmp_path / "fed", postgres_url=pg_100.url())
     configs = [replace(c, limits=LIMITS) for c in configs]
     devices: dict[str, Signer] = {}
     for config in configs:
@@ -95,8 +95,9 @@ def test_200_offices_against_a_federation_on_a_100_connection_server(pg_100: PgC
             node.enroll(devices[config.department].public_key, "device", f"office/{config.department}")
         finally:
             node.stop()
-    federation = Federation(configs)
+    federation = Federation(configs, tmp_path / "fed")
     federation.start()
+    configs = federation.configs  # the ports the nodes bound
     counter = ConnectionCounter(pg_100)
     acked: dict[bytes, tuple[str, int]] = {}
     failures: list[str] = []

@@ -36,7 +36,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.ledger.note import new_signer
-from app.loopback_ports import bind_listener, free_port, free_port_block
+from app.loopback_ports import bind_listener, free_port
 from app.node.config import Limits, load_config
 from app.node.federation import Federation, prepare_federation
 from app.node.node import CONFIG_FILE, create_node
@@ -221,10 +221,11 @@ def test_node_serve_withstands_2000_half_open_connections(tmp_path: Path) -> Non
 
 
 def test_federation_nodes_are_guarded_the_same_way(tmp_path: Path) -> None:
-    configs = prepare_federation(tmp_path / "fed", base_port=free_port_block(11))
+    configs = prepare_federation(tmp_path / "fed")
     configs = [replace(c, limits=guarded_limits()) for c in configs]
-    federation = Federation(configs)
+    federation = Federation(configs, tmp_path / "fed")
     federation.start()
+    configs = federation.configs  # the ports the nodes bound
     try:
         target = configs[0]
         assert_guarded(f"http://{target.host}:{target.port}", target.port)

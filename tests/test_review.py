@@ -195,7 +195,8 @@ def _tamper_and_rechain(r, seq: int) -> None:
     """A careful forger: edit a record, recompute every later hash, and let the store move its head file."""
     _tamper_record(r, seq)
     rows = r.session.all(
-        "SELECT seq, at_ms, account, device, action, result, detail FROM audit WHERE seq >= ? ORDER BY seq", (seq,)
+        "SELECT seq, at_ms, account, device, action, result, detail, signer FROM audit WHERE seq >= ? ORDER BY seq",
+        (seq,),
     )
     prev = r.session.one("SELECT hash FROM audit WHERE seq = ?", (seq - 1,))[0]
     for row in rows:
@@ -239,7 +240,10 @@ def test_a_forger_who_rechains_is_caught_only_by_the_signed_head(office, monkeyp
         signed = sign_day(sup, open_day(sup, "2026-05-20"), {})
     with office.open("admin") as admin:
         _tamper_and_rechain(admin, signed.audit_seq - 5)
-        assert admin.check().ok  # the store's own checks see a consistent chain...
+        # The hashes are consistent again, but the rechained records no longer carry their actors' signatures:
+        # the store's own check names the first one (a forger would need every later actor's password)...
+        report = admin.check()
+        assert any("is not signed by an account of this office" in p for p in report.problems), report.problems
         problems = signoff_problems(admin)
     assert any("signed chain head" in p for p in problems), problems  # ...the signed head does not
     code, err = _office_check(office.path, monkeypatch, capsys)

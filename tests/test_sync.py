@@ -41,6 +41,7 @@ from app.sync import (
     SyncService,
     TreeRollback,
     UnknownSigner,
+    WrongNode,
     load_policy,
     state,
 )
@@ -141,7 +142,8 @@ def test_push_then_pull_verifies_and_a_node_revocation_reaches_offline_verificat
     device_kid = office.device_kid
     index = taxation.write("registry.revoke", {"kid": device_kid, "reason": "machine retired"})
     taxation.wait_cosigned(index + 1)
-    assert service(office).run().exit_status == 0
+    report = service(office).run()
+    assert report.exit_status == 0, report.summary()
     assert office.registry.key(device_kid).revoked_at_ms is not None
     ages = {a.origin: a for a in replica_ages(office)}
     assert ages[taxation.origin].age_ms is not None and ages[taxation.origin].trusted
@@ -187,11 +189,14 @@ def test_sync_resumes_after_a_cut_connection(nodes: list[NodeProc], tmp_path: Pa
 def test_a_refused_entry_becomes_a_clerk_task_and_stays_in_the_outbox(nodes: list[NodeProc], tmp_path: Path) -> None:
     civil = nodes[2]
     office = enrolled_office(tmp_path / "office", "office-t", nodes, only=[civil.origin])
-    # cert.revoke is for department keys only: the node refuses it from a counter device.
+    # cert.revoke is for department keys only: the node refuses it from a counter device. The replica's device
+    # signer will not even sign it, so the entry is made the way a hostile client would, from the key's bytes.
     from app.ledger.entry import Entry, sign_entry
+    from app.ledger.suites import ED25519
 
+    raw_device = ED25519.signer(office.session.one("SELECT private_key FROM device")[0])
     body = {"serial": "0" * 20, "reason": "test", "revoked_at": 1}
-    refused = sign_entry(Entry(civil.origin, "cert.revoke", 1, office.device_kid, body), office.device_signer)
+    refused = sign_entry(Entry(civil.origin, "cert.revoke", 1, office.device_kid, body), raw_device)
     ok = note_entry(office, civil.origin, "fine")
     office.outbox.enqueue(civil.origin, refused)
     office.outbox.enqueue(civil.origin, ok)
@@ -217,7 +222,7 @@ class RogueNode:
         self.honest = honest
         self.witnesses = witnesses
         self.leaves = [hash_leaf(f"forked {i}".encode()) for i in range(64)]
-        self.checkpoint_text = ""
+        self.checkpoint_text: str | None = ""
         self.bundle = b""
         self.proof_body: bytes | None = None
         self.port = free_port()
@@ -259,6 +264,8 @@ class RogueNode:
         self.sign(size, root_of(self.leaves[:size]))
 
     async def _checkpoint(self, request: Request) -> Response:
+        if self.checkpoint_text is None:  # another program at the node's address: it has no /checkpoint
+            return Response("Not Found", status_code=404, media_type="text/plain")
         return Response(self.checkpoint_text, media_type="text/plain")
 
     async def _consistency(self, request: Request) -> Response:
@@ -373,6 +380,8 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
         ("garbage_checkpoint", MalformedResponse),
         ("truncated_checkpoint", MalformedResponse),
         ("garbage_proof", MalformedResponse),
+        ("wrong_node_404", WrongNode),
+        ("wrong_node_origin", WrongNode),
     ],
 )
 def test_hostile_responses_are_typed_errors_that_change_nothing(
@@ -394,6 +403,11 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
     elif attack == "truncated_checkpoint":
         rogue.fork(held.size + 3)
         rogue.checkpoint_text = rogue.checkpoint_text[: len(rogue.checkpoint_text) // 2]
+    elif attack == "wrong_node_404":
+        rogue.checkpoint_text = None
+    elif attack == "wrong_node_origin":  # another log's node (another govdesk instance, say) at this address
+        other = "other.example/log"
+        rogue.checkpoint_text = sign_note(Checkpoint(other, 5, os.urandom(32)).body(), [new_signer(other, bytes(32))])
     elif attack == "garbage_proof":
         rogue.fork(held.size + 3)
         rogue.proof_body = b'{"old": 1, "proof": [42, "%%"]}\x00garbage'
@@ -401,6 +415,8 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
     report = service(office).run()
     assert report.exit_status == 1, report.summary()
     assert isinstance(report.logs[0].error, error), report.logs[0].error
+    if error is WrongNode:
+        assert "wrong node at this address" in str(report.logs[0].error)
     assert snapshot(office) == before
     office.close()
 

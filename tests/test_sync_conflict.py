@@ -16,6 +16,7 @@ from app.sync import SyncService, load_policy, state
 from app.sync.pull import CONFLICT_ADVICE
 from app.sync.service import EXIT_OK
 from app.sync.transport import RetryPolicy
+from tests.store_support import FakeClock
 
 CATALOGUE = load_catalogue()
 SERVICE = "banking-insurance.sme-loan"
@@ -82,15 +83,16 @@ def opened_case(world: ScenarioWorld) -> str:
 
 def test_two_offline_offices_on_one_case_resolve_by_the_nodes_order(world: ScenarioWorld) -> None:
     case_id = opened_case(world)
-    # Both offices are offline now. The south clerk acts first; the north clerk a moment later.
-    with world.session("south", MS) as r:
+    # Both offices are offline now. The south clerk acts first; the north clerk a second later (the fake clock).
+    clock = FakeClock(time.time_ns() // 1_000_000)
+    with world.session("south", MS, clock=clock) as r:
         south_step = CaseDesk(r, CATALOGUE).advance(case_id).head
         south_time = r.session.one("SELECT time_ms FROM case_steps WHERE leaf_hash = ?", (south_step,))[0]
-    time.sleep(0.01)
-    with world.session("north", MS) as r:
+    clock.now_ms += 1000
+    with world.session("north", MS, clock=clock) as r:
         north_step = CaseDesk(r, CATALOGUE).advance(case_id).head
         north_time = r.session.one("SELECT time_ms FROM case_steps WHERE leaf_hash = ?", (north_step,))[0]
-    assert south_time < north_time and south_step != north_step
+    assert (south_time, north_time) == (clock.now_ms - 1000, clock.now_ms) and south_step != north_step
 
     # North reconnects first: its step is sequenced first, so it stands, although south acted earlier.
     _, north_tasks = sync(world, "north")

@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 
 from app.ledger.entry import Entry, sign_entry
-from app.loopback_ports import bind_listener, free_port
+from app.loopback_ports import bind_listener
 from app.node.config import (
     Limits,
     NodeConfig,
@@ -28,6 +28,7 @@ from app.node.config import (
     load_keys,
     witness_name,
 )
+from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.replica import Replica, create_office
 from app.sync.trust import TrustPolicy, parse_policy, save_policy
@@ -38,6 +39,19 @@ PASSWORD = "correct horse battery"
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")
 
 
+def wait_registry_loaded(url: str, index: int, timeout_s: float = 15.0) -> None:
+    """Poll a serving node's /health until its registry holds the entry at `index` (an enrolment or revocation)."""
+    deadline = time.monotonic() + timeout_s
+    loaded = -1
+    while time.monotonic() < deadline:
+        with contextlib.suppress(httpx.HTTPError):
+            loaded = httpx.get(f"{url}/health", timeout=2).json()["registry_size"]
+            if loaded > index:
+                return
+        time.sleep(0.05)
+    raise AssertionError(f"{url}: the registry never loaded entry {index} (loaded up to {loaded})")
+
+
 @dataclass
 class NodeProc:
     """One department node served by `govdesk node serve` in its own process."""
@@ -45,6 +59,7 @@ class NodeProc:
     config: NodeConfig
     keys: NodeKeys
     path: Path
+    sock: socket.socket | None = None  # bound here before the peers were wired to its port, handed to the process
     proc: subprocess.Popen | None = None
 
     @property
@@ -60,12 +75,15 @@ class NodeProc:
     def start(self) -> None:
         """Start the node process and wait until it answers."""
         log = open(self.path.parent / "serve.log", "ab")  # noqa: SIM115 (the process keeps it)
+        serve = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(self.path)]
+        fds = () if self.sock is None else (self.sock.fileno(),)
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(self.path)],
+            serve + [arg for fd in fds for arg in ("--listen-fd", str(fd))],
             cwd=ROOT,
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
+            pass_fds=fds,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -79,8 +97,15 @@ class NodeProc:
             time.sleep(0.1)
         raise RuntimeError(f"node {self.config.department} did not start")
 
+    def close(self) -> None:
+        """Stop the node process and give up its port."""
+        self.stop()
+        if self.sock is not None:
+            self.sock.close()
+            self.sock = None
+
     def stop(self) -> None:
-        """Stop the node process."""
+        """Stop the node process (its port stays held for a restart)."""
         if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
@@ -135,16 +160,19 @@ def running_federation(base: Path) -> Iterator[list[NodeProc]]:
         yield procs
     finally:
         for node in procs:
-            node.stop()
+            node.close()
 
 
 def make_federation(base: Path, departments: tuple[str, ...] = DEPARTMENTS) -> list[NodeProc]:
     """Create the nodes (each witnessing the others), not started."""
     configs = []
+    sockets = {}
     for dept in departments:
         create_node(base / dept, dept)
         config = load_config(base / dept / CONFIG_FILE, environ={})
-        configs.append(replace(config, port=free_port(), limits=Limits(publish_interval_s=0.1, witness_timeout_s=2)))
+        sockets[dept] = bind_node_socket(config.host, 0)  # held from here on: nobody else can answer on it
+        port = sockets[dept].getsockname()[1]
+        configs.append(replace(config, port=port, limits=Limits(publish_interval_s=0.1, witness_timeout_s=2)))
     keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
     nodes = []
     for config in configs:
@@ -159,7 +187,7 @@ def make_federation(base: Path, departments: tuple[str, ...] = DEPARTMENTS) -> l
         )
         path = base / config.department / CONFIG_FILE
         wired.save(path)
-        nodes.append(NodeProc(wired, keys[config.department], path))
+        nodes.append(NodeProc(wired, keys[config.department], path, sockets[config.department]))
     return nodes
 
 
@@ -193,10 +221,11 @@ def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, **polic
     """Create an office, enrol its device key at every node, and store its trust policy."""
     kwargs = {"clock": clock} if clock else {}
     replica = create_office(path, name, "admin", PASSWORD, kdf=FAST_KDF, **kwargs)
-    for node in nodes:
-        node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")
+    enrolled = [(node, node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")) for node in nodes]
     save_policy(replica, policy_for(nodes, **policy))
-    time.sleep(1.2)  # the serving node reloads its registry every 0.5 s
+    for node, index in enrolled:
+        if node.proc is not None:  # a serving node reloads its registry every 0.5 s
+            wait_registry_loaded(node.url, index)
     return replica
 
 

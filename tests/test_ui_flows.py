@@ -27,6 +27,7 @@ from app.node.node import CONFIG_FILE, node_from_config
 from app.store.replica import open_replica
 from app.sync.state import fork_evidence
 from tests.framegen import Code, code_run, empty_run, write_video
+from tests.test_sync_support import wait_registry_loaded
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
 from ui.stall_meter import StallMeter
@@ -270,10 +271,11 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     clerk_key = counter.work.db_now(lambda: office.replica.account_signer.public_key)
     node = node_from_config(config)
     try:
-        node.revoke(key_id(ED25519, clerk_key), "left the office")
+        revoked_at = node.revoke(key_id(ED25519, clerk_key), "left the office")
     finally:
         node.stop()
-    time.sleep(1.2)  # the serving node reloads its registry every 0.5 s
+    serving = next(n["url"] for n in demo_nodes.nodes if n["origin"] == config.origin)
+    wait_registry_loaded(serving, revoked_at)  # the serving node reloads its registry every 0.5 s
     form.clear()
     form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
     form.name_edit.setText("周杰")

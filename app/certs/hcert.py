@@ -1,9 +1,12 @@
 """EU digital certificates (HCERT 1.0, `HC1:`): decode them and verify them against a trust list of X.509 DSCs.
 
 HCERT issuers do not write deterministic CBOR, so this decoder is permissive about encoding (any
-valid CBOR within the limits) and strict about shape: an optional CWT tag 61 around the COSE_Sign1
-(tag 18 or untagged), a protected header with `alg` ES256 or PS256, a kid in the protected header
-(which decides) or else the unprotected one, an embedded payload, and integer `iat`/`exp`.
+valid CBOR within the limits) and strict where security depends on it: an optional CWT tag 61 around
+the COSE_Sign1 (tag 18 or untagged), a protected header with `alg` ES256 or PS256, a kid in the
+protected header (which decides) or else the unprotected one, an embedded payload, a signature of the
+algorithm's size. Claim types follow RFC 8392 and the HCERT specification, not a guess: `iat` and
+`exp` are NumericDates (an integer or a finite floating-point number of seconds, untagged), `iss` is
+text of any length, and the DCC may carry CBOR date/time values (tags 0 and 1).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ import hashlib
 import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import cbor2
@@ -34,6 +37,7 @@ ALG_NAMES = {ALG_ES256: "ES256", ALG_PS256: "PS256"}
 CLAIM_ISS, CLAIM_EXP, CLAIM_IAT, CLAIM_HCERT = 1, 4, 6, -260
 MAX_DEPTH = 16
 MAX_KID = 64
+MAX_TIME = 1 << 40  # seconds; far beyond any certificate's life
 KIND_OIDS = {
     # HCERT appendix A.4, and the variant with an extra ".0" arc that several member states issued.
     "test": ("1.3.6.1.4.1.1847.2021.1.1", "1.3.6.1.4.1.0.1847.2021.1.1"),
@@ -76,8 +80,8 @@ class HcertMessage:
     payload: bytes
     signature: bytes
     issuer: str | None
-    issued_at: int
-    expires: int
+    issued_at: float
+    expires: float
     hcert: dict[Any, Any] = field(default_factory=dict)
 
     @property
@@ -108,6 +112,8 @@ def json_safe(value: Any) -> Any:
     """Return decoded CBOR as JSON-ready values: bytes as hex, map keys as text."""
     if isinstance(value, bytes):
         return value.hex()
+    if isinstance(value, date):  # datetime is a date too; a tag 0/1 value in the DCC
+        return value.isoformat()
     if isinstance(value, Mapping):
         return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
@@ -130,6 +136,10 @@ def load_trust_list(items: Iterable[bytes]) -> list[TrustedSigner]:
         except ValueError as exc:
             raise TrustListError(f"trust-list item {n} is not a PEM or DER X.509 certificate: {exc}") from None
         for cert in certs:
+            try:
+                _ = cert.extensions  # parsed lazily: a DSC whose extensions we cannot read restricts nothing
+            except ValueError as exc:
+                raise TrustListError(f"trust-list item {n} has extensions that are not valid DER: {exc}") from None
             der = cert.public_bytes(Encoding.DER)
             signers.append(TrustedSigner(hashlib.sha256(der).digest()[:8], cert))
     return signers
@@ -150,7 +160,7 @@ def _check_plain(value: Any, depth: int = 0) -> None:
     elif isinstance(value, list | tuple):
         for v in value:
             _check_plain(v, depth + 1)
-    elif not isinstance(value, int | float | str | bytes | bool | type(None)):
+    elif not isinstance(value, int | float | str | bytes | bool | type(None) | date):
         raise _fail(f"unexpected CBOR value of type {type(value).__name__}")
 
 
@@ -170,10 +180,13 @@ def loads_cbor(data: bytes, what: str) -> Any:
     return item
 
 
-def _int_claim(claims: Mapping[Any, Any], key: int, name: str) -> int:
+def _numeric_date(claims: Mapping[Any, Any], key: int, name: str) -> float:
+    """Return a NumericDate claim (RFC 8392 section 2: an integer or floating-point number, untagged)."""
     value = claims.get(key)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value < 1 << 40:
-        raise _fail(f"claim {name} must be an integer NumericDate")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _fail(f"claim {name} must be a NumericDate (an untagged integer or floating-point number)")
+    if not 0 <= value < MAX_TIME:  # also refuses NaN, which compares false with everything
+        raise _fail(f"claim {name} is a NumericDate out of range")
     return value
 
 
@@ -219,8 +232,8 @@ def decode_hcert(cose_bytes: bytes) -> HcertMessage:
         raise _fail("the CWT claims must be a map")
     _check_plain(claims)
     iss = claims.get(CLAIM_ISS)
-    if iss is not None and (not isinstance(iss, str) or len(iss) > 64):
-        raise _fail("the iss claim must be short text")
+    if iss is not None and not isinstance(iss, str):  # a StringOrURI; HCERT sets no length limit
+        raise _fail("the iss claim must be text")
     hcert = claims.get(CLAIM_HCERT)
     if not isinstance(hcert, Mapping) or not isinstance(hcert.get(1), Mapping):
         raise _fail("the hcert claim (-260) must hold an EU DCC map under key 1")
@@ -231,8 +244,8 @@ def decode_hcert(cose_bytes: bytes) -> HcertMessage:
         payload,
         signature,
         iss,
-        _int_claim(claims, CLAIM_IAT, "iat"),
-        _int_claim(claims, CLAIM_EXP, "exp"),
+        _numeric_date(claims, CLAIM_IAT, "iat"),
+        _numeric_date(claims, CLAIM_EXP, "exp"),
         dict(hcert),
     )
 

@@ -9,6 +9,7 @@ import numpy as np
 import zxingcpp
 
 from app.certs.errors import ImageInputError
+from app.scan.imagefile import header_size
 
 MAX_IMAGE_BYTES = 32 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -22,9 +23,17 @@ def read_qr_text(path: Path) -> str:
         raise ImageInputError(f"cannot open image {path}: {exc.strerror or exc}") from None
     if not path.is_file() or size == 0 or size > MAX_IMAGE_BYTES:
         raise ImageInputError(f"{path} is not an image file of 1 byte to {MAX_IMAGE_BYTES:,} bytes")
-    data = np.frombuffer(path.read_bytes(), np.uint8)
-    # IMREAD_REDUCED would lose modules; the pixel limit is checked on the decoded size instead.
-    image = cv2.imdecode(data, cv2.IMREAD_GRAYSCALE)
+    raw = path.read_bytes()
+    # The header first, as `govdesk scan` does: a 30000x30000 PNG of a few kilobytes would otherwise be decoded
+    # (900 MB, or OpenCV's own refusal as a raw cv2.error) before its size is known.
+    dims = header_size(raw[:65536])
+    if dims is not None and dims[0] * dims[1] > MAX_IMAGE_PIXELS:
+        raise ImageInputError(f"{path} is {dims[0]}x{dims[1]} pixels; the limit is {MAX_IMAGE_PIXELS:,} pixels")
+    # IMREAD_REDUCED would lose modules; formats without a readable header are checked on the decoded size.
+    try:
+        image = cv2.imdecode(np.frombuffer(raw, np.uint8), cv2.IMREAD_GRAYSCALE)
+    except cv2.error:
+        raise ImageInputError(f"{path} is not a readable image (malformed or too large to decode)") from None
     if image is None or image.size == 0:
         raise ImageInputError(f"{path} is not a readable image")
     if image.shape[0] * image.shape[1] > MAX_IMAGE_PIXELS:

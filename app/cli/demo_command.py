@@ -20,7 +20,7 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import httpx
@@ -33,14 +33,13 @@ from app.cli.ledger_command import print_report
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, Signer
 from app.logdir import build_demo_log, verify_log_dir
-from app.loopback_ports import free_port_block
 from app.node.departments import department
 from app.node.federation import FEDERATION_FILE, prepare_federation
 from app.node.node import node_from_config
 from app.store.keywrap import DEFAULT_KDF, KdfParams
 from app.store.office_files import OfficeDir
 from app.store.replica import create_office, open_replica
-from app.sync import SyncService, policy_from_federation, save_policy
+from app.sync import SyncService, load_policy, policy_from_federation, save_policy
 
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DEMO_DIR = Path("demo-office")
@@ -49,7 +48,6 @@ DEMO_DEPARTMENT = "public-security"  # the counter's staff belong to it; it issu
 DEMO_ISSUER = department(DEMO_DEPARTMENT).origin
 DEMO_ACCOUNTS = (("admin", "admin"), ("li.na", "clerk"), ("wang.fang", "supervisor"))
 DEMO_PASSWORD = "govdesk-demo"
-DEMO_BASE_PORT = 8700
 DEMO_QUORUM = 2
 DEMO_SYNC_MINUTES = 2
 DEPARTMENT_COUNT = 11
@@ -77,38 +75,55 @@ def federation_dir(office_path: Path) -> Path:
 
 
 class DemoFederation:
-    """The 11 department nodes of a demo, served by `govdesk node federation` in a background process."""
+    """The 11 department nodes of a demo, served by `govdesk node federation` in a background process.
+
+    Each node binds its own port when the process starts (app.node.federation) and the process then publishes
+    the URLs in federation.json; `start` waits for that publication and for every node to answer /health as the
+    node it should be (its log key: not some other program, nor another instance's node), and `nodes` then lists
+    where they are.
+    """
 
     def __init__(self, directory: Path) -> None:
-        listing = json.loads((directory / FEDERATION_FILE).read_text(encoding="utf-8"))
         self.directory = directory
-        self.nodes: list[dict] = listing["nodes"]
-        self.base_port = min(int(n["url"].rsplit(":", 1)[1]) for n in self.nodes)
+        self.nodes: list[dict] = self._listing()["nodes"]
         self.process: subprocess.Popen | None = None
+
+    def _listing(self) -> dict:
+        return json.loads((self.directory / FEDERATION_FILE).read_text(encoding="utf-8"))
 
     @property
     def urls(self) -> list[str]:
-        """The base URL of every node."""
+        """The base URL of every node (as published by the last start)."""
         return [n["url"] for n in self.nodes]
 
     def start(self, timeout_s: float = 60.0) -> None:
-        """Start the nodes and wait until each one answers /health."""
+        """Start the nodes, learn where they listen, and wait until each one answers /health as itself."""
+        listing_file = self.directory / FEDERATION_FILE
+        listing_file.unlink()  # the process publishes it again once every node holds its port
         log = (self.directory / "federation.log").open("ab")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        command = [sys.executable, "-m", "app.cli.main", "node", "federation", "--dir", str(self.directory),
-                   "--base-port", str(self.base_port)]  # fmt: skip
+        command = [sys.executable, "-m", "app.cli.main", "node", "federation", "--dir", str(self.directory)]
         self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
         log.close()
         deadline = time.monotonic() + timeout_s
-        waiting = list(self.urls)
-        while waiting:
+        waiting: list[dict] | None = None
+        while waiting is None or waiting:
             if self.process.poll() is not None:
                 raise RuntimeError(f"the demo federation exited ({self.process.returncode}); see {log.name}")
             if time.monotonic() > deadline:
                 self.stop()
                 raise RuntimeError(f"the demo federation did not start in {timeout_s:.0f} s; see {log.name}")
-            with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(f"{waiting[0]}/health", timeout=1).status_code == 200:
+            if waiting is None:
+                if listing_file.exists():
+                    self.nodes = self._listing()["nodes"]
+                    waiting = list(self.nodes)
+                else:
+                    time.sleep(0.05)
+                continue
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                health = httpx.get(f"{waiting[0]['url']}/health", timeout=1)
+                # ours: another govdesk instance's node of the same department has the same origin, not the same key
+                if health.status_code == 200 and health.json().get("log_vkey") == waiting[0]["log_vkey"]:
                     waiting.pop(0)
                     continue
             time.sleep(0.1)
@@ -190,35 +205,43 @@ def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], devic
     return samples
 
 
-def build_demo_office(
-    path: Path, *, now_ms: int | None = None, kdf: KdfParams = DEFAULT_KDF, base_port: int | None = None
-) -> DemoOffice:
+def follow_federation(office: Path, federation: DemoFederation, password: str = DEMO_PASSWORD) -> bool:
+    """Point the demo office (settings and trust policy) at the nodes' published URLs; return True if they moved."""
+    listing = {"nodes": federation.nodes}
+    nodes = tuple(settings_file.NodeSetting(n["origin"], n["url"]) for n in federation.nodes)
+    current = settings_file.load(office)
+    if current.nodes == nodes:
+        return False
+    settings_file.save(office, replace(current, nodes=nodes))
+    with open_replica(office, "admin", password) as replica:
+        save_policy(replica, policy_from_federation(listing, quorum=DEMO_QUORUM))
+    return True
+
+
+def build_demo_office(path: Path, *, now_ms: int | None = None, kdf: KdfParams = DEFAULT_KDF) -> DemoOffice:
     """Create (once) the demo's federation beside `path` and a demo office at `path` that has synced with it."""
     samples_dir = path / "samples"
     if OfficeDir(path).exists():
         return DemoOffice(path, DEMO_PASSWORD, {p.stem: p for p in sorted(samples_dir.glob("*.png"))})
     fed_dir = federation_dir(path)
-    first_port = base_port if base_port is not None else free_port_block(DEPARTMENT_COUNT)
-    configs = prepare_federation(fed_dir, base_port=first_port)
+    configs = prepare_federation(fed_dir)  # each node binds a port of its own when the federation starts
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
-    listing = json.loads((fed_dir / FEDERATION_FILE).read_text(encoding="utf-8"))
-    policy = policy_from_federation(listing, quorum=DEMO_QUORUM)
     samples_dir.mkdir(parents=True, exist_ok=True)
     with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf) as replica:
         staff = {name: replica.accounts.add(name, role, DEMO_PASSWORD).public_key for name, role in DEMO_ACCOUNTS[1:]}
-        save_policy(replica, policy)
         device_key = replica.device_signer.public_key
     samples = _write_on_nodes(fed_dir, configs, staff, device_key, samples_dir, now_ms)
-    nodes = tuple(settings_file.NodeSetting(n["origin"], n["url"]) for n in listing["nodes"])
-    demo_settings = settings_file.Settings(camera_source=str(samples_dir), nodes=nodes, sync_minutes=DEMO_SYNC_MINUTES)
-    settings_file.save(path, demo_settings)
-    # The first sync, so the office opens with verified keys, anchors and revocations (as after installation).
-    with DemoFederation(fed_dir), open_replica(path, "admin", DEMO_PASSWORD) as replica:
-        service = SyncService(replica, policy)
-        try:
-            report = service.run()
-        finally:
-            service.close()
+    settings_file.save(path, settings_file.Settings(camera_source=str(samples_dir), sync_minutes=DEMO_SYNC_MINUTES))
+    # The first sync, so the office opens with verified keys, anchors and revocations (as after installation),
+    # against the URLs the nodes published when they bound their ports.
+    with DemoFederation(fed_dir) as federation:
+        follow_federation(path, federation)
+        with open_replica(path, "admin", DEMO_PASSWORD) as replica:
+            service = SyncService(replica, load_policy(replica))
+            try:
+                report = service.run()
+            finally:
+                service.close()
     if report.exit_status:
         raise RuntimeError("the demo office's first sync failed: " + "; ".join(report.summary()))
     return DemoOffice(path, DEMO_PASSWORD, samples)
@@ -251,15 +274,16 @@ def run(args: argparse.Namespace) -> int:
 def run_gui(directory: Path) -> int:
     """Build the demo if needed, start its nodes in the background, open the counter app; stop the nodes after."""
     office_dir = directory / "office"
-    base_port = None
     if not OfficeDir(office_dir).exists():
         print(f"Creating the demo: 11 department nodes in {federation_dir(office_dir)}, the office in {office_dir} ...")
-        base_port = free_port_block(DEPARTMENT_COUNT, DEMO_BASE_PORT)
-    demo = build_demo_office(office_dir, base_port=base_port)
+    demo = build_demo_office(office_dir)
     federation = DemoFederation(demo.federation_dir)
-    print(f"Starting the 11 department nodes on 127.0.0.1:{federation.base_port}-{federation.base_port + 10} ...")
+    print("Starting the 11 department nodes ...")
     federation.start()
     try:
+        if follow_federation(office_dir, federation, demo.password):
+            print("Another program holds a port the nodes used before: the office now follows their new URLs.")
+        print("Nodes: " + ", ".join(federation.urls))
         print("Accounts: " + ", ".join(f"{name} ({role})" for name, role in DEMO_ACCOUNTS)
               + f"; password: {demo.password}")  # fmt: skip
         print(f"Sample certificates to scan: {demo.path / 'samples'}")

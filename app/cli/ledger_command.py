@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import base64
+import os
 import sys
 import time
 from pathlib import Path
@@ -25,6 +26,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "verify", help="verify a log directory end to end: every signature, the tree and the checkpoint"
     )
     verify.add_argument("directory", type=Path)
+    verify.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="processes that decode and verify entries in batches (default: one per core)",
+    )
     verify.set_defaults(func=run_verify)
 
 
@@ -52,9 +60,12 @@ def run_demo(args: argparse.Namespace) -> int:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Verify a log directory; exit 1 and name the first bad entry on failure."""
+    if not 1 <= args.jobs <= 256:
+        print("error: --jobs must be between 1 and 256", file=sys.stderr)
+        return 2
     start = time.perf_counter()
     try:
-        report = verify_log_dir(args.directory)
+        report = verify_log_dir(args.directory, workers=args.jobs)
     except LogDirError as exc:
         print(f"FAILED: {exc}", file=sys.stderr)
         return 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import socket
 import sys
 from pathlib import Path
 
@@ -83,6 +84,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         type=int,
         help="processes verifying entry signatures (default: the configuration's, else one per CPU core; 0: none)",
     )
+    serve.add_argument(
+        "--listen-fd", type=int, help="serve on this inherited, already listening socket (instead of binding one)"
+    )
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -107,7 +111,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
     fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
-    fed.add_argument("--base-port", type=int, default=8700, help="first port; nodes take consecutive ports")
+    fed.add_argument(
+        "--base-port",
+        type=int,
+        help="ports for new nodes: consecutive from this one (default: each node binds a free port itself); a node "
+        "keeps the port it published unless another program took it",
+    )
     fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
     _add_tls(fed)
@@ -173,7 +182,18 @@ def run_serve(args: argparse.Namespace) -> int:
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
-    uvicorn.Server(server_config(build_app(node), config, access_log=args.access_log)).run()
+    server = uvicorn.Server(server_config(build_app(node), config, access_log=args.access_log))
+    if args.listen_fd is None:
+        server.run()
+        return 0
+    # A listening socket bound by the process that started this node (it wired the node's peers to its port):
+    # the port was held from the bind on, so no other program can be answering there.
+    try:
+        sock = socket.socket(fileno=args.listen_fd)
+    except OSError as exc:
+        return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
+    with sock:
+        server.run(sockets=[sock])
     return 0
 
 
@@ -238,13 +258,15 @@ def run_federation(args: argparse.Namespace) -> int:
         tls = _tls_settings(args)
         if tls.get("tls_cert_file") and "peer_ca_file" not in tls:
             tls["peer_ca_file"] = tls["tls_cert_file"]  # one self-signed certificate for every node: it is the anchor
-        configs = prepare_federation(args.dir, base_port=args.base_port, postgres_url=args.postgres, tls=tls)
+        configs = prepare_federation(
+            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, tls=tls
+        )
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging("WARNING")
-    federation = Federation(configs)
-    federation.start()
-    for c in configs:
+    federation = Federation(configs, args.dir)
+    federation.start()  # each node binds its own port; federation.json then lists the ports they got
+    for c in federation.configs:
         print(f"{c.department:<20} {c.scheme}://{c.host}:{c.port}  {c.origin}", flush=True)
     print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
     try:

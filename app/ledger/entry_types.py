@@ -154,6 +154,28 @@ _TYPES = [
         ),
         "A supervisor signs a day off.",
     ),
+    EntryType(
+        "audit.anchor",
+        (
+            Field("office", str, max_len=64),
+            Field("count", int),
+            Field("head", bytes, max_len=64),
+            Field("prev", bytes, required=False, max_len=64),
+        ),
+        "An office's audit-trail head (record count and chain hash, no personal data), pushed at each sync.",
+    ),
+    EntryType(
+        "registry.request",
+        (
+            Field("kid", bytes, max_len=64),
+            Field("suite", str, max_len=32),
+            Field("public_key", bytes),
+            Field("role", str, max_len=32),
+            Field("subject", str),
+            Field("replaces", bytes, required=False, max_len=64),
+        ),
+        "An office asks its department to enrol a new account key (and revoke the one it replaces).",
+    ),
 ]
 
 ENTRY_TYPES: dict[str, EntryType] = {t.name: t for t in _TYPES}

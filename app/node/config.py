@@ -108,7 +108,7 @@ class NodeConfig:
 
     def save(self, path: Path) -> None:
         """Write the configuration file atomically."""
-        write_atomic(path, self.to_json().encode(), mode=0o644)
+        write_atomic(path, self.to_json().encode(), mode=0o600)  # names the key file and the database URL
 
 
 def _limits(raw: Any) -> Limits:

@@ -191,7 +191,8 @@ def create_node(
     origin: str | None = None,
 ) -> NodeConfig:
     """Create a node in `directory`: config file, key file (0600), database, and the enrolled department key."""
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    directory.chmod(0o700)  # the node's keys, config and database live here, whoever made the folder
     dept_origin = origin or department(department_id).origin
     config_path, keys_path = directory / CONFIG_FILE, directory / KEYS_FILE
     if config_path.exists() or keys_path.exists():

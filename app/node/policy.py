@@ -35,7 +35,10 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             {"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request", "review.signoff"}
         ),
         "clerk": frozenset({"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request"}),
-        "device": frozenset({"case.step", "consent.grant", "cert.anchor", "demo.note"}),
+        # audit.anchor and registry.request: the office's own audit head and its requests for new account keys.
+        "device": frozenset(
+            {"case.step", "consent.grant", "cert.anchor", "demo.note", "audit.anchor", "registry.request"}
+        ),
     }
 )
 

@@ -74,6 +74,11 @@ class Registry:
         """Return the record of `kid`, if enrolled."""
         return self._keys.get(kid)
 
+    @property
+    def loaded_size(self) -> int:
+        """The tree size up to which registry entries are loaded (what /health reports as registry_size)."""
+        return self._seen
+
     def refresh(self) -> None:
         """Load registry records changed since the last refresh (by this or any other node process)."""
         with self._lock:

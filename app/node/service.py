@@ -460,6 +460,7 @@ async def health(request: Request) -> Response:
             "size": state.size,
             "published_size": state.published_size,
             "queued": node.sequencer.queued(),
+            "registry_size": node.registry.loaded_size,
             "stats": {
                 "checked": node.stats.checked,
                 "decode_cpu_s": round(node.verifier.decode_cpu_s, 6),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -46,6 +47,9 @@ class SQLiteStore(SqlStore):
 
     def connect(self) -> Any:
         """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
+        if self.path != ":memory:":  # 0600 before SQLite creates it (its WAL and index files take the same mode)
+            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            os.chmod(self.path, 0o600)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")

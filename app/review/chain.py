@@ -16,6 +16,9 @@ from app.store.session import Session
 
 _TAG = b"govdesk audit v1\n"
 _ARRAY7 = b"\x87"
+# A signed record (schema version 8 on) hashes eight fields, the eighth its signer's key id, under the v2 tag.
+_TAG2 = b"govdesk audit v2\n"
+_ARRAY8 = b"\x88"
 
 
 def _head(major: int, n: int) -> bytes:
@@ -92,23 +95,29 @@ def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: byte
     cur = session.execute(
         # Text columns come back as their UTF-8 bytes (what the encoding hashes): no decode and re-encode per record.
         "SELECT seq, at_ms, CAST(account AS BLOB), device, CAST(action AS BLOB), CAST(result AS BLOB), detail, "
-        "prev_hash, hash FROM audit WHERE seq > ? ORDER BY seq",
+        "prev_hash, hash, signer FROM audit WHERE seq > ? ORDER BY seq",
         (after_seq,),
     )
-    sha, join, tag, array7, int_head = hashlib.sha256, b"".join, _TAG, _ARRAY7, _int
+    sha, join, int_head = hashlib.sha256, b"".join, _int
     text_heads, bytes_heads, ms_head = _TEXT_HEADS, _BYTES_HEADS, _MS_HEAD.pack
-    for seq, at_ms, account, device, action, result, detail, prev_hash, digest in cur:
+    for seq, at_ms, account, device, action, result, detail, prev_hash, digest, signer in cur:
         if seq != expected:
             return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {expected} is missing")
+        tag, array, tail = (_TAG, _ARRAY7, b"") if signer is None else (_TAG2, _ARRAY8, b"")
         try:  # record_body inlined for the usual record: every field under 64 KiB, a time after 1970-02-19
+            if signer is not None:
+                tail = bytes_heads[len(signer)] + signer
             time_head = ms_head(0x1B, at_ms) if at_ms > 0xFFFFFFFF else int_head(at_ms)
-            body = join((tag, prev, array7, int_head(seq), time_head,
+            body = join((tag, prev, array, int_head(seq), time_head,
                          text_heads[len(account)], account, bytes_heads[len(device)], device,
                          text_heads[len(action)], action, text_heads[len(result)], result,
-                         bytes_heads[len(detail)], detail))  # fmt: skip
+                         bytes_heads[len(detail)], detail, tail))  # fmt: skip
         except (IndexError, struct.error, TypeError):
             try:
-                body = tag + prev + record_body(seq, at_ms, account, device, action, result, detail, encoded=True)
+                fields = record_body(seq, at_ms, account, device, action, result, detail, encoded=True)
+                if signer is not None:
+                    fields = _ARRAY8 + fields[1:] + _bytes(signer)
+                body = tag + prev + fields
             except (TypeError, ValueError, OverflowError, struct.error):
                 body = b""  # a column of the wrong type: no record of the chain has it, so it was altered
         if prev_hash != prev or not body or sha(body).digest() != digest:

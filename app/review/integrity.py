@@ -5,6 +5,9 @@
 - Each stored checkpoint must say what its columns say, and sync must still trust its log.
 - Every entry written on the day hashes to its identity and is either included in its department's
   log (its inclusion proof verifies against a stored checkpoint) or listed as pending.
+- The local audit trail must still reach every head this office anchored on its department's log
+  (app/sync/anchor.py); the panel also shows the anchoring window: how many records, written since the
+  last sync that anchored, the department does not vouch for yet, and for how long.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from app.ledger.note import split_note
 from app.review.chain import ChainCheck, verify_audit_chain
 from app.review.signoff import SignOff, check_signoff
 from app.review.timeline import Period, _table_exists
+from app.store.anchors import AnchorStore, AnchorWindow, anchor_problems, anchor_window
 from app.store.logs import decode_proof
 from app.store.session import Session
 
@@ -37,6 +41,7 @@ class IntegrityReport:
     included: int = 0
     pending: list[str] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    anchoring: AnchorWindow | None = None
 
     @property
     def ok(self) -> bool:
@@ -54,6 +59,10 @@ class IntegrityReport:
             "entries_included": self.included,
             "entries_pending": self.pending,
             "problems": self.problems,
+            "anchoring": None if self.anchoring is None else {
+                "anchored_records": self.anchoring.anchored_records,
+                "unanchored_records": self.anchoring.unanchored_records,
+                "last_anchor_ms": self.anchoring.since_ms, "window_ms": self.anchoring.age_ms},
         }  # fmt: skip
 
 
@@ -142,4 +151,9 @@ def check_integrity(session: Session, period: Period, signoffs: list[SignOff]) -
     included, pending, problems = check_entries(session, period)
     report.included, report.pending = included, pending
     report.problems += problems
+    if _table_exists(session, "audit_anchors"):
+        anchors = AnchorStore(session)
+        report.problems += anchor_problems(anchors, chain.head_seq)
+        first = session.one("SELECT min(at_ms) FROM audit")
+        report.anchoring = anchor_window(anchors, chain.head_seq, first[0] if first else None, session.now_ms())
     return report

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -25,7 +26,6 @@ from pathlib import Path
 import httpx
 
 from app.ledger.suites import Signer
-from app.loopback_ports import free_port
 from app.node.client import NodeClient
 from app.node.config import (
     Limits,
@@ -38,9 +38,11 @@ from app.node.config import (
     witness_name,
 )
 from app.node.departments import all_departments, department
+from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.keywrap import KdfParams
-from app.store.replica import Replica, create_office, open_replica
+from app.store.replica import Replica, create_office, open_replica, system_clock
+from app.store.session import Clock
 from app.sync import SyncReport, SyncService, TrustPolicy, load_policy, policy_from_federation, save_policy
 from app.sync.transport import RetryPolicy
 
@@ -77,10 +79,11 @@ class OfficeSpec:
     cases: str = "known"
 
 
-def _serve_command(config_path: Path) -> list[str]:
+def _serve_command(config_path: Path, listen_fd: int) -> list[str]:
+    serve = ["node", "serve", "--config", str(config_path), "--listen-fd", str(listen_fd)]
     if getattr(sys, "frozen", False):  # a bundled build is its own interpreter
-        return [sys.executable, "node", "serve", "--config", str(config_path)]
-    return [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(config_path)]
+        return [sys.executable, *serve]
+    return [sys.executable, "-m", "app.cli.main", *serve]
 
 
 class NodeFleet:
@@ -93,14 +96,19 @@ class NodeFleet:
         self.configs: dict[str, NodeConfig] = {}
         self.keys: dict[str, NodeKeys] = {}
         self._procs: dict[str, subprocess.Popen] = {}
+        # Each node's listening socket, bound here (port 0 semantics: app.node.federation.bind_node_socket) before
+        # the witnesses are wired to it and held until the fleet is done, then passed to the node's process.
+        self._sockets: dict[str, socket.socket] = {}
 
     def create(self) -> None:
-        """Create every node (database, keys, enrolled department key) and wire the witnesses."""
+        """Create every node (database, keys, enrolled department key), bind its socket, and wire the witnesses."""
         for dept in self.departments:
             create_node(self.directory / dept, dept)
             config = load_config(self.directory / dept / CONFIG_FILE, environ={})
             limits = Limits(publish_interval_s=self.publish_interval_s, witness_timeout_s=2)
-            self.configs[dept] = replace(config, port=free_port(), limits=limits)
+            self._sockets[dept] = bind_node_socket(config.host, 0)
+            port = self._sockets[dept].getsockname()[1]
+            self.configs[dept] = replace(config, port=port, limits=limits)
             self.keys[dept] = load_keys(Path(config.keys_file))
         for dept, config in self.configs.items():
             others = [c for d, c in self.configs.items() if d != dept]
@@ -151,12 +159,14 @@ class NodeFleet:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
         for dept in self.departments:
             log = open(self.directory / dept / "serve.log", "ab")  # noqa: SIM115 (the process keeps it)
+            fd = self._sockets[dept].fileno()
             self._procs[dept] = subprocess.Popen(
-                _serve_command(self.directory / dept / CONFIG_FILE),
+                _serve_command(self.directory / dept / CONFIG_FILE, fd),
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
                 env=env,
+                pass_fds=(fd,),
             )
             log.close()
         deadline = time.monotonic() + timeout_s
@@ -187,8 +197,15 @@ class NodeFleet:
             raise WorldError(f"the {dept} node's port {self.configs[dept].port} is answered by another server")
         return text.count("/witness ") >= min(QUORUM, len(self.departments) - 1)
 
+    def close(self) -> None:
+        """Stop the nodes and give up their ports."""
+        self.stop()
+        for sock in self._sockets.values():
+            sock.close()
+        self._sockets.clear()
+
     def stop(self) -> None:
-        """Stop every node process (politely, then for good)."""
+        """Stop every node process (politely, then for good); their ports stay held for a restart."""
         for proc in self._procs.values():
             if proc.poll() is None:
                 proc.terminate()
@@ -260,13 +277,13 @@ class ScenarioWorld:
         self.fleet.start()
 
     def stop(self) -> None:
-        """Stop the node processes."""
-        self.fleet.stop()
+        """Stop the node processes and give up their ports."""
+        self.fleet.close()
 
     @contextlib.contextmanager
-    def session(self, office: str, account: str = ADMIN) -> Iterator[Replica]:
-        """Unlock an office's replica as one of its accounts, for the duration of the block."""
-        replica = open_replica(self.office_path(office), account, PASSWORD, kdf=SCENARIO_KDF)
+    def session(self, office: str, account: str = ADMIN, *, clock: Clock = system_clock) -> Iterator[Replica]:
+        """Unlock an office's replica as one of its accounts (on `clock`), for the duration of the block."""
+        replica = open_replica(self.office_path(office), account, PASSWORD, kdf=SCENARIO_KDF, clock=clock)
         try:
             yield replica
         finally:

@@ -1,16 +1,23 @@
-"""Accounts of the office machine: add, disable, remove, and password changes that re-wrap the key only."""
+"""Accounts of the office machine: add, disable, remove, password changes and resets.
+
+Each account's signing key is sealed under that account's own password (app/store/signing_keys.py) and
+kept with its database-key wrap in `keys.json`. A password change re-wraps and re-seals that one account's
+keys; a reset by a supervisor or admin gives the account a new signing key (nobody learns the old one),
+retires the old key and records an enrolment request for the new one.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import ED25519
 from app.store import logins, roles
 from app.store.errors import AccountDisabled, InvalidInput, PermissionDenied, UnknownAccount
-from app.store.keywrap import KdfParams, wrap_key
-from app.store.office_files import OfficeDir
+from app.store.keywrap import KdfParams, wrap_key_with_kek
+from app.store.office_files import KeyFile, OfficeDir
 from app.store.session import Account, Session
+from app.store.signing_keys import AccountKey, SealedKey, seal
 
 NAME_PATTERN = re.compile(r"[^\W][\w.\-]{0,63}")
 ACCOUNT_COLUMNS = "name, role, status, kid, public_key"
@@ -25,25 +32,43 @@ def check_name(name: object) -> str:
 
 @dataclass(frozen=True)
 class Keyring:
-    """What re-wrapping needs: the office, its id, the database key and the Argon2id parameters."""
+    """What re-wrapping needs: the office, its id, the database key, the Argon2id parameters and the acting
+    account's own signing key (re-sealed when its password changes)."""
 
     office: OfficeDir
     office_id: str
     db_key: bytes
     kdf: KdfParams
+    account_key: AccountKey | None = None
 
 
-def insert_account(session: Session, name: str, role: str, now_ms: int) -> Account:
-    """Insert an active account with a fresh personal Ed25519 key; return it."""
-    private = ED25519.generate_private()
-    public = ED25519.signer(private).public_key
-    kid = key_id(ED25519, public)
+def new_account_key() -> AccountKey:
+    """Return a fresh Ed25519 signing key for an account (the suite is pinned to Ed25519 here)."""
+    return AccountKey(ED25519, ED25519.generate_private())
+
+
+def insert_account(session: Session, name: str, role: str, now_ms: int, key: AccountKey) -> Account:
+    """Insert an active account whose signing key is `key` (its private half is never stored here); return it."""
     session.execute(
         "INSERT INTO accounts(name, role, status, suite, private_key, public_key, kid, created_ms, changed_ms) "
-        "VALUES (?,?,?,?,?,?,?,?,?)",
-        (name, role, "active", ED25519.name, private, public, kid, now_ms, now_ms),
+        "VALUES (?,?,?,?,NULL,?,?,?,?)",
+        (name, role, "active", key.suite.name, key.public_key, key.kid, now_ms, now_ms),
     )
-    return Account(name, role, "active", kid, public)
+    return Account(name, role, "active", key.kid, key.public_key)
+
+
+def store_keys(office: OfficeDir, name: str, wrap: object, sealed: tuple[bytes, SealedKey] | None) -> None:
+    """Replace one account's database-key wrap and sealed signing key in `keys.json` (one atomic write)."""
+    keyfile = office.read_keyfile() if office.keys_file.exists() else KeyFile({}, {}, {})
+    wraps, signing = dict(keyfile.wraps), dict(keyfile.signing_keys)
+    if wrap is None:
+        wraps.pop(name, None)
+        signing.pop(name, None)
+    else:
+        wraps[name] = wrap  # type: ignore[assignment]
+        if sealed is not None:
+            signing[name] = sealed
+    office.write_keyfile(KeyFile(wraps, signing, keyfile.failures))
 
 
 class Accounts:
@@ -70,13 +95,8 @@ class Accounts:
             raise UnknownAccount(f"no account named {name!r}")
         return account
 
-    def _set_wrap(self, name: str, password: str | None) -> None:
-        wraps = self._k.office.read_wraps()
-        if password is None:
-            wraps.pop(name, None)
-        else:
-            wraps[name] = wrap_key(self._k.db_key, password, self._k.office_id, name, self._k.kdf)
-        self._k.office.write_wraps(wraps)
+    def _remove_keys(self, name: str) -> None:
+        store_keys(self._k.office, name, None, None)
 
     def add(self, name: str, role: str, password: str) -> Account:
         """Create an account with its own signing key and a wrap of the database key under its password."""
@@ -88,13 +108,13 @@ class Accounts:
             raise InvalidInput(f"role must be one of {[r.value for r in roles.Role]}") from None
         if self.get(name) is not None:
             raise InvalidInput(f"an account named {name!r} exists already (names are never reused)")
-        wrapped = wrap_key(self._k.db_key, password, self._k.office_id, name, self._k.kdf)
+        wrapped, kek = wrap_key_with_kek(self._k.db_key, password, self._k.office_id, name, self._k.kdf)
+        key = new_account_key()
+        sealed = key.reseal(kek, self._k.office_id, name)
         with self._s.transaction():
-            account = insert_account(self._s, name, role, self._s.now_ms())
-            self._s.audit.append("account.add", "ok", {"account": name, "role": role})
-        wraps = self._k.office.read_wraps()
-        wraps[name] = wrapped
-        self._k.office.write_wraps(wraps)
+            account = insert_account(self._s, name, role, self._s.now_ms(), key)
+            self._s.audit.append("account.add", "ok", {"account": name, "role": role, "kid": key.kid})
+        store_keys(self._k.office, name, wrapped, (key.kid, sealed))
         return account
 
     def _set_status(self, name: str, status: str, action: str) -> None:
@@ -110,9 +130,9 @@ class Accounts:
                 f"UPDATE accounts SET status = ?, changed_ms = ?{wipe} WHERE name = ?", (status, self._s.now_ms(), name)
             )
             self._s.audit.append(action, "ok", {"account": name})
-        # The wrap goes too: the password no longer opens anything, and a copy of the old wrap (a cached
-        # credential) is refused at unlock because the database says the account is not active.
-        self._set_wrap(name, None)
+        # The wrap and the sealed key go too: the password no longer opens anything, and a copy of the old wrap (a
+        # cached credential) is refused at unlock because the database says the account is not active.
+        self._remove_keys(name)
 
     def disable(self, name: str) -> None:
         """Disable an account: it can no longer unlock the replica."""
@@ -122,18 +142,49 @@ class Accounts:
         """Remove an account: disabled for good, its private signing key erased, its name never reused."""
         self._set_status(name, "removed", "account.remove")
 
-    def reset_password(self, name: str, new_password: str) -> None:
-        """Set another account's password (supervisor: clerks only; admin: anyone) and lift its lockout."""
+    def reset_password(self, name: str, new_password: str) -> bytes:
+        """Set another account's password (supervisor: clerks only; admin: anyone), lift its lockout, and give it a
+        new signing key: the old key is retired and an enrolment request for the new one is recorded. Returns the
+        new key's id."""
         target = self._existing(check_name(name))
         if not roles.may_reset_password_of(self._s.account.role, target.role):
             raise PermissionDenied(self._s.account.role, f"{roles.RESET_CLERK_PASSWORD} of a {target.role}")
         if target.status != "active":
             raise AccountDisabled(f"account {name!r} is {target.status}; an admin must add a new account")
-        self._set_wrap(name, new_password)
+        wrapped, kek = wrap_key_with_kek(self._k.db_key, new_password, self._k.office_id, name, self._k.kdf)
+        key = new_account_key()
+        sealed = key.reseal(kek, self._k.office_id, name)
+        now = self._s.now_ms()
+        old_suite = self._s.one("SELECT suite FROM accounts WHERE name = ?", (name,))[0]
+        with self._s.transaction():
+            self._s.execute(
+                "INSERT OR IGNORE INTO retired_keys(kid, account, suite, public_key, retired_ms, reason) "
+                "VALUES (?,?,?,?,?,?)",
+                (target.kid, name, old_suite, target.public_key, now, "password reset"),
+            )
+            self._s.execute(
+                "UPDATE accounts SET suite = ?, public_key = ?, kid = ?, private_key = NULL, changed_ms = ? "
+                "WHERE name = ?",
+                (key.suite.name, key.public_key, key.kid, now, name),
+            )
+            self._s.execute(
+                "INSERT OR REPLACE INTO enrolment_requests(kid, account, role, replaces, requested_ms, leaf_hash) "
+                "VALUES (?,?,?,?,?,NULL)",
+                (key.kid, name, target.role, target.kid, now),
+            )
+            self._s.audit.append(
+                "account.reset_password", "ok", {"account": name, "old_kid": target.kid, "new_kid": key.kid}
+            )
+        store_keys(self._k.office, name, wrapped, (key.kid, sealed))
         logins.clear(self._k.office, name)
-        self._s.audit.append("account.reset_password", "ok", {"account": name})
+        return key.kid
 
     def change_password(self, new_password: str) -> None:
-        """Change the acting account's own password (re-wraps the database key, nothing else)."""
-        self._set_wrap(self._s.account.name, new_password)
+        """Change the acting account's own password: re-wraps the database key and re-seals this account's own
+        signing key (one atomic write of `keys.json`), nothing else."""
+        name = self._s.account.name
+        wrapped, kek = wrap_key_with_kek(self._k.db_key, new_password, self._k.office_id, name, self._k.kdf)
+        own = self._k.account_key
+        sealed = (own.kid, own.reseal(kek, self._k.office_id, name)) if own is not None else None
+        store_keys(self._k.office, name, wrapped, sealed)
         self._s.audit.append("account.change_password", "ok", {})

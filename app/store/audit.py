@@ -3,18 +3,26 @@
 Record n's hash is SHA-256 over a domain tag, record n-1's hash and the deterministic CBOR of
 record n. The newest (seq, hash) is also written outside the database (head.slots), so a rollback
 of the database file to an older authentic copy is detected: SQLCipher alone cannot see it.
+
+Since schema version 8 every record is also signed by the acting account's own key (sealed under that
+account's password): SIGNATURE_DOMAIN followed by the record's hash. Whoever holds the shared database key
+can still cut the trail's tail, but cannot rewrite or drop a record before another account's signed one
+without that account's password; the chain head pushed to the department log at each sync
+(app/sync/anchor.py) shows a cut tail.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from app.ledger import dcbor
 from app.ledger.errors import LedgerError
+from app.ledger.suites import SignatureSuite, suite_by_name
 from app.store import inputs, roles
 from app.store.chain_head import ChainHead
 from app.store.errors import AuditChainBroken, InvalidInput, RollbackDetected
@@ -22,6 +30,17 @@ from app.store.session import Session
 
 GENESIS = bytes(32)
 MAX_DETAIL = 16 * 1024
+SIGNATURE_DOMAIN = b"govdesk audit record v1\n"
+
+
+class RecordSigner(Protocol):
+    """What signs audit records: an account's key (app/store/signing_keys.AccountKey)."""
+
+    kid: bytes
+
+    def sign(self, message: bytes) -> bytes:
+        """Return the signature of `message`."""
+        ...
 
 
 @dataclass(frozen=True)
@@ -44,19 +63,31 @@ class AuditRecord:
 
 
 def record_hash(
-    prev: bytes, seq: int, at_ms: int, account: str, device: bytes, action: str, result: str, detail: bytes
+    prev: bytes,
+    seq: int,
+    at_ms: int,
+    account: str,
+    device: bytes,
+    action: str,
+    result: str,
+    detail: bytes,
+    signer: bytes | None = None,
 ) -> bytes:
-    """Return the chained hash of one audit record."""
-    body = dcbor.encode([seq, at_ms, account, device, action, result, detail])
-    return hashlib.sha256(b"govdesk audit v1\n" + prev + body).digest()
+    """Return the chained hash of one audit record (v2, covering its signer's key id, when it is signed)."""
+    if signer is None:
+        body = dcbor.encode([seq, at_ms, account, device, action, result, detail])
+        return hashlib.sha256(b"govdesk audit v1\n" + prev + body).digest()
+    body = dcbor.encode([seq, at_ms, account, device, action, result, detail, signer])
+    return hashlib.sha256(b"govdesk audit v2\n" + prev + body).digest()
 
 
 class AuditTrail:
     """Append and verify the audit trail of one replica."""
 
-    def __init__(self, session: Session, on_append: Callable[[], None]) -> None:
+    def __init__(self, session: Session, on_append: Callable[[], None], signer: RecordSigner | None = None) -> None:
         self._s = session
         self._on_append = on_append
+        self._signer = signer
         self._head_pending = False
         self._load_tail()
 
@@ -88,12 +119,18 @@ class AuditTrail:
             # Read the tail under the write lock: another process (the CLI beside the desk app) may have appended.
             self._load_tail()
             seq = self.head_seq + 1
-            digest = record_hash(self.head_hash, seq, at_ms, account, self._s.device_kid, action, result, detail_bytes)
-            self._s.execute(
-                "INSERT INTO audit(seq, at_ms, account, device, action, result, detail, prev_hash, hash) "
-                "VALUES (?,?,?,?,?,?,?,?,?)",
-                (seq, at_ms, account, self._s.device_kid, action, result, detail_bytes, self.head_hash, digest),
+            signer = self._signer
+            kid = signer.kid if signer is not None else None
+            digest = record_hash(
+                self.head_hash, seq, at_ms, account, self._s.device_kid, action, result, detail_bytes, kid
             )
+            signature = signer.sign(SIGNATURE_DOMAIN + digest) if signer is not None else None
+            self._s.execute(
+                "INSERT INTO audit(seq, at_ms, account, device, action, result, detail, prev_hash, hash, signer, "
+                "signature) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (seq, at_ms, account, self._s.device_kid, action, result, detail_bytes, self.head_hash, digest, kid,
+                 signature),
+            )  # fmt: skip
             self.head_seq, self.head_hash = seq, digest
             if not self._head_pending:  # one head write per transaction, however many records it appends
                 self._head_pending = True
@@ -127,19 +164,41 @@ class AuditTrail:
         ]
 
     def verify_chain(self) -> tuple[int, bytes]:
-        """Recompute every record's hash; return (records, head hash) or raise AuditChainBroken naming the record."""
+        """Recompute every record's hash and check its signature; return (records, head hash) or raise
+        AuditChainBroken naming the record."""
         self._s.require(roles.CHECK)
-        prev, expected_seq = GENESIS, 1
+        keys = self._signing_keys()
+        prev, expected_seq, signing_began = GENESIS, 1, False
         cur = self._s.execute(
-            "SELECT seq, at_ms, account, device, action, result, detail, prev_hash, hash FROM audit ORDER BY seq"
+            "SELECT seq, at_ms, account, device, action, result, detail, prev_hash, hash, signer, signature FROM audit "
+            "ORDER BY seq"
         )
-        for seq, at_ms, account, device, action, result, detail, prev_hash, digest in cur:
+        for seq, at_ms, account, device, action, result, detail, prev_hash, digest, kid, signature in cur:
             if seq != expected_seq:
                 raise AuditChainBroken(f"audit record {expected_seq} is missing (next is {seq})")
-            if prev_hash != prev or record_hash(prev, seq, at_ms, account, device, action, result, detail) != digest:
+            if prev_hash != prev or record_hash(prev, seq, at_ms, account, device, action, result, detail, kid) != digest:
                 raise AuditChainBroken(f"audit record {seq} ({action} by {account}) does not match the chain")
+            if kid is None or signature is None:
+                if signing_began or kid is not None:
+                    raise AuditChainBroken(f"audit record {seq} ({action} by {account}) is not signed")
+            else:
+                signing_began = True
+                key = keys.get(kid)
+                if key is None or not key[0].verify(key[1], SIGNATURE_DOMAIN + digest, signature):
+                    raise AuditChainBroken(
+                        f"audit record {seq} ({action} by {account}) is not signed by an account of this office"
+                    )
             prev, expected_seq = digest, seq + 1
         return expected_seq - 1, prev
+
+    def _signing_keys(self) -> dict[bytes, tuple[SignatureSuite, bytes]]:
+        rows = self._s.all("SELECT kid, suite, public_key FROM accounts UNION ALL "
+                           "SELECT kid, suite, public_key FROM retired_keys")  # fmt: skip
+        out = {}
+        for kid, suite, public_key in rows:
+            with suppress(LedgerError):
+                out[kid] = (suite_by_name(suite), public_key)
+        return out
 
     def check_against(self, head: ChainHead | None) -> None:
         """Raise RollbackDetected if the database's chain does not reach the head recorded outside it."""

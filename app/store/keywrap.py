@@ -107,16 +107,32 @@ def _aad(office_id: str, account: str) -> bytes:
 
 def wrap_key(db_key: bytes, password: str, office_id: str, account: str, kdf: KdfParams) -> WrappedKey:
     """Wrap the database key for one account under its password."""
+    return wrap_key_with_kek(db_key, password, office_id, account, kdf)[0]
+
+
+def wrap_key_with_kek(
+    db_key: bytes, password: str, office_id: str, account: str, kdf: KdfParams
+) -> tuple[WrappedKey, bytes]:
+    """Wrap the database key for one account; return the wrap and the key-encryption key it was made with.
+
+    The same key-encryption key seals the account's own signing key (app/store/signing_keys.py), so one
+    Argon2id run at unlock opens both.
+    """
     salt, nonce = os.urandom(16), os.urandom(12)
     kek = derive_kek(password, salt, kdf)
-    return WrappedKey(salt, nonce, AESGCM(kek).encrypt(nonce, db_key, _aad(office_id, account)), kdf)
+    return WrappedKey(salt, nonce, AESGCM(kek).encrypt(nonce, db_key, _aad(office_id, account)), kdf), kek
 
 
 def unwrap_key(wrapped: WrappedKey, password: str, office_id: str, account: str) -> bytes:
     """Return the database key, or raise WrongPassword."""
+    return unwrap_key_with_kek(wrapped, password, office_id, account)[0]
+
+
+def unwrap_key_with_kek(wrapped: WrappedKey, password: str, office_id: str, account: str) -> tuple[bytes, bytes]:
+    """Return the database key and the account's key-encryption key, or raise WrongPassword."""
     kek = derive_kek(password, wrapped.salt, wrapped.kdf)
     try:
-        return AESGCM(kek).decrypt(wrapped.nonce, wrapped.ciphertext, _aad(office_id, account))
+        return AESGCM(kek).decrypt(wrapped.nonce, wrapped.ciphertext, _aad(office_id, account)), kek
     except InvalidTag:
         raise WrongPassword(f"wrong password for account {account!r}") from None
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sqlite3
+
+import sqlcipher3
+
 from app.store import inputs, roles
-from app.store.session import Session
+from app.store.session import Account, Session
+
+Connection = sqlite3.Connection | sqlcipher3.Connection
 
 
 @dataclass(frozen=True)
@@ -96,3 +102,29 @@ class Registry:
             (inputs.blob(kid, "kid"),),
         )
         return DeviceRecord(*row) if row else None
+
+
+# What a registry role lets an account do on this office machine. The ledger knows no admin: an admin manages
+# accounts and settings of this machine only, and signs nothing the department accepts.
+LEDGER_ROLES = {"clerk": roles.Role.CLERK.value, "supervisor": roles.Role.SUPERVISOR.value}
+
+
+def effective_role(conn: Connection, account: Account, device_kid: bytes) -> str:
+    """Return what `account` may do here, decided by the department's registry the replica holds, not its column.
+
+    - Its key is enrolled (and not revoked) as a clerk or supervisor: that role, whatever the column says.
+    - Its key is enrolled as anything else, or revoked: a clerk at most (it signs nothing the department accepts).
+    - Its key is not enrolled: an office whose device is enrolled with a department has joined it, so the account
+      works provisionally as a clerk (an admin stays an admin: managing this machine is no ledger role); in an
+      office that has joined no department yet (no registry to ask), the column's role.
+    """
+    row = conn.execute("SELECT role, revoked_at_ms FROM registry_keys WHERE kid = ?", (account.kid,)).fetchone()
+    if row is not None:
+        registry_role, revoked = row
+        if revoked is None and registry_role in LEDGER_ROLES:
+            return LEDGER_ROLES[registry_role]
+        return roles.Role.CLERK.value
+    if account.role == roles.Role.ADMIN.value:
+        return account.role
+    joined = conn.execute("SELECT 1 FROM registry_keys WHERE kid = ? AND role = 'device'", (device_kid,)).fetchone()
+    return roles.Role.CLERK.value if joined else account.role

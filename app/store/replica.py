@@ -21,9 +21,10 @@ from typing import Any
 
 import sqlcipher3
 
-from app.ledger.suites import ED25519, Signer, key_id, suite_by_name
+from app.ledger.suites import ED25519, key_id, suite_by_name
 from app.store import logins, roles
-from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account
+from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account, new_account_key
+from app.store.anchors import AnchorStore, anchor_problems
 from app.store.audit import AuditTrail
 from app.store.cases import Cases
 from app.store.certs import CertStore
@@ -39,6 +40,7 @@ from app.store.connection import (
 from app.store.errors import (
     AccountDisabled,
     DatabaseDamaged,
+    DiskFull,
     InvalidInput,
     OfficeExists,
     RollbackDetected,
@@ -47,13 +49,14 @@ from app.store.errors import (
     WrongPassword,
 )
 from app.store.head_writer import HeadWriter
-from app.store.keywrap import DEFAULT_KDF, KdfParams, new_db_key, unwrap_key, wrap_key
+from app.store.keywrap import DEFAULT_KDF, KdfParams, new_db_key, unwrap_key_with_kek, wrap_key_with_kek
 from app.store.logs import LogStore
-from app.store.office_files import OfficeDir, OfficeInfo, head_mac_key
+from app.store.office_files import KeyFile, OfficeDir, OfficeInfo, head_mac_key
 from app.store.outbox import Outbox
-from app.store.registry import Registry
+from app.store.registry import Registry, effective_role
 from app.store.schema import migrate
 from app.store.session import Account, Clock, Session
+from app.store.signing_keys import AccountKey, DeviceSigner, open_sealed
 
 __all__ = ["CheckReport", "Replica", "create_office", "open_replica"]
 
@@ -88,6 +91,7 @@ class Replica:
         account: Account,
         clock: Clock,
         kdf: KdfParams,
+        account_key: AccountKey | None,
     ) -> None:
         self.office = office
         self.info = info
@@ -100,19 +104,21 @@ class Replica:
             "SELECT suite, private_key, public_key, kid FROM device WHERE id = 1"
         ).fetchone()
         self.device_kid: bytes = kid
-        self.device_signer: Signer = suite_by_name(suite).signer(private)
+        # The device key signs node requests and device-role entries only (app/store/signing_keys.py).
+        self.device_signer: DeviceSigner = DeviceSigner(suite_by_name(suite), private)
         self.session = Session(conn, account, kid, clock)
-        self.audit = AuditTrail(self.session, self._write_head)
+        self.audit = AuditTrail(self.session, self._write_head, account_key)
         self.session.audit = self.audit
         self.registry = Registry(self.session)
         self.certs = CertStore(self.session)
         self.logs = LogStore(self.session, on_checkpoint=self._checkpoint_stored)
         self.outbox = Outbox(self.session)
         self.cases = Cases(self.session)
-        self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf))
-        row = conn.execute("SELECT suite, private_key FROM accounts WHERE name = ?", (account.name,)).fetchone()
-        # A removed account's key is erased; it never gets this far (its status refuses the unlock).
-        self.account_signer: Signer | None = suite_by_name(row[0]).signer(row[1]) if row[1] else None
+        self.anchors = AnchorStore(self.session)
+        self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf, account_key))
+        # The acting account's own key, opened with its password: a signer, never bytes. None only for an account
+        # whose key could not be opened (a reset that did not finish); such an account may not sign.
+        self.account_signer: AccountKey | None = account_key
         self._closed = False
 
     @property
@@ -213,7 +219,15 @@ class Replica:
             report.problems.append(str(exc))
         if report.problems:
             report.problems.append("re-sync this replica from the department node")
+        # The trail against the heads anchored on the department log: a cut or rewritten trail whose head file was
+        # sealed again passes every check above. Re-syncing would not bring the records back: it is evidence.
+        report.problems += anchor_problems(self.anchors, self.audit.head_seq)
         return report
+
+    @property
+    def closed(self) -> bool:
+        """True once `close` has run."""
+        return self._closed
 
     def close(self) -> None:
         """Record the logout and close the database (idempotent)."""
@@ -254,6 +268,14 @@ def _open_connection(office: OfficeDir, info: OfficeInfo, db_key: bytes, cache_k
     try:
         conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=info.cipher_hmac)
     except sqlcipher3.DatabaseError as exc:
+        typed = classify(exc)
+        if isinstance(typed, DiskFull):
+            # Opening writes too (the WAL index, a WAL left by a crash): a full disk or a file-size limit is not
+            # damage, and calling it damage would make a clerk throw away an intact outbox.
+            raise DiskFull(
+                f"could not open the replica ({exc}): the disk or the file-size limit for this program is full. "
+                "The replica is intact: free some space or raise the limit, then log in again (do not re-sync)"
+            ) from None
         # The key is authentic (its AES-GCM wrap verified) and the salt is ours: the file itself is damaged,
         # unless office.json names the wrong page HMAC (edited, or restored from another copy). Re-syncing would
         # throw away the outbox and the audit trail, so that case must not be called damage.
@@ -327,15 +349,19 @@ def create_office(
             (ED25519.name, private, signer.public_key, key_id(ED25519, signer.public_key), now),
         )
         probe = Session(conn, Account(admin, "admin", "active", b"", b""), b"", clock)
-        account = insert_account(probe, admin, roles.Role.ADMIN.value, now)
+        admin_key = new_account_key()
+        account = insert_account(probe, admin, roles.Role.ADMIN.value, now, admin_key)
         conn.execute("INSERT INTO settings(name, value) VALUES ('office_name', ?), ('office_id', ?)", (name, office_id))
         conn.execute("COMMIT")
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         salt = bytes.fromhex(conn.execute("PRAGMA cipher_salt").fetchone()[0])
         info = OfficeInfo(office_id, name, salt, NEW_CIPHER_HMAC)
-        office.write_wraps({admin: wrap_key(db_key, password, office_id, admin, kdf)})
+        wrapped, kek = wrap_key_with_kek(db_key, password, office_id, admin, kdf)
+        sealed = admin_key.reseal(kek, office_id, admin)
+        office.write_keyfile(KeyFile({admin: wrapped}, {admin: (admin_key.kid, sealed)}, {}))
         office.write_office(info)
-        replica = Replica(office, info, conn, db_key, account, clock, kdf)
+        office.tighten_permissions()
+        replica = Replica(office, info, conn, db_key, account, clock, kdf, admin_key)
     except BaseException:
         conn.close()
         raise
@@ -361,14 +387,16 @@ def open_replica(
     office = OfficeDir(office_dir)
     info = office.read_office()
     office.remove_stale_temp_files()
+    office.tighten_permissions()
     user = check_name(user)
     logins.check_may_try(user, office.read_logins().get(user), clock())
-    wrapped = office.read_wraps().get(user)
+    keyfile = office.read_keyfile()
+    wrapped = keyfile.wraps.get(user)
     if wrapped is None:
         logins.record_failure(office, user, clock())
         raise UnknownAccount(f"no account {user!r} may unlock this office (unknown, disabled or removed)")
     try:
-        db_key = unwrap_key(wrapped, password, info.office_id, user)
+        db_key, kek = unwrap_key_with_kek(wrapped, password, info.office_id, user)
     except WrongPassword:
         state = logins.record_failure(office, user, clock())
         left = logins.LOCK_AFTER - state.failures
@@ -379,8 +407,13 @@ def open_replica(
             row = conn.execute(f"SELECT {ACCOUNT_COLUMNS} FROM accounts WHERE name = ?", (user,)).fetchone()
         if row is None:
             raise UnknownAccount(f"the replica has no account {user!r}")
-        account = Account(*row)
-        replica = Replica(office, info, conn, db_key, account, clock, kdf)
+        column = Account(*row)
+        account_key, migrated = _open_account_key(conn, office, info, keyfile, column, kek)
+        device_kid = conn.execute("SELECT kid FROM device WHERE id = 1").fetchone()[0]
+        with translated_errors():
+            role = effective_role(conn, column, device_kid)
+        account = Account(column.name, role, column.status, column.kid, column.public_key)
+        replica = Replica(office, info, conn, db_key, account, clock, kdf, account_key)
         replica.check_rollback()
         if account.status != "active":
             replica.audit.append("login", f"refused: account {account.status}")
@@ -388,8 +421,49 @@ def open_replica(
         for name, at_ms in logins.take_unrecorded_failures(office):
             replica.audit.append("login.failed", "wrong password or unknown account", account=name, at_ms=at_ms)
         logins.clear(office, user)
+        if migrated:
+            replica.audit.append("account.key_sealed", "ok", {"kid": column.kid})
+        if role != column.role:
+            replica.audit.append("login.role", f"registry role {role}, local column {column.role}")
         replica.audit.append("login", "ok")
     except BaseException:
         conn.close()
         raise
     return replica
+
+
+def _open_account_key(
+    conn: sqlcipher3.Connection, office: OfficeDir, info: OfficeInfo, keyfile: KeyFile, account: Account, kek: bytes
+) -> tuple[AccountKey | None, bool]:
+    """Open the account's sealed signing key; an office made before keys were sealed per account has it in the
+    database in the clear: seal it under this account's key now, erase it there, and say so (True)."""
+    held = keyfile.signing_keys.get(account.name)
+    if held is not None:
+        kid, sealed = held
+        key = open_sealed(sealed, kek, info.office_id, account.name, kid)
+        return (key, False) if key.kid == account.kid else (None, False)
+    with translated_errors():
+        row = conn.execute("SELECT suite, private_key FROM accounts WHERE name = ?", (account.name,)).fetchone()
+    if row is None or row[1] is None:
+        return None, False
+    key = AccountKey(suite_by_name(row[0]), bytes(row[1]))
+    if key.kid != account.kid:
+        return None, False
+    signing = dict(keyfile.signing_keys)
+    signing[account.name] = (key.kid, key.reseal(kek, info.office_id, account.name))
+    current = office.read_keyfile()
+    office.write_keyfile(KeyFile(current.wraps, {**current.signing_keys, **signing}, current.failures))
+    # Overwrite the freed cells, and move the WAL's copy of the old page into the file at once: the bytes
+    # must not stay readable to anyone holding the shared database key.
+    with translated_errors():
+        conn.execute("PRAGMA secure_delete = ON")
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute("UPDATE accounts SET private_key = NULL WHERE name = ?", (account.name,))
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return key, True

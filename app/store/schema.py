@@ -6,7 +6,10 @@ and cases with full-text search. Version 3 added checkpoint cosignatures and the
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
 Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 rebuilt case_steps as a
-rowid table (new steps append to its last page), its leaf hash a unique key.
+rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 sealed each
+account's signing key under that account's own password (`accounts.sealed_key`; the plaintext
+`private_key` is erased at the account's next unlock), signed the audit records, and added the
+retired keys, the enrolment requests and the audit anchors this office saw on the department log.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -162,7 +165,26 @@ ALTER TABLE case_steps_v7 RENAME TO case_steps;
 CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7)
+# Version 8 (accounts and keys, issue 15): an account's signing key sealed under its own password (the shared
+# database key no longer opens it); every audit record signed by the acting account's key; keys an account held
+# before a reset (their entries and audit records stay verifiable); the enrolment requests sent for new keys;
+# and the audit-chain anchors of this office found on the department log at sync.
+_V8 = """
+ALTER TABLE accounts ADD COLUMN sealed_key BLOB;
+ALTER TABLE audit ADD COLUMN signer BLOB;
+ALTER TABLE audit ADD COLUMN signature BLOB;
+CREATE TABLE retired_keys(
+    kid BLOB PRIMARY KEY, account TEXT NOT NULL, suite TEXT NOT NULL, public_key BLOB NOT NULL,
+    retired_ms INTEGER NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE enrolment_requests(
+    kid BLOB PRIMARY KEY, account TEXT NOT NULL, role TEXT NOT NULL, replaces BLOB, requested_ms INTEGER NOT NULL,
+    leaf_hash BLOB) WITHOUT ROWID;
+CREATE TABLE audit_anchors(
+    leaf_hash BLOB PRIMARY KEY, origin TEXT NOT NULL, idx INTEGER, time_ms INTEGER NOT NULL,
+    audit_count INTEGER NOT NULL, audit_head BLOB NOT NULL) WITHOUT ROWID;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
 LATEST = len(MIGRATIONS)
 
 

@@ -13,6 +13,7 @@ from app.sync.errors import (
     TreeRollback,
     UnknownSigner,
     VerificationFailed,
+    WrongNode,
 )
 from app.sync.freshness import CannotVerifyOffline, LogAge, replica_ages, require_fresh
 from app.sync.progress import SyncProgress
@@ -49,6 +50,7 @@ __all__ = [
     "TrustPolicy",
     "UnknownSigner",
     "VerificationFailed",
+    "WrongNode",
     "load_policy",
     "parse_policy",
     "policy_from_federation",

@@ -22,6 +22,7 @@ from app.sync.errors import (
     MissingQuorum,
     TreeRollback,
     UnknownSigner,
+    WrongNode,
 )
 from app.sync.transport import CHECKPOINT_LIMIT, JSON_LIMIT, NodeLink
 from app.sync.trust import LogTrust
@@ -33,6 +34,10 @@ ForkCallback = Callable[[state.ForkEvidence], None]
 def verify_checkpoint(text: str, trust: LogTrust, now_ms: int, max_skew_ms: int) -> SignedCheckpoint:
     """Open a checkpoint note: signed by the log key, cosigned by `trust.quorum` witnesses, none in the future."""
     origin = trust.origin
+    lines = text.split("\n", 3)
+    if len(lines) == 4 and lines[0] != origin and lines[0].isprintable() and lines[1].isdigit():
+        # a well-formed checkpoint of another log: the server is not the node the trust policy names
+        raise WrongNode(origin, f"wrong node at this address: it serves the log {lines[0][:200]!r}")
     try:
         signed = open_checkpoint(text, origin, trust.log_vkey, list(trust.witnesses))
     except UnverifiedNote:

@@ -45,6 +45,12 @@ class MalformedResponse(VerificationFailed):
     """A response was truncated, too large, or not the data it claims to be (garbage)."""
 
 
+class WrongNode(VerificationFailed):
+    """The server at a node's address is not that node: it has no /checkpoint (HTTP 404), or its checkpoint is
+    another log's. Usually another program (another govdesk instance, say) listens where the node used to:
+    check the node's address in the settings. Nothing it sent was stored."""
+
+
 class UnknownSigner(VerificationFailed):
     """A checkpoint is not signed by the log key of the trust policy, or an entry by an enrolled key."""
 

@@ -37,6 +37,7 @@ from app.sync.checkpoints import (
     fetch_quorate_checkpoint,
 )
 from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
+from app.sync.anchor import RestoreWatch
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
 from app.sync.trust import LogTrust
@@ -63,6 +64,7 @@ class PullReport:
     tasks: int = 0
     bytes: int = 0
     refused_folds: int = 0
+    restored_entries: int = 0  # entries signed by this office's keys that the replica did not hold (app/sync/anchor)
 
 
 def tile_getter(link: NodeLink, size: int) -> Callable[[int, int], bytes | None]:
@@ -135,6 +137,7 @@ class LogPuller:
         self.batch_entries = max(TILE_WIDTH, batch_entries - batch_entries % TILE_WIDTH)
         self._keys = _Keys(replica)
         self._our_kids: set[bytes] | None = None
+        self._restore = RestoreWatch(replica, trust.origin)
 
     # --- the run -------------------------------------------------------------------------------------
     def run(self) -> PullReport:
@@ -174,6 +177,12 @@ class LogPuller:
                 )
             )
         report.bytes = self.link.bytes_received - bytes_start
+        report.restored_entries = len(self._restore.unknown)
+        alarm = self._restore.raise_alarm()
+        if alarm is not None:
+            report.tasks += 1
+            if self.on_task is not None:
+                self.on_task(alarm)
         return report
 
     # --- download and verification --------------------------------------------------------------------
@@ -216,7 +225,9 @@ class LogPuller:
             record = self._keys.get(signed.kid)
             if record is None or not belongs_to(record, self.origin):
                 raise EntryRejected(self.origin, f"entry {index} is signed by {signed.kid.hex()}, not enrolled here")
-            if record.revoked_at_ms is not None:
+            # A revocation refuses what the key signed after it, on any log: the registry is one per key id, so a
+            # device revoked by one department must not make its earlier entries on another log unreadable.
+            if record.revoked_at_ms is not None and entry.time >= record.revoked_at_ms:
                 raise EntryRejected(self.origin, f"entry {index} is signed by the revoked key {signed.kid.hex()}")
             if not role_may_write(record.role, entry.type):
                 raise EntryRejected(self.origin, f"entry {index}: role {record.role!r} may not write {entry.type!r}")
@@ -271,6 +282,7 @@ class LogPuller:
         cases: set[str] = set()
         with self.replica.transaction():
             for index, signed in batch:
+                self._restore.see(index, signed)
                 self._apply_registry(index, signed, report)
                 if index in proofs:
                     self.replica.logs.put_entry(self.origin, index, signed.leaf_hash, signed.data, proofs[index])
@@ -301,7 +313,13 @@ class LogPuller:
         if etype == "registry.catalogue":
             return True
         if etype == "case.step":
-            return self.trust.cases == "all" or self._known("SELECT 1 FROM service_cases WHERE case_id = ?", body)
+            # The office's own steps are kept even for a case the replica does not know: after a restore from an
+            # old copy, that is how the office's cases come back (app/sync/anchor.py).
+            return (
+                self.trust.cases == "all"
+                or self._restore.is_own(signed)
+                or self._known("SELECT 1 FROM service_cases WHERE case_id = ?", body)
+            )
         if etype in ("consent.grant", "consent.revoke"):
             return self.trust.cases == "all" or self._known(
                 "SELECT 1 FROM consents WHERE consent_id = ?", body, "consent_id"

@@ -18,6 +18,7 @@ import httpx
 
 from app.store.replica import Replica
 from app.sync import state
+from app.sync.anchor import anchor_log, push_anchor
 from app.sync.checkpoints import ForkCallback
 from app.sync.errors import Cancelled, ForkDetected, InsecureNodeUrl, SyncError
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
@@ -189,6 +190,8 @@ class SyncService:
                 if push:
                     pusher = LogPusher(self.replica, trust, link, publish_timeout_s=self.publish_timeout_s, **kwargs)
                     outcome.push = pusher.run()
+                    if trust.origin == anchor_log(self.replica, [log.origin for log in self.policy.logs]):
+                        push_anchor(self.replica, trust.origin, link)
                 if pull:
                     extra = {"batch_entries": self.batch_entries} if self.batch_entries else {}
                     outcome.pull = LogPuller(self.replica, trust, link, **kwargs, **extra).run()

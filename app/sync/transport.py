@@ -26,7 +26,7 @@ from app.ledger.bundle import encode_bundle
 from app.ledger.suites import Signer
 from app.node.client import NodeClient, NodeRefused, SubmitResult
 from app.node.request_auth import sign_request
-from app.sync.errors import Cancelled, ClockSkew, MalformedResponse, NodeUnreachable, RequestRefused
+from app.sync.errors import Cancelled, ClockSkew, MalformedResponse, NodeUnreachable, RequestRefused, WrongNode
 from app.sync.trust import TlsPins
 
 CHECKPOINT_LIMIT = 64 * 1024
@@ -197,6 +197,7 @@ class NodeLink:
             if self.cancel.is_set():
                 raise Cancelled(f"{self.origin}: cancelled")
             refused = 0
+            not_found: list[str] = []
             candidates = self._candidates(path)
             for url_base in candidates:
                 url = f"{url_base.rstrip('/')}/{path}"
@@ -205,6 +206,8 @@ class NodeLink:
                 except _Refused as exc:
                     refused += 1
                     last = exc
+                    if exc.status == 404:
+                        not_found.append(url_base)
                     continue
                 except (httpx.HTTPError, OSError, NodeUnreachable) as exc:
                     last = exc
@@ -213,6 +216,10 @@ class NodeLink:
                     self._preferred = self.urls.index(url_base)
                 return fetched
             if refused == len(candidates):
+                if path == "checkpoint" and len(not_found) == refused:  # every node has a checkpoint, even empty
+                    raise WrongNode(
+                        self.origin, f"wrong node at this address: {', '.join(not_found)} has no /checkpoint (HTTP 404)"
+                    )
                 raise MalformedResponse(self.origin, f"every node refused GET /{path}: {last}")
             if attempt < self.retry.attempts:
                 self._wait(attempt)
@@ -223,7 +230,7 @@ class NodeLink:
             if resp.status_code in RETRYABLE_STATUS:
                 raise NodeUnreachable(f"{url}: HTTP {resp.status_code}")
             if resp.status_code != 200:
-                raise _Refused(f"{url}: HTTP {resp.status_code}")
+                raise _Refused(f"{url}: HTTP {resp.status_code}", resp.status_code)
             declared = resp.headers.get("content-length")
             if (
                 declared is not None
@@ -282,6 +289,10 @@ class NodeLink:
 
 class _Refused(Exception):
     """A node answered a read with a non-retryable error status."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _date_ms(value: str | None) -> int | None:
