@@ -268,14 +268,18 @@ class RecordingTlsServer:
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(str(cert), str(key))
         self._sock = bind_listener()
+        self._sock.settimeout(0.1)  # a blocked accept() would not notice close(): look at the stop flag instead
         self.port = self._sock.getsockname()[1]
+        self._stop = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
     def _serve(self) -> None:
-        while True:
+        while not self._stop.is_set():
             try:
                 conn, _ = self._sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
             with contextlib.suppress(OSError), self._ctx.wrap_socket(conn, server_side=True) as tls:
@@ -285,7 +289,9 @@ class RecordingTlsServer:
                     self.received += chunk
 
     def close(self) -> None:
-        """Stop accepting."""
+        """Stop accepting and wait for the server thread."""
+        self._stop.set()
+        self._thread.join(timeout=10)
         self._sock.close()
 
 
