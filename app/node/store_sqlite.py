@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
 from collections.abc import Iterator
@@ -48,7 +49,11 @@ class SQLiteStore(SqlStore):
     def connect(self) -> Any:
         """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
         if self.path != ":memory:":  # 0600 before SQLite creates it (its WAL and index files take the same mode)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
+            # Only a file that does not exist yet is opened here: closing any descriptor of a database file drops
+            # every POSIX lock this process holds on it, including those of the other threads' open connections
+            # (SQLite then fails with "disk I/O error"). An existing file only gets its mode set, by path.
+            with contextlib.suppress(FileExistsError):
+                os.close(os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
             os.chmod(self.path, 0o600)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
@@ -64,7 +69,8 @@ class SQLiteStore(SqlStore):
         try:
             yield cur
         except BaseException:
-            cur.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (an I/O error does): keep the real error
+                cur.execute("ROLLBACK")
             raise
         else:
             cur.execute("COMMIT")
