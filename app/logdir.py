@@ -19,10 +19,10 @@ from app.atomic_file import write_atomic
 from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
 from app.ledger.checkpoint import Checkpoint, CheckpointError, open_checkpoint
 from app.ledger.entry import Entry, decode_entry, sign_entry
-from app.ledger.errors import EntryError, UnknownSigner
+from app.ledger.errors import EntryError, UnknownSigner, UnsupportedAlgorithm
 from app.ledger.merkle import CompactRange
-from app.ledger.note import NoteError, new_signer
-from app.ledger.suites import ED25519, key_id
+from app.ledger.note import NoteError, new_signer, sig_type_for
+from app.ledger.suites import ED25519, SignatureSuite, key_id, suite_by_name
 
 CHECKPOINT_FILE = "checkpoint"
 ENTRIES_FILE = "entries.bundle"
@@ -84,15 +84,17 @@ def _demo_body(i: int) -> tuple[str, dict[str, object]]:
     return "demo.note", {"text": f"demo entry {i}"}
 
 
-def build_demo_log(directory: Path, count: int, *, now_ms: int, origin: str = DEMO_ORIGIN) -> LogReport:
-    """Write a log of `count` signed entries, its checkpoint and its keys into `directory`."""
+def build_demo_log(
+    directory: Path, count: int, *, now_ms: int, origin: str = DEMO_ORIGIN, suite: SignatureSuite = ED25519
+) -> LogReport:
+    """Write a log of `count` entries signed in `suite`, its checkpoint and its keys into `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / KEYS_DIR).mkdir(mode=0o700, exist_ok=True)
-    log_signer = new_signer(origin, ED25519.generate_private())
-    actors = [ED25519.signer(ED25519.generate_private()) for _ in DEMO_ACTORS]
+    log_signer = new_signer(origin, suite.generate_private(), sig_type_for(suite.name, cosignature=False))
+    actors = [suite.signer(suite.generate_private()) for _ in DEMO_ACTORS]
     signers_doc = {
-        key_id(ED25519, a.public_key).hex(): {
-            "suite": ED25519.name,
+        key_id(suite, a.public_key).hex(): {
+            "suite": suite.name,
             "public_key": base64.b64encode(a.public_key).decode(),
             "subject": subject,
         }
@@ -104,7 +106,7 @@ def build_demo_log(directory: Path, count: int, *, now_ms: int, origin: str = DE
     for i in range(count):
         actor = actors[i % len(actors)]
         etype, body = _demo_body(i)
-        data = sign_entry(Entry(origin, etype, now_ms + i, key_id(ED25519, actor.public_key), body), actor)
+        data = sign_entry(Entry(origin, etype, now_ms + i, key_id(suite, actor.public_key), body), actor)
         entries.append(data)
         tree.append(decode_entry(data).leaf_hash)
         counts[etype] = counts.get(etype, 0) + 1
@@ -129,19 +131,20 @@ def _read(path: Path) -> bytes:
         raise LogDirError(f"cannot read {path.name}: {exc.strerror}") from None
 
 
-def _load_signers(raw: bytes) -> dict[bytes, bytes]:
+def _load_signers(raw: bytes) -> dict[bytes, tuple[SignatureSuite, bytes]]:
     try:
         doc = json.loads(raw)
         keys = {}
         for kid_hex, rec in doc.items():
+            suite = suite_by_name(rec.get("suite", ED25519.name))
             public = base64.b64decode(rec["public_key"], validate=True)
-            if key_id(ED25519, public).hex() != kid_hex:
+            if key_id(suite, public).hex() != kid_hex:
                 raise LogDirError(f"signers.json: key id {kid_hex} does not match its public key")
-            keys[bytes.fromhex(kid_hex)] = public
+            keys[bytes.fromhex(kid_hex)] = (suite, public)
         return keys
     except LogDirError:
         raise
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    except (ValueError, KeyError, TypeError, AttributeError, EntryError) as exc:
         raise LogDirError(f"signers.json is malformed: {exc}") from None
 
 
@@ -154,19 +157,22 @@ class CheckedEntries:
     error: LogDirError | None = None
 
 
-def check_entries(
-    entries: Sequence[bytes], signers: dict[bytes, bytes], origin: str, start: int, end: int
-) -> CheckedEntries:
+Signers = dict[bytes, tuple[SignatureSuite, bytes]]
+
+
+def check_entries(entries: Sequence[bytes], signers: Signers, origin: str, start: int, end: int) -> CheckedEntries:
     """Decode and verify entries[start:end] (encoding, enrolled signer, signature, log); stop at the first bad one."""
     leaves: list[bytes] = []
     counts: dict[str, int] = {}
     for index in range(start, end):
         try:
             signed_entry = decode_entry(entries[index])
-            public = signers.get(signed_entry.kid)
-            if public is None:
+            enrolled = signers.get(signed_entry.kid)
+            if enrolled is None:
                 raise UnknownSigner(f"signer {signed_entry.kid.hex()} is not enrolled")
-            signed_entry.verify(public)
+            if signed_entry.sign1.suite is not enrolled[0]:
+                raise UnsupportedAlgorithm(f"signer {signed_entry.kid.hex()} is enrolled for {enrolled[0].name}")
+            signed_entry.verify(enrolled[1])
         except EntryError as exc:
             return CheckedEntries(leaves, counts, LogDirError(f"{type(exc).__name__}: {exc}", index))
         if signed_entry.entry.log != origin:
@@ -178,7 +184,7 @@ def check_entries(
 
 
 # The log a pool's workers check, inherited through fork (never pickled): (entries, signers, origin).
-_POOL_LOG: tuple[Sequence[bytes], dict[bytes, bytes], str] | None = None
+_POOL_LOG: tuple[Sequence[bytes], Signers, str] | None = None
 
 
 def _check_batch(bounds: tuple[int, int]) -> CheckedEntries:
@@ -193,7 +199,7 @@ def _batches(total: int, size: int) -> list[tuple[int, int]]:
 
 def check_entries_in_pool(
     entries: Sequence[bytes],
-    signers: dict[bytes, bytes],
+    signers: Signers,
     origin: str,
     workers: int,
     progress: Callable[[int, int], None] | None = None,

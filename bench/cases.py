@@ -65,6 +65,7 @@ def end_to_end(replica, catalogue, cases: int, first: int = 0) -> tuple[float, i
 def bare(replica, entries: int) -> float:
     """Sign the same kind of entries and insert each into the outbox in its own transaction; return seconds."""
     signer = replica.account_signer
+    assert signer.suite.name == "ed25519"  # pinned: the suite both sides (and the audit records) sign with
     kid = key_id(signer.suite, signer.public_key)
     origin = department("public-security").origin
     start = time.perf_counter()

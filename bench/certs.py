@@ -8,7 +8,10 @@ write. Issuer keys and log trust come from the replica's trust cache (app.store.
 which every verification checks against `PRAGMA data_version`; revocations and anchors are read
 from the replica every time. The cost of a verification right after a trust write (the cache
 refilled) is printed too. The floor is a bare libsodium Ed25519 verify of the same messages in the
-same run. Last line: one JSON object (see issue 6).
+same run. All of the above on the Ed25519 suite. Then the national suite (issue 17): SM2-signed
+certificates from issuer keys enrolled as `sm2-sm3`, verified end to end (no audit write) against
+a bare SM2 verify of the same signatures (`sm2_*` figures). Last line: one JSON object (see
+issues 6 and 17).
 """
 
 from __future__ import annotations
@@ -24,7 +27,8 @@ from app.certs import CertType, Status, issue_certificate, make_claims, transpor
 from app.certs.claims import cert_hash
 from app.certs.verify import verify_govdesk
 from app.ledger import cose
-from app.ledger.suites import ED25519, key_id
+from app.ledger.sm2 import SM2_SM3
+from app.ledger.suites import ED25519, SignatureSuite, Signer, key_id
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
@@ -59,6 +63,66 @@ def build_replica(directory: Path, revocations: int, keys: int) -> tuple[Replica
             for i in range(start, min(start + batch, revocations)):
                 replica.certs.put_revocation(origin(i), f"{i:020X}", "bench", NOW_MS - 1000)
     return replica, signers
+
+
+def enrol_keys(replica: Replica, suite: SignatureSuite, keys: int) -> list[Signer]:
+    """Enrol `keys` more department keys of `suite` in the replica; return their signers."""
+    signers = [suite.signer(suite.generate_private()) for _ in range(keys)]
+    with replica.transaction():
+        for n, signer in enumerate(signers):
+            kid = key_id(suite, signer.public_key)
+            record = KeyRecord(kid, suite.name, signer.public_key, "department", f"{suite.name} key {n}", origin(n), 0)
+            replica.registry.put_key(record)
+    return signers
+
+
+def issue_many(signers: list[Signer], count: int) -> list:
+    """Issue `count` certificates of every type, round-robin over the signers."""
+    types = list(CertType)
+    certs = []
+    for i in range(count):
+        n = i % len(signers)
+        claims = make_claims(
+            types[i % len(types)],
+            origin(n),
+            {"name": "王小明"},
+            "11010519491231002X",
+            NOW_MS // 1000 - 3600,
+            NOW_MS // 1000 + 86400 * 365,
+        )
+        certs.append((issue_certificate(claims, signers[n], now_ms=NOW_MS), signers[n]))
+    return certs
+
+
+def sm2_figures(replica: Replica, keys: int, certificates: int, rounds: int) -> dict[str, float]:
+    """Time SM2-signed certificates through the counter path (no audit write) against the bare SM2 verify."""
+    certs = issue_many(enrol_keys(replica, SM2_SM3, keys), certificates)
+    end_to_end, bare = [], []
+    for _ in range(rounds):
+        for issued, signer in certs:
+            cose_bytes = transport.unwrap(issued.text).cose
+            start = time.perf_counter()
+            verdict = verify_govdesk(cose_bytes, replica, NOW_MS)
+            end_to_end.append((time.perf_counter() - start) * 1000)
+            if verdict.status is not Status.VALID:
+                raise SystemExit(f"unexpected SM2 verdict {verdict.status}: {verdict.reason_en}")
+            sign1 = cose.decode_sign1(issued.cose, max_size=8192)
+            message, signature = sign1.to_be_signed(), sign1.signature
+            start = time.perf_counter()
+            ok = SM2_SM3.verify(signer.public_key, message, signature)
+            bare.append((time.perf_counter() - start) * 1000)
+            assert ok
+    end_to_end.sort()
+    bare.sort()
+    p50, p99, bare_p50 = percentile(end_to_end, 0.5), percentile(end_to_end, 0.99), percentile(bare, 0.5)
+    print(f"suite sm2-sm3: decode + verify from QR text      p50 {p50:.3f} ms  p99 {p99:.3f} ms  ({len(end_to_end)})")
+    print(f"suite sm2-sm3: bare SM2 verify (libcrypto)        p50 {bare_p50:.3f} ms  ratio {p50 / bare_p50:.2f}")
+    print("targets: sm2 p99 <= 2 ms, sm2 p50 within 1.5x the bare SM2 verify")
+    return {
+        "sm2_p50_ms": round(p50, 4),
+        "sm2_p99_ms": round(p99, 4),
+        "sm2_p50_ratio_to_bare_verify": round(p50 / bare_p50, 3),
+    }
 
 
 def percentile(sorted_values: list[float], q: float) -> float:
@@ -127,6 +191,7 @@ def main() -> int:
             verdict = verify_govdesk(transport.unwrap(issued.text).cose, replica, NOW_MS)
             refill.append((time.perf_counter() - start) * 1000)
             assert verdict.status is Status.VALID
+        sm2 = sm2_figures(replica, args.keys, args.certificates, args.rounds)
         replica.close()
 
     jobs = []
@@ -162,9 +227,11 @@ def main() -> int:
         json.dumps(
             {
                 "bench": "certs",
+                "suite": "ed25519",
                 "p50_ms": round(p50, 4),
                 "p99_ms": round(p99, 4),
                 "p50_ratio_to_bare_verify": round(p50 / bare_p50, 2),
+                **sm2,
             }
         )
     )

@@ -11,7 +11,13 @@ per core), each decoding and verifying batches of entries. The libsodium baselin
 same way, on as many forked processes over the same batches; `ratio` is full ÷ bare at that width. The
 one-core figures (`*_1core`) and `ratio_cryptography` (one core, against `cryptography`'s loop) are
 printed beside them. Also the size and verify time of one inclusion proof in a tree of 10^6 leaves.
-Last line: one JSON object (issues 2 and 20).
+All of the above on the Ed25519 suite (`"suite": "ed25519"`), so the figures stay comparable.
+
+Then the national suite (issue 17), on one core each: `openssl speed -seconds 3 sm2`'s verify
+figure (the C limit), the SM2 backend's bare verify loop over an SM2 log's own signatures, and the
+full verification of a 20,000-entry SM2 log (decode, verify, tree, checkpoint), interleaved, best of
+three each. `sm2_backend_ratio` = bare ÷ OpenSSL, `sm2_log_ratio` = log ÷ bare.
+Last line: one JSON object (issues 2, 17 and 20).
 """
 
 from __future__ import annotations
@@ -21,7 +27,9 @@ import base64
 import json
 import multiprocessing
 import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,6 +41,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from app.ledger.bundle import decode_bundle
 from app.ledger.entry import decode_entry
 from app.ledger.merkle import hash_leaf, inclusion_proof, root_of, verify_inclusion
+from app.ledger.sm2 import SM2_SM3
 from app.logdir import BATCH_ENTRIES, ENTRIES_FILE, SIGNERS_FILE, build_demo_log, verify_log_dir
 
 TARGET_RATIO = 0.7
@@ -101,6 +110,61 @@ def bare_cryptography_rate(jobs: list[tuple[bytes, bytes, bytes]]) -> float:
     return len(loaded) / (time.perf_counter() - start)
 
 
+def openssl_sm2_verify_rate(seconds: int) -> float:
+    """Return `openssl speed -seconds N sm2`'s verify/s: the C limit of SM2 verification on one core."""
+    result = subprocess.run(
+        ["openssl", "speed", "-seconds", str(seconds), "sm2"], capture_output=True, text=True, timeout=120, check=True
+    )
+    match = re.search(r"SM2 \(CurveSM2\)\s+\S+s\s+\S+s\s+([\d.]+)\s+([\d.]+)", result.stdout)
+    if match is None:
+        raise RuntimeError(f"cannot read openssl speed output: {result.stdout[-300:]!r}")
+    return float(match.group(2))
+
+
+def sm2_bare_verify_rate(log_dir: Path, seconds: float) -> float:
+    """Time the SM2 backend's verify alone over the log's own signatures, on this one thread."""
+    signers = json.loads((log_dir / SIGNERS_FILE).read_text())
+    keys = {bytes.fromhex(kid): base64.b64decode(rec["public_key"]) for kid, rec in signers.items()}
+    jobs = []
+    for data in decode_bundle((log_dir / ENTRIES_FILE).read_bytes()):
+        signed = decode_entry(data)
+        jobs.append((keys[signed.kid], signed.sign1.to_be_signed(), signed.sign1.signature))
+    verify = SM2_SM3.verify
+    done = 0
+    start = time.perf_counter()
+    while time.perf_counter() - start < seconds:
+        for public, message, signature in jobs:
+            if not verify(public, message, signature):
+                raise RuntimeError("an SM2 signature of the demo log did not verify")
+        done += len(jobs)
+    return done / (time.perf_counter() - start)
+
+
+def sm2_figures(entries: int, openssl_seconds: int) -> dict[str, float]:
+    """Build an SM2 log of `entries`, then time OpenSSL, the bare backend loop and the full log verification."""
+    with tempfile.TemporaryDirectory() as tmp:
+        log_dir = Path(tmp) / "sm2log"
+        t0 = time.perf_counter()
+        build_demo_log(log_dir, entries, now_ms=1_795_000_000_000, suite=SM2_SM3)
+        print(f"built {entries} SM2-signed entries in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
+        openssl = openssl_sm2_verify_rate(openssl_seconds)
+        log_runs, bare_runs = [], []
+        for _ in range(3):  # interleaved, best of three each: a noisy neighbour weighs on both alike
+            start = time.perf_counter()
+            report = verify_log_dir(log_dir)
+            log_runs.append(report.size / (time.perf_counter() - start))
+            bare_runs.append(sm2_bare_verify_rate(log_dir, seconds=max(1.0, entries / 4000)))
+    bare = max(bare_runs)
+    log_rate = max(log_runs)
+    return {
+        "sm2_openssl_verify_per_s": round(openssl, 1),
+        "sm2_bare_verify_per_s": round(bare, 1),
+        "sm2_log_entries_per_s": round(log_rate, 1),
+        "sm2_backend_ratio": round(bare / openssl, 3),
+        "sm2_log_ratio": round(log_rate / bare, 3),
+    }
+
+
 def proof_figures(leaves: int) -> tuple[int, float]:
     """Return (proof bytes, mean verify microseconds) for a middle leaf of a tree of `leaves` leaves."""
     hashes = [hash_leaf(i.to_bytes(8, "big")) for i in range(leaves)]
@@ -124,10 +188,11 @@ def main() -> int:
     parser.add_argument("--proof-leaves", type=int, default=1_000_000)
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="verification processes")
     parser.add_argument("--batch-entries", type=int, default=BATCH_ENTRIES, help="entries per verification batch")
+    parser.add_argument("--sm2-entries", type=int, default=20_000, help="size of the SM2 log")
     parser.add_argument("--tiny", action="store_true", help="a seconds-long run that keeps the script honest")
     args = parser.parse_args()
     if args.tiny:
-        args.entries, args.proof_leaves, args.batch_entries = 600, 10_000, 128
+        args.entries, args.proof_leaves, args.batch_entries, args.sm2_entries = 600, 10_000, 128, 200
 
     with tempfile.TemporaryDirectory() as tmp:
         log_dir = Path(tmp) / "log"
@@ -142,6 +207,7 @@ def main() -> int:
         bare = statistics.median(bare_libsodium_pool_rate(jobs, args.workers, args.batch_entries) for _ in range(3))
 
     proof_bytes, proof_us = proof_figures(args.proof_leaves)
+    sm2 = sm2_figures(args.sm2_entries, openssl_seconds=1 if args.tiny else 3)
     ratio = entries_per_s / bare
     ratio_1core = entries_1core / bare_1core
     ratio_cryptography = entries_1core / bare_cryptography
@@ -155,10 +221,17 @@ def main() -> int:
     print(f"bare Ed25519 verify {bare_cryptography:>12,.0f} signatures/s (cryptography, one core)")
     print(f"ratio_cryptography  {ratio_cryptography:>12.2f}  (one core)")
     print(f"inclusion proof, tree of {args.proof_leaves:,} leaves: {proof_bytes} bytes, {proof_us:.1f} us to verify")
+    print("suite sm2-sm3, one core:")
+    print(f"  openssl speed sm2   {sm2['sm2_openssl_verify_per_s']:>12,.0f} verifies/s (the C limit)")
+    print(f"  bare backend verify {sm2['sm2_bare_verify_per_s']:>12,.0f} verifies/s (ctypes -> libcrypto)")
+    print(f"  full SM2 log        {sm2['sm2_log_entries_per_s']:>12,.0f} entries/s ({args.sm2_entries:,} entries)")
+    print(f"  backend ratio       {sm2['sm2_backend_ratio']:>12.2f}  (target >= 0.5)")
+    print(f"  log ratio           {sm2['sm2_log_ratio']:>12.2f}  (target >= 0.7)")
     print(
         json.dumps(
             {
                 "bench": "ledger",
+                "suite": "ed25519",
                 "workers": args.workers,
                 "entries_per_s": round(entries_per_s, 1),
                 "bare_verify_per_s": round(bare, 1),
@@ -170,6 +243,7 @@ def main() -> int:
                 "ratio_cryptography": round(ratio_cryptography, 3),
                 "proof_bytes_1e6": proof_bytes,
                 "proof_verify_us_1e6": round(proof_us, 2),
+                **sm2,
             }
         )
     )

@@ -2,8 +2,11 @@
 
 Fills both with N ledger entries of about 300 bytes (batches of 1,000 per transaction) and 100,000
 cases, then measures inserts/s, point lookups by entry hash (p50, p99), a case search by date
-range, and the unlock of the replica (Argon2id + open + rollback check + login record). Every
-figure is printed with its slowdown against plain SQLite (SQLCipher time / SQLite time).
+range, and the unlock of the replica (Argon2id + open + rollback check + login record, with the
+acting account's own signing key unsealed). Every figure is printed with its slowdown against plain
+SQLite (SQLCipher time / SQLite time). Issue 15 adds the audited action: one audit record committed
+with its chain-head write, signed by the account's Ed25519 key (`audit_append_us`), against the same
+action unsigned on the same replica (`audit_sign_ratio`, target <= 1.5).
 Both connections get the same journal, sync and page-cache settings (app.store.connection.configure),
 and the two engines take turns batch by batch and probe by probe, so both see the same machine load.
 Last line: one JSON object (see issue 3).
@@ -21,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
 
@@ -114,6 +118,28 @@ def workload(
     return out
 
 
+def audit_append(office: Path, cache_kib: int, n: int) -> dict[str, Any]:
+    """Time one fully committed audited action (its transaction, commit and chain-head write), signed by the acting
+    account's Ed25519 key and, in alternating rounds on the same replica, the same action unsigned."""
+    replica = open_replica(office, "admin", "bench-password", cache_kib=cache_kib)
+    try:
+        signer = replica.account_signer
+        assert signer is not None and signer.suite.name == "ed25519"  # the suite is pinned: Ed25519
+        trails = {"signed": replica.audit.with_signer(signer), "unsigned": replica.audit.with_signer(None)}
+        best: dict[str, float] = {"signed": float("inf"), "unsigned": float("inf")}
+        rounds = 5
+        for _ in range(rounds):
+            for name, trail in trails.items():
+                t = time.perf_counter()
+                for i in range(n // rounds):
+                    trail.append("cert.verify", "VALID", {"serial": f"{i:020d}", "type": "eid"})
+                    replica.flush_head()  # the head beside the database is on disk: the action is complete
+                best[name] = min(best[name], (time.perf_counter() - t) / (n // rounds) * 1e6)
+        return {"signed_us": best["signed"], "unsigned_us": best["unsigned"], "suite": signer.suite.name}
+    finally:
+        replica.close()
+
+
 def main() -> int:
     """Run the benchmark and print its figures and JSON line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -156,6 +182,7 @@ def main() -> int:
             open_replica(office, "admin", "bench-password", cache_kib=args.cache_kib).close()
             unlocks.append(time.perf_counter() - t)
         unlock_s = min(unlocks)
+        audit = audit_append(office, args.cache_kib, 200 if args.tiny else 2_000)
         t = time.perf_counter()
         for _ in range(3):
             conn = sqlite3.connect(plain_path)
@@ -176,18 +203,25 @@ def main() -> int:
          cipher["search_mean_ms"] / base["search_mean_ms"]),
         ("unlock / open (s)", f"{unlock_s:.3f}", f"{plain_open_s:.4f}", unlock_s / plain_open_s),
     ]  # fmt: skip
+    sign_ratio = audit["signed_us"] / audit["unsigned_us"]
     print(f"{'figure':<32}{'SQLCipher':>14}{'plain SQLite':>14}{'slowdown':>10}")
     for name, c, b, ratio in rows:
         print(f"{name:<32}{c:>14}{b:>14}{ratio:>9.2f}x")
     print(f"Argon2id t={DEFAULT_KDF.time_cost} m={DEFAULT_KDF.memory_kib // 1024} MiB p={DEFAULT_KDF.parallelism}: "
           f"{argon_s:.3f} s of the {unlock_s:.3f} s unlock")  # fmt: skip
     print(f"file sizes: replica {sizes[0] / 1e6:.1f} MB, plain {sizes[1] / 1e6:.1f} MB")
+    print(
+        f"audited action, committed with its head write ({audit['suite']}): signed {audit['signed_us']:.0f} us, "
+        f"unsigned {audit['unsigned_us']:.0f} us, ratio {sign_ratio:.3f} (target <= 1.5)"
+    )
     print(json.dumps({
         "bench": "replica",
         "insert_ratio": round(insert_ratio, 3),
         "lookup_ratio": round(lookup_ratio, 3),
         "lookup_p99_ms": round(cipher["lookup_p99_ms"], 4),
         "unlock_s": round(unlock_s, 3),
+        "audit_append_us": round(audit["signed_us"], 1),
+        "audit_sign_ratio": round(sign_ratio, 3),
     }))  # fmt: skip
     return 0
 

@@ -33,7 +33,16 @@ def test_ledger_benchmark_runs_and_reports_its_figures() -> None:
         "ratio_cryptography",
         "proof_bytes_1e6",
         "proof_verify_us_1e6",
+        "suite",
+        "sm2_openssl_verify_per_s",
+        "sm2_bare_verify_per_s",
+        "sm2_log_entries_per_s",
+        "sm2_backend_ratio",
+        "sm2_log_ratio",
     }
+    assert figures["suite"] == "ed25519"
+    assert figures["sm2_openssl_verify_per_s"] > 0 and figures["sm2_bare_verify_per_s"] > 0
+    assert 0 < figures["sm2_backend_ratio"] < 5 and 0 < figures["sm2_log_ratio"] < 5
     assert figures["bench"] == "ledger"
     assert figures["entries_per_s"] > 0 and figures["bare_verify_per_s"] > 0
     # each ratio is taken against its own bare loop, measured in the same run

@@ -17,8 +17,17 @@ def test_bench_replica_tiny_prints_its_json_line() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     figures = json.loads(lines[-1])
-    assert set(figures) == {"bench", "insert_ratio", "lookup_ratio", "lookup_p99_ms", "unlock_s"}
+    assert set(figures) == {
+        "bench",
+        "insert_ratio",
+        "lookup_ratio",
+        "lookup_p99_ms",
+        "unlock_s",
+        "audit_append_us",
+        "audit_sign_ratio",
+    }
     assert figures["bench"] == "replica"
     assert all(isinstance(figures[k], float | int) and figures[k] > 0 for k in figures if k != "bench")
     assert any(line.startswith("inserts/s") for line in lines)
     assert any("Argon2id t=" in line for line in lines)
+    assert any(line.startswith("audited action") and "(ed25519)" in line for line in lines)

@@ -59,7 +59,9 @@ def test_cert_verify_names_the_refusal_instead_of_a_cv2_traceback(tmp_path: Path
 
 def test_output_piped_into_head_ends_without_a_traceback() -> None:
     # `scenario --list` many times over prints far more than a pipe buffer; the reader stops after one line.
-    script = "import sys; from app.cli.main import main; sys.exit(max(main(['scenario', '--list']) for _ in range(100)))"
+    script = (
+        "import sys; from app.cli.main import main; sys.exit(max(main(['scenario', '--list']) for _ in range(100)))"
+    )
     cli = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     first = cli.stdout.readline()
     cli.stdout.close()  # what `head -n 1` does once it has its line

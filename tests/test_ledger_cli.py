@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import shutil
 import subprocess
@@ -139,6 +140,39 @@ def test_missing_and_malformed_files(log_dir: Path, capsys: pytest.CaptureFixtur
 
 def test_demo_rejects_a_silly_size(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "demo", str(tmp_path / "x"), "-n", "-5"]) == 2
+
+
+def test_an_sm2_demo_log_verifies_and_refuses_a_changed_signature(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sm2log"
+    assert main(["ledger", "demo", str(path), "-n", "12", "--suite", "sm2-sm3"]) == 0
+    signers = json.loads((path / "signers.json").read_text())
+    assert {rec["suite"] for rec in signers.values()} == {"sm2-sm3"}
+    vkey_blob = (path / "log.vkey").read_text().strip().split("+", 2)[2]
+    assert base64.b64decode(vkey_blob)[0] == 0xFF  # signed-note type 0xff, then the SM2 identifier
+    code, out = run_verify(path, capsys)
+    assert code == 0, out
+
+    def flip(entries: list[bytes]) -> None:
+        entries[5] = entries[5][:-1] + bytes([entries[5][-1] ^ 1])
+
+    rewrite_entries(path, flip)
+    code, out = run_verify(path, capsys)
+    assert code != 0 and "entry 5" in out
+
+
+def test_a_signer_enrolled_for_one_suite_cannot_sign_in_another(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "mixed"
+    assert main(["ledger", "demo", str(path), "-n", "4", "--suite", "sm2-sm3"]) == 0
+    signers = json.loads((path / "signers.json").read_text())
+    for rec in signers.values():
+        rec["suite"] = "ed25519"  # key ids no longer match: refused before any entry is read
+    (path / "signers.json").write_text(json.dumps(signers))
+    code, out = run_verify(path, capsys)
+    assert code != 0 and "signers.json" in out
 
 
 @pytest.fixture(scope="module")

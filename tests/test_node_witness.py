@@ -20,9 +20,9 @@ from hypothesis import strategies as st
 from app.ledger.checkpoint import Checkpoint, open_checkpoint
 from app.ledger.merkle import EMPTY_ROOT, consistency_proof, hash_leaf, root_of
 from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer
-from app.loopback_ports import free_port
 from app.node.client import NodeClient, NodeRefused, WitnessConflict
 from app.node.config import Limits, WitnessedPeer, WitnessPeer, load_config, witness_name
+from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
 from app.node.store import open_store
@@ -62,11 +62,13 @@ class Pair:
 def pair(tmp_path: Path) -> Iterator[Pair]:
     """Taxation and housing nodes on SQLite, each the other's witness."""
     configs = {}
+    sockets = {}
     for dept in ("taxation", "housing"):
         create_node(tmp_path / dept, dept)
+        sockets[dept] = bind_node_socket("127.0.0.1", 0)  # held before the peers are wired to its port
         configs[dept] = replace(
             load_config(tmp_path / dept / CONFIG_FILE, environ={}),
-            port=free_port(),
+            port=sockets[dept].getsockname()[1],
             limits=Limits(publish_interval_s=0.1, witness_timeout_s=2),
         )
     fake = FakeLog(new_signer(TEST_ORIGIN, os.urandom(32)))
@@ -86,10 +88,8 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
     nodes = {d: node_from_config(c) for d, c in wired.items()}
     servers = []
     for dept, node in nodes.items():
-        server = uvicorn.Server(
-            uvicorn.Config(build_app(node), host="127.0.0.1", port=wired[dept].port, log_config=None, access_log=False)
-        )
-        thread = threading.Thread(target=server.run, daemon=True)
+        server = uvicorn.Server(uvicorn.Config(build_app(node), log_config=None, access_log=False))
+        thread = threading.Thread(target=server.run, kwargs={"sockets": [sockets[dept]]}, daemon=True)
         thread.start()
         servers.append((server, thread))
     deadline = time.monotonic() + DEADLINE_S
@@ -103,6 +103,8 @@ def pair(tmp_path: Path) -> Iterator[Pair]:
             server.should_exit = True
         for _, thread in servers:
             thread.join(timeout=DEADLINE_S)
+        for sock in sockets.values():
+            sock.close()
 
 
 def test_published_checkpoints_carry_the_witness_cosignature(pair: Pair) -> None:

@@ -22,9 +22,9 @@ from app.ledger.entry import Entry, sign_entry
 from app.ledger.suites import ED25519, key_id
 from app.store import roles
 from app.store.anchors import Anchor
+from app.store.chain_head import ChainHead
 from app.store.errors import AccountLocked, PermissionDenied, WrongPassword
 from app.store.keywrap import derive_kek, unwrap_key
-from app.store.chain_head import ChainHead
 from app.store.office_files import OfficeDir, head_mac_key
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
@@ -117,8 +117,12 @@ def test_an_account_signs_through_its_signer_and_never_holds_another_key(office:
         signer = clerk.account_signer
         assert signer.kid == clerk.account.kid
         assert not hasattr(signer, "private_key") and "private" not in repr(signer)
-        entry = sign_entry(Entry(ORIGIN, "case.step", 1, signer.kid, {"case_id": "C1", "service": "s",
-                                                                      "step": "open", "state": "open"}), signer)
+        entry = sign_entry(
+            Entry(
+                ORIGIN, "case.step", 1, signer.kid, {"case_id": "C1", "service": "s", "step": "open", "state": "open"}
+            ),
+            signer,
+        )
         assert entry
         # The database holds no account's private key at all.
         assert clerk.session.all("SELECT name FROM accounts WHERE private_key IS NOT NULL") == []
@@ -129,8 +133,13 @@ def test_the_device_key_signs_only_what_the_device_role_may(office: Path, clock:
         device = clerk.device_signer
         note = Entry(ORIGIN, "demo.note", 1, clerk.device_kid, {"text": "ok"})
         assert sign_entry(note, device)
-        signoff = Entry(ORIGIN, "review.signoff", 1, clerk.device_kid,
-                        {"office": "x", "day": "2026-01-01", "audit_head": b"h", "counts": {}, "acknowledgements": []})
+        signoff = Entry(
+            ORIGIN,
+            "review.signoff",
+            1,
+            clerk.device_kid,
+            {"office": "x", "day": "2026-01-01", "audit_head": b"h", "counts": {}, "acknowledgements": []},
+        )
         with pytest.raises(PermissionDenied):
             sign_entry(signoff, device)
         with pytest.raises(PermissionDenied):
@@ -162,9 +171,13 @@ def test_a_supervisors_reset_gives_the_clerk_a_new_key_and_retires_the_old(offic
         new_kid = sup.accounts.reset_password("clerk", "fresh-pw")
         assert new_kid != old_kid
         assert sup.session.one("SELECT account, reason FROM retired_keys WHERE kid = ?", (old_kid,)) == (
-            "clerk", "password reset")
+            "clerk",
+            "password reset",
+        )
         assert sup.session.one("SELECT role, replaces FROM enrolment_requests WHERE kid = ?", (new_kid,)) == (
-            "clerk", old_kid)
+            "clerk",
+            old_kid,
+        )
     with unlock(office, "clerk", clock, "fresh-pw") as clerk:
         assert clerk.account_signer.kid == new_kid
         # Until the department enrols the new key, the registry knows none of it: a provisional clerk.
@@ -301,13 +314,13 @@ def test_the_office_folder_is_0700_and_every_file_in_it_0600(office: Path, clock
         assert stat.S_IMODE(child.stat().st_mode) == 0o600, child.name
 
 
-def _open_under_file_size_limit(office: Path, limit: int, conn) -> None:  # noqa: ANN001 - a Pipe end
+def _open_under_file_size_limit(office: Path, limit: int, conn) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # the write fails with EFBIG instead of killing the process
     resource.setrlimit(resource.RLIMIT_FSIZE, (limit, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
     try:
         open_replica(office, "clerk", PASSWORDS["clerk"], kdf=FAST_KDF).close()
         conn.send(("opened", ""))
-    except Exception as exc:  # noqa: BLE001 - the test reports whatever was raised
+    except Exception as exc:
         conn.send((type(exc).__name__, str(exc)))
 
 

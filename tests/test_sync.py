@@ -60,6 +60,7 @@ from tests.test_sync_support import (
 
 FAST_RETRY = RetryPolicy(attempts=3, base_s=0.05, cap_s=0.2, timeout_s=5)
 HOUR_MS = 3600_000
+NOT_PUBLISHED = "(the node's refusal: no checkpoint published yet)"
 
 
 @pytest.fixture(scope="module")
@@ -266,6 +267,9 @@ class RogueNode:
     async def _checkpoint(self, request: Request) -> Response:
         if self.checkpoint_text is None:  # another program at the node's address: it has no /checkpoint
             return Response("Not Found", status_code=404, media_type="text/plain")
+        if self.checkpoint_text == NOT_PUBLISHED:  # a node's own refusal: it is the node, with nothing to serve
+            refusal = {"code": "not_found", "message": "no checkpoint published yet"}
+            return JSONResponse({"refusal": refusal}, status_code=404)
         return Response(self.checkpoint_text, media_type="text/plain")
 
     async def _consistency(self, request: Request) -> Response:
@@ -381,6 +385,7 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
         ("truncated_checkpoint", MalformedResponse),
         ("garbage_proof", MalformedResponse),
         ("wrong_node_404", WrongNode),
+        ("node_not_published", MalformedResponse),
         ("wrong_node_origin", WrongNode),
     ],
 )
@@ -405,6 +410,8 @@ def test_hostile_responses_are_typed_errors_that_change_nothing(
         rogue.checkpoint_text = rogue.checkpoint_text[: len(rogue.checkpoint_text) // 2]
     elif attack == "wrong_node_404":
         rogue.checkpoint_text = None
+    elif attack == "node_not_published":
+        rogue.checkpoint_text = NOT_PUBLISHED
     elif attack == "wrong_node_origin":  # another log's node (another govdesk instance, say) at this address
         other = "other.example/log"
         rogue.checkpoint_text = sign_note(Checkpoint(other, 5, os.urandom(32)).body(), [new_signer(other, bytes(32))])

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from app.ledger.entry import decode_entry
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.services import CaseDesk, load_catalogue
-from app.services.scenario_world import PASSWORD, OfficeSpec, ScenarioWorld, Staff
+from app.services.scenario_world import PASSWORD, SCENARIO_KDF, OfficeSpec, ScenarioWorld, Staff
 from app.store.chain_head import ChainHead
 from app.store.keywrap import unwrap_key
 from app.store.office_files import OfficeDir, head_mac_key
+from app.store.replica import open_replica
 from app.sync import state
 from app.sync.anchor import RESTORED_CODE, TRAIL_CUT_CODE
 from app.sync.service import EXIT_OK
@@ -32,7 +33,7 @@ DEPARTMENTS = ["banking-insurance", "market-supervision", "taxation"]
 def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScenarioWorld]:
     """Three department nodes (own processes, witnessing each other) and three offices, one per test."""
     offices = [OfficeSpec(key, key, (Staff(BANK, "clerk", "banking-insurance"),), "known")
-               for key in ("cut", "restored", "window")]  # fmt: skip
+               for key in ("cut", "restored", "window", "reset")]  # fmt: skip
     stage = ScenarioWorld(tmp_path_factory.mktemp("anchor"), offices, DEPARTMENTS)
     stage.build()
     stage.start()
@@ -107,8 +108,10 @@ def test_a_cut_trail_with_a_resealed_head_is_caught_at_the_next_sync(world: Scen
         tasks = [t for t in state.open_tasks(admin) if t.code == TRAIL_CUT_CODE]
         assert tasks and "the department log holds an anchor" in tasks[0].what
         # Records written since (the logins, this sync) grew the trail again: now it is rewritten at the anchor.
-        assert any("anchored on the department log" in p or "department log holds an anchor" in p
-                   for p in admin.check().problems), admin.check().problems
+        assert any(
+            "anchored on the department log" in p or "department log holds an anchor" in p
+            for p in admin.check().problems
+        ), admin.check().problems
 
 
 def test_a_whole_office_restored_from_an_old_copy_raises_the_alarm_and_gets_its_case_back(
@@ -134,3 +137,31 @@ def test_a_whole_office_restored_from_an_old_copy_raises_the_alarm_and_gets_its_
         recovered = CaseDesk(clerk, CATALOGUE).get(case.case_id)
         assert recovered.case_id == case.case_id and recovered.service == SERVICE
         assert clerk.session.one("SELECT count(*) FROM audit WHERE action = 'sync.office_restored'")[0] >= 1
+
+
+def test_a_reset_key_is_requested_from_the_department_and_its_entries_wait(world: ScenarioWorld) -> None:
+    synced(world, "reset")
+    synced(world, "reset")
+    with world.session("reset") as admin:
+        old_kid = admin.accounts.get(BANK).kid
+        new_kid = admin.accounts.reset_password(BANK, "new clerk password")
+    with open_replica(world.office_path("reset"), BANK, "new clerk password", kdf=SCENARIO_KDF) as clerk:
+        key = clerk.account_signer
+        assert key.kid == new_kid
+        origin = world.origin("banking-insurance")
+        note = Entry(origin, "consent.revoke", clerk.session.now_ms(), key.kid, {"consent_id": "K1"})
+        held = clerk.outbox.enqueue(origin, sign_entry(note, key))
+    report = world.sync("reset")
+    assert report.exit_status == EXIT_OK, report.summary()
+    waiting = {o.origin: o.push.waiting_for_enrolment for o in report.logs if o.push}
+    assert waiting[origin] == 1, report.summary()
+    with world.session("reset") as admin:
+        assert [e.leaf_hash for e in admin.outbox.pending()] == [held]  # kept, never sent, never refused
+        sent = admin.session.one("SELECT leaf_hash FROM enrolment_requests WHERE kid = ?", (new_kid,))[0]
+        assert sent is not None
+        anchor = admin.anchors.latest()  # sent after the request, in the same sync
+    dept = department_of(world, anchor.origin)
+    size = published_size(world, dept, anchor.index + 1)
+    requests = [decode_entry(d) for d in world.fleet.log_entries(dept, size)]
+    requests = [s.entry.body for s in requests if s.entry.type == "registry.request"]
+    assert any(b["kid"] == new_kid and b["replaces"] == old_kid and b["role"] == "clerk" for b in requests)

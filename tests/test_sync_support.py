@@ -149,9 +149,11 @@ class NodeProc:
 
 
 @contextlib.contextmanager
-def running_federation(base: Path) -> Iterator[list[NodeProc]]:
+def running_federation(
+    base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
+) -> Iterator[list[NodeProc]]:
     """The nodes of `make_federation`, each in its own process and cosigned by the others; stopped on exit."""
-    procs = make_federation(base)
+    procs = make_federation(base, departments, suites)
     for node in procs:
         node.start()
     try:
@@ -163,12 +165,14 @@ def running_federation(base: Path) -> Iterator[list[NodeProc]]:
             node.close()
 
 
-def make_federation(base: Path, departments: tuple[str, ...] = DEPARTMENTS) -> list[NodeProc]:
-    """Create the nodes (each witnessing the others), not started."""
+def make_federation(
+    base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
+) -> list[NodeProc]:
+    """Create the nodes (each witnessing the others, each in its suite from `suites`, else Ed25519), not started."""
     configs = []
     sockets = {}
     for dept in departments:
-        create_node(base / dept, dept)
+        create_node(base / dept, dept, suite=(suites or {}).get(dept, "ed25519"))
         config = load_config(base / dept / CONFIG_FILE, environ={})
         sockets[dept] = bind_node_socket(config.host, 0)  # held from here on: nobody else can answer on it
         port = sockets[dept].getsockname()[1]

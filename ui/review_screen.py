@@ -316,6 +316,15 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             .replace("%1", str(i.included)).replace("%2", str(len(i.pending))),
             *(self.tr("Problem: %1").replace("%1", p) for p in i.problems),
         ]  # fmt: skip
+        window = i.anchoring
+        if window is not None:  # issue 15: what the department log does not vouch for yet
+            hours = f"{window.age_ms / 3_600_000:.1f}"
+            lines.append(
+                self.tr("Audit trail anchored on the department log: %1 records; %2 newer records not yet "
+                        "anchored, for %3 h (they are anchored at the next sync)")
+                .replace("%1", str(window.anchored_records)).replace("%2", str(window.unanchored_records))
+                .replace("%3", hours)
+            )  # fmt: skip
         self.integrity_label.setText(LINE_BREAK.join(lines))
 
     # -- acting ----------------------------------------------------------------------------------

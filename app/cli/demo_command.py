@@ -31,8 +31,9 @@ from app.certs.issue import revocation_entry
 from app.certs.render import write_png
 from app.cli.ledger_command import print_report
 from app.ledger.entry import decode_entry
-from app.ledger.suites import ED25519, Signer
+from app.ledger.suites import Signer, suite_by_name
 from app.logdir import build_demo_log, verify_log_dir
+from app.node.config import load_keys
 from app.node.departments import department
 from app.node.federation import FEDERATION_FILE, prepare_federation
 from app.node.node import node_from_config
@@ -50,6 +51,7 @@ DEMO_ACCOUNTS = (("admin", "admin"), ("li.na", "clerk"), ("wang.fang", "supervis
 DEMO_PASSWORD = "govdesk-demo"
 DEMO_QUORUM = 2
 DEMO_SYNC_MINUTES = 2
+DEMO_SUITE = "sm2-sm3"  # Beijing's departments sign with the national commercial algorithms (GB/T 39786)
 DEPARTMENT_COUNT = 11
 DAY_S = 86_400
 ISSUING_KEY_AGE_DAYS = 5000
@@ -163,13 +165,14 @@ def _sample_certificates(now_s: int) -> list[tuple[str, CertType, dict[str, str]
 
 
 def _issuing_key(config, now_ms: int) -> Signer:
-    """Enrol the bureau's certificate-issuing key as it was enrolled years ago (the samples were issued since)."""
-    private = ED25519.generate_private()
-    signer = ED25519.signer(private)
+    """Enrol the bureau's certificate-issuing key (in its node's suite) as it was enrolled years ago."""
+    suite_name = load_keys(Path(config.keys_file)).suite
+    suite = suite_by_name(suite_name)
+    signer = suite.signer(suite.generate_private())
     enrolled_s = now_ms / 1000 - ISSUING_KEY_AGE_DAYS * DAY_S
     node = node_from_config(config, clock=lambda: enrolled_s)
     try:
-        node.enroll(signer.public_key, "department", f"department/{config.department}/certificates")
+        node.enroll(signer.public_key, "department", f"department/{config.department}/certificates", suite_name)
     finally:
         node.stop()
     return signer
@@ -218,13 +221,19 @@ def follow_federation(office: Path, federation: DemoFederation, password: str = 
     return True
 
 
-def build_demo_office(path: Path, *, now_ms: int | None = None, kdf: KdfParams = DEFAULT_KDF) -> DemoOffice:
-    """Create (once) the demo's federation beside `path` and a demo office at `path` that has synced with it."""
+def build_demo_office(
+    path: Path, *, now_ms: int | None = None, kdf: KdfParams = DEFAULT_KDF, suite: str = DEMO_SUITE
+) -> DemoOffice:
+    """Create (once) the demo's federation beside `path` and a demo office at `path` that has synced with it.
+
+    The 11 departments sign in `suite`: the national SM2/SM3 by default, as Beijing deploys; `ed25519` keeps
+    the earlier demo.
+    """
     samples_dir = path / "samples"
     if OfficeDir(path).exists():
         return DemoOffice(path, DEMO_PASSWORD, {p.stem: p for p in sorted(samples_dir.glob("*.png"))})
     fed_dir = federation_dir(path)
-    configs = prepare_federation(fed_dir)  # each node binds a port of its own when the federation starts
+    configs = prepare_federation(fed_dir, suite=suite)  # each node binds a port of its own when the federation starts
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     samples_dir.mkdir(parents=True, exist_ok=True)
     with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf) as replica:
@@ -253,16 +262,22 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("--dir", type=Path, default=DEFAULT_DEMO_DIR, help="where to keep the demo (./demo-office)")
     demo.add_argument("--entries", type=int, default=2000, help="size of the demo log (--headless)")
     demo.add_argument("--headless", action="store_true", help="build and verify a demo ledger log, no window")
+    demo.add_argument(
+        "--suite",
+        choices=("sm2-sm3", "ed25519"),
+        default=DEMO_SUITE,
+        help="signature suite of the demo's departments and log: the national SM2/SM3 (default) or ed25519",
+    )
     demo.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Open the demo office in the counter app, or with --headless walk through the demo ledger log."""
     if not args.headless:
-        return run_gui(args.dir)
+        return run_gui(args.dir, args.suite)
     log_dir = args.dir / "log"
-    print(f"Building a demo department log of {args.entries} signed entries in {log_dir} ...")
-    build_demo_log(log_dir, args.entries, now_ms=int(time.time() * 1000))
+    print(f"Building a demo department log of {args.entries} entries signed in {args.suite} in {log_dir} ...")
+    build_demo_log(log_dir, args.entries, now_ms=int(time.time() * 1000), suite=suite_by_name(args.suite))
     print("Verifying it end to end (signatures, Merkle tree, signed checkpoint) ...")
     start = time.perf_counter()
     report = verify_log_dir(log_dir)
@@ -271,12 +286,12 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_gui(directory: Path) -> int:
+def run_gui(directory: Path, suite: str = DEMO_SUITE) -> int:
     """Build the demo if needed, start its nodes in the background, open the counter app; stop the nodes after."""
     office_dir = directory / "office"
     if not OfficeDir(office_dir).exists():
         print(f"Creating the demo: 11 department nodes in {federation_dir(office_dir)}, the office in {office_dir} ...")
-    demo = build_demo_office(office_dir)
+    demo = build_demo_office(office_dir, suite=suite)
     federation = DemoFederation(demo.federation_dir)
     print("Starting the 11 department nodes ...")
     federation.start()

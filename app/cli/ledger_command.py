@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from app.ledger.suites import suite_by_name
 from app.logdir import LogDirError, LogReport, build_demo_log, verify_log_dir
 
 
@@ -20,6 +21,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo = ledger_sub.add_parser("demo", help="build a demo log of N signed entries into a directory")
     demo.add_argument("directory", type=Path)
     demo.add_argument("-n", "--entries", type=int, default=1000, help="number of entries (default 1000)")
+    demo.add_argument(
+        "--suite", choices=("ed25519", "sm2-sm3"), default="ed25519", help="signature suite (default ed25519)"
+    )
     demo.set_defaults(func=run_demo)
 
     verify = ledger_sub.add_parser(
@@ -53,7 +57,8 @@ def run_demo(args: argparse.Namespace) -> int:
     if args.entries < 0 or args.entries > 10_000_000:
         print("error: --entries must be between 0 and 10,000,000", file=sys.stderr)
         return 2
-    report = build_demo_log(args.directory, args.entries, now_ms=int(time.time() * 1000))
+    suite = suite_by_name(args.suite)
+    report = build_demo_log(args.directory, args.entries, now_ms=int(time.time() * 1000), suite=suite)
     print(f"built a demo log of {report.size} entries in {args.directory}")
     return 0
 

@@ -14,6 +14,7 @@ from app.cli import (
     ledger_command,
     node_command,
     office_command,
+    pki_command,
     release_command,
     review_command,
     scan_command,
@@ -37,6 +38,7 @@ AREAS = (
     sync_command,
     review_command,
     scenario_command,
+    pki_command,
 )
 
 

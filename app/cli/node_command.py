@@ -56,6 +56,9 @@ def _load(args: argparse.Namespace) -> NodeConfig:
     return config
 
 
+SUITES = ("sm2-sm3", "ed25519")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `node` command and its subcommands."""
     node = sub.add_parser("node", help="run a department node: sequence, serve and witness ledger logs")
@@ -67,6 +70,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--db", help="database URL: postgresql://... or sqlite:///path (default: SQLite in the node dir)")
     init.add_argument("--host", default="127.0.0.1")
     init.add_argument("--port", type=int, default=8600)
+    init.add_argument(
+        "--suite", choices=SUITES, default="sm2-sm3", help="signature suite of the node's keys (default sm2-sm3)"
+    )
     init.set_defaults(func=run_init)
 
     serve = node_sub.add_parser("serve", help="serve a node over HTTP (configuration file, then GOVDESK_NODE_*)")
@@ -119,6 +125,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     fed.add_argument("--postgres", help="PostgreSQL server URL: one database per department (default: SQLite)")
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
+    fed.add_argument(
+        "--suite",
+        choices=SUITES,
+        default="sm2-sm3",
+        help="signature suite of new nodes: the national SM2/SM3 (default) or ed25519",
+    )
     _add_tls(fed)
     fed.set_defaults(func=run_federation)
 
@@ -153,12 +165,15 @@ def run_init(args: argparse.Namespace) -> int:
     """Create a node directory."""
     directory = _home(args) / args.department
     try:
-        config = create_node(directory, args.department, db_url=args.db, host=args.host, port=args.port)
+        config = create_node(
+            directory, args.department, db_url=args.db, host=args.host, port=args.port, suite=args.suite
+        )
     except (FileExistsError, StoreError, UnknownDepartment) as exc:
         return _fail(str(exc))
     keys = load_keys(Path(config.keys_file))
     print(f"created node {config.department} in {directory}")
     print(f"origin        {config.origin}")
+    print(f"suite         {keys.suite}")
     print(f"log vkey      {keys.log_vkey}")
     print(f"witness vkey  {keys.witness_vkey}")
     print(f"department    kid {keys.department_kid.hex()} (enrolled at index 0)")
@@ -259,7 +274,7 @@ def run_federation(args: argparse.Namespace) -> int:
         if tls.get("tls_cert_file") and "peer_ca_file" not in tls:
             tls["peer_ca_file"] = tls["tls_cert_file"]  # one self-signed certificate for every node: it is the anchor
         configs = prepare_federation(
-            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, tls=tls
+            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, suite=args.suite, tls=tls
         )
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))

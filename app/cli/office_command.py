@@ -130,8 +130,10 @@ def run_user_reset(args: argparse.Namespace) -> int:
     passwords = PasswordSource(args.password_stdin)
     try:
         with _open(args, passwords) as replica:
-            replica.accounts.reset_password(args.target, passwords.next(f"new password for {args.target}: "))
+            kid = replica.accounts.reset_password(args.target, passwords.next(f"new password for {args.target}: "))
             print(f"reset the password of {args.target!r}")
+            # A reset gives the account a new key: the department must enrol it (the request goes at the next sync).
+            print(f"new signing key {kid.hex()} (the old one is retired; enrolment requested from the department)")
     except StoreError as exc:
         return _fail(exc)
     return 0

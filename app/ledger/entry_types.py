@@ -68,8 +68,10 @@ _TYPES = [
             Field("role", str, max_len=32),
             Field("subject", str),
             Field("department", str, required=False, max_len=64),
+            Field("certificate", bytes, required=False, max_len=8192),
         ),
-        "Enrol a signing key for an actor (department, device, clerk, supervisor) with a role.",
+        "Enrol a signing key for an actor (department, device, clerk, supervisor) with a role; a department key"
+        " may carry its SM2 X.509 certificate (DER), which an office with trusted department roots requires.",
     ),
     EntryType(
         "registry.revoke",

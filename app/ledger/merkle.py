@@ -9,7 +9,9 @@ nothing about the larger tree.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+
+from app.ledger.sm2 import sm3
 
 HASH_SIZE = 32
 _LEAF_PREFIX = b"\x00"
@@ -22,19 +24,6 @@ class ProofError(ValueError):
 
 class RootMismatch(ProofError):
     """The proof was well formed, but the root it leads to is not the expected root."""
-
-
-def hash_leaf(entry: bytes) -> bytes:
-    """Return the RFC 6962 leaf hash SHA-256(0x00 || entry)."""
-    return hashlib.sha256(_LEAF_PREFIX + entry).digest()
-
-
-def hash_children(left: bytes, right: bytes) -> bytes:
-    """Return the RFC 6962 interior node hash SHA-256(0x01 || left || right)."""
-    return hashlib.sha256(_NODE_PREFIX + left + right).digest()
-
-
-EMPTY_ROOT = hashlib.sha256(b"").digest()
 
 
 def _check_hash(what: str, value: object) -> None:
@@ -69,130 +58,188 @@ def _decompose_inclusion(index: int, size: int) -> tuple[int, int]:
     return inner, border
 
 
-def _chain_inner(seed: bytes, proof: Sequence[bytes], index: int) -> bytes:
-    for i, h in enumerate(proof):
-        seed = hash_children(seed, h) if (index >> i) & 1 == 0 else hash_children(h, seed)
-    return seed
-
-
-def _chain_inner_right(seed: bytes, proof: Sequence[bytes], index: int) -> bytes:
-    for i, h in enumerate(proof):
-        if (index >> i) & 1 == 1:
-            seed = hash_children(h, seed)
-    return seed
-
-
-def _chain_border_right(seed: bytes, proof: Sequence[bytes]) -> bytes:
-    for h in proof:
-        seed = hash_children(h, seed)
-    return seed
-
-
-def root_from_inclusion_proof(leaf_hash: bytes, index: int, tree_size: int, proof: list[bytes]) -> bytes:
-    """Return the root that `proof` leads to for `leaf_hash` at `index`, or raise ProofError."""
-    index = _check_size("index", index)
-    tree_size = _check_size("tree size", tree_size)
-    if index >= tree_size:
-        raise ProofError(f"index {index} is beyond the tree size {tree_size}")
-    _check_hash("leaf hash", leaf_hash)
-    proof = _check_proof(proof)
-    inner, border = _decompose_inclusion(index, tree_size)
-    if len(proof) != inner + border:
-        raise ProofError(f"wrong proof size {len(proof)}, want {inner + border}")
-    res = _chain_inner(bytes(leaf_hash), proof[:inner], index)
-    return _chain_border_right(res, proof[inner:])
-
-
-def verify_inclusion(leaf_hash: bytes, index: int, tree_size: int, proof: list[bytes], root: bytes) -> None:
-    """Check that `leaf_hash` is at `index` in the tree of `tree_size` leaves with `root`."""
-    _check_hash("root", root)
-    calculated = root_from_inclusion_proof(leaf_hash, index, tree_size, proof)
-    if calculated != bytes(root):
-        raise RootMismatch(f"inclusion proof leads to root {calculated.hex()}, expected {bytes(root).hex()}")
-
-
-def verify_consistency(size1: int, size2: int, proof: list[bytes], root1: bytes, root2: bytes) -> None:
-    """Check that the tree of `size2` leaves with `root2` extends the tree of `size1` with `root1`."""
-    size1 = _check_size("size1", size1)
-    size2 = _check_size("size2", size2)
-    _check_hash("root1", root1)
-    _check_hash("root2", root2)
-    proof = _check_proof(proof)
-    root1, root2 = bytes(root1), bytes(root2)
-    if size2 < size1:
-        raise ProofError(f"size2 ({size2}) is smaller than size1 ({size1})")
-    if size1 == size2:
-        if proof:
-            raise ProofError("size1 equals size2, but the proof is not empty")
-        if root1 != root2:
-            raise RootMismatch("equal sizes, but the roots differ")
-        return
-    if size1 == 0:
-        raise ProofError("a consistency proof from an empty tree proves nothing")
-    if not proof:
-        raise ProofError("empty consistency proof")
-
-    inner, border = _decompose_inclusion(size1 - 1, size2)
-    shift = (size1 & -size1).bit_length() - 1
-    inner -= shift
-    if size1 == 1 << shift:
-        seed, start = root1, 0
-    else:
-        seed, start = proof[0], 1
-    if len(proof) != start + inner + border:
-        raise ProofError(f"wrong proof size {len(proof)}, want {start + inner + border}")
-    rest = proof[start:]
-    mask = (size1 - 1) >> shift
-    hash1 = _chain_inner_right(seed, rest[:inner], mask)
-    hash1 = _chain_border_right(hash1, rest[inner:])
-    if hash1 != root1:
-        raise RootMismatch(f"consistency proof leads to root1 {hash1.hex()}, expected {root1.hex()}")
-    hash2 = _chain_inner(seed, rest[:inner], mask)
-    hash2 = _chain_border_right(hash2, rest[inner:])
-    if hash2 != root2:
-        raise RootMismatch(f"consistency proof leads to root2 {hash2.hex()}, expected {root2.hex()}")
-
-
-# --- building trees and proofs from a list of leaf hashes -------------------------------------
-
-
 def _largest_power_of_two_below(n: int) -> int:
     """Return the largest power of two strictly less than n (n >= 2)."""
     return 1 << ((n - 1).bit_length() - 1)
 
 
-def root_of(leaf_hashes: Sequence[bytes]) -> bytes:
-    """Return the Merkle tree hash (MTH) of the given leaf hashes, in O(n) time and O(log n) space."""
-    if not leaf_hashes:
-        return EMPTY_ROOT
-    stack: list[tuple[int, bytes]] = []  # (height, hash) of complete subtrees, left to right
-    for leaf in leaf_hashes:
-        height, node = 0, leaf
-        while stack and stack[-1][0] == height:
+class TreeHash:
+    """RFC 6962 / RFC 9162 trees over one hash function: SHA-256 (the C2SP default) or SM3 (GB/T 32905).
+
+    The structure is the same for both: leaf H(0x00 || entry), node H(0x01 || left || right), the empty
+    tree's root H(""). A log declares which one it uses; its proofs, tiles and checkpoints follow it.
+    """
+
+    def __init__(self, name: str, digest: Callable[[bytes], bytes]) -> None:
+        self.name = name
+        self._digest = digest
+        self.empty_root = digest(b"")
+
+    def __repr__(self) -> str:
+        return f"TreeHash({self.name!r})"
+
+    def hash_leaf(self, entry: bytes) -> bytes:
+        """Return the RFC 6962 leaf hash H(0x00 || entry)."""
+        return self._digest(_LEAF_PREFIX + entry)
+
+    def hash_children(self, left: bytes, right: bytes) -> bytes:
+        """Return the RFC 6962 interior node hash H(0x01 || left || right)."""
+        return self._digest(_NODE_PREFIX + left + right)
+
+    def compact_range(self) -> CompactRange:
+        """Return an empty right edge of a tree hashed with this function."""
+        return CompactRange(self)
+
+    def _chain_inner(self, seed: bytes, proof: Sequence[bytes], index: int) -> bytes:
+        for i, h in enumerate(proof):
+            seed = self.hash_children(seed, h) if (index >> i) & 1 == 0 else self.hash_children(h, seed)
+        return seed
+
+    def _chain_inner_right(self, seed: bytes, proof: Sequence[bytes], index: int) -> bytes:
+        for i, h in enumerate(proof):
+            if (index >> i) & 1 == 1:
+                seed = self.hash_children(h, seed)
+        return seed
+
+    def _chain_border_right(self, seed: bytes, proof: Sequence[bytes]) -> bytes:
+        for h in proof:
+            seed = self.hash_children(h, seed)
+        return seed
+
+    def root_from_inclusion_proof(self, leaf_hash: bytes, index: int, tree_size: int, proof: list[bytes]) -> bytes:
+        """Return the root that `proof` leads to for `leaf_hash` at `index`, or raise ProofError."""
+        index = _check_size("index", index)
+        tree_size = _check_size("tree size", tree_size)
+        if index >= tree_size:
+            raise ProofError(f"index {index} is beyond the tree size {tree_size}")
+        _check_hash("leaf hash", leaf_hash)
+        proof = _check_proof(proof)
+        inner, border = _decompose_inclusion(index, tree_size)
+        if len(proof) != inner + border:
+            raise ProofError(f"wrong proof size {len(proof)}, want {inner + border}")
+        res = self._chain_inner(bytes(leaf_hash), proof[:inner], index)
+        return self._chain_border_right(res, proof[inner:])
+
+    def verify_inclusion(self, leaf_hash: bytes, index: int, tree_size: int, proof: list[bytes], root: bytes) -> None:
+        """Check that `leaf_hash` is at `index` in the tree of `tree_size` leaves with `root`."""
+        _check_hash("root", root)
+        calculated = self.root_from_inclusion_proof(leaf_hash, index, tree_size, proof)
+        if calculated != bytes(root):
+            raise RootMismatch(f"inclusion proof leads to root {calculated.hex()}, expected {bytes(root).hex()}")
+
+    def verify_consistency(self, size1: int, size2: int, proof: list[bytes], root1: bytes, root2: bytes) -> None:
+        """Check that the tree of `size2` leaves with `root2` extends the tree of `size1` with `root1`."""
+        size1 = _check_size("size1", size1)
+        size2 = _check_size("size2", size2)
+        _check_hash("root1", root1)
+        _check_hash("root2", root2)
+        proof = _check_proof(proof)
+        root1, root2 = bytes(root1), bytes(root2)
+        if size2 < size1:
+            raise ProofError(f"size2 ({size2}) is smaller than size1 ({size1})")
+        if size1 == size2:
+            if proof:
+                raise ProofError("size1 equals size2, but the proof is not empty")
+            if root1 != root2:
+                raise RootMismatch("equal sizes, but the roots differ")
+            return
+        if size1 == 0:
+            raise ProofError("a consistency proof from an empty tree proves nothing")
+        if not proof:
+            raise ProofError("empty consistency proof")
+
+        inner, border = _decompose_inclusion(size1 - 1, size2)
+        shift = (size1 & -size1).bit_length() - 1
+        inner -= shift
+        if size1 == 1 << shift:
+            seed, start = root1, 0
+        else:
+            seed, start = proof[0], 1
+        if len(proof) != start + inner + border:
+            raise ProofError(f"wrong proof size {len(proof)}, want {start + inner + border}")
+        rest = proof[start:]
+        mask = (size1 - 1) >> shift
+        hash1 = self._chain_inner_right(seed, rest[:inner], mask)
+        hash1 = self._chain_border_right(hash1, rest[inner:])
+        if hash1 != root1:
+            raise RootMismatch(f"consistency proof leads to root1 {hash1.hex()}, expected {root1.hex()}")
+        hash2 = self._chain_inner(seed, rest[:inner], mask)
+        hash2 = self._chain_border_right(hash2, rest[inner:])
+        if hash2 != root2:
+            raise RootMismatch(f"consistency proof leads to root2 {hash2.hex()}, expected {root2.hex()}")
+
+    def root_of(self, leaf_hashes: Sequence[bytes]) -> bytes:
+        """Return the Merkle tree hash (MTH) of the given leaf hashes, in O(n) time and O(log n) space."""
+        if not leaf_hashes:
+            return self.empty_root
+        stack: list[tuple[int, bytes]] = []  # (height, hash) of complete subtrees, left to right
+        for leaf in leaf_hashes:
+            height, node = 0, leaf
+            while stack and stack[-1][0] == height:
+                _, left = stack.pop()
+                node = self.hash_children(left, node)
+                height += 1
+            stack.append((height, node))
+        _, node = stack.pop()
+        while stack:
             _, left = stack.pop()
-            node = hash_children(left, node)
-            height += 1
-        stack.append((height, node))
-    _, node = stack.pop()
-    while stack:
-        _, left = stack.pop()
-        node = hash_children(left, node)
-    return node
+            node = self.hash_children(left, node)
+        return node
+
+    def inclusion_proof(self, leaf_hashes: Sequence[bytes], index: int) -> list[bytes]:
+        """Return the RFC 9162 inclusion proof (PATH) for leaf `index` in the tree of `leaf_hashes`."""
+        n = len(leaf_hashes)
+        if not 0 <= index < n:
+            raise ProofError(f"index {index} is beyond the tree size {n}")
+        proof: list[bytes] = []
+        lo, hi = 0, n
+        # Walk down from the root, collecting the sibling subtree on each level, then reverse.
+        while hi - lo > 1:
+            k = _largest_power_of_two_below(hi - lo)
+            if index < lo + k:
+                proof.append(self.root_of(leaf_hashes[lo + k : hi]))
+                hi = lo + k
+            else:
+                proof.append(self.root_of(leaf_hashes[lo : lo + k]))
+                lo = lo + k
+        proof.reverse()
+        return proof
+
+    def consistency_proof(self, leaf_hashes: Sequence[bytes], size1: int) -> list[bytes]:
+        """Return the RFC 9162 consistency proof from the first `size1` leaves to all of `leaf_hashes`."""
+        size2 = len(leaf_hashes)
+        if not 0 < size1 <= size2:
+            raise ProofError(f"cannot prove consistency from size {size1} to size {size2}")
+        if size1 == size2:
+            return []
+        return self._subproof(leaf_hashes, 0, size2, size1, True)
+
+    def _subproof(self, leaves: Sequence[bytes], lo: int, hi: int, m: int, complete: bool) -> list[bytes]:
+        # SUBPROOF(m, D[lo:hi], b) of RFC 9162 section 2.1.4.1, with m relative to lo.
+        n = hi - lo
+        if m == n:
+            return [] if complete else [self.root_of(leaves[lo:hi])]
+        k = _largest_power_of_two_below(n)
+        if m <= k:
+            return [*self._subproof(leaves, lo, lo + k, m, complete), self.root_of(leaves[lo + k : hi])]
+        return [*self._subproof(leaves, lo + k, hi, m - k, False), self.root_of(leaves[lo : lo + k])]
 
 
 class CompactRange:
     """The right edge of a growing tree: append leaf hashes one by one, ask for the root at any time."""
 
-    __slots__ = ("_stack", "size")
+    __slots__ = ("_stack", "size", "tree_hash")
 
-    def __init__(self) -> None:
+    def __init__(self, tree_hash: TreeHash | None = None) -> None:
         self._stack: list[tuple[int, bytes]] = []
         self.size = 0
+        self.tree_hash = tree_hash or SHA256_TREE
 
     def append(self, leaf_hash: bytes) -> None:
         """Add one leaf hash to the right of the tree."""
         height, node = 0, leaf_hash
         stack = self._stack
+        hash_children = self.tree_hash.hash_children
         while stack and stack[-1][0] == height:
             node = hash_children(stack.pop()[1], node)
             height += 1
@@ -202,49 +249,37 @@ class CompactRange:
     def root(self) -> bytes:
         """Return the root of the tree of all leaves appended so far."""
         if not self._stack:
-            return EMPTY_ROOT
+            return self.tree_hash.empty_root
         node = self._stack[-1][1]
         for _, left in reversed(self._stack[:-1]):
-            node = hash_children(left, node)
+            node = self.tree_hash.hash_children(left, node)
         return node
 
 
-def inclusion_proof(leaf_hashes: Sequence[bytes], index: int) -> list[bytes]:
-    """Return the RFC 9162 inclusion proof (PATH) for leaf `index` in the tree of `leaf_hashes`."""
-    n = len(leaf_hashes)
-    if not 0 <= index < n:
-        raise ProofError(f"index {index} is beyond the tree size {n}")
-    proof: list[bytes] = []
-    lo, hi = 0, n
-    # Walk down from the root, collecting the sibling subtree on each level, then reverse.
-    while hi - lo > 1:
-        k = _largest_power_of_two_below(hi - lo)
-        if index < lo + k:
-            proof.append(root_of(leaf_hashes[lo + k : hi]))
-            hi = lo + k
-        else:
-            proof.append(root_of(leaf_hashes[lo : lo + k]))
-            lo = lo + k
-    proof.reverse()
-    return proof
+def _sha256(data: bytes) -> bytes:
+    return hashlib.sha256(data).digest()
 
 
-def consistency_proof(leaf_hashes: Sequence[bytes], size1: int) -> list[bytes]:
-    """Return the RFC 9162 consistency proof from the first `size1` leaves to all of `leaf_hashes`."""
-    size2 = len(leaf_hashes)
-    if not 0 < size1 <= size2:
-        raise ProofError(f"cannot prove consistency from size {size1} to size {size2}")
-    if size1 == size2:
-        return []
-    return _subproof(leaf_hashes, 0, size2, size1, True)
+SHA256_TREE = TreeHash("sha256", _sha256)
+SM3_TREE = TreeHash("sm3", sm3)
+TREE_HASHES = {SHA256_TREE.name: SHA256_TREE, SM3_TREE.name: SM3_TREE}
 
 
-def _subproof(leaves: Sequence[bytes], lo: int, hi: int, m: int, complete: bool) -> list[bytes]:
-    # SUBPROOF(m, D[lo:hi], b) of RFC 9162 section 2.1.4.1, with m relative to lo.
-    n = hi - lo
-    if m == n:
-        return [] if complete else [root_of(leaves[lo:hi])]
-    k = _largest_power_of_two_below(n)
-    if m <= k:
-        return [*_subproof(leaves, lo, lo + k, m, complete), root_of(leaves[lo + k : hi])]
-    return [*_subproof(leaves, lo + k, hi, m - k, False), root_of(leaves[lo : lo + k])]
+def tree_hash_by_name(name: str) -> TreeHash:
+    """Return the tree hash a log declares (`sha256` or `sm3`); ValueError for any other."""
+    try:
+        return TREE_HASHES[name]
+    except KeyError:
+        raise ValueError(f"unknown tree hash {name!r}: a log's tree is sha256 or sm3") from None
+
+
+# The SHA-256 tree under the names every caller has used since the first release.
+hash_leaf = SHA256_TREE.hash_leaf
+hash_children = SHA256_TREE.hash_children
+EMPTY_ROOT = SHA256_TREE.empty_root
+root_from_inclusion_proof = SHA256_TREE.root_from_inclusion_proof
+verify_inclusion = SHA256_TREE.verify_inclusion
+verify_consistency = SHA256_TREE.verify_consistency
+root_of = SHA256_TREE.root_of
+inclusion_proof = SHA256_TREE.inclusion_proof
+consistency_proof = SHA256_TREE.consistency_proof

@@ -1,8 +1,9 @@
-"""C2SP signed notes (c2sp.org/signed-note) with Ed25519 signatures, and tlog-cosignature/v1.
+"""C2SP signed notes (c2sp.org/signed-note) and tlog-cosignature/v1, in Ed25519 or SM2/SM3.
 
 Key ids, verifier keys (`name+hash+base64key`) and signer keys
 (`PRIVATE+KEY+name+hash+base64key`) are those of the spec and of Go's sumdb/note package, so
-notes made here verify there and the other way round.
+Ed25519 notes made here verify there and the other way round. SM2/SM3 notes use the spec's
+type byte 0xff followed by a longer identifier (see `SIG_SM2_SM3` and docs/ledger-format.md).
 """
 
 from __future__ import annotations
@@ -14,13 +15,53 @@ import struct
 from dataclasses import dataclass, field
 
 from app.ledger.errors import LedgerError
-from app.ledger.suites import ED25519, Ed25519Signer
+from app.ledger.sm2 import SM2_SM3
+from app.ledger.suites import ED25519, SignatureSuite, Signer
 
-SIG_ED25519 = 0x01
-SIG_COSIGNATURE_V1 = 0x04
 MAX_NOTE_SIZE = 1 << 20
 MAX_SIGNATURES = 100
 _DASH = "\u2014 "
+
+
+@dataclass(frozen=True)
+class SigType:
+    """A signed-note signature type: its type byte, the identifier after 0xff, its suite, and whether it cosigns."""
+
+    code: int
+    identifier: bytes
+    suite: SignatureSuite = field(compare=False)
+    cosignature: bool = field(compare=False)
+
+    @property
+    def prefix(self) -> bytes:
+        """The bytes that precede the key in key ids and key strings: type byte, then identifier."""
+        return bytes([self.code]) + self.identifier
+
+    def __repr__(self) -> str:
+        return f"SigType({self.prefix!r})"
+
+
+SIG_ED25519 = SigType(0x01, b"", ED25519, False)
+SIG_COSIGNATURE_V1 = SigType(0x04, b"", ED25519, True)
+SIG_SM2_SM3 = SigType(0xFF, b"govdesk.beijing/sm2-sm3-note/v1", SM2_SM3, False)
+SIG_SM2_SM3_COSIGNATURE = SigType(0xFF, b"govdesk.beijing/sm2-sm3-cosignature/v1", SM2_SM3, True)
+SIG_TYPES = (SIG_ED25519, SIG_COSIGNATURE_V1, SIG_SM2_SM3, SIG_SM2_SM3_COSIGNATURE)
+
+
+def sig_type_for(suite_name: str, *, cosignature: bool) -> SigType:
+    """Return the note signature type of a suite: a plain note signature or a timestamped cosignature."""
+    for sig_type in SIG_TYPES:
+        if sig_type.suite.name == suite_name and sig_type.cosignature == cosignature:
+            return sig_type
+    raise NoteError(f"no note signature type for suite {suite_name!r}")
+
+
+def _split_key_blob(raw: bytes, key_size: str) -> tuple[SigType, bytes] | None:
+    for sig_type in SIG_TYPES:
+        size = sig_type.suite.public_key_size if key_size == "public" else 32
+        if raw.startswith(sig_type.prefix) and len(raw) == len(sig_type.prefix) + size:
+            return sig_type, raw[len(sig_type.prefix) :]
+    return None
 
 
 class NoteError(LedgerError):
@@ -39,9 +80,9 @@ def _valid_name(name: str) -> bool:
     return bool(name) and not any(c.isspace() or c == "+" for c in name)
 
 
-def key_id(name: str, sig_type: int, public_key: bytes) -> int:
-    """Return the 32-bit key id SHA-256(name || 0x0A || type || public key)[:4]."""
-    digest = hashlib.sha256(name.encode() + b"\n" + bytes([sig_type]) + public_key).digest()
+def key_id(name: str, sig_type: SigType, public_key: bytes) -> int:
+    """Return the 32-bit key id SHA-256(name || 0x0A || type [|| identifier] || public key)[:4]."""
+    digest = hashlib.sha256(name.encode() + b"\n" + sig_type.prefix + public_key).digest()
     return struct.unpack(">I", digest[:4])[0]
 
 
@@ -51,36 +92,35 @@ class Verifier:
 
     name: str
     key_hash: int
-    sig_type: int
+    sig_type: SigType
     public_key: bytes
 
     def vkey(self) -> str:
-        """Return the verifier key string `name+hash+base64(type||key)`."""
-        blob = base64.b64encode(bytes([self.sig_type]) + self.public_key).decode()
+        """Return the verifier key string `name+hash+base64(type[||identifier]||key)`."""
+        blob = base64.b64encode(self.sig_type.prefix + self.public_key).decode()
         return f"{self.name}+{self.key_hash:08x}+{blob}"
 
     def verify(self, text: bytes, sig: bytes) -> int | None:
         """Return the cosignature time (0 for plain signatures) if `sig` is valid over `text`, else None."""
-        if self.sig_type == SIG_ED25519:
-            return 0 if ED25519.verify(self.public_key, text, sig) else None
-        if self.sig_type == SIG_COSIGNATURE_V1:
-            if len(sig) != 72:
-                return None
-            (ts,) = struct.unpack(">Q", sig[:8])
-            if ts >= 1 << 63:
-                return None
-            return ts if ED25519.verify(self.public_key, cosignature_message(text, ts), sig[8:]) else None
-        return None
+        suite = self.sig_type.suite
+        if not self.sig_type.cosignature:
+            return 0 if suite.verify(self.public_key, text, sig) else None
+        if len(sig) != 8 + suite.signature_size:
+            return None
+        (ts,) = struct.unpack(">Q", sig[:8])
+        if ts >= 1 << 63:
+            return None
+        return ts if suite.verify(self.public_key, cosignature_message(text, ts), sig[8:]) else None
 
 
 @dataclass(frozen=True)
 class NoteSigner:
-    """A signer key: Ed25519 note signatures (0x01) or checkpoint cosignatures (0x04)."""
+    """A signer key: note signatures (0x01, 0xff SM2) or checkpoint cosignatures (0x04, 0xff SM2)."""
 
     name: str
-    sig_type: int
+    sig_type: SigType
     seed: bytes
-    _signer: Ed25519Signer = field(repr=False, compare=False)
+    _signer: Signer = field(repr=False, compare=False)
 
     @property
     def key_hash(self) -> int:
@@ -92,14 +132,14 @@ class NoteSigner:
         return Verifier(self.name, self.key_hash, self.sig_type, self._signer.public_key)
 
     def skey(self) -> str:
-        """Return the signer key string `PRIVATE+KEY+name+hash+base64(type||seed)`. It is a secret."""
-        blob = base64.b64encode(bytes([self.sig_type]) + self.seed).decode()
+        """Return the signer key string `PRIVATE+KEY+name+hash+base64(type[||identifier]||seed)`. It is a secret."""
+        blob = base64.b64encode(self.sig_type.prefix + self.seed).decode()
         return f"PRIVATE+KEY+{self.name}+{self.key_hash:08x}+{blob}"
 
     def signature_line(self, text: str, *, timestamp: int | None = None) -> str:
         """Return one `— name base64(id||sig)` line over `text` (a timestamp is needed for cosignatures)."""
         msg = text.encode()
-        if self.sig_type == SIG_COSIGNATURE_V1:
+        if self.sig_type.cosignature:
             if timestamp is None or not 0 <= timestamp < 1 << 63:
                 raise NoteError("a cosignature needs a timestamp in seconds")
             sig = struct.pack(">Q", timestamp) + self._signer.sign(cosignature_message(msg, timestamp))
@@ -109,7 +149,7 @@ class NoteSigner:
         return f"{_DASH}{self.name} {blob}\n"
 
     def __repr__(self) -> str:
-        return f"NoteSigner(name={self.name!r}, type={self.sig_type:#04x})"
+        return f"NoteSigner(name={self.name!r}, type={self.sig_type.prefix!r})"
 
 
 def cosignature_message(text: bytes, timestamp: int) -> bytes:
@@ -117,16 +157,20 @@ def cosignature_message(text: bytes, timestamp: int) -> bytes:
     return b"cosignature/v1\ntime " + str(timestamp).encode() + b"\n" + text
 
 
-def new_signer(name: str, seed: bytes, sig_type: int = SIG_ED25519) -> NoteSigner:
-    """Return a note signer for `name` from a 32-byte Ed25519 seed."""
+def new_signer(name: str, seed: bytes, sig_type: SigType = SIG_ED25519) -> NoteSigner:
+    """Return a note signer for `name` from 32 bytes of private key (Ed25519 seed or SM2 scalar)."""
     if not _valid_name(name):
         raise NoteError(f"invalid key name {name!r}: it must be non-empty, without spaces or '+'")
-    if sig_type not in (SIG_ED25519, SIG_COSIGNATURE_V1):
-        raise NoteError(f"unsupported signature type {sig_type:#04x}")
-    return NoteSigner(name, sig_type, bytes(seed), ED25519.signer(bytes(seed)))
+    if sig_type not in SIG_TYPES:
+        raise NoteError(f"unsupported signature type {sig_type!r}")
+    try:
+        signer = sig_type.suite.signer(bytes(seed))
+    except ValueError as exc:
+        raise NoteError(f"invalid {sig_type.suite.name} private key: {exc}") from None
+    return NoteSigner(name, sig_type, bytes(seed), signer)
 
 
-def generate_key(name: str, seed: bytes, sig_type: int = SIG_ED25519) -> tuple[str, str]:
+def generate_key(name: str, seed: bytes, sig_type: SigType = SIG_ED25519) -> tuple[str, str]:
     """Return (signer key, verifier key) strings for `name` from a seed the caller drew at random."""
     signer = new_signer(name, seed, sig_type)
     return signer.skey(), signer.verifier().vkey()
@@ -138,10 +182,10 @@ def parse_signer_key(skey: str) -> NoteSigner:
     if len(parts) != 5 or parts[0] != "PRIVATE" or parts[1] != "KEY":
         raise NoteError("malformed signer key")
     name, hash_hex, blob = parts[2], parts[3], parts[4]
-    raw = _b64(blob, "signer key")
-    if len(raw) != 33:
-        raise NoteError("malformed signer key: wrong key length")
-    signer = new_signer(name, raw[1:], raw[0])
+    split = _split_key_blob(_b64(blob, "signer key"), "private")
+    if split is None:
+        raise NoteError("malformed signer key: unknown type or wrong key length")
+    signer = new_signer(name, split[1], split[0])
     if f"{signer.key_hash:08x}" != hash_hex:
         raise NoteError("signer key id does not match the key")
     return signer
@@ -159,11 +203,11 @@ def parse_verifier_key(vkey: str) -> Verifier:
         key_hash = int(hash_hex, 16)
     except ValueError:
         raise NoteError(f"malformed verifier key id in {vkey!r}") from None
-    raw = _b64(blob, "verifier key")
-    if len(raw) != 33 or raw[0] not in (SIG_ED25519, SIG_COSIGNATURE_V1):
+    split = _split_key_blob(_b64(blob, "verifier key"), "public")
+    if split is None:
         raise NoteError(f"unsupported verifier key {vkey!r}")
-    verifier = Verifier(name, key_hash, raw[0], raw[1:])
-    if key_id(name, raw[0], raw[1:]) != key_hash:
+    verifier = Verifier(name, key_hash, split[0], split[1])
+    if key_id(name, split[0], split[1]) != key_hash:
         raise NoteError(f"verifier key id does not match the key in {vkey!r}")
     return verifier
 
@@ -257,7 +301,7 @@ def verify_note(text: str, verifier_keys: list[str]) -> Note:
         if ts is None:
             raise NoteSignatureInvalid(f"signature by {sig.name} does not verify")
         verified.append(sig.name)
-        if v.sig_type == SIG_COSIGNATURE_V1:
+        if v.sig_type.cosignature:
             cosigned[sig.name] = ts
     if not verified:
         raise UnverifiedNote("no known key signed this note")

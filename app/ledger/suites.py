@@ -1,7 +1,8 @@
 """Named, pluggable signature suites. Callers ask for a suite by name or COSE algorithm id.
 
-Ed25519 is the default. A national SM2/SM3 suite can be registered beside it without touching
-callers: it needs a name, a COSE algorithm id, and the four operations of `SignatureSuite`.
+Two suites are registered: Ed25519 (the default) and the national SM2/SM3 suite `sm2-sm3`
+(`app.ledger.sm2`). Another can be added without touching callers: it needs a name, a COSE
+algorithm id, and the four operations of `SignatureSuite`.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.ledger.errors import UnsupportedAlgorithm
+from app.ledger.sm2 import SM2_SM3
 
 
 class Signer(Protocol):
@@ -100,8 +102,8 @@ class Ed25519Suite:
 
 ED25519 = Ed25519Suite()
 
-_BY_NAME: dict[str, SignatureSuite] = {ED25519.name: ED25519}
-_BY_COSE_ALG: dict[int, SignatureSuite] = {ED25519.cose_alg: ED25519}
+_BY_NAME: dict[str, SignatureSuite] = {ED25519.name: ED25519, SM2_SM3.name: SM2_SM3}
+_BY_COSE_ALG: dict[int, SignatureSuite] = {ED25519.cose_alg: ED25519, SM2_SM3.cose_alg: SM2_SM3}
 
 
 def register_suite(suite: SignatureSuite) -> None:

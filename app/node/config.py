@@ -11,8 +11,8 @@ from pathlib import Path
 from typing import Any
 
 from app.atomic_file import write_atomic
-from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer, parse_signer_key
-from app.ledger.suites import ED25519, Signer, key_id
+from app.ledger.note import NoteSigner, new_signer, parse_signer_key, sig_type_for
+from app.ledger.suites import ED25519, Signer, key_id, suite_by_name
 
 CONFIG_VERSION = 1
 ENV_PREFIX = "GOVDESK_NODE_"
@@ -211,21 +211,23 @@ def override(config: NodeConfig, **settings: Any) -> NodeConfig:
 
 @dataclass(frozen=True)
 class NodeKeys:
-    """The node's secrets: its log key (checkpoints), its witness key (cosignatures), its department key."""
+    """The node's secrets: its log key (checkpoints), its witness key (cosignatures), its department key, all in
+    one signature suite (`ed25519`, or `sm2-sm3` for the national suite)."""
 
     log_signer: NoteSigner
     witness_signer: NoteSigner
     department_seed: bytes
+    suite: str = ED25519.name
 
     @property
     def department_signer(self) -> Signer:
         """The department's entry signing key."""
-        return ED25519.signer(self.department_seed)
+        return suite_by_name(self.suite).signer(self.department_seed)
 
     @property
     def department_kid(self) -> bytes:
         """The department key's 16-byte key id."""
-        return key_id(ED25519, self.department_signer.public_key)
+        return key_id(suite_by_name(self.suite), self.department_signer.public_key)
 
     @property
     def log_vkey(self) -> str:
@@ -243,12 +245,14 @@ def witness_name(origin: str) -> str:
     return f"{origin}/witness"
 
 
-def generate_keys(origin: str) -> NodeKeys:
-    """Draw fresh keys for a node of the log `origin`."""
+def generate_keys(origin: str, suite: str = ED25519.name) -> NodeKeys:
+    """Draw fresh keys of `suite` for a node of the log `origin`."""
+    chosen = suite_by_name(suite)
     return NodeKeys(
-        new_signer(origin, os.urandom(32)),
-        new_signer(witness_name(origin), os.urandom(32), SIG_COSIGNATURE_V1),
-        os.urandom(32),
+        new_signer(origin, chosen.generate_private(), sig_type_for(suite, cosignature=False)),
+        new_signer(witness_name(origin), chosen.generate_private(), sig_type_for(suite, cosignature=True)),
+        chosen.generate_private(),
+        suite,
     )
 
 
@@ -258,6 +262,7 @@ def save_keys(keys: NodeKeys, path: Path) -> None:
         "log_key": keys.log_signer.skey(),
         "witness_key": keys.witness_signer.skey(),
         "department_key": keys.department_seed.hex(),
+        "suite": keys.suite,
     }
     write_atomic(path, (json.dumps(doc, indent=2) + "\n").encode(), mode=0o600)
 
@@ -270,9 +275,15 @@ def load_keys(path: Path) -> NodeKeys:
             parse_signer_key(doc["log_key"]),
             parse_signer_key(doc["witness_key"]),
             bytes.fromhex(doc["department_key"]),
+            doc.get("suite", ED25519.name),  # key files written before the national suite hold Ed25519 keys
         )
+        keys.department_signer  # noqa: B018 (refuses a department key outside its suite's range)
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise ConfigError(f"cannot read key file {path}: {exc}") from None
-    if keys.witness_signer.sig_type != SIG_COSIGNATURE_V1 or len(keys.department_seed) != 32:
+    if (
+        keys.log_signer.sig_type != sig_type_for(keys.suite, cosignature=False)
+        or keys.witness_signer.sig_type != sig_type_for(keys.suite, cosignature=True)
+        or len(keys.department_seed) != 32
+    ):
         raise ConfigError(f"key file {path} holds keys of the wrong kind")
     return keys

@@ -1,8 +1,9 @@
 """A local federation: all 11 department nodes on loopback ports, each witnessing the other 10.
 
 Ports are never chosen ahead and handed over: when the federation starts, each node binds its own
-listening socket (the port it published last time if that is still free, else port 0, a port the
-kernel picks), then the federation wires the witnesses to the ports actually held and publishes
+listening socket (the port it published last time if that is still free, else a free port outside
+the kernel's ephemeral range, tried by binding it, else port 0), then the federation wires the
+witnesses to the ports actually held and publishes
 every node's URL in `federation.json`. Another program cannot answer in a node's place: the port is
 held from the bind on, and a port taken by someone else is never reused, only replaced.
 """
@@ -15,6 +16,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -54,12 +56,15 @@ def prepare_federation(
     host: str = "127.0.0.1",
     postgres_url: str | None = None,
     publish: bool = True,
+    suite: str | Mapping[str, str] = "ed25519",
     tls: dict[str, str] | None = None,
 ) -> list[NodeConfig]:
     """Create the 11 nodes under `directory` (once) and configure each to witness all the others.
 
     New nodes get port `base_port + i` when given, else 0 (bound when the federation starts). With `publish`
     false, `federation.json` is left alone (a federation about to start publishes the ports it binds).
+    `suite` names the signature suite of every new node, or maps department ids to suites (a mixed
+    federation; departments not named get Ed25519). Existing nodes keep the keys they have.
     `tls` (tls_cert_file, tls_key_file, peer_ca_file) makes every node serve HTTPS with that certificate.
     """
     configs: list[NodeConfig] = []
@@ -68,7 +73,8 @@ def prepare_federation(
         if not (node_dir / CONFIG_FILE).exists():
             db_url = department_database(postgres_url, dept.id) if postgres_url else None
             port = 0 if base_port is None else base_port + i
-            create_node(node_dir, dept.id, db_url=db_url, host=host, port=port)
+            dept_suite = suite if isinstance(suite, str) else suite.get(dept.id, "ed25519")
+            create_node(node_dir, dept.id, db_url=db_url, host=host, port=port, suite=dept_suite)
         configs.append(replace(load_config(node_dir / CONFIG_FILE, environ={}), **(tls or {})))
     return wire_federation(directory, configs, publish=publish)
 
@@ -96,6 +102,7 @@ def wire_federation(directory: Path, configs: list[NodeConfig], *, publish: bool
             "url": f"{c.scheme}://{c.host}:{c.port}",
             "log_vkey": keys[c.department].log_vkey,
             "witness_vkey": keys[c.department].witness_vkey,
+            "suite": keys[c.department].suite,
         }
         for c in wired
     ]

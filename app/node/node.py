@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import ED25519, key_id, suite_by_name
 from app.node.config import NodeConfig, NodeKeys, generate_keys, load_keys, save_keys
 from app.node.departments import department
 from app.node.jsonlog import log_event
@@ -143,7 +143,7 @@ class Node:
             "registry.enroll",
             {
                 "kid": self.keys.department_kid,
-                "suite": ED25519.name,
+                "suite": self.keys.suite,
                 "public_key": signer.public_key,
                 "role": "department",
                 "subject": f"department/{self.config.department}",
@@ -158,16 +158,21 @@ class Node:
         [result] = self.sequencer.integrate([self.department_entry(etype, body)])
         return result
 
-    def enroll(self, public_key: bytes, role: str, subject: str) -> int:
-        """Enrol an Ed25519 key with `role`; return the index of the registry.enroll entry."""
-        body = {
-            "kid": key_id(ED25519, public_key),
-            "suite": ED25519.name,
+    def enroll(
+        self, public_key: bytes, role: str, subject: str, suite: str = ED25519.name, certificate: bytes | None = None
+    ) -> int:
+        """Enrol a key of `suite` (Ed25519 by default) with `role`, with its X.509 certificate (DER) if given;
+        return the index of the registry.enroll entry."""
+        body: dict[str, Any] = {
+            "kid": key_id(suite_by_name(suite), public_key),
+            "suite": suite,
             "public_key": public_key,
             "role": role,
             "subject": subject,
             "department": self.config.department,
         }
+        if certificate is not None:
+            body["certificate"] = certificate
         result = self.write_department_entry("registry.enroll", body)
         if isinstance(result, Refusal):
             raise result
@@ -189,15 +194,19 @@ def create_node(
     host: str = "127.0.0.1",
     port: int = 8600,
     origin: str | None = None,
+    suite: str = ED25519.name,
 ) -> NodeConfig:
-    """Create a node in `directory`: config file, key file (0600), database, and the enrolled department key."""
+    """Create a node in `directory`: config file, key file (0600), database, and the enrolled department key.
+
+    The node's keys (department, log, witness) are of `suite`: `ed25519` or the national `sm2-sm3`.
+    """
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)  # the node's keys, config and database live here, whoever made the folder
     dept_origin = origin or department(department_id).origin
     config_path, keys_path = directory / CONFIG_FILE, directory / KEYS_FILE
     if config_path.exists() or keys_path.exists():
         raise FileExistsError(f"a node already exists in {directory}")
-    keys = generate_keys(dept_origin)
+    keys = generate_keys(dept_origin, suite)
     config = NodeConfig(
         department=department_id,
         origin=dept_origin,

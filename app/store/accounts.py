@@ -17,7 +17,7 @@ from app.store.errors import AccountDisabled, InvalidInput, PermissionDenied, Un
 from app.store.keywrap import KdfParams, wrap_key_with_kek
 from app.store.office_files import KeyFile, OfficeDir
 from app.store.session import Account, Session
-from app.store.signing_keys import AccountKey, SealedKey, seal
+from app.store.signing_keys import AccountKey, SealedKey
 
 NAME_PATTERN = re.compile(r"[^\W][\w.\-]{0,63}")
 ACCOUNT_COLUMNS = "name, role, status, kid, public_key"

@@ -115,6 +115,13 @@ class AnchorStore:
         """Return (suite, public key) of an account key of this office, or None."""
         return self._s.one("SELECT suite, public_key FROM accounts WHERE kid = ?", (kid,))
 
+    def requested_not_enrolled(self) -> set[bytes]:
+        """Return the key ids of this office's enrolment requests that the registry does not hold yet."""
+        rows = self._s.all(
+            "SELECT q.kid FROM enrolment_requests q LEFT JOIN registry_keys r ON r.kid = q.kid WHERE r.kid IS NULL"
+        )
+        return {row[0] for row in rows}
+
     def waiting_for_enrolment(self) -> set[bytes]:
         """Return the account key ids of this office that the registry does not know yet."""
         rows = self._s.all(

@@ -91,6 +91,11 @@ class AuditTrail:
         self._head_pending = False
         self._load_tail()
 
+    def with_signer(self, signer: RecordSigner | None) -> AuditTrail:
+        """Return a trail on the same session and head file that signs with `signer` (None: the unsigned baseline
+        bench/replica.py measures against; replicas always sign)."""
+        return AuditTrail(self._s, self._on_append, signer)
+
     def _load_tail(self) -> None:
         row = self._s.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
         self.head_seq, self.head_hash = (row[0], row[1]) if row else (0, GENESIS)
@@ -176,7 +181,10 @@ class AuditTrail:
         for seq, at_ms, account, device, action, result, detail, prev_hash, digest, kid, signature in cur:
             if seq != expected_seq:
                 raise AuditChainBroken(f"audit record {expected_seq} is missing (next is {seq})")
-            if prev_hash != prev or record_hash(prev, seq, at_ms, account, device, action, result, detail, kid) != digest:
+            if (
+                prev_hash != prev
+                or record_hash(prev, seq, at_ms, account, device, action, result, detail, kid) != digest
+            ):
                 raise AuditChainBroken(f"audit record {seq} ({action} by {account}) does not match the chain")
             if kid is None or signature is None:
                 if signing_began or kid is not None:

@@ -203,7 +203,9 @@ class OfficeDir:
             mine = out.get(name)
             if mine is None or state.failures > mine.failures:
                 out[name] = LoginState(
-                    state.failures, state.last_failure_ms, state.failure_times_ms or (mine.failure_times_ms if mine else [])
+                    state.failures,
+                    state.last_failure_ms,
+                    state.failure_times_ms or (mine.failure_times_ms if mine else []),
                 )
             elif mine is not None:
                 mine.last_failure_ms = max(mine.last_failure_ms, state.last_failure_ms)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 import sqlite3
+from dataclasses import dataclass
 
 import sqlcipher3
 

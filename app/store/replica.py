@@ -57,6 +57,7 @@ from app.store.registry import Registry, effective_role
 from app.store.schema import migrate
 from app.store.session import Account, Clock, Session
 from app.store.signing_keys import AccountKey, DeviceSigner, open_sealed
+from app.store.trust_roots import TrustRoots
 
 __all__ = ["CheckReport", "Replica", "create_office", "open_replica"]
 
@@ -114,6 +115,7 @@ class Replica:
         self.logs = LogStore(self.session, on_checkpoint=self._checkpoint_stored)
         self.outbox = Outbox(self.session)
         self.cases = Cases(self.session)
+        self.trust_roots = TrustRoots(self.session)
         self.anchors = AnchorStore(self.session)
         self.accounts = Accounts(self.session, Keyring(office, info.office_id, db_key, kdf, account_key))
         # The acting account's own key, opened with its password: a signer, never bytes. None only for an account

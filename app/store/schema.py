@@ -6,10 +6,10 @@ and cases with full-text search. Version 3 added checkpoint cosignatures and the
 Version 4 (app/services) added the case chains, consents, data exchanges and per-citizen salts.
 Version 5 (app/sync) added the sync state per log, fork evidence and the clerk tasks sync returns.
 Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 rebuilt case_steps as a
-rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 sealed each
-account's signing key under that account's own password (`accounts.sealed_key`; the plaintext
-`private_key` is erased at the account's next unlock), signed the audit records, and added the
-retired keys, the enrolment requests and the audit anchors this office saw on the department log.
+rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 signed the audit
+records and added the retired keys, the enrolment requests and the audit anchors of this office; each
+account's signing key is sealed under its own password in keys.json, and the plaintext
+`accounts.private_key` of an older office is erased at that account's next unlock.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -165,12 +165,10 @@ ALTER TABLE case_steps_v7 RENAME TO case_steps;
 CREATE INDEX case_steps_by_case ON case_steps(case_id, time_ms);
 """
 
-# Version 8 (accounts and keys, issue 15): an account's signing key sealed under its own password (the shared
-# database key no longer opens it); every audit record signed by the acting account's key; keys an account held
-# before a reset (their entries and audit records stay verifiable); the enrolment requests sent for new keys;
-# and the audit-chain anchors of this office found on the department log at sync.
+# Version 8 (accounts and keys, issue 15): every audit record signed by the acting account's key; keys an account
+# held before a reset (their entries and audit records stay verifiable); the enrolment requests sent for new keys;
+# and the audit-chain anchors of this office, pushed or found on the department log at sync.
 _V8 = """
-ALTER TABLE accounts ADD COLUMN sealed_key BLOB;
 ALTER TABLE audit ADD COLUMN signer BLOB;
 ALTER TABLE audit ADD COLUMN signature BLOB;
 CREATE TABLE retired_keys(

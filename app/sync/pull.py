@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 from app.ledger.bundle import BundleError, decode_bundle
@@ -23,12 +24,14 @@ from app.ledger.merkle import ProofError, RootMismatch, verify_consistency, veri
 from app.node.departments import UnknownDepartment, department
 from app.node.policy import role_may_write
 from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
+from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
 from app.services import errors as service_errors
 from app.services.catalogue import Catalogue, load_catalogue
 from app.services.ledger_view import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord
 from app.store.replica import Replica
 from app.sync import state
+from app.sync.anchor import RestoreWatch
 from app.sync.checkpoints import (
     ForkCallback,
     check_against_held,
@@ -37,7 +40,6 @@ from app.sync.checkpoints import (
     fetch_quorate_checkpoint,
 )
 from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
-from app.sync.anchor import RestoreWatch
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
 from app.sync.trust import LogTrust
@@ -136,6 +138,7 @@ class LogPuller:
         self._catalogue = catalogue
         self.batch_entries = max(TILE_WIDTH, batch_entries - batch_entries % TILE_WIDTH)
         self._keys = _Keys(replica)
+        self._department_roots: list[Sm2Certificate] | None = None
         self._our_kids: set[bytes] | None = None
         self._restore = RestoreWatch(replica, trust.origin)
 
@@ -237,12 +240,37 @@ class LogPuller:
         except LedgerError as exc:
             raise EntryRejected(self.origin, f"entry {index}: {exc}") from None
         if entry.type == "registry.enroll":
+            if body["role"] == "department":
+                self._check_department_certificate(index, body, entry.time, bootstrap)
             self._keys.put(_enrolled(signed, self.origin))
         elif entry.type == "registry.revoke":
             current = self._keys.get(body["kid"])
             if current is not None and current.revoked_at_ms is None:
                 self._keys.put(replace(current, revoked_at_ms=entry.time))
         return signed
+
+    def _check_department_certificate(self, index: int, body: dict[str, Any], time_ms: int, bootstrap: bool) -> None:
+        """A new department key is trusted only with a certificate chaining to one of the office's own roots.
+
+        The roots come from the administrator (Replica.trust_roots, list `department`), never from the ledger.
+        Without such roots nothing is required; the log's first key is vouched for by the trust policy's log key.
+        """
+        if self._department_roots is None:
+            self._department_roots = self.replica.trust_roots.certificates("department")
+        certificate = body.get("certificate")
+        if certificate is None:
+            if self._department_roots and not bootstrap:
+                raise EntryRejected(self.origin, f"entry {index}: a department key without a certificate")
+            return
+        if body["suite"] != "sm2-sm3":
+            raise EntryRejected(self.origin, f"entry {index}: a certified department key must be an SM2 key")
+        try:
+            leaf = load_certificate(certificate)
+            verify_chain(leaf, [], self._department_roots, at=datetime.fromtimestamp(time_ms / 1000, UTC))
+        except CertificateError as exc:
+            raise EntryRejected(self.origin, f"entry {index}: department certificate refused ({exc.code})") from None
+        if leaf.public_key != body["public_key"]:
+            raise EntryRejected(self.origin, f"entry {index}: the certificate is for another key")
 
     def _prove_batch(self, cursor: state.TreeCursor, end: int, offered: SignedCheckpoint) -> None:
         target = offered.checkpoint

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from app.ledger.checkpoint import SignedCheckpoint
+from app.ledger.entry import decode_entry
+from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, verify_inclusion
 from app.node.tiles import TreeReader
 from app.store import roles
@@ -81,6 +83,7 @@ class PushReport:
     acknowledged: int = 0
     refused: int = 0
     retried: int = 0
+    waiting_for_enrolment: int = 0  # signed by a new key the department has not enrolled yet: kept, not sent
     tasks: list[state.ClerkTask] = field(default_factory=list)
     waiting: int = 0
     last_answers: list[str] = field(default_factory=list)
@@ -101,6 +104,21 @@ def pending_entries(replica: Replica, origin: str, limit: int = PENDING_LIMIT) -
         (origin, limit),
     )
     return [OutboxEntry(*row) for row in rows]
+
+
+def waiting_for_enrolment(replica: Replica, entries: list[OutboxEntry]) -> set[bytes]:
+    """Return the leaf hashes of entries signed by a key of this office whose enrolment is requested, not done."""
+    waiting = replica.anchors.requested_not_enrolled()
+    if not waiting:
+        return set()
+    held = set()
+    for entry in entries:
+        try:
+            if decode_entry(entry.data).kid in waiting:
+                held.add(entry.leaf_hash)
+        except LedgerError:
+            continue  # the node will say what is wrong with it
+    return held
 
 
 def outbox_origins(replica: Replica) -> list[str]:
@@ -142,6 +160,12 @@ class LogPusher:
         if not state.log_state(self.replica, self.origin).trusted:
             raise LogUntrusted(self.origin, "not pushing to a log marked untrusted after a fork")
         pending = pending_entries(self.replica, self.origin)
+        held = waiting_for_enrolment(self.replica, pending)
+        if held:
+            # A key given by a reset waits for the department to enrol it (its request goes out with the anchor):
+            # sending its entries now would only earn refusals. They stay in the outbox, counted as waiting.
+            report.waiting_for_enrolment = len(held)
+            pending = [e for e in pending if e.leaf_hash not in held]
         report.pending = len(pending)
         if not pending:
             return report

@@ -94,6 +94,8 @@ class SyncReport:
                 parts.append(f"pushed {o.push.acknowledged}/{o.push.pending}, refused {o.push.refused}")
                 if o.push.gave_up:
                     parts.append(f"GAVE UP on {o.push.waiting} (node answered {', '.join(o.push.last_answers)})")
+            if o.push is not None and o.push.waiting_for_enrolment:
+                parts.append(f"{o.push.waiting_for_enrolment} waiting for the enrolment of a new key")
             if o.pull is not None:
                 p = o.pull
                 parts.append(

@@ -9,6 +9,7 @@ jitter, then tries again, up to `RetryPolicy.attempts` rounds.
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import ssl
 import threading
@@ -30,6 +31,7 @@ from app.sync.errors import Cancelled, ClockSkew, MalformedResponse, NodeUnreach
 from app.sync.trust import TlsPins
 
 CHECKPOINT_LIMIT = 64 * 1024
+REFUSAL_LIMIT = 4096  # bytes of an error response read to tell a node's refusal from another server's page
 JSON_LIMIT = 256 * 1024
 TILE_LIMIT = 256 * 32
 BUNDLE_LIMIT = 256 * (2 + 32 * 1024)
@@ -206,7 +208,7 @@ class NodeLink:
                 except _Refused as exc:
                     refused += 1
                     last = exc
-                    if exc.status == 404:
+                    if exc.status == 404 and not exc.from_node:  # a node says "not published yet" in its own words
                         not_found.append(url_base)
                     continue
                 except (httpx.HTTPError, OSError, NodeUnreachable) as exc:
@@ -230,7 +232,7 @@ class NodeLink:
             if resp.status_code in RETRYABLE_STATUS:
                 raise NodeUnreachable(f"{url}: HTTP {resp.status_code}")
             if resp.status_code != 200:
-                raise _Refused(f"{url}: HTTP {resp.status_code}", resp.status_code)
+                raise _Refused(f"{url}: HTTP {resp.status_code}", resp.status_code, _is_node_refusal(resp))
             declared = resp.headers.get("content-length")
             if (
                 declared is not None
@@ -290,9 +292,24 @@ class NodeLink:
 class _Refused(Exception):
     """A node answered a read with a non-retryable error status."""
 
-    def __init__(self, message: str, status: int) -> None:
+    def __init__(self, message: str, status: int, from_node: bool) -> None:
         super().__init__(message)
         self.status = status
+        self.from_node = from_node
+
+
+def _is_node_refusal(resp: httpx.Response) -> bool:
+    """True if an error response is a node's typed refusal (`{"refusal": {"code", "message"}}`), read bounded."""
+    body = b""
+    for chunk in resp.iter_bytes():
+        body += chunk
+        if len(body) > REFUSAL_LIMIT:
+            return False
+    try:
+        refusal = json.loads(body).get("refusal")
+    except (ValueError, AttributeError):
+        return False
+    return isinstance(refusal, dict) and isinstance(refusal.get("code"), str)
 
 
 def _date_ms(value: str | None) -> int | None:
