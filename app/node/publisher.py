@@ -68,6 +68,7 @@ class Publisher:
         self._static = static
         self._static_written: str | None = None
         self._ready: set[str] = set()
+        self._asked: dict[str, int] = {}
         self._last_retry = 0.0
 
     def start(self) -> None:
@@ -112,12 +113,15 @@ class Publisher:
             asking = [w for w in self._witnesses if w.name not in kept]
             if not asking:
                 return False
-            waiting = [w for w in asking if w.name not in self._ready]
-            came_up = any(self._pool.map(self._answers, waiting))
+            list(self._pool.map(self._answers, [w for w in asking if w.name not in self._ready]))
+            fresh = [w for w in asking if w.name in self._ready and self._asked.get(w.name) != state.size]
             now = time.monotonic()
-            if not came_up and now - self._last_retry < RETRY_MISSING_S:
+            if fresh:
+                asking = fresh  # witnesses that answer but were not asked for this checkpoint yet
+            elif now - self._last_retry < RETRY_MISSING_S:
                 return False
-            self._last_retry = now
+            else:
+                self._last_retry = now
         gathered = self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), asking)
         for witness, line in zip(asking, gathered, strict=True):
             if line:
@@ -152,8 +156,9 @@ class Publisher:
         return True
 
     def _cosign(self, witness: WitnessPeer, checkpoint: str, size: int) -> str | None:
-        if not self._answers(witness):
-            return None  # not up yet: asked once it answers, without logging a failure that is not one
+        if witness.name not in self._ready:
+            return None  # not known to answer yet: probed on the next tick, asked once it answers (no false failure)
+        self._asked[witness.name] = size
         old = self._known.get(witness.name)
         if old is None:
             old = self._store.cosigner_size(witness.name)
