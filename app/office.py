@@ -3,7 +3,7 @@
     office = Office(office_dir)
     account = office.session.unlock("li.na", password)     # on the database thread
     verdict = office.certs.verify(qr_text)                  # on the database thread
-    case = office.cases.open(service_id, name, id_number)   # a signed case.step into the outbox
+    case = office.cases.accept(service_id, name, id_number, qr_texts)   # signed case.steps into the outbox
     outcome = office.sync_log(origin, progress, cancel)     # app.sync, on the database thread
     office.events.on_fork(callback)                         # plain callbacks, any thread
 
@@ -16,10 +16,9 @@ a whole sync. Nothing here imports Qt.
 from __future__ import annotations
 
 import ctypes
-import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -27,9 +26,11 @@ import httpx
 
 from app import settings as settings_file
 from app.certs import Verdict, verify
+from app.certs.image_input import read_qr_text
 from app.scan import Scanner, make_decoder, open_source
-from app.services import CaseDesk, CaseView, Catalogue, DocumentCheck, load_catalogue, workflow
-from app.services.actors import check_actor, enrolled_key
+from app.scan.imagefile import IMAGE_SUFFIXES
+from app.services import CaseDesk, CaseView, Catalogue, load_catalogue, workflow
+from app.services import counter as counter_rules
 from app.services.catalogue import Service
 from app.services.errors import Refusal, ServiceError
 from app.settings import Settings
@@ -47,6 +48,8 @@ from app.sync.transport import RetryPolicy, make_http_client
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
 COUNTER_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, timeout_s=8.0)
+# How long the network pool waits for a node's checkpoint before that log is skipped for this sync run.
+REACH_TIMEOUT_S = 3.0
 SYNC_BATCH_ENTRIES = 512  # one replica transaction per batch: short database-thread hold-ups
 # The counter's SQLCipher page-cache ceiling, in KiB. The store's default (768 MiB) suits bulk work on a server-
 # sized replica; a counter PC runs the GUI, the camera and a 128 MiB Argon2id unlock beside it. A verdict reads a
@@ -248,17 +251,13 @@ class ServiceDirectory:
         return self.catalogue.service(service_id)
 
 
-CASE_REF = re.compile(r"C[0-9A-F]{12}")
-CERT_SERIAL = re.compile(r"[0-9A-F]{20}")
-CITIZEN_ID = re.compile(r"\d{17}[\dX]")
-
-
 @dataclass(frozen=True)
 class CaseFile:
     """A catalogue case as the counter shows it: its ledger view, its service, the citizen, and its next step.
 
-    `next_move` is the transition the case waits for (None once finished); `blocker` says why the acting
-    account cannot perform it here ("" when it can).
+    `next_move` is the transition the case waits for (None once finished); `blocker` is the typed refusal the
+    acting account would get performing it here (None when it may). `certificates` are the (serial, type) of the
+    certificates the case was accepted with.
     """
 
     view: CaseView
@@ -267,7 +266,8 @@ class CaseFile:
     citizen_id: str
     summary: str
     next_move: workflow.Transition | None
-    blocker: str
+    blocker: Refusal | None
+    certificates: tuple[tuple[str, str], ...] = ()
 
     @property
     def case_id(self) -> str:
@@ -276,7 +276,8 @@ class CaseFile:
 
 
 class CaseService:
-    """Open, verify, advance, decide, close and find the catalogue cases of this office (app.services' CaseDesk).
+    """Accept, verify, advance, decide, close and find the catalogue cases of this office (app.services' CaseDesk
+    and the counter rules of app.services.counter, the same code the command line calls).
 
     Every move is a signed `case.step` entry queued in the outbox; the methods run on the database thread.
     """
@@ -295,15 +296,7 @@ class CaseService:
         replica = self._office.replica
         service = desk.catalogue.service(view.service)
         local = local or replica.cases.get(view.case_id)
-        moves = workflow.allowed_transitions(service, workflow.Position(view.state, view.done))
-        forward = [m for m in moves if m.name not in (workflow.REJECT, workflow.WITHDRAW)]
-        move = forward[0] if forward else None
-        blocker = ""
-        if move is not None:
-            try:
-                check_actor(enrolled_key(replica, replica.account_signer), move.roles, move.department, move.name)
-            except Refusal as exc:
-                blocker = str(exc)
+        move = counter_rules.next_move(service, view.state, view.done)
         return CaseFile(
             view,
             service,
@@ -311,34 +304,29 @@ class CaseService:
             local.citizen_id if local else "",
             local.summary if local else "",
             move,
-            blocker,
+            counter_rules.blocker(replica, service, move),
+            tuple(replica.cases.certificates_of(view.case_id)) if local else (),
         )
 
     def get(self, case_id: str) -> CaseFile:
         """Return a case file with its history (raises UnknownCase)."""
         return self.file(self._desk().get(case_id))
 
-    def open(self, service_id: str, citizen_name: str, citizen_id: str, summary: str = "") -> CaseFile:
-        """Open a case of a catalogue service for a citizen (a signed `open` step into the outbox)."""
-        return self.file(self._desk().open(service_id, citizen_name, citizen_id, summary))
+    def acceptance_blocker(self, service_id: str) -> Refusal | None:
+        """Why this counter cannot accept a case of the service (None: it can, at its own or a window enrolment)."""
+        desk = self._desk()
+        return counter_rules.acceptance_blocker(self._office.replica, desk.catalogue.service(service_id))
+
+    def accept(
+        self, service_id: str, citizen_name: str, citizen_id: str, certificate_texts: list[str], summary: str = ""
+    ) -> CaseFile:
+        """Accept an application (受理): the applicant checked against the e-ID, the required certificates verified,
+        the case opened and its documents recorded (signed steps into the outbox). Raises a typed Refusal."""
+        return self.file(self._desk().accept(service_id, citizen_name, citizen_id, certificate_texts, summary))
 
     def next_step(self, case_id: str, certificate_texts: list[str] | tuple[str, ...] = ()) -> CaseFile:
         """Perform the step the case waits for: verify the documents shown, the next catalogue step, decide, close."""
-        desk = self._desk()
-        current = self.get(case_id)
-        move = current.next_move
-        if move is None:
-            raise Refusal(f"case {case_id} is {current.view.state}: nothing more to do")
-        if move.name == workflow.VERIFY:
-            check: DocumentCheck = desk.check_documents(case_id, list(certificate_texts))
-            desk.verify_documents(case_id, check)
-        elif move.name == workflow.DECIDE:
-            desk.decide(case_id)
-        elif move.name == workflow.CLOSE:
-            desk.close(case_id)
-        else:
-            desk.advance(case_id, move.name)
-        return self.get(case_id)
+        return self.file(counter_rules.perform_next(self._desk(), case_id, certificate_texts))
 
     def _files(self, cases: list[Case]) -> list[CaseFile]:
         desk, out = self._desk(), []
@@ -351,28 +339,34 @@ class CaseService:
 
     def find(self, query: str, limit: int = 50) -> list[CaseFile]:
         """Find cases by case number, certificate serial, citizen ID number or name."""
-        query = query.strip()
-        key = query.upper()
-        if not query:
-            return []
+        parsed = counter_rules.parse_query(query)
         cases = self._office.replica.cases
-        if CASE_REF.fullmatch(key):
-            found = cases.get(key)
+        if parsed.kind == "empty":
+            return []
+        if parsed.kind == "case":
+            found = cases.get(parsed.value)
             return self._files([found] if found else [])
-        if CITIZEN_ID.fullmatch(key):
-            return self._files(cases.search(citizen_id=key, limit=limit))
-        return self._files(cases.search(key if CERT_SERIAL.fullmatch(key) else query, limit=limit))
+        if parsed.kind == "citizen_id":
+            return self._files(cases.search(citizen_id=parsed.value, limit=limit))
+        if parsed.kind == "certificate":
+            return self._by_serial(parsed.value, limit)
+        return self._files(cases.search(parsed.value, limit=limit))
+
+    def _by_serial(self, serial: str, limit: int) -> list[CaseFile]:
+        cases = self._office.replica.cases
+        found = [c for c in (cases.get(ref) for ref in cases.with_certificate(serial, limit)) if c is not None]
+        return self._files(found)
 
     def find_by_certificate(self, verdict: Verdict, limit: int = 50) -> list[CaseFile]:
-        """Find the cases that recorded this certificate's serial, or (for an e-ID) carry its holder's name."""
+        """Find the cases that recorded this certificate, or (for an e-ID) carry its holder's name."""
         cases = self._office.replica.cases
         serial = verdict.claims.get("serial")
-        found = cases.search(serial, limit=limit) if serial else []
+        found = self._by_serial(serial, limit) if serial else []
         name = verdict.claims.get("display", {}).get("name")
         if verdict.claims.get("type") == "eid" and name:
-            known = {c.case_ref for c in found}
-            found += [c for c in cases.search(name, limit=limit) if c.case_ref not in known]
-        return self._files(found)
+            known = {c.case_id for c in found}
+            found += [f for f in self._files(cases.search(name, limit=limit)) if f.case_id not in known]
+        return found
 
     def open_cases(self, limit: int = 200) -> list[CaseFile]:
         """Return the open catalogue cases this replica knows, the most recently moved first."""
@@ -390,6 +384,20 @@ class ScannerService:
         spec = source if source is not None else self._office.settings.camera_source
         return Scanner(open_source(spec), make_decoder(), realtime=realtime)
 
+    def sample_images(self, source: str | None = None) -> list[Path]:
+        """The images of a folder source (the demo's sample certificates), by name; [] for a camera, file or stream.
+
+        A folder is not replayed as a camera: the clerk picks one sample and scans it when asked."""
+        spec = (source if source is not None else self._office.settings.camera_source).strip()
+        path = Path(spec).expanduser() if spec and not spec.isdigit() and "://" not in spec else None
+        if path is None or not path.is_dir():
+            return []
+        return sorted(p for p in path.iterdir() if p.suffix.lower() in IMAGE_SUFFIXES and p.is_file())
+
+    def read_sample(self, path: Path) -> str:
+        """The QR text of one sample image (raises app.certs' ImageInputError)."""
+        return read_qr_text(path)
+
 
 class Office:
     """One office machine: its directory, settings, events, and the services screens are given."""
@@ -400,6 +408,7 @@ class Office:
         self.cache_kib = cache_kib  # the replica's page-cache ceiling for this session
         self.info = OfficeDir(self.path).read_office()
         self.settings: Settings = settings_file.load(self.path)
+        self._settings_lock = threading.Lock()
         self.events = OfficeEvents()
         self.session = SessionService(self)
         self.certs = CertService(self)
@@ -455,17 +464,51 @@ class Office:
         replica, self._replica = self._replica, None
         return replica
 
-    def save_settings(self, updated: Settings) -> None:
-        """Check and store new settings; node and trust changes need the admin role."""
-        admin_only = (updated.nodes, updated.trust_policy) != (self.settings.nodes, self.settings.trust_policy)
-        if admin_only:
-            self.replica.require(roles.SETTINGS_WRITE)
-        settings_file.save(self.path, updated)
-        self.settings = updated
+    def save_settings(self, updated: Settings, based_on: Settings | None = None) -> Settings:
+        """Check and store new settings; node and trust changes need the admin role. With `based_on` (the settings
+        the editor started from), only the fields the editor changed are applied over the current settings, so a
+        change saved meanwhile (the language switch, another save) is never lost. Returns what was stored."""
+        with self._settings_lock:
+            current = self.settings
+            if based_on is not None:
+                changed = {f.name: getattr(updated, f.name) for f in fields(Settings)
+                           if getattr(updated, f.name) != getattr(based_on, f.name)}  # fmt: skip
+                updated = current.with_changes(**changed) if changed else current
+            admin_only = (updated.nodes, updated.trust_policy) != (current.nodes, current.trust_policy)
+            if admin_only:
+                self.replica.require(roles.SETTINGS_WRITE)
+            settings_file.save(self.path, updated)
+            self.settings = updated
+            return updated
 
     def sync_origins(self) -> list[str]:
         """The logs the trust policy follows, in order (empty while locked or without a policy)."""
         return [log.origin for log in self.sync.policy.logs] if self.sync is not None else []
+
+    def reach_node(self, origin: str) -> NodeState:
+        """Ask the log's node (then its mirrors) for its checkpoint, on the caller's (network) thread: no replica.
+
+        The counter calls this before it gives the log a database-thread sync job, so a node that does not answer
+        costs the network pool its timeout and never holds up a verdict on the database thread."""
+        sync, http = self.sync, self._http
+        if sync is None or http is None:
+            raise NotUnlocked("sync needs an unlocked office with a trust policy")
+        trust = sync.policy.log(origin)
+        if trust is None:
+            raise KeyError(f"the trust policy has no log {origin!r}")
+        problem = "no URL"
+        for url in trust.urls:
+            try:
+                response = http.get(f"{url.rstrip('/')}/checkpoint", timeout=REACH_TIMEOUT_S)
+            except httpx.HTTPError as exc:
+                problem = f"{type(exc).__name__}"
+                continue
+            if response.status_code == 200 and response.content.startswith(origin.encode()):
+                return NodeState(origin, True)
+            problem = f"HTTP {response.status_code}"
+        state = NodeState(origin, False, problem)
+        self.events.publish_node_state(state)
+        return state
 
     def sync_log(self, origin: str, progress: ProgressCallback, cancel: threading.Event | None = None) -> LogOutcome:
         """Push then pull one log with app.sync (database thread); tell subscribers whether its node answered."""

@@ -21,6 +21,7 @@ from app.services.catalogue import (
     CATEGORIES,
     catalogue_entry,
     catalogue_from_entry,
+    credit_code_check,
     load_catalogue,
     parse_catalogue,
     parse_catalogue_bytes,
@@ -178,3 +179,61 @@ def test_a_published_version_round_trips_and_tampering_is_caught() -> None:
         catalogue_from_entry(
             published({"version": 2, "digest": digest, "document": zlib.compress(catalogue.canonical)})
         )
+
+
+def test_every_service_has_a_demo_marked_national_code_materials_and_working_day_deadlines() -> None:
+    catalogue = load_catalogue()
+    assert catalogue.codes_are_demo and DOC["codes"] == {"standard": "GB/T 39554.1-2020", "demo": True}
+    assert len({s.code.basic for s in catalogue.services}) == 140
+    for s in catalogue.services:
+        assert (
+            s.code.implementation[18:30] == s.code.basic
+            and credit_code_check(s.code.implementation[:17]) == (s.code.implementation[17])
+        )
+        assert s.materials and all(m.id in catalogue.materials for m in s.materials)
+        assert 1 <= s.promised_days <= s.legal_days
+        assert catalogue.service_by_code(s.code.implementation) is s
+    # a real GB 32100 credit code (the check character of a published example)
+    assert credit_code_check("91350100M000100Y4") == "3"
+
+
+@pytest.mark.parametrize(
+    ("path", "value", "field"),
+    [
+        (["services", 3, "code", "basic"], "12345", "code.basic"),
+        (["services", 3, "code", "implementation"], "X" * 32, "code.implementation"),
+        (["services", 3, "code"], {"basic": "010100001000"}, "code"),
+        (["services", 3, "materials"], [], "materials"),
+        (["services", 3, "materials", 0, "id"], "bribe", "materials[0].id"),
+        (["services", 3, "materials", 0, "copies"], 0, "materials[0].copies"),
+        (["services", 3, "materials", 0, "original"], "yes", "materials[0].original"),
+        (["services", 3, "legal_days"], 0, "legal_days"),
+        (["services", 3, "promised_days"], 251, "promised_days"),
+    ],
+)
+def test_faults_in_codes_materials_and_deadlines_name_the_field(path, value, field) -> None:
+    with pytest.raises(CatalogueError) as err:
+        parse_catalogue(mutated(path, value))
+    assert err.value.field == field and err.value.service == DOC["services"][3]["id"]
+
+
+def test_code_consistency_is_checked() -> None:
+    service = DOC["services"][3]
+    wrong_check = (
+        service["code"]["implementation"][:17]
+        + ("0" if service["code"]["implementation"][17] != "0" else "1")
+        + service["code"]["implementation"][18:]
+    )
+    with pytest.raises(CatalogueError, match="GB 32100"):
+        parse_catalogue(mutated(["services", 3, "code", "implementation"], wrong_check))
+    with pytest.raises(CatalogueError, match="embed the basic code"):
+        parse_catalogue(mutated(["services", 3, "code", "basic"], "999999999999"))
+    doc = mutated(["services", 3, "promised_days"], service["legal_days"] + 1)
+    with pytest.raises(CatalogueError, match="promised deadline"):
+        parse_catalogue(doc)
+    clash = copy.deepcopy(DOC)
+    clash["services"][4]["code"] = copy.deepcopy(service["code"])
+    with pytest.raises(CatalogueError, match="already another service"):
+        parse_catalogue(clash)
+    with pytest.raises(CatalogueError, match="codes"):
+        parse_catalogue(mutated(["codes", "demo"], "maybe"))

@@ -84,7 +84,8 @@ def test_the_cli_reviews_exports_and_signs_a_day(office, tmp_path: Path) -> None
     assert comments[ids[0]] == "checked with the clerk" and comments[ids[-1]] == "reviewed"
     assert "checked with the clerk" in pdf_text(tmp_path / "r.pdf")
     rows = list(csv.reader(io.StringIO((tmp_path / "r.csv").read_text(encoding="utf-8-sig"))))
-    assert rows[0][:4] == ["time", "source", "account", "action"] and len(rows) > 2000
+    assert rows[0][:4] == ["时间（北京时间）", "来源", "账号", "操作"] and len(rows) > 2000  # zh_CN, the default
+    assert {"证照查验", "登录"} <= {row[3] for row in rows[1:]} and "cert.verify" not in {row[3] for row in rows[1:]}
     again = govdesk(*base, "--sign", "--ack-all", "again")
     assert again.returncode == 1 and "twice" in again.stderr
     text = govdesk(*base)

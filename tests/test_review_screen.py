@@ -9,12 +9,14 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.office import Office
 from tests.review_daygen import PASSWORD, SUPERVISOR, Clock, local_ms, plant_anomalies, reopen_office
 from tests.test_review import DAY, generated_day
 from tests.ui_fixtures import dangling_threads, dangling_timers
 from ui.background import BackgroundWork
+from ui.i18n import Translations
 from ui.review_screen import ReviewScreen
 
 __all__ = ["dangling_threads", "dangling_timers", "generated_day"]
@@ -31,10 +33,22 @@ def screen(qtbot, generated_day: Path, tmp_path: Path):
     office = Office(target, clock=generated.clock)
     work = BackgroundWork()
     work.db_now(lambda: office.session.unlock(SUPERVISOR, PASSWORD))
+    translations = Translations()
+    translations.install("zh_CN")  # the supervisor's screen in Chinese, as it starts
     widget = ReviewScreen(office, work, "zh_CN")
     qtbot.addWidget(widget)
     yield widget
     work.shutdown(office.session.lock)
+    translations.uninstall()
+
+
+def confirm(qtbot, screen, yes: bool = True) -> str:
+    """Answer the sign-off confirmation with the keyboard; return what it stated."""
+    qtbot.waitUntil(lambda: screen.confirmation is not None and screen.confirmation.isVisible(), timeout=5000)
+    box = screen.confirmation
+    statement = box.text()
+    qtbot.keyClick(box, Qt.Key.Key_Return if yes else Qt.Key.Key_Escape)
+    return statement
 
 
 def test_the_screen_loads_a_day_filters_it_and_draws_the_charts(qtbot, screen) -> None:
@@ -44,8 +58,8 @@ def test_the_screen_loads_a_day_filters_it_and_draws_the_charts(qtbot, screen) -
     review = screen.review
     assert screen.timeline_model.rowCount() == len(review.period.actions) > 2000
     assert screen.anomaly_table.rowCount() == len(review.anomalies) >= 7
-    assert "taxation.tax-payment-certificate" in screen.hourly_chart.series_names
-    assert screen.verdict_chart.slices.get("VALID", 0) > 300
+    assert "完税证明开具" in screen.hourly_chart.series_names  # services by name, not by id
+    assert screen.verdict_chart.slices.get("有效", 0) > 300
     assert screen.clerk_table.rowCount() >= 5 and screen.service_table.rowCount() == 1
     combo = screen.filters["clerk"]
     combo.setCurrentIndex(combo.findData("tax-zhao"))
@@ -57,19 +71,33 @@ def test_the_screen_loads_a_day_filters_it_and_draws_the_charts(qtbot, screen) -
     combo.setCurrentIndex(0)
     assert [a.verdict for a in screen.timeline_model.actions] == ["UNKNOWN_ISSUER"]
     integrity = screen.integrity_label.text()
-    assert "Audit chain intact" in integrity and "inclusion proof does not verify" in integrity
+    assert "审计链完整" in integrity and "inclusion proof does not verify" in integrity
+    texts = [screen.timeline_model.data(screen.timeline_model.index(0, c)) for c in range(1, 5)]
+    assert "cert.verify" not in texts and "VALID" not in texts and "ok" not in texts
 
 
 def test_signing_needs_every_acknowledgement_then_signs_once(qtbot, screen, tmp_path: Path) -> None:
     with qtbot.waitSignal(screen.loaded, timeout=30_000):
         screen.load_day("2026-05-20")
+    screen.sign()
+    assert confirm(qtbot, screen, yes=False)  # cancelled: nothing signed
+    assert screen.review.signoff is None
     with qtbot.waitSignal(screen.failed, timeout=30_000) as refused:
         screen.sign()
-    assert "acknowledge" in refused.args[0]
+        statement = confirm(qtbot, screen)
+    assert "2026-05-20" in statement and "17:59" in statement and "签署后" in statement  # what is signed, up to when
+    assert "意见" in refused.args[0]  # every anomaly needs a comment, said in Chinese
     for anomaly in screen.review.anomalies:
         screen.set_comment(anomaly.id, "已与工作人员核实")
+    screen.show()
+    qtbot.waitExposed(screen)
+    screen.activateWindow()
+    screen.tabs.setFocus()
+    qtbot.keyClick(screen.tabs, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert screen.tabs.currentIndex() == 1  # Ctrl+Tab walks the tabs
     with qtbot.waitSignal(screen.loaded, timeout=30_000), qtbot.waitSignal(screen.signed, timeout=30_000):
-        screen.sign()
+        qtbot.keyClick(screen.tabs, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        confirm(qtbot, screen)
     assert screen.review.signoff is not None and not screen.sign_button.isEnabled()
     assert set(screen.comments().values()) == {"已与工作人员核实"}
     with qtbot.waitSignal(screen.exported, timeout=30_000) as pdf:
@@ -77,10 +105,11 @@ def test_signing_needs_every_acknowledgement_then_signs_once(qtbot, screen, tmp_
     assert Path(pdf.args[0]).read_bytes().startswith(b"%PDF")
     with qtbot.waitSignal(screen.exported, timeout=30_000) as csv_file:
         screen.export_csv(str(tmp_path / "day.csv"))
-    assert "tax-li" in Path(csv_file.args[0]).read_text(encoding="utf-8-sig")
+    exported = Path(csv_file.args[0]).read_text(encoding="utf-8-sig")
+    assert "tax-li" in exported and exported.startswith("时间（北京时间）,来源,账号") and "证照查验" in exported
     with qtbot.waitSignal(screen.failed, timeout=30_000) as refused:
         screen.export_csv(str(tmp_path / "no-such-folder" / "x.csv"))
-    assert "does not exist" in refused.args[0]
+    assert "文件夹" in refused.args[0]
 
 
 def test_a_clerk_cannot_open_the_review(qtbot, generated_day: Path, tmp_path: Path) -> None:
@@ -94,7 +123,7 @@ def test_a_clerk_cannot_open_the_review(qtbot, generated_day: Path, tmp_path: Pa
         qtbot.addWidget(widget)
         with qtbot.waitSignal(widget.failed, timeout=30_000) as refused:
             widget.load_day("2026-05-20")
-        assert "may not" in refused.args[0]
+        assert "role does not allow" in refused.args[0]  # English screen, English sentence, no raw error
     finally:
         work.shutdown(office.session.lock)
 

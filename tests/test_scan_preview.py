@@ -49,17 +49,25 @@ def test_frames_from_the_scanner_thread_reach_the_widget_with_outlines(
         qtbot.waitUntil(lambda: len(preview.outlines) == 1)
     finally:
         assert scanner.close()
-    image = preview.grab().toImage()
-    # The outline runs along the code's edge: sample the widget where the top-left corner of the code lands.
+    # The outline runs along the code's edge: sample the widget where the top-left corner of the code lands. It
+    # is blue while the code waits for its verdict, then takes the verdict's colour (red for a forged code).
     scale = 640 / 1280
     x, y = (float(v) * scale for v in preview.outlines[0].at(0).toTuple())
-    greens = [
-        QColor(image.pixel(int(x + dx), int(y + dy)))
-        for dx in range(-3, 4)
-        for dy in range(-3, 4)
-        if 0 <= x + dx < 640 and 0 <= y + dy < 360
-    ]
-    assert any(c.green() > 150 and c.red() < 90 and c.blue() < 140 for c in greens), OUTLINE_COLOR
+
+    def around_corner() -> list[QColor]:
+        image = preview.grab().toImage()
+        return [
+            QColor(image.pixel(int(x + dx), int(y + dy)))
+            for dx in range(-3, 4)
+            for dy in range(-3, 4)
+            if 0 <= x + dx < 640 and 0 <= y + dy < 360
+        ]
+
+    assert any(c.blue() > 200 and c.red() < 120 for c in around_corner()), OUTLINE_COLOR
+    preview.show_verdict_colour("red")
+    assert any(c.red() > 200 and c.green() < 90 for c in around_corner())
+    preview.show_verdict_colour("green")
+    assert any(c.green() > 150 and c.red() < 90 and c.blue() < 140 for c in around_corner())
 
 
 def test_status_from_another_thread_is_shown(qtbot, preview: ScanPreview) -> None:

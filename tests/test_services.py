@@ -80,8 +80,8 @@ def as_(office: Path, clock: FakeClock, name: str) -> Replica:
     return open_replica(office, name, "pw", clock=clock)
 
 
-def cert(signer: Signer, dept: str, cert_type: CertType, id_number: str = CITIZEN[1]) -> str:
-    display = {"name": "持证人"}
+def cert(signer: Signer, dept: str, cert_type: CertType, id_number: str = CITIZEN[1], name: str = "持证人") -> str:
+    display = {"name": name}
     claims = make_claims(
         cert_type, department(dept).origin, display, id_number, NOW_MS // 1000 - 86400, NOW_MS // 1000 + 86400 * 365
     )

@@ -137,4 +137,4 @@ def test_a_new_department_key_is_trusted_only_under_the_offices_own_root(tmp_pat
             office.close()
     finally:
         for node in nodes:
-            node.stop()
+            node.close()

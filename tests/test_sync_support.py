@@ -45,7 +45,7 @@ def wait_registry_loaded(url: str, index: int, timeout_s: float = 15.0) -> None:
     loaded = -1
     while time.monotonic() < deadline:
         with contextlib.suppress(httpx.HTTPError):
-            loaded = httpx.get(f"{url}/health", timeout=2).json()["registry_size"]
+            loaded = httpx.get(f"{url}/health", timeout=2).json().get("registry_size", -1)  # -1: health failed
             if loaded > index:
                 return
         time.sleep(0.05)

@@ -123,7 +123,9 @@ def test_scanning_a_certificate_video_shows_verdicts_without_stalling(
         qtbot.waitUntil(lambda: len(shown) >= 2, timeout=20_000)
     assert [v.status for v in shown[:2]] == [Status.VALID, Status.REVOKED]
     assert screen.verdict_card.colour == RED  # the last one shown: revoked
-    assert len(screen.case_form.documents) == 2
+    # One citizen at a time: 王强's e-ID started a new applicant; nothing of 张伟 stays on the form.
+    assert [v.claims["display"]["name"] for v, _ in screen.case_form.documents] == ["王强"]
+    assert screen.case_form.name_edit.text() == "王强"
     assert screen.preview.outlines or screen.preview.status_text  # the preview drew frames
     assert meter.worst_ms <= STALL_LIMIT_MS, f"the GUI thread stalled for {meter.worst_ms} ms"
 
@@ -184,15 +186,17 @@ def test_a_catalogue_case_is_opened_verified_advanced_and_found(qtbot, counter: 
     with qtbot.waitSignal(form.case_changed, timeout=5000) as opened:
         qtbot.keyClick(counter.window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     case = opened.args[0]
-    assert case.view.state == "opened" and case.next_move.name == "verify-documents"
+    # Acceptance (受理) opens the case and records the verified certificates in one go.
+    assert case.view.state == "documents-verified" and case.next_move.name == "public-security.verify-id"
+    assert sorted(t for _, t in case.certificates) == ["eid", "hukou"]
     states = []
-    for _ in range(3):
+    for _ in range(2):
         with qtbot.waitSignal(form.case_changed, timeout=5000) as moved:
             qtbot.keyClick(counter.window, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         states.append((moved.args[0].view.state, moved.args[0].view.done))
-    assert states == [("documents-verified", 0), ("in-progress", 1), ("in-progress", 2)]
-    # Approval is a supervisor's: the clerk's button stays off, and the form says who does it.
-    assert not form.advance_button.isEnabled() and "supervisor" in form.advance_button.toolTip()
+    assert states == [("in-progress", 1), ("in-progress", 2)]
+    # Approval is a supervisor's: the clerk's button stays off, and the form says who does it, in Chinese.
+    assert not form.advance_button.isEnabled() and "角色" in form.advance_button.toolTip()
     assert "公安局" in form.message.text()
     # Every move is a signed case.step entry of the public security bureau's log, waiting in the outbox.
     pending = counter.work.db_now(lambda: office.replica.outbox.pending(100))
@@ -214,7 +218,9 @@ def test_a_catalogue_case_is_opened_verified_advanced_and_found(qtbot, counter: 
     qtbot.waitUntil(lambda: "未找到" in panel.results_hint.text(), timeout=5000)
 
 
-def test_a_step_with_missing_certificates_is_refused_in_words(qtbot, counter: CounterApp, demo_office) -> None:
+def test_a_case_without_its_certificates_or_for_another_person_is_refused_in_words(
+    qtbot, counter: CounterApp, demo_office
+) -> None:
     log_in(qtbot, counter)
     form = counter.window.counter.case_form
     form.open_case()
@@ -223,13 +229,23 @@ def test_a_step_with_missing_certificates_is_refused_in_words(qtbot, counter: Co
     form.picker.search_edit.setText("jmsfzhl")
     qtbot.keyClick(form.picker.search_edit, Qt.Key.Key_Return)
     scan(counter, demo_office, "revoked-eid")
-    form.name_edit.setText("王强")
+    assert form.name_edit.text() == "王强"  # the name follows the scanned e-ID
     form.id_edit.setText("110105197702153317")
-    with qtbot.waitSignal(form.case_changed, timeout=5000):
-        form.open_case()
-    form.advance()
+    form.open_case()  # a revoked e-ID and no household register: nothing opens
+    assert "电子身份证" in form.message.text() and "户口" in form.message.text() and form.case is None
+    scan(counter, demo_office, "valid-hukou")  # 张伟's household register is not 王强's
+    assert "张伟" in form.message.text() and len(form.documents) == 1
+    form.clear()
+    form.picker.search_edit.setText("jmsfzhl")
+    qtbot.keyClick(form.picker.search_edit, Qt.Key.Key_Return)
+    scan(counter, demo_office, "valid-eid")
+    scan(counter, demo_office, "valid-hukou")
+    form.name_edit.setText("Zhang Wei")  # typed over the e-ID's 张伟
+    form.id_edit.setText("110101199003071234")
+    form.open_case()
     qtbot.waitUntil(lambda: "未保存" in form.message.text(), timeout=5000)
-    assert "hukou" in form.message.text() and form.case.view.state == "opened"
+    assert "电子身份证不符" in form.message.text() and form.case is None
+    assert counter.work.db_now(lambda: counter.office.replica.outbox.count_pending()) == 0
 
 
 def sync_and_wait(qtbot, window) -> None:
@@ -245,16 +261,16 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     assert window.status_panel.nodes and not any(window.status_panel.nodes.values())
     assert window.offline_banner.isVisible() and "离线" in window.offline_banner.text.text()
     assert "0/11" in window.status_panel.nodes_label.text()
-    assert "11 个日志中有 11 个未能同步" in window.message_label.text()  # not a bare "sync finished"
+    assert "未同步任何数据" in window.message_label.text()  # not "finished, with problems" when nothing synced
     # Offline work is normal work: a catalogue case opens against the replica, its step waits in the outbox.
     form = window.counter.case_form
     qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
     form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
-    form.name_edit.setText("孙丽")
-    form.id_edit.setText("110101198001011111")
+    scan(counter, demo_office, "valid-eid")
+    form.id_edit.setText("110101199003071234")
     with qtbot.waitSignal(form.case_changed, timeout=5000):
         form.open_case()
-    qtbot.waitUntil(lambda: "1" in window.status_panel.outbox_label.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "2" in window.status_panel.outbox_label.text(), timeout=10_000)
     demo_nodes.start()
     with StallMeter() as meter:
         sync_and_wait(qtbot, window)
@@ -278,8 +294,8 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     wait_registry_loaded(serving, revoked_at)  # the serving node reloads its registry every 0.5 s
     form.clear()
     form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
-    form.name_edit.setText("周杰")
-    form.id_edit.setText("110101198202022222")
+    scan(counter, demo_office, "valid-eid")
+    form.id_edit.setText("110101199003071234")
     with qtbot.waitSignal(form.case_changed, timeout=5000):
         form.open_case()
     sync_and_wait(qtbot, window)

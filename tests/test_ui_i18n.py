@@ -66,8 +66,12 @@ def test_chinese_is_the_default_and_english_is_one_switch_away(qapp) -> None:
     translations = Translations()
     translations.install("zh_CN")
     assert QCoreApplication.translate("LoginScreen", "Log in") == "登录"
+    # Qt's own dialogs speak Chinese too (qtbase_zh_CN.qm from PySide6), and English after the switch.
+    look_in = QCoreApplication.translate("QFileDialog", "Look in:")
+    assert look_in != "Look in:" and any("\u4e00" <= c <= "\u9fff" for c in look_in)
     translations.install("en")
     assert QCoreApplication.translate("LoginScreen", "Log in") == "Log in"
+    assert QCoreApplication.translate("QFileDialog", "Look in:") == "Look in:"
     translations.install("zh_CN")
     with pytest.raises(ValueError):
         translations.install("fr")

@@ -23,14 +23,18 @@ from app.certs.cert_types import CertType, policy
 from app.office import CaseFile, CaseService, ServiceDirectory
 from app.services import workflow
 from app.services.catalogue import Service
+from app.services.counter import Admission, Applicant, Mark, progress
+from app.services.errors import Refusal
 from ui import style
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe
 from ui.service_picker import ServicePicker, department_name, service_name
-from ui.verdict_card import GREEN, RED, colour_of, status_text
+from ui.verdict_card import GREEN, RED, colour_of, status_text, verdict_reason
 
 INK_OF = {GREEN: style.GREEN_INK, RED: style.RED_INK}
 DONE, NEXT, LATER = "✓", "▶", "○"
+MARK_SIGN = {Mark.DONE: DONE, Mark.NEXT: NEXT, Mark.LATER: LATER}
 
 
 def case_state_name(state: str) -> str:
@@ -56,9 +60,11 @@ def cert_type_name(code: str, language: str) -> str:
 
 
 class CaseForm(RetranslatedOnLanguageChange, QWidget):
-    """Pick a service, fill in the citizen, scan the required certificates, open the case and move it on.
+    """Pick a service, scan the applicant's e-ID and required certificates, accept the case and move it on.
 
-    Unsaved input survives a lock; the form never signs anything itself (CaseService does, off the GUI thread).
+    One citizen at a time (app.services.counter.Applicant): a new citizen's e-ID clears the form, only the
+    applicant's certificates are listed and go into the case, the name follows the e-ID. Unsaved input survives a
+    lock; the form never signs anything itself (CaseService does, off the GUI thread).
     """
 
     case_changed = Signal(object)  # app.office.CaseFile after opening or a step
@@ -73,7 +79,8 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         self._work = work
         self.case: CaseFile | None = None
         self.service: Service | None = None
-        self.documents: list[tuple[Verdict, str]] = []
+        self.applicant = Applicant()
+        self.acceptance_refusal: Refusal | None = None
         self.language = "zh_CN"
         self.busy = False
         self.title = QLabel()
@@ -134,7 +141,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         self.picker.service_chosen.connect(self.choose_service)
         self.open_button.clicked.connect(self.open_case)
         self.advance_button.clicked.connect(self.advance)
-        self.new_button.clicked.connect(self.clear)
+        self.new_button.clicked.connect(lambda: self.clear())
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -150,7 +157,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         )
         for label, text in zip(self.labels, texts, strict=True):
             label.setText(text)
-        self.open_button.setText(self.tr("Open case (Ctrl+S)"))
+        self.open_button.setText(self.tr("Accept case (Ctrl+S)"))
         self.new_button.setText(self.tr("New form (Ctrl+N)"))
         self._refresh()
 
@@ -168,7 +175,9 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         self.picker.setEnabled(editable)
         for field in (self.name_edit, self.id_edit):
             field.setReadOnly(not editable)
-        self.open_button.setEnabled(editable and service is not None and not self.busy)
+        self.open_button.setEnabled(
+            editable and service is not None and not self.busy and self.acceptance_refusal is None
+        )
         if service is None:
             self.service_label.setText(self.tr("No service chosen yet: search above."))
         else:
@@ -206,7 +215,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         self.advance_button.setText(self._move_text(move) if move else self.tr("Next step (Ctrl+Enter)"))
         if case is not None and move is not None and case.blocker:
             who = department_name(move.department, self.language)
-            self.advance_button.setToolTip(case.blocker)
+            self.advance_button.setToolTip(describe(case.blocker, self.language))
             self.message.setProperty("role", "hint")
             self.message.setText(self.tr("Next: %1, done by %2 — not at this counter.")
                                  .replace("%1", self._step_name(move.name)).replace("%2", who))  # fmt: skip
@@ -230,10 +239,10 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         )
         return f"{department_name(department, self.language)} · {action_text}"
 
-    def _document_for(self, code: str) -> Verdict | None:
-        found = [v for v, _ in self.documents if v.claims.get("type") == code]
-        valid = [v for v in found if v.ok]
-        return (valid or found or [None])[-1]
+    @property
+    def documents(self) -> list[tuple[Verdict, str]]:
+        """The applicant's scanned certificates: (verdict, QR text)."""
+        return [(d.verdict, d.text) for d in self.applicant.documents]
 
     def _refresh_required(self) -> None:
         self.required_list.clear()
@@ -241,19 +250,20 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         if service is None:
             self.required_list.addItem(self.tr("Choose a service: its required certificates are listed here."))
             return
-        for code in service.requires:
-            verdict = self._document_for(code)
+        required = ["eid", *(t for t in service.requires if t != "eid")]
+        for code in required:
+            document = self.applicant.document_for(code)
             name = cert_type_name(code, self.language)
-            if verdict is None:
+            if document is None:
                 item = QListWidgetItem(f"{LATER} {name} · " + self.tr("not scanned yet"))
                 item.setForeground(QBrush(QColor(style.AMBER_INK)))
             else:
-                serial = verdict.claims.get("serial", "")
+                verdict = document.verdict
                 item = QListWidgetItem(
-                    f"{DONE if verdict.ok else '✗'} {name} · {status_text(verdict.status)} …{serial[-6:]}"
+                    f"{DONE if verdict.ok else '✗'} {name} · {status_text(verdict.status)} …{document.serial[-6:]}"
                 )
                 item.setForeground(QBrush(QColor(INK_OF.get(colour_of(verdict), style.AMBER_INK))))
-                item.setToolTip(verdict.reason(self.language))
+                item.setToolTip(verdict_reason(verdict, self.language))
             self.required_list.addItem(item)
 
     def _refresh_steps(self) -> None:
@@ -261,56 +271,66 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         service = self.service
         if service is None:
             return
-        order = [workflow.OPEN, workflow.VERIFY, *(s.id for s in service.steps), workflow.DECIDE, workflow.CLOSE]
-        done = self._steps_done(order)
-        for i, step in enumerate(order):
-            mark = DONE if i < done else (NEXT if i == done and self.case is not None else LATER)
-            self.steps_list.addItem(f"{mark} {i + 1}. {self._step_name(step)}")
-
-    def _steps_done(self, order: list[str]) -> int:
         case = self.case
-        if case is None:
-            return 0
-        state, steps = case.view.state, case.view.done
-        return {
-            workflow.OPENED: 1,
-            workflow.VERIFIED: 2,
-            workflow.IN_PROGRESS: 2 + steps,
-            workflow.DECIDED: len(order) - 1,
-            workflow.CLOSED: len(order),
-        }.get(state, 2 + steps)
+        marks = progress(service, case.view.state if case else None, case.view.done if case else 0)
+        for i, step in enumerate(marks):
+            self.steps_list.addItem(f"{MARK_SIGN[step.mark]} {i + 1}. {self._step_name(step.step)}")
 
     # -- what the clerk does -------------------------------------------------------------------------
 
     def choose_service(self, service: Service) -> None:
-        """Make the form the form of `service`."""
+        """Make the form the form of `service`; ask (off the GUI thread) whether this counter may accept it."""
         if self.case is not None:
             return
         self.service = service
+        self.acceptance_refusal = None
         self.message.clear()
         self._refresh()
         self.name_edit.setFocus()
+        self._work.db(
+            lambda: self._cases.acceptance_blocker(service.id),
+            lambda refusal: self._acceptance_checked(service, refusal),
+            lambda _error: None,
+            owner=self,
+        )
 
-    def add_document(self, verdict: Verdict, text: str = "") -> None:
-        """List a scanned certificate with its verification state; a valid e-ID fills in the citizen's name."""
-        serial = verdict.claims.get("serial")
-        if serial:
-            self.documents = [d for d in self.documents if d[0].claims.get("serial") != serial]
-        self.documents.append((verdict, text))
-        name = verdict.claims.get("display", {}).get("name")
-        if verdict.ok and verdict.claims.get("type") == "eid" and name and not self.name_edit.text() and not self.case:
-            self.name_edit.setText(name)
+    def _acceptance_checked(self, service: Service, refusal: Refusal | None) -> None:
+        if self.service is not service or self.case is not None:
+            return
+        self.acceptance_refusal = refusal
+        self._refresh()
+        if refusal is not None:
+            self.show_message(
+                self.tr("This counter cannot accept this service: %1").replace("%1", describe(refusal, self.language)),
+                error=True,
+            )
+
+    def add_document(self, verdict: Verdict, text: str = "") -> Admission:
+        """Take a scanned certificate for the applicant: a new citizen's e-ID clears the form first, a certificate
+        naming someone else is not taken, the name follows the e-ID."""
+        holder = verdict.claims.get("display", {}).get("name", "")
+        if self.case is not None and verdict.claims.get("type") == "eid" and holder != self.case.citizen_name:
+            self.clear(focus=False)  # the next citizen stepped up while the last one's case was on screen
+        admission = self.applicant.admit(verdict, text)
+        if admission is Admission.NEW_APPLICANT:
+            self._clear_fields()
+        if admission is Admission.OTHER_PERSON:
+            self.show_message(
+                self.tr("This certificate is %1's, not the applicant %2's: it was not added. "
+                        "Press Ctrl+N for a new citizen.").replace("%1", holder).replace("%2", self.applicant.name),
+                error=True,
+            )  # fmt: skip
+        elif self.case is None:
+            if self.applicant.name and self.name_edit.text() != self.applicant.name:
+                self.name_edit.setText(self.applicant.name)
+            if admission is Admission.NEW_APPLICANT:
+                self.show_message(self.tr("New citizen: %1. The previous citizen's data was cleared.")
+                                  .replace("%1", self.applicant.name))  # fmt: skip
         self._refresh_required()
-
-    def _summary(self) -> str:
-        lines = [self.summary_edit.toPlainText().strip()]
-        for verdict, _text in self.documents:
-            claims = verdict.claims
-            lines.append(f"{claims.get('type', verdict.format)} {claims.get('serial', '-')} {verdict.status.value}")
-        return "\n".join(line for line in lines if line)
+        return admission
 
     def open_case(self) -> None:
-        """Open the case of the chosen service on the database thread (a signed step into the outbox)."""
+        """Accept the case of the chosen service on the database thread (signed steps into the outbox)."""
         if self.case is not None or self.busy:
             return
         service, name, id_number = self.service, self.name_edit.text().strip(), self.id_edit.text().strip()
@@ -318,15 +338,25 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
             self.show_message(self.tr("Choose a service and fill in the citizen's name and ID number first."),
                               error=True)  # fmt: skip
             return
-        summary = self._summary()
-        self._run(lambda: self._cases.open(service.id, name, id_number, summary))
+        if self.acceptance_refusal is not None:
+            self.show_message(describe(self.acceptance_refusal, self.language), error=True)
+            return
+        missing = self.applicant.missing(service)
+        if missing:
+            names = ("、" if self.language == "zh_CN" else ", ").join(cert_type_name(c, self.language) for c in missing)
+            self.show_message(self.tr("Scan these valid certificates of the applicant first: %1").replace("%1", names),
+                              error=True)  # fmt: skip
+            return
+        summary = self.summary_edit.toPlainText().strip()
+        texts = self.applicant.texts()
+        self._run(lambda: self._cases.accept(service.id, name, id_number, texts, summary))
 
     def advance(self) -> None:
         """Perform the step the case waits for (verify the scanned certificates, a catalogue step, approve, close)."""
         case = self.case
         if case is None or case.next_move is None or case.blocker or self.busy:
             return
-        texts = [text for _verdict, text in self.documents if text]
+        texts = self.applicant.texts()
         self._run(lambda: self._cases.next_step(case.case_id, texts))
 
     def _run(self, work) -> None:
@@ -336,26 +366,33 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         self._work.db(work, self._case_saved, self._failed, owner=self)
 
     def load(self, case: CaseFile) -> None:
-        """Show an existing case."""
+        """Show an existing case (its citizen becomes the applicant at the window)."""
         self.case = case
         self.service = case.service
+        self.acceptance_refusal = None
+        self.applicant = Applicant(case.citizen_name)
         self.name_edit.setText(case.citizen_name)
         self.id_edit.setText(case.citizen_id)
         self.summary_edit.setPlainText(case.summary)
         self.message.clear()
         self._refresh()
 
-    def clear(self) -> None:
-        """Start a new, empty form."""
+    def _clear_fields(self) -> None:
         self.case = None
         self.service = None
+        self.acceptance_refusal = None
         for field in (self.name_edit, self.id_edit, self.picker.search_edit):
             field.clear()
         self.summary_edit.clear()
-        self.documents = []
         self.message.clear()
         self._refresh()
-        self.picker.search_edit.setFocus()
+
+    def clear(self, *, focus: bool = True) -> None:
+        """Start a new, empty form: the next citizen (nothing of the previous one stays)."""
+        self.applicant = Applicant()
+        self._clear_fields()
+        if focus:
+            self.picker.search_edit.setFocus()
 
     def _case_saved(self, case: CaseFile) -> None:
         self.busy = False
@@ -370,7 +407,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
     def _failed(self, error: Exception) -> None:
         self.busy = False
         self._refresh()
-        self.show_message(self.tr("Not saved: %1").replace("%1", str(error)), error=True)
+        self.show_message(self.tr("Not saved: %1").replace("%1", describe(error, self.language)), error=True)
 
     def show_message(self, text: str, *, error: bool = False) -> None:
         """Show a result line under the form."""

@@ -20,6 +20,7 @@ from app.office import CaseFile, CaseService, ClerkTask
 from ui.background import BackgroundWork
 from ui.case_form import case_state_name
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe
 from ui.service_picker import service_name
 
 
@@ -99,7 +100,7 @@ class CasePanel(RetranslatedOnLanguageChange, QWidget):
             text = f"{case.case_id}  {case.citizen_name}  ·  {case_state_name(case.view.state)}"
             item = QListWidgetItem(f"{text}\n{service_name(case.service, self.language)}")
             item.setData(Qt.ItemDataRole.UserRole, case)
-            item.setToolTip(case.blocker or case.service.id)
+            item.setToolTip(describe(case.blocker, self.language) if case.blocker else case.service.id)
             widget.addItem(item)
 
     def _activated(self, item: QListWidgetItem) -> None:
@@ -110,10 +111,10 @@ class CasePanel(RetranslatedOnLanguageChange, QWidget):
         query = self.search_edit.text()
         self._work.db(lambda: self._cases.find(query), self._show_results, self._search_failed, owner=self)
 
-    def set_last_verdict(self, verdict: Verdict) -> None:
-        """Remember the last scanned certificate, for 'cases of the scanned certificate'."""
+    def set_last_verdict(self, verdict: Verdict | None) -> None:
+        """Remember the last scanned certificate (None: forget it), for 'cases of the scanned certificate'."""
         self.last_verdict = verdict
-        self.by_scan_button.setEnabled(bool(verdict.claims.get("serial")))
+        self.by_scan_button.setEnabled(verdict is not None and bool(verdict.claims.get("serial")))
 
     def search_by_scan(self) -> None:
         """Find the cases of the last scanned certificate (its serial, or an e-ID's holder)."""
@@ -135,7 +136,7 @@ class CasePanel(RetranslatedOnLanguageChange, QWidget):
 
     def _search_failed(self, error: Exception) -> None:
         self.results_list.clear()
-        self.results_hint.setText(self.tr("Search failed: %1").replace("%1", str(error)))
+        self.results_hint.setText(self.tr("Search failed: %1").replace("%1", describe(error, self.language)))
 
     def add_task(self, task: ClerkTask) -> None:
         """Show a task returned by sync (a node's refusal or a case conflict), with what happened and what to do."""

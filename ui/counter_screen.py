@@ -5,7 +5,17 @@ from __future__ import annotations
 import time
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QGroupBox, QHBoxLayout, QLabel, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.certs import Verdict
 from app.office import CaseFile, CaseService, CertService, ScannerService, ServiceDirectory
@@ -14,6 +24,7 @@ from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe
 from ui.scan_preview import ScanPreview, ScanSignals
 from ui.verdict_card import VerdictCard
 
@@ -56,6 +67,22 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.camera_hint.setProperty("role", "hint")
         self.camera_hint.setWordWrap(True)
         camera_layout.addWidget(self.camera_hint)
+        # The demo's sample certificates (a folder source): picked, then scanned once when the clerk asks (F4).
+        self.sample_row = QWidget()
+        sample_layout = QHBoxLayout(self.sample_row)
+        sample_layout.setContentsMargins(0, 0, 0, 0)
+        self.sample_label = QLabel()
+        self.sample_picker = QComboBox()
+        self.sample_picker.setObjectName("samplePicker")
+        self.sample_label.setBuddy(self.sample_picker)
+        self.scan_button = QPushButton()
+        self.scan_button.setObjectName("scanAgain")
+        sample_layout.addWidget(self.sample_label)
+        sample_layout.addWidget(self.sample_picker, 1)
+        sample_layout.addWidget(self.scan_button)
+        camera_layout.addWidget(self.sample_row)
+        self.scan_button.clicked.connect(self.scan_again)
+        self.last_code: str | None = None
         camera_layout.addWidget(self.verdict_card, 2)
         self.case_box = QGroupBox()
         case_layout = QVBoxLayout(self.case_box)
@@ -80,12 +107,24 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.camera_box.setTitle(self.tr("Camera and verdict (F3)"))
         self.case_box.setTitle(self.tr("Case"))
         self.camera_hint.setText(
-            self.tr("Codes are read as soon as they are in view; the green outline shows what was read.")
+            self.tr("Codes are read as soon as they are in view; the outline takes the verdict's colour.")
         )
+        self.sample_label.setText(self.tr("Sa&mple:"))
+        for index in range(self.sample_picker.count()):
+            self.sample_picker.setItemText(index, self.sample_name(self.sample_picker.itemData(index).stem))
+        self.scan_button.setText(self.tr("Scan (F4)") if self.sample_picker.count() else self.tr("Scan again (F4)"))
 
     def start_camera(self, source: str | None = None) -> None:
         """Start scanning from `source` (default: the configured camera); a failure shows on the preview."""
         self.stop_camera()
+        samples = self._scanners.sample_images(source)
+        self.sample_picker.clear()
+        for path in samples:
+            self.sample_picker.addItem(self.sample_name(path.stem), path)
+        self.retranslate()
+        if samples:
+            self.preview.show_status(SourceStatus("idle", self.tr("Demo samples: pick one and press F4 to scan it.")))
+            return
         try:
             scanner = self._scanners.open(source)
         except ScanError as exc:
@@ -106,22 +145,57 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         if self._work.closed:  # a code read while the app was shutting down
             return
         text = result.text
+        self.last_code = text
         captured = result.timestamp
         self._work.db(
             lambda: self._certs.verify(text),
             lambda verdict: self.show_verdict(verdict, captured, text),
-            lambda error: self.verdict_card.show_error(str(error)),
+            lambda error: self.verdict_card.show_error(describe(error, self.verdict_card.language)),
             owner=self,
         )
+
+    def sample_name(self, stem: str) -> str:
+        """A demo sample's name in the clerk's language (an unknown file keeps its own name)."""
+        names = {
+            "valid-eid": self.tr("张伟 · e-ID (valid)"),
+            "valid-hukou": self.tr("张伟 · household register (valid)"),
+            "expired-eid": self.tr("李秀英 · e-ID (expired)"),
+            "revoked-eid": self.tr("王强 · e-ID (revoked)"),
+        }
+        return names.get(stem, stem)
+
+    def scan_again(self) -> None:
+        """F4: scan the picked demo sample once, or verify the camera's last code again (a code is read once)."""
+        if self._work.closed:
+            return
+        path = self.sample_picker.currentData()
+        if path is not None:
+            self.preview.show_image(QImage(str(path)))
+            self._work.db(
+                lambda: self._scanners.read_sample(path),
+                lambda text: self.verify_code(ScanResult("QRCODE", text.encode("utf-8"), (), time.time())),
+                lambda error: self.verdict_card.show_error(describe(error, self.verdict_card.language)),
+                owner=self,
+            )
+        elif self.last_code is not None:
+            self.verify_code(ScanResult("QRCODE", self.last_code.encode("utf-8"), (), time.time()))
 
     def show_verdict(self, verdict: Verdict, captured_wall_time: float | None = None, text: str = "") -> None:
         """Show a verdict on the card and list it among the case's documents (`text`: the code, for the case)."""
         self.verdict_card.show_verdict(verdict)
+        self.preview.show_verdict_colour(self.verdict_card.colour)  # a forged code's outline turns red
         self.case_form.add_document(verdict, text)
         self.case_panel.set_last_verdict(verdict)
         self.verdict_card.repaint()
         latency = time.time() - captured_wall_time if captured_wall_time else 0.0
         self.verdict_shown.emit(verdict, latency)
+
+    def new_citizen(self) -> None:
+        """The next citizen steps up: the form, the verdict card and the last scan are cleared (Ctrl+N)."""
+        self.case_form.clear()
+        self.verdict_card.show_verdict(None)
+        self.preview.show_verdict_colour(None)
+        self.case_panel.set_last_verdict(None)
 
     def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)

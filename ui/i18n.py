@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 I18N_DIR = Path(__file__).resolve().parent.parent / "resources" / "i18n"
 LANGUAGES = ("zh_CN", "en")
@@ -17,6 +17,7 @@ class Translations:
     def __init__(self) -> None:
         """Start with no catalogue installed."""
         self._translator: QTranslator | None = None
+        self._qt_translator: QTranslator | None = None
         self.language = DEFAULT_LANGUAGE
 
     def install(self, language: str) -> None:
@@ -32,17 +33,39 @@ class Translations:
             self._translator.deleteLater()
         app.installTranslator(translator)
         self._translator = translator
+        self._install_qt_catalogue(language)
         self.language = language
         QLocale.setDefault(QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English))
 
+    def _install_qt_catalogue(self, language: str) -> None:
+        """Qt's own texts (file dialogs, message box buttons, context menus) in `language`: qtbase's catalogue."""
+        app = QCoreApplication.instance()
+        if self._qt_translator is not None:
+            app.removeTranslator(self._qt_translator)
+            self._qt_translator.deleteLater()
+            self._qt_translator = None
+        if language == "en":
+            return  # Qt's source texts are English
+        translator = QTranslator(app)
+        if not translator.load(str(qt_catalogue_path(language))):
+            raise FileNotFoundError(f"Qt's own catalogue {qt_catalogue_path(language)} is missing")
+        app.installTranslator(translator)
+        self._qt_translator = translator
+
     def uninstall(self) -> None:
-        """Remove the installed catalogue (source texts show again); used when the app shuts down."""
-        if self._translator is not None:
-            QCoreApplication.instance().removeTranslator(self._translator)
-            self._translator.deleteLater()
-            self._translator = None
+        """Remove the installed catalogues (source texts show again); used when the app shuts down."""
+        for translator in (self._translator, self._qt_translator):
+            if translator is not None:
+                QCoreApplication.instance().removeTranslator(translator)
+                translator.deleteLater()
+        self._translator = self._qt_translator = None
 
 
 def catalogue_path(language: str, *, compiled: bool) -> Path:
     """Return the path of the .qm (compiled) or .ts (source) catalogue for `language`."""
     return I18N_DIR / f"govdesk_{language}.{'qm' if compiled else 'ts'}"
+
+
+def qt_catalogue_path(language: str) -> Path:
+    """Return the path of Qt's own compiled catalogue (qtbase) for `language`, as PySide6 ships it."""
+    return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"

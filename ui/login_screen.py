@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from PySide6.QtCore import QLocale, Qt, Signal
+from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QFormLayout, QFrame, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
-
+from app.beijing_time import shown_time
 from app.office import SessionService
 from app.store.errors import (
     AccountDisabled,
@@ -22,6 +21,7 @@ from app.store.errors import (
 from app.store.session import Account
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe
 from ui.role_names import role_name
 
 
@@ -67,7 +67,10 @@ class LoginScreen(RetranslatedOnLanguageChange, QWidget):
         form = QFormLayout()
         form.addRow(self.user_label, self.user_edit)
         form.addRow(self.password_label, self.password_edit)
+        for field in (self.user_edit, self.password_edit):
+            field.setMinimumHeight(34)  # the lock screen's wrapped heading must never squash the fields
         inner = QVBoxLayout(card)
+        inner.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         inner.setContentsMargins(28, 24, 28, 24)
         inner.setSpacing(12)
         inner.addWidget(self.office_label)
@@ -157,7 +160,7 @@ class LoginScreen(RetranslatedOnLanguageChange, QWidget):
             return self.tr("Wrong password. Check the keyboard layout and Caps Lock, then try again.")
         if isinstance(error, AccountLocked):
             until = (
-                datetime.fromtimestamp(error.until_ms / 1000).strftime("%H:%M")
+                shown_time(error.until_ms, self.language_code(), date=False)
                 if error.until_ms
                 else self.tr("a supervisor resets the password")
             )
@@ -168,8 +171,12 @@ class LoginScreen(RetranslatedOnLanguageChange, QWidget):
             return self.tr("This account has been disabled. Ask your supervisor.")
         if isinstance(error, DatabaseDamaged | NotADatabase | RollbackDetected):
             return self.tr("The office data on this machine is damaged or was replaced. Call IT support: %1").replace(
-                "%1", str(error)
+                "%1", describe(error, self.language_code())
             )
         if isinstance(error, OfficeNotFound):
             return self.tr("No office is set up in this folder.")
-        return self.tr("Cannot log in: %1").replace("%1", str(error))
+        return self.tr("Cannot log in: %1").replace("%1", describe(error, self.language_code()))
+
+    def language_code(self) -> str:
+        """The UI's language now ('zh_CN' or 'en'), from the installed catalogue's locale."""
+        return "zh_CN" if QLocale().language() == QLocale.Language.Chinese else "en"

@@ -7,6 +7,7 @@ settings, sync); the screens themselves receive only the services they use.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from app.office import ClerkTask, ForkEvidence, NodeState, Office, OfficeStatus, SyncProgress
 from app.store import roles
 from app.store.session import Account
+from app.sync.errors import NodeUnreachable
 from app.sync.service import LogOutcome
 from ui.background import BackgroundWork
 from ui.counter_screen import CounterScreen
@@ -23,6 +25,7 @@ from ui.i18n import Translations
 from ui.idle_lock import IdleLock
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.login_screen import LoginScreen
+from ui.refusal_text import describe
 from ui.review_screen import ReviewScreen
 from ui.role_names import role_name
 from ui.settings_dialog import SettingsDialog
@@ -64,6 +67,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.setCentralWidget(central)
         self.status_panel = StatusPanel()
         self.message_label = QLabel()
+        self._message: Callable[[], str] | None = None
         self.statusBar().addWidget(self.status_panel, 1)
         self.statusBar().addPermanentWidget(self.message_label)
         self.status_panel.set_nodes([n.origin for n in office.settings.nodes])
@@ -97,8 +101,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "sync": (QKeySequence("F5"), self.sync_now),
             "search": (QKeySequence("Ctrl+F"), lambda: self._counter_focus("search")),
             "camera": (QKeySequence("F3"), lambda: self._counter_focus("camera")),
+            "scan_again": (QKeySequence("F4"), lambda: self.counter and self.counter.scan_again()),
             "queue": (QKeySequence("F2"), lambda: self._counter_focus("queue")),
-            "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.case_form.clear()),
+            "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.new_citizen()),
             "save_case": (QKeySequence("Ctrl+S"), lambda: self.counter and self.counter.case_form.open_case()),
             "advance_case": (QKeySequence("Ctrl+Return"), lambda: self.counter and self.counter.case_form.advance()),
             "review": (QKeySequence("Ctrl+R"), self.open_review),
@@ -126,6 +131,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "sync": self.tr("Sync now"),
             "search": self.tr("Find a case"),
             "camera": self.tr("Go to the camera"),
+            "scan_again": self.tr("Scan (again)"),
             "queue": self.tr("Go to the open cases"),
             "new_case": self.tr("New case form"),
             "save_case": self.tr("Open the case"),
@@ -134,6 +140,8 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         }
         for name, text in names.items():
             self.actions_by_name[name].setText(text)
+        if self._message is not None:
+            self.message_label.setText(self._message())
         if self.account is not None:
             self.status_panel.set_account(
                 self.tr("%1 (%2)").replace("%1", self.account.name).replace("%2", role_name(self.account.role))
@@ -159,6 +167,8 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
                 office.certs, office.cases, office.services, office.scanner, self.work, self.translations.language
             )
             self.stack.addWidget(self.counter)
+            # The outbox count follows each accepted case or step at once (not at the next status tick).
+            self.counter.case_form.case_changed.connect(lambda _case: self.refresh_status())
         self.stack.setCurrentWidget(self.counter)
         self._set_session_actions(True)
         self.retranslate()
@@ -221,8 +231,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         was = self.account or self.locked_account
         self.account = self.locked_account = None
         self._leave_session()
+        self.status_panel.set_account("")  # nobody is logged in: the status bar names no one
         if self.counter is not None:
-            self.counter.case_form.clear()
+            self.counter.new_citizen()
             self.counter.case_panel.queue_list.clear()
             self.counter.case_panel.results_list.clear()
         self.login.show_login(was.name if was else "")
@@ -247,14 +258,16 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.translations.install(language)
         if self.counter is not None:
             self.counter.set_language(language)
-        if self.office.settings.language != language:
-            updated = self.office.settings.with_changes(language=language)
-            self.work.db(lambda: self.office.save_settings(updated), lambda _none: None, self.show_error, owner=self)
+        before = self.office.settings
+        if before.language != language:
+            updated = before.with_changes(language=language)
+            self.work.db(lambda: self.office.save_settings(updated, before), lambda _saved: None, self.show_error,
+                         owner=self)  # fmt: skip
 
     def open_review(self) -> None:
         """Open the supervisor's daily review in its own window (Ctrl+R; supervisors and admins)."""
         if self.account is None or not roles.allowed(self.account.role, roles.AUDIT_REVIEW):
-            self.message_label.setText(self.tr("Only supervisors and admins review the day."))
+            self.say(lambda: self.tr("Only supervisors and admins review the day."))
             return
         screen = ReviewScreen(self.office, self.work, self.translations.language, self)
         screen.setWindowFlag(Qt.WindowType.Window)
@@ -268,10 +281,12 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         if self.account is None:
             return
         is_admin = roles.allowed(self.account.role, roles.SETTINGS_WRITE)
-        dialog = SettingsDialog(self.office.settings, self.office.scanner, is_admin=is_admin, parent=self)
+        before = self.office.settings
+        dialog = SettingsDialog(before, self.office.scanner, is_admin=is_admin, parent=self)
         if dialog.exec() and dialog.result_settings is not None:
             updated = dialog.result_settings
-            self.work.db(lambda: self.office.save_settings(updated), lambda _n: self.apply_settings(), self.show_error)
+            self.work.db(lambda: self.office.save_settings(updated, before), lambda _saved: self.apply_settings(),
+                         self.show_error)  # fmt: skip
         dialog.deleteLater()
 
     def apply_settings(self) -> None:
@@ -283,11 +298,16 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.status_panel.set_nodes([n.origin for n in current.nodes])
         if self.counter is not None and self.account is not None:
             self.counter.start_camera()
-        self.message_label.setText(self.tr("Settings saved."))
+        self.say(lambda: self.tr("Settings saved."))
+
+    def say(self, message: Callable[[], str]) -> None:
+        """Show a status message, worded again whenever the language changes."""
+        self._message = message
+        self.message_label.setText(message())
 
     def show_error(self, error: Exception) -> None:
         """Show an error in the status line."""
-        self.message_label.setText(self.tr("Error: %1").replace("%1", str(error)))
+        self.say(lambda: self.tr("Error: %1").replace("%1", describe(error, self.translations.language)))
 
     def on_node_state(self, state: NodeState) -> None:
         """Record a node's state; show the offline banner when no node answers."""
@@ -311,13 +331,13 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             return
         self.sync_cancel = threading.Event()
         self.sync_problems: list[str] = []
-        self.message_label.setText(self.tr("Syncing…"))
+        self.say(lambda: self.tr("Syncing…"))
         self.work.db(self.office.sync_origins, self._sync_logs, self._sync_failed, owner=self)
 
     def _sync_logs(self, origins: list[str]) -> None:
         if not origins:
             self.sync_cancel = None
-            self.message_label.setText(self.tr("No trust policy: an admin sets the department nodes first."))
+            self.say(lambda: self.tr("No trust policy: an admin sets the department nodes first."))
             return
         self.sync_queue = list(origins)
         self._sync_next(None)
@@ -335,18 +355,32 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             done = SyncProgress("", "done", total, total, finished=not cancel.is_set(), cancelled=cancel.is_set())
             self.on_sync_progress(done)
             if cancel.is_set():
-                self.message_label.setText(self.tr("Sync cancelled."))
+                self.say(lambda: self.tr("Sync cancelled."))
+            elif self.sync_problems and len(self.sync_problems) >= total:
+                self.say(lambda: self.tr("Nothing was synced: no department node answered. Work continues offline."))
             elif self.sync_problems:
-                self.message_label.setText(
-                    self.tr("Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).").format(
-                        len(self.sync_problems), total
-                    )
+                failed = len(self.sync_problems)
+                self.say(
+                    lambda: self.tr(
+                        "Sync finished with problems: {0} of {1} logs could not be synced (see the nodes)."
+                    ).format(failed, total)
                 )
             else:
-                self.message_label.setText(self.tr("Sync finished."))
+                self.say(lambda: self.tr("Sync finished."))
             return
         origin = self.sync_queue.pop(0)
-        publish = self.office.events.publish_sync_progress
+        # The node is asked first on the network pool; only a node that answered gets a database-thread job, so a
+        # stalled or unreachable node never holds up a verdict.
+        self.work.net(lambda: self.office.reach_node(origin), lambda state: self._sync_reached(state, cancel),
+                      self._sync_failed, owner=self)  # fmt: skip
+
+    def _sync_reached(self, state: NodeState, cancel: threading.Event) -> None:
+        if cancel is not self.sync_cancel or self.work.closed:
+            return
+        if not state.online:
+            self._sync_next(LogOutcome(state.origin, error=NodeUnreachable(f"{state.origin}: {state.detail}")))
+            return
+        origin, publish = state.origin, self.office.events.publish_sync_progress
         self.work.db(lambda: self.office.sync_log(origin, publish, cancel), self._sync_next, self._sync_failed,
                      owner=self)  # fmt: skip
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTableWidget,
@@ -24,14 +26,17 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.beijing_time import beijing, shown_time
 from app.office import Office
 from app.review import DayReview, compare, open_day, sign_day
 from app.review.exports import write_csv
 from app.review.figures import Figures
 from app.review.signoff import SignOff
+from app.review.texts import action_name, anomaly_name, result_name, service_names, source_name
 from app.review.timeline import Action
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe
 from ui.review_charts import HourlyLoadChart, VerdictMixChart
 
 Index = QModelIndex | QPersistentModelIndex
@@ -48,6 +53,8 @@ class TimelineModel(QAbstractTableModel):
         super().__init__()
         self.actions: list[Action] = []
         self.utc_offset_minutes = 480
+        self.language = "zh_CN"
+        self.service_names: dict[str, str] = {}
 
     def set_actions(self, actions: list[Action], utc_offset_minutes: int) -> None:
         """Show these actions."""
@@ -71,7 +78,10 @@ class TimelineModel(QAbstractTableModel):
         if index.column() == 0:
             when = datetime.fromtimestamp(a.at_ms / 1000, UTC) + timedelta(minutes=self.utc_offset_minutes)
             return when.strftime("%H:%M:%S")
-        return (None, a.source, a.account, a.action, a.result, a.case, a.service, a.verdict)[index.column()]
+        language = self.language
+        return (None, source_name(a.source, language), a.account, action_name(a.action, language),
+                result_name(a.result, language), a.case, self.service_names.get(a.service, a.service),
+                result_name(a.verdict, language) if a.verdict else "")[index.column()]  # fmt: skip
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> object:  # noqa: N802
         """Column titles."""
@@ -96,10 +106,12 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self._work = work
         self.language = language
         self.review: DayReview | None = None
+        self.service_names: dict[str, str] = {}
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        self.date_edit.setDate(QDate.currentDate())
+        today = beijing(office.clock()).date()  # the office's day is Beijing's, whatever the machine's zone
+        self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.load_selected_day)
         self.filters = {name: QComboBox() for name in ("clerk", "service", "verdict", "action")}
@@ -128,6 +140,10 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.integrity_label.setWordWrap(True)
         self.integrity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.tabs = QTabWidget()
+        self.confirmation: QMessageBox | None = None
+        for table in (self.clerk_table, self.service_table):
+            table.setMinimumHeight(160)  # several rows in view, not one
+            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._build()
         self.retranslate()
         self._set_enabled(False)
@@ -163,6 +179,29 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
+        """The review driven by keyboard: Ctrl+Tab / Ctrl+Shift+Tab walk the tabs, Ctrl+Enter signs, Ctrl+P and
+        Ctrl+E export, Esc closes (a dialog on top answers its own keys first)."""
+        key, mods = event.key(), event.modifiers()
+        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
+        count = self.tabs.count()
+        if ctrl and key == Qt.Key.Key_Tab:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % count)
+        elif ctrl and key == Qt.Key.Key_Backtab:
+            self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % count)
+        elif ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.sign()
+        elif ctrl and key == Qt.Key.Key_P:
+            self._ask_path("pdf", self.export_pdf)
+        elif ctrl and key == Qt.Key.Key_E:
+            self._ask_path("csv", self.export_csv)
+        elif key == Qt.Key.Key_Escape:
+            self.close()
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
     def retranslate(self) -> None:
         """Set every text in the current language."""
         self.setWindowTitle(self.tr("Daily review"))
@@ -175,9 +214,9 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         for index, text in enumerate((self.tr("Timeline"), self.tr("Figures"), self.tr("Anomalies"),
                                       self.tr("Integrity"))):  # fmt: skip
             self.tabs.setTabText(index, text)
-        self.sign_button.setText(self.tr("Sign the day off"))
-        self.pdf_button.setText(self.tr("Export PDF…"))
-        self.csv_button.setText(self.tr("Export CSV…"))
+        self.sign_button.setText(self.tr("Sign the day off (Ctrl+Enter)"))
+        self.pdf_button.setText(self.tr("Export PDF… (Ctrl+P)"))
+        self.csv_button.setText(self.tr("Export CSV… (Ctrl+E)"))
         self.anomaly_table.setHorizontalHeaderLabels([self.tr("Kind"), self.tr("Explanation"), self.tr("Comment")])
         if self.review is not None:
             self.show_review(self.review)
@@ -199,20 +238,26 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.status_label.setText(self.tr("Opening %1…").replace("%1", day))
         office = self._office
 
-        def work() -> tuple[DayReview, dict]:
-            return open_day(office.replica, day), compare(office.replica, day)
+        language = self.language
+
+        def work() -> tuple[DayReview, dict, dict[str, str]]:
+            return open_day(office.replica, day), compare(office.replica, day), service_names(language)
 
         self._work.db(work, self._loaded, self._failed, owner=self)
 
-    def _loaded(self, result: tuple[DayReview, dict]) -> None:
-        review, comparison = result
+    def _loaded(self, result: tuple[DayReview, dict, dict[str, str]]) -> None:
+        review, comparison, names = result
         self.comparison = comparison
+        self.service_names = names
+        self.timeline_model.service_names = names
+        self.timeline_model.language = self.language
         self.show_review(review)
         self.loaded.emit(review)
 
     def _failed(self, error: Exception) -> None:
-        self.status_label.setText(self.tr("Error: %1").replace("%1", str(error)))
-        self.failed.emit(str(error))
+        text = describe(error, self.language)
+        self.status_label.setText(self.tr("Error: %1").replace("%1", text))
+        self.failed.emit(text)
 
     def show_review(self, review: DayReview) -> None:
         """Show a loaded review in every tab."""
@@ -228,7 +273,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             combo.clear()
             combo.addItem(self.tr("(all)"), "")
             for value in sorted(values):
-                combo.addItem(value, value)
+                combo.addItem(self._filter_text(name, value), value)
             combo.setCurrentIndex(max(0, combo.findData(current)))
             combo.blockSignals(False)
         self.apply_filters()
@@ -245,6 +290,15 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             + (self.tr("Signed off by %1.").replace("%1", signed.account) if signed else self.tr("Not signed off yet."))
         )
 
+    def _filter_text(self, name: str, value: str) -> str:
+        if name == "service":
+            return self.service_names.get(value, value)
+        if name == "verdict":
+            return result_name(value, self.language)
+        if name == "action":
+            return action_name(value, self.language)
+        return value
+
     def apply_filters(self) -> None:
         """Show the timeline rows matching the chosen filters."""
         if self.review is None:
@@ -254,7 +308,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             self.review.timeline(**chosen), self.review.period.thresholds.utc_offset_minutes
         )
 
-    def _fill_figures(self, table: QTableWidget, rows: dict[str, Figures]) -> None:
+    def _fill_figures(self, table: QTableWidget, rows: dict[str, Figures], names: dict[str, str] | None = None) -> None:
         headers = [self.tr("Name"), self.tr("Actions"), self.tr("Opened"), self.tr("Advanced"), self.tr("Closed"),
                    self.tr("Rejected"), self.tr("Median (min)"), self.tr("P90 (min)"), self.tr("Verdicts"),
                    self.tr("Refusals"), self.tr("Offline (min)"), self.tr("Outbox")]  # fmt: skip
@@ -266,8 +320,10 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             return "—" if ms is None else f"{ms / 60000:.1f}"
 
         for r, (name, f) in enumerate(sorted(rows.items())):
-            values = [name, f.actions, f.opened, f.advanced, f.closed, f.rejected, minutes(f.median_handling_ms),
-                      minutes(f.p90_handling_ms), ", ".join(f"{k} {v}" for k, v in sorted(f.verdicts.items())),
+            verdicts = ", ".join(f"{result_name(k, self.language)} {v}" for k, v in sorted(f.verdicts.items()))
+            values = [(names or {}).get(name, name), f.actions, f.opened, f.advanced, f.closed, f.rejected,
+                      minutes(f.median_handling_ms),
+                      minutes(f.p90_handling_ms), verdicts,
                       f.refusals, minutes(f.offline_ms), f.outbox_pending]  # fmt: skip
             for c, value in enumerate(values):
                 table.setItem(r, c, QTableWidgetItem(str(value)))
@@ -275,9 +331,12 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def _show_figures(self, review: DayReview) -> None:
         f = review.figures
         self._fill_figures(self.clerk_table, f.by_clerk)
-        self._fill_figures(self.service_table, f.by_service)
-        self.hourly_chart.show_load(f.hourly_by_service, self.tr("Hourly load per service"), self.tr("Others"))
-        self.verdict_chart.show_mix(f.verdict_mix, self.tr("Verdict mix"))
+        self._fill_figures(self.service_table, f.by_service, self.service_names)
+        names = {**self.service_names, "(none)": self.tr("No service")}
+        hourly = {names.get(k, k): v for k, v in f.hourly_by_service.items()}
+        self.hourly_chart.show_load(hourly, self.tr("Hourly load per service"), self.tr("Others"))
+        mix = {result_name(k, self.language): v for k, v in f.verdict_mix.items()}
+        self.verdict_chart.show_mix(mix, self.tr("Verdict mix"))
         comparison = getattr(self, "comparison", None) or {}
         lines = [
             self.tr("%1: %2 opened, %3 closed, %4 verdicts per day")
@@ -294,7 +353,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         acks = {a["anomaly"]: a["comment"] for a in review.signoff.acknowledgements} if review.signoff else {}
         table.setRowCount(len(review.anomalies))
         for row, anomaly in enumerate(review.anomalies):
-            kind = QTableWidgetItem(anomaly.kind)
+            kind = QTableWidgetItem(anomaly_name(anomaly.kind, self.language))
             kind.setData(Qt.ItemDataRole.UserRole, anomaly.id)
             kind.setFlags(kind.flags() & ~Qt.ItemFlag.ItemIsEditable)
             text = QTableWidgetItem(anomaly.explanation(self.language))
@@ -344,8 +403,46 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             if self.anomaly_table.item(row, 0).data(Qt.ItemDataRole.UserRole) == anomaly_id:
                 self.anomaly_table.setItem(row, 2, QTableWidgetItem(comment))
 
+    def signoff_statement(self) -> str:
+        """What signing states: the day, up to which time (Beijing), how many actions and anomalies."""
+        review = self.review
+        if review is None:
+            return ""
+        now_ms = self._office.clock()
+        end_ms = review.period.end_ms
+        upto = shown_time(min(now_ms, end_ms), self.language)
+        return (
+            self.tr("You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and "
+                    "%4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the "
+                    "next review. Sign now?")
+            .replace("%1", review.day).replace("%2", upto)
+            .replace("%3", str(len(review.period.actions))).replace("%4", str(len(review.anomalies)))
+        )  # fmt: skip
+
     def sign(self) -> None:
-        """Sign the day off with the typed acknowledgements (refused with a message if any is missing)."""
+        """Ask the supervisor to confirm what is signed; sign the day off with the typed acknowledgements then."""
+        if self.review is None or not self.sign_button.isEnabled():
+            return
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Sign the day off"), self.signoff_statement(),
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)  # fmt: skip
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("&Sign"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("&Cancel"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        box.finished.connect(lambda result: self._confirmed(box, result == QMessageBox.StandardButton.Yes))
+        self.confirmation = box
+        box.open()
+
+    def _confirmed(self, box: QMessageBox, yes: bool) -> None:
+        if box is not self.confirmation:  # a late signal of an earlier box
+            return
+        self.confirmation = None
+        box.deleteLater()
+        if yes:
+            self.sign_confirmed()
+
+    def sign_confirmed(self) -> None:
+        """Sign the day off (after the confirmation) with the typed acknowledgements, refused in words if one is
+        missing."""
         review, comments, office = self.review, self.comments(), self._office
         if review is None:
             return
@@ -379,8 +476,14 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def export_csv(self, path: str) -> None:
         """Write the filtered timeline as CSV exactly at `path`."""
         actions, offset = list(self.timeline_model.actions), self.review.period.thresholds.utc_offset_minutes
-        self._work.db(lambda: str(write_csv(actions, Path(path), utc_offset_minutes=offset)), self._exported,
-                      self._failed, owner=self)  # fmt: skip
+        language = self.language
+
+        def work() -> str:
+            names = service_names(language)
+            written = write_csv(actions, Path(path), utc_offset_minutes=offset, language=language, service_names=names)
+            return str(written)
+
+        self._work.db(work, self._exported, self._failed, owner=self)
 
     def _exported(self, path: str) -> None:
         self.status_label.setText(self.tr("Written: %1").replace("%1", path))

@@ -19,7 +19,9 @@ from app.scan.capture import Frame, SourceStatus
 from app.scan.results import ScanResult
 from app.scan.scanner import Scanner
 
-OUTLINE_COLOR = QColor(0, 200, 80)
+# The outline of a code just read (its verdict not shown yet), then the verdict's colour: green, amber or red.
+OUTLINE_COLOR = QColor(80, 160, 255)
+VERDICT_OUTLINES = {"green": QColor(0, 200, 80), "amber": QColor(240, 170, 0), "red": QColor(230, 40, 40)}
 
 
 class ScanSignals(QObject):
@@ -78,6 +80,7 @@ class ScanPreview(QWidget):
         self.setMinimumSize(320, 180)
         self._image: QImage | None = None
         self._outlines: list[QPolygonF] = []
+        self.outline_colour = OUTLINE_COLOR
         self._status = self.tr("Starting camera…")
 
     def connect_signals(self, signals: ScanSignals) -> None:
@@ -89,6 +92,17 @@ class ScanPreview(QWidget):
     def outlines(self) -> list[QPolygonF]:
         """Outlines of the codes read in the frame on show, in frame pixels."""
         return list(self._outlines)
+
+    def show_image(self, image: QImage) -> None:
+        """Show a still image (a demo sample as it was scanned) with no outline."""
+        self._image = image if not image.isNull() else None
+        self._outlines = []
+        self.update()
+
+    def show_verdict_colour(self, colour: str | None) -> None:
+        """Outline the code just verified in its verdict's colour ('green', 'amber', 'red'; None: not yet known)."""
+        self.outline_colour = VERDICT_OUTLINES.get(colour or "", OUTLINE_COLOR)
+        self.update()
 
     def show_frame(self, image: np.ndarray, results: list[ScanResult]) -> None:
         """Show a frame and outline the codes read in it."""
@@ -123,7 +137,7 @@ class ScanPreview(QWidget):
             left, top = (self.width() - w) / 2, (self.height() - h) / 2
             painter.drawImage(QRectF(left, top, w, h), self._image)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-            pen = QPen(OUTLINE_COLOR, 3)
+            pen = QPen(self.outline_colour, 3)
             pen.setCosmetic(True)  # the same width whatever the frame's scale
             painter.setPen(pen)
             painter.translate(left, top)

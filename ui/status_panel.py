@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QLocale, Signal
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QWidget
 
+from app.beijing_time import shown_time
 from app.office import ForkEvidence, NodeState, OfficeStatus, SyncProgress
 from ui.language_change import RetranslatedOnLanguageChange
 
@@ -94,7 +93,8 @@ class StatusPanel(RetranslatedOnLanguageChange, QWidget):
         if status is None or status.last_sync_ms is None:
             self.sync_label.setText(self.tr("Last sync: never in this session"))
         else:
-            when = datetime.fromtimestamp(status.last_sync_ms / 1000).strftime("%H:%M")
+            chinese = QLocale().language() == QLocale.Language.Chinese
+            when = shown_time(status.last_sync_ms, "zh_CN" if chinese else "en", date=False)
             self.sync_label.setText(self.tr("Last sync: %1").replace("%1", when))
         count = status.outbox_count if status else 0
         self.outbox_label.setText(self.tr("Outbox: %1 waiting").replace("%1", str(count)))

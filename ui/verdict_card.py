@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import html
+from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
+from app.beijing_time import ms_of_iso, shown_time
 from app.certs import Status, Verdict
-from app.certs.verdict import format_duration
 from ui import style
 from ui.language_change import RetranslatedOnLanguageChange
 
@@ -20,6 +21,21 @@ COLOURS = {
     AMBER: (style.AMBER_BG, style.AMBER_INK),
     RED: (style.RED_BG, style.RED_INK),
 }
+
+
+def verdict_reason(verdict: Verdict, language: str) -> str:
+    """The verdict's reason in `language`, every time in it shown on Beijing's clock (app/ gives ISO UTC)."""
+    params = dict(verdict.params)
+    if "detail" in params:  # a decoder's own (English) words: the clerk reads what it means
+        params["detail"] = QCoreApplication.translate("VerdictCard", "its data is damaged or incomplete")
+    for key, value in params.items():
+        at_ms = ms_of_iso(value) if isinstance(value, str) and len(value) >= 19 and value[4:5] == "-" else None
+        if at_ms is not None:
+            params[key] = shown_time(at_ms, language)
+    try:
+        return replace(verdict, params=params).reason(language)
+    except (KeyError, IndexError, ValueError):
+        return verdict.reason(language)
 
 
 def colour_of(verdict: Verdict) -> str:
@@ -100,8 +116,8 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
         self.language = language
         self.refresh()
 
-    def show_verdict(self, verdict: Verdict) -> None:
-        """Show a verdict."""
+    def show_verdict(self, verdict: Verdict | None) -> None:
+        """Show a verdict (None: the empty card, waiting for the next citizen)."""
         self.verdict = verdict
         self.refresh()
 
@@ -136,6 +152,17 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
             f"QLabel#verdictHeadline {{ font-size: 18pt; font-weight: bold; }}"
         )
 
+    def duration(self, ms: int) -> str:
+        """A duration in the reader's words: '3 天 4 小时', '25 分钟' / '3 d 4 h', '25 min'."""
+        minutes = max(0, ms) // 60_000
+        days, rest = divmod(minutes, 1440)
+        hours, mins = divmod(rest, 60)
+        if days:
+            return self.tr("%1 d %2 h").replace("%1", str(days)).replace("%2", str(hours))
+        if hours:
+            return self.tr("%1 h %2 min").replace("%1", str(hours)).replace("%2", str(mins))
+        return self.tr("%1 min").replace("%1", str(mins))
+
     def refresh(self) -> None:
         """Redraw the card in the current language."""
         verdict = self.verdict
@@ -153,7 +180,7 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
             self.headline.setText(self.tr("Cannot verify: the issuer's log is under a fork alarm"))
         else:
             self.headline.setText(status_text(verdict.status))
-        self.reason.setText(verdict.reason(self.language))
+        self.reason.setText(verdict_reason(verdict, self.language))
         claims = verdict.claims
         type_name = claims.get("type_name", {}).get("zh_CN" if self.language == "zh_CN" else "en")
         if type_name:
@@ -161,12 +188,14 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
         for key, value in claims.get("display", {}).items():
             self._add_claim(field_label(key), str(value))
         if claims.get("expires"):
-            self._add_claim(self.tr("Valid until"), str(claims["expires"])[:16].replace("T", " ") + " UTC")
+            expires_ms = ms_of_iso(str(claims["expires"]))
+            shown = shown_time(expires_ms, self.language) if expires_ms is not None else str(claims["expires"])
+            self._add_claim(self.tr("Valid until"), shown)
         if claims.get("serial"):
             self._add_claim(self.tr("Serial"), str(claims["serial"]))
         if verdict.replica_age_ms is None:
             self.age.setText(self.tr("The replica holds no data from this issuer."))
         else:
             self.age.setText(
-                self.tr("Based on replica data synced %1 ago.").replace("%1", format_duration(verdict.replica_age_ms))
+                self.tr("Based on replica data synced %1 ago.").replace("%1", self.duration(verdict.replica_age_ms))
             )

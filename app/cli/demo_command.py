@@ -37,6 +37,7 @@ from app.node.config import load_keys
 from app.node.departments import department
 from app.node.federation import FEDERATION_FILE, prepare_federation
 from app.node.node import node_from_config
+from app.node.policy import WINDOW
 from app.store.keywrap import DEFAULT_KDF, KdfParams
 from app.store.office_files import OfficeDir
 from app.store.replica import create_office, open_replica
@@ -187,6 +188,10 @@ def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], devic
         try:
             node.enroll(device_key, "device", f"{DEMO_OFFICE_NAME}/counter-03")
             if config.department != DEMO_DEPARTMENT:
+                # 一窗受理: every other department enrols the hall's clerks for the acceptance of its cases.
+                for name, role in DEMO_ACCOUNTS[1:]:
+                    if role == "clerk":
+                        node.enroll(staff[name], WINDOW, f"{DEMO_OFFICE_NAME}/{name}")
                 continue
             for name, role in DEMO_ACCOUNTS[1:]:
                 node.enroll(staff[name], role, f"{DEMO_OFFICE_NAME}/{name}")

@@ -11,6 +11,7 @@ from app.cli import (
     cert_command,
     demo_command,
     gui_command,
+    hall_command,
     ledger_command,
     node_command,
     office_command,
@@ -38,6 +39,7 @@ AREAS = (
     sync_command,
     review_command,
     scenario_command,
+    hall_command,
     pki_command,
 )
 

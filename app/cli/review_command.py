@@ -10,7 +10,7 @@ from pathlib import Path
 from app.cli.office_command import PasswordSource
 from app.review import NotAcknowledged, compare, open_day, sign_day
 from app.review.exports import write_csv
-from app.review.texts import LANGUAGES
+from app.review.texts import LANGUAGES, service_names
 from app.store.errors import StoreError
 from app.store.replica import open_replica
 
@@ -60,7 +60,9 @@ def run_day(args: argparse.Namespace) -> int:
             written = {}
             if args.csv:
                 offset = review.period.thresholds.utc_offset_minutes
-                written["csv"] = str(write_csv(review.timeline(), args.csv, utc_offset_minutes=offset))
+                names = service_names(args.language)
+                written["csv"] = str(write_csv(review.timeline(), args.csv, utc_offset_minutes=offset,
+                                               language=args.language, service_names=names))  # fmt: skip
             if args.pdf:
                 from app.review.pdf_report import write_pdf  # fpdf loads only when a report is written
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from app.cli.office_command import PasswordSource
 from app.services import CaseDesk, ConsentDesk, access_report, load_catalogue, render_report
+from app.services.counter import perform_next
 from app.services.errors import ServiceError
 from app.store.errors import StoreError
 from app.store.replica import Replica, open_replica
@@ -26,7 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     """Add the `case` and `consent` commands."""
     case = sub.add_parser("case", help="open, show, advance and list cases of the service catalogue")
     case_sub = case.add_subparsers(dest="case_command", metavar="SUBCOMMAND", required=True)
-    p = case_sub.add_parser("open", help="open a case for a citizen (the ID number stays in the replica)")
+    p = case_sub.add_parser(
+        "open", help="accept a case for a citizen with their e-ID and required certificates (the ID number stays here)"
+    )
     _acting(p)
     p.add_argument("service", help="catalogue service id, e.g. banking-insurance.sme-loan")
     p.add_argument("--name", required=True, help="the citizen's name")
@@ -42,6 +45,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("case_id")
     p.add_argument("--action", choices=["step", "decide", "close", "reject", "withdraw"], default="step")
     p.add_argument("--reason", default="other", help="rejection reason code")
+    p.add_argument("--certificate", action="append", default=[], help="QR text of a certificate shown (repeat)")
     p.set_defaults(func=run_case_advance)
     p = case_sub.add_parser("list", help="list open cases, a department's work queue, or the overdue ones")
     _acting(p)
@@ -99,9 +103,7 @@ def run_case_open(args: argparse.Namespace) -> int:
 
     def work(replica: Replica, catalogue) -> Any:
         desk = CaseDesk(replica, catalogue)
-        case = desk.open(args.service, args.name, args.id_number)
-        if args.certificate:
-            desk.verify_documents(case.case_id, desk.check_documents(case.case_id, args.certificate))
+        case = desk.accept(args.service, args.name, args.id_number, args.certificate)
         return desk.get(case.case_id).to_json(replica.session.now_ms())
 
     return _run(args, work)
@@ -118,7 +120,7 @@ def run_case_advance(args: argparse.Namespace) -> int:
     def work(replica: Replica, catalogue) -> Any:
         desk = CaseDesk(replica, catalogue)
         if args.action == "step":
-            desk.advance(args.case_id)
+            perform_next(desk, args.case_id, args.certificate)
         elif args.action == "reject":
             desk.reject(args.case_id, args.reason)
         else:

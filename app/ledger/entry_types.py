@@ -178,6 +178,21 @@ _TYPES = [
         ),
         "An office asks its department to enrol a new account key (and revoke the one it replaces).",
     ),
+    EntryType(
+        "hall.rating",
+        (
+            Field("case_commitment", bytes, max_len=32),
+            Field("level", int),
+            Field("service", str, max_len=64),
+            Field("office", str, max_len=64),
+            Field("window", str, max_len=32),
+            Field("clerk", bytes, max_len=64),
+            Field("reason_digest", bytes, required=False, max_len=32),
+            Field("rated_at", int),
+        ),
+        "A citizen's 好差评 rating (1 to 5) of a served case, signed by the evaluator device; the case only "
+        "by a salted commitment, the reason only by its digest (no personal data).",
+    ),
 ]
 
 ENTRY_TYPES: dict[str, EntryType] = {t.name: t for t in _TYPES}

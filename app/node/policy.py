@@ -3,13 +3,21 @@
 A key is enrolled in a department's registry (a `registry.enroll` entry in that department's log)
 with one role. Entries go to the log named in their `log` field, which must be this node's origin;
 a key enrolled for another department (its `department` field) may not write here.
+
+一窗受理 (one window accepts everything): a department enrols the comprehensive-window clerks of a service hall
+with the role `window`. Such a key may write exactly the acceptance of that department's cases (the `case.step`
+entries whose step is `open` or `verify-documents`: the window takes the application and checks the
+certificates shown); every later step is the department's own work.
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-ROLES = ("department", "supervisor", "clerk", "device")
+ROLES = ("department", "supervisor", "clerk", "device", "window")
+WINDOW = "window"
+# The acceptance steps of a case (app/services/workflow names them OPEN and VERIFY).
+ACCEPTANCE_STEPS = frozenset({"open", "verify-documents"})
 
 # Only the department key itself may change the registry, publish the catalogue or revoke a
 # certificate. Counter devices and clerks write the day-to-day entries of the service window.
@@ -36,9 +44,19 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         ),
         "clerk": frozenset({"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request"}),
         # audit.anchor and registry.request: the office's own audit head and its requests for new account keys.
+        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk.
         "device": frozenset(
-            {"case.step", "consent.grant", "cert.anchor", "demo.note", "audit.anchor", "registry.request"}
+            {
+                "case.step",
+                "consent.grant",
+                "cert.anchor",
+                "demo.note",
+                "audit.anchor",
+                "registry.request",
+                "hall.rating",
+            }
         ),
+        WINDOW: frozenset({"case.step"}),
     }
 )
 
@@ -46,3 +64,12 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
 def role_may_write(role: str, entry_type: str) -> bool:
     """Return True if a key with `role` may write entries of `entry_type` to its department's log."""
     return entry_type in ROLE_POLICY.get(role, frozenset())
+
+
+def step_may_write(role: str, entry_type: str, body: object) -> bool:
+    """Return True if a key with `role` may write this entry: its type, and for a window key only an acceptance step."""
+    if not role_may_write(role, entry_type):
+        return False
+    if role != WINDOW:
+        return True
+    return isinstance(body, dict) and body.get("step") in ACCEPTANCE_STEPS

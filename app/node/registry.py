@@ -9,7 +9,7 @@ import threading
 from app.ledger.entry import SignedEntry
 from app.ledger.errors import BadSignature, UnsupportedAlgorithm
 from app.ledger.suites import key_id, suite_by_name
-from app.node.policy import ROLES, role_may_write
+from app.node.policy import ROLES, step_may_write
 from app.node.refusals import Code, Refusal
 from app.node.store import KeyRecord, SqlStore
 
@@ -34,8 +34,8 @@ def check_policy(signed: SignedEntry, record: KeyRecord | None, origin: str, dep
         raise Refusal(Code.REVOKED_SIGNER, f"key {signed.kid.hex()} was revoked at index {record.revoked_idx}")
     if record.department and record.department != department:
         raise Refusal(Code.WRONG_LOG, f"key {signed.kid.hex()} is enrolled for department {record.department!r}")
-    if not role_may_write(record.role, entry.type):
-        raise Refusal(Code.ROLE_NOT_ALLOWED, f"role {record.role!r} may not write {entry.type!r} entries")
+    if not step_may_write(record.role, entry.type, entry.body):
+        raise Refusal(Code.ROLE_NOT_ALLOWED, f"role {record.role!r} may not write this {entry.type!r} entry")
     if key_id(signed.sign1.suite, record.public_key) != signed.kid:
         raise Refusal(Code.BAD_SIGNATURE, f"key {signed.kid.hex()} named by the entry is not the enrolled key")
     if entry.type == "registry.enroll":

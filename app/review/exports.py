@@ -6,12 +6,13 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from app.atomic_file import write_atomic
 from app.review.errors import UnsafeExportPath
+from app.review.texts import action_name, csv_header, result_name, source_name
 from app.review.timeline import Action
 
 CSV_COLUMNS = ("time", "source", "account", "action", "result", "case", "service", "verdict", "ref")
@@ -64,22 +65,48 @@ def write_bytes(path: Path, data: bytes) -> None:
     write_atomic(path, data, mode=0o600)
 
 
-def csv_text(actions: Iterable[Action], utc_offset_minutes: int) -> str:
-    """Return the timeline as CSV text (UTF-8 with BOM for spreadsheets), every cell neutralised."""
+def csv_text(
+    actions: Iterable[Action],
+    utc_offset_minutes: int,
+    language: str = "zh_CN",
+    service_names: Mapping[str, str] | None = None,
+) -> str:
+    """Return the timeline as CSV text (UTF-8 with BOM for spreadsheets) in `language`, every cell neutralised.
+
+    Headers, actions, results and verdicts are in the reader's language and times on the office's clock (Beijing);
+    case numbers, accounts and record numbers stay as they are."""
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    writer.writerow([csv_header(column, language) for column in CSV_COLUMNS])
     shift = timedelta(minutes=utc_offset_minutes)
+    names = service_names or {}
     for a in actions:
         when = (datetime.fromtimestamp(a.at_ms / 1000, UTC) + shift).strftime("%Y-%m-%d %H:%M:%S")
-        row = (when, a.source, a.account, a.action, a.result, a.case, a.service, a.verdict, a.ref)
+        row = (
+            when,
+            source_name(a.source, language),
+            a.account,
+            action_name(a.action, language),
+            result_name(a.result, language),
+            a.case,
+            names.get(a.service, a.service),
+            result_name(a.verdict, language) if a.verdict else "",
+            a.ref,
+        )
         writer.writerow([neutralise(str(cell)) for cell in row])
     return out.getvalue()
 
 
-def write_csv(actions: Iterable[Action], target: str | Path, *, utc_offset_minutes: int = 480) -> Path:
+def write_csv(
+    actions: Iterable[Action],
+    target: str | Path,
+    *,
+    utc_offset_minutes: int = 480,
+    language: str = "zh_CN",
+    service_names: Mapping[str, str] | None = None,
+) -> Path:
     """Write the timeline as CSV exactly at the user's chosen `target`; return the path written."""
     path = check_target(target)
-    write_bytes(path, csv_text(actions, utc_offset_minutes).encode("utf-8"))
+    write_bytes(path, csv_text(actions, utc_offset_minutes, language, service_names).encode("utf-8"))
     return path

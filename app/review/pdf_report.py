@@ -11,7 +11,7 @@ from fpdf import FPDF
 from app.review.exports import check_target, write_bytes
 from app.review.figures import Figures
 from app.review.review import DayReview
-from app.review.texts import label
+from app.review.texts import LABELS, anomaly_name, label, result_name, service_names
 from app.store.errors import StoreError
 
 FONT_FILES = (
@@ -21,6 +21,11 @@ FONT_FILES = (
 FONT_SC_INDEX = 2  # "Noto Sans CJK SC" in the Debian collection (fonts-noto-cjk)
 FAMILY = "NotoSansSC"
 CHART_COLOURS = ((54, 110, 180), (220, 120, 40), (70, 160, 90), (190, 60, 60), (130, 90, 170), (120, 120, 120))
+
+
+# The comparison's figure keys and the label that names each.
+COMPARE_LABELS = {"outbox_pending": "pending"}
+LABEL_NAMES = frozenset(LABELS)
 
 
 class FontMissing(StoreError):
@@ -62,17 +67,30 @@ class _Report(FPDF):
     def para(self, text: str) -> None:
         self.multi_cell(0, 5, text, new_x="LMARGIN", new_y="NEXT")
 
+    def fitted(self, text: str, width: float, size: float, smallest: float = 5.0) -> str:
+        """Set the largest font size down to `smallest` at which `text` fits `width`; cut it with '…' if even that
+        is too wide (a cell never overprints the next one)."""
+        while size > smallest and self.get_string_width(text) > width:
+            size -= 0.5
+            self.set_font(FAMILY, size=size)
+        if self.get_string_width(text) <= width:
+            return text
+        while text and self.get_string_width(text + "…") > width:
+            text = text[:-1]
+        return text + "…"
+
     def table(self, header: list[str], rows: list[list[str]], widths: list[float]) -> None:
-        self.set_font(FAMILY, size=7.5)
         self.set_fill_color(230, 236, 245)
         for text, width in zip(header, widths, strict=True):
-            self.cell(width, 6, text, border=1, fill=True, align="C")
+            self.set_font(FAMILY, size=7.5)
+            self.cell(width, 6, self.fitted(text, width - 1.0, 7.5), border=1, fill=True, align="C")
         self.ln()
         for row in rows:
             if self.get_y() > self.h - 25:
                 self.add_page()
             for text, width in zip(row, widths, strict=True):
-                self.cell(width, 5.5, text[:40], border=1)
+                self.set_font(FAMILY, size=7.5)
+                self.cell(width, 5.5, self.fitted(text, width - 1.0, 7.5, smallest=6.0), border=1)
             self.ln()
         self.set_font(FAMILY, size=9)
 
@@ -97,7 +115,8 @@ class _Report(FPDF):
                     self.set_fill_color(*CHART_COLOURS[k % len(CHART_COLOURS)])
                     self.rect(x0 + i * step + step * 0.15, base - h, step * 0.7, h, style="F")
                     base -= h
-            self.text(x0 + i * step + step * 0.2, y0 + height + 3.5, name[:10])
+            self.text(x0 + i * step + step * 0.2, y0 + height + 3.5, self.fitted(name, step * 0.9, 6))
+            self.set_font(FAMILY, size=6)
         self.set_y(y0 + height + 6)
         for k, name in enumerate(series):
             self.set_fill_color(*CHART_COLOURS[k % len(CHART_COLOURS)])
@@ -139,32 +158,36 @@ def render_pdf(
     pdf.para(f"{label('day', lang)}: {review.day}    {label('generated', lang)}: {stamp:%Y-%m-%d %H:%M}")
 
     f = review.figures
+    names = {**service_names(lang), "(none)": label("no_service", lang)}
     header = [label(k, lang) for k in ("name", "actions", "opened", "advanced", "closed", "rejected", "median",
                                        "p90", "verdicts", "refusals", "offline", "pending")]  # fmt: skip
-    widths = [34.0] + [13.0] * 11
+    widths = [46.0] + [13.0] * 11
     pdf.heading(label("figures", lang))
     pdf.table(header, [_figure_row(review.office, f.office)], widths)
+    pdf.para(label("offline_note", lang))
     pdf.heading(label("by_clerk", lang))
     pdf.table(header, [_figure_row(k, v) for k, v in sorted(f.by_clerk.items())], widths)
     pdf.heading(label("by_service", lang))
-    pdf.table(header, [_figure_row(k, v) for k, v in sorted(f.by_service.items())], widths)
+    pdf.table(header, [_figure_row(names.get(k, k), v) for k, v in sorted(f.by_service.items())], widths)
     if comparison:
         pdf.heading(label("compare", lang))
         keys = list(next(iter(comparison.values())).keys())
         rows = [[label(f"period_{name}", lang), *(f"{values.get(k, 0):g}" for k in keys)]
                 for name, values in comparison.items()]  # fmt: skip
-        pdf.table(["", *keys], rows, [34.0] + [(pdf.w - 54) / len(keys)] * len(keys))
+        named = [COMPARE_LABELS.get(k, k) for k in keys]
+        headers = [label(n, lang) if n in LABEL_NAMES else n for n in named]
+        pdf.table(["", *headers], rows, [34.0] + [(pdf.w - 54) / len(keys)] * len(keys))
 
     pdf.heading(label("hourly", lang))
     busiest = sorted(f.hourly_by_service.items(), key=lambda kv: -sum(kv[1]))
-    series = dict(busiest[:5])
+    series = {names.get(k, k): v for k, v in busiest[:5]}
     if len(busiest) > 5:
         series["…"] = [sum(v[i] for _, v in busiest[5:]) for i in range(24)]
     hours = [h for h in range(24) if any(v[h] for v in series.values())] or list(range(8, 19))
     pdf.bar_chart({k: [v[h] for h in hours] for k, v in series.items()}, [f"{h:02d}" for h in hours])
     pdf.heading(label("verdict_mix", lang))
     mix = f.verdict_mix or {"VALID": 0}
-    pdf.bar_chart({label("verdicts", lang): list(mix.values())}, list(mix.keys()), height=30)
+    pdf.bar_chart({label("verdicts", lang): list(mix.values())}, [result_name(k, lang) for k in mix], height=30)
 
     pdf.heading(label("anomalies", lang))
     acks = {a["anomaly"]: a["comment"] for a in review.signoff.acknowledgements} if review.signoff else {}
@@ -172,7 +195,7 @@ def render_pdf(
     if not review.anomalies:
         pdf.para(label("no_anomalies", lang))
     for i, anomaly in enumerate(review.anomalies, 1):
-        pdf.para(f"{i}. [{anomaly.kind}] {anomaly.explanation(lang)}")
+        pdf.para(f"{i}. [{anomaly_name(anomaly.kind, lang)}] {anomaly.explanation(lang)}")
         if anomaly.id in acks:
             pdf.para(f"    {label('acknowledgement', lang)}: {acks[anomaly.id]}")
 

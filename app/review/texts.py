@@ -6,7 +6,10 @@ screens translate their own widgets through Qt's catalogues and show these expla
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from app.services.catalogue import load_catalogue
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -88,6 +91,12 @@ LABELS: dict[str, dict[str, str]] = {
     "refusals": {"zh_CN": "节点拒绝", "en": "Refusals"},
     "offline": {"zh_CN": "离线(分)", "en": "Offline (min)"},
     "pending": {"zh_CN": "待发送", "en": "Outbox"},
+    "no_service": {"zh_CN": "无具体事项", "en": "No service"},
+    "offline_note": {
+        "zh_CN": "离线(分)：当日营业时间内本机与所有部门节点都联系不上的分钟数（此时仍可离线办理）。",
+        "en": "Offline (min): minutes of office hours in which no department node could be reached (work went on "
+        "offline).",
+    },
     "period_day": {"zh_CN": "当日", "en": "Day"},
     "period_week": {"zh_CN": "近7日日均", "en": "Week, per day"},
     "period_month": {"zh_CN": "本月日均", "en": "Month, per day"},
@@ -117,3 +126,140 @@ def label(name: str, language: str, **values: Any) -> str:
     """Return a report label in `language` (Chinese if the language is unknown)."""
     texts = LABELS[name]
     return texts.get(language, texts["zh_CN"]).format(**values)
+
+
+# What the timeline, the CSV and the PDF call each action, result and source (the raw codes stay in the JSON).
+ACTION_NAMES: dict[str, tuple[str, str]] = {
+    "account.add": ("新增账号", "Account added"),
+    "account.change_password": ("修改密码", "Password changed"),
+    "account.reset_password": ("重置密码", "Password reset"),
+    "case.open": ("受理办件", "Case accepted"),
+    "case.search": ("查询办件", "Case search"),
+    "case.status": ("办件状态变更", "Case status changed"),
+    "case.step": ("办件步骤", "Case step"),
+    "case.submit": ("提交办件", "Case submitted"),
+    "case.review": ("审核办件", "Case reviewed"),
+    "cert.verify": ("证照查验", "Certificate check"),
+    "cert.revoke": ("证照吊销", "Certificate revoked"),
+    "cert.anchor": ("证照登记", "Certificate anchored"),
+    "citizen.salt.adopt": ("采用群众盐值", "Citizen salt adopted"),
+    "citizen.salt.export": ("导出群众盐值", "Citizen salt exported"),
+    "consent.grant": ("群众授权", "Consent granted"),
+    "consent.report": ("授权查询报告", "Consent report"),
+    "consent.revoke": ("撤回授权", "Consent revoked"),
+    "data.answer": ("答复数据请求", "Data request answered"),
+    "data.receive": ("接收数据", "Data received"),
+    "data.request": ("数据请求", "Data requested"),
+    "data.response": ("数据答复", "Data response"),
+    "login": ("登录", "Log in"),
+    "login.failed": ("登录失败", "Failed log-in"),
+    "logout": ("退出登录", "Log out"),
+    "office.create": ("创建窗口", "Office created"),
+    "settings.write": ("修改设置", "Settings changed"),
+    "sync.run": ("同步", "Sync"),
+    "sync.push": ("上传记录", "Entries sent"),
+    "sync.fork": ("分叉警报", "Fork alarm"),
+    "sync.fork.acknowledge": ("确认分叉警报", "Fork alarm acknowledged"),
+    "sync.fork.reported": ("已报告分叉警报", "Fork alarm reported"),
+    "sync.task.close": ("关闭同步任务", "Sync task closed"),
+    "review.signoff": ("审核签署", "Review signed off"),
+    "registry.enroll": ("登记密钥", "Key enrolled"),
+    "registry.revoke": ("吊销密钥", "Key revoked"),
+    "demo.note": ("演示记录", "Demo note"),
+}
+
+RESULT_NAMES: dict[str, tuple[str, str]] = {
+    "ok": ("成功", "done"),
+    "VALID": ("有效", "valid"),
+    "REVOKED": ("已吊销", "revoked"),
+    "EXPIRED": ("已过期", "expired"),
+    "NOT_YET_VALID": ("尚未生效", "not yet valid"),
+    "BAD_SIGNATURE": ("签名无效（伪造）", "bad signature (forged)"),
+    "WRONG_KEY_USAGE": ("签发密钥用途不符", "wrong key usage"),
+    "MALFORMED": ("无法读取", "unreadable"),
+    "UNKNOWN_ISSUER": ("签发方未知", "unknown issuer"),
+    "CANNOT_VERIFY_OFFLINE": ("离线无法查验", "cannot verify offline"),
+    "refused": ("已拒绝", "refused"),
+    "failed": ("失败", "failed"),
+    "open": ("受理", "open"),
+    "verify-documents": ("核验材料", "verify documents"),
+    "decide": ("批准", "approve"),
+    "close": ("办结", "close"),
+    "reject": ("驳回", "reject"),
+    "withdraw": ("撤回", "withdraw"),
+    "in_progress": ("办理中", "in progress"),
+    "closed": ("已办结", "closed"),
+}
+
+SOURCE_NAMES: dict[str, tuple[str, str]] = {"audit": ("审计", "audit"), "ledger": ("账本", "ledger")}
+
+CSV_HEADERS: dict[str, tuple[str, str]] = {
+    "time": ("时间（北京时间）", "Time (Beijing)"),
+    "source": ("来源", "Source"),
+    "account": ("账号", "Account"),
+    "action": ("操作", "Action"),
+    "result": ("结果", "Result"),
+    "case": ("办件号", "Case"),
+    "service": ("事项", "Service"),
+    "verdict": ("查验结果", "Verdict"),
+    "ref": ("记录编号", "Record"),
+}
+
+
+def _pick(table: dict[str, tuple[str, str]], code: str, language: str) -> str:
+    names = table.get(code)
+    if names is None:
+        return code
+    return names[1] if language == "en" else names[0]
+
+
+def action_name(code: str, language: str) -> str:
+    """An audit or ledger action ('cert.verify') as a reader says it; an unknown code is shown as it is."""
+    return _pick(ACTION_NAMES, code, language)
+
+
+def result_name(code: str, language: str) -> str:
+    """A result or verdict code ('ok', 'VALID', 'refused: ...') as a reader says it."""
+    head, sep, rest = code.partition(": ")
+    if sep and head in RESULT_NAMES:
+        return f"{_pick(RESULT_NAMES, head, language)}：{rest}" if language != "en" else f"{head}: {rest}"
+    return _pick(RESULT_NAMES, code, language)
+
+
+def source_name(code: str, language: str) -> str:
+    """Where a timeline row comes from (audit trail or ledger), as a reader says it."""
+    return _pick(SOURCE_NAMES, code, language)
+
+
+def csv_header(column: str, language: str) -> str:
+    """A CSV column's header in `language`."""
+    return _pick(CSV_HEADERS, column, language)
+
+
+@functools.cache
+def _service_names(language: str) -> tuple[tuple[str, str], ...]:
+    catalogue = load_catalogue()
+    return tuple((s.id, s.name.en if language == "en" else s.name.zh) for s in catalogue.services)
+
+
+def service_names(language: str) -> dict[str, str]:
+    """Every catalogue service's name in `language`, by service id (for the timeline, the charts and exports)."""
+    return dict(_service_names(language))
+
+
+ANOMALY_NAMES: dict[str, tuple[str, str]] = {
+    "off_hours": ("营业时间外操作", "Outside office hours"),
+    "data_fishing": ("无办件查询", "Lookups without a case"),
+    "failed_logins": ("多次登录失败", "Failed log-ins"),
+    "refused_then_accepted": ("先拒后收", "Refused, then accepted"),
+    "unassigned_move": ("非指派人员办理", "Moved by someone not assigned"),
+    "outbox_stuck": ("待发记录积压", "Outbox stuck"),
+    "replica_alarm": ("副本告警", "Replica alarm"),
+    "audit_chain_break": ("审计链断裂", "Audit chain broken"),
+    "after_signoff": ("签署后操作", "After sign-off"),
+}
+
+
+def anomaly_name(kind: str, language: str) -> str:
+    """An anomaly kind as a reader says it."""
+    return _pick(ANOMALY_NAMES, kind, language)

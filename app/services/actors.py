@@ -6,6 +6,7 @@ from collections.abc import Collection
 
 from app.ledger.suites import Signer, key_id
 from app.node.departments import UnknownDepartment, all_departments, department
+from app.node.policy import ACCEPTANCE_STEPS
 from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale, WrongDepartment, WrongRole
 from app.store.registry import KeyRecord
 from app.store.replica import Replica
@@ -34,7 +35,13 @@ def enrolled_key(replica: Replica, signer: Signer | None) -> KeyRecord:
 
 
 def authorised_key(
-    replica: Replica, signer: Signer | None, roles: Collection[str], performer: str, limit_ms: int, what: str
+    replica: Replica,
+    signer: Signer | None,
+    roles: Collection[str],
+    performer: str,
+    limit_ms: int,
+    what: str,
+    step: str | None = None,
 ) -> KeyRecord:
     """Return the registry record of `signer` once it may perform `what` for department `performer` from a replica
     that synced that department's log within `limit_ms`: raise NotEnrolled, WrongRole, WrongDepartment or
@@ -42,12 +49,16 @@ def authorised_key(
 
     Key and log facts come from the replica's trust cache, which rereads them after any write to the registry,
     the checkpoints or the sync state, by this connection or another one, so a revocation, a fork alarm or a
-    newer checkpoint counts from the next transition on."""
+    newer checkpoint counts from the next transition on.
+
+    An acceptance `step` (open, verify-documents) of another department's case is allowed to a key that department
+    enrolled as a comprehensive window (一窗受理)."""
     kid = _signer_kid(replica, signer)
     origin = origin_of(performer)
     record, log = replica.certs.trust.signing_facts(kid, origin)
     record = _check_enrolled(replica, kid, record)
-    check_actor(record, roles, performer, what)
+    if not window_enrolled(replica, record, performer, step):
+        check_actor(record, roles, performer, what)
     if log.distrust_reason is not None:
         # A forked log: which of its branches holds the case is unknown, and sync neither pulls nor pushes it until
         # a supervisor resolves the alarm, so nothing is signed for it (as certificate checks refuse it offline).
@@ -55,6 +66,21 @@ def authorised_key(
                               "resolve the fork alarm first")  # fmt: skip
     _check_age(origin, log.age_ms(replica.session.now_ms()), limit_ms, what)
     return record
+
+
+def window_enrolled(replica: Replica, record: KeyRecord, performer: str, step: str | None) -> bool:
+    """True if `step` is an acceptance step and department `performer` enrolled this key as a comprehensive window."""
+    if step not in ACCEPTANCE_STEPS or department_id(record.department) == performer:
+        return False
+    window = replica.registry.window(record.kid, origin_of(performer))
+    return window is not None and window.active(replica.session.now_ms())
+
+
+def may_perform(replica: Replica, record: KeyRecord, roles: Collection[str], performer: str, step: str,
+                what: str) -> None:  # fmt: skip
+    """Raise WrongRole or WrongDepartment unless the key may perform `step` for `performer` (window enrolments too)."""
+    if not window_enrolled(replica, record, performer, step):
+        check_actor(record, roles, performer, what)
 
 
 def _signer_kid(replica: Replica, signer: Signer | None) -> bytes:

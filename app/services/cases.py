@@ -12,6 +12,7 @@ and the audit trail in one transaction. Entries arriving from sync go through `a
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,7 +29,7 @@ from app.services import workflow
 from app.services.actors import authorised_key, origin_of
 from app.services.catalogue import Catalogue, Service
 from app.services.commitments import CitizenSalts
-from app.services.errors import MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
+from app.services.errors import ApplicantMismatch, MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
 from app.store import inputs, roles
 from app.store.replica import Replica
 
@@ -106,12 +107,26 @@ class CaseView:
 
 @dataclass(frozen=True)
 class DocumentCheck:
-    """The certificates shown for a case: which types are valid and the citizen's own, and what was refused."""
+    """The certificates shown for a case: which types are valid and the citizen's own, and what was refused.
+
+    `certificates` holds (serial, type, hash) of each valid certificate, recorded with the case."""
 
     case_id: str
     valid_types: frozenset[str]
     cert_hashes: tuple[bytes, ...]
     problems: tuple[str, ...]
+    certificates: tuple[tuple[str, str, bytes], ...] = ()
+    names: tuple[str, ...] = ()
+    eid_names: tuple[str, ...] = ()
+
+
+def same_name(a: str, b: str) -> bool:
+    """True if two names are the same once width and spaces are normalised (张 伟 = 张伟, Ｚｈａｎｇ = Zhang)."""
+
+    def canonical(text: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", text).split()).casefold()
+
+    return canonical(a) == canonical(b)
 
 
 class CaseDesk:
@@ -191,13 +206,54 @@ class CaseDesk:
             row, step = self._write(service, local.case_ref, move, body, record, prev_row=None, holder=holder)
         return _view(row, (step,))
 
-    def check_documents(self, case_id: str, texts: Sequence[str]) -> DocumentCheck:
-        """Verify the certificates shown (QR texts) and that each belongs to the case's citizen."""
+    def accept(
+        self, service_id: str, citizen_name: str, citizen_id: str, texts: Sequence[str], summary: str = ""
+    ) -> CaseView:
+        """Accept an application at the counter (受理): check the applicant against their scanned e-ID and every
+        certificate the service requires, then open the case and record the verified documents, in one go.
+
+        Raises ApplicantMismatch (a name or ID number that is not the e-ID holder's, a certificate of someone else)
+        or MissingCertificate (a required certificate not shown or not valid) before anything is signed."""
+        self._r.require(roles.CASE_WRITE)
+        service = self.catalogue.service(service_id)
+        self._authorise(service, workflow.transition(service, None, workflow.OPEN))
+        check = self.check_documents("", texts, citizen_id=citizen_id)
+        if check.problems and any(p.endswith("issued to someone else") for p in check.problems):
+            self._refused("-", workflow.OPEN, ApplicantMismatch.code)
+            raise ApplicantMismatch(
+                f"a certificate shown is not {citizen_name}'s: {'; '.join(check.problems)}", name=citizen_name
+            )
+        if "eid" in check.valid_types and not any(same_name(citizen_name, n) for n in check.eid_names):
+            self._refused("-", workflow.OPEN, ApplicantMismatch.code)
+            raise ApplicantMismatch(
+                f"the name {citizen_name!r} is not the name on the scanned e-ID ({', '.join(check.eid_names)})",
+                name=citizen_name,
+                eid_name=", ".join(check.eid_names),
+            )
+        required = ["eid", *(t for t in service.requires if t != "eid")]
+        missing = [t for t in required if t not in check.valid_types]
+        if missing:
+            detail = f"; refused: {'; '.join(check.problems)}" if check.problems else ""
+            self._refused("-", workflow.OPEN, MissingCertificate.code)
+            raise MissingCertificate(f"{service.id} needs {', '.join(missing)}{detail}", missing)
+        with self._r.transaction():
+            opened = self.open(service.id, citizen_name, citizen_id, summary)
+            check = DocumentCheck(opened.case_id, check.valid_types, check.cert_hashes, (), check.certificates)
+            return self.verify_documents(opened.case_id, check)
+
+    def check_documents(self, case_id: str, texts: Sequence[str], *, citizen_id: str | None = None) -> DocumentCheck:
+        """Verify the certificates shown (QR texts) and that each belongs to the case's citizen (or `citizen_id`,
+        for a case not yet opened)."""
         self._r.require(roles.VERDICT)
-        local = self._r.cases.get(case_id)
-        if local is None:
-            raise UnknownCase(f"case {case_id!r} was not opened at this office: its documents are checked there")
+        if citizen_id is None:
+            local = self._r.cases.get(case_id)
+            if local is None:
+                raise UnknownCase(f"case {case_id!r} was not opened at this office: its documents are checked there")
+            citizen_id = local.citizen_id
         types, hashes, problems = set(), [], []
+        certificates: list[tuple[str, str, bytes]] = []
+        names: list[str] = []
+        eid_names: list[str] = []
         for text in texts:
             verdict = verify(inputs.text(text, "certificate", max_len=8192), office=self._r)
             if verdict.status is not Status.VALID or verdict.format != CertFormat.GOVDESK.value:
@@ -209,12 +265,19 @@ class CaseDesk:
             except (CertError, LedgerError) as exc:
                 problems.append(f"unreadable: {exc}")
                 continue
-            if not holder_matches(local.citizen_id, claims.holder_salt, claims.holder_commitment):
+            if not holder_matches(citizen_id, claims.holder_salt, claims.holder_commitment):
                 problems.append(f"{claims.cert_type.value}: issued to someone else")
                 continue
             types.add(claims.cert_type.value)
-            hashes.append(cert_hash(cose_bytes))
-        return DocumentCheck(case_id, frozenset(types), tuple(hashes), tuple(problems))
+            digest = cert_hash(cose_bytes)
+            hashes.append(digest)
+            certificates.append((claims.serial, claims.cert_type.value, digest))
+            name = claims.display.get("name", "")
+            names.append(name)
+            if claims.cert_type.value == "eid":
+                eid_names.append(name)
+        return DocumentCheck(case_id, frozenset(types), tuple(hashes), tuple(problems), tuple(certificates),
+                             tuple(names), tuple(eid_names))  # fmt: skip
 
     def verify_documents(self, case_id: str, check: DocumentCheck) -> CaseView:
         """Record that the service's required certificates were shown and verified, or raise MissingCertificate."""
@@ -226,7 +289,11 @@ class CaseDesk:
             detail = f"; refused: {'; '.join(check.problems)}" if check.problems else ""
             self._refused(case_id, workflow.VERIFY, "missing_certificate")
             raise MissingCertificate(f"{service.id} needs {', '.join(missing)}{detail}", missing)
-        return self._move(row, service, workflow.VERIFY, refs=list(check.cert_hashes))
+        with self._r.transaction():
+            view = self._move(row, service, workflow.VERIFY, refs=list(check.cert_hashes))
+            if check.certificates and self._r.cases.get(case_id) is not None:
+                self._r.cases.record_certificates(case_id, list(check.certificates))
+        return view
 
     def advance(self, case_id: str, step: str | None = None) -> CaseView:
         """Perform the case's next catalogue step (or `step`, refused if it is not the next one)."""
@@ -277,7 +344,7 @@ class CaseDesk:
     def _authorise(self, service: Service, move: workflow.Transition, case_id: str = "-"):
         try:
             record = authorised_key(self._r, self._r.account_signer, move.roles, move.department,
-                                    service.max_staleness_ms, f"{service.id} {move.name!r}")  # fmt: skip
+                                    service.max_staleness_ms, f"{service.id} {move.name!r}", move.name)  # fmt: skip
         except Refusal as exc:
             self._refused(case_id, move.name, exc.code)
             raise

@@ -1,6 +1,12 @@
 """The service catalogue: 140 services of the 11 departments, validated on load, searchable, publishable.
 
-The file is resources/catalogue.json (its JSON schema beside it, catalogue.schema.json). Loading
+The file is resources/catalogue.json (its JSON schema beside it, catalogue.schema.json). Every
+service carries a GB/T 39554.1-2020 structured code (a 12-digit basic code: item type 2, competent
+department 4, main item 3, sub-item 3; an implementation code: the implementing body's GB 32100
+unified social credit code, the basic code and a 2-digit handling item), its required materials
+and its legal and promised deadlines in working days. The codes in the shipped file are demo data
+(`codes.demo` is true): the official list cannot be looked up offline and replaces them at
+deployment. Loading
 checks every field and names the service and the field at fault. A catalogue version is published
 on the ledger as a `registry.catalogue` entry carrying its digest and the zlib-compressed canonical
 document, so an update reaches every office through sync.
@@ -38,10 +44,24 @@ DAY_MS = 24 * HOUR_MS
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _SERVICE_ID = re.compile(rf"{_ID.pattern}\.{_ID.pattern}")
 _LATIN = re.compile(r"[a-z]+")
+MAX_MATERIALS = 32
+MAX_COPIES = 20
+MAX_WORKING_DAYS = 250
+CODE_STANDARD = "GB/T 39554.1-2020"
 _SERVICE_KEYS = frozenset(
-    {"id", "name", "search", "category", "lead", "requires", "steps", "max_staleness_hours", "time_limit_days"}
+    {
+        "id", "name", "search", "category", "lead", "requires", "steps", "max_staleness_hours", "time_limit_days",
+        "code", "materials", "legal_days", "promised_days",
+    }
+)  # fmt: skip
+_TOP_KEYS = frozenset(
+    {"$schema", "format", "version", "codes", "categories", "actions", "data_scopes", "materials", "services"}
 )
-_TOP_KEYS = frozenset({"$schema", "format", "version", "categories", "actions", "data_scopes", "services"})
+_MATERIAL_KEYS = frozenset({"id", "copies", "original"})
+_BASIC_CODE = re.compile(r"[0-9]{12}")
+_CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_CREDIT_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+_IMPLEMENTATION_CODE = re.compile(rf"[{_CREDIT_ALPHABET}]{{18}}[0-9]{{14}}")
 _STEP_KEYS = frozenset({"id", "department", "action", "role"})
 
 
@@ -64,8 +84,35 @@ class Step:
 
 
 @dataclass(frozen=True)
+class ServiceCode:
+    """A GB/T 39554.1 service code: the 12-digit basic code and the 32-character implementation code."""
+
+    basic: str
+    implementation: str
+
+    @property
+    def item_type(self) -> str:
+        """The 2-digit item type (事项类型) of the basic code."""
+        return self.basic[:2]
+
+    @property
+    def implementing_body(self) -> str:
+        """The implementing body's unified social credit code (GB 32100)."""
+        return self.implementation[:18]
+
+
+@dataclass(frozen=True)
+class Material:
+    """One required application material (申请材料): its id, how many copies, and whether the original is shown."""
+
+    id: str
+    copies: int
+    original: bool
+
+
+@dataclass(frozen=True)
 class Service:
-    """A government service: names, category, required certificates, steps, offline staleness and time limit."""
+    """A government service: names, category, certificates, steps, staleness, time limits, code and materials."""
 
     id: str
     name: Names
@@ -77,6 +124,10 @@ class Service:
     steps: tuple[Step, ...]
     max_staleness_ms: int
     time_limit_ms: int
+    code: ServiceCode
+    materials: tuple[Material, ...]
+    legal_days: int
+    promised_days: int
 
 
 @dataclass(frozen=True)
@@ -90,6 +141,15 @@ class Catalogue:
     services: tuple[Service, ...]
     canonical: bytes
     digest: bytes
+    materials: Mapping[str, Names]
+    codes_are_demo: bool
+
+    def service_by_code(self, code: str) -> Service:
+        """Return the service with this basic or implementation code, or raise UnknownService."""
+        for service in self.services:
+            if code in (service.code.basic, service.code.implementation):
+                return service
+        raise UnknownService(f"the catalogue (version {self.version}) has no service with code {code!r}")
 
     def service(self, service_id: str) -> Service:
         """Return the service with this id, or raise UnknownService."""
@@ -178,7 +238,53 @@ def _parse_steps(raw: object, sid: str, departments: frozenset[str], actions: Ma
     return tuple(steps)
 
 
-def _parse_service(raw: object, index: int, departments: frozenset[str], actions: Mapping[str, Names]) -> Service:
+def credit_code_check(body17: str) -> str:
+    """Return the GB 32100 check character of a unified social credit code's first 17 characters."""
+    total = sum(_CREDIT_ALPHABET.index(c) * w for c, w in zip(body17, _CREDIT_WEIGHTS, strict=True))
+    return _CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
+def _parse_code(raw: object, sid: str) -> ServiceCode:
+    if not isinstance(raw, Mapping) or set(raw) != {"basic", "implementation"}:
+        raise CatalogueError("must hold exactly 'basic' and 'implementation'", sid, "code")
+    basic, implementation = raw["basic"], raw["implementation"]
+    if not isinstance(basic, str) or not _BASIC_CODE.fullmatch(basic):
+        raise CatalogueError(
+            "a basic code is 12 digits: type 2, department 4, main item 3, sub-item 3", sid, "code.basic"
+        )
+    if not isinstance(implementation, str) or not _IMPLEMENTATION_CODE.fullmatch(implementation):
+        message = "an implementation code is an 18-character credit code, the basic code and a 2-digit handling item"
+        raise CatalogueError(message, sid, "code.implementation")
+    if implementation[18:30] != basic:
+        raise CatalogueError("the implementation code must embed the basic code", sid, "code.implementation")
+    if credit_code_check(implementation[:17]) != implementation[17]:
+        raise CatalogueError("the implementing body's credit code fails its GB 32100 check", sid, "code.implementation")
+    return ServiceCode(basic, implementation)
+
+
+def _parse_materials(raw: object, sid: str, materials: Mapping[str, Names]) -> tuple[Material, ...]:
+    if not isinstance(raw, list) or not 0 < len(raw) <= MAX_MATERIALS:
+        raise CatalogueError(f"must be a list of 1 to {MAX_MATERIALS} materials", sid, "materials")
+    out, seen = [], set()
+    for i, item in enumerate(raw):
+        where = f"materials[{i}]"
+        if not isinstance(item, Mapping) or set(item) != _MATERIAL_KEYS:
+            raise CatalogueError(f"a material has exactly the fields {sorted(_MATERIAL_KEYS)}", sid, where)
+        if item["id"] not in materials:
+            raise CatalogueError(f"unknown material {item['id']!r}", sid, f"{where}.id")
+        if item["id"] in seen:
+            raise CatalogueError(f"material {item['id']!r} appears twice", sid, f"{where}.id")
+        seen.add(item["id"])
+        copies = _integer(item["copies"], sid, f"{where}.copies", 1, MAX_COPIES)
+        if not isinstance(item["original"], bool):
+            raise CatalogueError("must be true or false", sid, f"{where}.original")
+        out.append(Material(item["id"], copies, item["original"]))
+    return tuple(out)
+
+
+def _parse_service(
+    raw: object, index: int, departments: frozenset[str], actions: Mapping[str, Names], materials: Mapping[str, Names]
+) -> Service:
     if not isinstance(raw, Mapping):
         raise CatalogueError("must be an object", f"#{index}")
     sid = raw.get("id")
@@ -214,9 +320,15 @@ def _parse_service(raw: object, index: int, departments: frozenset[str], actions
     steps = _parse_steps(raw["steps"], sid, departments, actions)
     stale = _integer(raw["max_staleness_hours"], sid, "max_staleness_hours", 1, MAX_STALENESS_HOURS)
     days = _integer(raw["time_limit_days"], sid, "time_limit_days", 1, MAX_TIME_LIMIT_DAYS)
+    code = _parse_code(raw["code"], sid)
+    needed = _parse_materials(raw["materials"], sid, materials)
+    legal = _integer(raw["legal_days"], sid, "legal_days", 1, MAX_WORKING_DAYS)
+    promised = _integer(raw["promised_days"], sid, "promised_days", 1, MAX_WORKING_DAYS)
+    if promised > legal:
+        raise CatalogueError("the promised deadline cannot be longer than the legal one", sid, "promised_days")
     return Service(
         sid, name, search["pinyin"], search["initials"], raw["category"], lead, tuple(requires), steps,
-        stale * HOUR_MS, days * DAY_MS,
+        stale * HOUR_MS, days * DAY_MS, code, needed, legal, promised,
     )  # fmt: skip
 
 
@@ -238,19 +350,30 @@ def parse_catalogue(doc: object, departments: Iterable[str] | None = None) -> Ca
         raise CatalogueError(f"must name exactly {list(CATEGORIES)}", field="categories")
     actions = _vocabulary(doc, "actions")
     scopes = _vocabulary(doc, "data_scopes")
+    materials = _vocabulary(doc, "materials")
+    codes = doc.get("codes")
+    if not isinstance(codes, Mapping) or set(codes) != {"standard", "demo"} or codes["standard"] != CODE_STANDARD:
+        raise CatalogueError(f"must be {{'standard': {CODE_STANDARD!r}, 'demo': true|false}}", field="codes")
+    if not isinstance(codes["demo"], bool):
+        raise CatalogueError("'demo' must be true or false", field="codes")
     raw = doc.get("services")
     if not isinstance(raw, list) or not 0 < len(raw) <= MAX_SERVICES:
         raise CatalogueError(f"must be a list of 1 to {MAX_SERVICES} services", field="services")
-    services, seen = [], set()
+    services, seen, seen_codes = [], set(), set()
     for i, item in enumerate(raw):
-        service = _parse_service(item, i, known, actions)
+        service = _parse_service(item, i, known, actions, materials)
         if service.id in seen:
             raise CatalogueError("appears twice", service.id, "id")
+        if service.code.basic in seen_codes:
+            raise CatalogueError(f"code {service.code.basic} is already another service's", service.id, "code.basic")
         seen.add(service.id)
+        seen_codes.add(service.code.basic)
         services.append(service)
     canonical = canonical_json(doc)
     digest = hashlib.sha256(canonical).digest()
-    return Catalogue(version, categories, actions, scopes, tuple(services), canonical, digest)
+    return Catalogue(
+        version, categories, actions, scopes, tuple(services), canonical, digest, materials, codes["demo"]
+    )  # fmt: skip
 
 
 def parse_catalogue_bytes(data: bytes, departments: Iterable[str] | None = None) -> Catalogue:

@@ -27,9 +27,14 @@ class UnknownCase(ServiceError):
 
 
 class Refusal(ServiceError):
-    """A transition or exchange refused by the rules; `code` is stable and machine-readable."""
+    """A transition or exchange refused by the rules; `code` is stable and machine-readable, `params` fill its
+    sentence in the UI's table of refusals (ui/refusal_text.py)."""
 
     code = "refused"
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.params = {key: str(value) for key, value in params.items()}
 
 
 class WrongRole(Refusal):
@@ -56,8 +61,15 @@ class MissingCertificate(Refusal):
     code = "missing_certificate"
 
     def __init__(self, message: str, missing: list[str]) -> None:
-        super().__init__(message)
+        super().__init__(message, missing=", ".join(missing))
         self.missing = missing
+
+
+class ApplicantMismatch(Refusal):
+    """The applicant typed at the counter is not the holder of the scanned e-ID (name or ID number differ), or a
+    certificate shown belongs to someone else."""
+
+    code = "applicant_mismatch"
 
 
 class StepOutOfOrder(Refusal):

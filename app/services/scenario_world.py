@@ -40,6 +40,7 @@ from app.node.config import (
 from app.node.departments import all_departments, department
 from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.node.policy import WINDOW
 from app.store.keywrap import KdfParams
 from app.store.replica import Replica, create_office, open_replica, system_clock
 from app.store.session import Clock
@@ -258,6 +259,10 @@ class ScenarioWorld:
                     if member.department is not None:
                         subject = f"{spec.key}/{member.account}"
                         enrolments[member.department].append((account.public_key, member.role, subject))
+                        if member.role == "clerk":  # 一窗受理: every other department enrols the hall's clerks
+                            for other in self.fleet.departments:  # for the acceptance of its cases
+                                if other != member.department:
+                                    enrolments[other].append((account.public_key, WINDOW, subject))
                 for dept in self.fleet.departments:
                     enrolments[dept].append((admin.device_signer.public_key, "device", f"{spec.key}/counter-01"))
                 save_policy(admin, self.policy(spec))

@@ -120,6 +120,43 @@ class Cases:
             {"case": case_ref, "note": inputs.text(note, "note", max_len=1024, allow_empty=True)},
         )
 
+    def record_certificates(self, case_ref: str, certificates: list[tuple[str, str, bytes]]) -> None:
+        """Record the certificates (serial, type, hash) a case was accepted or verified with."""
+        self._s.require(roles.CASE_WRITE)
+        case_ref = inputs.text(case_ref, "case reference", max_len=64)
+        now = self._s.now_ms()
+        with self._s.transaction():
+            for serial, cert_type, digest in certificates:
+                self._s.execute(
+                    "INSERT OR IGNORE INTO case_certs(case_id, serial, cert_type, cert_hash, recorded_ms) "
+                    "VALUES (?,?,?,?,?)",
+                    (
+                        case_ref,
+                        inputs.text(serial, "serial", max_len=64),
+                        inputs.text(cert_type, "certificate type", max_len=32),
+                        inputs.blob(digest, "certificate hash", max_len=64),
+                        now,
+                    ),
+                )
+
+    def certificates_of(self, case_ref: str) -> list[tuple[str, str]]:
+        """Return the (serial, type) of every certificate recorded for a case."""
+        self._s.require(roles.CASE_READ)
+        rows = self._s.all(
+            "SELECT serial, cert_type FROM case_certs WHERE case_id = ? ORDER BY recorded_ms, serial",
+            (inputs.text(case_ref, "case reference", max_len=64),),
+        )
+        return [(r[0], r[1]) for r in rows]
+
+    def with_certificate(self, serial: str, limit: int = 100) -> list[str]:
+        """Return the ids of the cases that recorded a certificate serial, the newest first."""
+        self._s.require(roles.CASE_READ)
+        rows = self._s.all(
+            "SELECT case_id FROM case_certs WHERE serial = ? ORDER BY recorded_ms DESC LIMIT ?",
+            (inputs.text(serial, "serial", max_len=64), inputs.integer(limit, "limit", minimum=1)),
+        )
+        return [r[0] for r in rows]
+
     def get(self, case_ref: str) -> Case | None:
         """Return a case by reference, or None."""
         self._s.require(roles.CASE_READ)

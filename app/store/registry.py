@@ -38,7 +38,25 @@ class DeviceRecord:
     revoked_at_ms: int | None = None
 
 
+@dataclass(frozen=True)
+class WindowRecord:
+    """A key another department enrolled for the acceptance of its cases at a comprehensive window (一窗受理)."""
+
+    kid: bytes
+    origin: str
+    public_key: bytes
+    suite: str
+    subject: str
+    valid_from_ms: int
+    revoked_at_ms: int | None = None
+
+    def active(self, now_ms: int) -> bool:
+        """True if the enrolment stands at `now_ms`."""
+        return self.revoked_at_ms is None or self.revoked_at_ms > now_ms
+
+
 KEY_COLUMNS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
+WINDOW_COLUMNS = "kid, origin, public_key, suite, subject, valid_from_ms, revoked_at_ms"
 
 
 class Registry:
@@ -75,6 +93,38 @@ class Registry:
         department = inputs.text(department, "department", max_len=256)
         rows = self._s.all(f"SELECT {KEY_COLUMNS} FROM registry_keys WHERE department = ? ORDER BY kid", (department,))
         return [KeyRecord(*row) for row in rows]
+
+    def put_window(self, record: WindowRecord) -> None:
+        """Insert or replace a window enrolment of one department's log."""
+        self._s.require(roles.SYNC)
+        values = (
+            inputs.blob(record.kid, "kid", size=16),
+            inputs.text(record.origin, "origin", max_len=256),
+            inputs.blob(record.public_key, "public key", max_len=1024),
+            inputs.text(record.suite, "suite", max_len=64),
+            inputs.text(record.subject, "subject"),
+            inputs.integer(record.valid_from_ms, "valid_from_ms"),
+            inputs.integer(record.revoked_at_ms, "revoked_at_ms", optional=True),
+        )
+        with self._s.transaction():
+            self._s.execute(f"INSERT OR REPLACE INTO registry_windows({WINDOW_COLUMNS}) VALUES (?,?,?,?,?,?,?)", values)
+
+    def window(self, kid: bytes, origin: str) -> WindowRecord | None:
+        """Return the window enrolment of `kid` in the log `origin`, or None."""
+        self._s.require(roles.READ)
+        row = self._s.one(
+            f"SELECT {WINDOW_COLUMNS} FROM registry_windows WHERE kid = ? AND origin = ?",
+            (inputs.blob(kid, "kid"), inputs.text(origin, "origin", max_len=256)),
+        )
+        return WindowRecord(*row) if row else None
+
+    def windows_of(self, kid: bytes) -> list[WindowRecord]:
+        """Return every window enrolment of `kid`, by log."""
+        self._s.require(roles.READ)
+        rows = self._s.all(
+            f"SELECT {WINDOW_COLUMNS} FROM registry_windows WHERE kid = ? ORDER BY origin", (inputs.blob(kid, "kid"),)
+        )
+        return [WindowRecord(*row) for row in rows]
 
     def put_device(self, record: DeviceRecord) -> None:
         """Insert or replace an enrolled device."""

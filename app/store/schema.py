@@ -9,7 +9,9 @@ Version 6 made the full-text trigger and the checkpoint age cheaper. Version 7 r
 rowid table (new steps append to its last page), its leaf hash a unique key. Version 8 signed the audit
 records and added the retired keys, the enrolment requests and the audit anchors of this office; each
 account's signing key is sealed under its own password in keys.json, and the plaintext
-`accounts.private_key` of an older office is erased at that account's next unlock.
+`accounts.private_key` of an older office is erased at that account's next unlock. Version 9 added the window
+enrolments (a key enrolled by another department for the acceptance of its cases, 一窗受理) and the
+certificates each case was accepted with.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -182,7 +184,20 @@ CREATE TABLE audit_anchors(
     audit_count INTEGER NOT NULL, audit_head BLOB NOT NULL) WITHOUT ROWID;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8)
+# Version 9: one key may be enrolled by several departments as a comprehensive-window key (role `window`) beside
+# its home enrolment in registry_keys, so those enrolments are rows of their own, per (key, log). case_certs keeps
+# the certificates a case was accepted with (serial, type, hash), so a case is found by any of them.
+_V9 = """
+CREATE TABLE registry_windows(
+    kid BLOB NOT NULL, origin TEXT NOT NULL, public_key BLOB NOT NULL, suite TEXT NOT NULL, subject TEXT NOT NULL,
+    valid_from_ms INTEGER NOT NULL, revoked_at_ms INTEGER, PRIMARY KEY (kid, origin)) WITHOUT ROWID;
+CREATE TABLE case_certs(
+    case_id TEXT NOT NULL, serial TEXT NOT NULL, cert_type TEXT NOT NULL, cert_hash BLOB NOT NULL,
+    recorded_ms INTEGER NOT NULL, PRIMARY KEY (case_id, serial)) WITHOUT ROWID;
+CREATE INDEX case_certs_by_serial ON case_certs(serial);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9)
 LATEST = len(MIGRATIONS)
 
 

@@ -22,13 +22,13 @@ from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, RootMismatch, verify_consistency, verify_inclusion
 from app.node.departments import UnknownDepartment, department
-from app.node.policy import role_may_write
+from app.node.policy import WINDOW, step_may_write
 from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
 from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
 from app.services import errors as service_errors
 from app.services.catalogue import Catalogue, load_catalogue
 from app.services.ledger_view import CONSENT_TYPES, apply_entry
-from app.store.registry import DeviceRecord, KeyRecord
+from app.store.registry import DeviceRecord, KeyRecord, WindowRecord
 from app.store.replica import Replica
 from app.sync import state
 from app.sync.anchor import RestoreWatch
@@ -101,6 +101,7 @@ class _Keys:
     def __init__(self, replica: Replica) -> None:
         self._replica = replica
         self._cache: dict[bytes, KeyRecord | None] = {}
+        self._windows: dict[tuple[bytes, str], WindowRecord | None] = {}
 
     def get(self, kid: bytes) -> KeyRecord | None:
         if kid not in self._cache:
@@ -109,6 +110,14 @@ class _Keys:
 
     def put(self, record: KeyRecord) -> None:
         self._cache[record.kid] = record
+
+    def window(self, kid: bytes, origin: str) -> WindowRecord | None:
+        if (kid, origin) not in self._windows:
+            self._windows[(kid, origin)] = self._replica.registry.window(kid, origin)
+        return self._windows[(kid, origin)]
+
+    def put_window(self, record: WindowRecord) -> None:
+        self._windows[(record.kid, record.origin)] = record
 
 
 class LogPuller:
@@ -227,25 +236,40 @@ class LogPuller:
         else:
             record = self._keys.get(signed.kid)
             if record is None or not belongs_to(record, self.origin):
-                raise EntryRejected(self.origin, f"entry {index} is signed by {signed.kid.hex()}, not enrolled here")
+                # A comprehensive-window key of another department, enrolled here for the acceptance of cases.
+                window = self._keys.window(signed.kid, self.origin)
+                if window is None:
+                    raise EntryRejected(
+                        self.origin, f"entry {index} is signed by {signed.kid.hex()}, not enrolled here"
+                    )
+                record = KeyRecord(window.kid, window.suite, window.public_key, WINDOW, window.subject, self.origin,
+                                   window.valid_from_ms, window.revoked_at_ms)  # fmt: skip
             # A revocation refuses what the key signed after it, on any log: the registry is one per key id, so a
             # device revoked by one department must not make its earlier entries on another log unreadable.
             if record.revoked_at_ms is not None and entry.time >= record.revoked_at_ms:
                 raise EntryRejected(self.origin, f"entry {index} is signed by the revoked key {signed.kid.hex()}")
-            if not role_may_write(record.role, entry.type):
-                raise EntryRejected(self.origin, f"entry {index}: role {record.role!r} may not write {entry.type!r}")
+            if not step_may_write(record.role, entry.type, body):
+                raise EntryRejected(
+                    self.origin, f"entry {index}: role {record.role!r} may not write this {entry.type!r}"
+                )
             public_key = record.public_key
         try:
             signed.verify(public_key)
         except LedgerError as exc:
             raise EntryRejected(self.origin, f"entry {index}: {exc}") from None
         if entry.type == "registry.enroll":
-            if body["role"] == "department":
-                self._check_department_certificate(index, body, entry.time, bootstrap)
-            self._keys.put(_enrolled(signed, self.origin))
+            if body["role"] == WINDOW:
+                self._keys.put_window(_window(signed, self.origin))
+            else:
+                if body["role"] == "department":
+                    self._check_department_certificate(index, body, entry.time, bootstrap)
+                self._keys.put(_enrolled(signed, self.origin))
         elif entry.type == "registry.revoke":
             current = self._keys.get(body["kid"])
-            if current is not None and current.revoked_at_ms is None:
+            window = self._keys.window(body["kid"], self.origin)
+            if window is not None and window.revoked_at_ms is None:
+                self._keys.put_window(replace(window, revoked_at_ms=entry.time))
+            elif current is not None and current.revoked_at_ms is None:
                 self._keys.put(replace(current, revoked_at_ms=entry.time))
         return signed
 
@@ -364,12 +388,21 @@ class LogPuller:
     def _apply_registry(self, index: int, signed: SignedEntry, report: PullReport) -> None:
         entry, body = signed.entry, signed.entry.body
         registry, certs = self.replica.registry, self.replica.certs
-        if entry.type == "registry.enroll":
+        if entry.type == "registry.enroll" and body["role"] == WINDOW:
+            # Beside the key's home enrolment, never over it: one key may be a window of several departments.
+            registry.put_window(_window(signed, self.origin))
+            report.registry_changes += 1
+        elif entry.type == "registry.enroll":
             record = _enrolled(signed, self.origin)
             registry.put_key(record)
             if record.role == "device":
                 registry.put_device(DeviceRecord(record.kid, record.subject, self.origin, entry.time))
             report.registry_changes += 1
+        elif entry.type == "registry.revoke" and registry.window(body["kid"], self.origin) is not None:
+            window = registry.window(body["kid"], self.origin)
+            if window is not None and window.revoked_at_ms is None:
+                registry.put_window(replace(window, revoked_at_ms=entry.time))
+                report.registry_changes += 1
         elif entry.type == "registry.revoke":
             current = registry.key(body["kid"])
             if current is not None and current.revoked_at_ms is None:
@@ -413,6 +446,11 @@ class LogPuller:
                                   CONFLICT_ADVICE):  # fmt: skip
                     created.append(leaf_hash)
         return [t for t in state.open_tasks(self.replica) if t.kind == "conflict" and t.leaf_hash in created]
+
+
+def _window(signed: SignedEntry, origin: str) -> WindowRecord:
+    body = signed.entry.body
+    return WindowRecord(body["kid"], origin, body["public_key"], body["suite"], body["subject"], signed.entry.time)
 
 
 def _enrolled(signed: SignedEntry, origin: str) -> KeyRecord:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from app.certs.image_input import read_qr_text
@@ -16,6 +18,7 @@ from app.node.config import load_keys
 from app.node.departments import department
 from app.store.replica import open_replica
 from ui.application import qt_application, start
+from ui.review_screen import ReviewScreen
 from ui.settings_dialog import SettingsDialog
 
 OUT = Path(__file__).resolve().parent
@@ -40,6 +43,7 @@ def wait(app: QApplication, predicate, timeout: float = 60) -> None:
 def scan(counter, demo, name: str) -> None:
     """Verify a sample certificate as the camera hands it over."""
     text = read_qr_text(demo.samples[name])
+    counter.window.counter.preview.show_image(QImage(str(demo.samples[name])))
     counter.window.counter.show_verdict(counter.work.db_now(lambda: counter.office.certs.verify(text)), None, text)
 
 
@@ -57,16 +61,36 @@ def forge_fork(demo) -> None:
         replica.close()
 
 
+def accept(app: QApplication, counter, demo, service_id: str, samples: list[str]) -> None:
+    """Accept a case of `service_id` for 张伟 with his scanned certificates (Ctrl+N first: a new citizen)."""
+    screen = counter.window.counter
+    form = screen.case_form
+    screen.new_citizen()
+    form.choose_service(counter.work.db_now(lambda: counter.office.services.service(service_id)))
+    wait(app, lambda: form.open_button.isEnabled())
+    for name in samples:
+        scan(counter, demo, name)
+    form.id_edit.setText("110101199003071234")
+    opened = []
+
+    def record(case: object) -> None:
+        opened.append(case)
+
+    form.case_changed.connect(record)
+    form.open_case()
+    wait(app, lambda: opened)
+    form.case_changed.disconnect(record)
+
+
 def shoot(language: str, app: QApplication, tmp: Path) -> None:
-    """Save login, picker, workspace, offline, fork alarm and settings in `language`, against the demo's nodes."""
+    """Save login, lock, picker, workspace, a case for another department, offline, fork alarm, settings, the
+    review with its charts, the sign-off confirmation and a PDF page in `language`, against the demo's nodes."""
     demo = build_demo_office(tmp / language / "office")
     nodes = DemoFederation(demo.federation_dir)
     nodes.start()
     counter = start(demo.path, user="li.na")
     window = counter.window
-    counter.office.settings = counter.office.settings.with_changes(
-        camera_source=str(demo.samples["valid-eid"]), sync_minutes=0
-    )
+    counter.office.settings = counter.office.settings.with_changes(sync_minutes=0)
     window.set_language(language)
     pump(app)
     window.grab().save(str(OUT / f"login_{language}.png"))
@@ -83,24 +107,24 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     form.picker.search_edit.setText("hkqr" if language == "zh_CN" else "transfer")
     pump(app, 0.5)
     window.grab().save(str(OUT / f"service_picker_{language}.png"))
-    form.picker.search_edit.setText("jmsfzhl")
-    form.picker._pick_current()
-    screen.stop_camera()
-    scan(counter, demo, "valid-eid")
-    scan(counter, demo, "valid-hukou")
-    form.id_edit.setText("110101199003071234")
-    opened = []
-    form.case_changed.connect(lambda c: opened.append(c))
-    form.open_case()
-    wait(app, lambda: len(opened) == 1)
-    form.advance()
-    wait(app, lambda: len(opened) == 2)
+    accept(app, counter, demo, "public-security.resident-id-renewal", ["valid-eid", "valid-hukou"])
     pump(app, 0.5)
     window.grab().save(str(OUT / f"workspace_valid_{language}.png"))
+    accept(app, counter, demo, "taxation.tax-payment-certificate", ["valid-eid"])
+    pump(app, 0.5)
+    window.grab().save(str(OUT / f"case_for_another_department_{language}.png"))
+    window.lock()
+    wait(app, lambda: counter.office.replica_or_none is None)
+    pump(app, 0.5)
+    window.grab().save(str(OUT / f"lock_{language}.png"))
+    window.login.password_edit.setText(demo.password)
+    ready.clear()
+    window.login.submit()
+    wait(app, lambda: ready)
     nodes.stop()
     window.sync_now()
     wait(app, lambda: window.sync_cancel is None)
-    form.clear()
+    screen.new_citizen()
     scan(counter, demo, "revoked-eid")
     pump(app, 0.5)
     window.grab().save(str(OUT / f"workspace_revoked_offline_{language}.png"))
@@ -114,20 +138,50 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     wait(app, lambda: ready)
     window.sync_now()
     wait(app, lambda: window.sync_cancel is None and window.fork_bar.isVisible())
-    form.clear()
+    screen.new_citizen()
     scan(counter, demo, "valid-eid")  # the same e-ID as before: its issuer's log is no longer trusted
     pump(app, 0.5)
     window.grab().save(str(OUT / f"fork_alarm_sync_{language}.png"))
     dialog = SettingsDialog(counter.office.settings, counter.office.scanner, is_admin=False, parent=window)
     dialog.show()
-    dialog.test_camera()
-    pump(app, 1.5)
+    pump(app, 1.0)
     dialog.grab().save(str(OUT / f"settings_{language}.png"))
-    dialog.stop_test()
     dialog.close()
+    shoot_review(language, app, counter, demo, tmp)
     counter.shutdown()
     nodes.stop()
     pump(app)
+
+
+def shoot_review(language: str, app: QApplication, counter, demo, tmp: Path) -> None:
+    """The supervisor's review of the day: charts, the sign-off confirmation, a page of the PDF."""
+    window = counter.window
+    window.logout()
+    window.login.user_edit.setText("wang.fang")
+    window.login.password_edit.setText(demo.password)
+    ready = []
+    window.ready.connect(lambda: ready.append(1))
+    window.login.submit()
+    wait(app, lambda: ready)
+    window.open_review()
+    review = window.findChildren(ReviewScreen)[-1]
+    wait(app, lambda: review.review is not None)
+    review.tabs.setCurrentIndex(1)
+    pump(app, 1.0)
+    review.grab().save(str(OUT / f"review_charts_{language}.png"))
+    review.sign()
+    wait(app, lambda: review.confirmation is not None and review.confirmation.isVisible())
+    pump(app, 0.5)
+    review.confirmation.grab().save(str(OUT / f"signoff_confirmation_{language}.png"))
+    review.confirmation.reject()
+    pdf = tmp / f"review_{language}.pdf"
+    done = []
+    review.exported.connect(lambda path: done.append(path))
+    review.export_pdf(str(pdf))
+    wait(app, lambda: done)
+    subprocess.run(["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(OUT / f"review_pdf_{language}")], check=True)  # fmt: skip
+    review.close()
 
 
 def main() -> int:

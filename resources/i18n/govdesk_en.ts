@@ -4,177 +4,197 @@
 <context>
     <name>CaseForm</name>
     <message>
-        <location filename="../../ui/case_form.py" line="39"/>
+        <location filename="../../ui/case_form.py" line="43"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="40"/>
+        <location filename="../../ui/case_form.py" line="44"/>
         <source>Documents verified</source>
         <translation>Documents verified</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="41"/>
+        <location filename="../../ui/case_form.py" line="45"/>
         <source>In progress</source>
         <translation>In progress</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="42"/>
+        <location filename="../../ui/case_form.py" line="46"/>
         <source>Approved</source>
         <translation>Approved</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="43"/>
+        <location filename="../../ui/case_form.py" line="47"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="44"/>
+        <location filename="../../ui/case_form.py" line="48"/>
         <source>Rejected</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="45"/>
+        <location filename="../../ui/case_form.py" line="49"/>
         <source>Withdrawn</source>
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="143"/>
+        <location filename="../../ui/case_form.py" line="150"/>
         <source>Ser&amp;vice</source>
         <translation>Ser&amp;vice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="144"/>
+        <location filename="../../ui/case_form.py" line="151"/>
         <source>Chosen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="145"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Citizen &amp;name</source>
         <translation>Citizen &amp;name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="146"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>&amp;ID number</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="147"/>
+        <location filename="../../ui/case_form.py" line="154"/>
         <source>No&amp;tes</source>
         <translation>No&amp;tes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="148"/>
+        <location filename="../../ui/case_form.py" line="155"/>
         <source>Certificates</source>
         <translation>Certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="149"/>
+        <location filename="../../ui/case_form.py" line="156"/>
         <source>Steps</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="211"/>
+        <location filename="../../ui/case_form.py" line="160"/>
+        <source>Accept case (Ctrl+S)</source>
+        <translation>Accept case (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="220"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>Next: %1, done by %2 — not at this counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="219"/>
+        <location filename="../../ui/case_form.py" line="228"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="220"/>
+        <location filename="../../ui/case_form.py" line="229"/>
         <source>Verify the certificates</source>
         <translation>Verify the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Approve (supervisor)</source>
         <translation>Approve (supervisor)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="222"/>
+        <location filename="../../ui/case_form.py" line="231"/>
         <source>Hand over and close</source>
         <translation>Hand over and close</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="242"/>
+        <location filename="../../ui/case_form.py" line="251"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>Choose a service: its required certificates are listed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="248"/>
+        <location filename="../../ui/case_form.py" line="258"/>
         <source>not scanned yet</source>
         <translation>not scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="318"/>
+        <location filename="../../ui/case_form.py" line="304"/>
+        <source>This counter cannot accept this service: %1</source>
+        <translation>This counter cannot accept this service: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="319"/>
+        <source>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</source>
+        <translation>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="327"/>
+        <source>New citizen: %1. The previous citizen&apos;s data was cleared.</source>
+        <translation>New citizen: %1. The previous citizen&apos;s data was cleared.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="338"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>Choose a service and fill in the citizen&apos;s name and ID number first.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="153"/>
-        <source>Open case (Ctrl+S)</source>
-        <translation>Open case (Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>New form (Ctrl+N)</source>
         <translation>New form (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="173"/>
+        <location filename="../../ui/case_form.py" line="182"/>
         <source>No service chosen yet: search above.</source>
         <translation>No service chosen yet: search above.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="178"/>
+        <location filename="../../ui/case_form.py" line="187"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · led by %2 · time limit %3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="184"/>
+        <location filename="../../ui/case_form.py" line="193"/>
         <source>New case</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="195"/>
+        <location filename="../../ui/case_form.py" line="204"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>Verify documents (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="197"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>Approve (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="199"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>Hand over and close (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="200"/>
+        <location filename="../../ui/case_form.py" line="209"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>Done: %1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="206"/>
+        <location filename="../../ui/case_form.py" line="215"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>Next step (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="187"/>
+        <location filename="../../ui/case_form.py" line="196"/>
         <source>Case %1 · %2</source>
         <translation>Case %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="367"/>
+        <location filename="../../ui/case_form.py" line="347"/>
+        <source>Scan these valid certificates of the applicant first: %1</source>
+        <translation>Scan these valid certificates of the applicant first: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="404"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="373"/>
+        <location filename="../../ui/case_form.py" line="410"/>
         <source>Not saved: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -182,57 +202,57 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../ui/case_panel.py" line="82"/>
+        <location filename="../../ui/case_panel.py" line="83"/>
         <source>Open cases</source>
         <translation>Open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="83"/>
+        <location filename="../../ui/case_panel.py" line="84"/>
         <source>Find a case (Ctrl+F)</source>
         <translation>Find a case (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="84"/>
+        <location filename="../../ui/case_panel.py" line="85"/>
         <source>Case number, certificate serial, ID number or name</source>
         <translation>Case number, certificate serial, ID number or name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="85"/>
+        <location filename="../../ui/case_panel.py" line="86"/>
         <source>Search</source>
         <translation>Search</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="86"/>
+        <location filename="../../ui/case_panel.py" line="87"/>
         <source>Cases of the scanned certificate</source>
         <translation>Cases of the scanned certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="87"/>
+        <location filename="../../ui/case_panel.py" line="88"/>
         <source>Tasks from sync</source>
         <translation>Tasks from sync</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="129"/>
+        <location filename="../../ui/case_panel.py" line="130"/>
         <source>No case found.</source>
         <translation>No case found.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="131"/>
+        <location filename="../../ui/case_panel.py" line="132"/>
         <source>%1 found; Enter opens one.</source>
         <translation>%1 found; Enter opens one.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="138"/>
+        <location filename="../../ui/case_panel.py" line="139"/>
         <source>Search failed: %1</source>
         <translation>Search failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="145"/>
+        <location filename="../../ui/case_panel.py" line="146"/>
         <source>Conflict</source>
         <translation>Conflict</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="145"/>
+        <location filename="../../ui/case_panel.py" line="146"/>
         <source>Refused by the node</source>
         <translation>Refused by the node</translation>
     </message>
@@ -240,19 +260,135 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="80"/>
+        <location filename="../../ui/counter_screen.py" line="107"/>
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="81"/>
+        <location filename="../../ui/counter_screen.py" line="108"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="83"/>
-        <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
-        <translation>Codes are read as soon as they are in view; the green outline shows what was read.</translation>
+        <location filename="../../ui/counter_screen.py" line="110"/>
+        <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
+        <translation>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="112"/>
+        <source>Sa&amp;mple:</source>
+        <translation>Sa&amp;mple:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="115"/>
+        <source>Scan (F4)</source>
+        <translation>Scan (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="115"/>
+        <source>Scan again (F4)</source>
+        <translation>Scan again (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="126"/>
+        <source>Demo samples: pick one and press F4 to scan it.</source>
+        <translation>Demo samples: pick one and press F4 to scan it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="160"/>
+        <source>张伟 · e-ID (valid)</source>
+        <translation>张伟 · e-ID (valid)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="161"/>
+        <source>张伟 · household register (valid)</source>
+        <translation>张伟 · household register (valid)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="162"/>
+        <source>李秀英 · e-ID (expired)</source>
+        <translation>李秀英 · e-ID (expired)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="163"/>
+        <source>王强 · e-ID (revoked)</source>
+        <translation>王强 · e-ID (revoked)</translation>
+    </message>
+</context>
+<context>
+    <name>CurrentTicketWidget</name>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <source>Call next</source>
+        <translation>Call next</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <source>Recall</source>
+        <translation>Recall</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <source>Skip</source>
+        <translation>Skip</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
+        <source>Finish</source>
+        <translation>Finish</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <source>Window %1</source>
+        <translation>Window %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
+        <source>Transfer</source>
+        <translation>Transfer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
+        <source>Current ticket</source>
+        <translation>Current ticket</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
+        <source>Queue system offline: keep serving; calling is paused.</source>
+        <translation>Queue system offline: keep serving; calling is paused.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
+        <source>Serving</source>
+        <translation>Serving</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
+        <source>Window free</source>
+        <translation>Window free</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatorWindow</name>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="45"/>
+        <source>Rate our service</source>
+        <translation>Rate our service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="46"/>
+        <source>How satisfied are you with this service?</source>
+        <translation>How satisfied are you with this service?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="60"/>
+        <source>You may add a reason (optional)</source>
+        <translation>You may add a reason (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="97"/>
+        <source>Thank you for your rating.</source>
+        <translation>Thank you for your rating.</translation>
     </message>
 </context>
 <context>
@@ -269,84 +405,151 @@
     </message>
 </context>
 <context>
+    <name>HallDisplayWindow</name>
+    <message>
+        <location filename="../../ui/hall_display.py" line="35"/>
+        <source>Hall display</source>
+        <translation>Hall display</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="37"/>
+        <source>Now calling</source>
+        <translation>Now calling</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="44"/>
+        <source>Waiting</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: on</source>
+        <translation>Voice: on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: not installed</source>
+        <translation>Voice: not installed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="84"/>
+        <location filename="../../ui/hall_display.py" line="93"/>
+        <source>Number %1 to window %2</source>
+        <translation>Number %1 to window %2</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="32"/>
+        <source>Take a number</source>
+        <translation>Take a number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="33"/>
+        <source>Please choose your service</source>
+        <translation>Please choose your service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="46"/>
+        <source>Green channel (elderly, disabled, pregnant)</source>
+        <translation>Green channel (elderly, disabled, pregnant)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="49"/>
+        <source>Appointment number</source>
+        <translation>Appointment number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="51"/>
+        <source>I have an appointment</source>
+        <translation>I have an appointment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="87"/>
+        <source>Please wait for your number to be called. Keep this number.</source>
+        <translation>Please wait for your number to be called. Keep this number.</translation>
+    </message>
+</context>
+<context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="91"/>
+        <location filename="../../ui/login_screen.py" line="94"/>
         <source>&amp;Account</source>
         <translation>&amp;Account</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="93"/>
+        <location filename="../../ui/login_screen.py" line="96"/>
         <source>&amp;Password</source>
         <translation>&amp;Password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="96"/>
+        <location filename="../../ui/login_screen.py" line="99"/>
         <source>Log in to start serving citizens.</source>
         <translation>Log in to start serving citizens.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="97"/>
+        <location filename="../../ui/login_screen.py" line="100"/>
         <source>Log in</source>
         <translation>Log in</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="100"/>
+        <location filename="../../ui/login_screen.py" line="103"/>
         <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
         <translation>Locked. %1 (%2) is logged in; unsaved work is kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="104"/>
+        <location filename="../../ui/login_screen.py" line="107"/>
         <source>Unlock</source>
         <translation>Unlock</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="105"/>
+        <location filename="../../ui/login_screen.py" line="108"/>
         <source>Log out instead (unsaved work is discarded)</source>
         <translation>Log out instead (unsaved work is discarded)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="133"/>
+        <location filename="../../ui/login_screen.py" line="136"/>
         <source>Type your account name and password.</source>
         <translation>Type your account name and password.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="157"/>
+        <location filename="../../ui/login_screen.py" line="160"/>
         <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
         <translation>Wrong password. Check the keyboard layout and Caps Lock, then try again.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="165"/>
         <source>a supervisor resets the password</source>
         <translation>a supervisor resets the password</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="164"/>
+        <location filename="../../ui/login_screen.py" line="167"/>
         <source>Too many wrong passwords: this account is locked until %1.</source>
         <translation>Too many wrong passwords: this account is locked until %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
+        <location filename="../../ui/login_screen.py" line="169"/>
         <source>No account of that name may log in on this machine. Check the spelling.</source>
         <translation>No account of that name may log in on this machine. Check the spelling.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="168"/>
+        <location filename="../../ui/login_screen.py" line="171"/>
         <source>This account has been disabled. Ask your supervisor.</source>
         <translation>This account has been disabled. Ask your supervisor.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="170"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
         <translation>The office data on this machine is damaged or was replaced. Call IT support: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="177"/>
         <source>No office is set up in this folder.</source>
         <translation>No office is set up in this folder.</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175"/>
+        <location filename="../../ui/login_screen.py" line="178"/>
         <source>Cannot log in: %1</source>
         <translation>Cannot log in: %1</translation>
     </message>
@@ -354,117 +557,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="134"/>
+        <source>Scan (again)</source>
+        <translation>Scan (again)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="360"/>
+        <source>Nothing was synced: no department node answered. Work continues offline.</source>
+        <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>
@@ -478,269 +691,618 @@
     </message>
 </context>
 <context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="23"/>
+        <source>Your role may not perform this step.</source>
+        <translation>Your role may not perform this step.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="24"/>
+        <source>This step is done by another department; this counter is not enrolled for it.</source>
+        <translation>This step is done by another department; this counter is not enrolled for it.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="27"/>
+        <source>Your signing key is not enrolled with the department (or was revoked).</source>
+        <translation>Your signing key is not enrolled with the department (or was revoked).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="30"/>
+        <source>Required certificates are missing or not valid: %missing.</source>
+        <translation>Required certificates are missing or not valid: %missing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="33"/>
+        <source>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</source>
+        <translation>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="36"/>
+        <source>This step is not allowed at the case&apos;s current stage.</source>
+        <translation>This step is not allowed at the case&apos;s current stage.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="39"/>
+        <source>Another office moved this case first; look at the case again.</source>
+        <translation>Another office moved this case first; look at the case again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="42"/>
+        <source>The local copy of this department&apos;s log is too old for this service: sync first.</source>
+        <translation>The local copy of this department&apos;s log is too old for this service: sync first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="45"/>
+        <source>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</source>
+        <translation>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="48"/>
+        <source>No consent of the citizen covers this request.</source>
+        <translation>No consent of the citizen covers this request.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="49"/>
+        <source>The citizen&apos;s consent has expired.</source>
+        <translation>The citizen&apos;s consent has expired.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="50"/>
+        <source>The citizen revoked the consent.</source>
+        <translation>The citizen revoked the consent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="51"/>
+        <source>The request asks for data outside the consent.</source>
+        <translation>The request asks for data outside the consent.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="52"/>
+        <source>The request was refused by the rules.</source>
+        <translation>The request was refused by the rules.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="53"/>
+        <source>There is no such service in the catalogue.</source>
+        <translation>There is no such service in the catalogue.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="54"/>
+        <source>This office knows no such case.</source>
+        <translation>This office knows no such case.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="55"/>
+        <source>The service catalogue or a case could not be read.</source>
+        <translation>The service catalogue or a case could not be read.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="57"/>
+        <source>The department refused the entry as malformed.</source>
+        <translation>The department refused the entry as malformed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="58"/>
+        <source>The department refused the entry: its signature does not verify.</source>
+        <translation>The department refused the entry: its signature does not verify.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="61"/>
+        <source>The department does not know this signing key.</source>
+        <translation>The department does not know this signing key.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="62"/>
+        <source>The department revoked this signing key.</source>
+        <translation>The department revoked this signing key.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="63"/>
+        <source>The department does not allow this role to write this entry.</source>
+        <translation>The department does not allow this role to write this entry.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="66"/>
+        <source>The entry was sent to the wrong department.</source>
+        <translation>The entry was sent to the wrong department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="67"/>
+        <source>The entry is too large for the department.</source>
+        <translation>The entry is too large for the department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="68"/>
+        <source>Too many entries were sent at once.</source>
+        <translation>Too many entries were sent at once.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="69"/>
+        <source>The request was too large for the department.</source>
+        <translation>The request was too large for the department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="70"/>
+        <source>The department could not read the request.</source>
+        <translation>The department could not read the request.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="71"/>
+        <source>The department did not accept this counter&apos;s credentials.</source>
+        <translation>The department did not accept this counter&apos;s credentials.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="74"/>
+        <source>The department did not accept the request&apos;s signature.</source>
+        <translation>The department did not accept the request&apos;s signature.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="77"/>
+        <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
+        <translation>The request was too old when it arrived: check the computer&apos;s clock.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="80"/>
+        <source>The department saw this request before.</source>
+        <translation>The department saw this request before.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="81"/>
+        <source>The department is busy: it will be tried again.</source>
+        <translation>The department is busy: it will be tried again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="82"/>
+        <source>The department is overloaded: it will be tried again.</source>
+        <translation>The department is overloaded: it will be tried again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="83"/>
+        <source>The department did not finish in time: it will be tried again.</source>
+        <translation>The department did not finish in time: it will be tried again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="86"/>
+        <source>The request timed out: it will be tried again.</source>
+        <translation>The request timed out: it will be tried again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="87"/>
+        <source>The department does not have what was asked for.</source>
+        <translation>The department does not have what was asked for.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="89"/>
+        <source>There is no office database here.</source>
+        <translation>There is no office database here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="90"/>
+        <source>An office database already exists here.</source>
+        <translation>An office database already exists here.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="92"/>
+        <source>Unknown user name or wrong password.</source>
+        <translation>Unknown user name or wrong password.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="93"/>
+        <source>Too many wrong passwords: the account is locked for a while.</source>
+        <translation>Too many wrong passwords: the account is locked for a while.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="96"/>
+        <source>This account is disabled: ask the administrator.</source>
+        <translation>This account is disabled: ask the administrator.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="97"/>
+        <source>Your role does not allow this.</source>
+        <translation>Your role does not allow this.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="98"/>
+        <source>The office database cannot be opened: wrong key or not a database.</source>
+        <translation>The office database cannot be opened: wrong key or not a database.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="101"/>
+        <source>The office database is damaged: call support.</source>
+        <translation>The office database is damaged: call support.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="102"/>
+        <source>The office database was rolled back to an older copy: call support.</source>
+        <translation>The office database was rolled back to an older copy: call support.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="105"/>
+        <source>The audit trail was altered: call support.</source>
+        <translation>The audit trail was altered: call support.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="106"/>
+        <source>The disk is full: nothing was saved.</source>
+        <translation>The disk is full: nothing was saved.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="107"/>
+        <source>The office database is from a newer govdesk: update this program.</source>
+        <translation>The office database is from a newer govdesk: update this program.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="110"/>
+        <source>A field holds a value that is not accepted.</source>
+        <translation>A field holds a value that is not accepted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="111"/>
+        <source>The office is locked: log in first.</source>
+        <translation>The office is locked: log in first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="112"/>
+        <source>The office database refused the action.</source>
+        <translation>The office database refused the action.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="114"/>
+        <source>The department&apos;s node cannot be reached: work continues offline.</source>
+        <translation>The department&apos;s node cannot be reached: work continues offline.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="117"/>
+        <source>Sync was cancelled.</source>
+        <translation>Sync was cancelled.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="118"/>
+        <source>What the department sent does not verify: nothing of it was kept.</source>
+        <translation>What the department sent does not verify: nothing of it was kept.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="121"/>
+        <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
+        <translation>The department&apos;s log shows two histories: the fork alarm is raised.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="124"/>
+        <source>This department&apos;s log is under a fork alarm and is not synced.</source>
+        <translation>This department&apos;s log is under a fork alarm and is not synced.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="127"/>
+        <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
+        <translation>This computer&apos;s clock differs too much from the department&apos;s.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="130"/>
+        <source>Sync failed.</source>
+        <translation>Sync failed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="132"/>
+        <source>This day is already signed off.</source>
+        <translation>This day is already signed off.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="133"/>
+        <source>Every anomaly must be acknowledged with a comment before signing.</source>
+        <translation>Every anomaly must be acknowledged with a comment before signing.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="136"/>
+        <source>Reports can only be saved in a folder you chose.</source>
+        <translation>Reports can only be saved in a folder you chose.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="137"/>
+        <source>The review could not be completed.</source>
+        <translation>The review could not be completed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="217"/>
+        <source>Something went wrong (%1); the action was not completed.</source>
+        <translation>Something went wrong (%1); the action was not completed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="232"/>
+        <source>Refused (%1).</source>
+        <translation>Refused (%1).</translation>
+    </message>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="168"/>
+        <location filename="../../ui/review_screen.py" line="207"/>
         <source>Daily review</source>
         <translation>Daily review</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="169"/>
+        <location filename="../../ui/review_screen.py" line="208"/>
         <source>Day:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="170"/>
+        <location filename="../../ui/review_screen.py" line="209"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="171"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Clerk:</source>
         <translation>Clerk:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="171"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Service:</source>
         <translation>Service:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="171"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Verdict:</source>
         <translation>Verdict:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="172"/>
+        <location filename="../../ui/review_screen.py" line="211"/>
         <source>Action:</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="175"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Timeline</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="175"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Figures</source>
         <translation>Figures</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="175"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Anomalies</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="176"/>
+        <location filename="../../ui/review_screen.py" line="215"/>
         <source>Integrity</source>
         <translation>Integrity</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="178"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
+        <source>Sign the day off (Ctrl+Enter)</source>
+        <translation>Sign the day off (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Export PDF… (Ctrl+P)</source>
+        <translation>Export PDF… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219"/>
+        <source>Export CSV… (Ctrl+E)</source>
+        <translation>Export CSV… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="426"/>
         <source>Sign the day off</source>
         <translation>Sign the day off</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="179"/>
-        <source>Export PDF…</source>
-        <translation>Export PDF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="180"/>
-        <source>Export CSV…</source>
-        <translation>Export CSV…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="181"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="181"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Explanation</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="181"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Comment</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="199"/>
+        <location filename="../../ui/review_screen.py" line="238"/>
         <source>Opening %1…</source>
         <translation>Opening %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="259"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="274"/>
         <source>(all)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="241"/>
+        <location filename="../../ui/review_screen.py" line="286"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 actions, %2 anomalies.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="245"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Signed off by %1.</source>
         <translation>Signed off by %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="245"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Not signed off yet.</source>
         <translation>Not signed off yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Advanced</source>
         <translation>Advanced</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Rejected</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Median (min)</source>
         <translation>Median (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>P90 (min)</source>
         <translation>P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Verdicts</source>
         <translation>Verdicts</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="260"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Refusals</source>
         <translation>Refusals</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="260"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Offline (min)</source>
         <translation>Offline (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="260"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="279"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
+        <source>No service</source>
+        <translation>No service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Hourly load per service</source>
         <translation>Hourly load per service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="279"/>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Others</source>
         <translation>Others</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="280"/>
+        <location filename="../../ui/review_screen.py" line="339"/>
         <source>Verdict mix</source>
         <translation>Verdict mix</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="283"/>
+        <location filename="../../ui/review_screen.py" line="342"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="284"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Day</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="284"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Week</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="284"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Month</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="370"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>Audit chain intact: %1 records verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="371"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>Audit chain BROKEN: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>Last signed-off day: %1</source>
         <translation>Last signed-off day: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>none</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
+        <location filename="../../ui/review_screen.py" line="373"/>
         <source>Checkpoints held: %1</source>
         <translation>Checkpoints held: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="315"/>
+        <location filename="../../ui/review_screen.py" line="374"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>Entries of the day included in their logs: %1; pending: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="376"/>
         <source>Problem: %1</source>
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="382"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="355"/>
+        <location filename="../../ui/review_screen.py" line="415"/>
+        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
+        <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="428"/>
+        <source>&amp;Sign</source>
+        <translation>&amp;Sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="429"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="452"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="363"/>
+        <location filename="../../ui/review_screen.py" line="460"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="386"/>
+        <location filename="../../ui/review_screen.py" line="489"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>
@@ -766,37 +1328,37 @@
 <context>
     <name>ScanPreview</name>
     <message>
-        <location filename="../../ui/scan_preview.py" line="81"/>
+        <location filename="../../ui/scan_preview.py" line="84"/>
         <source>Starting camera…</source>
         <translation>Starting camera…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="102"/>
+        <location filename="../../ui/scan_preview.py" line="116"/>
         <source>Camera ready</source>
         <translation>Camera ready</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="103"/>
+        <location filename="../../ui/scan_preview.py" line="117"/>
         <source>Camera unavailable, retrying: %1</source>
         <translation>Camera unavailable, retrying: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="104"/>
+        <location filename="../../ui/scan_preview.py" line="118"/>
         <source>Camera lost, reconnecting: %1</source>
         <translation>Camera lost, reconnecting: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="105"/>
+        <location filename="../../ui/scan_preview.py" line="119"/>
         <source>Camera reconnected</source>
         <translation>Camera reconnected</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="106"/>
+        <location filename="../../ui/scan_preview.py" line="120"/>
         <source>End of input</source>
         <translation>End of input</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="108"/>
+        <location filename="../../ui/scan_preview.py" line="122"/>
         <source>Camera: %1</source>
         <translation>Camera: %1</translation>
     </message>
@@ -912,32 +1474,32 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="49"/>
+        <location filename="../../ui/status_panel.py" line="48"/>
         <source>Cancel sync</source>
         <translation>Cancel sync</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="83"/>
+        <location filename="../../ui/status_panel.py" line="82"/>
         <source>Nodes: %1</source>
         <translation>Nodes: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="83"/>
+        <location filename="../../ui/status_panel.py" line="82"/>
         <source>none configured</source>
         <translation>none configured</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="86"/>
+        <location filename="../../ui/status_panel.py" line="85"/>
         <source>Nodes %1/%2 online %3</source>
         <translation>Nodes %1/%2 online %3</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="91"/>
+        <location filename="../../ui/status_panel.py" line="90"/>
         <source>● online   ○ offline   ◌ not yet contacted</source>
         <translation>● online   ○ offline   ◌ not yet contacted</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="95"/>
+        <location filename="../../ui/status_panel.py" line="94"/>
         <source>Last sync: never in this session</source>
         <translation>Last sync: never in this session</translation>
     </message>
@@ -960,42 +1522,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Account</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Result</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="81"/>
+        <location filename="../../ui/review_screen.py" line="91"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="81"/>
+        <location filename="../../ui/review_screen.py" line="91"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="81"/>
+        <location filename="../../ui/review_screen.py" line="91"/>
         <source>Verdict</source>
         <translation>Verdict</translation>
     </message>
@@ -1003,142 +1565,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="35"/>
+        <location filename="../../ui/verdict_card.py" line="30"/>
+        <source>its data is damaged or incomplete</source>
+        <translation>its data is damaged or incomplete</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Valid: accept the certificate</source>
         <translation>Valid: accept the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="36"/>
+        <location filename="../../ui/verdict_card.py" line="52"/>
         <source>Expired: do not accept</source>
         <translation>Expired: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="37"/>
+        <location filename="../../ui/verdict_card.py" line="53"/>
         <source>Not yet valid</source>
         <translation>Not yet valid</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="38"/>
+        <location filename="../../ui/verdict_card.py" line="54"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="39"/>
+        <location filename="../../ui/verdict_card.py" line="55"/>
         <source>Unknown issuer: do not accept</source>
         <translation>Unknown issuer: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="40"/>
+        <location filename="../../ui/verdict_card.py" line="56"/>
         <source>Forged or altered: do not accept</source>
         <translation>Forged or altered: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="41"/>
+        <location filename="../../ui/verdict_card.py" line="57"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>Signed by the wrong key: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="42"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Not a readable certificate</source>
         <translation>Not a readable certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="43"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Cannot verify offline: sync first</source>
         <translation>Cannot verify offline: sync first</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="50"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="68"/>
         <source>Relation to head</source>
         <translation>Relation to head</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="69"/>
         <source>Credit code</source>
         <translation>Credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="70"/>
         <source>Business scope</source>
         <translation>Business scope</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="71"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="72"/>
         <source>Property unit</source>
         <translation>Property unit</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="73"/>
         <source>Share</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="74"/>
         <source>Spouse</source>
         <translation>Spouse</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="75"/>
         <source>Registered on</source>
         <translation>Registered on</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="113"/>
+        <location filename="../../ui/verdict_card.py" line="129"/>
         <source>Verification failed</source>
         <translation>Verification failed</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="146"/>
+        <location filename="../../ui/verdict_card.py" line="161"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="163"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="164"/>
+        <source>%1 min</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="173"/>
         <source>No certificate scanned yet</source>
         <translation>No certificate scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="147"/>
+        <location filename="../../ui/verdict_card.py" line="174"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="153"/>
+        <location filename="../../ui/verdict_card.py" line="180"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>Cannot verify: the issuer&apos;s log is under a fork alarm</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="160"/>
+        <location filename="../../ui/verdict_card.py" line="187"/>
         <source>Certificate</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="193"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="166"/>
+        <location filename="../../ui/verdict_card.py" line="195"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="168"/>
+        <location filename="../../ui/verdict_card.py" line="197"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="171"/>
+        <location filename="../../ui/verdict_card.py" line="200"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

@@ -4,177 +4,197 @@
 <context>
     <name>CaseForm</name>
     <message>
-        <location filename="../../ui/case_form.py" line="39"/>
+        <location filename="../../ui/case_form.py" line="43"/>
         <source>Opened</source>
         <translation>已受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="40"/>
+        <location filename="../../ui/case_form.py" line="44"/>
         <source>Documents verified</source>
         <translation>材料已核验</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="41"/>
+        <location filename="../../ui/case_form.py" line="45"/>
         <source>In progress</source>
         <translation>办理中</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="42"/>
+        <location filename="../../ui/case_form.py" line="46"/>
         <source>Approved</source>
         <translation>已批准</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="43"/>
+        <location filename="../../ui/case_form.py" line="47"/>
         <source>Closed</source>
         <translation>已办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="44"/>
+        <location filename="../../ui/case_form.py" line="48"/>
         <source>Rejected</source>
         <translation>不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="45"/>
+        <location filename="../../ui/case_form.py" line="49"/>
         <source>Withdrawn</source>
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="143"/>
+        <location filename="../../ui/case_form.py" line="150"/>
         <source>Ser&amp;vice</source>
         <translation>办理事项(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="144"/>
+        <location filename="../../ui/case_form.py" line="151"/>
         <source>Chosen</source>
         <translation>已选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="145"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Citizen &amp;name</source>
         <translation>申请人姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="146"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>&amp;ID number</source>
         <translation>身份证号(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="147"/>
+        <location filename="../../ui/case_form.py" line="154"/>
         <source>No&amp;tes</source>
         <translation>备注(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="148"/>
+        <location filename="../../ui/case_form.py" line="155"/>
         <source>Certificates</source>
         <translation>所需证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="149"/>
+        <location filename="../../ui/case_form.py" line="156"/>
         <source>Steps</source>
         <translation>办理环节</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="211"/>
+        <location filename="../../ui/case_form.py" line="160"/>
+        <source>Accept case (Ctrl+S)</source>
+        <translation>受理 (Ctrl+S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="220"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>下一步：%1，由%2办理——不在本窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="219"/>
+        <location filename="../../ui/case_form.py" line="228"/>
         <source>Open the case</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="220"/>
+        <location filename="../../ui/case_form.py" line="229"/>
         <source>Verify the certificates</source>
         <translation>核验证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="221"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Approve (supervisor)</source>
         <translation>审批（主管）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="222"/>
+        <location filename="../../ui/case_form.py" line="231"/>
         <source>Hand over and close</source>
         <translation>发证办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="242"/>
+        <location filename="../../ui/case_form.py" line="251"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>请先选择事项：所需证照列在此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="248"/>
+        <location filename="../../ui/case_form.py" line="258"/>
         <source>not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="318"/>
+        <location filename="../../ui/case_form.py" line="304"/>
+        <source>This counter cannot accept this service: %1</source>
+        <translation>本窗口不能受理此事项：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="319"/>
+        <source>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</source>
+        <translation>此证照属于%1，不是申请人%2的，未加入。接待下一位群众请按 Ctrl+N。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="327"/>
+        <source>New citizen: %1. The previous citizen&apos;s data was cleared.</source>
+        <translation>新的办事群众：%1。上一位群众的信息已清除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="338"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>请先选择事项并填写群众姓名和身份证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="153"/>
-        <source>Open case (Ctrl+S)</source>
-        <translation>受理 (Ctrl+S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>New form (Ctrl+N)</source>
         <translation>新办件 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="173"/>
+        <location filename="../../ui/case_form.py" line="182"/>
         <source>No service chosen yet: search above.</source>
         <translation>尚未选择事项：请在上方搜索。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="178"/>
+        <location filename="../../ui/case_form.py" line="187"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · 牵头部门：%2 · 办理时限 %3 天</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="184"/>
+        <location filename="../../ui/case_form.py" line="193"/>
         <source>New case</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="195"/>
+        <location filename="../../ui/case_form.py" line="204"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>核验材料 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="197"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>审批通过 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="199"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>发证办结 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="200"/>
+        <location filename="../../ui/case_form.py" line="209"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>完成：%1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="206"/>
+        <location filename="../../ui/case_form.py" line="215"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>下一步 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="187"/>
+        <location filename="../../ui/case_form.py" line="196"/>
         <source>Case %1 · %2</source>
         <translation>办件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="367"/>
+        <location filename="../../ui/case_form.py" line="347"/>
+        <source>Scan these valid certificates of the applicant first: %1</source>
+        <translation>请先扫描申请人的以下有效证照：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/case_form.py" line="404"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="373"/>
+        <location filename="../../ui/case_form.py" line="410"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -182,57 +202,57 @@
 <context>
     <name>CasePanel</name>
     <message>
-        <location filename="../../ui/case_panel.py" line="82"/>
+        <location filename="../../ui/case_panel.py" line="83"/>
         <source>Open cases</source>
         <translation>在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="83"/>
+        <location filename="../../ui/case_panel.py" line="84"/>
         <source>Find a case (Ctrl+F)</source>
         <translation>查找办件 (Ctrl+F)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="84"/>
+        <location filename="../../ui/case_panel.py" line="85"/>
         <source>Case number, certificate serial, ID number or name</source>
         <translation>办件编号、证照编号、身份证号或姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="85"/>
+        <location filename="../../ui/case_panel.py" line="86"/>
         <source>Search</source>
         <translation>查找</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="86"/>
+        <location filename="../../ui/case_panel.py" line="87"/>
         <source>Cases of the scanned certificate</source>
         <translation>查找所扫证照的办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="87"/>
+        <location filename="../../ui/case_panel.py" line="88"/>
         <source>Tasks from sync</source>
         <translation>同步返回的待办</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="129"/>
+        <location filename="../../ui/case_panel.py" line="130"/>
         <source>No case found.</source>
         <translation>未找到办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="131"/>
+        <location filename="../../ui/case_panel.py" line="132"/>
         <source>%1 found; Enter opens one.</source>
         <translation>找到 %1 件；按回车打开。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="138"/>
+        <location filename="../../ui/case_panel.py" line="139"/>
         <source>Search failed: %1</source>
         <translation>查找失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="145"/>
+        <location filename="../../ui/case_panel.py" line="146"/>
         <source>Conflict</source>
         <translation>冲突</translation>
     </message>
     <message>
-        <location filename="../../ui/case_panel.py" line="145"/>
+        <location filename="../../ui/case_panel.py" line="146"/>
         <source>Refused by the node</source>
         <translation>节点拒绝</translation>
     </message>
@@ -240,19 +260,135 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="80"/>
+        <location filename="../../ui/counter_screen.py" line="107"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="81"/>
+        <location filename="../../ui/counter_screen.py" line="108"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="83"/>
-        <source>Codes are read as soon as they are in view; the green outline shows what was read.</source>
-        <translation>二维码进入画面即自动识读；绿色边框标出已识读的码。</translation>
+        <location filename="../../ui/counter_screen.py" line="110"/>
+        <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
+        <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="112"/>
+        <source>Sa&amp;mple:</source>
+        <translation>样例(&amp;M)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="115"/>
+        <source>Scan (F4)</source>
+        <translation>扫描 (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="115"/>
+        <source>Scan again (F4)</source>
+        <translation>重新扫描 (F4)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="126"/>
+        <source>Demo samples: pick one and press F4 to scan it.</source>
+        <translation>演示样例：选择一个后按 F4 扫描。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="160"/>
+        <source>张伟 · e-ID (valid)</source>
+        <translation>张伟 · 电子身份证（有效）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="161"/>
+        <source>张伟 · household register (valid)</source>
+        <translation>张伟 · 户口簿（有效）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="162"/>
+        <source>李秀英 · e-ID (expired)</source>
+        <translation>李秀英 · 电子身份证（已过期）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="163"/>
+        <source>王强 · e-ID (revoked)</source>
+        <translation>王强 · 电子身份证（已吊销）</translation>
+    </message>
+</context>
+<context>
+    <name>CurrentTicketWidget</name>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <source>Call next</source>
+        <translation>叫号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <source>Recall</source>
+        <translation>重呼</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <source>Skip</source>
+        <translation>过号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
+        <source>Finish</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <source>Window %1</source>
+        <translation>%1号窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
+        <source>Transfer</source>
+        <translation>转号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
+        <source>Current ticket</source>
+        <translation>当前号码</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
+        <source>Queue system offline: keep serving; calling is paused.</source>
+        <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
+        <source>Serving</source>
+        <translation>正在办理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
+        <source>Window free</source>
+        <translation>窗口空闲</translation>
+    </message>
+</context>
+<context>
+    <name>EvaluatorWindow</name>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="45"/>
+        <source>Rate our service</source>
+        <translation>服务评价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="46"/>
+        <source>How satisfied are you with this service?</source>
+        <translation>您对本次服务满意吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="60"/>
+        <source>You may add a reason (optional)</source>
+        <translation>可填写评价理由（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="97"/>
+        <source>Thank you for your rating.</source>
+        <translation>感谢您的评价。</translation>
     </message>
 </context>
 <context>
@@ -269,84 +405,151 @@
     </message>
 </context>
 <context>
+    <name>HallDisplayWindow</name>
+    <message>
+        <location filename="../../ui/hall_display.py" line="35"/>
+        <source>Hall display</source>
+        <translation>大厅叫号屏</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="37"/>
+        <source>Now calling</source>
+        <translation>正在呼叫</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="44"/>
+        <source>Waiting</source>
+        <translation>等候人数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: on</source>
+        <translation>语音播报：开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="59"/>
+        <source>Voice: not installed</source>
+        <translation>语音播报：未安装</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_display.py" line="84"/>
+        <location filename="../../ui/hall_display.py" line="93"/>
+        <source>Number %1 to window %2</source>
+        <translation>请 %1 号到 %2 号窗口</translation>
+    </message>
+</context>
+<context>
+    <name>KioskWindow</name>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="32"/>
+        <source>Take a number</source>
+        <translation>取号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="33"/>
+        <source>Please choose your service</source>
+        <translation>请选择办理的业务</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="46"/>
+        <source>Green channel (elderly, disabled, pregnant)</source>
+        <translation>绿色通道（老年人、残疾人、孕妇）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="49"/>
+        <source>Appointment number</source>
+        <translation>预约号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="51"/>
+        <source>I have an appointment</source>
+        <translation>我有预约</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_kiosk.py" line="87"/>
+        <source>Please wait for your number to be called. Keep this number.</source>
+        <translation>请留意叫号，妥善保管您的号码。</translation>
+    </message>
+</context>
+<context>
     <name>LoginScreen</name>
     <message>
-        <location filename="../../ui/login_screen.py" line="91"/>
+        <location filename="../../ui/login_screen.py" line="94"/>
         <source>&amp;Account</source>
         <translation>账号(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="93"/>
+        <location filename="../../ui/login_screen.py" line="96"/>
         <source>&amp;Password</source>
         <translation>密码(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="96"/>
+        <location filename="../../ui/login_screen.py" line="99"/>
         <source>Log in to start serving citizens.</source>
         <translation>登录后开始办理业务。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="97"/>
+        <location filename="../../ui/login_screen.py" line="100"/>
         <source>Log in</source>
         <translation>登录</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="100"/>
+        <location filename="../../ui/login_screen.py" line="103"/>
         <source>Locked. %1 (%2) is logged in; unsaved work is kept.</source>
         <translation>已锁屏。当前登录：%1（%2）；未保存的工作已保留。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="104"/>
+        <location filename="../../ui/login_screen.py" line="107"/>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="105"/>
+        <location filename="../../ui/login_screen.py" line="108"/>
         <source>Log out instead (unsaved work is discarded)</source>
         <translation>改为退出登录（未保存的工作将丢弃）</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="133"/>
+        <location filename="../../ui/login_screen.py" line="136"/>
         <source>Type your account name and password.</source>
         <translation>请输入账号和密码。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="157"/>
+        <location filename="../../ui/login_screen.py" line="160"/>
         <source>Wrong password. Check the keyboard layout and Caps Lock, then try again.</source>
         <translation>密码错误。请检查输入法和大写锁定键后重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="162"/>
+        <location filename="../../ui/login_screen.py" line="165"/>
         <source>a supervisor resets the password</source>
         <translation>主管重置密码</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="164"/>
+        <location filename="../../ui/login_screen.py" line="167"/>
         <source>Too many wrong passwords: this account is locked until %1.</source>
         <translation>密码错误次数过多：此账号已锁定，直至%1。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="166"/>
+        <location filename="../../ui/login_screen.py" line="169"/>
         <source>No account of that name may log in on this machine. Check the spelling.</source>
         <translation>本机没有可登录的该账号，请检查拼写。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="168"/>
+        <location filename="../../ui/login_screen.py" line="171"/>
         <source>This account has been disabled. Ask your supervisor.</source>
         <translation>此账号已停用，请联系主管。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="170"/>
+        <location filename="../../ui/login_screen.py" line="173"/>
         <source>The office data on this machine is damaged or was replaced. Call IT support: %1</source>
         <translation>本机的网点数据已损坏或被替换。请联系技术支持：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="174"/>
+        <location filename="../../ui/login_screen.py" line="177"/>
         <source>No office is set up in this folder.</source>
         <translation>此文件夹中没有网点数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/login_screen.py" line="175"/>
+        <location filename="../../ui/login_screen.py" line="178"/>
         <source>Cannot log in: %1</source>
         <translation>无法登录：%1</translation>
     </message>
@@ -354,117 +557,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="119"/>
+        <location filename="../../ui/main_window.py" line="124"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="120"/>
+        <location filename="../../ui/main_window.py" line="125"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="122"/>
+        <location filename="../../ui/main_window.py" line="127"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="123"/>
+        <location filename="../../ui/main_window.py" line="128"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="129"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="130"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="126"/>
+        <location filename="../../ui/main_window.py" line="131"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="132"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="133"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="134"/>
+        <source>Scan (again)</source>
+        <translation>扫描（重新扫描）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="135"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="138"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="286"/>
+        <location filename="../../ui/main_window.py" line="301"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="290"/>
+        <location filename="../../ui/main_window.py" line="310"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="334"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="340"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="358"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="360"/>
+        <source>Nothing was synced: no department node answered. Work continues offline.</source>
+        <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="369"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="257"/>
+        <location filename="../../ui/main_window.py" line="270"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
@@ -478,269 +691,618 @@
     </message>
 </context>
 <context>
+    <name>Refusal</name>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="23"/>
+        <source>Your role may not perform this step.</source>
+        <translation>您的角色不能办理这一步。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="24"/>
+        <source>This step is done by another department; this counter is not enrolled for it.</source>
+        <translation>这一步由其他部门办理，本窗口未获该部门授权。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="27"/>
+        <source>Your signing key is not enrolled with the department (or was revoked).</source>
+        <translation>您的签名密钥未在该部门登记（或已被吊销）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="30"/>
+        <source>Required certificates are missing or not valid: %missing.</source>
+        <translation>缺少所需证照或证照无效：%missing。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="33"/>
+        <source>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</source>
+        <translation>申请人与所扫描的电子身份证不符，或有证照属于他人。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="36"/>
+        <source>This step is not allowed at the case&apos;s current stage.</source>
+        <translation>办件当前阶段不能办理这一步。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="39"/>
+        <source>Another office moved this case first; look at the case again.</source>
+        <translation>其他窗口已先办理此办件，请重新查看办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="42"/>
+        <source>The local copy of this department&apos;s log is too old for this service: sync first.</source>
+        <translation>本机保存的该部门数据过旧，此事项需先同步。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="45"/>
+        <source>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</source>
+        <translation>该部门日志存在分叉警报，须由主管先处理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="48"/>
+        <source>No consent of the citizen covers this request.</source>
+        <translation>没有群众授权覆盖此次请求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="49"/>
+        <source>The citizen&apos;s consent has expired.</source>
+        <translation>群众的授权已过期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="50"/>
+        <source>The citizen revoked the consent.</source>
+        <translation>群众已撤回授权。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="51"/>
+        <source>The request asks for data outside the consent.</source>
+        <translation>请求的数据超出授权范围。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="52"/>
+        <source>The request was refused by the rules.</source>
+        <translation>按规定，此请求被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="53"/>
+        <source>There is no such service in the catalogue.</source>
+        <translation>事项目录中没有此事项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="54"/>
+        <source>This office knows no such case.</source>
+        <translation>本窗口没有此办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="55"/>
+        <source>The service catalogue or a case could not be read.</source>
+        <translation>无法读取事项目录或办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="57"/>
+        <source>The department refused the entry as malformed.</source>
+        <translation>部门以格式错误为由拒绝了该记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="58"/>
+        <source>The department refused the entry: its signature does not verify.</source>
+        <translation>部门拒绝了该记录：签名验证未通过。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="61"/>
+        <source>The department does not know this signing key.</source>
+        <translation>部门不认识此签名密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="62"/>
+        <source>The department revoked this signing key.</source>
+        <translation>部门已吊销此签名密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="63"/>
+        <source>The department does not allow this role to write this entry.</source>
+        <translation>部门不允许此角色提交该记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="66"/>
+        <source>The entry was sent to the wrong department.</source>
+        <translation>该记录发给了错误的部门。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="67"/>
+        <source>The entry is too large for the department.</source>
+        <translation>该记录过大，部门不接收。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="68"/>
+        <source>Too many entries were sent at once.</source>
+        <translation>一次发送的记录过多。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="69"/>
+        <source>The request was too large for the department.</source>
+        <translation>请求过大，部门不接收。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="70"/>
+        <source>The department could not read the request.</source>
+        <translation>部门无法读取该请求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="71"/>
+        <source>The department did not accept this counter&apos;s credentials.</source>
+        <translation>部门未接受本窗口的身份凭证。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="74"/>
+        <source>The department did not accept the request&apos;s signature.</source>
+        <translation>部门未接受该请求的签名。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="77"/>
+        <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
+        <translation>请求到达时已过期：请检查本机时钟。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="80"/>
+        <source>The department saw this request before.</source>
+        <translation>部门已收到过此请求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="81"/>
+        <source>The department is busy: it will be tried again.</source>
+        <translation>部门繁忙，稍后将自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="82"/>
+        <source>The department is overloaded: it will be tried again.</source>
+        <translation>部门负载过高，稍后将自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="83"/>
+        <source>The department did not finish in time: it will be tried again.</source>
+        <translation>部门未能及时处理，稍后将自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="86"/>
+        <source>The request timed out: it will be tried again.</source>
+        <translation>请求超时，稍后将自动重试。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="87"/>
+        <source>The department does not have what was asked for.</source>
+        <translation>部门没有所请求的内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="89"/>
+        <source>There is no office database here.</source>
+        <translation>此处没有窗口数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="90"/>
+        <source>An office database already exists here.</source>
+        <translation>此处已有窗口数据库。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="92"/>
+        <source>Unknown user name or wrong password.</source>
+        <translation>用户名不存在或密码错误。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="93"/>
+        <source>Too many wrong passwords: the account is locked for a while.</source>
+        <translation>密码错误次数过多，账号暂时锁定。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="96"/>
+        <source>This account is disabled: ask the administrator.</source>
+        <translation>此账号已停用，请联系管理员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="97"/>
+        <source>Your role does not allow this.</source>
+        <translation>您的角色无权进行此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="98"/>
+        <source>The office database cannot be opened: wrong key or not a database.</source>
+        <translation>无法打开窗口数据库：密钥错误或不是数据库文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="101"/>
+        <source>The office database is damaged: call support.</source>
+        <translation>窗口数据库已损坏，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="102"/>
+        <source>The office database was rolled back to an older copy: call support.</source>
+        <translation>窗口数据库被回退到旧副本，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="105"/>
+        <source>The audit trail was altered: call support.</source>
+        <translation>审计记录被篡改，请联系技术支持。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="106"/>
+        <source>The disk is full: nothing was saved.</source>
+        <translation>磁盘已满，未保存任何内容。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="107"/>
+        <source>The office database is from a newer govdesk: update this program.</source>
+        <translation>窗口数据库来自更新版本的 govdesk，请升级本程序。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="110"/>
+        <source>A field holds a value that is not accepted.</source>
+        <translation>某个字段的内容不符合要求。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="111"/>
+        <source>The office is locked: log in first.</source>
+        <translation>窗口已锁定，请先登录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="112"/>
+        <source>The office database refused the action.</source>
+        <translation>窗口数据库拒绝了此操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="114"/>
+        <source>The department&apos;s node cannot be reached: work continues offline.</source>
+        <translation>无法连接该部门节点，可继续离线办理。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="117"/>
+        <source>Sync was cancelled.</source>
+        <translation>同步已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="118"/>
+        <source>What the department sent does not verify: nothing of it was kept.</source>
+        <translation>部门发来的数据验证未通过，均未保存。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="121"/>
+        <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
+        <translation>该部门日志出现两种历史，已发出分叉警报。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="124"/>
+        <source>This department&apos;s log is under a fork alarm and is not synced.</source>
+        <translation>该部门日志存在分叉警报，暂不同步。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="127"/>
+        <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
+        <translation>本机时钟与部门时钟相差过大。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="130"/>
+        <source>Sync failed.</source>
+        <translation>同步失败。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="132"/>
+        <source>This day is already signed off.</source>
+        <translation>当日已签核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="133"/>
+        <source>Every anomaly must be acknowledged with a comment before signing.</source>
+        <translation>签核前须对每项异常填写意见并确认。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="136"/>
+        <source>Reports can only be saved in a folder you chose.</source>
+        <translation>报告只能保存在您选择的文件夹中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="137"/>
+        <source>The review could not be completed.</source>
+        <translation>无法完成审核。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="217"/>
+        <source>Something went wrong (%1); the action was not completed.</source>
+        <translation>出现问题（%1），操作未完成。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="232"/>
+        <source>Refused (%1).</source>
+        <translation>已拒绝（%1）。</translation>
+    </message>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="168"/>
+        <location filename="../../ui/review_screen.py" line="207"/>
         <source>Daily review</source>
         <translation>每日审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="169"/>
+        <location filename="../../ui/review_screen.py" line="208"/>
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="170"/>
+        <location filename="../../ui/review_screen.py" line="209"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="171"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Clerk:</source>
         <translation>工作人员：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="171"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Service:</source>
         <translation>服务事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="171"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Verdict:</source>
         <translation>查验结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="172"/>
+        <location filename="../../ui/review_screen.py" line="211"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="175"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="175"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="175"/>
+        <location filename="../../ui/review_screen.py" line="214"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="176"/>
+        <location filename="../../ui/review_screen.py" line="215"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="178"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
+        <source>Sign the day off (Ctrl+Enter)</source>
+        <translation>签署当日审核 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Export PDF… (Ctrl+P)</source>
+        <translation>导出 PDF… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219"/>
+        <source>Export CSV… (Ctrl+E)</source>
+        <translation>导出 CSV… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="426"/>
         <source>Sign the day off</source>
         <translation>签署本日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="179"/>
-        <source>Export PDF…</source>
-        <translation>导出 PDF…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="180"/>
-        <source>Export CSV…</source>
-        <translation>导出 CSV…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="181"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="181"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="181"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Comment</source>
         <translation>确认意见</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="199"/>
+        <location filename="../../ui/review_screen.py" line="238"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="259"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="274"/>
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="241"/>
+        <location filename="../../ui/review_screen.py" line="286"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 项操作，%2 项异常。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="245"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Signed off by %1.</source>
         <translation>已由 %1 签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="245"/>
+        <location filename="../../ui/review_screen.py" line="290"/>
         <source>Not signed off yet.</source>
         <translation>尚未签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Opened</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Advanced</source>
         <translation>推进</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="258"/>
+        <location filename="../../ui/review_screen.py" line="312"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Median (min)</source>
         <translation>中位时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>P90 (min)</source>
         <translation>90%时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_screen.py" line="313"/>
         <source>Verdicts</source>
         <translation>查验</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="260"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Refusals</source>
         <translation>节点拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="260"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Offline (min)</source>
         <translation>离线(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="260"/>
+        <location filename="../../ui/review_screen.py" line="314"/>
         <source>Outbox</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="279"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
+        <source>No service</source>
+        <translation>无具体事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Hourly load per service</source>
         <translation>各服务每小时业务量</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="279"/>
+        <location filename="../../ui/review_screen.py" line="337"/>
         <source>Others</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="280"/>
+        <location filename="../../ui/review_screen.py" line="339"/>
         <source>Verdict mix</source>
         <translation>查验结果分布</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="283"/>
+        <location filename="../../ui/review_screen.py" line="342"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="284"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="284"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Week</source>
         <translation>近7日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="284"/>
+        <location filename="../../ui/review_screen.py" line="343"/>
         <source>Month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="311"/>
+        <location filename="../../ui/review_screen.py" line="370"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>审计链完整：已校验 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
+        <location filename="../../ui/review_screen.py" line="371"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>审计链断裂：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>Last signed-off day: %1</source>
         <translation>最近签署日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
+        <location filename="../../ui/review_screen.py" line="372"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
+        <location filename="../../ui/review_screen.py" line="373"/>
         <source>Checkpoints held: %1</source>
         <translation>已存检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="315"/>
+        <location filename="../../ui/review_screen.py" line="374"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>当日账本记录已收录：%1；待收录：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="376"/>
         <source>Problem: %1</source>
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="382"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="355"/>
+        <location filename="../../ui/review_screen.py" line="415"/>
+        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
+        <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="428"/>
+        <source>&amp;Sign</source>
+        <translation>签署(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="429"/>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="452"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="363"/>
+        <location filename="../../ui/review_screen.py" line="460"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="386"/>
+        <location filename="../../ui/review_screen.py" line="489"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
@@ -766,37 +1328,37 @@
 <context>
     <name>ScanPreview</name>
     <message>
-        <location filename="../../ui/scan_preview.py" line="81"/>
+        <location filename="../../ui/scan_preview.py" line="84"/>
         <source>Starting camera…</source>
         <translation>正在启动摄像头…</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="102"/>
+        <location filename="../../ui/scan_preview.py" line="116"/>
         <source>Camera ready</source>
         <translation>摄像头就绪</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="103"/>
+        <location filename="../../ui/scan_preview.py" line="117"/>
         <source>Camera unavailable, retrying: %1</source>
         <translation>摄像头不可用，正在重试：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="104"/>
+        <location filename="../../ui/scan_preview.py" line="118"/>
         <source>Camera lost, reconnecting: %1</source>
         <translation>摄像头断开，正在重连：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="105"/>
+        <location filename="../../ui/scan_preview.py" line="119"/>
         <source>Camera reconnected</source>
         <translation>摄像头已重新连接</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="106"/>
+        <location filename="../../ui/scan_preview.py" line="120"/>
         <source>End of input</source>
         <translation>输入结束</translation>
     </message>
     <message>
-        <location filename="../../ui/scan_preview.py" line="108"/>
+        <location filename="../../ui/scan_preview.py" line="122"/>
         <source>Camera: %1</source>
         <translation>摄像头：%1</translation>
     </message>
@@ -912,32 +1474,32 @@
 <context>
     <name>StatusPanel</name>
     <message>
-        <location filename="../../ui/status_panel.py" line="49"/>
+        <location filename="../../ui/status_panel.py" line="48"/>
         <source>Cancel sync</source>
         <translation>取消同步</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="83"/>
+        <location filename="../../ui/status_panel.py" line="82"/>
         <source>Nodes: %1</source>
         <translation>节点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="83"/>
+        <location filename="../../ui/status_panel.py" line="82"/>
         <source>none configured</source>
         <translation>未配置</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="86"/>
+        <location filename="../../ui/status_panel.py" line="85"/>
         <source>Nodes %1/%2 online %3</source>
         <translation>节点 %1/%2 在线 %3</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="91"/>
+        <location filename="../../ui/status_panel.py" line="90"/>
         <source>● online   ○ offline   ◌ not yet contacted</source>
         <translation>● 在线   ○ 离线   ◌ 尚未连接</translation>
     </message>
     <message>
-        <location filename="../../ui/status_panel.py" line="95"/>
+        <location filename="../../ui/status_panel.py" line="94"/>
         <source>Last sync: never in this session</source>
         <translation>上次同步：本次登录尚未同步</translation>
     </message>
@@ -960,42 +1522,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="80"/>
+        <location filename="../../ui/review_screen.py" line="90"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="81"/>
+        <location filename="../../ui/review_screen.py" line="91"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="81"/>
+        <location filename="../../ui/review_screen.py" line="91"/>
         <source>Service</source>
         <translation>服务事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="81"/>
+        <location filename="../../ui/review_screen.py" line="91"/>
         <source>Verdict</source>
         <translation>查验结果</translation>
     </message>
@@ -1003,142 +1565,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="35"/>
+        <location filename="../../ui/verdict_card.py" line="30"/>
+        <source>its data is damaged or incomplete</source>
+        <translation>数据已损坏或不完整</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Valid: accept the certificate</source>
         <translation>有效：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="36"/>
+        <location filename="../../ui/verdict_card.py" line="52"/>
         <source>Expired: do not accept</source>
         <translation>已过期：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="37"/>
+        <location filename="../../ui/verdict_card.py" line="53"/>
         <source>Not yet valid</source>
         <translation>尚未生效</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="38"/>
+        <location filename="../../ui/verdict_card.py" line="54"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="39"/>
+        <location filename="../../ui/verdict_card.py" line="55"/>
         <source>Unknown issuer: do not accept</source>
         <translation>签发机关未知：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="40"/>
+        <location filename="../../ui/verdict_card.py" line="56"/>
         <source>Forged or altered: do not accept</source>
         <translation>伪造或被篡改：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="41"/>
+        <location filename="../../ui/verdict_card.py" line="57"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>签名密钥不符：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="42"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Not a readable certificate</source>
         <translation>无法识别的证书</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="43"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Cannot verify offline: sync first</source>
         <translation>离线无法核验：请先同步</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="50"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="68"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="69"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="70"/>
         <source>Business scope</source>
         <translation>经营范围</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="71"/>
         <source>Period</source>
         <translation>所属期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="72"/>
         <source>Property unit</source>
         <translation>不动产单元号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="73"/>
         <source>Share</source>
         <translation>份额</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="74"/>
         <source>Spouse</source>
         <translation>配偶</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="75"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="113"/>
+        <location filename="../../ui/verdict_card.py" line="129"/>
         <source>Verification failed</source>
         <translation>核验失败</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="146"/>
+        <location filename="../../ui/verdict_card.py" line="161"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="163"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="164"/>
+        <source>%1 min</source>
+        <translation>%1 分钟</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="173"/>
         <source>No certificate scanned yet</source>
         <translation>尚未扫描证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="147"/>
+        <location filename="../../ui/verdict_card.py" line="174"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="153"/>
+        <location filename="../../ui/verdict_card.py" line="180"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>无法核验：签发部门的日志处于分叉警报中</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="160"/>
+        <location filename="../../ui/verdict_card.py" line="187"/>
         <source>Certificate</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="193"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="166"/>
+        <location filename="../../ui/verdict_card.py" line="195"/>
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="168"/>
+        <location filename="../../ui/verdict_card.py" line="197"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="171"/>
+        <location filename="../../ui/verdict_card.py" line="200"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>

@@ -1,0 +1,293 @@
+"""`govdesk hall`: create, serve and enrol devices on a service hall's queue service (docs/hall.md)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import importlib
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from app.atomic_file import write_atomic
+from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
+from app.hall.evaluation import Evaluations, satisfaction_by
+from app.hall.hall import SHANGHAI, Hall, hall_day
+from app.hall.refusals import HallRefusal
+from app.hall.service import serve_hall
+from app.hall.store import HallStoreError, SqlHallStore
+from app.hall.store_open import open_hall_store
+from app.hall.tickets import DEVICE_ROLES, Device
+from app.ledger.suites import ED25519, key_id
+from app.node.departments import department
+from app.node.jsonlog import configure_logging
+from app.services.catalogue import load_catalogue
+from app.services.errors import ServiceError
+
+CONFIG_FILE = "hall.json"
+DB_FILE = "hall.db"
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _open(directory: Path, db: str | None = None) -> tuple[HallConfig, SqlHallStore]:
+    config = load_config(directory / CONFIG_FILE)
+    url = db or config.db_url or f"sqlite:///{directory / DB_FILE}"
+    return config, open_hall_store(url)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add the `hall` command and its subcommands."""
+    hall = sub.add_parser("hall", help="the service hall's queue service: tickets, windows, calling")
+    hall_sub = hall.add_subparsers(dest="hall_command", metavar="SUBCOMMAND", required=True)
+
+    init = hall_sub.add_parser("init", help="create a hall: its configuration (hall.json) and its database")
+    init.add_argument("--dir", type=Path, required=True, help="the hall's directory")
+    init.add_argument("--office", required=True, help="the office this hall belongs to, e.g. office-03")
+    init.add_argument("--windows", type=int, default=8, help="number of windows (default 8)")
+    init.add_argument("--db", help="database URL: sqlite:///path (default: hall.db in the directory) or postgresql://")
+    init.set_defaults(func=run_init)
+
+    serve = hall_sub.add_parser("serve", help="serve the hall over HTTP; prints its URL as JSON on stdout")
+    serve.add_argument("--dir", type=Path, required=True)
+    serve.add_argument("--db", help="database URL (overrides hall.json)")
+    serve.add_argument("--host", help="listen address (default from hall.json, 127.0.0.1)")
+    serve.add_argument("--port", type=int, help="listen port (default from hall.json; 0 picks a free one)")
+    serve.add_argument("--port-file", type=Path, help="also write the bound port to this file")
+    serve.add_argument("--hold-timeout", type=float, help="seconds before an untouched called ticket returns")
+    serve.add_argument("--access-log", action="store_true")
+    serve.set_defaults(func=run_serve)
+
+    enroll = hall_sub.add_parser("enroll", help="enrol a counter, kiosk, display or evaluator device key")
+    enroll.add_argument("--dir", type=Path, required=True)
+    enroll.add_argument("--role", required=True, choices=DEVICE_ROLES)
+    enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
+    enroll.add_argument("--window", help="the window a counter serves (its id in hall.json)")
+    enroll.add_argument("--office", help="the device's office (default: the hall's)")
+    key = enroll.add_mutually_exclusive_group(required=True)
+    key.add_argument("--public-key", help="the Ed25519 public key, in hex")
+    key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
+    enroll.set_defaults(func=run_enroll)
+
+    display = hall_sub.add_parser("display", help="open the wall display of a hall (announces calls via espeak-ng)")
+    _add_screen(display)
+    display.set_defaults(func=run_display)
+
+    evaluator = hall_sub.add_parser("evaluator", help="open the citizen evaluator (好差评) for one served case")
+    _add_screen(evaluator)
+    evaluator.add_argument("--window", required=True, help="the window this evaluator stands at")
+    evaluator.add_argument("--case", required=True, help="the case just served")
+    evaluator.add_argument("--service", required=True, help="its catalogue service id")
+    evaluator.add_argument("--clerk", required=True, help="the serving clerk's key id, hex")
+    evaluator.set_defaults(func=run_evaluator)
+
+    kiosk = sub.add_parser("kiosk", help="open the hall's ticket kiosk (取号机)")
+    _add_screen(kiosk)
+    kiosk.set_defaults(func=run_kiosk)
+
+    remediation = hall_sub.add_parser("remediation", help="bad ratings' remediation items; record a call-back")
+    remediation.add_argument("--dir", type=Path, required=True)
+    remediation.add_argument("--close", type=int, metavar="ID", help="record the call-back of this item")
+    remediation.add_argument("--by", help="the supervisor who called back")
+    remediation.add_argument("--outcome", help="what the call-back found and did")
+    remediation.set_defaults(func=run_remediation)
+
+    satisfaction = hall_sub.add_parser("satisfaction", help="好差评 per clerk, service or department")
+    satisfaction.add_argument("--dir", type=Path, required=True)
+    satisfaction.add_argument("--by", choices=["clerk", "service", "department"], default="service")
+    satisfaction.set_defaults(func=run_satisfaction)
+
+    book = hall_sub.add_parser("book", help="record an appointment (预约) that becomes a ticket on arrival")
+    book.add_argument("--dir", type=Path, required=True)
+    book.add_argument("--code", required=True)
+    book.add_argument("--category", required=True)
+    book.add_argument("--start", required=True, help="slot start, ISO time in Asia/Shanghai, e.g. 2026-12-04T09:30")
+    book.add_argument("--minutes", type=int, default=30)
+    book.set_defaults(func=run_book)
+
+
+def _add_screen(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--url", required=True, help="the hall service, e.g. http://10.0.3.2:8800")
+    p.add_argument("--key", type=Path, required=True, help="this device's key seed file (from 'govdesk hall enroll')")
+    p.add_argument("--language", choices=["zh_CN", "en"], default="zh_CN")
+    p.add_argument("--full-screen", action="store_true")
+
+
+def _screens() -> Any:
+    # app never imports the ui package by name (tests/test_architecture.py); the screens load as a plug-in.
+    return importlib.import_module("ui.hall_app")
+
+
+def run_kiosk(args: argparse.Namespace) -> int:
+    """Open the kiosk."""
+    return _screens().run_kiosk(args.url, args.key, args.language, args.full_screen)
+
+
+def run_display(args: argparse.Namespace) -> int:
+    """Open the wall display."""
+    return _screens().run_display(args.url, args.key, args.language, args.full_screen)
+
+
+def run_evaluator(args: argparse.Namespace) -> int:
+    """Open the evaluator for one served case."""
+    try:
+        service = load_catalogue().service(args.service)
+        clerk = bytes.fromhex(args.clerk)
+    except (ServiceError, ValueError) as exc:
+        return _fail(str(exc))
+    screens = _screens()
+    case = screens.ServedCase(args.case, service.id, department(service.lead).origin, clerk, int(time.time() * 1000))
+    return screens.run_evaluator(args.url, args.key, args.window, case, args.language)
+
+
+def run_init(args: argparse.Namespace) -> int:
+    """Create the hall's directory, configuration and database."""
+    if not 0 < args.windows < 200:
+        return _fail("--windows must be from 1 to 199")
+    path = args.dir / CONFIG_FILE
+    if path.exists():
+        return _fail(f"{path} exists")
+    args.dir.mkdir(parents=True, exist_ok=True)
+    config = replace(default_config(args.office, args.windows), db_url=args.db or "")
+    try:
+        save_config(path, config)
+        _open(args.dir)[1].close()
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    print(f"created hall of {config.office} in {args.dir}: {len(config.windows)} windows")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Serve the hall until interrupted."""
+    try:
+        config, store = _open(args.dir, args.db)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    if args.hold_timeout is not None:
+        config = replace(config, hold_timeout_s=args.hold_timeout)
+    configure_logging("INFO")
+    host = args.host or config.host
+    port = config.port if args.port is None else args.port
+    serve_hall(Hall(config, store), host, port, args.port_file, args.access_log)
+    return 0
+
+
+def run_enroll(args: argparse.Namespace) -> int:
+    """Enrol a device key; print its key id as JSON."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    try:
+        return _run_enroll(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_enroll(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Enrol a device key; print its key id as JSON."""
+    if args.role == "counter" and (not args.window or config.window(args.window) is None):
+        return _fail("a counter is enrolled for one of the hall's windows: --window ID")
+    if args.new_key:
+        seed = ED25519.generate_private()
+        write_atomic(args.new_key, (seed.hex() + "\n").encode(), mode=0o600)
+        public = ED25519.signer(seed).public_key
+    else:
+        try:
+            public = bytes.fromhex(args.public_key)
+        except ValueError:
+            return _fail("--public-key must be hex")
+        if len(public) != 32:
+            return _fail("an Ed25519 public key is 32 bytes")
+    kid = key_id(ED25519, public)
+    office = args.office or config.office
+    store.enroll(Device(kid, ED25519.name, public, args.role, args.subject, office, args.window, False))
+    print(json.dumps({"kid": kid.hex(), "role": args.role, "subject": args.subject, "office": office}))
+    return 0
+
+
+def run_book(args: argparse.Namespace) -> int:
+    """Record an appointment."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    try:
+        return _run_book(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_book(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Record an appointment."""
+    try:
+        start = dt.datetime.fromisoformat(args.start)
+    except ValueError as exc:
+        return _fail(str(exc))
+    if start.tzinfo is None:
+        start = start.replace(tzinfo=SHANGHAI)
+    start_ms = int(start.timestamp() * 1000)
+    try:
+        Hall(config, store).book(args.code, args.category, start_ms, start_ms + args.minutes * 60_000)
+    except HallRefusal as exc:
+        return _fail(exc.message)
+    print(json.dumps({"code": args.code, "category": args.category, "slot_start": start.isoformat()}))
+    return 0
+
+
+def run_remediation(args: argparse.Namespace) -> int:
+    """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    try:
+        return _run_remediation(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_remediation(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
+    evaluations = Evaluations(Hall(config, store))
+    if args.close is not None:
+        try:
+            item = evaluations.record_callback(args.close, args.by or "", args.outcome or "")
+        except HallRefusal as exc:
+            return _fail(exc.message)
+        print(json.dumps({"id": item.id, "closed": True, "callback_by": item.callback_by}, ensure_ascii=False))
+        return 0
+    today = hall_day(Hall(config, store).clock())
+    for item in evaluations.items():
+        print(json.dumps({"id": item.id, "level": item.level, "service": item.service, "window": item.window,
+                          "due": item.due_day, "provisional": item.due_provisional, "closed": item.closed,
+                          "overdue": item.overdue(today), "outcome": item.outcome}, ensure_ascii=False))  # fmt: skip
+    return 0
+
+
+def run_satisfaction(args: argparse.Namespace) -> int:
+    """Print satisfaction per clerk, service or department as JSON."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    try:
+        return _run_satisfaction(args, config, store)
+    finally:
+        store.close()
+
+
+def _run_satisfaction(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Print satisfaction per clerk, service or department as JSON."""
+    leads = {s.id: s.lead for s in load_catalogue().services}
+    groups = satisfaction_by(Evaluations(Hall(config, store)).ratings(), args.by, leads)
+    out = {k: {"count": v.count, "mean": round(v.mean, 2), "bad": v.bad} for k, v in groups.items()}
+    print(json.dumps(out, ensure_ascii=False))
+    return 0

@@ -1,0 +1,250 @@
+"""Clients of the hall service: the signed HTTP client, and the counter's view of its window.
+
+`HallClient` signs every request with the device's key. `CounterHall` is what a counter holds: the
+ticket its window is serving, and whether the hall is reachable. When the hall is down the counter
+keeps serving the citizen in front of it (its replica and ledger work never depend on the hall); it
+only cannot call, and `status()` says so with the code `hall_unavailable`.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from app.hall.refusals import HallCode, HallRefusal
+from app.hall.tickets import DisplayState, Ticket
+from app.ledger.suites import Signer
+from app.node.request_auth import sign_request
+
+DEFAULT_TIMEOUT_S = 5.0
+UNAVAILABLE = "hall_unavailable"
+
+
+class HallUnavailable(Exception):
+    """The hall service cannot be reached (down, unreachable, or answering with a server error)."""
+
+    code = UNAVAILABLE
+
+
+def _refusal(response: httpx.Response) -> HallRefusal | None:
+    try:
+        doc = response.json()
+        raw = doc["refusal"]
+        code = HallCode(raw["code"])
+    except (ValueError, KeyError, TypeError):
+        return None
+    detail = raw.get("detail") if isinstance(raw.get("detail"), dict) else None
+    return HallRefusal(code, str(raw.get("message", "")), detail)
+
+
+class HallClient:
+    """A device's signed connection to the hall service."""
+
+    def __init__(self, url: str, signer: Signer | None, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
+        self.url = url.rstrip("/")
+        self.signer = signer
+        self._http = httpx.Client(base_url=self.url, timeout=timeout_s)
+        self._lock = threading.Lock()
+
+    def close(self) -> None:
+        """Close the connection pool."""
+        self._http.close()
+
+    def _request(self, method: str, path: str, doc: dict[str, Any] | None = None, signed: bool = True) -> Any:
+        body = b"" if doc is None else json.dumps(doc, separators=(",", ":")).encode()
+        headers = {"content-type": "application/json"} if body else {}
+        if signed:
+            if self.signer is None:
+                raise HallRefusal(HallCode.UNAUTHENTICATED, "this client has no device key")
+            headers.update(sign_request(self.signer, method, path, body, time.time_ns() // 1_000_000))
+        try:
+            response = self._http.request(method, path, content=body, headers=headers)
+        except httpx.HTTPError as exc:
+            raise HallUnavailable(f"the hall at {self.url} cannot be reached: {exc}") from None
+        if response.status_code == 200:
+            try:
+                return response.json()
+            except ValueError:
+                raise HallUnavailable("the hall answered with something that is not JSON") from None
+        refusal = _refusal(response)
+        if refusal is None:
+            raise HallUnavailable(f"the hall answered HTTP {response.status_code}")
+        raise refusal
+
+    @staticmethod
+    def _ticket(doc: Any) -> Ticket | None:
+        raw = doc.get("ticket") if isinstance(doc, dict) else None
+        return None if raw is None else Ticket.from_json(raw)
+
+    def health(self) -> dict[str, Any]:
+        """GET /health."""
+        return self._request("GET", "/health", signed=False)
+
+    def config(self) -> dict[str, Any]:
+        """GET /config: office, categories, windows."""
+        return self._request("GET", "/config", signed=False)
+
+    def issue(self, category: str, green: bool = False) -> Ticket:
+        """Issue a ticket (kiosk)."""
+        ticket = self._ticket(
+            self._request("POST", "/tickets", {"category": category, "kind": "green" if green else "normal"})
+        )
+        assert ticket is not None
+        return ticket
+
+    def arrive(self, appointment_code: str) -> Ticket:
+        """Turn an appointment code into a ticket (kiosk)."""
+        ticket = self._ticket(self._request("POST", "/tickets", {"appointment": appointment_code}))
+        assert ticket is not None
+        return ticket
+
+    def call_next(self) -> Ticket | None:
+        """Call the next ticket to this counter's window (None if nobody waits)."""
+        return self._ticket(self._request("POST", "/call", {}))
+
+    def current(self) -> Ticket | None:
+        """Return the ticket this counter's window holds."""
+        return self._ticket(self._request("GET", "/current"))
+
+    def act(self, ticket: Ticket, action: str, **extra: Any) -> Ticket:
+        """recall, skip, finish, heartbeat or transfer (to=, case_ref=) a held ticket."""
+        if ticket.hold is None:
+            raise HallRefusal(HallCode.TICKET_NOT_HELD, f"ticket {ticket.number} is not held")
+        return self.act_on(ticket.id, ticket.hold, action, **extra)
+
+    def act_on(self, ticket_id: int, hold: int, action: str, **extra: Any) -> Ticket:
+        """Act on a ticket by id under the hold of the call that gave it to this window."""
+        result = self._ticket(self._request("POST", f"/tickets/{ticket_id}/{action}", {"hold": hold, **extra}))
+        assert result is not None
+        return result
+
+    def ticket(self, ticket_id: int) -> Ticket:
+        """Return a ticket with its history."""
+        result = self._ticket(self._request("GET", f"/tickets/{ticket_id}"))
+        assert result is not None
+        return result
+
+    def tickets(self) -> list[Ticket]:
+        """Return every ticket the hall holds, with histories, page by page (display or kiosk devices)."""
+        out: list[Ticket] = []
+        while True:
+            page = self._request("GET", f"/tickets?from={out[-1].id + 1 if out else 1}")["tickets"]
+            if not page:
+                return out
+            out.extend(Ticket.from_json(t) for t in page)
+
+    def rate(self, entry: bytes, reason: str | None = None) -> dict[str, Any]:
+        """Send a signed rating entry (evaluator); the answer names the remediation item a bad rating opened."""
+        doc: dict[str, Any] = {"entry": base64.b64encode(entry).decode()}
+        if reason is not None:
+            doc["reason"] = reason
+        return self._request("POST", "/ratings", doc)
+
+    def display(self) -> DisplayState:
+        """Return the wall display's state."""
+        return DisplayState.from_json(self._request("GET", "/display"))
+
+
+@dataclass(frozen=True)
+class HallStatus:
+    """What the counter shows about the hall: reachable or not (with a code), and the ticket being served."""
+
+    online: bool
+    code: str | None
+    ticket: Ticket | None
+
+    @property
+    def can_call(self) -> bool:
+        """A counter calls only when the hall answers and its window holds no ticket."""
+        return self.online and self.ticket is None
+
+
+class CounterHall:
+    """A counter's window in the hall: its current ticket; calling stops (serving goes on) while the hall is down."""
+
+    def __init__(self, client: HallClient) -> None:
+        self.client = client
+        self._ticket: Ticket | None = None
+        self._online = True
+        self._lock = threading.Lock()
+
+    def status(self) -> HallStatus:
+        """Return whether the hall is reachable and which ticket this window serves."""
+        with self._lock:
+            return HallStatus(self._online, None if self._online else UNAVAILABLE, self._ticket)
+
+    def _run(self, fn: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            result = fn(*args, **kwargs)
+        except HallUnavailable:
+            with self._lock:
+                self._online = False
+            raise
+        with self._lock:
+            self._online = True
+        return result
+
+    def refresh(self) -> HallStatus:
+        """Ask the hall which ticket this window holds (adopts it after a restart); mark the hall down if silent."""
+        try:
+            ticket = self._run(self.client.current)
+        except HallUnavailable:
+            return self.status()
+        with self._lock:
+            self._ticket = ticket
+        return self.status()
+
+    def call_next(self) -> Ticket | None:
+        """Call the next citizen; raises HallUnavailable when the hall is down (the counter serves on)."""
+        try:
+            ticket = self._run(self.client.call_next)
+        except HallRefusal as refusal:
+            if refusal.code is HallCode.WINDOW_BUSY and isinstance(refusal.detail.get("ticket"), dict):
+                ticket = Ticket.from_json(refusal.detail["ticket"])  # a call whose answer was lost: adopt it
+            else:
+                raise
+        with self._lock:
+            self._ticket = ticket
+        return ticket
+
+    def _act(self, action: str, **extra: Any) -> Ticket:
+        with self._lock:
+            ticket = self._ticket
+        if ticket is None:
+            raise HallRefusal(HallCode.TICKET_NOT_HELD, "this window holds no ticket")
+        try:
+            result = self._run(self.client.act, ticket, action, **extra)
+        except HallRefusal as refusal:
+            if refusal.code in (HallCode.TICKET_NOT_HELD, HallCode.ALREADY_FINISHED):
+                with self._lock:
+                    self._ticket = None  # lost (timed out) or gone: the window no longer holds it
+            raise
+        with self._lock:
+            self._ticket = result if action in ("recall", "heartbeat") else None
+        return result
+
+    def recall(self) -> Ticket:
+        """Call the current ticket again."""
+        return self._act("recall")
+
+    def heartbeat(self) -> Ticket:
+        """Keep holding the current ticket while serving."""
+        return self._act("heartbeat")
+
+    def skip(self) -> Ticket:
+        """The citizen did not come: the ticket returns later."""
+        return self._act("skip")
+
+    def transfer(self, to: str, case_ref: str | None = None) -> Ticket:
+        """Send the current ticket, with its case, to another window."""
+        return self._act("transfer", to=to, case_ref=case_ref)
+
+    def finish(self) -> Ticket:
+        """Finish the current ticket."""
+        return self._act("finish")

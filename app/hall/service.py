@@ -1,0 +1,362 @@
+"""The hall's HTTP API (Starlette), and `serve_hall`, which binds its own port and reports it.
+
+Every request but /health and /config is signed by an enrolled device of the hall's office (the
+node's request-signing scheme: key id, time, nonce, signature over method, path, time, nonce and
+body digest). A counter acts only as the window its key is enrolled for; a kiosk issues tickets; a
+display reads. Blocking work runs in the thread pool; bodies are read under a size limit and a
+deadline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import binascii
+import contextlib
+import json
+import logging
+import socket
+import sys
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+
+import uvicorn
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from app.atomic_file import write_atomic
+from app.hall.evaluation import Evaluations
+from app.hall.hall import Hall, RequestMark
+from app.hall.refusals import HallCode, HallRefusal
+from app.hall.tickets import Device, Ticket, TicketKind
+from app.node.refusals import Refusal
+from app.node.request_auth import parse_credentials, verify_request
+from app.node.store import KeyRecord
+
+log = logging.getLogger("govdesk.hall.http")
+
+MAX_BODY = 8192
+BODY_TIMEOUT_S = 10.0
+_ROLES_READ = ("counter", "kiosk", "display", "evaluator")
+
+
+def refusal_response(refusal: HallRefusal) -> JSONResponse:
+    """Answer a refusal as `{"refusal": {"code", "message"[, "detail"]}}` with its HTTP status."""
+    return JSONResponse({"refusal": refusal.to_json()}, status_code=refusal.status)
+
+
+async def _read_body(request: Request) -> bytes:
+    declared = request.headers.get("content-length")
+    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
+        raise HallRefusal(HallCode.BODY_TOO_LARGE, f"request body is over {MAX_BODY} bytes")
+    chunks: list[bytes] = []
+    total = 0
+
+    async def consume() -> None:
+        nonlocal total
+        async for chunk in request.stream():
+            total += len(chunk)
+            if total > MAX_BODY:
+                raise HallRefusal(HallCode.BODY_TOO_LARGE, f"request body is over {MAX_BODY} bytes")
+            chunks.append(chunk)
+
+    try:
+        await asyncio.wait_for(consume(), timeout=BODY_TIMEOUT_S)
+    except TimeoutError:
+        raise HallRefusal(HallCode.REQUEST_TIMEOUT, "request body not received in time") from None
+    return b"".join(chunks)
+
+
+def _key_record(device: Device) -> KeyRecord:
+    return KeyRecord(
+        device.kid, device.suite, device.public_key, device.role, device.subject, None, 0, 0 if device.revoked else None
+    )
+
+
+def _authenticate(hall: Hall, request: Request, body: bytes, roles: tuple[str, ...]) -> tuple[Device, RequestMark]:
+    """Return the enrolled device that signed this request, or refuse it."""
+    try:
+        creds = parse_credentials(request.headers)
+        device = hall.store.device(creds.kid)
+        verify_request(
+            creds,
+            None if device is None else _key_record(device),
+            request.method,
+            request.url.path + (f"?{request.url.query}" if request.url.query else ""),
+            body,
+            hall.clock(),
+            int(hall.config.clock_skew_s * 1000),
+        )
+    except Refusal as refusal:
+        raise HallRefusal(HallCode(refusal.code.value), refusal.message) from None
+    assert device is not None  # verify_request refuses an unknown key
+    if device.office != hall.config.office:
+        raise HallRefusal(HallCode.WRONG_OFFICE, f"device {device.subject} is enrolled for another office")
+    if device.role not in roles:
+        raise HallRefusal(HallCode.ROLE_NOT_ALLOWED, f"a {device.role} device may not do this")
+    return device, RequestMark(creds.kid, creds.nonce)
+
+
+def _json_object(body: bytes) -> dict[str, Any]:
+    if not body:
+        return {}
+    try:
+        doc = json.loads(body.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError):
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, "the body is not UTF-8 JSON") from None
+    if not isinstance(doc, dict):
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, "the body must be a JSON object")
+    return doc
+
+
+def _int_field(doc: dict[str, Any], name: str) -> int:
+    value = doc.get(name)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value < 1 << 62:
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, f"{name!r} must be a non-negative integer")
+    return value
+
+
+def _ticket_id(request: Request) -> int:
+    text = request.path_params["ticket_id"]
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, "a ticket id is a decimal number")
+    return int(text)
+
+
+def _hall(request: Request) -> Hall:
+    return request.app.state.hall
+
+
+async def _signed(
+    request: Request, roles: tuple[str, ...], then: Callable[[Hall, Device, RequestMark, dict[str, Any]], Any]
+) -> Any:
+    """Read the body, then in one trip to the thread pool authenticate the device and run `then`."""
+    hall = _hall(request)
+    body = await _read_body(request)
+
+    def work() -> Any:
+        device, mark = _authenticate(hall, request, body, roles)
+        return then(hall, device, mark, _json_object(body))
+
+    return await run_in_threadpool(work)
+
+
+def _counter_window(device: Device) -> str:
+    if not device.window:
+        raise HallRefusal(HallCode.UNKNOWN_WINDOW, f"counter {device.subject} is not enrolled for a window")
+    return device.window
+
+
+def _endpoint(handler: Callable[[Request], Any]) -> Callable[[Request], Any]:
+    async def wrapped(request: Request) -> Response:
+        try:
+            return await handler(request)
+        except HallRefusal as refusal:
+            log.info("refusal %s %s: %s", request.url.path, refusal.code.value, refusal.message)
+            return refusal_response(refusal)
+
+    wrapped.__doc__ = handler.__doc__
+    return wrapped
+
+
+def _ticket_answer(ticket: Ticket | None) -> JSONResponse:
+    return JSONResponse({"ticket": None if ticket is None else ticket.to_json()})
+
+
+async def issue(request: Request) -> Response:
+    """POST /tickets (kiosk): {"category", "kind": "normal"|"green"} or {"appointment": code}."""
+
+    def then(hall: Hall, _: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
+        if "appointment" in doc:
+            return hall.arrive(doc["appointment"], mark)
+        category, kind = doc.get("category"), doc.get("kind", "normal")
+        if not isinstance(category, str) or kind not in ("normal", "green"):
+            raise HallRefusal(HallCode.MALFORMED_REQUEST, "a ticket needs a category and kind normal or green")
+        return hall.issue(category, TicketKind(kind), mark)
+
+    return _ticket_answer(await _signed(request, ("kiosk",), then))
+
+
+async def call_next(request: Request) -> Response:
+    """POST /call (counter): call the next ticket to the counter's window; {"ticket": null} if none waits."""
+
+    def then(hall: Hall, device: Device, mark: RequestMark, _: dict[str, Any]) -> Ticket | None:
+        return hall.call_next(_counter_window(device), mark)
+
+    return _ticket_answer(await _signed(request, ("counter",), then))
+
+
+async def current(request: Request) -> Response:
+    """GET /current (counter): the ticket the counter's window holds now, or null."""
+
+    def then(hall: Hall, device: Device, _: RequestMark, __: dict[str, Any]) -> Ticket | None:
+        return hall.current(_counter_window(device))
+
+    return _ticket_answer(await _signed(request, ("counter",), then))
+
+
+async def act(request: Request) -> Response:
+    """POST /tickets/{id}/{recall|skip|finish|heartbeat|transfer} (counter): {"hold"[, "to", "case_ref"]}."""
+    ticket_id, action = _ticket_id(request), request.path_params["action"]
+
+    def then(hall: Hall, device: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
+        window, hold = _counter_window(device), _int_field(doc, "hold")
+        if action == "transfer":
+            to, case_ref = doc.get("to"), doc.get("case_ref")
+            if not isinstance(to, str) or not (case_ref is None or isinstance(case_ref, str)):
+                raise HallRefusal(HallCode.MALFORMED_REQUEST, "a transfer needs 'to' (a window id)")
+            return hall.transfer(window, ticket_id, hold, to, case_ref, mark)
+        method = {"recall": hall.recall, "skip": hall.skip, "finish": hall.finish, "heartbeat": hall.heartbeat}
+        if action not in method:
+            raise HallRefusal(HallCode.NOT_FOUND, f"no action {action!r}")
+        return method[action](window, ticket_id, hold, mark)
+
+    return _ticket_answer(await _signed(request, ("counter",), then))
+
+
+async def ticket(request: Request) -> Response:
+    """GET /tickets/{id} (any enrolled device): the ticket with its history."""
+    ticket_id = _ticket_id(request)
+    return _ticket_answer(await _signed(request, _ROLES_READ, lambda hall, *_: hall.ticket(ticket_id)))
+
+
+async def list_tickets(request: Request) -> Response:
+    """GET /tickets?from=ID (display, kiosk): up to 500 tickets with their histories, from that id on."""
+    text = request.query_params.get("from", "1")
+    if not text.isascii() or not text.isdigit() or len(text) > 18:
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, "'from' is a ticket id")
+    page = await _signed(request, ("display", "kiosk"), lambda hall, *_: hall.tickets_from(int(text)))
+    return JSONResponse({"tickets": [t.to_json() for t in page]})
+
+
+async def display(request: Request) -> Response:
+    """GET /display (any enrolled device): the latest calls and the waiting counts per category."""
+    state = await _signed(request, _ROLES_READ, lambda hall, *_: hall.display())
+    return JSONResponse(state.to_json(), headers={"Cache-Control": "no-store"})
+
+
+async def rate(request: Request) -> Response:
+    """POST /ratings (evaluator): {"entry": base64 of the signed hall.rating entry, "reason": optional text}."""
+
+    def then(hall: Hall, device: Device, _: RequestMark, doc: dict[str, Any]) -> dict[str, Any]:
+        try:
+            data = base64.b64decode(str(doc.get("entry", "")), validate=True)
+        except (ValueError, binascii.Error):
+            raise HallRefusal(HallCode.MALFORMED_REQUEST, "'entry' is the base64 of a signed entry") from None
+        item = Evaluations(hall).record(data, device, doc.get("reason"))
+        return {"remediation": None if item is None else {"id": item.id, "due_day": item.due_day}}
+
+    return JSONResponse(await _signed(request, ("evaluator",), then))
+
+
+async def config(request: Request) -> Response:
+    """GET /config: the office, the categories and the windows (no secrets, no personal data)."""
+    doc = _hall(request).config.to_json()
+    public = {k: doc[k] for k in ("office", "categories", "windows", "hold_timeout_s", "skip_return_calls")}
+    return JSONResponse(public)
+
+
+async def health(request: Request) -> Response:
+    """GET /health: liveness and the office."""
+    hall = _hall(request)
+    try:
+        await run_in_threadpool(hall.store.waiting_counts, "")
+    except Exception as exc:  # health reports the failure instead of raising it
+        return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
+    return JSONResponse({"status": "ok", "office": hall.config.office}, headers={"Cache-Control": "no-store"})
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    code = HallCode.NOT_FOUND if status in (404, 405) else HallCode.MALFORMED_REQUEST
+    response = refusal_response(HallRefusal(code, f"HTTP {status}"))
+    response.status_code = status
+    return response
+
+
+def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
+    """Return the ASGI app serving `hall`; its lifespan returns lapsed holds to the queue periodically."""
+    period = sweep_every_s if sweep_every_s is not None else max(0.2, min(5.0, hall.config.hold_timeout_s / 4))
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        async def sweeper() -> None:
+            while True:
+                await asyncio.sleep(period)
+                try:
+                    await run_in_threadpool(hall.sweep)
+                except Exception:  # a failed sweep is retried at the next period; the next call also sweeps
+                    log.exception("hall sweep failed")
+
+        task = asyncio.create_task(sweeper())
+        try:
+            yield
+        finally:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    routes = [
+        Route("/health", _endpoint(health), methods=["GET"]),
+        Route("/config", _endpoint(config), methods=["GET"]),
+        Route("/display", _endpoint(display), methods=["GET"]),
+        Route("/tickets", _endpoint(issue), methods=["POST"]),
+        Route("/tickets", _endpoint(list_tickets), methods=["GET"]),
+        Route("/tickets/{ticket_id}", _endpoint(ticket), methods=["GET"]),
+        Route("/tickets/{ticket_id}/{action}", _endpoint(act), methods=["POST"]),
+        Route("/call", _endpoint(call_next), methods=["POST"]),
+        Route("/ratings", _endpoint(rate), methods=["POST"]),
+        Route("/current", _endpoint(current), methods=["GET"]),
+    ]
+    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
+    app.state.hall = hall
+    return app
+
+
+def bind_socket(host: str, port: int) -> socket.socket:
+    """Bind a listening TCP socket (port 0: the kernel picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    # Accepted connections inherit TCP_NODELAY from the listener. uvicorn does not set it on a socket it is
+    # handed, and without it every answer waits ~40 ms for Nagle and the client's delayed ACK.
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    sock.bind((host, port))
+    sock.listen(512)
+    sock.set_inheritable(True)
+    return sock
+
+
+def serve_hall(hall: Hall, host: str, port: int, port_file: Path | None = None, access_log: bool = False) -> None:
+    """Serve the hall until interrupted: bind (port 0 picks one), print the URL as JSON, write `port_file`."""
+    # A request passes the event loop, a pool thread and the committer thread; with CPython's default 5 ms
+    # switch interval each hand-over of the GIL can wait that long, which dominated a call's p99 under load.
+    sys.setswitchinterval(0.0005)
+    sock = bind_socket(host, port)
+    bound = sock.getsockname()[1]
+    url = f"http://{host if ':' not in host else f'[{host}]'}:{bound}"
+    config = uvicorn.Config(
+        build_app(hall),
+        http="auto",  # httptools and uvloop when installed (pyproject.toml), else h11 and asyncio
+        loop="auto",
+        log_config=None,
+        access_log=access_log,
+        timeout_keep_alive=30,
+        timeout_graceful_shutdown=5,
+        limit_concurrency=2000,
+    )
+    server = uvicorn.Server(config)
+    if port_file is not None:
+        write_atomic(port_file, f"{bound}\n".encode())
+    print(json.dumps({"hall": "listening", "office": hall.config.office, "url": url, "port": bound}), flush=True)
+    try:
+        server.run(sockets=[sock])
+    finally:
+        sock.close()
+        sys.stdout.flush()

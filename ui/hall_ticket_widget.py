@@ -1,0 +1,116 @@
+"""The counter's current-ticket panel: the number being served, call next, recall, skip, transfer, finish.
+
+While the hall cannot be reached the panel says so and disables calling; the clerk keeps serving the
+citizen at the window. `next_citizen` is emitted when a new ticket is called: the workspace starts an
+empty form for it, so nothing of the previous citizen carries over.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from app.hall.client import CounterHall, HallStatus
+from app.hall.tickets import Ticket
+from ui.background import BackgroundWork
+from ui.hall_refusals import hall_error_text
+
+HEARTBEAT_MS = 30_000
+NO_TICKET = "—"
+
+
+class CurrentTicketWidget(QWidget):
+    """Shows the current ticket and drives the window's calling."""
+
+    next_citizen = Signal(object)  # the Ticket just called
+    served = Signal(object)  # the Ticket just finished
+
+    def __init__(self, hall: CounterHall, work: BackgroundWork, windows: list[dict[str, Any]]) -> None:
+        super().__init__()
+        self.hall = hall
+        self.work = work
+        self.number = QLabel(NO_TICKET)
+        self.number.setStyleSheet("font-size: 28pt; font-weight: bold;")
+        self.state = QLabel()
+        self.state.setWordWrap(True)
+        self.call_button = QPushButton(self.tr("Call next"))
+        self.recall_button = QPushButton(self.tr("Recall"))
+        self.skip_button = QPushButton(self.tr("Skip"))
+        self.finish_button = QPushButton(self.tr("Finish"))
+        self.transfer_to = QComboBox()
+        for w in windows:
+            self.transfer_to.addItem(self.tr("Window %1").replace("%1", str(w["number"])), w["id"])
+        self.transfer_button = QPushButton(self.tr("Transfer"))
+        self.call_button.clicked.connect(lambda: self._run(self.hall.call_next, called=True))
+        self.recall_button.clicked.connect(lambda: self._run(self.hall.recall))
+        self.skip_button.clicked.connect(lambda: self._run(self.hall.skip))
+        self.finish_button.clicked.connect(lambda: self._run(self.hall.finish, finished=True))
+        self.transfer_button.clicked.connect(
+            lambda: self._run(lambda: self.hall.transfer(str(self.transfer_to.currentData())))
+        )
+        buttons = QHBoxLayout()
+        for b in (self.call_button, self.recall_button, self.skip_button, self.finish_button):
+            buttons.addWidget(b)
+        transfer = QHBoxLayout()
+        transfer.addWidget(self.transfer_to, 1)
+        transfer.addWidget(self.transfer_button)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(self.tr("Current ticket")))
+        layout.addWidget(self.number)
+        layout.addWidget(self.state)
+        layout.addLayout(buttons)
+        layout.addLayout(transfer)
+        self.heartbeat = QTimer(self)
+        self.heartbeat.setInterval(HEARTBEAT_MS)
+        self.heartbeat.timeout.connect(self._keep_alive)
+        self.show_status(self.hall.status())
+
+    def stop(self) -> None:
+        """Stop the heartbeat (the window closes; the hall returns a held ticket after its timeout)."""
+        self.heartbeat.stop()
+
+    def refresh(self) -> None:
+        """Ask the hall what this window holds (at start, and after the hall comes back)."""
+        self.work.net(self.hall.refresh, self.show_status, self.show_error, owner=self)
+
+    def _run(self, action: Any, called: bool = False, finished: bool = False) -> None:
+        before = self.hall.status().ticket
+
+        def done(result: Ticket | None) -> None:
+            self.show_status(self.hall.status())
+            if called and result is not None:
+                self.next_citizen.emit(result)
+            if finished and before is not None:
+                self.served.emit(result)
+
+        self.work.net(action, done, self.show_error, owner=self)
+
+    def _keep_alive(self) -> None:
+        if self.hall.status().ticket is not None:
+            self.work.net(self.hall.heartbeat, lambda _: None, self.show_error, owner=self)
+
+    def show_status(self, status: HallStatus) -> None:
+        """Show the ticket and what the clerk can do now."""
+        ticket = status.ticket
+        self.number.setText(ticket.number if ticket else NO_TICKET)
+        holding = ticket is not None
+        if not status.online:
+            self.state.setText(self.tr("Queue system offline: keep serving; calling is paused."))
+        elif holding:
+            self.state.setText(self.tr("Serving"))
+        else:
+            self.state.setText(self.tr("Window free"))
+        self.call_button.setEnabled(status.can_call)
+        for b in (self.recall_button, self.skip_button, self.finish_button, self.transfer_button):
+            b.setEnabled(status.online and holding)
+        if holding:
+            self.heartbeat.start()
+        else:
+            self.heartbeat.stop()
+
+    def show_error(self, error: Exception) -> None:
+        """Word the refusal or the outage, and show what the window holds now."""
+        self.show_status(self.hall.status())
+        self.state.setText(hall_error_text(error))
