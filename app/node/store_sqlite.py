@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from app.node.store import SqlStore
+from app.node.store import DEFAULT_RETRY_S, SqlStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -52,8 +52,8 @@ class SQLiteStore(SqlStore):
 
     schema = SCHEMA
 
-    def __init__(self, path: str) -> None:
-        super().__init__()
+    def __init__(self, path: str, *, retry_s: float = DEFAULT_RETRY_S) -> None:
+        super().__init__(retry_s)
         self.path = path
         self.url = f"sqlite:///{path}"
         if path != ":memory:":
@@ -75,7 +75,8 @@ class SQLiteStore(SqlStore):
         try:
             yield cur
         except BaseException:
-            cur.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (an I/O error does): keep the real error
+                cur.execute("ROLLBACK")
             raise
         else:
             cur.execute("COMMIT")
