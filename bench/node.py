@@ -1,15 +1,29 @@
 """Benchmark: a department node sequencing on PostgreSQL under concurrent clients, against raw INSERTs.
 
+Run from the repository root: `.venv/bin/python -m bench.node [--tiny]`.
+
 Starts a throwaway PostgreSQL cluster (initdb + pg_ctl; as the `postgres` OS user when run as
-root), a node on it (`govdesk node serve` in a subprocess), then:
+root), a node on it (`govdesk node serve` in a subprocess, signatures verified on one worker
+process per core, static tiles written for nginx), then:
   1. C client threads submit pre-signed entries in signed batches of B for T seconds; each entry's
      submit-to-included latency is the time until its batch is answered, which happens only after
      the entry, its tiles and a signed checkpoint covering it have committed;
   2. the gaps between successive signed checkpoints during the run (they must stay under 1 s);
   3. C threads read tiles and entry bundles for a few seconds (tile reads/s);
   4. baseline: C connections INSERT the same rows (index, hash, entry) into a table of the same
-     shape, in transactions of B rows, for the same number of rows (raw INSERT rows/s).
-Last line: {"bench": "node", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s"}.
+     shape, in transactions of B rows, for the same number of rows (raw INSERT rows/s);
+  5. verification yardstick: the bare libsodium verify rate of the same entries on one core
+     (`verify_ratio` = sequenced entries/s over it), with the node's CPU per entry split into
+     decode and checks, signature verification (worker processes), the sequencing transaction
+     (SQL, tree, checkpoint) and HTTP (the rest of the node process);
+  6. static reads: wrk (C, keep-alive, 8 connections, 10 s) reads random full tiles from nginx
+     serving the node's static files, then the same paths through the node's own tile endpoint
+     (`static_read_ratio` = nginx over node);
+  7. failover: the node on a primary with a synchronous standby (pg_basebackup), under load; the
+     primary is SIGKILLed, the standby promoted; `failover_gap_s` is the longest time no
+     submission was acknowledged.
+Last line: {"bench": "node", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
+"static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "failover_gap_s"}.
 """
 
 from __future__ import annotations
@@ -31,16 +45,19 @@ from dataclasses import replace
 from pathlib import Path
 
 import httpx
+import nacl.bindings
 import psycopg
 
-from app.ledger.entry import Entry, sign_entry
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
-from app.node.client import NodeClient
+from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
+from app.node.nginx import NginxServer
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.tiles import TILE_WIDTH, tile_path, tile_width_at
+from tests.pg_cluster import SOCKET_PORT, PgCluster
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -212,6 +229,145 @@ def raw_insert(url: str, rows: list[tuple[int, bytes, bytes]], clients: int, bat
     return len(rows) / (time.perf_counter() - start)
 
 
+def bare_verify_rate(entries: list[bytes], keys: dict[bytes, bytes], limit: int) -> float:
+    """The single-core bare libsodium verify rate of (up to `limit` of) these entries: signatures/s."""
+    jobs = []
+    for data in entries[:limit]:
+        sign1 = decode_entry(data).sign1
+        jobs.append((sign1.signature + sign1.to_be_signed(), keys[sign1.kid]))
+    start = time.perf_counter()
+    for signed_message, public_key in jobs:
+        nacl.bindings.crypto_sign_open(signed_message, public_key)
+    return len(jobs) / (time.perf_counter() - start)
+
+
+def process_cpu_s(pid: int) -> float:
+    """User plus system CPU seconds of a process so far (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def full_tile_paths(size: int) -> list[str]:
+    """The paths of every full hash tile and full entry bundle of a tree of `size` (all tiles if none is full)."""
+    paths = []
+    for level in range(3):
+        for index in range((size >> (8 * level)) // TILE_WIDTH):
+            paths.append(tile_path(level, index))
+    paths += [tile_path(None, index) for index in range(size // TILE_WIDTH)]
+    if paths:
+        return paths
+    return [tile_path(0, 0, size), tile_path(None, 0, size)]
+
+
+def wrk_reads(url: str, paths: list[str], seconds: float, work: Path) -> float:
+    """Read random `paths` from `url` with wrk (keep-alive, 8 connections, 2 threads); return requests/s."""
+    script = work / f"paths-{free_port()}.lua"
+    listing = ",\n".join(json.dumps("/" + p) for p in paths)
+    script.write_text(
+        "local paths = {\n" + listing + "\n}\n"
+        "math.randomseed(os.time())\n"
+        'request = function() return wrk.format("GET", paths[math.random(#paths)]) end\n'
+    )
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        sys.exit("wrk is missing: run scripts/setup (Debian package wrk)")
+    out = subprocess.run(
+        [wrk, "-t2", "-c8", f"-d{seconds:g}s", "-s", str(script), url], capture_output=True, text=True, check=True
+    ).stdout
+    if "Non-2xx or 3xx responses" in out:
+        raise SystemExit(f"wrk got error responses from {url}:\n{out}")
+    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec:"))
+    return float(rate.split(":")[1])
+
+
+def failover_gap(work: Path, seconds: float) -> float:
+    """Run a node on a primary with a synchronous standby under load, SIGKILL the primary, promote the
+    standby; return the longest time in seconds no submission was acknowledged."""
+    primary = PgCluster("bench-primary", {"wal_level": "replica", "max_wal_senders": "4"}).initdb().start()
+    clusters = [primary]
+    proc = None
+    try:
+        primary.execute("CREATE DATABASE node")
+        standby = primary.standby("bench-standby", "standby1")
+        clusters.append(standby)
+        standby.start()
+        primary.execute("ALTER SYSTEM SET synchronous_standby_names = 'standby1'")
+        primary.execute("SELECT pg_reload_conf()")
+        url = (
+            f"postgresql://postgres@/node?host={primary.socket_dir},{standby.socket_dir}"
+            f"&port={SOCKET_PORT},{SOCKET_PORT}&target_session_attrs=read-write"
+        )
+        create_node(work / "failover", "taxation", db_url=url)
+        path = work / "failover" / CONFIG_FILE
+        limits = Limits(rate_per_device=1e6, rate_burst=1_000_000, db_retry_s=2.0, submit_wait_s=10)
+        config = replace(load_config(path, environ={}), port=free_port(), limits=limits)
+        config.save(path)
+        key = ED25519.signer(os.urandom(32))
+        node = node_from_config(config)
+        try:
+            node.enroll(key.public_key, "device", "bench/failover")
+        finally:
+            node.stop()
+        log = (work / "failover.log").open("wb")
+        cmd = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(path)]
+        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=log)
+        node_url = f"http://127.0.0.1:{config.port}"
+        wait_health(node_url, proc, work / "failover.log")
+        acks: list[float] = []
+        stop = threading.Event()
+        counter = itertools.count()
+
+        def client() -> None:
+            with NodeClient(node_url, key=key, timeout=60) as c:
+                while not stop.is_set():
+                    batch = make_entries(config.origin, key, f"f{next(counter)}", 16)
+                    try:
+                        results = c.submit(batch)
+                    except (NodeRefused, httpx.HTTPError):
+                        stop.wait(0.05)
+                        continue
+                    if any(r.ok for r in results):
+                        acks.append(time.monotonic())
+
+        threads = [threading.Thread(target=client) for _ in range(4)]
+        for t in threads:
+            t.start()
+        time.sleep(seconds / 2)  # load before the failure
+        killed = time.monotonic()
+        primary.sigkill()
+        standby.promote()
+        standby.execute("ALTER SYSTEM SET synchronous_standby_names = ''")
+        standby.execute("SELECT pg_reload_conf()")
+        deadline = time.monotonic() + 60
+        while not any(t > killed for t in acks[-50:]) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        time.sleep(seconds / 2)  # load after
+        stop.set()
+        for t in threads:
+            t.join()
+        times = sorted(t for t in acks if t >= killed - 1)
+        return max((b - a for a, b in itertools.pairwise(times)), default=float("inf"))
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        for cluster in clusters:
+            cluster.remove()
+
+
+def wait_health(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
+    """Poll the node's /health until it answers 200."""
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            httpx.get(f"{url}/health", timeout=1).raise_for_status()
+            return
+        except httpx.HTTPError:
+            if time.monotonic() > deadline or proc.poll() is not None:
+                raise SystemExit("node did not start: " + log.read_text()[-2000:]) from None
+            time.sleep(0.1)
+
+
 def checkpoint_gaps(url: str, since_ms: int) -> float:
     """Return the largest gap in seconds between successive checkpoints signed after `since_ms`."""
     with psycopg.connect(url) as conn:
@@ -246,20 +402,15 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         entries = [make_entries(config.origin, k, f"c{n}", per_client) for n, k in enumerate(keys)]
         batches = [[e[i : i + args.batch] for i in range(0, len(e), args.batch)] for e in entries]
         log = (work / "node.log").open("wb")
+        static_dir = work / "static"
         cmd = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(path)]
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=log)
+        proc = subprocess.Popen([*cmd, "--static-dir", str(static_dir)], cwd=REPO, stdout=log, stderr=log)
         url = f"http://127.0.0.1:{config.port}"
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=1).raise_for_status()
-                break
-            except httpx.HTTPError:
-                if time.monotonic() > deadline or proc.poll() is not None:
-                    raise SystemExit("node did not start: " + (work / "node.log").read_text()[-2000:]) from None
-                time.sleep(0.1)
+        wait_health(url, proc, work / "node.log")
         since = int(time.time() * 1000)
+        stats_before, cpu_before = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(proc.pid)
         acked, latencies, elapsed = submit_load(url, keys, batches, args.seconds)
+        stats_after, cpu_after = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(proc.pid)
         entries_per_s = acked / elapsed
         gap = checkpoint_gaps(db_url, since)
         size = httpx.get(f"{url}/health").json()["size"]
@@ -267,12 +418,25 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         while httpx.get(f"{url}/health").json()["published_size"] < size and time.monotonic() < deadline:
             time.sleep(0.1)
         reads = tile_reads(url, size, args.clients, args.read_seconds)
+        nginx = NginxServer(static_dir, workers=2)
+        try:
+            deadline = time.monotonic() + 10
+            while int(httpx.get(f"{nginx.url}/checkpoint").text.split("\n")[1]) < size and time.monotonic() < deadline:
+                time.sleep(0.1)
+            paths = full_tile_paths(size)
+            static_reads = wrk_reads(nginx.url, paths, args.wrk_seconds, work)
+            node_reads = wrk_reads(url, paths, args.wrk_seconds, work)
+        finally:
+            nginx.close()
         proc.terminate()
         proc.wait(timeout=30)
         proc = None
         flat = [e for client_entries in entries for e in client_entries][:acked]
         rows = [(i, hash_leaf(e), e) for i, e in enumerate(flat)]
         insert_per_s = raw_insert(pg.database("baseline"), rows, args.clients, args.batch)
+        public_keys = {key_id(ED25519, k.public_key): k.public_key for k in keys}
+        verify_per_s = bare_verify_rate(flat, public_keys, args.verify_sample)
+        failover_s = failover_gap(work, args.failover_seconds)
     finally:
         if proc is not None:
             proc.kill()
@@ -289,12 +453,40 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         f"raw INSERT        {insert_per_s:10,.0f} rows/s (same rows, {args.clients} connections, {args.batch} rows/txn)"
     )
     print(f"ratio             {entries_per_s / insert_per_s:.3f} (sequenced entries/s over raw INSERT rows/s)")
+    print(f"bare verify       {verify_per_s:10,.0f} signatures/s (libsodium, one core, the same entries)")
+    print(f"verify_ratio      {entries_per_s / verify_per_s:.3f} (sequenced entries/s over it; target >= 0.5)")
+
+    def per_entry(key: str, count: str) -> float:
+        n = stats_after[count] - stats_before[count]
+        return (stats_after[key] - stats_before[key]) / n * 1e6 if n else 0.0
+
+    decode_us = per_entry("decode_cpu_s", "checked")
+    checks_us = per_entry("check_cpu_s", "checked")
+    verify_us = per_entry("verify_cpu_s", "verified")
+    sql_us = per_entry("sequence_cpu_s", "sequenced")
+    node_cpu = cpu_after - cpu_before
+    http_us = max(0.0, node_cpu * 1e6 / max(acked, 1) - checks_us - sql_us)
+    workers = stats_after["verify_processes"]
+    print(
+        f"CPU per entry     decode {decode_us:.1f} us and verify {verify_us:.1f} us (on {workers} worker processes); "
+        f"registry checks {checks_us:.1f} us, SQL (sequencing transaction) {sql_us:.1f} us, HTTP {http_us:.1f} us "
+        "(node process)"
+    )
+    print(f"static tiles      {static_reads:10,.0f} reads/s from nginx (wrk, 8 connections, {args.wrk_seconds:g} s)")
+    print(f"node tiles        {node_reads:10,.0f} reads/s from the node's own endpoint (same paths, same wrk)")
+    print(f"static_read_ratio {static_reads / node_reads:.1f} (target >= 10)")
+    print(f"failover          {failover_s:.2f} s longest time without an acknowledgement (target <= 10)")
     return {
         "bench": "node",
         "entries_per_s": round(entries_per_s, 1),
         "p99_included_s": round(p99, 4),
         "ratio": round(entries_per_s / insert_per_s, 4),
         "tile_reads_per_s": round(reads, 1),
+        "verify_ratio": round(entries_per_s / verify_per_s, 4),
+        "static_tile_reads_per_s": round(static_reads, 1),
+        "node_tile_reads_per_s": round(node_reads, 1),
+        "static_read_ratio": round(static_reads / node_reads, 2),
+        "failover_gap_s": round(failover_s, 3),
     }
 
 
@@ -306,10 +498,14 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--seconds", type=float, default=15.0)
     parser.add_argument("--read-seconds", type=float, default=5.0)
-    parser.add_argument("--max-rate", type=float, default=6000, help="entries/s to pre-sign for")
+    parser.add_argument("--max-rate", type=float, default=12000, help="entries/s to pre-sign for")
+    parser.add_argument("--wrk-seconds", type=float, default=10.0, help="each wrk run (nginx, then the node)")
+    parser.add_argument("--verify-sample", type=int, default=20000, help="entries in the bare verify loop")
+    parser.add_argument("--failover-seconds", type=float, default=8.0, help="load around the failover")
     args = parser.parse_args()
     if args.tiny:
         args.clients, args.batch, args.seconds, args.read_seconds, args.max_rate = 2, 16, 1.5, 0.5, 1500
+        args.wrk_seconds, args.verify_sample, args.failover_seconds = 1.0, 2000, 2.0
     figures = run(args)
     print(json.dumps(figures))
 

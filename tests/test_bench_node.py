@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_node_benchmark_runs_and_reports_its_figures() -> None:
     result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "node.py"), "--tiny"],
+        [sys.executable, "-m", "bench.node", "--tiny"],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -20,8 +20,16 @@ def test_node_benchmark_runs_and_reports_its_figures() -> None:
     )
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(figures) == {"bench", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s"}
+    assert set(figures) == {
+        "bench", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
+        "static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "failover_gap_s",
+    }  # fmt: skip
     assert figures["bench"] == "node"
     assert figures["entries_per_s"] > 0 and figures["tile_reads_per_s"] > 0
     assert 0 < figures["p99_included_s"] < 5 and figures["ratio"] > 0
     assert "largest gap between signed checkpoints" in result.stdout
+    assert (
+        figures["verify_ratio"] > 0 and figures["static_tile_reads_per_s"] > 0 and figures["node_tile_reads_per_s"] > 0
+    )
+    assert 0 < figures["failover_gap_s"] < 60
+    assert "CPU per entry     decode" in result.stdout and "HTTP" in result.stdout

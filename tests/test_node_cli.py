@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import configparser
 import json
 import os
+import shlex
 import signal
 import subprocess
 import sys
@@ -14,13 +16,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli.main import main
+from app.cli.main import build_parser, main
 from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519
 from app.loopback_ports import free_port
 from app.node import node as node_module
-from app.node.config import ConfigError, load_config, load_keys
+from app.node.config import ENV_PREFIX, ENV_SETTINGS, ConfigError, load_config, load_keys
 from app.node.departments import all_departments
 from app.node.node import node_from_config
 from app.node.store import StoreError, open_store
@@ -228,3 +230,24 @@ def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) 
 def test_store_urls_that_are_not_databases_are_refused(url: str) -> None:
     with pytest.raises(StoreError):
         open_store(url)
+
+
+def test_the_shipped_systemd_unit_runs_a_command_govdesk_accepts() -> None:
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read_string((REPO / "packaging/systemd/govdesk-node@.service").read_text())
+    argv = shlex.split(unit["Service"]["ExecStart"].replace("%i", "taxation"))
+    assert argv[0] == "/usr/bin/govdesk"
+    args = build_parser().parse_args(argv[1:])
+    assert args.func.__name__ == "run_serve" and args.department == "taxation"
+    for line in unit["Service"]["Environment"].split("\n"):
+        name = line.split("=", 1)[0]
+        assert name.removeprefix(ENV_PREFIX) in ENV_SETTINGS, name
+
+
+def test_nginx_site_prints_the_shipped_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    govdesk = main
+    assert govdesk(["node", "nginx-site", "--static-dir", "/var/lib/govdesk/static/taxation"]) == 0
+    assert capsys.readouterr().out == (REPO / "packaging/nginx/govdesk-tiles.conf").read_text()
+    assert govdesk(["node", "nginx-site", "--static-dir", str(tmp_path / "a;b")]) != 0
+    assert govdesk(["node", "nginx-site", "--static-dir", str(tmp_path), "--listen", "80; include /etc/x"]) != 0

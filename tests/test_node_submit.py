@@ -436,3 +436,35 @@ def test_wrong_methods_and_health(served: Served) -> None:
     assert health["log_vkey"] == served.node.keys.log_vkey
     root = base64.b64decode(httpx.get(f"{served.url}/checkpoint").text.split("\n")[2])
     assert root == served.node.store.state().root
+
+
+def test_signatures_verified_in_worker_processes_refuse_each_bad_one(node_config) -> None:
+    node = node_from_config(replace(node_config, verify_processes=2))
+    node.open()
+    device, clerk = ED25519.signer(os.urandom(32)), ED25519.signer(os.urandom(32))
+    node.enroll(device.public_key, "device", "office-01/counter-01")
+    node.enroll(clerk.public_key, "clerk", "office-01/clerk-wang")
+    server, thread = serve(node, node_config.port)
+    try:
+        served = Served(node, f"http://127.0.0.1:{node_config.port}", device, clerk)
+        # Device entries are verified with the request's key inside the workers; clerk entries go back to the
+        # pool with the clerk's key; both kinds have bad signatures among them; and two entries do not decode.
+        batch = [
+            served.entry(device, f"pooled {i}") if i % 2 else served.entry(clerk, f"c{i}", "case.step")
+            for i in range(40)
+        ]
+        for i in range(0, 40, 5):  # the last byte of a COSE_Sign1 entry is its signature's
+            batch[i] = batch[i][:-1] + bytes([batch[i][-1] ^ 1])
+        batch[38], batch[39] = b"\xa0", b"\x00" * 40_000
+        results = served.client().submit(batch)
+        for i, result in enumerate(results[:38]):
+            assert result.ok == (i % 5 != 0), (i, result)
+            if i % 5 == 0:
+                assert result.code == "bad_signature"
+        assert [r.code for r in results[38:]] == ["malformed_entry", "entry_too_large"]
+        stats = served.client().health()["stats"]
+        assert stats["verify_processes"] == 2 and stats["verified"] >= 38 and stats["verify_cpu_s"] > 0
+        assert stats["decode_cpu_s"] > 0 and stats["sequenced"] >= 30
+    finally:
+        server.should_exit = True
+        thread.join(timeout=DEADLINE_S)

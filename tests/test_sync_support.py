@@ -262,16 +262,21 @@ class FaultProxy:
         return f"http://127.0.0.1:{self.port}"
 
     def close(self) -> None:
-        """Stop accepting."""
+        """Stop accepting and wait for the accepting thread (a blocked accept() would not notice a close)."""
         self._stop.set()
+        self._thread.join(timeout=10)
         self._sock.close()
 
     def _accept(self) -> None:
+        self._sock.settimeout(0.1)
         while not self._stop.is_set():
             try:
                 client, _ = self._sock.accept()
+            except TimeoutError:
+                continue
             except OSError:
                 return
+            client.settimeout(None)
             threading.Thread(target=self._serve, args=(client,), daemon=True).start()
 
     def _serve(self, client: socket.socket) -> None:

@@ -16,7 +16,9 @@ from app.ledger.suites import ED25519, key_id
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.departments import UnknownDepartment, all_departments
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
+from app.node.http_server import server_config
 from app.node.jsonlog import configure_logging
+from app.node.nginx import render_site
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.refusals import Refusal
 from app.node.service import build_app
@@ -80,6 +82,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--port", type=int, help="listen port (overrides the configuration)")
     serve.add_argument("--access-log", action="store_true", help="also log every request")
     serve.add_argument(
+        "--static-dir", type=Path, help="also write checkpoint, tiles and entry bundles here for a web server (nginx)"
+    )
+    _add_tls(serve)
+    serve.add_argument(
+        "--verify-processes",
+        type=int,
+        help="processes verifying entry signatures (default: the configuration's, else one per CPU core; 0: none)",
+    )
+    serve.add_argument(
         "--listen-fd", type=int, help="serve on this inherited, already listening socket (instead of binding one)"
     )
     serve.set_defaults(func=run_serve)
@@ -99,6 +110,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     revoke.add_argument("--reason", required=True)
     revoke.set_defaults(func=run_revoke)
 
+    site = node_sub.add_parser("nginx-site", help="print the nginx site that serves a node's static tiles")
+    site.add_argument("--static-dir", type=Path, required=True, help="the node's static directory (its root)")
+    site.add_argument("--listen", default="8080", help="nginx listen address (default 8080)")
+    site.set_defaults(func=run_nginx_site)
+
     fed = node_sub.add_parser("federation", help="start all 11 department nodes on loopback, witnessing each other")
     fed.add_argument("--dir", type=Path, default=Path("govdesk-federation"), help="where the nodes live")
     fed.add_argument(
@@ -115,7 +131,29 @@ def register(sub: argparse._SubParsersAction) -> None:
         default="sm2-sm3",
         help="signature suite of new nodes: the national SM2/SM3 (default) or ed25519",
     )
+    _add_tls(fed)
     fed.set_defaults(func=run_federation)
+
+
+def _add_tls(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--tls-cert", type=Path, help="serve HTTPS with this certificate chain (PEM)")
+    p.add_argument("--tls-key", type=Path, help="the certificate's private key (PEM)")
+    p.add_argument("--peer-ca", type=Path, help="CA certificate (PEM) that witnesses' HTTPS certificates chain to")
+
+
+def _tls_settings(args: argparse.Namespace) -> dict[str, str | None]:
+    """The TLS settings the command line gives; a certificate needs its key."""
+    if bool(args.tls_cert) != bool(args.tls_key):
+        raise ConfigError("--tls-cert and --tls-key go together")
+    for path in (args.tls_cert, args.tls_key, args.peer_ca):
+        if path is not None and not path.is_file():
+            raise ConfigError(f"{path} is not a file")
+    resolved = {
+        "tls_cert_file": str(args.tls_cert.resolve()) if args.tls_cert else None,
+        "tls_key_file": str(args.tls_key.resolve()) if args.tls_key else None,
+        "peer_ca_file": str(args.peer_ca.resolve()) if args.peer_ca else None,
+    }
+    return {k: v for k, v in resolved.items() if v is not None}
 
 
 def _fail(message: str) -> int:
@@ -145,20 +183,23 @@ def run_init(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     """Serve one node until interrupted."""
     try:
-        config = override(_load(args), db_url=args.db, host=args.host, port=args.port)
+        static_dir = str(args.static_dir.resolve()) if args.static_dir else None
+        verify_processes = args.verify_processes
+        if verify_processes is not None and not 0 <= verify_processes <= 64:
+            raise ConfigError("--verify-processes must be 0..64")
+        config = override(
+            _load(args), db_url=args.db, host=args.host, port=args.port, static_dir=static_dir, **_tls_settings(args)
+        )
+        if verify_processes is None and config.verify_processes is None:
+            verify_processes = os.cpu_count() or 1  # production default: signatures verified on every core
+        config = override(config, verify_processes=verify_processes)
         node = node_from_config(config)
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
-    options = {
-        "log_config": None,
-        "access_log": args.access_log,
-        "timeout_keep_alive": 5,
-        "timeout_graceful_shutdown": 10,
-        "limit_concurrency": 2000,
-    }
+    server = uvicorn.Server(server_config(build_app(node), config, access_log=args.access_log))
     if args.listen_fd is None:
-        uvicorn.run(build_app(node), host=config.host, port=config.port, **options)
+        server.run()
         return 0
     # A listening socket bound by the process that started this node (it wired the node's peers to its port):
     # the port was held from the bind on, so no other program can be answering there.
@@ -167,7 +208,7 @@ def run_serve(args: argparse.Namespace) -> int:
     except OSError as exc:
         return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
     with sock:
-        uvicorn.Server(uvicorn.Config(build_app(node), **options)).run(sockets=[sock])
+        server.run(sockets=[sock])
     return 0
 
 
@@ -218,11 +259,22 @@ def run_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_nginx_site(args: argparse.Namespace) -> int:
+    """Print the nginx site configuration for a static directory."""
+    if any(c in str(args.static_dir) + args.listen for c in ";{}\n\"'"):
+        return _fail("--static-dir and --listen must not hold ; { } quotes or newlines")
+    print(render_site(args.static_dir.resolve(), args.listen), end="")
+    return 0
+
+
 def run_federation(args: argparse.Namespace) -> int:
     """Start the 11 nodes, print where they listen, serve until Ctrl-C or --duration."""
     try:
+        tls = _tls_settings(args)
+        if tls.get("tls_cert_file") and "peer_ca_file" not in tls:
+            tls["peer_ca_file"] = tls["tls_cert_file"]  # one self-signed certificate for every node: it is the anchor
         configs = prepare_federation(
-            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, suite=args.suite
+            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, suite=args.suite, tls=tls
         )
     except (ConfigError, StoreError) as exc:
         return _fail(str(exc))
@@ -230,7 +282,7 @@ def run_federation(args: argparse.Namespace) -> int:
     federation = Federation(configs, args.dir)
     federation.start()  # each node binds its own port; federation.json then lists the ports they got
     for c in federation.configs:
-        print(f"{c.department:<20} http://{c.host}:{c.port}  {c.origin}", flush=True)
+        print(f"{c.department:<20} {c.scheme}://{c.host}:{c.port}  {c.origin}", flush=True)
     print(f"federation of {len(configs)} nodes; keys and URLs in {args.dir / FEDERATION_FILE}", flush=True)
     try:
         federation.wait(args.duration)

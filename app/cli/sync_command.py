@@ -28,7 +28,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         description=(
             "Push the office's outbox and pull every log of its trust policy, verifying checkpoints (log signature, "
             "witness quorum, consistency), entries and inclusion. Exit status: 0 ok, 1 fork or verification "
-            "failure, 2 usage or replica error, 3 a node unreachable, 4 cancelled."
+            "failure, 2 usage or replica error, 3 a node unreachable, 4 cancelled, 5 gave up: outbox entries "
+            "still wait after every retry (the node kept answering retry-later, or no node serves their log)."
         ),
     )
     p.add_argument("--office", type=Path, required=True, help="the office directory (replica)")
@@ -117,6 +118,11 @@ def run_sync(args: argparse.Namespace) -> int:
                 runs += 1
                 for line in report.summary():
                     print(line)
+                waiting = report.waiting()
+                if waiting:
+                    print("still waiting:")
+                    for line in waiting:
+                        print(f"  {line}")
                 for age in replica_ages(replica, [log.origin for log in policy.logs]):
                     print(f"  age {age.describe()}")
                 worst = max(status, report.exit_status)
@@ -134,6 +140,9 @@ def run_sync(args: argparse.Namespace) -> int:
         tasks = state.open_tasks(replica)
         if tasks:
             print(f"{len(tasks)} open clerk task(s) from sync")
+        pending = replica.outbox.count_pending()
+        if status != 0 and pending:
+            print(f"{pending} entries wait in the outbox", file=sys.stderr)
         return status
     except (TrustPolicyError, OSError, ValueError, StoreError) as exc:
         print(f"error: {exc}", file=sys.stderr)

@@ -24,6 +24,7 @@ ENV_SETTINGS = {
     "PORT": "port",
     "KEYS": "keys_file",
     "LOG_LEVEL": "log_level",
+    "STATIC_DIR": "static_dir",
 }
 
 
@@ -63,6 +64,16 @@ class Limits:
     sequencer_batch: int = 4096
     publish_interval_s: float = 0.5
     witness_timeout_s: float = 3.0
+    workers: int = 6
+    db_retry_s: float = 5.0
+    header_timeout_s: float = 10.0
+    connections_per_client: int = 64
+    max_connections: int = 4096
+
+    @property
+    def pool_size(self) -> int:
+        """Database connections the node may hold: one per request worker, plus the sequencer and the publisher."""
+        return self.workers + 2
 
 
 @dataclass(frozen=True)
@@ -79,7 +90,17 @@ class NodeConfig:
     witnesses: tuple[WitnessPeer, ...] = ()
     witnessed: tuple[WitnessedPeer, ...] = ()
     limits: Limits = field(default_factory=Limits)
+    tls_cert_file: str | None = None
+    tls_key_file: str | None = None
+    peer_ca_file: str | None = None
+    static_dir: str | None = None
+    verify_processes: int | None = None
     version: int = CONFIG_VERSION
+
+    @property
+    def scheme(self) -> str:
+        """`https` when the node serves TLS, else `http`."""
+        return "https" if self.tls_cert_file else "http"
 
     def to_json(self) -> str:
         """Return the configuration as a JSON document."""
@@ -130,6 +151,19 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
     keys_file = raw["keys_file"]
     if not Path(keys_file).is_absolute():
         keys_file = str(base_dir / keys_file)
+    paths: dict[str, str | None] = {}
+    for name in ("tls_cert_file", "tls_key_file", "peer_ca_file", "static_dir"):
+        value = raw.get(name)
+        if value is not None and (not isinstance(value, str) or not value):
+            raise ConfigError(f"setting {name!r} must be a file path")
+        paths[name] = str(base_dir / value) if value and not Path(value).is_absolute() else value
+    if bool(paths["tls_cert_file"]) != bool(paths["tls_key_file"]):
+        raise ConfigError("tls_cert_file and tls_key_file go together")
+    verify_processes = raw.get("verify_processes")
+    if verify_processes is not None and (
+        isinstance(verify_processes, bool) or not isinstance(verify_processes, int) or not 0 <= verify_processes <= 64
+    ):
+        raise ConfigError("verify_processes must be 0..64 (0: verify in the request threads)")
     db_url = raw["db_url"]
     if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///") :]).is_absolute():
         db_url = f"sqlite:///{base_dir / db_url[len('sqlite:///') :]}"
@@ -144,6 +178,8 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         witnesses=witnesses,
         witnessed=witnessed,
         limits=_limits(raw.get("limits", {})),
+        verify_processes=verify_processes,
+        **paths,
     )
 
 

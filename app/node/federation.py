@@ -27,6 +27,7 @@ from app.atomic_file import write_atomic
 from app.loopback_ports import bind_listener
 from app.node.config import ConfigError, NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
 from app.node.departments import all_departments
+from app.node.http_server import server_config
 from app.node.node import CONFIG_FILE, Node, create_node
 from app.node.service import build_app
 from app.node.store import postgres_driver
@@ -56,6 +57,7 @@ def prepare_federation(
     postgres_url: str | None = None,
     publish: bool = True,
     suite: str | Mapping[str, str] = "ed25519",
+    tls: dict[str, str] | None = None,
 ) -> list[NodeConfig]:
     """Create the 11 nodes under `directory` (once) and configure each to witness all the others.
 
@@ -63,6 +65,7 @@ def prepare_federation(
     false, `federation.json` is left alone (a federation about to start publishes the ports it binds).
     `suite` names the signature suite of every new node, or maps department ids to suites (a mixed
     federation; departments not named get Ed25519). Existing nodes keep the keys they have.
+    `tls` (tls_cert_file, tls_key_file, peer_ca_file) makes every node serve HTTPS with that certificate.
     """
     configs: list[NodeConfig] = []
     for i, dept in enumerate(all_departments()):
@@ -72,7 +75,7 @@ def prepare_federation(
             port = 0 if base_port is None else base_port + i
             dept_suite = suite if isinstance(suite, str) else suite.get(dept.id, "ed25519")
             create_node(node_dir, dept.id, db_url=db_url, host=host, port=port, suite=dept_suite)
-        configs.append(load_config(node_dir / CONFIG_FILE, environ={}))
+        configs.append(replace(load_config(node_dir / CONFIG_FILE, environ={}), **(tls or {})))
     return wire_federation(directory, configs, publish=publish)
 
 
@@ -85,7 +88,7 @@ def wire_federation(directory: Path, configs: list[NodeConfig], *, publish: bool
         config = replace(
             config,
             witnesses=tuple(
-                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"http://{o.host}:{o.port}")
+                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"{o.scheme}://{o.host}:{o.port}")
                 for o in others
             ),
             witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
@@ -96,7 +99,7 @@ def wire_federation(directory: Path, configs: list[NodeConfig], *, publish: bool
         {
             "department": c.department,
             "origin": c.origin,
-            "url": f"http://{c.host}:{c.port}",
+            "url": f"{c.scheme}://{c.host}:{c.port}",
             "log_vkey": keys[c.department].log_vkey,
             "witness_vkey": keys[c.department].witness_vkey,
             "suite": keys[c.department].suite,
@@ -152,8 +155,7 @@ class Federation:
         self.configs = wire_federation(self.directory, bound)
         for config, sock in zip(self.configs, sockets, strict=True):
             node = Node(config, load_keys(Path(config.keys_file)))
-            uv = uvicorn.Config(build_app(node), log_config=None, access_log=False, lifespan="on")
-            server = uvicorn.Server(uv)
+            server = uvicorn.Server(server_config(build_app(node), config))
             thread = threading.Thread(
                 target=self._serve, args=(server, sock), name=f"node-{config.department}", daemon=True
             )

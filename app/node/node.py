@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -18,13 +19,30 @@ from app.node.rate_limit import RateLimiter
 from app.node.refusals import Refusal
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
+from app.node.static_tiles import StaticTiles
 from app.node.store import SqlStore, StoreError, open_store
+from app.node.verify_pool import SignatureVerifier
 from app.node.witness import Witness
 
 log = logging.getLogger("govdesk.node")
 
 CONFIG_FILE = "node.json"
 KEYS_FILE = "node.keys"
+
+
+class CheckStats:
+    """CPU the request threads spent decoding and checking submitted entries (signatures excluded)."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.checked = 0
+        self.cpu_s = 0.0
+
+    def add_check(self, entries: int, cpu_s: float) -> None:
+        """Count `entries` checked in `cpu_s` seconds of thread CPU time."""
+        with self._lock:
+            self.checked += entries
+            self.cpu_s += cpu_s
 
 
 class Node:
@@ -41,8 +59,8 @@ class Node:
         self.config = config
         self.keys = keys
         self.clock = clock
-        self.store = store or open_store(config.db_url)
         limits = config.limits
+        self.store = store or open_store(config.db_url, pool_size=limits.pool_size, retry_s=limits.db_retry_s)
         self.registry = Registry(self.store)
         self.sequencer = Sequencer(
             self.store,
@@ -53,12 +71,22 @@ class Node:
             batch_limit=limits.sequencer_batch,
             queue_limit=limits.queue_limit,
             clock=clock,
+            retry_window_s=limits.submit_wait_s,
         )
-        self.publisher = Publisher(self.store, config.witnesses, limits.publish_interval_s, limits.witness_timeout_s)
+        self.publisher = Publisher(
+            self.store,
+            config.witnesses,
+            limits.publish_interval_s,
+            limits.witness_timeout_s,
+            peer_ca_file=config.peer_ca_file,
+            static=StaticTiles(Path(config.static_dir), self.store) if config.static_dir else None,
+        )
         self.witness = Witness(
             self.store, keys.witness_signer, {w.origin: [w.vkey] for w in config.witnessed}, clock=clock
         )
         self.rate = RateLimiter(limits.rate_per_device, limits.rate_burst)
+        self.verifier = SignatureVerifier(config.verify_processes or 0)
+        self.stats = CheckStats()
         self._started = False
 
     @property
@@ -74,6 +102,7 @@ class Node:
     def start(self) -> None:
         """Open the store and start the sequencer and the publisher."""
         self.open()
+        self.verifier.warm_up()
         self.sequencer.start()
         self.publisher.start()
         self._started = True
@@ -85,6 +114,7 @@ class Node:
             self.sequencer.stop()
             self.publisher.stop()
             self._started = False
+        self.verifier.close()
         self.store.close()
         log_event(log, "node_stopped", department=self.config.department)
 

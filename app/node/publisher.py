@@ -3,11 +3,17 @@
 Runs apart from the sequencer, so a slow or absent witness delays only the cosignatures, never
 sequencing. A witness that answers 409 names the size it last cosigned; the publisher retries
 once from that size.
+
+A witness is asked to cosign only once it has answered (`GET /health`): at a federation's start its
+peers come up one by one, and asking them before they listen would log failures that are not. Each
+tick, the witnesses missing from the published checkpoint are probed, and the checkpoint is
+republished as soon as one of them answers.
 """
 
 from __future__ import annotations
 
 import logging
+import ssl
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +24,7 @@ from app.ledger.merkle import ProofError
 from app.ledger.note import NoteError, split_note, verify_note
 from app.node.config import WitnessPeer
 from app.node.jsonlog import log_event
+from app.node.static_tiles import StaticTiles
 from app.node.store import SqlStore
 from app.node.tiles import TreeReader
 from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
@@ -25,6 +32,7 @@ from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
 log = logging.getLogger("govdesk.node.publisher")
 
 RETRY_MISSING_S = 5.0
+PROBE_INTERVAL_S = 0.1
 
 
 def _cosignature_lines(published: str) -> dict[str, str]:
@@ -38,7 +46,14 @@ class Publisher:
     """A thread that publishes the newest checkpoint with the cosignatures it could gather."""
 
     def __init__(
-        self, store: SqlStore, witnesses: tuple[WitnessPeer, ...], interval_s: float, timeout_s: float
+        self,
+        store: SqlStore,
+        witnesses: tuple[WitnessPeer, ...],
+        interval_s: float,
+        timeout_s: float,
+        *,
+        peer_ca_file: str | None = None,
+        static: StaticTiles | None = None,
     ) -> None:
         self._store = store
         self._witnesses = witnesses
@@ -46,9 +61,14 @@ class Publisher:
         self._timeout = timeout_s
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._http = httpx.Client(timeout=timeout_s)
+        # Witnesses served over HTTPS are checked against the configured CA (else the system's).
+        self._http = httpx.Client(timeout=timeout_s, verify=ssl.create_default_context(cafile=peer_ca_file))
         self._pool = ThreadPoolExecutor(max_workers=max(1, min(16, len(witnesses))), thread_name_prefix="cosign")
         self._known: dict[str, int] = {}
+        self._static = static
+        self._static_written: str | None = None
+        self._ready: set[str] = set()
+        self._asked: dict[str, int] = {}
         self._last_retry = 0.0
 
     def start(self) -> None:
@@ -72,7 +92,14 @@ class Publisher:
                 self.publish_once()
             except Exception as exc:  # publishing retries on the next tick
                 log_event(log, "publish_failed", level=logging.WARNING, error=repr(exc))
-            self._stop.wait(self._interval)
+            if self._static is not None:
+                try:
+                    self.write_static()
+                except Exception as exc:  # the files catch up on the next tick
+                    log_event(log, "static_write_failed", level=logging.WARNING, error=repr(exc))
+            # While some witness has never answered, look for it more often than the publishing interval.
+            waiting = len(self._ready) < len(self._witnesses)
+            self._stop.wait(min(self._interval, PROBE_INTERVAL_S) if waiting else self._interval)
 
     def publish_once(self) -> bool:
         """Publish the latest signed checkpoint if it is newer, or if witnesses are still missing from it."""
@@ -80,14 +107,23 @@ class Publisher:
         if state.checkpoint is None:
             return False
         kept: dict[str, str] = {}
+        asking = list(self._witnesses)
         if state.published is not None and state.published_size >= state.size:
             kept = _cosignature_lines(state.published)
-            now = time.monotonic()
-            if len(kept) >= len(self._witnesses) or now - self._last_retry < RETRY_MISSING_S:
+            asking = [w for w in self._witnesses if w.name not in kept]
+            if not asking:
                 return False
-            self._last_retry = now
-        gathered = self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), self._witnesses)
-        for witness, line in zip(self._witnesses, gathered, strict=True):
+            list(self._pool.map(self._answers, [w for w in asking if w.name not in self._ready]))
+            fresh = [w for w in asking if w.name in self._ready and self._asked.get(w.name) != state.size]
+            now = time.monotonic()
+            if fresh:
+                asking = fresh  # witnesses that answer but were not asked for this checkpoint yet
+            elif now - self._last_retry < RETRY_MISSING_S:
+                return False
+            else:
+                self._last_retry = now
+        gathered = self._pool.map(lambda w: self._cosign(w, state.checkpoint, state.size), asking)
+        for witness, line in zip(asking, gathered, strict=True):
             if line:
                 kept[witness.name] = line
         text = state.checkpoint + "".join(kept[name] for name in sorted(kept))
@@ -96,7 +132,33 @@ class Publisher:
             log_event(log, "published", size=state.size, cosignatures=len(kept))
         return published
 
+    def write_static(self) -> bool:
+        """Write the published checkpoint, with the tiles it adds, as static files if it changed since last time."""
+        state = self._store.state()
+        if self._static is None or state.published is None or state.published == self._static_written:
+            return False
+        self._static.publish(state.published_size, state.published)
+        self._static_written = state.published
+        return True
+
+    def _answers(self, witness: WitnessPeer) -> bool:
+        """Probe a witness that has not answered yet; remember it once it does."""
+        if witness.name in self._ready:
+            return True
+        try:
+            resp = self._http.get(witness.url.rstrip("/") + "/health", timeout=min(1.0, self._timeout))
+        except httpx.HTTPError:
+            return False
+        if resp.status_code != 200:
+            return False
+        self._ready.add(witness.name)
+        log_event(log, "witness_ready", level=logging.DEBUG, witness=witness.name)
+        return True
+
     def _cosign(self, witness: WitnessPeer, checkpoint: str, size: int) -> str | None:
+        if witness.name not in self._ready:
+            return None  # not known to answer yet: probed on the next tick, asked once it answers (no false failure)
+        self._asked[witness.name] = size
         old = self._known.get(witness.name)
         if old is None:
             old = self._store.cosigner_size(witness.name)
@@ -114,6 +176,7 @@ class Publisher:
                     witness.url.rstrip("/") + "/add-checkpoint", content=encode_add_checkpoint(old, proof, checkpoint)
                 )
             except httpx.HTTPError as exc:
+                self._ready.discard(witness.name)  # probe it again before the next request
                 log_event(log, "cosign_failed", level=logging.WARNING, witness=witness.name, error=repr(exc))
                 return None
             if resp.status_code == 409 and resp.headers.get("content-type", "").startswith(SIZE_CONTENT_TYPE):

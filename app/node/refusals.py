@@ -27,6 +27,7 @@ class Code(StrEnum):
     SEQUENCING_TIMEOUT = "sequencing_timeout"
     REQUEST_TIMEOUT = "request_timeout"
     NOT_FOUND = "not_found"
+    STORE_UNAVAILABLE = "store_unavailable"
 
 
 HTTP_STATUS: dict[Code, int] = {
@@ -49,6 +50,7 @@ HTTP_STATUS: dict[Code, int] = {
     Code.SEQUENCING_TIMEOUT: 503,
     Code.REQUEST_TIMEOUT: 408,
     Code.NOT_FOUND: 404,
+    Code.STORE_UNAVAILABLE: 503,
 }
 
 

@@ -16,6 +16,15 @@ from app.node.store import KeyRecord, SqlStore
 
 def check_entry(signed: SignedEntry, record: KeyRecord | None, origin: str, department: str) -> None:
     """Raise a Refusal unless `signed` may go into the log `origin`, signed by the key `record`."""
+    record = check_policy(signed, record, origin, department)
+    try:
+        signed.verify(record.public_key)
+    except BadSignature as exc:
+        raise Refusal(Code.BAD_SIGNATURE, str(exc)) from None
+
+
+def check_policy(signed: SignedEntry, record: KeyRecord | None, origin: str, department: str) -> KeyRecord:
+    """Every check of `check_entry` except the signature itself; return the signer's record."""
     entry = signed.entry
     if entry.log != origin:
         raise Refusal(Code.WRONG_LOG, f"entry is for log {entry.log!r}, this node sequences {origin!r}")
@@ -27,12 +36,11 @@ def check_entry(signed: SignedEntry, record: KeyRecord | None, origin: str, depa
         raise Refusal(Code.WRONG_LOG, f"key {signed.kid.hex()} is enrolled for department {record.department!r}")
     if not step_may_write(record.role, entry.type, entry.body):
         raise Refusal(Code.ROLE_NOT_ALLOWED, f"role {record.role!r} may not write this {entry.type!r} entry")
-    try:
-        signed.verify(record.public_key)
-    except BadSignature as exc:
-        raise Refusal(Code.BAD_SIGNATURE, str(exc)) from None
+    if key_id(signed.sign1.suite, record.public_key) != signed.kid:
+        raise Refusal(Code.BAD_SIGNATURE, f"key {signed.kid.hex()} named by the entry is not the enrolled key")
     if entry.type == "registry.enroll":
         enrolled_record(signed, 0)
+    return record
 
 
 def enrolled_record(signed: SignedEntry, index: int) -> KeyRecord:

@@ -22,8 +22,8 @@ from app.ledger.entry import SignedEntry
 from app.ledger.note import NoteSigner
 from app.node.jsonlog import log_event
 from app.node.refusals import Code, Refusal
-from app.node.registry import Registry, check_entry, enrolled_record
-from app.node.store import KeyRecord, SequencingTx, SqlStore
+from app.node.registry import Registry, check_entry, check_policy, enrolled_record
+from app.node.store import KeyRecord, SequencingTx, SqlStore, StoreUnavailable
 from app.node.tiles import TileEdge
 
 log = logging.getLogger("govdesk.node.sequencer")
@@ -35,6 +35,7 @@ Result = int | Refusal
 class _Queued:
     signed: SignedEntry
     future: concurrent.futures.Future[Result]
+    verified_key: bytes | None = None
 
 
 class Sequencer:
@@ -51,8 +52,10 @@ class Sequencer:
         batch_limit: int = 4096,
         queue_limit: int = 20000,
         clock: Callable[[], float] = time.time,
+        retry_window_s: float = 15.0,
     ) -> None:
         self._store = store
+        self._retry_window = retry_window_s
         self._registry = registry
         self.origin = origin
         self.department = department
@@ -66,10 +69,16 @@ class Sequencer:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self.batches = 0
+        self.sequenced = 0
+        self.cpu_s = 0.0
 
     # --- the queue -------------------------------------------------------------------------------
-    def submit(self, signed: SignedEntry) -> concurrent.futures.Future[Result]:
-        """Queue a checked entry; the future resolves to its index (or a Refusal). Duplicates share one future."""
+    def submit(self, signed: SignedEntry, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
+        """Queue a checked entry; the future resolves to its index (or a Refusal). Duplicates share one future.
+
+        `verified_key` is the public key the entry's signature was already verified with: the sequencer then
+        checks only that the registry still holds that key for the signer, not the signature again.
+        """
         h = signed.leaf_hash
         with self._cond:
             queued = self._queue.get(h)
@@ -77,7 +86,7 @@ class Sequencer:
                 return queued.future
             if len(self._queue) >= self._queue_limit:
                 raise Refusal(Code.OVERLOADED, "the sequencing queue is full; retry shortly")
-            queued = _Queued(signed, concurrent.futures.Future())
+            queued = _Queued(signed, concurrent.futures.Future(), verified_key)
             self._queue[h] = queued
             self._cond.notify()
             return queued.future
@@ -122,9 +131,24 @@ class Sequencer:
                 except Exception as exc:  # a database hiccup must not end the thread
                     log_event(log, "registry_refresh_failed", level=logging.WARNING, error=str(exc))
 
+    def _integrate_retrying(self, entries: list[SignedEntry], verified: dict[bytes, bytes]) -> list[Result]:
+        """Integrate, again with backoff while the database is unavailable (integration is idempotent by hash)."""
+        deadline = time.monotonic() + self._retry_window
+        delay = 0.05
+        while True:
+            try:
+                return self.integrate(entries, verified=verified)
+            except StoreUnavailable:
+                if self._stopping or time.monotonic() + delay > deadline:
+                    raise
+                with self._cond:  # back off, but wake at once if the node stops
+                    self._cond.wait(timeout=delay)
+                delay = min(delay * 2, 1.0)
+
     def _sequence_batch(self, batch: list[_Queued]) -> None:
         try:
-            results = self.integrate([q.signed for q in batch])
+            verified = {q.signed.leaf_hash: q.verified_key for q in batch if q.verified_key is not None}
+            results = self._integrate_retrying([q.signed for q in batch], verified)
         except Exception as exc:  # every waiter must hear about the failure
             log_event(log, "sequencing_failed", level=logging.ERROR, error=repr(exc), entries=len(batch))
             for q in batch:
@@ -134,24 +158,29 @@ class Sequencer:
             q.future.set_result(result)
 
     # --- integration -----------------------------------------------------------------------------
-    def integrate(self, entries: list[SignedEntry], *, trusted: bool = False) -> list[Result]:
+    def integrate(
+        self, entries: list[SignedEntry], *, trusted: bool = False, verified: dict[bytes, bytes] | None = None
+    ) -> list[Result]:
         """Sequence `entries` in one transaction; return each one's index or Refusal, in order.
 
         `trusted` skips the registry checks: only `govdesk node init` uses it, to enrol the
         department's own key as the first entry of an empty log.
         """
+        started = time.thread_time()
         try:
             with self._store.sequencing() as tx:
-                results, changes = self._integrate(tx, entries, trusted)
+                results, changes = self._integrate(tx, entries, trusted, verified or {})
         except BaseException:
             self._edge = None  # the transaction rolled back: reload the tree edge next time
             raise
         if changes:
             self._registry.apply([record for record, _ in changes])
+        self.cpu_s += time.thread_time() - started
+        self.sequenced += sum(1 for r in results if isinstance(r, int))
         return results
 
     def _integrate(
-        self, tx: SequencingTx, entries: list[SignedEntry], trusted: bool
+        self, tx: SequencingTx, entries: list[SignedEntry], trusted: bool, verified: dict[bytes, bytes]
     ) -> tuple[list[Result], list[tuple[KeyRecord, int]]]:
         size, _ = tx.state()
         if self._edge is None or self._edge.size != size:
@@ -172,7 +201,11 @@ class Sequencer:
             index = size + len(rows)
             try:
                 if not trusted:
-                    check_entry(signed, records.get(signed.kid), self.origin, self.department)
+                    record = records.get(signed.kid)
+                    if record is not None and verified.get(h) == record.public_key:
+                        check_policy(signed, record, self.origin, self.department)  # signature verified already
+                    else:
+                        check_entry(signed, record, self.origin, self.department)
                 change = self._registry_change(signed, index, records)
             except Refusal as refusal:
                 log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=signed.kid.hex())

@@ -13,11 +13,13 @@ import gzip
 import hashlib
 import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
+from anyio import to_thread
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
@@ -26,15 +28,15 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
-from app.ledger.entry import MAX_ENTRY_SIZE, decode_entry
-from app.ledger.errors import EntryError, EntryTooLarge
 from app.ledger.merkle import ProofError
 from app.node.jsonlog import log_event
 from app.node.node import Node
 from app.node.refusals import Code, Refusal
-from app.node.registry import check_entry
+from app.node.registry import check_policy
 from app.node.request_auth import parse_credentials, verify_request
+from app.node.store import StoreUnavailable
 from app.node.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
+from app.node.verify_pool import Job
 
 log = logging.getLogger("govdesk.node.http")
 
@@ -120,24 +122,49 @@ def _node(request: Request) -> Node:
 
 
 # --- submission -----------------------------------------------------------------------------------
-def _check_entries(node: Node, entries: list[bytes]) -> list[tuple[bytes | None, Any]]:
-    """Decode and check each entry; return (entry hash, SignedEntry or Refusal) per entry."""
-    out: list[tuple[bytes | None, Any]] = []
-    for data in entries:
+def _check_entries(node: Node, entries: list[bytes], hint_kid: bytes) -> list[tuple[bytes | None, Any, bytes | None]]:
+    """Decode and check each entry; return (entry hash, SignedEntry or Refusal, verified public key) per entry.
+
+    Decoding runs on the node's worker processes, which also verify the signatures of entries signed by the
+    request's own key (`hint_kid`); the registry checks run here; any other signature goes back to the pool.
+    """
+    hint = node.registry.get(hint_kid)
+    hints = {hint.kid: (hint.suite, hint.public_key)} if hint is not None else {}
+    decoded = node.verifier.decode(entries, hints)
+    started = time.thread_time()
+    out: list[tuple[bytes | None, Any, bytes | None]] = []
+    jobs: list[Job] = []
+    waiting: list[int] = []
+    for item in decoded:
         try:
-            if len(data) > MAX_ENTRY_SIZE:
-                raise Refusal(Code.ENTRY_TOO_LARGE, f"entry is {len(data)} bytes, over {MAX_ENTRY_SIZE}")
-            try:
-                signed = decode_entry(data)
-            except EntryTooLarge as exc:
-                raise Refusal(Code.ENTRY_TOO_LARGE, str(exc)) from None
-            except EntryError as exc:
-                raise Refusal(Code.MALFORMED_ENTRY, str(exc)) from None
-            check_entry(signed, node.registry.get(signed.kid), node.origin, node.config.department)
-            out.append((signed.leaf_hash, signed))
+            if item[0] == "too_large":
+                raise Refusal(Code.ENTRY_TOO_LARGE, item[1])
+            if item[0] != "ok":
+                raise Refusal(Code.MALFORMED_ENTRY, item[1])
+            _, signed, verified_with = item
+            record = check_policy(signed, node.registry.get(signed.kid), node.origin, node.config.department)
+            if verified_with == record.public_key:  # verified by the worker with the key the registry holds
+                out.append((signed.leaf_hash, signed, record.public_key))
+                continue
+            if verified_with == b"" and hint is not None and hint.public_key == record.public_key:
+                raise _bad_signature(signed)  # failed under that very key
+            sign1 = signed.sign1
+            jobs.append((sign1.suite.name, record.public_key, sign1.to_be_signed(), sign1.signature))
+            waiting.append(len(out))
+            out.append((signed.leaf_hash, signed, record.public_key))
         except Refusal as refusal:
-            out.append((None, refusal))
+            out.append((None, refusal, None))
+    node.stats.add_check(len(entries), time.thread_time() - started)
+    for i, ok in zip(waiting, node.verifier.verify(jobs), strict=True):
+        if not ok:
+            out[i] = (None, _bad_signature(out[i][1]), None)
     return out
+
+
+def _bad_signature(signed: Any) -> Refusal:
+    return Refusal(
+        Code.BAD_SIGNATURE, f"{signed.sign1.suite.name} signature does not verify under key {signed.kid.hex()}"
+    )
 
 
 async def add_entries(request: Request) -> Response:
@@ -174,17 +201,17 @@ async def add_entries(request: Request) -> Response:
             raise Refusal(Code.MALFORMED_REQUEST, "the bundle holds no entries")
     except Refusal as refusal:
         return refusal_response(request, refusal, kid=kid)
-    checked = await run_in_threadpool(_check_entries, node, entries)
+    checked = await run_in_threadpool(_check_entries, node, entries, creds.kid)
     results: list[dict[str, Any]] = [{} for _ in checked]
     waits: list[tuple[int, asyncio.Future[Any]]] = []
-    for i, (entry_hash, item) in enumerate(checked):
+    for i, (entry_hash, item, verified_key) in enumerate(checked):
         if isinstance(item, Refusal):
             log_event(log, "refusal", code=item.code.value, reason=item.message, kid=kid, entry=i)
             results[i] = {"refusal": item.to_json()}
             continue
         results[i]["hash"] = entry_hash.hex()
         try:
-            waits.append((i, asyncio.wrap_future(node.sequencer.submit(item))))
+            waits.append((i, asyncio.wrap_future(node.sequencer.submit(item, verified_key))))
         except Refusal as refusal:
             log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=kid, entry=i)
             results[i]["refusal"] = refusal.to_json()
@@ -193,6 +220,8 @@ async def add_entries(request: Request) -> Response:
         for i, fut in waits:
             if fut not in done:
                 refusal = Refusal(Code.SEQUENCING_TIMEOUT, "not sequenced in time; resubmit (it is idempotent)")
+            elif isinstance(fut.exception(), StoreUnavailable):
+                refusal = Refusal(Code.STORE_UNAVAILABLE, "the database is unavailable; resubmit (it is idempotent)")
             elif fut.exception() is not None:
                 refusal = Refusal(Code.OVERLOADED, "sequencing failed; resubmit (it is idempotent)")
             else:
@@ -403,22 +432,45 @@ async def forks(request: Request) -> Response:
     )
 
 
-async def health(request: Request) -> Response:
-    """GET /health: liveness, tree sizes and the node's public keys."""
-    node = _node(request)
+def _health_probe(node: Node) -> tuple[bool, Any]:
+    """Return (can write, state or the error that stopped reading it)."""
     try:
-        state = await run_in_threadpool(node.store.state)
+        writable = node.store.can_write()
+        return writable, node.store.state() if writable else "the database does not accept writes"
     except Exception as exc:  # health reports the failure instead of raising it
-        return JSONResponse({"status": "error", "error": str(exc)}, status_code=503)
+        return False, str(exc)
+
+
+async def health(request: Request) -> Response:
+    """GET /health: 200 only while the node can write to its database; tree sizes and the node's public keys."""
+    node = _node(request)
+    writable, state = await run_in_threadpool(_health_probe, node)
+    if not writable:
+        return JSONResponse(
+            {"status": "unwritable", "writable": False, "department": node.config.department, "error": state},
+            status_code=503,
+            headers={"Cache-Control": "no-store"},
+        )
     return JSONResponse(
         {
             "status": "ok",
+            "writable": True,
             "department": node.config.department,
             "origin": node.origin,
             "size": state.size,
             "published_size": state.published_size,
             "queued": node.sequencer.queued(),
             "registry_size": node.registry.loaded_size,
+            "stats": {
+                "checked": node.stats.checked,
+                "decode_cpu_s": round(node.verifier.decode_cpu_s, 6),
+                "check_cpu_s": round(node.stats.cpu_s, 6),
+                "verified": node.verifier.verified,
+                "verify_cpu_s": round(node.verifier.cpu_s, 6),
+                "verify_processes": node.verifier.processes,
+                "sequenced": node.sequencer.sequenced,
+                "sequence_cpu_s": round(node.sequencer.cpu_s, 6),
+            },
             "log_vkey": node.keys.log_vkey,
             "witness_vkey": node.keys.witness_vkey,
             "department_kid": node.keys.department_kid.hex(),
@@ -435,11 +487,17 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def _store_unavailable(request: Request, exc: Exception) -> Response:
+    return refusal_response(request, Refusal(Code.STORE_UNAVAILABLE, f"{exc}; retry later"))
+
+
 def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
     """Return the ASGI app serving `node`; with `manage_node` its lifespan starts and stops the node."""
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        # Blocking request work runs on this many threads, which the database pool is sized from (docs/node.md).
+        to_thread.current_default_thread_limiter().total_tokens = node.config.limits.workers
         if manage_node:
             await run_in_threadpool(node.start)
         try:
@@ -459,7 +517,11 @@ def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
         Route("/witness/forks", forks, methods=["GET"]),
         Route("/witness/{origin_hash}/checkpoint", witnessed_checkpoint, methods=["GET"]),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
+    app = Starlette(
+        routes=routes,
+        lifespan=lifespan,
+        exception_handlers={HTTPException: _http_error, StoreUnavailable: _store_unavailable},
+    )
     app.state.node = node
     app.state.tiles = ImmutableCache()
     app.state.published_size = 0

@@ -9,20 +9,33 @@ lock, and how a batch of entries is inserted fast.
 from __future__ import annotations
 
 import contextlib
+import logging
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, TypeVar
 
 from app.ledger.merkle import EMPTY_ROOT
+from app.node.jsonlog import log_event
+
+log = logging.getLogger("govdesk.node.store")
 
 SCHEMA_VERSION = 1
+DEFAULT_RETRY_S = 5.0
+FIRST_BACKOFF_S = 0.05
+LONGEST_BACKOFF_S = 1.0
+T = TypeVar("T")
 
 
 class StoreError(RuntimeError):
     """The store could not be opened or is not a node database of a known schema."""
+
+
+class StoreUnavailable(StoreError):
+    """The database cannot be reached now (connection gone, server down or read-only); retry later."""
 
 
 @dataclass(frozen=True)
@@ -168,13 +181,19 @@ def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
 
 
 class SqlStore:
-    """Storage over a SQL database, with thread-local connections; subclasses supply the dialect."""
+    """Storage over a SQL database; subclasses supply the dialect and how connections are held.
+
+    Every operation borrows a connection for its own duration (`connection()`), and an operation that
+    fails because its connection is gone is retried on a fresh one, with backoff, for up to `retry_s`
+    seconds; then it raises StoreUnavailable.
+    """
 
     placeholder = "?"
     schema: str = ""
     url: str = ""
 
-    def __init__(self) -> None:
+    def __init__(self, retry_s: float = DEFAULT_RETRY_S) -> None:
+        self.retry_s = retry_s
         self._local = threading.local()
         self._all: list[Any] = []
         self._lock = threading.Lock()
@@ -194,27 +213,90 @@ class SqlStore:
         """Insert entry rows as fast as the backend allows."""
         raise NotImplementedError
 
-    # --- plumbing --------------------------------------------------------------------------
-    def sql(self, text: str) -> str:
-        """Return `text` with `?` placeholders in this backend's style."""
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
-
-    def _conn(self) -> Any:
+    @contextmanager
+    def connection(self) -> Iterator[Any]:
+        """Lend a connection for one operation (here: this thread's own, opened on first use)."""
         conn = getattr(self._local, "conn", None)
         if conn is None:
             conn = self.connect()
             self._local.conn = conn
             with self._lock:
                 self._all.append(conn)
-        return conn
+        yield conn
+
+    def connection_gone(self, exc: BaseException) -> bool:
+        """True if `exc` means the connection or the server is gone (worth a retry on a fresh connection)."""
+        return isinstance(exc, StoreUnavailable)
+
+    def discard_broken(self) -> None:
+        """Drop connections that a lost server left broken, so the next borrower gets a live one."""
+
+    def can_write(self) -> bool:
+        """True if the database accepts writes right now (one short probe, no retries)."""
+        with self.connection() as conn, self.write_transaction(conn, "health") as cur:
+            cur.execute("SELECT 1")
+            return cur.fetchone() is not None
+
+    # --- plumbing --------------------------------------------------------------------------
+    def sql(self, text: str) -> str:
+        """Return `text` with `?` placeholders in this backend's style."""
+        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
+
+    def _unavailable(self, exc: BaseException) -> StoreUnavailable:
+        return exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(f"the database is unavailable: {exc}")
+
+    def retrying(self, operation: Callable[[Any], T]) -> T:
+        """Run `operation(connection)`, again on a fresh connection with backoff while the connection is gone."""
+        deadline = time.monotonic() + self.retry_s
+        delay = FIRST_BACKOFF_S
+        attempt = 0
+        while True:
+            try:
+                with self.connection() as conn:
+                    return operation(conn)
+            except Exception as exc:
+                if not self.connection_gone(exc):
+                    raise
+                attempt += 1
+                self.discard_broken()
+                if time.monotonic() + delay > deadline:
+                    raise self._unavailable(exc) from exc
+                if attempt == 1:
+                    log_event(log, "db_connection_lost", level=logging.WARNING, error=str(exc).strip()[:200])
+                time.sleep(delay)  # backoff while the database comes back; a fixed poll step, not a state wait
+                delay = min(delay * 2, LONGEST_BACKOFF_S)
+
+    def _write(self, lock: str, operation: Callable[[Any], T]) -> T:
+        """Run `operation(cursor)` in a write transaction holding `lock`, retried while the connection is gone."""
+
+        def run(conn: Any) -> T:
+            with self.write_transaction(conn, lock) as cur:
+                return operation(cur)
+
+        return self.retrying(run)
+
+    @contextmanager
+    def _transaction(self, lock: str) -> Iterator[Any]:
+        """One write transaction for a caller's block (not retried: the caller decides; gone -> StoreUnavailable)."""
+        try:
+            with self.connection() as conn, self.write_transaction(conn, lock) as cur:
+                yield cur
+        except Exception as exc:
+            if not self.connection_gone(exc):
+                raise
+            self.discard_broken()
+            raise self._unavailable(exc) from exc
 
     def _query(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
-        cur = self._conn().cursor()
-        try:
-            cur.execute(self.sql(text), params)
-            return cur.fetchall() if cur.description else []
-        finally:
-            cur.close()
+        def run(conn: Any) -> list[Any]:
+            cur = conn.cursor()
+            try:
+                cur.execute(self.sql(text), params)
+                return cur.fetchall() if cur.description else []
+            finally:
+                cur.close()
+
+        return self.retrying(run)
 
     def close(self) -> None:
         """Close every connection this store opened."""
@@ -228,29 +310,30 @@ class SqlStore:
     # --- schema ----------------------------------------------------------------------------
     def init_schema(self) -> None:
         """Create the tables if they do not exist, and check the schema version."""
-        conn = self._conn()
-        with self.write_transaction(conn, "schema") as cur:
-            for statement in self.schema.split(";"):
-                if statement.strip():
-                    cur.execute(statement)
-            cur.execute(self.sql("SELECT version FROM schema_version"))
-            row = cur.fetchone()
-            if row is None:
-                cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise StoreError(f"database schema version {row[0]} is not {SCHEMA_VERSION}")
-            cur.execute(self.sql("SELECT size FROM log_state WHERE id = 1"))
-            if cur.fetchone() is None:
-                cur.execute(
-                    self.sql("INSERT INTO log_state (id, size, root, published_size) VALUES (1, 0, ?, 0)"),
-                    (EMPTY_ROOT,),
-                )
+        self._write("schema", self._init_schema)
+
+    def _init_schema(self, cur: Any) -> None:
+        for statement in self.schema.split(";"):
+            if statement.strip():
+                cur.execute(statement)
+        cur.execute(self.sql("SELECT version FROM schema_version"))
+        row = cur.fetchone()
+        if row is None:
+            cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
+        elif row[0] != SCHEMA_VERSION:
+            raise StoreError(f"database schema version {row[0]} is not {SCHEMA_VERSION}")
+        cur.execute(self.sql("SELECT size FROM log_state WHERE id = 1"))
+        if cur.fetchone() is None:
+            cur.execute(
+                self.sql("INSERT INTO log_state (id, size, root, published_size) VALUES (1, 0, ?, 0)"),
+                (EMPTY_ROOT,),
+            )
 
     # --- sequencing --------------------------------------------------------------------------
     @contextmanager
     def sequencing(self) -> Iterator[SequencingTx]:
         """Open the exclusive sequencing transaction (one sequencer at a time across processes)."""
-        with self.write_transaction(self._conn(), "sequencer") as cur:
+        with self._transaction("sequencer") as cur:
             yield SequencingTx(self, cur)
 
     # --- reads -------------------------------------------------------------------------------
@@ -290,12 +373,15 @@ class SqlStore:
     # --- publishing ----------------------------------------------------------------------------
     def publish(self, size: int, text: str) -> bool:
         """Publish a (cosigned) checkpoint unless a larger one is already published."""
-        with self.write_transaction(self._conn(), "publish") as cur:
+
+        def run(cur: Any) -> bool:
             cur.execute(
                 self.sql("UPDATE log_state SET published = ?, published_size = ? WHERE id = 1 AND published_size <= ?"),
                 (text, size, size),
             )
             return cur.rowcount == 1
+
+        return self._write("publish", run)
 
     def cosigner_size(self, name: str) -> int:
         """Return the tree size a witness last cosigned for this log (0 if never)."""
@@ -304,19 +390,22 @@ class SqlStore:
 
     def set_cosigner_size(self, name: str, size: int) -> None:
         """Record the size a witness last cosigned for this log."""
-        with self.write_transaction(self._conn(), "cosigners") as cur:
-            cur.execute(
+        self._write(
+            "cosigners",
+            lambda cur: cur.execute(
                 self.sql(
                     "INSERT INTO cosigners (name, size) VALUES (?, ?) "
                     "ON CONFLICT (name) DO UPDATE SET size = excluded.size"
                 ),
                 (name, size),
-            )
+            ),
+        )
 
     # --- replay protection ---------------------------------------------------------------------
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int, forget_before_ms: int) -> bool:
         """Record a request nonce; return False if this key already used it (a replay)."""
-        with self.write_transaction(self._conn(), "nonces") as cur:
+
+        def run(cur: Any) -> bool:
             cur.execute(
                 self.sql("INSERT INTO nonces (kid, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
                 (kid, nonce, now_ms),
@@ -326,11 +415,15 @@ class SqlStore:
                 cur.execute(self.sql("DELETE FROM nonces WHERE seen_at < ?"), (forget_before_ms,))
             return fresh
 
+        # A retry after a lost commit would see its own nonce and call the request a replay; the client then
+        # resubmits under a new nonce (submission is idempotent), so nothing is lost.
+        return self._write("nonces", run)
+
     # --- witnessing ----------------------------------------------------------------------------
     @contextmanager
     def witness_transaction(self, origin: str) -> Iterator[WitnessTx]:
         """Open a transaction in which a witness checks and replaces its record of `origin` atomically."""
-        with self.write_transaction(self._conn(), "witness") as cur:
+        with self._transaction("witness") as cur:
             yield WitnessTx(self, cur, origin)
 
     def witnessed(self, origin: str) -> WitnessedLog | None:
@@ -399,16 +492,20 @@ def postgres_driver() -> ModuleType:
     return psycopg
 
 
-def open_store(url: str) -> SqlStore:
-    """Open the store at `url`: `postgresql://...` or `sqlite:///path` (a bare path means SQLite)."""
+def open_store(url: str, *, pool_size: int = 8, retry_s: float = DEFAULT_RETRY_S) -> SqlStore:
+    """Open the store at `url`: `postgresql://...` or `sqlite:///path` (a bare path means SQLite).
+
+    PostgreSQL connections come from a pool of at most `pool_size`; SQLite keeps a connection per thread
+    and one writer at a time, as SQLite itself allows.
+    """
     if url.startswith(("postgresql://", "postgres://")):
         postgres_driver()
         from app.node.store_postgres import PostgresStore
 
-        return PostgresStore(url)
+        return PostgresStore(url, pool_size=pool_size, retry_s=retry_s)
     from app.node.store_sqlite import SQLiteStore
 
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
     if not path or "=" in path or "://" in path:
         raise StoreError(f"{url!r} is neither a postgresql:// URL nor a sqlite:///path")
-    return SQLiteStore(path)
+    return SQLiteStore(path, retry_s=retry_s)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from app.node.store import SqlStore
+from app.node.store import DEFAULT_RETRY_S, SqlStore
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
@@ -35,21 +35,32 @@ CREATE TABLE IF NOT EXISTS forks (
 """
 
 
+def _make_private(path: str) -> None:
+    """Make the database file 0600 (SQLite gives its WAL and index files the same mode), creating it if needed.
+
+    Never by opening and closing an existing file: closing any descriptor of a SQLite file drops every POSIX lock
+    this process holds on it, under the feet of its open connections.
+    """
+    try:
+        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        os.chmod(path, 0o600)
+
+
 class SQLiteStore(SqlStore):
     """The node store in one SQLite file; write transactions are serialised by SQLite itself."""
 
     schema = SCHEMA
 
-    def __init__(self, path: str) -> None:
-        super().__init__()
+    def __init__(self, path: str, *, retry_s: float = DEFAULT_RETRY_S) -> None:
+        super().__init__(retry_s)
         self.path = path
         self.url = f"sqlite:///{path}"
+        if path != ":memory:":
+            _make_private(path)
 
     def connect(self) -> Any:
         """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
-        if self.path != ":memory:":  # 0600 before SQLite creates it (its WAL and index files take the same mode)
-            os.close(os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600))
-            os.chmod(self.path, 0o600)
         conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
@@ -64,7 +75,8 @@ class SQLiteStore(SqlStore):
         try:
             yield cur
         except BaseException:
-            cur.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may have rolled back already (an I/O error does): keep the real error
+                cur.execute("ROLLBACK")
             raise
         else:
             cur.execute("COMMIT")

@@ -15,6 +15,10 @@ class NodeUnreachable(SyncError):
     """No node or mirror of a log answered (connection refused, cut, timed out, or 5xx after retries)."""
 
 
+class InsecureNodeUrl(SyncError):
+    """TLS pins are configured, but a node's URL is plain http://: nothing is sent to it (signed requests included)."""
+
+
 class RequestRefused(SyncError):
     """The node refused a whole request (for example this device's key is not enrolled there, or revoked)."""
 

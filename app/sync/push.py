@@ -35,7 +35,9 @@ BATCH_ENTRIES = 256
 BATCH_BYTES = 900 * 1024
 PENDING_LIMIT = 20000
 _RNG = random.Random()
-RETRY_LATER = frozenset({"rate_limited", "overloaded", "sequencing_timeout", "stale_request", "replayed_request"})
+RETRY_LATER = frozenset(
+    {"rate_limited", "overloaded", "sequencing_timeout", "stale_request", "replayed_request", "store_unavailable"}
+)
 
 # What each refusal means for the clerk, and what to do. The code goes with it, for translated screens.
 REFUSALS: dict[str, tuple[str, str]] = {
@@ -83,6 +85,13 @@ class PushReport:
     retried: int = 0
     waiting_for_enrolment: int = 0  # signed by a new key the department has not enrolled yet: kept, not sent
     tasks: list[state.ClerkTask] = field(default_factory=list)
+    waiting: int = 0
+    last_answers: list[str] = field(default_factory=list)
+
+    @property
+    def gave_up(self) -> bool:
+        """True if entries still wait in the outbox after every retry (the node kept saying "retry later")."""
+        return self.waiting > 0
 
 
 def pending_entries(replica: Replica, origin: str, limit: int = PENDING_LIMIT) -> list[OutboxEntry]:
@@ -164,8 +173,11 @@ class LogPusher:
         indexes: dict[bytes, int] = {}
         waiting = list(pending)
         sent_bytes = 0
+        later: list[OutboxEntry] = []
+        answers: set[str] = set()
         for round_no in range(1, self.link.retry.attempts + 1):
-            later: list[OutboxEntry] = []
+            later = []
+            answers = set()
             for batch in _batches(waiting):
                 if self.link.cancel.is_set():
                     raise Cancelled(f"{self.origin}: push cancelled")
@@ -178,6 +190,7 @@ class LogPusher:
                         indexes[entry.leaf_hash] = result.index
                     elif result.code in RETRY_LATER:
                         later.append(entry)
+                        answers.add(result.code)
                     else:
                         self._refused(entry, result.code or "refused", result.message or "", report)
                 sent_bytes += sum(len(e.data) for e in batch)
@@ -192,6 +205,8 @@ class LogPusher:
             waiting = later
             if round_no < self.link.retry.attempts and self.link.cancel.wait(self.link.retry.delay(round_no, _RNG)):
                 raise Cancelled(f"{self.origin}: push cancelled")
+        report.waiting = len(later)
+        report.last_answers = sorted(answers)
         if indexes:
             self._acknowledge(indexes, report)
         self.progress(

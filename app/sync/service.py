@@ -20,14 +20,14 @@ from app.store.replica import Replica
 from app.sync import state
 from app.sync.anchor import anchor_log, push_anchor
 from app.sync.checkpoints import ForkCallback
-from app.sync.errors import Cancelled, ForkDetected, SyncError
+from app.sync.errors import Cancelled, ForkDetected, InsecureNodeUrl, SyncError
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull import LogPuller, PullReport, TaskCallback
 from app.sync.push import LogPusher, PushReport, outbox_origins
-from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, make_http_client
+from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, insecure_urls, make_http_client
 from app.sync.trust import TrustPolicy
 
-EXIT_OK, EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED = 0, 1, 3, 4
+EXIT_OK, EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED, EXIT_GAVE_UP = 0, 1, 3, 4, 5
 
 
 @dataclass
@@ -55,14 +55,35 @@ class SyncReport:
 
     @property
     def exit_status(self) -> int:
-        """0 when all is well; 1 on a fork or a verification failure; 3 when a node was unreachable; 4 cancelled."""
+        """0 all is well; 1 a fork or a verification failure; 3 a node unreachable; 4 cancelled; 5 gave up.
+
+        "Gave up" means outbox entries still wait: the node kept answering "retry later" through every retry,
+        or no node is configured for their log.
+        """
         if any(o.error is not None and o.error.verification for o in self.logs):
             return EXIT_VERIFICATION
         if self.cancelled:
             return EXIT_CANCELLED
         if any(o.error is not None for o in self.logs):
             return EXIT_UNREACHABLE
+        if self.unconfigured or any(o.push is not None and o.push.gave_up for o in self.logs):
+            return EXIT_GAVE_UP
         return EXIT_OK
+
+    def waiting(self) -> list[str]:
+        """One line per log whose outbox entries this run gave up on, saying how many still wait and why."""
+        lines = []
+        for o in self.logs:
+            if o.push is not None and o.push.gave_up:
+                answers = ", ".join(o.push.last_answers)
+                lines.append(
+                    f"{o.origin}: {o.push.waiting} entries still wait in the outbox (the node answered {answers} "
+                    "through every retry; the next sync sends them again)"
+                )
+            elif o.error is not None and o.push is None and o.pull is None:
+                lines.append(f"{o.origin}: not synced ({type(o.error).__name__}); its outbox entries still wait")
+        lines += [f"{origin}: outbox entries wait, but no node is configured for it" for origin in self.unconfigured]
+        return lines
 
     def summary(self) -> list[str]:
         """One line per log, for the command line."""
@@ -71,6 +92,8 @@ class SyncReport:
             parts = []
             if o.push is not None and o.push.pending:
                 parts.append(f"pushed {o.push.acknowledged}/{o.push.pending}, refused {o.push.refused}")
+                if o.push.gave_up:
+                    parts.append(f"GAVE UP on {o.push.waiting} (node answered {', '.join(o.push.last_answers)})")
             if o.push is not None and o.push.waiting_for_enrolment:
                 parts.append(f"{o.push.waiting_for_enrolment} waiting for the enrolment of a new key")
             if o.pull is not None:
@@ -119,6 +142,12 @@ class SyncService:
         trust = self.policy.log(origin)
         if trust is None:
             raise KeyError(f"the trust policy has no log {origin!r}")
+        plain = insecure_urls((*trust.urls, *trust.read_urls), self.policy.tls)
+        if plain:
+            raise InsecureNodeUrl(
+                f"{origin}: refusing {', '.join(plain)}: TLS pins are configured, but the URL is plain http:// "
+                "(its key cannot be checked); use the node's https:// URL"
+            )
         return NodeLink(
             origin,
             trust.urls,
@@ -127,6 +156,7 @@ class SyncService:
             clock=self.replica.session.now_ms,
             retry=self.retry,
             cancel=cancel,
+            read_urls=trust.read_urls,
         )
 
     def run(
@@ -146,7 +176,12 @@ class SyncService:
         for trust in self.policy.logs:
             outcome = LogOutcome(trust.origin)
             report.logs.append(outcome)
-            link = self.link(trust.origin, cancel)
+            try:
+                link = self.link(trust.origin, cancel)
+            except InsecureNodeUrl as exc:
+                outcome.error = exc
+                progress(SyncProgress(trust.origin, "pull", 0, 0, error=str(exc)))
+                continue
             kwargs = {
                 "max_skew_ms": max_skew_ms,
                 "progress": progress,

@@ -62,8 +62,28 @@ def spki_pin(cert_der: bytes) -> str:
     return hashlib.sha256(spki).hexdigest()
 
 
+PIN_REFUSAL = "the node's TLS key is not one of the pinned keys"
+
+
+class PinnedSSLSocket(ssl.SSLSocket):
+    """A TLS socket that checks the peer's key against the pins as part of the handshake, before any byte is sent."""
+
+    pins: frozenset[str] = frozenset()
+
+    def do_handshake(self, block: bool = False) -> None:
+        """Complete the handshake, then refuse a peer whose key is not pinned (the connection is never used)."""
+        super().do_handshake(block)
+        der = self.getpeercert(True)
+        if der is None or spki_pin(der) not in self.pins:
+            raise ssl.SSLCertVerificationError(PIN_REFUSAL)
+
+
 def ssl_context(tls: TlsPins) -> ssl.SSLContext:
-    """Return the TLS context: verify against the pinned CA only; with node-key pins alone, the pin is the check."""
+    """Return the TLS context: verify against the pinned CA only; with node-key pins alone, the pin is the check.
+
+    With node-key pins, the key is checked at connect time, inside the handshake: a signed request is never
+    written to a connection whose key is not pinned.
+    """
     if tls.ca_pem:
         ctx = ssl.create_default_context(cadata=tls.ca_pem)
     else:
@@ -72,7 +92,16 @@ def ssl_context(tls: TlsPins) -> ssl.SSLContext:
             ctx.check_hostname = False
             ctx.verify_mode = ssl.CERT_NONE
     ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+    if tls.node_keys:
+        ctx.sslsocket_class = type("PinnedSSLSocket", (PinnedSSLSocket,), {"pins": frozenset(tls.node_keys)})
     return ctx
+
+
+def insecure_urls(urls: tuple[str, ...], tls: TlsPins) -> list[str]:
+    """Return the plain-http URLs among `urls` when TLS pins are configured (they must not be used)."""
+    if not tls.ca_pem and not tls.node_keys:
+        return []
+    return [url for url in urls if urlsplit(url).scheme != "https"]
 
 
 class PinMismatch(NodeUnreachable):
@@ -89,7 +118,7 @@ def _check_pin(pins: tuple[str, ...]) -> Callable[[httpx.Response], None]:
         der = ssl_object.getpeercert(True) if ssl_object is not None else None
         if der is None or spki_pin(der) not in pins:
             response.close()
-            raise PinMismatch(f"{response.url.host}: the node's TLS key is not one of the pinned keys")
+            raise PinMismatch(f"{response.url.host}: {PIN_REFUSAL}")
 
     return hook
 
@@ -129,9 +158,11 @@ class NodeLink:
         cancel: threading.Event | None = None,
         rng: random.Random | None = None,
         sleep: Callable[[float], None] = time.sleep,
+        read_urls: tuple[str, ...] = (),
     ) -> None:
         self.origin = origin
         self.urls = urls
+        self.read_urls = read_urls
         self._http = http
         self._device = device
         self._clock = clock
@@ -145,6 +176,12 @@ class NodeLink:
 
     def _order(self) -> list[str]:
         return self.urls[self._preferred :] + self.urls[: self._preferred]
+
+    def _candidates(self, path: str) -> list[str]:
+        """Static reads go to the read URLs first, then to the node and its mirrors; everything else to the node."""
+        if self.read_urls and (path == "checkpoint" or path.startswith("tile/")):
+            return [*self.read_urls, *self._order()]
+        return self._order()
 
     def _wait(self, attempt: int) -> None:
         delay = self.retry.delay(attempt, self._rng)
@@ -163,7 +200,8 @@ class NodeLink:
                 raise Cancelled(f"{self.origin}: cancelled")
             refused = 0
             not_found: list[str] = []
-            for url_base in self._order():
+            candidates = self._candidates(path)
+            for url_base in candidates:
                 url = f"{url_base.rstrip('/')}/{path}"
                 try:
                     fetched = self._get_once(url, limit, params)
@@ -176,9 +214,10 @@ class NodeLink:
                 except (httpx.HTTPError, OSError, NodeUnreachable) as exc:
                     last = exc
                     continue
-                self._preferred = self.urls.index(url_base)
+                if url_base in self.urls:
+                    self._preferred = self.urls.index(url_base)
                 return fetched
-            if refused == len(self.urls):
+            if refused == len(candidates):
                 if path == "checkpoint" and len(not_found) == refused:  # every node has a checkpoint, even empty
                     raise WrongNode(
                         self.origin, f"wrong node at this address: {', '.join(not_found)} has no /checkpoint (HTTP 404)"

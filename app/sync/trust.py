@@ -28,7 +28,12 @@ class TrustPolicyError(ValueError):
 
 @dataclass(frozen=True)
 class LogTrust:
-    """One department log: whose key signs its checkpoints, which witnesses count, and where to reach it."""
+    """One department log: whose key signs its checkpoints, which witnesses count, and where to reach it.
+
+    `urls` are the write side (the node, then its mirrors): submissions, proofs, and every read as a fallback.
+    `read_urls` serve the static reads (checkpoint, tiles, entry bundles), e.g. a web server or CDN in front
+    of the node's static files; they are tried first for those reads.
+    """
 
     origin: str
     log_vkey: str
@@ -36,6 +41,7 @@ class LogTrust:
     quorum: int
     urls: tuple[str, ...]
     cases: str = "known"
+    read_urls: tuple[str, ...] = ()
 
     @property
     def log_name(self) -> str:
@@ -94,7 +100,10 @@ def _log(raw: Any) -> LogTrust:
         raise TrustPolicyError(f"{origin}: witnesses must be a list of at most 32 verifier keys")
     if not isinstance(urls, list | tuple) or not 0 < len(urls) <= 8:
         raise TrustPolicyError(f"{origin}: urls must list the node and at most 7 mirrors")
-    for url in urls:
+    read_urls = raw.get("read_urls", [])
+    if not isinstance(read_urls, list | tuple) or len(read_urls) > 8:
+        raise TrustPolicyError(f"{origin}: read_urls must list at most 8 static read URLs")
+    for url in [*urls, *read_urls]:
         if not isinstance(url, str) or not url.startswith(("http://", "https://")) or len(url) > 1024:
             raise TrustPolicyError(f"{origin}: {url!r} is not an http(s) URL")
     quorum = raw.get("quorum", min(DEFAULT_QUORUM, len(witnesses)))
@@ -110,6 +119,7 @@ def _log(raw: Any) -> LogTrust:
         quorum,
         tuple(urls),
         cases,
+        tuple(read_urls),
     )
 
 
@@ -165,6 +175,7 @@ def policy_from_federation(
                 "witnesses": witnesses,
                 "quorum": min(quorum, len(witnesses)),
                 "urls": [node["url"], *node.get("mirrors", [])],
+                "read_urls": [node["read_url"]] if node.get("read_url") else [],
                 "cases": cases,
             }
         )
