@@ -221,11 +221,18 @@ class Replica:
             self.check_rollback()
         except StoreError as exc:
             report.problems.append(str(exc))
-        if report.problems:
-            report.problems.append("re-sync this replica from the department node")
         # The trail against the heads anchored on the department log: a cut or rewritten trail whose head file was
-        # sealed again passes every check above. Re-syncing would not bring the records back: it is evidence.
-        report.problems += anchor_problems(self.anchors, self.audit.head_seq)
+        # sealed again passes every check above. Re-syncing would not bring those records back: it is evidence. The
+        # anchors sit in the same file, so a damaged page can refuse this read too: that is reported, never raised.
+        try:
+            anchored = anchor_problems(self.anchors, self.audit.head_seq)
+        except StoreError as exc:
+            report.problems.append(str(exc))
+            anchored = []
+        if report.problems:
+            report.problems += [*anchored, "re-sync this replica from the department node"]
+        else:
+            report.problems += anchored
         return report
 
     @property
