@@ -50,9 +50,10 @@ SERVICES = (  # 12 services of the 11 departments that need only an e-ID and a h
 )
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红"
-# Latin words a Chinese screen may show: identifiers and names of things that have no Chinese name.
-ZH_ALLOWED = {"QR", "PDF", "CSV", "Ctrl", "Enter", "Tab", "Esc", "F2", "F3", "F4", "F5", "hkqr", "transfer", "govdesk",
-              "li", "na", "wang", "fang", "admin", "min", "UTC"}  # fmt: skip
+# Latin words a Chinese screen may show: identifiers and names of things that have no Chinese name. OFD is the
+# national document format's own name (GB/T 33190 版式文档), written in Latin letters in Chinese too, as is .ofd.
+ZH_ALLOWED = {"QR", "PDF", "CSV", "OFD", "ofd", "Ctrl", "Enter", "Tab", "Esc", "F2", "F3", "F4", "F5", "hkqr",
+              "transfer", "govdesk", "li", "na", "wang", "fang", "admin", "min", "UTC"}  # fmt: skip
 ID_LIKE = re.compile(
     r"…[0-9A-F]+|https?://\S+|\b[\w-]+(\.[\w-]+)+\b|\b[0-9A-F]{8,}\b|\bC[0-9A-F]{12}\b|\b\d+[A-Za-z]?\b"
 )
