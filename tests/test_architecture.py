@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -56,3 +57,37 @@ def test_no_star_imports_anywhere() -> None:
         if "import *" in p.read_text(encoding="utf-8")
     ]
     assert offenders == []
+
+
+TRUSTING_XML_PARSERS = ("xml.etree", "xml.dom", "xml.sax", "xml.parsers", "lxml")
+XML_WRITING_ONLY = {"xml.sax.saxutils"}  # escaping for documents we build; it parses nothing
+
+
+def _runtime_imports(tree: ast.Module) -> list[str]:
+    """Modules imported outside `if TYPE_CHECKING:` blocks."""
+    names: list[str] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            for inner in node.orelse:
+                visit(inner)
+            return
+        if isinstance(node, ast.Import):
+            names.extend(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.append(node.module)
+        for inner in ast.iter_child_nodes(node):
+            visit(inner)
+
+    visit(tree)
+    return names
+
+
+def test_untrusted_xml_is_parsed_only_through_defusedxml() -> None:
+    """No module imports the standard library's (or lxml's) trusting XML parsers at run time."""
+    offenders = []
+    for path in sorted([*(ROOT / "app").rglob("*.py"), *(ROOT / "ui").rglob("*.py")]):
+        for name in _runtime_imports(ast.parse(path.read_text(encoding="utf-8"))):
+            if name.startswith(TRUSTING_XML_PARSERS) and name not in XML_WRITING_ONLY:
+                offenders.append(f"{path.relative_to(ROOT)}: {name}")
+    assert offenders == [], offenders

@@ -8,12 +8,15 @@ from __future__ import annotations
 import base64
 import binascii
 import posixpath
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from app.ofd.container import OfdPackage, resolve
 from app.ofd.errors import ContainerError, OfdError, StructureError, XmlError
 from app.ofd.xml_reader import child, child_text, children, local, parse_xml
+
+if TYPE_CHECKING:  # the element type only; parsing goes through app.ofd.xml_reader (defusedxml)
+    import xml.etree.ElementTree as ET
 
 MAX_PAGES = 10_000
 MAX_SIGNATURES = 64

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # element type only; parsing goes through defusedxml
+from typing import TYPE_CHECKING
 
 import defusedxml.ElementTree as SafeET
 from defusedxml import DefusedXmlException
+
+if TYPE_CHECKING:  # the element type only: nothing here may parse with the standard library's trusting parser
+    import xml.etree.ElementTree as ET
 
 from app.ofd.errors import XmlError
 
@@ -21,7 +24,7 @@ def parse_xml(data: bytes, what: str, *, limit: int = MAX_XML) -> ET.Element:
         return SafeET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
         raise XmlError(f"{what}: forbidden XML construct ({type(exc).__name__})", code="xml_forbidden") from exc
-    except (ET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
+    except (SafeET.ParseError, LookupError, ValueError) as exc:  # LookupError: an unknown declared encoding
         raise XmlError(f"{what}: malformed XML: {exc}", code="xml_invalid") from exc
 
 
