@@ -18,6 +18,7 @@ import json
 import os
 import random
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -168,8 +169,7 @@ def run_counter(args: argparse.Namespace, conn: Connection, log: Log, control: P
                 log.write(
                     op="hang", t0=time.monotonic_ns(), t1=time.monotonic_ns(), result="ok", ticket=_ticket(ticket)
                 )
-                while True:
-                    time.sleep(1)
+                threading.Event().wait()  # hold the ticket until the test kills this process
             continue
         roll = rng.random()
         if not stopping and roll < 0.05:

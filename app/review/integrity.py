@@ -154,6 +154,5 @@ def check_integrity(session: Session, period: Period, signoffs: list[SignOff]) -
     if _table_exists(session, "audit_anchors"):
         anchors = AnchorStore(session)
         report.problems += anchor_problems(anchors, chain.head_seq)
-        first = session.one("SELECT min(at_ms) FROM audit")
-        report.anchoring = anchor_window(anchors, chain.head_seq, first[0] if first else None, session.now_ms())
+        report.anchoring = anchor_window(anchors, chain.head_seq, anchors.first_audit_ms(), session.now_ms())
     return report

@@ -74,6 +74,12 @@ class AnchorStore:
         )
         return [Anchor(*row) for row in rows]
 
+    def first_audit_ms(self) -> int | None:
+        """Return when the local audit trail's first record was written, or None for an empty trail."""
+        self._s.require(roles.READ)
+        row = self._s.one("SELECT min(at_ms) FROM audit")
+        return row[0] if row else None
+
     def audit_hash(self, seq: int) -> bytes | None:
         """Return the chain hash of local audit record `seq`, or None if the trail has no such record."""
         row = self._s.one("SELECT hash FROM audit WHERE seq = ?", (inputs.integer(seq, "seq"),))
