@@ -23,7 +23,7 @@ from pathlib import Path
 
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.suites import ED25519, key_id
-from app.node.departments import all_departments, department
+from app.protocol.departments import all_departments, department
 from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord

@@ -52,11 +52,11 @@ from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
-from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
 from app.node.nginx import NginxServer
 from app.node.node import CONFIG_FILE, create_node, node_from_config
-from app.node.tiles import TILE_WIDTH, tile_path, tile_width_at
+from app.protocol.node_client import NodeClient, NodeRefused
+from app.protocol.tiles import TILE_WIDTH, tile_path, tile_width_at
 from tests.pg_cluster import SOCKET_PORT, PgCluster
 
 REPO = Path(__file__).resolve().parent.parent

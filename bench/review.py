@@ -27,7 +27,7 @@ from app.ledger import dcbor
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import key_id
-from app.node.departments import department
+from app.protocol.departments import department
 from app.review import open_day, open_period
 from app.review.chain import record_body, verify_audit_chain
 from app.review.pdf_report import render_pdf

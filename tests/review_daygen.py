@@ -17,7 +17,7 @@ from app.ledger.checkpoint import Checkpoint
 from app.ledger.merkle import inclusion_proof, root_of
 from app.ledger.note import new_signer
 from app.ledger.suites import ED25519, Signer, key_id
-from app.node.departments import all_departments, department
+from app.protocol.departments import all_departments, department
 from app.services import CaseDesk, load_catalogue
 from app.store.errors import StoreError
 from app.store.registry import KeyRecord

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from app.ledger.suites import ED25519, key_id
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import create_office

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from app.certs import CertType
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.suites import ED25519, key_id
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
 from app.services.catalogue import (
     CATALOGUE_FILE,
     CATEGORIES,

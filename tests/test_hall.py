@@ -23,7 +23,7 @@ from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store_open import open_hall_store
 from app.hall.tickets import CallRecord, Ticket, TicketEvent, TicketKind, TicketState
 from app.ledger.suites import ED25519, key_id
-from app.node.request_auth import sign_request
+from app.protocol.request_auth import sign_request
 from tests.hall_support import Server, enrolled_device
 
 T0 = 1_796_000_000_000  # 2026-12-01, a working Tuesday morning in Beijing

@@ -31,7 +31,7 @@ from app.hall.tickets import Device
 from app.ledger.entry import decode_entry
 from app.ledger.entry_types import validate_body
 from app.ledger.suites import ED25519, key_id
-from app.node.policy import role_may_write
+from app.protocol.policy import role_may_write
 from app.services.scenarios import privacy_findings
 
 CITIZEN_NAME = "张伟"

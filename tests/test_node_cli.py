@@ -23,9 +23,9 @@ from app.ledger.suites import ED25519
 from app.loopback_ports import free_port
 from app.node import node as node_module
 from app.node.config import ENV_PREFIX, ENV_SETTINGS, ConfigError, load_config, load_keys
-from app.node.departments import all_departments
 from app.node.node import node_from_config
 from app.node.store import StoreError, open_store
+from app.protocol.departments import all_departments
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 40

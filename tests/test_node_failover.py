@@ -24,9 +24,9 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
-from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config, load_keys
 from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.protocol.node_client import NodeClient, NodeRefused
 from tests.pg_cluster import SOCKET_PORT, PgCluster
 from tests.test_node_pool import NodeProcess
 

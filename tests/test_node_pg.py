@@ -36,10 +36,10 @@ from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
-from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
 from app.node.federation import prepare_federation
 from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.protocol.node_client import NodeClient, NodeRefused
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 30

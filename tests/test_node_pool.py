@@ -29,10 +29,10 @@ from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
-from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config, load_keys
 from app.node.federation import Federation, prepare_federation
 from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.protocol.node_client import NodeClient, NodeRefused
 from tests.pg_cluster import PgCluster
 
 REPO = Path(__file__).resolve().parents[1]

@@ -31,7 +31,7 @@ from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.static_tiles import CHECKPOINT_FILE, StaticTiles, changed_tiles
-from app.node.tiles import TILE_WIDTH, tile_path
+from app.protocol.tiles import TILE_WIDTH, tile_path
 from app.sync.service import SyncService
 from app.sync.trust import load_policy, save_policy
 from tests.nginx_server import NginxServer

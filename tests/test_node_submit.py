@@ -24,11 +24,11 @@ from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency, verify_inclusion
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
-from app.node.client import NodeClient, NodeRefused
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
-from app.node.request_auth import sign_request
 from app.node.service import build_app
+from app.protocol.node_client import NodeClient, NodeRefused
+from app.protocol.request_auth import sign_request
 
 DEADLINE_S = 20
 

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.ledger.merkle import consistency_proof, hash_leaf, inclusion_proof, root_of, verify_consistency
-from app.node.tiles import (
+from app.protocol.tiles import (
     TileEdge,
     TilePath,
     TilePathError,

@@ -20,13 +20,14 @@ from hypothesis import strategies as st
 from app.ledger.checkpoint import Checkpoint, open_checkpoint
 from app.ledger.merkle import EMPTY_ROOT, consistency_proof, hash_leaf, root_of
 from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer
-from app.node.client import NodeClient, NodeRefused, WitnessConflict
 from app.node.config import Limits, WitnessedPeer, WitnessPeer, load_config, witness_name
 from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
 from app.node.store import open_store
-from app.node.witness import Witness, encode_add_checkpoint, parse_add_checkpoint
+from app.node.witness import Witness
+from app.protocol.node_client import NodeClient, NodeRefused, WitnessConflict
+from app.protocol.witness_wire import encode_add_checkpoint, parse_add_checkpoint
 
 DEADLINE_S = 20
 TEST_ORIGIN = "test.ledger.example/witness-me"

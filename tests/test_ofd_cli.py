@@ -12,11 +12,11 @@ import pytest
 
 from app.certs.image_input import read_qr_text
 from app.cli.main import main
-from app.node.departments import department
 from app.ofd.counter import anchor_fact
 from app.ofd.print_copy import qr_text
 from app.ofd.verify import OfdTrust, verify_bytes
 from app.pki.sm2_x509 import load_certificate as load_x509
+from app.protocol.departments import department
 from app.store.replica import create_office, open_replica
 from tests.ofd_support import Pki, make_pki, seal_png, sealed_document, to_file, unzip
 from tests.store_support import FAST_KDF

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 
 from app.ledger.suites import ED25519
-from app.node.departments import department
 from app.ofd import gm
 from app.ofd.counter import attach_to_case
 from app.ofd.issue import issue_document, record_issue
 from app.ofd.seal import make_seal
 from app.ofd.verify import OfdTrust, verify_bytes
+from app.protocol.departments import department
 from app.store.replica import open_replica
 from tests.crash_pipe import fork_reporting, read_until
 from tests.ofd_support import Pki, licence_spec, make_pki, seal_request, sealed_document, to_file

@@ -12,7 +12,7 @@ import pytest
 
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf
-from app.node.departments import department
+from app.protocol.departments import department
 from app.services import load_catalogue
 from app.services.scenario_world import ScenarioWorld
 from app.services.scenarios import (

@@ -9,7 +9,7 @@ import pytest
 from app.certs import CertType, issue_certificate, make_claims
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, Signer, key_id
-from app.node.departments import all_departments, department
+from app.protocol.departments import all_departments, department
 from app.services import CaseDesk, ConsentDesk, apply_entry, load_catalogue, render_report
 from app.services.errors import (
     CaseConflict,

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from app.ledger.suites import ED25519, key_id
-from app.node.departments import department
+from app.protocol.departments import department
 from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale
 from app.store.registry import KeyRecord

@@ -13,7 +13,7 @@ import pytest
 from app.certs import CertType, issue_certificate, make_claims
 from app.cli.main import main
 from app.ledger.suites import ED25519, Signer, key_id
-from app.node.departments import all_departments, department
+from app.protocol.departments import all_departments, department
 from app.store.registry import KeyRecord
 from app.store.replica import create_office
 from tests.store_support import FAST_KDF

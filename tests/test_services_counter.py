@@ -10,10 +10,10 @@ from hypothesis import strategies as st
 from app.certs import CertType, Status, Verdict
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, key_id
-from app.node.departments import department
-from app.node.refusals import Refusal as NodeRefusal
 from app.node.registry import check_entry
 from app.node.store import KeyRecord as NodeKeyRecord
+from app.protocol.departments import department
+from app.protocol.refusals import Refusal as NodeRefusal
 from app.services import CaseDesk
 from app.services.counter import (
     Admission,

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
 from app.services import CaseDesk, DocumentCheck, load_catalogue
 from app.store.chain_head import ChainHead, HeadFile
 from app.store.errors import RollbackDetected

@@ -28,7 +28,7 @@ from app.ledger.merkle import consistency_proof, hash_leaf, root_of
 from app.ledger.note import add_signature_lines, new_signer, sign_note
 from app.ledger.suites import ED25519
 from app.loopback_ports import free_port
-from app.node.client import NodeClient
+from app.protocol.node_client import NodeClient
 from app.store.replica import Replica, open_replica
 from app.sync import (
     ClockSkew,

@@ -26,7 +26,7 @@ from app.certs import CertType, issue_certificate, make_claims
 from app.certs.image_input import read_qr_text
 from app.certs.transport import unwrap, wrap
 from app.node.config import load_keys
-from app.node.departments import department
+from app.protocol.departments import department
 from app.store.replica import open_replica
 from tests.test_ui_flows import log_in, sync_and_wait
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.ledger.entry import decode_entry
-from app.node.departments import department
+from app.protocol.departments import department
 from app.store.replica import open_replica
 from tests.test_ui_flows import log_in, scan, sync_and_wait
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template

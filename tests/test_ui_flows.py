@@ -22,8 +22,8 @@ from app.ledger.checkpoint import Checkpoint
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, key_id
 from app.node.config import load_config, load_keys
-from app.node.departments import all_departments, department
 from app.node.node import CONFIG_FILE, node_from_config
+from app.protocol.departments import all_departments, department
 from app.store.replica import open_replica
 from app.sync.state import fork_evidence
 from tests.framegen import Code, code_run, empty_run, write_video

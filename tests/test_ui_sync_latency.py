@@ -16,7 +16,7 @@ import pytest
 
 from app.certs.image_input import read_qr_text
 from app.loopback_ports import free_port
-from app.node.departments import department
+from app.protocol.departments import department
 from app.scan import ScanResult
 from app.store.replica import open_replica
 from app.sync import load_policy

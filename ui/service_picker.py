@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
-from app.node.departments import all_departments
 from app.office import ServiceDirectory
+from app.protocol.departments import all_departments
 from app.services.catalogue import Service
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange

@@ -22,7 +22,7 @@ from app.certs.envelope import decode_envelope
 from app.certs.errors import MalformedCertificate
 from app.certs.verdict import Status, Verdict, format_duration
 from app.ledger.suites import key_id
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
 from app.store import roles
 from app.store.replica import Replica
 

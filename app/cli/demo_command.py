@@ -34,10 +34,10 @@ from app.ledger.entry import decode_entry
 from app.ledger.suites import Signer, suite_by_name
 from app.logdir import build_demo_log, verify_log_dir
 from app.node.config import load_keys
-from app.node.departments import department
 from app.node.federation import FEDERATION_FILE, prepare_federation
 from app.node.node import node_from_config
-from app.node.policy import WINDOW
+from app.protocol.departments import department
+from app.protocol.policy import WINDOW
 from app.store.keywrap import DEFAULT_KDF, KdfParams
 from app.store.office_files import OfficeDir
 from app.store.replica import create_office, open_replica

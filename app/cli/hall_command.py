@@ -22,8 +22,8 @@ from app.hall.store import HallStoreError, SqlHallStore
 from app.hall.store_open import open_hall_store
 from app.hall.tickets import DEVICE_ROLES, Device
 from app.ledger.suites import ED25519, key_id
-from app.node.departments import department
 from app.node.jsonlog import configure_logging
+from app.protocol.departments import department
 from app.services.catalogue import load_catalogue
 from app.services.errors import ServiceError
 

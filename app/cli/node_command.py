@@ -14,15 +14,15 @@ import uvicorn
 from app.atomic_file import write_atomic
 from app.ledger.suites import ED25519, key_id
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
-from app.node.departments import UnknownDepartment, all_departments
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
 from app.node.http_server import server_config
 from app.node.jsonlog import configure_logging
 from app.node.nginx import render_site
 from app.node.node import CONFIG_FILE, create_node, node_from_config
-from app.node.refusals import Refusal
 from app.node.service import build_app
 from app.node.store import StoreError
+from app.protocol.departments import UnknownDepartment, all_departments
+from app.protocol.refusals import Refusal
 
 DEFAULT_HOME = "govdesk-nodes"
 

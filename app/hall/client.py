@@ -20,7 +20,7 @@ import httpx
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import DisplayState, Ticket
 from app.ledger.suites import Signer
-from app.node.request_auth import sign_request
+from app.protocol.request_auth import sign_request
 
 DEFAULT_TIMEOUT_S = 5.0
 UNAVAILABLE = "hall_unavailable"

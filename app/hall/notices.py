@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.hall.hall import SHANGHAI
-from app.node.departments import department
+from app.protocol.departments import department
 from app.services.catalogue import Catalogue, Service
 from app.services.working_days import Deadline, deadline
 

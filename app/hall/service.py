@@ -35,9 +35,9 @@ from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketKind
-from app.node.refusals import Refusal
-from app.node.request_auth import parse_credentials, verify_request
 from app.node.store import KeyRecord
+from app.protocol.refusals import Refusal
+from app.protocol.request_auth import parse_credentials, verify_request
 
 log = logging.getLogger("govdesk.hall.http")
 

@@ -26,11 +26,11 @@ import uvicorn
 from app.atomic_file import write_atomic
 from app.loopback_ports import bind_listener
 from app.node.config import ConfigError, NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
-from app.node.departments import all_departments
 from app.node.http_server import server_config
 from app.node.node import CONFIG_FILE, Node, create_node
 from app.node.service import build_app
 from app.node.store import postgres_driver
+from app.protocol.departments import all_departments
 
 FEDERATION_FILE = "federation.json"
 BACKLOG = 2048

@@ -12,17 +12,17 @@ from typing import Any
 from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, key_id, suite_by_name
 from app.node.config import NodeConfig, NodeKeys, generate_keys, load_keys, save_keys
-from app.node.departments import department
 from app.node.jsonlog import log_event
 from app.node.publisher import Publisher
 from app.node.rate_limit import RateLimiter
-from app.node.refusals import Refusal
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
 from app.node.static_tiles import StaticTiles
 from app.node.store import SqlStore, StoreError, open_store
 from app.node.verify_pool import SignatureVerifier
 from app.node.witness import Witness
+from app.protocol.departments import department
+from app.protocol.refusals import Refusal
 
 log = logging.getLogger("govdesk.node")
 

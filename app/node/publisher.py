@@ -26,8 +26,8 @@ from app.node.config import WitnessPeer
 from app.node.jsonlog import log_event
 from app.node.static_tiles import StaticTiles
 from app.node.store import SqlStore
-from app.node.tiles import TreeReader
-from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
+from app.protocol.tiles import TreeReader
+from app.protocol.witness_wire import SIZE_CONTENT_TYPE, encode_add_checkpoint
 
 log = logging.getLogger("govdesk.node.publisher")
 

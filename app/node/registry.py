@@ -9,9 +9,9 @@ import threading
 from app.ledger.entry import SignedEntry
 from app.ledger.errors import BadSignature, UnsupportedAlgorithm
 from app.ledger.suites import key_id, suite_by_name
-from app.node.policy import ROLES, step_may_write
-from app.node.refusals import Code, Refusal
 from app.node.store import KeyRecord, SqlStore
+from app.protocol.policy import ROLES, step_may_write
+from app.protocol.refusals import Code, Refusal
 
 
 def check_entry(signed: SignedEntry, record: KeyRecord | None, origin: str, department: str) -> None:

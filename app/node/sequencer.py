@@ -21,10 +21,10 @@ from app.ledger.checkpoint import Checkpoint
 from app.ledger.entry import SignedEntry
 from app.ledger.note import NoteSigner
 from app.node.jsonlog import log_event
-from app.node.refusals import Code, Refusal
 from app.node.registry import Registry, check_entry, check_policy, enrolled_record
 from app.node.store import KeyRecord, SequencingTx, SqlStore, StoreUnavailable
-from app.node.tiles import TileEdge
+from app.protocol.refusals import Code, Refusal
+from app.protocol.tiles import TileEdge
 
 log = logging.getLogger("govdesk.node.sequencer")
 

@@ -31,12 +31,12 @@ from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
 from app.ledger.merkle import ProofError
 from app.node.jsonlog import log_event
 from app.node.node import Node
-from app.node.refusals import Code, Refusal
 from app.node.registry import check_policy
-from app.node.request_auth import parse_credentials, verify_request
 from app.node.store import StoreUnavailable
-from app.node.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
 from app.node.verify_pool import Job
+from app.protocol.refusals import Code, Refusal
+from app.protocol.request_auth import parse_credentials, verify_request
+from app.protocol.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
 
 log = logging.getLogger("govdesk.node.http")
 

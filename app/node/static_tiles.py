@@ -27,7 +27,7 @@ from app.ledger.checkpoint import CheckpointError, parse_checkpoint
 from app.ledger.note import NoteError, split_note
 from app.node.jsonlog import log_event
 from app.node.store import SqlStore
-from app.node.tiles import MAX_LEVEL, TILE_HEIGHT, TILE_WIDTH, tile_path, tile_width_at
+from app.protocol.tiles import MAX_LEVEL, TILE_HEIGHT, TILE_WIDTH, tile_path, tile_width_at
 
 log = logging.getLogger("govdesk.node.static")
 

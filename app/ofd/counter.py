@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.node.departments import all_departments
 from app.ofd import gm
 from app.ofd.verdict import DocumentVerdict
 from app.ofd.verify import OfdTrust, verify_bytes
+from app.protocol.departments import all_departments
 from app.store.replica import Replica
 
 OFD_MEDIA_TYPE = "application/ofd"

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
 from app.review.texts import explain
 from app.review.timeline import AUDIT, LEDGER, Action, Period
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from app.ledger.suites import Signer, key_id
-from app.node.departments import UnknownDepartment, all_departments, department
-from app.node.policy import ACCEPTANCE_STEPS
+from app.protocol.departments import UnknownDepartment, all_departments, department
+from app.protocol.policy import ACCEPTANCE_STEPS
 from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale, WrongDepartment, WrongRole
 from app.store.registry import KeyRecord
 from app.store.replica import Replica

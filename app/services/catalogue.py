@@ -27,7 +27,7 @@ from app.certs.cert_types import CertType
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.suites import Signer, key_id
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
 from app.services.errors import CatalogueError, UnknownService
 
 CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalogue.json"

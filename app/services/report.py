@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from app.node.departments import UnknownDepartment, department
+from app.protocol.departments import UnknownDepartment, department
 from app.services.commitments import CitizenSalts
 from app.services.consent import ConsentDesk
 from app.store import roles

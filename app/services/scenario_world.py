@@ -26,7 +26,6 @@ from pathlib import Path
 import httpx
 
 from app.ledger.suites import Signer
-from app.node.client import NodeClient
 from app.node.config import (
     Limits,
     NodeConfig,
@@ -37,10 +36,11 @@ from app.node.config import (
     load_keys,
     witness_name,
 )
-from app.node.departments import all_departments, department
 from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
-from app.node.policy import WINDOW
+from app.protocol.departments import all_departments, department
+from app.protocol.node_client import NodeClient
+from app.protocol.policy import WINDOW
 from app.store.keywrap import KdfParams
 from app.store.replica import Replica, create_office, open_replica, system_clock
 from app.store.session import Clock

@@ -30,8 +30,8 @@ from app.certs import CertType, issue_certificate, make_claims, record_issue, ve
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, hash_leaf, root_of, verify_inclusion
-from app.node.client import NodeClient
-from app.node.departments import all_departments
+from app.protocol.departments import all_departments
+from app.protocol.node_client import NodeClient
 from app.services.cases import CaseDesk
 from app.services.catalogue import Catalogue, load_catalogue
 from app.services.commitments import CitizenSalts

@@ -24,8 +24,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from app.ledger import dcbor
 from app.ledger.errors import LedgerError
 from app.ledger.suites import SignatureSuite, Signer, key_id, suite_by_name
-from app.node.policy import role_may_write
-from app.node.request_auth import DOMAIN as REQUEST_DOMAIN
+from app.protocol.policy import role_may_write
+from app.protocol.request_auth import DOMAIN as REQUEST_DOMAIN
 from app.store.errors import InvalidInput, PermissionDenied, WrongPassword
 
 SEAL_ALG = "hkdf-sha256+aes256gcm"

@@ -21,10 +21,10 @@ from app.ledger.checkpoint import SignedCheckpoint
 from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, RootMismatch, verify_consistency, verify_inclusion
-from app.node.departments import UnknownDepartment, department
-from app.node.policy import WINDOW, step_may_write
-from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
 from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
+from app.protocol.departments import UnknownDepartment, department
+from app.protocol.policy import WINDOW, step_may_write
+from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
 from app.services import errors as service_errors
 from app.services.catalogue import Catalogue, load_catalogue
 from app.services.ledger_view import CONSENT_TYPES, apply_entry

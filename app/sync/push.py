@@ -19,7 +19,7 @@ from app.ledger.checkpoint import SignedCheckpoint
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, verify_inclusion
-from app.node.tiles import TreeReader
+from app.protocol.tiles import TreeReader
 from app.store import roles
 from app.store.outbox import OutboxEntry
 from app.store.replica import Replica

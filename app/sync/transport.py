@@ -25,8 +25,8 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 from app.ledger.bundle import encode_bundle
 from app.ledger.suites import Signer
-from app.node.client import NodeClient, NodeRefused, SubmitResult
-from app.node.request_auth import sign_request
+from app.protocol.node_client import NodeClient, NodeRefused, SubmitResult
+from app.protocol.request_auth import sign_request
 from app.sync.errors import Cancelled, ClockSkew, MalformedResponse, NodeUnreachable, RequestRefused, WrongNode
 from app.sync.trust import TlsPins
 

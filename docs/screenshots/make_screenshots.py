@@ -15,7 +15,7 @@ from app.certs.image_input import read_qr_text
 from app.cli.demo_command import DemoFederation, build_demo_office
 from app.ledger.checkpoint import Checkpoint
 from app.node.config import load_keys
-from app.node.departments import department
+from app.protocol.departments import department
 from app.store.replica import open_replica
 from ui.application import qt_application, start
 from ui.review_screen import ReviewScreen

@@ -12,10 +12,10 @@ import binascii
 import hashlib
 import os
 from dataclasses import dataclass
+from typing import Protocol
 
 from app.ledger.suites import Signer, key_id, suite_by_name
-from app.node.refusals import Code, Refusal
-from app.node.store import KeyRecord
+from app.protocol.refusals import Code, Refusal
 
 HEADER_KEY = "govdesk-key"
 HEADER_TIME = "govdesk-time"
@@ -23,6 +23,25 @@ HEADER_NONCE = "govdesk-nonce"
 HEADER_SIGNATURE = "govdesk-signature"
 NONCE_BYTES = 16
 DOMAIN = b"govdesk-request/v1\n"
+
+
+class EnrolledKey(Protocol):
+    """What the verifier needs of an enrolled key: its suite, public key and whether it is revoked."""
+
+    @property
+    def suite(self) -> str:
+        """The signature suite's name."""
+        ...
+
+    @property
+    def public_key(self) -> bytes:
+        """The raw public key."""
+        ...
+
+    @property
+    def revoked(self) -> bool:
+        """True once the key is revoked."""
+        ...
 
 
 def request_message(method: str, path: str, time_ms: int, nonce: bytes, body: bytes) -> bytes:
@@ -79,7 +98,7 @@ def parse_credentials(headers: dict[str, str]) -> RequestCredentials:
 
 def verify_request(
     creds: RequestCredentials,
-    record: KeyRecord | None,
+    record: EnrolledKey | None,
     method: str,
     path: str,
     body: bytes,

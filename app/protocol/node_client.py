@@ -17,9 +17,9 @@ import httpx
 from app.ledger.bundle import decode_bundle, encode_bundle
 from app.ledger.merkle import HASH_SIZE
 from app.ledger.suites import Signer
-from app.node.request_auth import sign_request
-from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
-from app.node.witness import SIZE_CONTENT_TYPE, encode_add_checkpoint
+from app.protocol.request_auth import sign_request
+from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
+from app.protocol.witness_wire import SIZE_CONTENT_TYPE, encode_add_checkpoint
 
 
 class NodeRefused(Exception):
