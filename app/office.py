@@ -25,6 +25,8 @@ from typing import Any
 import httpx
 
 from app import settings as settings_file
+from app.catalogue.catalogue import Service
+from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
 from app.ofd import counter as ofd_counter
@@ -33,8 +35,7 @@ from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView, Catalogue, load_catalogue, workflow
 from app.services import counter as counter_rules
-from app.services.catalogue import Service
-from app.services.errors import Refusal, ServiceError
+from app.services.errors import Refusal
 from app.settings import Settings
 from app.store import roles
 from app.store.cases import Case

@@ -12,11 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.certs import CertType
-from app.ledger.entry import Entry, sign_entry
-from app.ledger.suites import ED25519, key_id
-from app.protocol.departments import all_departments
-from app.services.catalogue import (
+from app.catalogue.catalogue import (
     CATALOGUE_FILE,
     CATEGORIES,
     catalogue_entry,
@@ -26,7 +22,11 @@ from app.services.catalogue import (
     parse_catalogue,
     parse_catalogue_bytes,
 )
-from app.services.errors import CatalogueError
+from app.catalogue.errors import CatalogueError
+from app.certs import CertType
+from app.ledger.entry import Entry, sign_entry
+from app.ledger.suites import ED25519, key_id
+from app.protocol.departments import all_departments
 
 DOC = json.loads(CATALOGUE_FILE.read_text(encoding="utf-8"))
 SCHEMA = json.loads((CATALOGUE_FILE.parent / "catalogue.schema.json").read_text(encoding="utf-8"))

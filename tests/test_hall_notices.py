@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.hall.hall import SHANGHAI
 from app.hall.notices import (
     NoticeError,
@@ -19,7 +20,6 @@ from app.hall.notices import (
     one_time_notice,
     refusal_notice,
 )
-from app.services.catalogue import load_catalogue
 from app.services.working_days import add_working_days
 from ui.notice_printer import print_notice_to_pdf
 

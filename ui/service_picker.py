@@ -5,9 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QLabel, QLineEdit, QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from app.catalogue.catalogue import Service
 from app.office import ServiceDirectory
 from app.protocol.departments import all_departments
-from app.services.catalogue import Service
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 
@@ -28,7 +28,7 @@ def service_name(service: Service, language: str) -> str:
 class ServicePicker(RetranslatedOnLanguageChange, QWidget):
     """Type 户口, hkqr or 'transfer': the matching services appear; Enter or a click picks one."""
 
-    service_chosen = Signal(object)  # app.services.catalogue.Service
+    service_chosen = Signal(object)  # app.catalogue.catalogue.Service
 
     def __init__(self, directory: ServiceDirectory, work: BackgroundWork, parent: QWidget | None = None) -> None:
         """Build the search line and the result list; the catalogue loads off the GUI thread on `load()`."""

@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from app.atomic_file import write_atomic
+from app.catalogue.catalogue import load_catalogue
+from app.catalogue.errors import ServiceError
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
 from app.hall.evaluation import Evaluations, satisfaction_by
 from app.hall.hall import SHANGHAI, Hall, hall_day
@@ -24,8 +26,6 @@ from app.hall.tickets import DEVICE_ROLES, Device
 from app.ledger.suites import ED25519, key_id
 from app.node.jsonlog import configure_logging
 from app.protocol.departments import department
-from app.services.catalogue import load_catalogue
-from app.services.errors import ServiceError
 
 CONFIG_FILE = "hall.json"
 DB_FILE = "hall.db"

@@ -20,8 +20,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.errors import ServiceError
 from app.services import load_catalogue
-from app.services.errors import ServiceError
 from app.services.scenario_world import WorldError
 from app.services.scenarios import SCENARIOS, ScenarioFailed, ScenarioOutcome, run_scenario, scenario_world
 from app.store.errors import StoreError

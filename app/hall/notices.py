@@ -13,9 +13,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.catalogue.catalogue import Catalogue, Service
 from app.hall.hall import SHANGHAI
 from app.protocol.departments import department
-from app.services.catalogue import Catalogue, Service
 from app.services.working_days import Deadline, deadline
 
 MAX_REASON = 500

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from app.services.catalogue import load_catalogue
+from app.catalogue.catalogue import load_catalogue
 
 LANGUAGES = ("zh_CN", "en")
 

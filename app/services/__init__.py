@@ -8,8 +8,8 @@
 Docs: docs/services.md.
 """
 
+from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.services.cases import CaseDesk, CaseView, DocumentCheck
-from app.services.catalogue import Catalogue, Service, load_catalogue
 from app.services.consent import ConsentDesk
 from app.services.ledger_view import apply_entry
 from app.services.report import access_report, render_report

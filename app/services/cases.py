@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.catalogue.catalogue import Catalogue, Service
 from app.certs import Status, verify
 from app.certs.claims import cert_hash, decode_claims
 from app.certs.errors import CertError
@@ -27,7 +28,6 @@ from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
 from app.services.actors import authorised_key, origin_of
-from app.services.catalogue import Catalogue, Service
 from app.services.commitments import CitizenSalts
 from app.services.errors import ApplicantMismatch, MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
 from app.store import inputs, roles

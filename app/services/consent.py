@@ -19,11 +19,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from app.catalogue.catalogue import Catalogue
 from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.suites import Signer, key_id
 from app.services.actors import check_actor, department_id, enrolled_key, origin_of
-from app.services.catalogue import Catalogue
 from app.services.commitments import CitizenSalts
 from app.services.errors import (
     ConsentExpired,

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from app.catalogue.catalogue import Service
 from app.services import workflow
 from app.services.actors import enrolled_key, may_perform
 from app.services.cases import CaseDesk, CaseView, same_name
-from app.services.catalogue import Service
 from app.services.errors import Refusal, StepOutOfOrder
 from app.store.replica import Replica
 

@@ -2,24 +2,7 @@
 
 from __future__ import annotations
 
-
-class ServiceError(Exception):
-    """Base of every error app/services raises."""
-
-
-class CatalogueError(ServiceError):
-    """The catalogue file (or a published catalogue entry) is not valid; the message names service and field."""
-
-    def __init__(self, message: str, service: str | None = None, field: str | None = None) -> None:
-        parts = (f"service {service!r}" if service else "", f"field {field!r}" if field else "")
-        where = " ".join(p for p in parts if p)
-        super().__init__(f"catalogue: {where + ': ' if where else ''}{message}")
-        self.service = service
-        self.field = field
-
-
-class UnknownService(ServiceError):
-    """No service of the catalogue has this id."""
+from app.catalogue.errors import ServiceError
 
 
 class UnknownCase(ServiceError):

@@ -7,14 +7,15 @@ steps are re-resolved per case, so the node's order decides conflicts and the lo
 
 from __future__ import annotations
 
+from app.catalogue.catalogue import Catalogue, Service
+from app.catalogue.errors import UnknownService
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
 from app.services.actors import department_id, origin_of
 from app.services.cases import step_record
-from app.services.catalogue import Catalogue, Service
 from app.services.consent import apply_consent_entry
-from app.services.errors import Refusal, UnknownService
+from app.services.errors import Refusal
 from app.store import roles
 from app.store.replica import Replica
 

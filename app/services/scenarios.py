@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.catalogue import Catalogue, load_catalogue
 from app.certs import CertType, issue_certificate, make_claims, record_issue, verify
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
@@ -33,7 +34,6 @@ from app.ledger.merkle import ProofError, hash_leaf, root_of, verify_inclusion
 from app.protocol.departments import all_departments
 from app.protocol.node_client import NodeClient
 from app.services.cases import CaseDesk
-from app.services.catalogue import Catalogue, load_catalogue
 from app.services.commitments import CitizenSalts
 from app.services.consent import ConsentDesk
 from app.services.report import access_report, render_report

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from app.services.catalogue import Service
+from app.catalogue.catalogue import Service
 from app.services.errors import StepOutOfOrder
 
 OPEN, VERIFY, DECIDE, CLOSE, REJECT, WITHDRAW = "open", "verify-documents", "decide", "close", "reject", "withdraw"

@@ -16,6 +16,8 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from app.catalogue.catalogue import Catalogue, load_catalogue
+from app.catalogue.errors import ServiceError
 from app.ledger.bundle import BundleError, decode_bundle
 from app.ledger.checkpoint import SignedCheckpoint
 from app.ledger.entry import SignedEntry, decode_entry
@@ -25,8 +27,6 @@ from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate,
 from app.protocol.departments import UnknownDepartment, department
 from app.protocol.policy import WINDOW, step_may_write
 from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
-from app.services import errors as service_errors
-from app.services.catalogue import Catalogue, load_catalogue
 from app.services.ledger_view import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord, WindowRecord
 from app.store.replica import Replica
@@ -422,7 +422,7 @@ class LogPuller:
             self._catalogue = load_catalogue()
         try:
             apply_entry(self.replica, self._catalogue, signed.data, index)
-        except service_errors.ServiceError:
+        except ServiceError:
             report.refused_folds += 1
 
     def _conflict_tasks(self, cases: set[str]) -> list[state.ClerkTask]:

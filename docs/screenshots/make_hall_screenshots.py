@@ -22,7 +22,7 @@ from app.hall.notices import acceptance_receipt
 from app.hall.store_open import open_hall_store
 from app.hall.tickets import TicketKind
 from app.ledger.suites import ED25519, key_id
-from app.services.catalogue import load_catalogue
+from app.catalogue.catalogue import load_catalogue
 from tests.hall_support import Server, enrolled_device
 from ui.application import qt_application
 from ui.background import BackgroundWork

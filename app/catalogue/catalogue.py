@@ -23,12 +23,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.errors import CatalogueError, UnknownService
 from app.certs.cert_types import CertType
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.suites import Signer, key_id
 from app.protocol.departments import all_departments
-from app.services.errors import CatalogueError, UnknownService
 
 CATALOGUE_FILE = Path(__file__).resolve().parents[2] / "resources" / "catalogue.json"
 FORMAT = "govdesk.catalogue/1"
