@@ -25,7 +25,7 @@ from typing import Any
 import httpx
 
 from app import settings as settings_file
-from app.catalogue.catalogue import Service
+from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
@@ -33,7 +33,7 @@ from app.ofd import counter as ofd_counter
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
-from app.services import CaseDesk, CaseView, Catalogue, load_catalogue, workflow
+from app.services import CaseDesk, CaseView, workflow
 from app.services import counter as counter_rules
 from app.services.errors import Refusal
 from app.settings import Settings

@@ -21,10 +21,11 @@ import tempfile
 import time
 from pathlib import Path
 
+from app.catalogue.catalogue import load_catalogue
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.suites import ED25519, key_id
 from app.protocol.departments import all_departments, department
-from app.services import CaseDesk, DocumentCheck, load_catalogue
+from app.services import CaseDesk, DocumentCheck
 from app.store.keywrap import KdfParams
 from app.store.registry import KeyRecord
 from app.store.replica import create_office, open_replica

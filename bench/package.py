@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 FAST_KDF_ARGS = {"time_cost": 1, "memory_kib": 8 * 1024, "parallelism": 1}
 MAKE_OFFICE = (
-    "import sys; from app.cli.demo_command import build_demo_office; from app.store.keywrap import KdfParams; "
+    "import sys; from app.demo.demo_office import build_demo_office; from app.store.keywrap import KdfParams; "
     f"build_demo_office(__import__('pathlib').Path(sys.argv[1]), kdf=KdfParams(**{FAST_KDF_ARGS!r}), suite='ed25519')"
 )
 

@@ -39,7 +39,7 @@ from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.certs.image_input import read_qr_text  # noqa: E402
-from app.cli.demo_command import DemoFederation, build_demo_office  # noqa: E402
+from app.demo.demo_office import DemoFederation, build_demo_office  # noqa: E402
 from app.ledger.merkle import hash_leaf  # noqa: E402
 from app.office import Office, SyncProgress  # noqa: E402  (app.sync.SyncProgress)
 from app.scan import Scanner, make_decoder, open_source  # noqa: E402

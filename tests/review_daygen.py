@@ -12,13 +12,14 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+from app.catalogue.catalogue import load_catalogue
 from app.certs import CertType, issue_certificate, make_claims, verify
 from app.ledger.checkpoint import Checkpoint
 from app.ledger.merkle import inclusion_proof, root_of
 from app.ledger.note import new_signer
 from app.ledger.suites import ED25519, Signer, key_id
 from app.protocol.departments import all_departments, department
-from app.services import CaseDesk, load_catalogue
+from app.services import CaseDesk
 from app.store.errors import StoreError
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica

@@ -14,7 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.cli.demo_command import DemoFederation
+from app.demo.demo_office import DemoFederation
 from app.node.federation import bind_node_socket, prepare_federation
 from app.sync import SyncService, load_policy
 from app.sync.transport import RetryPolicy

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from app.demo.scenarios import privacy_findings
 from app.hall.config import default_config
 from app.hall.evaluation import (
     LEVELS,
@@ -32,7 +33,6 @@ from app.ledger.entry import decode_entry
 from app.ledger.entry_types import validate_body
 from app.ledger.suites import ED25519, key_id
 from app.protocol.policy import role_may_write
-from app.services.scenarios import privacy_findings
 
 CITIZEN_NAME = "张伟"
 CITIZEN_ID = "110101199003071234"

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.certs import CertType, issue_certificate, make_claims
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, key_id
 from app.ofd import gm
 from app.ofd.counter import attach_to_case, verify_at_office
 from app.protocol.departments import all_departments, department
-from app.services import CaseDesk, load_catalogue
+from app.services import CaseDesk
 from app.store.registry import KeyRecord
 from app.store.replica import create_office, open_replica
 from tests.ofd_support import Pki, make_pki, sealed_document, to_file

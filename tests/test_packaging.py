@@ -25,7 +25,7 @@ import numpy as np
 import psycopg
 import pytest
 
-from app.cli.demo_command import DEMO_PASSWORD, build_demo_office
+from app.demo.demo_office import DEMO_PASSWORD, build_demo_office
 from app.loopback_ports import free_port
 from app.release.keys import generate_release_key
 from tests.framegen import Code, certificate_text, code_run, empty_run, write_video

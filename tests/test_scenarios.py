@@ -10,12 +10,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from app.ledger.entry import Entry, decode_entry, sign_entry
-from app.ledger.merkle import hash_leaf
-from app.protocol.departments import department
-from app.services import load_catalogue
-from app.services.scenario_world import ScenarioWorld
-from app.services.scenarios import (
+from app.catalogue.catalogue import load_catalogue
+from app.demo.scenario_world import ScenarioWorld
+from app.demo.scenarios import (
     HALL,
     RECORDS,
     SCENARIOS,
@@ -30,6 +27,9 @@ from app.services.scenarios import (
     scenario_world,
     verified_logs,
 )
+from app.ledger.entry import Entry, decode_entry, sign_entry
+from app.ledger.merkle import hash_leaf
+from app.protocol.departments import department
 from app.sync.service import EXIT_UNREACHABLE
 from tests.test_sync_support import FaultProxy
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
-from app.services.scenarios import SCENARIOS
+from app.demo.scenarios import SCENARIOS
 
 
 def test_list_names_every_scenario_with_its_service_and_departments(capsys: pytest.CaptureFixture) -> None:

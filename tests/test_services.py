@@ -6,11 +6,12 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.certs import CertType, issue_certificate, make_claims
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, Signer, key_id
 from app.protocol.departments import all_departments, department
-from app.services import CaseDesk, ConsentDesk, apply_entry, load_catalogue, render_report
+from app.services import CaseDesk, ConsentDesk, apply_entry, render_report
 from app.services.errors import (
     CaseConflict,
     ConsentExpired,

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.ledger.suites import ED25519, key_id
 from app.protocol.departments import department
-from app.services import CaseDesk, DocumentCheck, load_catalogue
+from app.services import CaseDesk, DocumentCheck
 from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, open_replica

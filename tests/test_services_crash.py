@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.ledger.entry import decode_entry
-from app.services import CaseDesk, DocumentCheck, load_catalogue
+from app.services import CaseDesk, DocumentCheck
 from app.services.errors import StepOutOfOrder
 from app.store.replica import open_replica
 from tests.crash_pipe import fork_reporting, read_until

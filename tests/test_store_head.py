@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.protocol.departments import all_departments
-from app.services import CaseDesk, DocumentCheck, load_catalogue
+from app.services import CaseDesk, DocumentCheck
 from app.store.chain_head import ChainHead, HeadFile
 from app.store.errors import RollbackDetected
 from app.store.replica import Replica, open_replica

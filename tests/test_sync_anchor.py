@@ -10,9 +10,10 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
+from app.demo.scenario_world import PASSWORD, SCENARIO_KDF, OfficeSpec, ScenarioWorld, Staff
 from app.ledger.entry import Entry, decode_entry, sign_entry
-from app.services import CaseDesk, load_catalogue
-from app.services.scenario_world import PASSWORD, SCENARIO_KDF, OfficeSpec, ScenarioWorld, Staff
+from app.services import CaseDesk
 from app.store.chain_head import ChainHead
 from app.store.keywrap import unwrap_key
 from app.store.office_files import OfficeDir, head_mac_key

@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 import pytest
 
+from app.catalogue.catalogue import load_catalogue
 from app.certs import CertType, issue_certificate, make_claims
-from app.services import CaseDesk, load_catalogue
+from app.demo.scenario_world import OfficeSpec, ScenarioWorld, Staff
+from app.services import CaseDesk
 from app.services.errors import StepOutOfOrder
-from app.services.scenario_world import OfficeSpec, ScenarioWorld, Staff
 from app.sync import SyncService, load_policy, state
 from app.sync.pull import CONFLICT_ADVICE
 from app.sync.service import EXIT_OK

@@ -18,7 +18,7 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QThreadPool, QTimer
 
-from app.cli.demo_command import DemoFederation, DemoOffice, build_demo_office
+from app.demo.demo_office import DemoFederation, DemoOffice, build_demo_office
 from tests.store_support import FAST_KDF
 
 # Cheap Argon2id for tests: the unlock path is the same, only slower parameters differ in production.

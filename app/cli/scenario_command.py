@@ -20,10 +20,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import ServiceError
-from app.services import load_catalogue
-from app.services.scenario_world import WorldError
-from app.services.scenarios import SCENARIOS, ScenarioFailed, ScenarioOutcome, run_scenario, scenario_world
+from app.demo.scenario_world import WorldError
+from app.demo.scenarios import SCENARIOS, ScenarioFailed, ScenarioOutcome, run_scenario, scenario_world
 from app.store.errors import StoreError
 from app.sync.errors import SyncError
 

@@ -8,9 +8,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import ServiceError
 from app.cli.office_command import PasswordSource
-from app.services import CaseDesk, ConsentDesk, access_report, load_catalogue, render_report
+from app.services import CaseDesk, ConsentDesk, access_report, render_report
 from app.services.counter import perform_next
 from app.store.errors import StoreError
 from app.store.replica import Replica, open_replica

@@ -1,4 +1,4 @@
-"""Services, cases and consent: the catalogue, cross-department case workflows and consented data exchange.
+"""Services, cases and consent: cross-department case workflows and consented data exchange.
 
     catalogue = load_catalogue()
     desk = CaseDesk(replica, catalogue)          # open, verify documents, advance, decide, close
@@ -8,7 +8,6 @@
 Docs: docs/services.md.
 """
 
-from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.services.cases import CaseDesk, CaseView, DocumentCheck
 from app.services.consent import ConsentDesk
 from app.services.ledger_view import apply_entry
@@ -17,12 +16,9 @@ from app.services.report import access_report, render_report
 __all__ = [
     "CaseDesk",
     "CaseView",
-    "Catalogue",
     "ConsentDesk",
     "DocumentCheck",
-    "Service",
     "access_report",
     "apply_entry",
-    "load_catalogue",
     "render_report",
 ]

@@ -12,7 +12,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from app.certs.image_input import read_qr_text
-from app.cli.demo_command import DemoFederation, build_demo_office
+from app.demo.demo_office import DemoFederation, build_demo_office
 from app.ledger.checkpoint import Checkpoint
 from app.node.config import load_keys
 from app.protocol.departments import department

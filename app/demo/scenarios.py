@@ -28,6 +28,7 @@ from typing import Any
 
 from app.catalogue.catalogue import Catalogue, load_catalogue
 from app.certs import CertType, issue_certificate, make_claims, record_issue, verify
+from app.demo.scenario_world import OfficeSpec, ScenarioWorld, Staff
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, hash_leaf, root_of, verify_inclusion
@@ -37,7 +38,6 @@ from app.services.cases import CaseDesk
 from app.services.commitments import CitizenSalts
 from app.services.consent import ConsentDesk
 from app.services.report import access_report, render_report
-from app.services.scenario_world import OfficeSpec, ScenarioWorld, Staff
 from app.store.replica import Replica
 from app.sync.service import EXIT_OK, EXIT_UNREACHABLE, SyncReport
 
