@@ -1,8 +1,9 @@
-"""The domain runs headless: nothing under app/ imports Qt or the ui package."""
+"""The architecture holds: app/ runs headless, the layers contract (.importlinter) is kept and enforced."""
 
 from __future__ import annotations
 
 import ast
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -91,3 +92,64 @@ def test_untrusted_xml_is_parsed_only_through_defusedxml() -> None:
             if name.startswith(TRUSTING_XML_PARSERS) and name not in XML_WRITING_ONLY:
                 offenders.append(f"{path.relative_to(ROOT)}: {name}")
     assert offenders == [], offenders
+
+
+# The layers contract (.importlinter, docs/architecture.md) is checked by import-linter.
+LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+# One deliberate violation per contract: (module written into a copy of the tree, its source, what the report says).
+VIOLATIONS = (
+    ("app/ledger/leak_layers.py", "from app.store import replica\n", "app.ledger.leak_layers -> app.store.replica"),
+    ("app/sync/leak_independence.py", "from app.services import cases\n", "app.sync.leak_independence -> app.services"),
+    ("app/certs/leak_server.py", "from app.node import sequencer\n", "app.certs.leak_server -> app.node.sequencer"),
+    ("app/node/leak_counter.py", "from app.store import replica\n", "app.node.leak_counter -> app.store.replica"),
+    ("app/scan/leak_qt.py", "import PySide6.QtCore\n", "app.scan.leak_qt -> PySide6"),
+)
+
+
+def _lint_imports(tree: Path) -> subprocess.CompletedProcess[str]:
+    """Run lint-imports with the repository's contract over the packages found in `tree`."""
+    return subprocess.run(
+        [str(LINT_IMPORTS), str(ROOT / ".importlinter"), "--no-cache"],
+        cwd=tree,
+        env={"PATH": str(Path(sys.executable).parent), "PYTHONPATH": str(tree)},
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+
+
+def test_the_layers_contract_holds() -> None:
+    """The repository keeps every contract of .importlinter."""
+    result = _lint_imports(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def _copy_with(tmp_path: Path, modules: dict[str, str]) -> Path:
+    """Copy app/ and ui/ into tmp_path and add the given modules (relative path -> source)."""
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for top in ("app", "ui"):
+        shutil.copytree(ROOT / top, tmp_path / top, ignore=ignore)
+    for relative, source in modules.items():
+        (tmp_path / relative).write_text(source, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_layers_contract_fails_on_deliberate_violations(tmp_path: Path) -> None:
+    """A copy of the tree with one violation per contract breaks each contract and names the offending import."""
+    result = _lint_imports(_copy_with(tmp_path, {relative: source for relative, source, _ in VIOLATIONS}))
+    assert result.returncode != 0
+    assert "Contracts: 0 kept, 5 broken." in result.stdout, result.stdout
+    for _, _, reported in VIOLATIONS:
+        assert reported in result.stdout, f"{reported!r} not reported:\n{result.stdout}"
+
+
+def test_the_layers_contract_fails_on_a_cycle_between_siblings(tmp_path: Path) -> None:
+    """protocol and catalogue share a layer; an import back from protocol to catalogue is a cycle, and only that."""
+    result = _lint_imports(
+        _copy_with(tmp_path, {"app/protocol/leak_cycle.py": "from app.catalogue import catalogue\n"})
+    )
+    assert result.returncode != 0
+    assert "Contracts: 4 kept, 1 broken." in result.stdout, result.stdout
+    assert "No cycles are allowed in app." in result.stdout

@@ -8,9 +8,9 @@ from typing import Any
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
+from app.beijing_time import BEIJING
 from app.hall.announcer import Announcer
 from app.hall.client import HallClient
-from app.hall.hall import SHANGHAI
 from app.hall.tickets import CallRecord, DisplayState
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
@@ -80,7 +80,7 @@ class HallDisplayWindow(QWidget):
         self.work.net(self.client.display, self.show_state, self.show_error, owner=self)
 
     def _call_text(self, call: CallRecord) -> str:
-        time = dt.datetime.fromtimestamp(call.at_ms / 1000, SHANGHAI).strftime("%H:%M")
+        time = dt.datetime.fromtimestamp(call.at_ms / 1000, BEIJING).strftime("%H:%M")
         text = self.tr("Number %1 to window %2").replace("%1", call.number).replace("%2", str(call.window_number))
         return f"{time}  {text}"
 

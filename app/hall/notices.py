@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.beijing_time import BEIJING
 from app.catalogue.catalogue import Catalogue, Service
-from app.hall.hall import SHANGHAI
 from app.protocol.departments import department
 from app.services.working_days import Deadline, deadline
 
@@ -74,7 +74,7 @@ def chinese_date(day: dt.date) -> str:
 
 
 def _day(ms: int) -> dt.date:
-    return dt.datetime.fromtimestamp(ms / 1000, SHANGHAI).date()
+    return dt.datetime.fromtimestamp(ms / 1000, BEIJING).date()
 
 
 def _material_line(catalogue: Catalogue, material_id: str, copies: int, original: bool) -> str:
