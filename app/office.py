@@ -29,6 +29,7 @@ from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
 from app.ofd import counter as ofd_counter
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
+from app.review import DayReview, SignOff, compare, open_day, sign_day
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView, Catalogue, load_catalogue, workflow
@@ -394,6 +395,29 @@ class CaseService:
         return [self.file(view) for view in self._desk().list(open_only=True, limit=limit)]
 
 
+class ReviewService:
+    """The supervisor's daily review of this office: open a day, compare it, sign it off (database thread)."""
+
+    def __init__(self, office: Office) -> None:
+        self._office = office
+
+    def now_ms(self) -> int:
+        """The office clock's time, in epoch milliseconds: what a sign-off made now would cover up to."""
+        return self._office.clock()
+
+    def open_day(self, day: str) -> DayReview:
+        """Open the review of one Beijing day (`YYYY-MM-DD`) from the unlocked replica."""
+        return open_day(self._office.replica, day)
+
+    def compare(self, day: str) -> dict[str, dict[str, float]]:
+        """The day's figures against the days before it, as app.review compares them."""
+        return compare(self._office.replica, day)
+
+    def sign(self, review: DayReview, comments: dict[str, str]) -> SignOff:
+        """Sign the reviewed day off with one acknowledgement comment per anomaly id (raises a typed ReviewError)."""
+        return sign_day(self._office.replica, review, comments)
+
+
 class ScannerService:
     """Make scanners for the configured camera source."""
 
@@ -437,6 +461,7 @@ class Office:
         self.services = ServiceDirectory()
         self.cases = CaseService(self)
         self.scanner = ScannerService(self)
+        self.reviews = ReviewService(self)
         # The real app.sync.SyncService of the unlocked replica, built from its trust policy (None while locked
         # or while no trust policy is set). Use it on the database thread only.
         self.sync: SyncService | None = None
