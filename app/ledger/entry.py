@@ -79,7 +79,8 @@ def _check_payload(payload: Mapping[Any, Any]) -> Entry:
         missing, extra = _PAYLOAD_FIELDS - keys, keys - _PAYLOAD_FIELDS
         raise SchemaError(f"entry fields wrong: missing {sorted(missing)}, unexpected {sorted(map(str, extra))}")
     log, etype, time, signer, body = (payload[k] for k in ("log", "type", "time", "signer", "body"))
-    if not isinstance(log, str) or not 0 < len(log) <= MAX_ORIGIN_LENGTH or any(c.isspace() for c in log):
+    # str.split() cuts at exactly the characters str.isspace() names: one piece equal to `log` means none.
+    if not isinstance(log, str) or not 0 < len(log) <= MAX_ORIGIN_LENGTH or log.split() != [log]:
         raise SchemaError("entry field 'log' must be a log origin: non-empty text without spaces")
     if not isinstance(etype, str):
         raise SchemaError("entry field 'type' must be text")
