@@ -47,9 +47,39 @@ class Sign1:
             raise BadSignature(f"{self.suite.name} signature does not verify under key {self.kid.hex()}")
 
 
+# The deterministic head of a Sig_structure: an array of 4 whose first item is the text "Signature1".
+_SIG_STRUCTURE_START = b"\x84\x6aSignature1"
+
+
+def _byte_string_head(size: int) -> bytes:
+    """The shortest CBOR head of a byte string of `size` bytes."""
+    if size < 24:
+        return bytes((0x40 | size,))
+    if size <= 0xFF:
+        return bytes((0x58, size))
+    if size <= 0xFFFF:
+        return b"\x59" + size.to_bytes(2, "big")
+    if size <= 0xFFFFFFFF:
+        return b"\x5a" + size.to_bytes(4, "big")
+    return b"\x5b" + size.to_bytes(8, "big")
+
+
 def sig_structure(protected_bytes: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:
-    """Return the RFC 9052 Sig_structure for a COSE_Sign1 with the given protected header."""
-    return cbor2.dumps(["Signature1", protected_bytes, external_aad, payload])
+    """Return the RFC 9052 Sig_structure for a COSE_Sign1 with the given protected header.
+
+    That is the CBOR array ["Signature1", protected, external_aad, payload], written head by head.
+    """
+    return b"".join(
+        (
+            _SIG_STRUCTURE_START,
+            _byte_string_head(len(protected_bytes)),
+            protected_bytes,
+            _byte_string_head(len(external_aad)),
+            external_aad,
+            _byte_string_head(len(payload)),
+            payload,
+        )
+    )
 
 
 def sign1(payload: bytes, signer: Signer, kid: bytes) -> bytes:

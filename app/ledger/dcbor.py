@@ -83,7 +83,7 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
     if kind is list or kind is tuple:  # cbor2 hands back an array inside a tag as a tuple
         inner = depth + 1
         for v in value:
-            if type(v) in _PLAIN and inner <= MAX_DEPTH:
+            if inner <= MAX_DEPTH and (type(v) in _PLAIN or (type(v) is int and v in _INT_RANGE)):
                 continue
             _check_decoded(v, inner, allowed_tags)
         return
@@ -97,7 +97,7 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
             if key <= previous:
                 raise NonCanonicalEncoding("map keys are not in deterministic order (RFC 8949 section 4.2.1)")
             previous = key
-            if type(v) in _PLAIN and inner <= MAX_DEPTH:
+            if inner <= MAX_DEPTH and (type(v) in _PLAIN or (type(v) is int and v in _INT_RANGE)):
                 continue
             _check_decoded(v, inner, allowed_tags)
         return
