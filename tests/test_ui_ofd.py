@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -119,3 +120,36 @@ def test_a_file_appearing_in_a_watched_folder_is_verified(qtbot, panel: OfdPanel
     with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
         (stick / "new.ofd").write_bytes(to_file(sealed_document(pki)))
     assert panel.file_name == "new.ofd" and panel.card.colour == GREEN
+
+
+def test_a_slow_copy_into_the_watched_folder_is_opened_only_when_whole(
+    qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path
+) -> None:
+    """A copier thread writes a sealed licence in pieces and stalls half-way; the panel waits for the whole file."""
+    data = to_file(sealed_document(pki))
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    panel.watch_folder(stick)
+    resume = threading.Event()
+    target = stick / "营业执照.ofd"
+
+    def copy() -> None:
+        with target.open("wb") as out:
+            half = len(data) // 2
+            for start in range(0, half, 4096):
+                out.write(data[start : min(start + 4096, half)])
+                out.flush()
+            resume.wait(30)  # the USB stick stalls here until the test has seen the panel wait
+            out.write(data[half:])
+
+    copier = threading.Thread(target=copy)
+    copier.start()
+    try:
+        qtbot.waitUntil(lambda: panel.arrivals.incomplete_looks >= 2, timeout=20_000)
+        assert panel.verdict is None  # half a file was never opened
+        assert "营业执照.ofd" in panel.status.text()
+    finally:
+        resume.set()
+        copier.join(30)
+    qtbot.waitUntil(lambda: panel.verdict is not None, timeout=20_000)
+    assert panel.data == data and panel.card.colour == GREEN

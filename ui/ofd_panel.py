@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, Signal
+from PySide6.QtCore import QFileSystemWatcher, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.ofd.arrival import ArrivalWatch
 from app.ofd.container import MAX_FILE
 from app.ofd.counter import AnchorFact
 from app.ofd.verdict import DocumentVerdict
@@ -15,6 +17,13 @@ from app.office import OfdService
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.ofd_verdict_card import OfdVerdictCard
+
+ARRIVAL_POLL_MS = 100
+
+
+def monotonic_ms() -> int:
+    """A clock for the arrival watch that never goes back."""
+    return time.monotonic_ns() // 1_000_000
 
 
 class OfdPanel(RetranslatedOnLanguageChange, QWidget):
@@ -44,6 +53,11 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.watcher.directoryChanged.connect(self._folder_changed)
         self.watched: Path | None = None
         self.seen: set[str] = set()
+        # A file still being copied is opened only once whole (size and mtime steady, ZIP directory readable).
+        self.arrivals = ArrivalWatch()
+        self.arrival_timer = QTimer(self)
+        self.arrival_timer.setInterval(ARRIVAL_POLL_MS)
+        self.arrival_timer.timeout.connect(self._poll_arrivals)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.card = OfdVerdictCard(language)
@@ -95,6 +109,8 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         if self.watched is not None:
             self.watcher.removePath(str(self.watched))
         self.watched = folder
+        self.arrivals = ArrivalWatch()
+        self.arrival_timer.stop()
         self.seen = {p.name for p in folder.glob("*.ofd")}
         self.watcher.addPath(str(folder))
         self.status.setText(self.tr("Watching %1 for new e-licences.").replace("%1", str(folder)))
@@ -104,7 +120,16 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         fresh = sorted(p for p in folder.glob("*.ofd") if p.name not in self.seen and p.is_file())
         self.seen.update(p.name for p in fresh)
         if fresh:
-            self.open_path(fresh[-1])
+            self.arrivals.arrived(fresh, monotonic_ms())
+            self.status.setText(self.tr("Waiting for %1 to finish copying…").replace("%1", fresh[-1].name))
+            self.arrival_timer.start()
+
+    def _poll_arrivals(self) -> None:
+        ready = self.arrivals.poll(monotonic_ms())
+        if not self.arrivals.waiting:
+            self.arrival_timer.stop()
+        if ready:
+            self.open_path(ready[-1])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         """Accept a dragged local .ofd file."""
