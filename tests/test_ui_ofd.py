@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -11,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from app.ofd import gm
+from app.ofd.counter import AnchorFact
 from app.office import Office
 from app.store.replica import create_office
 from tests.ofd_support import Pki, make_pki, sealed_document, to_file
@@ -153,3 +155,25 @@ def test_a_slow_copy_into_the_watched_folder_is_opened_only_when_whole(
         copier.join(30)
     qtbot.waitUntil(lambda: panel.verdict is not None, timeout=20_000)
     assert panel.data == data and panel.card.colour == GREEN
+
+
+def test_the_card_shows_the_issue_time_in_beijing_time(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
+    sealed = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)  # within the test PKI's validity
+    beijing = (sealed.replace(tzinfo=None) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # UTC+8, no DST
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(to_file(sealed_document(pki, signed_at=sealed)))
+    open_and_wait(qtbot, panel, path)
+    card = panel.card
+    assert card.verdict.issued_at == sealed
+    assert dict(card.field_rows)["Issued at"] == f"{beijing} (Beijing time)"
+    card.show_verdict(card.verdict, "licence.ofd", AnchorFact("cn-bj-market", "0A1B", "licence", revoked=False))
+    assert dict(card.field_rows)["Ledger"] == f"issued by cn-bj-market at {beijing}, serial 0A1B, still valid"
+    card.show_verdict(card.verdict, "licence.ofd", AnchorFact("cn-bj-market", "0A1B", "licence", revoked=True))
+    assert dict(card.field_rows)["Ledger"].endswith("serial 0A1B, revoked")
+
+
+def test_an_unsealed_or_broken_document_has_no_issue_time(qtbot, panel: OfdPanel, tmp_path: Path) -> None:
+    path = tmp_path / "junk.ofd"
+    path.write_bytes(b"PK\x05\x06" + bytes(18))
+    open_and_wait(qtbot, panel, path)
+    assert panel.card.verdict.issued_at is None and "Issued at" not in dict(panel.card.field_rows)
