@@ -14,9 +14,9 @@ from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, Signer, key_id
 from app.node.departments import all_departments, department
 from app.ofd import gm
-from app.ofd.case_result import Holder, ResultSealer, issue_case_result, issued_result
+from app.ofd.case_result import Holder, ResultSealer, issue_case_result
 from app.ofd.container import OfdPackage
-from app.ofd.counter import anchor_fact, verify_at_office
+from app.ofd.counter import anchor_fact, issued_result, verify_at_office
 from app.ofd.errors import IssueError
 from app.ofd.seal import make_seal
 from app.services import CaseDesk, load_catalogue

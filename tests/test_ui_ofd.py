@@ -177,3 +177,46 @@ def test_an_unsealed_or_broken_document_has_no_issue_time(qtbot, panel: OfdPanel
     path.write_bytes(b"PK\x05\x06" + bytes(18))
     open_and_wait(qtbot, panel, path)
     assert panel.card.verdict.issued_at is None and "Issued at" not in dict(panel.card.field_rows)
+
+
+def test_the_case_result_is_handed_out_saved_and_printed(
+    qtbot, panel: OfdPanel, office: Office, work: BackgroundWork, pki: Pki, tmp_path: Path
+) -> None:
+    """A result the lead department sealed and kept with the case is shown, saved to a stick and printed."""
+    panel.set_case("CASE-0042")
+    assert panel.result_button.isEnabled() and not panel.save_button.isEnabled()
+    panel.show_case_result()
+    qtbot.waitUntil(lambda: "CASE-0042" in panel.status.text(), timeout=20_000)  # nothing issued yet
+    assert panel.verdict is None
+    result = to_file(sealed_document(pki))
+
+    def keep() -> None:  # what ResultSealer stores at a hall-hosted records office (tested in test_ofd_case_result)
+        office.replica.case_documents.put("CASE-0042", gm.sm3(result), "CASE-0042-licence.ofd", "application/ofd",
+                                          "issued", result, office.replica.session.now_ms())  # fmt: skip
+
+    work.db_now(keep)
+    with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
+        panel.show_case_result()
+    assert panel.file_name == "CASE-0042-licence.ofd" and panel.card.colour == GREEN
+    assert panel.save_button.isEnabled() and panel.print_button.isEnabled()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    with qtbot.waitSignal(panel.handed_out, timeout=20_000):
+        panel.save_copy(stick / "licence.ofd")
+    assert (stick / "licence.ofd").read_bytes() == result
+    with qtbot.waitSignal(panel.handed_out, timeout=30_000):
+        panel.print_copy(stick / "licence.pdf")
+    pdf = (stick / "licence.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 2_000
+
+
+def test_an_altered_document_cannot_be_handed_out(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
+    members = sealed_document(pki)
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    path = tmp_path / "altered.ofd"
+    path.write_bytes(to_file({**members, page: members[page].replace(b"20", b"21", 1)}))
+    open_and_wait(qtbot, panel, path)
+    assert not panel.save_button.isEnabled() and not panel.print_button.isEnabled()
+    panel.save_copy(tmp_path / "copy.ofd")
+    panel.print_copy(tmp_path / "copy.pdf")
+    assert not (tmp_path / "copy.ofd").exists() and not (tmp_path / "copy.pdf").exists()

@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 from app.ledger.suites import Signer
 from app.node.departments import department
 from app.ofd.build import DocumentSpec, Page
-from app.ofd.counter import OFD_MEDIA_TYPE
+from app.ofd.counter import ISSUED_STATE, OFD_MEDIA_TYPE
 from app.ofd.errors import IssueError
 from app.ofd.issue import IssuedDocument, issue_document, record_issue
 from app.ofd.seal import SealSigner
@@ -28,7 +28,6 @@ from app.store.replica import Replica
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 RESULT_KINDS = {workflow.DECIDED: "licence", workflow.CLOSED: "licence", workflow.REJECTED: "notice"}
-ISSUED_STATE = "issued"
 MAX_HOLDER = 128
 
 
@@ -124,13 +123,3 @@ class ResultSealer:
         )  # fmt: skip
         self.issued.append(issued)
         return issued
-
-
-def issued_result(replica: Replica, case_id: str) -> tuple[str, bytes] | None:
-    """The file name and bytes of the result issued for `case_id` and kept with it, or None."""
-    for document in replica.case_documents.list(case_id):
-        if document.verdict == ISSUED_STATE:
-            data = replica.case_documents.data(case_id, document.digest)
-            if data is not None:
-                return document.name, data
-    return None

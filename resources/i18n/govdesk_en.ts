@@ -685,62 +685,103 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="79"/>
+        <location filename="../../ui/ofd_panel.py" line="94"/>
         <source>Open e-licence (OFD)…</source>
         <translation>Open e-licence (OFD)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="80"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Attach to case</source>
         <translation>Attach to case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="81"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Watch a folder (USB)…</source>
         <translation>Watch a folder (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="176"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
+        <location filename="../../ui/ofd_panel.py" line="176"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="103"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <source>Result of the case</source>
+        <translation>Result of the case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <source>Save a copy (USB)…</source>
+        <translation>Save a copy (USB)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <source>Printable copy (PDF)…</source>
+        <translation>Printable copy (PDF)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <source>No sealed result has been issued for case %1 yet.</source>
+        <translation>No sealed result has been issued for case %1 yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <source>Save the e-licence</source>
+        <translation>Save the e-licence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <source>Printable copy</source>
+        <translation>Printable copy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <source>Written to %1.</source>
+        <translation>Written to %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="182"/>
         <source>Watch a folder for e-licences</source>
         <translation>Watch a folder for e-licences</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="116"/>
+        <location filename="../../ui/ofd_panel.py" line="195"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>Watching %1 for new e-licences.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="124"/>
+        <location filename="../../ui/ofd_panel.py" line="203"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>Waiting for %1 to finish copying…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="153"/>
+        <location filename="../../ui/ofd_panel.py" line="232"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="156"/>
+        <location filename="../../ui/ofd_panel.py" line="235"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="173"/>
+        <location filename="../../ui/ofd_panel.py" line="252"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="189"/>
+        <location filename="../../ui/ofd_panel.py" line="268"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>
