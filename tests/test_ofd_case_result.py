@@ -4,12 +4,15 @@ verified offline by a counter that trusts the seal root."""
 
 from __future__ import annotations
 
+import io
+import sys
 import time
 from pathlib import Path
 
 import pytest
 
 from app.certs import CertType, issue_certificate, make_claims
+from app.cli.main import main
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, Signer, key_id
 from app.node.departments import all_departments, department
@@ -183,3 +186,35 @@ def test_holder_names_are_bounded(office: Path, clock: FakeClock, issuers: dict[
                 issue_case_result(r, view, CATALOGUE.service(SERVICE), holder, seal=seal,
                                   seal_signer=pki.signer.signer(), ledger_signer=bank)  # fmt: skip
         assert issued_result(r, case_id) is None
+
+
+def test_the_cli_seals_a_decided_case_at_the_lead_department(
+    office: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki, seal: bytes, tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:  # fmt: skip
+    case_id = _case_at_decision(office, clock, issuers)
+    seal_file, ledger_key, out = tmp_path / "seal.esl", tmp_path / "dept.key", tmp_path / "result.ofd"
+    seal_file.write_bytes(seal)
+    assert main(["cert", "keygen", str(ledger_key)]) == 0
+    argv = ["ofd", "issue", "--office", str(office), "--user", "bank-sup", "--password-stdin", "--case", case_id,
+            "--ledger-key", str(ledger_key), "--seal", str(seal_file), "--seal-key", str(pki.signer.key_path),
+            "--seal-cert", str(pki.signer.cert_path), "--out", str(out)]  # fmt: skip
+
+    def run(args: list[str]) -> int:
+        sys.stdin = io.StringIO("pw\n")
+        try:
+            return main(args)
+        finally:
+            sys.stdin = sys.__stdin__
+
+    assert run(argv) == 2 and not out.exists()  # not decided yet
+    assert "has not reached its result" in capsys.readouterr().err
+    with open_replica(office, "bank-sup", "pw", clock=clock) as r:
+        CaseDesk(r, CATALOGUE).decide(case_id)
+    assert run([*argv, "--department", department("taxation").origin]) == 2  # not the lead department
+    assert run(argv) == 0, capsys.readouterr()
+    with open_replica(office, "bank-sup", "pw", clock=clock) as r:
+        verdict = verify_at_office(r, out.read_bytes())
+        assert verdict.valid and verdict.trusted and verdict.licence["holder"] == CITIZEN[0]
+        assert issued_result(r, case_id) == (f"{case_id}-licence.ofd", out.read_bytes())
+    assert run([*argv[:-1], str(tmp_path / "second.ofd")]) == 2  # one original per result
