@@ -28,6 +28,7 @@ from app import settings as settings_file
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
 from app.ofd import counter as ofd_counter
+from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.review import DayReview, SignOff, compare, open_day, sign_day
 from app.scan import Scanner, make_decoder, open_source
@@ -247,6 +248,14 @@ class OfdService:
     def attach(self, case_id: str, name: str, data: bytes, verdict: OfdVerdict) -> bytes:
         """Attach the file to a case, stored encrypted with its SM3 digest; return the digest."""
         return ofd_counter.attach_to_case(self._office.replica, case_id, name, data, verdict)
+
+    def issued_result(self, case_id: str) -> tuple[str, bytes] | None:
+        """The sealed result the lead department issued for a case, kept with it (name, bytes), or None."""
+        return ofd_counter.issued_result(self._office.replica, case_id)
+
+    def printed_copy(self, data: bytes, verdict: OfdVerdict) -> bytes:
+        """The PDF of a printed copy (fields, seal picture, QR code naming the file) of a valid document."""
+        return print_copy.printed_copy(data, verdict)
 
 
 class ServiceDirectory:

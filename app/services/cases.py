@@ -13,7 +13,7 @@ and the audit trail in one transaction. Entries arriving from sync go through `a
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -132,9 +132,14 @@ def same_name(a: str, b: str) -> bool:
 class CaseDesk:
     """The case work of one office replica, under one catalogue version."""
 
-    def __init__(self, replica: Replica, catalogue: Catalogue) -> None:
+    def __init__(
+        self, replica: Replica, catalogue: Catalogue, *, on_result: Callable[[CaseView, Service], object] | None = None
+    ) -> None:
         self._r = replica
         self.catalogue = catalogue
+        # Called once a case reaches its result (decided or rejected), after that step is written: at a
+        # department's records office it seals the result (app.ofd.case_result.ResultSealer); a counter passes None.
+        self.on_result = on_result
         self.salts = CitizenSalts(replica)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -311,7 +316,7 @@ class CaseDesk:
     def decide(self, case_id: str) -> CaseView:
         """Approve the case once every step is done (a supervisor of the lead department)."""
         row, service = self._load(case_id)
-        return self._move(row, service, workflow.DECIDE, note="approved")
+        return self._reached_result(self._move(row, service, workflow.DECIDE, note="approved"), service)
 
     def close(self, case_id: str) -> CaseView:
         """Close a decided case (the result was handed over)."""
@@ -323,7 +328,7 @@ class CaseDesk:
         if reason not in REASON_CODES:
             raise Refusal(f"a rejection reason is one of {list(REASON_CODES)}")
         row, service = self._load(case_id)
-        return self._move(row, service, workflow.REJECT, note=reason)
+        return self._reached_result(self._move(row, service, workflow.REJECT, note=reason), service)
 
     def withdraw(self, case_id: str) -> CaseView:
         """Withdraw the case at the citizen's request."""
@@ -331,6 +336,11 @@ class CaseDesk:
         return self._move(row, service, workflow.WITHDRAW, note="citizen-request")
 
     # -- internals -------------------------------------------------------------------------------
+
+    def _reached_result(self, view: CaseView, service: Service) -> CaseView:
+        if self.on_result is not None:
+            self.on_result(view, service)
+        return view
 
     def _load(self, case_id: str) -> tuple[tuple, Service]:
         self._r.require(roles.CASE_WRITE)
