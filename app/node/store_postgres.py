@@ -18,7 +18,7 @@ from typing import Any
 import psycopg
 import psycopg_pool
 
-from app.node.store import DEFAULT_RETRY_S, SqlStore, StoreError, StoreUnavailable
+from app.node.store import DEFAULT_RETRY_S, NodeStoreError, SqlStore, StoreUnavailable
 
 CONNECT_TIMEOUT_S = 5
 IDLE_CLOSE_S = 60.0
@@ -83,7 +83,7 @@ class PostgresStore(SqlStore):
         try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}") from exc
+            raise NodeStoreError(f"cannot connect to PostgreSQL: {exc}") from exc
 
     @contextmanager
     def connection(self) -> Iterator[Any]:
