@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import sqlite3
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,7 @@ FIXTURE = Path(__file__).resolve().parent / "fixtures" / "node_v1"
 V1 = json.loads((FIXTURE / "node_v1_rows.json").read_text())
 TABLES = tuple(V1["tables"])
 _databases = itertools.count()
+REPO = Path(__file__).resolve().parents[1]
 
 
 def _value(cell: Any) -> Any:
@@ -163,4 +166,51 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
     conn = sqlite3.connect(db)
     assert _rows(conn, "schema_version") == [(SCHEMA_VERSION + 1,)]
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() != []
+    conn.close()
+
+
+CRASHING_MIGRATION = """
+import sys
+from app.node import store as node_store
+node_store.SCHEMA_VERSION += 1
+node_store.MIGRATIONS = {node_store.SCHEMA_VERSION: (
+    "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
+    "UPDATE cosigners SET size = size + 1",
+    "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",  # never ends
+)}
+store = node_store.open_store(sys.argv[1])
+connect = store.connect
+def traced():
+    conn = connect()
+    conn.set_trace_callback(lambda statement: print(statement.split()[0], flush=True))
+    return conn
+store.connect = traced
+store.init_schema()
+"""
+
+
+def test_a_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path) -> None:
+    directory = _v1_node_dir(tmp_path)
+    db = directory / "node.db"
+    child = subprocess.Popen(
+        [sys.executable, "-c", CRASHING_MIGRATION, f"sqlite:///{db}"], cwd=REPO, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert child.stdout is not None
+        for line in child.stdout:  # the child traces each statement: wait for the never-ending one
+            if line.startswith("WITH"):
+                break
+        else:
+            raise AssertionError("the migration never reached its last statement")
+    finally:
+        child.kill()
+        child.wait()
+    node = _open_node(directory, f"sqlite:///{db}")
+    _assert_same_log(node)
+    node.stop()
+    conn = sqlite3.connect(db)
+    for table in TABLES:
+        expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
+        assert _rows(conn, table) == expected, table
+    assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
