@@ -214,3 +214,48 @@ def test_a_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path
         assert _rows(conn, table) == expected, table
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
+
+
+def _sqlite_shape(db: Path) -> dict[str, Any]:
+    conn = sqlite3.connect(db)
+    shape = {
+        table: (
+            conn.execute(f"PRAGMA table_info({table})").fetchall(),
+            sorted(row[1:] for row in conn.execute(f"PRAGMA index_list({table})")),
+        )
+        for table in TABLES
+    }
+    conn.close()
+    return shape
+
+
+def test_the_generated_sqlite_schema_is_the_v1_schema(tmp_path: Path) -> None:
+    """The DDL generated from the one schema description makes exactly the tables, columns and indexes of v1."""
+    fresh = tmp_path / "fresh.db"
+    store = open_store(f"sqlite:///{fresh}")
+    store.init_schema()
+    store.close()
+    assert _sqlite_shape(fresh) == _sqlite_shape(_v1_node_dir(tmp_path) / "node.db")
+
+
+def _postgres_shape(url: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(url) as conn:
+        columns = conn.execute(
+            "SELECT table_name, column_name, data_type, is_nullable, column_default FROM information_schema.columns "
+            "WHERE table_schema = 'public' ORDER BY table_name, column_name"
+        ).fetchall()
+        indexes = conn.execute("SELECT indexdef FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1").fetchall()
+    return columns + indexes
+
+
+def test_the_generated_postgres_schema_is_the_v1_schema(postgresql_proc, v1_postgres: str) -> None:
+    """On PostgreSQL too, the generated DDL makes the v1 columns, types, defaults and indexes."""
+    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
+    name = f"node_fresh_{os.getpid()}_{next(_databases)}"
+    with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    fresh = f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
+    store = open_store(fresh)
+    store.init_schema()
+    store.close()
+    assert _postgres_shape(fresh) == _postgres_shape(v1_postgres)

@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from app.ledger.merkle import EMPTY_ROOT
 from app.node.jsonlog import log_event
+from app.server_storage.schema import Column, Index, Table, ddl
 
 log = logging.getLogger("govdesk.node.store")
 
@@ -31,6 +32,43 @@ DEFAULT_RETRY_S = 5.0
 FIRST_BACKOFF_S = 0.05
 LONGEST_BACKOFF_S = 1.0
 T = TypeVar("T")
+
+# The node's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
+NODE_SCHEMA: tuple[Table | Index, ...] = (
+    Table("schema_version", (Column("version", "int", "NOT NULL"),)),
+    Table("log_state", (
+        Column("id", "int", "PRIMARY KEY CHECK (id = 1)"), Column("size", "bigint", "NOT NULL"),
+        Column("root", "bytes", "NOT NULL"), Column("checkpoint", "text"), Column("published", "text"),
+        Column("published_size", "bigint", "NOT NULL"))),
+    Table("entries", (
+        Column("idx", "bigint", "PRIMARY KEY"), Column("hash", "bytes", "NOT NULL UNIQUE"),
+        Column("data", "bytes", "NOT NULL"))),
+    Table("tiles", (
+        Column("level", "int", "NOT NULL"), Column("idx", "bigint", "NOT NULL"), Column("data", "bytes", "NOT NULL")),
+        ("PRIMARY KEY (level, idx)",)),
+    Table("checkpoints", (
+        Column("size", "bigint", "PRIMARY KEY"), Column("note", "text", "NOT NULL"),
+        Column("signed_at", "bigint", "NOT NULL"))),
+    Table("keys", (
+        Column("kid", "bytes", "PRIMARY KEY"), Column("suite", "text", "NOT NULL"),
+        Column("public_key", "bytes", "NOT NULL"), Column("role", "text", "NOT NULL"),
+        Column("subject", "text", "NOT NULL"), Column("department", "text"),
+        Column("enrolled_idx", "bigint", "NOT NULL"), Column("revoked_idx", "bigint"),
+        Column("changed_idx", "bigint", "NOT NULL"))),
+    Index("keys_changed", "keys", ("changed_idx",)),
+    Table("nonces", (
+        Column("kid", "bytes", "NOT NULL"), Column("nonce", "bytes", "NOT NULL"),
+        Column("seen_at", "bigint", "NOT NULL")), ("PRIMARY KEY (kid, nonce)",)),
+    Table("cosigners", (Column("name", "text", "PRIMARY KEY"), Column("size", "bigint", "NOT NULL"))),
+    Table("witnessed", (
+        Column("origin", "text", "PRIMARY KEY"), Column("size", "bigint", "NOT NULL"),
+        Column("root", "bytes", "NOT NULL"), Column("checkpoint", "text", "NOT NULL"))),
+    Table("forks", (
+        Column("id", "serial"), Column("origin", "text", "NOT NULL"), Column("held", "text", "NOT NULL"),
+        Column("offered", "text", "NOT NULL"), Column("old_size", "bigint", "NOT NULL"),
+        Column("proof", "text", "NOT NULL"), Column("reason", "text", "NOT NULL"),
+        Column("received_at", "bigint", "NOT NULL"))),
+)  # fmt: skip
 
 
 class NodeStoreError(RuntimeError):
@@ -206,7 +244,7 @@ class SqlStore:
     """
 
     placeholder = "?"
-    schema: str = ""
+    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
     url: str = ""
 
     def __init__(self, retry_s: float = DEFAULT_RETRY_S) -> None:
@@ -330,9 +368,8 @@ class SqlStore:
         self._write("schema", self._init_schema)
 
     def _init_schema(self, cur: Any) -> None:
-        for statement in self.schema.split(";"):
-            if statement.strip():
-                cur.execute(statement)
+        for statement in ddl(NODE_SCHEMA, self.engine):
+            cur.execute(statement)
         cur.execute(self.sql("SELECT version FROM schema_version"))
         row = cur.fetchone()
         if row is None:
