@@ -35,11 +35,13 @@ class Table:
 
 @dataclass(frozen=True)
 class Index:
-    """A secondary index on some columns of a table."""
+    """A secondary index on some columns of a table; unique and/or partial (`where`) if asked."""
 
     name: str
     table: str
     columns: tuple[str, ...]
+    unique: bool = False
+    where: str = ""
 
 
 def ddl(schema: tuple[Table | Index, ...], engine: str) -> list[str]:
@@ -48,7 +50,10 @@ def ddl(schema: tuple[Table | Index, ...], engine: str) -> list[str]:
     statements = []
     for item in schema:
         if isinstance(item, Index):
-            statements.append(f"CREATE INDEX IF NOT EXISTS {item.name} ON {item.table} ({', '.join(item.columns)})")
+            unique = "UNIQUE " if item.unique else ""
+            where = f" WHERE {item.where}" if item.where else ""
+            columns = ", ".join(item.columns)
+            statements.append(f"CREATE {unique}INDEX IF NOT EXISTS {item.name} ON {item.table} ({columns}){where}")
             continue
         parts = [" ".join(filter(None, (c.name, types[c.kind], c.constraint))) for c in item.columns]
         statements.append(f"CREATE TABLE IF NOT EXISTS {item.name} ({', '.join([*parts, *item.constraints])})")
