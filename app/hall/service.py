@@ -38,7 +38,7 @@ from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketKind
 from app.node.refusals import Refusal
 from app.node.request_auth import parse_credentials, verify_request
-from app.node.store import KeyRecord
+from app.node.store import EnrolledKey
 
 log = logging.getLogger("govdesk.hall.http")
 
@@ -62,8 +62,8 @@ async def _read_body(request: Request) -> bytes:
     return await read_limited_body(request, MAX_BODY, BODY_TIMEOUT_S, _refuse_body)
 
 
-def _key_record(device: Device) -> KeyRecord:
-    return KeyRecord(
+def _key_record(device: Device) -> EnrolledKey:
+    return EnrolledKey(
         device.kid, device.suite, device.public_key, device.role, device.subject, None, 0, 0 if device.revoked else None
     )
 

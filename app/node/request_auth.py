@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from app.ledger.suites import Signer, key_id, suite_by_name
 from app.node.refusals import Code, Refusal
-from app.node.store import KeyRecord
+from app.node.store import EnrolledKey
 
 HEADER_KEY = "govdesk-key"
 HEADER_TIME = "govdesk-time"
@@ -79,7 +79,7 @@ def parse_credentials(headers: dict[str, str]) -> RequestCredentials:
 
 def verify_request(
     creds: RequestCredentials,
-    record: KeyRecord | None,
+    record: EnrolledKey | None,
     method: str,
     path: str,
     body: bytes,
