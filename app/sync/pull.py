@@ -27,7 +27,7 @@ from app.node.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
 from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
 from app.services import errors as service_errors
 from app.services.catalogue import Catalogue, load_catalogue
-from app.services.ledger_view import CONSENT_TYPES, apply_entry
+from app.store.ledger_projection import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord, WindowRecord
 from app.store.replica import Replica
 from app.sync import state

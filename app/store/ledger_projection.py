@@ -1,4 +1,4 @@
-"""Apply ledger entries to the replica's case, consent and exchange tables: the hook sync calls.
+"""The replica's projection of the ledger: apply entries to its case, consent and exchange tables (sync calls it).
 
 `apply_entry` takes one entry already fetched from a department log (with its index when known),
 checks its signer against the registry and its signature, and updates the derived tables. Case
