@@ -23,7 +23,7 @@ from app.certs.errors import CertError
 from app.certs.holder import holder_matches
 from app.certs.transport import MAX_COSE, CertFormat, unwrap
 from app.ledger import cose
-from app.ledger.entry import Entry, SignedEntry, sign_entry
+from app.ledger.entry import Entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
 from app.services.actors import authorised_key, origin_of
@@ -426,11 +426,3 @@ def _chain_order(rows: list[tuple]) -> list[tuple]:
 def _view(row: tuple, steps: tuple[StepView, ...] = ()) -> CaseView:
     case_id, service, state, done, pending, is_open, _holder, head, opened, updated, due = row
     return CaseView(case_id, service, state, done, pending, bool(is_open), head, opened, updated, due, steps)
-
-
-def step_record(signed: SignedEntry, index: int | None) -> workflow.StepRecord:
-    """Return what resolution needs of a decoded `case.step` entry."""
-    body = signed.entry.body
-    return workflow.StepRecord(
-        signed.leaf_hash, signed.entry.log, index, signed.entry.time, body["step"], body["state"], body.get("prev")
-    )

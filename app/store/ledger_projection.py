@@ -7,11 +7,10 @@ steps are re-resolved per case, so the node's order decides conflicts and the lo
 
 from __future__ import annotations
 
-from app.ledger.entry import decode_entry
+from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
 from app.services.actors import department_id, origin_of
-from app.services.cases import step_record
 from app.services.catalogue import Catalogue, Service
 from app.services.consent import apply_consent_entry
 from app.services.errors import Refusal, UnknownService
@@ -100,3 +99,11 @@ def resolve_case(replica: Replica, service: Service, case_id: str) -> workflow.R
     if follow_ledger_status(s, case_id, status):
         replica.audit.append("case.status", "ok", {"case": case_id, "to": status, "from": "sync"})
     return result
+
+
+def step_record(signed: SignedEntry, index: int | None) -> workflow.StepRecord:
+    """Return what resolution needs of a decoded `case.step` entry."""
+    body = signed.entry.body
+    return workflow.StepRecord(
+        signed.leaf_hash, signed.entry.log, index, signed.entry.time, body["step"], body["state"], body.get("prev")
+    )
