@@ -44,10 +44,10 @@ from app.store.errors import StoreError
 from app.store.office_files import OfficeDir
 from app.store.replica import Replica, open_replica, system_clock
 from app.store.session import Account, Clock
+from app.store.sync_state import ClerkTask, ForkEvidence, fork_evidence, last_synced_ms, open_tasks, report_forks
 from app.sync import NodeUnreachable, SyncProgress, SyncService, load_policy
 from app.sync.progress import ProgressCallback
 from app.sync.service import LogOutcome
-from app.sync.state import ClerkTask, ForkEvidence, fork_evidence, open_tasks, report_forks
 from app.sync.transport import RetryPolicy, make_http_client
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
@@ -611,8 +611,7 @@ class Office:
         now = self.clock()
         origins = {n.origin for n in self.settings.nodes} | set(replica.logs.checkpoint_sizes())
         ages = {origin: replica.logs.age_ms(origin, now) for origin in sorted(origins)}
-        row = replica.session.one("SELECT max(synced_ms) FROM sync_logs")
-        return OfficeStatus(replica.outbox.count_pending(), row[0] if row else None, ages)
+        return OfficeStatus(replica.outbox.count_pending(), last_synced_ms(replica), ages)
 
     def close(self) -> None:
         """Lock the office (closing the replica)."""

@@ -25,7 +25,7 @@ from app.node.config import load_config, load_keys
 from app.node.departments import all_departments, department
 from app.node.node import CONFIG_FILE, node_from_config
 from app.store.replica import open_replica
-from app.sync.state import fork_evidence
+from app.store.sync_state import fork_evidence
 from tests.framegen import Code, code_run, empty_run, write_video
 from tests.test_sync_support import wait_registry_loaded
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template

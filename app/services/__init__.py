@@ -3,15 +3,14 @@
     catalogue = load_catalogue()
     desk = CaseDesk(replica, catalogue)          # open, verify documents, advance, decide, close
     consents = ConsentDesk(replica, catalogue)   # grant, revoke, request, answer, receive
-    apply_entry(replica, catalogue, data, index) # what sync calls for every verified entry
 
+What sync calls for every verified entry lives in the store: app.store.ledger_projection.apply_entry.
 Docs: docs/services.md.
 """
 
 from app.services.cases import CaseDesk, CaseView, DocumentCheck
 from app.services.catalogue import Catalogue, Service, load_catalogue
 from app.services.consent import ConsentDesk
-from app.services.ledger_view import apply_entry
 from app.services.report import access_report, render_report
 
 __all__ = [
@@ -22,7 +21,6 @@ __all__ = [
     "DocumentCheck",
     "Service",
     "access_report",
-    "apply_entry",
     "load_catalogue",
     "render_report",
 ]
