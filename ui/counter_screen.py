@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from app.sync.state import ClerkTask
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -20,7 +21,6 @@ from PySide6.QtWidgets import (
 from app.certs import Verdict
 from app.office import CaseFile, CaseService, CertService, OfdService, ScannerService, ServiceDirectory
 from app.scan import ScanError, Scanner, ScanResult, SourceStatus
-from app.sync.state import ClerkTask
 from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
