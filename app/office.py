@@ -30,7 +30,9 @@ from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
 from app.ofd import counter as ofd_counter
+from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
+from app.review import DayReview, SignOff, compare, open_day, sign_day
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView, workflow
@@ -43,10 +45,10 @@ from app.store.errors import StoreError
 from app.store.office_files import OfficeDir
 from app.store.replica import Replica, open_replica, system_clock
 from app.store.session import Account, Clock
+from app.store.sync_state import ClerkTask, ForkEvidence, fork_evidence, last_synced_ms, open_tasks, report_forks
 from app.sync import NodeUnreachable, SyncProgress, SyncService, load_policy
 from app.sync.progress import ProgressCallback
 from app.sync.service import LogOutcome
-from app.sync.state import ClerkTask, ForkEvidence, fork_evidence, open_tasks, report_forks
 from app.sync.transport import RetryPolicy, make_http_client
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
@@ -248,6 +250,14 @@ class OfdService:
         """Attach the file to a case, stored encrypted with its SM3 digest; return the digest."""
         return ofd_counter.attach_to_case(self._office.replica, case_id, name, data, verdict)
 
+    def issued_result(self, case_id: str) -> tuple[str, bytes] | None:
+        """The sealed result the lead department issued for a case, kept with it (name, bytes), or None."""
+        return ofd_counter.issued_result(self._office.replica, case_id)
+
+    def printed_copy(self, data: bytes, verdict: OfdVerdict) -> bytes:
+        """The PDF of a printed copy (fields, seal picture, QR code naming the file) of a valid document."""
+        return print_copy.printed_copy(data, verdict)
+
 
 class ServiceDirectory:
     """The service catalogue (140 services of the 11 departments), loaded once, searchable in three ways."""
@@ -395,6 +405,29 @@ class CaseService:
         return [self.file(view) for view in self._desk().list(open_only=True, limit=limit)]
 
 
+class ReviewService:
+    """The supervisor's daily review of this office: open a day, compare it, sign it off (database thread)."""
+
+    def __init__(self, office: Office) -> None:
+        self._office = office
+
+    def now_ms(self) -> int:
+        """The office clock's time, in epoch milliseconds: what a sign-off made now would cover up to."""
+        return self._office.clock()
+
+    def open_day(self, day: str) -> DayReview:
+        """Open the review of one Beijing day (`YYYY-MM-DD`) from the unlocked replica."""
+        return open_day(self._office.replica, day)
+
+    def compare(self, day: str) -> dict[str, dict[str, float]]:
+        """The day's figures against the days before it, as app.review compares them."""
+        return compare(self._office.replica, day)
+
+    def sign(self, review: DayReview, comments: dict[str, str]) -> SignOff:
+        """Sign the reviewed day off with one acknowledgement comment per anomaly id (raises a typed ReviewError)."""
+        return sign_day(self._office.replica, review, comments)
+
+
 class ScannerService:
     """Make scanners for the configured camera source."""
 
@@ -438,6 +471,7 @@ class Office:
         self.services = ServiceDirectory()
         self.cases = CaseService(self)
         self.scanner = ScannerService(self)
+        self.reviews = ReviewService(self)
         # The real app.sync.SyncService of the unlocked replica, built from its trust policy (None while locked
         # or while no trust policy is set). Use it on the database thread only.
         self.sync: SyncService | None = None
@@ -578,8 +612,7 @@ class Office:
         now = self.clock()
         origins = {n.origin for n in self.settings.nodes} | set(replica.logs.checkpoint_sizes())
         ages = {origin: replica.logs.age_ms(origin, now) for origin in sorted(origins)}
-        row = replica.session.one("SELECT max(synced_ms) FROM sync_logs")
-        return OfficeStatus(replica.outbox.count_pending(), row[0] if row else None, ages)
+        return OfficeStatus(replica.outbox.count_pending(), last_synced_ms(replica), ages)
 
     def close(self) -> None:
         """Lock the office (closing the replica)."""

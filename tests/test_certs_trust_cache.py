@@ -23,8 +23,8 @@ from app.ledger.suites import ED25519, Signer, key_id
 from app.store.certs import MAX_TRUST_ENTRIES, TrustCache
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from app.store.sync_state import acknowledge_fork, record_fork
 from app.sync import SyncService, load_policy
-from app.sync.state import acknowledge_fork, record_fork
 from app.sync.transport import RetryPolicy
 from tests.store_support import FAST_KDF
 from tests.test_sync_support import PASSWORD, NodeProc, new_office, running_federation

@@ -31,7 +31,7 @@ from app.ledger.suites import ED25519, Signer, key_id
 from app.store.errors import PermissionDenied
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
-from app.sync.state import record_fork
+from app.store.sync_state import record_fork
 from tests.store_support import FAST_KDF, FakeClock
 
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"

@@ -24,7 +24,7 @@ from app.loopback_ports import free_port
 from app.node import node as node_module
 from app.node.config import ENV_PREFIX, ENV_SETTINGS, ConfigError, load_config, load_keys
 from app.node.node import node_from_config
-from app.node.store import StoreError, open_store
+from app.node.store import NodeStoreError, open_store
 from app.protocol.departments import all_departments
 
 REPO = Path(__file__).resolve().parents[1]
@@ -94,7 +94,7 @@ def test_a_failure_after_the_key_was_logged_keeps_the_key(tmp_path: Path, monkey
 def test_a_second_node_on_a_database_that_already_holds_a_log_is_refused(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'shared.db'}"
     node_module.create_node(tmp_path / "first", "gas", db_url=db)
-    with pytest.raises(StoreError, match="another department key"):
+    with pytest.raises(NodeStoreError, match="another department key"):
         node_module.create_node(tmp_path / "second", "gas", db_url=db)
 
 
@@ -228,7 +228,7 @@ def test_federation_starts_eleven_nodes_that_witness_each_other(tmp_path: Path) 
 
 @pytest.mark.parametrize("url", ["", "sqlite:", "user=postgres dbname=x host=127.0.0.1", "mysql://db/x"])
 def test_store_urls_that_are_not_databases_are_refused(url: str) -> None:
-    with pytest.raises(StoreError):
+    with pytest.raises(NodeStoreError):
         open_store(url)
 
 

@@ -35,7 +35,7 @@ def screen(qtbot, generated_day: Path, tmp_path: Path):
     work.db_now(lambda: office.session.unlock(SUPERVISOR, PASSWORD))
     translations = Translations()
     translations.install("zh_CN")  # the supervisor's screen in Chinese, as it starts
-    widget = ReviewScreen(office, work, "zh_CN")
+    widget = ReviewScreen(office.reviews, work, "zh_CN")
     qtbot.addWidget(widget)
     yield widget
     work.shutdown(office.session.lock)
@@ -119,7 +119,7 @@ def test_a_clerk_cannot_open_the_review(qtbot, generated_day: Path, tmp_path: Pa
     work = BackgroundWork()
     try:
         work.db_now(lambda: office.session.unlock("tax-li", PASSWORD))
-        widget = ReviewScreen(office, work, "en")
+        widget = ReviewScreen(office.reviews, work, "en")
         qtbot.addWidget(widget)
         with qtbot.waitSignal(widget.failed, timeout=30_000) as refused:
             widget.load_day("2026-05-20")

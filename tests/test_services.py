@@ -11,7 +11,7 @@ from app.certs import CertType, issue_certificate, make_claims
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, Signer, key_id
 from app.protocol.departments import all_departments, department
-from app.services import CaseDesk, ConsentDesk, apply_entry, render_report
+from app.services import CaseDesk, ConsentDesk, render_report
 from app.services.errors import (
     CaseConflict,
     ConsentExpired,
@@ -27,6 +27,7 @@ from app.services.errors import (
     WrongRole,
 )
 from app.services.report import access_report
+from app.store.ledger_projection import apply_entry
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from tests.store_support import FAST_KDF, FakeClock

@@ -16,7 +16,7 @@ from app.services import CaseDesk, DocumentCheck
 from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, open_replica
-from app.sync.state import acknowledge_fork, fork_evidence, record_fork
+from app.store.sync_state import acknowledge_fork, fork_evidence, record_fork
 from tests.store_support import FAST_KDF, FakeClock, office_with_supervisor
 
 SERVICE = "public-security.household-transfer-out"

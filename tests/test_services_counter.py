@@ -11,7 +11,7 @@ from app.certs import CertType, Status, Verdict
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, key_id
 from app.node.registry import check_entry
-from app.node.store import KeyRecord as NodeKeyRecord
+from app.node.store import EnrolledKey
 from app.protocol.departments import department
 from app.protocol.refusals import Refusal as NodeRefusal
 from app.services import CaseDesk
@@ -155,7 +155,7 @@ def test_the_node_accepts_only_acceptance_steps_from_a_window_key() -> None:
     signer = ED25519.signer(ED25519.generate_private())
     kid = key_id(ED25519, signer.public_key)
     origin = department("taxation").origin
-    record = NodeKeyRecord(kid, "ed25519", signer.public_key, "window", "hall/li.na", "taxation", 3, None)
+    record = EnrolledKey(kid, "ed25519", signer.public_key, "window", "hall/li.na", "taxation", 3, None)
 
     def step(name: str, entry_type: str = "case.step") -> object:
         body = {"case_id": "C0123456789AB", "service": TAX_SERVICE, "step": name, "state": "opened"}

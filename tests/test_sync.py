@@ -29,6 +29,7 @@ from app.ledger.note import add_signature_lines, new_signer, sign_note
 from app.ledger.suites import ED25519
 from app.loopback_ports import free_port
 from app.protocol.node_client import NodeClient
+from app.store import sync_state
 from app.store.replica import Replica, open_replica
 from app.sync import (
     ClockSkew,
@@ -43,7 +44,6 @@ from app.sync import (
     UnknownSigner,
     WrongNode,
     load_policy,
-    state,
 )
 from app.sync.freshness import OFFLINE_MESSAGE, CannotVerifyOffline, format_age, replica_ages, require_fresh
 from app.sync.transport import RetryPolicy
@@ -171,7 +171,7 @@ def test_sync_resumes_after_a_cut_connection(nodes: list[NodeProc], tmp_path: Pa
     first = svc.run()
     outcome = first.logs[0]
     assert isinstance(outcome.error, NodeUnreachable), first.summary()
-    cursor = state.log_state(reader, housing.origin).cursor.size
+    cursor = sync_state.log_state(reader, housing.origin).cursor.size
     assert 0 < cursor < size  # batches before the cut are applied, the rest is not
     assert reader.logs.latest_checkpoint(housing.origin) is None  # the checkpoint comes with the last batch
     assert proxy.cuts > 0
@@ -180,7 +180,7 @@ def test_sync_resumes_after_a_cut_connection(nodes: list[NodeProc], tmp_path: Pa
     second = svc.run()
     assert second.exit_status == 0, second.summary()
     assert second.logs[0].pull.size_before == cursor
-    assert state.log_state(reader, housing.origin).cursor.size >= size
+    assert sync_state.log_state(reader, housing.origin).cursor.size >= size
     assert reader.logs.latest_checkpoint(housing.origin).size >= size
     proxy.close()
     reader.close()
@@ -209,7 +209,7 @@ def test_a_refused_entry_becomes_a_clerk_task_and_stays_in_the_outbox(nodes: lis
     assert office.outbox.count_pending() == 1  # the refused one: never acknowledged
     again = service(office, on_task=tasks.append).run()
     assert again.logs[0].push.pending == 0 and len(tasks) == 1  # skipped while the task is open
-    state.close_task(office, tasks[0].id)
+    sync_state.close_task(office, tasks[0].id)
     third = service(office, on_task=tasks.append).run()
     assert third.logs[0].push.refused == 1 and len(tasks) == 2  # closing the task sends it again
     office.close()
@@ -312,10 +312,10 @@ def test_a_forked_log_is_refused_kept_as_evidence_and_raises_the_alarm(
     assert report.exit_status == 1
     assert isinstance(report.logs[0].error, ForkDetected)
     assert len(alarms) == 1 and alarms[0].origin == nodes[0].origin
-    evidence = state.fork_evidence(office)[0]
+    evidence = sync_state.fork_evidence(office)[0]
     assert evidence.held == held.note_text and evidence.offered == rogue.checkpoint_text
     assert office.logs.latest_checkpoint(nodes[0].origin).size == held.size  # never applied
-    assert not state.log_state(office, nodes[0].origin).trusted
+    assert not sync_state.log_state(office, nodes[0].origin).trusted
     # Same size, different root: also a fork (already untrusted, so refused at once).
     report = service(office).run()
     assert isinstance(report.logs[0].error, LogUntrusted)
@@ -346,8 +346,8 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
     office.accounts.add("clerk1", "clerk", PASSWORD)
     rogue.fork(office.logs.latest_checkpoint(nodes[0].origin).size + 10)
     service(office).run()
-    evidence = state.fork_evidence(office)[0]
-    state.report_forks(office, [evidence.id, evidence.id + 999])  # an id no alarm has is ignored
+    evidence = sync_state.fork_evidence(office)[0]
+    sync_state.report_forks(office, [evidence.id, evidence.id + 999])  # an id no alarm has is ignored
     reported = [r for r in office.audit.records() if r.action == "sync.fork.reported"]
     assert [r.detail for r in reported] == [{"evidence": [evidence.id]}]
     office.close()
@@ -366,9 +366,9 @@ def test_a_fork_alarm_is_reported_by_the_clerk_and_acknowledged_by_a_supervisor(
 
     office = open_replica(tmp_path / "office", "admin", PASSWORD)
     try:
-        assert state.fork_evidence(office, open_only=True) == []
-        assert state.fork_evidence(office)[0].acknowledged_ms is not None  # the evidence stays
-        assert state.log_state(office, nodes[0].origin).trusted
+        assert sync_state.fork_evidence(office, open_only=True) == []
+        assert sync_state.fork_evidence(office)[0].acknowledged_ms is not None  # the evidence stays
+        assert sync_state.log_state(office, nodes[0].origin).trusted
         assert any(r.action == "sync.fork.acknowledge" for r in office.audit.records())
     finally:
         office.close()

@@ -14,11 +14,11 @@ from app.catalogue.catalogue import load_catalogue
 from app.demo.scenario_world import PASSWORD, SCENARIO_KDF, OfficeSpec, ScenarioWorld, Staff
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.services import CaseDesk
+from app.store import sync_state
 from app.store.chain_head import ChainHead
 from app.store.keywrap import unwrap_key
 from app.store.office_files import OfficeDir, head_mac_key
 from app.store.replica import open_replica
-from app.sync import state
 from app.sync.anchor import RESTORED_CODE, TRAIL_CUT_CODE
 from app.sync.service import EXIT_OK
 
@@ -106,7 +106,7 @@ def test_a_cut_trail_with_a_resealed_head_is_caught_at_the_next_sync(world: Scen
     report = world.sync("cut")
     assert report.exit_status == EXIT_OK, report.summary()
     with world.session("cut") as admin:
-        tasks = [t for t in state.open_tasks(admin) if t.code == TRAIL_CUT_CODE]
+        tasks = [t for t in sync_state.open_tasks(admin) if t.code == TRAIL_CUT_CODE]
         assert tasks and "the department log holds an anchor" in tasks[0].what
         # Records written since (the logins, this sync) grew the trail again: now it is rewritten at the anchor.
         assert any(
@@ -133,7 +133,7 @@ def test_a_whole_office_restored_from_an_old_copy_raises_the_alarm_and_gets_its_
     assert report.exit_status == EXIT_OK, report.summary()
     assert sum(o.pull.restored_entries for o in report.logs if o.pull) >= 1
     with world.session("restored", BANK) as clerk:
-        alarms = [t for t in state.open_tasks(clerk) if t.code == RESTORED_CODE]
+        alarms = [t for t in sync_state.open_tasks(clerk) if t.code == RESTORED_CODE]
         assert alarms and "older copy" in alarms[0].what
         recovered = CaseDesk(clerk, CATALOGUE).get(case.case_id)
         assert recovered.case_id == case.case_id and recovered.service == SERVICE

@@ -13,7 +13,8 @@ from app.certs import CertType, issue_certificate, make_claims
 from app.demo.scenario_world import OfficeSpec, ScenarioWorld, Staff
 from app.services import CaseDesk
 from app.services.errors import StepOutOfOrder
-from app.sync import SyncService, load_policy, state
+from app.store import sync_state
+from app.sync import SyncService, load_policy
 from app.sync.pull import CONFLICT_ADVICE
 from app.sync.service import EXIT_OK
 from app.sync.transport import RetryPolicy
@@ -45,9 +46,9 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ScenarioWorld]:
         stage.stop()
 
 
-def sync(world: ScenarioWorld, office: str) -> tuple[int, list[state.ClerkTask]]:
+def sync(world: ScenarioWorld, office: str) -> tuple[int, list[sync_state.ClerkTask]]:
     """Sync an office as its admin; return the exit status and the tasks handed to clerks during the run."""
-    tasks: list[state.ClerkTask] = []
+    tasks: list[sync_state.ClerkTask] = []
     with world.session(office) as replica:
         service = SyncService(
             replica,
@@ -123,7 +124,7 @@ def test_two_offline_offices_on_one_case_resolve_by_the_nodes_order(world: Scena
             assert statuses[north_step] == ("applied", north_index)
             assert statuses[south_step][0] == "conflict" and statuses[south_step][1] == south_index
         with world.session(office) as r:
-            open_conflicts = [t for t in state.open_tasks(r) if t.kind == "conflict"]
+            open_conflicts = [t for t in sync_state.open_tasks(r) if t.kind == "conflict"]
             assert len(open_conflicts) == (1 if office == "south" else 0)
     assert views["north"].head == views["south"].head == north_step
     assert (views["south"].state, views["south"].done, views["south"].pending_department) == (
@@ -136,7 +137,7 @@ def test_two_offline_offices_on_one_case_resolve_by_the_nodes_order(world: Scena
     with world.session("south", MS) as r:
         with pytest.raises(StepOutOfOrder):
             CaseDesk(r, CATALOGUE).advance(case_id, STEP)
-        state.close_task(r, task.id)
-        assert [t for t in state.open_tasks(r) if t.kind == "conflict"] == []
+        sync_state.close_task(r, task.id)
+        assert [t for t in sync_state.open_tasks(r) if t.kind == "conflict"] == []
     _, again = sync(world, "south")
     assert again == []  # a closed conflict task is not raised again by the next pull

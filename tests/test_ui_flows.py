@@ -25,7 +25,7 @@ from app.node.config import load_config, load_keys
 from app.node.node import CONFIG_FILE, node_from_config
 from app.protocol.departments import all_departments, department
 from app.store.replica import open_replica
-from app.sync.state import fork_evidence
+from app.store.sync_state import fork_evidence
 from tests.framegen import Code, code_run, empty_run, write_video
 from tests.test_sync_support import wait_registry_loaded
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
@@ -117,8 +117,9 @@ def test_scanning_a_certificate_video_shows_verdicts_without_stalling(
     video = write_video(tmp_path / "counter.avi", frames, fps=30)
     counter.office.settings = replace(counter.office.settings, camera_source=str(video))
     shown = []
-    # The switch from login to the workspace is measured on its own: it builds every screen once (45-90 ms measured
-    # this session, a known hitch to bring back under 50 ms), while scanning must never stall the GUI thread.
+    # The switch from login to the workspace is measured on its own: the workspace is built with the window now
+    # (on_unlocked takes ~6 ms), but Qt's first layout and paint of it still stall 58-98 ms offscreen on a loaded
+    # machine, a known hitch to bring under 50 ms; scanning must never stall the GUI thread.
     with StallMeter() as switching:
         log_in(qtbot, counter)
     assert switching.worst_ms <= LOGIN_SWITCH_LIMIT_MS, f"logging in stalled the GUI thread for {switching.worst_ms} ms"

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from app.ofd import gm
+from app.ofd.counter import AnchorFact
 from app.office import Office
 from app.store.replica import create_office
 from tests.ofd_support import Pki, make_pki, sealed_document, to_file
@@ -119,3 +122,101 @@ def test_a_file_appearing_in_a_watched_folder_is_verified(qtbot, panel: OfdPanel
     with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
         (stick / "new.ofd").write_bytes(to_file(sealed_document(pki)))
     assert panel.file_name == "new.ofd" and panel.card.colour == GREEN
+
+
+def test_a_slow_copy_into_the_watched_folder_is_opened_only_when_whole(
+    qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path
+) -> None:
+    """A copier thread writes a sealed licence in pieces and stalls half-way; the panel waits for the whole file."""
+    data = to_file(sealed_document(pki))
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    panel.watch_folder(stick)
+    resume = threading.Event()
+    target = stick / "营业执照.ofd"
+
+    def copy() -> None:
+        with target.open("wb") as out:
+            half = len(data) // 2
+            for start in range(0, half, 4096):
+                out.write(data[start : min(start + 4096, half)])
+                out.flush()
+            resume.wait(30)  # the USB stick stalls here until the test has seen the panel wait
+            out.write(data[half:])
+
+    copier = threading.Thread(target=copy)
+    copier.start()
+    try:
+        qtbot.waitUntil(lambda: panel.arrivals.incomplete_looks >= 2, timeout=20_000)
+        assert panel.verdict is None  # half a file was never opened
+        assert "营业执照.ofd" in panel.status.text()
+    finally:
+        resume.set()
+        copier.join(30)
+    qtbot.waitUntil(lambda: panel.verdict is not None, timeout=20_000)
+    assert panel.data == data and panel.card.colour == GREEN
+
+
+def test_the_card_shows_the_issue_time_in_beijing_time(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
+    sealed = (datetime.now(UTC) + timedelta(hours=1)).replace(microsecond=0)  # within the test PKI's validity
+    beijing = (sealed.replace(tzinfo=None) + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")  # UTC+8, no DST
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(to_file(sealed_document(pki, signed_at=sealed)))
+    open_and_wait(qtbot, panel, path)
+    card = panel.card
+    assert card.verdict.issued_at == sealed
+    assert dict(card.field_rows)["Issued at"] == f"{beijing} (Beijing time)"
+    card.show_verdict(card.verdict, "licence.ofd", AnchorFact("cn-bj-market", "0A1B", "licence", revoked=False))
+    assert dict(card.field_rows)["Ledger"] == f"issued by cn-bj-market at {beijing}, serial 0A1B, still valid"
+    card.show_verdict(card.verdict, "licence.ofd", AnchorFact("cn-bj-market", "0A1B", "licence", revoked=True))
+    assert dict(card.field_rows)["Ledger"].endswith("serial 0A1B, revoked")
+
+
+def test_an_unsealed_or_broken_document_has_no_issue_time(qtbot, panel: OfdPanel, tmp_path: Path) -> None:
+    path = tmp_path / "junk.ofd"
+    path.write_bytes(b"PK\x05\x06" + bytes(18))
+    open_and_wait(qtbot, panel, path)
+    assert panel.card.verdict.issued_at is None and "Issued at" not in dict(panel.card.field_rows)
+
+
+def test_the_case_result_is_handed_out_saved_and_printed(
+    qtbot, panel: OfdPanel, office: Office, work: BackgroundWork, pki: Pki, tmp_path: Path
+) -> None:
+    """A result the lead department sealed and kept with the case is shown, saved to a stick and printed."""
+    panel.set_case("CASE-0042")
+    assert panel.result_button.isEnabled() and not panel.save_button.isEnabled()
+    panel.show_case_result()
+    qtbot.waitUntil(lambda: "CASE-0042" in panel.status.text(), timeout=20_000)  # nothing issued yet
+    assert panel.verdict is None
+    result = to_file(sealed_document(pki))
+
+    def keep() -> None:  # what ResultSealer stores at a hall-hosted records office (tested in test_ofd_case_result)
+        office.replica.case_documents.put("CASE-0042", gm.sm3(result), "CASE-0042-licence.ofd", "application/ofd",
+                                          "issued", result, office.replica.session.now_ms())  # fmt: skip
+
+    work.db_now(keep)
+    with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
+        panel.show_case_result()
+    assert panel.file_name == "CASE-0042-licence.ofd" and panel.card.colour == GREEN
+    assert panel.save_button.isEnabled() and panel.print_button.isEnabled()
+    stick = tmp_path / "usb"
+    stick.mkdir()
+    with qtbot.waitSignal(panel.handed_out, timeout=20_000):
+        panel.save_copy(stick / "licence.ofd")
+    assert (stick / "licence.ofd").read_bytes() == result
+    with qtbot.waitSignal(panel.handed_out, timeout=30_000):
+        panel.print_copy(stick / "licence.pdf")
+    pdf = (stick / "licence.pdf").read_bytes()
+    assert pdf.startswith(b"%PDF-") and len(pdf) > 2_000
+
+
+def test_an_altered_document_cannot_be_handed_out(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
+    members = sealed_document(pki)
+    page = "Doc_0/Pages/Page_0/Content.xml"
+    path = tmp_path / "altered.ofd"
+    path.write_bytes(to_file({**members, page: members[page].replace(b"20", b"21", 1)}))
+    open_and_wait(qtbot, panel, path)
+    assert not panel.save_button.isEnabled() and not panel.print_button.isEnabled()
+    panel.save_copy(tmp_path / "copy.ofd")
+    panel.print_copy(tmp_path / "copy.pdf")
+    assert not (tmp_path / "copy.ofd").exists() and not (tmp_path / "copy.pdf").exists()

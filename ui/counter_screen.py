@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 
+from app.sync.state import ClerkTask
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
     """One clerk's working surface. It receives only the services it uses."""
 
     verdict_shown = Signal(object, float)  # Verdict, seconds from the code's capture to the card showing it
+    case_changed = Signal(object)  # CaseFile: a case was accepted or moved a step
 
     def __init__(
         self,
@@ -106,6 +108,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         layout.addWidget(splitter)
         self.case_panel.case_chosen.connect(self._case_chosen)
         self.case_form.case_changed.connect(lambda _case: self.case_panel.reload())
+        self.case_form.case_changed.connect(self.case_changed)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -202,6 +205,35 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.verdict_card.show_verdict(None)
         self.preview.show_verdict_colour(None)
         self.case_panel.set_last_verdict(None)
+
+    def reload(self) -> None:
+        """Load the service picker and the open cases afresh (a clerk has just logged in)."""
+        self.case_form.picker.load()
+        self.case_panel.reload()
+
+    def focus(self, where: str) -> None:
+        """Put the keyboard focus on the case search ("search"), the camera ("camera") or the open cases ("queue")."""
+        {"search": self.case_panel.search_edit, "camera": self.preview, "queue": self.case_panel.queue_list}[
+            where
+        ].setFocus()
+
+    def open_case(self) -> None:
+        """Open (accept) the case in the form (Ctrl+S)."""
+        self.case_form.open_case()
+
+    def advance_case(self) -> None:
+        """Move the form's case to its next step (Ctrl+Return)."""
+        self.case_form.advance()
+
+    def add_task(self, task: ClerkTask) -> None:
+        """List a task sync returned (a node's refusal, a case conflict) with the cases."""
+        self.case_panel.add_task(task)
+
+    def forget_session(self) -> None:
+        """The clerk logged out: clear the form, the verdict and the case lists."""
+        self.new_citizen()
+        self.case_panel.queue_list.clear()
+        self.case_panel.results_list.clear()
 
     def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)

@@ -48,7 +48,6 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.translations = translations
         self.account: Account | None = None
         self.locked_account: Account | None = None
-        self.counter: CounterScreen | None = None
         self.sync_cancel: threading.Event | None = None
         self.sync_queue: list[str] = []
         self.signals = OfficeSignals(office.events, self)
@@ -57,6 +56,15 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.stack = QStackedWidget()
         self.login = LoginScreen(office.name, office.session, work)
         self.stack.addWidget(self.login)
+        # The workspace is built (and polished) with the window, before anyone logs in, so the switch from the login
+        # screen only shows it: building it at login stalled the GUI thread 45-90 ms (issue #16).
+        self.counter = CounterScreen(
+            office.certs, office.cases, office.services, office.scanner, work, translations.language, ofd=office.ofd
+        )
+        self.stack.addWidget(self.counter)
+        self.counter.ensurePolished()
+        # The outbox count follows each accepted case or step at once (not at the next status tick).
+        self.counter.case_changed.connect(lambda _case: self.refresh_status())
         central = QWidget()
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -101,11 +109,11 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "sync": (QKeySequence("F5"), self.sync_now),
             "search": (QKeySequence("Ctrl+F"), lambda: self._counter_focus("search")),
             "camera": (QKeySequence("F3"), lambda: self._counter_focus("camera")),
-            "scan_again": (QKeySequence("F4"), lambda: self.counter and self.counter.scan_again()),
+            "scan_again": (QKeySequence("F4"), self.counter.scan_again),
             "queue": (QKeySequence("F2"), lambda: self._counter_focus("queue")),
-            "new_case": (QKeySequence("Ctrl+N"), lambda: self.counter and self.counter.new_citizen()),
-            "save_case": (QKeySequence("Ctrl+S"), lambda: self.counter and self.counter.case_form.open_case()),
-            "advance_case": (QKeySequence("Ctrl+Return"), lambda: self.counter and self.counter.case_form.advance()),
+            "new_case": (QKeySequence("Ctrl+N"), self.counter.new_citizen),
+            "save_case": (QKeySequence("Ctrl+S"), self.counter.open_case),
+            "advance_case": (QKeySequence("Ctrl+Return"), self.counter.advance_case),
             "review": (QKeySequence("Ctrl+R"), self.open_review),
         }
         menu = self.menuBar().addMenu("")
@@ -153,34 +161,23 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
                 action.setEnabled(enabled)
 
     def _counter_focus(self, where: str) -> None:
-        if self.counter is None or self.account is None:
+        if self.account is None:
             return
-        panel = self.counter.case_panel
-        {"search": panel.search_edit, "camera": self.counter.preview, "queue": panel.queue_list}[where].setFocus()
+        self.counter.focus(where)
 
     def on_unlocked(self, account: Account) -> None:
-        """Show the workspace (a fresh one, or the one kept behind the lock)."""
+        """Show the workspace (built with the window; after a lock, as the clerk left it)."""
         self.account, self.locked_account = account, None
-        if self.counter is None:
-            office = self.office
-            self.counter = CounterScreen(
-                office.certs, office.cases, office.services, office.scanner, self.work, self.translations.language,
-                ofd=office.ofd,
-            )  # fmt: skip
-            self.stack.addWidget(self.counter)
-            # The outbox count follows each accepted case or step at once (not at the next status tick).
-            self.counter.case_form.case_changed.connect(lambda _case: self.refresh_status())
         self.stack.setCurrentWidget(self.counter)
         self._set_session_actions(True)
         self.retranslate()
         self.idle.set_timeout(self.office.settings.lock_minutes * 60_000)
         self.idle.arm()
         self.status_timer.start()
-        self.counter.case_form.picker.load()
-        self.counter.case_panel.reload()
+        self.counter.reload()
         if roles.allowed(account.role, roles.SCAN):
             self.counter.start_camera()
-        self.counter.preview.setFocus()
+        self.counter.focus("camera")
         self.work.db(self.office.status, self._first_status, owner=self)
         self.work.db(self.office.alarms, self._show_alarms, self.show_error, owner=self)
         minutes = self.office.settings.sync_minutes
@@ -207,8 +204,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
 
     def show_task(self, task: ClerkTask) -> None:
         """List a task sync returned (a node's refusal, a case conflict) in the workspace."""
-        if self.counter is not None:
-            self.counter.case_panel.add_task(task)
+        self.counter.add_task(task)
 
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""
@@ -233,19 +229,19 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.account = self.locked_account = None
         self._leave_session()
         self.status_panel.set_account("")  # nobody is logged in: the status bar names no one
-        if self.counter is not None:
-            self.counter.new_citizen()
-            self.counter.case_panel.queue_list.clear()
-            self.counter.case_panel.results_list.clear()
+        self.counter.forget_session()
         self.login.show_login(was.name if was else "")
 
-    def _leave_session(self) -> None:
+    def _stop_session_work(self) -> None:
+        """Stop what runs for a session: the idle lock, the timers, a running sync and the camera."""
         self.idle.disarm()
         self.status_timer.stop()
         self.sync_timer.stop()
         self.cancel_sync()
-        if self.counter is not None:
-            self.counter.stop_camera()
+        self.counter.stop_camera()
+
+    def _leave_session(self) -> None:
+        self._stop_session_work()
         self.work.db(self.office.session.lock, lambda _none: None)
         self._set_session_actions(False)
         self.stack.setCurrentWidget(self.login)
@@ -257,8 +253,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
     def set_language(self, language: str) -> None:
         """Switch the whole app to `language` and remember it."""
         self.translations.install(language)
-        if self.counter is not None:
-            self.counter.set_language(language)
+        self.counter.set_language(language)
         before = self.office.settings
         if before.language != language:
             updated = before.with_changes(language=language)
@@ -270,7 +265,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         if self.account is None or not roles.allowed(self.account.role, roles.AUDIT_REVIEW):
             self.say(lambda: self.tr("Only supervisors and admins review the day."))
             return
-        screen = ReviewScreen(self.office, self.work, self.translations.language, self)
+        screen = ReviewScreen(self.office.reviews, self.work, self.translations.language, self)
         screen.setWindowFlag(Qt.WindowType.Window)
         screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         screen.resize(1200, 760)
@@ -297,7 +292,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.set_language(current.language)
         self.idle.set_timeout(current.lock_minutes * 60_000)
         self.status_panel.set_nodes([n.origin for n in current.nodes])
-        if self.counter is not None and self.account is not None:
+        if self.account is not None:
             self.counter.start_camera()
         self.say(lambda: self.tr("Settings saved."))
 
@@ -398,11 +393,6 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Stop the camera, timers and sync; lock the office; then close."""
-        self.idle.disarm()
-        self.status_timer.stop()
-        self.sync_timer.stop()
-        self.cancel_sync()
-        if self.counter is not None:
-            self.counter.stop_camera()
+        self._stop_session_work()
         self.signals.detach()
         super().closeEvent(event)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
-from PySide6.QtCore import QFileSystemWatcher, Signal
+from PySide6.QtCore import QFileSystemWatcher, QTimer, Signal
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from app.atomic_file import write_atomic
+from app.ofd.arrival import ArrivalWatch
 from app.ofd.container import MAX_FILE
 from app.ofd.counter import AnchorFact
 from app.ofd.verdict import DocumentVerdict
@@ -16,12 +19,20 @@ from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.ofd_verdict_card import OfdVerdictCard
 
+ARRIVAL_POLL_MS = 100
+
+
+def monotonic_ms() -> int:
+    """A clock for the arrival watch that never goes back."""
+    return time.monotonic_ns() // 1_000_000
+
 
 class OfdPanel(RetranslatedOnLanguageChange, QWidget):
     """The e-licence (OFD) panel of the counter screen. The counter verifies; it never seals."""
 
     verdict_shown = Signal(object)  # DocumentVerdict
     attached = Signal(str, bytes)  # case id, SM3 digest
+    handed_out = Signal(str)  # the path a copy was written to
 
     def __init__(self, ofd: OfdService, work: BackgroundWork, language: str, parent: QWidget | None = None) -> None:
         """Lay out the open button, the card and the attach button."""
@@ -39,11 +50,23 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.attach_button.clicked.connect(self.attach)
         self.watch_button = QPushButton()
         self.watch_button.clicked.connect(self.choose_folder)
+        # Handing out (统一窗口出件): the case's sealed result, saved to the citizen's USB stick or printed.
+        self.result_button = QPushButton()
+        self.result_button.clicked.connect(self.show_case_result)
+        self.save_button = QPushButton()
+        self.save_button.clicked.connect(self.choose_save_path)
+        self.print_button = QPushButton()
+        self.print_button.clicked.connect(self.choose_print_path)
         # A watched folder (a USB stick's mount point): a new .ofd file appearing there is opened at once.
         self.watcher = QFileSystemWatcher(self)
         self.watcher.directoryChanged.connect(self._folder_changed)
         self.watched: Path | None = None
         self.seen: set[str] = set()
+        # A file still being copied is opened only once whole (size and mtime steady, ZIP directory readable).
+        self.arrivals = ArrivalWatch()
+        self.arrival_timer = QTimer(self)
+        self.arrival_timer.setInterval(ARRIVAL_POLL_MS)
+        self.arrival_timer.timeout.connect(self._poll_arrivals)
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.card = OfdVerdictCard(language)
@@ -52,9 +75,15 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         buttons.addWidget(self.attach_button)
         buttons.addWidget(self.watch_button)
         buttons.addStretch(1)
+        hand_out = QHBoxLayout()
+        hand_out.addWidget(self.result_button)
+        hand_out.addWidget(self.save_button)
+        hand_out.addWidget(self.print_button)
+        hand_out.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)
+        layout.addLayout(hand_out)
         layout.addWidget(self.card)
         layout.addWidget(self.status)
         self.retranslate()
@@ -65,6 +94,9 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.open_button.setText(self.tr("Open e-licence (OFD)…"))
         self.attach_button.setText(self.tr("Attach to case"))
         self.watch_button.setText(self.tr("Watch a folder (USB)…"))
+        self.result_button.setText(self.tr("Result of the case"))
+        self.save_button.setText(self.tr("Save a copy (USB)…"))
+        self.print_button.setText(self.tr("Printable copy (PDF)…"))
 
     def set_language(self, language: str) -> None:
         """Switch the language of the domain's reason texts."""
@@ -77,6 +109,67 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
 
     def _update_buttons(self) -> None:
         self.attach_button.setEnabled(self.case_id is not None and self.data is not None)
+        self.result_button.setEnabled(self.case_id is not None)
+        handable = self.data is not None and self.verdict is not None and self.verdict.valid
+        self.save_button.setEnabled(handable)
+        self.print_button.setEnabled(handable)
+
+    def show_case_result(self) -> None:
+        """Open the sealed result the lead department issued for the open case, if it is here."""
+        case_id = self.case_id
+        if case_id is None:
+            return
+
+        def work() -> tuple[str, bytes, DocumentVerdict, AnchorFact | None] | None:
+            found = self._ofd.issued_result(case_id)
+            if found is None:
+                return None
+            name, data = found
+            return name, data, self._ofd.verify(data), self._ofd.anchor(data)
+
+        def done(result: tuple[str, bytes, DocumentVerdict, AnchorFact | None] | None) -> None:
+            if result is None:
+                self.status.setText(self.tr("No sealed result has been issued for case %1 yet.").replace("%1", case_id))
+                return
+            name, data, verdict, anchor = result
+            self.status.clear()
+            self._show(data, name, verdict, anchor)
+
+        self._work.db(work, done, self._failed, owner=self)
+
+    def choose_save_path(self) -> None:
+        """Ask where to save the shown document (the citizen's USB stick) and write it there."""
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the e-licence"), self.file_name,
+                                              self.tr("OFD documents (*.ofd)"))  # fmt: skip
+        if path:
+            self.save_copy(Path(path))
+
+    def save_copy(self, path: Path) -> None:
+        """Write the shown valid document, byte for byte, to `path`."""
+        data = self.data
+        if data is None or self.verdict is None or not self.verdict.valid:
+            return
+        self._work.db(lambda: write_atomic(path, data), lambda _r: self._saved(path), self._failed, owner=self)
+
+    def choose_print_path(self) -> None:
+        """Ask where to write the printable copy (PDF with the QR code) of the shown document."""
+        stem = Path(self.file_name).stem or "e-licence"
+        path, _ = QFileDialog.getSaveFileName(self, self.tr("Printable copy"), f"{stem}.pdf",
+                                              self.tr("PDF documents (*.pdf)"))  # fmt: skip
+        if path:
+            self.print_copy(Path(path))
+
+    def print_copy(self, path: Path) -> None:
+        """Write the printable copy of the shown valid document (fields, seal picture, QR code) as a PDF."""
+        data, verdict = self.data, self.verdict
+        if data is None or verdict is None or not verdict.valid:
+            return
+        self._work.db(lambda: write_atomic(path, self._ofd.printed_copy(data, verdict)),
+                      lambda _r: self._saved(path), self._failed, owner=self)  # fmt: skip
+
+    def _saved(self, path: Path) -> None:
+        self.status.setText(self.tr("Written to %1.").replace("%1", str(path)))
+        self.handed_out.emit(str(path))
 
     def choose_file(self) -> None:
         """Ask for an .ofd file and verify it."""
@@ -95,6 +188,8 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         if self.watched is not None:
             self.watcher.removePath(str(self.watched))
         self.watched = folder
+        self.arrivals = ArrivalWatch()
+        self.arrival_timer.stop()
         self.seen = {p.name for p in folder.glob("*.ofd")}
         self.watcher.addPath(str(folder))
         self.status.setText(self.tr("Watching %1 for new e-licences.").replace("%1", str(folder)))
@@ -104,7 +199,16 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         fresh = sorted(p for p in folder.glob("*.ofd") if p.name not in self.seen and p.is_file())
         self.seen.update(p.name for p in fresh)
         if fresh:
-            self.open_path(fresh[-1])
+            self.arrivals.arrived(fresh, monotonic_ms())
+            self.status.setText(self.tr("Waiting for %1 to finish copying…").replace("%1", fresh[-1].name))
+            self.arrival_timer.start()
+
+    def _poll_arrivals(self) -> None:
+        ready = self.arrivals.poll(monotonic_ms())
+        if not self.arrivals.waiting:
+            self.arrival_timer.stop()
+        if ready:
+            self.open_path(ready[-1])
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         """Accept a dragged local .ofd file."""

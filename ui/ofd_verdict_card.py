@@ -8,6 +8,7 @@ the licence's own fields and the seal picture, which are what the clerk compares
 from __future__ import annotations
 
 import html
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
@@ -27,6 +28,11 @@ COLOURS = {
     RED: (style.RED_BG, style.RED_INK),
 }
 SEAL_PICTURE_PX = 96
+
+
+def shanghai_text(moment: datetime) -> str:
+    """A moment as Beijing wall-clock time (Asia/Shanghai), to the minute."""
+    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
 
 
 def colour_of(verdict: DocumentVerdict) -> str:
@@ -147,10 +153,14 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
             self._add(self.tr("File"), self.file_name)
         for key, value in verdict.licence.items():
             self._add(licence_label(key), value)
+        issued_at = verdict.issued_at
+        if issued_at is not None:  # the seal's own time: for an anchored file the department's anchor vouches for it
+            self._add(self.tr("Issued at"), self.tr("%1 (Beijing time)").replace("%1", shanghai_text(issued_at)))
         if self.anchor is not None:
             state = self.tr("revoked") if self.anchor.revoked else self.tr("still valid")
-            self._add(self.tr("Ledger"), self.tr("issued by %1, serial %2, %3").replace("%1", self.anchor.issuer)
-                      .replace("%2", self.anchor.serial).replace("%3", state))  # fmt: skip
+            when = shanghai_text(issued_at) if issued_at is not None else "?"
+            self._add(self.tr("Ledger"), self.tr("issued by %1 at %2, serial %3, %4").replace("%1", self.anchor.issuer)
+                      .replace("%2", when).replace("%3", self.anchor.serial).replace("%4", state))  # fmt: skip
         for signature in verdict.signatures:
             self._signature_rows(signature)
         rows = "".join(
@@ -193,5 +203,4 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
         if signature.signer:
             self._add(self.tr("Signer"), signature.signer)
         if signature.signed_at is not None:
-            local = signature.signed_at.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
-            self._add(self.tr("Sealed at"), local)
+            self._add(self.tr("Sealed at"), shanghai_text(signature.signed_at))

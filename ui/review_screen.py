@@ -27,8 +27,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.beijing_time import beijing, shown_time
-from app.office import Office
-from app.review import DayReview, compare, open_day, sign_day
+from app.office import ReviewService
+from app.review import DayReview
 from app.review.exports import write_csv
 from app.review.figures import Figures
 from app.review.signoff import SignOff
@@ -99,10 +99,12 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     exported = Signal(str)  # the path written
     failed = Signal(str)
 
-    def __init__(self, office: Office, work: BackgroundWork, language: str, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, reviews: ReviewService, work: BackgroundWork, language: str, parent: QWidget | None = None
+    ) -> None:
         """Lay out the day picker, filters, tabs and actions."""
         super().__init__(parent)
-        self._office = office
+        self._reviews = reviews
         self._work = work
         self.language = language
         self.review: DayReview | None = None
@@ -110,7 +112,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.date_edit = QDateEdit()
         self.date_edit.setCalendarPopup(True)
         self.date_edit.setDisplayFormat("yyyy-MM-dd")
-        today = beijing(office.clock()).date()  # the office's day is Beijing's, whatever the machine's zone
+        today = beijing(reviews.now_ms()).date()  # the office's day is Beijing's, whatever the machine's zone
         self.date_edit.setDate(QDate(today.year, today.month, today.day))
         self.open_button = QPushButton()
         self.open_button.clicked.connect(self.load_selected_day)
@@ -236,12 +238,10 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def load_day(self, day: str) -> None:
         """Open a day's review on the database thread; `loaded` fires when it is shown."""
         self.status_label.setText(self.tr("Opening %1…").replace("%1", day))
-        office = self._office
-
-        language = self.language
+        reviews, language = self._reviews, self.language
 
         def work() -> tuple[DayReview, dict, dict[str, str]]:
-            return open_day(office.replica, day), compare(office.replica, day), service_names(language)
+            return reviews.open_day(day), reviews.compare(day), service_names(language)
 
         self._work.db(work, self._loaded, self._failed, owner=self)
 
@@ -408,7 +408,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         review = self.review
         if review is None:
             return ""
-        now_ms = self._office.clock()
+        now_ms = self._reviews.now_ms()
         end_ms = review.period.end_ms
         upto = shown_time(min(now_ms, end_ms), self.language)
         return (
@@ -443,10 +443,10 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def sign_confirmed(self) -> None:
         """Sign the day off (after the confirmation) with the typed acknowledgements, refused in words if one is
         missing."""
-        review, comments, office = self.review, self.comments(), self._office
+        review, comments, reviews = self.review, self.comments(), self._reviews
         if review is None:
             return
-        self._work.db(lambda: sign_day(office.replica, review, comments), self._signed, self._failed, owner=self)
+        self._work.db(lambda: reviews.sign(review, comments), self._signed, self._failed, owner=self)
 
     def _signed(self, signoff: SignOff) -> None:
         self.status_label.setText(self.tr("Signed off. Ledger entry %1.").replace("%1", signoff.leaf_hash.hex()[:16]))

@@ -20,7 +20,7 @@ from app.node.jsonlog import configure_logging
 from app.node.nginx import render_site
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
-from app.node.store import StoreError
+from app.node.store import NodeStoreError
 from app.protocol.departments import UnknownDepartment, all_departments
 from app.protocol.refusals import Refusal
 
@@ -168,7 +168,7 @@ def run_init(args: argparse.Namespace) -> int:
         config = create_node(
             directory, args.department, db_url=args.db, host=args.host, port=args.port, suite=args.suite
         )
-    except (FileExistsError, StoreError, UnknownDepartment) as exc:
+    except (FileExistsError, NodeStoreError, UnknownDepartment) as exc:
         return _fail(str(exc))
     keys = load_keys(Path(config.keys_file))
     print(f"created node {config.department} in {directory}")
@@ -194,7 +194,7 @@ def run_serve(args: argparse.Namespace) -> int:
             verify_processes = os.cpu_count() or 1  # production default: signatures verified on every core
         config = override(config, verify_processes=verify_processes)
         node = node_from_config(config)
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
     server = uvicorn.Server(server_config(build_app(node), config, access_log=args.access_log))
@@ -216,7 +216,7 @@ def run_enroll(args: argparse.Namespace) -> int:
     """Enrol a key; print its key id and the registry entry's index as JSON."""
     try:
         node = node_from_config(_load(args))
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
     if args.new_key:
         seed = ED25519.generate_private()
@@ -246,7 +246,7 @@ def run_revoke(args: argparse.Namespace) -> int:
     try:
         node = node_from_config(_load(args))
         kid = bytes.fromhex(args.kid)
-    except (ConfigError, StoreError, ValueError) as exc:
+    except (ConfigError, NodeStoreError, ValueError) as exc:
         return _fail(str(exc))
     try:
         node.open()
@@ -276,7 +276,7 @@ def run_federation(args: argparse.Namespace) -> int:
         configs = prepare_federation(
             args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, suite=args.suite, tls=tls
         )
-    except (ConfigError, StoreError) as exc:
+    except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
     configure_logging("WARNING")
     federation = Federation(configs, args.dir)

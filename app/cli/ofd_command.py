@@ -10,15 +10,19 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from app.atomic_file import write_atomic
+from app.catalogue.catalogue import load_catalogue
+from app.catalogue.errors import ServiceError
 from app.certs.errors import CertError
 from app.cli.cert_command import load_key
 from app.cli.office_command import PasswordSource
+from app.ledger.suites import Signer
 from app.ofd import gm, revocation
 from app.ofd.build import LICENCE_TAG_NAMES, DocumentSpec, Page
+from app.ofd.case_result import Holder, issue_case_result
 from app.ofd.container import MAX_FILE
 from app.ofd.counter import SEAL_TRUST_LIST, verify_at_office
-from app.ofd.errors import OfdError
-from app.ofd.issue import issue_document, record_issue
+from app.ofd.errors import IssueError, OfdError
+from app.ofd.issue import IssuedDocument, issue_document, record_issue
 from app.ofd.keys import MAX_KEY_FILE, sm2_private_scalar
 from app.ofd.print_copy import printed_copy, qr_text
 from app.ofd.seal import SealRequest, make_seal
@@ -28,8 +32,10 @@ from app.ofd.verify import OfdTrust, verify_bytes
 from app.ofd.x509_input import read_certificates
 from app.pki.sm2_x509 import CertificateError
 from app.pki.sm2_x509 import load_certificate as load_x509
+from app.protocol.departments import department
+from app.services import CaseDesk
 from app.store.errors import StoreError
-from app.store.replica import open_replica
+from app.store.replica import Replica, open_replica
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -85,12 +91,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     issue.add_argument("--office", type=Path, required=True, help="the department records office's directory")
     issue.add_argument("--user", required=True, help="the acting account")
     issue.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    issue.add_argument("--department", required=True, help="the department's log origin")
+    issue.add_argument("--department", help="the department's log origin (with --case: the case's lead department)")
+    issue.add_argument("--case", help="seal the result of this decided or rejected case (统一窗口出件)")
     issue.add_argument("--ledger-key", type=Path, required=True, help="the department's ledger key (cert keygen)")
     issue.add_argument("--seal", type=Path, required=True, help="the department's seal (.esl)")
     issue.add_argument("--seal-key", type=Path, required=True, help="the SM2 private key of the seal's holder")
     issue.add_argument("--seal-cert", type=Path, required=True, help="the SM2 certificate of the seal's holder")
-    issue.add_argument("--title", required=True, help="the document's title")
+    issue.add_argument("--title", help="the document's title (without --case)")
     issue.add_argument("--paragraph", action="append", default=[], help="a paragraph of the page (repeatable)")
     issue.add_argument("--field", action="append", default=[], metavar="KEY=VALUE",
                        help="a licence field: " + ", ".join(LICENCE_TAG_NAMES))  # fmt: skip
@@ -194,23 +201,51 @@ def run_issue(args: argparse.Namespace) -> int:
         fields = dict(item.split("=", 1) for item in args.field if "=" in item)
         if len(fields) != len(args.field):
             return _error("--field takes KEY=VALUE")
-        spec = DocumentSpec(title=args.title, pages=[Page(tuple(args.paragraph) or (args.title,))], licence=fields)
+        if args.case is None and (not args.title or not args.department):
+            return _error("issue needs --title and --department, or --case")
         seal = _read_bounded(args.seal, MAX_SES_INPUT)
         parse_seal(seal)
         signer = _signer(args.seal_key, args.seal_cert)
         ledger_signer = load_key(args.ledger_key)
         passwords = PasswordSource(args.password_stdin)
         with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
-            issued = issue_document(
-                spec, seal=seal, seal_signer=signer, department=args.department, ledger_signer=ledger_signer,
-                kind=args.kind, now=datetime.fromtimestamp(replica.session.now_ms() / 1000, UTC),
-            )  # fmt: skip
-            record_issue(replica, issued)
-    except (OSError, OfdError, CertError, StoreError) as exc:
+            if args.case is not None:
+                issued = _issue_case(replica, args, fields, seal, signer, ledger_signer)
+            else:
+                spec = DocumentSpec(title=args.title, pages=[Page(tuple(args.paragraph) or (args.title,))],
+                                    licence=fields)  # fmt: skip
+                issued = issue_document(
+                    spec, seal=seal, seal_signer=signer, department=args.department, ledger_signer=ledger_signer,
+                    kind=args.kind, now=datetime.fromtimestamp(replica.session.now_ms() / 1000, UTC),
+                )  # fmt: skip
+                record_issue(replica, issued)
+    except (OSError, OfdError, CertError, StoreError, ServiceError) as exc:
         return _error(str(exc))
     write_atomic(args.out, issued.ofd)
     print(f"issued {issued.serial}: SM3 {issued.digest.hex()} anchored on {issued.department}; written to {args.out}")
     return 0
+
+
+def _issue_case(
+    replica: Replica,
+    args: argparse.Namespace,
+    fields: dict[str, str],
+    seal: bytes,
+    signer: gm.Sm2SealSigner,
+    ledger_signer: Signer,
+) -> IssuedDocument:
+    """Seal the result of `args.case` as its lead department; the holder is this office's or given by --field."""
+    catalogue = load_catalogue()
+    view = CaseDesk(replica, catalogue).get(args.case, history=False)
+    service = catalogue.service(view.service)
+    lead = department(service.lead).origin
+    if args.department not in (None, lead):
+        raise IssueError(f"case {args.case} is decided by {lead}, not {args.department}", code="issue_refused")
+    local = replica.cases.get(args.case)
+    holder = Holder(local.citizen_name, local.citizen_id) if local is not None else \
+        Holder(fields.get("holder", ""), fields.get("holder_id", ""))  # fmt: skip
+    return issue_case_result(replica, view, service, holder, seal=seal, seal_signer=signer,
+                             ledger_signer=ledger_signer)  # fmt: skip
 
 
 def run_roots(args: argparse.Namespace) -> int:

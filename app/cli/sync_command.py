@@ -9,9 +9,9 @@ import threading
 from pathlib import Path
 
 from app.cli.office_command import PasswordSource
+from app.store import sync_state
 from app.store.errors import StoreError
 from app.store.replica import open_replica
-from app.sync import state
 from app.sync.freshness import replica_ages
 from app.sync.progress import SyncProgress
 from app.sync.service import EXIT_VERIFICATION, SyncService
@@ -94,7 +94,7 @@ def run_sync(args: argparse.Namespace) -> int:
         if args.forks:
             return _list_forks(replica)
         if args.acknowledge_fork is not None:
-            state.acknowledge_fork(replica, args.acknowledge_fork, trust_again=args.trust_again)
+            sync_state.acknowledge_fork(replica, args.acknowledge_fork, trust_again=args.trust_again)
             again = "; the log is trusted and syncs again" if args.trust_again else "; the log stays untrusted"
             print(f"fork alarm {args.acknowledge_fork} acknowledged by {replica.account.name}{again}")
             return 0
@@ -137,7 +137,7 @@ def run_sync(args: argparse.Namespace) -> int:
             return 4
         finally:
             service.close()
-        tasks = state.open_tasks(replica)
+        tasks = sync_state.open_tasks(replica)
         if tasks:
             print(f"{len(tasks)} open clerk task(s) from sync")
         pending = replica.outbox.count_pending()
@@ -155,7 +155,7 @@ def run_sync(args: argparse.Namespace) -> int:
 
 
 def _list_forks(replica) -> int:
-    forks = state.fork_evidence(replica)
+    forks = sync_state.fork_evidence(replica)
     for f in forks:
         status = "open" if f.acknowledged_ms is None else "acknowledged"
         print(f"{f.id}  {f.origin}  {status}  detected_ms={f.detected_ms}  {f.reason}")

@@ -38,6 +38,8 @@ from app.services.cases import CaseDesk
 from app.services.commitments import CitizenSalts
 from app.services.consent import ConsentDesk
 from app.services.report import access_report, render_report
+from app.store import ledger_cases
+from app.store.consents import exchange
 from app.store.replica import Replica
 from app.sync.service import EXIT_OK, EXIT_UNREACHABLE, SyncReport
 
@@ -232,7 +234,7 @@ def _outbox_mark(world: ScenarioWorld) -> dict[str, int]:
     marks = {}
     for office in world.specs:
         with world.session(office) as r:
-            marks[office] = int(r.session.one("SELECT coalesce(max(id), 0) FROM outbox")[0])
+            marks[office] = r.outbox.last_id()
     return marks
 
 
@@ -363,8 +365,8 @@ def _records_source(replica: Replica, citizen: Citizen, record: Mapping[str, str
 
 
 def _response_entry(replica: Replica, request_id: str) -> bytes:
-    row = replica.session.one("SELECT response_hash FROM data_exchanges WHERE request_id = ?", (request_id,))
-    entry = replica.logs.entry_by_hash(row[0]) if row and row[0] else None
+    asked = exchange(replica.session, request_id)
+    entry = replica.logs.entry_by_hash(asked.response_hash) if asked and asked.response_hash else None
     if entry is None:
         raise ScenarioFailed(f"the answer to {request_id} did not reach the township office through sync")
     return entry.data
@@ -374,7 +376,7 @@ def _entries_since(world: ScenarioWorld, marks: Mapping[str, int]) -> list[bytes
     out = []
     for office, mark in marks.items():
         with world.session(office) as r:
-            out += [row[0] for row in r.session.all("SELECT data FROM outbox WHERE id > ? ORDER BY id", (mark,))]
+            out += r.outbox.written_after(mark)
     return out
 
 
@@ -417,9 +419,7 @@ def check_outcome(world: ScenarioWorld, scenario: Scenario, out: ScenarioOutcome
 def check_step_entries(replica: Replica, case_id: str) -> list[str]:
     """Each applied step of the case is a signed entry by an enrolled key, chained to the previous step."""
     problems = []
-    rows = replica.session.all(
-        "SELECT leaf_hash, data, idx FROM case_steps WHERE case_id = ? AND status = 'applied'", (case_id,)
-    )
+    rows = ledger_cases.applied_steps(replica.session, case_id)
     by_prev = {}
     for leaf, data, idx in rows:
         signed = decode_entry(data)

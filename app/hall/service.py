@@ -30,12 +30,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.asgi.body import BodyProblem, read_limited_body
 from app.atomic_file import write_atomic
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketKind
-from app.node.store import KeyRecord
+from app.node.store import EnrolledKey
 from app.protocol.refusals import Refusal
 from app.protocol.request_auth import parse_credentials, verify_request
 
@@ -51,30 +52,18 @@ def refusal_response(refusal: HallRefusal) -> JSONResponse:
     return JSONResponse({"refusal": refusal.to_json()}, status_code=refusal.status)
 
 
+def _refuse_body(problem: BodyProblem) -> HallRefusal:
+    if problem is BodyProblem.TOO_SLOW:
+        return HallRefusal(HallCode.REQUEST_TIMEOUT, "request body not received in time")
+    return HallRefusal(HallCode.BODY_TOO_LARGE, f"request body is over {MAX_BODY} bytes")
+
+
 async def _read_body(request: Request) -> bytes:
-    declared = request.headers.get("content-length")
-    if declared is not None and (not declared.isdigit() or int(declared) > MAX_BODY):
-        raise HallRefusal(HallCode.BODY_TOO_LARGE, f"request body is over {MAX_BODY} bytes")
-    chunks: list[bytes] = []
-    total = 0
-
-    async def consume() -> None:
-        nonlocal total
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > MAX_BODY:
-                raise HallRefusal(HallCode.BODY_TOO_LARGE, f"request body is over {MAX_BODY} bytes")
-            chunks.append(chunk)
-
-    try:
-        await asyncio.wait_for(consume(), timeout=BODY_TIMEOUT_S)
-    except TimeoutError:
-        raise HallRefusal(HallCode.REQUEST_TIMEOUT, "request body not received in time") from None
-    return b"".join(chunks)
+    return await read_limited_body(request, MAX_BODY, BODY_TIMEOUT_S, _refuse_body)
 
 
-def _key_record(device: Device) -> KeyRecord:
-    return KeyRecord(
+def _key_record(device: Device) -> EnrolledKey:
+    return EnrolledKey(
         device.kid, device.suite, device.public_key, device.role, device.subject, None, 0, 0 if device.revoked else None
     )
 

@@ -22,8 +22,60 @@ from typing import Any
 
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
+from app.server_storage.schema import Column, Index, Table, ddl
 
 SCHEMA_VERSION = 1
+
+# The hall's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
+HALL_SCHEMA: tuple[Table | Index, ...] = (
+    Table("schema_version", (Column("version", "int", "NOT NULL"),)),
+    Table("hall_state", (Column("id", "int", "PRIMARY KEY CHECK (id = 1)"), Column("call_seq", "bigint", "NOT NULL"))),
+    Table("counters", (Column("day", "text", "NOT NULL"), Column("category", "text", "NOT NULL"),
+                       Column("next", "int", "NOT NULL")), ("PRIMARY KEY (day, category)",)),
+    Table("tickets", (
+        Column("id", "serial"), Column("day", "text", "NOT NULL"), Column("number", "text", "NOT NULL"),
+        Column("category", "text", "NOT NULL"), Column("kind", "text", "NOT NULL"), Column("state", "text", "NOT NULL"),
+        Column("holder", "text"), Column("hold", "bigint"), Column("issued_ms", "bigint", "NOT NULL"),
+        Column("touched_ms", "bigint", "NOT NULL"), Column("calls", "int", "NOT NULL"),
+        Column("skips", "int", "NOT NULL"), Column("eligible_seq", "bigint", "NOT NULL"), Column("transfer_to", "text"),
+        Column("case_ref", "text"), Column("slot_start_ms", "bigint"), Column("slot_end_ms", "bigint")),
+        ("UNIQUE (day, number)",)),
+    Index("tickets_queue", "tickets", ("state", "day", "kind", "id")),
+    Index("tickets_in_order", "tickets", ("state", "day", "id")),
+    Index("tickets_transferred", "tickets", ("transfer_to", "state", "id"), where="transfer_to IS NOT NULL"),
+    Index("tickets_held", "tickets", ("state", "touched_ms"), where="state = 'called'"),
+    Index("tickets_one_per_window", "tickets", ("holder",), unique=True, where="state = 'called'"),
+    Table("events", (
+        Column("id", "serial"), Column("ticket_id", "bigint", "NOT NULL REFERENCES tickets (id)"),
+        Column("kind", "text", "NOT NULL"), Column("at_window", "text"), Column("at_ms", "bigint", "NOT NULL"),
+        Column("detail", "text"))),
+    Index("events_ticket", "events", ("ticket_id", "id")),
+    Table("appointments", (
+        Column("code", "text", "PRIMARY KEY"), Column("category", "text", "NOT NULL"),
+        Column("slot_start_ms", "bigint", "NOT NULL"), Column("slot_end_ms", "bigint", "NOT NULL"),
+        Column("ticket_id", "bigint"))),
+    Table("devices", (
+        Column("kid", "bytes", "PRIMARY KEY"), Column("suite", "text", "NOT NULL"),
+        Column("public_key", "bytes", "NOT NULL"), Column("role", "text", "NOT NULL"),
+        Column("subject", "text", "NOT NULL"), Column("office", "text", "NOT NULL"), Column("window_id", "text"),
+        Column("revoked", "int", "NOT NULL"))),
+    Table("nonces", (
+        Column("kid", "bytes", "NOT NULL"), Column("nonce", "bytes", "NOT NULL"),
+        Column("seen_at", "bigint", "NOT NULL")), ("PRIMARY KEY (kid, nonce)",)),
+    Index("nonces_seen", "nonces", ("seen_at",)),
+    Table("ratings", (
+        Column("entry_hash", "bytes", "PRIMARY KEY"), Column("level", "int", "NOT NULL"),
+        Column("service", "text", "NOT NULL"), Column("office", "text", "NOT NULL"),
+        Column("window_id", "text", "NOT NULL"), Column("clerk", "bytes", "NOT NULL"),
+        Column("case_commitment", "bytes", "NOT NULL"), Column("rated_at", "bigint", "NOT NULL"),
+        Column("entry", "bytes", "NOT NULL"))),
+    Table("remediation", (
+        Column("id", "serial"), Column("entry_hash", "bytes", "NOT NULL UNIQUE"), Column("level", "int", "NOT NULL"),
+        Column("service", "text", "NOT NULL"), Column("window_id", "text", "NOT NULL"),
+        Column("opened_ms", "bigint", "NOT NULL"), Column("due_day", "text", "NOT NULL"),
+        Column("due_provisional", "int", "NOT NULL"), Column("reason", "text"), Column("callback_ms", "bigint"),
+        Column("callback_by", "text"), Column("outcome", "text"))),
+)  # fmt: skip
 MAX_NUMBER = 9999
 MAX_GROUP = 64
 _TICKET_COLUMNS = (
@@ -364,7 +416,7 @@ class SqlHallStore:
     """Storage of one hall over a SQL database, with thread-local connections; subclasses supply the dialect."""
 
     placeholder = "?"
-    schema: str = ""
+    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
     url: str = ""
 
     def __init__(self) -> None:
@@ -485,9 +537,8 @@ class SqlHallStore:
     def init_schema(self) -> None:
         """Create the tables if they do not exist, and check the schema version."""
         with self.write_transaction(self._conn()) as cur:
-            for statement in self.schema.split(";"):
-                if statement.strip():
-                    cur.execute(statement)
+            for statement in ddl(HALL_SCHEMA, self.engine):
+                cur.execute(statement)
             cur.execute(self.sql("SELECT version FROM schema_version"))
             row = cur.fetchone()
             if row is None:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Any
 
 import cbor2
@@ -20,6 +22,8 @@ HEADER_KID = 4
 # Headers whose meaning this code implements, and so may be marked critical.
 UNDERSTOOD_CRITICAL: frozenset[int] = frozenset()
 MAX_KID_SIZE = 64
+# Protected headers up to this size are kept, parsed, in a small cache keyed by their exact bytes.
+MAX_CACHED_HEADER_SIZE = 128
 
 
 @dataclass(frozen=True)
@@ -43,9 +47,39 @@ class Sign1:
             raise BadSignature(f"{self.suite.name} signature does not verify under key {self.kid.hex()}")
 
 
+# The deterministic head of a Sig_structure: an array of 4 whose first item is the text "Signature1".
+_SIG_STRUCTURE_START = b"\x84\x6aSignature1"
+
+
+def _byte_string_head(size: int) -> bytes:
+    """The shortest CBOR head of a byte string of `size` bytes."""
+    if size < 24:
+        return bytes((0x40 | size,))
+    if size <= 0xFF:
+        return bytes((0x58, size))
+    if size <= 0xFFFF:
+        return b"\x59" + size.to_bytes(2, "big")
+    if size <= 0xFFFFFFFF:
+        return b"\x5a" + size.to_bytes(4, "big")
+    return b"\x5b" + size.to_bytes(8, "big")
+
+
 def sig_structure(protected_bytes: bytes, payload: bytes, external_aad: bytes = b"") -> bytes:
-    """Return the RFC 9052 Sig_structure for a COSE_Sign1 with the given protected header."""
-    return cbor2.dumps(["Signature1", protected_bytes, external_aad, payload])
+    """Return the RFC 9052 Sig_structure for a COSE_Sign1 with the given protected header.
+
+    That is the CBOR array ["Signature1", protected, external_aad, payload], written head by head.
+    """
+    return b"".join(
+        (
+            _SIG_STRUCTURE_START,
+            _byte_string_head(len(protected_bytes)),
+            protected_bytes,
+            _byte_string_head(len(external_aad)),
+            external_aad,
+            _byte_string_head(len(payload)),
+            payload,
+        )
+    )
 
 
 def sign1(payload: bytes, signer: Signer, kid: bytes) -> bytes:
@@ -55,8 +89,64 @@ def sign1(payload: bytes, signer: Signer, kid: bytes) -> bytes:
     return dcbor.encode(cbor2.CBORTag(COSE_SIGN1_TAG, [protected, {}, payload, signature]))
 
 
+# The deterministic COSE_Sign1 of a ledger entry: tag 18 (0xd2), an array of 4 (0x84), the protected
+# header as a byte string, an empty unprotected map (0xa0), the payload and the signature as byte strings.
+_SIGN1_START = b"\xd2\x84"
+_EMPTY_MAP = 0xA0
+
+
+def _byte_string_at(data: bytes, pos: int) -> tuple[bytes, int] | None:
+    """The byte string whose shortest-form head is at `pos` (lengths below 65,536), or None if not one."""
+    if pos >= len(data):
+        return None
+    head = data[pos]
+    if 0x40 <= head <= 0x57:
+        size, pos = head - 0x40, pos + 1
+    elif head == 0x58 and pos + 1 < len(data) and data[pos + 1] >= 24:
+        size, pos = data[pos + 1], pos + 2
+    elif head == 0x59 and pos + 2 < len(data) and (size := int.from_bytes(data[pos + 1 : pos + 3], "big")) > 0xFF:
+        pos += 3
+    else:
+        return None
+    end = pos + size
+    if end > len(data):
+        return None
+    return data[pos:end], end
+
+
+def _split_sign1(data: bytes) -> tuple[bytes, bytes, bytes] | None:
+    """(protected header, payload, signature) if `data` is exactly the deterministic encoding of a tagged
+    COSE_Sign1 with an empty unprotected header; None for anything else (which the full decoder then judges)."""
+    if data[:2] != _SIGN1_START:
+        return None
+    protected = _byte_string_at(data, 2)
+    if protected is None or protected[1] >= len(data) or data[protected[1]] != _EMPTY_MAP:
+        return None
+    payload = _byte_string_at(data, protected[1] + 1)
+    if payload is None:
+        return None
+    signature = _byte_string_at(data, payload[1])
+    if signature is None or signature[1] != len(data):
+        return None
+    return protected[0], payload[0], signature[0]
+
+
 def decode_sign1(data: bytes, *, max_size: int, what: str = "entry") -> Sign1:
     """Strictly decode a tagged COSE_Sign1 message, or raise a typed EntryError naming the fault."""
+    if isinstance(data, bytes) and 0 < len(data) <= max_size and (parts := _split_sign1(data)) is not None:
+        # The usual case, read straight from the bytes: every head above is the shortest form and nothing
+        # follows the message, so this is exactly what the full decoder below accepts for this shape.
+        protected_bytes, payload, signature = parts
+    else:
+        protected_bytes, payload, signature = _decode_sign1_items(data, max_size=max_size, what=what)
+    protected, suite, kid = _protected_header(protected_bytes, what)
+    if len(signature) != suite.signature_size:
+        raise MalformedCBOR(f"{what}: a {suite.name} signature is {suite.signature_size} bytes, got {len(signature)}")
+    return Sign1(protected_bytes, protected, payload, signature, suite, kid)
+
+
+def _decode_sign1_items(data: bytes, *, max_size: int, what: str) -> tuple[bytes, bytes, bytes]:
+    """Decode a COSE_Sign1 with the general strict decoder; return (protected header, payload, signature)."""
     item = dcbor.decode(data, max_size=max_size, what=what)
     if not isinstance(item, cbor2.CBORTag) or item.tag != COSE_SIGN1_TAG:
         raise MalformedCBOR(f"{what} is not a tagged COSE_Sign1 message (tag 18)")
@@ -76,6 +166,27 @@ def decode_sign1(data: bytes, *, max_size: int, what: str = "entry") -> Sign1:
         raise MalformedCBOR(f"{what}: the payload must be an embedded byte string")
     if not isinstance(signature, bytes):
         raise MalformedCBOR(f"{what}: the signature must be a byte string")
+    return protected_bytes, payload, signature
+
+
+def _protected_header(protected_bytes: bytes, what: str) -> tuple[Mapping[Any, Any], SignatureSuite, bytes]:
+    """Decode and check a protected header: (header map, suite, kid); small ones through a cache."""
+    if len(protected_bytes) <= MAX_CACHED_HEADER_SIZE:
+        return _cached_protected_header(protected_bytes, what)
+    return _check_protected_header(protected_bytes, what)
+
+
+@functools.lru_cache(maxsize=256)
+def _cached_protected_header(protected_bytes: bytes, what: str) -> tuple[Mapping[Any, Any], SignatureSuite, bytes]:
+    """`_check_protected_header`, cached by the header's exact bytes (a log's entries repeat a few headers);
+    a refused header raises every time and is not cached."""
+    return _check_protected_header(protected_bytes, what)
+
+
+def _check_protected_header(protected_bytes: bytes, what: str) -> tuple[Mapping[Any, Any], SignatureSuite, bytes]:
+    """Decode and check a protected header: (read-only header map, suite, kid)."""
+    if not protected_bytes:
+        raise MalformedCBOR(f"{what}: the protected header must be a non-empty byte string")
     protected = dcbor.decode(protected_bytes, max_size=len(protected_bytes), what=f"{what} protected header")
     if not isinstance(protected, Mapping):
         raise MalformedCBOR(f"{what}: the protected header must encode a map")
@@ -90,6 +201,5 @@ def decode_sign1(data: bytes, *, max_size: int, what: str = "entry") -> Sign1:
     kid = protected.get(HEADER_KID)
     if not isinstance(kid, bytes) or not 0 < len(kid) <= MAX_KID_SIZE:
         raise MalformedCBOR(f"{what}: the protected header must carry a kid of 1 to {MAX_KID_SIZE} bytes")
-    if len(signature) != suite.signature_size:
-        raise MalformedCBOR(f"{what}: a {suite.name} signature is {suite.signature_size} bytes, got {len(signature)}")
-    return Sign1(protected_bytes, protected, payload, signature, suite, kid)
+    # Shared by every message with these bytes, so handed out read-only.
+    return MappingProxyType(protected), suite, kid

@@ -2,7 +2,8 @@
 
 Encoding sorts every map by the bytewise order of its encoded keys, which cbor2's `canonical`
 mode does not do (it sorts length-first, the older RFC 7049 rule). Decoding accepts only input
-that re-encodes to the very same bytes, so indefinite lengths, non-shortest integers, duplicate
+that re-encodes to the very same bytes (one C decode, a check walk and one C re-encode; refused
+input is decoded again step by step to name its first fault), so indefinite lengths, non-shortest integers, duplicate
 or unsorted map keys and unexpected tags are all refused.
 """
 
@@ -15,7 +16,7 @@ from typing import Any
 
 import cbor2
 
-from app.ledger.errors import EntryTooLarge, MalformedCBOR, NonCanonicalEncoding, TrailingBytes
+from app.ledger.errors import EntryError, EntryTooLarge, MalformedCBOR, NonCanonicalEncoding, TrailingBytes
 
 MAX_DEPTH = 16
 _PLAIN = frozenset({bytes, str, bool, type(None)})
@@ -67,7 +68,8 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
 
     cbor2 keeps a decoded map in wire order, so once the keys are known to be in deterministic order, a
     plain re-encoding (shortest heads, definite lengths, same order) must reproduce the input bytes exactly;
-    no sorted copy of the item is needed for that comparison.
+    no sorted copy of the item is needed for that comparison. Scalars inside a container are checked in
+    line (no call per scalar): the rules are the same as for a scalar at the top.
     """
     if depth > MAX_DEPTH:
         raise MalformedCBOR(f"nesting deeper than {MAX_DEPTH} levels")
@@ -79,11 +81,15 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
             raise MalformedCBOR("integer outside the 64-bit CBOR range")
         return
     if kind is list or kind is tuple:  # cbor2 hands back an array inside a tag as a tuple
+        inner = depth + 1
         for v in value:
-            _check_decoded(v, depth + 1, allowed_tags)
+            if inner <= MAX_DEPTH and (type(v) in _PLAIN or (type(v) is int and v in _INT_RANGE)):
+                continue
+            _check_decoded(v, inner, allowed_tags)
         return
     if kind in _DECODED_MAPS:
         previous = b""
+        inner = depth + 1
         for k, v in value.items():
             if type(k) is not str and type(k) is not int:
                 raise MalformedCBOR(f"map key of type {type(k).__name__}; only integers and text are allowed")
@@ -91,7 +97,9 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
             if key <= previous:
                 raise NonCanonicalEncoding("map keys are not in deterministic order (RFC 8949 section 4.2.1)")
             previous = key
-            _check_decoded(v, depth + 1, allowed_tags)
+            if inner <= MAX_DEPTH and (type(v) in _PLAIN or (type(v) is int and v in _INT_RANGE)):
+                continue
+            _check_decoded(v, inner, allowed_tags)
         return
     if kind is cbor2.CBORTag:
         if value.tag not in allowed_tags:
@@ -107,13 +115,39 @@ def encode(value: Any, *, allowed_tags: frozenset[int] = frozenset({18})) -> byt
 
 
 def decode(data: bytes, *, max_size: int, allowed_tags: frozenset[int] = frozenset({18}), what: str = "input") -> Any:
-    """Decode exactly one deterministic CBOR item from `data`, or raise a typed EntryError."""
+    """Decode exactly one deterministic CBOR item from `data`, or raise a typed EntryError.
+
+    The usual case, a deterministic item, takes one C decode, one check walk and one C re-encode. Any
+    input that fails that is handed to `decode_step_by_step`, which makes the same checks one at a time
+    and raises the error that names the first fault.
+    """
     if not isinstance(data, bytes | bytearray | memoryview):
         raise MalformedCBOR(f"{what} must be bytes, got {type(data).__name__}")
     if len(data) > max_size:
         raise EntryTooLarge(f"{what} is {len(data)} bytes, over the limit of {max_size}")
     if not data:
         raise MalformedCBOR(f"{what} is empty")
+    if type(data) is not bytes:
+        data = bytes(data)
+    try:
+        # cbor2.loads stops after the first item; the re-encoding below proves that it read all of `data`
+        # (an item and anything after it cannot re-encode to exactly `data` when the item is canonical).
+        value = cbor2.loads(data)
+        _check_decoded(value, 0, allowed_tags)
+    except (RecursionError, EntryError, cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, MemoryError):
+        pass
+    else:
+        if cbor2.dumps(value) == data:
+            return value
+    decode_step_by_step(data, allowed_tags=allowed_tags, what=what)
+    # Not reached: the step-by-step checks refuse whatever the fast path refused (they are the same checks).
+    raise NonCanonicalEncoding(f"{what} is not in deterministic CBOR encoding (RFC 8949 section 4.2.1)")
+
+
+def decode_step_by_step(data: bytes, *, allowed_tags: frozenset[int] = frozenset({18}), what: str = "input") -> Any:
+    """Decode one deterministic CBOR item check by check (well-formed, no trailing bytes, types and key
+    order, re-encoding), raising the typed error of the first check that fails; `decode` explains refusals
+    with it."""
     data = bytes(data)
     fp = io.BytesIO(data)
     try:

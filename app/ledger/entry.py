@@ -8,6 +8,7 @@ references only.
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +23,7 @@ from app.ledger.suites import Signer, key_id
 MAX_ENTRY_SIZE = 32 * 1024
 _PAYLOAD_FIELDS = frozenset({"log", "type", "time", "signer", "body"})
 MAX_ORIGIN_LENGTH = 256
+_PAYLOAD_VALUES = operator.itemgetter("log", "type", "time", "signer", "body")
 
 
 @dataclass(frozen=True)
@@ -74,12 +76,19 @@ def entry_hash(data: bytes) -> bytes:
 def _check_payload(payload: Mapping[Any, Any]) -> Entry:
     if not isinstance(payload, Mapping):
         raise SchemaError("the entry payload must be a map")
-    keys = set(payload)
-    if keys != _PAYLOAD_FIELDS:
+    if payload.keys() != _PAYLOAD_FIELDS:
+        keys = set(payload)
         missing, extra = _PAYLOAD_FIELDS - keys, keys - _PAYLOAD_FIELDS
         raise SchemaError(f"entry fields wrong: missing {sorted(missing)}, unexpected {sorted(map(str, extra))}")
-    log, etype, time, signer, body = (payload[k] for k in ("log", "type", "time", "signer", "body"))
-    if not isinstance(log, str) or not 0 < len(log) <= MAX_ORIGIN_LENGTH or any(c.isspace() for c in log):
+    log, etype, time, signer, body = (
+        payload["log"],
+        payload["type"],
+        payload["time"],
+        payload["signer"],
+        payload["body"],
+    )
+    # str.split() cuts at exactly the characters str.isspace() names: one piece equal to `log` means none.
+    if not isinstance(log, str) or not 0 < len(log) <= MAX_ORIGIN_LENGTH or log.split() != [log]:
         raise SchemaError("entry field 'log' must be a log origin: non-empty text without spaces")
     if not isinstance(etype, str):
         raise SchemaError("entry field 'type' must be text")

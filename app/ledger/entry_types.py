@@ -6,6 +6,7 @@ that nothing unplanned (personal data above all) rides along in an entry.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -25,13 +26,22 @@ class Field:
     required: bool = True
     max_len: int | None = None
 
+    @functools.cached_property
+    def accepted(self) -> type | tuple[type, ...]:
+        """What `isinstance` must find the value to be: a dict field takes any map, a list field a tuple too."""
+        return Mapping if self.kind is dict else (list, tuple) if self.kind is list else self.kind
+
+    @functools.cached_property
+    def limit(self) -> int | None:
+        """The largest length allowed, if the field has one."""
+        return self.max_len or (MAX_TEXT if self.kind is str else MAX_BYTES if self.kind is bytes else None)
+
     def check(self, etype: str, value: Any) -> None:
         """Raise SchemaError unless `value` fits this field."""
-        kind = Mapping if self.kind is dict else (list, tuple) if self.kind is list else self.kind
-        ok = isinstance(value, kind) and not (self.kind is int and isinstance(value, bool))
+        ok = isinstance(value, self.accepted) and not (self.kind is int and isinstance(value, bool))
         if not ok:
             raise SchemaError(f"{etype}: field {self.name!r} must be {self.kind.__name__}")
-        limit = self.max_len or (MAX_TEXT if self.kind is str else MAX_BYTES if self.kind is bytes else None)
+        limit = self.limit
         if limit is not None and isinstance(value, str | bytes | list | tuple | Mapping) and len(value) > limit:
             raise SchemaError(f"{etype}: field {self.name!r} is longer than {limit}")
 
@@ -44,9 +54,14 @@ class EntryType:
     fields: tuple[Field, ...]
     doc: str
 
+    @functools.cached_property
+    def field_names(self) -> frozenset[str]:
+        """The names of this type's fields."""
+        return frozenset(f.name for f in self.fields)
+
     def validate(self, body: Mapping[Any, Any]) -> None:
         """Raise SchemaError unless `body` has exactly this type's fields, well typed."""
-        known = {f.name: f for f in self.fields}
+        known = self.field_names
         for key in body:
             if key not in known:
                 raise SchemaError(f"{self.name}: unknown field {key!r}")

@@ -7,6 +7,7 @@ algorithm id, and the four operations of `SignatureSuite`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from dataclasses import dataclass
@@ -130,4 +131,16 @@ def suite_by_cose_alg(alg: object) -> SignatureSuite:
 
 def key_id(suite: SignatureSuite, public_key: bytes) -> bytes:
     """Return the 16-byte key id that names a public key in entries and the registry."""
-    return hashlib.sha256(suite.name.encode() + b"\n" + public_key).digest()[:16]
+    if type(public_key) is bytes:
+        return _cached_key_id(suite.name, public_key)
+    return _compute_key_id(suite.name, public_key)
+
+
+@functools.lru_cache(maxsize=1024)
+def _cached_key_id(suite_name: str, public_key: bytes) -> bytes:
+    """`_compute_key_id`, cached by the suite name and the exact key bytes (a log has few signers)."""
+    return _compute_key_id(suite_name, public_key)
+
+
+def _compute_key_id(suite_name: str, public_key: bytes) -> bytes:
+    return hashlib.sha256(suite_name.encode() + b"\n" + public_key).digest()[:16]

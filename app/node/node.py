@@ -18,7 +18,7 @@ from app.node.rate_limit import RateLimiter
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
 from app.node.static_tiles import StaticTiles
-from app.node.store import SqlStore, StoreError, open_store
+from app.node.store import NodeStoreError, SqlStore, open_store
 from app.node.verify_pool import SignatureVerifier
 from app.node.witness import Witness
 from app.protocol.departments import department
@@ -133,7 +133,7 @@ class Node:
         if self.store.state().size:
             first = decode_entry(self.store.entries(0, 1)[0])
             if first.entry.body.get("kid") != self.keys.department_kid:
-                raise StoreError(
+                raise NodeStoreError(
                     f"the database {self.config.db_url} already holds a log whose first entry enrols another "
                     "department key: give this node its own database"
                 )

@@ -9,12 +9,12 @@ import threading
 from app.ledger.entry import SignedEntry
 from app.ledger.errors import BadSignature, UnsupportedAlgorithm
 from app.ledger.suites import key_id, suite_by_name
-from app.node.store import KeyRecord, SqlStore
+from app.node.store import EnrolledKey, SqlStore
 from app.protocol.policy import ROLES, step_may_write
 from app.protocol.refusals import Code, Refusal
 
 
-def check_entry(signed: SignedEntry, record: KeyRecord | None, origin: str, department: str) -> None:
+def check_entry(signed: SignedEntry, record: EnrolledKey | None, origin: str, department: str) -> None:
     """Raise a Refusal unless `signed` may go into the log `origin`, signed by the key `record`."""
     record = check_policy(signed, record, origin, department)
     try:
@@ -23,7 +23,7 @@ def check_entry(signed: SignedEntry, record: KeyRecord | None, origin: str, depa
         raise Refusal(Code.BAD_SIGNATURE, str(exc)) from None
 
 
-def check_policy(signed: SignedEntry, record: KeyRecord | None, origin: str, department: str) -> KeyRecord:
+def check_policy(signed: SignedEntry, record: EnrolledKey | None, origin: str, department: str) -> EnrolledKey:
     """Every check of `check_entry` except the signature itself; return the signer's record."""
     entry = signed.entry
     if entry.log != origin:
@@ -43,7 +43,7 @@ def check_policy(signed: SignedEntry, record: KeyRecord | None, origin: str, dep
     return record
 
 
-def enrolled_record(signed: SignedEntry, index: int) -> KeyRecord:
+def enrolled_record(signed: SignedEntry, index: int) -> EnrolledKey:
     """Return the registry record a `registry.enroll` entry creates, or refuse a malformed one."""
     body = signed.entry.body
     try:
@@ -56,7 +56,7 @@ def enrolled_record(signed: SignedEntry, index: int) -> KeyRecord:
         raise Refusal(Code.MALFORMED_ENTRY, "registry.enroll: kid does not match the public key")
     if body["role"] not in ROLES:
         raise Refusal(Code.MALFORMED_ENTRY, f"registry.enroll: unknown role {body['role']!r}")
-    return KeyRecord(
+    return EnrolledKey(
         body["kid"], suite.name, body["public_key"], body["role"], body["subject"], body.get("department"), index, None
     )
 
@@ -66,11 +66,11 @@ class Registry:
 
     def __init__(self, store: SqlStore) -> None:
         self._store = store
-        self._keys: dict[bytes, KeyRecord] = {}
+        self._keys: dict[bytes, EnrolledKey] = {}
         self._seen = 0
         self._lock = threading.Lock()
 
-    def get(self, kid: bytes) -> KeyRecord | None:
+    def get(self, kid: bytes) -> EnrolledKey | None:
         """Return the record of `kid`, if enrolled."""
         return self._keys.get(kid)
 
@@ -87,7 +87,7 @@ class Registry:
                 self._keys[record.kid] = record
             self._seen = size
 
-    def apply(self, records: list[KeyRecord]) -> None:
+    def apply(self, records: list[EnrolledKey]) -> None:
         """Apply records the local sequencer has just committed."""
         with self._lock:
             for record in records:

@@ -22,7 +22,7 @@ from app.ledger.entry import SignedEntry
 from app.ledger.note import NoteSigner
 from app.node.jsonlog import log_event
 from app.node.registry import Registry, check_entry, check_policy, enrolled_record
-from app.node.store import KeyRecord, SequencingTx, SqlStore, StoreUnavailable
+from app.node.store import EnrolledKey, SequencingTx, SqlStore, StoreUnavailable
 from app.protocol.refusals import Code, Refusal
 from app.protocol.tiles import TileEdge
 
@@ -181,7 +181,7 @@ class Sequencer:
 
     def _integrate(
         self, tx: SequencingTx, entries: list[SignedEntry], trusted: bool, verified: dict[bytes, bytes]
-    ) -> tuple[list[Result], list[tuple[KeyRecord, int]]]:
+    ) -> tuple[list[Result], list[tuple[EnrolledKey, int]]]:
         size, _ = tx.state()
         if self._edge is None or self._edge.size != size:
             self._edge = TileEdge.load(size, tx.tile)
@@ -191,7 +191,7 @@ class Sequencer:
         records = tx.keys(kids)
         results: list[Result] = []
         rows: list[tuple[int, bytes, bytes]] = []
-        changes: list[tuple[KeyRecord, int]] = []
+        changes: list[tuple[EnrolledKey, int]] = []
         in_batch: dict[bytes, int] = {}
         for signed in entries:
             h = signed.leaf_hash
@@ -228,7 +228,7 @@ class Sequencer:
         return results, changes
 
     @staticmethod
-    def _registry_change(signed: SignedEntry, index: int, records: dict[bytes, KeyRecord]) -> KeyRecord | None:
+    def _registry_change(signed: SignedEntry, index: int, records: dict[bytes, EnrolledKey]) -> EnrolledKey | None:
         etype, body = signed.entry.type, signed.entry.body
         if etype == "registry.enroll":
             current = records.get(body["kid"])
@@ -239,7 +239,7 @@ class Sequencer:
             current = records.get(body["kid"])
             if current is None or current.revoked:
                 return None
-            return KeyRecord(
+            return EnrolledKey(
                 current.kid,
                 current.suite,
                 current.public_key,

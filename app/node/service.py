@@ -27,6 +27,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.asgi.body import BodyProblem, read_limited_body
 from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
 from app.ledger.merkle import ProofError
 from app.node.jsonlog import log_event
@@ -93,28 +94,15 @@ def refusal_response(request: Request, refusal: Refusal, **fields: Any) -> JSONR
 
 async def read_body(request: Request, limit: int, timeout_s: float) -> bytes:
     """Read the request body, refusing one over `limit` bytes or slower than `timeout_s` in total."""
-    declared = request.headers.get("content-length")
-    if declared is not None:
-        if not declared.isdigit():
-            raise Refusal(Code.MALFORMED_REQUEST, "bad Content-Length")
-        if int(declared) > limit:
-            raise Refusal(Code.BODY_TOO_LARGE, f"request body is over the limit of {limit} bytes")
-    chunks: list[bytes] = []
-    total = 0
 
-    async def consume() -> None:
-        nonlocal total
-        async for chunk in request.stream():
-            total += len(chunk)
-            if total > limit:
-                raise Refusal(Code.BODY_TOO_LARGE, f"request body is over the limit of {limit} bytes")
-            chunks.append(chunk)
+    def refuse(problem: BodyProblem) -> Refusal:
+        return {
+            BodyProblem.BAD_LENGTH: Refusal(Code.MALFORMED_REQUEST, "bad Content-Length"),
+            BodyProblem.TOO_LARGE: Refusal(Code.BODY_TOO_LARGE, f"request body is over the limit of {limit} bytes"),
+            BodyProblem.TOO_SLOW: Refusal(Code.REQUEST_TIMEOUT, f"request body not received within {timeout_s:g} s"),
+        }[problem]
 
-    try:
-        await asyncio.wait_for(consume(), timeout=timeout_s)
-    except TimeoutError:
-        raise Refusal(Code.REQUEST_TIMEOUT, f"request body not received within {timeout_s:g} s") from None
-    return b"".join(chunks)
+    return await read_limited_body(request, limit, timeout_s, refuse)
 
 
 def _node(request: Request) -> Node:

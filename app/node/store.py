@@ -20,21 +20,76 @@ from typing import Any, TypeVar
 
 from app.ledger.merkle import EMPTY_ROOT
 from app.node.jsonlog import log_event
+from app.server_storage.schema import Column, Index, Table, ddl
 
 log = logging.getLogger("govdesk.node.store")
 
 SCHEMA_VERSION = 1
+# Numbered migrations: MIGRATIONS[n] holds the statements that take a database from version n - 1 to n, written
+# for both engines (placeholders in `?` style). Version 1 is the first schema: it has no migration.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
 DEFAULT_RETRY_S = 5.0
 FIRST_BACKOFF_S = 0.05
 LONGEST_BACKOFF_S = 1.0
 T = TypeVar("T")
 
+# The node's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
+NODE_SCHEMA: tuple[Table | Index, ...] = (
+    Table("schema_version", (Column("version", "int", "NOT NULL"),)),
+    Table("log_state", (
+        Column("id", "int", "PRIMARY KEY CHECK (id = 1)"), Column("size", "bigint", "NOT NULL"),
+        Column("root", "bytes", "NOT NULL"), Column("checkpoint", "text"), Column("published", "text"),
+        Column("published_size", "bigint", "NOT NULL"))),
+    Table("entries", (
+        Column("idx", "bigint", "PRIMARY KEY"), Column("hash", "bytes", "NOT NULL UNIQUE"),
+        Column("data", "bytes", "NOT NULL"))),
+    Table("tiles", (
+        Column("level", "int", "NOT NULL"), Column("idx", "bigint", "NOT NULL"), Column("data", "bytes", "NOT NULL")),
+        ("PRIMARY KEY (level, idx)",)),
+    Table("checkpoints", (
+        Column("size", "bigint", "PRIMARY KEY"), Column("note", "text", "NOT NULL"),
+        Column("signed_at", "bigint", "NOT NULL"))),
+    Table("keys", (
+        Column("kid", "bytes", "PRIMARY KEY"), Column("suite", "text", "NOT NULL"),
+        Column("public_key", "bytes", "NOT NULL"), Column("role", "text", "NOT NULL"),
+        Column("subject", "text", "NOT NULL"), Column("department", "text"),
+        Column("enrolled_idx", "bigint", "NOT NULL"), Column("revoked_idx", "bigint"),
+        Column("changed_idx", "bigint", "NOT NULL"))),
+    Index("keys_changed", "keys", ("changed_idx",)),
+    Table("nonces", (
+        Column("kid", "bytes", "NOT NULL"), Column("nonce", "bytes", "NOT NULL"),
+        Column("seen_at", "bigint", "NOT NULL")), ("PRIMARY KEY (kid, nonce)",)),
+    Table("cosigners", (Column("name", "text", "PRIMARY KEY"), Column("size", "bigint", "NOT NULL"))),
+    Table("witnessed", (
+        Column("origin", "text", "PRIMARY KEY"), Column("size", "bigint", "NOT NULL"),
+        Column("root", "bytes", "NOT NULL"), Column("checkpoint", "text", "NOT NULL"))),
+    Table("forks", (
+        Column("id", "serial"), Column("origin", "text", "NOT NULL"), Column("held", "text", "NOT NULL"),
+        Column("offered", "text", "NOT NULL"), Column("old_size", "bigint", "NOT NULL"),
+        Column("proof", "text", "NOT NULL"), Column("reason", "text", "NOT NULL"),
+        Column("received_at", "bigint", "NOT NULL"))),
+)  # fmt: skip
 
-class StoreError(RuntimeError):
+
+class NodeStoreError(RuntimeError):
     """The store could not be opened or is not a node database of a known schema."""
 
 
-class StoreUnavailable(StoreError):
+class SchemaTooNew(NodeStoreError):
+    """The database was written by a newer govdesk node: its schema version is above the one this code knows."""
+
+    code = "node_schema_too_new"
+
+    def __init__(self, found: int, known: int) -> None:
+        super().__init__(
+            f"the node database has schema version {found}, newer than version {known} that this govdesk knows: "
+            "run the newer govdesk, or restore a backup made before the upgrade"
+        )
+        self.found = found
+        self.known = known
+
+
+class StoreUnavailable(NodeStoreError):
     """The database cannot be reached now (connection gone, server down or read-only); retry later."""
 
 
@@ -50,7 +105,7 @@ class LogState:
 
 
 @dataclass(frozen=True)
-class KeyRecord:
+class EnrolledKey:
     """An enrolled key of the department's registry."""
 
     kid: bytes
@@ -79,7 +134,7 @@ class WitnessedLog:
 
 
 @dataclass(frozen=True)
-class ForkEvidence:
+class WitnessedFork:
     """A pair of validly signed, mutually inconsistent checkpoints of one log."""
 
     id: int
@@ -95,8 +150,8 @@ class ForkEvidence:
 _KEY_COLUMNS = "kid, suite, public_key, role, subject, department, enrolled_idx, revoked_idx"
 
 
-def _key(row: Sequence[Any]) -> KeyRecord:
-    return KeyRecord(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], row[7])
+def _key(row: Sequence[Any]) -> EnrolledKey:
+    return EnrolledKey(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], row[7])
 
 
 class SequencingTx:
@@ -124,9 +179,9 @@ class SequencingTx:
                 found[bytes(h)] = int(idx)
         return found
 
-    def keys(self, kids: Iterable[bytes]) -> dict[bytes, KeyRecord]:
+    def keys(self, kids: Iterable[bytes]) -> dict[bytes, EnrolledKey]:
         """Return the registry records of the given key ids."""
-        out: dict[bytes, KeyRecord] = {}
+        out: dict[bytes, EnrolledKey] = {}
         for chunk in _chunks(list(kids), 500):
             sql = f"SELECT {_KEY_COLUMNS} FROM keys WHERE kid IN ({', '.join('?' * len(chunk))})"
             for row in self._exec(sql, chunk).fetchall():
@@ -143,7 +198,7 @@ class SequencingTx:
         if rows:
             self._store.insert_entries(self._cur, rows)
 
-    def put_keys(self, changes: Iterable[tuple[KeyRecord, int]]) -> None:
+    def put_keys(self, changes: Iterable[tuple[EnrolledKey, int]]) -> None:
         """Insert or update registry records, each marked with the index of the entry that changed it."""
         sql = (
             f"INSERT INTO keys ({_KEY_COLUMNS}, changed_idx) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
@@ -189,7 +244,7 @@ class SqlStore:
     """
 
     placeholder = "?"
-    schema: str = ""
+    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
     url: str = ""
 
     def __init__(self, retry_s: float = DEFAULT_RETRY_S) -> None:
@@ -313,21 +368,30 @@ class SqlStore:
         self._write("schema", self._init_schema)
 
     def _init_schema(self, cur: Any) -> None:
-        for statement in self.schema.split(";"):
-            if statement.strip():
-                cur.execute(statement)
+        for statement in ddl(NODE_SCHEMA, self.engine):
+            cur.execute(statement)
         cur.execute(self.sql("SELECT version FROM schema_version"))
         row = cur.fetchone()
         if row is None:
             cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
-        elif row[0] != SCHEMA_VERSION:
-            raise StoreError(f"database schema version {row[0]} is not {SCHEMA_VERSION}")
+        elif row[0] > SCHEMA_VERSION:
+            raise SchemaTooNew(int(row[0]), SCHEMA_VERSION)
+        elif row[0] < SCHEMA_VERSION:
+            self._migrate(cur, int(row[0]))
         cur.execute(self.sql("SELECT size FROM log_state WHERE id = 1"))
         if cur.fetchone() is None:
             cur.execute(
                 self.sql("INSERT INTO log_state (id, size, root, published_size) VALUES (1, 0, ?, 0)"),
                 (EMPTY_ROOT,),
             )
+
+    def _migrate(self, cur: Any, found: int) -> None:
+        """Run every migration above `found` inside the caller's schema transaction: all of them or none."""
+        for version in range(found + 1, SCHEMA_VERSION + 1):
+            for statement in MIGRATIONS[version]:
+                cur.execute(self.sql(statement))
+        cur.execute(self.sql("UPDATE schema_version SET version = ?"), (SCHEMA_VERSION,))
+        log_event(log, "node_schema_migrated", from_version=found, to_version=SCHEMA_VERSION)
 
     # --- sequencing --------------------------------------------------------------------------
     @contextmanager
@@ -341,7 +405,7 @@ class SqlStore:
         """Return the tree head and the latest checkpoints."""
         row = self._query("SELECT size, root, checkpoint, published, published_size FROM log_state WHERE id = 1")
         if not row:
-            raise StoreError("the node database is not initialised (run `govdesk node init`)")
+            raise NodeStoreError("the node database is not initialised (run `govdesk node init`)")
         size, root, checkpoint, published, published_size = row[0]
         return LogState(int(size), bytes(root), checkpoint, published, int(published_size))
 
@@ -360,7 +424,7 @@ class SqlStore:
         rows = self._query("SELECT idx, data FROM entries WHERE hash = ?", (entry_hash,))
         return (int(rows[0][0]), bytes(rows[0][1])) if rows else None
 
-    def keys_changed_since(self, index: int) -> list[KeyRecord]:
+    def keys_changed_since(self, index: int) -> list[EnrolledKey]:
         """Return registry records changed by entries at or after `index`."""
         rows = self._query(f"SELECT {_KEY_COLUMNS} FROM keys WHERE changed_idx >= ?", (index,))
         return [_key(r) for r in rows]
@@ -436,12 +500,12 @@ class SqlStore:
         rows = self._query("SELECT origin, size, root, checkpoint FROM witnessed ORDER BY origin")
         return [WitnessedLog(r[0], int(r[1]), bytes(r[2]), r[3]) for r in rows]
 
-    def forks(self) -> list[ForkEvidence]:
+    def forks(self) -> list[WitnessedFork]:
         """Return every piece of fork evidence this node kept."""
         rows = self._query(
             "SELECT id, origin, held, offered, old_size, proof, reason, received_at FROM forks ORDER BY id"
         )
-        return [ForkEvidence(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], r[6], int(r[7])) for r in rows]
+        return [WitnessedFork(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], r[6], int(r[7])) for r in rows]
 
 
 class WitnessTx:
@@ -481,11 +545,11 @@ class WitnessTx:
 
 
 def postgres_driver() -> ModuleType:
-    """The psycopg module, or a StoreError saying why PostgreSQL cannot be used (no driver, no libpq)."""
+    """The psycopg module, or a NodeStoreError saying why PostgreSQL cannot be used (no driver, no libpq)."""
     try:
         import psycopg  # optional: the desktop bundle has the pure-Python driver, which needs the system libpq
     except ImportError as exc:
-        raise StoreError(
+        raise NodeStoreError(
             "PostgreSQL is not available in this govdesk: its driver needs libpq (Debian: apt install libpq5; "
             f"or use a sqlite:/// store). {exc}"
         ) from exc
@@ -507,5 +571,5 @@ def open_store(url: str, *, pool_size: int = 8, retry_s: float = DEFAULT_RETRY_S
 
     path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
     if not path or "=" in path or "://" in path:
-        raise StoreError(f"{url!r} is neither a postgresql:// URL nor a sqlite:///path")
+        raise NodeStoreError(f"{url!r} is neither a postgresql:// URL nor a sqlite:///path")
     return SQLiteStore(path, retry_s=retry_s)

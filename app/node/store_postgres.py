@@ -18,35 +18,11 @@ from typing import Any
 import psycopg
 import psycopg_pool
 
-from app.node.store import DEFAULT_RETRY_S, SqlStore, StoreError, StoreUnavailable
+from app.node.store import DEFAULT_RETRY_S, NodeStoreError, SqlStore, StoreUnavailable
 
 CONNECT_TIMEOUT_S = 5
 IDLE_CLOSE_S = 60.0
 SWEEP_INTERVAL_S = 0.5
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS log_state (
-    id INTEGER PRIMARY KEY CHECK (id = 1), size BIGINT NOT NULL, root BYTEA NOT NULL,
-    checkpoint TEXT, published TEXT, published_size BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (idx BIGINT PRIMARY KEY, hash BYTEA NOT NULL UNIQUE, data BYTEA NOT NULL);
-CREATE TABLE IF NOT EXISTS tiles (level INTEGER NOT NULL, idx BIGINT NOT NULL, data BYTEA NOT NULL,
-    PRIMARY KEY (level, idx));
-CREATE TABLE IF NOT EXISTS checkpoints (size BIGINT PRIMARY KEY, note TEXT NOT NULL, signed_at BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS keys (
-    kid BYTEA PRIMARY KEY, suite TEXT NOT NULL, public_key BYTEA NOT NULL, role TEXT NOT NULL,
-    subject TEXT NOT NULL, department TEXT, enrolled_idx BIGINT NOT NULL, revoked_idx BIGINT,
-    changed_idx BIGINT NOT NULL);
-CREATE INDEX IF NOT EXISTS keys_changed ON keys (changed_idx);
-CREATE TABLE IF NOT EXISTS nonces (kid BYTEA NOT NULL, nonce BYTEA NOT NULL, seen_at BIGINT NOT NULL,
-    PRIMARY KEY (kid, nonce));
-CREATE TABLE IF NOT EXISTS cosigners (name TEXT PRIMARY KEY, size BIGINT NOT NULL);
-CREATE TABLE IF NOT EXISTS witnessed (origin TEXT PRIMARY KEY, size BIGINT NOT NULL, root BYTEA NOT NULL,
-    checkpoint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS forks (
-    id BIGSERIAL PRIMARY KEY, origin TEXT NOT NULL, held TEXT NOT NULL, offered TEXT NOT NULL,
-    old_size BIGINT NOT NULL, proof TEXT NOT NULL, reason TEXT NOT NULL, received_at BIGINT NOT NULL)
-"""
 
 
 def _lock_key(name: str) -> int:
@@ -57,7 +33,7 @@ class PostgresStore(SqlStore):
     """The node store in a PostgreSQL database."""
 
     placeholder = "%s"
-    schema = SCHEMA
+    engine = "postgresql"
 
     def __init__(self, url: str, *, pool_size: int = 8, retry_s: float = DEFAULT_RETRY_S) -> None:
         super().__init__(retry_s)
@@ -83,7 +59,7 @@ class PostgresStore(SqlStore):
         try:
             return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.OperationalError as exc:
-            raise StoreError(f"cannot connect to PostgreSQL: {exc}") from exc
+            raise NodeStoreError(f"cannot connect to PostgreSQL: {exc}") from exc
 
     @contextmanager
     def connection(self) -> Iterator[Any]:

@@ -10,30 +10,6 @@ from typing import Any
 
 from app.node.store import DEFAULT_RETRY_S, SqlStore
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS log_state (
-    id INTEGER PRIMARY KEY CHECK (id = 1), size INTEGER NOT NULL, root BLOB NOT NULL,
-    checkpoint TEXT, published TEXT, published_size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS entries (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL UNIQUE, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS tiles (level INTEGER NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL,
-    PRIMARY KEY (level, idx));
-CREATE TABLE IF NOT EXISTS checkpoints (size INTEGER PRIMARY KEY, note TEXT NOT NULL, signed_at INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS keys (
-    kid BLOB PRIMARY KEY, suite TEXT NOT NULL, public_key BLOB NOT NULL, role TEXT NOT NULL,
-    subject TEXT NOT NULL, department TEXT, enrolled_idx INTEGER NOT NULL, revoked_idx INTEGER,
-    changed_idx INTEGER NOT NULL);
-CREATE INDEX IF NOT EXISTS keys_changed ON keys (changed_idx);
-CREATE TABLE IF NOT EXISTS nonces (kid BLOB NOT NULL, nonce BLOB NOT NULL, seen_at INTEGER NOT NULL,
-    PRIMARY KEY (kid, nonce));
-CREATE TABLE IF NOT EXISTS cosigners (name TEXT PRIMARY KEY, size INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS witnessed (origin TEXT PRIMARY KEY, size INTEGER NOT NULL, root BLOB NOT NULL,
-    checkpoint TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS forks (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, origin TEXT NOT NULL, held TEXT NOT NULL, offered TEXT NOT NULL,
-    old_size INTEGER NOT NULL, proof TEXT NOT NULL, reason TEXT NOT NULL, received_at INTEGER NOT NULL)
-"""
-
 
 def _make_private(path: str) -> None:
     """Make the database file 0600 (SQLite gives its WAL and index files the same mode), creating it if needed.
@@ -50,7 +26,7 @@ def _make_private(path: str) -> None:
 class SQLiteStore(SqlStore):
     """The node store in one SQLite file; write transactions are serialised by SQLite itself."""
 
-    schema = SCHEMA
+    engine = "sqlite"
 
     def __init__(self, path: str, *, retry_s: float = DEFAULT_RETRY_S) -> None:
         super().__init__(retry_s)

@@ -15,6 +15,7 @@ from app.protocol.departments import all_departments
 from app.store.replica import Replica
 
 OFD_MEDIA_TYPE = "application/ofd"
+ISSUED_STATE = "issued"  # the case_documents verdict of a result the lead department sealed for the case
 
 
 @dataclass(frozen=True)
@@ -69,3 +70,13 @@ def attach_to_case(replica: Replica, case_id: str, name: str, data: bytes, verdi
         replica.case_documents.put(case_id, digest, name[:256], OFD_MEDIA_TYPE, state, data, replica.session.now_ms())
         replica.audit.append("ofd.attach", "ok", {"case": case_id, "digest": digest.hex(), "verdict": state})
     return digest
+
+
+def issued_result(replica: Replica, case_id: str) -> tuple[str, bytes] | None:
+    """The file name and bytes of the sealed result kept with `case_id` (to hand out again), or None."""
+    for document in replica.case_documents.list(case_id):
+        if document.verdict == ISSUED_STATE:
+            data = replica.case_documents.data(case_id, document.digest)
+            if data is not None:
+                return document.name, data
+    return None

@@ -154,6 +154,12 @@ class DocumentVerdict:
     readable: bool = True
 
     @property
+    def issued_at(self) -> datetime | None:
+        """When the document was issued: the earliest signing time of its valid signatures (None if none)."""
+        times = [s.signed_at for s in self.signatures if s.valid and s.signed_at is not None]
+        return min(times) if times else None
+
+    @property
     def message(self) -> str:
         """The English sentence for the document's verdict."""
         return word(self.reason, self.params)

@@ -25,7 +25,7 @@ NONCE_BYTES = 16
 DOMAIN = b"govdesk-request/v1\n"
 
 
-class EnrolledKey(Protocol):
+class VerifiableKey(Protocol):
     """What the verifier needs of an enrolled key: its suite, public key and whether it is revoked."""
 
     @property
@@ -98,7 +98,7 @@ def parse_credentials(headers: dict[str, str]) -> RequestCredentials:
 
 def verify_request(
     creds: RequestCredentials,
-    record: EnrolledKey | None,
+    record: VerifiableKey | None,
     method: str,
     path: str,
     body: bytes,

@@ -11,10 +11,10 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 import segno
-import sqlcipher3
 
 from app.certs.render import CJK_FONT, FALLBACK_FONT
 from app.scan.decoders import make_decoder
+from app.store.connection import check_sqlcipher
 
 PROBE_TEXT = "GOVDESK-SELF-TEST"
 
@@ -36,23 +36,6 @@ def _qr_png() -> bytes:
     if not ok:
         raise RuntimeError("OpenCV could not encode a PNG")
     return encoded.tobytes()
-
-
-def check_sqlcipher() -> str:
-    """Open a keyed in-memory SQLCipher database and return the cipher's version."""
-    db = sqlcipher3.connect(":memory:")
-    try:
-        db.execute("PRAGMA key = \"x'" + "11" * 32 + "'\"")
-        db.execute("CREATE TABLE t (x)")
-        db.execute("INSERT INTO t VALUES (42)")
-        if db.execute("SELECT x FROM t").fetchone() != (42,):
-            raise RuntimeError("a row written was not read back")
-        row = db.execute("PRAGMA cipher_version").fetchone()
-    finally:
-        db.close()
-    if not row or not row[0]:
-        raise RuntimeError("the SQLite library is not SQLCipher (no cipher_version)")
-    return f"SQLCipher {row[0]}"
 
 
 def check_opencv() -> str:

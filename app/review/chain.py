@@ -11,7 +11,7 @@ import hashlib
 import struct
 from dataclasses import dataclass
 
-from app.store.audit import GENESIS
+from app.store.audit import GENESIS, chain_rows
 from app.store.session import Session
 
 _TAG = b"govdesk audit v1\n"
@@ -92,12 +92,8 @@ class ChainCheck:
 def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: bytes = GENESIS) -> ChainCheck:
     """Recompute every audit record after `after_seq` (whose hash must be `after_hash`); name the first break."""
     prev, expected, count = after_hash, after_seq + 1, 0
-    cur = session.execute(
-        # Text columns come back as their UTF-8 bytes (what the encoding hashes): no decode and re-encode per record.
-        "SELECT seq, at_ms, CAST(account AS BLOB), device, CAST(action AS BLOB), CAST(result AS BLOB), detail, "
-        "prev_hash, hash, signer FROM audit WHERE seq > ? ORDER BY seq",
-        (after_seq,),
-    )
+    # Text columns come back as their UTF-8 bytes (what the encoding hashes): no decode and re-encode per record.
+    cur = chain_rows(session, after_seq)
     sha, join, int_head = hashlib.sha256, b"".join, _int
     text_heads, bytes_heads, ms_head = _TEXT_HEADS, _BYTES_HEADS, _MS_HEAD.pack
     for seq, at_ms, account, device, action, result, detail, prev_hash, digest, signer in cur:

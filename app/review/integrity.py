@@ -21,7 +21,8 @@ from app.ledger.merkle import ProofError, hash_leaf, verify_inclusion
 from app.ledger.note import split_note
 from app.review.chain import ChainCheck, verify_audit_chain
 from app.review.signoff import SignOff, check_signoff
-from app.review.timeline import Period, _table_exists
+from app.review.timeline import Period
+from app.store import review_records
 from app.store.anchors import AnchorStore, AnchorWindow, anchor_problems, anchor_window
 from app.store.logs import decode_proof
 from app.store.session import Session
@@ -69,7 +70,7 @@ class IntegrityReport:
 def check_checkpoints(session: Session) -> tuple[int, list[str]]:
     """Return how many checkpoints the replica holds and what is inconsistent about them."""
     problems = []
-    rows = session.all("SELECT origin, size, root_hash, note_text FROM checkpoints ORDER BY origin, size")
+    rows = review_records.checkpoint_notes(session)
     for origin, size, root, note_text in rows:
         try:
             body, _signatures = split_note(note_text)
@@ -79,22 +80,18 @@ def check_checkpoints(session: Session) -> tuple[int, list[str]]:
             continue
         if (parsed.origin, parsed.size, parsed.root_hash) != (origin, size, root):
             problems.append(f"checkpoint {origin} size {size} does not match its signed note")
-    if _table_exists(session, "sync_logs"):
-        for origin, reason in session.all("SELECT origin, reason FROM sync_logs WHERE trusted = 0"):
-            problems.append(f"log {origin} is no longer trusted: {reason}")
+    for origin, reason in review_records.untrusted_logs(session):
+        problems.append(f"log {origin} is no longer trusted: {reason}")
     return len(rows), problems
 
 
 def check_entries(session: Session, period: Period) -> tuple[int, list[str], list[str]]:
     """Return (included, pending leaf hashes, problems) for the period's entries."""
     roots: dict[str, list[tuple[int, bytes]]] = {}
-    for origin, size, root in session.all("SELECT origin, size, root_hash FROM checkpoints ORDER BY size DESC"):
+    for origin, size, root in review_records.checkpoint_roots(session):
         roots.setdefault(origin, []).append((size, root))
     included, pending, problems = 0, [], []
-    rows = session.all(
-        "SELECT leaf_hash, data FROM outbox WHERE enqueued_ms >= ? AND enqueued_ms < ?",
-        (period.start_ms, period.end_ms),
-    )
+    rows = review_records.outbox_data_between(session, period.start_ms, period.end_ms)
     hashes_ok = {leaf for leaf, data in rows if data is None or hash_leaf(data) == leaf}
     for leaf, _data in rows:
         if leaf not in hashes_ok:
@@ -151,8 +148,7 @@ def check_integrity(session: Session, period: Period, signoffs: list[SignOff]) -
     included, pending, problems = check_entries(session, period)
     report.included, report.pending = included, pending
     report.problems += problems
-    if _table_exists(session, "audit_anchors"):
-        anchors = AnchorStore(session)
-        report.problems += anchor_problems(anchors, chain.head_seq)
-        report.anchoring = anchor_window(anchors, chain.head_seq, anchors.first_audit_ms(), session.now_ms())
+    anchors = AnchorStore(session)
+    report.problems += anchor_problems(anchors, chain.head_seq)
+    report.anchoring = anchor_window(anchors, chain.head_seq, anchors.first_audit_ms(), session.now_ms())
     return report

@@ -17,7 +17,7 @@ from app.ledger.merkle import root_of
 from app.ledger.suites import key_id
 from app.review.errors import AlreadySigned, NotAcknowledged
 from app.services.actors import department_id, enrolled_key, origin_of
-from app.store import inputs, roles
+from app.store import audit, inputs, review_records, roles
 from app.store.audit import MAX_DETAIL
 from app.store.errors import InvalidInput, PermissionDenied
 from app.store.replica import Replica
@@ -62,23 +62,19 @@ class SignOff:
 def find_signoffs(session: Session) -> list[SignOff]:
     """Return every sign-off recorded in this replica's audit trail, read back from its ledger entry."""
     out = []
-    for seq, at_ms, account, raw in session.all(
-        "SELECT seq, at_ms, account, detail FROM audit WHERE action = ? ORDER BY seq", (SIGNOFF_ACTION,)
-    ):
+    for seq, at_ms, account, raw in audit.action_records(session, SIGNOFF_ACTION):
         try:
             detail = dcbor.decode(raw, max_size=MAX_DETAIL, what="audit detail")
             day, leaf = str(detail["day"]), bytes.fromhex(str(detail["entry"]))
         except (LedgerError, KeyError, TypeError, ValueError):
             out.append(SignOff("?", account, at_ms, b"", 0, problem=f"sign-off record {seq} is unreadable"))
             continue
-        row = session.one("SELECT data FROM outbox WHERE leaf_hash = ?", (leaf,)) or session.one(
-            "SELECT data FROM log_entries WHERE leaf_hash = ?", (leaf,)
-        )
-        if row is None:
+        data = review_records.entry_data(session, leaf)
+        if data is None:
             out.append(SignOff(day, account, at_ms, leaf, 0, problem=f"the sign-off entry of {day} is missing"))
             continue
         try:
-            signed = decode_entry(row[0])
+            signed = decode_entry(data)
             body = signed.entry.body
             if signed.entry.type != ENTRY_TYPE or body["day"] != day:
                 raise InvalidInput("not this day's sign-off")
@@ -96,11 +92,8 @@ def day_entries_root(
 ) -> tuple[int, bytes]:
     """Return how many entries this office wrote in [start, end) up to `until_ms`, and the Merkle root of their
     hashes in hash order (the sign-off entries, `exclude`, left out)."""
-    rows = session.all(
-        "SELECT leaf_hash FROM outbox WHERE enqueued_ms >= ? AND enqueued_ms < ? AND enqueued_ms <= ?",
-        (start_ms, end_ms, until_ms),
-    )
-    leaves = sorted(r[0] for r in rows if r[0] not in exclude)
+    leaves = sorted(leaf for leaf in review_records.outbox_leaves(session, start_ms, end_ms, until_ms)
+                    if leaf not in exclude)  # fmt: skip
     return len(leaves), root_of(leaves)
 
 
@@ -109,21 +102,16 @@ def check_signoff(session: Session, signoff: SignOff, signoff_leaves: set[bytes]
     if signoff.problem:
         return [signoff.problem]
     problems = []
-    row = session.one("SELECT data FROM outbox WHERE leaf_hash = ?", (signoff.leaf_hash,)) or session.one(
-        "SELECT data FROM log_entries WHERE leaf_hash = ?", (signoff.leaf_hash,)
-    )
-    signed = decode_entry(row[0])
-    key = session.one("SELECT public_key FROM accounts WHERE kid = ?", (signed.kid,)) or session.one(
-        "SELECT public_key FROM registry_keys WHERE kid = ?", (signed.kid,)
-    )
+    signed = decode_entry(review_records.entry_data(session, signoff.leaf_hash))
+    key = review_records.signer_public_key(session, signed.kid)
     try:
         if key is None:
             raise LedgerError("its signer is unknown")
-        signed.verify(key[0])
+        signed.verify(key)
     except LedgerError as exc:
         problems.append(f"the sign-off of {signoff.day} does not verify: {exc}")
-    record = session.one("SELECT hash FROM audit WHERE seq = ?", (signoff.audit_seq,))
-    if record is None or record[0] != signoff.audit_head:
+    record = audit.hash_at(session, signoff.audit_seq)
+    if record is None or record != signoff.audit_head:
         problems.append(
             f"the audit trail signed off on {signoff.day} was changed: record {signoff.audit_seq} no longer "
             "has the signed chain head"
@@ -191,7 +179,7 @@ def write_signoff(
         if any(x.day == day for x in existing):
             raise AlreadySigned(f"{day} has been signed off already; nobody signs a day twice")
         now = s.now_ms()
-        head_seq, head_hash = s.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+        head_seq, head_hash = audit.newest(s)
         n, root = day_entries_root(s, start_ms, end_ms, now, {x.leaf_hash for x in existing})
         body_counts: dict[str, Any] = {**counts, "audit_seq": head_seq, "day_start_ms": start_ms,
                                        "day_end_ms": end_ms, "entries": n, "entries_root": root}  # fmt: skip

@@ -8,7 +8,6 @@ Sync's tables (fork evidence, clerk tasks), when the replica has them, are read 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
@@ -17,6 +16,7 @@ import cbor2
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.review.thresholds import ReviewThresholds
+from app.store import review_records
 from app.store.audit import MAX_DETAIL
 from app.store.errors import InvalidInput
 from app.store.session import Session
@@ -24,7 +24,6 @@ from app.store.session import Session
 DAY_MS = 86_400_000
 LEDGER = "ledger"
 AUDIT = "audit"
-_CHUNK = 500
 _DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
@@ -128,15 +127,6 @@ def day_start_ms(day: date, thresholds: ReviewThresholds) -> int:
     return int(midnight.timestamp() * 1000) - thresholds.utc_offset_minutes * 60_000
 
 
-def _table_exists(session: Session, name: str) -> bool:
-    return session.one("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)) is not None
-
-
-def _chunks(values: list[str]) -> Iterable[list[str]]:
-    for i in range(0, len(values), _CHUNK):
-        yield values[i : i + _CHUNK]
-
-
 def _decode_detail(raw: bytes) -> dict:
     # The detail was written by our deterministic encoder and is pinned by the audit chain (verified by the
     # integrity panel), so the fast C decoder reads it; anything it cannot read is shown as undecodable.
@@ -157,22 +147,14 @@ def load_period(
         raise InvalidInput("a review covers 1 to 366 days")
     start = day_start_ms(first_day, thresholds)
     end = start + days * DAY_MS
-    accounts = session.all("SELECT name, role, kid FROM accounts")
+    accounts = review_records.account_keys(session)
     roles = {name: role for name, role, _ in accounts}
     by_kid = {kid: name for name, _, kid in accounts}
-    for kid, subject in session.all("SELECT kid, subject FROM registry_keys"):
+    for kid, subject in review_records.key_subjects(session):
         by_kid.setdefault(kid, subject)
 
-    audit_rows = session.all(
-        "SELECT seq, at_ms, account, action, result, detail FROM audit WHERE at_ms >= ? AND at_ms < ?", (start, end)
-    )
-    ledger_rows = session.all(
-        "SELECT o.leaf_hash, o.origin, o.enqueued_ms, o.acked_ms, o.idx, o.proof, cs.case_id, cs.step, cs.signer, "
-        "sc.service, sc.opened_ms, CASE WHEN cs.case_id IS NULL THEN o.data END "
-        "FROM outbox o LEFT JOIN case_steps cs ON cs.leaf_hash = o.leaf_hash "
-        "LEFT JOIN service_cases sc ON sc.case_id = cs.case_id WHERE o.enqueued_ms >= ? AND o.enqueued_ms < ?",
-        (start, end),
-    )
+    audit_rows = review_records.audit_between(session, start, end)
+    ledger_rows = review_records.outbox_between(session, start, end)
 
     cases: dict[str, CaseInfo] = {}
     actions: list[Action] = []
@@ -216,22 +198,7 @@ def load_period(
     actions.sort(key=lambda a: (a.at_ms, a.source, a.ref))
 
     margin = thresholds.offline_gap_minutes * 60_000
-    contacts = [
-        r[0]
-        for r in session.all(
-            "SELECT fetched_at_ms FROM checkpoints WHERE fetched_at_ms >= ? AND fetched_at_ms < ? UNION ALL "
-            "SELECT acked_ms FROM outbox WHERE acked_ms >= ? AND acked_ms < ?",
-            (start - margin, end + margin, start - margin, end + margin),
-        )
-    ]
-    if _table_exists(session, "sync_logs"):
-        contacts += [
-            r[0]
-            for r in session.all(
-                "SELECT synced_ms FROM sync_logs WHERE synced_ms >= ? AND synced_ms < ?", (start - margin, end + margin)
-            )
-        ]
-    contacts.sort()
+    contacts = sorted(review_records.contact_times(session, start - margin, end + margin))
     alarms = _sync_alarms(session, start, end, {o.leaf_hash: o.account for o in outbox})
     return Period(office, first_day, days, start, end, now_ms, thresholds, actions, outbox, cases, roles, contacts,
                   alarms)  # fmt: skip
@@ -240,36 +207,17 @@ def load_period(
 def _fill_cases(session: Session, cases: dict[str, CaseInfo], wanted: set[str], by_kid: dict[bytes, str]) -> None:
     """Look up service and opener of the cases the audit records name."""
     ids = sorted(wanted)
-    for chunk in _chunks(ids):
-        marks = ",".join("?" * len(chunk))
-        rows = session.all(
-            f"SELECT sc.case_id, sc.service, sc.opened_ms, cs.signer FROM service_cases sc LEFT JOIN case_steps cs "
-            f"ON cs.case_id = sc.case_id AND cs.step = 'open' WHERE sc.case_id IN ({marks})",
-            chunk,
-        )
-        for case_id, service, opened, signer in rows:
-            cases[case_id] = CaseInfo(service, by_kid.get(signer, "") if signer else "", opened)
-        rows = session.all(f"SELECT case_ref, service, clerk, opened_ms FROM cases WHERE case_ref IN ({marks})", chunk)
-        for case_ref, service, clerk, opened in rows:
-            if case_ref not in cases:
-                cases[case_ref] = CaseInfo(service, clerk, opened)
+    for case_id, service, opened, signer in review_records.ledger_case_openings(session, ids):
+        cases[case_id] = CaseInfo(service, by_kid.get(signer, "") if signer else "", opened)
+    for case_ref, service, opened, clerk in review_records.local_case_openings(session, ids):
+        if case_ref not in cases:
+            cases[case_ref] = CaseInfo(service, clerk, opened)
 
 
 def _sync_alarms(session: Session, start: int, end: int, accounts: dict[bytes, str]) -> list[SyncAlarm]:
     alarms = []
-    if _table_exists(session, "sync_evidence"):
-        for ident, origin, reason, at in session.all(
-            "SELECT id, origin, reason, detected_ms FROM sync_evidence WHERE detected_ms >= ? AND detected_ms < ?",
-            (start, end),
-        ):
-            alarms.append(SyncAlarm(at, "fork", origin, "", reason, f"evidence {ident}"))
-    if _table_exists(session, "sync_tasks"):
-        for leaf, origin, kind, code, what, at in session.all(
-            "SELECT leaf_hash, origin, kind, code, what, created_ms FROM sync_tasks WHERE created_ms >= ? "
-            "AND created_ms < ? AND kind != 'conflict'",
-            (start, end),
-        ):
-            alarms.append(
-                SyncAlarm(at, "refusal", origin, accounts.get(leaf, ""), f"{kind} {code}: {what}", leaf.hex())
-            )
+    for ident, origin, reason, at in review_records.fork_alarms_between(session, start, end):
+        alarms.append(SyncAlarm(at, "fork", origin, "", reason, f"evidence {ident}"))
+    for leaf, origin, kind, code, what, at in review_records.refusal_tasks_between(session, start, end):
+        alarms.append(SyncAlarm(at, "refusal", origin, accounts.get(leaf, ""), f"{kind} {code}: {what}", leaf.hex()))
     return alarms

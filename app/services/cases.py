@@ -13,7 +13,7 @@ and the audit trail in one transaction. Entries arriving from sync go through `a
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,16 +24,16 @@ from app.certs.errors import CertError
 from app.certs.holder import holder_matches
 from app.certs.transport import MAX_COSE, CertFormat, unwrap
 from app.ledger import cose
-from app.ledger.entry import Entry, SignedEntry, sign_entry
+from app.ledger.entry import Entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
 from app.services.actors import authorised_key, origin_of
 from app.services.commitments import CitizenSalts
 from app.services.errors import ApplicantMismatch, MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
-from app.store import inputs, roles
+from app.store import inputs, ledger_cases, roles
+from app.store.ledger_cases import CaseRow
 from app.store.replica import Replica
 
-_ROW = "case_id, service, state, done, pending_department, is_open, holder, head, opened_ms, updated_ms, due_ms"
 _STORE_STATUS = {workflow.OPENED: "open", workflow.VERIFIED: "open", workflow.IN_PROGRESS: "in_progress"}
 REASON_CODES = ("documents-insufficient", "not-eligible", "duplicate", "citizen-request", "other")
 
@@ -132,9 +132,14 @@ def same_name(a: str, b: str) -> bool:
 class CaseDesk:
     """The case work of one office replica, under one catalogue version."""
 
-    def __init__(self, replica: Replica, catalogue: Catalogue) -> None:
+    def __init__(
+        self, replica: Replica, catalogue: Catalogue, *, on_result: Callable[[CaseView, Service], object] | None = None
+    ) -> None:
         self._r = replica
         self.catalogue = catalogue
+        # Called once a case reaches its result (decided or rejected), after that step is written: at a
+        # department's records office it seals the result (app.ofd.case_result.ResultSealer); a counter passes None.
+        self.on_result = on_result
         self.salts = CitizenSalts(replica)
 
     # -- reading ---------------------------------------------------------------------------------
@@ -143,44 +148,38 @@ class CaseDesk:
         """Return a case, or raise UnknownCase."""
         self._r.require(roles.CASE_READ)
         case_id = inputs.text(case_id, "case id", max_len=64)
-        row = self._r.session.one(f"SELECT {_ROW} FROM service_cases WHERE case_id = ?", (case_id,))
+        row = ledger_cases.case(self._r.session, case_id)
         if row is None:
             raise UnknownCase(f"this replica knows no case {case_id!r}")
         steps: tuple[StepView, ...] = ()
         if history:
-            rows = self._r.session.all(
-                "SELECT leaf_hash, origin, idx, time_ms, step, state, status, explanation, prev FROM case_steps "
-                "WHERE case_id = ? ORDER BY time_ms, leaf_hash",
-                (case_id,),
-            )
+            rows = ledger_cases.steps_of(self._r.session, case_id)
             steps = tuple(StepView(*r[:8]) for r in _chain_order(rows))
         return _view(row, steps)
 
     def work_queue(self, department: str, limit: int = 50) -> list[CaseView]:
         """Return the open cases waiting for a department, the nearest deadline first."""
         self._r.require(roles.CASE_READ)
-        rows = self._r.session.all(
-            f"SELECT {_ROW} FROM service_cases WHERE pending_department = ? AND is_open = 1 ORDER BY due_ms LIMIT ?",
-            (inputs.text(department, "department", max_len=64), inputs.integer(limit, "limit", minimum=1)),
+        rows = ledger_cases.queue(
+            self._r.session,
+            inputs.text(department, "department", max_len=64),
+            inputs.integer(limit, "limit", minimum=1),
         )
         return [_view(r) for r in rows]
 
     def overdue(self, limit: int = 100) -> list[CaseView]:
         """Return the open cases past their time limit, the most overdue first (the SLA timer's flag)."""
         self._r.require(roles.CASE_READ)
-        rows = self._r.session.all(
-            f"SELECT {_ROW} FROM service_cases WHERE is_open = 1 AND due_ms < ? ORDER BY due_ms LIMIT ?",
-            (self._r.session.now_ms(), inputs.integer(limit, "limit", minimum=1)),
+        rows = ledger_cases.due_before(
+            self._r.session, self._r.session.now_ms(), inputs.integer(limit, "limit", minimum=1)
         )
         return [_view(r) for r in rows]
 
     def list(self, *, open_only: bool = True, limit: int = 100) -> list[CaseView]:
         """Return the cases this replica knows, the most recently moved first."""
         self._r.require(roles.CASE_READ)
-        where = "WHERE is_open = 1" if open_only else ""
-        rows = self._r.session.all(
-            f"SELECT {_ROW} FROM service_cases {where} ORDER BY updated_ms DESC LIMIT ?",
-            (inputs.integer(limit, "limit", minimum=1),),
+        rows = ledger_cases.recent(
+            self._r.session, open_only=open_only, limit=inputs.integer(limit, "limit", minimum=1)
         )
         return [_view(r) for r in rows]
 
@@ -311,7 +310,7 @@ class CaseDesk:
     def decide(self, case_id: str) -> CaseView:
         """Approve the case once every step is done (a supervisor of the lead department)."""
         row, service = self._load(case_id)
-        return self._move(row, service, workflow.DECIDE, note="approved")
+        return self._reached_result(self._move(row, service, workflow.DECIDE, note="approved"), service)
 
     def close(self, case_id: str) -> CaseView:
         """Close a decided case (the result was handed over)."""
@@ -323,7 +322,7 @@ class CaseDesk:
         if reason not in REASON_CODES:
             raise Refusal(f"a rejection reason is one of {list(REASON_CODES)}")
         row, service = self._load(case_id)
-        return self._move(row, service, workflow.REJECT, note=reason)
+        return self._reached_result(self._move(row, service, workflow.REJECT, note=reason), service)
 
     def withdraw(self, case_id: str) -> CaseView:
         """Withdraw the case at the citizen's request."""
@@ -332,10 +331,15 @@ class CaseDesk:
 
     # -- internals -------------------------------------------------------------------------------
 
-    def _load(self, case_id: str) -> tuple[tuple, Service]:
+    def _reached_result(self, view: CaseView, service: Service) -> CaseView:
+        if self.on_result is not None:
+            self.on_result(view, service)
+        return view
+
+    def _load(self, case_id: str) -> tuple[CaseRow, Service]:
         self._r.require(roles.CASE_WRITE)
         case_id = inputs.text(case_id, "case id", max_len=64)
-        row = self._r.session.one(f"SELECT {_ROW} FROM service_cases WHERE case_id = ?", (case_id,))
+        row = ledger_cases.case(self._r.session, case_id)
         if row is None:
             raise UnknownCase(f"this replica knows no case {case_id!r}")
         return row, self.catalogue.service(row[1])
@@ -383,29 +387,26 @@ class CaseDesk:
         # `record` is the registry record of this very signer (found by its key id); sign_entry checks they match.
         data = sign_entry(Entry(origin, "case.step", now, record.kid, body), self._r.account_signer)
         leaf = self._r.outbox.enqueue(origin, data)
-        s.execute(
-            "INSERT INTO case_steps(leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status) "
-            "VALUES (?,?,?,NULL,?,?,?,?,?,?,'applied')",
-            (leaf, case_id, origin, now, move.name, move.to.state, body.get("prev"), record.kid, data),
+        ledger_cases.insert_own_step(
+            s, leaf, case_id, origin, now, move.name, move.to.state, body.get("prev"), record.kid, data
         )
         to = move.to
         pending = workflow.pending_department(service, to)
         if prev_row is None:
-            row = (case_id, service.id, to.state, to.done, pending, int(to.is_open), holder, leaf, now, now,
-                   now + service.time_limit_ms)  # fmt: skip
-            s.execute(f"INSERT INTO service_cases({_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)
+            row = CaseRow(case_id, service.id, to.state, to.done, pending, int(to.is_open), holder, leaf, now, now,
+                          now + service.time_limit_ms)  # fmt: skip
+            ledger_cases.insert_case(s, row)
         else:
-            row = (case_id, prev_row[1], to.state, to.done, pending, int(to.is_open), prev_row[6], leaf, prev_row[8],
-                   now, prev_row[10])  # fmt: skip
-            # Only the columns that change are set: an unchanged pending_department or is_open leaves the two
-            # partial indexes on them (service_cases_queue, service_cases_due) unwritten.
-            changed = {"state": to.state, "done": to.done, "head": leaf, "updated_ms": now}
+            row = CaseRow(case_id, prev_row[1], to.state, to.done, pending, int(to.is_open), prev_row[6], leaf,
+                          prev_row[8], now, prev_row[10])  # fmt: skip
+            # Only the columns that change are set (see ledger_cases.update_case).
+            changed: dict[str, object] = {"state": to.state, "done": to.done, "head": leaf, "updated_ms": now}
             if pending != prev_row[4]:
                 changed["pending_department"] = pending
             if int(to.is_open) != prev_row[5]:
                 changed["is_open"] = int(to.is_open)
-            cur = s.execute(_case_update_sql(tuple(changed)), (*changed.values(), case_id, prev_row[7]))
-            if cur.rowcount != 1:  # another process (the CLI beside the desk app) moved the case since it was read
+            # Another process (the CLI beside the desk app) may have moved the case since it was read.
+            if not ledger_cases.update_case(s, case_id, prev_row[7], changed):
                 raise StepOutOfOrder(f"case {case_id!r} moved while {move.name!r} was prepared; look at it again")
             status = _STORE_STATUS.get(to.state, "closed")
             if status != _STORE_STATUS.get(prev_row[2], "closed"):
@@ -414,12 +415,6 @@ class CaseDesk:
         # The signed step itself (case_steps and the outbox, in this transaction) is the record of a successful
         # transition; the audit trail records the refusals, and the store audits opening and status changes.
         return row, StepView(leaf, origin, None, now, move.name, to.state, "applied", "")
-
-
-def _case_update_sql(columns: tuple[str, ...]) -> str:
-    """The UPDATE of a case row setting `columns`, if its head is still the one the move was prepared on."""
-    sets = ", ".join(f"{c} = ?" for c in columns)
-    return f"UPDATE service_cases SET {sets} WHERE case_id = ? AND head = ?"
 
 
 def _chain_order(rows: list[tuple]) -> list[tuple]:
@@ -441,11 +436,3 @@ def _chain_order(rows: list[tuple]) -> list[tuple]:
 def _view(row: tuple, steps: tuple[StepView, ...] = ()) -> CaseView:
     case_id, service, state, done, pending, is_open, _holder, head, opened, updated, due = row
     return CaseView(case_id, service, state, done, pending, bool(is_open), head, opened, updated, due, steps)
-
-
-def step_record(signed: SignedEntry, index: int | None) -> workflow.StepRecord:
-    """Return what resolution needs of a decoded `case.step` entry."""
-    body = signed.entry.body
-    return workflow.StepRecord(
-        signed.leaf_hash, signed.entry.log, index, signed.entry.time, body["step"], body["state"], body.get("prev")
-    )

@@ -12,7 +12,7 @@ import hmac
 import os
 
 from app.certs.holder import normalise_id
-from app.store import inputs, roles
+from app.store import citizen_salts, inputs, roles
 from app.store.errors import InvalidInput
 from app.store.replica import Replica
 
@@ -49,31 +49,29 @@ class CitizenSalts:
         """Return the citizen's commitment, creating their salt on first contact."""
         self._r.require(roles.LOOKUP)
         key = self._key(id_number)
-        row = self._r.session.one("SELECT commitment FROM citizen_salts WHERE id_number = ?", (key,))
-        if row is not None:
-            return row[0]
+        known = citizen_salts.salt_of(self._r.session, key)
+        if known is not None:
+            return known.commitment
         salt = os.urandom(SALT_SIZE)
         commitment = citizen_commitment(key, salt)
         with self._r.transaction():
-            self._r.session.execute(
-                "INSERT INTO citizen_salts(id_number, salt, commitment) VALUES (?,?,?)", (key, salt, commitment)
-            )
+            citizen_salts.insert_salt(self._r.session, key, salt, commitment)
         return commitment
 
     def known_commitment(self, id_number: str) -> bytes | None:
         """Return the citizen's commitment if this replica holds their salt, else None."""
         self._r.require(roles.LOOKUP)
-        row = self._r.session.one("SELECT commitment FROM citizen_salts WHERE id_number = ?", (self._key(id_number),))
-        return row[0] if row else None
+        known = citizen_salts.salt_of(self._r.session, self._key(id_number))
+        return known.commitment if known else None
 
     def export_salt(self, id_number: str) -> bytes:
         """Return the citizen's salt, to hand to another office or department that will serve them."""
         self._r.require(roles.LOOKUP)
-        row = self._r.session.one("SELECT salt FROM citizen_salts WHERE id_number = ?", (self._key(id_number),))
-        if row is None:
+        known = citizen_salts.salt_of(self._r.session, self._key(id_number))
+        if known is None:
             raise InvalidInput("this replica holds no salt for that citizen")
         self._r.audit.append("citizen.salt.export", "ok", {})
-        return row[0]
+        return known.salt
 
     def adopt_salt(self, id_number: str, salt: bytes) -> bytes:
         """Keep a salt handed over by another office for this citizen; return the commitment."""
@@ -82,12 +80,9 @@ class CitizenSalts:
         key = self._key(id_number)
         commitment = citizen_commitment(key, salt)
         with self._r.transaction():
-            row = self._r.session.one("SELECT salt FROM citizen_salts WHERE id_number = ?", (key,))
-            if row is not None and row[0] != salt:
+            known = citizen_salts.salt_of(self._r.session, key)
+            if known is not None and known.salt != salt:
                 raise InvalidInput("this replica already holds a different salt for that citizen")
-            self._r.session.execute(
-                "INSERT OR IGNORE INTO citizen_salts(id_number, salt, commitment) VALUES (?,?,?)",
-                (key, salt, commitment),
-            )
+            citizen_salts.keep_salt(self._r.session, key, salt, commitment)
             self._r.audit.append("citizen.salt.adopt", "ok", {})
         return commitment

@@ -35,7 +35,8 @@ from app.services.errors import (
     WrongDepartment,
 )
 from app.services.sealing import new_reply_key, open_sealed, payload_hash, seal
-from app.store import inputs, roles
+from app.store import consents, inputs, roles
+from app.store.consents import Consent
 from app.store.replica import Replica
 
 SERVING_ROLES = frozenset({"clerk", "supervisor"})
@@ -43,22 +44,6 @@ PROVIDER_ROLES = frozenset({"department"})
 MAX_CONSENT_MS = 366 * 24 * 3_600_000
 MAX_PAYLOAD = 64 * 1024
 DataSource = Callable[[bytes, Sequence[str]], Mapping[str, Any]]
-
-
-@dataclass(frozen=True)
-class Consent:
-    """A consent as the replica holds it."""
-
-    consent_id: str
-    holder: bytes
-    requester: str
-    provider: str
-    scope: tuple[str, ...]
-    purpose: str
-    expires_ms: int
-    granted_ms: int
-    signer: bytes
-    revoked_ms: int | None
 
 
 @dataclass(frozen=True)
@@ -73,9 +58,6 @@ class Answer:
 def new_id(prefix: str) -> str:
     """Return a fresh random identifier for a consent or request (no personal data in it)."""
     return prefix + os.urandom(10).hex().upper()
-
-
-_CONSENT_COLS = "consent_id, holder, requester, provider, scope, purpose, expires_ms, granted_ms, signer, revoked_ms"
 
 
 class ConsentDesk:
@@ -102,10 +84,7 @@ class ConsentDesk:
     def consent(self, consent_id: str) -> Consent | None:
         """Return a consent by id, or None."""
         self._r.require(roles.READ)
-        row = self._r.session.one(
-            f"SELECT {_CONSENT_COLS} FROM consents WHERE consent_id = ?", (inputs.text(consent_id, "consent id"),)
-        )
-        return _consent(row) if row else None
+        return consents.consent(self._r.session, inputs.text(consent_id, "consent id"))
 
     def grant(self, id_number: str, provider: str, scope: Sequence[str], purpose: str, expires_ms: int) -> str:
         """Record the citizen's consent at this counter (the requester's); return the consent id."""
@@ -174,23 +153,20 @@ class ConsentDesk:
         with self._r.transaction():
             self._r.outbox.enqueue(origin_of(department_id(record.department)), data)
             apply_consent_entry(self._r, decode_entry(data), trusted_key=record)
-            self._r.session.execute(
-                "UPDATE data_exchanges SET reply_private = ? WHERE request_id = ?", (private, request_id)
-            )
+            consents.keep_reply_key(self._r.session, request_id, private)
             self._r.audit.append("data.request", "ok", {"request": request_id, "consent": consent_id})
         return request_id
 
     def answer(self, request_id: str, signer: Signer, source: DataSource) -> Answer:
         """At the provider: check the consent, seal the data to the requester, sign `data.response`."""
         self._r.require(roles.OUTBOX_WRITE)
-        row = self._r.session.one(
-            "SELECT consent_id, scope, requester, requested_ms, reply_public FROM data_exchanges WHERE request_id = ?",
-            (inputs.text(request_id, "request id", max_len=64),),
-        )
-        if row is None:
+        asked = consents.exchange(self._r.session, inputs.text(request_id, "request id", max_len=64))
+        if asked is None:
             raise ConsentMissing(f"no data request {request_id!r} is known here")
-        consent_id, scope_json, requester, requested_ms, reply_public = row
-        scope = json.loads(scope_json)
+        consent_id, requester, requested_ms, reply_public = (
+            asked.consent_id, asked.requester, asked.requested_ms, asked.reply_public
+        )  # fmt: skip
+        scope = list(asked.scope)
         record = self._r.registry.key(key_id(signer.suite, signer.public_key))
         try:
             if record is None:
@@ -224,13 +200,10 @@ class ConsentDesk:
             signed = decode_entry(response_entry)
         except LedgerError as exc:
             raise ExchangeError(f"not a ledger entry: {exc}") from None
-        row = self._r.session.one(
-            "SELECT reply_private, consent_id FROM data_exchanges WHERE request_id = ?",
-            (inputs.text(request_id, "request id", max_len=64),),
-        )
-        if row is None or row[0] is None:
+        asked = consents.exchange(self._r.session, inputs.text(request_id, "request id", max_len=64))
+        if asked is None or asked.reply_private is None:
             raise ExchangeError(f"request {request_id!r} was not made at this office")
-        consent = self.consent(row[1])
+        consent = self.consent(asked.consent_id)
         key = self._r.registry.key(signed.kid)
         if signed.entry.type != "data.response" or signed.entry.body["request_id"] != request_id:
             raise ExchangeError("the entry is not the response to this request")
@@ -247,7 +220,7 @@ class ConsentDesk:
             raise ExchangeError(f"the response signature does not verify: {exc}") from None
         if payload_hash(sealed) != signed.entry.body["payload_hash"]:
             raise ExchangeError("the sealed payload does not match the hash on the ledger")
-        payload = open_sealed(sealed, row[0], request_id.encode())
+        payload = open_sealed(sealed, asked.reply_private, request_id.encode())
         with self._r.transaction():
             apply_consent_entry(self._r, signed, trusted_key=key)
             self._r.audit.append("data.receive", "ok", {"request": request_id})
@@ -259,10 +232,7 @@ class ConsentDesk:
     def consents_of(self, holder: bytes) -> list[Consent]:
         """Return every consent this replica knows for a citizen commitment, oldest first."""
         self._r.require(roles.READ)
-        rows = self._r.session.all(
-            f"SELECT {_CONSENT_COLS} FROM consents WHERE holder = ? ORDER BY granted_ms, consent_id", (holder,)
-        )
-        return [_consent(r) for r in rows]
+        return consents.consents_of(self._r.session, holder)
 
 
 def check_consent(consent: Consent, requester: str, scope: Sequence[str], at_ms: int) -> None:
@@ -278,12 +248,6 @@ def check_consent(consent: Consent, requester: str, scope: Sequence[str], at_ms:
         raise ScopeNotCovered(f"consent {consent.consent_id} does not cover {', '.join(outside)}")
 
 
-def _consent(row: tuple) -> Consent:
-    cid, holder, requester, provider, scope, purpose, expires, granted, signer, revoked = row
-    scope_codes = tuple(json.loads(scope))
-    return Consent(cid, holder, requester, provider, scope_codes, purpose, expires, granted, signer, revoked)
-
-
 def apply_consent_entry(replica: Replica, signed: SignedEntry, *, trusted_key: Any) -> str:
     """Record a consent, revocation, request or response entry (already verified) in the replica's tables."""
     entry, body, s = signed.entry, signed.entry.body, replica.session
@@ -293,37 +257,24 @@ def apply_consent_entry(replica: Replica, signed: SignedEntry, *, trusted_key: A
     if entry.type == "consent.grant":
         if body["requester"] != dept:
             raise Refusal("a consent is recorded on the requester's log by the requester")
-        s.execute(
-            "INSERT OR IGNORE INTO consents(consent_id, holder, requester, provider, scope, purpose, expires_ms, "
-            "granted_ms, signer, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (body["consent_id"], body["holder"], body["requester"], body["provider"], json.dumps(list(body["scope"])),
-             body["purpose"], body["expires"], entry.time, signed.kid, signed.leaf_hash),
-        )  # fmt: skip
+        scope = tuple(body["scope"])
+        granted = Consent(body["consent_id"], body["holder"], body["requester"], body["provider"], scope,
+                          body["purpose"], body["expires"], entry.time, signed.kid, None)  # fmt: skip
+        consents.put_consent(s, granted, signed.leaf_hash)
         return "consent"
     if entry.type == "consent.revoke":
-        row = s.one("SELECT requester, provider FROM consents WHERE consent_id = ?", (body["consent_id"],))
-        if row is None or dept not in row:
+        held = consents.consent(s, body["consent_id"])
+        if held is None or dept not in (held.requester, held.provider):
             raise Refusal("only the requester or the provider records a consent's revocation")
-        s.execute(
-            "UPDATE consents SET revoked_ms = coalesce(revoked_ms, ?) WHERE consent_id = ?",
-            (entry.time, body["consent_id"]),
-        )
+        consents.mark_revoked(s, body["consent_id"], entry.time)
         return "revocation"
     if entry.type == "data.request":
-        s.execute(
-            "INSERT OR IGNORE INTO data_exchanges(request_id, consent_id, scope, requester, requested_ms, signer, "
-            "request_hash, reply_public) VALUES (?,?,?,?,?,?,?,?)",
-            (body["request_id"], body["consent_id"], json.dumps(list(body["scope"])), dept, entry.time, signed.kid,
-             signed.leaf_hash, body.get("reply_key")),
-        )  # fmt: skip
+        consents.put_request(s, body["request_id"], body["consent_id"], body["scope"], dept, entry.time, signed.kid,
+                             signed.leaf_hash, body.get("reply_key"))  # fmt: skip
         return "request"
     if entry.type == "data.response":
         if trusted_key.role != "department":
             raise Refusal("only a department key answers a data request")
-        s.execute(
-            "UPDATE data_exchanges SET responder = ?, responded_ms = ?, response_hash = ?, payload_hash = ? "
-            "WHERE request_id = ?",
-            (signed.kid, entry.time, signed.leaf_hash, body["payload_hash"], body["request_id"]),
-        )
+        consents.put_response(s, body["request_id"], signed.kid, entry.time, signed.leaf_hash, body["payload_hash"])
         return "response"
     raise Refusal(f"{entry.type} is not a consent or exchange entry")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -11,6 +10,7 @@ from app.protocol.departments import UnknownDepartment, department
 from app.services.commitments import CitizenSalts
 from app.services.consent import ConsentDesk
 from app.store import roles
+from app.store.consents import exchanges_under
 from app.store.replica import Replica
 
 
@@ -53,25 +53,20 @@ def access_report(replica: Replica, consents: ConsentDesk, id_number: str) -> Ac
     given = consents.consents_of(holder) if holder is not None else []
     accesses = []
     for c in given:
-        rows = replica.session.all(
-            "SELECT request_id, scope, requester, signer, requested_ms, responded_ms FROM data_exchanges "
-            "WHERE consent_id = ? ORDER BY requested_ms",
-            (c.consent_id,),
-        )
-        for request_id, scope, requester, signer, at, answered in rows:
-            key = replica.registry.key(signer)
-            who = key.subject if key is not None else signer.hex()
+        for x in exchanges_under(replica.session, c.consent_id):
+            key = replica.registry.key(x.signer)
+            who = key.subject if key is not None else x.signer.hex()
             accesses.append(
                 Access(
-                    request_id,
+                    x.request_id,
                     c.consent_id,
-                    requester,
+                    x.requester,
                     c.provider,
                     who,
-                    at,
-                    tuple(json.loads(scope)),
+                    x.requested_ms,
+                    x.scope,
                     c.purpose,
-                    answered,
+                    x.responded_ms,
                 )
             )
     listed = [

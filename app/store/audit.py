@@ -14,11 +14,11 @@ without that account's password; the chain head pushed to the department log at 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from app.ledger import dcbor
 from app.ledger.errors import LedgerError
@@ -225,3 +225,40 @@ class AuditTrail:
                 f"audit record {head.audit_seq} differs from the one recorded beside the replica: "
                 "the database file was replaced"
             )
+
+
+def chain_rows(session: Session, after_seq: int) -> Iterator[tuple]:
+    """Yield every audit record after `after_seq` in order, text columns as their UTF-8 bytes (what is hashed):
+    (seq, at_ms, account, device, action, result, detail, prev_hash, hash, signer)."""
+    return session.execute(
+        "SELECT seq, at_ms, CAST(account AS BLOB), device, CAST(action AS BLOB), CAST(result AS BLOB), detail, "
+        "prev_hash, hash, signer FROM audit WHERE seq > ? ORDER BY seq",
+        (after_seq,),
+    )
+
+
+def newest(session: Session) -> tuple[int, bytes]:
+    """Return the (seq, hash) of the newest audit record (every opened replica has one)."""
+    seq, digest = session.one("SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1")
+    return seq, digest
+
+
+def hash_at(session: Session, seq: int) -> bytes | None:
+    """Return the hash of audit record `seq`, or None if there is no such record."""
+    row = session.one("SELECT hash FROM audit WHERE seq = ?", (seq,))
+    return None if row is None else row[0]
+
+
+class ActionRecord(NamedTuple):
+    """An audit record of one action, its detail still encoded."""
+
+    seq: int
+    at_ms: int
+    account: str
+    detail: bytes
+
+
+def action_records(session: Session, action: str) -> list[ActionRecord]:
+    """Return every audit record of `action`, oldest first."""
+    rows = session.all("SELECT seq, at_ms, account, detail FROM audit WHERE action = ? ORDER BY seq", (action,))
+    return [ActionRecord(*r) for r in rows]

@@ -206,3 +206,16 @@ class Cases:
         cases = [Case(*row) for row in self._s.all(sql, params)]
         self._s.audit.append("case.search", "ok", {"fields": len(where), "found": len(cases)})
         return cases
+
+
+def follow_ledger_status(session: Session, case_ref: str, status: str) -> bool:
+    """Set a local case's status to what the ledger resolved, without a role check: sync may run as an admin,
+    and this is derived, verified state. Return True if the case is held here and its status changed (the
+    caller audits it)."""
+    row = session.one("SELECT status FROM cases WHERE case_ref = ?", (case_ref,))
+    if row is None or row[0] == status:
+        return False
+    session.execute(
+        "UPDATE cases SET status = ?, updated_ms = ? WHERE case_ref = ?", (status, session.now_ms(), case_ref)
+    )
+    return True

@@ -99,3 +99,20 @@ def translated_errors() -> Iterator[None]:
         raise
     except sqlcipher3.DatabaseError as exc:
         raise classify(exc) from exc
+
+
+def check_sqlcipher() -> str:
+    """Open a keyed in-memory SQLCipher database and return the cipher's version."""
+    db = sqlcipher3.connect(":memory:")
+    try:
+        db.execute("PRAGMA key = \"x'" + "11" * 32 + "'\"")
+        db.execute("CREATE TABLE t (x)")
+        db.execute("INSERT INTO t VALUES (42)")
+        if db.execute("SELECT x FROM t").fetchone() != (42,):
+            raise RuntimeError("a row written was not read back")
+        row = db.execute("PRAGMA cipher_version").fetchone()
+    finally:
+        db.close()
+    if not row or not row[0]:
+        raise RuntimeError("the SQLite library is not SQLCipher (no cipher_version)")
+    return f"SQLCipher {row[0]}"

@@ -72,3 +72,13 @@ class Outbox:
         """Return how many entries wait to be sent."""
         self._s.require(roles.OUTBOX_READ)
         return int(self._s.one("SELECT count(*) FROM outbox WHERE acked_ms IS NULL")[0])
+
+    def last_id(self) -> int:
+        """Return the queue position of the newest entry ever queued (0 if none): a mark for `written_after`."""
+        self._s.require(roles.OUTBOX_READ)
+        return int(self._s.one("SELECT coalesce(max(id), 0) FROM outbox")[0])
+
+    def written_after(self, mark: int) -> list[bytes]:
+        """Return the data of every entry queued after the mark `last_id` gave, in queue order."""
+        self._s.require(roles.OUTBOX_READ)
+        return [row[0] for row in self._s.all("SELECT data FROM outbox WHERE id > ? ORDER BY id", (mark,))]

@@ -239,15 +239,14 @@ def migrate(conn: Connection, *, upto: int = LATEST) -> list[int]:
 
 
 def _split(script: str) -> list[str]:
-    """Split a migration script into statements, keeping trigger bodies whole."""
-    out, buf = [], []
-    for line in script.splitlines():
-        buf.append(line)
-        joined = "\n".join(buf).strip()
-        in_trigger = joined.upper().startswith("CREATE TRIGGER")
-        if joined.endswith(";") and (not in_trigger or joined.upper().endswith("END;")):
-            out.append(joined)
-            buf = []
-    if "\n".join(buf).strip():
-        out.append("\n".join(buf))
+    """Split a migration script into whole statements (trigger bodies included), as SQLite's own tokenizer
+    decides where a statement ends (`sqlite3.complete_statement`)."""
+    out, buf = [], ""
+    for line in script.splitlines(keepends=True):
+        buf += line
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    if buf.strip():
+        out.append(buf.strip())
     return out

@@ -21,9 +21,9 @@ from dataclasses import replace
 
 from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.merkle import hash_leaf
+from app.store import sync_state
 from app.store.anchors import Anchor, anchor_problems
 from app.store.replica import Replica
-from app.sync import state
 from app.sync.errors import Cancelled, SyncError
 from app.sync.transport import NodeLink
 
@@ -63,7 +63,7 @@ def push_anchor(replica: Replica, origin: str, link: NodeLink) -> Anchor | None:
         # Never anchor a trail that disagrees with the department log: that would bless the cut. Raise the alarm.
         latest = replica.anchors.latest()
         with replica.transaction():
-            new = state.add_task(replica, latest.leaf_hash if latest else bytes(32), origin, "integrity",
+            new = sync_state.add_task(replica, latest.leaf_hash if latest else bytes(32), origin, "integrity",
                                  TRAIL_CUT_CODE, None, problems[0], TRAIL_ADVICE)  # fmt: skip
             if new:
                 replica.audit.append("sync.audit_trail_disagrees", "alarm", {"log": origin})
@@ -156,13 +156,13 @@ class RestoreWatch:
                 Anchor(signed.leaf_hash, self._origin, index, signed.entry.time, body["count"], body["head"])
             )
 
-    def raise_alarm(self) -> state.ClerkTask | None:
+    def raise_alarm(self) -> sync_state.ClerkTask | None:
         """After the pull's transaction: record the alarm once per pull that found unknown entries."""
         if not self.unknown:
             return None
         with self._replica.transaction():
-            state.add_task(self._replica, self.unknown[0], self._origin, "integrity", RESTORED_CODE, None,
+            sync_state.add_task(self._replica, self.unknown[0], self._origin, "integrity", RESTORED_CODE, None,
                            RESTORED_WHAT.format(count=len(self.unknown)), RESTORED_ADVICE)  # fmt: skip
             self._replica.audit.append("sync.office_restored", "alarm", {"log": self._origin,
                                        "entries": len(self.unknown)})  # fmt: skip
-        return next((t for t in state.open_tasks(self._replica) if t.leaf_hash == self.unknown[0]), None)
+        return next((t for t in sync_state.open_tasks(self._replica) if t.leaf_hash == self.unknown[0]), None)

@@ -12,9 +12,9 @@ from collections.abc import Callable
 from app.ledger.checkpoint import CheckpointError, SignedCheckpoint, open_checkpoint
 from app.ledger.merkle import ProofError, RootMismatch, verify_consistency
 from app.ledger.note import NoteError, NoteSignatureInvalid, UnverifiedNote
+from app.store import sync_state
 from app.store.logs import Cosignature, StoredCheckpoint
 from app.store.replica import Replica
-from app.sync import state
 from app.sync.errors import (
     ClockSkew,
     ForkDetected,
@@ -28,7 +28,7 @@ from app.sync.transport import CHECKPOINT_LIMIT, JSON_LIMIT, NodeLink
 from app.sync.trust import LogTrust
 
 MAX_PROOF_HASHES = 128
-ForkCallback = Callable[[state.ForkEvidence], None]
+ForkCallback = Callable[[sync_state.ForkEvidence], None]
 
 
 def verify_checkpoint(text: str, trust: LogTrust, now_ms: int, max_skew_ms: int) -> SignedCheckpoint:
@@ -163,11 +163,11 @@ def _fork(
     on_fork: ForkCallback | None,
 ) -> None:
     origin = offered.checkpoint.origin
-    evidence_id = state.record_fork(replica, origin, held.note_text, offered.text, proof, reason)
+    evidence_id = sync_state.record_fork(replica, origin, held.note_text, offered.text, proof, reason)
     message = (
         f"fork: the node signed a checkpoint of size {offered.checkpoint.size} that does not extend the one of size "
         f"{held.size} this office holds ({reason}); both kept as evidence {evidence_id}, the log is no longer trusted"
     )
     if on_fork is not None:
-        on_fork(next(e for e in state.fork_evidence(replica) if e.id == evidence_id))
+        on_fork(next(e for e in sync_state.fork_evidence(replica) if e.id == evidence_id))
     raise ForkDetected(origin, message, evidence_id)

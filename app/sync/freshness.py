@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from app.store import sync_state
 from app.store.replica import Replica
 
 OFFLINE_MESSAGE = "cannot verify offline: connect to sync"
@@ -69,8 +70,8 @@ def replica_ages(replica: Replica, origins: list[str] | None = None) -> list[Log
     """Return the age of every log the replica holds (or of `origins`), oldest knowledge first."""
     now = replica.session.now_ms()
     sizes = replica.logs.checkpoint_sizes()
-    untrusted = {r[0] for r in replica.session.all("SELECT origin FROM sync_logs WHERE trusted = 0")}
-    cursors = dict(replica.session.all("SELECT origin, cursor_size FROM sync_logs"))
+    untrusted = sync_state.untrusted_origins(replica)
+    cursors = sync_state.cursor_sizes(replica)
     names = sorted(set(origins if origins is not None else sizes) | set())
     ages = [LogAge(o, replica.logs.age_ms(o, now), cursors.get(o, sizes.get(o, 0)), o not in untrusted) for o in names]
     return sorted(ages, key=lambda a: -1 if a.age_ms is None else -a.age_ms)
@@ -79,7 +80,6 @@ def replica_ages(replica: Replica, origins: list[str] | None = None) -> list[Log
 def require_fresh(replica: Replica, origin: str, limit_ms: int, check: str) -> int:
     """Return the age of the log, or raise CannotVerifyOffline if it is older than `limit_ms`, untrusted or unsynced."""
     age = replica.logs.age_ms(origin, replica.session.now_ms())
-    trusted = replica.session.one("SELECT trusted FROM sync_logs WHERE origin = ?", (origin,))
-    if age is None or age > limit_ms or (trusted is not None and not trusted[0]):
+    if age is None or age > limit_ms or sync_state.is_untrusted(replica, origin):
         raise CannotVerifyOffline(origin, age, limit_ms, check)
     return age

@@ -27,10 +27,10 @@ from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate,
 from app.protocol.departments import UnknownDepartment, department
 from app.protocol.policy import WINDOW, step_may_write
 from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
-from app.services.ledger_view import CONSENT_TYPES, apply_entry
+from app.store import sync_state
+from app.store.ledger_projection import CONSENT_TYPES, apply_entry
 from app.store.registry import DeviceRecord, KeyRecord, WindowRecord
 from app.store.replica import Replica
-from app.sync import state
 from app.sync.anchor import RestoreWatch
 from app.sync.checkpoints import (
     ForkCallback,
@@ -45,7 +45,7 @@ from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
 from app.sync.trust import LogTrust
 
 BATCH_ENTRIES = 8 * TILE_WIDTH
-TaskCallback = Callable[[state.ClerkTask], None]
+TaskCallback = Callable[[sync_state.ClerkTask], None]
 CONFLICT_ADVICE = (
     "Open the case and read the step that was sequenced first. Your step was not applied; if it is still "
     "needed, redo it on top of the current state of the case, and tell the citizen if the outcome changed."
@@ -154,7 +154,7 @@ class LogPuller:
     # --- the run -------------------------------------------------------------------------------------
     def run(self) -> PullReport:
         """Verify the node's checkpoint, then download, verify and apply every entry up to it."""
-        log = state.log_state(self.replica, self.origin)
+        log = sync_state.log_state(self.replica, self.origin)
         if not log.trusted:
             raise LogUntrusted(self.origin, f"not synced: {log.reason}")
         offered = fetch_quorate_checkpoint(self.link, self.trust, self.replica.session.now_ms, self.max_skew_ms)
@@ -198,7 +198,7 @@ class LogPuller:
         return report
 
     # --- download and verification --------------------------------------------------------------------
-    def _fetch_verified(self, cursor: state.TreeCursor, end: int, size: int) -> list[tuple[int, SignedEntry]]:
+    def _fetch_verified(self, cursor: sync_state.TreeCursor, end: int, size: int) -> list[tuple[int, SignedEntry]]:
         out: list[tuple[int, SignedEntry]] = []
         index = cursor.size
         while index < end:
@@ -296,7 +296,7 @@ class LogPuller:
         if leaf.public_key != body["public_key"]:
             raise EntryRejected(self.origin, f"entry {index}: the certificate is for another key")
 
-    def _prove_batch(self, cursor: state.TreeCursor, end: int, offered: SignedCheckpoint) -> None:
+    def _prove_batch(self, cursor: sync_state.TreeCursor, end: int, offered: SignedCheckpoint) -> None:
         target = offered.checkpoint
         root = cursor.root()
         if end == target.size:
@@ -315,7 +315,7 @@ class LogPuller:
     def _apply(
         self,
         batch: list[tuple[int, SignedEntry]],
-        cursor: state.TreeCursor,
+        cursor: sync_state.TreeCursor,
         offered: SignedCheckpoint,
         reader: TreeReader,
         report: PullReport,
@@ -330,7 +330,7 @@ class LogPuller:
             except ProofError as exc:
                 raise MalformedResponse(self.origin, f"inclusion proof of entry {index}: {exc}") from None
             proofs[index] = proof
-        new_tasks: list[state.ClerkTask] = []
+        new_tasks: list[sync_state.ClerkTask] = []
         cases: set[str] = set()
         with self.replica.transaction():
             for index, signed in batch:
@@ -348,17 +348,17 @@ class LogPuller:
             if cursor.size == target.size:
                 self._store_checkpoint(offered, cursor)
             else:
-                state.save_cursor(self.replica, self.origin, cursor, None)
+                sync_state.save_cursor(self.replica, self.origin, cursor, None)
         report.tasks += len(new_tasks)
         if self.on_task is not None:
             for task in new_tasks:
                 self.on_task(task)
 
-    def _store_checkpoint(self, offered: SignedCheckpoint, cursor: state.TreeCursor) -> None:
+    def _store_checkpoint(self, offered: SignedCheckpoint, cursor: sync_state.TreeCursor) -> None:
         now = self.replica.session.now_ms()
         cp = offered.checkpoint
         self.replica.logs.put_checkpoint(cp.origin, cp.size, cp.root_hash, offered.text, now, cosignatures(offered))
-        state.save_cursor(self.replica, self.origin, cursor, now)
+        sync_state.save_cursor(self.replica, self.origin, cursor, now)
 
     def _keep(self, signed: SignedEntry) -> bool:
         etype, body = signed.entry.type, signed.entry.body
@@ -370,20 +370,13 @@ class LogPuller:
             return (
                 self.trust.cases == "all"
                 or self._restore.is_own(signed)
-                or self._known("SELECT 1 FROM service_cases WHERE case_id = ?", body)
+                or sync_state.knows_case(self.replica, body["case_id"])
             )
         if etype in ("consent.grant", "consent.revoke"):
-            return self.trust.cases == "all" or self._known(
-                "SELECT 1 FROM consents WHERE consent_id = ?", body, "consent_id"
-            )
+            return self.trust.cases == "all" or sync_state.knows_consent(self.replica, body["consent_id"])
         if etype in ("data.request", "data.response"):
-            return self.trust.cases == "all" or self._known(
-                "SELECT 1 FROM data_exchanges WHERE request_id = ?", body, "request_id"
-            )
+            return self.trust.cases == "all" or sync_state.knows_exchange(self.replica, body["request_id"])
         return False
-
-    def _known(self, sql: str, body: Any, field: str = "case_id") -> bool:
-        return self.replica.session.one(sql, (body[field],)) is not None
 
     def _apply_registry(self, index: int, signed: SignedEntry, report: PullReport) -> None:
         entry, body = signed.entry, signed.entry.body
@@ -425,27 +418,25 @@ class LogPuller:
         except ServiceError:
             report.refused_folds += 1
 
-    def _conflict_tasks(self, cases: set[str]) -> list[state.ClerkTask]:
+    def _conflict_tasks(self, cases: set[str]) -> list[sync_state.ClerkTask]:
         if not cases:
             return []
         if self._our_kids is None:
-            self._our_kids = {row[0] for row in self.replica.session.all("SELECT kid FROM accounts")}
+            self._our_kids = sync_state.account_kids(self.replica)
             self._our_kids.add(self.replica.device_kid)
         created = []
         for case_id in sorted(cases):
-            rows = self.replica.session.all(
-                "SELECT leaf_hash, origin, signer, step, explanation FROM case_steps "
-                "WHERE case_id = ? AND status = 'conflict'",
-                (case_id,),
-            )
-            for leaf_hash, origin, signer, step, explanation in rows:
-                if signer not in self._our_kids:
+            for step in sync_state.conflicting_steps(self.replica, case_id):
+                if step.signer not in self._our_kids:
                     continue
-                what = f"case {case_id}, step {step!r}: {explanation or 'another office moved the case first'}"
-                if state.add_task(self.replica, leaf_hash, origin, "conflict", "case_conflict", case_id, what,
-                                  CONFLICT_ADVICE):  # fmt: skip
-                    created.append(leaf_hash)
-        return [t for t in state.open_tasks(self.replica) if t.kind == "conflict" and t.leaf_hash in created]
+                why = step.explanation or "another office moved the case first"
+                what = f"case {case_id}, step {step.step!r}: {why}"
+                if sync_state.add_task(
+                    self.replica, step.leaf_hash, step.origin, "conflict", "case_conflict", case_id, what,
+                    CONFLICT_ADVICE,
+                ):  # fmt: skip
+                    created.append(step.leaf_hash)
+        return [t for t in sync_state.open_tasks(self.replica) if t.kind == "conflict" and t.leaf_hash in created]
 
 
 def _window(signed: SignedEntry, origin: str) -> WindowRecord:

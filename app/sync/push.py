@@ -20,10 +20,9 @@ from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, verify_inclusion
 from app.protocol.tiles import TreeReader
-from app.store import roles
+from app.store import roles, sync_state
 from app.store.outbox import OutboxEntry
 from app.store.replica import Replica
-from app.sync import state
 from app.sync.checkpoints import ForkCallback, check_against_held, cosignatures, fetch_checkpoint
 from app.sync.errors import Cancelled, LogUntrusted, MalformedResponse, MissingQuorum, NodeUnreachable
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
@@ -84,7 +83,7 @@ class PushReport:
     refused: int = 0
     retried: int = 0
     waiting_for_enrolment: int = 0  # signed by a new key the department has not enrolled yet: kept, not sent
-    tasks: list[state.ClerkTask] = field(default_factory=list)
+    tasks: list[sync_state.ClerkTask] = field(default_factory=list)
     waiting: int = 0
     last_answers: list[str] = field(default_factory=list)
 
@@ -97,13 +96,7 @@ class PushReport:
 def pending_entries(replica: Replica, origin: str, limit: int = PENDING_LIMIT) -> list[OutboxEntry]:
     """Return the outbox entries of a log that wait to be sent (not refused with an open task), oldest first."""
     replica.require(roles.OUTBOX_READ)
-    rows = replica.session.all(
-        "SELECT leaf_hash, origin, data, enqueued_ms FROM outbox WHERE acked_ms IS NULL AND origin = ? "
-        "AND leaf_hash NOT IN (SELECT leaf_hash FROM sync_tasks WHERE kind = 'refused' AND closed_ms IS NULL) "
-        "ORDER BY id LIMIT ?",
-        (origin, limit),
-    )
-    return [OutboxEntry(*row) for row in rows]
+    return sync_state.pending_outbox(replica, origin, limit)
 
 
 def waiting_for_enrolment(replica: Replica, entries: list[OutboxEntry]) -> set[bytes]:
@@ -124,7 +117,7 @@ def waiting_for_enrolment(replica: Replica, entries: list[OutboxEntry]) -> set[b
 def outbox_origins(replica: Replica) -> list[str]:
     """Return the logs that have entries waiting in the outbox."""
     replica.require(roles.OUTBOX_READ)
-    return [r[0] for r in replica.session.all("SELECT DISTINCT origin FROM outbox WHERE acked_ms IS NULL")]
+    return sync_state.outbox_origins(replica)
 
 
 class LogPusher:
@@ -157,7 +150,7 @@ class LogPusher:
     def run(self) -> PushReport:
         """Send every pending entry of the log; return what happened."""
         report = PushReport(self.origin)
-        if not state.log_state(self.replica, self.origin).trusted:
+        if not sync_state.log_state(self.replica, self.origin).trusted:
             raise LogUntrusted(self.origin, "not pushing to a log marked untrusted after a fork")
         pending = pending_entries(self.replica, self.origin)
         held = waiting_for_enrolment(self.replica, pending)
@@ -225,7 +218,7 @@ class LogPusher:
     def _refused(self, entry: OutboxEntry, code: str, message: str, report: PushReport) -> None:
         what, advice = REFUSALS.get(code, DEFAULT_REFUSAL)
         with self.replica.transaction():
-            new = state.add_task(
+            new = sync_state.add_task(
                 self.replica,
                 entry.leaf_hash,
                 self.origin,
@@ -240,7 +233,7 @@ class LogPusher:
                 self.replica.audit.append("sync.push", f"refused: {code}", {"entry": entry.leaf_hash.hex()})
         report.refused += 1
         if new:
-            task = next(t for t in state.open_tasks(self.replica) if t.leaf_hash == entry.leaf_hash)
+            task = next(t for t in sync_state.open_tasks(self.replica) if t.leaf_hash == entry.leaf_hash)
             report.tasks.append(task)
             if self.on_task is not None:
                 self.on_task(task)
@@ -263,7 +256,7 @@ class LogPusher:
 
     def _acknowledge(self, indexes: dict[bytes, int], report: PushReport) -> None:
         offered = self._published(max(indexes.values()) + 1)
-        cursor = state.log_state(self.replica, self.origin).cursor
+        cursor = sync_state.log_state(self.replica, self.origin).cursor
         check_against_held(self.replica, self.link, offered, floor=cursor.size, on_fork=self.on_fork)
         cp = offered.checkpoint
         reader = TreeReader(tile_getter(self.link, cp.size))

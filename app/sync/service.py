@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 
 import httpx
 
+from app.store import sync_state
 from app.store.replica import Replica
-from app.sync import state
 from app.sync.anchor import anchor_log, push_anchor
 from app.sync.checkpoints import ForkCallback
 from app.sync.errors import Cancelled, ForkDetected, InsecureNodeUrl, SyncError
@@ -213,9 +213,9 @@ class SyncService:
         )  # fmt: skip
         return report
 
-    def open_tasks(self) -> list[state.ClerkTask]:
+    def open_tasks(self) -> list[sync_state.ClerkTask]:
         """The clerk tasks sync has returned and nobody closed yet."""
-        return state.open_tasks(self.replica)
+        return sync_state.open_tasks(self.replica)
 
 
 class Scheduler:

@@ -685,57 +685,103 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="65"/>
+        <location filename="../../ui/ofd_panel.py" line="94"/>
         <source>Open e-licence (OFD)…</source>
         <translation>Open e-licence (OFD)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="66"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Attach to case</source>
         <translation>Attach to case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="67"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Watch a folder (USB)…</source>
         <translation>Watch a folder (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="83"/>
+        <location filename="../../ui/ofd_panel.py" line="176"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="83"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
+        <location filename="../../ui/ofd_panel.py" line="176"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="89"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <source>Result of the case</source>
+        <translation>Result of the case</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <source>Save a copy (USB)…</source>
+        <translation>Save a copy (USB)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <source>Printable copy (PDF)…</source>
+        <translation>Printable copy (PDF)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <source>No sealed result has been issued for case %1 yet.</source>
+        <translation>No sealed result has been issued for case %1 yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <source>Save the e-licence</source>
+        <translation>Save the e-licence</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <source>Printable copy</source>
+        <translation>Printable copy</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF documents (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <source>Written to %1.</source>
+        <translation>Written to %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="182"/>
         <source>Watch a folder for e-licences</source>
         <translation>Watch a folder for e-licences</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="100"/>
+        <location filename="../../ui/ofd_panel.py" line="195"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>Watching %1 for new e-licences.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="128"/>
+        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <source>Waiting for %1 to finish copying…</source>
+        <translation>Waiting for %1 to finish copying…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="232"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="131"/>
+        <location filename="../../ui/ofd_panel.py" line="235"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="148"/>
+        <location filename="../../ui/ofd_panel.py" line="252"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="164"/>
+        <location filename="../../ui/ofd_panel.py" line="268"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>
@@ -743,147 +789,157 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Number</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Holder</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="51"/>
         <source>Holder code</source>
         <translation>Holder code</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="52"/>
         <source>Issued by</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="53"/>
         <source>Issued on</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="54"/>
         <source>Valid from</source>
         <translation>Valid from</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="55"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="56"/>
         <source>Licence type</source>
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="123"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="129"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="125"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="131"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="138"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="144"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="139"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="145"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <source>Issued at</source>
+        <translation>Issued at</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <source>%1 (Beijing time)</source>
+        <translation>%1 (Beijing time)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
         <source>Ledger</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
-        <source>issued by %1, serial %2, %3</source>
-        <translation>issued by %1, serial %2, %3</translation>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <source>issued by %1 at %2, serial %3, %4</source>
+        <translation>issued by %1 at %2, serial %3, %4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="191"/>
         <source>valid, trusted</source>
         <translation>valid, trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="193"/>
         <source>valid, but revoked</source>
         <translation>valid, but revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="195"/>
         <source>valid, issuer not trusted</source>
         <translation>valid, issuer not trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="188"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="198"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="190"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="200"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="192"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="202"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="194"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="204"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="197"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="206"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>

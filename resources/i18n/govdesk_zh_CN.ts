@@ -685,57 +685,103 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="65"/>
+        <location filename="../../ui/ofd_panel.py" line="94"/>
         <source>Open e-licence (OFD)…</source>
         <translation>打开电子证照（OFD）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="66"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Attach to case</source>
         <translation>附入办件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="67"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Watch a folder (USB)…</source>
         <translation>监视文件夹（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="83"/>
+        <location filename="../../ui/ofd_panel.py" line="176"/>
         <source>Open e-licence</source>
         <translation>打开电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="83"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
+        <location filename="../../ui/ofd_panel.py" line="176"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD 文档 (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="89"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <source>Result of the case</source>
+        <translation>办件结果</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <source>Save a copy (USB)…</source>
+        <translation>保存副本（U 盘）…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <source>Printable copy (PDF)…</source>
+        <translation>打印件（PDF）…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <source>No sealed result has been issued for case %1 yet.</source>
+        <translation>办件 %1 尚未签发加盖印章的结果文书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <source>Save the e-licence</source>
+        <translation>保存电子证照</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <source>Printable copy</source>
+        <translation>打印件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <source>PDF documents (*.pdf)</source>
+        <translation>PDF 文档 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <source>Written to %1.</source>
+        <translation>已写入 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="182"/>
         <source>Watch a folder for e-licences</source>
         <translation>监视电子证照文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="100"/>
+        <location filename="../../ui/ofd_panel.py" line="195"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>正在监视 %1 中的新电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="128"/>
+        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <source>Waiting for %1 to finish copying…</source>
+        <translation>正在等待 %1 复制完成…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="232"/>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="131"/>
+        <location filename="../../ui/ofd_panel.py" line="235"/>
         <source>The file is too large for an e-licence.</source>
         <translation>文件过大，不是电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="148"/>
+        <location filename="../../ui/ofd_panel.py" line="252"/>
         <source>Verification failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="164"/>
+        <location filename="../../ui/ofd_panel.py" line="268"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>已附入办件 %1（SM3 %2…）。</translation>
     </message>
@@ -743,147 +789,157 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Licence</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Number</source>
         <translation>证照编号</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Holder</source>
         <translation>持证主体</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="51"/>
         <source>Holder code</source>
         <translation>持证主体代码</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="52"/>
         <source>Issued by</source>
         <translation>颁发机构</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="53"/>
         <source>Issued on</source>
         <translation>颁发日期</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="54"/>
         <source>Valid from</source>
         <translation>有效期起</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="55"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="56"/>
         <source>Licence type</source>
         <translation>证照类型</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
         <source>Not a readable OFD document</source>
         <translation>不是可读取的 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="123"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="129"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>签章有效且可信：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="125"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="131"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>文件完整，但签发者不受信任：不得作为凭证</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>已被篡改或签章无效：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="138"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="144"/>
         <source>No OFD document opened</source>
         <translation>尚未打开 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="139"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="145"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>打开群众提供的 .ofd 文件，或将文件拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <source>Issued at</source>
+        <translation>出证时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <source>%1 (Beijing time)</source>
+        <translation>%1（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="151"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>still valid</source>
         <translation>仍然有效</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
         <source>Ledger</source>
         <translation>账本记录</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="152"/>
-        <source>issued by %1, serial %2, %3</source>
-        <translation>由 %1 签发，编号 %2，%3</translation>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <source>issued by %1 at %2, serial %3, %4</source>
+        <translation>由 %1 于 %2 签发，编号 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="191"/>
         <source>valid, trusted</source>
         <translation>有效，可信</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="193"/>
         <source>valid, but revoked</source>
         <translation>有效，但已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="195"/>
         <source>valid, issuer not trusted</source>
         <translation>有效，签发者不受信任</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="188"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="198"/>
         <source>Signature %1</source>
         <translation>签章 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="190"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="200"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="192"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="202"/>
         <source>Seal owner</source>
         <translation>印章所有者</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="194"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="204"/>
         <source>Signer</source>
         <translation>签章人</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="197"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="206"/>
         <source>Sealed at</source>
         <translation>签章时间</translation>
     </message>

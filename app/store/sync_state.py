@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from app.ledger import dcbor
 from app.ledger.merkle import CompactRange
 from app.store import roles
+from app.store.outbox import OutboxEntry
 from app.store.replica import Replica
 
 MAX_EDGE_HASHES = 64
@@ -194,3 +195,80 @@ def close_task(replica: Replica, task_id: int) -> None:
             "UPDATE sync_tasks SET closed_ms = ? WHERE id = ? AND closed_ms IS NULL ", [now, task_id]
         )
         replica.audit.append("sync.task.close", "ok", {"task": task_id})
+
+
+def untrusted_origins(replica: Replica) -> set[str]:
+    """Return the logs sync has stopped trusting (a fork alarm not yet cleared)."""
+    return {r[0] for r in replica.session.all("SELECT origin FROM sync_logs WHERE trusted = 0")}
+
+
+def cursor_sizes(replica: Replica) -> dict[str, int]:
+    """Return how far sync has verified each log it touched (its cursor's size)."""
+    return dict(replica.session.all("SELECT origin, cursor_size FROM sync_logs"))
+
+
+def is_untrusted(replica: Replica, origin: str) -> bool:
+    """Return True if sync holds a record of `origin` and it is marked untrusted."""
+    row = replica.session.one("SELECT trusted FROM sync_logs WHERE origin = ?", (origin,))
+    return row is not None and not row[0]
+
+
+def last_synced_ms(replica: Replica) -> int | None:
+    """Return when any log was last synced (Unix ms), or None if never."""
+    return replica.session.one("SELECT max(synced_ms) FROM sync_logs")[0]
+
+
+def pending_outbox(replica: Replica, origin: str, limit: int) -> list[OutboxEntry]:
+    """Return the outbox entries of a log that wait to be sent (not refused with an open task), oldest first."""
+    rows = replica.session.all(
+        "SELECT leaf_hash, origin, data, enqueued_ms FROM outbox WHERE acked_ms IS NULL AND origin = ? "
+        "AND leaf_hash NOT IN (SELECT leaf_hash FROM sync_tasks WHERE kind = 'refused' AND closed_ms IS NULL) "
+        "ORDER BY id LIMIT ?",
+        (origin, limit),
+    )
+    return [OutboxEntry(*row) for row in rows]
+
+
+def outbox_origins(replica: Replica) -> list[str]:
+    """Return the logs that have entries waiting in the outbox."""
+    return [r[0] for r in replica.session.all("SELECT DISTINCT origin FROM outbox WHERE acked_ms IS NULL")]
+
+
+def knows_case(replica: Replica, case_id: str) -> bool:
+    """Return True if the replica holds the ledger case `case_id`."""
+    return replica.session.one("SELECT 1 FROM service_cases WHERE case_id = ?", (case_id,)) is not None
+
+
+def knows_consent(replica: Replica, consent_id: str) -> bool:
+    """Return True if the replica holds the consent `consent_id`."""
+    return replica.session.one("SELECT 1 FROM consents WHERE consent_id = ?", (consent_id,)) is not None
+
+
+def knows_exchange(replica: Replica, request_id: str) -> bool:
+    """Return True if the replica holds the data exchange `request_id`."""
+    return replica.session.one("SELECT 1 FROM data_exchanges WHERE request_id = ?", (request_id,)) is not None
+
+
+def account_kids(replica: Replica) -> set[bytes]:
+    """Return the key ids of every account of this office."""
+    return {row[0] for row in replica.session.all("SELECT kid FROM accounts")}
+
+
+@dataclass(frozen=True)
+class ConflictingStep:
+    """A case step the node's order lost to another office's step."""
+
+    leaf_hash: bytes
+    origin: str
+    signer: bytes
+    step: str
+    explanation: str
+
+
+def conflicting_steps(replica: Replica, case_id: str) -> list[ConflictingStep]:
+    """Return the steps of a case marked as conflicts by the last resolution."""
+    rows = replica.session.all(
+        "SELECT leaf_hash, origin, signer, step, explanation FROM case_steps WHERE case_id = ? AND status = 'conflict'",
+        (case_id,),
+    )
+    return [ConflictingStep(*row) for row in rows]

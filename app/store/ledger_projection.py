@@ -1,4 +1,4 @@
-"""Apply ledger entries to the replica's case, consent and exchange tables: the hook sync calls.
+"""The replica's projection of the ledger: apply entries to its case, consent and exchange tables (sync calls it).
 
 `apply_entry` takes one entry already fetched from a department log (with its index when known),
 checks its signer against the registry and its signature, and updates the derived tables. Case
@@ -9,18 +9,18 @@ from __future__ import annotations
 
 from app.catalogue.catalogue import Catalogue, Service
 from app.catalogue.errors import UnknownService
-from app.ledger.entry import decode_entry
+from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
 from app.services import workflow
 from app.services.actors import department_id, origin_of
-from app.services.cases import step_record
 from app.services.consent import apply_consent_entry
 from app.services.errors import Refusal
-from app.store import roles
+from app.store import ledger_cases, roles
+from app.store.cases import follow_ledger_status
+from app.store.ledger_cases import CaseRow
 from app.store.replica import Replica
 
 CONSENT_TYPES = frozenset({"consent.grant", "consent.revoke", "data.request", "data.response"})
-_CASE_ROW = "case_id, service, state, done, pending_department, is_open, holder, head, opened_ms, updated_ms, due_ms"
 
 
 def apply_entry(replica: Replica, catalogue: Catalogue, data: bytes, index: int | None = None) -> str:
@@ -51,16 +51,9 @@ def apply_entry(replica: Replica, catalogue: Catalogue, data: bytes, index: int 
         except UnknownService as exc:
             raise Refusal(str(exc)) from None
         _check_step_actor(service, body["step"], key)
-        replica.session.execute(
-            "INSERT OR IGNORE INTO case_steps(leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, "
-            "data, status) VALUES (?,?,?,?,?,?,?,?,?,?,'pending')",
-            (signed.leaf_hash, body["case_id"], signed.entry.log, index, signed.entry.time, body["step"],
-             body["state"], body.get("prev"), signed.kid, signed.data),
-        )  # fmt: skip
-        if index is not None:
-            replica.session.execute(
-                "UPDATE case_steps SET idx = ? WHERE leaf_hash = ? AND idx IS NULL", (index, signed.leaf_hash)
-            )
+        ledger_cases.keep_step(replica.session, signed.leaf_hash, body["case_id"], signed.entry.log, index,
+                               signed.entry.time, body["step"], body["state"], body.get("prev"), signed.kid,
+                               signed.data)  # fmt: skip
         resolve_case(replica, service, body["case_id"])
     return "case"
 
@@ -86,29 +79,32 @@ def _check_step_actor(service: Service, step: str, key) -> None:
 def resolve_case(replica: Replica, service: Service, case_id: str) -> workflow.Resolution:
     """Re-resolve a case from every step entry the replica holds; update its row and each step's status."""
     s = replica.session
-    rows = s.all("SELECT data, idx FROM case_steps WHERE case_id = ?", (case_id,))
-    records = [step_record(decode_entry(data), idx) for data, idx in rows]
+    records = [step_record(decode_entry(data), idx) for data, idx in ledger_cases.step_entries(s, case_id)]
     result = workflow.resolve(service, records)
     for r in result.chain:
-        s.execute("UPDATE case_steps SET status = 'applied', explanation = '' WHERE leaf_hash = ?", (r.leaf_hash,))
+        ledger_cases.mark_step(s, r.leaf_hash, "applied")
     for leaf, why in result.losers.items():
-        status = "conflict" if why.startswith("conflict") else "refused"
-        s.execute("UPDATE case_steps SET status = ?, explanation = ? WHERE leaf_hash = ?", (status, why, leaf))
+        ledger_cases.mark_step(s, leaf, "conflict" if why.startswith("conflict") else "refused", why)
     if not result.chain:
         return result
     first, last, at = result.chain[0], result.chain[-1], result.position
-    first_data = s.one("SELECT data FROM case_steps WHERE leaf_hash = ?", (first.leaf_hash,))[0]
-    holder = decode_entry(first_data).entry.body.get("holder")
-    values = (
+    holder = decode_entry(ledger_cases.step_entry(s, first.leaf_hash)).entry.body.get("holder")
+    row = CaseRow(
         case_id, service.id, at.state, at.done, workflow.pending_department(service, at), int(at.is_open), holder,
         last.leaf_hash, first.time_ms, last.time_ms, first.time_ms + service.time_limit_ms,
     )  # fmt: skip
-    s.execute(f"INSERT OR REPLACE INTO service_cases({_CASE_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", values)
+    ledger_cases.replace_case(s, row)
     # The local case record (opened at this office) follows the ledger. Sync may run as an admin, who may not
     # read or write cases at the counter, so this goes through the session as derived, verified state.
     status = {"opened": "open", "documents-verified": "open", "in-progress": "in_progress"}.get(at.state, "closed")
-    local = s.one("SELECT status FROM cases WHERE case_ref = ?", (case_id,))
-    if local is not None and local[0] != status:
-        s.execute("UPDATE cases SET status = ?, updated_ms = ? WHERE case_ref = ?", (status, s.now_ms(), case_id))
+    if follow_ledger_status(s, case_id, status):
         replica.audit.append("case.status", "ok", {"case": case_id, "to": status, "from": "sync"})
     return result
+
+
+def step_record(signed: SignedEntry, index: int | None) -> workflow.StepRecord:
+    """Return what resolution needs of a decoded `case.step` entry."""
+    body = signed.entry.body
+    return workflow.StepRecord(
+        signed.leaf_hash, signed.entry.log, index, signed.entry.time, body["step"], body["state"], body.get("prev")
+    )

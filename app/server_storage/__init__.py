@@ -1,0 +1,1 @@
+"""Storage machinery shared by the servers' SQL stores (department node, hall): schema description, DDL per engine."""

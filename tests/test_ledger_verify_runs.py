@@ -1,0 +1,44 @@
+"""Entry checking in decode-then-verify runs still names the first bad entry; Sig_structure matches cbor2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cbor2
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from app.ledger.bundle import decode_bundle
+from app.ledger.cose import sig_structure
+from app.logdir import DECODE_RUN, ENTRIES_FILE, SIGNERS_FILE, _load_signers, build_demo_log, check_entries
+
+
+def _flip_signature(data: bytes) -> bytes:
+    return data[:-1] + bytes([data[-1] ^ 1])
+
+
+def test_a_bad_signature_before_a_garbled_entry_in_the_same_run_is_named_first(tmp_path: Path) -> None:
+    build_demo_log(tmp_path, DECODE_RUN + 40, now_ms=1_795_000_000_000)
+    entries = list(decode_bundle((tmp_path / ENTRIES_FILE).read_bytes()))
+    signers = _load_signers((tmp_path / SIGNERS_FILE).read_bytes())
+    origin = "demo.govdesk.beijing.gov.cn/log"
+    clean = check_entries(entries, signers, origin, 0, len(entries))
+    assert clean.error is None and len(clean.leaf_hashes) == len(entries)
+    bad = list(entries)
+    bad[10] = _flip_signature(bad[10])
+    bad[20] = b"\xff" + bad[20][1:]
+    found = check_entries(bad, signers, origin, 0, len(bad))
+    assert found.error is not None and found.error.index == 10 and len(found.leaf_hashes) == 10
+    bad = list(entries)
+    bad[5] = b"\xff" + bad[5][1:]
+    bad[DECODE_RUN + 3] = _flip_signature(bad[DECODE_RUN + 3])
+    found = check_entries(bad, signers, origin, 0, len(bad))
+    assert found.error is not None and found.error.index == 5 and len(found.leaf_hashes) == 5
+    found = check_entries(bad, signers, origin, 6, len(bad))
+    assert found.error is not None and found.error.index == DECODE_RUN + 3
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=300), st.binary(max_size=70_000), st.binary(max_size=30))
+def test_sig_structure_is_the_cbor_array(protected: bytes, payload: bytes, aad: bytes) -> None:
+    assert sig_structure(protected, payload, aad) == cbor2.dumps(["Signature1", protected, aad, payload])
