@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import time
 
-from app.sync.state import ClerkTask
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -19,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.certs import Verdict
-from app.office import CaseFile, CaseService, CertService, OfdService, ScannerService, ServiceDirectory
+from app.office import CaseFile, CaseService, CertService, ClerkTask, OfdService, ScannerService, ServiceDirectory
 from app.scan import ScanError, Scanner, ScanResult, SourceStatus
 from ui.background import BackgroundWork
 from ui.case_form import CaseForm
