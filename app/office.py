@@ -25,6 +25,7 @@ from typing import Any
 import httpx
 
 from app import settings as settings_file
+from app.catalogue import workflow
 from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
@@ -35,7 +36,7 @@ from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.review import DayReview, SignOff, compare, open_day, sign_day
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
-from app.services import CaseDesk, CaseView, workflow
+from app.services import CaseDesk, CaseView
 from app.services import counter as counter_rules
 from app.services.errors import Refusal
 from app.settings import Settings

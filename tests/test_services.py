@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.catalogue.catalogue import load_catalogue
+from app.catalogue.errors import StepOutOfOrder, WrongDepartment
 from app.certs import CertType, issue_certificate, make_claims
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, Signer, key_id
@@ -22,8 +23,6 @@ from app.services.errors import (
     NotEnrolled,
     ReplicaTooStale,
     ScopeNotCovered,
-    StepOutOfOrder,
-    WrongDepartment,
     WrongRole,
 )
 from app.services.report import access_report

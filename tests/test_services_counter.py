@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.catalogue.errors import WrongDepartment
 from app.certs import CertType, Status, Verdict
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, key_id
@@ -26,7 +27,7 @@ from app.services.counter import (
     perform_next,
     progress,
 )
-from app.services.errors import ApplicantMismatch, MissingCertificate, WrongDepartment
+from app.services.errors import ApplicantMismatch, MissingCertificate
 from app.store.registry import WindowRecord
 from tests.test_services import CATALOGUE, CITIZEN, NOW_MS, as_, cert, clock, issuers, office
 

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from app.catalogue.catalogue import load_catalogue
+from app.catalogue.errors import StepOutOfOrder
 from app.ledger.entry import decode_entry
 from app.services import CaseDesk, DocumentCheck
-from app.services.errors import StepOutOfOrder
 from app.store.replica import open_replica
 from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF, office_with_supervisor

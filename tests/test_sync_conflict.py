@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 
 from app.catalogue.catalogue import load_catalogue
+from app.catalogue.errors import StepOutOfOrder
 from app.certs import CertType, issue_certificate, make_claims
 from app.demo.scenario_world import OfficeSpec, ScenarioWorld, Staff
 from app.services import CaseDesk
-from app.services.errors import StepOutOfOrder
 from app.store import sync_state
 from app.sync import SyncService, load_policy
 from app.sync.pull import CONFLICT_ADVICE

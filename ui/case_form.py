@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.catalogue import workflow
 from app.catalogue.catalogue import Service
 from app.certs import Verdict
 from app.certs.cert_types import CertType, policy
 from app.office import CaseFile, CaseService, ServiceDirectory
-from app.services import workflow
 from app.services.counter import Admission, Applicant, Mark, progress
 from app.services.errors import Refusal
 from ui import style

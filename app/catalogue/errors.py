@@ -20,3 +20,26 @@ class CatalogueError(ServiceError):
 
 class UnknownService(ServiceError):
     """No service of the catalogue has this id."""
+
+
+class Refusal(ServiceError):
+    """A transition or exchange refused by the rules; `code` is stable and machine-readable, `params` fill its
+    sentence in the UI's table of refusals (ui/refusal_text.py)."""
+
+    code = "refused"
+
+    def __init__(self, message: str = "", **params: object) -> None:
+        super().__init__(message)
+        self.params = {key: str(value) for key, value in params.items()}
+
+
+class WrongDepartment(Refusal):
+    """The signing key belongs to another department than the one that performs this step."""
+
+    code = "wrong_department"
+
+
+class StepOutOfOrder(Refusal):
+    """The transition is not allowed from the case's current state."""
+
+    code = "step_out_of_order"

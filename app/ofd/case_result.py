@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from app.catalogue import workflow
 from app.catalogue.catalogue import Service
 from app.ledger.suites import Signer
 from app.ofd.build import DocumentSpec, Page
@@ -22,7 +23,6 @@ from app.ofd.errors import IssueError
 from app.ofd.issue import IssuedDocument, issue_document, record_issue
 from app.ofd.seal import SealSigner
 from app.protocol.departments import department
-from app.services import workflow
 from app.services.cases import CaseView
 from app.store.replica import Replica
 

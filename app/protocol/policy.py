@@ -16,7 +16,7 @@ from types import MappingProxyType
 
 ROLES = ("department", "supervisor", "clerk", "device", "window")
 WINDOW = "window"
-# The acceptance steps of a case (app/services/workflow names them OPEN and VERIFY).
+# The acceptance steps of a case (app/catalogue/workflow names them OPEN and VERIFY).
 ACCEPTANCE_STEPS = frozenset({"open", "verify-documents"})
 
 # Only the department key itself may change the registry, publish the catalogue or revoke a

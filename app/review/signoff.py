@@ -10,13 +10,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.catalogue.department_logs import department_id, origin_of
 from app.ledger import dcbor
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import root_of
 from app.ledger.suites import key_id
 from app.review.errors import AlreadySigned, NotAcknowledged
-from app.services.actors import department_id, enrolled_key, origin_of
+from app.services.actors import enrolled_key
 from app.store import audit, inputs, review_records, roles
 from app.store.audit import MAX_DETAIL
 from app.store.errors import InvalidInput, PermissionDenied

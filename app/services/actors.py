@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from app.catalogue.department_logs import department_id, origin_of
+from app.catalogue.errors import WrongDepartment
 from app.ledger.suites import Signer, key_id
-from app.protocol.departments import UnknownDepartment, all_departments, department
 from app.protocol.policy import ACCEPTANCE_STEPS
-from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale, WrongDepartment, WrongRole
+from app.services.errors import LogUntrusted, NotEnrolled, ReplicaTooStale, WrongRole
 from app.store.registry import KeyRecord
 from app.store.replica import Replica
-
-
-def origin_of(department_id: str) -> str:
-    """Return the log origin of a department."""
-    try:
-        return department(department_id).origin
-    except UnknownDepartment:
-        raise WrongDepartment(f"no department {department_id!r}") from None
-
-
-def department_id(value: str) -> str:
-    """Return the department id a registry record names, whether it names the id or the log origin."""
-    for d in all_departments():
-        if value in (d.id, d.origin):
-            return d.id
-    return value
 
 
 def enrolled_key(replica: Replica, signer: Signer | None) -> KeyRecord:

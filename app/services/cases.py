@@ -17,7 +17,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.catalogue import workflow
 from app.catalogue.catalogue import Catalogue, Service
+from app.catalogue.department_logs import origin_of
+from app.catalogue.errors import StepOutOfOrder
 from app.certs import Status, verify
 from app.certs.claims import cert_hash, decode_claims
 from app.certs.errors import CertError
@@ -26,10 +29,9 @@ from app.certs.transport import MAX_COSE, CertFormat, unwrap
 from app.ledger import cose
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.errors import LedgerError
-from app.services import workflow
-from app.services.actors import authorised_key, origin_of
+from app.services.actors import authorised_key
 from app.services.commitments import CitizenSalts
-from app.services.errors import ApplicantMismatch, MissingCertificate, Refusal, StepOutOfOrder, UnknownCase
+from app.services.errors import ApplicantMismatch, MissingCertificate, Refusal, UnknownCase
 from app.store import inputs, ledger_cases, roles
 from app.store.ledger_cases import CaseRow
 from app.store.replica import Replica

@@ -20,23 +20,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.catalogue.catalogue import Catalogue
-from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
+from app.catalogue.department_logs import department_id, origin_of
+from app.catalogue.errors import WrongDepartment
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.suites import Signer, key_id
-from app.services.actors import check_actor, department_id, enrolled_key, origin_of
+from app.services.actors import check_actor, enrolled_key
 from app.services.commitments import CitizenSalts
-from app.services.errors import (
-    ConsentExpired,
-    ConsentMissing,
-    ConsentRevoked,
-    ExchangeError,
-    Refusal,
-    ScopeNotCovered,
-    WrongDepartment,
-)
+from app.services.errors import ConsentExpired, ConsentMissing, ConsentRevoked, ExchangeError, Refusal, ScopeNotCovered
 from app.services.sealing import new_reply_key, open_sealed, payload_hash, seal
 from app.store import consents, inputs, roles
 from app.store.consents import Consent
+from app.store.ledger_projection import apply_consent_entry
 from app.store.replica import Replica
 
 SERVING_ROLES = frozenset({"clerk", "supervisor"})
@@ -246,35 +241,3 @@ def check_consent(consent: Consent, requester: str, scope: Sequence[str], at_ms:
     outside = sorted(set(scope) - set(consent.scope))
     if outside:
         raise ScopeNotCovered(f"consent {consent.consent_id} does not cover {', '.join(outside)}")
-
-
-def apply_consent_entry(replica: Replica, signed: SignedEntry, *, trusted_key: Any) -> str:
-    """Record a consent, revocation, request or response entry (already verified) in the replica's tables."""
-    entry, body, s = signed.entry, signed.entry.body, replica.session
-    dept = department_id(trusted_key.department)
-    if entry.log != origin_of(dept):
-        raise Refusal(f"{entry.type} on {entry.log} is signed by a key of {dept}")
-    if entry.type == "consent.grant":
-        if body["requester"] != dept:
-            raise Refusal("a consent is recorded on the requester's log by the requester")
-        scope = tuple(body["scope"])
-        granted = Consent(body["consent_id"], body["holder"], body["requester"], body["provider"], scope,
-                          body["purpose"], body["expires"], entry.time, signed.kid, None)  # fmt: skip
-        consents.put_consent(s, granted, signed.leaf_hash)
-        return "consent"
-    if entry.type == "consent.revoke":
-        held = consents.consent(s, body["consent_id"])
-        if held is None or dept not in (held.requester, held.provider):
-            raise Refusal("only the requester or the provider records a consent's revocation")
-        consents.mark_revoked(s, body["consent_id"], entry.time)
-        return "revocation"
-    if entry.type == "data.request":
-        consents.put_request(s, body["request_id"], body["consent_id"], body["scope"], dept, entry.time, signed.kid,
-                             signed.leaf_hash, body.get("reply_key"))  # fmt: skip
-        return "request"
-    if entry.type == "data.response":
-        if trusted_key.role != "department":
-            raise Refusal("only a department key answers a data request")
-        consents.put_response(s, body["request_id"], signed.kid, entry.time, signed.leaf_hash, body["payload_hash"])
-        return "response"
-    raise Refusal(f"{entry.type} is not a consent or exchange entry")

@@ -17,11 +17,12 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from app.catalogue import workflow
 from app.catalogue.catalogue import Service
-from app.services import workflow
+from app.catalogue.errors import StepOutOfOrder
 from app.services.actors import enrolled_key, may_perform
 from app.services.cases import CaseDesk, CaseView, same_name
-from app.services.errors import Refusal, StepOutOfOrder
+from app.services.errors import Refusal
 from app.store.replica import Replica
 
 CASE_REF = re.compile(r"C[0-9A-F]{12}")

@@ -2,34 +2,17 @@
 
 from __future__ import annotations
 
-from app.catalogue.errors import ServiceError
+from app.catalogue.errors import Refusal, ServiceError
 
 
 class UnknownCase(ServiceError):
     """The replica knows no case with this id."""
 
 
-class Refusal(ServiceError):
-    """A transition or exchange refused by the rules; `code` is stable and machine-readable, `params` fill its
-    sentence in the UI's table of refusals (ui/refusal_text.py)."""
-
-    code = "refused"
-
-    def __init__(self, message: str = "", **params: object) -> None:
-        super().__init__(message)
-        self.params = {key: str(value) for key, value in params.items()}
-
-
 class WrongRole(Refusal):
     """The signing key's role does not allow this transition."""
 
     code = "wrong_role"
-
-
-class WrongDepartment(Refusal):
-    """The signing key belongs to another department than the one that performs this step."""
-
-    code = "wrong_department"
 
 
 class NotEnrolled(Refusal):
@@ -53,12 +36,6 @@ class ApplicantMismatch(Refusal):
     certificate shown belongs to someone else."""
 
     code = "applicant_mismatch"
-
-
-class StepOutOfOrder(Refusal):
-    """The transition is not allowed from the case's current state."""
-
-    code = "step_out_of_order"
 
 
 class CaseConflict(Refusal):

@@ -7,16 +7,17 @@ steps are re-resolved per case, so the node's order decides conflicts and the lo
 
 from __future__ import annotations
 
+from typing import Any
+
+from app.catalogue import workflow
 from app.catalogue.catalogue import Catalogue, Service
-from app.catalogue.errors import UnknownService
+from app.catalogue.department_logs import department_id, origin_of
+from app.catalogue.errors import Refusal, UnknownService
 from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
-from app.services import workflow
-from app.services.actors import department_id, origin_of
-from app.services.consent import apply_consent_entry
-from app.services.errors import Refusal
-from app.store import ledger_cases, roles
+from app.store import consents, ledger_cases, roles
 from app.store.cases import follow_ledger_status
+from app.store.consents import Consent
 from app.store.ledger_cases import CaseRow
 from app.store.replica import Replica
 
@@ -108,3 +109,35 @@ def step_record(signed: SignedEntry, index: int | None) -> workflow.StepRecord:
     return workflow.StepRecord(
         signed.leaf_hash, signed.entry.log, index, signed.entry.time, body["step"], body["state"], body.get("prev")
     )
+
+
+def apply_consent_entry(replica: Replica, signed: SignedEntry, *, trusted_key: Any) -> str:
+    """Record a consent, revocation, request or response entry (already verified) in the replica's tables."""
+    entry, body, s = signed.entry, signed.entry.body, replica.session
+    dept = department_id(trusted_key.department)
+    if entry.log != origin_of(dept):
+        raise Refusal(f"{entry.type} on {entry.log} is signed by a key of {dept}")
+    if entry.type == "consent.grant":
+        if body["requester"] != dept:
+            raise Refusal("a consent is recorded on the requester's log by the requester")
+        scope = tuple(body["scope"])
+        granted = Consent(body["consent_id"], body["holder"], body["requester"], body["provider"], scope,
+                          body["purpose"], body["expires"], entry.time, signed.kid, None)  # fmt: skip
+        consents.put_consent(s, granted, signed.leaf_hash)
+        return "consent"
+    if entry.type == "consent.revoke":
+        held = consents.consent(s, body["consent_id"])
+        if held is None or dept not in (held.requester, held.provider):
+            raise Refusal("only the requester or the provider records a consent's revocation")
+        consents.mark_revoked(s, body["consent_id"], entry.time)
+        return "revocation"
+    if entry.type == "data.request":
+        consents.put_request(s, body["request_id"], body["consent_id"], body["scope"], dept, entry.time, signed.kid,
+                             signed.leaf_hash, body.get("reply_key"))  # fmt: skip
+        return "request"
+    if entry.type == "data.response":
+        if trusted_key.role != "department":
+            raise Refusal("only a department key answers a data request")
+        consents.put_response(s, body["request_id"], signed.kid, entry.time, signed.leaf_hash, body["payload_hash"])
+        return "response"
+    raise Refusal(f"{entry.type} is not a consent or exchange entry")

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from app.catalogue.catalogue import Service
-from app.services.errors import StepOutOfOrder
+from app.catalogue.errors import StepOutOfOrder
 
 OPEN, VERIFY, DECIDE, CLOSE, REJECT, WITHDRAW = "open", "verify-documents", "decide", "close", "reject", "withdraw"
 OPENED, VERIFIED, IN_PROGRESS, DECIDED = "opened", "documents-verified", "in-progress", "decided"
