@@ -27,13 +27,13 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app.hall.client import HallClient, HallUnavailable
 from app.hall.config import WindowSpec, default_config, save_config
 from app.hall.hall import Hall
 from app.hall.store_open import open_hall_store
 from app.hall.store_sqlite import SYNCHRONOUS, bare_update_rate
-from app.hall.tickets import Device
 from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_client import HallClient, HallUnavailable
+from app.protocol.hall_tickets import Device
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,8 +9,8 @@ import uvicorn
 
 from app.hall.hall import Hall
 from app.hall.service import bind_socket, build_app
-from app.hall.tickets import Device
 from app.ledger.suites import ED25519, Signer, key_id
+from app.protocol.hall_tickets import Device
 
 
 class Server:

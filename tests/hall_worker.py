@@ -23,10 +23,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from app.hall.client import CounterHall, HallClient, HallUnavailable
-from app.hall.refusals import HallRefusal
-from app.hall.tickets import Ticket
 from app.ledger.suites import ED25519
+from app.protocol.hall_client import CounterHall, HallClient, HallUnavailable
+from app.protocol.hall_refusals import HallRefusal
+from app.protocol.hall_tickets import Ticket
 
 GREEN_SHARE = 0.1
 

@@ -15,14 +15,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.hall.announcer import Announcer
-from app.hall.client import CounterHall, HallClient, HallUnavailable
 from app.hall.config import HallConfigError, default_config, parse_config
-from app.hall.evaluation import Rating, case_commitment, new_salt, rating_entry, reason_digest
 from app.hall.hall import Hall
-from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import CallRecord, Ticket, TicketEvent, TicketKind, TicketState
 from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_client import CounterHall, HallClient, HallUnavailable
+from app.protocol.hall_rating import Rating, case_commitment, new_salt, rating_entry, reason_digest
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import CallRecord, Ticket, TicketEvent, TicketKind, TicketState
 from app.protocol.request_auth import sign_request
 from tests.hall_support import Server, enrolled_device
 

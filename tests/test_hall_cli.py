@@ -9,13 +9,14 @@ import sys
 from pathlib import Path
 
 from app.cli.main import main as govdesk
-from app.hall.client import HallClient
 from app.hall.config import load_config
-from app.hall.evaluation import Evaluations, Rating, case_commitment, new_salt, rating_entry
+from app.hall.evaluation import Evaluations
 from app.hall.hall import SHANGHAI, Hall
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import Device
 from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_client import HallClient
+from app.protocol.hall_rating import Rating, case_commitment, new_salt, rating_entry
+from app.protocol.hall_tickets import Device
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -12,9 +12,14 @@ import pytest
 
 from app.demo.scenarios import privacy_findings
 from app.hall.config import default_config
-from app.hall.evaluation import (
+from app.hall.evaluation import Evaluations, remediation_due, satisfaction_by
+from app.hall.hall import SHANGHAI, Hall
+from app.hall.store_open import open_hall_store
+from app.ledger.entry import decode_entry
+from app.ledger.entry_types import validate_body
+from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_rating import (
     LEVELS,
-    Evaluations,
     Rating,
     RatingError,
     case_commitment,
@@ -22,16 +27,9 @@ from app.hall.evaluation import (
     rating_entry,
     read_rating,
     reason_digest,
-    remediation_due,
-    satisfaction_by,
 )
-from app.hall.hall import SHANGHAI, Hall
-from app.hall.refusals import HallCode, HallRefusal
-from app.hall.store_open import open_hall_store
-from app.hall.tickets import Device
-from app.ledger.entry import decode_entry
-from app.ledger.entry_types import validate_body
-from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import Device
 from app.protocol.policy import role_may_write
 
 CITIZEN_NAME = "张伟"

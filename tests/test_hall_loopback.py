@@ -28,12 +28,12 @@ from typing import Any
 import pytest
 
 from app.cli.main import main as govdesk
-from app.hall.client import HallClient, HallUnavailable
 from app.hall.config import load_config
 from app.hall.hall import Hall
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import Device, TicketState
 from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_client import HallClient, HallUnavailable
+from app.protocol.hall_tickets import Device, TicketState
 
 pytestmark = pytest.mark.slow
 

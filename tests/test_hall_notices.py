@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from app.catalogue.catalogue import load_catalogue
+from app.catalogue.working_days import add_working_days
 from app.hall.hall import SHANGHAI
 from app.hall.notices import (
     NoticeError,
@@ -20,7 +21,6 @@ from app.hall.notices import (
     one_time_notice,
     refusal_notice,
 )
-from app.services.working_days import add_working_days
 from ui.notice_printer import print_notice_to_pdf
 
 RADICALS = str.maketrans("⺠⻔⻓⻅⻚⻢⻛⻋⻉⻝⻄⻜⻘⻬⻰⻮", "民门长见页马风车贝食西飞青齐龙鱼")

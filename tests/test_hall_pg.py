@@ -13,10 +13,10 @@ import pytest
 
 from app.hall.config import WindowSpec, default_config
 from app.hall.hall import Hall
-from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store_open import open_hall_store
 from app.hall.store_postgres import PostgresHallStore
-from app.hall.tickets import TicketKind, TicketState
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import TicketKind, TicketState
 from tests.test_node_pg import postgresql_proc
 
 __all__ = ["postgresql_proc"]

@@ -13,13 +13,13 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.hall.announcer import Announcer
-from app.hall.client import CounterHall, HallClient
 from app.hall.config import default_config
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import CallRecord
 from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_client import CounterHall, HallClient
+from app.protocol.hall_tickets import CallRecord
 from tests.hall_support import Server, enrolled_device
 from tests.ui_fixtures import dangling_threads, dangling_timers
 from ui.background import BackgroundWork

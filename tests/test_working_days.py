@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.services.working_days import (
+from app.catalogue.working_days import (
     CalendarYearUnknown,
     add_working_days,
     deadline,

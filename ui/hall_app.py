@@ -7,8 +7,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.hall.announcer import Announcer
-from app.hall.client import HallClient
 from app.ledger.suites import ED25519
+from app.protocol.hall_client import HallClient
 from ui.application import qt_application
 from ui.background import BackgroundWork
 from ui.hall_display import HallDisplayWindow

@@ -10,8 +10,8 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QVBoxLayout, QWidget
 
 from app.beijing_time import BEIJING
 from app.hall.announcer import Announcer
-from app.hall.client import HallClient
-from app.hall.tickets import CallRecord, DisplayState
+from app.protocol.hall_client import HallClient
+from app.protocol.hall_tickets import CallRecord, DisplayState
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 

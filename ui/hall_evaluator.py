@@ -7,9 +7,9 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
-from app.hall.client import HallClient
-from app.hall.evaluation import LEVELS, MAX_REASON, Rating, case_commitment, new_salt, rating_entry, reason_digest
 from app.ledger.suites import Signer
+from app.protocol.hall_client import HallClient
+from app.protocol.hall_rating import LEVELS, MAX_REASON, Rating, case_commitment, new_salt, rating_entry, reason_digest
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.hall.client import HallClient
-from app.hall.tickets import Ticket
+from app.protocol.hall_client import HallClient
+from app.protocol.hall_tickets import Ticket
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
-from app.hall.client import HallUnavailable
-from app.hall.refusals import HallRefusal
+from app.protocol.hall_client import HallUnavailable
+from app.protocol.hall_refusals import HallRefusal
 
 
 def _t(text: str) -> str:

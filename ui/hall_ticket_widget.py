@@ -12,8 +12,8 @@ from typing import Any
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from app.hall.client import CounterHall, HallStatus
-from app.hall.tickets import Ticket
+from app.protocol.hall_client import CounterHall, HallStatus
+from app.protocol.hall_tickets import Ticket
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 

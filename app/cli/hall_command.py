@@ -18,14 +18,14 @@ from app.catalogue.errors import ServiceError
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
 from app.hall.evaluation import Evaluations, satisfaction_by
 from app.hall.hall import SHANGHAI, Hall, hall_day
-from app.hall.refusals import HallRefusal
 from app.hall.service import serve_hall
 from app.hall.store import HallStoreError, SqlHallStore
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import DEVICE_ROLES, Device
 from app.ledger.suites import ED25519, key_id
 from app.node.jsonlog import configure_logging
 from app.protocol.departments import department
+from app.protocol.hall_refusals import HallRefusal
+from app.protocol.hall_tickets import DEVICE_ROLES, Device
 
 CONFIG_FILE = "hall.json"
 DB_FILE = "hall.db"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-from app.hall.tickets import CallRecord
+from app.protocol.hall_tickets import CallRecord
 
 VOICE = "cmn"
 

@@ -1,10 +1,8 @@
-"""好差评: the citizen's rating of a served case, as a signed ledger entry without personal data.
+"""好差评 at the hall's evaluation desk: ratings received, remediation items, satisfaction figures.
 
-Five levels after GB/T 39734-2020 and 国办发〔2019〕51号: 5 非常满意, 4 满意, 3 基本满意, 2 不满意,
-1 非常不满意. The entry (`hall.rating`) is signed by the evaluator device at the window, never by the
-clerk; it names the case only by a salted commitment (SHA-256 over a domain tag, a 32-byte random
-salt kept in the office, and the case id) and the citizen's free-text reason only by its digest: the
-reason itself can hold anything, so it stays in the office with the remediation item.
+The rating levels and the signed `hall.rating` entry (shared with the evaluator pad) live in
+app/protocol/hall_rating.py. The citizen's free-text reason can hold anything, so it stays in the
+office with the remediation item; the ledger holds only its digest.
 
 A bad rating (2 or 1) opens a remediation item (整改) due 15 working days after the rating, on the
 official calendar; it is closed by the supervisor's recorded call-back (回访) and outcome.
@@ -13,130 +11,26 @@ official calendar; it is closed by the supervisor's recorded call-back (回访) 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import os
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from app.catalogue.working_days import Deadline, deadline
 from app.hall.hall import Hall, hall_day
-from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store import HallTx, RemediationItem
-from app.hall.tickets import Device
-from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
-from app.ledger.errors import LedgerError
-from app.ledger.suites import Signer, key_id
-from app.services.working_days import Deadline, deadline
-
-RATING_TYPE = "hall.rating"
-REMEDIATION_WORKING_DAYS = 15
-BAD_LEVELS = (1, 2)
-MAX_REASON = 500
-_COMMITMENT_TAG = b"govdesk-hall-rating/v1\n"
-
-
-@dataclass(frozen=True)
-class Level:
-    """One rating level: its value and its names."""
-
-    value: int
-    zh: str
-    en: str
-
-
-LEVELS = (
-    Level(5, "非常满意", "Very satisfied"),
-    Level(4, "满意", "Satisfied"),
-    Level(3, "基本满意", "Basically satisfied"),
-    Level(2, "不满意", "Dissatisfied"),
-    Level(1, "非常不满意", "Very dissatisfied"),
+from app.ledger.entry import decode_entry
+from app.protocol.hall_rating import (
+    BAD_LEVELS,
+    MAX_REASON,
+    Rating,
+    RatingError,
+    read_rating,
+    reason_digest,
 )
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import Device
 
-
-class RatingError(ValueError):
-    """A rating is malformed, or not what it claims; `code` names the reason."""
-
-    def __init__(self, code: str, message: str) -> None:
-        super().__init__(f"{code}: {message}")
-        self.code = code
-
-
-def new_salt() -> bytes:
-    """Return a fresh 32-byte salt for a case commitment (kept in the office, never on the ledger)."""
-    return os.urandom(32)
-
-
-def case_commitment(case_id: str, salt: bytes) -> bytes:
-    """Return the commitment that ties a rating to a case without naming it."""
-    if len(salt) != 32:
-        raise RatingError("bad_salt", "a commitment salt is 32 bytes")
-    return hashlib.sha256(_COMMITMENT_TAG + salt + case_id.encode("utf-8")).digest()
-
-
-def reason_digest(reason: str) -> bytes:
-    """Return the digest of the citizen's reason (the reason itself never goes on the ledger)."""
-    return hashlib.sha256(b"govdesk-hall-reason/v1\n" + reason.encode("utf-8")).digest()
-
-
-@dataclass(frozen=True)
-class Rating:
-    """A rating as the evaluator records it."""
-
-    case_commitment: bytes
-    level: int
-    service: str
-    office: str
-    window: str
-    clerk: bytes
-    rated_at_ms: int
-    reason_digest: bytes | None = None
-
-    @property
-    def bad(self) -> bool:
-        """True for 不满意 and 非常不满意, which open a remediation item."""
-        return self.level in BAD_LEVELS
-
-
-def check_level(level: object) -> int:
-    """Return the level if it is one of the five, else raise RatingError."""
-    if isinstance(level, bool) or not isinstance(level, int) or not 1 <= level <= 5:
-        raise RatingError("bad_level", "a rating level is an integer from 1 (非常不满意) to 5 (非常满意)")
-    return level
-
-
-def rating_entry(rating: Rating, origin: str, evaluator: Signer) -> bytes:
-    """Return the signed `hall.rating` entry for the log `origin`, signed by the evaluator device."""
-    check_level(rating.level)
-    body: dict[str, object] = {
-        "case_commitment": rating.case_commitment,
-        "level": rating.level,
-        "service": rating.service,
-        "office": rating.office,
-        "window": rating.window,
-        "clerk": rating.clerk,
-        "rated_at": rating.rated_at_ms,
-    }
-    if rating.reason_digest is not None:
-        body["reason_digest"] = rating.reason_digest
-    kid = key_id(evaluator.suite, evaluator.public_key)
-    return sign_entry(Entry(origin, RATING_TYPE, rating.rated_at_ms, kid, body), evaluator)
-
-
-def read_rating(data: bytes, evaluator_public_key: bytes) -> tuple[SignedEntry, Rating]:
-    """Decode a rating entry and check it is signed by this evaluator key; raise RatingError otherwise."""
-    try:
-        signed = decode_entry(data)
-        signed.verify(evaluator_public_key)
-    except LedgerError as exc:
-        raise RatingError("bad_entry", str(exc)) from None
-    if signed.entry.type != RATING_TYPE:
-        raise RatingError("bad_entry", f"a {signed.entry.type} entry is not a rating")
-    b = signed.entry.body
-    rating = Rating(
-        b["case_commitment"], check_level(b["level"]), b["service"], b["office"], b["window"], b["clerk"],
-        b["rated_at"], b.get("reason_digest"),
-    )  # fmt: skip
-    return signed, rating
+REMEDIATION_WORKING_DAYS = 15
 
 
 def remediation_due(rated_at_ms: int) -> Deadline:

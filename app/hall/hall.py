@@ -23,9 +23,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.hall.config import HallConfig
-from app.hall.refusals import HallCode, HallRefusal
 from app.hall.store import MAX_NUMBER, Appointment, HallTx, SqlHallStore
-from app.hall.tickets import CallRecord, DisplayState, Ticket, TicketKind
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import CallRecord, DisplayState, Ticket, TicketKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 MAX_CASE_REF = 64

@@ -15,8 +15,8 @@ from enum import StrEnum
 
 from app.beijing_time import BEIJING
 from app.catalogue.catalogue import Catalogue, Service
+from app.catalogue.working_days import Deadline, deadline
 from app.protocol.departments import department
-from app.services.working_days import Deadline, deadline
 
 MAX_REASON = 500
 

@@ -34,9 +34,9 @@ from app.asgi.body import BodyProblem, read_limited_body
 from app.atomic_file import write_atomic
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
-from app.hall.refusals import HallCode, HallRefusal
-from app.hall.tickets import Device, Ticket, TicketKind
 from app.node.store import EnrolledKey
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import Device, Ticket, TicketKind
 from app.protocol.refusals import Refusal
 from app.protocol.request_auth import parse_credentials, verify_request
 

@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from app.hall.refusals import HallCode, HallRefusal
-from app.hall.tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
 from app.server_storage.schema import Column, Index, Table, ddl
 
 SCHEMA_VERSION = 1

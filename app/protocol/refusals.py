@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from enum import StrEnum
+from typing import ClassVar
 
 
 class Code(StrEnum):
@@ -54,19 +56,37 @@ HTTP_STATUS: dict[Code, int] = {
 }
 
 
-class Refusal(Exception):
-    """The node refuses a request or an entry, for the reason `code`."""
+class WireRefusal(Exception):
+    """A server's refusal of a request: a wire code, a message, optional machine-readable detail, an HTTP status.
 
-    def __init__(self, code: Code, message: str) -> None:
+    Each server's refusal class names its code enum and its table of statuses (`status_of`)."""
+
+    status_of: ClassVar[Mapping[StrEnum, int]] = {}
+
+    def __init__(self, code: StrEnum, message: str, detail: dict[str, object] | None = None) -> None:
         super().__init__(f"{code.value}: {message}")
         self.code = code
         self.message = message
+        self.detail = detail or {}
 
     @property
     def status(self) -> int:
         """The HTTP status that carries this refusal."""
-        return HTTP_STATUS[self.code]
+        return self.status_of[self.code]
 
-    def to_json(self) -> dict[str, str]:
-        """Return the refusal as the JSON object the API sends."""
-        return {"code": self.code.value, "message": self.message}
+    def to_json(self) -> dict[str, object]:
+        """Return the refusal as the JSON object the API sends (`detail` only when there is some)."""
+        out: dict[str, object] = {"code": self.code.value, "message": self.message}
+        if self.detail:
+            out["detail"] = self.detail
+        return out
+
+
+class Refusal(WireRefusal):
+    """The node refuses a request or an entry, for the reason `code`."""
+
+    status_of = HTTP_STATUS
+    code: Code
+
+    def __init__(self, code: Code, message: str) -> None:
+        super().__init__(code, message)

@@ -16,13 +16,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 
 from app.catalogue.catalogue import load_catalogue
 from app.hall.announcer import Announcer
-from app.hall.client import CounterHall, HallClient
 from app.hall.config import default_config
 from app.hall.hall import Hall
 from app.hall.notices import acceptance_receipt
 from app.hall.store_open import open_hall_store
-from app.hall.tickets import TicketKind
 from app.ledger.suites import ED25519, key_id
+from app.protocol.hall_client import CounterHall, HallClient
+from app.protocol.hall_tickets import TicketKind
 from tests.hall_support import Server, enrolled_device
 from ui.application import qt_application
 from ui.background import BackgroundWork

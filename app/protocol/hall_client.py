@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 
-from app.hall.refusals import HallCode, HallRefusal
-from app.hall.tickets import DisplayState, Ticket
 from app.ledger.suites import Signer
+from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_tickets import DisplayState, Ticket
 from app.protocol.request_auth import sign_request
 
 DEFAULT_TIMEOUT_S = 5.0

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.protocol.refusals import WireRefusal
+
 
 class HallCode(StrEnum):
     """A refusal code as it appears on the wire (`{"refusal": {"code": ...}}`)."""
@@ -54,23 +56,11 @@ HTTP_STATUS: dict[HallCode, int] = {
 }
 
 
-class HallRefusal(Exception):
+class HallRefusal(WireRefusal):
     """The hall refuses a request for the reason `code`; `detail` carries machine-readable context."""
 
+    status_of = HTTP_STATUS
+    code: HallCode
+
     def __init__(self, code: HallCode, message: str, detail: dict[str, object] | None = None) -> None:
-        super().__init__(f"{code.value}: {message}")
-        self.code = code
-        self.message = message
-        self.detail = detail or {}
-
-    @property
-    def status(self) -> int:
-        """The HTTP status that carries this refusal."""
-        return HTTP_STATUS[self.code]
-
-    def to_json(self) -> dict[str, object]:
-        """Return the refusal as the JSON object the API sends."""
-        out: dict[str, object] = {"code": self.code.value, "message": self.message}
-        if self.detail:
-            out["detail"] = self.detail
-        return out
+        super().__init__(code, message, detail)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import chinese_calendar
 
-from app.services.errors import Refusal
+from app.catalogue.errors import Refusal
 
 MAX_DAYS = 400
 _SATURDAY = 5
