@@ -7,26 +7,18 @@ the licence's own fields and the seal picture, which are what the clerk compares
 
 from __future__ import annotations
 
-import html
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from app.ofd.counter import AnchorFact
 from app.ofd.verdict import DocumentVerdict, SignatureVerdict, word
-from ui import style
-from ui.language_change import RetranslatedOnLanguageChange
+from ui.traffic_light_card import AMBER, GREEN, RED, TrafficLightCard, rows_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-GREEN, AMBER, RED = "green", "amber", "red"
-COLOURS = {
-    GREEN: (style.GREEN_BG, style.GREEN_INK),
-    AMBER: (style.AMBER_BG, style.AMBER_INK),
-    RED: (style.RED_BG, style.RED_INK),
-}
 SEAL_PICTURE_PX = 96
 
 
@@ -58,23 +50,15 @@ def licence_label(key: str) -> str:
     return labels.get(key, key)
 
 
-class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
+class OfdVerdictCard(TrafficLightCard):
     """Shows the verdict on one OFD document; empty until a file is opened."""
 
     def __init__(self, language: str = "zh_CN", parent: QWidget | None = None) -> None:
         """Start with the hint to open a file."""
-        super().__init__(parent)
-        self.setObjectName("ofdVerdictCard")
-        self.language = language
+        super().__init__("ofdVerdictCard", "ofdHeadline", 16, language, parent)
         self.verdict: DocumentVerdict | None = None
         self.anchor: AnchorFact | None = None
         self.file_name = ""
-        self.colour: str | None = None
-        self.headline = QLabel()
-        self.headline.setObjectName("ofdHeadline")
-        self.headline.setWordWrap(True)
-        self.reason = QLabel()
-        self.reason.setWordWrap(True)
         self.fields = QLabel()
         self.fields.setTextFormat(Qt.TextFormat.RichText)
         self.fields.setWordWrap(True)
@@ -96,15 +80,6 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
         layout.addLayout(row, 1)
         self.refresh()
 
-    def retranslate(self) -> None:
-        """Set every text in the current language."""
-        self.refresh()
-
-    def set_language(self, language: str) -> None:
-        """Pick the language of the domain's reason texts (zh_CN or en)."""
-        self.language = language
-        self.refresh()
-
     def show_verdict(self, verdict: DocumentVerdict, file_name: str = "", anchor: AnchorFact | None = None) -> None:
         """Show the verdict on a file (and where the ledger anchors it, if the replica knows)."""
         self.verdict, self.file_name, self.anchor = verdict, file_name, anchor
@@ -112,15 +87,6 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
 
     def _add(self, label: str, value: str) -> None:
         self.field_rows.append((label, value))
-
-    def _paint(self, colour: str | None) -> None:
-        bg, ink = COLOURS.get(colour, ("#ffffff", style.INK))
-        border = ink if colour else "#c4c7cc"
-        self.setStyleSheet(
-            f"QFrame#ofdVerdictCard {{ background: {bg}; border: 3px solid {border}; border-radius: 8px; }}"
-            f"QFrame#ofdVerdictCard QLabel {{ color: {ink}; background: transparent; border: none; }}"
-            f"QLabel#ofdHeadline {{ font-size: 16pt; font-weight: bold; }}"
-        )
 
     def _headline(self, verdict: DocumentVerdict) -> str:
         if not verdict.readable:
@@ -163,11 +129,7 @@ class OfdVerdictCard(RetranslatedOnLanguageChange, QFrame):
                       .replace("%2", when).replace("%3", self.anchor.serial).replace("%4", state))  # fmt: skip
         for signature in verdict.signatures:
             self._signature_rows(signature)
-        rows = "".join(
-            f"<tr><td style='padding-right:12px'>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>"
-            for k, v in self.field_rows
-        )
-        self.fields.setText(f"<table>{rows}</table>")
+        self.fields.setText(rows_table(self.field_rows, 12))
         seal = next((s.seal for s in verdict.signatures if s.seal is not None), None)
         if seal is not None:
             pixmap = QPixmap()

@@ -2,25 +2,17 @@
 
 from __future__ import annotations
 
-import html
 from dataclasses import replace
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.beijing_time import ms_of_iso, shown_time
 from app.certs import Status, Verdict
-from ui import style
-from ui.language_change import RetranslatedOnLanguageChange
+from ui.traffic_light_card import AMBER, GREEN, RED, TrafficLightCard, rows_table
 
-GREEN, AMBER, RED = "green", "amber", "red"
 # Amber: nothing is wrong with the certificate itself, but the counter cannot conclude now.
 AMBER_STATUSES = frozenset({Status.CANNOT_VERIFY_OFFLINE, Status.NOT_YET_VALID})
-COLOURS = {
-    GREEN: (style.GREEN_BG, style.GREEN_INK),
-    AMBER: (style.AMBER_BG, style.AMBER_INK),
-    RED: (style.RED_BG, style.RED_INK),
-}
 
 
 def verdict_reason(verdict: Verdict, language: str) -> str:
@@ -77,21 +69,13 @@ def field_label(key: str) -> str:
     return labels.get(key, key)
 
 
-class VerdictCard(RetranslatedOnLanguageChange, QFrame):
+class VerdictCard(TrafficLightCard):
     """Shows one verdict; empty until the first scan."""
 
     def __init__(self, language: str = "zh_CN", parent: QWidget | None = None) -> None:
         """Start with the hint to scan a code."""
-        super().__init__(parent)
-        self.setObjectName("verdictCard")
-        self.language = language
+        super().__init__("verdictCard", "verdictHeadline", 18, language, parent)
         self.verdict: Verdict | None = None
-        self.colour: str | None = None
-        self.headline = QLabel()
-        self.headline.setObjectName("verdictHeadline")
-        self.headline.setWordWrap(True)
-        self.reason = QLabel()
-        self.reason.setWordWrap(True)
         self.claims = QLabel()
         self.claims.setObjectName("verdictClaims")
         self.claims.setTextFormat(Qt.TextFormat.RichText)
@@ -105,15 +89,6 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
         layout.addWidget(self.age)
         layout.addStretch(1)
         self.setMinimumHeight(220)
-        self.refresh()
-
-    def retranslate(self) -> None:
-        """Set every text in the current language."""
-        self.refresh()
-
-    def set_language(self, language: str) -> None:
-        """Pick the language of the domain's reason texts (zh_CN or en)."""
-        self.language = language
         self.refresh()
 
     def show_verdict(self, verdict: Verdict | None) -> None:
@@ -137,20 +112,7 @@ class VerdictCard(RetranslatedOnLanguageChange, QFrame):
 
     def _add_claim(self, label: str, value: str) -> None:
         self.claim_rows.append((label, value))
-        rows = "".join(
-            f"<tr><td style='padding-right:14px'>{html.escape(k)}</td><td><b>{html.escape(v)}</b></td></tr>"
-            for k, v in self.claim_rows
-        )
-        self.claims.setText(f"<table>{rows}</table>")
-
-    def _paint(self, colour: str | None) -> None:
-        bg, ink = COLOURS.get(colour, ("#ffffff", style.INK))
-        border = ink if colour else "#c4c7cc"
-        self.setStyleSheet(
-            f"QFrame#verdictCard {{ background: {bg}; border: 3px solid {border}; border-radius: 8px; }}"
-            f"QFrame#verdictCard QLabel {{ color: {ink}; background: transparent; border: none; }}"
-            f"QLabel#verdictHeadline {{ font-size: 18pt; font-weight: bold; }}"
-        )
+        self.claims.setText(rows_table(self.claim_rows, 14))
 
     def duration(self, ms: int) -> str:
         """A duration in the reader's words: '3 天 4 小时', '25 分钟' / '3 d 4 h', '25 min'."""

@@ -8,13 +8,14 @@ import importlib
 import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from app.atomic_file import write_atomic
 from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import ServiceError
+from app.cli.enrolment_key import EnrolmentKeyError, enrolment_public_key
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
 from app.hall.evaluation import Evaluations, satisfaction_by
 from app.hall.hall import SHANGHAI, Hall, hall_day
@@ -40,6 +41,18 @@ def _open(directory: Path, db: str | None = None) -> tuple[HallConfig, SqlHallSt
     config = load_config(directory / CONFIG_FILE)
     url = db or config.db_url or f"sqlite:///{directory / DB_FILE}"
     return config, open_hall_store(url)
+
+
+def _with_hall(args: argparse.Namespace, run: Callable[[argparse.Namespace, HallConfig, SqlHallStore], int]) -> int:
+    """Open the hall in `args.dir`, run one command on it and close its store; a hall that will not open fails."""
+    try:
+        config, store = _open(args.dir)
+    except (HallConfigError, HallStoreError) as exc:
+        return _fail(str(exc))
+    try:
+        return run(args, config, store)
+    finally:
+        store.close()
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -181,31 +194,17 @@ def run_serve(args: argparse.Namespace) -> int:
 
 def run_enroll(args: argparse.Namespace) -> int:
     """Enrol a device key; print its key id as JSON."""
-    try:
-        config, store = _open(args.dir)
-    except (HallConfigError, HallStoreError) as exc:
-        return _fail(str(exc))
-    try:
-        return _run_enroll(args, config, store)
-    finally:
-        store.close()
+    return _with_hall(args, _run_enroll)
 
 
 def _run_enroll(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
     """Enrol a device key; print its key id as JSON."""
     if args.role == "counter" and (not args.window or config.window(args.window) is None):
         return _fail("a counter is enrolled for one of the hall's windows: --window ID")
-    if args.new_key:
-        seed = ED25519.generate_private()
-        write_atomic(args.new_key, (seed.hex() + "\n").encode(), mode=0o600)
-        public = ED25519.signer(seed).public_key
-    else:
-        try:
-            public = bytes.fromhex(args.public_key)
-        except ValueError:
-            return _fail("--public-key must be hex")
-        if len(public) != 32:
-            return _fail("an Ed25519 public key is 32 bytes")
+    try:
+        public = enrolment_public_key(args.new_key, args.public_key)
+    except EnrolmentKeyError as exc:
+        return _fail(str(exc))
     kid = key_id(ED25519, public)
     office = args.office or config.office
     store.enroll(Device(kid, ED25519.name, public, args.role, args.subject, office, args.window, False))
@@ -215,14 +214,7 @@ def _run_enroll(args: argparse.Namespace, config: HallConfig, store: SqlHallStor
 
 def run_book(args: argparse.Namespace) -> int:
     """Record an appointment."""
-    try:
-        config, store = _open(args.dir)
-    except (HallConfigError, HallStoreError) as exc:
-        return _fail(str(exc))
-    try:
-        return _run_book(args, config, store)
-    finally:
-        store.close()
+    return _with_hall(args, _run_book)
 
 
 def _run_book(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
@@ -244,14 +236,7 @@ def _run_book(args: argparse.Namespace, config: HallConfig, store: SqlHallStore)
 
 def run_remediation(args: argparse.Namespace) -> int:
     """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
-    try:
-        config, store = _open(args.dir)
-    except (HallConfigError, HallStoreError) as exc:
-        return _fail(str(exc))
-    try:
-        return _run_remediation(args, config, store)
-    finally:
-        store.close()
+    return _with_hall(args, _run_remediation)
 
 
 def _run_remediation(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
@@ -274,14 +259,7 @@ def _run_remediation(args: argparse.Namespace, config: HallConfig, store: SqlHal
 
 def run_satisfaction(args: argparse.Namespace) -> int:
     """Print satisfaction per clerk, service or department as JSON."""
-    try:
-        config, store = _open(args.dir)
-    except (HallConfigError, HallStoreError) as exc:
-        return _fail(str(exc))
-    try:
-        return _run_satisfaction(args, config, store)
-    finally:
-        store.close()
+    return _with_hall(args, _run_satisfaction)
 
 
 def _run_satisfaction(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
-from app.atomic_file import write_atomic
+from app.cli.enrolment_key import EnrolmentKeyError, enrolment_public_key
 from app.ledger.suites import ED25519, key_id
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
@@ -218,17 +218,10 @@ def run_enroll(args: argparse.Namespace) -> int:
         node = node_from_config(_load(args))
     except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
-    if args.new_key:
-        seed = ED25519.generate_private()
-        write_atomic(args.new_key, (seed.hex() + "\n").encode(), mode=0o600)
-        public_key = ED25519.signer(seed).public_key
-    else:
-        try:
-            public_key = bytes.fromhex(args.public_key)
-        except ValueError:
-            return _fail("--public-key must be hex")
-        if len(public_key) != ED25519.public_key_size:
-            return _fail("an Ed25519 public key is 32 bytes")
+    try:
+        public_key = enrolment_public_key(args.new_key, args.public_key)
+    except EnrolmentKeyError as exc:
+        return _fail(str(exc))
     try:
         node.open()
         index = node.enroll(public_key, args.role, args.subject)

@@ -188,44 +188,44 @@ class Hall:
 
         return self.store.run(work)
 
-    def recall(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
-        """Call the held ticket again (the display and the announcement repeat it); it stays with this window."""
+    def _on_held(
+        self,
+        window: str,
+        ticket_id: int,
+        hold: int,
+        mark: RequestMark | None,
+        act: Callable[[HallTx, Ticket, int], Ticket],
+    ) -> Ticket:
+        """Run `act(tx, ticket, now)` on a ticket this window holds, after marking the request and expiring holds."""
         self._window(window)
         now = self.clock()
 
-        def work(tx: HallTx) -> Any:
+        def work(tx: HallTx) -> Ticket:
             self._mark(tx, mark, now)
             self._expire(tx, now)
-            tx.holding(window, ticket_id, hold)
+            return act(tx, tx.holding(window, ticket_id, hold), now)
+
+        return self.store.run(work)
+
+    def recall(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
+        """Call the held ticket again (the display and the announcement repeat it); it stays with this window."""
+
+        def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
             ticket = tx.touch(ticket_id, now, recalled=True)
             tx.event(ticket_id, "recalled", window, now)
             return ticket
 
-        return self.store.run(work)
+        return self._on_held(window, ticket_id, hold, mark, act)
 
     def heartbeat(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """Keep holding a ticket while the citizen is served (a hold lapses after `hold_timeout_s` without one)."""
-        self._window(window)
-        now = self.clock()
-
-        def work(tx: HallTx) -> Any:
-            self._mark(tx, mark, now)
-            self._expire(tx, now)
-            tx.holding(window, ticket_id, hold)
-            return tx.touch(ticket_id, now)
-
-        return self.store.run(work)
+        return self._on_held(window, ticket_id, hold, mark, lambda tx, held, now: tx.touch(ticket_id, now))
 
     def skip(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """The citizen did not come (过号): the ticket returns after `skip_return_calls` calls, or is missed."""
-        self._window(window)
-        now = self.clock()
 
-        def work(tx: HallTx) -> Any:
-            self._mark(tx, mark, now)
-            self._expire(tx, now)
-            ticket = tx.holding(window, ticket_id, hold)
-            if ticket.skips >= self.config.max_skips:
+        def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
+            if held.skips >= self.config.max_skips:
                 updated = tx.miss(ticket_id, now)
                 tx.event(ticket_id, "missed", window, now)
                 return updated
@@ -234,7 +234,7 @@ class Hall:
             tx.event(ticket_id, "skipped", window, now, str(eligible))
             return updated
 
-        return self.store.run(work)
+        return self._on_held(window, ticket_id, hold, mark, act)
 
     def transfer(
         self, window: str, ticket_id: int, hold: int, to: str, case_ref: str | None, mark: RequestMark | None = None
@@ -246,34 +246,24 @@ class Hall:
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "a ticket is transferred to another window")
         if case_ref is not None and (len(case_ref) > MAX_CASE_REF or not _CASE_REF.fullmatch(case_ref)):
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "a case reference is an id of at most 64 Latin characters")
-        now = self.clock()
 
-        def work(tx: HallTx) -> Any:
-            self._mark(tx, mark, now)
-            self._expire(tx, now)
-            ticket = tx.holding(window, ticket_id, hold)
-            updated = tx.requeue_transferred(ticket_id, now, to, case_ref or ticket.case_ref)
+        def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
+            updated = tx.requeue_transferred(ticket_id, now, to, case_ref or held.case_ref)
             tx.event(ticket_id, "transferred", window, now, to)
             return updated
 
-        return self.store.run(work)
+        return self._on_held(window, ticket_id, hold, mark, act)
 
     def finish(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """Finish serving a held ticket; a ticket is finished once, by the window that holds it."""
-        self._window(window)
-        now = self.clock()
 
-        def work(tx: HallTx) -> Any:
-            self._mark(tx, mark, now)
-            self._expire(tx, now)
-            tx.holding(window, ticket_id, hold)
+        def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
             updated = tx.finish(ticket_id, now)
             tx.event(ticket_id, "finished", window, now)
             return updated
 
-        return self.store.run(work)
+        return self._on_held(window, ticket_id, hold, mark, act)
 
-    # --- reads ---------------------------------------------------------------------------------
     def ticket(self, ticket_id: int) -> Ticket:
         """Return a ticket with its history."""
         ticket = self.store.ticket(ticket_id)
