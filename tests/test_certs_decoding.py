@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from app.catalogue.cert_types import parse_type
 from app.certs import CertType, base45, hcert, issue_certificate, make_claims
-from app.certs.cert_types import parse_type
 from app.certs.claims import CertClaims, check_claims, decode_claims
 from app.certs.envelope import decode_envelope
 from app.certs.errors import Base45Error, MalformedCertificate

@@ -19,8 +19,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from app.catalogue.cert_types import CertType
 from app.certs import verify
-from app.certs.cert_types import CertType
 from app.certs.issue import issue_certificate, make_claims
 from app.cli.main import main as govdesk
 from app.ledger.checkpoint import Checkpoint

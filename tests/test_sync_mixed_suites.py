@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from app.catalogue.cert_types import CertType
 from app.certs import verify
-from app.certs.cert_types import CertType
 from app.certs.issue import issue_certificate, make_claims
 from app.ledger import sm2
 from app.ledger.note import parse_verifier_key

@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
 
 from app.catalogue import workflow
 from app.catalogue.catalogue import Service
+from app.catalogue.cert_types import CertType, policy
 from app.certs import Verdict
-from app.certs.cert_types import CertType, policy
 from app.office import CaseFile, CaseService, ServiceDirectory
 from app.services.counter import Admission, Applicant, Mark, progress
 from app.services.errors import Refusal

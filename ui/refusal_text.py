@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from app.catalogue.cert_types import CertType, policy
 from app.catalogue.errors import ServiceError, UnknownService
-from app.certs.cert_types import CertType, policy
 from app.review.errors import AlreadySigned, NotAcknowledged, ReviewError, UnsafeExportPath
 from app.services.errors import Refusal, UnknownCase
 from app.store import errors as store_errors

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from app.catalogue.cert_types import CertType
 from app.catalogue.errors import CatalogueError, UnknownService
-from app.certs.cert_types import CertType
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.suites import Signer, key_id

@@ -6,7 +6,7 @@
 The format is in docs/certificate-format.md.
 """
 
-from app.certs.cert_types import CertType
+from app.catalogue.cert_types import CertType
 from app.certs.claims import CertClaims
 from app.certs.errors import CertError, MalformedCertificate
 from app.certs.issue import IssuedCertificate, issue_certificate, make_claims, record_issue, record_revocation

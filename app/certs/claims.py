@@ -18,7 +18,7 @@ from typing import Any
 
 import cbor2
 
-from app.certs.cert_types import MAX_FIELD_LENGTH, CertType, parse_type, policy
+from app.catalogue.cert_types import MAX_FIELD_LENGTH, CertType, parse_type, policy
 from app.certs.errors import MalformedCertificate
 from app.certs.holder import COMMITMENT_SIZE, SALT_SIZE
 from app.ledger import dcbor

@@ -11,8 +11,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from app.catalogue.cert_types import CertType
 from app.certs import holder, transport
-from app.certs.cert_types import CertType
 from app.certs.claims import SERIAL_SIZE, CertClaims, cert_hash, check_claims
 from app.certs.errors import IssueError, MalformedCertificate
 from app.ledger import cose

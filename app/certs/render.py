@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import segno
 
 from app.atomic_file import write_atomic
-from app.certs.cert_types import policy
+from app.catalogue.cert_types import policy
 from app.certs.claims import CertClaims, iso_seconds
 from app.certs.errors import IssueError
 

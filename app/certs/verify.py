@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from app.catalogue.cert_types import policy
 from app.certs import hcert, transport
-from app.certs.cert_types import policy
 from app.certs.claims import CertClaims, cert_hash, decode_claims, iso_seconds
 from app.certs.envelope import decode_envelope
 from app.certs.errors import MalformedCertificate

@@ -9,8 +9,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from app.atomic_file import write_atomic
+from app.catalogue.cert_types import CertType, parse_type, policy
 from app.certs import render
-from app.certs.cert_types import CertType, parse_type, policy
 from app.certs.errors import CertError
 from app.certs.image_input import read_qr_text
 from app.certs.issue import issue_certificate, make_claims, record_issue, record_revocation

@@ -14,7 +14,7 @@ from app.store.replica import Replica
 OFFLINE_MESSAGE = "cannot verify offline: connect to sync"
 
 # The default limits of the checks sync serves (services declare theirs in the catalogue, certificate
-# types in app/certs/cert_types.py).
+# types in app/catalogue/cert_types.py).
 CHECK_LIMITS_MS: dict[str, int] = {
     "registry.key": 24 * 3600_000,
     "cert.revocation": 24 * 3600_000,
