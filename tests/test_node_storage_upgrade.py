@@ -19,10 +19,12 @@ import psycopg
 import pytest
 
 from app.ledger.merkle import hash_leaf, root_of
-from app.node import store as node_store
 from app.node.config import load_config
 from app.node.node import CONFIG_FILE, node_from_config
-from app.node.store import SCHEMA_VERSION, NodeStoreError, SchemaTooNew, open_store
+from app.node.storage import schema as node_schema
+from app.node.storage.interface import NodeStoreError, SchemaTooNew
+from app.node.storage.open import open_store
+from app.node.storage.schema import SCHEMA_VERSION
 from tests.test_node_pg import postgresql_proc
 
 __all__ = ["postgresql_proc"]
@@ -149,8 +151,8 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
     directory = _v1_node_dir(tmp_path)
     db = directory / "node.db"
     index = "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)"
-    monkeypatch.setattr(node_store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(node_store, "MIGRATIONS", {SCHEMA_VERSION + 1: (index, "SELECT no_such_column FROM entries")})
+    monkeypatch.setattr(node_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {SCHEMA_VERSION + 1: (index, "SELECT no_such_column FROM entries")})
     store = open_store(f"sqlite:///{db}")
     with pytest.raises(sqlite3.OperationalError):
         store.init_schema()
@@ -159,7 +161,7 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
     assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
-    monkeypatch.setattr(node_store, "MIGRATIONS", {SCHEMA_VERSION + 1: (index,)})
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {SCHEMA_VERSION + 1: (index,)})
     node = _open_node(directory, f"sqlite:///{db}")
     _assert_same_log(node)
     node.stop()
@@ -171,14 +173,15 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
 
 CRASHING_MIGRATION = """
 import sys
-from app.node import store as node_store
-node_store.SCHEMA_VERSION += 1
-node_store.MIGRATIONS = {node_store.SCHEMA_VERSION: (
+from app.node.storage import schema as node_schema
+from app.node.storage.open import open_store
+node_schema.SCHEMA_VERSION += 1
+node_schema.MIGRATIONS = {node_schema.SCHEMA_VERSION: (
     "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
     "UPDATE cosigners SET size = size + 1",
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",  # never ends
 )}
-store = node_store.open_store(sys.argv[1])
+store = open_store(sys.argv[1])
 connect = store.connect
 def traced():
     conn = connect()

@@ -36,7 +36,7 @@ from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketKind
-from app.node.store import EnrolledKey
+from app.node.storage.interface import EnrolledKey
 from app.protocol.refusals import Refusal
 from app.protocol.request_auth import parse_credentials, verify_request
 

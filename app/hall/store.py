@@ -22,9 +22,13 @@ from typing import Any
 
 from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
+from app.server_storage.migrations import SchemaTooNewError, migrate_schema
 from app.server_storage.schema import Column, Index, Table, ddl
 
 SCHEMA_VERSION = 1
+# Numbered migrations: MIGRATIONS[n] holds the statements that take a hall database from version n - 1 to n, for
+# both engines (placeholders in `?` style); app.server_storage.migrations runs them. Version 1 has none.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
 
 # The hall's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
 HALL_SCHEMA: tuple[Table | Index, ...] = (
@@ -87,6 +91,15 @@ _DEVICE_COLUMNS = "kid, suite, public_key, role, subject, office, window_id, rev
 
 class HallStoreError(RuntimeError):
     """The store could not be opened or is not a hall database of a known schema."""
+
+
+class HallSchemaTooNew(HallStoreError, SchemaTooNewError):
+    """The hall database was written by a newer govdesk: its schema version is above the one this code knows."""
+
+    code = "hall_schema_too_new"
+
+    def __init__(self, found: int, known: int) -> None:
+        SchemaTooNewError.__init__(self, "hall", found, known)
 
 
 @dataclass(frozen=True)
@@ -539,12 +552,7 @@ class SqlHallStore:
         with self.write_transaction(self._conn()) as cur:
             for statement in ddl(HALL_SCHEMA, self.engine):
                 cur.execute(statement)
-            cur.execute(self.sql("SELECT version FROM schema_version"))
-            row = cur.fetchone()
-            if row is None:
-                cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise HallStoreError(f"hall database schema version {row[0]} is not {SCHEMA_VERSION}")
+            migrate_schema(cur, self.sql, SCHEMA_VERSION, MIGRATIONS, HallSchemaTooNew)
             cur.execute(self.sql("SELECT call_seq FROM hall_state WHERE id = 1"))
             if cur.fetchone() is None:
                 cur.execute(self.sql("INSERT INTO hall_state (id, call_seq) VALUES (1, 0)"))

@@ -1,26 +1,15 @@
-"""SQLite backend of the node store: the embedded default for a one-machine demo (WAL mode)."""
+"""SQLite driver of the node store: the embedded default for a one-machine demo (WAL mode)."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from app.node.store import DEFAULT_RETRY_S, SqlStore
-
-
-def _make_private(path: str) -> None:
-    """Make the database file 0600 (SQLite gives its WAL and index files the same mode), creating it if needed.
-
-    Never by opening and closing an existing file: closing any descriptor of a SQLite file drops every POSIX lock
-    this process holds on it, under the feet of its open connections.
-    """
-    try:
-        os.close(os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600))
-    except FileExistsError:
-        os.chmod(path, 0o600)
+from app.node.storage.interface import DEFAULT_RETRY_S
+from app.node.storage.sql import SqlStore
+from app.server_storage.sqlite_file import make_private
 
 
 class SQLiteStore(SqlStore):
@@ -33,7 +22,7 @@ class SQLiteStore(SqlStore):
         self.path = path
         self.url = f"sqlite:///{path}"
         if path != ":memory:":
-            _make_private(path)
+            make_private(path)
 
     def connect(self) -> Any:
         """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
