@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -217,6 +218,62 @@ def test_a_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path
         assert _rows(conn, table) == expected, table
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
+
+
+CRASHING_MIGRATION_POSTGRES = """
+import sys
+from app.node.storage import schema as node_schema
+from app.node.storage.open import open_store
+node_schema.SCHEMA_VERSION += 1
+node_schema.MIGRATIONS = {node_schema.SCHEMA_VERSION: (
+    "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
+    "UPDATE cosigners SET size = size + 1",
+    "SELECT pg_sleep(3600) -- govdesk crash test",  # never ends within the test
+)}
+open_store(sys.argv[1]).init_schema()
+"""
+
+
+def _sleeping_migrations(url: str) -> list[int]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE %s",
+            ("%govdesk crash test%",),
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _poll(condition: Any, what: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_a_postgres_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path, v1_postgres: str) -> None:
+    directory = _v1_node_dir(tmp_path)
+    # The server checks every 100 ms whether the client of a running statement is still there (PostgreSQL 14+),
+    # so the killed node's backend ends, and rolls the migration back, without waiting for its statement.
+    child_url = v1_postgres + "?options=-c%20client_connection_check_interval%3D100"
+    child = subprocess.Popen([sys.executable, "-c", CRASHING_MIGRATION_POSTGRES, child_url], cwd=REPO)
+    try:
+        _poll(lambda: _sleeping_migrations(v1_postgres) != [] or child.poll() is not None, "the migration to start")
+        assert child.poll() is None, "the migrating node exited before its last statement"
+        with psycopg.connect(v1_postgres, autocommit=True) as conn:  # mid-migration: the old version is visible
+            assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
+    finally:
+        child.kill()
+        child.wait()
+    _poll(lambda: _sleeping_migrations(v1_postgres) == [], "the killed node's backend to end")
+    node = _open_node(directory, v1_postgres)
+    _assert_same_log(node)
+    node.stop()
+    with psycopg.connect(v1_postgres) as conn:
+        for table in TABLES:
+            expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
+            assert _rows(conn, table) == expected, table
+        assert conn.execute("SELECT to_regclass('checkpoints_signed_at')").fetchone() == (None,)
 
 
 def _sqlite_shape(db: Path) -> dict[str, Any]:
