@@ -24,6 +24,7 @@ from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
 from app.server_storage.migrations import SchemaTooNewError, migrate_schema
 from app.server_storage.schema import Column, Index, Table, ddl
+from app.server_storage.statements import SqlDialect, TransactionView
 
 SCHEMA_VERSION = 1
 # Numbered migrations: MIGRATIONS[n] holds the statements that take a hall database from version n - 1 to n, for
@@ -175,16 +176,8 @@ def _device(row: Sequence[Any]) -> Device:
     return Device(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], bool(row[7]))
 
 
-class HallTx:
+class HallTx(TransactionView):
     """The hall's state inside one serialised write transaction."""
-
-    def __init__(self, store: SqlHallStore, cur: Any) -> None:
-        self._store = store
-        self._cur = cur
-
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        self._cur.execute(self._store.sql(sql), params)
-        return self._cur
 
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int) -> bool:
         """Record a request nonce; False if this key already used it."""
@@ -425,12 +418,8 @@ class HallTx:
         )
 
 
-class SqlHallStore:
+class SqlHallStore(SqlDialect):
     """Storage of one hall over a SQL database, with thread-local connections; subclasses supply the dialect."""
-
-    placeholder = "?"
-    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
-    url: str = ""
 
     def __init__(self) -> None:
         self._local = threading.local()
@@ -451,10 +440,6 @@ class SqlHallStore:
         yield
 
     # --- plumbing --------------------------------------------------------------------------
-    def sql(self, text: str) -> str:
-        """Return `text` with `?` placeholders in this backend's style."""
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
-
     def _conn(self) -> Any:
         conn = getattr(self._local, "conn", None)
         if conn is None:

@@ -26,6 +26,7 @@ from app.node.storage.interface import (
 )
 from app.server_storage.migrations import migrate_schema
 from app.server_storage.schema import ddl
+from app.server_storage.statements import SqlDialect, TransactionView
 
 log = logging.getLogger("govdesk.node.store")
 
@@ -40,16 +41,12 @@ def _key(row: Sequence[Any]) -> EnrolledKey:
     return EnrolledKey(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], row[7])
 
 
-class SequencingTx:
+class SequencingTx(TransactionView):
     """The sequencer's view of the store inside one exclusive write transaction."""
 
     def __init__(self, store: SqlStore, cur: Any) -> None:
+        super().__init__(store, cur)
         self._store = store
-        self._cur = cur
-
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        self._cur.execute(self._store.sql(sql), params)
-        return self._cur
 
     def state(self) -> tuple[int, bytes]:
         """Return the stored tree size and root."""
@@ -121,17 +118,13 @@ def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
         yield items[i : i + n]
 
 
-class SqlStore:
+class SqlStore(SqlDialect):
     """Storage over a SQL database; subclasses supply the dialect and how connections are held.
 
     Every operation borrows a connection for its own duration (`connection()`), and an operation that
     fails because its connection is gone is retried on a fresh one, with backoff, for up to `retry_s`
     seconds; then it raises StoreUnavailable.
     """
-
-    placeholder = "?"
-    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
-    url: str = ""
 
     def __init__(self, retry_s: float = DEFAULT_RETRY_S) -> None:
         self.retry_s = retry_s
@@ -179,10 +172,6 @@ class SqlStore:
             return cur.fetchone() is not None
 
     # --- plumbing --------------------------------------------------------------------------
-    def sql(self, text: str) -> str:
-        """Return `text` with `?` placeholders in this backend's style."""
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
-
     def _unavailable(self, exc: BaseException) -> StoreUnavailable:
         return exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(f"the database is unavailable: {exc}")
 
@@ -381,37 +370,32 @@ class SqlStore:
         return [WitnessedFork(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], r[6], int(r[7])) for r in rows]
 
 
-class WitnessTx:
+class WitnessTx(TransactionView):
     """A witness's record of one log, read and written inside one transaction."""
 
     def __init__(self, store: SqlStore, cur: Any, origin: str) -> None:
-        self._store, self._cur, self.origin = store, cur, origin
+        super().__init__(store, cur)
+        self.origin = origin
 
     def held(self) -> WitnessedLog | None:
         """Return what this witness last cosigned for the log."""
-        self._cur.execute(
-            self._store.sql("SELECT origin, size, root, checkpoint FROM witnessed WHERE origin = ?"), (self.origin,)
-        )
-        row = self._cur.fetchone()
+        sql = "SELECT origin, size, root, checkpoint FROM witnessed WHERE origin = ?"
+        row = self._exec(sql, (self.origin,)).fetchone()
         return WitnessedLog(row[0], int(row[1]), bytes(row[2]), row[3]) if row else None
 
     def replace(self, size: int, root: bytes, checkpoint: str) -> None:
         """Record a newly cosigned checkpoint."""
-        self._cur.execute(
-            self._store.sql(
-                "INSERT INTO witnessed (origin, size, root, checkpoint) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, "
-                "checkpoint = excluded.checkpoint"
-            ),
+        self._exec(
+            "INSERT INTO witnessed (origin, size, root, checkpoint) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, "
+            "checkpoint = excluded.checkpoint",
             (self.origin, size, root, checkpoint),
         )
 
     def record_fork(self, held: str, offered: str, old_size: int, proof: str, reason: str, now_ms: int) -> None:
         """Keep a pair of conflicting checkpoints as evidence."""
-        self._cur.execute(
-            self._store.sql(
-                "INSERT INTO forks (origin, held, offered, old_size, proof, reason, received_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ),
+        self._exec(
+            "INSERT INTO forks (origin, held, offered, old_size, proof, reason, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (self.origin, held, offered, old_size, proof, reason, now_ms),
         )

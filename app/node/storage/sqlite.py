@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from app.node.storage.interface import DEFAULT_RETRY_S
 from app.node.storage.sql import SqlStore
-from app.server_storage.sqlite_file import make_private
+from app.server_storage.sqlite import connect_wal, immediate_transaction, make_private
 
 
 class SQLiteStore(SqlStore):
@@ -26,27 +25,13 @@ class SQLiteStore(SqlStore):
 
     def connect(self) -> Any:
         """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA busy_timeout=30000")
-        return conn
+        return connect_wal(self.path)
 
     @contextmanager
     def write_transaction(self, conn: Any, lock: str) -> Iterator[Any]:
         """BEGIN IMMEDIATE takes SQLite's single write lock: that serialises every writer."""
-        cur = conn.cursor()
-        cur.execute("BEGIN IMMEDIATE")
-        try:
+        with immediate_transaction(conn) as cur:
             yield cur
-        except BaseException:
-            if conn.in_transaction:  # SQLite may have rolled back already (an I/O error does): keep the real error
-                cur.execute("ROLLBACK")
-            raise
-        else:
-            cur.execute("COMMIT")
-        finally:
-            cur.close()
 
     def insert_entries(self, cur: Any, rows: list[tuple[int, bytes, bytes]]) -> None:
         """Insert entry rows with executemany."""
