@@ -68,6 +68,13 @@ def _open_node(directory: Path, db_url: str):
     return node
 
 
+def _assert_v1_rows(conn: Any) -> None:
+    """Every table holds the fixture's rows, and the schema version is this govdesk's."""
+    for table in TABLES:
+        expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
+        assert _rows(conn, table) == expected, table
+
+
 def _assert_same_log(node: Any) -> None:
     state = node.store.state()
     assert (state.size, state.root.hex()) == (V1["size"], V1["root"])
@@ -85,9 +92,7 @@ def test_v1_sqlite_database_opens_without_loss_and_is_idempotent(tmp_path: Path)
         _assert_same_log(node)
         node.stop()
         conn = sqlite3.connect(db)
-        for table in TABLES:
-            expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-            assert _rows(conn, table) == expected, table
+        _assert_v1_rows(conn)
         conn.close()
 
 
@@ -137,9 +142,7 @@ def test_v1_postgres_database_opens_without_loss_and_newer_is_refused(tmp_path: 
         _assert_same_log(node)
         node.stop()
     with psycopg.connect(v1_postgres) as conn:
-        for table in TABLES:
-            expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-            assert _rows(conn, table) == expected, table
+        _assert_v1_rows(conn)
         conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION + 1,))
     store = open_store(v1_postgres)
     with pytest.raises(SchemaTooNew):
@@ -213,9 +216,7 @@ def test_a_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path
     _assert_same_log(node)
     node.stop()
     conn = sqlite3.connect(db)
-    for table in TABLES:
-        expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-        assert _rows(conn, table) == expected, table
+    _assert_v1_rows(conn)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
 
@@ -270,9 +271,7 @@ def test_a_postgres_node_killed_mid_migration_leaves_the_old_version_whole(tmp_p
     _assert_same_log(node)
     node.stop()
     with psycopg.connect(v1_postgres) as conn:
-        for table in TABLES:
-            expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-            assert _rows(conn, table) == expected, table
+        _assert_v1_rows(conn)
         assert conn.execute("SELECT to_regclass('checkpoints_signed_at')").fetchone() == (None,)
 
 

@@ -11,7 +11,6 @@ nonce is recorded in the same transaction, so an acknowledged call is never repl
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -24,7 +23,7 @@ from app.hall.refusals import HallCode, HallRefusal
 from app.hall.tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
 from app.server_storage.migrations import SchemaTooNewError, migrate_schema
 from app.server_storage.schema import Column, Index, Table, ddl
-from app.server_storage.statements import SqlDialect, TransactionView
+from app.server_storage.statements import PerThreadConnections, SqlDialect, TransactionView
 
 SCHEMA_VERSION = 1
 # Numbered migrations: MIGRATIONS[n] holds the statements that take a hall database from version n - 1 to n, for
@@ -422,8 +421,7 @@ class SqlHallStore(SqlDialect):
     """Storage of one hall over a SQL database, with thread-local connections; subclasses supply the dialect."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
-        self._all: list[Any] = []
+        self._threads = PerThreadConnections(lambda: self.connect())  # late-bound: a driver (or a test) may wrap it
         self._lock = threading.Lock()
         self._pending: queue.SimpleQueue[tuple[Callable[[HallTx], Any], Future[Any]] | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
@@ -441,13 +439,7 @@ class SqlHallStore(SqlDialect):
 
     # --- plumbing --------------------------------------------------------------------------
     def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self.connect()
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        return self._threads.get()
 
     def _query(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
         cur = self._conn().cursor()
@@ -463,12 +455,7 @@ class SqlHallStore(SqlDialect):
         if committer is not None:
             self._pending.put(None)
             committer.join(timeout=30)
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(Exception):  # closing from another thread is best effort
-                conn.close()
-        self._local = threading.local()
+        self._threads.close_all()
 
     @contextmanager
     def transaction(self) -> Iterator[HallTx]:

@@ -3,7 +3,9 @@ placeholder style, rewritten for the engine, and a view of one open write transa
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import contextlib
+import threading
+from collections.abc import Callable, Sequence
 from typing import Any
 
 
@@ -29,3 +31,32 @@ class TransactionView:
     def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
         self._cur.execute(self._dialect.sql(sql), params)
         return self._cur
+
+
+class PerThreadConnections:
+    """One connection per thread, opened on first use by `connect`; `close_all` closes every one of them."""
+
+    def __init__(self, connect: Callable[[], Any]) -> None:
+        self._connect = connect
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def get(self) -> Any:
+        """Return this thread's connection, opening it on first use."""
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._connect()
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    def close_all(self) -> None:
+        """Close every connection opened so far (from any thread: best effort) and forget them."""
+        with self._lock:
+            conns, self._all = self._all, []
+        for conn in conns:
+            with contextlib.suppress(Exception):  # closing from another thread is best effort
+                conn.close()
+        self._local = threading.local()

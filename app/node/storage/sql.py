@@ -3,9 +3,7 @@ how a write transaction takes the sequencing lock, and how a batch of entries is
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -26,7 +24,7 @@ from app.node.storage.interface import (
 )
 from app.server_storage.migrations import migrate_schema
 from app.server_storage.schema import ddl
-from app.server_storage.statements import SqlDialect, TransactionView
+from app.server_storage.statements import PerThreadConnections, SqlDialect, TransactionView
 
 log = logging.getLogger("govdesk.node.store")
 
@@ -128,9 +126,7 @@ class SqlStore(SqlDialect):
 
     def __init__(self, retry_s: float = DEFAULT_RETRY_S) -> None:
         self.retry_s = retry_s
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
+        self._threads = PerThreadConnections(lambda: self.connect())  # late-bound: a driver (or a test) may wrap it
 
     # --- dialect hooks ---------------------------------------------------------------------
     def connect(self) -> Any:
@@ -150,13 +146,7 @@ class SqlStore(SqlDialect):
     @contextmanager
     def connection(self) -> Iterator[Any]:
         """Lend a connection for one operation (here: this thread's own, opened on first use)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self.connect()
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        yield conn
+        yield self._threads.get()
 
     def connection_gone(self, exc: BaseException) -> bool:
         """True if `exc` means the connection or the server is gone (worth a retry on a fresh connection)."""
@@ -230,12 +220,7 @@ class SqlStore(SqlDialect):
 
     def close(self) -> None:
         """Close every connection this store opened."""
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(Exception):  # closing from another thread is best effort
-                conn.close()
-        self._local = threading.local()
+        self._threads.close_all()
 
     # --- schema ----------------------------------------------------------------------------
     def init_schema(self) -> None:
