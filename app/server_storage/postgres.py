@@ -8,7 +8,6 @@ psycopg is optional (the desktop bundle's pure-Python driver needs the system li
 from __future__ import annotations
 
 import hashlib
-import importlib
 import threading
 import time
 from collections.abc import Iterator
@@ -35,17 +34,26 @@ class PoolExhausted(RuntimeError):
 
 def postgres_driver() -> ModuleType:
     """The psycopg module, or PostgresMissing saying why PostgreSQL cannot be used (no driver, no libpq)."""
-    return _load("psycopg")
-
-
-def _load(name: str) -> ModuleType:
     try:
-        return importlib.import_module(name)
+        import psycopg  # optional, loaded on use (see the module docstring); a plain import so bundlers see it
     except ImportError as exc:
-        raise PostgresMissing(
-            "PostgreSQL is not available in this govdesk: its driver needs libpq (Debian: apt install libpq5; "
-            f"or use a sqlite:/// store). {exc}"
-        ) from exc
+        raise _missing(exc) from exc
+    return psycopg
+
+
+def _pool_driver() -> ModuleType:
+    try:
+        import psycopg_pool  # optional like psycopg, which it needs
+    except ImportError as exc:
+        raise _missing(exc) from exc
+    return psycopg_pool
+
+
+def _missing(exc: ImportError) -> PostgresMissing:
+    return PostgresMissing(
+        "PostgreSQL is not available in this govdesk: its driver needs libpq (Debian: apt install libpq5; "
+        f"or use a sqlite:/// store). {exc}"
+    )
 
 
 def advisory_lock_key(namespace: str, name: str) -> int:
@@ -74,7 +82,7 @@ class PostgresPool:
 
     def __init__(self, url: str, *, size: int, timeout_s: float, name: str) -> None:
         self.psycopg = postgres_driver()
-        self._pool_module = _load("psycopg_pool")
+        self._pool_module = _pool_driver()
         self.url = url
         self.size = size
         self._pool = self._pool_module.ConnectionPool(
