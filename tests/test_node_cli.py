@@ -24,7 +24,8 @@ from app.loopback_ports import free_port
 from app.node import node as node_module
 from app.node.config import ENV_PREFIX, ENV_SETTINGS, ConfigError, load_config, load_keys
 from app.node.node import node_from_config
-from app.node.store import NodeStoreError, open_store
+from app.node.storage.interface import NodeStoreError
+from app.node.storage.open import open_store
 from app.protocol.departments import all_departments
 
 REPO = Path(__file__).resolve().parents[1]

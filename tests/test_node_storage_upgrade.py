@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,12 @@ import psycopg
 import pytest
 
 from app.ledger.merkle import hash_leaf, root_of
-from app.node import store as node_store
 from app.node.config import load_config
 from app.node.node import CONFIG_FILE, node_from_config
-from app.node.store import SCHEMA_VERSION, NodeStoreError, SchemaTooNew, open_store
+from app.node.storage import schema as node_schema
+from app.node.storage.interface import NodeStoreError, SchemaTooNew
+from app.node.storage.open import open_store
+from app.node.storage.schema import SCHEMA_VERSION
 from tests.test_node_pg import postgresql_proc
 
 __all__ = ["postgresql_proc"]
@@ -65,6 +68,13 @@ def _open_node(directory: Path, db_url: str):
     return node
 
 
+def _assert_v1_rows(conn: Any) -> None:
+    """Every table holds the fixture's rows, and the schema version is this govdesk's."""
+    for table in TABLES:
+        expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
+        assert _rows(conn, table) == expected, table
+
+
 def _assert_same_log(node: Any) -> None:
     state = node.store.state()
     assert (state.size, state.root.hex()) == (V1["size"], V1["root"])
@@ -82,9 +92,7 @@ def test_v1_sqlite_database_opens_without_loss_and_is_idempotent(tmp_path: Path)
         _assert_same_log(node)
         node.stop()
         conn = sqlite3.connect(db)
-        for table in TABLES:
-            expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-            assert _rows(conn, table) == expected, table
+        _assert_v1_rows(conn)
         conn.close()
 
 
@@ -134,9 +142,7 @@ def test_v1_postgres_database_opens_without_loss_and_newer_is_refused(tmp_path: 
         _assert_same_log(node)
         node.stop()
     with psycopg.connect(v1_postgres) as conn:
-        for table in TABLES:
-            expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-            assert _rows(conn, table) == expected, table
+        _assert_v1_rows(conn)
         conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION + 1,))
     store = open_store(v1_postgres)
     with pytest.raises(SchemaTooNew):
@@ -149,8 +155,8 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
     directory = _v1_node_dir(tmp_path)
     db = directory / "node.db"
     index = "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)"
-    monkeypatch.setattr(node_store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(node_store, "MIGRATIONS", {SCHEMA_VERSION + 1: (index, "SELECT no_such_column FROM entries")})
+    monkeypatch.setattr(node_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {SCHEMA_VERSION + 1: (index, "SELECT no_such_column FROM entries")})
     store = open_store(f"sqlite:///{db}")
     with pytest.raises(sqlite3.OperationalError):
         store.init_schema()
@@ -159,7 +165,7 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
     assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
-    monkeypatch.setattr(node_store, "MIGRATIONS", {SCHEMA_VERSION + 1: (index,)})
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {SCHEMA_VERSION + 1: (index,)})
     node = _open_node(directory, f"sqlite:///{db}")
     _assert_same_log(node)
     node.stop()
@@ -171,14 +177,15 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
 
 CRASHING_MIGRATION = """
 import sys
-from app.node import store as node_store
-node_store.SCHEMA_VERSION += 1
-node_store.MIGRATIONS = {node_store.SCHEMA_VERSION: (
+from app.node.storage import schema as node_schema
+from app.node.storage.open import open_store
+node_schema.SCHEMA_VERSION += 1
+node_schema.MIGRATIONS = {node_schema.SCHEMA_VERSION: (
     "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
     "UPDATE cosigners SET size = size + 1",
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",  # never ends
 )}
-store = node_store.open_store(sys.argv[1])
+store = open_store(sys.argv[1])
 connect = store.connect
 def traced():
     conn = connect()
@@ -209,11 +216,63 @@ def test_a_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path
     _assert_same_log(node)
     node.stop()
     conn = sqlite3.connect(db)
-    for table in TABLES:
-        expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
-        assert _rows(conn, table) == expected, table
+    _assert_v1_rows(conn)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
+
+
+CRASHING_MIGRATION_POSTGRES = """
+import sys
+from app.node.storage import schema as node_schema
+from app.node.storage.open import open_store
+node_schema.SCHEMA_VERSION += 1
+node_schema.MIGRATIONS = {node_schema.SCHEMA_VERSION: (
+    "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
+    "UPDATE cosigners SET size = size + 1",
+    "SELECT pg_sleep(3600) -- govdesk crash test",  # never ends within the test
+)}
+open_store(sys.argv[1]).init_schema()
+"""
+
+
+def _sleeping_migrations(url: str) -> list[int]:
+    with psycopg.connect(url, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND query LIKE %s",
+            ("%govdesk crash test%",),
+        ).fetchall()
+    return [int(r[0]) for r in rows]
+
+
+def _poll(condition: Any, what: str, timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.05)
+
+
+def test_a_postgres_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path, v1_postgres: str) -> None:
+    directory = _v1_node_dir(tmp_path)
+    # The server checks every 100 ms whether the client of a running statement is still there (PostgreSQL 14+),
+    # so the killed node's backend ends, and rolls the migration back, without waiting for its statement.
+    child_url = v1_postgres + "?options=-c%20client_connection_check_interval%3D100"
+    child = subprocess.Popen([sys.executable, "-c", CRASHING_MIGRATION_POSTGRES, child_url], cwd=REPO)
+    try:
+        _poll(lambda: _sleeping_migrations(v1_postgres) != [] or child.poll() is not None, "the migration to start")
+        assert child.poll() is None, "the migrating node exited before its last statement"
+        with psycopg.connect(v1_postgres, autocommit=True) as conn:  # mid-migration: the old version is visible
+            assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
+    finally:
+        child.kill()
+        child.wait()
+    _poll(lambda: _sleeping_migrations(v1_postgres) == [], "the killed node's backend to end")
+    node = _open_node(directory, v1_postgres)
+    _assert_same_log(node)
+    node.stop()
+    with psycopg.connect(v1_postgres) as conn:
+        _assert_v1_rows(conn)
+        assert conn.execute("SELECT to_regclass('checkpoints_signed_at')").fetchone() == (None,)
 
 
 def _sqlite_shape(db: Path) -> dict[str, Any]:

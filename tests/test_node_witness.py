@@ -24,7 +24,7 @@ from app.node.config import Limits, WitnessedPeer, WitnessPeer, load_config, wit
 from app.node.federation import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
-from app.node.store import open_store
+from app.node.storage.open import open_store
 from app.node.witness import Witness
 from app.protocol.node_client import NodeClient, NodeRefused, WitnessConflict
 from app.protocol.witness_wire import encode_add_checkpoint, parse_add_checkpoint

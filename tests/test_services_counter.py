@@ -12,7 +12,7 @@ from app.certs import CertType, Status, Verdict
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.suites import ED25519, key_id
 from app.node.registry import check_entry
-from app.node.store import EnrolledKey
+from app.node.storage.interface import EnrolledKey
 from app.protocol.departments import department
 from app.protocol.refusals import Refusal as NodeRefusal
 from app.services import CaseDesk

@@ -20,7 +20,7 @@ from app.node.jsonlog import configure_logging
 from app.node.nginx import render_site
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
-from app.node.store import NodeStoreError
+from app.node.storage.interface import NodeStoreError
 from app.protocol.departments import UnknownDepartment, all_departments
 from app.protocol.refusals import Refusal
 

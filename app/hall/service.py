@@ -34,7 +34,7 @@ from app.asgi.body import BodyProblem, read_limited_body
 from app.atomic_file import write_atomic
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
-from app.node.store import EnrolledKey
+from app.node.storage.interface import EnrolledKey
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device, Ticket, TicketKind
 from app.protocol.refusals import Refusal

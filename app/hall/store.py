@@ -11,7 +11,6 @@ nonce is recorded in the same transaction, so an acknowledged call is never repl
 
 from __future__ import annotations
 
-import contextlib
 import queue
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -22,9 +21,14 @@ from typing import Any
 
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
+from app.server_storage.migrations import SchemaTooNewError, migrate_schema
 from app.server_storage.schema import Column, Index, Table, ddl
+from app.server_storage.statements import PerThreadConnections, SqlDialect, TransactionView
 
 SCHEMA_VERSION = 1
+# Numbered migrations: MIGRATIONS[n] holds the statements that take a hall database from version n - 1 to n, for
+# both engines (placeholders in `?` style); app.server_storage.migrations runs them. Version 1 has none.
+MIGRATIONS: dict[int, tuple[str, ...]] = {}
 
 # The hall's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
 HALL_SCHEMA: tuple[Table | Index, ...] = (
@@ -87,6 +91,15 @@ _DEVICE_COLUMNS = "kid, suite, public_key, role, subject, office, window_id, rev
 
 class HallStoreError(RuntimeError):
     """The store could not be opened or is not a hall database of a known schema."""
+
+
+class HallSchemaTooNew(HallStoreError, SchemaTooNewError):
+    """The hall database was written by a newer govdesk: its schema version is above the one this code knows."""
+
+    code = "hall_schema_too_new"
+
+    def __init__(self, found: int, known: int) -> None:
+        SchemaTooNewError.__init__(self, "hall", found, known)
 
 
 @dataclass(frozen=True)
@@ -162,16 +175,8 @@ def _device(row: Sequence[Any]) -> Device:
     return Device(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], bool(row[7]))
 
 
-class HallTx:
+class HallTx(TransactionView):
     """The hall's state inside one serialised write transaction."""
-
-    def __init__(self, store: SqlHallStore, cur: Any) -> None:
-        self._store = store
-        self._cur = cur
-
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        self._cur.execute(self._store.sql(sql), params)
-        return self._cur
 
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int) -> bool:
         """Record a request nonce; False if this key already used it."""
@@ -412,16 +417,11 @@ class HallTx:
         )
 
 
-class SqlHallStore:
+class SqlHallStore(SqlDialect):
     """Storage of one hall over a SQL database, with thread-local connections; subclasses supply the dialect."""
 
-    placeholder = "?"
-    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
-    url: str = ""
-
     def __init__(self) -> None:
-        self._local = threading.local()
-        self._all: list[Any] = []
+        self._threads = PerThreadConnections(lambda: self.connect())  # late-bound: a driver (or a test) may wrap it
         self._lock = threading.Lock()
         self._pending: queue.SimpleQueue[tuple[Callable[[HallTx], Any], Future[Any]] | None] = queue.SimpleQueue()
         self._committer: threading.Thread | None = None
@@ -438,18 +438,8 @@ class SqlHallStore:
         yield
 
     # --- plumbing --------------------------------------------------------------------------
-    def sql(self, text: str) -> str:
-        """Return `text` with `?` placeholders in this backend's style."""
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
-
     def _conn(self) -> Any:
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self.connect()
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        return conn
+        return self._threads.get()
 
     def _query(self, text: str, params: Sequence[Any] = ()) -> list[Any]:
         cur = self._conn().cursor()
@@ -465,12 +455,7 @@ class SqlHallStore:
         if committer is not None:
             self._pending.put(None)
             committer.join(timeout=30)
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(Exception):  # closing from another thread is best effort
-                conn.close()
-        self._local = threading.local()
+        self._threads.close_all()
 
     @contextmanager
     def transaction(self) -> Iterator[HallTx]:
@@ -539,12 +524,7 @@ class SqlHallStore:
         with self.write_transaction(self._conn()) as cur:
             for statement in ddl(HALL_SCHEMA, self.engine):
                 cur.execute(statement)
-            cur.execute(self.sql("SELECT version FROM schema_version"))
-            row = cur.fetchone()
-            if row is None:
-                cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
-            elif row[0] != SCHEMA_VERSION:
-                raise HallStoreError(f"hall database schema version {row[0]} is not {SCHEMA_VERSION}")
+            migrate_schema(cur, self.sql, SCHEMA_VERSION, MIGRATIONS, HallSchemaTooNew)
             cur.execute(self.sql("SELECT call_seq FROM hall_state WHERE id = 1"))
             if cur.fetchone() is None:
                 cur.execute(self.sql("INSERT INTO hall_state (id, call_seq) VALUES (1, 0)"))

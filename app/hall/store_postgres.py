@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from app.hall.store import HallStoreError, SqlHallStore
-from app.node.store import postgres_driver
+from app.server_storage.postgres import (
+    CONNECT_TIMEOUT_S,
+    PostgresMissing,
+    advisory_lock_key,
+    advisory_write_transaction,
+    postgres_driver,
+)
 
-_LOCK_KEY = int.from_bytes(hashlib.sha256(b"govdesk-hall/state").digest()[:8], "big", signed=True)
+_LOCK_KEY = advisory_lock_key("govdesk-hall", "state")
 
 
 class PostgresHallStore(SqlHallStore):
@@ -25,15 +30,17 @@ class PostgresHallStore(SqlHallStore):
 
     def connect(self) -> Any:
         """Open an autocommit connection (transactions are explicit)."""
-        psycopg = postgres_driver()
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=10)
+            psycopg = postgres_driver()
+        except PostgresMissing as exc:
+            raise HallStoreError(str(exc)) from exc
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=CONNECT_TIMEOUT_S)
         except psycopg.OperationalError as exc:
             raise HallStoreError(f"cannot connect to PostgreSQL: {exc}") from exc
 
     @contextmanager
     def write_transaction(self, conn: Any) -> Iterator[Any]:
         """A transaction holding the hall's advisory lock until it commits or rolls back."""
-        with conn.transaction(), conn.cursor() as cur:
-            cur.execute("SELECT pg_advisory_xact_lock(%s)", (_LOCK_KEY,))
+        with advisory_write_transaction(conn, _LOCK_KEY) as cur:
             yield cur

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -10,6 +9,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from app.hall.store import SqlHallStore
+from app.server_storage.sqlite import connect_wal, immediate_transaction
 
 SYNCHRONOUS = "FULL"
 
@@ -29,29 +29,14 @@ class SQLiteHallStore(SqlHallStore):
         self._writer = threading.Lock()
 
     def connect(self) -> Any:
-        """Open a connection in autocommit mode, in WAL with a generous busy timeout."""
-        conn = sqlite3.connect(self.path, isolation_level=None, timeout=30, check_same_thread=False)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute(f"PRAGMA synchronous={SYNCHRONOUS}")
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA foreign_keys=ON")
-        return conn
+        """Open a connection in autocommit mode, in WAL with a generous busy timeout, foreign keys on."""
+        return connect_wal(self.path, synchronous=SYNCHRONOUS, foreign_keys=True)
 
     @contextmanager
     def write_transaction(self, conn: Any) -> Iterator[Any]:
         """BEGIN IMMEDIATE takes SQLite's single write lock: that serialises every writer (other processes too)."""
-        with self._writer:
-            cur = conn.cursor()
-            cur.execute("BEGIN IMMEDIATE")
-            try:
-                yield cur
-            except BaseException:
-                cur.execute("ROLLBACK")
-                raise
-            else:
-                cur.execute("COMMIT")
-            finally:
-                cur.close()
+        with self._writer, immediate_transaction(conn) as cur:
+            yield cur
 
 
 def bare_update_rate(path: str, rows: int, seconds: float) -> float:

@@ -12,41 +12,26 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import socket
 import threading
 import time
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import uvicorn
 
 from app.atomic_file import write_atomic
 from app.loopback_ports import bind_listener
-from app.node.config import ConfigError, NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
+from app.node.config import NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
 from app.node.http_server import server_config
 from app.node.node import CONFIG_FILE, Node, create_node
 from app.node.service import build_app
-from app.node.store import postgres_driver
+from app.node.storage.postgres import department_database
 from app.protocol.departments import all_departments
 
 FEDERATION_FILE = "federation.json"
 BACKLOG = 2048
-
-
-def department_database(postgres_url: str, dept_id: str) -> str:
-    """Create (if needed) the PostgreSQL database of one department on the server; return its URL."""
-    parts = urlsplit(postgres_url)
-    if parts.scheme not in ("postgresql", "postgres"):
-        raise ConfigError(f"{postgres_url!r} is not a postgresql:// URL")
-    dbname = "govdesk_" + re.sub(r"[^a-z0-9]", "_", dept_id.lower())
-    with postgres_driver().connect(postgres_url, autocommit=True) as conn:
-        exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,)).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{dbname}"')
-    return urlunsplit(parts._replace(path="/" + dbname))
 
 
 def prepare_federation(

@@ -18,7 +18,9 @@ from app.node.rate_limit import RateLimiter
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
 from app.node.static_tiles import StaticTiles
-from app.node.store import NodeStoreError, SqlStore, open_store
+from app.node.storage.interface import NodeStoreError
+from app.node.storage.open import open_store
+from app.node.storage.sql import SqlStore
 from app.node.verify_pool import SignatureVerifier
 from app.node.witness import Witness
 from app.protocol.departments import department

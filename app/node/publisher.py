@@ -25,7 +25,7 @@ from app.ledger.note import NoteError, split_note, verify_note
 from app.node.config import WitnessPeer
 from app.node.jsonlog import log_event
 from app.node.static_tiles import StaticTiles
-from app.node.store import SqlStore
+from app.node.storage.interface import NodeStore
 from app.protocol.tiles import TreeReader
 from app.protocol.witness_wire import SIZE_CONTENT_TYPE, encode_add_checkpoint
 
@@ -47,7 +47,7 @@ class Publisher:
 
     def __init__(
         self,
-        store: SqlStore,
+        store: NodeStore,
         witnesses: tuple[WitnessPeer, ...],
         interval_s: float,
         timeout_s: float,

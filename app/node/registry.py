@@ -9,7 +9,7 @@ import threading
 from app.ledger.entry import SignedEntry
 from app.ledger.errors import BadSignature, UnsupportedAlgorithm
 from app.ledger.suites import key_id, suite_by_name
-from app.node.store import EnrolledKey, SqlStore
+from app.node.storage.interface import EnrolledKey, NodeStore
 from app.protocol.policy import ROLES, step_may_write
 from app.protocol.refusals import Code, Refusal
 
@@ -64,7 +64,7 @@ def enrolled_record(signed: SignedEntry, index: int) -> EnrolledKey:
 class Registry:
     """An in-memory copy of the registry for submission checks, refreshed from the store."""
 
-    def __init__(self, store: SqlStore) -> None:
+    def __init__(self, store: NodeStore) -> None:
         self._store = store
         self._keys: dict[bytes, EnrolledKey] = {}
         self._seen = 0

@@ -22,7 +22,7 @@ from app.ledger.entry import SignedEntry
 from app.ledger.note import NoteSigner
 from app.node.jsonlog import log_event
 from app.node.registry import Registry, check_entry, check_policy, enrolled_record
-from app.node.store import EnrolledKey, SequencingTx, SqlStore, StoreUnavailable
+from app.node.storage.interface import EnrolledKey, NodeStore, SequencingView, StoreUnavailable
 from app.protocol.refusals import Code, Refusal
 from app.protocol.tiles import TileEdge
 
@@ -43,7 +43,7 @@ class Sequencer:
 
     def __init__(
         self,
-        store: SqlStore,
+        store: NodeStore,
         registry: Registry,
         origin: str,
         department: str,
@@ -180,7 +180,7 @@ class Sequencer:
         return results
 
     def _integrate(
-        self, tx: SequencingTx, entries: list[SignedEntry], trusted: bool, verified: dict[bytes, bytes]
+        self, tx: SequencingView, entries: list[SignedEntry], trusted: bool, verified: dict[bytes, bytes]
     ) -> tuple[list[Result], list[tuple[EnrolledKey, int]]]:
         size, _ = tx.state()
         if self._edge is None or self._edge.size != size:

@@ -33,7 +33,7 @@ from app.ledger.merkle import ProofError
 from app.node.jsonlog import log_event
 from app.node.node import Node
 from app.node.registry import check_policy
-from app.node.store import StoreUnavailable
+from app.node.storage.interface import StoreUnavailable
 from app.node.verify_pool import Job
 from app.protocol.refusals import Code, Refusal
 from app.protocol.request_auth import parse_credentials, verify_request

@@ -26,7 +26,7 @@ from app.ledger.bundle import encode_bundle
 from app.ledger.checkpoint import CheckpointError, parse_checkpoint
 from app.ledger.note import NoteError, split_note
 from app.node.jsonlog import log_event
-from app.node.store import SqlStore
+from app.node.storage.interface import NodeStore
 from app.protocol.tiles import MAX_LEVEL, TILE_HEIGHT, TILE_WIDTH, tile_path, tile_width_at
 
 log = logging.getLogger("govdesk.node.static")
@@ -64,7 +64,7 @@ def changed_tiles(old_size: int, new_size: int) -> list[tuple[int | None, int, i
 class StaticTiles:
     """Writes the published tree under a directory, as the module docstring lays it out."""
 
-    def __init__(self, directory: Path, store: SqlStore) -> None:
+    def __init__(self, directory: Path, store: NodeStore) -> None:
         self.directory = directory
         self._store = store
         self.written_size = published_size_on_disk(directory)

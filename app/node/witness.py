@@ -17,7 +17,7 @@ from app.ledger.checkpoint import CheckpointError, parse_checkpoint
 from app.ledger.merkle import EMPTY_ROOT, ProofError, verify_consistency
 from app.ledger.note import NoteError, NoteSignatureInvalid, NoteSigner, UnverifiedNote, verify_note
 from app.node.jsonlog import log_event
-from app.node.store import SqlStore
+from app.node.storage.interface import NodeStore
 from app.protocol.witness_wire import SIZE_CONTENT_TYPE, AddCheckpointRequest, parse_add_checkpoint
 
 log = logging.getLogger("govdesk.node.witness")
@@ -42,7 +42,7 @@ class Witness:
 
     def __init__(
         self,
-        store: SqlStore,
+        store: NodeStore,
         signer: NoteSigner,
         logs: dict[str, list[str]],
         clock: Callable[[], float] = time.time,

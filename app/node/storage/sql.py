@@ -1,151 +1,36 @@
-"""The node's storage interface, one implementation of it over SQL, and `open_store` by URL.
-
-Two backends share this code: PostgreSQL (production; several node processes may share one
-database) and SQLite (the embedded default of the one-machine demo). A backend supplies its
-connection, its schema, its placeholder style, how a write transaction takes the sequencing
-lock, and how a batch of entries is inserted fast.
-"""
+"""The node store's SQL, shared by both engines: a driver supplies its connection, its placeholder style,
+how a write transaction takes the sequencing lock, and how a batch of entries is inserted fast."""
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
-from types import ModuleType
 from typing import Any, TypeVar
 
 from app.ledger.merkle import EMPTY_ROOT
 from app.node.jsonlog import log_event
-from app.server_storage.schema import Column, Index, Table, ddl
+from app.node.storage import schema
+from app.node.storage.interface import (
+    DEFAULT_RETRY_S,
+    EnrolledKey,
+    LogState,
+    NodeStoreError,
+    SchemaTooNew,
+    StoreUnavailable,
+    WitnessedFork,
+    WitnessedLog,
+)
+from app.server_storage.migrations import migrate_schema
+from app.server_storage.schema import ddl
+from app.server_storage.statements import PerThreadConnections, SqlDialect, TransactionView
 
 log = logging.getLogger("govdesk.node.store")
 
-SCHEMA_VERSION = 1
-# Numbered migrations: MIGRATIONS[n] holds the statements that take a database from version n - 1 to n, written
-# for both engines (placeholders in `?` style). Version 1 is the first schema: it has no migration.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
-DEFAULT_RETRY_S = 5.0
 FIRST_BACKOFF_S = 0.05
 LONGEST_BACKOFF_S = 1.0
 T = TypeVar("T")
-
-# The node's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
-NODE_SCHEMA: tuple[Table | Index, ...] = (
-    Table("schema_version", (Column("version", "int", "NOT NULL"),)),
-    Table("log_state", (
-        Column("id", "int", "PRIMARY KEY CHECK (id = 1)"), Column("size", "bigint", "NOT NULL"),
-        Column("root", "bytes", "NOT NULL"), Column("checkpoint", "text"), Column("published", "text"),
-        Column("published_size", "bigint", "NOT NULL"))),
-    Table("entries", (
-        Column("idx", "bigint", "PRIMARY KEY"), Column("hash", "bytes", "NOT NULL UNIQUE"),
-        Column("data", "bytes", "NOT NULL"))),
-    Table("tiles", (
-        Column("level", "int", "NOT NULL"), Column("idx", "bigint", "NOT NULL"), Column("data", "bytes", "NOT NULL")),
-        ("PRIMARY KEY (level, idx)",)),
-    Table("checkpoints", (
-        Column("size", "bigint", "PRIMARY KEY"), Column("note", "text", "NOT NULL"),
-        Column("signed_at", "bigint", "NOT NULL"))),
-    Table("keys", (
-        Column("kid", "bytes", "PRIMARY KEY"), Column("suite", "text", "NOT NULL"),
-        Column("public_key", "bytes", "NOT NULL"), Column("role", "text", "NOT NULL"),
-        Column("subject", "text", "NOT NULL"), Column("department", "text"),
-        Column("enrolled_idx", "bigint", "NOT NULL"), Column("revoked_idx", "bigint"),
-        Column("changed_idx", "bigint", "NOT NULL"))),
-    Index("keys_changed", "keys", ("changed_idx",)),
-    Table("nonces", (
-        Column("kid", "bytes", "NOT NULL"), Column("nonce", "bytes", "NOT NULL"),
-        Column("seen_at", "bigint", "NOT NULL")), ("PRIMARY KEY (kid, nonce)",)),
-    Table("cosigners", (Column("name", "text", "PRIMARY KEY"), Column("size", "bigint", "NOT NULL"))),
-    Table("witnessed", (
-        Column("origin", "text", "PRIMARY KEY"), Column("size", "bigint", "NOT NULL"),
-        Column("root", "bytes", "NOT NULL"), Column("checkpoint", "text", "NOT NULL"))),
-    Table("forks", (
-        Column("id", "serial"), Column("origin", "text", "NOT NULL"), Column("held", "text", "NOT NULL"),
-        Column("offered", "text", "NOT NULL"), Column("old_size", "bigint", "NOT NULL"),
-        Column("proof", "text", "NOT NULL"), Column("reason", "text", "NOT NULL"),
-        Column("received_at", "bigint", "NOT NULL"))),
-)  # fmt: skip
-
-
-class NodeStoreError(RuntimeError):
-    """The store could not be opened or is not a node database of a known schema."""
-
-
-class SchemaTooNew(NodeStoreError):
-    """The database was written by a newer govdesk node: its schema version is above the one this code knows."""
-
-    code = "node_schema_too_new"
-
-    def __init__(self, found: int, known: int) -> None:
-        super().__init__(
-            f"the node database has schema version {found}, newer than version {known} that this govdesk knows: "
-            "run the newer govdesk, or restore a backup made before the upgrade"
-        )
-        self.found = found
-        self.known = known
-
-
-class StoreUnavailable(NodeStoreError):
-    """The database cannot be reached now (connection gone, server down or read-only); retry later."""
-
-
-@dataclass(frozen=True)
-class LogState:
-    """The sequenced tree and the checkpoints made from it."""
-
-    size: int
-    root: bytes
-    checkpoint: str | None
-    published: str | None
-    published_size: int
-
-
-@dataclass(frozen=True)
-class EnrolledKey:
-    """An enrolled key of the department's registry."""
-
-    kid: bytes
-    suite: str
-    public_key: bytes
-    role: str
-    subject: str
-    department: str | None
-    enrolled_idx: int
-    revoked_idx: int | None
-
-    @property
-    def revoked(self) -> bool:
-        """True once a registry.revoke entry for this key is sequenced."""
-        return self.revoked_idx is not None
-
-
-@dataclass(frozen=True)
-class WitnessedLog:
-    """What this node, as a witness, last cosigned for another department's log."""
-
-    origin: str
-    size: int
-    root: bytes
-    checkpoint: str
-
-
-@dataclass(frozen=True)
-class WitnessedFork:
-    """A pair of validly signed, mutually inconsistent checkpoints of one log."""
-
-    id: int
-    origin: str
-    held: str
-    offered: str
-    old_size: int
-    proof: str
-    reason: str
-    received_at: int
-
 
 _KEY_COLUMNS = "kid, suite, public_key, role, subject, department, enrolled_idx, revoked_idx"
 
@@ -154,16 +39,12 @@ def _key(row: Sequence[Any]) -> EnrolledKey:
     return EnrolledKey(bytes(row[0]), row[1], bytes(row[2]), row[3], row[4], row[5], row[6], row[7])
 
 
-class SequencingTx:
+class SequencingTx(TransactionView):
     """The sequencer's view of the store inside one exclusive write transaction."""
 
     def __init__(self, store: SqlStore, cur: Any) -> None:
+        super().__init__(store, cur)
         self._store = store
-        self._cur = cur
-
-    def _exec(self, sql: str, params: Sequence[Any] = ()) -> Any:
-        self._cur.execute(self._store.sql(sql), params)
-        return self._cur
 
     def state(self) -> tuple[int, bytes]:
         """Return the stored tree size and root."""
@@ -235,7 +116,7 @@ def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
         yield items[i : i + n]
 
 
-class SqlStore:
+class SqlStore(SqlDialect):
     """Storage over a SQL database; subclasses supply the dialect and how connections are held.
 
     Every operation borrows a connection for its own duration (`connection()`), and an operation that
@@ -243,15 +124,9 @@ class SqlStore:
     seconds; then it raises StoreUnavailable.
     """
 
-    placeholder = "?"
-    engine: str = ""  # "sqlite" or "postgresql": which DDL app.server_storage.schema.ddl generates
-    url: str = ""
-
     def __init__(self, retry_s: float = DEFAULT_RETRY_S) -> None:
         self.retry_s = retry_s
-        self._local = threading.local()
-        self._all: list[Any] = []
-        self._lock = threading.Lock()
+        self._threads = PerThreadConnections(lambda: self.connect())  # late-bound: a driver (or a test) may wrap it
 
     # --- dialect hooks ---------------------------------------------------------------------
     def connect(self) -> Any:
@@ -271,13 +146,7 @@ class SqlStore:
     @contextmanager
     def connection(self) -> Iterator[Any]:
         """Lend a connection for one operation (here: this thread's own, opened on first use)."""
-        conn = getattr(self._local, "conn", None)
-        if conn is None:
-            conn = self.connect()
-            self._local.conn = conn
-            with self._lock:
-                self._all.append(conn)
-        yield conn
+        yield self._threads.get()
 
     def connection_gone(self, exc: BaseException) -> bool:
         """True if `exc` means the connection or the server is gone (worth a retry on a fresh connection)."""
@@ -293,10 +162,6 @@ class SqlStore:
             return cur.fetchone() is not None
 
     # --- plumbing --------------------------------------------------------------------------
-    def sql(self, text: str) -> str:
-        """Return `text` with `?` placeholders in this backend's style."""
-        return text if self.placeholder == "?" else text.replace("?", self.placeholder)
-
     def _unavailable(self, exc: BaseException) -> StoreUnavailable:
         return exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(f"the database is unavailable: {exc}")
 
@@ -355,12 +220,7 @@ class SqlStore:
 
     def close(self) -> None:
         """Close every connection this store opened."""
-        with self._lock:
-            conns, self._all = self._all, []
-        for conn in conns:
-            with contextlib.suppress(Exception):  # closing from another thread is best effort
-                conn.close()
-        self._local = threading.local()
+        self._threads.close_all()
 
     # --- schema ----------------------------------------------------------------------------
     def init_schema(self) -> None:
@@ -368,30 +228,17 @@ class SqlStore:
         self._write("schema", self._init_schema)
 
     def _init_schema(self, cur: Any) -> None:
-        for statement in ddl(NODE_SCHEMA, self.engine):
+        for statement in ddl(schema.NODE_SCHEMA, self.engine):
             cur.execute(statement)
-        cur.execute(self.sql("SELECT version FROM schema_version"))
-        row = cur.fetchone()
-        if row is None:
-            cur.execute(self.sql("INSERT INTO schema_version (version) VALUES (?)"), (SCHEMA_VERSION,))
-        elif row[0] > SCHEMA_VERSION:
-            raise SchemaTooNew(int(row[0]), SCHEMA_VERSION)
-        elif row[0] < SCHEMA_VERSION:
-            self._migrate(cur, int(row[0]))
+        found = migrate_schema(cur, self.sql, schema.SCHEMA_VERSION, schema.MIGRATIONS, SchemaTooNew)
+        if 0 < found < schema.SCHEMA_VERSION:
+            log_event(log, "node_schema_migrated", from_version=found, to_version=schema.SCHEMA_VERSION)
         cur.execute(self.sql("SELECT size FROM log_state WHERE id = 1"))
         if cur.fetchone() is None:
             cur.execute(
                 self.sql("INSERT INTO log_state (id, size, root, published_size) VALUES (1, 0, ?, 0)"),
                 (EMPTY_ROOT,),
             )
-
-    def _migrate(self, cur: Any, found: int) -> None:
-        """Run every migration above `found` inside the caller's schema transaction: all of them or none."""
-        for version in range(found + 1, SCHEMA_VERSION + 1):
-            for statement in MIGRATIONS[version]:
-                cur.execute(self.sql(statement))
-        cur.execute(self.sql("UPDATE schema_version SET version = ?"), (SCHEMA_VERSION,))
-        log_event(log, "node_schema_migrated", from_version=found, to_version=SCHEMA_VERSION)
 
     # --- sequencing --------------------------------------------------------------------------
     @contextmanager
@@ -508,68 +355,32 @@ class SqlStore:
         return [WitnessedFork(int(r[0]), r[1], r[2], r[3], int(r[4]), r[5], r[6], int(r[7])) for r in rows]
 
 
-class WitnessTx:
+class WitnessTx(TransactionView):
     """A witness's record of one log, read and written inside one transaction."""
 
     def __init__(self, store: SqlStore, cur: Any, origin: str) -> None:
-        self._store, self._cur, self.origin = store, cur, origin
+        super().__init__(store, cur)
+        self.origin = origin
 
     def held(self) -> WitnessedLog | None:
         """Return what this witness last cosigned for the log."""
-        self._cur.execute(
-            self._store.sql("SELECT origin, size, root, checkpoint FROM witnessed WHERE origin = ?"), (self.origin,)
-        )
-        row = self._cur.fetchone()
+        sql = "SELECT origin, size, root, checkpoint FROM witnessed WHERE origin = ?"
+        row = self._exec(sql, (self.origin,)).fetchone()
         return WitnessedLog(row[0], int(row[1]), bytes(row[2]), row[3]) if row else None
 
     def replace(self, size: int, root: bytes, checkpoint: str) -> None:
         """Record a newly cosigned checkpoint."""
-        self._cur.execute(
-            self._store.sql(
-                "INSERT INTO witnessed (origin, size, root, checkpoint) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, "
-                "checkpoint = excluded.checkpoint"
-            ),
+        self._exec(
+            "INSERT INTO witnessed (origin, size, root, checkpoint) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (origin) DO UPDATE SET size = excluded.size, root = excluded.root, "
+            "checkpoint = excluded.checkpoint",
             (self.origin, size, root, checkpoint),
         )
 
     def record_fork(self, held: str, offered: str, old_size: int, proof: str, reason: str, now_ms: int) -> None:
         """Keep a pair of conflicting checkpoints as evidence."""
-        self._cur.execute(
-            self._store.sql(
-                "INSERT INTO forks (origin, held, offered, old_size, proof, reason, received_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?)"
-            ),
+        self._exec(
+            "INSERT INTO forks (origin, held, offered, old_size, proof, reason, received_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (self.origin, held, offered, old_size, proof, reason, now_ms),
         )
-
-
-def postgres_driver() -> ModuleType:
-    """The psycopg module, or a NodeStoreError saying why PostgreSQL cannot be used (no driver, no libpq)."""
-    try:
-        import psycopg  # optional: the desktop bundle has the pure-Python driver, which needs the system libpq
-    except ImportError as exc:
-        raise NodeStoreError(
-            "PostgreSQL is not available in this govdesk: its driver needs libpq (Debian: apt install libpq5; "
-            f"or use a sqlite:/// store). {exc}"
-        ) from exc
-    return psycopg
-
-
-def open_store(url: str, *, pool_size: int = 8, retry_s: float = DEFAULT_RETRY_S) -> SqlStore:
-    """Open the store at `url`: `postgresql://...` or `sqlite:///path` (a bare path means SQLite).
-
-    PostgreSQL connections come from a pool of at most `pool_size`; SQLite keeps a connection per thread
-    and one writer at a time, as SQLite itself allows.
-    """
-    if url.startswith(("postgresql://", "postgres://")):
-        postgres_driver()
-        from app.node.store_postgres import PostgresStore
-
-        return PostgresStore(url, pool_size=pool_size, retry_s=retry_s)
-    from app.node.store_sqlite import SQLiteStore
-
-    path = url.removeprefix("sqlite:///") if url.startswith("sqlite:///") else url.removeprefix("sqlite:")
-    if not path or "=" in path or "://" in path:
-        raise NodeStoreError(f"{url!r} is neither a postgresql:// URL nor a sqlite:///path")
-    return SQLiteStore(path, retry_s=retry_s)
