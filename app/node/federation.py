@@ -9,23 +9,31 @@ held from the bind on, and a port taken by someone else is never reused, only re
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
+import signal
 import socket
+import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import httpx
+
 from app.atomic_file import write_atomic
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys
 from app.node.launcher import (
+    ROOT,
     LaunchError,
     NodeProcess,
     NodeThread,
     bind_node_socket,
     bound_config,
+    child_environment,
+    govdesk_command,
     node_url,
     wire_witnesses,
 )
@@ -180,6 +188,81 @@ class Federation:
 
     def __enter__(self) -> Federation:
         return self.start() if not self.nodes else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class FederationProcess:
+    """The nodes of a federation directory, served by `govdesk node federation` in one background process.
+
+    Each node binds its own port when the process starts (app.node.federation) and the process then publishes
+    the URLs in federation.json; `start` waits for that publication and for every node to answer /health as the
+    node it should be (its log key: not some other program, nor another instance's node), and `nodes` then lists
+    where they are.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.nodes: list[dict] = self._listing()["nodes"]
+        self.process: subprocess.Popen | None = None
+
+    def _listing(self) -> dict:
+        return json.loads((self.directory / FEDERATION_FILE).read_text(encoding="utf-8"))
+
+    @property
+    def urls(self) -> list[str]:
+        """The base URL of every node (as published by the last start)."""
+        return [n["url"] for n in self.nodes]
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        """Start the nodes, learn where they listen, and wait until each one answers /health as itself."""
+        listing_file = self.directory / FEDERATION_FILE
+        listing_file.unlink()  # the process publishes it again once every node holds its port
+        log = (self.directory / "federation.log").open("ab")
+        command = govdesk_command("node", "federation", "--dir", str(self.directory))
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=child_environment()
+        )
+        log.close()
+        deadline = time.monotonic() + timeout_s
+        waiting: list[dict] | None = None
+        while waiting is None or waiting:
+            if self.process.poll() is not None:
+                raise LaunchError(f"the federation process exited ({self.process.returncode}); see {log.name}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise LaunchError(f"the federation process did not start in {timeout_s:.0f} s; see {log.name}")
+            if waiting is None:
+                if listing_file.exists():
+                    self.nodes = self._listing()["nodes"]
+                    waiting = list(self.nodes)
+                else:
+                    time.sleep(0.05)
+                continue
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                health = httpx.get(f"{waiting[0]['url']}/health", timeout=1)
+                # ours: another govdesk instance's node of the same department has the same origin, not the same key
+                if health.status_code == 200 and health.json().get("log_vkey") == waiting[0]["log_vkey"]:
+                    waiting.pop(0)
+                    continue
+            time.sleep(0.1)
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Stop the nodes cleanly (Ctrl-C, as a terminal would), killing them only if they hang."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> FederationProcess:
+        self.start()
+        return self
 
     def __exit__(self, *exc: object) -> None:
         self.stop()

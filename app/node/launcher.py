@@ -157,12 +157,18 @@ class NodeThread:
         self.stop()
 
 
-def serve_command(config_path: Path, *args: str) -> list[str]:
-    """The command line of `govdesk node serve` for a configuration file (a bundled build is its own interpreter)."""
-    serve = ["node", "serve", "--config", str(config_path), *args]
+def govdesk_command(*args: str) -> list[str]:
+    """The command line running `govdesk <args>` with this interpreter (a bundled build is its own interpreter)."""
     if getattr(sys, "frozen", False):
-        return [sys.executable, *serve]
-    return [sys.executable, "-m", "app.cli.main", *serve]
+        return [sys.executable, *args]
+    return [sys.executable, "-m", "app.cli.main", *args]
+
+
+def child_environment(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of a govdesk child process: ours, plus `extra`, with this source tree importable."""
+    env = {**os.environ, **(extra or {})}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
 
 
 class NodeProcess:
@@ -205,15 +211,13 @@ class NodeProcess:
         if self.sock is None:
             raise LaunchError("the node's socket was closed")
         fd = self.sock.fileno()
-        env = {**os.environ, **(self.env or {})}
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
         with self.log_path.open("ab") as log:  # the child keeps its own descriptor
             self.proc = subprocess.Popen(
-                serve_command(self.path, "--listen-fd", str(fd), *self.extra_args),
+                govdesk_command("node", "serve", "--config", str(self.path), "--listen-fd", str(fd), *self.extra_args),
                 cwd=ROOT,
                 stdout=log,
                 stderr=subprocess.STDOUT,
-                env=env,
+                env=child_environment(self.env),
                 pass_fds=(fd,),
             )
 
