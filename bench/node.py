@@ -57,7 +57,7 @@ from app.node.nginx import NginxServer
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
 from app.protocol.tiles import TILE_WIDTH, tile_path, tile_width_at
-from tests.pg_cluster import SOCKET_PORT, PgCluster
+from devtools.pg_cluster import SOCKET_PORT, PgCluster
 
 REPO = Path(__file__).resolve().parent.parent
 

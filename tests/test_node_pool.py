@@ -33,7 +33,7 @@ from app.node.config import Limits, load_config, load_keys
 from app.node.federation import Federation, prepare_federation
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
-from tests.pg_cluster import PgCluster
+from devtools.pg_cluster import PgCluster
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 60
