@@ -36,9 +36,10 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.ledger.note import new_signer
-from app.loopback_ports import bind_listener, free_port
+from app.loopback_ports import bind_listener
 from app.node.config import Limits, load_config
 from app.node.federation import Federation, prepare_federation
+from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node
 from app.store.replica import create_office
 from app.sync.errors import InsecureNodeUrl
@@ -101,13 +102,12 @@ class ServeProcess:
     """`govdesk node serve` in its own process."""
 
     def __init__(self, config: Path, log: Path, *extra: str, scheme: str = "http") -> None:
-        self.port = free_port()
+        # `govdesk node serve` on a socket bound at port 0 (app.node.launcher)
+        self.node = NodeProcess(config, load_config(config, environ={}), log_path=log, extra_args=extra)
+        self.node.launch()
+        self.port = self.node.port
         self.url = f"{scheme}://127.0.0.1:{self.port}"
-        self._log = log.open("ab")
-        argv = ["node", "serve", "--config", str(config), "--port", str(self.port), *extra]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", *argv], cwd=REPO, stdout=self._log, stderr=self._log
-        )
+        self.proc = self.node.proc
 
     def wait_up(self, verify: ssl.SSLContext | bool = True) -> None:
         """Poll /health until it answers 200."""
@@ -123,15 +123,8 @@ class ServeProcess:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        """SIGTERM the process and wait."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
+        """SIGTERM the process, wait, and give up its port."""
+        self.node.close()
 
 
 def node_config(base: Path) -> Path:
