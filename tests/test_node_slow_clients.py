@@ -36,7 +36,6 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.ledger.note import new_signer
-from app.loopback_ports import bind_listener
 from app.node.config import Limits, load_config
 from app.node.federation import Federation, prepare_federation
 from app.node.launcher import NodeProcess
@@ -260,7 +259,7 @@ class RecordingTlsServer:
         self.handshakes = 0
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(str(cert), str(key))
-        self._sock = bind_listener()
+        self._sock = socket.create_server(("127.0.0.1", 0))  # port 0: held from the bind on
         self._sock.settimeout(0.1)  # a blocked accept() would not notice close(): look at the stop flag instead
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
@@ -317,7 +316,7 @@ def test_pins_are_checked_in_the_handshake_before_any_request_byte(tmp_path: Pat
 
 
 def test_a_plain_http_node_with_pins_configured_is_refused_with_a_reason(tmp_path: Path) -> None:
-    listener = bind_listener()
+    listener = socket.create_server(("127.0.0.1", 0))  # port 0: held from the bind on
     accepted: list[socket.socket] = []
     listener.settimeout(0.2)
     office = create_office(tmp_path / "office", "Plain Hall", "admin", "pw", kdf=FAST_KDF)

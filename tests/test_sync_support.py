@@ -14,7 +14,6 @@ from pathlib import Path
 import httpx
 
 from app.ledger.entry import Entry, sign_entry
-from app.loopback_ports import bind_listener
 from app.node.config import Limits, NodeConfig, NodeKeys, load_config, load_keys
 from app.node.launcher import NodeProcess, wire_witnesses
 from app.node.node import CONFIG_FILE, create_node, node_from_config
@@ -179,7 +178,7 @@ class FaultProxy:
         self.delay_s = 0.0
         self.cuts = 0
         self._lock = threading.Lock()
-        self._sock = bind_listener()
+        self._sock = socket.create_server(("127.0.0.1", 0))  # port 0: held from the bind on
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
