@@ -87,7 +87,7 @@ def any_node(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Sign
 
 def node_process(config_path: Path, log: Path) -> NodeProcess:
     """Start `govdesk node serve` for a configuration on a port-0 socket of its own; return once it answers."""
-    return NodeProcess(config_path, load_config(config_path, environ={}), log_path=log).start(DEADLINE_S)
+    return NodeProcess(config_path, load_config(config_path, environ={}), log_path=log).start()
 
 
 @pytest.fixture

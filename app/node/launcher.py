@@ -35,7 +35,7 @@ from app.node.node import Node, node_from_config
 from app.node.service import build_app
 
 BACKLOG = 2048
-START_TIMEOUT_S = 30.0
+START_TIMEOUT_S = 60.0  # a node process on a loaded machine (PostgreSQL, worker pool) may take a while
 ROOT = Path(__file__).resolve().parents[2]
 
 
