@@ -10,12 +10,10 @@ long as the signer's key in the registry is still the key it was verified with.
 
 from __future__ import annotations
 
-import copyreg
 import multiprocessing
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
-from types import MappingProxyType
 from typing import Any
 
 from app.ledger.entry import MAX_ENTRY_SIZE, SignedEntry, decode_entry
@@ -30,19 +28,6 @@ Hints = dict[bytes, tuple[str, bytes]]
 # ("too_large" | "malformed", message).
 Decoded = tuple[Any, ...]
 SMALLEST_SHARED = 16  # fewer signatures than this are checked in the calling thread: a round trip costs more
-
-
-def _rebuild_headers(items: dict[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(items)
-
-
-def _reduce_headers(headers: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _rebuild_headers, (dict(headers),)
-
-
-# A decoded entry carries its COSE protected headers as a read-only MappingProxyType, which pickle refuses:
-# workers send decoded entries back, so the proxy travels as its dict and is rebuilt read-only.
-copyreg.pickle(MappingProxyType, _reduce_headers)
 
 
 def verify_jobs(jobs: list[Job]) -> tuple[list[bool], float]:
