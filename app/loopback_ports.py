@@ -2,8 +2,9 @@
 
     port = free_port()   # free a moment ago, outside the ephemeral range, not handed to anyone else by us
 
-Every server govdesk writes binds its own socket at port 0 and reports the port it got (app.node.launcher,
-the tests' proxies): no port is chosen ahead for them, so no other program can answer in their place.
+Every server govdesk writes binds its own socket and reports the port it got (app.node.launcher, outside
+the ephemeral range read here; the tests' proxies at port 0): no port is chosen ahead for them, so no
+other program can answer in their place.
 This module is only for what truly needs a number before it starts:
 - servers we do not write and that must listen on TCP (nginx, app.node.nginx): they are told a port, then
   confirm with a per-instance token that the server answering is theirs, and retry on another port if not;

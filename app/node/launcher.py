@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import random
 import socket
 import subprocess
 import sys
@@ -29,12 +30,16 @@ from types import TracebackType
 import httpx
 import uvicorn
 
+from app.loopback_ports import ephemeral_range
 from app.node.config import NodeConfig, NodeKeys, WitnessedPeer, WitnessPeer, load_keys, witness_name
 from app.node.http_server import server_config
 from app.node.node import Node, node_from_config
 from app.node.service import build_app
 
 BACKLOG = 2048
+BIND_ATTEMPTS = 50
+STABLE_LOWEST, STABLE_HIGHEST = 20_000, 65_000  # clear of the usual service ports
+_random = random.SystemRandom()  # no state shared with forked children or seeded test randomness
 START_TIMEOUT_S = 60.0  # a node process on a loaded machine (PostgreSQL, worker pool) may take a while
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -43,26 +48,36 @@ class LaunchError(RuntimeError):
     """A node did not start (its process exited, it never answered, or another server answers on its port)."""
 
 
-def bind_node_socket(host: str, port: int = 0) -> socket.socket:
-    """Bind and listen on a node's socket: `port` if it is given and free (the port it published last time),
-    else a port the kernel picks (port 0). The caller reads the port it got with `getsockname()`."""
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    if port:
-        sock = socket.socket(family, socket.SOCK_STREAM)
+def _listen(host: str, port: int, *, reuse: bool = False) -> socket.socket | None:
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
+    if reuse:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may meet TIME_WAIT, never a listener
-        try:
-            sock.bind((host, port))
-            sock.listen(BACKLOG)
-            return sock
-        except OSError:
-            sock.close()
-    sock = socket.socket(family, socket.SOCK_STREAM)
     try:
-        sock.bind((host, 0))
+        sock.bind((host, port))
         sock.listen(BACKLOG)
     except OSError:
         sock.close()
-        raise
+        return None
+    return sock
+
+
+def bind_node_socket(host: str, port: int = 0) -> socket.socket:
+    """Bind and listen on a node's socket: `port` if it is given and free (the port it published last time),
+    else a random port outside the kernel's ephemeral range, else port 0. The caller reads the port it got.
+
+    Outside the ephemeral range no outgoing connection takes the port while the node is stopped, so a node
+    restarted later usually gets its published port (and URL) back."""
+    if port and (sock := _listen(host, port, reuse=True)) is not None:
+        return sock
+    ephemeral = ephemeral_range()
+    pools = [r for r in (range(STABLE_LOWEST, ephemeral.start), range(ephemeral.stop, STABLE_HIGHEST)) if len(r)]
+    for _ in range(BIND_ATTEMPTS if pools else 0):
+        pool = _random.choices(pools, weights=[len(r) for r in pools])[0]
+        if (sock := _listen(host, _random.randrange(pool.start, pool.stop))) is not None:
+            return sock
+    sock = _listen(host, 0)
+    if sock is None:
+        raise OSError(f"cannot listen on {host}")
     return sock
 
 
