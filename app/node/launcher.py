@@ -48,10 +48,11 @@ class LaunchError(RuntimeError):
     """A node did not start (its process exited, it never answered, or another server answers on its port)."""
 
 
-def _listen(host: str, port: int, *, reuse: bool = False) -> socket.socket | None:
+def _listen(host: str, port: int) -> socket.socket | None:
     sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-    if reuse:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may meet TIME_WAIT, never a listener
+    # On every listener: its connections' TIME_WAIT entries inherit the flag, and a restart on the same port
+    # binds past them only if both sides set it (it never lets two live listeners share a port on Linux).
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind((host, port))
         sock.listen(BACKLOG)
@@ -67,7 +68,7 @@ def bind_node_socket(host: str, port: int = 0) -> socket.socket:
 
     Outside the ephemeral range no outgoing connection takes the port while the node is stopped, so a node
     restarted later usually gets its published port (and URL) back."""
-    if port and (sock := _listen(host, port, reuse=True)) is not None:
+    if port and (sock := _listen(host, port)) is not None:
         return sock
     ephemeral = ephemeral_range()
     pools = [r for r in (range(STABLE_LOWEST, ephemeral.start), range(ephemeral.stop, STABLE_HIGHEST)) if len(r)]
