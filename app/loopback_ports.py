@@ -1,18 +1,19 @@
-"""Loopback ports for servers this process starts (node processes, test proxies), never handed out twice.
+"""A loopback port NUMBER for the few servers that must be told one, never handed out twice by this process.
 
-    port = free_port()            # free a moment ago, and not handed to anyone else by this process
-    first = free_port_block(11)   # 11 consecutive such ports (a demo federation), `preferred` if it can be
-    sock = bind_listener()        # a listening loopback socket on such a port
+    port = free_port()   # free a moment ago, outside the ephemeral range, not handed to anyone else by us
 
-`bind(("127.0.0.1", 0))` alone is not enough when a process picks several ports before the servers that use
-them start: the kernel may give a later `bind(0)` (a proxy's, say) a port already promised to a node that has
-not bound it yet. The proxy then answers in the node's place. Every port handed out here is remembered, so no
-two servers of this process are promised the same port.
+Every server govdesk writes binds its own socket and reports the port it got (app.node.launcher, outside
+the ephemeral range read here; the tests' proxies at port 0): no port is chosen ahead for them, so no
+other program can answer in their place.
+This module is only for what truly needs a number before it starts:
+- servers we do not write and that must listen on TCP (nginx, app.node.nginx): they are told a port, then
+  confirm with a per-instance token that the server answering is theirs, and retry on another port if not;
+- tests of a command-line option or setting that takes a port (`govdesk node serve --port`,
+  GOVDESK_NODE_PORT), and addresses where nothing must listen (a dead database URL).
+PostgreSQL listens on a Unix socket in its own directory (devtools.pg_cluster) and needs no port.
 
 Ports are drawn outside the kernel's ephemeral range (`net.ipv4.ip_local_port_range`), from which every
-outgoing connection takes its local port: a node of a demo federation that was still starting found its port
-held by another node's connection attempt to a witness ("address already in use"), which `bind(0)` ports
-invited. Below the range (from 20000, clear of the usual service ports) nothing takes a port unasked.
+outgoing connection takes its local port, and each is handed out once per process.
 """
 
 from __future__ import annotations
@@ -38,11 +39,6 @@ def ephemeral_range() -> range:
     except (OSError, ValueError):
         low, high = 32_768, 60_999
     return range(low, high + 1)
-
-
-def _outside_ephemeral(ports: range) -> bool:
-    ephemeral = ephemeral_range()
-    return ports.stop <= ephemeral.start or ports.start >= ephemeral.stop
 
 
 def _candidate() -> int:
@@ -77,38 +73,3 @@ def _bindable(port: int) -> bool:
         except OSError:
             return False
     return True
-
-
-def free_port_block(count: int, preferred: int | None = None) -> int:
-    """Return the first of `count` consecutive loopback ports, each free a moment ago and never handed out by this
-    process before, outside the ephemeral range (`preferred` if that block qualifies, else a random one)."""
-    with _lock:
-        candidates = ([preferred] if preferred is not None else []) + [None] * _ATTEMPTS
-        for first in candidates:
-            first = _candidate() if first is None else first
-            block = range(first, first + count)
-            if (
-                block.stop < _HIGHEST
-                and _outside_ephemeral(block)
-                and not _handed.intersection(block)
-                and all(_bindable(p) for p in block)
-            ):
-                _handed.update(block)
-                return first
-    raise OSError(f"no {count} consecutive free loopback ports")
-
-
-def bind_listener(backlog: int = 64, host: str = "127.0.0.1") -> socket.socket:
-    """Return a socket listening on `host` at a port from `free_port` (retrying if another process took it)."""
-    for _ in range(_ATTEMPTS):
-        port = free_port()
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            sock.bind((host, port))
-        except OSError:
-            sock.close()
-            continue
-        sock.listen(backlog)
-        return sock
-    raise OSError("could not bind a loopback listener")

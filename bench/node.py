@@ -2,7 +2,7 @@
 
 Run from the repository root: `.venv/bin/python -m bench.node [--tiny]`.
 
-Starts a throwaway PostgreSQL cluster (initdb + pg_ctl; as the `postgres` OS user when run as
+Starts a throwaway PostgreSQL cluster (devtools.pg_cluster: a Unix socket only; as the `postgres` OS user when run as
 root), a node on it (`govdesk node serve` in a subprocess, signatures verified on one worker
 process per core, static tiles written for nginx), then:
   1. C client threads submit pre-signed entries in signed batches of B for T seconds; each entry's
@@ -29,11 +29,11 @@ Last line: {"bench": "node", "entries_per_s", "p99_included_s", "ratio", "tile_r
 from __future__ import annotations
 
 import argparse
-import glob
 import itertools
 import json
 import os
 import random
+import secrets
 import shutil
 import statistics
 import subprocess
@@ -51,67 +51,27 @@ import psycopg
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
-from app.loopback_ports import free_port
 from app.node.config import Limits, load_config
+from app.node.launcher import NodeProcess
 from app.node.nginx import NginxServer
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
 from app.protocol.tiles import TILE_WIDTH, tile_path, tile_width_at
-from tests.pg_cluster import SOCKET_PORT, PgCluster
+from devtools.pg_cluster import SOCKET_PORT, PgCluster
 
 REPO = Path(__file__).resolve().parent.parent
 
 
-def pg_bindir() -> Path:
-    """Return the directory of the PostgreSQL server binaries."""
-    try:
-        out = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
-        if (Path(out) / "pg_ctl").exists():
-            return Path(out)
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"))
-    if not found:
-        sys.exit("PostgreSQL server binaries not found (install the postgresql package; scripts/setup does)")
-    return Path(found[-1]).parent
+def bench_postgres() -> PgCluster:
+    """The benchmark's PostgreSQL cluster (devtools.pg_cluster): its own directory, a Unix socket only, 200
+    connections."""
+    return PgCluster("bench-node", {"max_connections": "200"}).initdb().start()
 
 
-class TemporaryPostgres:
-    """A PostgreSQL cluster in a temp directory, on a loopback port, removed on stop."""
-
-    def __init__(self) -> None:
-        self.bindir = pg_bindir()
-        self.dir = Path(tempfile.mkdtemp(prefix="govdesk-bench-pg-"))
-        self.port = free_port()
-        self._as = ["runuser", "-u", "postgres", "--"] if os.getuid() == 0 else []
-
-    def _run(self, *args: str) -> None:
-        subprocess.run([*self._as, *args], check=True, capture_output=True, cwd="/")
-
-    def start(self) -> str:
-        """Create and start the cluster; return its URL."""
-        if self._as:
-            shutil.chown(self.dir, "postgres")
-        data = self.dir / "data"
-        self._run(str(self.bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        opts = (
-            f"-p {self.port} -c listen_addresses=127.0.0.1 -c unix_socket_directories={self.dir} -c max_connections=200"
-        )
-        self._run(str(self.bindir / "pg_ctl"), "start", "-w", "-D", str(data), "-o", opts, "-l", str(self.dir / "log"))
-        return f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
-
-    def database(self, name: str) -> str:
-        """Create a database; return its URL."""
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
-            conn.execute(f'CREATE DATABASE "{name}"')
-        return f"postgresql://postgres@127.0.0.1:{self.port}/{name}"
-
-    def stop(self) -> None:
-        """Stop the cluster and remove its files."""
-        try:
-            self._run(str(self.bindir / "pg_ctl"), "stop", "-m", "fast", "-D", str(self.dir / "data"))
-        finally:
-            shutil.rmtree(self.dir, ignore_errors=True)
+def create_database(pg: PgCluster, name: str) -> str:
+    """Create a database on the cluster; return its URL."""
+    pg.execute(f'CREATE DATABASE "{name}"')
+    return pg.url(name)
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -261,7 +221,7 @@ def full_tile_paths(size: int) -> list[str]:
 
 def wrk_reads(url: str, paths: list[str], seconds: float, work: Path) -> float:
     """Read random `paths` from `url` with wrk (keep-alive, 8 connections, 2 threads); return requests/s."""
-    script = work / f"paths-{free_port()}.lua"
+    script = work / f"paths-{secrets.token_hex(4)}.lua"
     listing = ",\n".join(json.dumps("/" + p) for p in paths)
     script.write_text(
         "local paths = {\n" + listing + "\n}\n"
@@ -300,7 +260,10 @@ def failover_gap(work: Path, seconds: float) -> float:
         create_node(work / "failover", "taxation", db_url=url)
         path = work / "failover" / CONFIG_FILE
         limits = Limits(rate_per_device=1e6, rate_burst=1_000_000, db_retry_s=2.0, submit_wait_s=10)
-        config = replace(load_config(path, environ={}), port=free_port(), limits=limits)
+        server = NodeProcess(
+            path, replace(load_config(path, environ={}), limits=limits), log_path=work / "failover.log"
+        )
+        config = server.config
         config.save(path)
         key = ED25519.signer(os.urandom(32))
         node = node_from_config(config)
@@ -308,11 +271,8 @@ def failover_gap(work: Path, seconds: float) -> float:
             node.enroll(key.public_key, "device", "bench/failover")
         finally:
             node.stop()
-        log = (work / "failover.log").open("wb")
-        cmd = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(path)]
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=log, stderr=log)
-        node_url = f"http://127.0.0.1:{config.port}"
-        wait_health(node_url, proc, work / "failover.log")
+        proc = server.start()
+        node_url = server.url
         acks: list[float] = []
         stop = threading.Event()
         counter = itertools.count()
@@ -349,23 +309,9 @@ def failover_gap(work: Path, seconds: float) -> float:
         return max((b - a for a, b in itertools.pairwise(times)), default=float("inf"))
     finally:
         if proc is not None:
-            proc.terminate()
-            proc.wait(timeout=30)
+            proc.close()
         for cluster in clusters:
             cluster.remove()
-
-
-def wait_health(url: str, proc: subprocess.Popen[bytes], log: Path) -> None:
-    """Poll the node's /health until it answers 200."""
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{url}/health", timeout=1).raise_for_status()
-            return
-        except httpx.HTTPError:
-            if time.monotonic() > deadline or proc.poll() is not None:
-                raise SystemExit("node did not start: " + log.read_text()[-2000:]) from None
-            time.sleep(0.1)
 
 
 def checkpoint_gaps(url: str, since_ms: int) -> float:
@@ -380,16 +326,22 @@ def checkpoint_gaps(url: str, since_ms: int) -> float:
 
 def run(args: argparse.Namespace) -> dict[str, object]:
     """Run the benchmark; return its figures."""
-    pg = TemporaryPostgres()
-    pg.start()
+    pg = bench_postgres()
     work = Path(tempfile.mkdtemp(prefix="govdesk-bench-node-"))
     proc = None
     try:
-        db_url = pg.database("node")
+        db_url = create_database(pg, "node")
         create_node(work / "taxation", "taxation", db_url=db_url)
         path = work / "taxation" / CONFIG_FILE
         limits = Limits(rate_per_device=1e6, rate_burst=1_000_000, max_batch_entries=args.batch, publish_interval_s=0.5)
-        config = replace(load_config(path, environ={}), port=free_port(), limits=limits)
+        static_dir = work / "static"
+        server = NodeProcess(
+            path,
+            replace(load_config(path, environ={}), limits=limits),
+            log_path=work / "node.log",
+            extra_args=("--static-dir", str(static_dir)),
+        )
+        config = server.config
         config.save(path)
         keys = [ED25519.signer(os.urandom(32)) for _ in range(args.clients)]
         node = node_from_config(config)
@@ -401,16 +353,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         print(f"signing {per_client * args.clients:,} entries ...", flush=True)
         entries = [make_entries(config.origin, k, f"c{n}", per_client) for n, k in enumerate(keys)]
         batches = [[e[i : i + args.batch] for i in range(0, len(e), args.batch)] for e in entries]
-        log = (work / "node.log").open("wb")
-        static_dir = work / "static"
-        cmd = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(path)]
-        proc = subprocess.Popen([*cmd, "--static-dir", str(static_dir)], cwd=REPO, stdout=log, stderr=log)
-        url = f"http://127.0.0.1:{config.port}"
-        wait_health(url, proc, work / "node.log")
+        proc = server.start()  # `govdesk node serve` on the port-0 socket bound above (app.node.launcher)
+        url = server.url
         since = int(time.time() * 1000)
-        stats_before, cpu_before = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(proc.pid)
+        stats_before, cpu_before = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(server.proc.pid)
         acked, latencies, elapsed = submit_load(url, keys, batches, args.seconds)
-        stats_after, cpu_after = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(proc.pid)
+        stats_after, cpu_after = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(server.proc.pid)
         entries_per_s = acked / elapsed
         gap = checkpoint_gaps(db_url, since)
         size = httpx.get(f"{url}/health").json()["size"]
@@ -428,20 +376,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             node_reads = wrk_reads(url, paths, args.wrk_seconds, work)
         finally:
             nginx.close()
-        proc.terminate()
-        proc.wait(timeout=30)
+        proc.close()
         proc = None
         flat = [e for client_entries in entries for e in client_entries][:acked]
         rows = [(i, hash_leaf(e), e) for i, e in enumerate(flat)]
-        insert_per_s = raw_insert(pg.database("baseline"), rows, args.clients, args.batch)
+        insert_per_s = raw_insert(create_database(pg, "baseline"), rows, args.clients, args.batch)
         public_keys = {key_id(ED25519, k.public_key): k.public_key for k in keys}
         verify_per_s = bare_verify_rate(flat, public_keys, args.verify_sample)
         failover_s = failover_gap(work, args.failover_seconds)
     finally:
         if proc is not None:
             proc.kill()
-            proc.wait()
-        pg.stop()
+            proc.close()
+        pg.remove()
         shutil.rmtree(work, ignore_errors=True)
     p50, p99 = percentile(latencies, 0.50), percentile(latencies, 0.99)
     print(f"clients {args.clients}, batch {args.batch}, {args.seconds:g} s, tree size {size:,}")

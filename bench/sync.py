@@ -23,12 +23,11 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-import httpx
 import nacl.bindings
 
 from app.ledger.entry import Entry, decode_entry, sign_entry
-from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
+from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.keywrap import KdfParams
 from app.store.replica import create_office, open_replica
@@ -40,15 +39,17 @@ FAST_KDF = KdfParams(time_cost=1, memory_kib=8 * 1024, parallelism=1)
 PASSWORD = "bench password"
 
 
-def build(base: Path, entries: int) -> tuple[Path, list[bytes], str]:
-    """Create the node with `entries` revocations and a fresh office whose device is enrolled; return paths."""
+def build(base: Path, entries: int) -> tuple[NodeProcess, list[bytes]]:
+    """Create the node with `entries` revocations and a fresh office whose device is enrolled; return the node's
+    process (its port bound, not started: app.node.launcher) and the entries."""
     node_dir, office_dir = base / "node", base / "office"
     create_node(node_dir, "taxation")
     config = replace(
         load_config(node_dir / CONFIG_FILE, environ={}),
-        port=free_port(),
         limits=Limits(publish_interval_s=0.1, rate_per_device=1000.0, rate_burst=1000),
     )
+    server = NodeProcess(node_dir / CONFIG_FILE, config)
+    config = server.config
     config.save(node_dir / CONFIG_FILE)
     office = create_office(office_dir, "bench office", "admin", PASSWORD, kdf=FAST_KDF)
     node = node_from_config(config)
@@ -62,7 +63,7 @@ def build(base: Path, entries: int) -> tuple[Path, list[bytes], str]:
             data.append(sign_entry(Entry(config.origin, "cert.revoke", 1_700_000_000_000 + i, kid, body), signer))
         for start in range(0, len(data), 4096):
             node.sequencer.integrate([decode_entry(d) for d in data[start : start + 4096]])
-        url = f"http://127.0.0.1:{config.port}"
+        url = server.url
         policy = {
             "version": 1,
             "logs": [{"origin": config.origin, "log_vkey": node.keys.log_vkey, "witnesses": [], "quorum": 0,
@@ -72,7 +73,7 @@ def build(base: Path, entries: int) -> tuple[Path, list[bytes], str]:
     finally:
         node.stop()
         office.close()
-    return node_dir / CONFIG_FILE, data, url
+    return server, data
 
 
 def bare_verify(data: list[bytes], public_key: bytes) -> float:
@@ -126,25 +127,16 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="govdesk-bench-sync-") as tmp:
         base = Path(tmp)
         t0 = time.perf_counter()
-        config_path, data, url = build(base, entries)
+        server, data = build(base, entries)
         print(f"built a node with {entries} entries in {time.perf_counter() - t0:.1f} s")
-        bare = bare_verify(data, _department_public(config_path))
+        bare = bare_verify(data, _department_public(server.path))
         del data
-        server = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(config_path)],
-            cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
-        try:
-            _wait(url)
+        with server:  # `govdesk node serve` on the socket bound in build(); waits until it answers
             me = str(Path(__file__).resolve())
             out = subprocess.run(
                 [sys.executable, me, "--child", str(base / "office"), "--pushes", str(pushes)],
                 cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)}, capture_output=True, text=True, check=True,
             )  # fmt: skip
-        finally:
-            server.terminate()
-            server.wait(30)
     figures = json.loads(out.stdout.strip().splitlines()[-1])
     rate = figures["entries"] / figures["pull_s"]
     push_rate = pushes / figures["push_s"]
@@ -161,18 +153,6 @@ def main() -> None:
 
 def _department_public(config_path: Path) -> bytes:
     return load_keys(Path(load_config(config_path, environ={}).keys_file)).department_signer.public_key
-
-
-def _wait(url: str) -> None:
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{url}/health", timeout=1).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.1)
-    raise RuntimeError("the node did not start")
 
 
 if __name__ == "__main__":

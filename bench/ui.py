@@ -39,8 +39,9 @@ from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
 from app.certs.image_input import read_qr_text  # noqa: E402
-from app.demo.demo_office import DemoFederation, build_demo_office  # noqa: E402
+from app.demo.demo_office import build_demo_office  # noqa: E402
 from app.ledger.merkle import hash_leaf  # noqa: E402
+from app.node.federation import FederationProcess  # noqa: E402
 from app.office import Office, SyncProgress  # noqa: E402  (app.sync.SyncProgress)
 from app.scan import Scanner, make_decoder, open_source  # noqa: E402
 from app.services import CaseDesk  # noqa: E402
@@ -307,7 +308,7 @@ def real_sync_stall(app: QApplication, office: Path, federation_dir: Path) -> tu
     for i in range(20):
         counter.work.db_now(lambda i=i: desk().open(service, f"测试{i}", "110101198001011111"))
     pushed = counter.work.db_now(lambda: counter.office.replica.outbox.count_pending())
-    with DemoFederation(federation_dir):
+    with FederationProcess(federation_dir):
         meter = StallMeter()
         meter.start()
         began = time.perf_counter()

@@ -14,8 +14,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from app.demo.demo_office import DemoFederation
-from app.node.federation import bind_node_socket, prepare_federation
+from app.node.federation import FederationProcess, prepare_federation
+from app.node.launcher import bind_node_socket
 from app.sync import SyncService, load_policy
 from app.sync.transport import RetryPolicy
 from tests.test_sync_support import NodeProc, new_office, note_entry, running_federation
@@ -34,7 +34,7 @@ def ours(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[NodeProc]]:
 def test_our_federation_works_while_another_instance_starts_and_stops(ours: list[NodeProc], tmp_path: Path) -> None:
     other_dir = tmp_path / "other-instance"
     prepare_federation(other_dir)  # its 11 nodes, keys and databases; ports are bound when it starts
-    other = DemoFederation(other_dir)
+    other = FederationProcess(other_dir)
     # The office follows the taxation log (a device enrolled at several departments' nodes and following them all
     # is refused on its second pull: the replica keeps one department per key; reported in issue 20's notes).
     office = new_office(tmp_path / "office", "office-c", ours, only=[ours[0].origin])

@@ -27,7 +27,7 @@ from app.ledger.suites import ED25519, Signer, key_id
 from app.node.config import Limits, load_config, load_keys
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
-from tests.pg_cluster import SOCKET_PORT, PgCluster
+from devtools.pg_cluster import SOCKET_PORT, PgCluster
 from tests.test_node_pool import NodeProcess
 
 DEADLINE_S = 60

@@ -1,129 +1,57 @@
 """The node on a real PostgreSQL server: two node processes sequencing one database, concurrent
 duplicate submissions across them, and node processes SIGKILLed while they sequence.
 
-The server comes from pytest-postgresql's `postgresql_proc` factory, with the Debian PostgreSQL
-binaries (found through `pg_config --bindir`, else /usr/lib/postgresql/*/bin). PostgreSQL refuses to
-run initdb/pg_ctl as root, and CI runs as root; so pytest-postgresql is given a small wrapper
-instead of pg_ctl itself. As root, the wrapper runs the real pg_ctl through `runuser -u postgres`,
-with the cluster's data directory and server log moved to a directory of their own in /tmp owned by
-`postgres` (named after the data directory pytest chose, which the postgres user cannot reach:
-it lies under /tmp/pytest-of-root, mode 0700, which every pytest session tightens again). As any
-other user the wrapper just execs pg_ctl.
+The server is a PostgreSQL cluster of the module's own (devtools.pg_cluster), listening only on a Unix
+socket in its directory: no TCP port another program could hold. Each node process binds its own port
+(app.node.launcher).
 """
 
 from __future__ import annotations
 
-import glob
 import itertools
 import os
-import shutil
-import signal
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
-import psycopg
 import pytest
-from pytest_postgresql import factories
 
 from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
-from app.loopback_ports import free_port
 from app.node.config import Limits, load_config
 from app.node.federation import prepare_federation
+from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
+from devtools.pg_cluster import PgCluster
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 30
 
 
-def find_pg_ctl() -> str | None:
-    """Return the path of PostgreSQL's pg_ctl, or None."""
-    try:
-        bindir = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
-        if os.access(Path(bindir) / "pg_ctl", os.X_OK):
-            return str(Path(bindir) / "pg_ctl")
-    except (OSError, subprocess.CalledProcessError):
-        pass
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/pg_ctl"), key=lambda p: int(p.split("/")[4]))
-    return found[-1] if found else shutil.which("pg_ctl")
-
-
-WRAPPER = """#!/bin/sh
-# pg_ctl for pytest-postgresql: as root, run the real pg_ctl as the postgres OS user.
-PG_CTL='{pg_ctl}'
-if [ -z "$PG_CTL" ]; then
-    echo "PostgreSQL's pg_ctl was not found: install the postgresql package (scripts/setup does)" >&2
-    exit 1
-fi
-if [ "$(id -u)" != 0 ]; then exec "$PG_CTL" "$@"; fi
-command="$1"
-datadir=""
-prev=""
-for arg in "$@"; do
-    case "$prev" in -D|--pgdata) datadir="$arg" ;; esac
-    prev="$arg"
-done
-if [ -z "$datadir" ]; then exec runuser -u postgres -- "$PG_CTL" "$@"; fi
-# The data directory pytest chose is under /tmp/pytest-of-root (mode 0700, re-tightened by every
-# pytest session): the postgres user cannot reach it. Keep the cluster in a directory of its own.
-real="/tmp/govdesk-pg-$(printf %s "$datadir" | sha256sum | cut -c1-16)"
-if [ "$command" = initdb ]; then
-    mkdir -p "$datadir"  # pytest-postgresql checks that its data directory exists
-    rm -rf "$real"
-    mkdir -m 700 "$real"
-    chown postgres "$real"
-fi
-count=$#
-prev=""
-for arg in "$@"; do
-    new="$arg"
-    case "$prev" in
-        -D|--pgdata) new="$real/data" ;;
-        -l) new="$real/server.log" ;;
-    esac
-    set -- "$@" "$new"
-    prev="$arg"
-done
-shift "$count"
-cd /
-runuser -u postgres -- "$PG_CTL" "$@"
-status=$?
-if [ "$command" = stop ] && [ "$status" = 0 ]; then rm -rf "$real"; fi
-exit "$status"
-"""
-
-
-def write_pg_ctl_wrapper() -> str:
-    """Write the pg_ctl wrapper described in the module docstring; return its path."""
-    path = Path(tempfile.gettempdir()) / f"govdesk-test-pg_ctl-{os.getuid()}.sh"
-    tmp = path.with_suffix(f".{os.getpid()}")
-    tmp.write_text(WRAPPER.format(pg_ctl=find_pg_ctl() or ""))
-    tmp.chmod(0o755)
-    os.replace(tmp, path)
-    return str(path)
-
-
-postgresql_proc = factories.postgresql_proc(executable=write_pg_ctl_wrapper(), host="127.0.0.1")
 _databases = itertools.count()
 
 
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster of this module's own, listening only on a Unix socket in its directory."""
+    cluster = PgCluster("node-pg").initdb().start()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()
+
+
 @pytest.fixture
-def pg_url(postgresql_proc) -> str:
+def pg_url(pg_server: PgCluster) -> str:
     """A fresh, empty database on the test server."""
-    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
     name = f"node_{os.getpid()}_{next(_databases)}"
-    with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
+    pg_server.execute(f'CREATE DATABASE "{name}"')
+    return pg_server.url(name)
 
 
 def make_node(directory: Path, db_url: str) -> tuple[Path, Signer]:
@@ -157,46 +85,9 @@ def any_node(request: pytest.FixtureRequest, tmp_path: Path) -> tuple[Path, Sign
     return make_node(tmp_path / "taxation", f"sqlite:///{tmp_path / 'node.db'}")
 
 
-class NodeProcess:
-    """A `govdesk node serve` process on a loopback port."""
-
-    def __init__(self, config: Path, port: int, log: Path) -> None:
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self._log = log.open("ab")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(config), "--port", str(port)],
-            cwd=REPO,
-            stdout=self._log,
-            stderr=self._log,
-        )
-        deadline = time.monotonic() + DEADLINE_S
-        with NodeClient(self.url, timeout=2) as client:
-            while True:
-                try:
-                    client.health()
-                    return
-                except Exception:  # the server is not up yet
-                    assert self.proc.poll() is None, log.read_text()[-2000:]
-                    assert time.monotonic() < deadline, "node process did not start"
-                    time.sleep(0.1)
-
-    def kill(self) -> None:
-        """SIGKILL the process."""
-        self.proc.send_signal(signal.SIGKILL)
-        self.proc.wait(timeout=DEADLINE_S)
-        self._log.close()
-
-    def stop(self) -> None:
-        """Stop the process gracefully (SIGTERM), or kill it."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
+def node_process(config_path: Path, log: Path) -> NodeProcess:
+    """Start `govdesk node serve` for a configuration on a port-0 socket of its own; return once it answers."""
+    return NodeProcess(config_path, load_config(config_path, environ={}), log_path=log).start()
 
 
 @pytest.fixture
@@ -205,7 +96,7 @@ def processes() -> Iterator[list[NodeProcess]]:
     started: list[NodeProcess] = []
     yield started
     for p in started:
-        p.stop()
+        p.close()
 
 
 def make_entry(origin: str, key: Signer, text: str) -> bytes:
@@ -237,7 +128,7 @@ def wait_published(url: str, size: int) -> None:
 def test_node_in_process_on_postgres(pg_node: tuple[Path, Signer], processes: list[NodeProcess], tmp_path) -> None:
     path, device = pg_node
     config = load_config(path, environ={})
-    proc = NodeProcess(path, free_port(), tmp_path / "node.log")
+    proc = node_process(path, tmp_path / "node.log")
     processes.append(proc)
     entries = [make_entry(config.origin, device, f"pg {i}") for i in range(600)]
     with NodeClient(proc.url, key=device) as client:
@@ -256,9 +147,9 @@ def test_two_node_processes_sequence_one_database(
     path, device = pg_node
     config = load_config(path, environ={})
     log_vkey = node_from_config(config).keys.log_vkey
-    a = NodeProcess(path, free_port(), tmp_path / "a.log")
+    a = node_process(path, tmp_path / "a.log")
     processes.append(a)
-    b = NodeProcess(path, free_port(), tmp_path / "b.log")
+    b = node_process(path, tmp_path / "b.log")
     processes.append(b)
     shared = [make_entry(config.origin, device, f"shared {i}") for i in range(100)]
     acked: dict[bytes, set[int]] = {}
@@ -317,7 +208,7 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
     published: list[str] = []
     counter = itertools.count()
     for round_no in range(3):
-        proc = NodeProcess(path, free_port(), tmp_path / f"kill{round_no}.log")
+        proc = node_process(path, tmp_path / f"kill{round_no}.log")
         processes.append(proc)
         stop = threading.Event()
         lock = threading.Lock()
@@ -351,7 +242,7 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
         assert not any(t.is_alive() for t in threads)
     assert len(acked) > 100, "the load did not get going before the kills"
 
-    proc = NodeProcess(path, free_port(), tmp_path / "after.log")
+    proc = node_process(path, tmp_path / "after.log")
     processes.append(proc)
     node = node_from_config(config)
     state = node.store.state()
@@ -373,11 +264,11 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
         assert results[0].index == 5 and results[1].index == size
 
 
-def test_federation_on_postgres_gets_one_database_per_department(postgresql_proc, tmp_path: Path) -> None:
-    server = f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/postgres"
-    configs = prepare_federation(tmp_path / "fed", base_port=free_port(), postgres_url=server)
+def test_federation_on_postgres_gets_one_database_per_department(pg_server: PgCluster, tmp_path: Path) -> None:
+    server = pg_server.url()
+    configs = prepare_federation(tmp_path / "fed", postgres_url=server)
     assert len(configs) == 11 and len({c.db_url for c in configs}) == 11
-    again = prepare_federation(tmp_path / "fed", base_port=free_port(), postgres_url=server)  # idempotent
+    again = prepare_federation(tmp_path / "fed", postgres_url=server)  # idempotent
     assert [c.db_url for c in again] == [c.db_url for c in configs]
     for config in configs[:3]:
         node = node_from_config(config)

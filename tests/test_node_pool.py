@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import itertools
 import os
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -28,12 +26,12 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
-from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
 from app.node.federation import Federation, prepare_federation
+from app.node.launcher import NodeProcess as LaunchedNode
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
-from tests.pg_cluster import PgCluster
+from devtools.pg_cluster import PgCluster
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 60
@@ -161,24 +159,11 @@ class NodeProcess:
     """A `govdesk node serve` process on a loopback port."""
 
     def __init__(self, config: Path, log: Path) -> None:
-        self.url = f"http://127.0.0.1:{free_port()}"
-        self._log = log.open("ab")
-        self.proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "app.cli.main",
-                "node",
-                "serve",
-                "--config",
-                str(config),
-                "--port",
-                self.url.rsplit(":", 1)[1],
-            ],
-            cwd=REPO,
-            stdout=self._log,
-            stderr=self._log,
-        )
+        # `govdesk node serve` on a socket bound at port 0 (app.node.launcher); /health may answer 503 first
+        self.node = LaunchedNode(config, load_config(config, environ={}), log_path=log)
+        self.node.launch()
+        self.url = self.node.url
+        self.proc = self.node.proc
 
     def health_status(self) -> int:
         """The HTTP status of /health, or 0 if nothing answers."""
@@ -196,15 +181,8 @@ class NodeProcess:
             time.sleep(0.05)
 
     def stop(self) -> None:
-        """SIGTERM the process and wait for it."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
+        """SIGTERM the process, wait for it, and give up its port."""
+        self.node.close()
 
 
 def test_submissions_resume_after_a_database_restart_without_restarting_the_node(

@@ -36,9 +36,9 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from app.ledger.note import new_signer
-from app.loopback_ports import bind_listener, free_port
 from app.node.config import Limits, load_config
 from app.node.federation import Federation, prepare_federation
+from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node
 from app.store.replica import create_office
 from app.sync.errors import InsecureNodeUrl
@@ -101,13 +101,12 @@ class ServeProcess:
     """`govdesk node serve` in its own process."""
 
     def __init__(self, config: Path, log: Path, *extra: str, scheme: str = "http") -> None:
-        self.port = free_port()
+        # `govdesk node serve` on a socket bound at port 0 (app.node.launcher)
+        self.node = NodeProcess(config, load_config(config, environ={}), log_path=log, extra_args=extra)
+        self.node.launch()
+        self.port = self.node.port
         self.url = f"{scheme}://127.0.0.1:{self.port}"
-        self._log = log.open("ab")
-        argv = ["node", "serve", "--config", str(config), "--port", str(self.port), *extra]
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "app.cli.main", *argv], cwd=REPO, stdout=self._log, stderr=self._log
-        )
+        self.proc = self.node.proc
 
     def wait_up(self, verify: ssl.SSLContext | bool = True) -> None:
         """Poll /health until it answers 200."""
@@ -123,15 +122,8 @@ class ServeProcess:
             time.sleep(0.1)
 
     def stop(self) -> None:
-        """SIGTERM the process and wait."""
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=DEADLINE_S)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        self._log.close()
+        """SIGTERM the process, wait, and give up its port."""
+        self.node.close()
 
 
 def node_config(base: Path) -> Path:
@@ -267,7 +259,7 @@ class RecordingTlsServer:
         self.handshakes = 0
         self._ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         self._ctx.load_cert_chain(str(cert), str(key))
-        self._sock = bind_listener()
+        self._sock = socket.create_server(("127.0.0.1", 0))  # port 0: held from the bind on
         self._sock.settimeout(0.1)  # a blocked accept() would not notice close(): look at the stop flag instead
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
@@ -324,7 +316,7 @@ def test_pins_are_checked_in_the_handshake_before_any_request_byte(tmp_path: Pat
 
 
 def test_a_plain_http_node_with_pins_configured_is_refused_with_a_reason(tmp_path: Path) -> None:
-    listener = bind_listener()
+    listener = socket.create_server(("127.0.0.1", 0))  # port 0: held from the bind on
     accepted: list[socket.socket] = []
     listener.settimeout(0.2)
     office = create_office(tmp_path / "office", "Plain Hall", "admin", "pw", kdf=FAST_KDF)

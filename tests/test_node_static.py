@@ -11,9 +11,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -27,8 +24,8 @@ from hypothesis import strategies as st
 from app.ledger.bundle import decode_bundle
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of
-from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
+from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.static_tiles import CHECKPOINT_FILE, StaticTiles, changed_tiles
 from app.protocol.tiles import TILE_WIDTH, tile_path
@@ -228,17 +225,12 @@ def test_an_office_syncs_through_nginx(served: ServedNode, tmp_path: Path) -> No
 def test_serve_with_a_static_dir_writes_the_layout(tmp_path: Path) -> None:
     create_node(tmp_path / "taxation", "taxation")
     config = tmp_path / "taxation" / CONFIG_FILE
-    port = free_port()
-    log = (tmp_path / "serve.log").open("ab")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(config), "--port", str(port),
-         "--static-dir", str(tmp_path / "static")],
-        cwd=REPO, stdout=log, stderr=log, env={**os.environ, "PYTHONPATH": str(REPO)},
-    )  # fmt: skip
+    proc = NodeProcess(config, load_config(config, environ={}), extra_args=("--static-dir", str(tmp_path / "static")))
+    proc.launch()  # `govdesk node serve` on a socket bound at port 0 (app.node.launcher)
     try:
         deadline = time.monotonic() + DEADLINE_S
         while not (tmp_path / "static" / CHECKPOINT_FILE).exists():
-            assert proc.poll() is None and time.monotonic() < deadline, "no static checkpoint written"
+            assert proc.exited() is None and time.monotonic() < deadline, "no static checkpoint written"
             time.sleep(0.05)
         keys = load_keys(tmp_path / "taxation" / "node.keys")
         text = (tmp_path / "static" / CHECKPOINT_FILE).read_text()
@@ -248,9 +240,7 @@ def test_serve_with_a_static_dir_writes_the_layout(tmp_path: Path) -> None:
             node_entries(tmp_path / "taxation")[0]
         )
     finally:
-        proc.terminate()
-        proc.wait(timeout=DEADLINE_S)
-        log.close()
+        proc.close()
 
 
 def node_entries(node_dir: Path) -> list[bytes]:

@@ -16,17 +16,15 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from app.ledger.bundle import encode_bundle
 from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency, verify_inclusion
 from app.ledger.suites import ED25519, Signer, key_id
-from app.loopback_ports import free_port
-from app.node.config import Limits, load_config
+from app.node.config import Limits, NodeConfig, load_config
+from app.node.launcher import NodeThread
 from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
-from app.node.service import build_app
 from app.protocol.node_client import NodeClient, NodeRefused
 from app.protocol.request_auth import sign_request
 
@@ -76,21 +74,12 @@ def node_config(tmp_path: Path):
     limits = Limits(
         rate_per_device=20, rate_burst=40, body_timeout_s=1.5, publish_interval_s=0.1, max_body_bytes=300_000
     )
-    return replace(config, port=free_port(), limits=limits)
+    return replace(config, limits=limits)
 
 
-def serve(node: Node, port: int) -> tuple[uvicorn.Server, threading.Thread]:
-    """Serve `node` on loopback in a thread; return once it listens."""
-    server = uvicorn.Server(
-        uvicorn.Config(build_app(node), host="127.0.0.1", port=port, log_config=None, access_log=False)
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + DEADLINE_S
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "server did not start"
-        time.sleep(0.02)
-    return server, thread
+def serve(node: Node, config: NodeConfig) -> NodeThread:
+    """Serve `node` on a loopback port of its own (bound at port 0) in a thread; return once it listens."""
+    return NodeThread(config, node=node).start(DEADLINE_S)
 
 
 @pytest.fixture
@@ -101,12 +90,11 @@ def served(node_config) -> Iterator[Served]:
     device, clerk = ED25519.signer(os.urandom(32)), ED25519.signer(os.urandom(32))
     node.enroll(device.public_key, "device", "office-01/counter-01")
     node.enroll(clerk.public_key, "clerk", "office-01/clerk-wang")
-    server, thread = serve(node, node_config.port)
+    server = serve(node, node_config)
     try:
-        yield Served(node, f"http://127.0.0.1:{node_config.port}", device, clerk)
+        yield Served(node, server.url, device, clerk)
     finally:
-        server.should_exit = True
-        thread.join(timeout=DEADLINE_S)
+        server.stop(DEADLINE_S)
 
 
 def _refusal_logged(caplog: pytest.LogCaptureFixture, code: str) -> bool:
@@ -462,9 +450,9 @@ def test_signatures_verified_in_worker_processes_refuse_each_bad_one(node_config
     device, clerk = ED25519.signer(os.urandom(32)), ED25519.signer(os.urandom(32))
     node.enroll(device.public_key, "device", "office-01/counter-01")
     node.enroll(clerk.public_key, "clerk", "office-01/clerk-wang")
-    server, thread = serve(node, node_config.port)
+    server = serve(node, node_config)
     try:
-        served = Served(node, f"http://127.0.0.1:{node_config.port}", device, clerk)
+        served = Served(node, server.url, device, clerk)
         # Device entries are verified with the request's key inside the workers; clerk entries go back to the
         # pool with the clerk's key; both kinds have bad signatures among them; and two entries do not decode.
         batch = [
@@ -484,5 +472,4 @@ def test_signatures_verified_in_worker_processes_refuse_each_bad_one(node_config
         assert stats["verify_processes"] == 2 and stats["verified"] >= 38 and stats["verify_cpu_s"] > 0
         assert stats["decode_cpu_s"] > 0 and stats["sequenced"] >= 30
     finally:
-        server.should_exit = True
-        thread.join(timeout=DEADLINE_S)
+        server.stop(DEADLINE_S)

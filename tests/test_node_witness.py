@@ -21,7 +21,7 @@ from app.ledger.checkpoint import Checkpoint, open_checkpoint
 from app.ledger.merkle import EMPTY_ROOT, consistency_proof, hash_leaf, root_of
 from app.ledger.note import SIG_COSIGNATURE_V1, NoteSigner, new_signer
 from app.node.config import Limits, WitnessedPeer, WitnessPeer, load_config, witness_name
-from app.node.federation import bind_node_socket
+from app.node.launcher import bind_node_socket
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.service import build_app
 from app.node.storage.open import open_store

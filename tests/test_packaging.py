@@ -7,7 +7,6 @@ commit). The reproducibility test builds the same commit a second time and compa
 from __future__ import annotations
 
 import configparser
-import glob
 import importlib.util
 import json
 import os
@@ -16,7 +15,6 @@ import struct
 import subprocess
 import sys
 import tarfile
-import tempfile
 import tomllib
 from collections.abc import Iterator
 from pathlib import Path
@@ -26,8 +24,8 @@ import psycopg
 import pytest
 
 from app.demo.demo_office import DEMO_PASSWORD, build_demo_office
-from app.loopback_ports import free_port
 from app.release.keys import generate_release_key
+from devtools.pg_cluster import PgCluster
 from tests.framegen import Code, certificate_text, code_run, empty_run, write_video
 from tests.store_support import FAST_KDF
 
@@ -338,27 +336,12 @@ def test_scan_reads_a_code_from_a_camera_video_through_the_bundled_ffmpeg(bundle
 
 @pytest.fixture
 def postgres_url() -> Iterator[str]:
-    """A throwaway PostgreSQL server on loopback from Debian's binaries (run as the postgres user under root)."""
-    found = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4]))
-    assert found, "PostgreSQL's server binaries are missing: install the postgresql package (scripts/setup does)"
-    bindir = Path(found[-1]).parent
-    home = Path(tempfile.mkdtemp(prefix="govdesk-pkg-pg-"))
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(home, "postgres")
-    port = free_port()
-    data = home / "data"
-    subprocess.run([*as_postgres, str(bindir / "initdb"), "-D", str(data), "-U", "govdesk", "--auth=trust",
-                    "-E", "UTF8"], check=True, capture_output=True, timeout=120)  # fmt: skip
-    options = f"-p {port} -k {home} -c listen_addresses=127.0.0.1 -c fsync=off"
-    subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-l", str(home / "log"), "-w",
-                    "-o", options, "start"], check=True, capture_output=True, timeout=120)  # fmt: skip
+    """A throwaway PostgreSQL cluster from Debian's binaries (devtools.pg_cluster), on a Unix socket of its own."""
+    cluster = PgCluster("pkg").initdb().start()
     try:
-        yield f"postgresql://govdesk@127.0.0.1:{port}/postgres"
+        yield cluster.url()
     finally:
-        subprocess.run([*as_postgres, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True, timeout=60)  # fmt: skip
-        shutil.rmtree(home, ignore_errors=True)
+        cluster.remove()
 
 
 def test_bundled_node_stores_in_postgresql_through_the_system_libpq(

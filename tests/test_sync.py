@@ -27,7 +27,7 @@ from app.ledger.checkpoint import Checkpoint
 from app.ledger.merkle import consistency_proof, hash_leaf, root_of
 from app.ledger.note import add_signature_lines, new_signer, sign_note
 from app.ledger.suites import ED25519
-from app.loopback_ports import free_port
+from app.node.launcher import bind_node_socket
 from app.protocol.node_client import NodeClient
 from app.store import sync_state
 from app.store.replica import Replica, open_replica
@@ -226,7 +226,8 @@ class RogueNode:
         self.checkpoint_text: str | None = ""
         self.bundle = b""
         self.proof_body: bytes | None = None
-        self.port = free_port()
+        self.sock = bind_node_socket("127.0.0.1", 0)  # held from here on; the port is learnt from it
+        self.port = self.sock.getsockname()[1]
         app = Starlette(
             routes=[
                 Route("/checkpoint", self._checkpoint),
@@ -234,8 +235,8 @@ class RogueNode:
                 Route("/tile/{rest:path}", self._tile),
             ]
         )
-        self.server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=self.port, log_config=None))
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.server = uvicorn.Server(uvicorn.Config(app, log_config=None))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
         self.thread.start()
         while not self.server.started:
             time.sleep(0.02)

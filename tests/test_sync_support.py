@@ -4,31 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import json
-import os
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import httpx
 
 from app.ledger.entry import Entry, sign_entry
-from app.loopback_ports import bind_listener
-from app.node.config import (
-    Limits,
-    NodeConfig,
-    NodeKeys,
-    WitnessedPeer,
-    WitnessPeer,
-    load_config,
-    load_keys,
-    witness_name,
-)
-from app.node.federation import bind_node_socket
+from app.node.config import Limits, NodeConfig, NodeKeys, load_config, load_keys
+from app.node.launcher import NodeProcess, wire_witnesses
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.replica import Replica, create_office
 from app.sync.trust import TrustPolicy, parse_policy, save_policy
@@ -52,67 +39,17 @@ def wait_registry_loaded(url: str, index: int, timeout_s: float = 15.0) -> None:
     raise AssertionError(f"{url}: the registry never loaded entry {index} (loaded up to {loaded})")
 
 
-@dataclass
-class NodeProc:
-    """One department node served by `govdesk node serve` in its own process."""
+class NodeProc(NodeProcess):
+    """One department node served by `govdesk node serve` in its own process (app.node.launcher), with its keys."""
 
-    config: NodeConfig
-    keys: NodeKeys
-    path: Path
-    sock: socket.socket | None = None  # bound here before the peers were wired to its port, handed to the process
-    proc: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        """The node's base URL."""
-        return f"http://127.0.0.1:{self.config.port}"
+    def __init__(self, config: NodeConfig, keys: NodeKeys, path: Path, sock: socket.socket | None = None) -> None:
+        super().__init__(path, config, sock)
+        self.keys = keys
 
     @property
     def origin(self) -> str:
         """The node's log origin."""
         return self.config.origin
-
-    def start(self) -> None:
-        """Start the node process and wait until it answers."""
-        log = open(self.path.parent / "serve.log", "ab")  # noqa: SIM115 (the process keeps it)
-        serve = [sys.executable, "-m", "app.cli.main", "node", "serve", "--config", str(self.path)]
-        fds = () if self.sock is None else (self.sock.fileno(),)
-        self.proc = subprocess.Popen(
-            serve + [arg for fd in fds for arg in ("--listen-fd", str(fd))],
-            cwd=ROOT,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-            pass_fds=fds,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"node {self.config.department} exited: {self.proc.returncode}")
-            time.sleep(0.1)
-        raise RuntimeError(f"node {self.config.department} did not start")
-
-    def close(self) -> None:
-        """Stop the node process and give up its port."""
-        self.stop()
-        if self.sock is not None:
-            self.sock.close()
-            self.sock = None
-
-    def stop(self) -> None:
-        """Stop the node process (its port stays held for a restart)."""
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
     def write(self, etype: str, body: dict) -> int:
         """Sign an entry with the department key and sequence it (the node process picks it up)."""
@@ -168,30 +105,21 @@ def running_federation(
 def make_federation(
     base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
 ) -> list[NodeProc]:
-    """Create the nodes (each witnessing the others, each in its suite from `suites`, else Ed25519), not started."""
-    configs = []
-    sockets = {}
+    """Create the nodes (each witnessing the others, each in its suite from `suites`, else Ed25519), not started.
+
+    Each node's socket is bound at port 0 here and held from then on: nobody else can answer on it.
+    """
+    nodes = []
     for dept in departments:
         create_node(base / dept, dept, suite=(suites or {}).get(dept, "ed25519"))
         config = load_config(base / dept / CONFIG_FILE, environ={})
-        sockets[dept] = bind_node_socket(config.host, 0)  # held from here on: nobody else can answer on it
-        port = sockets[dept].getsockname()[1]
-        configs.append(replace(config, port=port, limits=Limits(publish_interval_s=0.1, witness_timeout_s=2)))
-    keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
-    nodes = []
-    for config in configs:
-        others = [c for c in configs if c is not config]
-        wired = replace(
-            config,
-            witnesses=tuple(
-                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"http://127.0.0.1:{o.port}")
-                for o in others
-            ),
-            witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
-        )
-        path = base / config.department / CONFIG_FILE
-        wired.save(path)
-        nodes.append(NodeProc(wired, keys[config.department], path, sockets[config.department]))
+        config = replace(config, limits=Limits(publish_interval_s=0.1, witness_timeout_s=2))
+        nodes.append(NodeProc(config, load_keys(Path(config.keys_file)), base / dept / CONFIG_FILE))
+    for node, wired in zip(
+        nodes, wire_witnesses([n.config for n in nodes], {n.config.department: n.keys for n in nodes}), strict=True
+    ):
+        wired.save(node.path)
+        node.config = wired
     return nodes
 
 
@@ -250,7 +178,7 @@ class FaultProxy:
         self.delay_s = 0.0
         self.cuts = 0
         self._lock = threading.Lock()
-        self._sock = bind_listener()
+        self._sock = socket.create_server(("127.0.0.1", 0))  # port 0: held from the bind on
         self.port = self._sock.getsockname()[1]
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)

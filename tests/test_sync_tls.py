@@ -22,8 +22,8 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from app.ledger.entry import Entry, sign_entry
-from app.loopback_ports import free_port
 from app.node.config import Limits, load_config, load_keys
+from app.node.launcher import bind_node_socket
 from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
 from app.node.service import build_app
 from app.store.replica import Replica, create_office
@@ -114,12 +114,11 @@ class TlsNode:
         return parse_policy(json.dumps({"version": 1, "logs": [log], "tls": tls}))
 
 
-def serve(app, port: int, pki: Pki) -> tuple[uvicorn.Server, threading.Thread]:
-    """Serve an ASGI app over HTTPS on loopback, in a thread; return once it listens."""
+def serve(app, pki: Pki) -> tuple[uvicorn.Server, threading.Thread, int]:
+    """Serve an ASGI app over HTTPS on a loopback socket bound at port 0, in a thread; return once it listens."""
+    sock = bind_node_socket("127.0.0.1", 0)
     config = uvicorn.Config(
         app,
-        host="127.0.0.1",
-        port=port,
         ssl_certfile=str(pki.cert_file),
         ssl_keyfile=str(pki.key_file),
         log_config=None,
@@ -127,13 +126,13 @@ def serve(app, port: int, pki: Pki) -> tuple[uvicorn.Server, threading.Thread]:
         lifespan="on",
     )
     server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 20
     while not server.started:
         assert thread.is_alive() and time.monotonic() < deadline, "the HTTPS node did not start"
         time.sleep(0.05)
-    return server, thread
+    return server, thread, sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -149,14 +148,14 @@ def tls_node(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TlsNode]:
     finally:
         enrolling.stop()
     node = Node(config, load_keys(Path(config.keys_file)))
-    genuine_port, impostor_port = free_port(), free_port()
-    servers = [serve(build_app(node), genuine_port, genuine)]
-    servers.append(serve(build_app(node, manage_node=False), impostor_port, other))
+    servers = [serve(build_app(node), genuine)]
+    servers.append(serve(build_app(node, manage_node=False), other))
+    genuine_port, impostor_port = servers[0][2], servers[1][2]
     try:
         yield TlsNode(node, office, genuine, other, genuine_port, impostor_port)
     finally:
         office.close()
-        for server, thread in reversed(servers):
+        for server, thread, _port in reversed(servers):
             server.should_exit = True
             thread.join(20)
 

@@ -15,7 +15,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 import pytest
 
 from app.certs.image_input import read_qr_text
-from app.loopback_ports import free_port
 from app.protocol.departments import department
 from app.scan import ScanResult
 from app.store.replica import open_replica
@@ -34,8 +33,8 @@ class StallingNode:
     """A TCP server on loopback that accepts every connection and answers nothing for `STALL_S`."""
 
     def __init__(self) -> None:
-        self.port = free_port()
-        self.server = socket.create_server(("127.0.0.1", self.port))
+        self.server = socket.create_server(("127.0.0.1", 0))  # port 0: the kernel's choice, held from the bind on
+        self.port = self.server.getsockname()[1]
         self.accepted = threading.Event()
         self.stop = threading.Event()
         self.held: list[socket.socket] = []

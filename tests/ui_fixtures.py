@@ -18,7 +18,8 @@ import pytest
 import shiboken6
 from PySide6.QtCore import QThreadPool, QTimer
 
-from app.demo.demo_office import DemoFederation, DemoOffice, build_demo_office
+from app.demo.demo_office import DemoOffice, build_demo_office
+from app.node.federation import FederationProcess
 from tests.store_support import FAST_KDF
 
 # Cheap Argon2id for tests: the unlock path is the same, only slower parameters differ in production.
@@ -68,9 +69,9 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> DemoOffice:
 
 
 @pytest.fixture
-def demo_nodes(demo_template: DemoOffice) -> DemoFederation:
+def demo_nodes(demo_template: DemoOffice) -> FederationProcess:
     """The demo's 11 department nodes, not yet started (a test starts them when it goes online); stopped after."""
-    federation = DemoFederation(demo_template.federation_dir)
+    federation = FederationProcess(demo_template.federation_dir)
     yield federation
     federation.stop()
 

@@ -20,13 +20,13 @@ from app.cli.ledger_command import print_report
 from app.demo.demo_office import (
     DEMO_ACCOUNTS,
     DEMO_SUITE,
-    DemoFederation,
     build_demo_office,
     federation_dir,
     follow_federation,
 )
 from app.ledger.suites import suite_by_name
 from app.logdir import build_demo_log, verify_log_dir
+from app.node.federation import FederationProcess
 from app.store.office_files import OfficeDir
 
 DEFAULT_DEMO_DIR = Path("demo-office")
@@ -68,7 +68,7 @@ def run_gui(directory: Path, suite: str = DEMO_SUITE) -> int:
     if not OfficeDir(office_dir).exists():
         print(f"Creating the demo: 11 department nodes in {federation_dir(office_dir)}, the office in {office_dir} ...")
     demo = build_demo_office(office_dir, suite=suite)
-    federation = DemoFederation(demo.federation_dir)
+    federation = FederationProcess(demo.federation_dir)
     print("Starting the 11 department nodes ...")
     federation.start()
     try:

@@ -9,17 +9,9 @@ office's device key enrolled at every node, and a trust policy built from the fe
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
-import signal
-import subprocess
-import sys
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
-
-import httpx
 
 from app import settings as settings_file
 from app.certs import CertType, issue_certificate, make_claims
@@ -28,7 +20,7 @@ from app.certs.render import write_png
 from app.ledger.entry import decode_entry
 from app.ledger.suites import Signer, suite_by_name
 from app.node.config import load_keys
-from app.node.federation import FEDERATION_FILE, prepare_federation
+from app.node.federation import FederationProcess, prepare_federation
 from app.node.node import node_from_config
 from app.protocol.departments import department
 from app.protocol.policy import WINDOW
@@ -68,80 +60,6 @@ class DemoOffice:
 def federation_dir(office_path: Path) -> Path:
     """The federation directory of the demo office at `office_path`."""
     return office_path.parent / "federation"
-
-
-class DemoFederation:
-    """The 11 department nodes of a demo, served by `govdesk node federation` in a background process.
-
-    Each node binds its own port when the process starts (app.node.federation) and the process then publishes
-    the URLs in federation.json; `start` waits for that publication and for every node to answer /health as the
-    node it should be (its log key: not some other program, nor another instance's node), and `nodes` then lists
-    where they are.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.nodes: list[dict] = self._listing()["nodes"]
-        self.process: subprocess.Popen | None = None
-
-    def _listing(self) -> dict:
-        return json.loads((self.directory / FEDERATION_FILE).read_text(encoding="utf-8"))
-
-    @property
-    def urls(self) -> list[str]:
-        """The base URL of every node (as published by the last start)."""
-        return [n["url"] for n in self.nodes]
-
-    def start(self, timeout_s: float = 60.0) -> None:
-        """Start the nodes, learn where they listen, and wait until each one answers /health as itself."""
-        listing_file = self.directory / FEDERATION_FILE
-        listing_file.unlink()  # the process publishes it again once every node holds its port
-        log = (self.directory / "federation.log").open("ab")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        command = [sys.executable, "-m", "app.cli.main", "node", "federation", "--dir", str(self.directory)]
-        self.process = subprocess.Popen(command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=env)
-        log.close()
-        deadline = time.monotonic() + timeout_s
-        waiting: list[dict] | None = None
-        while waiting is None or waiting:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the demo federation exited ({self.process.returncode}); see {log.name}")
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the demo federation did not start in {timeout_s:.0f} s; see {log.name}")
-            if waiting is None:
-                if listing_file.exists():
-                    self.nodes = self._listing()["nodes"]
-                    waiting = list(self.nodes)
-                else:
-                    time.sleep(0.05)
-                continue
-            with contextlib.suppress(httpx.HTTPError, ValueError):
-                health = httpx.get(f"{waiting[0]['url']}/health", timeout=1)
-                # ours: another govdesk instance's node of the same department has the same origin, not the same key
-                if health.status_code == 200 and health.json().get("log_vkey") == waiting[0]["log_vkey"]:
-                    waiting.pop(0)
-                    continue
-            time.sleep(0.1)
-
-    def stop(self, timeout_s: float = 20.0) -> None:
-        """Stop the nodes cleanly (Ctrl-C, as a terminal would), killing them only if they hang."""
-        process, self.process = self.process, None
-        if process is None or process.poll() is not None:
-            return
-        process.send_signal(signal.SIGINT)
-        try:
-            process.wait(timeout_s)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-    def __enter__(self) -> DemoFederation:
-        self.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def _sample_certificates(now_s: int) -> list[tuple[str, CertType, dict[str, str], str, int, int]]:
@@ -206,7 +124,7 @@ def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], devic
     return samples
 
 
-def follow_federation(office: Path, federation: DemoFederation, password: str = DEMO_PASSWORD) -> bool:
+def follow_federation(office: Path, federation: FederationProcess, password: str = DEMO_PASSWORD) -> bool:
     """Point the demo office (settings and trust policy) at the nodes' published URLs; return True if they moved."""
     listing = {"nodes": federation.nodes}
     nodes = tuple(settings_file.NodeSetting(n["origin"], n["url"]) for n in federation.nodes)
@@ -241,7 +159,7 @@ def build_demo_office(
     settings_file.save(path, settings_file.Settings(camera_source=str(samples_dir), sync_minutes=DEMO_SYNC_MINUTES))
     # The first sync, so the office opens with verified keys, anchors and revocations (as after installation),
     # against the URLs the nodes published when they bound their ports.
-    with DemoFederation(fed_dir) as federation:
+    with FederationProcess(fed_dir) as federation:
         follow_federation(path, federation)
         with open_replica(path, "admin", DEMO_PASSWORD) as replica:
             service = SyncService(replica, load_policy(replica))

@@ -14,10 +14,6 @@ The offices are real SQLCipher replicas; their key-wrapping KDF is light because
 from __future__ import annotations
 
 import contextlib
-import os
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
@@ -26,17 +22,8 @@ from pathlib import Path
 import httpx
 
 from app.ledger.suites import Signer
-from app.node.config import (
-    Limits,
-    NodeConfig,
-    NodeKeys,
-    WitnessedPeer,
-    WitnessPeer,
-    load_config,
-    load_keys,
-    witness_name,
-)
-from app.node.federation import bind_node_socket
+from app.node.config import Limits, NodeConfig, NodeKeys, load_config, load_keys
+from app.node.launcher import NodeProcess, wire_witnesses
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.departments import all_departments, department
 from app.protocol.node_client import NodeClient
@@ -80,13 +67,6 @@ class OfficeSpec:
     cases: str = "known"
 
 
-def _serve_command(config_path: Path, listen_fd: int) -> list[str]:
-    serve = ["node", "serve", "--config", str(config_path), "--listen-fd", str(listen_fd)]
-    if getattr(sys, "frozen", False):  # a bundled build is its own interpreter
-        return [sys.executable, *serve]
-    return [sys.executable, "-m", "app.cli.main", *serve]
-
-
 class NodeFleet:
     """The department nodes of the stage, each witnessing all the others, each served by its own process."""
 
@@ -96,33 +76,30 @@ class NodeFleet:
         self.publish_interval_s = publish_interval_s
         self.configs: dict[str, NodeConfig] = {}
         self.keys: dict[str, NodeKeys] = {}
-        self._procs: dict[str, subprocess.Popen] = {}
-        # Each node's listening socket, bound here (port 0 semantics: app.node.federation.bind_node_socket) before
-        # the witnesses are wired to it and held until the fleet is done, then passed to the node's process.
-        self._sockets: dict[str, socket.socket] = {}
+        # One process per node (app.node.launcher): each holds its socket, bound at port 0 before the witnesses
+        # were wired to it, until the fleet is closed.
+        self._nodes: dict[str, NodeProcess] = {}
 
     def create(self) -> None:
         """Create every node (database, keys, enrolled department key), bind its socket, and wire the witnesses."""
+        configs = []
         for dept in self.departments:
             create_node(self.directory / dept, dept)
             config = load_config(self.directory / dept / CONFIG_FILE, environ={})
             limits = Limits(publish_interval_s=self.publish_interval_s, witness_timeout_s=2)
-            self._sockets[dept] = bind_node_socket(config.host, 0)
-            port = self._sockets[dept].getsockname()[1]
-            self.configs[dept] = replace(config, port=port, limits=limits)
-            self.keys[dept] = load_keys(Path(config.keys_file))
-        for dept, config in self.configs.items():
-            others = [c for d, c in self.configs.items() if d != dept]
-            wired = replace(
-                config,
-                witnesses=tuple(
-                    WitnessPeer(witness_name(o.origin), self.keys[o.department].witness_vkey, self.url(o.department))
-                    for o in others
-                ),
-                witnessed=tuple(WitnessedPeer(o.origin, self.keys[o.department].log_vkey) for o in others),
+            # Eleven nodes on one machine: each verifies in its own process, without a worker pool per node
+            # (eleven pools of spawned interpreters took longer than a minute to start on a loaded machine).
+            self._nodes[dept] = NodeProcess(
+                self.directory / dept / CONFIG_FILE,
+                replace(config, limits=limits),
+                extra_args=("--verify-processes", "0"),
             )
-            wired.save(self.directory / dept / CONFIG_FILE)
-            self.configs[dept] = wired
+            configs.append(self._nodes[dept].config)
+            self.keys[dept] = load_keys(Path(config.keys_file))
+        for wired in wire_witnesses(configs, self.keys):
+            wired.save(self.directory / wired.department / CONFIG_FILE)
+            self.configs[wired.department] = wired
+            self._nodes[wired.department].config = wired
 
     def url(self, dept: str) -> str:
         """The base URL of a department's node."""
@@ -157,27 +134,16 @@ class NodeFleet:
 
     def start(self, timeout_s: float = 60.0) -> None:
         """Start one process per node and wait until each publishes a checkpoint its witnesses cosigned."""
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        for dept in self.departments:
-            log = open(self.directory / dept / "serve.log", "ab")  # noqa: SIM115 (the process keeps it)
-            fd = self._sockets[dept].fileno()
-            self._procs[dept] = subprocess.Popen(
-                _serve_command(self.directory / dept / CONFIG_FILE, fd),
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                env=env,
-                pass_fds=(fd,),
-            )
-            log.close()
+        for node in self._nodes.values():
+            node.launch()
         deadline = time.monotonic() + timeout_s
         waiting = set(self.departments)
         while waiting:
             for dept in sorted(waiting):
-                proc = self._procs[dept]
-                if proc.poll() is not None:
+                status = self._nodes[dept].exited()
+                if status is not None:
                     self.stop()
-                    raise WorldError(f"the {dept} node exited with status {proc.returncode}; see its serve.log")
+                    raise WorldError(f"the {dept} node exited with status {status}; see its serve.log")
                 if self._cosigned(dept):
                     waiting.discard(dept)
             if waiting and time.monotonic() > deadline:
@@ -200,23 +166,13 @@ class NodeFleet:
 
     def close(self) -> None:
         """Stop the nodes and give up their ports."""
-        self.stop()
-        for sock in self._sockets.values():
-            sock.close()
-        self._sockets.clear()
+        for node in self._nodes.values():
+            node.close()
 
     def stop(self) -> None:
         """Stop every node process (politely, then for good); their ports stay held for a restart."""
-        for proc in self._procs.values():
-            if proc.poll() is None:
-                proc.terminate()
-        for proc in self._procs.values():
-            try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
-        self._procs.clear()
+        for node in self._nodes.values():
+            node.stop()
 
     def log_entries(self, dept: str, size: int) -> list[bytes]:
         """Read the first `size` entries of a department's log over HTTP."""

@@ -1,10 +1,9 @@
 """A local federation: all 11 department nodes on loopback ports, each witnessing the other 10.
 
-Ports are never chosen ahead and handed over: when the federation starts, each node binds its own
-listening socket (the port it published last time if that is still free, else a free port outside
-the kernel's ephemeral range, tried by binding it, else port 0), then the federation wires the
-witnesses to the ports actually held and publishes
-every node's URL in `federation.json`. Another program cannot answer in a node's place: the port is
+Ports are never chosen ahead and handed over: when the federation starts, each node's listening socket is
+bound (the port it published last time if that is still free, else port 0: app.node.launcher), then the
+federation wires the witnesses to the ports actually held and publishes every node's URL in
+`federation.json`. Another program cannot answer in a node's place: the port is
 held from the bind on, and a port taken by someone else is never reused, only replaced.
 """
 
@@ -12,26 +11,35 @@ from __future__ import annotations
 
 import contextlib
 import json
+import signal
 import socket
-import threading
+import subprocess
 import time
 from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-import uvicorn
+import httpx
 
 from app.atomic_file import write_atomic
-from app.loopback_ports import bind_listener
-from app.node.config import NodeConfig, WitnessedPeer, WitnessPeer, load_config, load_keys, witness_name
-from app.node.http_server import server_config
-from app.node.node import CONFIG_FILE, Node, create_node
-from app.node.service import build_app
+from app.node.config import NodeConfig, load_config, load_keys
+from app.node.launcher import (
+    ROOT,
+    LaunchError,
+    NodeProcess,
+    NodeThread,
+    bind_node_socket,
+    bound_config,
+    child_environment,
+    govdesk_command,
+    node_url,
+    wire_witnesses,
+)
+from app.node.node import CONFIG_FILE, create_node
 from app.node.storage.postgres import department_database
 from app.protocol.departments import all_departments
 
 FEDERATION_FILE = "federation.json"
-BACKLOG = 2048
 
 
 def prepare_federation(
@@ -67,24 +75,14 @@ def prepare_federation(
 def wire_federation(directory: Path, configs: list[NodeConfig], *, publish: bool = True) -> list[NodeConfig]:
     """Configure each node to witness all the others at their ports, save it, and publish `federation.json`."""
     keys = {c.department: load_keys(Path(c.keys_file)) for c in configs}
-    wired = []
-    for config in configs:
-        others = [c for c in configs if c.department != config.department]
-        config = replace(
-            config,
-            witnesses=tuple(
-                WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, f"{o.scheme}://{o.host}:{o.port}")
-                for o in others
-            ),
-            witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
-        )
+    wired = wire_witnesses(configs, keys)
+    for config in wired:
         config.save(directory / config.department / CONFIG_FILE)
-        wired.append(config)
     listing = [
         {
             "department": c.department,
             "origin": c.origin,
-            "url": f"{c.scheme}://{c.host}:{c.port}",
+            "url": node_url(c),
             "log_vkey": keys[c.department].log_vkey,
             "witness_vkey": keys[c.department].witness_vkey,
             "suite": keys[c.department].suite,
@@ -96,38 +94,21 @@ def wire_federation(directory: Path, configs: list[NodeConfig], *, publish: bool
     return wired
 
 
-def bind_node_socket(host: str, port: int) -> socket.socket:
-    """Bind and listen on a node's socket: `port` if it is free (the port it published last time), else a free
-    port outside the kernel's ephemeral range, bound here at once (app.loopback_ports), else port 0."""
-    if port:
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # a restart may meet TIME_WAIT, never a listener
-        try:
-            sock.bind((host, port))
-            sock.listen(BACKLOG)
-            return sock
-        except OSError:
-            sock.close()
-    try:
-        return bind_listener(BACKLOG, host)
-    except OSError:
-        sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET, socket.SOCK_STREAM)
-        sock.bind((host, 0))
-        sock.listen(BACKLOG)
-        return sock
-
-
 class Federation:
-    """The servers of a federation, each in its own thread with its own event loop."""
+    """The nodes of a federation directory, each in a thread of this process or (`processes`) in its own process.
 
-    def __init__(self, configs: list[NodeConfig], directory: Path) -> None:
+    `start()` binds every node's socket (the port it published last time if still free, else port 0), wires the
+    witnesses to the ports actually held, publishes `federation.json`, and starts every node.
+    """
+
+    def __init__(self, configs: list[NodeConfig], directory: Path, *, processes: bool = False) -> None:
         self.configs = configs
         self.directory = directory
-        self.servers: list[uvicorn.Server] = []
-        self._threads: list[threading.Thread] = []
+        self.processes = processes
+        self.nodes: list[NodeThread | NodeProcess] = []
 
-    def start(self, timeout_s: float = 30.0) -> None:
-        """Bind every node's socket, wire and publish the ports they got, start every node, wait until each listens."""
+    def start(self, timeout_s: float = 30.0) -> Federation:
+        """Bind every node's socket, wire and publish the ports they got, start every node, wait until each serves."""
         sockets: list[socket.socket] = []
         try:
             for config in self.configs:
@@ -136,40 +117,137 @@ class Federation:
             for sock in sockets:
                 sock.close()
             raise
-        bound = [replace(c, port=s.getsockname()[1]) for c, s in zip(self.configs, sockets, strict=True)]
+        bound = [bound_config(c, s) for c, s in zip(self.configs, sockets, strict=True)]
         self.configs = wire_federation(self.directory, bound)
         for config, sock in zip(self.configs, sockets, strict=True):
-            node = Node(config, load_keys(Path(config.keys_file)))
-            server = uvicorn.Server(server_config(build_app(node), config))
-            thread = threading.Thread(
-                target=self._serve, args=(server, sock), name=f"node-{config.department}", daemon=True
-            )
-            thread.start()
-            self.servers.append(server)
-            self._threads.append(thread)
+            path = self.directory / config.department / CONFIG_FILE
+            node = NodeProcess(path, config, sock) if self.processes else NodeThread(config, sock)
+            node.launch()
+            self.nodes.append(node)
         deadline = time.monotonic() + timeout_s
-        while not all(s.started for s in self.servers):
-            if time.monotonic() > deadline or not all(t.is_alive() for t in self._threads):
-                self.stop()
-                raise RuntimeError("a federation node failed to start")
-            time.sleep(0.05)
+        waiting = list(self.nodes)
+        try:
+            while waiting:
+                waiting = [n for n in waiting if not self._serving(n)]
+                if waiting and time.monotonic() > deadline:
+                    raise LaunchError(f"federation nodes did not start: {[n.config.department for n in waiting]}")
+                if waiting:
+                    time.sleep(0.05)
+        except LaunchError:
+            self.stop()
+            raise
+        return self
 
     @staticmethod
-    def _serve(server: uvicorn.Server, sock: socket.socket) -> None:
-        with contextlib.closing(sock):
-            server.run(sockets=[sock])
+    def _serving(node: NodeThread | NodeProcess) -> bool:
+        if isinstance(node, NodeThread):
+            if not node.alive():
+                raise LaunchError(f"node {node.config.department} failed to start")
+            return node.started()
+        if node.exited() is not None:
+            raise LaunchError(f"node {node.config.department} exited; see {node.log_path}")
+        return node.answers()
+
+    @property
+    def urls(self) -> dict[str, str]:
+        """Each department's node URL."""
+        return {c.department: node_url(c) for c in self.configs}
 
     def stop(self) -> None:
-        """Stop every node."""
-        for server in self.servers:
-            server.should_exit = True
-        for thread in self._threads:
-            thread.join(timeout=30)
+        """Stop every node and give up its port."""
+        for node in self.nodes:
+            if isinstance(node, NodeThread):
+                node.server.should_exit = True
+        for node in self.nodes:
+            node.stop() if isinstance(node, NodeThread) else node.close()
+        self.nodes = []
 
     def wait(self, duration_s: float | None = None) -> None:
-        """Serve until interrupted, or for `duration_s` seconds."""
+        """Serve until interrupted, or for `duration_s` seconds (returns early if a node ends)."""
         deadline = None if duration_s is None else time.monotonic() + duration_s
         while deadline is None or time.monotonic() < deadline:
-            if not all(t.is_alive() for t in self._threads):
-                return
+            for node in self.nodes:
+                if (not node.alive()) if isinstance(node, NodeThread) else node.exited() is not None:
+                    return
             time.sleep(0.2)
+
+    def __enter__(self) -> Federation:
+        return self.start() if not self.nodes else self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class FederationProcess:
+    """The nodes of a federation directory, served by `govdesk node federation` in one background process.
+
+    Each node binds its own port when the process starts (app.node.federation) and the process then publishes
+    the URLs in federation.json; `start` waits for that publication and for every node to answer /health as the
+    node it should be (its log key: not some other program, nor another instance's node), and `nodes` then lists
+    where they are.
+    """
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.nodes: list[dict] = self._listing()["nodes"]
+        self.process: subprocess.Popen | None = None
+
+    def _listing(self) -> dict:
+        return json.loads((self.directory / FEDERATION_FILE).read_text(encoding="utf-8"))
+
+    @property
+    def urls(self) -> list[str]:
+        """The base URL of every node (as published by the last start)."""
+        return [n["url"] for n in self.nodes]
+
+    def start(self, timeout_s: float = 60.0) -> None:
+        """Start the nodes, learn where they listen, and wait until each one answers /health as itself."""
+        listing_file = self.directory / FEDERATION_FILE
+        listing_file.unlink()  # the process publishes it again once every node holds its port
+        log = (self.directory / "federation.log").open("ab")
+        command = govdesk_command("node", "federation", "--dir", str(self.directory))
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, env=child_environment()
+        )
+        log.close()
+        deadline = time.monotonic() + timeout_s
+        waiting: list[dict] | None = None
+        while waiting is None or waiting:
+            if self.process.poll() is not None:
+                raise LaunchError(f"the federation process exited ({self.process.returncode}); see {log.name}")
+            if time.monotonic() > deadline:
+                self.stop()
+                raise LaunchError(f"the federation process did not start in {timeout_s:.0f} s; see {log.name}")
+            if waiting is None:
+                if listing_file.exists():
+                    self.nodes = self._listing()["nodes"]
+                    waiting = list(self.nodes)
+                else:
+                    time.sleep(0.05)
+                continue
+            with contextlib.suppress(httpx.HTTPError, ValueError):
+                health = httpx.get(f"{waiting[0]['url']}/health", timeout=1)
+                # ours: another govdesk instance's node of the same department has the same origin, not the same key
+                if health.status_code == 200 and health.json().get("log_vkey") == waiting[0]["log_vkey"]:
+                    waiting.pop(0)
+                    continue
+            time.sleep(0.1)
+
+    def stop(self, timeout_s: float = 20.0) -> None:
+        """Stop the nodes cleanly (Ctrl-C, as a terminal would), killing them only if they hang."""
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout_s)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def __enter__(self) -> FederationProcess:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
