@@ -183,6 +183,8 @@ class LinkServer:
         self._sock: socket.socket | None = None
         self._threads: list[threading.Thread] = []
         self._stopping = threading.Event()
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
 
     def start(self) -> None:
         """Listen (the socket file is the owner's only) and accept workers on a thread."""
@@ -209,6 +211,8 @@ class LinkServer:
                 conn, _ = self._sock.accept()
             except OSError:
                 return
+            with self._conns_lock:
+                self._conns.add(conn)
             answers: queue.Queue[list[Any] | None] = queue.Queue()
             self._spawn(self._read, "link-read", conn, answers)
             self._spawn(self._write, "link-write", conn, answers)
@@ -238,8 +242,7 @@ class LinkServer:
         except EntryError as exc:
             return Refusal(Code.MALFORMED_ENTRY, str(exc))
 
-    @staticmethod
-    def _write(conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
+    def _write(self, conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
         try:
             while (pending := answers.get()) is not None:
                 out: list[Any] = []
@@ -254,14 +257,25 @@ class LinkServer:
         except OSError:
             pass  # the worker is gone; its entries are sequenced all the same, and resubmission finds them
         finally:
+            with self._conns_lock:
+                self._conns.discard(conn)
             conn.close()
 
     def stop(self) -> None:
-        """Stop accepting; close the socket file."""
+        """Stop accepting, hang up on every worker, wait for the threads; remove the socket file."""
         self._stopping.set()
         if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
             self._sock.close()
             self._sock = None
+        with self._conns_lock:
+            conns = list(self._conns)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:
+            thread.join(timeout=10)
         self.path.unlink(missing_ok=True)
 
 
