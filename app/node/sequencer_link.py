@@ -340,7 +340,13 @@ class RemoteSequencer:
             self._cond.notify_all()
         for thread in self._threads:
             thread.join(timeout=10)
-        self._drop_link(StoreUnavailable("the node is stopping"))
+        error = StoreUnavailable("the node is stopping")
+        with self._cond:
+            never_sent, self._pending = self._pending, []
+        for _, future in never_sent:
+            if not future.done():
+                future.set_exception(error)
+        self._drop_link(error)
 
     def _ensure_link(self, within_s: float) -> socket.socket:
         """Return the link, connecting it (and starting its receiving thread) if it is down."""
