@@ -497,9 +497,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         http_us = max(0.0, http_cpu * 1e6 / max(acked, 1) - decode_us - checks_us - verify_us)
         sql_us = (cpu_after["parent"] - cpu_before["parent"]) * 1e6 / max(acked, 1)
         print(
-            f"CPU per entry     in {args.http_processes} HTTP worker processes: decode {decode_us:.1f} us, "
-            f"verify {verify_us:.1f} us, registry checks {checks_us:.1f} us, HTTP {http_us:.1f} us; "
-            f"in the sequencing process: {sql_us:.1f} us (link, sequencing transaction, publishing)"
+            f"CPU per entry     decode {decode_us:.1f} us, verify {verify_us:.1f} us, registry checks "
+            f"{checks_us:.1f} us, HTTP {http_us:.1f} us (in {args.http_processes} HTTP worker processes); "
+            f"{sql_us:.1f} us in the sequencing process (link, sequencing transaction, publishing)"
         )
     else:
         sql_us = per_entry("sequence_cpu_s", "sequenced")
