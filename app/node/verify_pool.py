@@ -13,10 +13,7 @@ from __future__ import annotations
 import multiprocessing
 import threading
 import time
-from collections.abc import Mapping
 from concurrent.futures import ProcessPoolExecutor
-from multiprocessing.reduction import ForkingPickler
-from types import MappingProxyType
 from typing import Any
 
 from app.ledger.entry import MAX_ENTRY_SIZE, SignedEntry, decode_entry
@@ -31,19 +28,6 @@ Hints = dict[bytes, tuple[str, bytes]]
 # ("too_large" | "malformed", message).
 Decoded = tuple[Any, ...]
 SMALLEST_SHARED = 16  # fewer signatures than this are checked in the calling thread: a round trip costs more
-
-
-def _rebuild_mapping_proxy(items: Mapping[Any, Any]) -> MappingProxyType[Any, Any]:
-    return MappingProxyType(dict(items))
-
-
-def _reduce_mapping_proxy(proxy: MappingProxyType[Any, Any]) -> tuple[Any, tuple[dict[Any, Any]]]:
-    return _rebuild_mapping_proxy, (dict(proxy),)
-
-
-# A decoded entry's COSE protected header is a read-only mapping, which pickle cannot send back from a worker
-# as it is: it travels as a dict and is made read-only again on arrival (both ends import this module).
-ForkingPickler.register(MappingProxyType, _reduce_mapping_proxy)
 
 
 def verify_jobs(jobs: list[Job]) -> tuple[list[bool], float]:
