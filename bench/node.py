@@ -207,6 +207,33 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
+def child_pids(pid: int) -> list[int]:
+    """The direct children of a process (Linux /proc)."""
+    try:
+        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+STAT_KEYS = ("checked", "decode_cpu_s", "check_cpu_s", "verified", "verify_cpu_s", "sequenced", "sequence_cpu_s")
+
+
+def node_stats(url: str, pid: int, http_processes: int) -> tuple[dict[str, float], dict[str, float]]:
+    """Sum the health stats of every HTTP process (fresh connections until each answered); return them and the CPU
+    seconds of the parent and of its HTTP worker processes."""
+    per_pid: dict[int, dict[str, float]] = {}
+    workers = child_pids(pid) if http_processes > 1 else [pid]
+    for _ in range(500):
+        doc = httpx.get(f"{url}/health", timeout=10).json()
+        per_pid[doc.get("process", {}).get("pid", pid)] = doc["stats"]
+        if set(workers) <= set(per_pid):
+            break
+    totals: dict[str, float] = {k: sum(s[k] for s in per_pid.values()) for k in STAT_KEYS}
+    totals["verify_processes"] = max(s["verify_processes"] for s in per_pid.values())
+    cpu = {"parent": process_cpu_s(pid), "workers": sum(process_cpu_s(w) for w in workers if w != pid)}
+    return totals, cpu
+
+
 def full_tile_paths(size: int) -> list[str]:
     """The paths of every full hash tile and full entry bundle of a tree of `size` (all tiles if none is full)."""
     paths = []
@@ -339,7 +366,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             path,
             replace(load_config(path, environ={}), limits=limits),
             log_path=work / "node.log",
-            extra_args=("--static-dir", str(static_dir)),
+            extra_args=("--static-dir", str(static_dir), "--http-processes", str(args.http_processes)),
         )
         config = server.config
         config.save(path)
@@ -356,9 +383,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         proc = server.start()  # `govdesk node serve` on the port-0 socket bound above (app.node.launcher)
         url = server.url
         since = int(time.time() * 1000)
-        stats_before, cpu_before = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(server.proc.pid)
+        stats_before, cpu_before = node_stats(url, server.proc.pid, args.http_processes)
         acked, latencies, elapsed = submit_load(url, keys, batches, args.seconds)
-        stats_after, cpu_after = httpx.get(f"{url}/health").json()["stats"], process_cpu_s(server.proc.pid)
+        stats_after, cpu_after = node_stats(url, server.proc.pid, args.http_processes)
         entries_per_s = acked / elapsed
         gap = checkpoint_gaps(db_url, since)
         size = httpx.get(f"{url}/health").json()["size"]
@@ -410,15 +437,26 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     decode_us = per_entry("decode_cpu_s", "checked")
     checks_us = per_entry("check_cpu_s", "checked")
     verify_us = per_entry("verify_cpu_s", "verified")
-    sql_us = per_entry("sequence_cpu_s", "sequenced")
-    node_cpu = cpu_after - cpu_before
-    http_us = max(0.0, node_cpu * 1e6 / max(acked, 1) - checks_us - sql_us)
-    workers = stats_after["verify_processes"]
-    print(
-        f"CPU per entry     decode {decode_us:.1f} us and verify {verify_us:.1f} us (on {workers} worker processes); "
-        f"registry checks {checks_us:.1f} us, SQL (sequencing transaction) {sql_us:.1f} us, HTTP {http_us:.1f} us "
-        "(node process)"
-    )
+    if args.http_processes > 1:
+        # HTTP workers decode and verify in their request threads; the parent only links, sequences and publishes.
+        http_cpu = cpu_after["workers"] - cpu_before["workers"]
+        http_us = max(0.0, http_cpu * 1e6 / max(acked, 1) - decode_us - checks_us - verify_us)
+        sql_us = (cpu_after["parent"] - cpu_before["parent"]) * 1e6 / max(acked, 1)
+        print(
+            f"CPU per entry     decode {decode_us:.1f} us, verify {verify_us:.1f} us, registry checks "
+            f"{checks_us:.1f} us, HTTP {http_us:.1f} us (in {args.http_processes} HTTP worker processes); "
+            f"{sql_us:.1f} us in the sequencing process (link, sequencing transaction, publishing)"
+        )
+    else:
+        sql_us = per_entry("sequence_cpu_s", "sequenced")
+        node_cpu = cpu_after["parent"] - cpu_before["parent"]
+        http_us = max(0.0, node_cpu * 1e6 / max(acked, 1) - checks_us - sql_us)
+        workers = stats_after["verify_processes"]
+        print(
+            f"CPU per entry     decode {decode_us:.1f} us and verify {verify_us:.1f} us (on {workers} worker "
+            f"processes); registry checks {checks_us:.1f} us, SQL (sequencing transaction) {sql_us:.1f} us, "
+            f"HTTP {http_us:.1f} us (node process)"
+        )
     print(f"static tiles      {static_reads:10,.0f} reads/s from nginx (wrk, 8 connections, {args.wrk_seconds:g} s)")
     print(f"node tiles        {node_reads:10,.0f} reads/s from the node's own endpoint (same paths, same wrk)")
     print(f"static_read_ratio {static_reads / node_reads:.1f} (target >= 10)")
@@ -449,6 +487,12 @@ def main() -> None:
     parser.add_argument("--wrk-seconds", type=float, default=10.0, help="each wrk run (nginx, then the node)")
     parser.add_argument("--verify-sample", type=int, default=20000, help="entries in the bare verify loop")
     parser.add_argument("--failover-seconds", type=float, default=8.0, help="load around the failover")
+    parser.add_argument(
+        "--http-processes",
+        type=int,
+        default=os.cpu_count() or 1,
+        help="the node's HTTP worker processes (default one per core; 1: the node in one process)",
+    )
     args = parser.parse_args()
     if args.tiny:
         args.clients, args.batch, args.seconds, args.read_seconds, args.max_rate = 2, 16, 1.5, 0.5, 1500

@@ -18,9 +18,10 @@ from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
 from app.node.http_server import server_config
 from app.node.jsonlog import configure_logging
 from app.node.nginx import render_site
-from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
 from app.node.service import build_app
 from app.node.storage.interface import NodeStoreError
+from app.node.worker_processes import HttpWorkers, listening_socket
 from app.protocol.departments import UnknownDepartment, all_departments
 from app.protocol.refusals import Refusal
 
@@ -93,6 +94,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument(
         "--listen-fd", type=int, help="serve on this inherited, already listening socket (instead of binding one)"
     )
+    serve.add_argument(
+        "--http-processes",
+        type=int,
+        default=1,
+        help="HTTP worker processes sharing the listening socket, feeding this process's one sequencer "
+        "(PostgreSQL only; default 1: everything in this process)",
+    )
+    serve.add_argument("--sequencer-socket", type=Path, help=argparse.SUPPRESS)  # set for the HTTP workers
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
@@ -193,10 +202,18 @@ def run_serve(args: argparse.Namespace) -> int:
         if verify_processes is None and config.verify_processes is None:
             verify_processes = os.cpu_count() or 1  # production default: signatures verified on every core
         config = override(config, verify_processes=verify_processes)
-        node = node_from_config(config)
+        if not 1 <= args.http_processes <= 64:
+            raise ConfigError("--http-processes must be 1..64")
+        if args.http_processes > 1 and not config.db_url.startswith("postgresql"):
+            raise ConfigError("--http-processes above 1 needs a PostgreSQL node; an SQLite node keeps one process")
+        if args.http_processes > 1:
+            config = override(config, verify_processes=0)
+        node = node_from_config(config, sequencer_socket=args.sequencer_socket)
     except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
     configure_logging(config.log_level)
+    if args.http_processes > 1:
+        return _serve_with_workers(node, config, args)
     server = uvicorn.Server(server_config(build_app(node), config, access_log=args.access_log))
     if args.listen_fd is None:
         server.run()
@@ -209,6 +226,21 @@ def run_serve(args: argparse.Namespace) -> int:
         return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
     with sock:
         server.run(sockets=[sock])
+    return 0
+
+
+def _serve_with_workers(node: Node, config: NodeConfig, args: argparse.Namespace) -> int:
+    """Sequence here; serve HTTP from `--http-processes` worker processes on one listening socket."""
+    try:
+        sock = socket.socket(fileno=args.listen_fd) if args.listen_fd is not None else None
+    except OSError as exc:
+        return _fail(f"--listen-fd {args.listen_fd} is not a socket: {exc}")
+    try:
+        sock = sock or listening_socket(config.host, config.port)
+    except OSError as exc:
+        return _fail(f"cannot listen on {config.host}:{config.port}: {exc}")
+    with sock:
+        HttpWorkers(node, config, sock, args.http_processes, access_log=args.access_log).run()
     return 0
 
 

@@ -17,6 +17,7 @@ from app.node.publisher import Publisher
 from app.node.rate_limit import RateLimiter
 from app.node.registry import Registry
 from app.node.sequencer import Result, Sequencer
+from app.node.sequencer_link import RemoteSequencer
 from app.node.static_tiles import StaticTiles
 from app.node.storage.interface import NodeStoreError
 from app.node.storage.open import open_store
@@ -57,6 +58,7 @@ class Node:
         *,
         store: SqlStore | None = None,
         clock: Callable[[], float] = time.time,
+        sequencer_socket: Path | None = None,
     ) -> None:
         self.config = config
         self.keys = keys
@@ -64,7 +66,10 @@ class Node:
         limits = config.limits
         self.store = store or open_store(config.db_url, pool_size=limits.pool_size, retry_s=limits.db_retry_s)
         self.registry = Registry(self.store)
-        self.sequencer = Sequencer(
+        self.http_worker = sequencer_socket is not None
+        # An HTTP worker process hands its checked entries to the sequencing process (sequencer_link.py).
+        self.remote = RemoteSequencer(sequencer_socket, self.registry) if sequencer_socket is not None else None
+        self.sequencer: Sequencer | RemoteSequencer = self.remote or Sequencer(
             self.store,
             self.registry,
             config.origin,
@@ -106,7 +111,8 @@ class Node:
         self.open()
         self.verifier.warm_up()
         self.sequencer.start()
-        self.publisher.start()
+        if not self.http_worker:  # the sequencing process publishes; its HTTP workers do not
+            self.publisher.start()
         self._started = True
         log_event(log, "node_started", department=self.config.department, origin=self.origin)
 

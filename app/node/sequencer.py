@@ -31,9 +31,35 @@ log = logging.getLogger("govdesk.node.sequencer")
 Result = int | Refusal
 
 
+@dataclass(frozen=True)
+class Prechecked:
+    """An entry an HTTP worker process decoded, verified and checked; not a registry change.
+
+    The sequencer does not decode it again: it only rechecks that the signer's registry record still is the
+    one the worker checked against (same key, same role, not revoked, of this department).
+    """
+
+    data: bytes
+    leaf_hash: bytes
+    kid: bytes
+    role: str
+
+    def recheck(self, record: EnrolledKey | None, verified_key: bytes | None, department: str) -> None:
+        """Refuse the entry unless `record` is still the record it was checked against."""
+        if record is None or verified_key is None or record.public_key != verified_key:
+            raise Refusal(Code.UNKNOWN_SIGNER, f"key {self.kid.hex()} is no longer the enrolled key")
+        if record.revoked:
+            raise Refusal(Code.REVOKED_SIGNER, f"key {self.kid.hex()} was revoked at index {record.revoked_idx}")
+        if record.role != self.role or (record.department and record.department != department):
+            raise Refusal(Code.ROLE_NOT_ALLOWED, f"key {self.kid.hex()} changed role or department")
+
+
+Submittable = SignedEntry | Prechecked
+
+
 @dataclass
 class _Queued:
-    signed: SignedEntry
+    signed: Submittable
     future: concurrent.futures.Future[Result]
     verified_key: bytes | None = None
 
@@ -73,7 +99,7 @@ class Sequencer:
         self.cpu_s = 0.0
 
     # --- the queue -------------------------------------------------------------------------------
-    def submit(self, signed: SignedEntry, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
+    def submit(self, signed: Submittable, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
         """Queue a checked entry; the future resolves to its index (or a Refusal). Duplicates share one future.
 
         `verified_key` is the public key the entry's signature was already verified with: the sequencer then
@@ -131,7 +157,7 @@ class Sequencer:
                 except Exception as exc:  # a database hiccup must not end the thread
                     log_event(log, "registry_refresh_failed", level=logging.WARNING, error=str(exc))
 
-    def _integrate_retrying(self, entries: list[SignedEntry], verified: dict[bytes, bytes]) -> list[Result]:
+    def _integrate_retrying(self, entries: list[Submittable], verified: dict[bytes, bytes]) -> list[Result]:
         """Integrate, again with backoff while the database is unavailable (integration is idempotent by hash)."""
         deadline = time.monotonic() + self._retry_window
         delay = 0.05
@@ -159,7 +185,7 @@ class Sequencer:
 
     # --- integration -----------------------------------------------------------------------------
     def integrate(
-        self, entries: list[SignedEntry], *, trusted: bool = False, verified: dict[bytes, bytes] | None = None
+        self, entries: list[Submittable], *, trusted: bool = False, verified: dict[bytes, bytes] | None = None
     ) -> list[Result]:
         """Sequence `entries` in one transaction; return each one's index or Refusal, in order.
 
@@ -180,14 +206,18 @@ class Sequencer:
         return results
 
     def _integrate(
-        self, tx: SequencingView, entries: list[SignedEntry], trusted: bool, verified: dict[bytes, bytes]
+        self, tx: SequencingView, entries: list[Submittable], trusted: bool, verified: dict[bytes, bytes]
     ) -> tuple[list[Result], list[tuple[EnrolledKey, int]]]:
         size, _ = tx.state()
         if self._edge is None or self._edge.size != size:
             self._edge = TileEdge.load(size, tx.tile)
         existing = tx.existing([s.leaf_hash for s in entries])
         kids = {s.kid for s in entries}
-        kids |= {s.entry.body["kid"] for s in entries if s.entry.type in ("registry.enroll", "registry.revoke")}
+        kids |= {
+            s.entry.body["kid"]
+            for s in entries
+            if isinstance(s, SignedEntry) and s.entry.type in ("registry.enroll", "registry.revoke")
+        }
         records = tx.keys(kids)
         results: list[Result] = []
         rows: list[tuple[int, bytes, bytes]] = []
@@ -200,7 +230,9 @@ class Sequencer:
                 continue
             index = size + len(rows)
             try:
-                if not trusted:
+                if isinstance(signed, Prechecked):
+                    signed.recheck(records.get(signed.kid), verified.get(h), self.department)
+                elif not trusted:
                     record = records.get(signed.kid)
                     if record is not None and verified.get(h) == record.public_key:
                         check_policy(signed, record, self.origin, self.department)  # signature verified already
@@ -228,7 +260,9 @@ class Sequencer:
         return results, changes
 
     @staticmethod
-    def _registry_change(signed: SignedEntry, index: int, records: dict[bytes, EnrolledKey]) -> EnrolledKey | None:
+    def _registry_change(signed: Submittable, index: int, records: dict[bytes, EnrolledKey]) -> EnrolledKey | None:
+        if isinstance(signed, Prechecked):
+            return None
         etype, body = signed.entry.type, signed.entry.body
         if etype == "registry.enroll":
             current = records.get(body["kid"])

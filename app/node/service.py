@@ -12,6 +12,7 @@ import base64
 import gzip
 import hashlib
 import logging
+import os
 import threading
 import time
 from collections import OrderedDict
@@ -424,6 +425,8 @@ def _health_probe(node: Node) -> tuple[bool, Any]:
     """Return (can write, state or the error that stopped reading it)."""
     try:
         writable = node.store.can_write()
+        if writable and node.remote is not None and not node.remote.connected():
+            return False, "the sequencing process is unreachable"
         return writable, node.store.state() if writable else "the database does not accept writes"
     except Exception as exc:  # health reports the failure instead of raising it
         return False, str(exc)
@@ -459,6 +462,7 @@ async def health(request: Request) -> Response:
                 "sequenced": node.sequencer.sequenced,
                 "sequence_cpu_s": round(node.sequencer.cpu_s, 6),
             },
+            "process": {"pid": os.getpid(), "http_worker": node.http_worker},
             "log_vkey": node.keys.log_vkey,
             "witness_vkey": node.keys.witness_vkey,
             "department_kid": node.keys.department_kid.hex(),

@@ -31,12 +31,12 @@ SMALLEST_SHARED = 16  # fewer signatures than this are checked in the calling th
 
 
 def verify_jobs(jobs: list[Job]) -> tuple[list[bool], float]:
-    """Verify each job; return the verdicts and the CPU seconds spent (runs in a worker process)."""
-    started = time.process_time()
+    """Verify each job; return the verdicts and the CPU seconds this thread spent."""
+    started = time.thread_time()
     verdicts = [
         suite_by_name(suite).verify(public_key, message, signature) for suite, public_key, message, signature in jobs
     ]
-    return verdicts, time.process_time() - started
+    return verdicts, time.thread_time() - started
 
 
 def decode_entries(datas: list[bytes], hints: Hints) -> tuple[list[Decoded], float, float]:
@@ -44,7 +44,7 @@ def decode_entries(datas: list[bytes], hints: Hints) -> tuple[list[Decoded], flo
     out: list[Decoded] = []
     decode_cpu = verify_cpu = 0.0
     for data in datas:
-        started = time.process_time()
+        started = time.thread_time()
         if len(data) > MAX_ENTRY_SIZE:
             out.append(("too_large", f"entry is {len(data)} bytes, over {MAX_ENTRY_SIZE}"))
             continue
@@ -57,14 +57,14 @@ def decode_entries(datas: list[bytes], hints: Hints) -> tuple[list[Decoded], flo
             out.append(("malformed", str(exc)))
             continue
         finally:
-            decode_cpu += time.process_time() - started
+            decode_cpu += time.thread_time() - started
         hint = hints.get(signed.kid)
         verified: bytes | None = None
         if hint is not None and hint[0] == signed.sign1.suite.name:
-            started = time.process_time()
+            started = time.thread_time()
             sign1 = signed.sign1
             verified = hint[1] if sign1.suite.verify(hint[1], sign1.to_be_signed(), sign1.signature) else b""
-            verify_cpu += time.process_time() - started
+            verify_cpu += time.thread_time() - started
         out.append(("ok", signed, verified))
     return out, decode_cpu, verify_cpu
 

@@ -1,0 +1,447 @@
+"""The hand-over from a node's HTTP worker processes to its one sequencing process, over a local Unix socket.
+
+`node serve --http-processes N` runs N HTTP worker processes on one listening socket. Each parses requests,
+authenticates them, decodes and verifies entries and checks them against its copy of the registry; the
+entries that pass go over this link to the parent process, whose single sequencer thread is the only writer
+of the log. An entry is acknowledged to its office only after the transaction that stores it has committed,
+so a worker killed at any moment loses nothing acknowledged; the office resubmits what was not, and
+sequencing is idempotent by entry hash (a resubmission gets the original index).
+
+Wire format (all integers big-endian). Every message is a frame: u32 body length, then the body.
+- Request body: u32 count, then per entry: u32 length + entry bytes, u8 length + signer key id, u8 length +
+  the public key its signature was verified with, u8 length + the signer's role (UTF-8), u8 length + entry
+  type (UTF-8).
+- Answer body: a JSON list, one item per entry in order: the index (int), `{"code", "message"}` (a
+  refusal), or `{"error": "store_unavailable" | "failed"}`.
+Answers come in the order of the requests on a connection.
+"""
+
+from __future__ import annotations
+
+import collections
+import concurrent.futures
+import contextlib
+import json
+import logging
+import os
+import queue
+import signal
+import socket
+import struct
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from app.ledger.entry import MAX_ENTRY_SIZE, SignedEntry, decode_entry
+from app.ledger.errors import EntryError
+from app.ledger.merkle import hash_leaf
+from app.node.jsonlog import log_event
+from app.node.registry import Registry
+from app.node.sequencer import Prechecked, Result, Sequencer
+from app.node.storage.interface import StoreUnavailable
+from app.protocol.refusals import Code, Refusal
+
+log = logging.getLogger("govdesk.node.link")
+
+MAX_FRAME = 64 * 1024 * 1024  # far above any request the HTTP side accepts
+MAX_ITEMS = 65536
+_U32 = struct.Struct(">I")
+
+
+class LinkError(Exception):
+    """A frame on the link is malformed, oversized or cut short."""
+
+
+# --- framing --------------------------------------------------------------------------------------------
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    chunks: list[bytes] = []
+    while n:
+        chunk = sock.recv(min(n, 1 << 20))
+        if not chunk:
+            raise EOFError("the peer closed the link")
+        chunks.append(chunk)
+        n -= len(chunk)
+    return b"".join(chunks)
+
+
+def read_frame(sock: socket.socket) -> bytes:
+    """Read one frame's body; refuse one over MAX_FRAME."""
+    (length,) = _U32.unpack(_recv_exact(sock, 4))
+    if length > MAX_FRAME:
+        raise LinkError(f"frame of {length} bytes is over {MAX_FRAME}")
+    return _recv_exact(sock, length)
+
+
+def frame(body: bytes) -> bytes:
+    """Return `body` framed."""
+    return _U32.pack(len(body)) + body
+
+
+@dataclass(frozen=True)
+class Handed:
+    """One entry handed over: its bytes, signer, the key it was verified with, the signer's role, its type."""
+
+    data: bytes
+    kid: bytes
+    verified_key: bytes
+    role: str
+    etype: str
+
+
+def _short(value: bytes) -> bytes:
+    if len(value) > 255:
+        raise LinkError("a short field is over 255 bytes")
+    return bytes([len(value)]) + value
+
+
+def encode_item(item: Handed) -> bytes:
+    """Encode one handed-over entry."""
+    return (
+        _U32.pack(len(item.data))
+        + item.data
+        + _short(item.kid)
+        + _short(item.verified_key)
+        + _short(item.role.encode())
+        + _short(item.etype.encode())
+    )
+
+
+def encode_request(encoded_items: list[bytes]) -> bytes:
+    """Return a request body of already encoded items."""
+    return _U32.pack(len(encoded_items)) + b"".join(encoded_items)
+
+
+def decode_request(body: bytes) -> list[Handed]:
+    """Decode a request body strictly; raise LinkError on anything malformed."""
+    view = memoryview(body)
+    pos = 0
+
+    def take(n: int) -> bytes:
+        nonlocal pos
+        if pos + n > len(view):
+            raise LinkError("request cut short")
+        out = bytes(view[pos : pos + n])
+        pos += n
+        return out
+
+    def short() -> bytes:
+        return take(take(1)[0])
+
+    (count,) = _U32.unpack(take(4))
+    if count > MAX_ITEMS:
+        raise LinkError(f"{count} entries in one request is over {MAX_ITEMS}")
+    items: list[Handed] = []
+    for _ in range(count):
+        (length,) = _U32.unpack(take(4))
+        if length > MAX_ENTRY_SIZE:
+            raise LinkError(f"entry of {length} bytes is over {MAX_ENTRY_SIZE}")
+        data = take(length)
+        kid, key = short(), short()
+        try:
+            role, etype = short().decode(), short().decode()
+        except UnicodeDecodeError:
+            raise LinkError("role or type is not UTF-8") from None
+        items.append(Handed(data, kid, key, role, etype))
+    if pos != len(view):
+        raise LinkError("trailing bytes after the last entry")
+    return items
+
+
+def _answer(result: Result | BaseException) -> Any:
+    if isinstance(result, int):
+        return result
+    if isinstance(result, Refusal):
+        return {"code": result.code.value, "message": result.message}
+    if isinstance(result, StoreUnavailable):
+        return {"error": "store_unavailable", "message": str(result)}
+    return {"error": "failed", "message": repr(result)}
+
+
+def _result(answer: Any) -> Result | BaseException:
+    if isinstance(answer, int) and not isinstance(answer, bool) and answer >= 0:
+        return answer
+    if isinstance(answer, dict) and "code" in answer:
+        try:
+            return Refusal(Code(answer["code"]), str(answer.get("message", "")))
+        except ValueError:
+            return LinkError(f"unknown refusal code {answer['code']!r}")
+    if isinstance(answer, dict) and answer.get("error") == "store_unavailable":
+        return StoreUnavailable(str(answer.get("message", "the database is unavailable")))
+    return LinkError(f"sequencing failed: {answer!r}")
+
+
+# --- the sequencing process's side ----------------------------------------------------------------------
+class LinkServer:
+    """Accepts HTTP workers on a Unix socket and feeds their entries to the one sequencer."""
+
+    def __init__(self, path: Path, sequencer: Sequencer) -> None:
+        self.path = path
+        self._sequencer = sequencer
+        self._sock: socket.socket | None = None
+        self._threads: list[threading.Thread] = []
+        self._stopping = threading.Event()
+        self._conns: set[socket.socket] = set()
+        self._conns_lock = threading.Lock()
+
+    def start(self) -> None:
+        """Listen (the socket file is the owner's only) and accept workers on a thread."""
+        self.path.unlink(missing_ok=True)
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        old = os.umask(0o077)
+        try:
+            sock.bind(str(self.path))
+        finally:
+            os.umask(old)
+        sock.listen(64)
+        self._sock = sock
+        self._spawn(self._accept, "link-accept")
+
+    def _spawn(self, target: Callable[..., None], name: str, *args: Any) -> None:
+        thread = threading.Thread(target=target, args=args, name=name, daemon=True)
+        thread.start()
+        self._threads.append(thread)
+
+    def _accept(self) -> None:
+        assert self._sock is not None
+        while not self._stopping.is_set():
+            try:
+                conn, _ = self._sock.accept()
+            except OSError:
+                return
+            with self._conns_lock:
+                self._conns.add(conn)
+            answers: queue.Queue[list[Any] | None] = queue.Queue()
+            self._spawn(self._read, "link-read", conn, answers)
+            self._spawn(self._write, "link-write", conn, answers)
+
+    def _read(self, conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
+        try:
+            while True:
+                items = decode_request(read_frame(conn))
+                answers.put([self._submit(item) for item in items])
+        except (EOFError, OSError):
+            pass
+        except LinkError as exc:
+            log_event(log, "link_malformed", level=logging.WARNING, error=str(exc))
+        finally:
+            answers.put(None)
+
+    def _submit(self, item: Handed) -> Any:
+        """Queue one entry; return its future, or its refusal at once."""
+        try:
+            if item.etype.startswith("registry."):
+                signed: SignedEntry | Prechecked = decode_entry(item.data)  # registry changes need the whole entry
+            else:
+                signed = Prechecked(item.data, hash_leaf(item.data), item.kid, item.role)
+            return self._sequencer.submit(signed, item.verified_key or None)
+        except Refusal as refusal:
+            return refusal
+        except EntryError as exc:
+            return Refusal(Code.MALFORMED_ENTRY, str(exc))
+
+    def _write(self, conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
+        try:
+            while (pending := answers.get()) is not None:
+                out: list[Any] = []
+                for item in pending:
+                    if isinstance(item, concurrent.futures.Future):
+                        try:
+                            item = item.result()
+                        except BaseException as exc:  # the worker hears about every failure
+                            item = exc
+                    out.append(_answer(item))
+                conn.sendall(frame(json.dumps(out).encode()))
+        except OSError:
+            pass  # the worker is gone; its entries are sequenced all the same, and resubmission finds them
+        finally:
+            with self._conns_lock:
+                self._conns.discard(conn)
+            conn.close()
+
+    def stop(self) -> None:
+        """Stop accepting, hang up on every worker, wait for the threads; remove the socket file."""
+        self._stopping.set()
+        if self._sock is not None:
+            with contextlib.suppress(OSError):
+                self._sock.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread
+            self._sock.close()
+            self._sock = None
+        with self._conns_lock:
+            conns = list(self._conns)
+        for conn in conns:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+        for thread in self._threads:
+            thread.join(timeout=10)
+        self.path.unlink(missing_ok=True)
+
+
+# --- the HTTP worker's side ------------------------------------------------------------------------------
+class RemoteSequencer:
+    """An HTTP worker's stand-in for the sequencer: batches entries to the sequencing process over the link.
+
+    It also refreshes the worker's registry copy, and ends the worker when the parent process is gone.
+    """
+
+    def __init__(self, path: Path, registry: Registry, *, refresh_s: float = 0.5, connect_s: float = 5.0) -> None:
+        self._path = path
+        self._registry = registry
+        self._refresh_s = refresh_s
+        self._connect_s = connect_s
+        self._cond = threading.Condition()
+        self._pending: list[tuple[bytes, concurrent.futures.Future[Result]]] = []
+        self._in_flight: collections.deque[list[concurrent.futures.Future[Result]]] = collections.deque()
+        self._sock: socket.socket | None = None
+        self._link_lock = threading.Lock()
+        self._stopping = False
+        self._parent = os.getppid()
+        self._threads: list[threading.Thread] = []
+        self.sequenced = 0
+        self.cpu_s = 0.0
+
+    def submit(self, signed: SignedEntry, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
+        """Hand a checked entry to the sequencing process; the future resolves to its index or a Refusal."""
+        record = self._registry.get(signed.kid)
+        role = record.role if record is not None else ""
+        item = Handed(signed.data, signed.kid, verified_key or b"", role, signed.entry.type)
+        future: concurrent.futures.Future[Result] = concurrent.futures.Future()
+        with self._cond:
+            self._pending.append((encode_item(item), future))
+            self._cond.notify()
+        return future
+
+    def queued(self) -> int:
+        """Entries handed over (or about to be) and not answered yet."""
+        with self._cond:
+            return len(self._pending) + sum(len(batch) for batch in self._in_flight)
+
+    def connected(self) -> bool:
+        """Whether the link to the sequencing process is up."""
+        return self._sock is not None
+
+    def start(self) -> None:
+        """Connect to the sequencing process; start the sending and registry-refreshing threads."""
+        try:
+            self._ensure_link(self._connect_s)
+        except OSError as exc:
+            log_event(log, "link_down", level=logging.WARNING, error=str(exc))
+        for target, name in ((self._send_loop, "link-send"), (self._refresh_loop, "link-refresh")):
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self) -> None:
+        """Stop the threads; fail what is still waiting (its offices resubmit)."""
+        with self._cond:
+            self._stopping = True
+            self._cond.notify_all()
+        for thread in self._threads:
+            thread.join(timeout=10)
+        error = StoreUnavailable("the node is stopping")
+        with self._cond:
+            never_sent, self._pending = self._pending, []
+        for _, future in never_sent:
+            if not future.done():
+                future.set_exception(error)
+        self._drop_link(error)
+
+    def _ensure_link(self, within_s: float) -> socket.socket:
+        """Return the link, connecting it (and starting its receiving thread) if it is down."""
+        with self._link_lock:
+            sock = self._sock
+            if sock is None:
+                sock = self._connect(within_s)
+                with self._cond:
+                    self._sock = sock
+                threading.Thread(target=self._receive_loop, args=(sock,), name="link-receive", daemon=True).start()
+            return sock
+
+    def _connect(self, within_s: float) -> socket.socket:
+        deadline = time.monotonic() + within_s
+        delay = 0.02
+        while True:
+            sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            try:
+                sock.connect(str(self._path))
+                return sock
+            except OSError:
+                sock.close()
+                if time.monotonic() + delay > deadline:
+                    raise
+                time.sleep(delay)  # backoff while the sequencing process comes up
+                delay = min(delay * 2, 0.5)
+
+    def _send_loop(self) -> None:
+        while True:
+            with self._cond:
+                while not self._pending and not self._stopping:
+                    self._cond.wait(timeout=1.0)
+                if self._stopping:
+                    return
+                batch, self._pending = self._pending, []
+            try:
+                sock = self._ensure_link(self._connect_s)
+                with self._cond:
+                    self._in_flight.append([f for _, f in batch])
+                sock.sendall(frame(encode_request([e for e, _ in batch])))
+            except OSError as exc:
+                error = StoreUnavailable(f"the sequencing process is unreachable: {exc}")
+                for _, future in batch:
+                    if not future.done():
+                        future.set_exception(error)
+                self._drop_link(error)
+
+    def _receive_loop(self, sock: socket.socket) -> None:
+        try:
+            while True:
+                answers = json.loads(read_frame(sock))
+                with self._cond:
+                    futures = self._in_flight.popleft()
+                if not isinstance(answers, list) or len(answers) != len(futures):
+                    raise LinkError("the answer does not match the request")
+                for future, answer in zip(futures, answers, strict=True):
+                    result = _result(answer)
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        if isinstance(result, int):
+                            self.sequenced += 1
+                        future.set_result(result)
+        except (EOFError, OSError, LinkError, ValueError, IndexError) as exc:
+            if self._sock is sock:
+                self._drop_link(StoreUnavailable(f"the link to the sequencing process broke: {exc}"))
+
+    def _drop_link(self, error: BaseException) -> None:
+        with self._cond:
+            sock, self._sock = self._sock, None
+            waiting = [f for batch in self._in_flight for f in batch]
+            self._in_flight.clear()
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)
+            sock.close()
+        for future in waiting:
+            if not future.done():
+                future.set_exception(error)
+
+    def _refresh_loop(self) -> None:
+        while True:
+            with self._cond:
+                if self._stopping:
+                    return
+                self._cond.wait(timeout=self._refresh_s)
+                if self._stopping:
+                    return
+            if os.getppid() != self._parent:  # the sequencing process is gone: this worker must not outlive it
+                log_event(log, "sequencer_gone", level=logging.ERROR)
+                os.kill(os.getpid(), signal.SIGTERM)
+                return
+            with contextlib.suppress(OSError):
+                self._ensure_link(0.0)  # keep the link up, so /health tells the truth before any submission
+            try:
+                self._registry.refresh()
+            except Exception as exc:  # a database hiccup must not end the thread
+                log_event(log, "registry_refresh_failed", level=logging.WARNING, error=str(exc))
