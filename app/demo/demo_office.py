@@ -234,7 +234,7 @@ def build_demo_office(
     configs = prepare_federation(fed_dir, suite=suite)  # each node binds a port of its own when the federation starts
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     samples_dir.mkdir(parents=True, exist_ok=True)
-    with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf) as replica:
+    with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf, suite=suite) as replica:
         staff = {name: replica.accounts.add(name, role, DEMO_PASSWORD).public_key for name, role in DEMO_ACCOUNTS[1:]}
         device_key = replica.device_signer.public_key
     samples = _write_on_nodes(fed_dir, configs, staff, device_key, samples_dir, now_ms)
