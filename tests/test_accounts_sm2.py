@@ -75,9 +75,8 @@ def test_an_ed25519_office_switching_to_sm2_keeps_its_old_records_verifying(tmp_
         assert len(old.public_key) == 32
     with _open(path, "clerk", clock) as clerk:
         clerk.audit.append("case.search", "nothing found", {"q": "old key"})
-    with _open(path, "sup", clock) as supervisor:
-        with pytest.raises(PermissionDenied):
-            supervisor.accounts.set_suite("sm2-sm3")  # only an administrator changes the office's suite
+    with _open(path, "sup", clock) as supervisor, pytest.raises(PermissionDenied):
+        supervisor.accounts.set_suite("sm2-sm3")  # only an administrator changes the office's suite
     with _open(path, "admin", clock) as admin:
         admin.accounts.set_suite("sm2-sm3")
         action, _detail = admin.session.one("SELECT action, detail FROM audit ORDER BY seq DESC LIMIT 1")
@@ -98,11 +97,8 @@ def test_an_ed25519_office_switching_to_sm2_keeps_its_old_records_verifying(tmp_
         admin.audit.verify_chain()
         sizes = {len(s) for _k, _h, s in _audit_signatures(admin)}
         assert sizes == {64}
-        suites = {
-            admin.session.one("SELECT suite FROM accounts WHERE kid = ? UNION SELECT suite FROM retired_keys "
-                              "WHERE kid = ?", (kid, kid))[0]  # fmt: skip
-            for kid, _h, _s in _audit_signatures(admin)
-        }
+        either = "SELECT suite FROM accounts WHERE kid = ? UNION SELECT suite FROM retired_keys WHERE kid = ?"
+        suites = {admin.session.one(either, (kid, kid))[0] for kid, _h, _s in _audit_signatures(admin)}
         assert suites == {"ed25519", "sm2-sm3"}  # a mixed history, every record verified in its key's suite
 
 
@@ -185,9 +181,7 @@ def test_an_sm2_account_signature_verifies_with_the_openssl_cli_and_the_reverse(
         by_cli = _openssl("pkeyutl", "-sign", "-keyform", "DER", "-inkey", str(tmp_path / "acct.der"), "-rawin",
                           "-digest", "sm3", "-in", str(tmp_path / "rec"), "-pkeyopt", DISTID)  # fmt: skip
         assert by_cli.returncode == 0, by_cli.stderr
-        admin.session.execute(
-            "UPDATE audit SET signature = ? WHERE hash = ?", (sm2.der_to_rs(by_cli.stdout), digest)
-        )
+        admin.session.execute("UPDATE audit SET signature = ? WHERE hash = ?", (sm2.der_to_rs(by_cli.stdout), digest))
         admin.audit.verify_chain()  # OpenSSL's signature of the record is as good as ours
 
 
