@@ -4,11 +4,14 @@ an Ed25519 office that changes suite (mixed history), and SM2 account signatures
 from __future__ import annotations
 
 import base64
+import io
+import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
+from app.cli.main import main
 from app.ledger import sm2
 from app.ledger.suites import ED25519, key_id
 from app.review.signoff import signoff_problems, write_signoff
@@ -188,3 +191,30 @@ def test_an_sm2_account_signature_verifies_with_the_openssl_cli_and_the_reverse(
 def _b64_lines(der: bytes) -> str:
     text = base64.b64encode(der).decode()
     return "".join(text[i : i + 64] + "\n" for i in range(0, len(text), 64))
+
+
+def test_the_command_line_makes_an_sm2_office_and_enrols_its_sm2_keys_at_a_node(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "office"
+    monkeypatch.setattr("sys.stdin", io.StringIO("root-pw\n"))
+    argv = ["office", "init", str(path), "--name", "西城区政务服务中心", "--admin", "root", "--password-stdin"]
+    assert main([*argv, "--suite", "sm2-sm3"]) == 0
+    assert "(sm2-sm3)" in capsys.readouterr().out
+    with open_replica(path, "root", "root-pw") as replica:
+        device = replica.device_signer.public_key
+        assert replica.accounts.suite() == "sm2-sm3" and len(device) == 65
+    home = tmp_path / "node"
+    assert main(["node", "init", "--department", "taxation", "--home", str(home)]) == 0
+    capsys.readouterr()
+    enrol = ["node", "enroll", "--department", "taxation", "--home", str(home), "--role", "device"]
+    assert main([*enrol, "--subject", "west/counter-01", "--suite", "sm2-sm3", "--public-key", device.hex()]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert bytes.fromhex(out["kid"]) == key_id(sm2.SM2_SM3, device)
+    # an Ed25519-sized key, or the SM2 key declared as Ed25519, is refused
+    assert main([*enrol, "--subject", "x", "--suite", "sm2-sm3", "--public-key", "ab" * 32]) == 2
+    assert main([*enrol, "--subject", "x", "--public-key", device.hex()]) == 2
+    key_file = tmp_path / "clerk.key"
+    assert main([*enrol, "--subject", "west/counter-02", "--suite", "sm2-sm3", "--new-key", str(key_file)]) == 0
+    drawn = json.loads(capsys.readouterr().out)
+    assert sm2.SM2_SM3.signer(bytes.fromhex(key_file.read_text().strip())).public_key.hex() == drawn["public_key"]

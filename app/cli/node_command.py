@@ -12,7 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from app.atomic_file import write_atomic
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import key_id, suite_by_name
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
 from app.node.http_server import server_config
@@ -100,7 +100,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     enroll.add_argument("--role", required=True, choices=["supervisor", "clerk", "device"])
     enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
     key = enroll.add_mutually_exclusive_group(required=True)
-    key.add_argument("--public-key", help="the Ed25519 public key to enrol, in hex")
+    key.add_argument("--public-key", help="the public key to enrol, in hex (Ed25519: 32 bytes; SM2: 65, 04||x||y)")
+    enroll.add_argument(
+        "--suite", choices=SUITES, default="ed25519", help="the key's signature suite (default ed25519)"
+    )
     key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
     enroll.set_defaults(func=run_enroll)
 
@@ -218,25 +221,26 @@ def run_enroll(args: argparse.Namespace) -> int:
         node = node_from_config(_load(args))
     except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
+    suite = suite_by_name(args.suite)
     if args.new_key:
-        seed = ED25519.generate_private()
+        seed = suite.generate_private()
         write_atomic(args.new_key, (seed.hex() + "\n").encode(), mode=0o600)
-        public_key = ED25519.signer(seed).public_key
+        public_key = suite.signer(seed).public_key
     else:
         try:
             public_key = bytes.fromhex(args.public_key)
         except ValueError:
             return _fail("--public-key must be hex")
-        if len(public_key) != ED25519.public_key_size:
-            return _fail("an Ed25519 public key is 32 bytes")
+        if len(public_key) != suite.public_key_size:
+            return _fail(f"a {suite.name} public key is {suite.public_key_size} bytes")
     try:
         node.open()
-        index = node.enroll(public_key, args.role, args.subject)
+        index = node.enroll(public_key, args.role, args.subject, suite.name)
     except Refusal as refusal:
         return _fail(str(refusal))
     finally:
         node.stop()
-    kid = key_id(ED25519, public_key)
+    kid = key_id(suite, public_key)
     print(json.dumps({"kid": kid.hex(), "public_key": public_key.hex(), "role": args.role, "index": index}))
     return 0
 
