@@ -188,6 +188,23 @@ def test_an_sm2_office_pushes_device_and_account_entries_to_sm2_and_ed25519_depa
         assert pushed[housing.origin] == 2 and all(pushed[n.origin] == 1 for n in nodes if n is not housing)
     finally:
         office.close()
+    # the reverse: an Ed25519 office's device writes to the SM2 departments
+    classic = new_office(tmp_path / "classic", "ed25519-office", nodes)
+    try:
+        assert classic.device_signer.suite.name == "ed25519"
+        sm2_nodes = [n for n in nodes if n.keys.suite == "sm2-sm3"]
+        for node in sm2_nodes:
+            classic.outbox.enqueue(node.origin, note_entry(classic, node.origin, "Ed25519 note for an SM2 log"))
+        service = SyncService(classic, load_policy(classic))
+        try:
+            report = service.run()
+        finally:
+            service.close()
+        assert report.exit_status == 0, report.summary()
+        assert {log.origin: log.push.acknowledged for log in report.logs if log.origin in
+                {n.origin for n in sm2_nodes}} == {n.origin: 1 for n in sm2_nodes}  # fmt: skip
+    finally:
+        classic.close()
 
 
 @dataclass(frozen=True)
