@@ -17,9 +17,10 @@ from app.ledger.suites import ED25519, key_id
 from app.review.signoff import signoff_problems, write_signoff
 from app.store.audit import SIGNATURE_DOMAIN
 from app.store.errors import AuditChainBroken, InvalidInput, PermissionDenied
-from app.store.office_files import OfficeDir
+from app.store.office_files import KeyFile, OfficeDir
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
+from app.store.signing_keys import SealedKey
 from tests.store_support import FAST_KDF, FakeClock
 
 PASSWORD = "pw-of-the-office"
@@ -218,3 +219,21 @@ def test_the_command_line_makes_an_sm2_office_and_enrols_its_sm2_keys_at_a_node(
     assert main([*enrol, "--subject", "west/counter-02", "--suite", "sm2-sm3", "--new-key", str(key_file)]) == 0
     drawn = json.loads(capsys.readouterr().out)
     assert sm2.SM2_SM3.signer(bytes.fromhex(key_file.read_text().strip())).public_key.hex() == drawn["public_key"]
+
+
+@pytest.mark.parametrize(("made_in", "claimed"), [("sm2-sm3", "ed25519"), ("ed25519", "sm2-sm3"), ("sm2-sm3", "rsa")])
+def test_a_sealed_key_whose_suite_was_changed_does_not_unlock_as_a_key(
+    tmp_path: Path, clock: FakeClock, made_in: str, claimed: str
+) -> None:
+    path = tmp_path / "office"
+    with create_office(path, "Hall", "admin", PASSWORD, kdf=FAST_KDF, clock=clock, suite=made_in) as admin:
+        admin.accounts.add("clerk", "clerk", PASSWORD)
+    office = OfficeDir(path)
+    keyfile = office.read_keyfile()
+    kid, sealed = keyfile.signing_keys["clerk"]
+    swapped = SealedKey(claimed, sealed.nonce, sealed.ciphertext)
+    office.write_keyfile(KeyFile(keyfile.wraps, {**keyfile.signing_keys, "clerk": (kid, swapped)}, keyfile.failures))
+    with pytest.raises(InvalidInput):
+        _open(path, "clerk", clock)
+    with _open(path, "admin", clock) as admin:  # the other accounts are untouched
+        admin.audit.verify_chain()
