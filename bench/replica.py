@@ -5,8 +5,10 @@ cases, then measures inserts/s, point lookups by entry hash (p50, p99), a case s
 range, and the unlock of the replica (Argon2id + open + rollback check + login record, with the
 acting account's own signing key unsealed). Every figure is printed with its slowdown against plain
 SQLite (SQLCipher time / SQLite time). Issue 15 adds the audited action: one audit record committed
-with its chain-head write, signed by the account's Ed25519 key (`audit_append_us`), against the same
-action unsigned on the same replica (`audit_sign_ratio`, target <= 1.5).
+with its chain-head write, signed by the account's key (`audit_append_us`), against the same
+action unsigned on the same replica (`audit_sign_ratio`, target <= 1.5). Issue 17: `--suite` picks the
+office's signature suite (its accounts' and device's keys): `ed25519` (the default, so the figures stay
+comparable with earlier runs) or `sm2-sm3`; the JSON line names it under "suite".
 Both connections get the same journal, sync and page-cache settings (app.store.connection.configure),
 and the two engines take turns batch by batch and probe by probe, so both see the same machine load.
 Last line: one JSON object (see issue 3).
@@ -120,11 +122,11 @@ def workload(
 
 def audit_append(office: Path, cache_kib: int, n: int) -> dict[str, Any]:
     """Time one fully committed audited action (its transaction, commit and chain-head write), signed by the acting
-    account's Ed25519 key and, in alternating rounds on the same replica, the same action unsigned."""
+    account's key (in the office's suite) and, in alternating rounds on the same replica, the same action unsigned."""
     replica = open_replica(office, "admin", "bench-password", cache_kib=cache_kib)
     try:
         signer = replica.account_signer
-        assert signer is not None and signer.suite.name == "ed25519"  # the suite is pinned: Ed25519
+        assert signer is not None and signer.suite.name == replica.accounts.suite()
         trails = {"signed": replica.audit.with_signer(signer), "unsigned": replica.audit.with_signer(None)}
         best: dict[str, float] = {"signed": float("inf"), "unsigned": float("inf")}
         rounds = 5
@@ -146,6 +148,8 @@ def main() -> int:
     parser.add_argument("--tiny", action="store_true", help="a few seconds: 20,000 entries, 2,000 cases")
     parser.add_argument("--entries", type=int, default=None)
     parser.add_argument("--cache-kib", type=int, default=DEFAULT_CACHE_KIB)
+    parser.add_argument("--suite", choices=("ed25519", "sm2-sm3"), default="ed25519",
+                        help="the office's signature suite (default ed25519)")  # fmt: skip
     args = parser.parse_args()
     n = args.entries or (20_000 if args.tiny else 1_000_000)
     n_cases = 2_000 if args.tiny else 100_000
@@ -156,11 +160,13 @@ def main() -> int:
     probes = [entries[rng.randrange(n)][0] for _ in range(n_probes)]
     windows = [rng.randrange(350) for _ in range(200)]
     print(f"{n:,} entries of {len(entries[0][3])} bytes, {n_cases:,} cases, {n_probes:,} lookups, "
-          f"page cache {args.cache_kib:,} KiB on both engines")  # fmt: skip
+          f"page cache {args.cache_kib:,} KiB on both engines, office keys in {args.suite}")  # fmt: skip
 
     with tempfile.TemporaryDirectory(prefix="bench-replica-") as tmp:
         office = Path(tmp) / "office"
-        replica = create_office(office, "Bench Hall", "admin", "bench-password", cache_kib=args.cache_kib)
+        replica = create_office(
+            office, "Bench Hall", "admin", "bench-password", cache_kib=args.cache_kib, suite=args.suite
+        )
         plain_path = Path(tmp) / "plain.db"
         plain = sqlite3.connect(plain_path, isolation_level=None)
         configure(plain, cache_kib=args.cache_kib)
@@ -216,6 +222,7 @@ def main() -> int:
     )
     print(json.dumps({
         "bench": "replica",
+        "suite": args.suite,
         "insert_ratio": round(insert_ratio, 3),
         "lookup_ratio": round(lookup_ratio, 3),
         "lookup_p99_ms": round(cipher["lookup_p99_ms"], 4),

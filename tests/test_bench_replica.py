@@ -7,18 +7,21 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_bench_replica_tiny_prints_its_json_line() -> None:
-    result = subprocess.run(
-        [sys.executable, "bench/replica.py", "--tiny"], cwd=ROOT, capture_output=True, text=True, timeout=120
-    )
+@pytest.mark.parametrize("suite", ["ed25519", "sm2-sm3"])
+def test_bench_replica_tiny_prints_its_json_line(suite: str) -> None:
+    argv = [sys.executable, "bench/replica.py", "--tiny", "--suite", suite]
+    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     figures = json.loads(lines[-1])
     assert set(figures) == {
         "bench",
+        "suite",
         "insert_ratio",
         "lookup_ratio",
         "lookup_p99_ms",
@@ -26,8 +29,8 @@ def test_bench_replica_tiny_prints_its_json_line() -> None:
         "audit_append_us",
         "audit_sign_ratio",
     }
-    assert figures["bench"] == "replica"
-    assert all(isinstance(figures[k], float | int) and figures[k] > 0 for k in figures if k != "bench")
+    assert figures["bench"] == "replica" and figures["suite"] == suite
+    assert all(isinstance(figures[k], float | int) and figures[k] > 0 for k in figures if k not in ("bench", "suite"))
     assert any(line.startswith("inserts/s") for line in lines)
     assert any("Argon2id t=" in line for line in lines)
-    assert any(line.startswith("audited action") and "(ed25519)" in line for line in lines)
+    assert any(line.startswith("audited action") and f"({suite})" in line for line in lines)

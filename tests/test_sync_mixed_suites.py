@@ -1,10 +1,12 @@
-"""A mixed federation on loopback: SM2/SM3 and Ed25519 departments witness each other, an office syncs both."""
+"""A mixed federation on loopback: SM2/SM3 and Ed25519 departments witness each other, an office syncs both; an
+SM2 office (device and account keys in SM2) pushes to both kinds, and an Ed25519 office does the reverse."""
 
 from __future__ import annotations
 
 import base64
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,14 +16,29 @@ from app.catalogue.cert_types import CertType
 from app.certs import verify
 from app.certs.issue import issue_certificate, make_claims
 from app.ledger import sm2
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.note import parse_verifier_key
-from app.ledger.suites import key_id, suite_by_name
+from app.ledger.suites import ED25519, SignatureSuite, key_id, suite_by_name
 from app.node.node import node_from_config
+from app.node.registry import check_policy
+from app.node.store import EnrolledKey
 from app.pki import sm2_x509
 from app.pki.sm2_x509 import make_root, name
+from app.protocol.refusals import Refusal
+from app.protocol.request_auth import RequestCredentials, parse_credentials, sign_request, verify_request
+from app.review.signoff import write_signoff
+from app.store.registry import KeyRecord
 from app.store.replica import open_replica
 from app.sync import SyncService, load_policy
-from tests.test_sync_support import PASSWORD, NodeProc, make_federation, new_office, running_federation
+from tests.test_sync_support import (
+    PASSWORD,
+    NodeProc,
+    make_federation,
+    new_office,
+    note_entry,
+    running_federation,
+    wait_registry_loaded,
+)
 
 SUITES = {"taxation": "sm2-sm3", "housing": "ed25519", "civil-affairs": "sm2-sm3"}
 
@@ -138,3 +155,89 @@ def test_a_new_department_key_is_trusted_only_under_the_offices_own_root(tmp_pat
     finally:
         for node in nodes:
             node.close()
+
+
+def test_an_sm2_office_pushes_device_and_account_entries_to_sm2_and_ed25519_departments(
+    nodes: list[NodeProc], tmp_path: Path
+) -> None:
+    office = new_office(tmp_path / "office", "sm2-office", nodes, suite="sm2-sm3")
+    try:
+        assert office.device_signer.suite.name == "sm2-sm3"
+        housing = next(n for n in nodes if n.keys.suite == "ed25519")
+        sup = office.accounts.add("sup", "supervisor", PASSWORD)
+        assert len(sup.public_key) == 65
+        # the Ed25519 department enrols the office supervisor's SM2 key; the registry names its suite
+        index = housing.enroll(sup.public_key, "supervisor", "sm2-office/sup", "sm2-sm3")
+        wait_registry_loaded(housing.url, index)
+        office.registry.put_key(
+            KeyRecord(sup.kid, "sm2-sm3", sup.public_key, "supervisor", "sup", housing.config.department, 0)
+        )
+        for node in nodes:  # requests and entries signed by the SM2 device key, to SM2 and Ed25519 nodes alike
+            office.outbox.enqueue(node.origin, note_entry(office, node.origin, f"SM2 counter note for {node.origin}"))
+        with open_replica(tmp_path / "office", "sup", PASSWORD) as supervisor:
+            now = supervisor.session.now_ms()
+            write_signoff(supervisor, "sm2-office", "2027-01-15", now - 3_600_000, now, {}, [])
+        service = SyncService(office, load_policy(office))
+        try:
+            report = service.run()
+        finally:
+            service.close()
+        assert report.exit_status == 0, report.summary()
+        assert office.outbox.count_pending() == 0
+        pushed = {log.origin: log.push.acknowledged for log in report.logs}
+        assert pushed[housing.origin] == 2 and all(pushed[n.origin] == 1 for n in nodes if n is not housing)
+    finally:
+        office.close()
+    # the reverse: an Ed25519 office's device writes to the SM2 departments
+    classic = new_office(tmp_path / "classic", "ed25519-office", nodes)
+    try:
+        assert classic.device_signer.suite.name == "ed25519"
+        sm2_nodes = [n for n in nodes if n.keys.suite == "sm2-sm3"]
+        for node in sm2_nodes:
+            classic.outbox.enqueue(node.origin, note_entry(classic, node.origin, "Ed25519 note for an SM2 log"))
+        service = SyncService(classic, load_policy(classic))
+        try:
+            report = service.run()
+        finally:
+            service.close()
+        assert report.exit_status == 0, report.summary()
+        assert {log.origin: log.push.acknowledged for log in report.logs if log.origin in
+                {n.origin for n in sm2_nodes}} == {n.origin: 1 for n in sm2_nodes}  # fmt: skip
+    finally:
+        classic.close()
+
+
+@dataclass(frozen=True)
+class _SuiteSwap:
+    """A signer that claims `suite` for another suite's public key (an attacker's forgery)."""
+
+    suite: SignatureSuite
+    public_key: bytes
+
+    def sign(self, message: bytes) -> bytes:
+        return bytes(64)
+
+
+def test_an_entry_or_request_in_another_suite_than_the_registry_names_is_refused() -> None:
+    origin = "housing.ledger.beijing.gov.cn"
+    signer = sm2.SM2_SM3.signer(sm2.generate_private())
+    kid = key_id(sm2.SM2_SM3, signer.public_key)
+    record = EnrolledKey(kid, "sm2-sm3", signer.public_key, "device", "counter", "housing", 1, None)
+    good = decode_entry(sign_entry(Entry(origin, "demo.note", 1, kid, {"text": "x"}), signer))
+    assert check_policy(good, record, origin, "housing") is record
+    # the enrolled SM2 public key presented as an Ed25519 key (COSE alg -8): refused before any signature check
+    impostor = _SuiteSwap(ED25519, signer.public_key)
+    swapped = key_id(ED25519, signer.public_key)
+    bad = decode_entry(sign_entry(Entry(origin, "demo.note", 1, swapped, {"text": "x"}), impostor))
+    with pytest.raises(Refusal, match="enrolled as sm2-sm3"):
+        check_policy(bad, record, origin, "housing")
+    headers = sign_request(signer, "POST", "/add-entry", b"body", 1_000)
+    creds = parse_credentials(headers)
+    verify_request(creds, record, "POST", "/add-entry", b"body", 1_000, 60_000)  # an SM2 device key's request
+    for signature in (b"", b"\x00" * 64, b"\x00" * 65, creds.signature[:-1], ED25519.signer(bytes(32)).sign(b"body")):
+        forged = RequestCredentials(kid, 1_000, creds.nonce, signature)
+        with pytest.raises(Refusal):
+            verify_request(forged, record, "POST", "/add-entry", b"body", 1_000, 60_000)
+    unknown = EnrolledKey(kid, "rsa-1024", signer.public_key, "device", "counter", "housing", 1, None)
+    with pytest.raises(Refusal):
+        verify_request(creds, unknown, "POST", "/add-entry", b"body", 1_000, 60_000)

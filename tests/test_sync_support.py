@@ -61,11 +61,11 @@ class NodeProc(NodeProcess):
         assert isinstance(result, int), result
         return result
 
-    def enroll(self, public_key: bytes, role: str, subject: str) -> int:
-        """Enrol a key in this department's registry."""
+    def enroll(self, public_key: bytes, role: str, subject: str, suite: str = "ed25519") -> int:
+        """Enrol a key of `suite` in this department's registry."""
         node = node_from_config(self.config)
         try:
-            return node.enroll(public_key, role, subject)
+            return node.enroll(public_key, role, subject, suite)
         finally:
             node.stop()
 
@@ -149,11 +149,12 @@ def policy_for(
     return parse_policy(json.dumps({"version": 1, "logs": logs}))
 
 
-def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, **policy) -> Replica:
-    """Create an office, enrol its device key at every node, and store its trust policy."""
+def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, suite: str = "ed25519", **policy) -> Replica:
+    """Create an office whose keys are made in `suite`, enrol its device key at every node, store its trust policy."""
     kwargs = {"clock": clock} if clock else {}
-    replica = create_office(path, name, "admin", PASSWORD, kdf=FAST_KDF, **kwargs)
-    enrolled = [(node, node.enroll(replica.device_signer.public_key, "device", f"{name}/counter-01")) for node in nodes]
+    replica = create_office(path, name, "admin", PASSWORD, kdf=FAST_KDF, suite=suite, **kwargs)
+    device = replica.device_signer
+    enrolled = [(node, node.enroll(device.public_key, "device", f"{name}/counter-01", suite)) for node in nodes]
     save_policy(replica, policy_for(nodes, **policy))
     for node, index in enrolled:
         if node.proc is not None:  # a serving node reloads its registry every 0.5 s

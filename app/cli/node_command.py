@@ -12,7 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from app.cli.enrolment_key import EnrolmentKeyError, enrolment_public_key
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import key_id, suite_by_name
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
 from app.node.http_server import server_config
@@ -109,7 +109,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     enroll.add_argument("--role", required=True, choices=["supervisor", "clerk", "device"])
     enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
     key = enroll.add_mutually_exclusive_group(required=True)
-    key.add_argument("--public-key", help="the Ed25519 public key to enrol, in hex")
+    key.add_argument("--public-key", help="the public key to enrol, in hex (Ed25519: 32 bytes; SM2: 65, 04||x||y)")
+    enroll.add_argument(
+        "--suite", choices=SUITES, default="ed25519", help="the key's signature suite (default ed25519)"
+    )
     key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
     enroll.set_defaults(func=run_enroll)
 
@@ -250,18 +253,19 @@ def run_enroll(args: argparse.Namespace) -> int:
         node = node_from_config(_load(args))
     except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
+    suite = suite_by_name(args.suite)
     try:
-        public_key = enrolment_public_key(args.new_key, args.public_key)
+        public_key = enrolment_public_key(args.new_key, args.public_key, suite)
     except EnrolmentKeyError as exc:
         return _fail(str(exc))
     try:
         node.open()
-        index = node.enroll(public_key, args.role, args.subject)
+        index = node.enroll(public_key, args.role, args.subject, suite.name)
     except Refusal as refusal:
         return _fail(str(refusal))
     finally:
         node.stop()
-    kid = key_id(ED25519, public_key)
+    kid = key_id(suite, public_key)
     print(json.dumps({"kid": kid.hex(), "public_key": public_key.hex(), "role": args.role, "index": index}))
     return 0
 

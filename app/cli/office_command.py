@@ -54,6 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--name", required=True, help="the office's name")
     init.add_argument("--admin", required=True, help="name of the first (admin) account")
     init.add_argument("--password-stdin", action="store_true", help="read the admin's password from stdin")
+    init.add_argument(
+        "--suite",
+        choices=("ed25519", "sm2-sm3"),
+        default="ed25519",
+        help="signature suite of the office's account and device keys (default ed25519; sm2-sm3: GB/T 32918)",
+    )
     init.set_defaults(func=run_init)
 
     user = office_sub.add_parser("user", help="add, disable or reset the password of an account")
@@ -92,9 +98,9 @@ def run_init(args: argparse.Namespace) -> int:
     """Create an office."""
     try:
         password = PasswordSource(args.password_stdin).next(f"new password for {args.admin}: ")
-        with create_office(args.directory, args.name, args.admin, password) as replica:
+        with create_office(args.directory, args.name, args.admin, password, suite=args.suite) as replica:
             print(f"created office {replica.name!r} in {args.directory} with admin {args.admin!r}")
-            print(f"device key {replica.device_kid.hex()}")
+            print(f"device key {replica.device_kid.hex()} ({replica.device_signer.suite.name})")
     except StoreError as exc:
         return _fail(exc)
     return 0

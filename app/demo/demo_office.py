@@ -91,21 +91,22 @@ def _issuing_key(config, now_ms: int) -> Signer:
 
 
 def _write_on_nodes(fed_dir: Path, configs: list, staff: dict[str, bytes], device_key: bytes, samples_dir: Path,
-                    now_ms: int) -> dict[str, Path]:  # fmt: skip
-    """Enrol the office's keys and anchor (and revoke) the sample certificates on the nodes' own logs."""
+                    now_ms: int, suite: str) -> dict[str, Path]:  # fmt: skip
+    """Enrol the office's keys (made in the office's `suite`) and anchor (and revoke) the sample certificates on the
+    nodes' own logs."""
     samples: dict[str, Path] = {}
     for config in configs:
         node = node_from_config(config)
         try:
-            node.enroll(device_key, "device", f"{DEMO_OFFICE_NAME}/counter-03")
+            node.enroll(device_key, "device", f"{DEMO_OFFICE_NAME}/counter-03", suite)
             if config.department != DEMO_DEPARTMENT:
                 # 一窗受理: every other department enrols the hall's clerks for the acceptance of its cases.
                 for name, role in DEMO_ACCOUNTS[1:]:
                     if role == "clerk":
-                        node.enroll(staff[name], WINDOW, f"{DEMO_OFFICE_NAME}/{name}")
+                        node.enroll(staff[name], WINDOW, f"{DEMO_OFFICE_NAME}/{name}", suite)
                 continue
             for name, role in DEMO_ACCOUNTS[1:]:
-                node.enroll(staff[name], role, f"{DEMO_OFFICE_NAME}/{name}")
+                node.enroll(staff[name], role, f"{DEMO_OFFICE_NAME}/{name}", suite)
             signer = _issuing_key(config, now_ms)
             for stem, cert_type, display, id_number, issued, expires in _sample_certificates(now_ms // 1000):
                 claims = make_claims(cert_type, config.origin, display, id_number, issued, expires)
@@ -142,8 +143,8 @@ def build_demo_office(
 ) -> DemoOffice:
     """Create (once) the demo's federation beside `path` and a demo office at `path` that has synced with it.
 
-    The 11 departments sign in `suite`: the national SM2/SM3 by default, as Beijing deploys; `ed25519` keeps
-    the earlier demo.
+    The 11 departments and the office's accounts and device sign in `suite`: the national SM2/SM3 by default, as
+    Beijing deploys; `ed25519` keeps the earlier demo.
     """
     samples_dir = path / "samples"
     if OfficeDir(path).exists():
@@ -152,10 +153,10 @@ def build_demo_office(
     configs = prepare_federation(fed_dir, suite=suite)  # each node binds a port of its own when the federation starts
     now_ms = now_ms if now_ms is not None else int(time.time() * 1000)
     samples_dir.mkdir(parents=True, exist_ok=True)
-    with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf) as replica:
+    with create_office(path, DEMO_OFFICE_NAME, "admin", DEMO_PASSWORD, kdf=kdf, suite=suite) as replica:
         staff = {name: replica.accounts.add(name, role, DEMO_PASSWORD).public_key for name, role in DEMO_ACCOUNTS[1:]}
         device_key = replica.device_signer.public_key
-    samples = _write_on_nodes(fed_dir, configs, staff, device_key, samples_dir, now_ms)
+    samples = _write_on_nodes(fed_dir, configs, staff, device_key, samples_dir, now_ms, suite)
     settings_file.save(path, settings_file.Settings(camera_source=str(samples_dir), sync_minutes=DEMO_SYNC_MINUTES))
     # The first sync, so the office opens with verified keys, anchors and revocations (as after installation),
     # against the URLs the nodes published when they bound their ports.

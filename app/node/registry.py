@@ -36,6 +36,11 @@ def check_policy(signed: SignedEntry, record: EnrolledKey | None, origin: str, d
         raise Refusal(Code.WRONG_LOG, f"key {signed.kid.hex()} is enrolled for department {record.department!r}")
     if not step_may_write(record.role, entry.type, entry.body):
         raise Refusal(Code.ROLE_NOT_ALLOWED, f"role {record.role!r} may not write this {entry.type!r} entry")
+    if signed.sign1.suite.name != record.suite:  # the registry names the key's suite; the entry must sign in it
+        raise Refusal(
+            Code.BAD_SIGNATURE,
+            f"key {signed.kid.hex()} is enrolled as {record.suite}, the entry is signed in {signed.sign1.suite.name}",
+        )
     if key_id(signed.sign1.suite, record.public_key) != signed.kid:
         raise Refusal(Code.BAD_SIGNATURE, f"key {signed.kid.hex()} named by the entry is not the enrolled key")
     if entry.type == "registry.enroll":

@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from typing import Protocol
 
+from app.ledger.errors import UnsupportedAlgorithm
 from app.ledger.suites import Signer, key_id, suite_by_name
 from app.protocol.refusals import Code, Refusal
 
@@ -112,8 +113,11 @@ def verify_request(
         raise Refusal(Code.REVOKED_SIGNER, f"request key {creds.kid.hex()} is revoked")
     if abs(now_ms - creds.time_ms) > skew_ms:
         raise Refusal(Code.STALE_REQUEST, f"request time is more than {skew_ms // 1000} s from the node's clock")
-    suite = suite_by_name(record.suite)
-    if not suite.verify(
+    try:
+        suite = suite_by_name(record.suite)  # the suite the registry names for the key (Ed25519 or SM2/SM3)
+    except UnsupportedAlgorithm:
+        raise Refusal(Code.BAD_REQUEST_SIGNATURE, f"request key {creds.kid.hex()} has an unknown suite") from None
+    if len(creds.signature) != suite.signature_size or not suite.verify(
         record.public_key, request_message(method, path, creds.time_ms, creds.nonce, body), creds.signature
     ):
         raise Refusal(Code.BAD_REQUEST_SIGNATURE, "the request signature does not verify")

@@ -104,11 +104,14 @@ def check_signoff(session: Session, signoff: SignOff, signoff_leaves: set[bytes]
         return [signoff.problem]
     problems = []
     signed = decode_entry(review_records.entry_data(session, signoff.leaf_hash))
-    key = review_records.signer_public_key(session, signed.kid)
+    key = review_records.signer_key(session, signed.kid)
     try:
         if key is None:
             raise LedgerError("its signer is unknown")
-        signed.verify(key)
+        suite_name, public_key = key
+        if signed.sign1.suite.name != suite_name:  # verify in the suite the registry names for the key
+            raise LedgerError(f"it is signed in {signed.sign1.suite.name}, its key is registered as {suite_name}")
+        signed.verify(public_key)
     except LedgerError as exc:
         problems.append(f"the sign-off of {signoff.day} does not verify: {exc}")
     record = audit.hash_at(session, signoff.audit_seq)

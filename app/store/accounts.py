@@ -4,6 +4,10 @@ Each account's signing key is sealed under that account's own password (app/stor
 kept with its database-key wrap in `keys.json`. A password change re-wraps and re-seals that one account's
 keys; a reset by a supervisor or admin gives the account a new signing key (nobody learns the old one),
 retires the old key and records an enrolment request for the new one.
+
+New keys (accounts, resets) are made in the office's configured signature suite (the `signature_suite`
+setting: `ed25519`, or `sm2-sm3` as Beijing deploys); each account's row and sealed key name their own suite,
+so keys made before a change of suite keep verifying (docs/accounts-suites.md).
 """
 
 from __future__ import annotations
@@ -11,7 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from app.ledger.suites import ED25519
+from app.ledger.errors import UnsupportedAlgorithm
+from app.ledger.suites import ED25519, SignatureSuite, suite_by_name
 from app.store import logins, roles
 from app.store.errors import AccountDisabled, InvalidInput, PermissionDenied, UnknownAccount
 from app.store.keywrap import KdfParams, wrap_key_with_kek
@@ -21,6 +26,8 @@ from app.store.signing_keys import AccountKey, SealedKey
 
 NAME_PATTERN = re.compile(r"[^\W][\w.\-]{0,63}")
 ACCOUNT_COLUMNS = "name, role, status, kid, public_key"
+SUITE_SETTING = "signature_suite"
+LEGACY_SUITE = ED25519.name  # an office made before the setting existed signs with Ed25519
 
 
 def check_name(name: object) -> str:
@@ -42,9 +49,30 @@ class Keyring:
     account_key: AccountKey | None = None
 
 
-def new_account_key() -> AccountKey:
-    """Return a fresh Ed25519 signing key for an account (the suite is pinned to Ed25519 here)."""
-    return AccountKey(ED25519, ED25519.generate_private())
+def check_suite(name: object) -> SignatureSuite:
+    """Return the signature suite named `name`, or raise InvalidInput."""
+    if not isinstance(name, str):
+        raise InvalidInput("a signature suite is named by text")
+    try:
+        return suite_by_name(name)
+    except UnsupportedAlgorithm:
+        raise InvalidInput(f"no signature suite named {name[:64]!r}") from None
+
+
+def office_suite(session: Session) -> SignatureSuite:
+    """Return the suite new account and device keys of this office are made in (its `signature_suite` setting)."""
+    row = session.one("SELECT value FROM settings WHERE name = ?", (SUITE_SETTING,))
+    return check_suite(row[0] if row else LEGACY_SUITE)
+
+
+def store_office_suite(session: Session, suite: SignatureSuite) -> None:
+    """Record the office's configured suite (inside the caller's transaction)."""
+    session.execute("INSERT OR REPLACE INTO settings(name, value) VALUES (?, ?)", (SUITE_SETTING, suite.name))
+
+
+def new_account_key(suite: SignatureSuite) -> AccountKey:
+    """Return a fresh signing key for an account in `suite` (the office's configured suite)."""
+    return AccountKey(suite, suite.generate_private())
 
 
 def insert_account(session: Session, name: str, role: str, now_ms: int, key: AccountKey) -> Account:
@@ -109,11 +137,13 @@ class Accounts:
         if self.get(name) is not None:
             raise InvalidInput(f"an account named {name!r} exists already (names are never reused)")
         wrapped, kek = wrap_key_with_kek(self._k.db_key, password, self._k.office_id, name, self._k.kdf)
-        key = new_account_key()
+        key = new_account_key(office_suite(self._s))
         sealed = key.reseal(kek, self._k.office_id, name)
         with self._s.transaction():
             account = insert_account(self._s, name, role, self._s.now_ms(), key)
-            self._s.audit.append("account.add", "ok", {"account": name, "role": role, "kid": key.kid})
+            self._s.audit.append(
+                "account.add", "ok", {"account": name, "role": role, "kid": key.kid, "suite": key.suite.name}
+            )
         store_keys(self._k.office, name, wrapped, (key.kid, sealed))
         return account
 
@@ -152,7 +182,7 @@ class Accounts:
         if target.status != "active":
             raise AccountDisabled(f"account {name!r} is {target.status}; an admin must add a new account")
         wrapped, kek = wrap_key_with_kek(self._k.db_key, new_password, self._k.office_id, name, self._k.kdf)
-        key = new_account_key()
+        key = new_account_key(office_suite(self._s))
         sealed = key.reseal(kek, self._k.office_id, name)
         now = self._s.now_ms()
         old_suite = self._s.one("SELECT suite FROM accounts WHERE name = ?", (name,))[0]
@@ -173,11 +203,27 @@ class Accounts:
                 (key.kid, name, target.role, target.kid, now),
             )
             self._s.audit.append(
-                "account.reset_password", "ok", {"account": name, "old_kid": target.kid, "new_kid": key.kid}
+                "account.reset_password",
+                "ok",
+                {"account": name, "old_kid": target.kid, "new_kid": key.kid, "suite": key.suite.name},
             )
         store_keys(self._k.office, name, wrapped, (key.kid, sealed))
         logins.clear(self._k.office, name)
         return key.kid
+
+    def suite(self) -> str:
+        """Return the name of the suite this office makes new account keys in."""
+        return office_suite(self._s).name
+
+    def set_suite(self, name: str) -> None:
+        """Change the suite new account keys are made in (admins only, audited). Existing keys keep their own suite
+        until their account's password is reset."""
+        self._s.require(roles.ACCOUNT_MANAGE)  # admins only
+        suite = check_suite(name)
+        old = office_suite(self._s).name
+        with self._s.transaction():
+            store_office_suite(self._s, suite)
+            self._s.audit.append("account.suite", "ok", {"old": old, "new": suite.name})
 
     def change_password(self, new_password: str) -> None:
         """Change the acting account's own password: re-wraps the database key and re-seals this account's own

@@ -21,9 +21,19 @@ from typing import Any
 
 import sqlcipher3
 
-from app.ledger.suites import ED25519, key_id, suite_by_name
+from app.ledger.suites import key_id, suite_by_name
 from app.store import logins, roles
-from app.store.accounts import ACCOUNT_COLUMNS, Accounts, Keyring, check_name, insert_account, new_account_key
+from app.store.accounts import (
+    ACCOUNT_COLUMNS,
+    LEGACY_SUITE,
+    Accounts,
+    Keyring,
+    check_name,
+    check_suite,
+    insert_account,
+    new_account_key,
+    store_office_suite,
+)
 from app.store.anchors import AnchorStore, anchor_problems
 from app.store.audit import AuditTrail
 from app.store.case_documents import CaseDocuments
@@ -333,12 +343,17 @@ def create_office(
     kdf: KdfParams = DEFAULT_KDF,
     clock: Clock = system_clock,
     cache_kib: int = DEFAULT_CACHE_KIB,
+    suite: str = LEGACY_SUITE,
 ) -> Replica:
-    """Create an office replica with one admin account and a device key; return it unlocked as that admin."""
+    """Create an office replica with one admin account and a device key; return it unlocked as that admin.
+
+    `suite` is the office's configured signature suite: the admin's and the device's keys are made in it, and so
+    are later accounts' keys (`ed25519`, or `sm2-sm3` for the national commercial algorithms)."""
     office = OfficeDir(office_dir)
     if office.exists():
         raise OfficeExists(f"an office already exists in {office.path}")
     check_name(admin)
+    signature_suite = check_suite(suite)
     office.path.mkdir(mode=0o700, parents=True, exist_ok=True)
     for leftover in office.db_files():  # from a create that crashed before office.json was written
         leftover.unlink(missing_ok=True)
@@ -352,15 +367,16 @@ def create_office(
     conn = connect(office.db_path, db_key, cache_kib=cache_kib, page_hmac=NEW_CIPHER_HMAC)
     try:
         now = clock()
-        private = ED25519.generate_private()
-        signer = ED25519.signer(private)
+        private = signature_suite.generate_private()
+        signer = signature_suite.signer(private)
         conn.execute("BEGIN IMMEDIATE")
         conn.execute(
             "INSERT INTO device(id, suite, private_key, public_key, kid, created_ms) VALUES (1,?,?,?,?,?)",
-            (ED25519.name, private, signer.public_key, key_id(ED25519, signer.public_key), now),
+            (signature_suite.name, private, signer.public_key, key_id(signature_suite, signer.public_key), now),
         )
         probe = Session(conn, Account(admin, "admin", "active", b"", b""), b"", clock)
-        admin_key = new_account_key()
+        store_office_suite(probe, signature_suite)
+        admin_key = new_account_key(signature_suite)
         account = insert_account(probe, admin, roles.Role.ADMIN.value, now, admin_key)
         conn.execute("INSERT INTO settings(name, value) VALUES ('office_name', ?), ('office_id', ?)", (name, office_id))
         conn.execute("COMMIT")

@@ -251,9 +251,12 @@ def entry_data(session: Session, leaf_hash: bytes) -> bytes | None:
     return None if row is None else row[0]
 
 
-def signer_public_key(session: Session, kid: bytes) -> bytes | None:
-    """Return the public key of `kid`: one of this office's accounts, else an enrolled key, else None."""
-    row = session.one("SELECT public_key FROM accounts WHERE kid = ?", (kid,)) or session.one(
-        "SELECT public_key FROM registry_keys WHERE kid = ?", (kid,)
+def signer_key(session: Session, kid: bytes) -> tuple[str, bytes] | None:
+    """Return (suite name, public key) of `kid`: one of this office's accounts (current or retired by a reset),
+    else an enrolled key, else None."""
+    row = (
+        session.one("SELECT suite, public_key FROM accounts WHERE kid = ?", (kid,))
+        or session.one("SELECT suite, public_key FROM retired_keys WHERE kid = ?", (kid,))
+        or session.one("SELECT suite, public_key FROM registry_keys WHERE kid = ?", (kid,))
     )
-    return None if row is None else row[0]
+    return None if row is None else (row[0], row[1])

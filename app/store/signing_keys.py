@@ -100,12 +100,18 @@ class AccountKey:
 
 def open_sealed(sealed: SealedKey, kek: bytes, office_id: str, account: str, kid: bytes) -> AccountKey:
     """Open an account's sealed key with its key-encryption key; the key must be the one named `kid`."""
-    suite = suite_by_name(sealed.suite)
+    try:
+        suite = suite_by_name(sealed.suite)
+    except LedgerError:
+        raise InvalidInput(f"the signing key of account {account!r} names an unknown suite") from None
     try:
         private = AESGCM(_seal_key(kek)).decrypt(sealed.nonce, sealed.ciphertext, _aad(office_id, account, kid))
     except InvalidTag:
         raise WrongPassword(f"the signing key of account {account!r} does not open with its password") from None
-    key = AccountKey(suite, private)
+    try:
+        key = AccountKey(suite, private)
+    except ValueError:  # the seal's suite was changed: its key bytes are no key of that suite
+        raise InvalidInput(f"the signing key of account {account!r} is not a {suite.name} key") from None
     if key.kid != kid:
         raise InvalidInput(f"the signing key of account {account!r} is not the key the replica names")
     return key
