@@ -10,8 +10,8 @@ import os
 import threading
 import time
 from collections.abc import Callable, Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
@@ -46,13 +46,13 @@ class StallingNode:
         node = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            def do_GET(self) -> None:
                 node.handle(self)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 node.handle(self)
 
-            def log_message(self, format: str, *args: object) -> None:  # noqa: A002 (http.server's name)
+            def log_message(self, format: str, *args: object) -> None:
                 return
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -95,9 +95,7 @@ def stalled(demo_office, demo_nodes) -> Iterator[StallingNode]:
     with open_replica(demo_office.path, "admin", PASSWORD) as admin:
         policy = load_policy(admin)
         logs = tuple(
-            replace(log, urls=(f"http://127.0.0.1:{node.port}",), read_urls=())
-            if log.origin == origin
-            else log
+            replace(log, urls=(f"http://127.0.0.1:{node.port}",), read_urls=()) if log.origin == origin else log
             for log in policy.logs
         )
         save_policy(admin, replace(policy, logs=logs))
