@@ -48,8 +48,8 @@ from app.store.replica import Replica, open_replica, system_clock
 from app.store.session import Account, Clock
 from app.store.sync_state import ClerkTask, ForkEvidence, fork_evidence, last_synced_ms, open_tasks, report_forks
 from app.sync import NodeUnreachable, SyncProgress, SyncService, load_policy
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.progress import ProgressCallback
-from app.sync.pull import DatabaseRunner, run_here
 from app.sync.service import LogOutcome
 from app.sync.transport import RetryPolicy, make_http_client
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any, Protocol, TypeVar
+from typing import Any
 
 from app.catalogue.catalogue import Catalogue, load_catalogue
 from app.catalogue.errors import ServiceError
@@ -44,24 +44,13 @@ from app.sync.checkpoints import (
     fetch_consistency,
     fetch_quorate_checkpoint,
 )
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
 from app.sync.trust import LogTrust
 
 BATCH_ENTRIES = 8 * TILE_WIDTH
-T = TypeVar("T")
-
-
-class DatabaseRunner(Protocol):
-    """Run `work` on the thread that owns the replica and return its result (or raise its exception)."""
-
-    def __call__(self, work: Callable[[], T], /) -> T: ...
-
-
-def run_here(work: Callable[[], T]) -> T:
-    """The DatabaseRunner for a caller that owns the replica itself: run `work` at once."""
-    return work()
 
 
 TaskCallback = Callable[[sync_state.ClerkTask], None]
@@ -180,8 +169,8 @@ class LogPuller:
         if not log.trusted:
             raise LogUntrusted(self.origin, f"not synced: {log.reason}")
         offered = fetch_quorate_checkpoint(self.link, self.trust, self.replica.session.now_ms, self.max_skew_ms)
-        self._db(
-            lambda: check_against_held(self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork)
+        check_against_held(
+            self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork, on_db=self._db
         )
         target = offered.checkpoint
         cursor = log.cursor

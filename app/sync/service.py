@@ -26,9 +26,10 @@ from app.store import sync_state
 from app.store.replica import Replica
 from app.sync.anchor import anchor_log, push_anchor
 from app.sync.checkpoints import ForkCallback
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import Cancelled, ForkDetected, InsecureNodeUrl, SyncError
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
-from app.sync.pull import DatabaseRunner, LogPuller, PullReport, TaskCallback, run_here
+from app.sync.pull import LogPuller, PullReport, TaskCallback
 from app.sync.push import LogPusher, PushReport, outbox_origins
 from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, insecure_urls, make_http_client
 from app.sync.trust import LogTrust, TrustPolicy
