@@ -4,13 +4,14 @@
     account = office.session.unlock("li.na", password)     # on the database thread
     verdict = office.certs.verify(qr_text)                  # on the database thread
     case = office.cases.accept(service_id, name, id_number, qr_texts)   # signed case.steps into the outbox
-    outcome = office.sync_log(origin, progress, cancel)     # app.sync, on the database thread
+    outcome = office.sync_log(origin, progress, cancel, on_db)  # app.sync, on a network thread
     office.events.on_fork(callback)                         # plain callbacks, any thread
 
 Everything that touches the replica runs on the one thread that owns the database (STYLE point 6);
 the UI sends it there through its single-worker executor. A Replica belongs to the thread that
-opened it, so sync runs there too, one log per job, so that verifying a certificate never waits for
-a whole sync. Nothing here imports Qt.
+opened it; sync runs one log per job on a network thread and hands the database thread only short
+reads and one bounded transaction per batch (`on_db`), so verifying a certificate never waits for a
+download, a stalled node or a whole sync. Nothing here imports Qt.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ from app.store.replica import Replica, open_replica, system_clock
 from app.store.session import Account, Clock
 from app.store.sync_state import ClerkTask, ForkEvidence, fork_evidence, last_synced_ms, open_tasks, report_forks
 from app.sync import NodeUnreachable, SyncProgress, SyncService, load_policy
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.progress import ProgressCallback
 from app.sync.service import LogOutcome
 from app.sync.transport import RetryPolicy, make_http_client
@@ -568,8 +570,17 @@ class Office:
         self.events.publish_node_state(state)
         return state
 
-    def sync_log(self, origin: str, progress: ProgressCallback, cancel: threading.Event | None = None) -> LogOutcome:
-        """Push then pull one log with app.sync (database thread); tell subscribers whether its node answered."""
+    def sync_log(
+        self,
+        origin: str,
+        progress: ProgressCallback,
+        cancel: threading.Event | None = None,
+        on_db: DatabaseRunner = run_here,
+    ) -> LogOutcome:
+        """Push then pull one log with app.sync; tell subscribers whether its node answered.
+
+        Call it on a network thread with `on_db` running work on the database thread (downloads and signature
+        checks then stay off the database thread), or on the database thread without it."""
         sync = self.sync
         if sync is None:
             raise NotUnlocked("sync needs an unlocked office with a trust policy")
@@ -590,7 +601,7 @@ class Office:
             if step.phase != "done":  # the run's own end; the caller says when the whole sync ends
                 progress(step)
 
-        report = one_log.run(forward, cancel)
+        report = one_log.run(forward, cancel, on_db=on_db)
         outcome = report.logs[0] if report.logs else LogOutcome(origin)
         error = outcome.error
         self.events.publish_node_state(

@@ -21,7 +21,7 @@ from app.ledger.note import parse_verifier_key
 from app.ledger.suites import ED25519, SignatureSuite, key_id, suite_by_name
 from app.node.node import node_from_config
 from app.node.registry import check_policy
-from app.node.store import EnrolledKey
+from app.node.storage.interface import EnrolledKey
 from app.pki import sm2_x509
 from app.pki.sm2_x509 import make_root, name
 from app.protocol.refusals import Refusal

@@ -1,17 +1,21 @@
 """A counter that never waits on the network: while one department node stalls its answers for 20 s during a
-sync, scanned certificates keep getting their verdicts at the usual speed (pytest-qt, the demo federation)."""
+sync, scanned certificates keep getting their verdicts at the usual speed (pytest-qt, the demo federation).
+
+The stalled node answers the counter's reachability probe and only then stops answering, so the stall falls
+inside the sync job: the job must wait on the network pool, not on the database thread the verdicts need."""
 
 from __future__ import annotations
 
 import os
-import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+import httpx
 import pytest
 
 from app.certs.image_input import read_qr_text
@@ -30,44 +34,68 @@ USUAL_VERDICT_S = 1.0  # a verdict takes tens of milliseconds; a second is gener
 
 
 class StallingNode:
-    """A TCP server on loopback that accepts every connection and answers nothing for `STALL_S`."""
+    """An HTTP front for one real demo node on loopback: it passes the counter's reachability probe (the first
+    GET /checkpoint, answered by the real node) and then holds every later request for `STALL_S` unanswered, so the
+    stall lands inside the sync job itself (checkpoint, tiles, entry bundles), not in the probe."""
 
-    def __init__(self) -> None:
-        self.server = socket.create_server(("127.0.0.1", 0))  # port 0: the kernel's choice, held from the bind on
-        self.port = self.server.getsockname()[1]
-        self.accepted = threading.Event()
+    def __init__(self, real_url: Callable[[], str]) -> None:
+        self.real_url = real_url
+        self.probed = threading.Event()
+        self.accepted = threading.Event()  # a request after the probe arrived and was held
         self.stop = threading.Event()
-        self.held: list[socket.socket] = []
-        self.thread = threading.Thread(target=self._serve, daemon=True)
+        node = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                node.handle(self)
+
+            def do_POST(self) -> None:
+                node.handle(self)
+
+            def log_message(self, format: str, *args: object) -> None:
+                return
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.port = self.server.server_address[1]
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
         self.thread.start()
 
-    def _serve(self) -> None:
-        self.server.settimeout(0.2)
-        while not self.stop.is_set():
-            try:
-                conn, _ = self.server.accept()
-            except TimeoutError:
-                continue
-            self.held.append(conn)
-            self.accepted.set()
+    def handle(self, request: BaseHTTPRequestHandler) -> None:
+        """Answer the first checkpoint request from the real node; hold every other request unanswered."""
+        if request.command == "GET" and request.path == "/checkpoint" and not self.probed.is_set():
+            self.probed.set()
+            answer = httpx.get(f"{self.real_url()}/checkpoint", timeout=5)
+            request.send_response(answer.status_code)
+            request.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
+            request.send_header("Content-Length", str(len(answer.content)))
+            request.end_headers()
+            request.wfile.write(answer.content)
+            return
+        self.accepted.set()
+        self.stop.wait(STALL_S)
+        request.close_connection = True
 
     def close(self) -> None:
         self.stop.set()
+        self.server.shutdown()
+        self.server.server_close()
         self.thread.join(5)
-        for conn in self.held:
-            conn.close()
-        self.server.close()
 
 
 @pytest.fixture
-def stalled(demo_office) -> Iterator[StallingNode]:
-    """The housing bureau's node URL in the office's trust policy points at a node that stalls."""
-    node = StallingNode()
+def stalled(demo_office, demo_nodes) -> Iterator[StallingNode]:
+    """The housing bureau's node URL in the office's trust policy points at a front that stalls after the probe."""
     origin = department("housing").origin
+
+    def real_url() -> str:
+        return next(n["url"] for n in demo_nodes.nodes if n["origin"] == origin)
+
+    node = StallingNode(real_url)
     with open_replica(demo_office.path, "admin", PASSWORD) as admin:
         policy = load_policy(admin)
         logs = tuple(
-            replace(log, urls=(f"http://127.0.0.1:{node.port}",)) if log.origin == origin else log
+            replace(log, urls=(f"http://127.0.0.1:{node.port}",), read_urls=()) if log.origin == origin else log
             for log in policy.logs
         )
         save_policy(admin, replace(policy, logs=logs))
@@ -103,7 +131,8 @@ def test_verdicts_keep_their_speed_while_a_node_stalls_during_sync(
         qtbot.waitUntil(lambda before=before: len(shown) > before, timeout=int(STALL_S * 1000))
         latencies.append(time.monotonic() - t0)
         qtbot.wait(50)
-    assert stalled.accepted.is_set()  # the sync did ask the stalled node, and ended without its answer
+    assert stalled.probed.is_set()  # the probe passed, so the housing log got a sync job ...
+    assert stalled.accepted.is_set()  # ... whose requests the node then held: the stall fell inside the sync
     assert max(latencies) < USUAL_VERDICT_S, latencies
     assert window.status_panel.nodes[department("housing").origin] is False
     assert sum(1 for online in window.status_panel.nodes.values() if online) == 10

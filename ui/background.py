@@ -10,6 +10,7 @@ skipped if the `owner` widget has been deleted meanwhile.
 from __future__ import annotations
 
 import logging
+import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -114,6 +115,15 @@ class BackgroundWork:
     ) -> Future:
         """Run `work` on the network pool; then `on_done(result)` or `on_error(exc)` on the GUI thread."""
         return self._submit(self._net, work, on_done, on_error, owner)
+
+    def db_wait(self, work: Callable[[], T]) -> T:
+        """Run `work` on the database thread and wait for its result, from a network-pool thread (sync's `on_db`).
+
+        Never call it on the GUI thread or the database thread itself (the first would freeze, the second
+        deadlock); work submitted this way queues behind, never in front of, a clerk's pending verdicts."""
+        if threading.current_thread().name.startswith(DB_THREAD_NAME):
+            raise RuntimeError("db_wait called on the database thread")
+        return self._db.submit(work).result()
 
     def db_now(self, work: Callable[[], T], timeout: float = 10.0) -> T:
         """Run `work` on the database thread and wait for it (for shutdown and tests, never in a handler)."""

@@ -318,10 +318,10 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.refresh_status()
 
     def sync_now(self) -> None:
-        """Sync every log of the trust policy (F5): one database-thread job per log, so scans slip in between.
+        """Sync every log of the trust policy (F5): one network-pool job per log, so scans slip in between.
 
-        A Replica belongs to the database thread; app.sync runs there, in batches of one transaction each, and
-        reports progress through office.events (bridged to Qt by ui.events).
+        A Replica belongs to the database thread; app.sync downloads and verifies on the network pool and applies
+        there, in batches of one transaction each, and reports progress through office.events (ui.events).
         """
         if self.account is None or self.sync_cancel is not None or self.work.closed:
             return
@@ -377,8 +377,10 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self._sync_next(LogOutcome(state.origin, error=NodeUnreachable(f"{state.origin}: {state.detail}")))
             return
         origin, publish = state.origin, self.office.events.publish_sync_progress
-        self.work.db(lambda: self.office.sync_log(origin, publish, cancel), self._sync_next, self._sync_failed,
-                     owner=self)  # fmt: skip
+        # The sync job itself runs on the network pool: only its replica reads and bounded apply batches queue on the
+        # database thread (work.db_wait), so a verdict waits for at most one batch, never for a download.
+        self.work.net(lambda: self.office.sync_log(origin, publish, cancel, self.work.db_wait), self._sync_next,
+                      self._sync_failed, owner=self)  # fmt: skip
 
     def _sync_failed(self, error: Exception) -> None:
         self.sync_queue = []

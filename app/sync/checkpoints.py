@@ -15,6 +15,7 @@ from app.ledger.note import NoteError, NoteSignatureInvalid, UnverifiedNote
 from app.store import sync_state
 from app.store.logs import Cosignature, StoredCheckpoint
 from app.store.replica import Replica
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import (
     ClockSkew,
     ForkDetected,
@@ -123,14 +124,17 @@ def check_against_held(
     *,
     floor: int = 0,
     on_fork: ForkCallback | None = None,
+    on_db: DatabaseRunner = run_here,
 ) -> StoredCheckpoint | None:
     """Prove `offered` extends the replica's newest checkpoint of the log (and is not below `floor`).
+
+    The replica is read and written through `on_db`; the consistency proof is fetched on the caller's thread.
 
     Raises TreeRollback for a smaller tree, ForkDetected (after keeping the evidence and marking the log
     untrusted) for an inconsistent one, MalformedResponse for a garbled proof. Returns the held checkpoint.
     """
     origin = offered.checkpoint.origin
-    held = replica.logs.latest_checkpoint(origin)
+    held = on_db(lambda: replica.logs.latest_checkpoint(origin))
     new = offered.checkpoint
     held_size = held.size if held else 0
     if new.size < max(held_size, floor):
@@ -142,13 +146,14 @@ def check_against_held(
         return held
     if new.size == held.size:
         if new.root_hash != held.root_hash:
-            _fork(replica, held, offered, None, "two different trees of the same size", on_fork)
+            on_db(lambda: _fork(replica, held, offered, None, "two different trees of the same size", on_fork))
         return held
     proof = fetch_consistency(link, held.size, new.size)
     try:
         verify_consistency(held.size, new.size, proof, held.root_hash, new.root_hash)
     except RootMismatch as exc:
-        _fork(replica, held, offered, b"".join(proof), f"consistency proof fails: {exc}", on_fork)
+        reason = f"consistency proof fails: {exc}"
+        on_db(lambda: _fork(replica, held, offered, b"".join(proof), reason, on_fork))
     except ProofError as exc:
         raise MalformedResponse(origin, f"consistency proof {held.size}->{new.size} is malformed: {exc}") from None
     return held

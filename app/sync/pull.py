@@ -7,6 +7,11 @@ revocations take effect in log order), the batch's leaf hashes extend the cursor
 consistency proof from the batch's end to the checkpoint proves every entry of the batch is in it.
 Then the batch is applied, with the cursor, in one replica transaction: a crash leaves the old state or
 the new one, and the next run resumes from the cursor.
+
+The puller may run on a network thread while the replica belongs to the database thread: every replica
+read and every apply goes through `on_db` (run this on the database thread and return its result), so
+downloads, signature checks and proofs never hold the database thread, and it is held only for short
+reads and one bounded transaction per batch. Without `on_db` everything runs on the caller's thread.
 """
 
 from __future__ import annotations
@@ -39,12 +44,15 @@ from app.sync.checkpoints import (
     fetch_consistency,
     fetch_quorate_checkpoint,
 )
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import Cancelled, EntryRejected, LogUntrusted, MalformedResponse
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.transport import BUNDLE_LIMIT, TILE_LIMIT, NodeLink
 from app.sync.trust import LogTrust
 
 BATCH_ENTRIES = 8 * TILE_WIDTH
+
+
 TaskCallback = Callable[[sync_state.ClerkTask], None]
 CONFLICT_ADVICE = (
     "Open the case and read the step that was sequenced first. Your step was not applied; if it is still "
@@ -98,14 +106,15 @@ def belongs_to(record: KeyRecord, origin: str) -> bool:
 class _Keys:
     """The registry as the log builds it: the replica's records, plus changes verified but not yet applied."""
 
-    def __init__(self, replica: Replica) -> None:
+    def __init__(self, replica: Replica, on_db: DatabaseRunner) -> None:
         self._replica = replica
+        self._db = on_db
         self._cache: dict[bytes, KeyRecord | None] = {}
         self._windows: dict[tuple[bytes, str], WindowRecord | None] = {}
 
     def get(self, kid: bytes) -> KeyRecord | None:
         if kid not in self._cache:
-            self._cache[kid] = self._replica.registry.key(kid)
+            self._cache[kid] = self._db(lambda: self._replica.registry.key(kid))
         return self._cache[kid]
 
     def put(self, record: KeyRecord) -> None:
@@ -113,7 +122,7 @@ class _Keys:
 
     def window(self, kid: bytes, origin: str) -> WindowRecord | None:
         if (kid, origin) not in self._windows:
-            self._windows[(kid, origin)] = self._replica.registry.window(kid, origin)
+            self._windows[(kid, origin)] = self._db(lambda: self._replica.registry.window(kid, origin))
         return self._windows[(kid, origin)]
 
     def put_window(self, record: WindowRecord) -> None:
@@ -135,6 +144,7 @@ class LogPuller:
         on_task: TaskCallback | None = None,
         catalogue: Catalogue | None = None,
         batch_entries: int = BATCH_ENTRIES,
+        on_db: DatabaseRunner = run_here,
     ) -> None:
         self.replica = replica
         self.trust = trust
@@ -146,19 +156,22 @@ class LogPuller:
         self.on_task = on_task
         self._catalogue = catalogue
         self.batch_entries = max(TILE_WIDTH, batch_entries - batch_entries % TILE_WIDTH)
-        self._keys = _Keys(replica)
+        self._db = on_db
+        self._keys = _Keys(replica, on_db)
         self._department_roots: list[Sm2Certificate] | None = None
         self._our_kids: set[bytes] | None = None
-        self._restore = RestoreWatch(replica, trust.origin)
+        self._restore: RestoreWatch = on_db(lambda: RestoreWatch(replica, trust.origin))
 
     # --- the run -------------------------------------------------------------------------------------
     def run(self) -> PullReport:
         """Verify the node's checkpoint, then download, verify and apply every entry up to it."""
-        log = sync_state.log_state(self.replica, self.origin)
+        log = self._db(lambda: sync_state.log_state(self.replica, self.origin))
         if not log.trusted:
             raise LogUntrusted(self.origin, f"not synced: {log.reason}")
         offered = fetch_quorate_checkpoint(self.link, self.trust, self.replica.session.now_ms, self.max_skew_ms)
-        check_against_held(self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork)
+        check_against_held(
+            self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork, on_db=self._db
+        )
         target = offered.checkpoint
         cursor = log.cursor
         report = PullReport(self.origin, size_before=cursor.size, size_after=cursor.size)
@@ -166,8 +179,7 @@ class LogPuller:
         start = cursor.size
         reader = TreeReader(tile_getter(self.link, target.size))
         if cursor.size == target.size:
-            with self.replica.transaction():
-                self._store_checkpoint(offered, cursor)
+            self._db(lambda: self._store_checkpoint_now(offered, cursor))
         while cursor.size < target.size:
             if self.link.cancel.is_set():
                 raise Cancelled(f"{self.origin}: cancelled at {cursor.size} of {target.size}")
@@ -190,7 +202,7 @@ class LogPuller:
             )
         report.bytes = self.link.bytes_received - bytes_start
         report.restored_entries = len(self._restore.unknown)
-        alarm = self._restore.raise_alarm()
+        alarm = self._db(self._restore.raise_alarm)
         if alarm is not None:
             report.tasks += 1
             if self.on_task is not None:
@@ -280,7 +292,7 @@ class LogPuller:
         Without such roots nothing is required; the log's first key is vouched for by the trust policy's log key.
         """
         if self._department_roots is None:
-            self._department_roots = self.replica.trust_roots.certificates("department")
+            self._department_roots = self._db(lambda: self.replica.trust_roots.certificates("department"))
         certificate = body.get("certificate")
         if certificate is None:
             if self._department_roots and not bootstrap:
@@ -321,7 +333,8 @@ class LogPuller:
         report: PullReport,
     ) -> None:
         target = offered.checkpoint
-        kept = [(i, s) for i, s in batch if self._keep(s)]
+        keep = self._db(lambda: [self._keep(s) for _, s in batch])
+        kept = [item for item, wanted in zip(batch, keep, strict=True) if wanted]
         proofs = {}
         for index, signed in kept:
             try:
@@ -330,7 +343,22 @@ class LogPuller:
             except ProofError as exc:
                 raise MalformedResponse(self.origin, f"inclusion proof of entry {index}: {exc}") from None
             proofs[index] = proof
-        new_tasks: list[sync_state.ClerkTask] = []
+        new_tasks = self._db(lambda: self._store_batch(batch, proofs, cursor, offered, report))
+        report.tasks += len(new_tasks)
+        if self.on_task is not None:
+            for task in new_tasks:
+                self.on_task(task)
+
+    def _store_batch(
+        self,
+        batch: list[tuple[int, SignedEntry]],
+        proofs: dict[int, list[bytes]],
+        cursor: sync_state.TreeCursor,
+        offered: SignedCheckpoint,
+        report: PullReport,
+    ) -> list[sync_state.ClerkTask]:
+        """Apply one verified batch and its cursor in one replica transaction (on the database thread)."""
+        target = offered.checkpoint
         cases: set[str] = set()
         with self.replica.transaction():
             for index, signed in batch:
@@ -349,10 +377,11 @@ class LogPuller:
                 self._store_checkpoint(offered, cursor)
             else:
                 sync_state.save_cursor(self.replica, self.origin, cursor, None)
-        report.tasks += len(new_tasks)
-        if self.on_task is not None:
-            for task in new_tasks:
-                self.on_task(task)
+        return new_tasks
+
+    def _store_checkpoint_now(self, offered: SignedCheckpoint, cursor: sync_state.TreeCursor) -> None:
+        with self.replica.transaction():
+            self._store_checkpoint(offered, cursor)
 
     def _store_checkpoint(self, offered: SignedCheckpoint, cursor: sync_state.TreeCursor) -> None:
         now = self.replica.session.now_ms()

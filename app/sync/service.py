@@ -2,6 +2,11 @@
 
     service = SyncService(replica, policy)
     report = service.run(progress_callback, cancel_event)      # on the thread that owns the replica
+    report = service.run(progress_callback, cancel_event, on_db=run_on_db_thread)  # on a network thread
+
+With `on_db` the pull's downloads and signature checks run on the caller's thread and only its replica
+reads and bounded apply transactions go to the database thread (app/sync/pull.py); the push, which
+signs and stores acknowledgements as it goes, runs on the database thread as one job per log.
 
 `run` never raises for one log's failure: each log's outcome is in the report, so one unreachable or
 forked department does not stop the others. `report.exit_status` is what `govdesk sync` returns.
@@ -13,6 +18,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import httpx
 
@@ -20,12 +26,13 @@ from app.store import sync_state
 from app.store.replica import Replica
 from app.sync.anchor import anchor_log, push_anchor
 from app.sync.checkpoints import ForkCallback
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import Cancelled, ForkDetected, InsecureNodeUrl, SyncError
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull import LogPuller, PullReport, TaskCallback
 from app.sync.push import LogPusher, PushReport, outbox_origins
 from app.sync.transport import DEFAULT_RETRY, NodeLink, RetryPolicy, insecure_urls, make_http_client
-from app.sync.trust import TrustPolicy
+from app.sync.trust import LogTrust, TrustPolicy
 
 EXIT_OK, EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED, EXIT_GAVE_UP = 0, 1, 3, 4, 5
 
@@ -166,12 +173,15 @@ class SyncService:
         *,
         push: bool = True,
         pull: bool = True,
+        on_db: DatabaseRunner = run_here,
     ) -> SyncReport:
-        """Push the outbox, then pull every log; report per log (a failure in one does not stop the others)."""
+        """Push the outbox, then pull every log; report per log (a failure in one does not stop the others).
+
+        Call it on the thread that owns the replica, or on another thread with `on_db` running work there."""
         cancel = cancel or threading.Event()
         report = SyncReport()
         configured = {log.origin for log in self.policy.logs}
-        report.unconfigured = sorted(set(outbox_origins(self.replica)) - configured)
+        report.unconfigured = sorted(set(on_db(lambda: outbox_origins(self.replica))) - configured)
         max_skew_ms = self.policy.max_clock_skew_s * 1000
         for trust in self.policy.logs:
             outcome = LogOutcome(trust.origin)
@@ -182,7 +192,7 @@ class SyncService:
                 outcome.error = exc
                 progress(SyncProgress(trust.origin, "pull", 0, 0, error=str(exc)))
                 continue
-            kwargs = {
+            kwargs: dict[str, Any] = {
                 "max_skew_ms": max_skew_ms,
                 "progress": progress,
                 "on_fork": self.on_fork,
@@ -190,13 +200,10 @@ class SyncService:
             }
             try:
                 if push:
-                    pusher = LogPusher(self.replica, trust, link, publish_timeout_s=self.publish_timeout_s, **kwargs)
-                    outcome.push = pusher.run()
-                    if trust.origin == anchor_log(self.replica, [log.origin for log in self.policy.logs]):
-                        push_anchor(self.replica, trust.origin, link)
+                    outcome.push = on_db(lambda trust=trust, link=link, kwargs=kwargs: self._push(trust, link, kwargs))
                 if pull:
                     extra = {"batch_entries": self.batch_entries} if self.batch_entries else {}
-                    outcome.pull = LogPuller(self.replica, trust, link, **kwargs, **extra).run()
+                    outcome.pull = LogPuller(self.replica, trust, link, **kwargs, **extra, on_db=on_db).run()
             except Cancelled as exc:
                 outcome.error = exc
                 report.cancelled = True
@@ -207,11 +214,19 @@ class SyncService:
                 progress(SyncProgress(trust.origin, "pull", 0, 0, error=str(exc)))
         if not report.cancelled:
             progress(SyncProgress("", "done", len(report.logs), len(report.logs), finished=True))
-        self.replica.audit.append(
+        on_db(lambda: self.replica.audit.append(
             "sync.run", "ok" if report.exit_status == EXIT_OK else f"exit {report.exit_status}",
             {"logs": len(report.logs), "errors": sum(o.error is not None for o in report.logs)},
-        )  # fmt: skip
+        ))  # fmt: skip
         return report
+
+    def _push(self, trust: LogTrust, link: NodeLink, kwargs: dict[str, Any]) -> PushReport:
+        """Push one log's outbox (and the office's anchor, on the anchor log), on the thread owning the replica."""
+        pusher = LogPusher(self.replica, trust, link, publish_timeout_s=self.publish_timeout_s, **kwargs)
+        pushed = pusher.run()
+        if trust.origin == anchor_log(self.replica, [log.origin for log in self.policy.logs]):
+            push_anchor(self.replica, trust.origin, link)
+        return pushed
 
     def open_tasks(self) -> list[sync_state.ClerkTask]:
         """The clerk tasks sync has returned and nobody closed yet."""

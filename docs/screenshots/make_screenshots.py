@@ -12,9 +12,10 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
 
 from app.certs.image_input import read_qr_text
-from app.demo.demo_office import DemoFederation, build_demo_office
+from app.demo.demo_office import build_demo_office
 from app.ledger.checkpoint import Checkpoint
 from app.node.config import load_keys
+from app.node.federation import FederationProcess
 from app.protocol.departments import department
 from app.store.replica import open_replica
 from ui.application import qt_application, start
@@ -86,7 +87,7 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     """Save login, lock, picker, workspace, a case for another department, offline, fork alarm, settings, the
     review with its charts, the sign-off confirmation and a PDF page in `language`, against the demo's nodes."""
     demo = build_demo_office(tmp / language / "office")
-    nodes = DemoFederation(demo.federation_dir)
+    nodes = FederationProcess(demo.federation_dir)
     nodes.start()
     counter = start(demo.path, user="li.na")
     window = counter.window
