@@ -29,6 +29,8 @@ from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
+from app.hall.client import CounterHall, HallClient
+from app.ledger.suites import ED25519
 from app.ofd import counter as ofd_counter
 from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
@@ -452,6 +454,28 @@ class ScannerService:
     def read_sample(self, path: Path) -> str:
         """The QR text of one sample image (raises app.certs' ImageInputError)."""
         return read_qr_text(path)
+
+
+class HallKeyUnreadable(Exception):
+    """The counter's hall key file (settings `hall_key_file`) is missing or not an Ed25519 seed in hex."""
+
+    code = "hall_key_unreadable"
+
+
+MAX_KEY_FILE = 4096
+
+
+def counter_hall(settings: Settings) -> CounterHall | None:
+    """Return this counter's window in the hall named by `settings` (None when no hall is set)."""
+    if not settings.hall_url:
+        return None
+    try:
+        with open(settings.hall_key_file, "rb") as f:
+            seed = bytes.fromhex(f.read(MAX_KEY_FILE).decode("ascii").strip())
+        signer = ED25519.signer(seed)
+    except (OSError, ValueError) as exc:
+        raise HallKeyUnreadable(f"{settings.hall_key_file}: {exc}") from None
+    return CounterHall(HallClient(settings.hall_url, signer))
 
 
 class Office:
