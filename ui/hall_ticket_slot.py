@@ -16,9 +16,10 @@ from app.office import HallKeyUnreadable, counter_hall
 from app.settings import Settings
 from ui.background import BackgroundWork
 from ui.hall_ticket_widget import CurrentTicketWidget
+from ui.language_change import RetranslatedOnLanguageChange
 
 
-class HallTicketSlot(QWidget):
+class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
     """Holds the current-ticket panel of the hall in the settings; hidden while no hall is set."""
 
     next_citizen = Signal(object)  # the Ticket just called
@@ -50,8 +51,8 @@ class HallTicketSlot(QWidget):
         try:
             hall = counter_hall(settings)
         except HallKeyUnreadable:
-            self.problem.setText(self.tr("The queue system is set, but this counter's key file cannot be read."))
             self.problem.show()
+            self.retranslate()
             self.show()
             return
         if hall is None:
@@ -64,6 +65,10 @@ class HallTicketSlot(QWidget):
             lambda error: self._build(hall, [], error),
             owner=self,
         )
+
+    def retranslate(self) -> None:
+        """Set the slot's own text in the current language (the panel retranslates itself)."""
+        self.problem.setText(self.tr("The queue system is set, but this counter's key file cannot be read."))
 
     def _build(self, hall: CounterHall, windows: list[dict[str, object]], error: Exception | None) -> None:
         if hall is not self.hall:  # the settings changed while the hall was asked

@@ -76,7 +76,6 @@ class SettingsDialog(QDialog):
         self.trust_combo.setCurrentIndex(max(0, self.trust_combo.findData(current.trust_policy)))
         self.hall_url_edit = QLineEdit(current.hall_url)
         self.hall_url_edit.setObjectName("hallUrl")
-        self.hall_url_edit.setPlaceholderText("http://10.0.3.2:8800")
         self.hall_key_edit = QLineEdit(current.hall_key_file)
         self.hall_key_edit.setObjectName("hallKeyFile")
         for admin_field in (self.nodes_edit, self.trust_combo, self.hall_url_edit, self.hall_key_edit):
