@@ -25,6 +25,7 @@ from app.hall.store_open import open_hall_store
 from app.hall.tickets import Device
 from app.ledger.suites import ED25519, key_id
 from app.node.config import load_keys
+from app.office import RatingNotForwarded
 from app.protocol.departments import department
 from tests.hall_support import Server, enrolled_device
 from tests.test_ui_flows import log_in
@@ -143,6 +144,15 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     assert len(items) == 1 and items[0].window == "w01" and items[0].reason == "等候时间太长"
     assert case.case_id.encode() not in rated.args[1]  # the rating carries a commitment, not the case number
     assert "赵敏".encode() not in rated.args[1] and b"110101198203040027" not in rated.args[1]
+    # The rating goes to the department through the counter's outbox, like the case's own steps.
+    before = {e.leaf_hash for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending())}
+    hall_counter.work.db_now(lambda: office.cases.forward_rating(rated.args[1]))
+    queued = [e for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending()) if e.leaf_hash not in before]
+    assert [(e.origin, e.data) for e in queued] == [(department("taxation").origin, rated.args[1])]
+    step = next(e for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending()) if e.leaf_hash in before)
+    for hostile in (b"", b"\xff" * 70_000, rated.args[1][:-1], step.data):
+        with pytest.raises(RatingNotForwarded):
+            hall_counter.work.db_now(lambda hostile=hostile: office.cases.forward_rating(hostile))
 
     # The next citizen starts on an empty form again; then the hall goes away and the counter serves on.
     form.name_edit.setText("赵敏")
