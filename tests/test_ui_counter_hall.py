@@ -33,6 +33,7 @@ from tests.ui_fixtures import dangling_threads, dangling_timers, demo_nodes, dem
 from ui.application import CounterApp, start
 from ui.background import BackgroundWork
 from ui.hall_evaluator import EvaluatorWindow, ServedCase
+from ui.settings_dialog import SettingsDialog
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
 SERVICE = "taxation.tax-payment-certificate"
@@ -196,5 +197,23 @@ def test_a_counter_without_a_hall_shows_no_ticket(qtbot, demo_office) -> None:
     try:
         log_in(qtbot, app)
         assert not app.window.hall_ticket.isVisible() and app.window.hall_ticket.panel is None
+        clerk_dialog = SettingsDialog(app.office.settings, app.office.scanner, is_admin=False)
+        qtbot.addWidget(clerk_dialog)
+        assert not clerk_dialog.hall_url_edit.isEnabled() and not clerk_dialog.hall_key_edit.isEnabled()
+        dialog = SettingsDialog(app.office.settings, app.office.scanner, is_admin=True)
+        qtbot.addWidget(dialog)
+        dialog.hall_url_edit.setText("ftp://10.0.3.2")
+        dialog.hall_key_edit.setText("/etc/govdesk/c03.key")
+        dialog.accept()
+        assert dialog.result_settings is None and dialog.error_label.text().startswith("未保存")
+        dialog.hall_url_edit.setText("http://10.0.3.2:8800")
+        dialog.hall_key_edit.clear()
+        dialog.accept()
+        assert dialog.result_settings is None  # a URL without the counter's key is not a hall
+        dialog.hall_key_edit.setText("  /etc/govdesk/c03.key ")
+        dialog.accept()
+        assert dialog.result_settings is not None
+        assert dialog.result_settings.hall_url == "http://10.0.3.2:8800"
+        assert dialog.result_settings.hall_key_file == "/etc/govdesk/c03.key"
     finally:
         app.shutdown()
