@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import pickle
 
 import cbor2
 import pytest
@@ -51,6 +52,21 @@ def test_round_trip_and_verify() -> None:
     assert signed.kid == KID
     assert signed.leaf_hash == hash_leaf(data) == entry_hash(data)
     signed.verify(SIGNER.public_key)
+
+
+def test_a_decoded_entry_pickles_and_its_header_stays_read_only() -> None:
+    # The node's verification workers send decoded entries back to the node process by pickling them;
+    # the protected header the decoder's cache shares between messages must survive that and stay read-only.
+    data = sign_entry(make_entry(), SIGNER)
+    signed = decode_entry(data)
+    again = pickle.loads(pickle.dumps(signed))
+    assert again.entry == signed.entry and again.kid == signed.kid and again.leaf_hash == signed.leaf_hash
+    again.verify(SIGNER.public_key)
+    message = cose.decode_sign1(data, max_size=MAX_ENTRY_SIZE)
+    copied = pickle.loads(pickle.dumps(message))
+    assert dict(copied.protected) == dict(message.protected) and copied.kid == KID
+    with pytest.raises(TypeError):
+        message.protected[1] = 0  # type: ignore[index]
 
 
 def test_signing_is_deterministic_and_canonical() -> None:

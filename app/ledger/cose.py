@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any
 
 import cbor2
@@ -176,6 +175,28 @@ def _protected_header(protected_bytes: bytes, what: str) -> tuple[Mapping[Any, A
     return _check_protected_header(protected_bytes, what)
 
 
+class ProtectedHeader(Mapping[Any, Any]):
+    """A decoded protected header, read-only (cached headers are shared) and picklable (decoded entries
+    travel back from the node's verification worker processes)."""
+
+    __slots__ = ("_items",)
+
+    def __init__(self, items: Mapping[Any, Any]) -> None:
+        self._items = dict(items)
+
+    def __getitem__(self, label: Any) -> Any:
+        return self._items[label]
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __repr__(self) -> str:
+        return f"ProtectedHeader({self._items!r})"
+
+
 @functools.lru_cache(maxsize=256)
 def _cached_protected_header(protected_bytes: bytes, what: str) -> tuple[Mapping[Any, Any], SignatureSuite, bytes]:
     """`_check_protected_header`, cached by the header's exact bytes (a log's entries repeat a few headers);
@@ -202,4 +223,4 @@ def _check_protected_header(protected_bytes: bytes, what: str) -> tuple[Mapping[
     if not isinstance(kid, bytes) or not 0 < len(kid) <= MAX_KID_SIZE:
         raise MalformedCBOR(f"{what}: the protected header must carry a kid of 1 to {MAX_KID_SIZE} bytes")
     # Shared by every message with these bytes, so handed out read-only.
-    return MappingProxyType(protected), suite, kid
+    return ProtectedHeader(protected), suite, kid
