@@ -29,7 +29,7 @@ from app.office import RatingNotForwarded
 from app.protocol.departments import department
 from tests.hall_support import Server, enrolled_device
 from tests.test_ui_flows import log_in
-from tests.ui_fixtures import dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
+from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
 from ui.background import BackgroundWork
 from ui.hall_evaluator import EvaluatorWindow, ServedCase
@@ -47,6 +47,13 @@ def hall_server(tmp_path: Path) -> Iterator[tuple[Hall, Server]]:
     yield hall, server
     server.stop()
     store.close()
+
+
+def log_in_again(qtbot, app: CounterApp) -> None:
+    """Unlock the locked workspace with the clerk's password."""
+    app.window.login.password_edit.setText(PASSWORD)
+    with qtbot.waitSignal(app.window.ready, timeout=15_000):
+        qtbot.keyClick(app.window.login.password_edit, Qt.Key.Key_Return)
 
 
 def counter_key_file(hall: Hall, window: str, path: Path) -> Path:
@@ -122,6 +129,10 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     with qtbot.waitSignal(form.case_changed, timeout=10_000) as accepted:
         qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     case = accepted.args[0]
+    window.lock()  # nobody calls from the lock screen; the window keeps its ticket
+    assert not slot.isVisible()
+    log_in_again(qtbot, hall_counter)
+    qtbot.waitUntil(lambda: slot.isVisible() and panel.number.text() == first.number, timeout=10_000)
 
     # Finish: the evaluator on the window's second screen asks the citizen; a bad rating opens a remediation item.
     evaluator_key = enrolled_device(hall, "evaluator", "w01")

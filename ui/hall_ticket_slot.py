@@ -44,6 +44,7 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         """Show the panel of the hall in `settings` (built again only when the hall or key changed)."""
         wanted = (settings.hall_url, settings.hall_key_file)
         if wanted == self._configured and (self.panel is not None or not settings.hall_url):
+            self.setVisible(bool(settings.hall_url))
             self.refresh()
             return
         self.stop()
@@ -82,6 +83,10 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
             panel.show_error(error)
         else:
             panel.refresh()
+
+    def hide_while_locked(self) -> None:
+        """Hide the panel while the workspace is locked (nobody calls from the lock screen); the hold stays."""
+        self.hide()
 
     def refresh(self) -> None:
         """Ask the hall again what this window holds (after an unlock, or while the hall was unreachable)."""

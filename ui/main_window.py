@@ -234,6 +234,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         if self.account is None:
             return
         self.locked_account, self.account = self.account, None
+        self.hall_ticket.hide_while_locked()
         self._leave_session()
         self.login.show_locked(self.locked_account)
 

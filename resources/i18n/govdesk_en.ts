@@ -318,52 +318,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="77"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
         <source>Call next</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="78"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
         <source>Recall</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="82"/>
         <source>Skip</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Window %1</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Transfer</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="76"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
         <source>Current ticket</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="120"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="123"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>Queue system offline: keep serving; calling is paused.</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="122"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="125"/>
         <source>Serving</source>
         <translation>Serving</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="124"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="127"/>
         <source>Window free</source>
         <translation>Window free</translation>
     </message>
@@ -441,7 +441,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="71"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="72"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>The queue system is set, but this counter&apos;s key file cannot be read.</translation>
     </message>
@@ -640,42 +640,42 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -685,7 +685,7 @@
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>

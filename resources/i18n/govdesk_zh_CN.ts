@@ -318,52 +318,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="77"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="78"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="82"/>
         <source>Skip</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Window %1</source>
         <translation>%1号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Transfer</source>
         <translation>转号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="76"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
         <source>Current ticket</source>
         <translation>当前号码</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="120"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="123"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="122"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="125"/>
         <source>Serving</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="124"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="127"/>
         <source>Window free</source>
         <translation>窗口空闲</translation>
     </message>
@@ -441,7 +441,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="71"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="72"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>已设置叫号系统，但无法读取本窗口的密钥文件。</translation>
     </message>
@@ -640,42 +640,42 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="313"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="322"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="346"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="352"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="372"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="381"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
@@ -685,7 +685,7 @@
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="281"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
