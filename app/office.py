@@ -31,9 +31,14 @@ from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
+from app.ledger.entry import decode_entry
+from app.ledger.errors import LedgerError
+from app.ledger.suites import ED25519
 from app.ofd import counter as ofd_counter
 from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
+from app.protocol.departments import all_departments
+from app.protocol.hall_client import CounterHall, HallClient
 from app.review import DayReview, SignOff, compare, open_day, sign_day
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
@@ -347,6 +352,18 @@ class CaseService:
         """Return a case file with its history (raises UnknownCase)."""
         return self.file(self._desk().get(case_id))
 
+    def forward_rating(self, data: bytes) -> bytes:
+        """Queue the evaluator's signed `hall.rating` entry for its department's log (outbox, then sync)."""
+        try:
+            signed = decode_entry(data)
+        except LedgerError as exc:
+            raise RatingNotForwarded(f"not a signed ledger entry: {exc}") from None
+        if signed.entry.type != RATING_ENTRY:
+            raise RatingNotForwarded(f"a {signed.entry.type} entry is not a rating")
+        if signed.entry.log not in {d.origin for d in all_departments()}:
+            raise RatingNotForwarded(f"{signed.entry.log!r} is not a department's log")
+        return self._office.replica.outbox.enqueue(signed.entry.log, data)
+
     def acceptance_blocker(self, service_id: str) -> Refusal | None:
         """Why this counter cannot accept a case of the service (None: it can, at its own or a window enrolment)."""
         desk = self._desk()
@@ -455,6 +472,37 @@ class ScannerService:
     def read_sample(self, path: Path) -> str:
         """The QR text of one sample image (raises app.certs' ImageInputError)."""
         return read_qr_text(path)
+
+
+class RatingNotForwarded(Exception):
+    """An entry handed to the counter as a rating is not a well-formed, signed `hall.rating` of a known department."""
+
+    code = "rating_not_forwarded"
+
+
+RATING_ENTRY = "hall.rating"
+
+
+class HallKeyUnreadable(Exception):
+    """The counter's hall key file (settings `hall_key_file`) is missing or not an Ed25519 seed in hex."""
+
+    code = "hall_key_unreadable"
+
+
+MAX_KEY_FILE = 4096
+
+
+def counter_hall(settings: Settings) -> CounterHall | None:
+    """Return this counter's window in the hall named by `settings` (None when no hall is set)."""
+    if not settings.hall_url:
+        return None
+    try:
+        with open(settings.hall_key_file, "rb") as f:
+            seed = bytes.fromhex(f.read(MAX_KEY_FILE).decode("ascii").strip())
+        signer = ED25519.signer(seed)
+    except (OSError, ValueError) as exc:
+        raise HallKeyUnreadable(f"{settings.hall_key_file}: {exc}") from None
+    return CounterHall(HallClient(settings.hall_url, signer))
 
 
 class Office:

@@ -24,6 +24,7 @@ MIN_LOCK_MINUTES = 1
 MAX_LOCK_MINUTES = 240
 MAX_NODES = 32
 MAX_SYNC_MINUTES = 24 * 60
+MAX_HALL_TEXT = 1024
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Settings:
     camera_source: str = "0"
     trust_policy: str = "standard"
     nodes: tuple[NodeSetting, ...] = field(default_factory=tuple)
+    hall_url: str = ""  # the service hall's queue service (docs/hall.md); empty: this counter does no calling
+    hall_key_file: str = ""  # the counter's enrolled device key seed ('govdesk hall enroll --role counter')
 
     def to_json(self) -> dict[str, Any]:
         """Return the settings as JSON-ready values."""
@@ -81,12 +84,22 @@ def check(settings: Settings) -> list[str]:
     for node in settings.nodes:
         if not (0 < len(node.origin) <= 256 and node.url.startswith(("http://", "https://")) and len(node.url) < 1024):
             problems.append(f"node {node.origin!r}: an origin and an http(s) URL are required")
+    if (
+        not isinstance(settings.hall_url, str)
+        or len(settings.hall_url) >= MAX_HALL_TEXT
+        or (settings.hall_url and not settings.hall_url.startswith(("http://", "https://")))
+    ):
+        problems.append("hall_url must be empty or an http(s) URL")
+    if not isinstance(settings.hall_key_file, str) or len(settings.hall_key_file) >= MAX_HALL_TEXT:
+        problems.append(f"hall_key_file must be a path under {MAX_HALL_TEXT} characters")
+    elif bool(settings.hall_url) != bool(settings.hall_key_file):
+        problems.append("the hall needs both its URL and the counter's key file")
     return problems
 
 
 def _from_json(value: dict[str, Any]) -> Settings:
     defaults = Settings()
-    known = {f.name for f in fields(Settings)} - {"schema", "nodes"}
+    known = {f.name for f in fields(Settings)} - {"schema", "nodes", "hall_url", "hall_key_file"}
     result = defaults
     for name in known:
         if name in value:
@@ -102,6 +115,8 @@ def _from_json(value: dict[str, Any]) -> Settings:
                 parsed.append(NodeSetting(item["origin"], item["url"]))
         with suppress(ValueError):
             result = result.with_changes(nodes=tuple(parsed))
+    with suppress(ValueError, TypeError):  # the hall's URL and key file only make sense together
+        result = result.with_changes(hall_url=value.get("hall_url", ""), hall_key_file=value.get("hall_key_file", ""))
     return result
 
 

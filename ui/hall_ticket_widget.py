@@ -16,12 +16,13 @@ from app.protocol.hall_client import CounterHall, HallStatus
 from app.protocol.hall_tickets import Ticket
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
+from ui.language_change import RetranslatedOnLanguageChange
 
 HEARTBEAT_MS = 30_000
 NO_TICKET = "—"
 
 
-class CurrentTicketWidget(QWidget):
+class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
     """Shows the current ticket and drives the window's calling."""
 
     next_citizen = Signal(object)  # the Ticket just called
@@ -32,17 +33,21 @@ class CurrentTicketWidget(QWidget):
         self.hall = hall
         self.work = work
         self.number = QLabel(NO_TICKET)
-        self.number.setStyleSheet("font-size: 28pt; font-weight: bold;")
+        self.number.setStyleSheet("font-size: 22pt; font-weight: bold;")
         self.state = QLabel()
         self.state.setWordWrap(True)
-        self.call_button = QPushButton(self.tr("Call next"))
-        self.recall_button = QPushButton(self.tr("Recall"))
-        self.skip_button = QPushButton(self.tr("Skip"))
-        self.finish_button = QPushButton(self.tr("Finish"))
+        self.state.setMinimumWidth(160)
+        self.call_button = QPushButton()
+        self.recall_button = QPushButton()
+        self.skip_button = QPushButton()
+        self.finish_button = QPushButton()
         self.transfer_to = QComboBox()
+        self.windows = windows
         for w in windows:
-            self.transfer_to.addItem(self.tr("Window %1").replace("%1", str(w["number"])), w["id"])
-        self.transfer_button = QPushButton(self.tr("Transfer"))
+            self.transfer_to.addItem("", w["id"])
+        self.transfer_button = QPushButton()
+        self.title = QLabel()
+        self._error: Exception | None = None
         self.call_button.clicked.connect(lambda: self._run(self.hall.call_next, called=True))
         self.recall_button.clicked.connect(lambda: self._run(self.hall.recall))
         self.skip_button.clicked.connect(lambda: self._run(self.hall.skip))
@@ -50,22 +55,39 @@ class CurrentTicketWidget(QWidget):
         self.transfer_button.clicked.connect(
             lambda: self._run(lambda: self.hall.transfer(str(self.transfer_to.currentData())))
         )
-        buttons = QHBoxLayout()
+        # One strip across the top of the workspace: the ticket and its state, then the actions.
+        ticket = QVBoxLayout()
+        ticket.setSpacing(0)
+        ticket.addWidget(self.title)
+        ticket.addWidget(self.number)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(ticket)
+        layout.addWidget(self.state, 1)
         for b in (self.call_button, self.recall_button, self.skip_button, self.finish_button):
-            buttons.addWidget(b)
-        transfer = QHBoxLayout()
-        transfer.addWidget(self.transfer_to, 1)
-        transfer.addWidget(self.transfer_button)
-        layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Current ticket")))
-        layout.addWidget(self.number)
-        layout.addWidget(self.state)
-        layout.addLayout(buttons)
-        layout.addLayout(transfer)
+            layout.addWidget(b)
+        layout.addSpacing(12)
+        layout.addWidget(self.transfer_to)
+        layout.addWidget(self.transfer_button)
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(HEARTBEAT_MS)
         self.heartbeat.timeout.connect(self._keep_alive)
-        self.show_status(self.hall.status())
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Set every text in the current language (the state line too, or the last error's words)."""
+        self.title.setText(self.tr("Current ticket"))
+        self.call_button.setText(self.tr("Call next"))
+        self.recall_button.setText(self.tr("Recall"))
+        self.skip_button.setText(self.tr("Skip"))
+        self.finish_button.setText(self.tr("Finish"))
+        self.transfer_button.setText(self.tr("Transfer"))
+        for i, w in enumerate(self.windows):
+            self.transfer_to.setItemText(i, self.tr("Window %1").replace("%1", str(w["number"])))
+        if self._error is not None:
+            self.show_error(self._error)
+        else:
+            self.show_status(self.hall.status())
 
     def stop(self) -> None:
         """Stop the heartbeat (the window closes; the hall returns a held ticket after its timeout)."""
@@ -93,6 +115,7 @@ class CurrentTicketWidget(QWidget):
 
     def show_status(self, status: HallStatus) -> None:
         """Show the ticket and what the clerk can do now."""
+        self._error = None
         ticket = status.ticket
         self.number.setText(ticket.number if ticket else NO_TICKET)
         holding = ticket is not None
@@ -113,4 +136,5 @@ class CurrentTicketWidget(QWidget):
     def show_error(self, error: Exception) -> None:
         """Word the refusal or the outage, and show what the window holds now."""
         self.show_status(self.hall.status())
+        self._error = error
         self.state.setText(hall_error_text(error))

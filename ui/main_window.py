@@ -21,6 +21,7 @@ from app.sync.service import LogOutcome
 from ui.background import BackgroundWork
 from ui.counter_screen import CounterScreen
 from ui.events import OfficeSignals
+from ui.hall_ticket_slot import HallTicketSlot
 from ui.i18n import Translations
 from ui.idle_lock import IdleLock
 from ui.language_change import RetranslatedOnLanguageChange
@@ -71,6 +72,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.fork_bar)
         layout.addWidget(self.offline_banner)
+        self.hall_ticket = HallTicketSlot(work)  # the hall's current ticket (issue #19); hidden without a hall
+        self.hall_ticket.next_citizen.connect(self.next_citizen)
+        layout.addWidget(self.hall_ticket)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.status_panel = StatusPanel()
@@ -175,6 +179,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.idle.arm()
         self.status_timer.start()
         self.counter.reload()
+        self.hall_ticket.start(self.office.settings)
         if roles.allowed(account.role, roles.SCAN):
             self.counter.start_camera()
         self.counter.focus("camera")
@@ -206,8 +211,17 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         """List a task sync returned (a node's refusal, a case conflict) in the workspace."""
         self.counter.add_task(task)
 
+    def next_citizen(self, _ticket: object) -> None:
+        """The hall called the next ticket: the next citizen starts on an empty form; nothing carries over."""
+        if self.account is None:
+            return
+        self.counter.forget_session()
+        self.counter.reload()
+        self.counter.focus("camera")
+
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""
+        self.hall_ticket.refresh_if_offline()
         if self.account is not None and not self.work.closed:
             self.work.db(self.office.status, self.show_status, lambda _e: None, owner=self)
 
@@ -220,6 +234,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         if self.account is None:
             return
         self.locked_account, self.account = self.account, None
+        self.hall_ticket.hide_while_locked()
         self._leave_session()
         self.login.show_locked(self.locked_account)
 
@@ -230,6 +245,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self._leave_session()
         self.status_panel.set_account("")  # nobody is logged in: the status bar names no one
         self.counter.forget_session()
+        self.hall_ticket.stop()
         self.login.show_login(was.name if was else "")
 
     def _stop_session_work(self) -> None:
@@ -294,6 +310,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.status_panel.set_nodes([n.origin for n in current.nodes])
         if self.account is not None:
             self.counter.start_camera()
+            self.hall_ticket.start(current)
         self.say(lambda: self.tr("Settings saved."))
 
     def say(self, message: Callable[[], str]) -> None:
@@ -396,5 +413,6 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 (Qt override)
         """Stop the camera, timers and sync; lock the office; then close."""
         self._stop_session_work()
+        self.hall_ticket.stop()
         self.signals.detach()
         super().closeEvent(event)

@@ -74,9 +74,15 @@ class SettingsDialog(QDialog):
         self.trust_combo.addItem(self.tr("Standard: accept when the issuer's data is fresh enough"), "standard")
         self.trust_combo.addItem(self.tr("Strict: also require witness cosignatures"), "strict")
         self.trust_combo.setCurrentIndex(max(0, self.trust_combo.findData(current.trust_policy)))
-        for admin_field in (self.nodes_edit, self.trust_combo):
+        self.hall_url_edit = QLineEdit(current.hall_url)
+        self.hall_url_edit.setObjectName("hallUrl")
+        self.hall_key_edit = QLineEdit(current.hall_key_file)
+        self.hall_key_edit.setObjectName("hallKeyFile")
+        for admin_field in (self.nodes_edit, self.trust_combo, self.hall_url_edit, self.hall_key_edit):
             admin_field.setEnabled(is_admin)
-        self.admin_hint = QLabel(self.tr("Only an administrator may change the nodes and the trust policy."))
+        self.admin_hint = QLabel(
+            self.tr("Only an administrator may change the nodes, the trust policy and the queue system.")
+        )
         self.admin_hint.setProperty("role", "hint")
         self.admin_hint.setVisible(not is_admin)
         self.error_label = QLabel()
@@ -92,6 +98,8 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Lock after idle"), self.lock_spin)
         form.addRow(self.tr("Department nodes\n(origin URL, one per line)"), self.nodes_edit)
         form.addRow(self.tr("Trust policy"), self.trust_combo)
+        form.addRow(self.tr("Queue system (hall) URL"), self.hall_url_edit)
+        form.addRow(self.tr("This counter's hall key file"), self.hall_key_edit)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Save"))
         buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
@@ -133,6 +141,8 @@ class SettingsDialog(QDialog):
                 lock_minutes=self.lock_spin.value(),
                 nodes=parse_nodes(self.nodes_edit.toPlainText()),
                 trust_policy=self.trust_combo.currentData(),
+                hall_url=self.hall_url_edit.text().strip(),
+                hall_key_file=self.hall_key_edit.text().strip(),
             )
         except ValueError as exc:
             self.error_label.setText(self.tr("Not saved: %1").replace("%1", str(exc)))

@@ -260,57 +260,57 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="113"/>
+        <location filename="../../ui/counter_screen.py" line="115"/>
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="114"/>
+        <location filename="../../ui/counter_screen.py" line="116"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="118"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="118"/>
+        <location filename="../../ui/counter_screen.py" line="120"/>
         <source>Sa&amp;mple:</source>
         <translation>Sa&amp;mple:</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="123"/>
         <source>Scan (F4)</source>
         <translation>Scan (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="123"/>
         <source>Scan again (F4)</source>
         <translation>Scan again (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="132"/>
+        <location filename="../../ui/counter_screen.py" line="134"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>Demo samples: pick one and press F4 to scan it.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="166"/>
+        <location filename="../../ui/counter_screen.py" line="168"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · e-ID (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="167"/>
+        <location filename="../../ui/counter_screen.py" line="169"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · household register (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="168"/>
+        <location filename="../../ui/counter_screen.py" line="170"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · e-ID (expired)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="171"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · e-ID (revoked)</translation>
     </message>
@@ -318,52 +318,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
         <source>Call next</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
         <source>Recall</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="82"/>
         <source>Skip</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Window %1</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Transfer</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
         <source>Current ticket</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="123"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>Queue system offline: keep serving; calling is paused.</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="125"/>
         <source>Serving</source>
         <translation>Serving</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="127"/>
         <source>Window free</source>
         <translation>Window free</translation>
     </message>
@@ -436,6 +436,14 @@
         <location filename="../../ui/hall_display.py" line="93"/>
         <source>Number %1 to window %2</source>
         <translation>Number %1 to window %2</translation>
+    </message>
+</context>
+<context>
+    <name>HallTicketSlot</name>
+    <message>
+        <location filename="../../ui/hall_ticket_slot.py" line="72"/>
+        <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
+        <translation>The queue system is set, but this counter&apos;s key file cannot be read.</translation>
     </message>
 </context>
 <context>
@@ -557,127 +565,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="140"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>Scan (again)</source>
         <translation>Scan (again)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>
@@ -955,323 +963,323 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../ui/refusal_text.py" line="23"/>
+        <location filename="../../ui/refusal_text.py" line="24"/>
         <source>Your role may not perform this step.</source>
         <translation>Your role may not perform this step.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="24"/>
+        <location filename="../../ui/refusal_text.py" line="25"/>
         <source>This step is done by another department; this counter is not enrolled for it.</source>
         <translation>This step is done by another department; this counter is not enrolled for it.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="27"/>
+        <location filename="../../ui/refusal_text.py" line="28"/>
         <source>Your signing key is not enrolled with the department (or was revoked).</source>
         <translation>Your signing key is not enrolled with the department (or was revoked).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="30"/>
+        <location filename="../../ui/refusal_text.py" line="31"/>
         <source>Required certificates are missing or not valid: %missing.</source>
         <translation>Required certificates are missing or not valid: %missing.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="33"/>
+        <location filename="../../ui/refusal_text.py" line="34"/>
         <source>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</source>
         <translation>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="36"/>
+        <location filename="../../ui/refusal_text.py" line="37"/>
         <source>This step is not allowed at the case&apos;s current stage.</source>
         <translation>This step is not allowed at the case&apos;s current stage.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="39"/>
+        <location filename="../../ui/refusal_text.py" line="40"/>
         <source>Another office moved this case first; look at the case again.</source>
         <translation>Another office moved this case first; look at the case again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="42"/>
+        <location filename="../../ui/refusal_text.py" line="43"/>
         <source>The local copy of this department&apos;s log is too old for this service: sync first.</source>
         <translation>The local copy of this department&apos;s log is too old for this service: sync first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="45"/>
+        <location filename="../../ui/refusal_text.py" line="46"/>
         <source>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</source>
         <translation>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="48"/>
+        <location filename="../../ui/refusal_text.py" line="49"/>
         <source>No consent of the citizen covers this request.</source>
         <translation>No consent of the citizen covers this request.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="49"/>
+        <location filename="../../ui/refusal_text.py" line="50"/>
         <source>The citizen&apos;s consent has expired.</source>
         <translation>The citizen&apos;s consent has expired.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="50"/>
+        <location filename="../../ui/refusal_text.py" line="51"/>
         <source>The citizen revoked the consent.</source>
         <translation>The citizen revoked the consent.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="51"/>
+        <location filename="../../ui/refusal_text.py" line="52"/>
         <source>The request asks for data outside the consent.</source>
         <translation>The request asks for data outside the consent.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="52"/>
+        <location filename="../../ui/refusal_text.py" line="53"/>
         <source>The request was refused by the rules.</source>
         <translation>The request was refused by the rules.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="53"/>
+        <location filename="../../ui/refusal_text.py" line="54"/>
         <source>There is no such service in the catalogue.</source>
         <translation>There is no such service in the catalogue.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="54"/>
+        <location filename="../../ui/refusal_text.py" line="55"/>
         <source>This office knows no such case.</source>
         <translation>This office knows no such case.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="55"/>
+        <location filename="../../ui/refusal_text.py" line="56"/>
         <source>The service catalogue or a case could not be read.</source>
         <translation>The service catalogue or a case could not be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="57"/>
+        <location filename="../../ui/refusal_text.py" line="58"/>
         <source>The department refused the entry as malformed.</source>
         <translation>The department refused the entry as malformed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="58"/>
+        <location filename="../../ui/refusal_text.py" line="59"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>The department refused the entry: its signature does not verify.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="61"/>
+        <location filename="../../ui/refusal_text.py" line="62"/>
         <source>The department does not know this signing key.</source>
         <translation>The department does not know this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="62"/>
+        <location filename="../../ui/refusal_text.py" line="63"/>
         <source>The department revoked this signing key.</source>
         <translation>The department revoked this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="63"/>
+        <location filename="../../ui/refusal_text.py" line="64"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>The department does not allow this role to write this entry.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="66"/>
+        <location filename="../../ui/refusal_text.py" line="67"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>The entry was sent to the wrong department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="68"/>
         <source>The entry is too large for the department.</source>
         <translation>The entry is too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="68"/>
+        <location filename="../../ui/refusal_text.py" line="69"/>
         <source>Too many entries were sent at once.</source>
         <translation>Too many entries were sent at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="69"/>
+        <location filename="../../ui/refusal_text.py" line="70"/>
         <source>The request was too large for the department.</source>
         <translation>The request was too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="71"/>
         <source>The department could not read the request.</source>
         <translation>The department could not read the request.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="71"/>
+        <location filename="../../ui/refusal_text.py" line="72"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>The department did not accept this counter&apos;s credentials.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="74"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>The department did not accept the request&apos;s signature.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="77"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>The request was too old when it arrived: check the computer&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="80"/>
+        <location filename="../../ui/refusal_text.py" line="81"/>
         <source>The department saw this request before.</source>
         <translation>The department saw this request before.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="81"/>
+        <location filename="../../ui/refusal_text.py" line="82"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>The department is busy: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="82"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>The department is overloaded: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="84"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>The department did not finish in time: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="86"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>The request timed out: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department does not have what was asked for.</source>
         <translation>The department does not have what was asked for.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="89"/>
+        <location filename="../../ui/refusal_text.py" line="90"/>
         <source>There is no office database here.</source>
         <translation>There is no office database here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="90"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>An office database already exists here.</source>
         <translation>An office database already exists here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
         <location filename="../../ui/refusal_text.py" line="92"/>
+        <location filename="../../ui/refusal_text.py" line="93"/>
         <source>Unknown user name or wrong password.</source>
         <translation>Unknown user name or wrong password.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="93"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>Too many wrong passwords: the account is locked for a while.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="96"/>
+        <location filename="../../ui/refusal_text.py" line="97"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>This account is disabled: ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="98"/>
         <source>Your role does not allow this.</source>
         <translation>Your role does not allow this.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>The office database cannot be opened: wrong key or not a database.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="101"/>
+        <location filename="../../ui/refusal_text.py" line="102"/>
         <source>The office database is damaged: call support.</source>
         <translation>The office database is damaged: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="102"/>
+        <location filename="../../ui/refusal_text.py" line="103"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>The office database was rolled back to an older copy: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="105"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>The audit trail was altered: call support.</source>
         <translation>The audit trail was altered: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>The disk is full: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>The office database is from a newer govdesk: update this program.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="110"/>
+        <location filename="../../ui/refusal_text.py" line="111"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>A field holds a value that is not accepted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="111"/>
+        <location filename="../../ui/refusal_text.py" line="112"/>
         <source>The office is locked: log in first.</source>
         <translation>The office is locked: log in first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="112"/>
+        <location filename="../../ui/refusal_text.py" line="113"/>
         <source>The office database refused the action.</source>
         <translation>The office database refused the action.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="114"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>The department&apos;s node cannot be reached: work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="117"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>Sync was cancelled.</source>
         <translation>Sync was cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="119"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>What the department sent does not verify: nothing of it was kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="121"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>The department&apos;s log shows two histories: the fork alarm is raised.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="124"/>
+        <location filename="../../ui/refusal_text.py" line="125"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>This department&apos;s log is under a fork alarm and is not synced.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="127"/>
+        <location filename="../../ui/refusal_text.py" line="128"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>This computer&apos;s clock differs too much from the department&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="130"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>Sync failed.</source>
         <translation>Sync failed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="132"/>
+        <location filename="../../ui/refusal_text.py" line="133"/>
         <source>This day is already signed off.</source>
         <translation>This day is already signed off.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="133"/>
+        <location filename="../../ui/refusal_text.py" line="134"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>Every anomaly must be acknowledged with a comment before signing.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="136"/>
+        <location filename="../../ui/refusal_text.py" line="137"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>Reports can only be saved in a folder you chose.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="137"/>
+        <location filename="../../ui/refusal_text.py" line="138"/>
         <source>The review could not be completed.</source>
         <translation>The review could not be completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="217"/>
+        <location filename="../../ui/refusal_text.py" line="218"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>Something went wrong (%1); the action was not completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="232"/>
+        <location filename="../../ui/refusal_text.py" line="233"/>
         <source>Refused (%1).</source>
         <translation>Refused (%1).</translation>
     </message>
@@ -1279,72 +1287,72 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="207"/>
+        <location filename="../../ui/review_screen.py" line="209"/>
         <source>Daily review</source>
         <translation>Daily review</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="208"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Day:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="211"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="212"/>
         <source>Clerk:</source>
         <translation>Clerk:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="212"/>
         <source>Service:</source>
         <translation>Service:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="212"/>
         <source>Verdict:</source>
         <translation>Verdict:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="211"/>
+        <location filename="../../ui/review_screen.py" line="213"/>
         <source>Action:</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Timeline</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Figures</source>
         <translation>Figures</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Anomalies</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
         <source>Integrity</source>
         <translation>Integrity</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>Sign the day off (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>Export PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>Export CSV… (Ctrl+E)</translation>
     </message>
@@ -1354,22 +1362,22 @@
         <translation>Sign the day off</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Explanation</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Comment</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="238"/>
+        <location filename="../../ui/review_screen.py" line="240"/>
         <source>Opening %1…</source>
         <translation>Opening %1…</translation>
     </message>
@@ -1686,49 +1694,59 @@
         <translation>Strict: also require witness cosignatures</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="79"/>
-        <source>Only an administrator may change the nodes and the trust policy.</source>
-        <translation>Only an administrator may change the nodes and the trust policy.</translation>
+        <location filename="../../ui/settings_dialog.py" line="84"/>
+        <source>Only an administrator may change the nodes, the trust policy and the queue system.</source>
+        <translation>Only an administrator may change the nodes, the trust policy and the queue system.</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="89"/>
+        <location filename="../../ui/settings_dialog.py" line="95"/>
         <source>Camera source</source>
         <translation>Camera source</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="91"/>
+        <location filename="../../ui/settings_dialog.py" line="97"/>
         <source>Language</source>
         <translation>Language</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="92"/>
+        <location filename="../../ui/settings_dialog.py" line="98"/>
         <source>Lock after idle</source>
         <translation>Lock after idle</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="93"/>
+        <location filename="../../ui/settings_dialog.py" line="99"/>
         <source>Department nodes
 (origin URL, one per line)</source>
         <translation>Department nodes
 (origin URL, one per line)</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="94"/>
+        <location filename="../../ui/settings_dialog.py" line="100"/>
         <source>Trust policy</source>
         <translation>Trust policy</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="96"/>
+        <location filename="../../ui/settings_dialog.py" line="101"/>
+        <source>Queue system (hall) URL</source>
+        <translation>Queue system (hall) URL</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="102"/>
+        <source>This counter&apos;s hall key file</source>
+        <translation>This counter&apos;s hall key file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="104"/>
         <source>Save</source>
         <translation>Save</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="97"/>
+        <location filename="../../ui/settings_dialog.py" line="105"/>
         <source>Cancel</source>
         <translation>Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="138"/>
+        <location filename="../../ui/settings_dialog.py" line="148"/>
         <source>Not saved: %1</source>
         <translation>Not saved: %1</translation>
     </message>

@@ -260,57 +260,57 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="113"/>
+        <location filename="../../ui/counter_screen.py" line="115"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="114"/>
+        <location filename="../../ui/counter_screen.py" line="116"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="118"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="118"/>
+        <location filename="../../ui/counter_screen.py" line="120"/>
         <source>Sa&amp;mple:</source>
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="123"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="123"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="132"/>
+        <location filename="../../ui/counter_screen.py" line="134"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="166"/>
+        <location filename="../../ui/counter_screen.py" line="168"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · 电子身份证（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="167"/>
+        <location filename="../../ui/counter_screen.py" line="169"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · 户口簿（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="168"/>
+        <location filename="../../ui/counter_screen.py" line="170"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · 电子身份证（已过期）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="171"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · 电子身份证（已吊销）</translation>
     </message>
@@ -318,52 +318,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="38"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="39"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="40"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="82"/>
         <source>Skip</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="41"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="44"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Window %1</source>
         <translation>%1号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="45"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Transfer</source>
         <translation>转号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="60"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
         <source>Current ticket</source>
         <translation>当前号码</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="100"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="123"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="102"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="125"/>
         <source>Serving</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="104"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="127"/>
         <source>Window free</source>
         <translation>窗口空闲</translation>
     </message>
@@ -436,6 +436,14 @@
         <location filename="../../ui/hall_display.py" line="93"/>
         <source>Number %1 to window %2</source>
         <translation>请 %1 号到 %2 号窗口</translation>
+    </message>
+</context>
+<context>
+    <name>HallTicketSlot</name>
+    <message>
+        <location filename="../../ui/hall_ticket_slot.py" line="72"/>
+        <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
+        <translation>已设置叫号系统，但无法读取本窗口的密钥文件。</translation>
     </message>
 </context>
 <context>
@@ -557,127 +565,127 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="124"/>
+        <location filename="../../ui/main_window.py" line="136"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="125"/>
+        <location filename="../../ui/main_window.py" line="137"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="127"/>
+        <location filename="../../ui/main_window.py" line="139"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="128"/>
+        <location filename="../../ui/main_window.py" line="140"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="129"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="130"/>
+        <location filename="../../ui/main_window.py" line="142"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="131"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="132"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="133"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="134"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>Scan (again)</source>
         <translation>扫描（重新扫描）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="135"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="138"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="314"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="323"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="341"/>
+        <location filename="../../ui/main_window.py" line="353"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="359"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="361"/>
+        <location filename="../../ui/main_window.py" line="373"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="366"/>
+        <location filename="../../ui/main_window.py" line="378"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="370"/>
+        <location filename="../../ui/main_window.py" line="382"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="271"/>
+        <location filename="../../ui/main_window.py" line="282"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
@@ -955,323 +963,323 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../ui/refusal_text.py" line="23"/>
+        <location filename="../../ui/refusal_text.py" line="24"/>
         <source>Your role may not perform this step.</source>
         <translation>您的角色不能办理这一步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="24"/>
+        <location filename="../../ui/refusal_text.py" line="25"/>
         <source>This step is done by another department; this counter is not enrolled for it.</source>
         <translation>这一步由其他部门办理，本窗口未获该部门授权。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="27"/>
+        <location filename="../../ui/refusal_text.py" line="28"/>
         <source>Your signing key is not enrolled with the department (or was revoked).</source>
         <translation>您的签名密钥未在该部门登记（或已被吊销）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="30"/>
+        <location filename="../../ui/refusal_text.py" line="31"/>
         <source>Required certificates are missing or not valid: %missing.</source>
         <translation>缺少所需证照或证照无效：%missing。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="33"/>
+        <location filename="../../ui/refusal_text.py" line="34"/>
         <source>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</source>
         <translation>申请人与所扫描的电子身份证不符，或有证照属于他人。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="36"/>
+        <location filename="../../ui/refusal_text.py" line="37"/>
         <source>This step is not allowed at the case&apos;s current stage.</source>
         <translation>办件当前阶段不能办理这一步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="39"/>
+        <location filename="../../ui/refusal_text.py" line="40"/>
         <source>Another office moved this case first; look at the case again.</source>
         <translation>其他窗口已先办理此办件，请重新查看办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="42"/>
+        <location filename="../../ui/refusal_text.py" line="43"/>
         <source>The local copy of this department&apos;s log is too old for this service: sync first.</source>
         <translation>本机保存的该部门数据过旧，此事项需先同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="45"/>
+        <location filename="../../ui/refusal_text.py" line="46"/>
         <source>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</source>
         <translation>该部门日志存在分叉警报，须由主管先处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="48"/>
+        <location filename="../../ui/refusal_text.py" line="49"/>
         <source>No consent of the citizen covers this request.</source>
         <translation>没有群众授权覆盖此次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="49"/>
+        <location filename="../../ui/refusal_text.py" line="50"/>
         <source>The citizen&apos;s consent has expired.</source>
         <translation>群众的授权已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="50"/>
+        <location filename="../../ui/refusal_text.py" line="51"/>
         <source>The citizen revoked the consent.</source>
         <translation>群众已撤回授权。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="51"/>
+        <location filename="../../ui/refusal_text.py" line="52"/>
         <source>The request asks for data outside the consent.</source>
         <translation>请求的数据超出授权范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="52"/>
+        <location filename="../../ui/refusal_text.py" line="53"/>
         <source>The request was refused by the rules.</source>
         <translation>按规定，此请求被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="53"/>
+        <location filename="../../ui/refusal_text.py" line="54"/>
         <source>There is no such service in the catalogue.</source>
         <translation>事项目录中没有此事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="54"/>
+        <location filename="../../ui/refusal_text.py" line="55"/>
         <source>This office knows no such case.</source>
         <translation>本窗口没有此办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="55"/>
+        <location filename="../../ui/refusal_text.py" line="56"/>
         <source>The service catalogue or a case could not be read.</source>
         <translation>无法读取事项目录或办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="57"/>
+        <location filename="../../ui/refusal_text.py" line="58"/>
         <source>The department refused the entry as malformed.</source>
         <translation>部门以格式错误为由拒绝了该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="58"/>
+        <location filename="../../ui/refusal_text.py" line="59"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>部门拒绝了该记录：签名验证未通过。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="61"/>
+        <location filename="../../ui/refusal_text.py" line="62"/>
         <source>The department does not know this signing key.</source>
         <translation>部门不认识此签名密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="62"/>
+        <location filename="../../ui/refusal_text.py" line="63"/>
         <source>The department revoked this signing key.</source>
         <translation>部门已吊销此签名密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="63"/>
+        <location filename="../../ui/refusal_text.py" line="64"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>部门不允许此角色提交该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="66"/>
+        <location filename="../../ui/refusal_text.py" line="67"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>该记录发给了错误的部门。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="68"/>
         <source>The entry is too large for the department.</source>
         <translation>该记录过大，部门不接收。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="68"/>
+        <location filename="../../ui/refusal_text.py" line="69"/>
         <source>Too many entries were sent at once.</source>
         <translation>一次发送的记录过多。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="69"/>
+        <location filename="../../ui/refusal_text.py" line="70"/>
         <source>The request was too large for the department.</source>
         <translation>请求过大，部门不接收。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="71"/>
         <source>The department could not read the request.</source>
         <translation>部门无法读取该请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="71"/>
+        <location filename="../../ui/refusal_text.py" line="72"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>部门未接受本窗口的身份凭证。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="74"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>部门未接受该请求的签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="77"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>请求到达时已过期：请检查本机时钟。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="80"/>
+        <location filename="../../ui/refusal_text.py" line="81"/>
         <source>The department saw this request before.</source>
         <translation>部门已收到过此请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="81"/>
+        <location filename="../../ui/refusal_text.py" line="82"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>部门繁忙，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="82"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>部门负载过高，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="84"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>部门未能及时处理，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="86"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>请求超时，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department does not have what was asked for.</source>
         <translation>部门没有所请求的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="89"/>
+        <location filename="../../ui/refusal_text.py" line="90"/>
         <source>There is no office database here.</source>
         <translation>此处没有窗口数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="90"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>An office database already exists here.</source>
         <translation>此处已有窗口数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
         <location filename="../../ui/refusal_text.py" line="92"/>
+        <location filename="../../ui/refusal_text.py" line="93"/>
         <source>Unknown user name or wrong password.</source>
         <translation>用户名不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="93"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>密码错误次数过多，账号暂时锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="96"/>
+        <location filename="../../ui/refusal_text.py" line="97"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>此账号已停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="98"/>
         <source>Your role does not allow this.</source>
         <translation>您的角色无权进行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>无法打开窗口数据库：密钥错误或不是数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="101"/>
+        <location filename="../../ui/refusal_text.py" line="102"/>
         <source>The office database is damaged: call support.</source>
         <translation>窗口数据库已损坏，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="102"/>
+        <location filename="../../ui/refusal_text.py" line="103"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>窗口数据库被回退到旧副本，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="105"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>The audit trail was altered: call support.</source>
         <translation>审计记录被篡改，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>磁盘已满，未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>窗口数据库来自更新版本的 govdesk，请升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="110"/>
+        <location filename="../../ui/refusal_text.py" line="111"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>某个字段的内容不符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="111"/>
+        <location filename="../../ui/refusal_text.py" line="112"/>
         <source>The office is locked: log in first.</source>
         <translation>窗口已锁定，请先登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="112"/>
+        <location filename="../../ui/refusal_text.py" line="113"/>
         <source>The office database refused the action.</source>
         <translation>窗口数据库拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="114"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>无法连接该部门节点，可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="117"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>Sync was cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="119"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>部门发来的数据验证未通过，均未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="121"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>该部门日志出现两种历史，已发出分叉警报。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="124"/>
+        <location filename="../../ui/refusal_text.py" line="125"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>该部门日志存在分叉警报，暂不同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="127"/>
+        <location filename="../../ui/refusal_text.py" line="128"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>本机时钟与部门时钟相差过大。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="130"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>Sync failed.</source>
         <translation>同步失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="132"/>
+        <location filename="../../ui/refusal_text.py" line="133"/>
         <source>This day is already signed off.</source>
         <translation>当日已签核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="133"/>
+        <location filename="../../ui/refusal_text.py" line="134"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>签核前须对每项异常填写意见并确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="136"/>
+        <location filename="../../ui/refusal_text.py" line="137"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>报告只能保存在您选择的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="137"/>
+        <location filename="../../ui/refusal_text.py" line="138"/>
         <source>The review could not be completed.</source>
         <translation>无法完成审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="217"/>
+        <location filename="../../ui/refusal_text.py" line="218"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>出现问题（%1），操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="232"/>
+        <location filename="../../ui/refusal_text.py" line="233"/>
         <source>Refused (%1).</source>
         <translation>已拒绝（%1）。</translation>
     </message>
@@ -1279,72 +1287,72 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="207"/>
+        <location filename="../../ui/review_screen.py" line="209"/>
         <source>Daily review</source>
         <translation>每日审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="208"/>
+        <location filename="../../ui/review_screen.py" line="210"/>
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
+        <location filename="../../ui/review_screen.py" line="211"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="212"/>
         <source>Clerk:</source>
         <translation>工作人员：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="212"/>
         <source>Service:</source>
         <translation>服务事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
+        <location filename="../../ui/review_screen.py" line="212"/>
         <source>Verdict:</source>
         <translation>查验结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="211"/>
+        <location filename="../../ui/review_screen.py" line="213"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>签署当日审核 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>导出 PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>导出 CSV… (Ctrl+E)</translation>
     </message>
@@ -1354,22 +1362,22 @@
         <translation>签署本日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Comment</source>
         <translation>确认意见</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="238"/>
+        <location filename="../../ui/review_screen.py" line="240"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
@@ -1686,49 +1694,59 @@
         <translation>严格：另需见证方联署</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="79"/>
-        <source>Only an administrator may change the nodes and the trust policy.</source>
-        <translation>只有管理员可以修改节点和信任策略。</translation>
+        <location filename="../../ui/settings_dialog.py" line="84"/>
+        <source>Only an administrator may change the nodes, the trust policy and the queue system.</source>
+        <translation>只有管理员可以更改部门节点、信任策略和叫号系统。</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="89"/>
+        <location filename="../../ui/settings_dialog.py" line="95"/>
         <source>Camera source</source>
         <translation>摄像头来源</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="91"/>
+        <location filename="../../ui/settings_dialog.py" line="97"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="92"/>
+        <location filename="../../ui/settings_dialog.py" line="98"/>
         <source>Lock after idle</source>
         <translation>空闲自动锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="93"/>
+        <location filename="../../ui/settings_dialog.py" line="99"/>
         <source>Department nodes
 (origin URL, one per line)</source>
         <translation>部门节点
 （每行：日志标识 网址）</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="94"/>
+        <location filename="../../ui/settings_dialog.py" line="100"/>
         <source>Trust policy</source>
         <translation>信任策略</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="96"/>
+        <location filename="../../ui/settings_dialog.py" line="101"/>
+        <source>Queue system (hall) URL</source>
+        <translation>叫号系统（大厅）地址</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="102"/>
+        <source>This counter&apos;s hall key file</source>
+        <translation>本窗口的叫号密钥文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/settings_dialog.py" line="104"/>
         <source>Save</source>
         <translation>保存</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="97"/>
+        <location filename="../../ui/settings_dialog.py" line="105"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../ui/settings_dialog.py" line="138"/>
+        <location filename="../../ui/settings_dialog.py" line="148"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
