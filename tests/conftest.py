@@ -19,6 +19,7 @@ import pytest
 
 from app.store import replica as replica_module
 from app.store.replica import Replica
+from devtools.pg_cluster import PgCluster
 
 GRACE_S = 5.0
 # Idle workers of library pools that outlive the work that started them and exit on their own.
@@ -144,3 +145,13 @@ def no_open_replicas() -> Iterator[None]:
         for r in still:
             r.close()
         pytest.fail(f"test left {len(still)} replica(s) open: {[str(r.office.path) for r in still]}")
+
+
+@pytest.fixture(scope="module")
+def pg_server() -> Iterator[PgCluster]:
+    """A PostgreSQL cluster of the test module's own, listening only on a Unix socket in its directory."""
+    cluster = PgCluster("tests").initdb().start()
+    try:
+        yield cluster
+    finally:
+        cluster.remove()

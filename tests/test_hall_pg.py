@@ -17,20 +17,18 @@ from app.hall.store_open import open_hall_store
 from app.hall.store_postgres import PostgresHallStore
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import TicketKind, TicketState
-from tests.test_node_pg import postgresql_proc
 
-__all__ = ["postgresql_proc"]
 _databases = itertools.count()
 
 
 @pytest.fixture
-def hall_pg(postgresql_proc):
+def hall_pg(pg_server):
     """A hall on a fresh PostgreSQL database, 6 windows serving every category."""
-    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
+    base = pg_server.conninfo().removesuffix(" dbname=postgres")
     name = f"hall_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    store = open_hall_store(f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}")
+    store = open_hall_store(pg_server.url(name))
     assert isinstance(store, PostgresHallStore)
     config = default_config("office-03", 1)
     every = tuple(c.id for c in config.categories)

@@ -17,9 +17,6 @@ import pytest
 from app.hall import store as hall_store
 from app.hall.store import SCHEMA_VERSION, HallSchemaTooNew, HallStoreError
 from app.hall.store_open import open_hall_store
-from tests.test_node_pg import postgresql_proc
-
-__all__ = ["postgresql_proc"]
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 V1 = json.loads((FIXTURES / "hall_v1_rows.json").read_text())["tables"]
@@ -59,9 +56,9 @@ def v1_sqlite(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def v1_postgres(postgresql_proc) -> str:
+def v1_postgres(pg_server) -> str:
     """A fresh PostgreSQL hall database made by the frozen version-1 DDL, holding the fixture's rows."""
-    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
+    base = pg_server.conninfo().removesuffix(" dbname=postgres")
     name = f"hall_v1_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -72,7 +69,7 @@ def v1_postgres(postgresql_proc) -> str:
         _fill(conn, "%s")
         for table in ("tickets", "events", "remediation"):
             conn.execute(f"SELECT setval('{table}_id_seq', (SELECT max(id) FROM {table}))")
-    return f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
+    return pg_server.url(name)
 
 
 def _connect(url: str) -> Any:

@@ -28,7 +28,6 @@ import httpx
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from tests.pg_cluster import PgCluster
 
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf
@@ -48,6 +47,7 @@ from app.node.sequencer_link import (
     read_frame,
 )
 from app.protocol.node_client import NodeClient, NodeRefused
+from devtools.pg_cluster import PgCluster
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 60

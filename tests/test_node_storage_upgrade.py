@@ -26,9 +26,6 @@ from app.node.storage import schema as node_schema
 from app.node.storage.interface import NodeStoreError, SchemaTooNew
 from app.node.storage.open import open_store
 from app.node.storage.schema import SCHEMA_VERSION
-from tests.test_node_pg import postgresql_proc
-
-__all__ = ["postgresql_proc"]
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "node_v1"
 V1 = json.loads((FIXTURE / "node_v1_rows.json").read_text())
@@ -117,9 +114,9 @@ def test_a_newer_sqlite_database_is_refused_with_a_typed_error(tmp_path: Path) -
 
 
 @pytest.fixture
-def v1_postgres(postgresql_proc) -> str:
+def v1_postgres(pg_server) -> str:
     """A fresh PostgreSQL database holding the v1 schema and the fixture's rows; return its URL."""
-    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
+    base = pg_server.conninfo().removesuffix(" dbname=postgres")
     name = f"node_v1_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
@@ -132,7 +129,7 @@ def v1_postgres(postgresql_proc) -> str:
                 marks = ", ".join(["%s"] * len(row))
                 conn.execute(f"INSERT INTO {table} VALUES ({marks})", row)
         conn.execute("SELECT setval('forks_id_seq', (SELECT max(id) FROM forks))")
-    return f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
+    return pg_server.url(name)
 
 
 def test_v1_postgres_database_opens_without_loss_and_newer_is_refused(tmp_path: Path, v1_postgres: str) -> None:
@@ -256,7 +253,9 @@ def test_a_postgres_node_killed_mid_migration_leaves_the_old_version_whole(tmp_p
     directory = _v1_node_dir(tmp_path)
     # The server checks every 100 ms whether the client of a running statement is still there (PostgreSQL 14+),
     # so the killed node's backend ends, and rolls the migration back, without waiting for its statement.
-    child_url = v1_postgres + "?options=-c%20client_connection_check_interval%3D100"
+    child_url = (
+        v1_postgres + ("&" if "?" in v1_postgres else "?") + "options=-c%20client_connection_check_interval%3D100"
+    )
     child = subprocess.Popen([sys.executable, "-c", CRASHING_MIGRATION_POSTGRES, child_url], cwd=REPO)
     try:
         _poll(lambda: _sleeping_migrations(v1_postgres) != [] or child.poll() is not None, "the migration to start")
@@ -307,13 +306,13 @@ def _postgres_shape(url: str) -> list[tuple[Any, ...]]:
     return columns + indexes
 
 
-def test_the_generated_postgres_schema_is_the_v1_schema(postgresql_proc, v1_postgres: str) -> None:
+def test_the_generated_postgres_schema_is_the_v1_schema(pg_server, v1_postgres: str) -> None:
     """On PostgreSQL too, the generated DDL makes the v1 columns, types, defaults and indexes."""
-    base = f"host={postgresql_proc.host} port={postgresql_proc.port} user={postgresql_proc.user}"
+    base = pg_server.conninfo().removesuffix(" dbname=postgres")
     name = f"node_fresh_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
-    fresh = f"postgresql://{postgresql_proc.user}@{postgresql_proc.host}:{postgresql_proc.port}/{name}"
+    fresh = pg_server.url(name)
     store = open_store(fresh)
     store.init_schema()
     store.close()
