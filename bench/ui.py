@@ -23,10 +23,8 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import ModuleType
 
@@ -37,7 +35,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if sys.path and Path(sys.path[0]).resolve() == Path(__file__).resolve().parent:
     sys.path.pop(0)
 
-import httpx  # noqa: E402
 import numpy as np  # noqa: E402
 from PySide6.QtCore import QCoreApplication, QEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -57,6 +54,7 @@ from app.services import CaseDesk  # noqa: E402
 from app.store.keywrap import KdfParams  # noqa: E402
 from app.store.logs import INSERT_ENTRY_SQL  # noqa: E402
 from app.store.replica import open_replica  # noqa: E402
+from devtools.stalling_front import StallingFront  # noqa: E402
 from ui.application import CounterApp, qt_application, start  # noqa: E402
 from ui.stall_meter import StallMeter  # noqa: E402
 
@@ -347,57 +345,6 @@ def real_sync_stall(app: QApplication, office: Path, federation_dir: Path) -> tu
     if left:
         raise RuntimeError(f"the real sync left {left} entries in the outbox")
     return stall, seconds, pushed
-
-
-class StallingFront:
-    """An HTTP front for one demo node: it answers the counter's reachability probe (the first GET /checkpoint)
-    from the real node, then holds every later request unanswered for `stall_s`, so the stall lands inside the
-    sync job."""
-
-    def __init__(self, real_url: Callable[[], str], stall_s: float) -> None:
-        self.real_url = real_url
-        self.stall_s = stall_s
-        self.probed = threading.Event()
-        self.held = threading.Event()
-        self.stop = threading.Event()
-        front = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                front.answer(self)
-
-            def do_POST(self) -> None:
-                front.answer(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self.thread.start()
-
-    def answer(self, request: BaseHTTPRequestHandler) -> None:
-        """Pass the first checkpoint request through to the real node; hold every other one."""
-        if request.command == "GET" and request.path == "/checkpoint" and not self.probed.is_set():
-            self.probed.set()
-            real = httpx.get(f"{self.real_url()}/checkpoint", timeout=5)
-            request.send_response(real.status_code)
-            request.send_header("Content-Length", str(len(real.content)))
-            request.end_headers()
-            request.wfile.write(real.content)
-            return
-        self.held.set()
-        self.stop.wait(self.stall_s)
-        request.close_connection = True
-
-    def close(self) -> None:
-        """Release the held requests and stop serving."""
-        self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
 
 
 GROWN_DEPARTMENTS = ("planning", "gas")  # the logs that deliver new entries during the sync under measurement

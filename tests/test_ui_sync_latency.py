@@ -7,15 +7,12 @@ inside the sync job: the job must wait on the network pool, not on the database 
 from __future__ import annotations
 
 import os
-import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import httpx
 import pytest
 
 from app.certs.image_input import read_qr_text
@@ -24,6 +21,7 @@ from app.scan import ScanResult
 from app.store.replica import open_replica
 from app.sync import load_policy
 from app.sync.trust import save_policy
+from devtools.stalling_front import StallingFront
 from tests.test_ui_flows import log_in
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
@@ -33,70 +31,19 @@ STALL_S = 20.0
 USUAL_VERDICT_S = 1.0  # a verdict takes tens of milliseconds; a second is generous on a loaded machine
 
 
-class StallingNode:
-    """An HTTP front for one real demo node on loopback: it passes the counter's reachability probe (the first
-    GET /checkpoint, answered by the real node) and then holds every later request for `STALL_S` unanswered, so the
-    stall lands inside the sync job itself (checkpoint, tiles, entry bundles), not in the probe."""
-
-    def __init__(self, real_url: Callable[[], str]) -> None:
-        self.real_url = real_url
-        self.probed = threading.Event()
-        self.accepted = threading.Event()  # a request after the probe arrived and was held
-        self.stop = threading.Event()
-        node = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                node.handle(self)
-
-            def do_POST(self) -> None:
-                node.handle(self)
-
-            def log_message(self, format: str, *args: object) -> None:
-                return
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.server.daemon_threads = True
-        self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
-        self.thread.start()
-
-    def handle(self, request: BaseHTTPRequestHandler) -> None:
-        """Answer the first checkpoint request from the real node; hold every other request unanswered."""
-        if request.command == "GET" and request.path == "/checkpoint" and not self.probed.is_set():
-            self.probed.set()
-            answer = httpx.get(f"{self.real_url()}/checkpoint", timeout=5)
-            request.send_response(answer.status_code)
-            request.send_header("Content-Type", answer.headers.get("content-type", "text/plain"))
-            request.send_header("Content-Length", str(len(answer.content)))
-            request.end_headers()
-            request.wfile.write(answer.content)
-            return
-        self.accepted.set()
-        self.stop.wait(STALL_S)
-        request.close_connection = True
-
-    def close(self) -> None:
-        self.stop.set()
-        self.server.shutdown()
-        self.server.server_close()
-        self.thread.join(5)
-
-
 @pytest.fixture
-def stalled(demo_office, demo_nodes) -> Iterator[StallingNode]:
+def stalled(demo_office, demo_nodes) -> Iterator[StallingFront]:
     """The housing bureau's node URL in the office's trust policy points at a front that stalls after the probe."""
     origin = department("housing").origin
 
     def real_url() -> str:
         return next(n["url"] for n in demo_nodes.nodes if n["origin"] == origin)
 
-    node = StallingNode(real_url)
+    node = StallingFront(real_url, STALL_S)
     with open_replica(demo_office.path, "admin", PASSWORD) as admin:
         policy = load_policy(admin)
         logs = tuple(
-            replace(log, urls=(f"http://127.0.0.1:{node.port}",), read_urls=()) if log.origin == origin else log
-            for log in policy.logs
+            replace(log, urls=(node.url,), read_urls=()) if log.origin == origin else log for log in policy.logs
         )
         save_policy(admin, replace(policy, logs=logs))
     yield node
@@ -113,7 +60,7 @@ def counter(qtbot, demo_office) -> Iterator[CounterApp]:
 
 
 def test_verdicts_keep_their_speed_while_a_node_stalls_during_sync(
-    qtbot, demo_office, demo_nodes, stalled: StallingNode, counter: CounterApp
+    qtbot, demo_office, demo_nodes, stalled: StallingFront, counter: CounterApp
 ) -> None:
     demo_nodes.start()
     log_in(qtbot, counter)
@@ -132,7 +79,7 @@ def test_verdicts_keep_their_speed_while_a_node_stalls_during_sync(
         latencies.append(time.monotonic() - t0)
         qtbot.wait(50)
     assert stalled.probed.is_set()  # the probe passed, so the housing log got a sync job ...
-    assert stalled.accepted.is_set()  # ... whose requests the node then held: the stall fell inside the sync
+    assert stalled.held.is_set()  # ... whose requests the node then held: the stall fell inside the sync
     assert max(latencies) < USUAL_VERDICT_S, latencies
     assert window.status_panel.nodes[department("housing").origin] is False
     assert sum(1 for online in window.status_panel.nodes.values() if online) == 10
