@@ -1,6 +1,6 @@
 """HTTP(S) to a department node and its mirrors: pinned TLS, signed requests, bounded reads, retries.
 
-Every request carries the device key's signature headers (app/node/request_auth). Reads are capped
+Every request carries the device key's signature headers (app/protocol/request_auth). Reads are capped
 in size, so a hostile node cannot exhaust memory. A connection failure, a cut, a timeout or a 5xx
 moves to the next mirror; when every URL failed the link waits with exponential backoff and full
 jitter, then tries again, up to `RetryPolicy.attempts` rounds.
