@@ -20,7 +20,6 @@ from app.certs import Status
 from app.certs.image_input import read_qr_text
 from app.ledger.checkpoint import Checkpoint
 from app.ledger.entry import decode_entry
-from app.ledger.suites import ED25519, key_id
 from app.node.config import load_config, load_keys
 from app.node.node import CONFIG_FILE, node_from_config
 from app.protocol.departments import all_departments, department
@@ -290,10 +289,10 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     assert "尚未" not in window.status_panel.sync_label.text()
     # The node refuses what a revoked key signed: sync hands it back as a task, with what to do.
     config = load_config(demo_nodes.directory / "public-security" / CONFIG_FILE, environ={})
-    clerk_key = counter.work.db_now(lambda: office.replica.account_signer.public_key)
+    clerk_kid = counter.work.db_now(lambda: office.replica.account_signer.kid)  # in the demo's suite (SM2)
     node = node_from_config(config)
     try:
-        revoked_at = node.revoke(key_id(ED25519, clerk_key), "left the office")
+        revoked_at = node.revoke(clerk_kid, "left the office")
     finally:
         node.stop()
     serving = next(n["url"] for n in demo_nodes.nodes if n["origin"] == config.origin)
