@@ -22,7 +22,7 @@ from app.ledger.checkpoint import open_checkpoint
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
-from app.node.config import Limits, load_config
+from app.node.config import Limits, load_config, load_keys
 from app.node.federation import prepare_federation
 from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node, node_from_config
@@ -136,7 +136,7 @@ def test_node_in_process_on_postgres(pg_node: tuple[Path, Signer], processes: li
             assert all(r.ok for r in client.submit(entries[i : i + 200]))
         assert [r.index for r in client.submit(entries[:3])] == [2, 3, 4]
     wait_published(proc.url, 602)
-    keys = node_from_config(config).keys
+    keys = load_keys(Path(config.keys_file))
     size, logged, _ = check_log(proc.url, config.origin, keys.log_vkey)
     assert size == 602 and logged[2:] == entries
 
@@ -146,7 +146,7 @@ def test_two_node_processes_sequence_one_database(
 ) -> None:
     path, device = pg_node
     config = load_config(path, environ={})
-    log_vkey = node_from_config(config).keys.log_vkey
+    log_vkey = load_keys(Path(config.keys_file)).log_vkey
     a = node_process(path, tmp_path / "a.log")
     processes.append(a)
     b = node_process(path, tmp_path / "b.log")
@@ -203,7 +203,7 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
 ) -> None:
     path, device = any_node
     config = load_config(path, environ={})
-    log_vkey = node_from_config(config).keys.log_vkey
+    log_vkey = load_keys(Path(config.keys_file)).log_vkey
     acked: dict[bytes, int] = {}
     published: list[str] = []
     counter = itertools.count()
