@@ -42,7 +42,7 @@ from app.ledger.bundle import decode_bundle
 from app.ledger.entry import decode_entry
 from app.ledger.merkle import hash_leaf, inclusion_proof, root_of, verify_inclusion
 from app.ledger.sm2 import SM2_SM3
-from app.logdir import BATCH_ENTRIES, ENTRIES_FILE, SIGNERS_FILE, build_demo_log, verify_log_dir
+from app.logdir import BATCH_ENTRIES, ENTRIES_FILE, SIGNERS_FILE, batch_plan, build_demo_log, verify_log_dir
 
 TARGET_RATIO = 0.7
 
@@ -81,7 +81,7 @@ def bare_libsodium_pool_rate(jobs: list[tuple[bytes, bytes, bytes]], workers: in
     """The libsodium loop on `workers` forked processes over batches of `batch` entries, as verification runs."""
     global _POOL_JOBS
     _POOL_JOBS = [(key, sig + msg) for key, sig, msg in jobs]
-    batches = [(start, min(start + batch, len(jobs))) for start in range(0, len(jobs), batch)]
+    batches = batch_plan(len(jobs), batch, workers)  # the very batches verification takes
     try:
         start = time.perf_counter()
         with multiprocessing.get_context("fork").Pool(workers) as pool:
