@@ -302,6 +302,23 @@ def test_link_request_round_trips(items: list[Handed]) -> None:
         decode_request(body + b"\x00")  # trailing bytes
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.binary(max_size=40), st.binary(max_size=20), st.text(max_size=6)), min_size=1, max_size=4),
+    st.data(),
+)
+def test_a_cut_or_changed_link_request_decodes_to_what_encodes_to_it_or_is_refused(items, data) -> None:
+    body = bytearray(encode_request([encode_item(Handed(d, k, k[::-1], t, t[::-1])) for d, k, t in items]))
+    for _ in range(data.draw(st.integers(0, 3))):
+        body[data.draw(st.integers(0, len(body) - 1))] = data.draw(st.integers(0, 255))
+    body = body[: data.draw(st.integers(0, len(body)))]
+    try:
+        decoded = decode_request(bytes(body))
+    except LinkError:
+        return
+    assert encode_request([encode_item(i) for i in decoded]) == bytes(body)
+
+
 def test_link_refuses_hostile_counts_and_lengths() -> None:
     with pytest.raises(LinkError):
         decode_request(b"\xff\xff\xff\xff")
@@ -314,11 +331,13 @@ def test_link_refuses_hostile_counts_and_lengths() -> None:
 class _Answering:
     """A stand-in for the sequencer at the system edge of the link: answers index 7 for every entry."""
 
-    def submit(self, signed: object, verified_key: bytes | None = None) -> concurrent.futures.Future[int]:
-        """Answer 7 at once."""
-        future: concurrent.futures.Future[int] = concurrent.futures.Future()
-        future.set_result(7)
-        return future
+    def submit_many(self, items: list[tuple[object, bytes | None]]) -> list[concurrent.futures.Future[int]]:
+        """Answer 7 at once, for each entry."""
+        futures: list[concurrent.futures.Future[int]] = []
+        for _ in items:
+            futures.append(concurrent.futures.Future())
+            futures[-1].set_result(7)
+        return futures
 
 
 def test_link_server_drops_a_hostile_worker_and_keeps_serving(tmp_path: Path) -> None:
