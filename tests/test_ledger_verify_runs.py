@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app.ledger.bundle import decode_bundle
-from app.ledger.cose import sig_structure
+from app.ledger.cose import Sign1, sig_structure
+from app.ledger.suites import ED25519
 from app.logdir import (
     DECODE_RUN,
     ENTRIES_FILE,
@@ -76,3 +77,11 @@ def test_batches_cover_the_log_as_perfect_subtrees_and_shrink_at_the_end(
 def test_a_bad_entry_keeps_its_index_on_the_way_back_from_a_worker() -> None:
     error = pickle.loads(pickle.dumps(LogDirError("BadSignature: no", 12)))
     assert (error.reason, error.index, str(error)) == ("BadSignature: no", 12, "entry 12: BadSignature: no")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(min_size=1, max_size=300), st.binary(max_size=70_000))
+def test_to_be_signed_is_the_sig_structure_with_or_without_the_cached_head(protected: bytes, payload: bytes) -> None:
+    sign1 = Sign1(protected, {}, payload, bytes(64), ED25519, b"k")
+    expected = cbor2.dumps(["Signature1", protected, b"", payload])
+    assert sign1.to_be_signed() == sig_structure(protected, payload) == expected
