@@ -29,17 +29,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.ledger.entry import Entry, sign_entry
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.node.registry import Registry
 from app.node.sequencer_link import (
     MAX_FRAME,
     Handed,
     LinkError,
     LinkServer,
+    RemoteSequencer,
     decode_request,
     encode_item,
     encode_request,
@@ -367,3 +369,26 @@ def test_link_server_drops_a_hostile_worker_and_keeps_serving(tmp_path: Path) ->
     finally:
         server.stop()
     assert not (tmp_path / "link.sock").exists()
+
+
+class _NoStore:
+    """The registry's store in a test whose registry never refreshes (its period is an hour)."""
+
+
+def test_each_submission_wakes_the_sending_thread_at_once(tmp_path: Path) -> None:
+    # A submission's wake-up once could go to the registry-refreshing thread, which waited on the same condition:
+    # the entries then waited for the sending thread's own one-second timeout (and the registry was reread).
+    server = LinkServer(tmp_path / "link.sock", _Answering())  # type: ignore[arg-type]
+    server.start()
+    remote = RemoteSequencer(server.path, Registry(_NoStore()), refresh_s=3600)  # type: ignore[arg-type]
+    remote.start()
+    try:
+        key = ED25519.signer(bytes(32))
+        for n in range(10):
+            signed = decode_entry(make_entry("test/log", key, f"note {n}"))
+            started = time.monotonic()
+            assert remote.submit(signed, key.public_key).result(timeout=DEADLINE_S) == 7
+            assert time.monotonic() - started < 0.75, f"submission {n} waited for a timeout"
+    finally:
+        remote.stop()
+        server.stop()

@@ -306,6 +306,7 @@ class RemoteSequencer:
         self._sock: socket.socket | None = None
         self._link_lock = threading.Lock()
         self._stopping = False
+        self._stopped = threading.Event()
         self._parent = os.getppid()
         self._threads: list[threading.Thread] = []
         self.sequenced = 0
@@ -351,6 +352,7 @@ class RemoteSequencer:
 
     def stop(self) -> None:
         """Stop the threads; fail what is still waiting (its offices resubmit)."""
+        self._stopped.set()
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
@@ -444,13 +446,9 @@ class RemoteSequencer:
                 future.set_exception(error)
 
     def _refresh_loop(self) -> None:
-        while True:
-            with self._cond:
-                if self._stopping:
-                    return
-                self._cond.wait(timeout=self._refresh_s)
-                if self._stopping:
-                    return
+        # Its own event, not `_cond`: a submission's notify must wake the sending thread, never this one (which
+        # would then take the wake-up, refresh the registry from the database and leave the entries waiting).
+        while not self._stopped.wait(self._refresh_s):
             if os.getppid() != self._parent:  # the sequencing process is gone: this worker must not outlive it
                 log_event(log, "sequencer_gone", level=logging.ERROR)
                 os.kill(os.getpid(), signal.SIGTERM)
