@@ -32,7 +32,8 @@ KEYS_DIR = "keys"
 DEMO_ORIGIN = "demo.govdesk.beijing.gov.cn/log"
 DEMO_ACTORS = ("counter-01/clerk-wang", "counter-02/clerk-li", "office/supervisor-zhao")
 MAX_FILE_SIZE = 512 * 1024 * 1024
-BATCH_ENTRIES = 4096  # entries per batch handed to a verification worker
+BATCH_ENTRIES = 4096  # entries per batch handed to a verification worker (at most; a power of two)
+SMALLEST_BATCH = 256  # the last batches of a log shrink to this, so that the workers finish together
 DECODE_RUN = 256  # entries decoded before their signatures are verified, within a batch
 
 
@@ -44,6 +45,10 @@ class LogDirError(Exception):
         super().__init__(f"{where}{reason}")
         self.reason = reason
         self.index = index
+
+    def __reduce__(self) -> tuple[type[LogDirError], tuple[str, int | None]]:
+        # Sent back from verification workers: keep the index, not only the message.
+        return type(self), (self.reason, self.index)
 
 
 @dataclass(frozen=True)
@@ -201,18 +206,50 @@ def check_entries(entries: Sequence[bytes], signers: Signers, origin: str, start
     return CheckedEntries(leaves, counts)
 
 
+@dataclass
+class CheckedBatch:
+    """What a verification worker sends back for one batch: how many entries passed, as the perfect subtrees
+    (height, root) of the log's tree they make (the batch starts at a multiple of its size, see `batch_plan`),
+    their type counts, or the first bad entry."""
+
+    size: int
+    subtrees: list[tuple[int, bytes]]
+    counts: dict[str, int]
+    error: LogDirError | None = None
+
+
 # The log a pool's workers check, inherited through fork (never pickled): (entries, signers, origin).
 _POOL_LOG: tuple[Sequence[bytes], Signers, str] | None = None
 
 
-def _check_batch(bounds: tuple[int, int]) -> CheckedEntries:
+def _check_batch(bounds: tuple[int, int]) -> CheckedBatch:
     assert _POOL_LOG is not None, "a verification pool worker without its log"
     entries, signers, origin = _POOL_LOG
-    return check_entries(entries, signers, origin, *bounds)
+    checked = check_entries(entries, signers, origin, *bounds)
+    batch_tree = CompactRange()  # the worker builds its batch's part of the tree: the parent only joins the parts
+    for leaf in checked.leaf_hashes:
+        batch_tree.append(leaf)
+    return CheckedBatch(batch_tree.size, batch_tree.subtrees, checked.counts, checked.error)
 
 
-def _batches(total: int, size: int) -> list[tuple[int, int]]:
-    return [(start, min(start + size, total)) for start in range(0, total, size)]
+def batch_plan(total: int, batch_entries: int, workers: int) -> list[tuple[int, int]]:
+    """Cut `total` entries into (start, end) batches for `workers` processes taking batches as they come.
+
+    Each batch holds a power of two entries, at most `batch_entries`, and starts at a multiple of its size, so
+    it is a perfect subtree of the log's tree (the last one: the tail of the log). Once fewer than two rounds of
+    batches are left, the size halves, down to `SMALLEST_BATCH`, so that no worker is left with a long batch
+    while the others idle.
+    """
+    size = 1 << (max(1, batch_entries).bit_length() - 1)
+    smallest = min(size, SMALLEST_BATCH)
+    batches = []
+    start = 0
+    while start < total:
+        while size > smallest and total - start < 2 * workers * size:
+            size //= 2
+        batches.append((start, min(start + size, total)))
+        start += size
+    return batches
 
 
 def check_entries_in_pool(
@@ -222,15 +259,15 @@ def check_entries_in_pool(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
     batch_entries: int = BATCH_ENTRIES,
-) -> Generator[CheckedEntries, None, None]:
+) -> Generator[CheckedBatch, None, None]:
     """Check the entries in batches on `workers` forked processes; yield each batch's result in log order."""
     global _POOL_LOG
     _POOL_LOG = (entries, signers, origin)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
-            for checked in pool.imap(_check_batch, _batches(len(entries), batch_entries)):
-                done += len(checked.leaf_hashes)
+            for checked in pool.imap(_check_batch, batch_plan(len(entries), batch_entries, workers)):
+                done += checked.size
                 if progress is not None:
                     progress(done, len(entries))
                 yield checked
@@ -266,26 +303,29 @@ def verify_log_dir(
     except BundleError as exc:
         raise LogDirError(str(exc).split(": ", 1)[-1], exc.index) from None
     total = len(entries)
-    if workers > 1 and total > BATCH_ENTRIES:
-        results: Generator[CheckedEntries, None, None] = check_entries_in_pool(
-            entries, signers, origin, workers, progress
-        )
-    else:
-        results = (check_entries(entries, signers, origin, start, end) for start, end in _batches(total, batch_entries))
     tree = CompactRange()
     counts: dict[str, int] = {}
-    done = 0
-    with contextlib.closing(results):  # a bad entry stops the pool at once
-        for checked in results:
+    if workers > 1 and total > batch_entries:
+        results = check_entries_in_pool(entries, signers, origin, workers, progress, batch_entries)
+        with contextlib.closing(results):  # a bad entry stops the pool at once
+            for batch in results:
+                if batch.error is not None:
+                    raise batch.error
+                for height, root in batch.subtrees:
+                    tree.append_subtree(height, root)
+                for etype, n in batch.counts.items():
+                    counts[etype] = counts.get(etype, 0) + n
+    else:
+        for start, end in batch_plan(total, batch_entries, 1):
+            checked = check_entries(entries, signers, origin, start, end)
+            if checked.error is not None:
+                raise checked.error
             for leaf in checked.leaf_hashes:
                 tree.append(leaf)
             for etype, n in checked.counts.items():
                 counts[etype] = counts.get(etype, 0) + n
-            if checked.error is not None:
-                raise checked.error
-            done += len(checked.leaf_hashes)
-            if progress is not None and workers <= 1:
-                progress(done, total)
+            if progress is not None:
+                progress(tree.size, total)
     cp = signed.checkpoint
     if cp.size != tree.size:
         raise LogDirError(f"checkpoint covers {cp.size} entries, but the log holds {tree.size}")

@@ -10,7 +10,10 @@ The full verification runs as `govdesk ledger verify` runs it: on `--workers` pr
 per core), each decoding and verifying batches of entries. The libsodium baseline is then measured the
 same way, on as many forked processes over the same batches; `ratio` is full ÷ bare at that width. The
 one-core figures (`*_1core`) and `ratio_cryptography` (one core, against `cryptography`'s loop) are
-printed beside them. Also the size and verify time of one inclusion proof in a tree of 10^6 leaves.
+printed beside them. Each loop runs three times, in turn with the loops it is compared with (wall-clock
+figures: the median); `ratio_cpu` and `ratio_1core_cpu` are the same ratios in CPU seconds (parent and
+workers, best of three), which a loaded machine moves much less.
+Also the size and verify time of one inclusion proof in a tree of 10^6 leaves.
 All of the above on the Ed25519 suite (`"suite": "ed25519"`), so the figures stay comparable.
 
 Then the national suite (issue 17), on one core each: `openssl speed -seconds 3 sm2`'s verify
@@ -28,11 +31,13 @@ import json
 import multiprocessing
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import nacl.bindings
@@ -42,7 +47,7 @@ from app.ledger.bundle import decode_bundle
 from app.ledger.entry import decode_entry
 from app.ledger.merkle import hash_leaf, inclusion_proof, root_of, verify_inclusion
 from app.ledger.sm2 import SM2_SM3
-from app.logdir import BATCH_ENTRIES, ENTRIES_FILE, SIGNERS_FILE, build_demo_log, verify_log_dir
+from app.logdir import BATCH_ENTRIES, ENTRIES_FILE, SIGNERS_FILE, batch_plan, build_demo_log, verify_log_dir
 
 TARGET_RATIO = 0.7
 
@@ -58,13 +63,29 @@ def signature_jobs(log_dir: Path) -> list[tuple[bytes, bytes, bytes]]:
     return jobs
 
 
-def bare_libsodium_rate(jobs: list[tuple[bytes, bytes, bytes]]) -> float:
-    """Time libsodium Ed25519 verifications (`crypto_sign_open`) of the signatures, with nothing else."""
+def cpu_seconds() -> float:
+    """CPU seconds used so far by this process and its waited-for children (the pools' workers), user + system."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def timed(run: Callable[[], int]) -> tuple[float, float]:
+    """Run `run` (it returns how many entries it did); return (entries per wall-clock second, per CPU second)."""
+    wall, cpu = time.perf_counter(), cpu_seconds()
+    done = run()
+    return done / (time.perf_counter() - wall), done / (cpu_seconds() - cpu)
+
+
+def bare_libsodium_loop(jobs: list[tuple[bytes, bytes, bytes]]) -> Callable[[], int]:
+    """The bare libsodium loop over the signatures, ready to time (the signed messages are built beforehand)."""
     opened = [(key, sig + msg) for key, sig, msg in jobs]
-    start = time.perf_counter()
-    for key, signed_message in opened:
-        nacl.bindings.crypto_sign_open(signed_message, key)
-    return len(opened) / (time.perf_counter() - start)
+
+    def loop() -> int:
+        for key, signed_message in opened:
+            nacl.bindings.crypto_sign_open(signed_message, key)
+        return len(opened)
+
+    return loop
 
 
 # The signed messages a pool's workers verify, inherited through fork: [(public key, signature + message)].
@@ -77,37 +98,48 @@ def _open_batch(bounds: tuple[int, int]) -> int:
     return bounds[1] - bounds[0]
 
 
-def bare_libsodium_pool_rate(jobs: list[tuple[bytes, bytes, bytes]], workers: int, batch: int) -> float:
-    """The libsodium loop on `workers` forked processes over batches of `batch` entries, as verification runs."""
-    global _POOL_JOBS
-    _POOL_JOBS = [(key, sig + msg) for key, sig, msg in jobs]
-    batches = [(start, min(start + batch, len(jobs))) for start in range(0, len(jobs), batch)]
-    try:
-        start = time.perf_counter()
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = sum(pool.imap(_open_batch, batches))
-        return done / (time.perf_counter() - start)
-    finally:
-        _POOL_JOBS = []
+def bare_libsodium_pool_loop(jobs: list[tuple[bytes, bytes, bytes]], workers: int, batch: int) -> Callable[[], int]:
+    """The libsodium loop on `workers` forked processes over the batches verification takes, ready to time."""
+    signed_messages = [(key, sig + msg) for key, sig, msg in jobs]
+    batches = batch_plan(len(jobs), batch, workers)
+
+    def loop() -> int:
+        global _POOL_JOBS
+        _POOL_JOBS = signed_messages
+        try:
+            with multiprocessing.get_context("fork").Pool(workers) as pool:
+                return sum(pool.imap(_open_batch, batches))
+        finally:
+            _POOL_JOBS = []
+
+    return loop
 
 
-def full_rate(log_dir: Path, workers: int, batch: int) -> float:
-    """Entries/s of `verify_log_dir` on `workers` processes (median of three runs)."""
-    runs = []
-    for _ in range(3):
-        start = time.perf_counter()
-        report = verify_log_dir(log_dir, workers=workers, batch_entries=batch)
-        runs.append(report.size / (time.perf_counter() - start))
-    return statistics.median(runs)
+def full_loop(log_dir: Path, workers: int, batch: int) -> Callable[[], int]:
+    """`verify_log_dir` on `workers` processes, ready to time."""
+    return lambda: verify_log_dir(log_dir, workers=workers, batch_entries=batch).size
 
 
-def bare_cryptography_rate(jobs: list[tuple[bytes, bytes, bytes]]) -> float:
-    """Time `cryptography` Ed25519 verifications of the signatures, with nothing else."""
+def interleaved(rounds: int, loops: dict[str, Callable[[], int]]) -> dict[str, tuple[float, float]]:
+    """Time the loops in turn, round after round (a noisy neighbour weighs on each alike); return each one's
+    (median wall-clock rate, best CPU-time rate)."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in loops}
+    for _ in range(rounds):
+        for name, loop in loops.items():
+            runs[name].append(timed(loop))
+    return {name: (statistics.median(w for w, _ in rates), max(c for _, c in rates)) for name, rates in runs.items()}
+
+
+def bare_cryptography_loop(jobs: list[tuple[bytes, bytes, bytes]]) -> Callable[[], int]:
+    """`cryptography`'s Ed25519 verifications of the signatures, with nothing else, ready to time."""
     loaded = [(Ed25519PublicKey.from_public_bytes(key), sig, msg) for key, sig, msg in jobs]
-    start = time.perf_counter()
-    for key, sig, msg in loaded:
-        key.verify(sig, msg)
-    return len(loaded) / (time.perf_counter() - start)
+
+    def loop() -> int:
+        for key, sig, msg in loaded:
+            key.verify(sig, msg)
+        return len(loaded)
+
+    return loop
 
 
 def openssl_sm2_verify_rate(seconds: int) -> float:
@@ -201,11 +233,25 @@ def main() -> int:
         build_demo_log(log_dir, args.entries, now_ms=1_795_000_000_000)
         print(f"built {args.entries} signed entries in {time.perf_counter() - t0:.1f} s", file=sys.stderr)
         jobs = signature_jobs(log_dir)
-        entries_1core = full_rate(log_dir, 1, args.batch_entries)
-        bare_1core = statistics.median(bare_libsodium_rate(jobs) for _ in range(3))
-        bare_cryptography = statistics.median(bare_cryptography_rate(jobs) for _ in range(3))
-        entries_per_s = full_rate(log_dir, args.workers, args.batch_entries)
-        bare = statistics.median(bare_libsodium_pool_rate(jobs, args.workers, args.batch_entries) for _ in range(3))
+        one_core = interleaved(
+            3,
+            {
+                "full": full_loop(log_dir, 1, args.batch_entries),
+                "bare": bare_libsodium_loop(jobs),
+                "cryptography": bare_cryptography_loop(jobs),
+            },
+        )
+        pooled = interleaved(
+            3,
+            {
+                "full": full_loop(log_dir, args.workers, args.batch_entries),
+                "bare": bare_libsodium_pool_loop(jobs, args.workers, args.batch_entries),
+            },
+        )
+    entries_1core, bare_1core, bare_cryptography = (one_core[k][0] for k in ("full", "bare", "cryptography"))
+    entries_per_s, bare = pooled["full"][0], pooled["bare"][0]
+    ratio_1core_cpu = one_core["full"][1] / one_core["bare"][1]
+    ratio_cpu = pooled["full"][1] / pooled["bare"][1]
 
     proof_bytes, proof_us = proof_figures(args.proof_leaves)
     sm2 = sm2_figures(args.sm2_entries, openssl_seconds=1 if args.tiny else 3)
@@ -219,6 +265,8 @@ def main() -> int:
     print(f"full verification   {entries_1core:>12,.0f} entries/s    (one core)")
     print(f"bare Ed25519 verify {bare_1core:>12,.0f} signatures/s (libsodium, one core)")
     print(f"ratio_1core         {ratio_1core:>12.2f}")
+    print(f"ratio_cpu           {ratio_cpu:>12.2f}  (CPU seconds, {width}, workers and parent, best of three)")
+    print(f"ratio_1core_cpu     {ratio_1core_cpu:>12.2f}  (CPU seconds, one core, best of three)")
     print(f"bare Ed25519 verify {bare_cryptography:>12,.0f} signatures/s (cryptography, one core)")
     print(f"ratio_cryptography  {ratio_cryptography:>12.2f}  (one core)")
     print(f"inclusion proof, tree of {args.proof_leaves:,} leaves: {proof_bytes} bytes, {proof_us:.1f} us to verify")
@@ -240,6 +288,8 @@ def main() -> int:
                 "entries_per_s_1core": round(entries_1core, 1),
                 "bare_verify_per_s_1core": round(bare_1core, 1),
                 "ratio_1core": round(ratio_1core, 3),
+                "ratio_cpu": round(ratio_cpu, 3),
+                "ratio_1core_cpu": round(ratio_1core_cpu, 3),
                 "bare_verify_cryptography_per_s": round(bare_cryptography, 1),
                 "ratio_cryptography": round(ratio_cryptography, 3),
                 "proof_bytes_1e6": proof_bytes,

@@ -29,6 +29,8 @@ def test_ledger_benchmark_runs_and_reports_its_figures() -> None:
         "entries_per_s_1core",
         "bare_verify_per_s_1core",
         "ratio_1core",
+        "ratio_cpu",
+        "ratio_1core_cpu",
         "bare_verify_cryptography_per_s",
         "ratio_cryptography",
         "proof_bytes_1e6",
@@ -50,4 +52,5 @@ def test_ledger_benchmark_runs_and_reports_its_figures() -> None:
     assert abs(figures["ratio_1core"] - figures["entries_per_s_1core"] / figures["bare_verify_per_s_1core"]) < 0.002
     ratio_cryptography = figures["entries_per_s_1core"] / figures["bare_verify_cryptography_per_s"]
     assert abs(figures["ratio_cryptography"] - ratio_cryptography) < 0.002
+    assert 0 < figures["ratio_cpu"] < 5 and 0 < figures["ratio_1core_cpu"] < 5  # CPU seconds, parent and workers
     assert figures["proof_bytes_1e6"] % 32 == 0

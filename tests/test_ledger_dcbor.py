@@ -96,3 +96,56 @@ def test_a_map_in_any_order_but_the_deterministic_one_is_refused(mapping) -> Non
 def test_each_non_deterministic_form_is_refused_with_its_reason(hex_data: str, error: type) -> None:
     with pytest.raises(error):
         dcbor.decode(bytes.fromhex(hex_data), max_size=64)
+
+
+any_keys = st.one_of(st.integers(-3, 30), st.booleans(), st.text(max_size=2), st.floats(-2, 2), st.binary(max_size=2))
+loose_items = st.recursive(
+    st.one_of(scalars, st.floats(allow_nan=False)),
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=4),
+        st.dictionaries(any_keys, inner, max_size=4),
+        st.builds(lambda v: cbor2.CBORTag(18, v), inner),
+        st.builds(lambda v: cbor2.CBORTag(99, v), inner),
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(loose_items)
+def test_the_fast_walk_passes_exactly_what_the_checking_walk_passes(value) -> None:
+    # Maps in whatever order they were built, keys of any kind: asked twice, so the second answer may come from
+    # the key orders the first remembered.
+    decoded = cbor2.loads(cbor2.dumps(value))
+    try:
+        dcbor._check_decoded(decoded, 0, ALLOWED)
+        passes = True
+    except EntryError:
+        passes = False
+    assert dcbor._fits(decoded, 0, ALLOWED) is passes
+    assert dcbor._fits(decoded, 0, ALLOWED) is passes
+
+
+def test_a_remembered_key_order_lets_through_no_other_kind_of_key() -> None:
+    assert dcbor.decode(bytes.fromhex("a2616101616202"), max_size=64) == {"a": 1, "b": 2}  # {"a": 1, "b": 2}
+    assert dcbor.decode(bytes.fromhex("a10102"), max_size=64) == {1: 2}  # {1: 2}
+    with pytest.raises(MalformedCBOR):
+        dcbor.decode(bytes.fromhex("a1f502"), max_size=64)  # {true: 2}: equal to {1: 2} in Python
+    with pytest.raises(NonCanonicalEncoding):
+        dcbor.decode(bytes.fromhex("a2616202616101"), max_size=64)  # {"b": 2, "a": 1}
+
+
+@pytest.mark.parametrize("levels", [15, 16, 17, 18])
+@pytest.mark.parametrize("wrap", [lambda v: [v], lambda v: {"k": v}, lambda v: cbor2.CBORTag(18, v)])
+def test_the_fast_walk_and_the_checking_walk_agree_on_the_depth_limit(levels: int, wrap) -> None:
+    value: object = 0
+    for _ in range(levels):
+        value = wrap(value)
+    decoded = cbor2.loads(cbor2.dumps(value))
+    try:
+        dcbor._check_decoded(decoded, 0, ALLOWED)
+        passes = True
+    except EntryError:
+        passes = False
+    assert dcbor._fits(decoded, 0, ALLOWED) is passes
+    assert passes is (levels <= dcbor.MAX_DEPTH)

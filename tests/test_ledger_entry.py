@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import pickle
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import cbor2
 import pytest
@@ -12,6 +14,7 @@ from hypothesis import strategies as st
 
 from app.ledger import cose, dcbor
 from app.ledger.entry import MAX_ENTRY_SIZE, Entry, decode_entry, entry_hash, sign_entry
+from app.ledger.entry_types import ENTRY_TYPES
 from app.ledger.errors import (
     BadSignature,
     EntryError,
@@ -211,3 +214,44 @@ def test_any_single_bit_flip_is_caught(position: int, bit: int) -> None:
     data[position % len(data)] ^= 1 << bit
     with pytest.raises(EntryError):
         decode_entry(bytes(data)).verify(SIGNER.public_key)
+
+
+_ANY_VALUE = st.one_of(
+    st.text(max_size=70),
+    st.binary(max_size=70),
+    st.integers(-5, 2**60),
+    st.booleans(),
+    st.none(),
+    st.lists(st.text(max_size=3), max_size=40),
+    st.tuples(st.text(max_size=3)),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(sorted(ENTRY_TYPES)), st.data())
+def test_body_checks_in_line_give_the_field_by_field_verdict(etype: str, data: st.DataObject) -> None:
+    spec = ENTRY_TYPES[etype]
+    names = [f.name for f in spec.fields] + ["extra", 1]
+    # Values of each field's own kind (some over its length limit), then perhaps one changed to anything.
+    fitting = {
+        str: st.text(max_size=40),
+        bytes: st.binary(max_size=40),
+        int: st.integers(0, 2**60),
+        list: st.lists(st.text(max_size=3), max_size=40),
+        dict: st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+    }
+    body = data.draw(st.fixed_dictionaries({f.name: fitting[f.kind] for f in spec.fields if f.required}))
+    if data.draw(st.booleans()):
+        body.update(data.draw(st.dictionaries(st.sampled_from(names), _ANY_VALUE, max_size=2)))
+    for name in data.draw(st.lists(st.sampled_from(names), max_size=1)):
+        body.pop(name, None)
+
+    def verdict(check: Callable[[Mapping[Any, Any]], None]) -> str | None:
+        try:
+            check(body)
+        except SchemaError as exc:
+            return str(exc)
+        return None
+
+    assert verdict(spec.validate) == verdict(spec.validate_by_field)

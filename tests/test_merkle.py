@@ -283,3 +283,34 @@ def test_consistency_edge_cases() -> None:
         verify_consistency(3, 8, proof, r[3][:16], r[8])
     verify_consistency(1, 2, [LEAVES[1]], r[1], r[2])
     verify_consistency(4, 8, consistency_proof(LEAVES[:8], 4), r[4], r[8])  # power-of-two size1: no seed hash
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.integers(0, 6), min_size=1, max_size=12))
+def test_appending_perfect_subtrees_gives_the_tree_of_their_leaves(heights: list[int]) -> None:
+    # Heights in non-increasing order start each subtree at a multiple of its size, as the verification batches do.
+    heights = sorted(heights, reverse=True)
+    leaves = [hash_leaf(i.to_bytes(4, "big")) for i in range(sum(1 << h for h in heights))]
+    joined, one_by_one = CompactRange(), CompactRange()
+    for leaf in leaves:
+        one_by_one.append(leaf)
+    start = 0
+    for height in heights:
+        part = CompactRange()
+        for leaf in leaves[start : start + (1 << height)]:
+            part.append(leaf)
+        assert part.subtrees == [(height, root_of(leaves[start : start + (1 << height)]))]
+        joined.append_subtree(height, part.subtrees[0][1])
+        start += 1 << height
+    assert (joined.size, joined.root(), joined.subtrees) == (one_by_one.size, one_by_one.root(), one_by_one.subtrees)
+    assert joined.root() == root_of(leaves)
+
+
+def test_a_subtree_that_does_not_start_at_a_multiple_of_its_size_is_refused() -> None:
+    tree = CompactRange()
+    tree.append(hash_leaf(b"a"))
+    with pytest.raises(ValueError, match="cannot start at index 1"):
+        tree.append_subtree(1, hash_leaf(b"b"))
+    with pytest.raises(ValueError):
+        tree.append_subtree(-1, hash_leaf(b"b"))
+    assert tree.size == 1

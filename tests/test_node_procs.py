@@ -29,17 +29,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.ledger.entry import Entry, sign_entry
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf
 from app.ledger.suites import ED25519, Signer, key_id
 from app.loopback_ports import free_port
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, create_node, node_from_config
+from app.node.registry import Registry
 from app.node.sequencer_link import (
     MAX_FRAME,
     Handed,
     LinkError,
     LinkServer,
+    RemoteSequencer,
     decode_request,
     encode_item,
     encode_request,
@@ -302,6 +304,23 @@ def test_link_request_round_trips(items: list[Handed]) -> None:
         decode_request(body + b"\x00")  # trailing bytes
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.binary(max_size=40), st.binary(max_size=20), st.text(max_size=6)), min_size=1, max_size=4),
+    st.data(),
+)
+def test_a_cut_or_changed_link_request_decodes_to_what_encodes_to_it_or_is_refused(items, data) -> None:
+    body = bytearray(encode_request([encode_item(Handed(d, k, k[::-1], t, t[::-1])) for d, k, t in items]))
+    for _ in range(data.draw(st.integers(0, 3))):
+        body[data.draw(st.integers(0, len(body) - 1))] = data.draw(st.integers(0, 255))
+    body = body[: data.draw(st.integers(0, len(body)))]
+    try:
+        decoded = decode_request(bytes(body))
+    except LinkError:
+        return
+    assert encode_request([encode_item(i) for i in decoded]) == bytes(body)
+
+
 def test_link_refuses_hostile_counts_and_lengths() -> None:
     with pytest.raises(LinkError):
         decode_request(b"\xff\xff\xff\xff")
@@ -314,11 +333,13 @@ def test_link_refuses_hostile_counts_and_lengths() -> None:
 class _Answering:
     """A stand-in for the sequencer at the system edge of the link: answers index 7 for every entry."""
 
-    def submit(self, signed: object, verified_key: bytes | None = None) -> concurrent.futures.Future[int]:
-        """Answer 7 at once."""
-        future: concurrent.futures.Future[int] = concurrent.futures.Future()
-        future.set_result(7)
-        return future
+    def submit_many(self, items: list[tuple[object, bytes | None]]) -> list[concurrent.futures.Future[int]]:
+        """Answer 7 at once, for each entry."""
+        futures: list[concurrent.futures.Future[int]] = []
+        for _ in items:
+            futures.append(concurrent.futures.Future())
+            futures[-1].set_result(7)
+        return futures
 
 
 def test_link_server_drops_a_hostile_worker_and_keeps_serving(tmp_path: Path) -> None:
@@ -348,3 +369,26 @@ def test_link_server_drops_a_hostile_worker_and_keeps_serving(tmp_path: Path) ->
     finally:
         server.stop()
     assert not (tmp_path / "link.sock").exists()
+
+
+class _NoStore:
+    """The registry's store in a test whose registry never refreshes (its period is an hour)."""
+
+
+def test_each_submission_wakes_the_sending_thread_at_once(tmp_path: Path) -> None:
+    # A submission's wake-up once could go to the registry-refreshing thread, which waited on the same condition:
+    # the entries then waited for the sending thread's own one-second timeout (and the registry was reread).
+    server = LinkServer(tmp_path / "link.sock", _Answering())  # type: ignore[arg-type]
+    server.start()
+    remote = RemoteSequencer(server.path, Registry(_NoStore()), refresh_s=3600)  # type: ignore[arg-type]
+    remote.start()
+    try:
+        key = ED25519.signer(bytes(32))
+        for n in range(10):
+            signed = decode_entry(make_entry("test/log", key, f"note {n}"))
+            started = time.monotonic()
+            assert remote.submit(signed, key.public_key).result(timeout=DEADLINE_S) == 7
+            assert time.monotonic() - started < 0.75, f"submission {n} waited for a timeout"
+    finally:
+        remote.stop()
+        server.stop()

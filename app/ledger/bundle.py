@@ -33,7 +33,8 @@ def decode_bundle(data: bytes, *, first_index: int = 0, max_entries: int | None 
     """Split an entry bundle into entries; raise BundleError naming the first broken entry."""
     entries: list[bytes] = []
     pos, n = 0, len(data)
-    view = memoryview(data)
+    if type(data) is not bytes:
+        data = bytes(data)  # then each entry is one slice: one copy
     while pos < n:
         index = first_index + len(entries)
         if max_entries is not None and len(entries) >= max_entries:
@@ -44,6 +45,6 @@ def decode_bundle(data: bytes, *, first_index: int = 0, max_entries: int | None 
         pos += 2
         if pos + length > n:
             raise BundleError(f"entry {index}: truncated, {length} bytes announced, {n - pos} present", index)
-        entries.append(bytes(view[pos : pos + length]))
+        entries.append(data[pos : pos + length])
         pos += length
     return entries

@@ -38,6 +38,11 @@ class Sign1:
 
     def to_be_signed(self) -> bytes:
         """Return the Sig_structure bytes that the signature covers."""
+        if len(self.protected_bytes) <= MAX_CACHED_HEADER_SIZE:
+            payload = self.payload
+            return b"".join(
+                (_sig_structure_up_to_payload(self.protected_bytes), _byte_string_head(len(payload)), payload)
+            )
         return sig_structure(self.protected_bytes, self.payload)
 
     def verify(self, public_key: bytes) -> None:
@@ -50,12 +55,14 @@ class Sign1:
 _SIG_STRUCTURE_START = b"\x84\x6aSignature1"
 
 
+# The heads of byte strings shorter than 256 bytes, by size.
+_SHORT_BYTE_STRING_HEADS = tuple(bytes((0x40 | size,)) if size < 24 else bytes((0x58, size)) for size in range(256))
+
+
 def _byte_string_head(size: int) -> bytes:
     """The shortest CBOR head of a byte string of `size` bytes."""
-    if size < 24:
-        return bytes((0x40 | size,))
     if size <= 0xFF:
-        return bytes((0x58, size))
+        return _SHORT_BYTE_STRING_HEADS[size]
     if size <= 0xFFFF:
         return b"\x59" + size.to_bytes(2, "big")
     if size <= 0xFFFFFFFF:
@@ -79,6 +86,13 @@ def sig_structure(protected_bytes: bytes, payload: bytes, external_aad: bytes = 
             payload,
         )
     )
+
+
+@functools.lru_cache(maxsize=256)
+def _sig_structure_up_to_payload(protected_bytes: bytes) -> bytes:
+    """The Sig_structure of a message with this protected header and no external AAD, up to its payload (cached: a
+    log's entries repeat a few headers)."""
+    return b"".join((_SIG_STRUCTURE_START, _byte_string_head(len(protected_bytes)), protected_bytes, b"\x40"))
 
 
 def sign1(payload: bytes, signer: Signer, kid: bytes) -> bytes:

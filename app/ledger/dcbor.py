@@ -109,6 +109,59 @@ def _check_decoded(value: Any, depth: int, allowed_tags: frozenset[int]) -> None
     raise MalformedCBOR(f"values of type {kind.__name__} are not allowed in entries")
 
 
+# Key tuples of decoded maps already found in deterministic order whose keys are all text. A tuple of text keys
+# equals no tuple holding any other kind of key (no integer, bool or float key can stand in for a text one), so
+# a later map with an equal key tuple is in the same order. Bounded: past the limit, maps are checked key by key.
+_ORDERED_TEXT_KEYS: set[tuple[str, ...]] = set()
+MAX_ORDERED_TEXT_KEYS = 4096
+
+
+def _keys_in_order(keys: tuple[Any, ...]) -> bool:
+    """Whether a map's keys are integers or text, in deterministic order (remembered for all-text keys)."""
+    previous = b""
+    for k in keys:
+        if type(k) is not str and type(k) is not int:
+            return False
+        key = _encoded_key(k)
+        if key <= previous:
+            return False
+        previous = key
+    if len(_ORDERED_TEXT_KEYS) < MAX_ORDERED_TEXT_KEYS and all(type(k) is str for k in keys):
+        _ORDERED_TEXT_KEYS.add(keys)
+    return True
+
+
+def _fits(value: Any, depth: int, allowed_tags: frozenset[int]) -> bool:
+    """Whether `_check_decoded` passes `value`, answered faster: a map whose text keys come in an order already
+    found deterministic takes one set lookup. The fast path of `decode` asks this; `_check_decoded` names the
+    fault of a value that does not fit."""
+    if depth > MAX_DEPTH:
+        return False
+    kind = type(value)
+    if kind in _PLAIN:
+        return True
+    if kind is int:
+        return value in _INT_RANGE
+    inner = depth + 1
+    if kind is list or kind is tuple:
+        items = value
+    elif kind in _DECODED_MAPS:
+        keys = tuple(value)
+        if keys not in _ORDERED_TEXT_KEYS and not _keys_in_order(keys):
+            return False
+        items = value.values()
+    elif kind is cbor2.CBORTag:
+        return value.tag in allowed_tags and _fits(value.value, inner, allowed_tags)
+    else:
+        return False
+    for v in items:
+        if inner <= MAX_DEPTH and (type(v) in _PLAIN or (type(v) is int and v in _INT_RANGE)):
+            continue
+        if not _fits(v, inner, allowed_tags):
+            return False
+    return True
+
+
 def encode(value: Any, *, allowed_tags: frozenset[int] = frozenset({18})) -> bytes:
     """Return the deterministic CBOR encoding of `value` (ints, bytes, text, lists, maps, bools, null)."""
     return cbor2.dumps(_normalise(value, 0, allowed_tags))
@@ -117,11 +170,11 @@ def encode(value: Any, *, allowed_tags: frozenset[int] = frozenset({18})) -> byt
 def decode(data: bytes, *, max_size: int, allowed_tags: frozenset[int] = frozenset({18}), what: str = "input") -> Any:
     """Decode exactly one deterministic CBOR item from `data`, or raise a typed EntryError.
 
-    The usual case, a deterministic item, takes one C decode, one check walk and one C re-encode. Any
+    The usual case, a deterministic item, takes one C decode, one check walk (`_fits`) and one C re-encode. Any
     input that fails that is handed to `decode_step_by_step`, which makes the same checks one at a time
     and raises the error that names the first fault.
     """
-    if not isinstance(data, bytes | bytearray | memoryview):
+    if type(data) is not bytes and not isinstance(data, bytes | bytearray | memoryview):
         raise MalformedCBOR(f"{what} must be bytes, got {type(data).__name__}")
     if len(data) > max_size:
         raise EntryTooLarge(f"{what} is {len(data)} bytes, over the limit of {max_size}")
@@ -133,12 +186,10 @@ def decode(data: bytes, *, max_size: int, allowed_tags: frozenset[int] = frozens
         # cbor2.loads stops after the first item; the re-encoding below proves that it read all of `data`
         # (an item and anything after it cannot re-encode to exactly `data` when the item is canonical).
         value = cbor2.loads(data)
-        _check_decoded(value, 0, allowed_tags)
+        if _fits(value, 0, allowed_tags) and cbor2.dumps(value) == data:
+            return value
     except (RecursionError, EntryError, cbor2.CBORDecodeError, ValueError, TypeError, OverflowError, MemoryError):
         pass
-    else:
-        if cbor2.dumps(value) == data:
-            return value
     decode_step_by_step(data, allowed_tags=allowed_tags, what=what)
     # Not reached: the step-by-step checks refuse whatever the fast path refused (they are the same checks).
     raise NonCanonicalEncoding(f"{what} is not in deterministic CBOR encoding (RFC 8949 section 4.2.1)")

@@ -74,19 +74,13 @@ def entry_hash(data: bytes) -> bytes:
 
 
 def _check_payload(payload: Mapping[Any, Any]) -> Entry:
-    if not isinstance(payload, Mapping):
+    if type(payload) is not dict and not isinstance(payload, Mapping):
         raise SchemaError("the entry payload must be a map")
     if payload.keys() != _PAYLOAD_FIELDS:
         keys = set(payload)
         missing, extra = _PAYLOAD_FIELDS - keys, keys - _PAYLOAD_FIELDS
         raise SchemaError(f"entry fields wrong: missing {sorted(missing)}, unexpected {sorted(map(str, extra))}")
-    log, etype, time, signer, body = (
-        payload["log"],
-        payload["type"],
-        payload["time"],
-        payload["signer"],
-        payload["body"],
-    )
+    log, etype, time, signer, body = _PAYLOAD_VALUES(payload)
     # str.split() cuts at exactly the characters str.isspace() names: one piece equal to `log` means none.
     if not isinstance(log, str) or not 0 < len(log) <= MAX_ORIGIN_LENGTH or log.split() != [log]:
         raise SchemaError("entry field 'log' must be a log origin: non-empty text without spaces")
@@ -96,7 +90,7 @@ def _check_payload(payload: Mapping[Any, Any]) -> Entry:
         raise SchemaError("entry field 'time' must be non-negative Unix milliseconds")
     if not isinstance(signer, bytes):
         raise SchemaError("entry field 'signer' must be a key id (bytes)")
-    if not isinstance(body, Mapping):
+    if type(body) is not dict and not isinstance(body, Mapping):
         raise SchemaError("entry field 'body' must be a map")
     validate_body(etype, body)
     return Entry(log, etype, time, signer, body)

@@ -17,6 +17,13 @@ MAX_TEXT = 1024
 MAX_BYTES = 4096
 
 
+class _Absent:
+    """The type of the marker of a field missing from a body: no decoded value is of this type."""
+
+
+_ABSENT = _Absent()
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of an entry body."""
@@ -35,6 +42,15 @@ class Field:
     def limit(self) -> int | None:
         """The largest length allowed, if the field has one."""
         return self.max_len or (MAX_TEXT if self.kind is str else MAX_BYTES if self.kind is bytes else None)
+
+    @functools.cached_property
+    def exact_check(self) -> tuple[type, int]:
+        """(type, length limit or 0 for none): a value of exactly that type needs only the length check. Text,
+        bytes and integers (a bool is not exactly an int); lists and maps get `_Absent`, which no value is, so
+        they always take `check`."""
+        if self.kind is str or self.kind is bytes:
+            return self.kind, self.limit or 0
+        return (int, 0) if self.kind is int else (_Absent, 0)
 
     def check(self, etype: str, value: Any) -> None:
         """Raise SchemaError unless `value` fits this field."""
@@ -59,8 +75,34 @@ class EntryType:
         """The names of this type's fields."""
         return frozenset(f.name for f in self.fields)
 
+    @functools.cached_property
+    def required_names(self) -> frozenset[str]:
+        """The names of this type's required fields."""
+        return frozenset(f.name for f in self.fields if f.required)
+
     def validate(self, body: Mapping[Any, Any]) -> None:
-        """Raise SchemaError unless `body` has exactly this type's fields, well typed."""
+        """Raise SchemaError unless `body` has exactly this type's fields, well typed.
+
+        A body with the right field names whose values are all of exactly the decoder's types (str, bytes, int)
+        within their lengths passes after one look at each value; any other goes through `validate_by_field`,
+        which names the first fault.
+        """
+        if body.keys() <= self.field_names and self.required_names <= body.keys():
+            checks = self._exact_checks
+            for name, value in body.items():
+                f, exact_type, limit = checks[name]
+                if type(value) is not exact_type or (limit and len(value) > limit):
+                    try:
+                        f.check(self.name, value)
+                    except SchemaError:
+                        break
+            else:
+                return
+        self.validate_by_field(body)
+
+    def validate_by_field(self, body: Mapping[Any, Any]) -> None:
+        """`validate` field by field: raise the SchemaError of the first unknown field, else of the first field
+        (in this type's order) that is missing or ill-typed."""
         known = self.field_names
         for key in body:
             if key not in known:
@@ -70,6 +112,10 @@ class EntryType:
                 f.check(self.name, body[f.name])
             elif f.required:
                 raise SchemaError(f"{self.name}: missing field {f.name!r}")
+
+    @functools.cached_property
+    def _exact_checks(self) -> dict[str, tuple[Field, type, int]]:
+        return {f.name: (f, *f.exact_check) for f in self.fields}
 
 
 _TYPES = [

@@ -246,6 +246,25 @@ class CompactRange:
         stack.append((height, node))
         self.size += 1
 
+    def append_subtree(self, height: int, root: bytes) -> None:
+        """Add the root of a perfect subtree of 2**height leaves to the right of the tree (as appending its leaves
+        one by one would); the tree's size so far must be a multiple of 2**height."""
+        if height < 0 or self.size & ((1 << height) - 1):
+            raise ValueError(f"a subtree of 2**{height} leaves cannot start at index {self.size}")
+        leaves, node = 1 << height, root
+        stack = self._stack
+        hash_children = self.tree_hash.hash_children
+        while stack and stack[-1][0] == height:
+            node = hash_children(stack.pop()[1], node)
+            height += 1
+        stack.append((height, node))
+        self.size += leaves
+
+    @property
+    def subtrees(self) -> list[tuple[int, bytes]]:
+        """The perfect subtrees that make up the tree, left to right: (height, root hash) each."""
+        return list(self._stack)
+
     def root(self) -> bytes:
         """Return the root of the tree of all leaves appended so far."""
         if not self._stack:

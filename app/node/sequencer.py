@@ -57,6 +57,13 @@ class Prechecked:
 Submittable = SignedEntry | Prechecked
 
 
+def settled(result: Result) -> concurrent.futures.Future[Result]:
+    """A future that already holds `result`."""
+    future: concurrent.futures.Future[Result] = concurrent.futures.Future()
+    future.set_result(result)
+    return future
+
+
 @dataclass
 class _Queued:
     signed: Submittable
@@ -105,17 +112,34 @@ class Sequencer:
         `verified_key` is the public key the entry's signature was already verified with: the sequencer then
         checks only that the registry still holds that key for the signer, not the signature again.
         """
-        h = signed.leaf_hash
         with self._cond:
-            queued = self._queue.get(h)
-            if queued is not None:
-                return queued.future
-            if len(self._queue) >= self._queue_limit:
-                raise Refusal(Code.OVERLOADED, "the sequencing queue is full; retry shortly")
-            queued = _Queued(signed, concurrent.futures.Future(), verified_key)
-            self._queue[h] = queued
+            future = self._enqueue(signed, verified_key)
             self._cond.notify()
+            return future
+
+    def submit_many(self, items: list[tuple[Submittable, bytes | None]]) -> list[concurrent.futures.Future[Result]]:
+        """`submit` each (entry, verified key) of a request at once, waking the sequencing thread once; an entry
+        the full queue refuses gets a future that already holds its Refusal."""
+        futures = []
+        with self._cond:
+            for signed, verified_key in items:
+                try:
+                    futures.append(self._enqueue(signed, verified_key))
+                except Refusal as refusal:
+                    futures.append(settled(refusal))
+            self._cond.notify()
+        return futures
+
+    def _enqueue(self, signed: Submittable, verified_key: bytes | None) -> concurrent.futures.Future[Result]:
+        h = signed.leaf_hash
+        queued = self._queue.get(h)
+        if queued is not None:
             return queued.future
+        if len(self._queue) >= self._queue_limit:
+            raise Refusal(Code.OVERLOADED, "the sequencing queue is full; retry shortly")
+        queued = _Queued(signed, concurrent.futures.Future(), verified_key)
+        self._queue[h] = queued
+        return queued.future
 
     def queued(self) -> int:
         """Return how many entries wait to be sequenced."""

@@ -116,36 +116,39 @@ def encode_request(encoded_items: list[bytes]) -> bytes:
 
 def decode_request(body: bytes) -> list[Handed]:
     """Decode a request body strictly; raise LinkError on anything malformed."""
-    view = memoryview(body)
-    pos = 0
-
-    def take(n: int) -> bytes:
-        nonlocal pos
-        if pos + n > len(view):
-            raise LinkError("request cut short")
-        out = bytes(view[pos : pos + n])
-        pos += n
-        return out
-
-    def short() -> bytes:
-        return take(take(1)[0])
-
-    (count,) = _U32.unpack(take(4))
+    body = bytes(body)
+    end = len(body)
+    if end < 4:
+        raise LinkError("request cut short")
+    (count,) = _U32.unpack_from(body, 0)
     if count > MAX_ITEMS:
         raise LinkError(f"{count} entries in one request is over {MAX_ITEMS}")
+    pos = 4
     items: list[Handed] = []
     for _ in range(count):
-        (length,) = _U32.unpack(take(4))
+        if pos + 4 > end:
+            raise LinkError("request cut short")
+        (length,) = _U32.unpack_from(body, pos)
         if length > MAX_ENTRY_SIZE:
             raise LinkError(f"entry of {length} bytes is over {MAX_ENTRY_SIZE}")
-        data = take(length)
-        kid, key = short(), short()
-        try:
-            role, etype = short().decode(), short().decode()
-        except UnicodeDecodeError:
-            raise LinkError("role or type is not UTF-8") from None
-        items.append(Handed(data, kid, key, role, etype))
-    if pos != len(view):
+        pos += 4
+        fields = []
+        for size in (length, None, None, None, None):  # the entry, then four short fields behind a length byte
+            if size is None:
+                if pos >= end:
+                    raise LinkError("request cut short")
+                size, pos = body[pos], pos + 1
+            if pos + size > end:
+                raise LinkError("request cut short")
+            fields.append(body[pos : pos + size])
+            pos += size
+            if len(fields) >= 4:  # role and type are text
+                try:
+                    fields[-1] = fields[-1].decode()
+                except UnicodeDecodeError:
+                    raise LinkError("role or type is not UTF-8") from None
+        items.append(Handed(*fields))
+    if pos != end:
         raise LinkError("trailing bytes after the last entry")
     return items
 
@@ -220,8 +223,7 @@ class LinkServer:
     def _read(self, conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
         try:
             while True:
-                items = decode_request(read_frame(conn))
-                answers.put([self._submit(item) for item in items])
+                answers.put(self._submit_all(decode_request(read_frame(conn))))
         except (EOFError, OSError):
             pass
         except LinkError as exc:
@@ -229,18 +231,25 @@ class LinkServer:
         finally:
             answers.put(None)
 
-    def _submit(self, item: Handed) -> Any:
-        """Queue one entry; return its future, or its refusal at once."""
-        try:
-            if item.etype.startswith("registry."):
-                signed: SignedEntry | Prechecked = decode_entry(item.data)  # registry changes need the whole entry
-            else:
-                signed = Prechecked(item.data, hash_leaf(item.data), item.kid, item.role)
-            return self._sequencer.submit(signed, item.verified_key or None)
-        except Refusal as refusal:
-            return refusal
-        except EntryError as exc:
-            return Refusal(Code.MALFORMED_ENTRY, str(exc))
+    def _submit_all(self, items: list[Handed]) -> list[Any]:
+        """Queue a request's entries at once; return each one's future, or its refusal."""
+        out: list[Any] = [None] * len(items)
+        ready: list[tuple[SignedEntry | Prechecked, bytes | None]] = []
+        places: list[int] = []
+        for i, item in enumerate(items):
+            try:
+                if item.etype.startswith("registry."):
+                    signed: SignedEntry | Prechecked = decode_entry(item.data)  # registry changes need the whole entry
+                else:
+                    signed = Prechecked(item.data, hash_leaf(item.data), item.kid, item.role)
+            except EntryError as exc:
+                out[i] = Refusal(Code.MALFORMED_ENTRY, str(exc))
+                continue
+            ready.append((signed, item.verified_key or None))
+            places.append(i)
+        for i, future in zip(places, self._sequencer.submit_many(ready), strict=True):
+            out[i] = future
+        return out
 
     def _write(self, conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
         try:
@@ -297,6 +306,7 @@ class RemoteSequencer:
         self._sock: socket.socket | None = None
         self._link_lock = threading.Lock()
         self._stopping = False
+        self._stopped = threading.Event()
         self._parent = os.getppid()
         self._threads: list[threading.Thread] = []
         self.sequenced = 0
@@ -304,14 +314,21 @@ class RemoteSequencer:
 
     def submit(self, signed: SignedEntry, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
         """Hand a checked entry to the sequencing process; the future resolves to its index or a Refusal."""
-        record = self._registry.get(signed.kid)
-        role = record.role if record is not None else ""
-        item = Handed(signed.data, signed.kid, verified_key or b"", role, signed.entry.type)
-        future: concurrent.futures.Future[Result] = concurrent.futures.Future()
+        return self.submit_many([(signed, verified_key)])[0]
+
+    def submit_many(self, items: list[tuple[SignedEntry, bytes | None]]) -> list[concurrent.futures.Future[Result]]:
+        """`submit` a request's (entry, verified key) pairs at once: one wake-up of the sending thread, so they
+        travel in one frame."""
+        pending = []
+        for signed, verified_key in items:
+            record = self._registry.get(signed.kid)
+            role = record.role if record is not None else ""
+            item = Handed(signed.data, signed.kid, verified_key or b"", role, signed.entry.type)
+            pending.append((encode_item(item), concurrent.futures.Future()))
         with self._cond:
-            self._pending.append((encode_item(item), future))
+            self._pending.extend(pending)
             self._cond.notify()
-        return future
+        return [future for _, future in pending]
 
     def queued(self) -> int:
         """Entries handed over (or about to be) and not answered yet."""
@@ -335,6 +352,7 @@ class RemoteSequencer:
 
     def stop(self) -> None:
         """Stop the threads; fail what is still waiting (its offices resubmit)."""
+        self._stopped.set()
         with self._cond:
             self._stopping = True
             self._cond.notify_all()
@@ -428,13 +446,9 @@ class RemoteSequencer:
                 future.set_exception(error)
 
     def _refresh_loop(self) -> None:
-        while True:
-            with self._cond:
-                if self._stopping:
-                    return
-                self._cond.wait(timeout=self._refresh_s)
-                if self._stopping:
-                    return
+        # Its own event, not `_cond`: a submission's notify must wake the sending thread, never this one (which
+        # would then take the wake-up, refresh the registry from the database and leave the entries waiting).
+        while not self._stopped.wait(self._refresh_s):
             if os.getppid() != self._parent:  # the sequencing process is gone: this worker must not outlive it
                 log_event(log, "sequencer_gone", level=logging.ERROR)
                 os.kill(os.getpid(), signal.SIGTERM)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
+import contextlib
 import gzip
 import hashlib
 import logging
@@ -156,6 +158,31 @@ def _bad_signature(signed: Any) -> Refusal:
     )
 
 
+def _all_done(futures: list[concurrent.futures.Future[Any]]) -> asyncio.Future[None]:
+    """A future of the running event loop that completes once every one of `futures` has: the loop wakes once
+    for a request's whole batch, not once per entry (as `asyncio.wrap_future` on each would have it)."""
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[None] = loop.create_future()
+    remaining = [len(futures)]
+    lock = threading.Lock()
+
+    def settle() -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    def one_done(_: concurrent.futures.Future[Any]) -> None:
+        with lock:
+            remaining[0] -= 1
+            last = remaining[0] == 0
+        if last:
+            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting any more
+                loop.call_soon_threadsafe(settle)
+
+    for future in futures:
+        future.add_done_callback(one_done)
+    return waiter
+
+
 async def add_entries(request: Request) -> Response:
     """POST /add-entries: a signed request whose body is an entry bundle; answers each entry's index or refusal."""
     node = _node(request)
@@ -192,22 +219,22 @@ async def add_entries(request: Request) -> Response:
         return refusal_response(request, refusal, kid=kid)
     checked = await run_in_threadpool(_check_entries, node, entries, creds.kid)
     results: list[dict[str, Any]] = [{} for _ in checked]
-    waits: list[tuple[int, asyncio.Future[Any]]] = []
-    for i, (entry_hash, item, verified_key) in enumerate(checked):
+    accepted: list[int] = []
+    for i, (entry_hash, item, _) in enumerate(checked):
         if isinstance(item, Refusal):
             log_event(log, "refusal", code=item.code.value, reason=item.message, kid=kid, entry=i)
             results[i] = {"refusal": item.to_json()}
             continue
         results[i]["hash"] = entry_hash.hex()
-        try:
-            waits.append((i, asyncio.wrap_future(node.sequencer.submit(item, verified_key))))
-        except Refusal as refusal:
-            log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=kid, entry=i)
-            results[i]["refusal"] = refusal.to_json()
+        accepted.append(i)
+    # One hand-over for the request's entries (a full queue refuses an entry through its future).
+    futures = node.sequencer.submit_many([(checked[i][1], checked[i][2]) for i in accepted])
+    waits = list(zip(accepted, futures, strict=True))
     if waits:
-        done, _ = await asyncio.wait([f for _, f in waits], timeout=limits.submit_wait_s)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(_all_done([f for _, f in waits]), timeout=limits.submit_wait_s)
         for i, fut in waits:
-            if fut not in done:
+            if not fut.done():
                 refusal = Refusal(Code.SEQUENCING_TIMEOUT, "not sequenced in time; resubmit (it is idempotent)")
             elif isinstance(fut.exception(), StoreUnavailable):
                 refusal = Refusal(Code.STORE_UNAVAILABLE, "the database is unavailable; resubmit (it is idempotent)")

@@ -40,33 +40,37 @@ def verify_jobs(jobs: list[Job]) -> tuple[list[bool], float]:
 
 
 def decode_entries(datas: list[bytes], hints: Hints) -> tuple[list[Decoded], float, float]:
-    """Decode each entry; verify those whose signer is hinted; return results, decode and verify CPU seconds."""
-    out: list[Decoded] = []
-    decode_cpu = verify_cpu = 0.0
+    """Decode each entry; verify those whose signer is hinted; return results, decode and verify CPU seconds.
+
+    Every entry is decoded first, then the hinted signatures are verified, so that each stage is timed once
+    per call, not once per entry (a clock read costs about as much as a tenth of a decode).
+    """
+    started = time.thread_time()
+    decoded: list[Decoded] = []
     for data in datas:
-        started = time.thread_time()
         if len(data) > MAX_ENTRY_SIZE:
-            out.append(("too_large", f"entry is {len(data)} bytes, over {MAX_ENTRY_SIZE}"))
+            decoded.append(("too_large", f"entry is {len(data)} bytes, over {MAX_ENTRY_SIZE}"))
             continue
         try:
-            signed: SignedEntry = decode_entry(data)
+            decoded.append(("ok", decode_entry(data), None))
         except EntryTooLarge as exc:
-            out.append(("too_large", str(exc)))
-            continue
+            decoded.append(("too_large", str(exc)))
         except EntryError as exc:
-            out.append(("malformed", str(exc)))
+            decoded.append(("malformed", str(exc)))
+    decoded_at = time.thread_time()
+    out: list[Decoded] = []
+    for item in decoded:
+        if item[0] != "ok":
+            out.append(item)
             continue
-        finally:
-            decode_cpu += time.thread_time() - started
+        signed: SignedEntry = item[1]
+        sign1 = signed.sign1
         hint = hints.get(signed.kid)
         verified: bytes | None = None
-        if hint is not None and hint[0] == signed.sign1.suite.name:
-            started = time.thread_time()
-            sign1 = signed.sign1
+        if hint is not None and hint[0] == sign1.suite.name:
             verified = hint[1] if sign1.suite.verify(hint[1], sign1.to_be_signed(), sign1.signature) else b""
-            verify_cpu += time.thread_time() - started
         out.append(("ok", signed, verified))
-    return out, decode_cpu, verify_cpu
+    return out, decoded_at - started, time.thread_time() - decoded_at
 
 
 class SignatureVerifier:
