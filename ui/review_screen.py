@@ -38,6 +38,7 @@ from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.refusal_text import describe
 from ui.review_charts import HourlyLoadChart, VerdictMixChart
+from ui.review_refused import RefusedEntriesPanel
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_BREAK = "\n"
@@ -141,6 +142,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.integrity_label = QLabel()
         self.integrity_label.setWordWrap(True)
         self.integrity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refused_panel = RefusedEntriesPanel(reviews, work, language)
         self.tabs = QTabWidget()
         self.confirmation: QMessageBox | None = None
         for table in (self.clerk_table, self.service_table):
@@ -172,6 +174,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.tabs.addTab(figures, "")
         self.tabs.addTab(self.anomaly_table, "")
         self.tabs.addTab(self.integrity_label, "")
+        self.tabs.addTab(self.refused_panel, "")
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         for button in (self.pdf_button, self.csv_button, self.sign_button):
@@ -214,7 +217,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         for name, text in names.items():
             self.filter_labels[name].setText(text)
         for index, text in enumerate((self.tr("Timeline"), self.tr("Figures"), self.tr("Anomalies"),
-                                      self.tr("Integrity"))):  # fmt: skip
+                                      self.tr("Integrity"), self.tr("Refused entries"))):  # fmt: skip
             self.tabs.setTabText(index, text)
         self.sign_button.setText(self.tr("Sign the day off (Ctrl+Enter)"))
         self.pdf_button.setText(self.tr("Export PDF… (Ctrl+P)"))
@@ -244,6 +247,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             return reviews.open_day(day), reviews.compare(day), service_names(language)
 
         self._work.db(work, self._loaded, self._failed, owner=self)
+        self.refused_panel.load()
 
     def _loaded(self, result: tuple[DayReview, dict, dict[str, str]]) -> None:
         review, comparison, names = result
