@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from app.review.after_signoff import after_signoff
 from app.review.anomalies import Anomaly, find_anomalies
+from app.review.errors import AlreadySigned
 from app.review.figures import PeriodFigures, compute_figures
 from app.review.integrity import IntegrityReport, check_integrity
 from app.review.signoff import SignOff, check_acknowledgements, find_signoffs, write_signoff
@@ -107,7 +109,7 @@ def open_period(
     period = load_period(s, replica.name, first, days, thresholds, now)
     signoffs = find_signoffs(s)
     integrity = check_integrity(s, period, signoffs)
-    anomalies = find_anomalies(period, integrity.problems, integrity.chain.problem)
+    anomalies = find_anomalies(period, integrity.problems, integrity.chain.problem) + after_signoff(s, period, signoffs)
     mine = next((x for x in signoffs if days == 1 and x.day == first.isoformat() and not x.problem), None)
     return DayReview(period, compute_figures(period), anomalies, integrity, mine)
 
@@ -140,6 +142,8 @@ def sign_day(replica: Replica, review: DayReview, comments: dict[str, str]) -> S
     """Sign the reviewed day off: every anomaly acknowledged with a comment; supervisors only, once per day."""
     if review.period.days != 1:
         raise ValueError("only a single day is signed off")
+    if review.signoff is not None:  # said before any acknowledgement is asked for (the write checks it again)
+        raise AlreadySigned(f"{review.day} has been signed off already; nobody signs a day twice")
     acks = check_acknowledgements([a.id for a in review.anomalies], comments)
     counts = {**review.figures.office.counts(), "anomalies": len(review.anomalies)}
     return write_signoff(replica, review.office, review.day, review.period.start_ms, review.period.end_ms, counts, acks)

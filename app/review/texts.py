@@ -52,6 +52,12 @@ _EXPLANATIONS: dict[str, dict[str, str]] = {
         "en": "The replica failed a verification or raised a fork alarm: {problem}. Do not trust the "
         "affected log until the cause is found.",
     },
+    "after_signoff": {
+        "zh_CN": "{subject} 已由 {signed_by} 于 {signed_at} 签署，此后当日仍记录了 {count} 项操作（最早在 {first}；"
+        "{accounts}）。签署不包含这些操作，请逐项核实。",
+        "en": "{subject} was signed off by {signed_by} at {signed_at}; {count} actions were recorded on that day "
+        "after it (the first at {first}; {accounts}). The sign-off does not cover them: check them.",
+    },
     "audit_chain_break": {
         "zh_CN": "审计链断裂：{problem}。审计记录在写入后被修改或删除。",
         "en": "The audit chain is broken: {problem}. An audit record was changed or removed after it was written.",
