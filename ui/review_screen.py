@@ -32,7 +32,7 @@ from app.review import DayReview
 from app.review.exports import write_csv
 from app.review.figures import Figures
 from app.review.signoff import SignOff
-from app.review.texts import action_name, anomaly_name, result_name, service_names, source_name
+from app.review.texts import action_name, anomaly_name, problem_text, result_name, service_names, source_name
 from app.review.timeline import Action
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
@@ -372,12 +372,12 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         i = review.integrity
         lines = [
             (self.tr("Audit chain intact: %1 records verified.").replace("%1", str(i.chain.records)) if i.chain.ok
-             else self.tr("Audit chain BROKEN: %1").replace("%1", i.chain.problem)),
+             else self.tr("Audit chain BROKEN: %1").replace("%1", problem_text(i.chain.problem, self.language))),
             self.tr("Last signed-off day: %1").replace("%1", i.last_signed_day or self.tr("none")),
             self.tr("Checkpoints held: %1").replace("%1", str(i.checkpoints)),
             self.tr("Entries of the day included in their logs: %1; pending: %2")
             .replace("%1", str(i.included)).replace("%2", str(len(i.pending))),
-            *(self.tr("Problem: %1").replace("%1", p) for p in i.problems),
+            *(self.tr("Problem: %1").replace("%1", problem_text(p, self.language)) for p in i.problems),
         ]  # fmt: skip
         window = i.anchoring
         if window is not None:  # issue 15: what the department log does not vouch for yet
