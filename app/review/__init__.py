@@ -12,7 +12,7 @@ Docs: docs/review.md. Nothing here imports Qt; the screens are ui/review_*.py.
 from app.review.anomalies import KINDS, Anomaly
 from app.review.errors import AlreadySigned, NotAcknowledged, NotRefused, ReviewError, UnsafeExportPath
 from app.review.refused import RefusedEntry, refused_entries, set_aside
-from app.review.review import DayReview, compare, filter_actions, open_day, open_period, sign_day
+from app.review.review import DayReview, compare, filter_actions, open_day, open_period, sign_day, signer_names
 from app.review.signoff import SignOff, signoff_problems
 from app.review.thresholds import ReviewThresholds, load_thresholds, save_thresholds
 
@@ -37,5 +37,6 @@ __all__ = [
     "save_thresholds",
     "set_aside",
     "sign_day",
+    "signer_names",
     "signoff_problems",
 ]

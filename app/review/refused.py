@@ -51,13 +51,6 @@ class RefusedEntry:
         return self.set_aside_ms is not None
 
 
-def _signers(session: Session) -> dict[bytes, str]:
-    names = {kid: name for name, _, kid in review_records.account_keys(session)}
-    for kid, subject in review_records.key_subjects(session):
-        names.setdefault(kid, subject)
-    return names
-
-
 def _set_aside_by(session: Session) -> dict[str, str]:
     out = {}
     for _seq, _at, account, raw in audit.action_records(session, SET_ASIDE_ACTION):
@@ -73,7 +66,7 @@ def refused_entries(replica: Replica) -> list[RefusedEntry]:
     """Return every refused entry still open and every entry set aside, oldest first (supervisors and admins)."""
     replica.require(roles.AUDIT_REVIEW)
     s = replica.session
-    signers = _signers(s)
+    signers = review_records.key_names(s)
     departments = {d.origin: d.id for d in all_departments()}
     by = _set_aside_by(s)
     out = []

@@ -20,7 +20,7 @@ from app.review.integrity import IntegrityReport, check_integrity
 from app.review.signoff import SignOff, check_acknowledgements, find_signoffs, write_signoff
 from app.review.thresholds import ReviewThresholds, load_thresholds
 from app.review.timeline import Action, Period, load_period, parse_day
-from app.store import roles
+from app.store import review_records, roles
 from app.store.replica import Replica
 
 
@@ -136,6 +136,13 @@ def compare(replica: Replica, day: str | date, *, now_ms: int | None = None) -> 
         period = load_period(replica.session, replica.name, first, days, thresholds, now)
         out[name] = compute_figures(period).per_day()
     return out
+
+
+def signer_names(replica: Replica) -> dict[str, str]:
+    """Whom each key id (hex) belongs to: the office's accounts by name, other enrolled keys by subject (to name the
+    clerks the hall's ratings carry by key id)."""
+    replica.require(roles.AUDIT_REVIEW)
+    return {kid.hex(): name for kid, name in review_records.key_names(replica.session).items()}
 
 
 def sign_day(replica: Replica, review: DayReview, comments: dict[str, str]) -> SignOff:

@@ -114,6 +114,14 @@ def account_keys(session: Session) -> list[AccountKey]:
     return [AccountKey(*r) for r in session.all("SELECT name, role, kid FROM accounts")]
 
 
+def key_names(session: Session) -> dict[bytes, str]:
+    """Return whom each key id belongs to: this office's accounts by name, other enrolled keys by subject."""
+    names = {kid: name for name, _, kid in account_keys(session)}
+    for kid, subject in key_subjects(session):
+        names.setdefault(kid, subject)
+    return names
+
+
 def key_subjects(session: Session) -> list[KeySubject]:
     """Return every enrolled key with its subject."""
     return [KeySubject(*r) for r in session.all("SELECT kid, subject FROM registry_keys")]

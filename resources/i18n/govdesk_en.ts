@@ -439,6 +439,96 @@
     </message>
 </context>
 <context>
+    <name>HallEvaluationsPanel</name>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Rating</source>
+        <translation>Rating</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <source>Ratings on the day</source>
+        <translation>Ratings on the day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Ratings</source>
+        <translation>Ratings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Dissatisfied</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Mean (1–5)</source>
+        <translation>Mean (1–5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="64"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="65"/>
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Window</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Due (working days)</source>
+        <translation>Due (working days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="69"/>
+        <source>Remediation items past their due day, still without a call-back:</source>
+        <translation>Remediation items past their due day, still without a call-back:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="78"/>
+        <source>Asking the hall for %1…</source>
+        <translation>Asking the hall for %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="99"/>
+        <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
+        <translation>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="102"/>
+        <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
+        <translation>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="122"/>
+        <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
+        <translation>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="130"/>
+        <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
+        <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="140"/>
+        <source> (provisional calendar)</source>
+        <translation> (provisional calendar)</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
         <location filename="../../ui/hall_ticket_slot.py" line="72"/>
@@ -1395,297 +1485,302 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
+        <location filename="../../ui/review_screen.py" line="215"/>
         <source>Daily review</source>
         <translation>Daily review</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Day:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Clerk:</source>
         <translation>Clerk:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Service:</source>
         <translation>Service:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Verdict:</source>
         <translation>Verdict:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Action:</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Timeline</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Figures</source>
         <translation>Figures</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Anomalies</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="223"/>
         <source>Integrity</source>
         <translation>Integrity</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="226"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>Sign the day off (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>Export PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="224"/>
+        <location filename="../../ui/review_screen.py" line="228"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>Export CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="430"/>
+        <location filename="../../ui/review_screen.py" line="435"/>
         <source>Sign the day off</source>
         <translation>Sign the day off</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="225"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="223"/>
         <source>Refused entries</source>
         <translation>Refused entries</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="225"/>
+        <location filename="../../ui/review_screen.py" line="224"/>
+        <source>Hall ratings</source>
+        <translation>Hall ratings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Explanation</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="225"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Comment</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="243"/>
+        <location filename="../../ui/review_screen.py" line="247"/>
         <source>Opening %1…</source>
         <translation>Opening %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="263"/>
+        <location filename="../../ui/review_screen.py" line="268"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="278"/>
+        <location filename="../../ui/review_screen.py" line="283"/>
         <source>(all)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="290"/>
+        <location filename="../../ui/review_screen.py" line="295"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 actions, %2 anomalies.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="294"/>
+        <location filename="../../ui/review_screen.py" line="299"/>
         <source>Signed off by %1.</source>
         <translation>Signed off by %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="294"/>
+        <location filename="../../ui/review_screen.py" line="299"/>
         <source>Not signed off yet.</source>
         <translation>Not signed off yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Advanced</source>
         <translation>Advanced</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>Rejected</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>Median (min)</source>
         <translation>Median (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>P90 (min)</source>
         <translation>P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>Verdicts</source>
         <translation>Verdicts</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="318"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
         <source>Refusals</source>
         <translation>Refusals</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="318"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
         <source>Offline (min)</source>
         <translation>Offline (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="318"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="339"/>
+        <location filename="../../ui/review_screen.py" line="344"/>
         <source>No service</source>
         <translation>No service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="346"/>
         <source>Hourly load per service</source>
         <translation>Hourly load per service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="346"/>
         <source>Others</source>
         <translation>Others</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
+        <location filename="../../ui/review_screen.py" line="348"/>
         <source>Verdict mix</source>
         <translation>Verdict mix</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="351"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="347"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Day</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="347"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Week</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="347"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Month</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="374"/>
+        <location filename="../../ui/review_screen.py" line="379"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>Audit chain intact: %1 records verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="375"/>
+        <location filename="../../ui/review_screen.py" line="380"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>Audit chain BROKEN: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="376"/>
+        <location filename="../../ui/review_screen.py" line="381"/>
         <source>Last signed-off day: %1</source>
         <translation>Last signed-off day: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="376"/>
+        <location filename="../../ui/review_screen.py" line="381"/>
         <source>none</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="377"/>
+        <location filename="../../ui/review_screen.py" line="382"/>
         <source>Checkpoints held: %1</source>
         <translation>Checkpoints held: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="378"/>
+        <location filename="../../ui/review_screen.py" line="383"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>Entries of the day included in their logs: %1; pending: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="380"/>
+        <location filename="../../ui/review_screen.py" line="385"/>
         <source>Problem: %1</source>
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="386"/>
+        <location filename="../../ui/review_screen.py" line="391"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="419"/>
+        <location filename="../../ui/review_screen.py" line="424"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="432"/>
+        <location filename="../../ui/review_screen.py" line="437"/>
         <source>&amp;Sign</source>
         <translation>&amp;Sign</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="433"/>
+        <location filename="../../ui/review_screen.py" line="438"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="456"/>
+        <location filename="../../ui/review_screen.py" line="461"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="464"/>
+        <location filename="../../ui/review_screen.py" line="469"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="493"/>
+        <location filename="../../ui/review_screen.py" line="498"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1915,42 +2010,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Account</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Result</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Verdict</source>
         <translation>Verdict</translation>
     </message>

@@ -439,6 +439,96 @@
     </message>
 </context>
 <context>
+    <name>HallEvaluationsPanel</name>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Rating</source>
+        <translation>评价等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <source>Ratings on the day</source>
+        <translation>当日评价数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Ratings</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Dissatisfied</source>
+        <translation>差评数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Mean (1–5)</source>
+        <translation>平均分（1–5）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="64"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Service</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="65"/>
+        <source>Clerk</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Item</source>
+        <translation>整改编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Due (working days)</source>
+        <translation>整改期限（工作日计）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="69"/>
+        <source>Remediation items past their due day, still without a call-back:</source>
+        <translation>已超过整改期限、尚未回访的差评整改：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="78"/>
+        <source>Asking the hall for %1…</source>
+        <translation>正在向大厅服务查询 %1 的评价…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="99"/>
+        <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
+        <translation>无法连接大厅服务：暂时无法显示好差评与整改情况。审核的其他内容不受影响。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="102"/>
+        <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
+        <translation>无法读取本窗口的大厅密钥文件（见设置），无法查询大厅服务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="122"/>
+        <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
+        <translation>本窗口未配置大厅服务：好差评及差评整改由大厅服务保存。请管理员在设置中填写大厅服务地址和密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="130"/>
+        <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
+        <translation>%1：共 %2 条评价，其中差评 %3 条；%4 项差评整改已逾期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="140"/>
+        <source> (provisional calendar)</source>
+        <translation>（日历为暂定）</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
         <location filename="../../ui/hall_ticket_slot.py" line="72"/>
@@ -1395,297 +1485,302 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
+        <location filename="../../ui/review_screen.py" line="215"/>
         <source>Daily review</source>
         <translation>每日审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
+        <location filename="../../ui/review_screen.py" line="216"/>
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="214"/>
+        <location filename="../../ui/review_screen.py" line="217"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Clerk:</source>
         <translation>工作人员：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Service:</source>
         <translation>服务事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Verdict:</source>
         <translation>查验结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="223"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="226"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>签署当日审核 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>导出 PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="224"/>
+        <location filename="../../ui/review_screen.py" line="228"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>导出 CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="430"/>
+        <location filename="../../ui/review_screen.py" line="435"/>
         <source>Sign the day off</source>
         <translation>签署本日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="225"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
+        <location filename="../../ui/review_screen.py" line="223"/>
         <source>Refused entries</source>
         <translation>被拒记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="225"/>
+        <location filename="../../ui/review_screen.py" line="224"/>
+        <source>Hall ratings</source>
+        <translation>大厅好差评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="225"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Comment</source>
         <translation>确认意见</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="243"/>
+        <location filename="../../ui/review_screen.py" line="247"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="263"/>
+        <location filename="../../ui/review_screen.py" line="268"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="278"/>
+        <location filename="../../ui/review_screen.py" line="283"/>
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="290"/>
+        <location filename="../../ui/review_screen.py" line="295"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 项操作，%2 项异常。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="294"/>
+        <location filename="../../ui/review_screen.py" line="299"/>
         <source>Signed off by %1.</source>
         <translation>已由 %1 签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="294"/>
+        <location filename="../../ui/review_screen.py" line="299"/>
         <source>Not signed off yet.</source>
         <translation>尚未签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Opened</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Advanced</source>
         <translation>推进</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="316"/>
+        <location filename="../../ui/review_screen.py" line="321"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>Median (min)</source>
         <translation>中位时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>P90 (min)</source>
         <translation>90%时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="317"/>
+        <location filename="../../ui/review_screen.py" line="322"/>
         <source>Verdicts</source>
         <translation>查验</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="318"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
         <source>Refusals</source>
         <translation>节点拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="318"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
         <source>Offline (min)</source>
         <translation>离线(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="318"/>
+        <location filename="../../ui/review_screen.py" line="323"/>
         <source>Outbox</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="339"/>
+        <location filename="../../ui/review_screen.py" line="344"/>
         <source>No service</source>
         <translation>无具体事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="346"/>
         <source>Hourly load per service</source>
         <translation>各服务每小时业务量</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="341"/>
+        <location filename="../../ui/review_screen.py" line="346"/>
         <source>Others</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
+        <location filename="../../ui/review_screen.py" line="348"/>
         <source>Verdict mix</source>
         <translation>查验结果分布</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="351"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="347"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="347"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Week</source>
         <translation>近7日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="347"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="374"/>
+        <location filename="../../ui/review_screen.py" line="379"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>审计链完整：已校验 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="375"/>
+        <location filename="../../ui/review_screen.py" line="380"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>审计链断裂：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="376"/>
+        <location filename="../../ui/review_screen.py" line="381"/>
         <source>Last signed-off day: %1</source>
         <translation>最近签署日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="376"/>
+        <location filename="../../ui/review_screen.py" line="381"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="377"/>
+        <location filename="../../ui/review_screen.py" line="382"/>
         <source>Checkpoints held: %1</source>
         <translation>已存检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="378"/>
+        <location filename="../../ui/review_screen.py" line="383"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>当日账本记录已收录：%1；待收录：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="380"/>
+        <location filename="../../ui/review_screen.py" line="385"/>
         <source>Problem: %1</source>
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="386"/>
+        <location filename="../../ui/review_screen.py" line="391"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="419"/>
+        <location filename="../../ui/review_screen.py" line="424"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="432"/>
+        <location filename="../../ui/review_screen.py" line="437"/>
         <source>&amp;Sign</source>
         <translation>签署(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="433"/>
+        <location filename="../../ui/review_screen.py" line="438"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="456"/>
+        <location filename="../../ui/review_screen.py" line="461"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="464"/>
+        <location filename="../../ui/review_screen.py" line="469"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="493"/>
+        <location filename="../../ui/review_screen.py" line="498"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
@@ -1915,42 +2010,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Service</source>
         <translation>服务事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Verdict</source>
         <translation>查验结果</translation>
     </message>
