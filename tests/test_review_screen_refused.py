@@ -105,6 +105,8 @@ def test_a_supervisor_reads_why_an_entry_was_refused_and_sets_it_aside_by_keyboa
     assert "已搁置" in panel.table.item(0, 7).text() and SUPERVISOR in panel.table.item(0, 7).text()
     assert not panel.set_aside_button.isEnabled()  # once
     assert screen._work.db_now(screen.office.status).outbox_count == 0  # the status bar's count leaves it out
+    refusals = screen._work.db_now(lambda: screen.office.reviews.open_day(DAY.isoformat()).figures.office.refusals)
+    assert refusals == screen.review.figures.office.refusals == 1  # the set-aside is not a second refusal
     with qtbot.waitSignal(panel.loaded, timeout=30_000):
         screen.load_day(DAY.isoformat())  # still there after reopening, as set aside
     assert panel.table.rowCount() == 1 and "已搁置" in panel.table.item(0, 7).text()

@@ -208,10 +208,10 @@ def fork_alarms_between(session: Session, start_ms: int, end_ms: int) -> list[Fo
 
 
 def refusal_tasks_between(session: Session, start_ms: int, end_ms: int) -> list[RefusalTask]:
-    """Return the clerk tasks (conflicts left out) created in [start, end)."""
+    """Return the clerk tasks (conflicts and supervisors' set-asides left out) created in [start, end)."""
     rows = session.all(
         "SELECT leaf_hash, origin, kind, code, what, created_ms FROM sync_tasks WHERE created_ms >= ? "
-        "AND created_ms < ? AND kind != 'conflict'",
+        "AND created_ms < ? AND kind NOT IN ('conflict', 'set_aside')",
         (start_ms, end_ms),
     )
     return [RefusalTask(*r) for r in rows]
