@@ -86,6 +86,7 @@ def test_a_supervisor_sees_a_refused_entry_sets_it_aside_and_it_stops_waiting(
         head_before = audit.newest(sup.session)[0]
         done = set_aside(sup, leaf)
         assert done.set_aside and done.set_aside_by == SUPERVISOR and done.code == "role_not_allowed"
+        assert done.refused_ms == entry.refused_ms and done.set_aside_ms >= entry.refused_ms  # when the node refused
         assert sup.outbox.count_pending() == 0  # the status bar's "待发" leaves it out
         assert refused_entries(sup) == [done]  # still listed, as set aside
         assert sup.session.one("SELECT count(*) FROM outbox WHERE leaf_hash = ?", (leaf,))[0] == 1  # never deleted

@@ -84,7 +84,8 @@ def test_a_supervisor_reads_why_an_entry_was_refused_and_sets_it_aside_by_keyboa
     assert refused_at == "2026年5月20日 16:45" and written == "2026年5月20日 16:40"  # Beijing time, Chinese format
     assert department == "北京市税务局" or "税务" in department
     assert "受理" in entry and "完税证明开具" in entry and case.startswith("C")
-    assert signer == "tax-li" and "吊销" in reason and "待发" in state
+    assert signer == "tax-li" and "吊销" in reason and state == "待处理"
+    assert "吊销" in panel.details.text() and "tax-li" in panel.details.text()  # the reason in full, below
     assert "revoked_signer" not in reason and "refused" not in " ".join(row)  # no raw code in the cells
     assert screen._work.db_now(screen.office.status).outbox_count == 1  # the refused step still counts as waiting
     screen.show()
@@ -102,11 +103,14 @@ def test_a_supervisor_reads_why_an_entry_was_refused_and_sets_it_aside_by_keyboa
     with qtbot.waitSignal(panel.set_aside_done, timeout=30_000) as done:
         qtbot.keyClick(panel.confirmation, Qt.Key.Key_Return)
     assert done.args[0].leaf_hash == leaf and done.args[0].set_aside_by == SUPERVISOR
-    assert "已搁置" in panel.table.item(0, 7).text() and SUPERVISOR in panel.table.item(0, 7).text()
+    assert (
+        panel.table.item(0, 7).text() == "已搁置"
+        and f"已由 {SUPERVISOR} 于 2026年5月20日 17:59" in panel.details.text()
+    )
     assert not panel.set_aside_button.isEnabled()  # once
     assert screen._work.db_now(screen.office.status).outbox_count == 0  # the status bar's count leaves it out
     refusals = screen._work.db_now(lambda: screen.office.reviews.open_day(DAY.isoformat()).figures.office.refusals)
     assert refusals == screen.review.figures.office.refusals == 1  # the set-aside is not a second refusal
     with qtbot.waitSignal(panel.loaded, timeout=30_000):
         screen.load_day(DAY.isoformat())  # still there after reopening, as set aside
-    assert panel.table.rowCount() == 1 and "已搁置" in panel.table.item(0, 7).text()
+    assert panel.table.rowCount() == 1 and panel.table.item(0, 7).text() == "已搁置"

@@ -137,9 +137,14 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self._fill(self.clerk_table, self._counts(found.by_clerk, self.names))
         self._fill(self.overdue_table, [
             (str(i.id), self.level_name(i.level), services.get(i.service, i.service), i.window,
-             i.due_day + (self.tr(" (provisional calendar)") if i.provisional else ""))
+             self.day_text(i.due_day) + (self.tr(" (provisional calendar)") if i.provisional else ""))
             for i in found.overdue
         ])  # fmt: skip
+
+    def day_text(self, day: str) -> str:
+        """A YYYY-MM-DD day as the reader writes it (2026年6月10日 in Chinese)."""
+        year, month, date = day.split("-")
+        return f"{int(year)}年{int(month)}月{int(date)}日" if self.language == "zh_CN" else day
 
     @staticmethod
     def _counts(groups: dict[str, RatingCounts], names: dict[str, str]) -> list[tuple[str, ...]]:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.beijing_time import shown_time
+from app.beijing_time import beijing
 from app.office import ReviewService
 from app.protocol.departments import all_departments
 from app.review import RefusedEntry
@@ -27,6 +27,7 @@ from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.refusal_text import describe, describe_code
 
+REASON_COLUMN = 6
 STATE_COLUMN = 7
 
 
@@ -52,10 +53,13 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
         self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setSectionResizeMode(6, QHeaderView.ResizeMode.Stretch)
+        self.table.horizontalHeader().setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
+        self.details = QLabel()  # the selected entry's reason in full (the column may cut it short)
+        self.details.setWordWrap(True)
+        self.details.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.status_label = QLabel()
         self.status_label.setWordWrap(True)
         self.set_aside_button = QPushButton()
@@ -67,6 +71,7 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self.hint)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.details)
         layout.addLayout(bottom)
         self.retranslate()
 
@@ -79,8 +84,8 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
         )  # fmt: skip
         self.set_aside_button.setText(self.tr("Set aside… (Ctrl+D)"))
         self.table.setHorizontalHeaderLabels([
-            self.tr("Refused at"), self.tr("Department"), self.tr("Entry"), self.tr("Case"), self.tr("Signed by"),
-            self.tr("Written at"), self.tr("Node's reason"), self.tr("State"),
+            self.tr("Refused at (Beijing)"), self.tr("Department"), self.tr("Entry"), self.tr("Case"),
+            self.tr("Signed by"), self.tr("Written at (Beijing)"), self.tr("Node's reason"), self.tr("State"),
         ])  # fmt: skip
         self.show_entries(self.entries)
 
@@ -107,6 +112,11 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
             return f"{result_name(entry.step, self.language)} · {service}" if entry.step else service
         return action_name(entry.entry_type, self.language) if entry.entry_type else self.tr("Unreadable entry")
 
+    def when(self, at_ms: int) -> str:
+        """A time in Beijing, short: 2026年5月20日 16:45 (zh_CN) or 2026-05-20 16:45 (the header says Beijing)."""
+        t = beijing(at_ms)
+        return f"{t.year}年{t.month}月{t.day}日 {t:%H:%M}" if self.language == "zh_CN" else f"{t:%Y-%m-%d %H:%M}"
+
     def department_name(self, entry: RefusedEntry) -> str:
         """The department whose node refused the entry, by name."""
         for d in all_departments():
@@ -117,17 +127,11 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
     def show_entries(self, entries: list[RefusedEntry]) -> None:
         """Show these entries, open refusals and entries set aside alike."""
         self.entries = list(entries)
-        language = self.language
         self.table.setRowCount(len(self.entries))
         for row, e in enumerate(self.entries):
-            state = (
-                self.tr("Set aside by %1 at %2").replace("%1", e.set_aside_by or "—")
-                .replace("%2", shown_time(e.set_aside_ms, language))
-                if e.set_aside_ms is not None else self.tr("Refused: counts as waiting")
-            )  # fmt: skip
-            values = (shown_time(e.refused_ms, language), self.department_name(e), self.entry_text(e),
-                      e.case_id or "—", e.signer, shown_time(e.written_ms, language), describe_code(e.code),
-                      state)  # fmt: skip
+            state = self.tr("Set aside") if e.set_aside else self.tr("Waiting for a decision")
+            values = (self.when(e.refused_ms), self.department_name(e), self.entry_text(e), e.case_id or "—",
+                      e.signer, self.when(e.written_ms), describe_code(e.code), state)  # fmt: skip
             for column, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 if column == 0:
@@ -152,6 +156,18 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
     def _selection_changed(self) -> None:
         entry = self.selected()
         self.set_aside_button.setEnabled(entry is not None and not entry.set_aside)
+        self.details.setText(
+            ""
+            if entry is None
+            else self.tr("%1 · %2 · signed by %3. The node's reason: %4")
+            .replace("%1", self.department_name(entry)).replace("%2", self.entry_text(entry))
+            .replace("%3", entry.signer).replace("%4", describe_code(entry.code))
+        )  # fmt: skip
+        if entry is not None and entry.set_aside_ms is not None:
+            self.details.setText(
+                self.details.text() + " " + self.tr("Set aside by %1 at %2 (Beijing time).")
+                .replace("%1", entry.set_aside_by or "—").replace("%2", self.when(entry.set_aside_ms))
+            )  # fmt: skip
 
     # -- acting ----------------------------------------------------------------------------------
 
@@ -166,10 +182,11 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
     def set_aside_statement(self, entry: RefusedEntry) -> str:
         """What setting aside states: which entry, why it was refused, and what happens to it."""
         return (
-            self.tr("Set aside the entry “%1” (case %2) signed by %3 at %4? The node refused it: %5 It stays kept "
-                    "in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.")
+            self.tr("Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 "
+                    "It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision "
+                    "is recorded.")
             .replace("%1", self.entry_text(entry)).replace("%2", entry.case_id or "—").replace("%3", entry.signer)
-            .replace("%4", shown_time(entry.written_ms, self.language)).replace("%5", describe_code(entry.code))
+            .replace("%4", self.when(entry.written_ms)).replace("%5", describe_code(entry.code))
         )  # fmt: skip
 
     def set_aside_selected(self) -> None:

@@ -42,8 +42,8 @@ def refused_rows(session: Session) -> list[RefusedRow]:
         map(
             RefusedRow._make,
             session.all(
-                "SELECT o.leaf_hash, o.origin, o.data, o.enqueued_ms, coalesce(a.code, t.code), "
-                "coalesce(a.created_ms, t.created_ms), cs.case_id, cs.step, cs.signer, sc.service, a.created_ms "
+                "SELECT o.leaf_hash, o.origin, o.data, o.enqueued_ms, coalesce(t.code, a.code), "
+                "coalesce(t.created_ms, a.created_ms), cs.case_id, cs.step, cs.signer, sc.service, a.created_ms "
                 "FROM outbox o "
                 f"LEFT JOIN sync_tasks t ON t.leaf_hash = o.leaf_hash AND t.kind = '{REFUSED}' "
                 f"LEFT JOIN sync_tasks a ON a.leaf_hash = o.leaf_hash AND a.kind = '{SET_ASIDE}' "

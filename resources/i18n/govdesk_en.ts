@@ -1382,102 +1382,112 @@
 <context>
     <name>RefusedEntriesPanel</name>
     <message>
-        <location filename="../../ui/review_refused.py" line="76"/>
+        <location filename="../../ui/review_refused.py" line="81"/>
         <source>Entries a department&apos;s node refused stay in the outbox and count as waiting to be sent. Read the node&apos;s reason; once the matter is dealt with, set the entry aside (Ctrl+D): it is kept, no longer sent and no longer counted as waiting, and your decision is recorded.</source>
         <translation>Entries a department&apos;s node refused stay in the outbox and count as waiting to be sent. Read the node&apos;s reason; once the matter is dealt with, set the entry aside (Ctrl+D): it is kept, no longer sent and no longer counted as waiting, and your decision is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="80"/>
+        <location filename="../../ui/review_refused.py" line="85"/>
         <source>Set aside… (Ctrl+D)</source>
         <translation>Set aside… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
-        <source>Refused at</source>
-        <translation>Refused at</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
         <source>Department</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
         <source>Entry</source>
         <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Refused at (Beijing)</source>
+        <translation>Refused at (Beijing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="88"/>
         <source>Signed by</source>
         <translation>Signed by</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="83"/>
-        <source>Written at</source>
-        <translation>Written at</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_refused.py" line="83"/>
+        <location filename="../../ui/review_refused.py" line="88"/>
         <source>Node&apos;s reason</source>
         <translation>Node&apos;s reason</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="83"/>
+        <location filename="../../ui/review_refused.py" line="88"/>
         <source>State</source>
         <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="100"/>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Written at (Beijing)</source>
+        <translation>Written at (Beijing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="105"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="108"/>
+        <location filename="../../ui/review_refused.py" line="113"/>
         <source>Unreadable entry</source>
         <translation>Unreadable entry</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="124"/>
-        <source>Set aside by %1 at %2</source>
-        <translation>Set aside by %1 at %2</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Set aside</source>
+        <translation>Set aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="126"/>
-        <source>Refused: counts as waiting</source>
-        <translation>Refused: counts as waiting</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Waiting for a decision</source>
+        <translation>Waiting for a decision</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="139"/>
+        <location filename="../../ui/review_refused.py" line="143"/>
         <source>%1 refused entries wait for a decision; %2 set aside.</source>
         <translation>%1 refused entries wait for a decision; %2 set aside.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="169"/>
-        <source>Set aside the entry “%1” (case %2) signed by %3 at %4? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</source>
-        <translation>Set aside the entry “%1” (case %2) signed by %3 at %4? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</translation>
+        <location filename="../../ui/review_refused.py" line="162"/>
+        <source>%1 · %2 · signed by %3. The node&apos;s reason: %4</source>
+        <translation>%1 · %2 · signed by %3. The node&apos;s reason: %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="180"/>
+        <location filename="../../ui/review_refused.py" line="168"/>
+        <source>Set aside by %1 at %2 (Beijing time).</source>
+        <translation>Set aside by %1 at %2 (Beijing time).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="185"/>
+        <source>Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</source>
+        <translation>Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="197"/>
         <source>Set the entry aside</source>
         <translation>Set the entry aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="182"/>
+        <location filename="../../ui/review_refused.py" line="199"/>
         <source>Set &amp;aside</source>
         <translation>Set &amp;aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="183"/>
+        <location filename="../../ui/review_refused.py" line="200"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="201"/>
+        <location filename="../../ui/review_refused.py" line="218"/>
         <source>Set aside: %1.</source>
         <translation>Set aside: %1.</translation>
     </message>

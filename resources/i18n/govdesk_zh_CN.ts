@@ -1382,102 +1382,112 @@
 <context>
     <name>RefusedEntriesPanel</name>
     <message>
-        <location filename="../../ui/review_refused.py" line="76"/>
+        <location filename="../../ui/review_refused.py" line="81"/>
         <source>Entries a department&apos;s node refused stay in the outbox and count as waiting to be sent. Read the node&apos;s reason; once the matter is dealt with, set the entry aside (Ctrl+D): it is kept, no longer sent and no longer counted as waiting, and your decision is recorded.</source>
         <translation>被部门节点拒收的记录会留在待发队列中，一直计为“待发”。请阅读节点给出的原因；问题处理完毕后，可将该记录搁置（Ctrl+D）：记录仍予保留，不再发送，也不再计入待发数，您的决定将记入审计。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="80"/>
+        <location filename="../../ui/review_refused.py" line="85"/>
         <source>Set aside… (Ctrl+D)</source>
         <translation>搁置…（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
-        <source>Refused at</source>
-        <translation>拒收时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
         <source>Entry</source>
         <translation>记录内容</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="82"/>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Refused at (Beijing)</source>
+        <translation>拒收时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="88"/>
         <source>Signed by</source>
         <translation>签名人</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="83"/>
-        <source>Written at</source>
-        <translation>记录时间</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_refused.py" line="83"/>
+        <location filename="../../ui/review_refused.py" line="88"/>
         <source>Node&apos;s reason</source>
         <translation>节点拒收原因</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="83"/>
+        <location filename="../../ui/review_refused.py" line="88"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="100"/>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Written at (Beijing)</source>
+        <translation>记录时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="105"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="108"/>
+        <location filename="../../ui/review_refused.py" line="113"/>
         <source>Unreadable entry</source>
         <translation>无法读取的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="124"/>
-        <source>Set aside by %1 at %2</source>
-        <translation>已搁置（%1，%2）</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Set aside</source>
+        <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="126"/>
-        <source>Refused: counts as waiting</source>
-        <translation>被拒收：仍计入待发</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Waiting for a decision</source>
+        <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="139"/>
+        <location filename="../../ui/review_refused.py" line="143"/>
         <source>%1 refused entries wait for a decision; %2 set aside.</source>
         <translation>%1 条被拒记录待处理；%2 条已搁置。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="169"/>
-        <source>Set aside the entry “%1” (case %2) signed by %3 at %4? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</source>
-        <translation>是否搁置 %3 于 %4 签名的记录“%1”（办件 %2）？节点拒收原因：%5 该记录仍保留在待发队列中，但不再发送，也不再计入待发数。您的决定将记入审计。</translation>
+        <location filename="../../ui/review_refused.py" line="162"/>
+        <source>%1 · %2 · signed by %3. The node&apos;s reason: %4</source>
+        <translation>%1 · %2 · 签名人 %3。节点拒收原因：%4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="180"/>
+        <location filename="../../ui/review_refused.py" line="168"/>
+        <source>Set aside by %1 at %2 (Beijing time).</source>
+        <translation>已由 %1 于 %2（北京时间）搁置。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="185"/>
+        <source>Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</source>
+        <translation>是否搁置 %3 于 %4（北京时间）签名的记录“%1”（办件 %2）？节点拒收原因：%5 该记录仍保留在待发队列中，但不再发送，也不再计入待发数。您的决定将记入审计。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_refused.py" line="197"/>
         <source>Set the entry aside</source>
         <translation>搁置记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="182"/>
+        <location filename="../../ui/review_refused.py" line="199"/>
         <source>Set &amp;aside</source>
         <translation>搁置(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="183"/>
+        <location filename="../../ui/review_refused.py" line="200"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_refused.py" line="201"/>
+        <location filename="../../ui/review_refused.py" line="218"/>
         <source>Set aside: %1.</source>
         <translation>已搁置：%1。</translation>
     </message>
