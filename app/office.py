@@ -39,7 +39,18 @@ from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.protocol.departments import all_departments
 from app.protocol.hall_client import CounterHall, HallClient
-from app.review import DayReview, SignOff, compare, open_day, sign_day
+from app.protocol.hall_evaluations import DayEvaluations
+from app.review import (
+    DayReview,
+    RefusedEntry,
+    SignOff,
+    compare,
+    open_day,
+    refused_entries,
+    set_aside,
+    sign_day,
+    signer_names,
+)
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView
@@ -446,6 +457,29 @@ class ReviewService:
     def sign(self, review: DayReview, comments: dict[str, str]) -> SignOff:
         """Sign the reviewed day off with one acknowledgement comment per anomaly id (raises a typed ReviewError)."""
         return sign_day(self._office.replica, review, comments)
+
+    def refused_entries(self) -> list[RefusedEntry]:
+        """The outbox entries a node refused, open or set aside, oldest first."""
+        return refused_entries(self._office.replica)
+
+    def set_aside(self, leaf_hash: bytes) -> RefusedEntry:
+        """Set a refused entry aside (supervisors; audited; raises NotRefused or PermissionDenied)."""
+        return set_aside(self._office.replica, leaf_hash)
+
+    def signer_names(self) -> dict[str, str]:
+        """Whom each key id (hex) belongs to, to name the clerks of the hall's ratings (database thread)."""
+        return signer_names(self._office.replica)
+
+    def hall_evaluations(self, day: str) -> DayEvaluations | None:
+        """The day's 好差评 and the overdue 整改 from the office's hall, on a network thread (never the database
+        thread); None when no hall is configured. Raises HallUnavailable, HallRefusal or HallKeyUnreadable."""
+        hall = counter_hall(self._office.settings)
+        if hall is None:
+            return None
+        try:
+            return hall.client.evaluations(day)
+        finally:
+            hall.client.close()
 
 
 class ScannerService:

@@ -71,7 +71,10 @@ def test_the_screen_loads_a_day_filters_it_and_draws_the_charts(qtbot, screen) -
     combo.setCurrentIndex(0)
     assert [a.verdict for a in screen.timeline_model.actions] == ["UNKNOWN_ISSUER"]
     integrity = screen.integrity_label.text()
-    assert "审计链完整" in integrity and "inclusion proof does not verify" in integrity
+    assert (
+        "审计链完整" in integrity and "收录证明无法用本机保存的任何检查点验证" in integrity
+    )  # a code, worded in Chinese
+    assert "inclusion proof" not in integrity
     texts = [screen.timeline_model.data(screen.timeline_model.index(0, c)) for c in range(1, 5)]
     assert "cert.verify" not in texts and "VALID" not in texts and "ok" not in texts
 
@@ -99,7 +102,12 @@ def test_signing_needs_every_acknowledgement_then_signs_once(qtbot, screen, tmp_
         qtbot.keyClick(screen.tabs, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
         confirm(qtbot, screen)
     assert screen.review.signoff is not None and not screen.sign_button.isEnabled()
-    assert set(screen.comments().values()) == {"已与工作人员核实"}
+    # The planted 21:30 work lies after the 17:59 sign-off: the reopened day flags it, in Chinese, uncommented.
+    late = {k: v for k, v in screen.comments().items() if k.startswith("after_signoff:")}
+    assert late == {"after_signoff:2026-05-20": ""}
+    assert {v for k, v in screen.comments().items() if k not in late} == {"已与工作人员核实"}
+    kinds = [screen.anomaly_table.item(r, 0).text() for r in range(screen.anomaly_table.rowCount())]
+    assert "签署后操作" in kinds
     with qtbot.waitSignal(screen.exported, timeout=30_000) as pdf:
         screen.export_pdf(str(tmp_path / "day.pdf"))
     assert Path(pdf.args[0]).read_bytes().startswith(b"%PDF")

@@ -11,7 +11,7 @@ from PySide6.QtCore import QCoreApplication
 
 from app.catalogue.cert_types import CertType, policy
 from app.catalogue.errors import ServiceError, UnknownService
-from app.review.errors import AlreadySigned, NotAcknowledged, ReviewError, UnsafeExportPath
+from app.review.errors import AlreadySigned, NotAcknowledged, NotRefused, ReviewError, UnsafeExportPath
 from app.services.errors import Refusal, UnknownCase
 from app.store import errors as store_errors
 from app.sync import errors as sync_errors
@@ -135,6 +135,9 @@ def refusal_sentences() -> dict[str, str]:
             "Refusal", "Every anomaly must be acknowledged with a comment before signing."
         ),
         "unsafe_export_path": QCoreApplication.translate("Refusal", "Reports can only be saved in a folder you chose."),
+        "not_refused": QCoreApplication.translate(
+            "Refusal", "This entry is no longer refused (it was sent again or set aside already): reopen the list."
+        ),
         "review_error": QCoreApplication.translate("Refusal", "The review could not be completed."),
     }
 
@@ -159,6 +162,7 @@ _REVIEW_CODES: tuple[tuple[type, str], ...] = (
     (AlreadySigned, "already_signed"),
     (NotAcknowledged, "not_acknowledged"),
     (UnsafeExportPath, "unsafe_export_path"),
+    (NotRefused, "not_refused"),
 )
 _SYNC_CODES: tuple[tuple[type, str], ...] = (
     (sync_errors.NodeUnreachable, "node_unreachable"),

@@ -32,12 +32,14 @@ from app.review import DayReview
 from app.review.exports import write_csv
 from app.review.figures import Figures
 from app.review.signoff import SignOff
-from app.review.texts import action_name, anomaly_name, result_name, service_names, source_name
+from app.review.texts import action_name, anomaly_name, problem_text, result_name, service_names, source_name
 from app.review.timeline import Action
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.refusal_text import describe
 from ui.review_charts import HourlyLoadChart, VerdictMixChart
+from ui.review_hall import HallEvaluationsPanel
+from ui.review_refused import RefusedEntriesPanel
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_BREAK = "\n"
@@ -141,6 +143,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.integrity_label = QLabel()
         self.integrity_label.setWordWrap(True)
         self.integrity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.refused_panel = RefusedEntriesPanel(reviews, work, language)
+        self.hall_panel = HallEvaluationsPanel(reviews, work, language)
         self.tabs = QTabWidget()
         self.confirmation: QMessageBox | None = None
         for table in (self.clerk_table, self.service_table):
@@ -172,6 +176,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.tabs.addTab(figures, "")
         self.tabs.addTab(self.anomaly_table, "")
         self.tabs.addTab(self.integrity_label, "")
+        self.tabs.addTab(self.refused_panel, "")
+        self.tabs.addTab(self.hall_panel, "")
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         for button in (self.pdf_button, self.csv_button, self.sign_button):
@@ -214,7 +220,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         for name, text in names.items():
             self.filter_labels[name].setText(text)
         for index, text in enumerate((self.tr("Timeline"), self.tr("Figures"), self.tr("Anomalies"),
-                                      self.tr("Integrity"))):  # fmt: skip
+                                      self.tr("Integrity"), self.tr("Refused entries"),
+                                      self.tr("Hall ratings"))):  # fmt: skip
             self.tabs.setTabText(index, text)
         self.sign_button.setText(self.tr("Sign the day off (Ctrl+Enter)"))
         self.pdf_button.setText(self.tr("Export PDF… (Ctrl+P)"))
@@ -244,6 +251,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             return reviews.open_day(day), reviews.compare(day), service_names(language)
 
         self._work.db(work, self._loaded, self._failed, owner=self)
+        self.refused_panel.load()
+        self.hall_panel.load(day)
 
     def _loaded(self, result: tuple[DayReview, dict, dict[str, str]]) -> None:
         review, comparison, names = result
@@ -368,12 +377,12 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         i = review.integrity
         lines = [
             (self.tr("Audit chain intact: %1 records verified.").replace("%1", str(i.chain.records)) if i.chain.ok
-             else self.tr("Audit chain BROKEN: %1").replace("%1", i.chain.problem)),
+             else self.tr("Audit chain BROKEN: %1").replace("%1", problem_text(i.chain.problem, self.language))),
             self.tr("Last signed-off day: %1").replace("%1", i.last_signed_day or self.tr("none")),
             self.tr("Checkpoints held: %1").replace("%1", str(i.checkpoints)),
             self.tr("Entries of the day included in their logs: %1; pending: %2")
             .replace("%1", str(i.included)).replace("%2", str(len(i.pending))),
-            *(self.tr("Problem: %1").replace("%1", p) for p in i.problems),
+            *(self.tr("Problem: %1").replace("%1", problem_text(p, self.language)) for p in i.problems),
         ]  # fmt: skip
         window = i.anchoring
         if window is not None:  # issue 15: what the department log does not vouch for yet

@@ -19,6 +19,7 @@ from app.catalogue.working_days import Deadline, deadline
 from app.hall.hall import Hall, hall_day
 from app.hall.store import HallTx, RemediationItem
 from app.ledger.entry import decode_entry
+from app.protocol.hall_evaluations import LEVEL_VALUES, MAX_GROUPS, MAX_ITEMS, DayEvaluations, OverdueItem, RatingCounts
 from app.protocol.hall_rating import (
     BAD_LEVELS,
     MAX_REASON,
@@ -133,6 +134,21 @@ class Evaluations:
         """Return the open items past their due day (they stand out in the supervisor's review)."""
         today = hall_day(self.hall.clock())
         return [i for i in self.items() if i.overdue(today)]
+
+    def day(self, day: str) -> DayEvaluations:
+        """The day's ratings per level, service and clerk, and the items overdue now (the supervisor's review)."""
+        ratings = [r for r in self.ratings() if hall_day(r.rated_at_ms) == day]
+        levels = dict.fromkeys(LEVEL_VALUES, 0)
+        for r in ratings:
+            levels[r.level] += 1
+
+        def groups(key: str) -> dict[str, RatingCounts]:
+            found = satisfaction_by(ratings, key).items()
+            return {name: RatingCounts(s.count, s.bad, s.mean) for name, s in list(found)[:MAX_GROUPS]}
+
+        overdue = tuple(OverdueItem(i.id, i.level, i.service, i.window, i.due_day, i.due_provisional)
+                        for i in self.overdue()[:MAX_ITEMS])  # fmt: skip
+        return DayEvaluations(day, levels, groups("service"), groups("clerk"), overdue)
 
     def ratings(self) -> list[Rating]:
         """Return every recorded rating."""

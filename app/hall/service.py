@@ -35,6 +35,7 @@ from app.atomic_file import write_atomic
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
 from app.node.storage.interface import EnrolledKey
+from app.protocol.hall_evaluations import MalformedEvaluations, parse_day
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device, Ticket, TicketKind
 from app.protocol.refusals import Refusal
@@ -244,6 +245,16 @@ async def rate(request: Request) -> Response:
     return JSONResponse(await _signed(request, ("evaluator",), then))
 
 
+async def evaluations(request: Request) -> Response:
+    """GET /evaluations?day=YYYY-MM-DD (counter): the day's 好差评 per level, service and clerk; overdue 整改."""
+    try:
+        day = parse_day(request.query_params.get("day"))
+    except MalformedEvaluations:
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, "'day' is a day, YYYY-MM-DD") from None
+    found = await _signed(request, ("counter",), lambda hall, *_: Evaluations(hall).day(day))
+    return JSONResponse(found.to_json(), headers={"Cache-Control": "no-store"})
+
+
 async def config(request: Request) -> Response:
     """GET /config: the office, the categories and the windows (no secrets, no personal data)."""
     doc = _hall(request).config.to_json()
@@ -301,6 +312,7 @@ def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
         Route("/tickets/{ticket_id}/{action}", _endpoint(act), methods=["POST"]),
         Route("/call", _endpoint(call_next), methods=["POST"]),
         Route("/ratings", _endpoint(rate), methods=["POST"]),
+        Route("/evaluations", _endpoint(evaluations), methods=["GET"]),
         Route("/current", _endpoint(current), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})

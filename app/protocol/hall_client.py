@@ -18,6 +18,7 @@ from typing import Any
 import httpx
 
 from app.ledger.suites import Signer
+from app.protocol.hall_evaluations import DayEvaluations, MalformedEvaluations, parse_day
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import DisplayState, Ticket
 from app.protocol.request_auth import sign_request
@@ -145,6 +146,14 @@ class HallClient:
         if reason is not None:
             doc["reason"] = reason
         return self._request("POST", "/ratings", doc)
+
+    def evaluations(self, day: str) -> DayEvaluations:
+        """The day's 好差评 and the overdue 整改 items (a counter's key); HallUnavailable if the answer is malformed."""
+        path = f"/evaluations?day={parse_day(day)}"  # the caller's day, checked before it goes out
+        try:
+            return DayEvaluations.from_json(self._request("GET", path))
+        except MalformedEvaluations as exc:
+            raise HallUnavailable(f"the hall's evaluations cannot be read: {exc}") from None
 
     def display(self) -> DisplayState:
         """Return the wall display's state."""

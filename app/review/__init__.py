@@ -3,14 +3,16 @@
     review = open_day(replica, "2026-05-20")          # supervisors and admins
     review.timeline(clerk="li.na"); review.figures; review.anomalies; review.integrity
     sign_day(replica, review, {a.id: "comment" for a in review.anomalies})   # supervisors, once a day
+    refused_entries(replica); set_aside(replica, leaf_hash)                  # node-refused outbox entries
     write_pdf(review, path, language="zh_CN"); write_csv(review.timeline(), path)
 
 Docs: docs/review.md. Nothing here imports Qt; the screens are ui/review_*.py.
 """
 
 from app.review.anomalies import KINDS, Anomaly
-from app.review.errors import AlreadySigned, NotAcknowledged, ReviewError, UnsafeExportPath
-from app.review.review import DayReview, compare, filter_actions, open_day, open_period, sign_day
+from app.review.errors import AlreadySigned, NotAcknowledged, NotRefused, ReviewError, UnsafeExportPath
+from app.review.refused import RefusedEntry, refused_entries, set_aside
+from app.review.review import DayReview, compare, filter_actions, open_day, open_period, sign_day, signer_names
 from app.review.signoff import SignOff, signoff_problems
 from app.review.thresholds import ReviewThresholds, load_thresholds, save_thresholds
 
@@ -20,6 +22,8 @@ __all__ = [
     "Anomaly",
     "DayReview",
     "NotAcknowledged",
+    "NotRefused",
+    "RefusedEntry",
     "ReviewError",
     "ReviewThresholds",
     "SignOff",
@@ -29,7 +33,10 @@ __all__ = [
     "load_thresholds",
     "open_day",
     "open_period",
+    "refused_entries",
     "save_thresholds",
+    "set_aside",
     "sign_day",
+    "signer_names",
     "signoff_problems",
 ]

@@ -26,6 +26,7 @@ REPLICA_ALARM = "replica_alarm"
 CHAIN_BREAK = "audit_chain_break"
 KINDS = (OFF_HOURS, DATA_FISHING, FAILED_LOGINS, REFUSED_THEN_ACCEPTED, UNASSIGNED_MOVE, OUTBOX_STUCK,
          REPLICA_ALARM, CHAIN_BREAK)  # fmt: skip
+AFTER_SIGNOFF = "after_signoff"  # work after a day's sign-off: app.review.after_signoff finds it from the sign-offs
 
 LOOKUP_ACTIONS = frozenset({"cert.verify", "case.search", "citizen.lookup", "certificate.scan", "scan"})
 CASE_ACTIONS = frozenset({"case.open", "case.status", "case.step", "case.review", "case.submit"})

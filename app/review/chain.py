@@ -12,6 +12,7 @@ import struct
 from dataclasses import dataclass
 
 from app.store.audit import GENESIS, chain_rows
+from app.store.findings import Finding
 from app.store.session import Session
 
 _TAG = b"govdesk audit v1\n"
@@ -98,7 +99,8 @@ def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: byte
     text_heads, bytes_heads, ms_head = _TEXT_HEADS, _BYTES_HEADS, _MS_HEAD.pack
     for seq, at_ms, account, device, action, result, detail, prev_hash, digest, signer in cur:
         if seq != expected:
-            return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {expected} is missing")
+            missing = Finding("audit_record_missing", f"audit record {expected} is missing", seq=expected)
+            return ChainCheck(after_seq + 1, count, expected - 1, prev, missing)
         tag, array, tail = (_TAG, _ARRAY7, b"") if signer is None else (_TAG2, _ARRAY8, b"")
         try:  # record_body inlined for the usual record: every field under 64 KiB, a time after 1970-02-19
             if signer is not None:
@@ -117,8 +119,10 @@ def verify_audit_chain(session: Session, *, after_seq: int = 0, after_hash: byte
             except (TypeError, ValueError, OverflowError, struct.error):
                 body = b""  # a column of the wrong type: no record of the chain has it, so it was altered
         if prev_hash != prev or not body or sha(body).digest() != digest:
-            what = f"{action.decode(errors='replace')} by {account.decode(errors='replace')}"
-            return ChainCheck(after_seq + 1, count, expected - 1, prev, f"audit record {seq} ({what}) was altered")
+            action_text, account_text = action.decode(errors="replace"), account.decode(errors="replace")
+            altered = Finding("audit_record_altered", f"audit record {seq} ({action_text} by {account_text}) was "
+                              "altered", seq=seq, action=action_text, account=account_text)  # fmt: skip
+            return ChainCheck(after_seq + 1, count, expected - 1, prev, altered)
         prev, expected, count = digest, seq + 1, count + 1
     return ChainCheck(after_seq + 1, count, expected - 1, prev)
 

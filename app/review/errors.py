@@ -23,3 +23,7 @@ class NotAcknowledged(ReviewError):
 
 class UnsafeExportPath(ReviewError):
     """An export would be written somewhere other than where the user chose."""
+
+
+class NotRefused(ReviewError):
+    """The entry is not a refused entry waiting in the outbox (never refused, sent again, or set aside already)."""

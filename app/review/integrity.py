@@ -24,6 +24,7 @@ from app.review.signoff import SignOff, check_signoff
 from app.review.timeline import Period
 from app.store import review_records
 from app.store.anchors import AnchorStore, AnchorWindow, anchor_problems, anchor_window
+from app.store.findings import Finding
 from app.store.logs import decode_proof
 from app.store.session import Session
 
@@ -76,12 +77,26 @@ def check_checkpoints(session: Session) -> tuple[int, list[str]]:
             body, _signatures = split_note(note_text)
             parsed = parse_checkpoint(body)
         except (LedgerError, ValueError) as exc:
-            problems.append(f"checkpoint {origin} size {size} cannot be read: {exc}")
+            problems.append(
+                Finding(
+                    "checkpoint_unreadable",
+                    f"checkpoint {origin} size {size} cannot be read: {exc}",
+                    origin=origin,
+                    size=size,
+                )
+            )
             continue
         if (parsed.origin, parsed.size, parsed.root_hash) != (origin, size, root):
-            problems.append(f"checkpoint {origin} size {size} does not match its signed note")
+            problems.append(
+                Finding(
+                    "checkpoint_mismatch",
+                    f"checkpoint {origin} size {size} does not match its signed note",
+                    origin=origin,
+                    size=size,
+                )
+            )
     for origin, reason in review_records.untrusted_logs(session):
-        problems.append(f"log {origin} is no longer trusted: {reason}")
+        problems.append(Finding("log_untrusted", f"log {origin} is no longer trusted: {reason}", origin=origin))
     return len(rows), problems
 
 
@@ -95,7 +110,13 @@ def check_entries(session: Session, period: Period) -> tuple[int, list[str], lis
     hashes_ok = {leaf for leaf, data in rows if data is None or hash_leaf(data) == leaf}
     for leaf, _data in rows:
         if leaf not in hashes_ok:
-            problems.append(f"entry {leaf.hex()[:16]} no longer hashes to its identity: its data was changed")
+            problems.append(
+                Finding(
+                    "entry_changed",
+                    f"entry {leaf.hex()[:16]} no longer hashes to its identity: its data was changed",
+                    entry=leaf.hex()[:16],
+                )
+            )
     for item in period.outbox:
         if item.leaf_hash not in hashes_ok:
             continue
@@ -105,15 +126,20 @@ def check_entries(session: Session, period: Period) -> tuple[int, list[str], lis
         try:
             proof = decode_proof(item.proof)
         except LedgerError:
-            problems.append(f"entry {item.leaf_hash.hex()[:16]} has an unreadable inclusion proof")
+            entry = item.leaf_hash.hex()[:16]
+            problems.append(
+                Finding("proof_unreadable", f"entry {entry} has an unreadable inclusion proof", entry=entry)
+            )
             continue
         if _included(item.leaf_hash, item.index, proof, roots.get(item.origin, [])):
             included += 1
         else:
-            problems.append(
-                f"entry {item.leaf_hash.hex()[:16]} at index {item.index} of {item.origin}: its inclusion proof "
-                "does not verify against any checkpoint the replica holds"
-            )
+            entry = item.leaf_hash.hex()[:16]
+            problems.append(Finding(
+                "proof_not_verified",
+                f"entry {entry} at index {item.index} of {item.origin}: its inclusion proof does not verify against "
+                "any checkpoint the replica holds", entry=entry, index=item.index, origin=item.origin,
+            ))  # fmt: skip
     return included, pending, problems
 
 

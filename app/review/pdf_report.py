@@ -11,7 +11,7 @@ from fpdf import FPDF
 from app.review.exports import check_target, write_bytes
 from app.review.figures import Figures
 from app.review.review import DayReview
-from app.review.texts import LABELS, anomaly_name, label, result_name, service_names
+from app.review.texts import LABELS, anomaly_name, label, problem_text, result_name, service_names
 from app.store.errors import StoreError
 
 FONT_FILES = (
@@ -202,11 +202,12 @@ def render_pdf(
     pdf.heading(label("integrity", lang))
     integ = review.integrity
     chain = integ.chain
-    pdf.para(label("chain_ok", lang, n=chain.records) if chain.ok else label("chain_bad", lang, problem=chain.problem))
+    chain_bad = label("chain_bad", lang, problem=problem_text(chain.problem, lang))
+    pdf.para(label("chain_ok", lang, n=chain.records) if chain.ok else chain_bad)
     pdf.para(label("checkpoints_ok", lang, n=integ.checkpoints))
     pdf.para(label("entries_state", lang, included=integ.included, pending=len(integ.pending)))
     for problem in integ.problems:
-        pdf.para(f"• {problem}")
+        pdf.para(f"• {problem_text(problem, lang)}")
 
     pdf.heading(label("signature", lang))
     s = review.signoff

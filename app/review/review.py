@@ -12,13 +12,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
+from app.review.after_signoff import after_signoff
 from app.review.anomalies import Anomaly, find_anomalies
+from app.review.errors import AlreadySigned
 from app.review.figures import PeriodFigures, compute_figures
 from app.review.integrity import IntegrityReport, check_integrity
 from app.review.signoff import SignOff, check_acknowledgements, find_signoffs, write_signoff
 from app.review.thresholds import ReviewThresholds, load_thresholds
 from app.review.timeline import Action, Period, load_period, parse_day
-from app.store import roles
+from app.store import review_records, roles
 from app.store.replica import Replica
 
 
@@ -107,7 +109,7 @@ def open_period(
     period = load_period(s, replica.name, first, days, thresholds, now)
     signoffs = find_signoffs(s)
     integrity = check_integrity(s, period, signoffs)
-    anomalies = find_anomalies(period, integrity.problems, integrity.chain.problem)
+    anomalies = find_anomalies(period, integrity.problems, integrity.chain.problem) + after_signoff(s, period, signoffs)
     mine = next((x for x in signoffs if days == 1 and x.day == first.isoformat() and not x.problem), None)
     return DayReview(period, compute_figures(period), anomalies, integrity, mine)
 
@@ -136,10 +138,19 @@ def compare(replica: Replica, day: str | date, *, now_ms: int | None = None) -> 
     return out
 
 
+def signer_names(replica: Replica) -> dict[str, str]:
+    """Whom each key id (hex) belongs to: the office's accounts by name, other enrolled keys by subject (to name the
+    clerks the hall's ratings carry by key id)."""
+    replica.require(roles.AUDIT_REVIEW)
+    return {kid.hex(): name for kid, name in review_records.key_names(replica.session).items()}
+
+
 def sign_day(replica: Replica, review: DayReview, comments: dict[str, str]) -> SignOff:
     """Sign the reviewed day off: every anomaly acknowledged with a comment; supervisors only, once per day."""
     if review.period.days != 1:
         raise ValueError("only a single day is signed off")
+    if review.signoff is not None:  # said before any acknowledgement is asked for (the write checks it again)
+        raise AlreadySigned(f"{review.day} has been signed off already; nobody signs a day twice")
     acks = check_acknowledgements([a.id for a in review.anomalies], comments)
     counts = {**review.figures.office.counts(), "anomalies": len(review.anomalies)}
     return write_signoff(replica, review.office, review.day, review.period.start_ms, review.period.end_ms, counts, acks)

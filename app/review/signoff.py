@@ -21,6 +21,7 @@ from app.services.actors import enrolled_key
 from app.store import audit, inputs, review_records, roles
 from app.store.audit import MAX_DETAIL
 from app.store.errors import InvalidInput, PermissionDenied
+from app.store.findings import Finding
 from app.store.replica import Replica
 from app.store.session import Session
 
@@ -68,11 +69,13 @@ def find_signoffs(session: Session) -> list[SignOff]:
             detail = dcbor.decode(raw, max_size=MAX_DETAIL, what="audit detail")
             day, leaf = str(detail["day"]), bytes.fromhex(str(detail["entry"]))
         except (LedgerError, KeyError, TypeError, ValueError):
-            out.append(SignOff("?", account, at_ms, b"", 0, problem=f"sign-off record {seq} is unreadable"))
+            problem = Finding("signoff_unreadable", f"sign-off record {seq} is unreadable", seq=seq)
+            out.append(SignOff("?", account, at_ms, b"", 0, problem=problem))
             continue
         data = review_records.entry_data(session, leaf)
         if data is None:
-            out.append(SignOff(day, account, at_ms, leaf, 0, problem=f"the sign-off entry of {day} is missing"))
+            problem = Finding("signoff_missing", f"the sign-off entry of {day} is missing", day=day)
+            out.append(SignOff(day, account, at_ms, leaf, 0, problem=problem))
             continue
         try:
             signed = decode_entry(data)
@@ -84,7 +87,8 @@ def find_signoffs(session: Session) -> list[SignOff]:
                                bytes(body["audit_head"]), counts, tuple(dict(a) for a in body["acknowledgements"]),
                                signed.entry.log))  # fmt: skip
         except (LedgerError, InvalidInput, KeyError, TypeError, ValueError) as exc:
-            out.append(SignOff(day, account, at_ms, leaf, 0, problem=f"the sign-off entry of {day} is invalid: {exc}"))
+            problem = Finding("signoff_invalid", f"the sign-off entry of {day} is invalid: {exc}", day=day)
+            out.append(SignOff(day, account, at_ms, leaf, 0, problem=problem))
     return out
 
 
@@ -113,13 +117,15 @@ def check_signoff(session: Session, signoff: SignOff, signoff_leaves: set[bytes]
             raise LedgerError(f"it is signed in {signed.sign1.suite.name}, its key is registered as {suite_name}")
         signed.verify(public_key)
     except LedgerError as exc:
-        problems.append(f"the sign-off of {signoff.day} does not verify: {exc}")
+        problems.append(
+            Finding("signoff_bad_signature", f"the sign-off of {signoff.day} does not verify: {exc}", day=signoff.day)
+        )
     record = audit.hash_at(session, signoff.audit_seq)
     if record is None or record != signoff.audit_head:
-        problems.append(
-            f"the audit trail signed off on {signoff.day} was changed: record {signoff.audit_seq} no longer "
-            "has the signed chain head"
-        )
+        problems.append(Finding(
+            "signoff_trail_changed", f"the audit trail signed off on {signoff.day} was changed: record "
+            f"{signoff.audit_seq} no longer has the signed chain head", day=signoff.day, seq=signoff.audit_seq,
+        ))  # fmt: skip
     counts = signoff.counts
     if not entries:
         return problems
@@ -127,12 +133,15 @@ def check_signoff(session: Session, signoff: SignOff, signoff_leaves: set[bytes]
         start, end = int(counts["day_start_ms"]), int(counts["day_end_ms"])
         n, root = day_entries_root(session, start, end, signoff.at_ms, signoff_leaves)
         if (n, root) != (int(counts["entries"]), bytes(counts["entries_root"])):
-            problems.append(
-                f"the ledger entries of {signoff.day} were changed after the sign-off ({n} now, "
-                f"{counts['entries']} signed, or their content differs)"
-            )
+            problems.append(Finding(
+                "signoff_entries_changed", f"the ledger entries of {signoff.day} were changed after the sign-off "
+                f"({n} now, {counts['entries']} signed, or their content differs)", day=signoff.day, now=n,
+                signed=counts["entries"],
+            ))  # fmt: skip
     except (KeyError, TypeError, ValueError):
-        problems.append(f"the sign-off of {signoff.day} lacks its entry counts")
+        problems.append(
+            Finding("signoff_no_counts", f"the sign-off of {signoff.day} lacks its entry counts", day=signoff.day)
+        )
     return problems
 
 

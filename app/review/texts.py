@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 from typing import Any
 
+from app.beijing_time import shown_time
 from app.catalogue.catalogue import load_catalogue
+from app.store.findings import Finding
 
 LANGUAGES = ("zh_CN", "en")
 
@@ -52,11 +54,111 @@ _EXPLANATIONS: dict[str, dict[str, str]] = {
         "en": "The replica failed a verification or raised a fork alarm: {problem}. Do not trust the "
         "affected log until the cause is found.",
     },
+    "after_signoff": {
+        "zh_CN": "{subject} 已由 {signed_by} 于 {signed_at} 签署，此后当日仍记录了 {count} 项操作（最早在 {first}；"
+        "{accounts}）。签署不包含这些操作，请逐项核实。",
+        "en": "{subject} was signed off by {signed_by} at {signed_at}; {count} actions were recorded on that day "
+        "after it (the first at {first}; {accounts}). The sign-off does not cover them: check them.",
+    },
     "audit_chain_break": {
         "zh_CN": "审计链断裂：{problem}。审计记录在写入后被修改或删除。",
         "en": "The audit chain is broken: {problem}. An audit record was changed or removed after it was written.",
     },
 }
+
+# The integrity panel's findings (app.store.findings.Finding codes), in the reader's language.
+_PROBLEMS: dict[str, dict[str, str]] = {
+    "checkpoint_unreadable": {
+        "zh_CN": "日志 {origin} 大小为 {size} 的检查点无法读取。",
+        "en": "The checkpoint of {origin} at size {size} cannot be read.",
+    },
+    "checkpoint_mismatch": {
+        "zh_CN": "日志 {origin} 大小为 {size} 的检查点与其签名内容不符。",
+        "en": "The checkpoint of {origin} at size {size} does not match its signed note.",
+    },
+    "log_untrusted": {
+        "zh_CN": "日志 {origin} 已不再受信任（分叉告警尚未解除）。",
+        "en": "The log {origin} is no longer trusted (a fork alarm is not cleared).",
+    },
+    "entry_changed": {
+        "zh_CN": "账本记录 {entry} 的内容已被改动，与其标识不再相符。",
+        "en": "Ledger entry {entry} was changed: it no longer hashes to its identity.",
+    },
+    "proof_unreadable": {
+        "zh_CN": "账本记录 {entry} 的收录证明无法读取。",
+        "en": "The inclusion proof of ledger entry {entry} cannot be read.",
+    },
+    "proof_not_verified": {
+        "zh_CN": "账本记录 {entry}（{origin} 第 {index} 号）的收录证明无法用本机保存的任何检查点验证。",
+        "en": "The inclusion proof of ledger entry {entry} (index {index} of {origin}) does not verify against any "
+        "checkpoint this replica holds.",
+    },
+    "signoff_unreadable": {
+        "zh_CN": "第 {seq} 条签署审计记录无法读取。",
+        "en": "Sign-off audit record {seq} cannot be read.",
+    },
+    "signoff_missing": {
+        "zh_CN": "{day} 的签署账本记录缺失。",
+        "en": "The sign-off entry of {day} is missing.",
+    },
+    "signoff_invalid": {
+        "zh_CN": "{day} 的签署账本记录无效。",
+        "en": "The sign-off entry of {day} is invalid.",
+    },
+    "signoff_bad_signature": {
+        "zh_CN": "{day} 的签署签名验证未通过。",
+        "en": "The sign-off of {day} does not verify.",
+    },
+    "signoff_trail_changed": {
+        "zh_CN": "{day} 签署时的审计记录已被改动：第 {seq} 条记录已不是签署时的链头。",
+        "en": "The audit trail signed off on {day} was changed: record {seq} no longer has the signed chain head.",
+    },
+    "signoff_entries_changed": {
+        "zh_CN": "{day} 的账本记录在签署后被改动（现有 {now} 条，签署时 {signed} 条，或内容不同）。",
+        "en": "The ledger entries of {day} were changed after the sign-off ({now} now, {signed} signed, or their "
+        "content differs).",
+    },
+    "signoff_no_counts": {
+        "zh_CN": "{day} 的签署缺少记录计数。",
+        "en": "The sign-off of {day} lacks its entry counts.",
+    },
+    "anchor_cut": {
+        "zh_CN": "本地审计记录止于第 {head} 条，但部门日志中有 {when} 锚定的 {count} 条记录：有记录被删除，"
+        "或恢复了旧的窗口副本。",
+        "en": "The local audit trail ends at record {head}, but the department log holds an anchor of {count} "
+        "records made {when}: records were removed, or an older copy of the office was restored.",
+    },
+    "anchor_rewritten": {
+        "zh_CN": "第 {count} 条审计记录与 {when} 锚定在部门日志上的不同：本地审计记录被改写。",
+        "en": "Audit record {count} differs from the one anchored on the department log at {when}: the local audit "
+        "trail was rewritten.",
+    },
+    "audit_record_missing": {
+        "zh_CN": "第 {seq} 条审计记录缺失。",
+        "en": "Audit record {seq} is missing.",
+    },
+    "audit_record_altered": {
+        "zh_CN": "第 {seq} 条审计记录（{account} 的“{action}”）被改动。",
+        "en": "Audit record {seq} ({action} by {account}) was altered.",
+    },
+}
+
+
+def problem_text(problem: str, language: str) -> str:
+    """An integrity finding in `language` (its code worded with its parameters); a plain text is shown as it is."""
+    templates = _PROBLEMS.get(getattr(problem, "code", ""))
+    if not isinstance(problem, Finding) or templates is None:
+        return str(problem)
+    params: dict[str, str] = dict(problem.params)
+    try:
+        if "when_ms" in params:
+            params["when"] = shown_time(int(params.pop("when_ms")), language)
+        if "action" in params:
+            params["action"] = action_name(params["action"], language)
+        return templates.get(language, templates["zh_CN"]).format(**params)
+    except (KeyError, IndexError, ValueError, OverflowError, OSError):
+        return str(problem)  # parameters it cannot word: the English sentence, never a crash
+
 
 LABELS: dict[str, dict[str, str]] = {
     "title": {"zh_CN": "每日审核报告", "en": "Daily review report"},
@@ -116,6 +218,9 @@ def explain(kind: str, language: str, **facts: Any) -> str:
     if templates is None:
         return f"{kind}: {facts}"
     template = templates.get(language, templates["zh_CN"])
+    facts = {
+        name: problem_text(value, language) if isinstance(value, Finding) else value for name, value in facts.items()
+    }
     try:
         return template.format(**facts)
     except (KeyError, IndexError):

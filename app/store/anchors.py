@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from app.store import inputs, roles
+from app.store.findings import Finding
 from app.store.session import Session
 
 
@@ -145,16 +146,18 @@ def anchor_problems(anchors: AnchorStore, head_seq: int) -> list[str]:
     """Return, in plain words, how a local audit trail ending at `head_seq` disagrees with its anchors."""
     for anchor in anchors.all():
         if anchor.audit_count > head_seq:
-            return [
-                f"the local audit trail ends at record {head_seq}, but the department log holds an anchor of "
-                f"{anchor.audit_count} records made {_when(anchor.time_ms)}: records were removed, or an older "
-                "copy of the office was restored"
-            ]
+            return [Finding(
+                "anchor_cut", f"the local audit trail ends at record {head_seq}, but the department log holds an "
+                f"anchor of {anchor.audit_count} records made {_when(anchor.time_ms)}: records were removed, or an "
+                "older copy of the office was restored", head=head_seq, count=anchor.audit_count,
+                when_ms=anchor.time_ms,
+            )]  # fmt: skip
         if anchors.audit_hash(anchor.audit_count) != anchor.audit_head:
-            return [
-                f"audit record {anchor.audit_count} differs from the one anchored on the department log "
-                f"{_when(anchor.time_ms)}: the local audit trail was rewritten"
-            ]
+            return [Finding(
+                "anchor_rewritten", f"audit record {anchor.audit_count} differs from the one anchored on the "
+                f"department log {_when(anchor.time_ms)}: the local audit trail was rewritten",
+                count=anchor.audit_count, when_ms=anchor.time_ms,
+            )]  # fmt: skip
     return []
 
 

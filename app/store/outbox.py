@@ -9,6 +9,7 @@ from app.ledger.merkle import hash_leaf
 from app.store import inputs, roles
 from app.store.errors import InvalidInput
 from app.store.logs import INSERT_ENTRY_SQL, encode_proof
+from app.store.refused_entries import SET_ASIDE_LEAVES_SQL
 from app.store.session import Session
 
 
@@ -69,9 +70,13 @@ class Outbox:
             )
 
     def count_pending(self) -> int:
-        """Return how many entries wait to be sent."""
+        """Return how many entries wait to be sent (a refused entry a supervisor set aside waits no more)."""
         self._s.require(roles.OUTBOX_READ)
-        return int(self._s.one("SELECT count(*) FROM outbox WHERE acked_ms IS NULL")[0])
+        return int(
+            self._s.one(
+                f"SELECT count(*) FROM outbox WHERE acked_ms IS NULL AND leaf_hash NOT IN ({SET_ASIDE_LEAVES_SQL})"
+            )[0]
+        )
 
     def last_id(self) -> int:
         """Return the queue position of the newest entry ever queued (0 if none): a mark for `written_after`."""

@@ -114,6 +114,14 @@ def account_keys(session: Session) -> list[AccountKey]:
     return [AccountKey(*r) for r in session.all("SELECT name, role, kid FROM accounts")]
 
 
+def key_names(session: Session) -> dict[bytes, str]:
+    """Return whom each key id belongs to: this office's accounts by name, other enrolled keys by subject."""
+    names = {kid: name for name, _, kid in account_keys(session)}
+    for kid, subject in key_subjects(session):
+        names.setdefault(kid, subject)
+    return names
+
+
 def key_subjects(session: Session) -> list[KeySubject]:
     """Return every enrolled key with its subject."""
     return [KeySubject(*r) for r in session.all("SELECT kid, subject FROM registry_keys")]
@@ -200,10 +208,10 @@ def fork_alarms_between(session: Session, start_ms: int, end_ms: int) -> list[Fo
 
 
 def refusal_tasks_between(session: Session, start_ms: int, end_ms: int) -> list[RefusalTask]:
-    """Return the clerk tasks (conflicts left out) created in [start, end)."""
+    """Return the clerk tasks (conflicts and supervisors' set-asides left out) created in [start, end)."""
     rows = session.all(
         "SELECT leaf_hash, origin, kind, code, what, created_ms FROM sync_tasks WHERE created_ms >= ? "
-        "AND created_ms < ? AND kind != 'conflict'",
+        "AND created_ms < ? AND kind NOT IN ('conflict', 'set_aside')",
         (start_ms, end_ms),
     )
     return [RefusalTask(*r) for r in rows]

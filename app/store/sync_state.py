@@ -219,11 +219,12 @@ def last_synced_ms(replica: Replica) -> int | None:
 
 
 def pending_outbox(replica: Replica, origin: str, limit: int) -> list[OutboxEntry]:
-    """Return the outbox entries of a log that wait to be sent (not refused with an open task), oldest first."""
+    """Return the outbox entries of a log that wait to be sent (not refused with an open task, not set aside),
+    oldest first."""
     rows = replica.session.all(
         "SELECT leaf_hash, origin, data, enqueued_ms FROM outbox WHERE acked_ms IS NULL AND origin = ? "
-        "AND leaf_hash NOT IN (SELECT leaf_hash FROM sync_tasks WHERE kind = 'refused' AND closed_ms IS NULL) "
-        "ORDER BY id LIMIT ?",
+        "AND leaf_hash NOT IN (SELECT leaf_hash FROM sync_tasks WHERE (kind = 'refused' AND closed_ms IS NULL) "
+        "OR kind = 'set_aside') ORDER BY id LIMIT ?",
         (origin, limit),
     )
     return [OutboxEntry(*row) for row in rows]

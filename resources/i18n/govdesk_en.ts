@@ -439,6 +439,96 @@
     </message>
 </context>
 <context>
+    <name>HallEvaluationsPanel</name>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Rating</source>
+        <translation>Rating</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <source>Ratings on the day</source>
+        <translation>Ratings on the day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Ratings</source>
+        <translation>Ratings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Dissatisfied</source>
+        <translation>Dissatisfied</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Mean (1–5)</source>
+        <translation>Mean (1–5)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="64"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="65"/>
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Item</source>
+        <translation>Item</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Window</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Due (working days)</source>
+        <translation>Due (working days)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="69"/>
+        <source>Remediation items past their due day, still without a call-back:</source>
+        <translation>Remediation items past their due day, still without a call-back:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="78"/>
+        <source>Asking the hall for %1…</source>
+        <translation>Asking the hall for %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="99"/>
+        <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
+        <translation>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="102"/>
+        <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
+        <translation>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="122"/>
+        <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
+        <translation>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="130"/>
+        <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
+        <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="140"/>
+        <source> (provisional calendar)</source>
+        <translation> (provisional calendar)</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
         <location filename="../../ui/hall_ticket_slot.py" line="72"/>
@@ -797,157 +887,157 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
         <source>Number</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Holder</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="51"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Holder code</source>
         <translation>Holder code</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="52"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Issued by</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="53"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Issued on</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="54"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Valid from</source>
         <translation>Valid from</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="55"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="56"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Licence type</source>
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="129"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="131"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="144"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="145"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>Issued at</source>
         <translation>Issued at</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>%1 (Beijing time)</source>
         <translation>%1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>Ledger</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>issued by %1 at %2, serial %3, %4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="191"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
         <source>valid, trusted</source>
         <translation>valid, trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="193"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>valid, but revoked</source>
         <translation>valid, but revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="195"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
         <source>valid, issuer not trusted</source>
         <translation>valid, issuer not trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="198"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="200"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="202"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="204"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="206"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>
@@ -1270,309 +1360,437 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="138"/>
+        <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
+        <translation>This entry is no longer refused (it was sent again or set aside already): reopen the list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="141"/>
         <source>The review could not be completed.</source>
         <translation>The review could not be completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="218"/>
+        <location filename="../../ui/refusal_text.py" line="222"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>Something went wrong (%1); the action was not completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="233"/>
+        <location filename="../../ui/refusal_text.py" line="237"/>
         <source>Refused (%1).</source>
         <translation>Refused (%1).</translation>
     </message>
 </context>
 <context>
-    <name>ReviewScreen</name>
+    <name>RefusedEntriesPanel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
-        <source>Daily review</source>
-        <translation>Daily review</translation>
+        <location filename="../../ui/review_refused.py" line="81"/>
+        <source>Entries a department&apos;s node refused stay in the outbox and count as waiting to be sent. Read the node&apos;s reason; once the matter is dealt with, set the entry aside (Ctrl+D): it is kept, no longer sent and no longer counted as waiting, and your decision is recorded.</source>
+        <translation>Entries a department&apos;s node refused stay in the outbox and count as waiting to be sent. Read the node&apos;s reason; once the matter is dealt with, set the entry aside (Ctrl+D): it is kept, no longer sent and no longer counted as waiting, and your decision is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
-        <source>Day:</source>
-        <translation>Day:</translation>
+        <location filename="../../ui/review_refused.py" line="85"/>
+        <source>Set aside… (Ctrl+D)</source>
+        <translation>Set aside… (Ctrl+D)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="211"/>
-        <source>Open</source>
-        <translation>Open</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Department</source>
+        <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
-        <source>Clerk:</source>
-        <translation>Clerk:</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Entry</source>
+        <translation>Entry</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
-        <source>Service:</source>
-        <translation>Service:</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Case</source>
+        <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
-        <source>Verdict:</source>
-        <translation>Verdict:</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Refused at (Beijing)</source>
+        <translation>Refused at (Beijing)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
-        <source>Action:</source>
-        <translation>Action:</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Signed by</source>
+        <translation>Signed by</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Timeline</source>
-        <translation>Timeline</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Node&apos;s reason</source>
+        <translation>Node&apos;s reason</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Figures</source>
-        <translation>Figures</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>State</source>
+        <translation>State</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Anomalies</source>
-        <translation>Anomalies</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Written at (Beijing)</source>
+        <translation>Written at (Beijing)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
-        <source>Integrity</source>
-        <translation>Integrity</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
-        <source>Sign the day off (Ctrl+Enter)</source>
-        <translation>Sign the day off (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
-        <source>Export PDF… (Ctrl+P)</source>
-        <translation>Export PDF… (Ctrl+P)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="221"/>
-        <source>Export CSV… (Ctrl+E)</source>
-        <translation>Export CSV… (Ctrl+E)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="426"/>
-        <source>Sign the day off</source>
-        <translation>Sign the day off</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
-        <source>Kind</source>
-        <translation>Kind</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
-        <source>Explanation</source>
-        <translation>Explanation</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
-        <source>Comment</source>
-        <translation>Comment</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="240"/>
-        <source>Opening %1…</source>
-        <translation>Opening %1…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_refused.py" line="105"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="274"/>
-        <source>(all)</source>
-        <translation>(all)</translation>
+        <location filename="../../ui/review_refused.py" line="113"/>
+        <source>Unreadable entry</source>
+        <translation>Unreadable entry</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="286"/>
-        <source>%1 actions, %2 anomalies.</source>
-        <translation>%1 actions, %2 anomalies.</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Set aside</source>
+        <translation>Set aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="290"/>
-        <source>Signed off by %1.</source>
-        <translation>Signed off by %1.</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Waiting for a decision</source>
+        <translation>Waiting for a decision</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="290"/>
-        <source>Not signed off yet.</source>
-        <translation>Not signed off yet.</translation>
+        <location filename="../../ui/review_refused.py" line="143"/>
+        <source>%1 refused entries wait for a decision; %2 set aside.</source>
+        <translation>%1 refused entries wait for a decision; %2 set aside.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Name</source>
-        <translation>Name</translation>
+        <location filename="../../ui/review_refused.py" line="162"/>
+        <source>%1 · %2 · signed by %3. The node&apos;s reason: %4</source>
+        <translation>%1 · %2 · signed by %3. The node&apos;s reason: %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Actions</source>
-        <translation>Actions</translation>
+        <location filename="../../ui/review_refused.py" line="168"/>
+        <source>Set aside by %1 at %2 (Beijing time).</source>
+        <translation>Set aside by %1 at %2 (Beijing time).</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Opened</source>
-        <translation>Opened</translation>
+        <location filename="../../ui/review_refused.py" line="185"/>
+        <source>Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</source>
+        <translation>Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Advanced</source>
-        <translation>Advanced</translation>
+        <location filename="../../ui/review_refused.py" line="197"/>
+        <source>Set the entry aside</source>
+        <translation>Set the entry aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Closed</source>
-        <translation>Closed</translation>
+        <location filename="../../ui/review_refused.py" line="199"/>
+        <source>Set &amp;aside</source>
+        <translation>Set &amp;aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>Rejected</source>
-        <translation>Rejected</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>Median (min)</source>
-        <translation>Median (min)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>P90 (min)</source>
-        <translation>P90 (min)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>Verdicts</source>
-        <translation>Verdicts</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
-        <source>Refusals</source>
-        <translation>Refusals</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
-        <source>Offline (min)</source>
-        <translation>Offline (min)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
-        <source>Outbox</source>
-        <translation>Outbox</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="335"/>
-        <source>No service</source>
-        <translation>No service</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="337"/>
-        <source>Hourly load per service</source>
-        <translation>Hourly load per service</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="337"/>
-        <source>Others</source>
-        <translation>Others</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="339"/>
-        <source>Verdict mix</source>
-        <translation>Verdict mix</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="342"/>
-        <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
-        <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
-        <source>Day</source>
-        <translation>Day</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
-        <source>Week</source>
-        <translation>Week</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
-        <source>Month</source>
-        <translation>Month</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="370"/>
-        <source>Audit chain intact: %1 records verified.</source>
-        <translation>Audit chain intact: %1 records verified.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="371"/>
-        <source>Audit chain BROKEN: %1</source>
-        <translation>Audit chain BROKEN: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="372"/>
-        <source>Last signed-off day: %1</source>
-        <translation>Last signed-off day: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="372"/>
-        <source>none</source>
-        <translation>none</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="373"/>
-        <source>Checkpoints held: %1</source>
-        <translation>Checkpoints held: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="374"/>
-        <source>Entries of the day included in their logs: %1; pending: %2</source>
-        <translation>Entries of the day included in their logs: %1; pending: %2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="376"/>
-        <source>Problem: %1</source>
-        <translation>Problem: %1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="382"/>
-        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
-        <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="415"/>
-        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
-        <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="428"/>
-        <source>&amp;Sign</source>
-        <translation>&amp;Sign</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="429"/>
+        <location filename="../../ui/review_refused.py" line="200"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="452"/>
+        <location filename="../../ui/review_refused.py" line="218"/>
+        <source>Set aside: %1.</source>
+        <translation>Set aside: %1.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../ui/review_screen.py" line="215"/>
+        <source>Daily review</source>
+        <translation>Daily review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="216"/>
+        <source>Day:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="217"/>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Clerk:</source>
+        <translation>Clerk:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Service:</source>
+        <translation>Service:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Verdict:</source>
+        <translation>Verdict:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219"/>
+        <source>Action:</source>
+        <translation>Action:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="222"/>
+        <source>Timeline</source>
+        <translation>Timeline</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="222"/>
+        <source>Figures</source>
+        <translation>Figures</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="222"/>
+        <source>Anomalies</source>
+        <translation>Anomalies</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="223"/>
+        <source>Integrity</source>
+        <translation>Integrity</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="226"/>
+        <source>Sign the day off (Ctrl+Enter)</source>
+        <translation>Sign the day off (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="227"/>
+        <source>Export PDF… (Ctrl+P)</source>
+        <translation>Export PDF… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="228"/>
+        <source>Export CSV… (Ctrl+E)</source>
+        <translation>Export CSV… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="435"/>
+        <source>Sign the day off</source>
+        <translation>Sign the day off</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
+        <source>Kind</source>
+        <translation>Kind</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="223"/>
+        <source>Refused entries</source>
+        <translation>Refused entries</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="224"/>
+        <source>Hall ratings</source>
+        <translation>Hall ratings</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
+        <source>Explanation</source>
+        <translation>Explanation</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
+        <source>Comment</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="247"/>
+        <source>Opening %1…</source>
+        <translation>Opening %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="268"/>
+        <source>Error: %1</source>
+        <translation>Error: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="283"/>
+        <source>(all)</source>
+        <translation>(all)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="295"/>
+        <source>%1 actions, %2 anomalies.</source>
+        <translation>%1 actions, %2 anomalies.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="299"/>
+        <source>Signed off by %1.</source>
+        <translation>Signed off by %1.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="299"/>
+        <source>Not signed off yet.</source>
+        <translation>Not signed off yet.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Actions</source>
+        <translation>Actions</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Opened</source>
+        <translation>Opened</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Advanced</source>
+        <translation>Advanced</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Closed</source>
+        <translation>Closed</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>Rejected</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>Median (min)</source>
+        <translation>Median (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>P90 (min)</source>
+        <translation>P90 (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>Verdicts</source>
+        <translation>Verdicts</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Refusals</source>
+        <translation>Refusals</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Offline (min)</source>
+        <translation>Offline (min)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Outbox</source>
+        <translation>Outbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="344"/>
+        <source>No service</source>
+        <translation>No service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="346"/>
+        <source>Hourly load per service</source>
+        <translation>Hourly load per service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="346"/>
+        <source>Others</source>
+        <translation>Others</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="348"/>
+        <source>Verdict mix</source>
+        <translation>Verdict mix</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="351"/>
+        <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
+        <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="352"/>
+        <source>Day</source>
+        <translation>Day</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="352"/>
+        <source>Week</source>
+        <translation>Week</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="352"/>
+        <source>Month</source>
+        <translation>Month</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="379"/>
+        <source>Audit chain intact: %1 records verified.</source>
+        <translation>Audit chain intact: %1 records verified.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="380"/>
+        <source>Audit chain BROKEN: %1</source>
+        <translation>Audit chain BROKEN: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="381"/>
+        <source>Last signed-off day: %1</source>
+        <translation>Last signed-off day: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="381"/>
+        <source>none</source>
+        <translation>none</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="382"/>
+        <source>Checkpoints held: %1</source>
+        <translation>Checkpoints held: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="383"/>
+        <source>Entries of the day included in their logs: %1; pending: %2</source>
+        <translation>Entries of the day included in their logs: %1; pending: %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="385"/>
+        <source>Problem: %1</source>
+        <translation>Problem: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="391"/>
+        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="424"/>
+        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
+        <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="437"/>
+        <source>&amp;Sign</source>
+        <translation>&amp;Sign</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="438"/>
+        <source>&amp;Cancel</source>
+        <translation>&amp;Cancel</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="461"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="460"/>
+        <location filename="../../ui/review_screen.py" line="469"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="489"/>
+        <location filename="../../ui/review_screen.py" line="498"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>
@@ -1802,42 +2020,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Account</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Result</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Verdict</source>
         <translation>Verdict</translation>
     </message>
@@ -1845,162 +2063,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="30"/>
+        <location filename="../../ui/verdict_card.py" line="22"/>
         <source>its data is damaged or incomplete</source>
         <translation>its data is damaged or incomplete</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="43"/>
         <source>Valid: accept the certificate</source>
         <translation>Valid: accept the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="44"/>
         <source>Expired: do not accept</source>
         <translation>Expired: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="45"/>
         <source>Not yet valid</source>
         <translation>Not yet valid</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="46"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="47"/>
         <source>Unknown issuer: do not accept</source>
         <translation>Unknown issuer: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="48"/>
         <source>Forged or altered: do not accept</source>
         <translation>Forged or altered: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="49"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>Signed by the wrong key: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="50"/>
         <source>Not a readable certificate</source>
         <translation>Not a readable certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Cannot verify offline: sync first</source>
         <translation>Cannot verify offline: sync first</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="66"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="67"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="68"/>
+        <location filename="../../ui/verdict_card.py" line="60"/>
         <source>Relation to head</source>
         <translation>Relation to head</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="69"/>
+        <location filename="../../ui/verdict_card.py" line="61"/>
         <source>Credit code</source>
         <translation>Credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="70"/>
+        <location filename="../../ui/verdict_card.py" line="62"/>
         <source>Business scope</source>
         <translation>Business scope</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="71"/>
+        <location filename="../../ui/verdict_card.py" line="63"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="72"/>
+        <location filename="../../ui/verdict_card.py" line="64"/>
         <source>Property unit</source>
         <translation>Property unit</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="73"/>
+        <location filename="../../ui/verdict_card.py" line="65"/>
         <source>Share</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="74"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Spouse</source>
         <translation>Spouse</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="75"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Registered on</source>
         <translation>Registered on</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="129"/>
+        <location filename="../../ui/verdict_card.py" line="104"/>
         <source>Verification failed</source>
         <translation>Verification failed</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161"/>
+        <location filename="../../ui/verdict_card.py" line="123"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="163"/>
+        <location filename="../../ui/verdict_card.py" line="125"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="126"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="173"/>
+        <location filename="../../ui/verdict_card.py" line="135"/>
         <source>No certificate scanned yet</source>
         <translation>No certificate scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="174"/>
+        <location filename="../../ui/verdict_card.py" line="136"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="180"/>
+        <location filename="../../ui/verdict_card.py" line="142"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>Cannot verify: the issuer&apos;s log is under a fork alarm</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="187"/>
+        <location filename="../../ui/verdict_card.py" line="149"/>
         <source>Certificate</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="193"/>
+        <location filename="../../ui/verdict_card.py" line="155"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="195"/>
+        <location filename="../../ui/verdict_card.py" line="157"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="197"/>
+        <location filename="../../ui/verdict_card.py" line="159"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="200"/>
+        <location filename="../../ui/verdict_card.py" line="162"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

@@ -439,6 +439,96 @@
     </message>
 </context>
 <context>
+    <name>HallEvaluationsPanel</name>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Rating</source>
+        <translation>评价等级</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="62"/>
+        <source>Ratings on the day</source>
+        <translation>当日评价数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Ratings</source>
+        <translation>评价数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Dissatisfied</source>
+        <translation>差评数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="63"/>
+        <source>Mean (1–5)</source>
+        <translation>平均分（1–5）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="64"/>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Service</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="65"/>
+        <source>Clerk</source>
+        <translation>工作人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Item</source>
+        <translation>整改编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="67"/>
+        <source>Due (working days)</source>
+        <translation>整改期限（工作日计）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="69"/>
+        <source>Remediation items past their due day, still without a call-back:</source>
+        <translation>已超过整改期限、尚未回访的差评整改：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="78"/>
+        <source>Asking the hall for %1…</source>
+        <translation>正在向大厅服务查询 %1 的评价…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="99"/>
+        <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
+        <translation>无法连接大厅服务：暂时无法显示好差评与整改情况。审核的其他内容不受影响。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="102"/>
+        <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
+        <translation>无法读取本窗口的大厅密钥文件（见设置），无法查询大厅服务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="122"/>
+        <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
+        <translation>本窗口未配置大厅服务：好差评及差评整改由大厅服务保存。请管理员在设置中填写大厅服务地址和密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="130"/>
+        <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
+        <translation>%1：共 %2 条评价，其中差评 %3 条；%4 项差评整改已逾期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="140"/>
+        <source> (provisional calendar)</source>
+        <translation>（日历为暂定）</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
         <location filename="../../ui/hall_ticket_slot.py" line="72"/>
@@ -797,157 +887,157 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
         <source>Licence</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
         <source>Number</source>
         <translation>证照编号</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Holder</source>
         <translation>持证主体</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="51"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Holder code</source>
         <translation>持证主体代码</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="52"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Issued by</source>
         <translation>颁发机构</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="53"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Issued on</source>
         <translation>颁发日期</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="54"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Valid from</source>
         <translation>有效期起</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="55"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="56"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Licence type</source>
         <translation>证照类型</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
         <source>Not a readable OFD document</source>
         <translation>不是可读取的 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="129"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>签章有效且可信：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="131"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>文件完整，但签发者不受信任：不得作为凭证</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>已被篡改或签章无效：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="144"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
         <source>No OFD document opened</source>
         <translation>尚未打开 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="145"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>打开群众提供的 .ofd 文件，或将文件拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>Issued at</source>
         <translation>出证时间</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>%1 (Beijing time)</source>
         <translation>%1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>still valid</source>
         <translation>仍然有效</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>Ledger</source>
         <translation>账本记录</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>由 %1 于 %2 签发，编号 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="191"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
         <source>valid, trusted</source>
         <translation>有效，可信</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="193"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>valid, but revoked</source>
         <translation>有效，但已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="195"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
         <source>valid, issuer not trusted</source>
         <translation>有效，签发者不受信任</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="198"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>Signature %1</source>
         <translation>签章 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="200"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="202"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
         <source>Seal owner</source>
         <translation>印章所有者</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="204"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
         <source>Signer</source>
         <translation>签章人</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="206"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
         <source>Sealed at</source>
         <translation>签章时间</translation>
     </message>
@@ -1270,309 +1360,437 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="138"/>
+        <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
+        <translation>该记录已不处于被拒状态（已重新发送或已被搁置）：请重新打开列表。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="141"/>
         <source>The review could not be completed.</source>
         <translation>无法完成审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="218"/>
+        <location filename="../../ui/refusal_text.py" line="222"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>出现问题（%1），操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="233"/>
+        <location filename="../../ui/refusal_text.py" line="237"/>
         <source>Refused (%1).</source>
         <translation>已拒绝（%1）。</translation>
     </message>
 </context>
 <context>
-    <name>ReviewScreen</name>
+    <name>RefusedEntriesPanel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="209"/>
-        <source>Daily review</source>
-        <translation>每日审核</translation>
+        <location filename="../../ui/review_refused.py" line="81"/>
+        <source>Entries a department&apos;s node refused stay in the outbox and count as waiting to be sent. Read the node&apos;s reason; once the matter is dealt with, set the entry aside (Ctrl+D): it is kept, no longer sent and no longer counted as waiting, and your decision is recorded.</source>
+        <translation>被部门节点拒收的记录会留在待发队列中，一直计为“待发”。请阅读节点给出的原因；问题处理完毕后，可将该记录搁置（Ctrl+D）：记录仍予保留，不再发送，也不再计入待发数，您的决定将记入审计。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="210"/>
-        <source>Day:</source>
-        <translation>日期：</translation>
+        <location filename="../../ui/review_refused.py" line="85"/>
+        <source>Set aside… (Ctrl+D)</source>
+        <translation>搁置…（Ctrl+D）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="211"/>
-        <source>Open</source>
-        <translation>打开</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Department</source>
+        <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
-        <source>Clerk:</source>
-        <translation>工作人员：</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Entry</source>
+        <translation>记录内容</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
-        <source>Service:</source>
-        <translation>服务事项：</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Case</source>
+        <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="212"/>
-        <source>Verdict:</source>
-        <translation>查验结果：</translation>
+        <location filename="../../ui/review_refused.py" line="87"/>
+        <source>Refused at (Beijing)</source>
+        <translation>拒收时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="213"/>
-        <source>Action:</source>
-        <translation>操作：</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Signed by</source>
+        <translation>签名人</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Timeline</source>
-        <translation>时间线</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Node&apos;s reason</source>
+        <translation>节点拒收原因</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Figures</source>
-        <translation>统计</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>State</source>
+        <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Anomalies</source>
-        <translation>异常</translation>
+        <location filename="../../ui/review_refused.py" line="88"/>
+        <source>Written at (Beijing)</source>
+        <translation>记录时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
-        <source>Integrity</source>
-        <translation>完整性</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
-        <source>Sign the day off (Ctrl+Enter)</source>
-        <translation>签署当日审核 (Ctrl+Enter)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="220"/>
-        <source>Export PDF… (Ctrl+P)</source>
-        <translation>导出 PDF… (Ctrl+P)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="221"/>
-        <source>Export CSV… (Ctrl+E)</source>
-        <translation>导出 CSV… (Ctrl+E)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="426"/>
-        <source>Sign the day off</source>
-        <translation>签署本日</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
-        <source>Kind</source>
-        <translation>类型</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
-        <source>Explanation</source>
-        <translation>说明</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
-        <source>Comment</source>
-        <translation>确认意见</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="240"/>
-        <source>Opening %1…</source>
-        <translation>正在打开 %1…</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="259"/>
+        <location filename="../../ui/review_refused.py" line="105"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="274"/>
-        <source>(all)</source>
-        <translation>（全部）</translation>
+        <location filename="../../ui/review_refused.py" line="113"/>
+        <source>Unreadable entry</source>
+        <translation>无法读取的记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="286"/>
-        <source>%1 actions, %2 anomalies.</source>
-        <translation>%1 项操作，%2 项异常。</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Set aside</source>
+        <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="290"/>
-        <source>Signed off by %1.</source>
-        <translation>已由 %1 签署。</translation>
+        <location filename="../../ui/review_refused.py" line="132"/>
+        <source>Waiting for a decision</source>
+        <translation>待处理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="290"/>
-        <source>Not signed off yet.</source>
-        <translation>尚未签署。</translation>
+        <location filename="../../ui/review_refused.py" line="143"/>
+        <source>%1 refused entries wait for a decision; %2 set aside.</source>
+        <translation>%1 条被拒记录待处理；%2 条已搁置。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Name</source>
-        <translation>名称</translation>
+        <location filename="../../ui/review_refused.py" line="162"/>
+        <source>%1 · %2 · signed by %3. The node&apos;s reason: %4</source>
+        <translation>%1 · %2 · 签名人 %3。节点拒收原因：%4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Actions</source>
-        <translation>操作</translation>
+        <location filename="../../ui/review_refused.py" line="168"/>
+        <source>Set aside by %1 at %2 (Beijing time).</source>
+        <translation>已由 %1 于 %2（北京时间）搁置。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Opened</source>
-        <translation>受理</translation>
+        <location filename="../../ui/review_refused.py" line="185"/>
+        <source>Set aside the entry “%1” (case %2) signed by %3 at %4 (Beijing time)? The node refused it: %5 It stays kept in the outbox, is no longer sent and no longer counts as waiting. Your decision is recorded.</source>
+        <translation>是否搁置 %3 于 %4（北京时间）签名的记录“%1”（办件 %2）？节点拒收原因：%5 该记录仍保留在待发队列中，但不再发送，也不再计入待发数。您的决定将记入审计。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Advanced</source>
-        <translation>推进</translation>
+        <location filename="../../ui/review_refused.py" line="197"/>
+        <source>Set the entry aside</source>
+        <translation>搁置记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="312"/>
-        <source>Closed</source>
-        <translation>办结</translation>
+        <location filename="../../ui/review_refused.py" line="199"/>
+        <source>Set &amp;aside</source>
+        <translation>搁置(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>Rejected</source>
-        <translation>驳回</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>Median (min)</source>
-        <translation>中位时长(分)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>P90 (min)</source>
-        <translation>90%时长(分)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="313"/>
-        <source>Verdicts</source>
-        <translation>查验</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
-        <source>Refusals</source>
-        <translation>节点拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
-        <source>Offline (min)</source>
-        <translation>离线(分)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="314"/>
-        <source>Outbox</source>
-        <translation>待发送</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="335"/>
-        <source>No service</source>
-        <translation>无具体事项</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="337"/>
-        <source>Hourly load per service</source>
-        <translation>各服务每小时业务量</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="337"/>
-        <source>Others</source>
-        <translation>其他</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="339"/>
-        <source>Verdict mix</source>
-        <translation>查验结果分布</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="342"/>
-        <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
-        <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
-        <source>Day</source>
-        <translation>当日</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
-        <source>Week</source>
-        <translation>近7日</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="343"/>
-        <source>Month</source>
-        <translation>本月</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="370"/>
-        <source>Audit chain intact: %1 records verified.</source>
-        <translation>审计链完整：已校验 %1 条记录。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="371"/>
-        <source>Audit chain BROKEN: %1</source>
-        <translation>审计链断裂：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="372"/>
-        <source>Last signed-off day: %1</source>
-        <translation>最近签署日期：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="372"/>
-        <source>none</source>
-        <translation>无</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="373"/>
-        <source>Checkpoints held: %1</source>
-        <translation>已存检查点：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="374"/>
-        <source>Entries of the day included in their logs: %1; pending: %2</source>
-        <translation>当日账本记录已收录：%1；待收录：%2</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="376"/>
-        <source>Problem: %1</source>
-        <translation>问题：%1</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="382"/>
-        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
-        <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="415"/>
-        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
-        <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="428"/>
-        <source>&amp;Sign</source>
-        <translation>签署(&amp;S)</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_screen.py" line="429"/>
+        <location filename="../../ui/review_refused.py" line="200"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="452"/>
+        <location filename="../../ui/review_refused.py" line="218"/>
+        <source>Set aside: %1.</source>
+        <translation>已搁置：%1。</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
+        <location filename="../../ui/review_screen.py" line="215"/>
+        <source>Daily review</source>
+        <translation>每日审核</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="216"/>
+        <source>Day:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="217"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Clerk:</source>
+        <translation>工作人员：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Service:</source>
+        <translation>服务事项：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Verdict:</source>
+        <translation>查验结果：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219"/>
+        <source>Action:</source>
+        <translation>操作：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="222"/>
+        <source>Timeline</source>
+        <translation>时间线</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="222"/>
+        <source>Figures</source>
+        <translation>统计</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="222"/>
+        <source>Anomalies</source>
+        <translation>异常</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="223"/>
+        <source>Integrity</source>
+        <translation>完整性</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="226"/>
+        <source>Sign the day off (Ctrl+Enter)</source>
+        <translation>签署当日审核 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="227"/>
+        <source>Export PDF… (Ctrl+P)</source>
+        <translation>导出 PDF… (Ctrl+P)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="228"/>
+        <source>Export CSV… (Ctrl+E)</source>
+        <translation>导出 CSV… (Ctrl+E)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="435"/>
+        <source>Sign the day off</source>
+        <translation>签署本日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="223"/>
+        <source>Refused entries</source>
+        <translation>被拒记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="224"/>
+        <source>Hall ratings</source>
+        <translation>大厅好差评</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
+        <source>Explanation</source>
+        <translation>说明</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="229"/>
+        <source>Comment</source>
+        <translation>确认意见</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="247"/>
+        <source>Opening %1…</source>
+        <translation>正在打开 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="268"/>
+        <source>Error: %1</source>
+        <translation>错误：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="283"/>
+        <source>(all)</source>
+        <translation>（全部）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="295"/>
+        <source>%1 actions, %2 anomalies.</source>
+        <translation>%1 项操作，%2 项异常。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="299"/>
+        <source>Signed off by %1.</source>
+        <translation>已由 %1 签署。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="299"/>
+        <source>Not signed off yet.</source>
+        <translation>尚未签署。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Actions</source>
+        <translation>操作</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Opened</source>
+        <translation>受理</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Advanced</source>
+        <translation>推进</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="321"/>
+        <source>Closed</source>
+        <translation>办结</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>Rejected</source>
+        <translation>驳回</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>Median (min)</source>
+        <translation>中位时长(分)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>P90 (min)</source>
+        <translation>90%时长(分)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="322"/>
+        <source>Verdicts</source>
+        <translation>查验</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Refusals</source>
+        <translation>节点拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Offline (min)</source>
+        <translation>离线(分)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Outbox</source>
+        <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="344"/>
+        <source>No service</source>
+        <translation>无具体事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="346"/>
+        <source>Hourly load per service</source>
+        <translation>各服务每小时业务量</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="346"/>
+        <source>Others</source>
+        <translation>其他</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="348"/>
+        <source>Verdict mix</source>
+        <translation>查验结果分布</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="351"/>
+        <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
+        <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="352"/>
+        <source>Day</source>
+        <translation>当日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="352"/>
+        <source>Week</source>
+        <translation>近7日</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="352"/>
+        <source>Month</source>
+        <translation>本月</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="379"/>
+        <source>Audit chain intact: %1 records verified.</source>
+        <translation>审计链完整：已校验 %1 条记录。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="380"/>
+        <source>Audit chain BROKEN: %1</source>
+        <translation>审计链断裂：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="381"/>
+        <source>Last signed-off day: %1</source>
+        <translation>最近签署日期：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="381"/>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="382"/>
+        <source>Checkpoints held: %1</source>
+        <translation>已存检查点：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="383"/>
+        <source>Entries of the day included in their logs: %1; pending: %2</source>
+        <translation>当日账本记录已收录：%1；待收录：%2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="385"/>
+        <source>Problem: %1</source>
+        <translation>问题：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="391"/>
+        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="424"/>
+        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
+        <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="437"/>
+        <source>&amp;Sign</source>
+        <translation>签署(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="438"/>
+        <source>&amp;Cancel</source>
+        <translation>取消(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="461"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="460"/>
+        <location filename="../../ui/review_screen.py" line="469"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="489"/>
+        <location filename="../../ui/review_screen.py" line="498"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
@@ -1802,42 +2020,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="90"/>
+        <location filename="../../ui/review_screen.py" line="92"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Service</source>
         <translation>服务事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="91"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Verdict</source>
         <translation>查验结果</translation>
     </message>
@@ -1845,162 +2063,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="30"/>
+        <location filename="../../ui/verdict_card.py" line="22"/>
         <source>its data is damaged or incomplete</source>
         <translation>数据已损坏或不完整</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="43"/>
         <source>Valid: accept the certificate</source>
         <translation>有效：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="44"/>
         <source>Expired: do not accept</source>
         <translation>已过期：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="45"/>
         <source>Not yet valid</source>
         <translation>尚未生效</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="46"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="47"/>
         <source>Unknown issuer: do not accept</source>
         <translation>签发机关未知：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="48"/>
         <source>Forged or altered: do not accept</source>
         <translation>伪造或被篡改：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="49"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>签名密钥不符：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="50"/>
         <source>Not a readable certificate</source>
         <translation>无法识别的证书</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Cannot verify offline: sync first</source>
         <translation>离线无法核验：请先同步</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="66"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="67"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="68"/>
+        <location filename="../../ui/verdict_card.py" line="60"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="69"/>
+        <location filename="../../ui/verdict_card.py" line="61"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="70"/>
+        <location filename="../../ui/verdict_card.py" line="62"/>
         <source>Business scope</source>
         <translation>经营范围</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="71"/>
+        <location filename="../../ui/verdict_card.py" line="63"/>
         <source>Period</source>
         <translation>所属期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="72"/>
+        <location filename="../../ui/verdict_card.py" line="64"/>
         <source>Property unit</source>
         <translation>不动产单元号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="73"/>
+        <location filename="../../ui/verdict_card.py" line="65"/>
         <source>Share</source>
         <translation>份额</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="74"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Spouse</source>
         <translation>配偶</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="75"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="129"/>
+        <location filename="../../ui/verdict_card.py" line="104"/>
         <source>Verification failed</source>
         <translation>核验失败</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161"/>
+        <location filename="../../ui/verdict_card.py" line="123"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="163"/>
+        <location filename="../../ui/verdict_card.py" line="125"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="126"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="173"/>
+        <location filename="../../ui/verdict_card.py" line="135"/>
         <source>No certificate scanned yet</source>
         <translation>尚未扫描证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="174"/>
+        <location filename="../../ui/verdict_card.py" line="136"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="180"/>
+        <location filename="../../ui/verdict_card.py" line="142"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>无法核验：签发部门的日志处于分叉警报中</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="187"/>
+        <location filename="../../ui/verdict_card.py" line="149"/>
         <source>Certificate</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="193"/>
+        <location filename="../../ui/verdict_card.py" line="155"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="195"/>
+        <location filename="../../ui/verdict_card.py" line="157"/>
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="197"/>
+        <location filename="../../ui/verdict_card.py" line="159"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="200"/>
+        <location filename="../../ui/verdict_card.py" line="162"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
