@@ -158,13 +158,13 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     assert "赵敏".encode() not in rated.args[1] and b"110101198203040027" not in rated.args[1]
     # The rating goes to the department through the counter's outbox, like the case's own steps.
     before = {e.leaf_hash for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending())}
-    hall_counter.work.db_now(lambda: office.cases.forward_rating(rated.args[1]))
+    hall_counter.work.db_now(lambda: office.cases.forward_rating(rated.args[1], "office-03"))
     queued = [e for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending()) if e.leaf_hash not in before]
     assert [(e.origin, e.data) for e in queued] == [(department("taxation").origin, rated.args[1])]
     step = next(e for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending()) if e.leaf_hash in before)
     for hostile in (b"", b"\xff" * 70_000, rated.args[1][:-1], step.data):
         with pytest.raises(RatingNotForwarded):
-            hall_counter.work.db_now(lambda hostile=hostile: office.cases.forward_rating(hostile))
+            hall_counter.work.db_now(lambda hostile=hostile: office.cases.forward_rating(hostile, "office-03"))
 
     # The next citizen starts on an empty form again; then the hall goes away and the counter serves on.
     form.name_edit.setText("赵敏")
