@@ -9,19 +9,14 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import httpx
 import pytest
 
-from app.hall.config import default_config
 from app.hall.hall import Hall
-from app.hall.store_open import open_hall_store
 from app.ledger.entry import decode_entry, entry_hash
 from app.ledger.suites import ED25519, Signer, key_id
-from app.node.config import load_config
-from app.node.node import node_from_config
 from app.office import Office, RatingNotForwarded
 from app.protocol.departments import department
 from app.protocol.hall_client import CounterHall, HallClient
@@ -37,7 +32,7 @@ from app.protocol.hall_rating import (
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device
 from app.protocol.node_client import NodeClient
-from tests.hall_support import Server, enrolled_device
+from tests.hall_support import Server, enrol_at_department, enrolled_device, in_log, serving_hall
 from tests.ui_fixtures import PASSWORD, dangling_threads, demo_nodes, demo_office, demo_template
 
 __all__ = ["dangling_threads", "demo_nodes", "demo_office", "demo_template"]
@@ -49,12 +44,8 @@ REASON = "等候时间太长"
 
 @pytest.fixture
 def hall_server(tmp_path: Path) -> Iterator[tuple[Hall, Server]]:
-    store = open_hall_store(f"sqlite:///{tmp_path / 'hall.db'}")
-    hall = Hall(replace(default_config(OFFICE, 4), hold_timeout_s=120), store)
-    server = Server(hall)
-    yield hall, server
-    server.stop()
-    store.close()
+    with serving_hall(tmp_path / "hall.db", OFFICE) as served:
+        yield served
 
 
 def evaluator_key(hall: Hall | None, window: str) -> Signer:
@@ -69,15 +60,6 @@ def evaluator_key(hall: Hall | None, window: str) -> Signer:
     return signer
 
 
-def enrol_at_department(federation_dir: Path, dept: str, signer: Signer, subject: str) -> None:
-    """The department enrols a hall device as a `device` key of its office (`<office>/<device>`), nodes stopped."""
-    node = node_from_config(load_config(federation_dir / dept / "node.json"))
-    try:
-        node.enroll(signer.public_key, "device", subject, ED25519.name)
-    finally:
-        node.stop()
-
-
 def rating(evaluator: Signer, clerk: bytes, office: str = OFFICE, level: int = 1, case_id: str = "C0001") -> bytes:
     """The evaluator's signed rating of a case served at window w01."""
     body = Rating(case_commitment(case_id, new_salt()), level, SERVICE, office, "w01", clerk, int(time.time() * 1000),
@@ -88,11 +70,6 @@ def rating(evaluator: Signer, clerk: bytes, office: str = OFFICE, level: int = 1
 def bad_signature(data: bytes) -> bytes:
     """The entry with the last byte of its signature flipped (COSE_Sign1 ends with the signature)."""
     return data[:-1] + bytes([data[-1] ^ 0x01])
-
-
-def in_log(node: NodeClient, data: bytes) -> int:
-    """How many times the entry is in the node's log (all of it, through the node client)."""
-    return node.entries(node.health()["size"]).count(data)
 
 
 def test_a_rating_reaches_the_department_log_once_and_others_are_refused(hall_server, demo_office, demo_nodes) -> None:
