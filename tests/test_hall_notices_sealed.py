@@ -6,45 +6,32 @@ from __future__ import annotations
 
 import datetime as dt
 import html
-import io
-import json
 import re
-import sys
 from pathlib import Path
 
 import pytest
 
 from app.catalogue.catalogue import load_catalogue
-from app.cli.main import main
 from app.hall.notices import acceptance_receipt, one_time_notice, refusal_notice
 from app.hall.sealed_notice import NOTICE_KINDS, issue_notice
 from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, Signer
 from app.ofd.counter import anchor_fact
 from app.ofd.errors import IssueError
-from app.ofd.seal import make_seal
 from app.ofd.verify import OfdTrust, verify_bytes
 from app.pki.sm2_x509 import load_certificate as load_x509
 from app.protocol.departments import department
 from app.store.replica import create_office, open_replica
-from tests.ofd_support import Pki, make_pki, seal_request, to_file, unzip
+from tests.ofd_support import Pki, pki, seal, to_file, unzip
 from tests.store_support import FAST_KDF
+from tests.test_ofd_cli import last_json, run
 
 CATALOGUE = load_catalogue()
 SERVICE = next(s for s in CATALOGUE.services if s.promised_days >= 5 and len(s.materials) >= 3)
 LEAD = department(SERVICE.lead)
 CASE = "GD-2026-000123"
 PAGE = "Doc_0/Pages/Page_0/Content.xml"
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def seal(pki: Pki) -> bytes:
-    return make_seal(seal_request(pki), pki.maker.signer())
+__all__ = ["pki", "seal"]
 
 
 @pytest.fixture
@@ -59,15 +46,6 @@ def records(tmp_path: Path) -> Path:
 @pytest.fixture
 def ledger_key() -> Signer:
     return ED25519.signer(ED25519.generate_private())
-
-
-def run(argv: list[str], capsys: pytest.CaptureFixture[str], stdin: str = "") -> tuple[int, str]:
-    sys.stdin = io.StringIO(stdin)
-    try:
-        code = main(argv)
-    finally:
-        sys.stdin = sys.__stdin__
-    return code, capsys.readouterr().out
 
 
 def page_text(ofd: bytes) -> str:
@@ -125,7 +103,7 @@ def test_govdesk_issues_a_sealed_receipt_that_verifies_and_a_tampered_one_that_d
     assert code == 0 and LEAD.origin in said
     root = ["--trust-root", str(pki.root.cert_path)]
     code, shown = run(["ofd", "verify", str(out), "--json", *root], capsys)
-    verdict = json.loads(shown.strip().splitlines()[-1])
+    verdict = last_json(shown)
     assert code == 0 and verdict["valid"] and verdict["trusted"]
     code, shown = run(["ofd", "verify", str(out), *root], capsys)
     assert code == 0 and f"number: {CASE}" in shown and "name: 受理回执" in shown
@@ -136,7 +114,7 @@ def test_govdesk_issues_a_sealed_receipt_that_verifies_and_a_tampered_one_that_d
     forged = tmp_path / "forged.ofd"
     forged.write_bytes(to_file({**members, PAGE: members[PAGE].replace(CASE.encode(), b"GD-2026-999999")}))
     code, shown = run(["ofd", "verify", str(forged), "--json", *root], capsys)
-    assert code == 1 and not json.loads(shown.strip().splitlines()[-1])["valid"]
+    assert code == 1 and not last_json(shown)["valid"]
     dropped = tmp_path / "dropped.ofd"
     dropped.write_bytes(to_file({**members, PAGE: members[PAGE].replace(material.encode(), b"")}))
     assert run(["ofd", "verify", str(dropped), "--json", *root], capsys)[0] == 1
@@ -147,7 +125,7 @@ def test_govdesk_issues_a_sealed_receipt_that_verifies_and_a_tampered_one_that_d
     broken = tmp_path / "broken.ofd"
     broken.write_bytes(to_file(flipped))
     code, shown = run(["ofd", "verify", str(broken), "--json", *root], capsys)
-    assert code == 1 and json.loads(shown.strip().splitlines()[-1])["signatures"][0]["reason"] == "signature_invalid"
+    assert code == 1 and last_json(shown)["signatures"][0]["reason"] == "signature_invalid"
 
     # What cannot be a notice: refused, nothing written, nothing queued.
     with open_replica(records, "officer", "pw") as replica:

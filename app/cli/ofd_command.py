@@ -237,6 +237,19 @@ def _notice(args: argparse.Namespace, at_ms: int) -> Notice:
     return refusal_notice(catalogue, args.service, args.reason or "", at_ms, args.window)
 
 
+def _issuer_keys(args: argparse.Namespace) -> tuple[bytes, gm.Sm2SealSigner, Signer]:
+    """The department's seal (checked to parse), its holder's signer and the department's ledger key."""
+    seal = _read_bounded(args.seal, MAX_SES_INPUT)
+    parse_seal(seal)
+    return seal, _signer(args.seal_key, args.seal_cert), load_key(args.ledger_key)
+
+
+def _records_office(args: argparse.Namespace) -> Replica:
+    """The records office's replica, unlocked as --user (the password from the terminal or stdin)."""
+    passwords = PasswordSource(args.password_stdin)
+    return open_replica(args.office, args.user, passwords.next(f"password for {args.user}: "))
+
+
 def _hand_out(issued: IssuedDocument, out: Path) -> int:
     """Write the citizen's copy of an issued document and say where its anchor goes."""
     write_atomic(out, issued.ofd)
@@ -247,12 +260,8 @@ def _hand_out(issued: IssuedDocument, out: Path) -> int:
 def run_issue_notice(args: argparse.Namespace) -> int:
     """Seal a hall notice at its department, write the citizen's copy, queue the anchor entry."""
     try:
-        seal = _read_bounded(args.seal, MAX_SES_INPUT)
-        parse_seal(seal)
-        signer = _signer(args.seal_key, args.seal_cert)
-        ledger_signer = load_key(args.ledger_key)
-        passwords = PasswordSource(args.password_stdin)
-        with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
+        seal, signer, ledger_signer = _issuer_keys(args)
+        with _records_office(args) as replica:
             notice = _notice(args, replica.session.now_ms())
             issued = issue_notice(replica, notice, seal=seal, seal_signer=signer, ledger_signer=ledger_signer)
     except (OSError, OfdError, CertError, StoreError, ServiceError, NoticeError) as exc:
@@ -268,12 +277,8 @@ def run_issue(args: argparse.Namespace) -> int:
             return _error("--field takes KEY=VALUE")
         if args.case is None and (not args.title or not args.department):
             return _error("issue needs --title and --department, or --case")
-        seal = _read_bounded(args.seal, MAX_SES_INPUT)
-        parse_seal(seal)
-        signer = _signer(args.seal_key, args.seal_cert)
-        ledger_signer = load_key(args.ledger_key)
-        passwords = PasswordSource(args.password_stdin)
-        with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
+        seal, signer, ledger_signer = _issuer_keys(args)
+        with _records_office(args) as replica:
             if args.case is not None:
                 issued = _issue_case(replica, args, fields, seal, signer, ledger_signer)
             else:
