@@ -31,8 +31,8 @@ from app.catalogue.catalogue import Catalogue, Service, load_catalogue
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
-from app.ledger.entry import decode_entry
-from app.ledger.errors import LedgerError
+from app.ledger.entry import SignedEntry, decode_entry
+from app.ledger.errors import BadSignature, LedgerError
 from app.ledger.suites import ED25519
 from app.ofd import counter as ofd_counter
 from app.ofd import print_copy
@@ -40,6 +40,7 @@ from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.protocol.departments import all_departments
 from app.protocol.hall_client import CounterHall, HallClient
 from app.protocol.hall_evaluations import DayEvaluations
+from app.protocol.policy import rating_office_refusal
 from app.review import (
     DayReview,
     RefusedEntry,
@@ -61,6 +62,7 @@ from app.store import roles
 from app.store.cases import Case
 from app.store.errors import StoreError
 from app.store.office_files import OfficeDir
+from app.store.registry import KeyRecord
 from app.store.replica import Replica, open_replica, system_clock
 from app.store.session import Account, Clock
 from app.store.sync_state import ClerkTask, ForkEvidence, fork_evidence, last_synced_ms, open_tasks, report_forks
@@ -363,17 +365,44 @@ class CaseService:
         """Return a case file with its history (raises UnknownCase)."""
         return self.file(self._desk().get(case_id))
 
-    def forward_rating(self, data: bytes) -> bytes:
-        """Queue the evaluator's signed `hall.rating` entry for its department's log (outbox, then sync)."""
+    def forward_rating(self, data: bytes, hall_office: str) -> bytes:
+        """Queue a signed `hall.rating` of this counter's hall (`hall_office`, the office id in its `GET /config`)
+        for its department's log (outbox, then sync); return its leaf hash. Raises RatingNotForwarded with a plain
+        reason for anything else: not a rating, another office's ticket, a signer that is not an active device of
+        that department, a signature that does not verify. A key the replica does not know yet (enrolled since the
+        last sync) is left to the department's node, which checks the same and refuses with its reason."""
         try:
             signed = decode_entry(data)
         except LedgerError as exc:
-            raise RatingNotForwarded(f"not a signed ledger entry: {exc}") from None
+            raise RatingNotForwarded("not_a_rating", f"not a signed ledger entry: {exc}") from None
         if signed.entry.type != RATING_ENTRY:
-            raise RatingNotForwarded(f"a {signed.entry.type} entry is not a rating")
+            raise RatingNotForwarded("not_a_rating", f"a {signed.entry.type} entry is not a rating")
         if signed.entry.log not in {d.origin for d in all_departments()}:
-            raise RatingNotForwarded(f"{signed.entry.log!r} is not a department's log")
-        return self._office.replica.outbox.enqueue(signed.entry.log, data)
+            raise RatingNotForwarded("not_a_rating", f"{signed.entry.log!r} is not a department's log")
+        rated_office = signed.entry.body["office"]
+        if rated_office != hall_office:
+            raise RatingNotForwarded(
+                "wrong_office", f"a rating of office {rated_office!r}'s ticket; this counter's hall is {hall_office!r}"
+            )
+        replica = self._office.replica
+        signer = replica.registry.key(signed.kid)
+        if signer is not None:
+            _check_rating_signer(signed, signer, replica.session.now_ms())
+        return replica.outbox.enqueue(signed.entry.log, data)
+
+    def forward_ratings(self, entries: list[bytes], hall_office: str) -> RatingsForwarded:
+        """Queue every rating `forward_rating` accepts, in one transaction; the others are audited and reported."""
+        replica = self._office.replica
+        queued: list[bytes] = []
+        refused: list[RatingNotForwarded] = []
+        with replica.transaction():
+            for data in entries:
+                try:
+                    queued.append(self.forward_rating(data, hall_office))
+                except RatingNotForwarded as refusal:
+                    refused.append(refusal)
+                    replica.audit.append("hall.rating", f"refused: {refusal.reason}", {"message": str(refusal)})
+        return RatingsForwarded(tuple(queued), tuple(refused))
 
     def acceptance_blocker(self, service_id: str) -> Refusal | None:
         """Why this counter cannot accept a case of the service (None: it can, at its own or a window enrolment)."""
@@ -509,9 +538,41 @@ class ScannerService:
 
 
 class RatingNotForwarded(Exception):
-    """An entry handed to the counter as a rating is not a well-formed, signed `hall.rating` of a known department."""
+    """An entry handed to the counter as a rating is not a `hall.rating` of this hall's office, signed by an active
+    device key of its department; `reason` says which: not_a_rating, wrong_office, not_a_device, bad_signature."""
 
     code = "rating_not_forwarded"
+
+    def __init__(self, reason: str, message: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class RatingsForwarded:
+    """What the office did with a batch of ratings from the hall: the leaf hashes queued, the refusals."""
+
+    queued: tuple[bytes, ...]
+    refused: tuple[RatingNotForwarded, ...]
+
+
+def _check_rating_signer(signed: SignedEntry, signer: KeyRecord, now_ms: int) -> None:
+    """Refuse a rating whose signer (known to the replica's registry) may not sign it, or whose signature fails."""
+    # The replica keeps one registry record per key id (a hall's evaluator is enrolled at every department whose
+    # services the window takes): whether this department enrolled it is the node's check.
+    if signer.role != "device":
+        raise RatingNotForwarded("not_a_device", f"key {signed.kid.hex()} is a {signer.role} key, not a device's")
+    if signer.revoked_at_ms is not None and signer.revoked_at_ms <= now_ms:
+        raise RatingNotForwarded("not_a_device", f"device key {signed.kid.hex()} was revoked")
+    wrong_office = rating_office_refusal(signer.subject, signed.entry.type, signed.entry.body)
+    if wrong_office is not None:
+        raise RatingNotForwarded("wrong_office", wrong_office)
+    try:
+        if signed.sign1.suite.name != signer.suite:
+            raise BadSignature(f"the key is enrolled as {signer.suite}, not {signed.sign1.suite.name}")
+        signed.verify(signer.public_key)
+    except BadSignature as exc:
+        raise RatingNotForwarded("bad_signature", f"the rating's signature does not verify: {exc}") from None
 
 
 RATING_ENTRY = "hall.rating"

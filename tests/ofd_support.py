@@ -8,12 +8,25 @@ from datetime import UTC, datetime, timedelta
 
 import cv2
 import numpy as np
+import pytest
 
 from app.ofd.build import DocumentSpec, Page, build_members, write_container
 from app.ofd.demo_pki import DISTID, Party, Pki, make_pki
 from app.ofd.seal import SealRequest, make_seal, seal_document
 
 __all__ = ["DISTID", "Party", "Pki", "make_pki"]
+
+
+@pytest.fixture(scope="module")
+def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
+    """A demo PKI (root, seal maker, seal holder) made once per module by the OpenSSL CLI."""
+    return make_pki(tmp_path_factory.mktemp("pki"))
+
+
+@pytest.fixture(scope="module")
+def seal(pki: Pki) -> bytes:
+    """A seal of the market regulator made by the PKI's maker for its signer."""
+    return make_seal(seal_request(pki), pki.maker.signer())
 
 
 def jpeg(size: int, seed: int) -> bytes:

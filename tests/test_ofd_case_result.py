@@ -21,12 +21,11 @@ from app.ofd.case_result import Holder, ResultSealer, issue_case_result
 from app.ofd.container import OfdPackage
 from app.ofd.counter import anchor_fact, issued_result, verify_at_office
 from app.ofd.errors import IssueError
-from app.ofd.seal import make_seal
 from app.protocol.departments import all_departments, department
 from app.services import CaseDesk
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
-from tests.ofd_support import Pki, make_pki, seal_request
+from tests.ofd_support import Pki, pki, seal
 from tests.store_support import FAST_KDF, FakeClock
 
 CITIZEN = ("王秀英", "110101199003074512")
@@ -38,16 +37,7 @@ STAFF = {  # account -> (store role, registry role, department)
     "tax-clerk": ("clerk", "clerk", "taxation"),
 }
 CATALOGUE = load_catalogue()
-
-
-@pytest.fixture(scope="module")
-def pki(tmp_path_factory: pytest.TempPathFactory) -> Pki:
-    return make_pki(tmp_path_factory.mktemp("pki"))
-
-
-@pytest.fixture(scope="module")
-def seal(pki: Pki) -> bytes:
-    return make_seal(seal_request(pki), pki.maker.signer())
+__all__ = ["pki", "seal"]
 
 
 @pytest.fixture

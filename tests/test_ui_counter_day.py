@@ -25,12 +25,20 @@ from PySide6.QtWidgets import QAbstractButton, QApplication, QComboBox, QLabel, 
 from app.certs import CertType, issue_certificate, make_claims
 from app.certs.image_input import read_qr_text
 from app.certs.transport import unwrap, wrap
+from app.hall.hall import Hall
+from app.ledger.entry import decode_entry, entry_hash
+from app.ledger.suites import Signer
 from app.node.config import load_keys
 from app.protocol.departments import department
+from app.protocol.hall_client import HallClient
+from app.protocol.node_client import NodeClient
 from app.store.replica import open_replica
+from tests.hall_support import Server, counter_key_file, enrol_at_department, enrolled_device, in_log, serving_hall
 from tests.test_ui_flows import log_in, sync_and_wait
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
+from ui.case_form import CaseForm
+from ui.hall_evaluator import EvaluatorWindow, ServedCase
 from ui.review_screen import ReviewScreen
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
@@ -106,6 +114,21 @@ def wrong_language(texts: list[str], language: str, data: set[str]) -> list[str]
     return bad
 
 
+def issued_now(issuer: Signer, origin: str, now_s: int, cert_type: CertType, name: str, id_number: str) -> str:
+    """A certificate of the citizen issued now (the department key was enrolled when the demo federation was built)."""
+    claims = make_claims(cert_type, origin, {"name": name, "region": "北京市东城区"}, id_number, now_s + 2,
+                         now_s + 3650 * 86400)  # fmt: skip
+    return issue_certificate(claims, issuer, now_ms=(now_s + 2) * 1000).text
+
+
+def choose_service(qtbot, form: CaseForm, name_zh: str, service_id: str) -> None:
+    """Pick the service by its Chinese name, as the clerk does, and wait until the case can be opened."""
+    form.picker.search_edit.setText(name_zh)  # what the input method commits (QTest types no Chinese)
+    qtbot.keyClick(form.picker.search_edit, Qt.Key.Key_Return)
+    assert form.service is not None and form.service.id == service_id
+    qtbot.waitUntil(lambda: form.open_button.isEnabled(), timeout=5000)  # 一窗受理: every service is taken
+
+
 @pytest.fixture
 def counter(qtbot, demo_office) -> Iterator[CounterApp]:
     app = start(demo_office.path, user="li.na")
@@ -122,10 +145,7 @@ def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_
     now_s = int(time.time())
 
     def certificate(cert_type: CertType, name: str, id_number: str) -> str:
-        # Issued now (the department key was enrolled when the demo federation was built, moments ago).
-        claims = make_claims(cert_type, origin, {"name": name, "region": "北京市东城区"}, id_number, now_s + 2,
-                             now_s + 3650 * 86400)  # fmt: skip
-        return issue_certificate(claims, issuer, now_ms=(now_s + 2) * 1000).text
+        return issued_now(issuer, origin, now_s, cert_type, name, id_number)
 
     demo_nodes.start()
     log_in(qtbot, counter)
@@ -146,11 +166,7 @@ def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_
         screen.show_verdict(verdict, None, text)
 
     def choose(service_id: str) -> None:
-        picker = form.picker
-        picker.search_edit.setText(names[service_id][0])  # what the input method commits (QTest types no Chinese)
-        qtbot.keyClick(picker.search_edit, Qt.Key.Key_Return)
-        assert form.service is not None and form.service.id == service_id
-        qtbot.waitUntil(lambda: form.open_button.isEnabled(), timeout=5000)  # 一窗受理: every service is taken
+        choose_service(qtbot, form, names[service_id][0], service_id)
 
     def accept(expect_case: bool = True) -> object:
         if not expect_case:
@@ -257,3 +273,96 @@ def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_
     assert leftovers == []
     review.close()
     assert time.monotonic() - started < 150
+
+
+HALL_OFFICE = "office-03"
+HALL_SERVICES = ((SERVICES[1], 5), (SERVICES[2], 2), (SERVICES[1], 4))  # (service, the citizen's rating)
+
+
+@pytest.fixture
+def hall_counter(qtbot, demo_office, tmp_path: Path) -> Iterator[tuple[CounterApp, Hall, Server]]:
+    """The counter of window w01 in a real hall on loopback (its key file named in the counter's settings)."""
+    with serving_hall(tmp_path / "hall.db", HALL_OFFICE) as (hall, server):
+        key = counter_key_file(hall, "w01", tmp_path / "counter-w01.key")
+        app = start(demo_office.path, user="li.na")
+        app.office.settings = replace(app.office.settings, sync_minutes=0, hall_url=server.url, hall_key_file=str(key))
+        qtbot.addWidget(app.window)
+        yield app, hall, server
+        app.shutdown()
+
+
+def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes) -> None:
+    """Citizens called from the hall: next citizen -> an empty form -> the case -> finish -> the evaluator's rating,
+    which the counter collects from the hall and sync carries to the department's log."""
+    started = time.monotonic()
+    app, hall, server = hall_counter
+    evaluator = enrolled_device(hall, "evaluator", "w01")
+    for dept in {service.split(".")[0] for service, _ in HALL_SERVICES}:
+        enrol_at_department(demo_nodes.directory, dept, evaluator, f"{HALL_OFFICE}/evaluator-w01")
+    issuer = load_keys(demo_nodes.directory / "public-security" / "node.keys").department_signer
+    origin, now_s = department("public-security").origin, int(time.time())
+    kiosk = HallClient(server.url, enrolled_device(hall, "kiosk"))
+    pad = HallClient(server.url, evaluator)
+    demo_nodes.start()
+    log_in(qtbot, app)
+    window, office = app.window, app.office
+    form, slot = window.counter.case_form, window.hall_ticket
+    qtbot.waitUntil(lambda: slot.panel is not None and slot.panel.call_button.isEnabled(), timeout=10_000)
+    qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
+    evaluator_screen = EvaluatorWindow(pad, app.work, evaluator, HALL_OFFICE, "w01", "zh_CN")
+    qtbot.addWidget(evaluator_screen)
+    clerk = app.work.db_now(lambda: office.session.account).kid
+    names = {s.id: s.name.zh for s in office.services.catalogue.services}
+    tickets = [kiosk.issue("tax") for _ in HALL_SERVICES]
+    data = {"上一位市民", "北京市东城区", office.name, *office.name.split(), *names.values()}
+    ratings: list[bytes] = []
+    try:
+        for i, (service, level) in enumerate(HALL_SERVICES):
+            name, id_number = citizen(100 + i)
+            data.add(name)
+            form.name_edit.setText("上一位市民")  # what the previous citizen left in the form
+            with qtbot.waitSignal(slot.next_citizen, timeout=10_000) as called:
+                slot.panel.call_button.click()
+            assert called.args[0].number == tickets[i].number == slot.panel.number.text()
+            assert form.name_edit.text() == "" and form.service is None and not form.documents and form.case is None
+            choose_service(qtbot, form, names[service], service)
+            for cert_type in (CertType.RESIDENT_EID, CertType.HOUSEHOLD_REGISTER)[
+                : 1 + ("hukou" in form.service.requires)
+            ]:
+                text = issued_now(issuer, origin, now_s, cert_type, name, id_number)
+                window.counter.show_verdict(app.work.db_now(lambda text=text: office.certs.verify(text)), None, text)
+            form.id_edit.setText(id_number)
+            with qtbot.waitSignal(form.case_changed, timeout=10_000) as accepted:
+                qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+            case = accepted.args[0]
+            assert (case.citizen_name, case.citizen_id) == (name, id_number)
+            if i == 0:
+                assert wrong_language(visible_texts(app), "zh_CN", data) == []  # the hall's strip is Chinese too
+            with qtbot.waitSignal(slot.served, timeout=10_000):
+                slot.panel.finish_button.click()
+            evaluator_screen.ask(ServedCase(case.case_id, service, department(service.split(".")[0]).origin, clerk,
+                                            int(time.time() * 1000)))  # fmt: skip
+            with qtbot.waitSignal(evaluator_screen.rated, timeout=10_000) as rated:
+                evaluator_screen.buttons[level].click()
+            assert case.case_id.encode() not in rated.args[1] and name.encode() not in rated.args[1]
+            ratings.append(rated.args[1])
+        assert [item.level for item in hall.store.remediation_items()] == [2]  # 不满意 opens a remediation item
+
+        # The counter collects its window's ratings from the hall (the status tick does it every 5 s) into the outbox.
+        wanted = {entry_hash(r) for r in ratings}
+
+        def queued() -> bool:
+            slot.collect_ratings(office.cases.forward_ratings)
+            return wanted <= {e.leaf_hash for e in app.work.db_now(lambda: office.replica.outbox.pending())}
+
+        qtbot.waitUntil(queued, timeout=15_000)
+        sync_and_wait(qtbot, window)
+        assert app.work.db_now(lambda: office.replica.outbox.count_pending()) == 0
+        for entry in ratings:
+            log = decode_entry(entry).entry.log
+            with NodeClient(next(n["url"] for n in demo_nodes.nodes if n["origin"] == log), timeout=10) as node:
+                assert in_log(node, entry) == 1
+    finally:
+        kiosk.close()
+        pad.close()
+    assert time.monotonic() - started < 30

@@ -17,17 +17,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.certs import CertType, issue_certificate, make_claims
-from app.hall.config import default_config
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall
-from app.hall.store_open import open_hall_store
-from app.ledger.suites import ED25519, key_id
 from app.node.config import load_keys
 from app.office import RatingNotForwarded
 from app.protocol.departments import department
 from app.protocol.hall_client import HallClient
-from app.protocol.hall_tickets import Device
-from tests.hall_support import Server, enrolled_device
+from tests.hall_support import Server, counter_key_file, enrolled_device, serving_hall
 from tests.test_ui_flows import log_in
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
@@ -41,12 +37,8 @@ SERVICE = "taxation.tax-payment-certificate"
 
 @pytest.fixture
 def hall_server(tmp_path: Path) -> Iterator[tuple[Hall, Server]]:
-    store = open_hall_store(f"sqlite:///{tmp_path / 'hall.db'}")
-    hall = Hall(replace(default_config("office-03", 4), hold_timeout_s=120), store)
-    server = Server(hall)
-    yield hall, server
-    server.stop()
-    store.close()
+    with serving_hall(tmp_path / "hall.db", "office-03") as served:
+        yield served
 
 
 def log_in_again(qtbot, app: CounterApp) -> None:
@@ -54,19 +46,6 @@ def log_in_again(qtbot, app: CounterApp) -> None:
     app.window.login.password_edit.setText(PASSWORD)
     with qtbot.waitSignal(app.window.ready, timeout=15_000):
         qtbot.keyClick(app.window.login.password_edit, Qt.Key.Key_Return)
-
-
-def counter_key_file(hall: Hall, window: str, path: Path) -> Path:
-    """Enrol a counter device key for `window` and write its seed where the counter's settings name it."""
-    seed = ED25519.generate_private()
-    signer = ED25519.signer(seed)
-    hall.store.enroll(
-        Device(key_id(ED25519, signer.public_key), ED25519.name, signer.public_key, "counter", f"counter-{window}",
-               hall.config.office, window, False)
-    )  # fmt: skip
-    path.write_text(seed.hex() + "\n")
-    path.chmod(0o600)
-    return path
 
 
 @pytest.fixture
@@ -158,13 +137,13 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     assert "赵敏".encode() not in rated.args[1] and b"110101198203040027" not in rated.args[1]
     # The rating goes to the department through the counter's outbox, like the case's own steps.
     before = {e.leaf_hash for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending())}
-    hall_counter.work.db_now(lambda: office.cases.forward_rating(rated.args[1]))
+    hall_counter.work.db_now(lambda: office.cases.forward_rating(rated.args[1], "office-03"))
     queued = [e for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending()) if e.leaf_hash not in before]
     assert [(e.origin, e.data) for e in queued] == [(department("taxation").origin, rated.args[1])]
     step = next(e for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending()) if e.leaf_hash in before)
     for hostile in (b"", b"\xff" * 70_000, rated.args[1][:-1], step.data):
         with pytest.raises(RatingNotForwarded):
-            hall_counter.work.db_now(lambda hostile=hostile: office.cases.forward_rating(hostile))
+            hall_counter.work.db_now(lambda hostile=hostile: office.cases.forward_rating(hostile, "office-03"))
 
     # The next citizen starts on an empty form again; then the hall goes away and the counter serves on.
     form.name_edit.setText("赵敏")

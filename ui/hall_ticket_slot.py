@@ -2,15 +2,18 @@
 
 It builds `CurrentTicketWidget` for the hall named in the settings (URL and the counter's enrolled key),
 asks the hall for its windows, and re-asks what this window holds while the hall is unreachable. The
-workspace listens to `next_citizen` to start the next citizen on an empty form.
+workspace listens to `next_citizen` to start the next citizen on an empty form, and at each status tick has the
+slot collect the window's new 好差评 ratings from the hall into the office's outbox (`collect_ratings`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from app.office import HallKeyUnreadable, counter_hall
+from app.office import HallKeyUnreadable, RatingsForwarded, counter_hall
 from app.protocol.hall_client import CounterHall
 from app.protocol.hall_tickets import Ticket
 from app.settings import Settings
@@ -24,6 +27,7 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
 
     next_citizen = Signal(object)  # the Ticket just called
     served = Signal(object)  # the Ticket just finished
+    ratings_collected = Signal(object)  # the RatingsForwarded of one collection (queued, refused)
 
     def __init__(self, work: BackgroundWork) -> None:
         super().__init__()
@@ -31,6 +35,8 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         self.panel: CurrentTicketWidget | None = None
         self.hall: CounterHall | None = None
         self._configured: tuple[str, str] = ("", "")
+        self.hall_office = ""  # the office id in the hall's GET /config: the ratings this counter forwards name it
+        self._collecting = False
         self.problem = QLabel()
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
@@ -60,12 +66,15 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
             return
         self.hall = hall
         self.show()
-        self.work.net(
-            hall.client.config,
-            lambda config: self._build(hall, config.get("windows", []) if isinstance(config, dict) else [], None),
-            lambda error: self._build(hall, [], error),
-            owner=self,
-        )
+        self.work.net(hall.client.config, lambda config: self._configure(hall, config),
+                      lambda error: self._build(hall, [], error), owner=self)  # fmt: skip
+
+    def _configure(self, hall: CounterHall, config: object) -> None:
+        doc = config if isinstance(config, dict) else {}
+        if hall is self.hall and isinstance(doc.get("office"), str):
+            self.hall_office = doc["office"]
+        windows = doc.get("windows", [])
+        self._build(hall, windows if isinstance(windows, list) else [], None)
 
     def retranslate(self) -> None:
         """Set the slot's own text in the current language (the panel retranslates itself)."""
@@ -98,6 +107,24 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         if self.panel is not None and self.hall is not None and not self.hall.status().online:
             self.panel.refresh()
 
+    def collect_ratings(self, forward: Callable[[list[bytes], str], RatingsForwarded]) -> None:
+        """Collect the window's new ratings from the hall on the network pool and hand each page to `forward` (the
+        office's `forward_ratings`) on the database thread; `ratings_collected` reports each page's outcome."""
+        hall, office = self.hall, self.hall_office
+        if hall is None or not office or self._collecting or not hall.status().online:
+            return
+        self._collecting = True
+        work = self.work
+
+        def take(entries: list[bytes]) -> None:
+            self.ratings_collected.emit(work.db_wait(lambda: forward(entries, office)))
+
+        self.work.net(lambda: hall.collect_ratings(take), self._collected, self._collected, owner=self)
+
+    def _collected(self, _outcome: object) -> None:
+        # A failure (hall down, office locked) leaves the hall's cursor where it was: the next tick tries again.
+        self._collecting = False
+
     def current_ticket(self) -> Ticket | None:
         """The ticket this window serves, as last known."""
         return None if self.hall is None else self.hall.status().ticket
@@ -110,6 +137,6 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
             self.panel.deleteLater()
         if self.hall is not None:
             self.hall.client.close()
-        self.panel, self.hall, self._configured = None, None, ("", "")
+        self.panel, self.hall, self._configured, self.hall_office = None, None, ("", ""), ""
         self.problem.hide()
         self.hide()

@@ -223,6 +223,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         """Reload the outbox count and replica age on the database thread."""
         self.hall_ticket.refresh_if_offline()
         if self.account is not None and not self.work.closed:
+            self.hall_ticket.collect_ratings(self.office.cases.forward_ratings)
             self.work.db(self.office.status, self.show_status, lambda _e: None, owner=self)
 
     def show_status(self, status: OfficeStatus) -> None:

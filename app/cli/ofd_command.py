@@ -15,6 +15,15 @@ from app.catalogue.errors import ServiceError
 from app.certs.errors import CertError
 from app.cli.cert_command import load_key
 from app.cli.office_command import PasswordSource
+from app.hall.notices import (
+    Notice,
+    NoticeError,
+    NoticeKind,
+    acceptance_receipt,
+    one_time_notice,
+    refusal_notice,
+)
+from app.hall.sealed_notice import issue_notice
 from app.ledger.suites import Signer
 from app.ofd import gm, revocation
 from app.ofd.build import LICENCE_TAG_NAMES, DocumentSpec, Page
@@ -88,22 +97,28 @@ def register(sub: argparse._SubParsersAction) -> None:
         "issue",
         help="at a department: seal a result as an OFD e-licence and queue its anchor on the department's log",
     )
-    issue.add_argument("--office", type=Path, required=True, help="the department records office's directory")
-    issue.add_argument("--user", required=True, help="the acting account")
-    issue.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    _issuer_arguments(issue)
     issue.add_argument("--department", help="the department's log origin (with --case: the case's lead department)")
     issue.add_argument("--case", help="seal the result of this decided or rejected case (统一窗口出件)")
-    issue.add_argument("--ledger-key", type=Path, required=True, help="the department's ledger key (cert keygen)")
-    issue.add_argument("--seal", type=Path, required=True, help="the department's seal (.esl)")
-    issue.add_argument("--seal-key", type=Path, required=True, help="the SM2 private key of the seal's holder")
-    issue.add_argument("--seal-cert", type=Path, required=True, help="the SM2 certificate of the seal's holder")
     issue.add_argument("--title", help="the document's title (without --case)")
     issue.add_argument("--paragraph", action="append", default=[], help="a paragraph of the page (repeatable)")
     issue.add_argument("--field", action="append", default=[], metavar="KEY=VALUE",
                        help="a licence field: " + ", ".join(LICENCE_TAG_NAMES))  # fmt: skip
     issue.add_argument("--kind", default="licence", help="what it is (licence, notice, receipt)")
-    issue.add_argument("--out", type=Path, required=True, help="the citizen's copy (.ofd) to write")
     issue.set_defaults(func=run_issue)
+
+    notice = ofd_sub.add_parser(
+        "issue-notice",
+        help="at a department: seal a 受理回执, 一次性告知单 or 不予受理通知书 as an OFD and queue its anchor",
+    )
+    _issuer_arguments(notice)
+    notice.add_argument("--notice", required=True, choices=[k.value for k in NoticeKind], help="which document")
+    notice.add_argument("--service", required=True, help="the catalogue service id")
+    notice.add_argument("--case", help="the case number (acceptance_receipt)")
+    notice.add_argument("--received", action="append", default=[], help="a material id received (repeatable)")
+    notice.add_argument("--reason", help="why the application is not accepted (refusal_notice)")
+    notice.add_argument("--window", type=int, default=1, help="the window's number in the hall (default 1)")
+    notice.set_defaults(func=run_issue_notice)
 
     printed = ofd_sub.add_parser("print", help="print a citizen's copy of a valid OFD (A4 PDF with a QR code)")
     printed.add_argument("file", type=Path, help="the .ofd file")
@@ -195,6 +210,65 @@ def run_make_seal(args: argparse.Namespace) -> int:
     return 0
 
 
+def _issuer_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments every issuing command takes: the records office, the department's keys and seal, the output."""
+    parser.add_argument("--office", type=Path, required=True, help="the department records office's directory")
+    parser.add_argument("--user", required=True, help="the acting account")
+    parser.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
+    parser.add_argument("--ledger-key", type=Path, required=True, help="the department's ledger key (cert keygen)")
+    parser.add_argument("--seal", type=Path, required=True, help="the department's seal (.esl)")
+    parser.add_argument("--seal-key", type=Path, required=True, help="the SM2 private key of the seal's holder")
+    parser.add_argument("--seal-cert", type=Path, required=True, help="the SM2 certificate of the seal's holder")
+    parser.add_argument("--out", type=Path, required=True, help="the citizen's copy (.ofd) to write")
+
+
+def _notice(args: argparse.Namespace, at_ms: int) -> Notice:
+    """The notice the arguments ask for, from the catalogue (raises NoticeError, ServiceError)."""
+    if not 1 <= args.window <= 999:
+        raise NoticeError("bad_window", "--window is a window number from 1 to 999")
+    catalogue = load_catalogue()
+    kind = NoticeKind(args.notice)
+    if kind is NoticeKind.ACCEPTANCE_RECEIPT:
+        if not args.case:
+            raise NoticeError("case_missing", "an acceptance receipt needs --case")
+        return acceptance_receipt(catalogue, args.service, args.case, args.received, at_ms, args.window)
+    if kind is NoticeKind.ONE_TIME_NOTICE:
+        return one_time_notice(catalogue, args.service, args.received, at_ms, args.window)
+    return refusal_notice(catalogue, args.service, args.reason or "", at_ms, args.window)
+
+
+def _issuer_keys(args: argparse.Namespace) -> tuple[bytes, gm.Sm2SealSigner, Signer]:
+    """The department's seal (checked to parse), its holder's signer and the department's ledger key."""
+    seal = _read_bounded(args.seal, MAX_SES_INPUT)
+    parse_seal(seal)
+    return seal, _signer(args.seal_key, args.seal_cert), load_key(args.ledger_key)
+
+
+def _records_office(args: argparse.Namespace) -> Replica:
+    """The records office's replica, unlocked as --user (the password from the terminal or stdin)."""
+    passwords = PasswordSource(args.password_stdin)
+    return open_replica(args.office, args.user, passwords.next(f"password for {args.user}: "))
+
+
+def _hand_out(issued: IssuedDocument, out: Path) -> int:
+    """Write the citizen's copy of an issued document and say where its anchor goes."""
+    write_atomic(out, issued.ofd)
+    print(f"issued {issued.serial}: SM3 {issued.digest.hex()} anchored on {issued.department}; written to {out}")
+    return 0
+
+
+def run_issue_notice(args: argparse.Namespace) -> int:
+    """Seal a hall notice at its department, write the citizen's copy, queue the anchor entry."""
+    try:
+        seal, signer, ledger_signer = _issuer_keys(args)
+        with _records_office(args) as replica:
+            notice = _notice(args, replica.session.now_ms())
+            issued = issue_notice(replica, notice, seal=seal, seal_signer=signer, ledger_signer=ledger_signer)
+    except (OSError, OfdError, CertError, StoreError, ServiceError, NoticeError) as exc:
+        return _error(str(exc))
+    return _hand_out(issued, args.out)
+
+
 def run_issue(args: argparse.Namespace) -> int:
     """Seal a document at the department, write the citizen's copy, queue the anchor entry."""
     try:
@@ -203,12 +277,8 @@ def run_issue(args: argparse.Namespace) -> int:
             return _error("--field takes KEY=VALUE")
         if args.case is None and (not args.title or not args.department):
             return _error("issue needs --title and --department, or --case")
-        seal = _read_bounded(args.seal, MAX_SES_INPUT)
-        parse_seal(seal)
-        signer = _signer(args.seal_key, args.seal_cert)
-        ledger_signer = load_key(args.ledger_key)
-        passwords = PasswordSource(args.password_stdin)
-        with open_replica(args.office, args.user, passwords.next(f"password for {args.user}: ")) as replica:
+        seal, signer, ledger_signer = _issuer_keys(args)
+        with _records_office(args) as replica:
             if args.case is not None:
                 issued = _issue_case(replica, args, fields, seal, signer, ledger_signer)
             else:
@@ -221,9 +291,7 @@ def run_issue(args: argparse.Namespace) -> int:
                 record_issue(replica, issued)
     except (OSError, OfdError, CertError, StoreError, ServiceError) as exc:
         return _error(str(exc))
-    write_atomic(args.out, issued.ofd)
-    print(f"issued {issued.serial}: SM3 {issued.digest.hex()} anchored on {issued.department}; written to {args.out}")
-    return 0
+    return _hand_out(issued, args.out)
 
 
 def _issue_case(

@@ -66,6 +66,7 @@ class Notice:
     closing: str
     qr: str | None
     due: Deadline | None = None
+    issuer_origin: str = ""  # the issuing (lead) department's log: a sealed notice's anchor goes there
 
 
 def chinese_date(day: dt.date) -> str:
@@ -131,6 +132,7 @@ def acceptance_receipt(
         closing,
         case_id,
         due,
+        department(service.lead).origin,
     )
 
 
@@ -154,6 +156,7 @@ def one_time_notice(
         items,
         closing,
         None,
+        issuer_origin=department(service.lead).origin,
     )
 
 
@@ -173,4 +176,5 @@ def refusal_notice(catalogue: Catalogue, service_id: str, reason: str, at_ms: in
         (reason,),
         closing,
         None,
+        issuer_origin=department(service.lead).origin,
     )

@@ -34,8 +34,10 @@ from app.asgi.body import BodyProblem, read_limited_body
 from app.atomic_file import write_atomic
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall, RequestMark
+from app.hall.store import StoredRating
 from app.node.storage.interface import EnrolledKey
 from app.protocol.hall_evaluations import MalformedEvaluations, parse_day
+from app.protocol.hall_rating import RATINGS_PAGE, RatingCursor, RatingError
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device, Ticket, TicketKind
 from app.protocol.refusals import Refusal
@@ -255,6 +257,23 @@ async def evaluations(request: Request) -> Response:
     return JSONResponse(found.to_json(), headers={"Cache-Control": "no-store"})
 
 
+async def window_ratings(request: Request) -> Response:
+    """GET /ratings?after=CURSOR (counter): its window's rating entries after the cursor, for its department's log."""
+    try:
+        after = RatingCursor.from_wire(request.query_params.get("after", "0"))
+    except RatingError as exc:
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, str(exc)) from None
+
+    def then(hall: Hall, device: Device, _: RequestMark, __: dict[str, Any]) -> list[StoredRating]:
+        return hall.store.window_ratings(_counter_window(device), after, RATINGS_PAGE)
+
+    page = await _signed(request, ("counter",), then)
+    return JSONResponse(
+        {"ratings": [{"entry": base64.b64encode(r.entry).decode(), "cursor": r.cursor.to_wire()} for r in page]},
+        headers={"Cache-Control": "no-store"},
+    )
+
+
 async def config(request: Request) -> Response:
     """GET /config: the office, the categories and the windows (no secrets, no personal data)."""
     doc = _hall(request).config.to_json()
@@ -313,6 +332,7 @@ def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
         Route("/call", _endpoint(call_next), methods=["POST"]),
         Route("/ratings", _endpoint(rate), methods=["POST"]),
         Route("/evaluations", _endpoint(evaluations), methods=["GET"]),
+        Route("/ratings", _endpoint(window_ratings), methods=["GET"]),
         Route("/current", _endpoint(current), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
+from app.protocol.hall_rating import RatingCursor
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
 from app.server_storage.migrations import SchemaTooNewError, migrate_schema
@@ -87,6 +88,14 @@ _TICKET_COLUMNS = (
     "slot_start_ms, slot_end_ms"
 )
 _DEVICE_COLUMNS = "kid, suite, public_key, role, subject, office, window_id, revoked"
+
+
+@dataclass(frozen=True)
+class StoredRating:
+    """A recorded rating entry and its place in the hall's order of ratings."""
+
+    cursor: RatingCursor
+    entry: bytes
 
 
 class HallStoreError(RuntimeError):
@@ -582,6 +591,15 @@ class SqlHallStore(SqlDialect):
     def rating_entries(self) -> list[bytes]:
         """Return every recorded rating entry, in the order rated."""
         return [bytes(r[0]) for r in self._query("SELECT entry FROM ratings ORDER BY rated_at, entry_hash")]
+
+    def window_ratings(self, window: str, after: RatingCursor, limit: int) -> list[StoredRating]:
+        """Return a window's rating entries after the cursor (rated_at, entry hash), in that order, up to `limit`."""
+        rows = self._query(
+            "SELECT rated_at, entry_hash, entry FROM ratings WHERE window_id = ? AND "
+            "(rated_at > ? OR (rated_at = ? AND entry_hash > ?)) ORDER BY rated_at, entry_hash LIMIT ?",
+            (window, after.rated_at, after.rated_at, after.entry_hash, limit),
+        )
+        return [StoredRating(RatingCursor(int(r[0]), bytes(r[1])), bytes(r[2])) for r in rows]
 
     # --- devices -----------------------------------------------------------------------------
     def device(self, kid: bytes) -> Device | None:

@@ -10,7 +10,7 @@ from app.ledger.entry import SignedEntry
 from app.ledger.errors import BadSignature, UnsupportedAlgorithm
 from app.ledger.suites import key_id, suite_by_name
 from app.node.storage.interface import EnrolledKey, NodeStore
-from app.protocol.policy import ROLES, step_may_write
+from app.protocol.policy import ROLES, rating_office_refusal, step_may_write
 from app.protocol.refusals import Code, Refusal
 
 
@@ -36,6 +36,9 @@ def check_policy(signed: SignedEntry, record: EnrolledKey | None, origin: str, d
         raise Refusal(Code.WRONG_LOG, f"key {signed.kid.hex()} is enrolled for department {record.department!r}")
     if not step_may_write(record.role, entry.type, entry.body):
         raise Refusal(Code.ROLE_NOT_ALLOWED, f"role {record.role!r} may not write this {entry.type!r} entry")
+    wrong_office = rating_office_refusal(record.subject, entry.type, entry.body)
+    if wrong_office is not None:
+        raise Refusal(Code.ROLE_NOT_ALLOWED, wrong_office)
     if signed.sign1.suite.name != record.suite:  # the registry names the key's suite; the entry must sign in it
         raise Refusal(
             Code.BAD_SIGNATURE,

@@ -12,6 +12,7 @@ import base64
 import json
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +20,15 @@ import httpx
 
 from app.ledger.suites import Signer
 from app.protocol.hall_evaluations import DayEvaluations, MalformedEvaluations, parse_day
+from app.protocol.hall_rating import RATINGS_PAGE, RatingCursor, RatingError
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import DisplayState, Ticket
 from app.protocol.request_auth import sign_request
 
 DEFAULT_TIMEOUT_S = 5.0
+# A counter that starts collects the ratings of the last week again (its outbox drops those it already holds): a
+# rating given while the counter was off (a weekend, a crash before the office took it) still reaches its department.
+RATING_LOOKBACK_DAYS = 7
 UNAVAILABLE = "hall_unavailable"
 
 
@@ -155,6 +160,17 @@ class HallClient:
         except MalformedEvaluations as exc:
             raise HallUnavailable(f"the hall's evaluations cannot be read: {exc}") from None
 
+    def window_ratings(self, after: RatingCursor) -> list[tuple[RatingCursor, bytes]]:
+        """The counter's window's rating entries after `after` (at most RATINGS_PAGE), each with its cursor."""
+        doc = self._request("GET", f"/ratings?after={after.to_wire()}")
+        try:
+            return [
+                (RatingCursor.from_wire(item["cursor"]), base64.b64decode(item["entry"], validate=True))
+                for item in doc["ratings"]
+            ]
+        except (KeyError, TypeError, ValueError, RatingError):
+            raise HallUnavailable("the hall's answer to GET /ratings is not a list of ratings") from None
+
     def display(self) -> DisplayState:
         """Return the wall display's state."""
         return DisplayState.from_json(self._request("GET", "/display"))
@@ -175,13 +191,37 @@ class HallStatus:
 
 
 class CounterHall:
-    """A counter's window in the hall: its current ticket; calling stops (serving goes on) while the hall is down."""
+    """A counter's window in the hall: its current ticket; calling stops (serving goes on) while the hall is down.
 
-    def __init__(self, client: HallClient) -> None:
+    It also collects the ratings the window's evaluator gave (`collect_ratings`), from a cursor that starts
+    RATING_LOOKBACK_DAYS back when the counter starts and moves on only once the office has taken a page.
+    """
+
+    def __init__(self, client: HallClient, now_ms: int | None = None) -> None:
         self.client = client
         self._ticket: Ticket | None = None
         self._online = True
         self._lock = threading.Lock()
+        start = time.time_ns() // 1_000_000 if now_ms is None else now_ms
+        self._ratings_after = RatingCursor(max(0, start - RATING_LOOKBACK_DAYS * 86_400_000))
+        self._collecting = threading.Lock()
+
+    def collect_ratings(self, take: Callable[[list[bytes]], object]) -> int:
+        """Hand every rating of this window not handed over yet to `take` (the office's outbox), page by page.
+
+        The cursor moves past a page only when `take` returned; if it raises, the page comes again next time (the
+        outbox is idempotent by entry hash). Returns how many entries were handed over; raises HallUnavailable."""
+        handed = 0
+        with self._collecting:
+            while True:
+                page = self._run(self.client.window_ratings, self._ratings_after)
+                if not page:
+                    return handed
+                take([entry for _, entry in page])
+                handed += len(page)
+                self._ratings_after = page[-1][0]
+                if len(page) < RATINGS_PAGE:
+                    return handed
 
     def status(self) -> HallStatus:
         """Return whether the hall is reachable and which ticket this window serves."""

@@ -124,3 +124,29 @@ def read_rating(data: bytes, evaluator_public_key: bytes) -> tuple[SignedEntry, 
         b["rated_at"], b.get("reason_digest"),
     )  # fmt: skip
     return signed, rating
+
+
+RATINGS_PAGE = 200  # the most ratings one GET /ratings answers
+_MAX_MS = 1 << 62
+
+
+@dataclass(frozen=True)
+class RatingCursor:
+    """A place in a hall's order of ratings (by rated_at, then entry hash): a counter collects what follows it."""
+
+    rated_at: int
+    entry_hash: bytes = b""
+
+    def to_wire(self) -> str:
+        """The cursor as the `after` query parameter: `<rated_at>` or `<rated_at>.<entry hash in hex>`."""
+        return f"{self.rated_at}.{self.entry_hash.hex()}" if self.entry_hash else str(self.rated_at)
+
+    @classmethod
+    def from_wire(cls, text: str) -> RatingCursor:
+        """Parse an `after` parameter; raise RatingError for anything else."""
+        ms, dot, digest = text.partition(".")
+        if not (ms.isascii() and ms.isdigit() and len(ms) <= 18) or int(ms) >= _MAX_MS:
+            raise RatingError("bad_cursor", "'after' is <ms since the epoch>[.<entry hash in hex>]")
+        if dot and (len(digest) != 64 or not all(c in "0123456789abcdef" for c in digest)):
+            raise RatingError("bad_cursor", "the entry hash in 'after' is 64 lowercase hex digits")
+        return cls(int(ms), bytes.fromhex(digest))

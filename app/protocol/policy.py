@@ -44,7 +44,8 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
         ),
         "clerk": frozenset({"case.step", "consent.grant", "consent.revoke", "cert.anchor", "data.request"}),
         # audit.anchor and registry.request: the office's own audit head and its requests for new account keys.
-        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk.
+        # hall.rating: only the citizen-facing evaluator device signs a rating, never a clerk; and only a rating of
+        # its own office's tickets (rating_office_refusal).
         "device": frozenset(
             {
                 "case.step",
@@ -73,3 +74,24 @@ def step_may_write(role: str, entry_type: str, body: object) -> bool:
     if role != WINDOW:
         return True
     return isinstance(body, dict) and body.get("step") in ACCEPTANCE_STEPS
+
+
+RATING = "hall.rating"
+
+
+def office_of(subject: str) -> str:
+    """The office part of an enrolled device's subject, `<office>/<device>` ("" when the subject names none)."""
+    office, slash, _ = subject.rpartition("/")
+    return office if slash else ""
+
+
+def rating_office_refusal(subject: str, entry_type: str, body: object) -> str | None:
+    """Why a device enrolled as `subject` may not sign this entry as a rating of its office's tickets (None: it may).
+
+    A hall's evaluator is enrolled at the department as `<hall office>/<device>`; its ratings name that office."""
+    if entry_type != RATING or not isinstance(body, dict):
+        return None
+    own = office_of(subject)
+    if body.get("office") != own:
+        return f"device {subject!r} rates the tickets of office {own!r} only, not of {body.get('office')!r}"
+    return None
