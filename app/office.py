@@ -33,11 +33,11 @@ from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
-from app.ledger.suites import ED25519
 from app.ofd import counter as ofd_counter
 from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.protocol.departments import all_departments
+from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
 from app.protocol.hall_client import CounterHall, HallClient
 from app.review import DayReview, SignOff, compare, open_day, sign_day
 from app.scan import Scanner, make_decoder, open_source
@@ -484,12 +484,9 @@ RATING_ENTRY = "hall.rating"
 
 
 class HallKeyUnreadable(Exception):
-    """The counter's hall key file (settings `hall_key_file`) is missing or not an Ed25519 seed in hex."""
+    """The counter's hall key file (settings `hall_key_file`) is missing or not a key file of a known suite."""
 
     code = "hall_key_unreadable"
-
-
-MAX_KEY_FILE = 4096
 
 
 def counter_hall(settings: Settings) -> CounterHall | None:
@@ -497,11 +494,9 @@ def counter_hall(settings: Settings) -> CounterHall | None:
     if not settings.hall_url:
         return None
     try:
-        with open(settings.hall_key_file, "rb") as f:
-            seed = bytes.fromhex(f.read(MAX_KEY_FILE).decode("ascii").strip())
-        signer = ED25519.signer(seed)
-    except (OSError, ValueError) as exc:
-        raise HallKeyUnreadable(f"{settings.hall_key_file}: {exc}") from None
+        signer = read_device_key(settings.hall_key_file)
+    except DeviceKeyUnreadable as exc:
+        raise HallKeyUnreadable(str(exc)) from None
     return CounterHall(HallClient(settings.hall_url, signer))
 
 

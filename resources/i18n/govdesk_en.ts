@@ -439,6 +439,94 @@
     </message>
 </context>
 <context>
+    <name>HallRefusals</name>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="14"/>
+        <source>The queue system cannot be reached. Serving goes on; calling is paused.</source>
+        <translation>The queue system cannot be reached. Serving goes on; calling is paused.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="18"/>
+        <source>Something went wrong. Please ask the staff for help.</source>
+        <translation>Something went wrong. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="20"/>
+        <source>This service category is not offered in this hall.</source>
+        <translation>This service category is not offered in this hall.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="23"/>
+        <source>No appointment has this number.</source>
+        <translation>No appointment has this number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="24"/>
+        <source>This appointment has already been turned into a ticket.</source>
+        <translation>This appointment has already been turned into a ticket.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="27"/>
+        <source>This window still holds a ticket: finish, skip or transfer it first.</source>
+        <translation>This window still holds a ticket: finish, skip or transfer it first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="30"/>
+        <source>This window no longer holds the ticket (it timed out or moved).</source>
+        <translation>This window no longer holds the ticket (it timed out or moved).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="33"/>
+        <source>This ticket is already finished.</source>
+        <translation>This ticket is already finished.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="34"/>
+        <source>This device is not enrolled for a window of this hall.</source>
+        <translation>This device is not enrolled for a window of this hall.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="37"/>
+        <source>No more tickets can be issued today in this category.</source>
+        <translation>No more tickets can be issued today in this category.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="38"/>
+        <source>This device belongs to another office.</source>
+        <translation>This device belongs to another office.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="39"/>
+        <source>This device&apos;s key is not in the hall&apos;s signature suite; enrol it again.</source>
+        <translation>This device&apos;s key is not in the hall&apos;s signature suite; enrol it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="42"/>
+        <source>This device may not do that.</source>
+        <translation>This device may not do that.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="43"/>
+        <source>This device is not enrolled in the hall.</source>
+        <translation>This device is not enrolled in the hall.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="44"/>
+        <source>This device&apos;s key has been revoked.</source>
+        <translation>This device&apos;s key has been revoked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="45"/>
+        <source>This device&apos;s clock is wrong; please set the time.</source>
+        <translation>This device&apos;s clock is wrong; please set the time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="50"/>
+        <source>The queue system refused the request.</source>
+        <translation>The queue system refused the request.</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
         <location filename="../../ui/hall_ticket_slot.py" line="72"/>
@@ -797,157 +885,157 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
         <source>Number</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Holder</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="51"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Holder code</source>
         <translation>Holder code</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="52"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Issued by</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="53"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Issued on</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="54"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Valid from</source>
         <translation>Valid from</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="55"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="56"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Licence type</source>
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="129"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="131"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="144"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="145"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>Issued at</source>
         <translation>Issued at</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>%1 (Beijing time)</source>
         <translation>%1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>Ledger</source>
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>issued by %1 at %2, serial %3, %4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="191"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
         <source>valid, trusted</source>
         <translation>valid, trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="193"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>valid, but revoked</source>
         <translation>valid, but revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="195"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
         <source>valid, issuer not trusted</source>
         <translation>valid, issuer not trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="198"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="200"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="202"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="204"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="206"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>
@@ -1845,162 +1933,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="30"/>
+        <location filename="../../ui/verdict_card.py" line="22"/>
         <source>its data is damaged or incomplete</source>
         <translation>its data is damaged or incomplete</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="43"/>
         <source>Valid: accept the certificate</source>
         <translation>Valid: accept the certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="44"/>
         <source>Expired: do not accept</source>
         <translation>Expired: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="45"/>
         <source>Not yet valid</source>
         <translation>Not yet valid</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="46"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="47"/>
         <source>Unknown issuer: do not accept</source>
         <translation>Unknown issuer: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="48"/>
         <source>Forged or altered: do not accept</source>
         <translation>Forged or altered: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="49"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>Signed by the wrong key: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="50"/>
         <source>Not a readable certificate</source>
         <translation>Not a readable certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Cannot verify offline: sync first</source>
         <translation>Cannot verify offline: sync first</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="66"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="67"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Region</source>
         <translation>Region</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="68"/>
+        <location filename="../../ui/verdict_card.py" line="60"/>
         <source>Relation to head</source>
         <translation>Relation to head</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="69"/>
+        <location filename="../../ui/verdict_card.py" line="61"/>
         <source>Credit code</source>
         <translation>Credit code</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="70"/>
+        <location filename="../../ui/verdict_card.py" line="62"/>
         <source>Business scope</source>
         <translation>Business scope</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="71"/>
+        <location filename="../../ui/verdict_card.py" line="63"/>
         <source>Period</source>
         <translation>Period</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="72"/>
+        <location filename="../../ui/verdict_card.py" line="64"/>
         <source>Property unit</source>
         <translation>Property unit</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="73"/>
+        <location filename="../../ui/verdict_card.py" line="65"/>
         <source>Share</source>
         <translation>Share</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="74"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Spouse</source>
         <translation>Spouse</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="75"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Registered on</source>
         <translation>Registered on</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="129"/>
+        <location filename="../../ui/verdict_card.py" line="104"/>
         <source>Verification failed</source>
         <translation>Verification failed</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161"/>
+        <location filename="../../ui/verdict_card.py" line="123"/>
         <source>%1 d %2 h</source>
         <translation>%1 d %2 h</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="163"/>
+        <location filename="../../ui/verdict_card.py" line="125"/>
         <source>%1 h %2 min</source>
         <translation>%1 h %2 min</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="126"/>
         <source>%1 min</source>
         <translation>%1 min</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="173"/>
+        <location filename="../../ui/verdict_card.py" line="135"/>
         <source>No certificate scanned yet</source>
         <translation>No certificate scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="174"/>
+        <location filename="../../ui/verdict_card.py" line="136"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="180"/>
+        <location filename="../../ui/verdict_card.py" line="142"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>Cannot verify: the issuer&apos;s log is under a fork alarm</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="187"/>
+        <location filename="../../ui/verdict_card.py" line="149"/>
         <source>Certificate</source>
         <translation>Certificate</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="193"/>
+        <location filename="../../ui/verdict_card.py" line="155"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="195"/>
+        <location filename="../../ui/verdict_card.py" line="157"/>
         <source>Serial</source>
         <translation>Serial</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="197"/>
+        <location filename="../../ui/verdict_card.py" line="159"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="200"/>
+        <location filename="../../ui/verdict_card.py" line="162"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

@@ -439,6 +439,94 @@
     </message>
 </context>
 <context>
+    <name>HallRefusals</name>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="14"/>
+        <source>The queue system cannot be reached. Serving goes on; calling is paused.</source>
+        <translation>暂时无法连接叫号系统。业务照常办理，叫号暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="18"/>
+        <source>Something went wrong. Please ask the staff for help.</source>
+        <translation>出现问题，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="20"/>
+        <source>This service category is not offered in this hall.</source>
+        <translation>本大厅不办理此类业务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="23"/>
+        <source>No appointment has this number.</source>
+        <translation>没有此编号的预约。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="24"/>
+        <source>This appointment has already been turned into a ticket.</source>
+        <translation>此预约已取号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="27"/>
+        <source>This window still holds a ticket: finish, skip or transfer it first.</source>
+        <translation>本窗口仍有正在办理的号码：请先办结、过号或转号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="30"/>
+        <source>This window no longer holds the ticket (it timed out or moved).</source>
+        <translation>本窗口已不再持有此号码（已超时或已转出）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="33"/>
+        <source>This ticket is already finished.</source>
+        <translation>此号码已办结。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="34"/>
+        <source>This device is not enrolled for a window of this hall.</source>
+        <translation>此设备未登记为本大厅的窗口设备。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="37"/>
+        <source>No more tickets can be issued today in this category.</source>
+        <translation>此类业务今日号码已发完。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="38"/>
+        <source>This device belongs to another office.</source>
+        <translation>此设备属于其他办事机构。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="39"/>
+        <source>This device&apos;s key is not in the hall&apos;s signature suite; enrol it again.</source>
+        <translation>此设备的密钥算法与叫号系统的签名算法不一致，请重新登记设备。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="42"/>
+        <source>This device may not do that.</source>
+        <translation>此设备无权执行该操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="43"/>
+        <source>This device is not enrolled in the hall.</source>
+        <translation>此设备未在叫号系统登记。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="44"/>
+        <source>This device&apos;s key has been revoked.</source>
+        <translation>此设备的密钥已被吊销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="45"/>
+        <source>This device&apos;s clock is wrong; please set the time.</source>
+        <translation>此设备时间不准确，请校准时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="50"/>
+        <source>The queue system refused the request.</source>
+        <translation>叫号系统拒绝了该请求。</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
         <location filename="../../ui/hall_ticket_slot.py" line="72"/>
@@ -797,157 +885,157 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
         <source>Licence</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
         <source>Number</source>
         <translation>证照编号</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Holder</source>
         <translation>持证主体</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="51"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Holder code</source>
         <translation>持证主体代码</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="52"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Issued by</source>
         <translation>颁发机构</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="53"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Issued on</source>
         <translation>颁发日期</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="54"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Valid from</source>
         <translation>有效期起</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="55"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="56"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Licence type</source>
         <translation>证照类型</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="127"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
         <source>Not a readable OFD document</source>
         <translation>不是可读取的 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="129"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>签章有效且可信：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="131"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="133"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>文件完整，但签发者不受信任：不得作为凭证</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="134"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>已被篡改或签章无效：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="144"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
         <source>No OFD document opened</source>
         <translation>尚未打开 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="145"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>打开群众提供的 .ofd 文件，或将文件拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>Issued at</source>
         <translation>出证时间</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="158"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
         <source>%1 (Beijing time)</source>
         <translation>%1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>still valid</source>
         <translation>仍然有效</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>Ledger</source>
         <translation>账本记录</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>由 %1 于 %2 签发，编号 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="191"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
         <source>valid, trusted</source>
         <translation>有效，可信</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="193"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>valid, but revoked</source>
         <translation>有效，但已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="195"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
         <source>valid, issuer not trusted</source>
         <translation>有效，签发者不受信任</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="198"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
         <source>Signature %1</source>
         <translation>签章 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="200"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="202"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
         <source>Seal owner</source>
         <translation>印章所有者</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="204"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
         <source>Signer</source>
         <translation>签章人</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="206"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
         <source>Sealed at</source>
         <translation>签章时间</translation>
     </message>
@@ -1845,162 +1933,162 @@
 <context>
     <name>VerdictCard</name>
     <message>
-        <location filename="../../ui/verdict_card.py" line="30"/>
+        <location filename="../../ui/verdict_card.py" line="22"/>
         <source>its data is damaged or incomplete</source>
         <translation>数据已损坏或不完整</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="51"/>
+        <location filename="../../ui/verdict_card.py" line="43"/>
         <source>Valid: accept the certificate</source>
         <translation>有效：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="52"/>
+        <location filename="../../ui/verdict_card.py" line="44"/>
         <source>Expired: do not accept</source>
         <translation>已过期：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="53"/>
+        <location filename="../../ui/verdict_card.py" line="45"/>
         <source>Not yet valid</source>
         <translation>尚未生效</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="54"/>
+        <location filename="../../ui/verdict_card.py" line="46"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="55"/>
+        <location filename="../../ui/verdict_card.py" line="47"/>
         <source>Unknown issuer: do not accept</source>
         <translation>签发机关未知：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="56"/>
+        <location filename="../../ui/verdict_card.py" line="48"/>
         <source>Forged or altered: do not accept</source>
         <translation>伪造或被篡改：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="57"/>
+        <location filename="../../ui/verdict_card.py" line="49"/>
         <source>Signed by the wrong key: do not accept</source>
         <translation>签名密钥不符：不予受理</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="58"/>
+        <location filename="../../ui/verdict_card.py" line="50"/>
         <source>Not a readable certificate</source>
         <translation>无法识别的证书</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="59"/>
+        <location filename="../../ui/verdict_card.py" line="51"/>
         <source>Cannot verify offline: sync first</source>
         <translation>离线无法核验：请先同步</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="66"/>
+        <location filename="../../ui/verdict_card.py" line="58"/>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="67"/>
+        <location filename="../../ui/verdict_card.py" line="59"/>
         <source>Region</source>
         <translation>地区</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="68"/>
+        <location filename="../../ui/verdict_card.py" line="60"/>
         <source>Relation to head</source>
         <translation>与户主关系</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="69"/>
+        <location filename="../../ui/verdict_card.py" line="61"/>
         <source>Credit code</source>
         <translation>统一社会信用代码</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="70"/>
+        <location filename="../../ui/verdict_card.py" line="62"/>
         <source>Business scope</source>
         <translation>经营范围</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="71"/>
+        <location filename="../../ui/verdict_card.py" line="63"/>
         <source>Period</source>
         <translation>所属期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="72"/>
+        <location filename="../../ui/verdict_card.py" line="64"/>
         <source>Property unit</source>
         <translation>不动产单元号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="73"/>
+        <location filename="../../ui/verdict_card.py" line="65"/>
         <source>Share</source>
         <translation>份额</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="74"/>
+        <location filename="../../ui/verdict_card.py" line="66"/>
         <source>Spouse</source>
         <translation>配偶</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="75"/>
+        <location filename="../../ui/verdict_card.py" line="67"/>
         <source>Registered on</source>
         <translation>登记日期</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="129"/>
+        <location filename="../../ui/verdict_card.py" line="104"/>
         <source>Verification failed</source>
         <translation>核验失败</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="161"/>
+        <location filename="../../ui/verdict_card.py" line="123"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="163"/>
+        <location filename="../../ui/verdict_card.py" line="125"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="164"/>
+        <location filename="../../ui/verdict_card.py" line="126"/>
         <source>%1 min</source>
         <translation>%1 分钟</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="173"/>
+        <location filename="../../ui/verdict_card.py" line="135"/>
         <source>No certificate scanned yet</source>
         <translation>尚未扫描证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="174"/>
+        <location filename="../../ui/verdict_card.py" line="136"/>
         <source>Hold the citizen&apos;s QR code up to the camera (F3 focuses the camera panel).</source>
         <translation>请申请人将二维码对准摄像头（F3 转到扫码区）。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="180"/>
+        <location filename="../../ui/verdict_card.py" line="142"/>
         <source>Cannot verify: the issuer&apos;s log is under a fork alarm</source>
         <translation>无法核验：签发部门的日志处于分叉警报中</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="187"/>
+        <location filename="../../ui/verdict_card.py" line="149"/>
         <source>Certificate</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="193"/>
+        <location filename="../../ui/verdict_card.py" line="155"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="195"/>
+        <location filename="../../ui/verdict_card.py" line="157"/>
         <source>Serial</source>
         <translation>编号</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="197"/>
+        <location filename="../../ui/verdict_card.py" line="159"/>
         <source>The replica holds no data from this issuer.</source>
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="200"/>
+        <location filename="../../ui/verdict_card.py" line="162"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>依据 %1 前同步的副本数据。</translation>
     </message>
