@@ -58,6 +58,7 @@ from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.progress import ProgressCallback
 from app.sync.service import LogOutcome
 from app.sync.transport import RetryPolicy, make_http_client
+from app.trust_root_admin import TrustRootAdmin
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
 COUNTER_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, timeout_s=8.0)
@@ -518,6 +519,7 @@ class Office:
         self.cases = CaseService(self)
         self.scanner = ScannerService(self)
         self.reviews = ReviewService(self)
+        self.trust_roots = TrustRootAdmin(lambda: self.replica)
         # The real app.sync.SyncService of the unlocked replica, built from its trust policy (None while locked
         # or while no trust policy is set). Use it on the database thread only.
         self.sync: SyncService | None = None
