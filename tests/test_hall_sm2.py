@@ -145,9 +145,11 @@ def test_enrolment_takes_only_keys_of_the_halls_suite(tmp_path: Path, capsys: py
     capsys.readouterr()
     assert govdesk([*enroll, "--public-key", sm2_public.hex()]) == 0
     assert json.loads(capsys.readouterr().out)["kid"] == key_id(SM2_SM3, sm2_public).hex()
-    # an Ed25519 hall (the default) takes no SM2 key
+    # a new hall is on the national suite unless asked; an Ed25519 hall takes no SM2 key
+    assert govdesk(["hall", "init", "--dir", str(tmp_path / "default"), "--office", OFFICE]) == 0
+    assert load_config(tmp_path / "default" / "hall.json").suite == "sm2-sm3"
     e = tmp_path / "ed-hall"
-    assert govdesk(["hall", "init", "--dir", str(e), "--office", OFFICE]) == 0
+    assert govdesk(["hall", "init", "--dir", str(e), "--office", OFFICE, "--suite", "ed25519"]) == 0
     assert load_config(e / "hall.json").suite == "ed25519"
     assert govdesk(["hall", "enroll", "--dir", str(e), "--role", "kiosk", "--subject", "k", "--public-key",
                     sm2_public.hex()]) == 2  # fmt: skip

@@ -8,6 +8,11 @@ from app.ledger.sm2 import SM2_SM3, public_key_from_spki, public_key_to_spki
 from app.ledger.suites import ED25519, SignatureSuite
 from app.protocol.device_key_file import write_device_key
 
+# Beijing's departments deploy on the national suite (GB/T 39786; issue 17): every key a govdesk command makes
+# is SM2/SM3 unless `--suite ed25519` is asked for (office init, node init and enroll, hall init, cert keygen).
+NEW_KEY_SUITE = SM2_SM3.name
+SUITE_CHOICES = (SM2_SM3.name, ED25519.name)
+
 
 class EnrolmentKeyError(ValueError):
     """The public key given on the command line is not a public key of the suite."""

@@ -15,14 +15,14 @@ from typing import Any
 
 from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import ServiceError
-from app.cli.enrolment_key import EnrolmentKeyError, enrolment_public_key
+from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES, EnrolmentKeyError, enrolment_public_key
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
 from app.hall.evaluation import Evaluations, satisfaction_by
 from app.hall.hall import SHANGHAI, Hall, hall_day
 from app.hall.service import serve_hall
 from app.hall.store import HallStoreError, SqlHallStore
 from app.hall.store_open import open_hall_store
-from app.ledger.suites import ED25519, SM2_SM3, key_id, suite_by_name
+from app.ledger.suites import key_id, suite_by_name
 from app.node.jsonlog import configure_logging
 from app.protocol.departments import department
 from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
@@ -31,7 +31,6 @@ from app.protocol.hall_tickets import DEVICE_ROLES, Device
 
 CONFIG_FILE = "hall.json"
 DB_FILE = "hall.db"
-SUITE_NAMES = (ED25519.name, SM2_SM3.name)
 
 
 def _fail(message: str) -> int:
@@ -69,9 +68,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--db", help="database URL: sqlite:///path (default: hall.db in the directory) or postgresql://")
     init.add_argument(
         "--suite",
-        choices=SUITE_NAMES,
-        default=ED25519.name,
-        help="signature suite of the hall's device keys (default ed25519; sm2-sm3: GB/T 32918)",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
+        help="signature suite of the hall's device keys (default sm2-sm3, GB/T 32918; or ed25519)",
     )
     init.set_defaults(func=run_init)
 
