@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import random
-import signal
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -15,7 +14,7 @@ import pytest
 from app.ledger import sm2
 from app.pki.sm2_x509 import make_root
 from app.store.replica import create_office, open_replica
-from tests.crash_pipe import fork_reporting, read_until
+from tests.crash_pipe import fork_reporting, kill_and_drain, read_until
 from tests.store_support import FAST_KDF
 
 KILLS = 30
@@ -66,11 +65,7 @@ def test_sigkills_mid_change_keep_every_acknowledged_change_and_its_audit_record
         pid, read_fd = fork_reporting(_writer, office, roots)
         buffer = read_until(read_fd, time.monotonic() + 10, marker=b"ready\n")
         buffer += read_until(read_fd, time.monotonic() + rng.uniform(0.005, 0.060))
-        os.kill(pid, signal.SIGKILL)
-        os.waitpid(pid, 0)
-        while chunk := os.read(read_fd, 65536):
-            buffer += chunk
-        os.close(read_fd)
+        buffer += kill_and_drain(pid, read_fd)
         changes = [line for line in buffer.split(b"\n")[:-1] if line != b"ready"]
         killed_while_writing += bool(changes)
         expected = set(present)

@@ -290,10 +290,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.say(lambda: self.tr("Only supervisors and admins review the day."))
             return
         screen = ReviewScreen(self.office.reviews, self.work, self.translations.language, self)
-        screen.setWindowFlag(Qt.WindowType.Window)
-        screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        screen.resize(1200, 760)
-        screen.show()
+        self._show_as_window(screen, 1200, 760)
         screen.load_selected_day()
 
     def open_trust_roots(self) -> None:
@@ -302,12 +299,17 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.say(lambda: self.tr("Only an administrator manages the trusted root certificates."))
             return
         screen = TrustRootsScreen(self.office.trust_roots, self.work, self.translations.language, self)
-        screen.setWindowFlag(Qt.WindowType.Window)
-        screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        screen.resize(900, 480)
-        screen.show()
+        self._show_as_window(screen, 900, 480)
         screen.load()
         self.trust_roots_screen = screen
+
+    @staticmethod
+    def _show_as_window(screen: QWidget, width: int, height: int) -> None:
+        """Show a screen in its own window, deleted when it closes."""
+        screen.setWindowFlag(Qt.WindowType.Window)
+        screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        screen.resize(width, height)
+        screen.show()
 
     def open_settings(self) -> None:
         """Open the settings dialog; apply and store what the clerk saves."""

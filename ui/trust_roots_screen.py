@@ -6,6 +6,7 @@ SHA-256 fingerprints; the checks, storage and audit records are app's (app/trust
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Signal
@@ -164,24 +165,12 @@ class TrustRootsScreen(QWidget):
     def _confirm_add(self, trust_list: str, candidate: RootCandidate) -> None:
         self._say("")
         box = RootConfirmation(candidate.certificate, self._list_name(), self._language, adding=True, parent=self)
-        box.finished.connect(lambda result: self._added_if(box, trust_list, candidate, bool(result)))
-        self.confirmation = box
-        box.open()
-
-    def _added_if(self, box: RootConfirmation, trust_list: str, candidate: RootCandidate, yes: bool) -> None:
-        if box is not self.confirmation:
-            return
-        self.confirmation = None
-        box.deleteLater()
-        if not yes:
-            self._say(self.tr("Not added."))
-            return
-        label = box.label()
-        self._work.db(
-            lambda: self._admin.add(trust_list, candidate, label),
-            lambda root: self._done(self.tr("Trusted: %1").replace("%1", root.certificate.common_name)),
-            self._refused,
-            owner=self,
+        name = candidate.common_name
+        self._ask(
+            box,
+            self.tr("Not added."),
+            lambda label: self._admin.add(trust_list, candidate, label),
+            lambda: self.tr("Trusted: %1").replace("%1", name),
         )
 
     def remove_selected(self) -> None:
@@ -191,30 +180,48 @@ class TrustRootsScreen(QWidget):
             return
         root = self.roots[rows[0].row()]
         trust_list = self.trust_list()
-        added = (
-            self.tr("%1 by %2").replace("%1", shown_time(root.added_ms, self._language)).replace("%2", root.added_by)
-        )
+        when = shown_time(root.added_ms, self._language)
+        added = self.tr("%1 by %2").replace("%1", when).replace("%2", root.added_by)
         box = RootConfirmation(
             root.certificate, self._list_name(), self._language, adding=False, added=added, parent=self
         )
-        box.finished.connect(lambda result: self._removed_if(box, trust_list, root, bool(result)))
+        name = root.certificate.common_name
+        self._ask(
+            box,
+            self.tr("Not removed."),
+            lambda _label: self._admin.remove(trust_list, root.fingerprint),
+            lambda: self.tr("No longer trusted: %1").replace("%1", name),
+        )
+
+    def _ask(
+        self,
+        box: RootConfirmation,
+        declined: str,
+        change: Callable[[str], object],
+        done: Callable[[], str],
+    ) -> None:
+        """Open the confirmation; once confirmed, make the change (database thread, given the box's note)."""
+        box.finished.connect(lambda result: self._answered(box, bool(result), declined, change, done))
         self.confirmation = box
         box.open()
 
-    def _removed_if(self, box: RootConfirmation, trust_list: str, root: TrustedRoot, yes: bool) -> None:
-        if box is not self.confirmation:
+    def _answered(
+        self,
+        box: RootConfirmation,
+        yes: bool,
+        declined: str,
+        change: Callable[[str], object],
+        done: Callable[[], str],
+    ) -> None:
+        if box is not self.confirmation:  # a late signal of an earlier box
             return
         self.confirmation = None
         box.deleteLater()
         if not yes:
-            self._say(self.tr("Not removed."))
+            self._say(declined)
             return
-        self._work.db(
-            lambda: self._admin.remove(trust_list, root.fingerprint),
-            lambda _gone: self._done(self.tr("No longer trusted: %1").replace("%1", root.certificate.common_name)),
-            self._refused,
-            owner=self,
-        )
+        label = box.label()
+        self._work.db(lambda: change(label), lambda _result: self._done(done()), self._refused, owner=self)
 
     def _done(self, text: str) -> None:
         self._say(text)

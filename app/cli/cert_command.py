@@ -18,11 +18,10 @@ from app.certs.verify import verify
 from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES
 from app.cli.office_command import PasswordSource
 from app.ledger.suites import Signer, key_id, suite_by_name
-from app.protocol.device_key_file import DeviceKeyUnreadable, parse_device_key, write_device_key
+from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key, write_device_key
 from app.store.errors import StoreError
 from app.store.replica import Replica, open_replica
 
-MAX_KEY_FILE = 1024
 MAX_TRUST_FILE = 1024 * 1024
 
 
@@ -90,13 +89,9 @@ def load_key(path: Path) -> Signer:
     """Load a department key file (app/protocol/device_key_file.py: an Ed25519 seed in hex, or `sm2-sm3:` and an
     SM2 scalar); raise CertError if it is not one."""
     try:
-        data = path.read_bytes()[: MAX_KEY_FILE + 1]
-    except OSError as exc:
-        raise CertError(f"cannot read key file {path}: {exc.strerror or exc}") from None
-    try:
-        return parse_device_key(data)
+        return read_device_key(path)
     except DeviceKeyUnreadable as exc:
-        raise CertError(f"{path} is not a department key file: {exc}") from None
+        raise CertError(f"not a department key file: {exc}") from None
 
 
 def _open(args: argparse.Namespace, passwords: PasswordSource) -> Replica:

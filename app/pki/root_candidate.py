@@ -27,13 +27,8 @@ ROOT_CODES = (
 )
 
 
-class RootRefused(ValueError):
+class RootRefused(CertificateError):
     """The certificate cannot be a trusted root; `code` is one of ROOT_CODES, `detail` says more in English."""
-
-    def __init__(self, code: str, detail: str) -> None:
-        super().__init__(f"{code}: {detail}")
-        self.code = code
-        self.detail = detail
 
 
 @dataclass(frozen=True)

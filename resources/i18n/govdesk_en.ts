@@ -733,47 +733,47 @@
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>Only an administrator manages the trusted root certificates.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/main_window.py" line="401"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
@@ -2091,107 +2091,107 @@
 <context>
     <name>TrustRootsScreen</name>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="50"/>
+        <location filename="../../ui/trust_roots_screen.py" line="51"/>
         <source>Trusted root certificates</source>
         <translation>Trusted root certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="59"/>
+        <location filename="../../ui/trust_roots_screen.py" line="60"/>
         <source>Roots are not taken from the ledger: a department cannot vouch for the root that certifies it. Add a root only from a file your administration handed you, and compare its fingerprint.</source>
         <translation>Roots are not taken from the ledger: a department cannot vouch for the root that certifies it. Add a root only from a file your administration handed you, and compare its fingerprint.</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="67"/>
+        <location filename="../../ui/trust_roots_screen.py" line="68"/>
         <source>Department roots (certify department node keys)</source>
         <translation>Department roots (certify department node keys)</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="68"/>
+        <location filename="../../ui/trust_roots_screen.py" line="69"/>
         <source>Seal and e-invoice roots (certify seals and e-documents)</source>
         <translation>Seal and e-invoice roots (certify seals and e-documents)</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>SM3 fingerprint</source>
         <translation>SM3 fingerprint</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Added by</source>
         <translation>Added by</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Note</source>
         <translation>Note</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="79"/>
+        <location filename="../../ui/trust_roots_screen.py" line="80"/>
         <source>&amp;Add from file…</source>
         <translation>&amp;Add from file…</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="81"/>
+        <location filename="../../ui/trust_roots_screen.py" line="82"/>
         <source>&amp;Remove…</source>
         <translation>&amp;Remove…</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="117"/>
+        <location filename="../../ui/trust_roots_screen.py" line="118"/>
         <source>Nothing was changed: %1</source>
         <translation>Nothing was changed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="146"/>
+        <location filename="../../ui/trust_roots_screen.py" line="147"/>
         <source>Root certificate file</source>
         <translation>Root certificate file</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="148"/>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
         <source>Certificates (*.pem *.crt *.cer *.der)</source>
         <translation>Certificates (*.pem *.crt *.cer *.der)</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="148"/>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
         <source>All files (*)</source>
         <translation>All files (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="156"/>
+        <location filename="../../ui/trust_roots_screen.py" line="157"/>
         <source>Checking the certificate…</source>
         <translation>Checking the certificate…</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="177"/>
+        <location filename="../../ui/trust_roots_screen.py" line="171"/>
         <source>Not added.</source>
         <translation>Not added.</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="182"/>
+        <location filename="../../ui/trust_roots_screen.py" line="173"/>
         <source>Trusted: %1</source>
         <translation>Trusted: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="195"/>
+        <location filename="../../ui/trust_roots_screen.py" line="184"/>
         <source>%1 by %2</source>
         <translation>%1 by %2</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="210"/>
+        <location filename="../../ui/trust_roots_screen.py" line="191"/>
         <source>Not removed.</source>
         <translation>Not removed.</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="214"/>
+        <location filename="../../ui/trust_roots_screen.py" line="193"/>
         <source>No longer trusted: %1</source>
         <translation>No longer trusted: %1</translation>
     </message>

@@ -733,47 +733,47 @@
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="302"/>
+        <location filename="../../ui/main_window.py" line="299"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>只有管理员可以管理受信任的根证书。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="335"/>
+        <location filename="../../ui/main_window.py" line="337"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="344"/>
+        <location filename="../../ui/main_window.py" line="346"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="368"/>
+        <location filename="../../ui/main_window.py" line="370"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="376"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="392"/>
+        <location filename="../../ui/main_window.py" line="394"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="394"/>
+        <location filename="../../ui/main_window.py" line="396"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="399"/>
+        <location filename="../../ui/main_window.py" line="401"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="403"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
@@ -2091,107 +2091,107 @@
 <context>
     <name>TrustRootsScreen</name>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="50"/>
+        <location filename="../../ui/trust_roots_screen.py" line="51"/>
         <source>Trusted root certificates</source>
         <translation>受信任的根证书</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="59"/>
+        <location filename="../../ui/trust_roots_screen.py" line="60"/>
         <source>Roots are not taken from the ledger: a department cannot vouch for the root that certifies it. Add a root only from a file your administration handed you, and compare its fingerprint.</source>
         <translation>根证书不取自账本：部门不能为认证其自身的根证书作保。只能添加主管部门交付的根证书文件，并核对其指纹。</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="67"/>
+        <location filename="../../ui/trust_roots_screen.py" line="68"/>
         <source>Department roots (certify department node keys)</source>
         <translation>部门根证书（认证各部门节点密钥）</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="68"/>
+        <location filename="../../ui/trust_roots_screen.py" line="69"/>
         <source>Seal and e-invoice roots (certify seals and e-documents)</source>
         <translation>电子印章与电子发票根证书（认证印章与电子文件）</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>SM3 fingerprint</source>
         <translation>SM3 指纹</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Valid until</source>
         <translation>失效时间</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Added by</source>
         <translation>添加人</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="72"/>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
         <source>Note</source>
         <translation>备注</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="79"/>
+        <location filename="../../ui/trust_roots_screen.py" line="80"/>
         <source>&amp;Add from file…</source>
         <translation>从文件添加(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="81"/>
+        <location filename="../../ui/trust_roots_screen.py" line="82"/>
         <source>&amp;Remove…</source>
         <translation>移除(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="117"/>
+        <location filename="../../ui/trust_roots_screen.py" line="118"/>
         <source>Nothing was changed: %1</source>
         <translation>未作更改：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="146"/>
+        <location filename="../../ui/trust_roots_screen.py" line="147"/>
         <source>Root certificate file</source>
         <translation>根证书文件</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="148"/>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
         <source>Certificates (*.pem *.crt *.cer *.der)</source>
         <translation>证书 (*.pem *.crt *.cer *.der)</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="148"/>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="156"/>
+        <location filename="../../ui/trust_roots_screen.py" line="157"/>
         <source>Checking the certificate…</source>
         <translation>正在检查证书…</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="177"/>
+        <location filename="../../ui/trust_roots_screen.py" line="171"/>
         <source>Not added.</source>
         <translation>未添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="182"/>
+        <location filename="../../ui/trust_roots_screen.py" line="173"/>
         <source>Trusted: %1</source>
         <translation>已信任：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="195"/>
+        <location filename="../../ui/trust_roots_screen.py" line="184"/>
         <source>%1 by %2</source>
         <translation>%2 于 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="210"/>
+        <location filename="../../ui/trust_roots_screen.py" line="191"/>
         <source>Not removed.</source>
         <translation>未移除。</translation>
     </message>
     <message>
-        <location filename="../../ui/trust_roots_screen.py" line="214"/>
+        <location filename="../../ui/trust_roots_screen.py" line="193"/>
         <source>No longer trusted: %1</source>
         <translation>已不再信任：%1</translation>
     </message>
