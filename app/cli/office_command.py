@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TextIO
 
 from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES
+from app.cli.roots_command import register_roots
 from app.review.signoff import signoff_problems
 from app.store.errors import StoreError
 from app.store.replica import Replica, create_office, open_replica
@@ -84,6 +85,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = office_sub.add_parser("check", help="integrity, rollback and audit-chain checks; non-zero exit on damage")
     _acting_options(check)
     check.set_defaults(func=run_check)
+
+    register_roots(office_sub, _acting_options, lambda args: _open(args, PasswordSource(args.password_stdin)))
 
 
 def _fail(exc: StoreError) -> int:
