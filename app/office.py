@@ -33,11 +33,11 @@ from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
 from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import BadSignature, LedgerError
-from app.ledger.suites import ED25519
 from app.ofd import counter as ofd_counter
 from app.ofd import print_copy
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.protocol.departments import all_departments
+from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
 from app.protocol.hall_client import CounterHall, HallClient
 from app.protocol.hall_evaluations import DayEvaluations
 from app.protocol.policy import rating_office_refusal
@@ -71,6 +71,7 @@ from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.progress import ProgressCallback
 from app.sync.service import LogOutcome
 from app.sync.transport import RetryPolicy, make_http_client
+from app.trust_root_admin import TrustRootAdmin
 
 # At the counter a node that does not answer is offline at once: one retry, short timeouts.
 COUNTER_RETRY = RetryPolicy(attempts=2, base_s=0.2, cap_s=1.0, timeout_s=8.0)
@@ -579,12 +580,9 @@ RATING_ENTRY = "hall.rating"
 
 
 class HallKeyUnreadable(Exception):
-    """The counter's hall key file (settings `hall_key_file`) is missing or not an Ed25519 seed in hex."""
+    """The counter's hall key file (settings `hall_key_file`) is missing or not a key file of a known suite."""
 
     code = "hall_key_unreadable"
-
-
-MAX_KEY_FILE = 4096
 
 
 def counter_hall(settings: Settings) -> CounterHall | None:
@@ -592,11 +590,9 @@ def counter_hall(settings: Settings) -> CounterHall | None:
     if not settings.hall_url:
         return None
     try:
-        with open(settings.hall_key_file, "rb") as f:
-            seed = bytes.fromhex(f.read(MAX_KEY_FILE).decode("ascii").strip())
-        signer = ED25519.signer(seed)
-    except (OSError, ValueError) as exc:
-        raise HallKeyUnreadable(f"{settings.hall_key_file}: {exc}") from None
+        signer = read_device_key(settings.hall_key_file)
+    except DeviceKeyUnreadable as exc:
+        raise HallKeyUnreadable(str(exc)) from None
     return CounterHall(HallClient(settings.hall_url, signer))
 
 
@@ -618,6 +614,7 @@ class Office:
         self.cases = CaseService(self)
         self.scanner = ScannerService(self)
         self.reviews = ReviewService(self)
+        self.trust_roots = TrustRootAdmin(lambda: self.replica)
         # The real app.sync.SyncService of the unlocked replica, built from its trust policy (None while locked
         # or while no trust policy is set). Use it on the database thread only.
         self.sync: SyncService | None = None

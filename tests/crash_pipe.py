@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+import signal
 import time
 from collections.abc import Callable
 
@@ -39,3 +40,14 @@ def fork_reporting(target: Callable[..., object], *args: object) -> tuple[int, i
             os._exit(0)
     os.close(write_fd)
     return pid, read_fd
+
+
+def kill_and_drain(pid: int, read_fd: int) -> bytes:
+    """SIGKILL the child, reap it, and return what it had reported that was still in the pipe (closing it)."""
+    os.kill(pid, signal.SIGKILL)
+    os.waitpid(pid, 0)
+    buffer = b""
+    while chunk := os.read(read_fd, 65536):
+        buffer += chunk
+    os.close(read_fd)
+    return buffer

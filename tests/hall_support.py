@@ -15,7 +15,7 @@ from app.hall.config import default_config
 from app.hall.hall import Hall
 from app.hall.service import bind_socket, build_app
 from app.hall.store_open import open_hall_store
-from app.ledger.suites import ED25519, Signer, key_id
+from app.ledger.suites import ED25519, SignatureSuite, Signer, key_id
 from app.node.config import load_config
 from app.node.node import node_from_config
 from app.protocol.hall_tickets import Device
@@ -42,12 +42,13 @@ class Server:
         self.sock.close()
 
 
-def enrolled_device(hall: Hall, role: str, window: str | None = None, office: str | None = None) -> Signer:
-    """Enrol a fresh Ed25519 device key with this role (and window, office) and return its signer."""
-    seed = ED25519.generate_private()
-    signer = ED25519.signer(seed)
+def enrolled_device(
+    hall: Hall, role: str, window: str | None = None, office: str | None = None, suite: SignatureSuite = ED25519
+) -> Signer:
+    """Enrol a fresh device key (Ed25519 unless `suite` says) with this role (and window, office); return its signer."""
+    signer = suite.signer(suite.generate_private())
     hall.store.enroll(
-        Device(key_id(ED25519, signer.public_key), ED25519.name, signer.public_key, role, f"{role}-x",
+        Device(key_id(suite, signer.public_key), suite.name, signer.public_key, role, f"{role}-x",
                office or hall.config.office, window, False)
     )  # fmt: skip
     return signer

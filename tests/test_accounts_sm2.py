@@ -14,6 +14,7 @@ import pytest
 from app.cli.main import main
 from app.ledger import sm2
 from app.ledger.suites import ED25519, key_id
+from app.protocol.device_key_file import read_device_key
 from app.review.signoff import signoff_problems, write_signoff
 from app.store.audit import SIGNATURE_DOMAIN
 from app.store.errors import AuditChainBroken, InvalidInput, PermissionDenied
@@ -214,11 +215,15 @@ def test_the_command_line_makes_an_sm2_office_and_enrols_its_sm2_keys_at_a_node(
     assert bytes.fromhex(out["kid"]) == key_id(sm2.SM2_SM3, device)
     # an Ed25519-sized key, or the SM2 key declared as Ed25519, is refused
     assert main([*enrol, "--subject", "x", "--suite", "sm2-sm3", "--public-key", "ab" * 32]) == 2
-    assert main([*enrol, "--subject", "x", "--public-key", device.hex()]) == 2
+    assert main([*enrol, "--subject", "x", "--suite", "ed25519", "--public-key", device.hex()]) == 2
+    # the national suite is the default: the same key, its suite not named, is enrolled as SM2
+    assert main([*enrol, "--subject", "west/counter-03", "--public-key", device.hex()]) == 0
+    assert json.loads(capsys.readouterr().out)["kid"] == key_id(sm2.SM2_SM3, device).hex()
     key_file = tmp_path / "clerk.key"
     assert main([*enrol, "--subject", "west/counter-02", "--suite", "sm2-sm3", "--new-key", str(key_file)]) == 0
     drawn = json.loads(capsys.readouterr().out)
-    assert sm2.SM2_SM3.signer(bytes.fromhex(key_file.read_text().strip())).public_key.hex() == drawn["public_key"]
+    assert key_file.read_text().startswith("sm2-sm3:")  # the key file names its suite (app/protocol/device_key_file.py)
+    assert read_device_key(key_file).public_key.hex() == drawn["public_key"]
 
 
 @pytest.mark.parametrize(("made_in", "claimed"), [("sm2-sm3", "ed25519"), ("ed25519", "sm2-sm3"), ("sm2-sm3", "rsa")])

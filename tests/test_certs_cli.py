@@ -22,7 +22,8 @@ from app.certs.issue import IssuedCertificate, record_issue
 from app.cli import cert_command
 from app.cli.main import main
 from app.ledger.entry import decode_entry
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import key_id
+from app.protocol.device_key_file import read_device_key
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
 from tests.crash_pipe import fork_reporting, read_until
@@ -43,12 +44,15 @@ def desk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> dict[str, Path]:
     assert main(["cert", "keygen", str(key)]) == 0
     assert key.stat().st_mode & 0o777 == 0o600
     out = capsys.readouterr().out
-    signer = ED25519.signer(bytes.fromhex(key.read_text().strip()))
-    kid = key_id(ED25519, signer.public_key)
+    signer = read_device_key(key)  # the national suite by default: `sm2-sm3:` and the SM2 scalar
+    assert signer.suite.name == "sm2-sm3" and "sm2-sm3" in out
+    kid = key_id(signer.suite, signer.public_key)
     assert kid.hex() in out and signer.public_key.hex() in out
     now_ms = time.time_ns() // 1_000_000
     with open_replica(office, "clerk", "clerk-pw") as clerk:
-        clerk.registry.put_key(KeyRecord(kid, "ed25519", signer.public_key, "department", "CA", ORIGIN, now_ms - 10**9))
+        clerk.registry.put_key(
+            KeyRecord(kid, signer.suite.name, signer.public_key, "department", "CA", ORIGIN, now_ms - 10**9)
+        )
         clerk.logs.put_checkpoint(ORIGIN, 1, bytes(32), f"{ORIGIN}\n1\nAAAA\n", now_ms)
     return {"office": office, "key": key, "dir": tmp_path}
 
@@ -196,3 +200,14 @@ def test_killing_issue_at_any_moment_leaves_the_replica_consistent(desk, tmp_pat
             body = decode_entry(entry.data).entry.body
             anchor = admin.certs.anchor(body["cert_hash"])
             assert anchor is not None and anchor.serial == body["serial"]
+
+
+def test_keygen_makes_sm2_keys_unless_asked_for_ed25519(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["cert", "keygen", str(tmp_path / "ed.key"), "--suite", "ed25519"]) == 0
+    assert "ed25519" in capsys.readouterr().out
+    legacy = (tmp_path / "ed.key").read_text()
+    assert ":" not in legacy and len(legacy.strip()) == 64  # an Ed25519 seed in hex, as key files always were
+    assert read_device_key(tmp_path / "ed.key").suite.name == "ed25519"
+    assert main(["cert", "keygen", str(tmp_path / "sm2.key")]) == 0
+    assert (tmp_path / "sm2.key").read_text().startswith("sm2-sm3:")
+    assert len(read_device_key(tmp_path / "sm2.key").public_key) == 65

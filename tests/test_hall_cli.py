@@ -60,7 +60,7 @@ def test_serve_binds_port_zero_and_reports_it(tmp_path: Path) -> None:
 
 def test_remediation_and_satisfaction_commands(tmp_path: Path, capsys) -> None:
     d = tmp_path / "hall"
-    assert govdesk(["hall", "init", "--dir", str(d), "--office", "office-03"]) == 0
+    assert govdesk(["hall", "init", "--dir", str(d), "--office", "office-03", "--suite", "ed25519"]) == 0
     config = load_config(d / "hall.json")
     store = open_hall_store(f"sqlite:///{d / 'hall.db'}")
     signer = ED25519.signer(ED25519.generate_private())

@@ -131,7 +131,8 @@ def _worker(role: str, hall: HallProcess, key: Path, log: Path, control: Path, *
 def test_a_loaded_hall_loses_nothing_holds_nothing_twice_and_survives_kills(tmp_path: Path) -> None:
     started = time.monotonic()
     directory = tmp_path / "hall"
-    assert govdesk(["hall", "init", "--dir", str(directory), "--office", "office-03", "--windows", str(COUNTERS)]) == 0
+    init = ["hall", "init", "--dir", str(directory), "--office", "office-03", "--windows", str(COUNTERS)]
+    assert govdesk([*init, "--suite", "ed25519"]) == 0  # the workers sign with Ed25519 key files
     config = load_config(directory / "hall.json")
     store = open_hall_store(f"sqlite:///{directory / 'hall.db'}")
     windows = [w.id for w in config.windows]

@@ -101,7 +101,7 @@ def test_a_second_node_on_a_database_that_already_holds_a_log_is_refused(tmp_pat
 
 def test_enroll_and_revoke_from_the_command_line(home: Path, capsys) -> None:
     key_file = home / "device.key"
-    args = ["node", "enroll", "--department", "taxation", "--home", str(home), "--role", "device"]
+    args = ["node", "enroll", "--department", "taxation", "--home", str(home), "--role", "device", "--suite", "ed25519"]
     assert main([*args, "--subject", "counter-01", "--new-key", str(key_file)]) == 0
     out = json.loads(capsys.readouterr().out)
     assert out["index"] == 1 and key_file.stat().st_mode & 0o777 == 0o600

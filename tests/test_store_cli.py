@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from app.cli.main import main
+from app.store.replica import open_replica
 
 
 def govdesk(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stdin: str, *argv: str):
@@ -45,6 +46,12 @@ def test_init_add_and_check(office: Path, monkeypatch: pytest.MonkeyPatch, capsy
     code, out, err = govdesk(monkeypatch, capsys, "li-pw\n", "office", "check", *acting(office, "li"))
     assert code == 0, err
     assert out.startswith("ok: integrity")
+    with open_replica(office, "li", "li-pw") as clerk:  # a new office's keys are SM2 unless --suite ed25519
+        assert clerk.accounts.suite() == "sm2-sm3" and len(clerk.account_signer.public_key) == 65
+    legacy = office.parent / "legacy"
+    code, out, err = govdesk(monkeypatch, capsys, "root-pw\n", "office", "init", str(legacy), "--name", "x", "--admin",
+                             "root", "--password-stdin", "--suite", "ed25519")  # fmt: skip
+    assert code == 0 and "(ed25519)" in out, err
     code, _, err = govdesk(monkeypatch, capsys, "root-pw\n", "office", "init", str(office), "--name", "x", "--admin",
                            "root", "--password-stdin")  # fmt: skip
     assert code == 1 and "already exists" in err

@@ -425,3 +425,20 @@ def test_thousands_of_emits_do_not_exhaust_the_reference_count_of_true(qtbot) ->
     for i in range(5000):
         source.fired.emit(i)
     assert len(got) == 5000 and sys.getrefcount(True) >= before - 2
+
+
+def test_only_the_administrator_opens_the_trusted_roots_and_a_lock_closes_them(qtbot, counter: CounterApp) -> None:
+    log_in(qtbot, counter)
+    window = counter.window
+    window.actions_by_name["trust_roots"].trigger()
+    assert window.trust_roots_screen is None and "只有管理员" in window.message_label.text()
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    log_in(qtbot, counter, "admin")
+    window.actions_by_name["trust_roots"].trigger()
+    screen = window.trust_roots_screen
+    assert screen is not None and screen.isVisible()
+    with qtbot.waitSignal(screen.loaded, timeout=10_000):
+        screen.load()
+    window.actions_by_name["lock"].trigger()  # the roots window is the active one: the menu's lock, not Ctrl+L
+    assert window.trust_roots_screen is None
+    qtbot.waitUntil(lambda: counter.office.replica_or_none is None, timeout=5000)

@@ -7,7 +7,8 @@ from pathlib import Path
 from PySide6.QtWidgets import QApplication, QWidget
 
 from app.hall.announcer import Announcer
-from app.ledger.suites import ED25519
+from app.ledger.suites import Signer
+from app.protocol.device_key_file import read_device_key
 from app.protocol.hall_client import HallClient
 from ui.application import qt_application
 from ui.background import BackgroundWork
@@ -17,8 +18,8 @@ from ui.hall_kiosk import KioskWindow
 from ui.i18n import Translations
 
 
-def _signer_from(key_file: Path) -> object:
-    return ED25519.signer(bytes.fromhex(key_file.read_text().strip()))
+def _signer_from(key_file: Path) -> Signer:
+    return read_device_key(key_file)  # an Ed25519 seed in hex, or `sm2-sm3:` and an SM2 scalar
 
 
 def _run(app: QApplication, work: BackgroundWork, window: QWidget, full_screen: bool) -> int:

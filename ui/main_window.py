@@ -9,6 +9,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 
+import shiboken6
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
@@ -31,6 +32,7 @@ from ui.review_screen import ReviewScreen
 from ui.role_names import role_name
 from ui.settings_dialog import SettingsDialog
 from ui.status_panel import ForkAlarmBar, OfflineBanner, StatusPanel
+from ui.trust_roots_screen import TrustRootsScreen
 
 STATUS_REFRESH_MS = 5000
 FIRST_SYNC_DELAY_MS = 1500  # after unlock, once the workspace has drawn
@@ -50,6 +52,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.account: Account | None = None
         self.locked_account: Account | None = None
         self.sync_cancel: threading.Event | None = None
+        self.trust_roots_screen: TrustRootsScreen | None = None  # the administrator's roots window, while open
         self.sync_queue: list[str] = []
         self.signals = OfficeSignals(office.events, self)
         self.fork_bar = ForkAlarmBar()
@@ -119,6 +122,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "save_case": (QKeySequence("Ctrl+S"), self.counter.open_case),
             "advance_case": (QKeySequence("Ctrl+Return"), self.counter.advance_case),
             "review": (QKeySequence("Ctrl+R"), self.open_review),
+            "trust_roots": (QKeySequence(), self.open_trust_roots),
         }
         menu = self.menuBar().addMenu("")
         self.session_menu = menu
@@ -149,6 +153,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             "save_case": self.tr("Open the case"),
             "advance_case": self.tr("Next step of the case"),
             "review": self.tr("Daily review…"),
+            "trust_roots": self.tr("Trusted root certificates…"),
         }
         for name, text in names.items():
             self.actions_by_name[name].setText(text)
@@ -259,6 +264,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
 
     def _leave_session(self) -> None:
         self._stop_session_work()
+        if self.trust_roots_screen is not None and shiboken6.isValid(self.trust_roots_screen):
+            self.trust_roots_screen.close()  # an administrator's window does not outlive the session
+        self.trust_roots_screen = None
         self.work.db(self.office.session.lock, lambda _none: None)
         self._set_session_actions(False)
         self.stack.setCurrentWidget(self.login)
@@ -283,11 +291,26 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
             self.say(lambda: self.tr("Only supervisors and admins review the day."))
             return
         screen = ReviewScreen(self.office.reviews, self.work, self.translations.language, self)
+        self._show_as_window(screen, 1200, 760)
+        screen.load_selected_day()
+
+    def open_trust_roots(self) -> None:
+        """Open the trusted root certificates in their own window (administrators only)."""
+        if self.account is None or not roles.allowed(self.account.role, roles.SETTINGS_WRITE):
+            self.say(lambda: self.tr("Only an administrator manages the trusted root certificates."))
+            return
+        screen = TrustRootsScreen(self.office.trust_roots, self.work, self.translations.language, self)
+        self._show_as_window(screen, 900, 480)
+        screen.load()
+        self.trust_roots_screen = screen
+
+    @staticmethod
+    def _show_as_window(screen: QWidget, width: int, height: int) -> None:
+        """Show a screen in its own window, deleted when it closes."""
         screen.setWindowFlag(Qt.WindowType.Window)
         screen.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        screen.resize(1200, 760)
+        screen.resize(width, height)
         screen.show()
-        screen.load_selected_day()
 
     def open_settings(self) -> None:
         """Open the settings dialog; apply and store what the clerk saves."""

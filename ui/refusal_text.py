@@ -139,6 +139,28 @@ def refusal_sentences() -> dict[str, str]:
             "Refusal", "This entry is no longer refused (it was sent again or set aside already): reopen the list."
         ),
         "review_error": QCoreApplication.translate("Refusal", "The review could not be completed."),
+        # trusted root certificates (the administrator's screen)
+        "root_unreadable": QCoreApplication.translate("Refusal", "The certificate file cannot be read."),
+        "root_too_large": QCoreApplication.translate(
+            "Refusal", "The file is too large to be a root certificate (at most 64 KiB)."
+        ),
+        "root_malformed": QCoreApplication.translate(
+            "Refusal", "The file does not hold exactly one well-formed SM2 certificate (PEM or DER)."
+        ),
+        "root_not_ca": QCoreApplication.translate(
+            "Refusal", "This certificate is not a certification authority's: it cannot be a trusted root."
+        ),
+        "root_not_self_issued": QCoreApplication.translate(
+            "Refusal", "This certificate was issued by another authority: only a root (self-issued) can be trusted."
+        ),
+        "root_bad_signature": QCoreApplication.translate(
+            "Refusal", "The certificate's own signature does not verify: it was altered or damaged."
+        ),
+        "root_expired": QCoreApplication.translate("Refusal", "This root certificate has expired."),
+        "root_already_trusted": QCoreApplication.translate("Refusal", "This root is already in the list."),
+        "root_list_full": QCoreApplication.translate(
+            "Refusal", "The list is full: remove a root before adding another."
+        ),
     }
 
 
@@ -176,7 +198,7 @@ _SYNC_CODES: tuple[tuple[type, str], ...] = (
 
 def error_code(error: BaseException) -> str:
     """Return the stable code of an error from app/ (its own code, else its class's)."""
-    if isinstance(error, Refusal):
+    if isinstance(error, Refusal | store_errors.TrustRootRefused):
         return error.code
     if isinstance(error, sync_errors.RequestRefused):
         return str(getattr(error, "code", "refused"))

@@ -8,7 +8,6 @@ import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
-from app.atomic_file import write_atomic
 from app.catalogue.cert_types import CertType, parse_type, policy
 from app.certs import render
 from app.certs.errors import CertError
@@ -16,12 +15,13 @@ from app.certs.image_input import read_qr_text
 from app.certs.issue import issue_certificate, make_claims, record_issue, record_revocation
 from app.certs.transport import PREFIXES
 from app.certs.verify import verify
+from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES
 from app.cli.office_command import PasswordSource
-from app.ledger.suites import ED25519, Signer, key_id
+from app.ledger.suites import Signer, key_id, suite_by_name
+from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key, write_device_key
 from app.store.errors import StoreError
 from app.store.replica import Replica, open_replica
 
-MAX_KEY_FILE = 1024
 MAX_TRUST_FILE = 1024 * 1024
 
 
@@ -38,8 +38,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     cert = sub.add_parser("cert", help="electronic certificates: issue, revoke, verify offline (also EU HC1: codes)")
     cert_sub = cert.add_subparsers(dest="cert_command", metavar="SUBCOMMAND", required=True)
 
-    keygen = cert_sub.add_parser("keygen", help="make a department signing key (Ed25519 seed, hex, mode 0600)")
+    keygen = cert_sub.add_parser("keygen", help="make a department signing key file (mode 0600)")
     keygen.add_argument("out", type=Path, help="the key file to write")
+    keygen.add_argument(
+        "--suite",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
+        help="signature suite of the key (default sm2-sm3, GB/T 32918; or ed25519)",
+    )
     keygen.set_defaults(func=run_keygen)
 
     issue = cert_sub.add_parser("issue", help="issue a certificate: QR PNG (and SVG) plus a printable PDF card")
@@ -80,16 +86,12 @@ def _error(message: str, status: int = 2) -> int:
 
 
 def load_key(path: Path) -> Signer:
-    """Load a department key file (a hex Ed25519 seed); raise CertError if it is not one."""
+    """Load a department key file (app/protocol/device_key_file.py: an Ed25519 seed in hex, or `sm2-sm3:` and an
+    SM2 scalar); raise CertError if it is not one."""
     try:
-        data = path.read_bytes()[: MAX_KEY_FILE + 1]
-    except OSError as exc:
-        raise CertError(f"cannot read key file {path}: {exc.strerror or exc}") from None
-    try:
-        seed = bytes.fromhex(data.decode("ascii").strip())
-        return ED25519.signer(seed)
-    except (UnicodeDecodeError, ValueError):
-        raise CertError(f"{path} is not a department key file (64 hex digits)") from None
+        return read_device_key(path)
+    except DeviceKeyUnreadable as exc:
+        raise CertError(f"not a department key file: {exc}") from None
 
 
 def _open(args: argparse.Namespace, passwords: PasswordSource) -> Replica:
@@ -100,11 +102,13 @@ def run_keygen(args: argparse.Namespace) -> int:
     """Write a new department key and print its key id and public key (to enrol in the registry)."""
     if args.out.exists():
         return _error(f"{args.out} exists; not overwriting a key")
-    seed = ED25519.generate_private()
-    signer = ED25519.signer(seed)
-    write_atomic(args.out, (seed.hex() + "\n").encode(), mode=0o600)
-    print(f"kid        {key_id(ED25519, signer.public_key).hex()}")
+    suite = suite_by_name(args.suite)
+    private = suite.generate_private()
+    signer = suite.signer(private)
+    write_device_key(args.out, suite, private)
+    print(f"kid        {key_id(suite, signer.public_key).hex()}")
     print(f"public key {signer.public_key.hex()}")
+    print(f"suite      {suite.name}")
     return 0
 
 

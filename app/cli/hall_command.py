@@ -15,16 +15,17 @@ from typing import Any
 
 from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import ServiceError
-from app.cli.enrolment_key import EnrolmentKeyError, enrolment_public_key
+from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES, EnrolmentKeyError, enrolment_public_key
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
 from app.hall.evaluation import Evaluations, satisfaction_by
 from app.hall.hall import SHANGHAI, Hall, hall_day
 from app.hall.service import serve_hall
 from app.hall.store import HallStoreError, SqlHallStore
 from app.hall.store_open import open_hall_store
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import key_id, suite_by_name
 from app.node.jsonlog import configure_logging
 from app.protocol.departments import department
+from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
 from app.protocol.hall_refusals import HallRefusal
 from app.protocol.hall_tickets import DEVICE_ROLES, Device
 
@@ -65,6 +66,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--office", required=True, help="the office this hall belongs to, e.g. office-03")
     init.add_argument("--windows", type=int, default=8, help="number of windows (default 8)")
     init.add_argument("--db", help="database URL: sqlite:///path (default: hall.db in the directory) or postgresql://")
+    init.add_argument(
+        "--suite",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
+        help="signature suite of the hall's device keys (default sm2-sm3, GB/T 32918; or ed25519)",
+    )
     init.set_defaults(func=run_init)
 
     serve = hall_sub.add_parser("serve", help="serve the hall over HTTP; prints its URL as JSON on stdout")
@@ -84,8 +91,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     enroll.add_argument("--window", help="the window a counter serves (its id in hall.json)")
     enroll.add_argument("--office", help="the device's office (default: the hall's)")
     key = enroll.add_mutually_exclusive_group(required=True)
-    key.add_argument("--public-key", help="the Ed25519 public key, in hex")
-    key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
+    key.add_argument("--public-key", help="the device's public key in the hall's suite, in hex")
+    key.add_argument("--new-key", type=Path, help="draw a new key in the hall's suite, write its key file (mode 0600)")
     enroll.set_defaults(func=run_enroll)
 
     display = hall_sub.add_parser("display", help="open the wall display of a hall (announces calls via espeak-ng)")
@@ -137,13 +144,26 @@ def _screens() -> Any:
     return importlib.import_module("ui.hall_app")
 
 
+def _key_file_problem(key_file: Path) -> str | None:
+    """Why this device key file cannot sign (None: it can), before a screen opens on it."""
+    try:
+        read_device_key(key_file)
+    except DeviceKeyUnreadable as exc:
+        return str(exc)
+    return None
+
+
 def run_kiosk(args: argparse.Namespace) -> int:
     """Open the kiosk."""
+    if problem := _key_file_problem(args.key):
+        return _fail(problem)
     return _screens().run_kiosk(args.url, args.key, args.language, args.full_screen)
 
 
 def run_display(args: argparse.Namespace) -> int:
     """Open the wall display."""
+    if problem := _key_file_problem(args.key):
+        return _fail(problem)
     return _screens().run_display(args.url, args.key, args.language, args.full_screen)
 
 
@@ -152,7 +172,8 @@ def run_evaluator(args: argparse.Namespace) -> int:
     try:
         service = load_catalogue().service(args.service)
         clerk = bytes.fromhex(args.clerk)
-    except (ServiceError, ValueError) as exc:
+        read_device_key(args.key)
+    except (ServiceError, ValueError) as exc:  # DeviceKeyUnreadable is a ValueError
         return _fail(str(exc))
     screens = _screens()
     case = screens.ServedCase(args.case, service.id, department(service.lead).origin, clerk, int(time.time() * 1000))
@@ -167,13 +188,13 @@ def run_init(args: argparse.Namespace) -> int:
     if path.exists():
         return _fail(f"{path} exists")
     args.dir.mkdir(parents=True, exist_ok=True)
-    config = replace(default_config(args.office, args.windows), db_url=args.db or "")
     try:
+        config = replace(default_config(args.office, args.windows, args.suite), db_url=args.db or "")
         save_config(path, config)
         _open(args.dir)[1].close()
     except (HallConfigError, HallStoreError) as exc:
         return _fail(str(exc))
-    print(f"created hall of {config.office} in {args.dir}: {len(config.windows)} windows")
+    print(f"created hall of {config.office} in {args.dir}: {len(config.windows)} windows ({config.suite})")
     return 0
 
 
@@ -201,14 +222,16 @@ def _run_enroll(args: argparse.Namespace, config: HallConfig, store: SqlHallStor
     """Enrol a device key; print its key id as JSON."""
     if args.role == "counter" and (not args.window or config.window(args.window) is None):
         return _fail("a counter is enrolled for one of the hall's windows: --window ID")
+    suite = suite_by_name(config.suite)  # the hall's suite: its devices sign in it (parse_config checked the name)
     try:
-        public = enrolment_public_key(args.new_key, args.public_key)
+        public = enrolment_public_key(args.new_key, args.public_key, suite)
     except EnrolmentKeyError as exc:
         return _fail(str(exc))
-    kid = key_id(ED25519, public)
+    kid = key_id(suite, public)
     office = args.office or config.office
-    store.enroll(Device(kid, ED25519.name, public, args.role, args.subject, office, args.window, False))
-    print(json.dumps({"kid": kid.hex(), "role": args.role, "subject": args.subject, "office": office}))
+    store.enroll(Device(kid, suite.name, public, args.role, args.subject, office, args.window, False))
+    enrolled = {"kid": kid.hex(), "role": args.role, "subject": args.subject, "office": office, "suite": suite.name}
+    print(json.dumps(enrolled))
     return 0
 
 

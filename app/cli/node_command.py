@@ -11,7 +11,7 @@ from pathlib import Path
 
 import uvicorn
 
-from app.cli.enrolment_key import EnrolmentKeyError, enrolment_public_key
+from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES, EnrolmentKeyError, enrolment_public_key
 from app.ledger.suites import key_id, suite_by_name
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
@@ -57,9 +57,6 @@ def _load(args: argparse.Namespace) -> NodeConfig:
     return config
 
 
-SUITES = ("sm2-sm3", "ed25519")
-
-
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the `node` command and its subcommands."""
     node = sub.add_parser("node", help="run a department node: sequence, serve and witness ledger logs")
@@ -72,7 +69,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--host", default="127.0.0.1")
     init.add_argument("--port", type=int, default=8600)
     init.add_argument(
-        "--suite", choices=SUITES, default="sm2-sm3", help="signature suite of the node's keys (default sm2-sm3)"
+        "--suite",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
+        help="signature suite of the node's keys (default sm2-sm3)",
     )
     init.set_defaults(func=run_init)
 
@@ -111,9 +111,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     key = enroll.add_mutually_exclusive_group(required=True)
     key.add_argument("--public-key", help="the public key to enrol, in hex (Ed25519: 32 bytes; SM2: 65, 04||x||y)")
     enroll.add_argument(
-        "--suite", choices=SUITES, default="ed25519", help="the key's signature suite (default ed25519)"
+        "--suite",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
+        help="the key's signature suite (default sm2-sm3; ed25519 for a key made so)",
     )
-    key.add_argument("--new-key", type=Path, help="draw a new key, write its seed (hex) to this file (mode 0600)")
+    key.add_argument("--new-key", type=Path, help="draw a new key in --suite, write its key file (mode 0600)")
     enroll.set_defaults(func=run_enroll)
 
     revoke = node_sub.add_parser("revoke", help="revoke a key of the node's registry")
@@ -139,8 +142,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     fed.add_argument("--duration", type=float, help="stop after this many seconds (default: until Ctrl-C)")
     fed.add_argument(
         "--suite",
-        choices=SUITES,
-        default="sm2-sm3",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
         help="signature suite of new nodes: the national SM2/SM3 (default) or ed25519",
     )
     _add_tls(fed)

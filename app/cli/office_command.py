@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
+from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES
+from app.cli.roots_command import register_roots
 from app.review.signoff import signoff_problems
 from app.store.errors import StoreError
 from app.store.replica import Replica, create_office, open_replica
@@ -56,9 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     init.add_argument("--password-stdin", action="store_true", help="read the admin's password from stdin")
     init.add_argument(
         "--suite",
-        choices=("ed25519", "sm2-sm3"),
-        default="ed25519",
-        help="signature suite of the office's account and device keys (default ed25519; sm2-sm3: GB/T 32918)",
+        choices=SUITE_CHOICES,
+        default=NEW_KEY_SUITE,
+        help="signature suite of the office's account and device keys (default sm2-sm3, GB/T 32918; or ed25519)",
     )
     init.set_defaults(func=run_init)
 
@@ -83,6 +85,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     check = office_sub.add_parser("check", help="integrity, rollback and audit-chain checks; non-zero exit on damage")
     _acting_options(check)
     check.set_defaults(func=run_check)
+
+    register_roots(office_sub, _acting_options, lambda args: _open(args, PasswordSource(args.password_stdin)))
 
 
 def _fail(exc: StoreError) -> int:

@@ -1,7 +1,9 @@
 """The hall's configuration: its office, its service categories (with ticket letters) and its windows.
 
 Stored as JSON (`hall.json`). Categories group the services a window handles; each has a ticket
-letter (A, B, ...) so tickets read 'A012'. Limits and timers are part of the configuration.
+letter (A, B, ...) so tickets read 'A012'. Limits and timers are part of the configuration, and so is
+the signature suite the hall's device keys are made and checked in (`suite`; a hall.json written
+before it existed reads as `ed25519`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from app.atomic_file import write_atomic
+from app.ledger.errors import UnsupportedAlgorithm
+from app.ledger.suites import ED25519, suite_by_name
 
 FORMAT = "govdesk.hall/1"
 MAX_CONFIG_BYTES = 256 * 1024
@@ -58,6 +62,7 @@ class HallConfig:
     max_skips: int = 3
     clock_skew_s: float = 120.0
     display_calls: int = 8
+    suite: str = ED25519.name
     extra: dict[str, Any] = field(default_factory=dict)
 
     def category(self, category_id: str) -> Category | None:
@@ -90,13 +95,20 @@ DEFAULT_CATEGORIES = (
 )
 
 
-def default_config(office: str, windows: int = 8) -> HallConfig:
+def default_config(office: str, windows: int = 8, suite: str = ED25519.name) -> HallConfig:
     """Return a hall of `windows` windows: each serves two categories in turn, window 1 serves them all."""
     ids = [c.id for c in DEFAULT_CATEGORIES]
     specs = [WindowSpec("w01", 1, tuple(ids))]
     for n in range(2, windows + 1):
         specs.append(WindowSpec(f"w{n:02d}", n, (ids[(n - 2) % len(ids)], ids[(n - 1) % len(ids)])))
-    return HallConfig(office, DEFAULT_CATEGORIES, tuple(specs))
+    return HallConfig(office, DEFAULT_CATEGORIES, tuple(specs), suite=_suite_name(suite))
+
+
+def _suite_name(name: str) -> str:
+    try:
+        return suite_by_name(name).name
+    except UnsupportedAlgorithm:
+        raise HallConfigError(f"suite must name a signature suite (ed25519, sm2-sm3), not {name[:40]!r}") from None
 
 
 def _text(doc: dict[str, Any], key: str, where: str) -> str:
@@ -161,6 +173,8 @@ def parse_config(doc: object) -> HallConfig:
     for key in ("db_url", "host"):
         if key in doc:
             changes[key] = _text(doc, key, "hall")
+    if "suite" in doc:
+        changes["suite"] = _suite_name(_text(doc, "suite", "hall"))
     return replace(config, **changes)
 
 

@@ -90,6 +90,9 @@ def _authenticate(hall: Hall, request: Request, body: bytes, roles: tuple[str, .
     assert device is not None  # verify_request refuses an unknown key
     if device.office != hall.config.office:
         raise HallRefusal(HallCode.WRONG_OFFICE, f"device {device.subject} is enrolled for another office")
+    if device.suite != hall.config.suite:  # a hall on the national suite takes no Ed25519 device, and the reverse
+        wrong = f"device {device.subject} has a {device.suite} key; the hall's suite is {hall.config.suite}"
+        raise HallRefusal(HallCode.WRONG_SUITE, wrong)
     if device.role not in roles:
         raise HallRefusal(HallCode.ROLE_NOT_ALLOWED, f"a {device.role} device may not do this")
     return device, RequestMark(creds.kid, creds.nonce)

@@ -19,6 +19,7 @@ class HallCode(StrEnum):
     REPLAYED_REQUEST = "replayed_request"
     REVOKED_SIGNER = "revoked_signer"
     WRONG_OFFICE = "wrong_office"
+    WRONG_SUITE = "wrong_suite"
     ROLE_NOT_ALLOWED = "role_not_allowed"
     UNKNOWN_CATEGORY = "unknown_category"
     UNKNOWN_WINDOW = "unknown_window"
@@ -42,6 +43,7 @@ HTTP_STATUS: dict[HallCode, int] = {
     HallCode.REPLAYED_REQUEST: 401,
     HallCode.REVOKED_SIGNER: 403,
     HallCode.WRONG_OFFICE: 403,
+    HallCode.WRONG_SUITE: 403,
     HallCode.ROLE_NOT_ALLOWED: 403,
     HallCode.UNKNOWN_CATEGORY: 404,
     HallCode.UNKNOWN_WINDOW: 404,

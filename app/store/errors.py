@@ -78,3 +78,12 @@ class SchemaTooNew(StoreError):
 
 class InvalidInput(StoreError):
     """An argument is malformed, too long, or out of range."""
+
+
+class TrustRootRefused(InvalidInput):
+    """A certificate offered as a trusted root is refused; `code` says why (app.pki.root_candidate's codes,
+    `root_already_trusted`, `root_list_full`), for the administrator's screen."""
+
+    def __init__(self, code: str, detail: str) -> None:
+        super().__init__(f"{code}: {detail}")
+        self.code = code

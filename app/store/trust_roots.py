@@ -12,10 +12,12 @@ from __future__ import annotations
 import base64
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, signed_by
+from app.pki.root_candidate import RootCandidate, RootRefused, examine_root
+from app.pki.sm2_x509 import Sm2Certificate, load_certificate
 from app.store import roles
-from app.store.errors import InvalidInput
+from app.store.errors import InvalidInput, TrustRootRefused
 from app.store.session import Session
 
 TRUST_LISTS = ("department", "seal")
@@ -47,22 +49,32 @@ class TrustRoots:
     def __init__(self, session: Session) -> None:
         self._s = session
 
-    def add(self, trust_list: str, certificate_data: bytes, label: str = "") -> TrustedRoot:
-        """Trust a self-signed SM2 CA certificate (DER or PEM) in `trust_list`; audited as trust_root.add."""
+    def examine(self, trust_list: str, certificate_data: bytes) -> RootCandidate:
+        """What `add` would trust, checked but not stored: for the administrator to confirm on screen (admins only).
+
+        The checks are app.pki.root_candidate's, then room in the list and no root trusted twice; a refusal is a
+        TrustRootRefused (an InvalidInput) with its code."""
         self._s.require(roles.SETTINGS_WRITE)
         _list_name(trust_list)
+        try:
+            candidate = examine_root(certificate_data, datetime.fromtimestamp(self._s.now_ms() / 1000, UTC))
+        except RootRefused as exc:
+            raise TrustRootRefused(exc.code, exc.detail) from None
+        fingerprint = candidate.sm3_fingerprint
+        present = self.roots(trust_list)
+        if any(root.fingerprint == fingerprint for root in present):
+            raise TrustRootRefused("root_already_trusted", f"{fingerprint.hex()} is already in the {trust_list} list")
+        if len(present) >= MAX_ROOTS_PER_LIST:
+            raise TrustRootRefused("root_list_full", f"a trust list holds at most {MAX_ROOTS_PER_LIST} roots")
+        return candidate
+
+    def add(self, trust_list: str, certificate_data: bytes, label: str = "") -> TrustedRoot:
+        """Trust a self-signed SM2 CA certificate (DER or PEM), not expired, in `trust_list` (the checks of
+        `examine`); audited as trust_root.add with both fingerprints and the subject."""
+        self._s.require(roles.SETTINGS_WRITE)
         if len(label) > 200 or any(ord(c) < 0x20 for c in label):
             raise InvalidInput("a root's label is at most 200 printable characters")
-        try:
-            certificate = load_certificate(certificate_data)
-        except CertificateError as exc:
-            raise InvalidInput(f"not an SM2 certificate: {exc.detail}") from None
-        if not certificate.is_ca or certificate.subject != certificate.issuer:
-            raise InvalidInput("a trusted root must be a self-issued CA certificate")
-        if not signed_by(certificate, certificate.public_key):
-            raise InvalidInput("the root's self-signature does not verify")
-        if len(self.roots(trust_list)) >= MAX_ROOTS_PER_LIST:
-            raise InvalidInput(f"a trust list holds at most {MAX_ROOTS_PER_LIST} roots")
+        certificate = self.examine(trust_list, certificate_data).certificate
         fingerprint = certificate.fingerprint
         now = self._s.now_ms()
         value = json.dumps(
@@ -76,13 +88,18 @@ class TrustRoots:
         )
         with self._s.transaction():
             self._s.execute(
-                "INSERT OR REPLACE INTO settings(name, value) VALUES (?, ?)",
+                "INSERT INTO settings(name, value) VALUES (?, ?)",
                 (f"{_PREFIX}{trust_list}.{fingerprint.hex()}", value),
             )
             self._s.audit.append(
                 "trust_root.add",
                 "ok",
-                {"list": trust_list, "fingerprint": fingerprint.hex(), "subject": certificate.subject.rfc4514_string()},
+                {
+                    "list": trust_list,
+                    "fingerprint": fingerprint.hex(),
+                    "sha256": certificate.sha256_fingerprint.hex(),
+                    "subject": certificate.subject.rfc4514_string(),
+                },
             )
         return TrustedRoot(trust_list, fingerprint, certificate, label, now, self._s.account.name)
 
@@ -91,10 +108,22 @@ class TrustRoots:
         self._s.require(roles.SETTINGS_WRITE)
         key = f"{_PREFIX}{_list_name(trust_list)}.{bytes(fingerprint).hex()}"
         with self._s.transaction():
-            removed = self._s.execute("DELETE FROM settings WHERE name = ?", (key,)).rowcount
-            if removed:
-                self._s.audit.append("trust_root.remove", "ok", {"list": trust_list, "fingerprint": fingerprint.hex()})
-        return bool(removed)
+            row = self._s.execute("SELECT value FROM settings WHERE name = ?", (key,)).fetchone()
+            if row is None:
+                return False
+            certificate = load_certificate(base64.b64decode(json.loads(row[0])["der"]))
+            self._s.execute("DELETE FROM settings WHERE name = ?", (key,))
+            self._s.audit.append(
+                "trust_root.remove",
+                "ok",
+                {
+                    "list": trust_list,
+                    "fingerprint": fingerprint.hex(),
+                    "sha256": certificate.sha256_fingerprint.hex(),
+                    "subject": certificate.subject.rfc4514_string(),
+                },
+            )
+        return True
 
     def roots(self, trust_list: str) -> list[TrustedRoot]:
         """Return the roots of one list, oldest first."""

@@ -529,9 +529,97 @@
     </message>
 </context>
 <context>
+    <name>HallRefusals</name>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="14"/>
+        <source>The queue system cannot be reached. Serving goes on; calling is paused.</source>
+        <translation>The queue system cannot be reached. Serving goes on; calling is paused.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="18"/>
+        <source>Something went wrong. Please ask the staff for help.</source>
+        <translation>Something went wrong. Please ask the staff for help.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="20"/>
+        <source>This service category is not offered in this hall.</source>
+        <translation>This service category is not offered in this hall.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="23"/>
+        <source>No appointment has this number.</source>
+        <translation>No appointment has this number.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="24"/>
+        <source>This appointment has already been turned into a ticket.</source>
+        <translation>This appointment has already been turned into a ticket.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="27"/>
+        <source>This window still holds a ticket: finish, skip or transfer it first.</source>
+        <translation>This window still holds a ticket: finish, skip or transfer it first.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="30"/>
+        <source>This window no longer holds the ticket (it timed out or moved).</source>
+        <translation>This window no longer holds the ticket (it timed out or moved).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="33"/>
+        <source>This ticket is already finished.</source>
+        <translation>This ticket is already finished.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="34"/>
+        <source>This device is not enrolled for a window of this hall.</source>
+        <translation>This device is not enrolled for a window of this hall.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="37"/>
+        <source>No more tickets can be issued today in this category.</source>
+        <translation>No more tickets can be issued today in this category.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="38"/>
+        <source>This device belongs to another office.</source>
+        <translation>This device belongs to another office.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="39"/>
+        <source>This device&apos;s key is not in the hall&apos;s signature suite; enrol it again.</source>
+        <translation>This device&apos;s key is not in the hall&apos;s signature suite; enrol it again.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="42"/>
+        <source>This device may not do that.</source>
+        <translation>This device may not do that.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="43"/>
+        <source>This device is not enrolled in the hall.</source>
+        <translation>This device is not enrolled in the hall.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="44"/>
+        <source>This device&apos;s key has been revoked.</source>
+        <translation>This device&apos;s key has been revoked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="45"/>
+        <source>This device&apos;s clock is wrong; please set the time.</source>
+        <translation>This device&apos;s clock is wrong; please set the time.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="50"/>
+        <source>The queue system refused the request.</source>
+        <translation>The queue system refused the request.</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="72"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="81"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>The queue system is set, but this counter&apos;s key file cannot be read.</translation>
     </message>
@@ -655,127 +743,137 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="140"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Scan (again)</source>
         <translation>Scan (again)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="156"/>
+        <source>Trusted root certificates…</source>
+        <translation>Trusted root certificates…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="300"/>
+        <source>Only an administrator manages the trusted root certificates.</source>
+        <translation>Only an administrator manages the trusted root certificates.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="373"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>
@@ -1369,12 +1467,57 @@
         <translation>The review could not be completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="222"/>
+        <location filename="../../ui/refusal_text.py" line="143"/>
+        <source>The certificate file cannot be read.</source>
+        <translation>The certificate file cannot be read.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="144"/>
+        <source>The file is too large to be a root certificate (at most 64 KiB).</source>
+        <translation>The file is too large to be a root certificate (at most 64 KiB).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="147"/>
+        <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
+        <translation>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="150"/>
+        <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
+        <translation>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="153"/>
+        <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
+        <translation>This certificate was issued by another authority: only a root (self-issued) can be trusted.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="156"/>
+        <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
+        <translation>The certificate&apos;s own signature does not verify: it was altered or damaged.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="159"/>
+        <source>This root certificate has expired.</source>
+        <translation>This root certificate has expired.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="160"/>
+        <source>This root is already in the list.</source>
+        <translation>This root is already in the list.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="161"/>
+        <source>The list is full: remove a root before adding another.</source>
+        <translation>The list is full: remove a root before adding another.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="244"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>Something went wrong (%1); the action was not completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="237"/>
+        <location filename="../../ui/refusal_text.py" line="259"/>
         <source>Refused (%1).</source>
         <translation>Refused (%1).</translation>
     </message>
@@ -1814,6 +1957,109 @@
     </message>
 </context>
 <context>
+    <name>RootConfirmation</name>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="48"/>
+        <source>Trust this root certificate?</source>
+        <translation>Trust this root certificate?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="48"/>
+        <source>Stop trusting this root?</source>
+        <translation>Stop trusting this root?</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="53"/>
+        <source>List</source>
+        <translation>List</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="54"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="55"/>
+        <source>Subject</source>
+        <translation>Subject</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="56"/>
+        <source>Issuer</source>
+        <translation>Issuer</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="57"/>
+        <source>Serial number</source>
+        <translation>Serial number</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="58"/>
+        <source>Valid from</source>
+        <translation>Valid from</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="59"/>
+        <source>Valid until</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="60"/>
+        <source>SM3 fingerprint</source>
+        <translation>SM3 fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="61"/>
+        <source>SHA-256 fingerprint</source>
+        <translation>SHA-256 fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="64"/>
+        <source>Added</source>
+        <translation>Added</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="77"/>
+        <source>Compare the fingerprint with the one the issuing authority gave you on paper or by phone. Only then trust the root: every certificate it signs will be accepted. The change is recorded in the audit trail under your name.</source>
+        <translation>Compare the fingerprint with the one the issuing authority gave you on paper or by phone. Only then trust the root: every certificate it signs will be accepted. The change is recorded in the audit trail under your name.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="83"/>
+        <source>Certificates signed under this root will no longer be accepted at this office. The change is recorded in the audit trail under your name.</source>
+        <translation>Certificates signed under this root will no longer be accepted at this office. The change is recorded in the audit trail under your name.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="90"/>
+        <source>I have compared the fingerprint and it matches.</source>
+        <translation>I have compared the fingerprint and it matches.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="92"/>
+        <source>I want this office to stop trusting this root.</source>
+        <translation>I want this office to stop trusting this root.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="98"/>
+        <source>Where the root came from (optional)</source>
+        <translation>Where the root came from (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="102"/>
+        <source>&amp;Trust this root</source>
+        <translation>&amp;Trust this root</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="102"/>
+        <source>&amp;Stop trusting</source>
+        <translation>&amp;Stop trusting</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="106"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>ScanPreview</name>
     <message>
         <location filename="../../ui/scan_preview.py" line="84"/>
@@ -2058,6 +2304,114 @@
         <location filename="../../ui/review_screen.py" line="93"/>
         <source>Verdict</source>
         <translation>Verdict</translation>
+    </message>
+</context>
+<context>
+    <name>TrustRootsScreen</name>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="51"/>
+        <source>Trusted root certificates</source>
+        <translation>Trusted root certificates</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="60"/>
+        <source>Roots are not taken from the ledger: a department cannot vouch for the root that certifies it. Add a root only from a file your administration handed you, and compare its fingerprint.</source>
+        <translation>Roots are not taken from the ledger: a department cannot vouch for the root that certifies it. Add a root only from a file your administration handed you, and compare its fingerprint.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="68"/>
+        <source>Department roots (certify department node keys)</source>
+        <translation>Department roots (certify department node keys)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="69"/>
+        <source>Seal and e-invoice roots (certify seals and e-documents)</source>
+        <translation>Seal and e-invoice roots (certify seals and e-documents)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>SM3 fingerprint</source>
+        <translation>SM3 fingerprint</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Valid until</source>
+        <translation>Valid until</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Added by</source>
+        <translation>Added by</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Note</source>
+        <translation>Note</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="80"/>
+        <source>&amp;Add from file…</source>
+        <translation>&amp;Add from file…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="82"/>
+        <source>&amp;Remove…</source>
+        <translation>&amp;Remove…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="118"/>
+        <source>Nothing was changed: %1</source>
+        <translation>Nothing was changed: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="147"/>
+        <source>Root certificate file</source>
+        <translation>Root certificate file</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
+        <source>Certificates (*.pem *.crt *.cer *.der)</source>
+        <translation>Certificates (*.pem *.crt *.cer *.der)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
+        <source>All files (*)</source>
+        <translation>All files (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="157"/>
+        <source>Checking the certificate…</source>
+        <translation>Checking the certificate…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="171"/>
+        <source>Not added.</source>
+        <translation>Not added.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="173"/>
+        <source>Trusted: %1</source>
+        <translation>Trusted: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="184"/>
+        <source>%1 by %2</source>
+        <translation>%1 by %2</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="191"/>
+        <source>Not removed.</source>
+        <translation>Not removed.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="193"/>
+        <source>No longer trusted: %1</source>
+        <translation>No longer trusted: %1</translation>
     </message>
 </context>
 <context>

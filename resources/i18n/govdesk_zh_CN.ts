@@ -529,9 +529,97 @@
     </message>
 </context>
 <context>
+    <name>HallRefusals</name>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="14"/>
+        <source>The queue system cannot be reached. Serving goes on; calling is paused.</source>
+        <translation>暂时无法连接叫号系统。业务照常办理，叫号暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="18"/>
+        <source>Something went wrong. Please ask the staff for help.</source>
+        <translation>出现问题，请联系工作人员。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="20"/>
+        <source>This service category is not offered in this hall.</source>
+        <translation>本大厅不办理此类业务。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="23"/>
+        <source>No appointment has this number.</source>
+        <translation>没有此编号的预约。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="24"/>
+        <source>This appointment has already been turned into a ticket.</source>
+        <translation>此预约已取号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="27"/>
+        <source>This window still holds a ticket: finish, skip or transfer it first.</source>
+        <translation>本窗口仍有正在办理的号码：请先办结、过号或转号。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="30"/>
+        <source>This window no longer holds the ticket (it timed out or moved).</source>
+        <translation>本窗口已不再持有此号码（已超时或已转出）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="33"/>
+        <source>This ticket is already finished.</source>
+        <translation>此号码已办结。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="34"/>
+        <source>This device is not enrolled for a window of this hall.</source>
+        <translation>此设备未登记为本大厅的窗口设备。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="37"/>
+        <source>No more tickets can be issued today in this category.</source>
+        <translation>此类业务今日号码已发完。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="38"/>
+        <source>This device belongs to another office.</source>
+        <translation>此设备属于其他办事机构。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="39"/>
+        <source>This device&apos;s key is not in the hall&apos;s signature suite; enrol it again.</source>
+        <translation>此设备的密钥算法与叫号系统的签名算法不一致，请重新登记设备。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="42"/>
+        <source>This device may not do that.</source>
+        <translation>此设备无权执行该操作。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="43"/>
+        <source>This device is not enrolled in the hall.</source>
+        <translation>此设备未在叫号系统登记。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="44"/>
+        <source>This device&apos;s key has been revoked.</source>
+        <translation>此设备的密钥已被吊销。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="45"/>
+        <source>This device&apos;s clock is wrong; please set the time.</source>
+        <translation>此设备时间不准确，请校准时间。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_refusals.py" line="50"/>
+        <source>The queue system refused the request.</source>
+        <translation>叫号系统拒绝了该请求。</translation>
+    </message>
+</context>
+<context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="72"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="81"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>已设置叫号系统，但无法读取本窗口的密钥文件。</translation>
     </message>
@@ -655,127 +743,137 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="136"/>
+        <location filename="../../ui/main_window.py" line="140"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="137"/>
+        <location filename="../../ui/main_window.py" line="141"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="139"/>
+        <location filename="../../ui/main_window.py" line="143"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="144"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="145"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="142"/>
+        <location filename="../../ui/main_window.py" line="146"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="147"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>Scan (again)</source>
         <translation>扫描（重新扫描）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="156"/>
+        <source>Trusted root certificates…</source>
+        <translation>受信任的根证书…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="314"/>
+        <location filename="../../ui/main_window.py" line="300"/>
+        <source>Only an administrator manages the trusted root certificates.</source>
+        <translation>只有管理员可以管理受信任的根证书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/main_window.py" line="338"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="323"/>
+        <location filename="../../ui/main_window.py" line="347"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="371"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="353"/>
+        <location filename="../../ui/main_window.py" line="377"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="395"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="373"/>
+        <location filename="../../ui/main_window.py" line="397"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="378"/>
+        <location filename="../../ui/main_window.py" line="402"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="382"/>
+        <location filename="../../ui/main_window.py" line="406"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="282"/>
+        <location filename="../../ui/main_window.py" line="291"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
@@ -1369,12 +1467,57 @@
         <translation>无法完成审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="222"/>
+        <location filename="../../ui/refusal_text.py" line="143"/>
+        <source>The certificate file cannot be read.</source>
+        <translation>无法读取证书文件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="144"/>
+        <source>The file is too large to be a root certificate (at most 64 KiB).</source>
+        <translation>文件过大，不可能是根证书（最大 64 KiB）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="147"/>
+        <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
+        <translation>该文件不是恰好一个格式正确的 SM2 证书（PEM 或 DER）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="150"/>
+        <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
+        <translation>此证书不是证书认证机构（CA）的证书，不能作为受信任的根证书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="153"/>
+        <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
+        <translation>此证书由其他机构签发：只有自签发的根证书才能被信任。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="156"/>
+        <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
+        <translation>证书自身的签名不能通过验证：证书已被篡改或损坏。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="159"/>
+        <source>This root certificate has expired.</source>
+        <translation>此根证书已过期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="160"/>
+        <source>This root is already in the list.</source>
+        <translation>此根证书已在列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="161"/>
+        <source>The list is full: remove a root before adding another.</source>
+        <translation>列表已满：请先移除一个根证书再添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="244"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>出现问题（%1），操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="237"/>
+        <location filename="../../ui/refusal_text.py" line="259"/>
         <source>Refused (%1).</source>
         <translation>已拒绝（%1）。</translation>
     </message>
@@ -1814,6 +1957,109 @@
     </message>
 </context>
 <context>
+    <name>RootConfirmation</name>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="48"/>
+        <source>Trust this root certificate?</source>
+        <translation>信任此根证书？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="48"/>
+        <source>Stop trusting this root?</source>
+        <translation>不再信任此根证书？</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="53"/>
+        <source>List</source>
+        <translation>列表</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="54"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="55"/>
+        <source>Subject</source>
+        <translation>主体</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="56"/>
+        <source>Issuer</source>
+        <translation>签发者</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="57"/>
+        <source>Serial number</source>
+        <translation>序列号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="58"/>
+        <source>Valid from</source>
+        <translation>生效时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="59"/>
+        <source>Valid until</source>
+        <translation>失效时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="60"/>
+        <source>SM3 fingerprint</source>
+        <translation>SM3 指纹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="61"/>
+        <source>SHA-256 fingerprint</source>
+        <translation>SHA-256 指纹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="64"/>
+        <source>Added</source>
+        <translation>添加记录</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="77"/>
+        <source>Compare the fingerprint with the one the issuing authority gave you on paper or by phone. Only then trust the root: every certificate it signs will be accepted. The change is recorded in the audit trail under your name.</source>
+        <translation>请将指纹与签发机构以书面或电话方式提供的指纹逐一核对，核对一致后再信任此根证书：它签发的所有证书都将被接受。此项变更将以您的名义记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="83"/>
+        <source>Certificates signed under this root will no longer be accepted at this office. The change is recorded in the audit trail under your name.</source>
+        <translation>本机构将不再接受此根证书下签发的证书。此项变更将以您的名义记入审计日志。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="90"/>
+        <source>I have compared the fingerprint and it matches.</source>
+        <translation>我已核对指纹，完全一致。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="92"/>
+        <source>I want this office to stop trusting this root.</source>
+        <translation>我确认本机构不再信任此根证书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="98"/>
+        <source>Where the root came from (optional)</source>
+        <translation>根证书来源（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="102"/>
+        <source>&amp;Trust this root</source>
+        <translation>信任此根证书(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="102"/>
+        <source>&amp;Stop trusting</source>
+        <translation>不再信任(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/root_confirmation.py" line="106"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ScanPreview</name>
     <message>
         <location filename="../../ui/scan_preview.py" line="84"/>
@@ -2058,6 +2304,114 @@
         <location filename="../../ui/review_screen.py" line="93"/>
         <source>Verdict</source>
         <translation>查验结果</translation>
+    </message>
+</context>
+<context>
+    <name>TrustRootsScreen</name>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="51"/>
+        <source>Trusted root certificates</source>
+        <translation>受信任的根证书</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="60"/>
+        <source>Roots are not taken from the ledger: a department cannot vouch for the root that certifies it. Add a root only from a file your administration handed you, and compare its fingerprint.</source>
+        <translation>根证书不取自账本：部门不能为认证其自身的根证书作保。只能添加主管部门交付的根证书文件，并核对其指纹。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="68"/>
+        <source>Department roots (certify department node keys)</source>
+        <translation>部门根证书（认证各部门节点密钥）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="69"/>
+        <source>Seal and e-invoice roots (certify seals and e-documents)</source>
+        <translation>电子印章与电子发票根证书（认证印章与电子文件）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Name</source>
+        <translation>名称</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>SM3 fingerprint</source>
+        <translation>SM3 指纹</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Valid until</source>
+        <translation>失效时间</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Added by</source>
+        <translation>添加人</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="73"/>
+        <source>Note</source>
+        <translation>备注</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="80"/>
+        <source>&amp;Add from file…</source>
+        <translation>从文件添加(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="82"/>
+        <source>&amp;Remove…</source>
+        <translation>移除(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="118"/>
+        <source>Nothing was changed: %1</source>
+        <translation>未作更改：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="147"/>
+        <source>Root certificate file</source>
+        <translation>根证书文件</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
+        <source>Certificates (*.pem *.crt *.cer *.der)</source>
+        <translation>证书 (*.pem *.crt *.cer *.der)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="149"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="157"/>
+        <source>Checking the certificate…</source>
+        <translation>正在检查证书…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="171"/>
+        <source>Not added.</source>
+        <translation>未添加。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="173"/>
+        <source>Trusted: %1</source>
+        <translation>已信任：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="184"/>
+        <source>%1 by %2</source>
+        <translation>%2 于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="191"/>
+        <source>Not removed.</source>
+        <translation>未移除。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/trust_roots_screen.py" line="193"/>
+        <source>No longer trusted: %1</source>
+        <translation>已不再信任：%1</translation>
     </message>
 </context>
 <context>
