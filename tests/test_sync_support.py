@@ -144,6 +144,7 @@ def policy_for(
                 "quorum": quorum,
                 "urls": (urls or {}).get(node.origin, [node.url]),
                 "cases": cases,
+                "tree_hash": node.config.tree_hash,
             }
         )
     return parse_policy(json.dumps({"version": 1, "logs": logs}))
