@@ -7,26 +7,25 @@ import json
 import os
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from app.cli.main import main
 from app.ledger.checkpoint import Checkpoint, open_checkpoint
-from app.ledger.entry import Entry, sign_entry
 from app.ledger.merkle import SHA256_TREE, SM3_TREE, ProofError, RootMismatch, hash_leaf
 from app.ledger.note import SIG_COSIGNATURE_V1, new_signer
-from app.ledger.suites import ED25519, Signer, key_id
+from app.ledger.suites import ED25519
 from app.node.config import ConfigError, Limits, config_from_dict, load_config
 from app.node.launcher import NodeThread
-from app.node.node import CONFIG_FILE, Node, create_node, node_from_config
+from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.storage.interface import NodeStoreError
 from app.node.storage.open import open_store
 from app.node.witness import Witness
-from app.protocol.node_client import NodeClient
 from app.protocol.tiles import TILE_WIDTH, tile_path
 from app.protocol.witness_wire import encode_add_checkpoint
+from tests.test_node_submit import Served
 
 DEADLINE_S = 20
 ENTRIES = 300  # more than one tile: level-1 tiles and proofs across tiles
@@ -83,50 +82,26 @@ def test_a_node_refuses_a_configuration_that_changes_its_logs_tree_hash(tmp_path
         node.stop()
 
 
-@dataclass
-class ServedSm3:
-    """A national node (SM2 keys, SM3 tree) served over HTTP with an enrolled Ed25519 device."""
-
-    node: Node
-    url: str
-    device: Signer
-    static_dir: Path
-
-    def entry(self, text: str) -> bytes:
-        body = {"text": text}
-        entry = Entry(self.node.origin, "demo.note", 1_700_000_000_000, key_id(ED25519, self.device.public_key), body)
-        return sign_entry(entry, self.device)
-
-    def wait_published(self, size: int) -> str:
-        with NodeClient(self.url, key=self.device) as client:
-            deadline = time.monotonic() + DEADLINE_S
-            while time.monotonic() < deadline:
-                if client.health()["published_size"] >= size:
-                    return client.checkpoint()
-                time.sleep(0.05)
-        raise AssertionError(f"no checkpoint of size {size} published in {DEADLINE_S} s")
-
-
 @pytest.fixture
-def served_sm3(tmp_path: Path) -> Iterator[ServedSm3]:
+def served_sm3(tmp_path: Path) -> Iterator[Served]:
+    """A national node (SM2 keys, SM3 tree) writing static files to tmp_path/static, with enrolled Ed25519 keys."""
     config = create_node(tmp_path / "taxation", "taxation", suite="sm2-sm3")
-    static_dir = tmp_path / "static"
-    config = replace(config, limits=Limits(publish_interval_s=0.1), static_dir=str(static_dir))
+    config = replace(config, limits=Limits(publish_interval_s=0.1), static_dir=str(tmp_path / "static"))
     node = node_from_config(config)
     node.open()
-    device = ED25519.signer(os.urandom(32))
+    device, clerk = ED25519.signer(os.urandom(32)), ED25519.signer(os.urandom(32))
     node.enroll(device.public_key, "device", "office-01/counter-01")
     server = NodeThread(config, node=node).start(DEADLINE_S)
     try:
-        yield ServedSm3(node, server.url, device, static_dir)
+        yield Served(node, server.url, device, clerk)
     finally:
         server.stop(DEADLINE_S)
 
 
-def test_an_sm3_log_is_sequenced_served_and_proved_in_sm3(served_sm3: ServedSm3) -> None:
+def test_an_sm3_log_is_sequenced_served_and_proved_in_sm3(served_sm3: Served, tmp_path: Path) -> None:
     served = served_sm3
-    client = NodeClient(served.url, key=served.device)
-    entries = [served.entry(f"note {i}") for i in range(ENTRIES)]
+    client = served.client()
+    entries = [served.entry(served.device, f"note {i}") for i in range(ENTRIES)]
     for i in range(0, ENTRIES, 100):
         assert all(r.ok for r in client.submit(entries[i : i + 100]))
     size = ENTRIES + 2
@@ -143,14 +118,15 @@ def test_an_sm3_log_is_sequenced_served_and_proved_in_sm3(served_sm3: ServedSm3)
     assert client.tile(1, 0, 1) == SM3_TREE.root_of([level0[i : i + 32] for i in range(0, len(level0), 32)])
     assert client.tree_reader(cp.size, SM3_TREE).root(cp.size) == cp.root_hash
     # the static files a web server serves are the same tiles, and the same checkpoint
-    checkpoint_file = served.static_dir / "checkpoint"
+    static_dir = tmp_path / "static"
+    checkpoint_file = static_dir / "checkpoint"
     deadline = time.monotonic() + DEADLINE_S
     while not (checkpoint_file.exists() and checkpoint_file.read_text() == text):
         assert time.monotonic() < deadline, "static checkpoint not written"
         time.sleep(0.05)
-    assert (served.static_dir / tile_path(0, 0)).read_bytes() == level0
+    assert (static_dir / tile_path(0, 0)).read_bytes() == level0
     width = cp.size - TILE_WIDTH
-    assert (served.static_dir / tile_path(0, 1, width)).read_bytes() == client.tile(0, 1, width)
+    assert (static_dir / tile_path(0, 1, width)).read_bytes() == client.tile(0, 1, width)
     # an entry is still found by its entry hash (SHA-256, as on every log); its proof is an SM3 proof
     proof = client.entry(hash_leaf(entries[10]))
     leaf = SM3_TREE.hash_leaf(entries[10])

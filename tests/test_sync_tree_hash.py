@@ -134,6 +134,14 @@ def test_a_log_checked_in_the_wrong_tree_hash_is_refused_and_nothing_is_stored(
         assert sync_state.cursor_sizes(office).get(wrong.origin, 0) == 0
         assert office.session.one("SELECT count(*) FROM log_entries WHERE origin = ?", (wrong.origin,))[0] == 0
         assert sync_state.log_state(office, wrong.origin).trusted
+        # the administrator corrects the declaration (nothing of the log is held yet), and the log syncs
+        save_policy(office, policy_for(nodes))
+        assert _sync(office).exit_status == 0
+        assert office.logs.latest_checkpoint(wrong.origin) is not None
+        # from now on the office keeps the tree hash it verified the log in
+        with pytest.raises(TrustPolicyError, match="keeps its tree hash"):
+            save_policy(office, parse_policy(json.dumps(doc)))
+        assert load_policy(office) == policy_for(nodes)
     finally:
         office.close()
 

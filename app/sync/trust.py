@@ -203,5 +203,17 @@ def load_policy(replica: Replica) -> TrustPolicy | None:
 
 
 def save_policy(replica: Replica, policy: TrustPolicy) -> None:
-    """Store the trust policy in the replica (admins only; audited)."""
-    replica.put_setting(SETTING, parse_policy(policy.to_json()).to_json())
+    """Store the trust policy in the replica (admins only; audited). A log the replica holds a checkpoint of keeps
+    the tree hash it was verified in: a changed declaration would only turn its next proof into a false fork."""
+    checked = parse_policy(policy.to_json())
+    try:
+        current = load_policy(replica)
+    except TrustPolicyError:
+        current = None  # a broken stored policy is replaced whole
+    for log in checked.logs:
+        before = None if current is None else current.log(log.origin)
+        if before is not None and before.tree_hash != log.tree_hash and replica.logs.latest_checkpoint(log.origin):
+            raise TrustPolicyError(
+                f"{log.origin}: this office verified the log as a {before.tree_hash} tree; a log keeps its tree hash"
+            )
+    replica.put_setting(SETTING, checked.to_json())
