@@ -18,6 +18,7 @@ from app.ledger.merkle import SHA256_TREE, SM3_TREE, ProofError, RootMismatch, h
 from app.ledger.note import SIG_COSIGNATURE_V1, new_signer
 from app.ledger.suites import ED25519
 from app.node.config import ConfigError, Limits, config_from_dict, load_config
+from app.node.federation import FEDERATION_FILE, prepare_federation
 from app.node.launcher import NodeThread
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.storage.interface import NodeStoreError
@@ -25,6 +26,7 @@ from app.node.storage.open import open_store
 from app.node.witness import Witness
 from app.protocol.tiles import TILE_WIDTH, tile_path
 from app.protocol.witness_wire import encode_add_checkpoint
+from app.sync.trust import policy_from_federation
 from tests.test_node_submit import Served
 
 DEADLINE_S = 20
@@ -196,3 +198,21 @@ def test_a_witness_checks_each_log_in_its_declared_tree_hash(tmp_path: Path) -> 
             fresh.close()
     finally:
         store.close()
+
+
+def test_a_federation_lists_each_logs_tree_hash_and_wires_its_witnesses_to_it(tmp_path: Path) -> None:
+    suites = {"taxation": "sm2-sm3", "housing": "sm2-sm3"}
+    configs = prepare_federation(tmp_path / "fed", suite=suites, tree_hash={"housing": "sha256"})
+    expected = {c.department: "sha256" for c in configs} | {"taxation": "sm3"}
+    listing = json.loads((tmp_path / "fed" / FEDERATION_FILE).read_text())
+    assert {n["department"]: n["tree_hash"] for n in listing["nodes"]} == expected
+    origins = {c.origin: c.department for c in configs}
+    for config in configs:  # every witness checks each other log in that log's tree hash
+        assert {origins[w.origin]: w.tree_hash for w in config.witnessed} == {
+            d: t for d, t in expected.items() if d != config.department
+        }
+    policy = policy_from_federation(listing)
+    assert {origins[log.origin]: log.tree_hash for log in policy.logs} == expected
+    # existing logs keep the tree they were made with, whatever a later run asks for
+    again = prepare_federation(tmp_path / "fed", suite="sm2-sm3", tree_hash="sm3")
+    assert {c.department: c.tree_hash for c in again} == expected
