@@ -243,3 +243,13 @@ def test_a_log_can_choose_its_tree_hash_apart_from_its_suite(
     assert verify_log_dir(ed_sm3).tree_hash == "sm3" and verify_log_dir(sm2_sha).tree_hash == "sha256"
     with pytest.raises(SystemExit):
         main(["ledger", "demo", str(tmp_path / "x"), "--tree-hash", "sha1"])
+
+
+def test_the_headless_demo_builds_a_national_log_with_an_sm3_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--headless", "--dir", str(tmp_path), "--entries", "30"]) == 0
+    assert "tree       sm3" in capsys.readouterr().out
+    assert verify_log_dir(tmp_path / "log").tree_hash == "sm3"
+    assert main(["demo", "--headless", "--dir", str(tmp_path / "ed"), "--entries", "5", "--suite", "ed25519"]) == 0
+    assert verify_log_dir(tmp_path / "ed" / "log").tree_hash == "sha256"
