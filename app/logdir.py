@@ -1,7 +1,8 @@
 """A log kept in a directory: the demo log of `govdesk ledger`, built and verified end to end.
 
 Layout: `checkpoint` (signed note), `entries.bundle` (tlog-tiles entry bundle of every entry),
-`log.vkey` (the log's verifier key), `signers.json` (key id -> public key of enrolled signers)
+`log.vkey` (the log's verifier key), `signers.json` (key id -> public key of enrolled signers),
+`tree_hash` (the log's Merkle tree hash, `sha256` or `sm3`; a directory without it is a SHA-256 tree)
 and `keys/` (private keys of the demo, mode 0600; a real office keeps them in its replica).
 """
 
@@ -20,7 +21,7 @@ from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
 from app.ledger.checkpoint import Checkpoint, CheckpointError, open_checkpoint
 from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
 from app.ledger.errors import EntryError, UnknownSigner, UnsupportedAlgorithm
-from app.ledger.merkle import CompactRange
+from app.ledger.merkle import SHA256_TREE, TREE_HASHES, TreeHash
 from app.ledger.note import NoteError, new_signer, sig_type_for
 from app.ledger.suites import ED25519, SignatureSuite, key_id, suite_by_name
 
@@ -28,6 +29,7 @@ CHECKPOINT_FILE = "checkpoint"
 ENTRIES_FILE = "entries.bundle"
 VKEY_FILE = "log.vkey"
 SIGNERS_FILE = "signers.json"
+TREE_HASH_FILE = "tree_hash"
 KEYS_DIR = "keys"
 DEMO_ORIGIN = "demo.govdesk.beijing.gov.cn/log"
 DEMO_ACTORS = ("counter-01/clerk-wang", "counter-02/clerk-li", "office/supervisor-zhao")
@@ -60,6 +62,7 @@ class LogReport:
     root_hash: bytes
     signers: int
     entry_types: dict[str, int]
+    tree_hash: str = SHA256_TREE.name
 
 
 def _demo_body(i: int) -> tuple[str, dict[str, object]]:
@@ -91,9 +94,16 @@ def _demo_body(i: int) -> tuple[str, dict[str, object]]:
 
 
 def build_demo_log(
-    directory: Path, count: int, *, now_ms: int, origin: str = DEMO_ORIGIN, suite: SignatureSuite = ED25519
+    directory: Path,
+    count: int,
+    *,
+    now_ms: int,
+    origin: str = DEMO_ORIGIN,
+    suite: SignatureSuite = ED25519,
+    tree_hash: TreeHash = SHA256_TREE,
 ) -> LogReport:
-    """Write a log of `count` entries signed in `suite`, its checkpoint and its keys into `directory`."""
+    """Write a log of `count` entries signed in `suite`, hashed into a `tree_hash` tree, its checkpoint and its
+    keys into `directory`."""
     directory.mkdir(parents=True, exist_ok=True)
     (directory / KEYS_DIR).mkdir(mode=0o700, exist_ok=True)
     log_signer = new_signer(origin, suite.generate_private(), sig_type_for(suite.name, cosignature=False))
@@ -107,22 +117,23 @@ def build_demo_log(
         for a, subject in zip(actors, DEMO_ACTORS, strict=True)
     }
     entries = []
-    tree = CompactRange()
+    tree = tree_hash.compact_range()
     counts: dict[str, int] = {}
     for i in range(count):
         actor = actors[i % len(actors)]
         etype, body = _demo_body(i)
         data = sign_entry(Entry(origin, etype, now_ms + i, key_id(suite, actor.public_key), body), actor)
         entries.append(data)
-        tree.append(decode_entry(data).leaf_hash)
+        tree.append(tree_hash.hash_leaf(data))
         counts[etype] = counts.get(etype, 0) + 1
     checkpoint = Checkpoint(origin, tree.size, tree.root())
     write_atomic(directory / ENTRIES_FILE, encode_bundle(entries))
     write_atomic(directory / SIGNERS_FILE, json.dumps(signers_doc, indent=2).encode())
     write_atomic(directory / VKEY_FILE, (log_signer.verifier().vkey() + "\n").encode())
+    write_atomic(directory / TREE_HASH_FILE, (tree_hash.name + "\n").encode())
     write_atomic(directory / KEYS_DIR / "log.skey", (log_signer.skey() + "\n").encode(), mode=0o600)
     write_atomic(directory / CHECKPOINT_FILE, checkpoint.sign([log_signer]).encode())
-    return LogReport(origin, checkpoint.size, checkpoint.root_hash, len(actors), counts)
+    return LogReport(origin, checkpoint.size, checkpoint.root_hash, len(actors), counts, tree_hash.name)
 
 
 def _read(path: Path) -> bytes:
@@ -135,6 +146,16 @@ def _read(path: Path) -> bytes:
         raise LogDirError(f"{path.name} is missing from the log directory") from None
     except OSError as exc:
         raise LogDirError(f"cannot read {path.name}: {exc.strerror}") from None
+
+
+def _load_tree_hash(directory: Path) -> TreeHash:
+    """The tree hash the directory declares; a directory written before the choice existed is a SHA-256 tree."""
+    if not (directory / TREE_HASH_FILE).exists():
+        return SHA256_TREE
+    name = _read(directory / TREE_HASH_FILE).decode("ascii", "replace").strip()
+    if name not in TREE_HASHES:
+        raise LogDirError(f"{TREE_HASH_FILE} names {name[:40]!r}, not one of {sorted(TREE_HASHES)}")
+    return TREE_HASHES[name]
 
 
 def _load_signers(raw: bytes) -> dict[bytes, tuple[SignatureSuite, bytes]]:
@@ -156,7 +177,8 @@ def _load_signers(raw: bytes) -> dict[bytes, tuple[SignatureSuite, bytes]]:
 
 @dataclass
 class CheckedEntries:
-    """What checking a run of entries found: their leaf hashes and type counts, or the first bad entry."""
+    """What checking a run of entries found: their leaves in the log's tree and type counts, or the first bad
+    entry."""
 
     leaf_hashes: list[bytes]
     counts: dict[str, int]
@@ -166,8 +188,11 @@ class CheckedEntries:
 Signers = dict[bytes, tuple[SignatureSuite, bytes]]
 
 
-def check_entries(entries: Sequence[bytes], signers: Signers, origin: str, start: int, end: int) -> CheckedEntries:
+def check_entries(
+    entries: Sequence[bytes], signers: Signers, origin: str, start: int, end: int, tree: TreeHash = SHA256_TREE
+) -> CheckedEntries:
     """Decode and verify entries[start:end] (encoding, enrolled signer, signature, log); stop at the first bad one.
+    Each good entry's leaf is hashed as the log's `tree` hashes it.
 
     Entries go through in runs of `DECODE_RUN`: first every entry of the run is decoded, then every signature of
     the run is verified. Keeping the Python decoding and the C verification apart lets each stay warm in the
@@ -199,7 +224,7 @@ def check_entries(entries: Sequence[bytes], signers: Signers, origin: str, start
             if signed_entry.entry.log != origin:
                 error = LogDirError(f"entry belongs to log {signed_entry.entry.log!r}, not {origin!r}", index)
                 return CheckedEntries(leaves, counts, error)
-            leaves.append(signed_entry.leaf_hash)
+            leaves.append(tree.entry_leaf(signed_entry.data, signed_entry.leaf_hash))
             counts[signed_entry.entry.type] = counts.get(signed_entry.entry.type, 0) + 1
         if decode_error is not None:
             return CheckedEntries(leaves, counts, decode_error)
@@ -218,15 +243,15 @@ class CheckedBatch:
     error: LogDirError | None = None
 
 
-# The log a pool's workers check, inherited through fork (never pickled): (entries, signers, origin).
-_POOL_LOG: tuple[Sequence[bytes], Signers, str] | None = None
+# The log a pool's workers check, inherited through fork (never pickled): (entries, signers, origin, tree hash).
+_POOL_LOG: tuple[Sequence[bytes], Signers, str, TreeHash] | None = None
 
 
 def _check_batch(bounds: tuple[int, int]) -> CheckedBatch:
     assert _POOL_LOG is not None, "a verification pool worker without its log"
-    entries, signers, origin = _POOL_LOG
-    checked = check_entries(entries, signers, origin, *bounds)
-    batch_tree = CompactRange()  # the worker builds its batch's part of the tree: the parent only joins the parts
+    entries, signers, origin, tree = _POOL_LOG
+    checked = check_entries(entries, signers, origin, *bounds, tree)
+    batch_tree = tree.compact_range()  # the worker builds its batch's part of the tree: the parent only joins the parts
     for leaf in checked.leaf_hashes:
         batch_tree.append(leaf)
     return CheckedBatch(batch_tree.size, batch_tree.subtrees, checked.counts, checked.error)
@@ -259,10 +284,11 @@ def check_entries_in_pool(
     workers: int,
     progress: Callable[[int, int], None] | None = None,
     batch_entries: int = BATCH_ENTRIES,
+    tree: TreeHash = SHA256_TREE,
 ) -> Generator[CheckedBatch, None, None]:
     """Check the entries in batches on `workers` forked processes; yield each batch's result in log order."""
     global _POOL_LOG
-    _POOL_LOG = (entries, signers, origin)
+    _POOL_LOG = (entries, signers, origin, tree)
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             done = 0
@@ -292,6 +318,7 @@ def verify_log_dir(
     """
     vkey = _read(directory / VKEY_FILE).decode("utf-8", "replace").strip()
     signers = _load_signers(_read(directory / SIGNERS_FILE))
+    tree_hash = _load_tree_hash(directory)
     checkpoint_text = _read(directory / CHECKPOINT_FILE).decode("utf-8", "replace")
     origin = vkey.split("+", 1)[0]
     try:
@@ -303,10 +330,10 @@ def verify_log_dir(
     except BundleError as exc:
         raise LogDirError(str(exc).split(": ", 1)[-1], exc.index) from None
     total = len(entries)
-    tree = CompactRange()
+    tree = tree_hash.compact_range()
     counts: dict[str, int] = {}
     if workers > 1 and total > batch_entries:
-        results = check_entries_in_pool(entries, signers, origin, workers, progress, batch_entries)
+        results = check_entries_in_pool(entries, signers, origin, workers, progress, batch_entries, tree_hash)
         with contextlib.closing(results):  # a bad entry stops the pool at once
             for batch in results:
                 if batch.error is not None:
@@ -317,7 +344,7 @@ def verify_log_dir(
                     counts[etype] = counts.get(etype, 0) + n
     else:
         for start, end in batch_plan(total, batch_entries, 1):
-            checked = check_entries(entries, signers, origin, start, end)
+            checked = check_entries(entries, signers, origin, start, end, tree_hash)
             if checked.error is not None:
                 raise checked.error
             for leaf in checked.leaf_hashes:
@@ -331,4 +358,4 @@ def verify_log_dir(
         raise LogDirError(f"checkpoint covers {cp.size} entries, but the log holds {tree.size}")
     if cp.root_hash != tree.root():
         raise LogDirError("the Merkle root of the entries does not match the signed checkpoint (changed or reordered)")
-    return LogReport(origin, cp.size, cp.root_hash, len(signers), counts)
+    return LogReport(origin, cp.size, cp.root_hash, len(signers), counts, tree_hash.name)

@@ -207,3 +207,49 @@ def test_two_processes_name_the_same_first_bad_entry(big_log: Path, tmp_path: Pa
 def test_jobs_must_be_sensible(log_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["ledger", "verify", str(log_dir), "--jobs", "0"]) == 2
     assert "--jobs" in capsys.readouterr().err
+
+
+def test_an_sm3_tree_log_verifies_on_one_and_two_processes_and_its_declaration_is_checked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "sm3log"
+    assert main(["ledger", "demo", str(path), "-n", str(3 * BATCH + 5), "--suite", "sm2-sm3"]) == 0
+    assert (path / "tree_hash").read_text() == "sm3\n"  # the national suite's logs hash their trees in SM3
+    one = verify_log_dir(path, workers=1)
+    assert one.tree_hash == "sm3" and verify_log_dir(path, workers=2, batch_entries=BATCH) == one
+    code, out = run_verify(path, capsys)
+    assert code == 0 and "tree       sm3" in out, out
+    # the same entries read as a SHA-256 tree (the declaration changed, or removed: an old directory) do not
+    # give the signed root
+    for change in ("sha256\n", None):
+        if change is None:
+            (path / "tree_hash").unlink()
+        else:
+            (path / "tree_hash").write_text(change)
+        code, out = run_verify(path, capsys)
+        assert code != 0 and "Merkle root" in out, out
+    for hostile in ("md5\n", "", "SM3", "sm3 sha256", "\xff" * 3):
+        (path / "tree_hash").write_text(hostile)
+        code, out = run_verify(path, capsys)
+        assert code != 0 and "tree_hash" in out, out
+
+
+def test_a_log_can_choose_its_tree_hash_apart_from_its_suite(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    ed_sm3, sm2_sha = tmp_path / "ed-sm3", tmp_path / "sm2-sha"
+    assert main(["ledger", "demo", str(ed_sm3), "-n", "9", "--tree-hash", "sm3"]) == 0
+    assert main(["ledger", "demo", str(sm2_sha), "-n", "9", "--suite", "sm2-sm3", "--tree-hash", "sha256"]) == 0
+    assert verify_log_dir(ed_sm3).tree_hash == "sm3" and verify_log_dir(sm2_sha).tree_hash == "sha256"
+    with pytest.raises(SystemExit):
+        main(["ledger", "demo", str(tmp_path / "x"), "--tree-hash", "sha1"])
+
+
+def test_the_headless_demo_builds_a_national_log_with_an_sm3_tree(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["demo", "--headless", "--dir", str(tmp_path), "--entries", "30"]) == 0
+    assert "tree       sm3" in capsys.readouterr().out
+    assert verify_log_dir(tmp_path / "log").tree_hash == "sm3"
+    assert main(["demo", "--headless", "--dir", str(tmp_path / "ed"), "--entries", "5", "--suite", "ed25519"]) == 0
+    assert verify_log_dir(tmp_path / "ed" / "log").tree_hash == "sha256"

@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.ledger.merkle import consistency_proof, hash_leaf, inclusion_proof, root_of, verify_consistency
+from app.ledger.merkle import SM3_TREE, consistency_proof, hash_leaf, inclusion_proof, root_of, verify_consistency
+from app.ledger.sm2 import sm3
 from app.protocol.tiles import (
     TileEdge,
     TilePath,
@@ -17,6 +18,7 @@ from app.protocol.tiles import (
     tile_path,
     tile_width_at,
 )
+from tests.test_merkle_sm3 import ref_mth, ref_path, ref_subproof
 
 
 def _leaves(n: int) -> list[bytes]:
@@ -127,3 +129,29 @@ def test_proofs_cost_logarithmic_tile_reads() -> None:
     reader = TreeReader(lambda lvl, idx: tiles.get((lvl, idx)))
     reader.consistency_proof(100_000, n)
     assert reader.tile_reads <= 10
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.data())
+def test_sm3_tiles_give_the_recursive_references_roots_and_proofs(data: st.DataObject) -> None:
+    # An SM3 log's tiles, grown in random batches, against RFC 6962 section 2.1 written out recursively in SM3.
+    n = data.draw(st.integers(min_value=1, max_value=700), label="tree size")
+    entries = [i.to_bytes(4, "big") for i in range(n)]
+    edge, tiles = TileEdge(tree_hash=SM3_TREE), {}
+    chunk = data.draw(st.integers(1, 300), label="batch")
+    for i in range(0, n, chunk):
+        tiles.update(edge.append(SM3_TREE.hash_leaf(e) for e in entries[i : i + chunk]))
+    assert edge.root() == ref_mth(sm3, entries)
+    reloaded = TileEdge.load(n, lambda lvl, idx: tiles.get((lvl, idx)), SM3_TREE)
+    assert reloaded.root() == ref_mth(sm3, entries)
+    reader = TreeReader(lambda lvl, idx: tiles.get((lvl, idx)), SM3_TREE)
+    size = data.draw(st.integers(1, n), label="size")
+    index = data.draw(st.integers(0, size - 1), label="index")
+    old = data.draw(st.integers(1, size), label="old size")
+    assert reader.root(size) == ref_mth(sm3, entries[:size])
+    assert reader.leaf_hash(index) == SM3_TREE.hash_leaf(entries[index])
+    assert reader.inclusion_proof(index, size) == ref_path(sm3, index, entries[:size])
+    assert reader.consistency_proof(old, size) == ref_subproof(sm3, old, entries[:size], True)
+    # the SHA-256 reading of the same tiles is another tree: its root is not the SM3 root
+    if size > 1:
+        assert TreeReader(lambda lvl, idx: tiles.get((lvl, idx))).root(size) != reader.root(size)

@@ -87,10 +87,13 @@ class NodeProc(NodeProcess):
 
 @contextlib.contextmanager
 def running_federation(
-    base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
+    base: Path,
+    departments: tuple[str, ...] = DEPARTMENTS,
+    suites: dict[str, str] | None = None,
+    trees: dict[str, str] | None = None,
 ) -> Iterator[list[NodeProc]]:
     """The nodes of `make_federation`, each in its own process and cosigned by the others; stopped on exit."""
-    procs = make_federation(base, departments, suites)
+    procs = make_federation(base, departments, suites, trees)
     for node in procs:
         node.start()
     try:
@@ -103,15 +106,19 @@ def running_federation(
 
 
 def make_federation(
-    base: Path, departments: tuple[str, ...] = DEPARTMENTS, suites: dict[str, str] | None = None
+    base: Path,
+    departments: tuple[str, ...] = DEPARTMENTS,
+    suites: dict[str, str] | None = None,
+    trees: dict[str, str] | None = None,
 ) -> list[NodeProc]:
-    """Create the nodes (each witnessing the others, each in its suite from `suites`, else Ed25519), not started.
+    """Create the nodes (each witnessing the others, each in its suite from `suites`, else Ed25519; its log's tree
+    hash from `trees`, else its suite's default), not started.
 
     Each node's socket is bound at port 0 here and held from then on: nobody else can answer on it.
     """
     nodes = []
     for dept in departments:
-        create_node(base / dept, dept, suite=(suites or {}).get(dept, "ed25519"))
+        create_node(base / dept, dept, suite=(suites or {}).get(dept, "ed25519"), tree_hash=(trees or {}).get(dept))
         config = load_config(base / dept / CONFIG_FILE, environ={})
         config = replace(config, limits=Limits(publish_interval_s=0.1, witness_timeout_s=2))
         nodes.append(NodeProc(config, load_keys(Path(config.keys_file)), base / dept / CONFIG_FILE))
@@ -144,6 +151,7 @@ def policy_for(
                 "quorum": quorum,
                 "urls": (urls or {}).get(node.origin, [node.url]),
                 "cases": cases,
+                "tree_hash": node.config.tree_hash,
             }
         )
     return parse_policy(json.dumps({"version": 1, "logs": logs}))

@@ -24,6 +24,7 @@ from app.demo.demo_office import (
     federation_dir,
     follow_federation,
 )
+from app.ledger.merkle import default_tree_hash, tree_hash_by_name
 from app.ledger.suites import suite_by_name
 from app.logdir import build_demo_log, verify_log_dir
 from app.node.federation import FederationProcess
@@ -53,7 +54,10 @@ def run(args: argparse.Namespace) -> int:
         return run_gui(args.dir, args.suite)
     log_dir = args.dir / "log"
     print(f"Building a demo department log of {args.entries} entries signed in {args.suite} in {log_dir} ...")
-    build_demo_log(log_dir, args.entries, now_ms=int(time.time() * 1000), suite=suite_by_name(args.suite))
+    tree = tree_hash_by_name(default_tree_hash(args.suite))
+    build_demo_log(
+        log_dir, args.entries, now_ms=int(time.time() * 1000), suite=suite_by_name(args.suite), tree_hash=tree
+    )
     print("Verifying it end to end (signatures, Merkle tree, signed checkpoint) ...")
     start = time.perf_counter()
     report = verify_log_dir(log_dir)

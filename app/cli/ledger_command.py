@@ -9,6 +9,7 @@ import sys
 import time
 from pathlib import Path
 
+from app.ledger.merkle import TREE_HASHES, default_tree_hash, tree_hash_by_name
 from app.ledger.suites import suite_by_name
 from app.logdir import LogDirError, LogReport, build_demo_log, verify_log_dir
 
@@ -23,6 +24,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     demo.add_argument("-n", "--entries", type=int, default=1000, help="number of entries (default 1000)")
     demo.add_argument(
         "--suite", choices=("ed25519", "sm2-sm3"), default="ed25519", help="signature suite (default ed25519)"
+    )
+    demo.add_argument(
+        "--tree-hash",
+        choices=sorted(TREE_HASHES),
+        help="the log's Merkle tree hash (default: sm3 with the sm2-sm3 suite, else sha256)",
     )
     demo.set_defaults(func=run_demo)
 
@@ -44,6 +50,7 @@ def print_report(report: LogReport, seconds: float | None = None) -> None:
     """Print a human summary of a log."""
     print(f"log        {report.origin}")
     print(f"entries    {report.size}")
+    print(f"tree       {report.tree_hash}")
     print(f"root       {base64.b64encode(report.root_hash).decode()}")
     print(f"signers    {report.signers}")
     for etype, n in sorted(report.entry_types.items()):
@@ -58,7 +65,8 @@ def run_demo(args: argparse.Namespace) -> int:
         print("error: --entries must be between 0 and 10,000,000", file=sys.stderr)
         return 2
     suite = suite_by_name(args.suite)
-    report = build_demo_log(args.directory, args.entries, now_ms=int(time.time() * 1000), suite=suite)
+    tree = tree_hash_by_name(args.tree_hash or default_tree_hash(suite.name))
+    report = build_demo_log(args.directory, args.entries, now_ms=int(time.time() * 1000), suite=suite, tree_hash=tree)
     print(f"built a demo log of {report.size} entries in {args.directory}")
     return 0
 

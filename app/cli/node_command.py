@@ -12,6 +12,7 @@ from pathlib import Path
 import uvicorn
 
 from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES, EnrolmentKeyError, enrolment_public_key
+from app.ledger.merkle import TREE_HASHES
 from app.ledger.suites import key_id, suite_by_name
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
 from app.node.federation import FEDERATION_FILE, Federation, prepare_federation
@@ -73,6 +74,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         choices=SUITE_CHOICES,
         default=NEW_KEY_SUITE,
         help="signature suite of the node's keys (default sm2-sm3)",
+    )
+    init.add_argument(
+        "--tree-hash",
+        choices=sorted(TREE_HASHES),
+        help="the log's Merkle tree hash, fixed for its life (default: sm3 with the sm2-sm3 suite, else sha256)",
     )
     init.set_defaults(func=run_init)
 
@@ -146,6 +152,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         default=NEW_KEY_SUITE,
         help="signature suite of new nodes: the national SM2/SM3 (default) or ed25519",
     )
+    fed.add_argument(
+        "--tree-hash",
+        choices=sorted(TREE_HASHES),
+        help="Merkle tree hash of new nodes' logs (default: sm3 with the sm2-sm3 suite, else sha256)",
+    )
     _add_tls(fed)
     fed.set_defaults(func=run_federation)
 
@@ -181,7 +192,13 @@ def run_init(args: argparse.Namespace) -> int:
     directory = _home(args) / args.department
     try:
         config = create_node(
-            directory, args.department, db_url=args.db, host=args.host, port=args.port, suite=args.suite
+            directory,
+            args.department,
+            db_url=args.db,
+            host=args.host,
+            port=args.port,
+            suite=args.suite,
+            tree_hash=args.tree_hash,
         )
     except (FileExistsError, NodeStoreError, UnknownDepartment) as exc:
         return _fail(str(exc))
@@ -189,6 +206,7 @@ def run_init(args: argparse.Namespace) -> int:
     print(f"created node {config.department} in {directory}")
     print(f"origin        {config.origin}")
     print(f"suite         {keys.suite}")
+    print(f"tree hash     {config.tree_hash}")
     print(f"log vkey      {keys.log_vkey}")
     print(f"witness vkey  {keys.witness_vkey}")
     print(f"department    kid {keys.department_kid.hex()} (enrolled at index 0)")
@@ -306,7 +324,13 @@ def run_federation(args: argparse.Namespace) -> int:
         if tls.get("tls_cert_file") and "peer_ca_file" not in tls:
             tls["peer_ca_file"] = tls["tls_cert_file"]  # one self-signed certificate for every node: it is the anchor
         configs = prepare_federation(
-            args.dir, base_port=args.base_port, postgres_url=args.postgres, publish=False, suite=args.suite, tls=tls
+            args.dir,
+            base_port=args.base_port,
+            postgres_url=args.postgres,
+            publish=False,
+            suite=args.suite,
+            tls=tls,
+            tree_hash=args.tree_hash,
         )
     except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))

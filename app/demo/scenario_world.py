@@ -127,6 +127,7 @@ class NodeFleet:
                     "url": self.url(dept),
                     "log_vkey": self.keys[dept].log_vkey,
                     "witness_vkey": self.keys[dept].witness_vkey,
+                    "tree_hash": config.tree_hash,
                 }
                 for dept, config in self.configs.items()
             ]

@@ -31,7 +31,7 @@ from app.certs import CertType, issue_certificate, make_claims, record_issue, ve
 from app.demo.scenario_world import OfficeSpec, ScenarioWorld, Staff
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
-from app.ledger.merkle import ProofError, hash_leaf, root_of, verify_inclusion
+from app.ledger.merkle import SHA256_TREE, ProofError, TreeHash, hash_leaf
 from app.protocol.departments import all_departments
 from app.protocol.node_client import NodeClient
 from app.services.cases import CaseDesk
@@ -42,6 +42,7 @@ from app.store import ledger_cases
 from app.store.consents import exchange
 from app.store.replica import Replica
 from app.sync.service import EXIT_OK, EXIT_UNREACHABLE, SyncReport
+from app.sync.trust import load_policy
 
 HALL, TOWNSHIP, RECORDS = "hall", "township", "records"
 RECORDS_CLERK = "records.clerk"
@@ -441,6 +442,13 @@ def check_step_entries(replica: Replica, case_id: str) -> list[str]:
     return problems
 
 
+def log_tree(replica: Replica, origin: str) -> TreeHash:
+    """The tree hash of a log, as the replica's trust policy declares it."""
+    policy = load_policy(replica)
+    trust = None if policy is None else policy.log(origin)
+    return SHA256_TREE if trust is None else trust.tree
+
+
 def check_inclusion(world: ScenarioWorld, replica: Replica, entries: Iterable[bytes]) -> list[str]:
     """Each entry is on its log, included in the newest checkpoint this replica verified for that log."""
     problems = []
@@ -455,7 +463,10 @@ def check_inclusion(world: ScenarioWorld, replica: Replica, entries: Iterable[by
         try:
             with NodeClient(world.fleet.url(dept)) as client:
                 proof = client.entry(leaf, size=held.size)
-            verify_inclusion(leaf, proof.index, held.size, proof.inclusion_proof, held.root_hash)
+            tree = log_tree(replica, origin)
+            tree.verify_inclusion(
+                tree.entry_leaf(data, leaf), proof.index, held.size, proof.inclusion_proof, held.root_hash
+            )
         except (ProofError, LookupError) as exc:
             problems.append(f"entry {leaf.hex()[:16]} on {origin}: not included in the verified checkpoint ({exc})")
         except Exception as exc:  # the node did not serve it at all: that is the finding
@@ -470,7 +481,8 @@ def verified_logs(world: ScenarioWorld, replica: Replica) -> dict[str, list[byte
         origin = world.origin(dept)
         held = replica.logs.latest_checkpoint(origin)
         entries = world.fleet.log_entries(dept, held.size)
-        if root_of([hash_leaf(e) for e in entries]) != held.root_hash:
+        tree = log_tree(replica, origin)
+        if tree.root_of([tree.hash_leaf(e) for e in entries]) != held.root_hash:
             raise ScenarioFailed(f"the entries served for {origin} do not hash to the verified checkpoint")
         out[origin] = entries
     return out

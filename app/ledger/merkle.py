@@ -82,6 +82,11 @@ class TreeHash:
         """Return the RFC 6962 leaf hash H(0x00 || entry)."""
         return self._digest(_LEAF_PREFIX + entry)
 
+    def entry_leaf(self, entry: bytes, entry_hash: bytes) -> bytes:
+        """Return the leaf of `entry` in this tree, given its entry hash (its SHA-256 leaf hash, which identifies
+        it on every log): the entry hash itself in a SHA-256 tree, H(0x00 || entry) in any other."""
+        return entry_hash if self.name == "sha256" else self.hash_leaf(entry)
+
     def hash_children(self, left: bytes, right: bytes) -> bytes:
         """Return the RFC 6962 interior node hash H(0x01 || left || right)."""
         return self._digest(_NODE_PREFIX + left + right)
@@ -290,6 +295,12 @@ def tree_hash_by_name(name: str) -> TreeHash:
         return TREE_HASHES[name]
     except KeyError:
         raise ValueError(f"unknown tree hash {name!r}: a log's tree is sha256 or sm3") from None
+
+
+def default_tree_hash(suite: str) -> str:
+    """The tree hash a new log gets unless told otherwise: SM3 beside the national suite `sm2-sm3`, else SHA-256
+    (logs made before the choice existed are SHA-256 trees and stay so)."""
+    return SM3_TREE.name if suite == "sm2-sm3" else SHA256_TREE.name
 
 
 # The SHA-256 tree under the names every caller has used since the first release.

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from app.atomic_file import write_atomic
+from app.ledger.merkle import SHA256_TREE, TREE_HASHES, TreeHash, tree_hash_by_name
 from app.ledger.note import NoteSigner, new_signer, parse_signer_key, sig_type_for
 from app.ledger.suites import ED25519, Signer, key_id, suite_by_name
 
@@ -43,10 +44,11 @@ class WitnessPeer:
 
 @dataclass(frozen=True)
 class WitnessedPeer:
-    """Another department's log that this node witnesses: its origin and its log verifier key."""
+    """Another department's log that this node witnesses: its origin, its log verifier key and its tree hash."""
 
     origin: str
     vkey: str
+    tree_hash: str = SHA256_TREE.name
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,15 @@ class NodeConfig:
     peer_ca_file: str | None = None
     static_dir: str | None = None
     verify_processes: int | None = None
+    # The log's Merkle tree hash (docs/ledger-format.md): fixed when the log is created; absent = sha256, which
+    # every log made before the choice existed uses.
+    tree_hash: str = SHA256_TREE.name
     version: int = CONFIG_VERSION
+
+    @property
+    def tree(self) -> TreeHash:
+        """The hash of the log's Merkle tree: its tiles, proofs and checkpoint roots."""
+        return tree_hash_by_name(self.tree_hash)
 
     @property
     def scheme(self) -> str:
@@ -142,6 +152,10 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         witnessed = tuple(WitnessedPeer(**w) for w in raw.get("witnessed", ()))
     except TypeError as exc:
         raise ConfigError(f"bad witness entry: {exc}") from None
+    tree_hash = raw.get("tree_hash", SHA256_TREE.name)
+    for name in (tree_hash, *(w.tree_hash for w in witnessed)):
+        if not isinstance(name, str) or name not in TREE_HASHES:
+            raise ConfigError(f"tree_hash must be one of {sorted(TREE_HASHES)}, not {name!r}")
     for name in ("department", "origin", "db_url", "keys_file"):
         if not isinstance(raw.get(name), str) or not raw[name]:
             raise ConfigError(f"setting {name!r} is required text")
@@ -179,6 +193,7 @@ def config_from_dict(raw: Any, base_dir: Path) -> NodeConfig:
         witnessed=witnessed,
         limits=_limits(raw.get("limits", {})),
         verify_processes=verify_processes,
+        tree_hash=tree_hash,
         **paths,
     )
 

@@ -51,6 +51,7 @@ def prepare_federation(
     publish: bool = True,
     suite: str | Mapping[str, str] = "ed25519",
     tls: dict[str, str] | None = None,
+    tree_hash: str | Mapping[str, str] | None = None,
 ) -> list[NodeConfig]:
     """Create the 11 nodes under `directory` (once) and configure each to witness all the others.
 
@@ -58,6 +59,8 @@ def prepare_federation(
     false, `federation.json` is left alone (a federation about to start publishes the ports it binds).
     `suite` names the signature suite of every new node, or maps department ids to suites (a mixed
     federation; departments not named get Ed25519). Existing nodes keep the keys they have.
+    `tree_hash` names the Merkle tree hash of every new log (`sha256` or `sm3`), or maps department ids to one;
+    a log not named gets its suite's default (SM3 for `sm2-sm3`). Existing logs keep the tree they have.
     `tls` (tls_cert_file, tls_key_file, peer_ca_file) makes every node serve HTTPS with that certificate.
     """
     configs: list[NodeConfig] = []
@@ -67,7 +70,8 @@ def prepare_federation(
             db_url = department_database(postgres_url, dept.id) if postgres_url else None
             port = 0 if base_port is None else base_port + i
             dept_suite = suite if isinstance(suite, str) else suite.get(dept.id, "ed25519")
-            create_node(node_dir, dept.id, db_url=db_url, host=host, port=port, suite=dept_suite)
+            dept_tree = tree_hash if tree_hash is None or isinstance(tree_hash, str) else tree_hash.get(dept.id)
+            create_node(node_dir, dept.id, db_url=db_url, host=host, port=port, suite=dept_suite, tree_hash=dept_tree)
         configs.append(replace(load_config(node_dir / CONFIG_FILE, environ={}), **(tls or {})))
     return wire_federation(directory, configs, publish=publish)
 
@@ -86,6 +90,7 @@ def wire_federation(directory: Path, configs: list[NodeConfig], *, publish: bool
             "log_vkey": keys[c.department].log_vkey,
             "witness_vkey": keys[c.department].witness_vkey,
             "suite": keys[c.department].suite,
+            "tree_hash": c.tree_hash,
         }
         for c in wired
     ]

@@ -105,7 +105,7 @@ def wire_witnesses(configs: list[NodeConfig], keys: dict[str, NodeKeys] | None =
                 witnesses=tuple(
                     WitnessPeer(witness_name(o.origin), keys[o.department].witness_vkey, node_url(o)) for o in others
                 ),
-                witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey) for o in others),
+                witnessed=tuple(WitnessedPeer(o.origin, keys[o.department].log_vkey, o.tree_hash) for o in others),
             )
         )
     return wired

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from app.ledger.entry import Entry, SignedEntry, decode_entry, sign_entry
+from app.ledger.merkle import default_tree_hash, tree_hash_by_name
 from app.ledger.suites import ED25519, key_id, suite_by_name
 from app.node.config import NodeConfig, NodeKeys, generate_keys, load_keys, save_keys
 from app.node.jsonlog import log_event
@@ -79,6 +80,7 @@ class Node:
             queue_limit=limits.queue_limit,
             clock=clock,
             retry_window_s=limits.submit_wait_s,
+            tree_hash=config.tree,
         )
         self.publisher = Publisher(
             self.store,
@@ -87,9 +89,14 @@ class Node:
             limits.witness_timeout_s,
             peer_ca_file=config.peer_ca_file,
             static=StaticTiles(Path(config.static_dir), self.store) if config.static_dir else None,
+            tree_hash=config.tree,
         )
         self.witness = Witness(
-            self.store, keys.witness_signer, {w.origin: [w.vkey] for w in config.witnessed}, clock=clock
+            self.store,
+            keys.witness_signer,
+            {w.origin: [w.vkey] for w in config.witnessed},
+            clock=clock,
+            trees={w.origin: tree_hash_by_name(w.tree_hash) for w in config.witnessed},
         )
         self.rate = RateLimiter(limits.rate_per_device, limits.rate_burst)
         self.verifier = SignatureVerifier(config.verify_processes or 0)
@@ -102,9 +109,22 @@ class Node:
         return self.config.origin
 
     def open(self) -> None:
-        """Create or check the schema, and load the registry."""
+        """Create or check the schema, check the stored tree is hashed as configured, and load the registry."""
         self.store.init_schema()
+        self._check_tree_hash()
         self.registry.refresh()
+
+    def _check_tree_hash(self) -> None:
+        """Refuse a configuration whose tree hash is not the one the stored log was built with (an edited
+        node.json would otherwise extend an SM3 tree with SHA-256 nodes, or the reverse)."""
+        if not self.store.state().size:
+            return
+        first_tile = self.store.tile(0, 0) or b""
+        if first_tile[:32] != self.config.tree.hash_leaf(self.store.entries(0, 1)[0]):
+            raise NodeStoreError(
+                f"the log in {self.config.db_url} is not a {self.config.tree_hash} tree, as the configuration says: "
+                "a log keeps the tree hash it was created with"
+            )
 
     def start(self) -> None:
         """Open the store and start the sequencer and the publisher."""
@@ -203,10 +223,12 @@ def create_node(
     port: int = 8600,
     origin: str | None = None,
     suite: str = ED25519.name,
+    tree_hash: str | None = None,
 ) -> NodeConfig:
     """Create a node in `directory`: config file, key file (0600), database, and the enrolled department key.
 
-    The node's keys (department, log, witness) are of `suite`: `ed25519` or the national `sm2-sm3`.
+    The node's keys (department, log, witness) are of `suite`: `ed25519` or the national `sm2-sm3`. Its log's
+    Merkle tree hashes with `tree_hash` (`sha256` or `sm3`; default: SM3 for the national suite, else SHA-256).
     """
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     directory.chmod(0o700)  # the node's keys, config and database live here, whoever made the folder
@@ -222,6 +244,7 @@ def create_node(
         keys_file=str(keys_path.resolve()),
         host=host,
         port=port,
+        tree_hash=tree_hash_by_name(tree_hash or default_tree_hash(suite)).name,
     )
     # Reach the database and create its schema before any file is written: a database that cannot be reached
     # leaves nothing behind to block a retry. From here on the key may end up enrolled in the log (entry 0), so

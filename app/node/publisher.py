@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
-from app.ledger.merkle import ProofError
+from app.ledger.merkle import SHA256_TREE, ProofError, TreeHash
 from app.ledger.note import NoteError, split_note, verify_note
 from app.node.config import WitnessPeer
 from app.node.jsonlog import log_event
@@ -54,8 +54,10 @@ class Publisher:
         *,
         peer_ca_file: str | None = None,
         static: StaticTiles | None = None,
+        tree_hash: TreeHash = SHA256_TREE,
     ) -> None:
         self._store = store
+        self._tree = tree_hash
         self._witnesses = witnesses
         self._interval = interval_s
         self._timeout = timeout_s
@@ -167,7 +169,7 @@ class Publisher:
                 log_event(log, "witness_ahead", level=logging.ERROR, witness=witness.name, witness_size=old, size=size)
                 return None
             try:
-                proof = TreeReader(self._store.tile).consistency_proof(old, size) if 0 < old < size else []
+                proof = TreeReader(self._store.tile, self._tree).consistency_proof(old, size) if 0 < old < size else []
             except ProofError as exc:
                 log_event(log, "cosign_failed", level=logging.WARNING, witness=witness.name, error=str(exc))
                 return None

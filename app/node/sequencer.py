@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from app.ledger.checkpoint import Checkpoint
 from app.ledger.entry import SignedEntry
+from app.ledger.merkle import SHA256_TREE, TreeHash
 from app.ledger.note import NoteSigner
 from app.node.jsonlog import log_event
 from app.node.registry import Registry, check_entry, check_policy, enrolled_record
@@ -86,8 +87,10 @@ class Sequencer:
         queue_limit: int = 20000,
         clock: Callable[[], float] = time.time,
         retry_window_s: float = 15.0,
+        tree_hash: TreeHash = SHA256_TREE,
     ) -> None:
         self._store = store
+        self._tree = tree_hash
         self._retry_window = retry_window_s
         self._registry = registry
         self.origin = origin
@@ -234,7 +237,7 @@ class Sequencer:
     ) -> tuple[list[Result], list[tuple[EnrolledKey, int]]]:
         size, _ = tx.state()
         if self._edge is None or self._edge.size != size:
-            self._edge = TileEdge.load(size, tx.tile)
+            self._edge = TileEdge.load(size, tx.tile, self._tree)
         existing = tx.existing([s.leaf_hash for s in entries])
         kids = {s.kid for s in entries}
         kids |= {
@@ -276,7 +279,7 @@ class Sequencer:
         if rows:
             tx.insert_entries(rows)
             tx.put_keys(changes)
-            tx.put_tiles(self._edge.append(h for _, h, _ in rows))
+            tx.put_tiles(self._edge.append(self._tree.entry_leaf(data, h) for _, h, data in rows))
             root = self._edge.root()
             checkpoint = Checkpoint(self.origin, self._edge.size, root).sign([self._log_signer])
             tx.set_state(self._edge.size, root, checkpoint, int(self._clock() * 1000))

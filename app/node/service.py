@@ -351,7 +351,7 @@ def _entry_proof(node: Node, entry_hash: bytes, size: int | None) -> dict[str, A
     checkpoint_text = state.published if tree_size == state.published_size else node.store.checkpoint_at(tree_size)
     if checkpoint_text is None:
         raise Refusal(Code.NOT_FOUND, f"no checkpoint was signed at size {tree_size}")
-    proof = TreeReader(node.store.tile).inclusion_proof(index, tree_size)
+    proof = TreeReader(node.store.tile, node.config.tree).inclusion_proof(index, tree_size)
     return {
         "index": index,
         "entry": base64.b64encode(data).decode(),
@@ -384,7 +384,7 @@ def _consistency(node: Node, old: int, new: int | None) -> dict[str, Any]:
     if not 0 < old <= new <= published:
         raise Refusal(Code.MALFORMED_REQUEST, f"need 0 < old <= new <= {published} (the published size)")
     try:
-        proof = TreeReader(node.store.tile).consistency_proof(old, new)
+        proof = TreeReader(node.store.tile, node.config.tree).consistency_proof(old, new)
     except ProofError as exc:
         raise Refusal(Code.NOT_FOUND, str(exc)) from None
     return {"old": old, "new": new, "proof": [base64.b64encode(h).decode() for h in proof]}
@@ -492,6 +492,7 @@ async def health(request: Request) -> Response:
             "process": {"pid": os.getpid(), "http_worker": node.http_worker},
             "log_vkey": node.keys.log_vkey,
             "witness_vkey": node.keys.witness_vkey,
+            "tree_hash": node.config.tree_hash,
             "department_kid": node.keys.department_kid.hex(),
         },
         headers={"Cache-Control": "no-store"},

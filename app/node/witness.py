@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from app.ledger.checkpoint import CheckpointError, parse_checkpoint
-from app.ledger.merkle import EMPTY_ROOT, ProofError, verify_consistency
+from app.ledger.merkle import SHA256_TREE, ProofError, TreeHash
 from app.ledger.note import NoteError, NoteSignatureInvalid, NoteSigner, UnverifiedNote, verify_note
 from app.node.jsonlog import log_event
 from app.node.storage.interface import NodeStore
@@ -46,10 +46,12 @@ class Witness:
         signer: NoteSigner,
         logs: dict[str, list[str]],
         clock: Callable[[], float] = time.time,
+        trees: dict[str, TreeHash] | None = None,
     ) -> None:
         self._store = store
         self._signer = signer
         self._logs = logs
+        self._trees = trees or {}  # each watched log's tree hash; a log not named hashes its tree with SHA-256
         self._clock = clock
 
     @property
@@ -83,7 +85,8 @@ class Witness:
             return _refuse(400, "checkpoint origin line mismatch", origin=origin)
         if req.old_size > cp.size:
             return _refuse(400, f"old size {req.old_size} is larger than the checkpoint size {cp.size}", origin=origin)
-        if cp.size == 0 and cp.root_hash != EMPTY_ROOT:
+        tree = self._trees.get(origin, SHA256_TREE)
+        if cp.size == 0 and cp.root_hash != tree.empty_root:
             return _refuse(422, "a checkpoint of size 0 must have the empty tree's root", origin=origin)
         if req.old_size == 0 and req.proof:
             return _refuse(422, "a consistency proof from size 0 must be empty", origin=origin)
@@ -95,7 +98,7 @@ class Witness:
                 log_event(log, "refusal", code="witness_409", origin=origin, old=req.old_size, held=held_size)
                 return WitnessResponse(409, SIZE_CONTENT_TYPE, f"{held_size}\n")
             if held is not None:
-                reason = self._inconsistency(req, held.size, held.root, cp.size, cp.root_hash)
+                reason = self._inconsistency(tree, req, held.size, held.root, cp.size, cp.root_hash)
                 if reason is not None:
                     proof_text = "\n".join(base64.b64encode(h).decode() for h in req.proof)
                     tx.record_fork(held.checkpoint, note_text, req.old_size, proof_text, reason, now * 1000)
@@ -108,14 +111,14 @@ class Witness:
 
     @staticmethod
     def _inconsistency(
-        req: AddCheckpointRequest, held_size: int, held_root: bytes, size: int, root: bytes
+        tree: TreeHash, req: AddCheckpointRequest, held_size: int, held_root: bytes, size: int, root: bytes
     ) -> str | None:
         if held_size == size:
             if req.proof:
                 return "old size equals the checkpoint size, but a proof was sent"
             return None if held_root == root else "same tree size as the cosigned checkpoint, different root hash"
         try:
-            verify_consistency(held_size, size, req.proof, held_root, root)
+            tree.verify_consistency(held_size, size, req.proof, held_root, root)
         except ProofError as exc:
             return f"consistency proof from the cosigned size {held_size} does not verify: {exc}"
         return None

@@ -15,7 +15,7 @@ from typing import Any
 import httpx
 
 from app.ledger.bundle import decode_bundle, encode_bundle
-from app.ledger.merkle import HASH_SIZE
+from app.ledger.merkle import HASH_SIZE, SHA256_TREE, TreeHash
 from app.ledger.suites import Signer
 from app.protocol.request_auth import sign_request
 from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
@@ -168,8 +168,8 @@ class NodeClient:
         """Return the fork evidence this node's witness kept."""
         return self._get("witness/forks").json()["forks"]
 
-    def tree_reader(self, size: int) -> TreeReader:
-        """Return a TreeReader that fetches the tiles of the tree of `size` leaves from this node."""
+    def tree_reader(self, size: int, tree_hash: TreeHash = SHA256_TREE) -> TreeReader:
+        """Return a TreeReader that fetches the tiles of the tree of `size` leaves (hashed with `tree_hash`)."""
 
         def fetch(level: int, index: int) -> bytes | None:
             width = tile_width_at(level, index, size)
@@ -180,7 +180,7 @@ class NodeClient:
                 raise NodeRefused(200, "bad_tile", f"tile {level}/{index} is {len(data)} bytes, want {width * 32}")
             return data
 
-        return TreeReader(fetch)
+        return TreeReader(fetch, tree_hash)
 
     def entries(self, size: int) -> list[bytes]:
         """Return the first `size` entries, read bundle by bundle."""

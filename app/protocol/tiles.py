@@ -3,6 +3,7 @@
 The tree is stored only as tiles (height 8): a level-L tile holds up to 256 hashes, each the root
 of a complete subtree of 256**L leaves. Any complete subtree's hash comes from one tile, so an
 inclusion or consistency proof needs O(log n) tile reads, never a scan of the leaves.
+Every hash is the log's declared tree hash (`TreeHash`): SHA-256 unless the log declares SM3.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from app.ledger.merkle import EMPTY_ROOT, HASH_SIZE, ProofError, hash_children, root_of
+from app.ledger.merkle import HASH_SIZE, SHA256_TREE, ProofError, TreeHash
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -105,8 +106,9 @@ TileGetter = Callable[[int, int], bytes | None]
 class TreeReader:
     """Read subtree hashes, roots and proofs of a tree stored as tiles, through a tile getter."""
 
-    def __init__(self, get_tile: TileGetter) -> None:
+    def __init__(self, get_tile: TileGetter, tree_hash: TreeHash = SHA256_TREE) -> None:
         self._get_tile = get_tile
+        self.tree_hash = tree_hash
         self._cache: dict[tuple[int, int], bytes] = {}
         self.tile_reads = 0
 
@@ -131,12 +133,12 @@ class TreeReader:
             raise ProofError(f"tile {level}/{first // TILE_WIDTH} does not hold subtree {height}/{index}")
         if count == 1:
             return chunk
-        return root_of([chunk[i : i + HASH_SIZE] for i in range(0, len(chunk), HASH_SIZE)])
+        return self.tree_hash.root_of([chunk[i : i + HASH_SIZE] for i in range(0, len(chunk), HASH_SIZE)])
 
     def range_root(self, lo: int, hi: int) -> bytes:
         """Return MTH(D[lo:hi]) for a range starting on a subtree boundary, as RFC 9162 proofs need."""
         if lo == hi:
-            return EMPTY_ROOT
+            return self.tree_hash.empty_root
         parts: list[bytes] = []
         while lo < hi:
             height = (lo & -lo).bit_length() - 1 if lo else 63
@@ -146,7 +148,7 @@ class TreeReader:
             lo += 1 << height
         node = parts[-1]
         for left in reversed(parts[:-1]):
-            node = hash_children(left, node)
+            node = self.tree_hash.hash_children(left, node)
         return node
 
     def root(self, size: int) -> bytes:
@@ -195,8 +197,9 @@ class TreeReader:
 class TileEdge:
     """The rightmost tile of every level of a growing tree; appending leaves says which tiles changed."""
 
-    def __init__(self, size: int = 0, edge: dict[int, bytes] | None = None) -> None:
+    def __init__(self, size: int = 0, edge: dict[int, bytes] | None = None, tree_hash: TreeHash = SHA256_TREE) -> None:
         self.size = size
+        self.tree_hash = tree_hash
         self._edge: dict[int, bytearray] = {lvl: bytearray(t) for lvl, t in (edge or {}).items()}
 
     @staticmethod
@@ -213,7 +216,7 @@ class TileEdge:
         return out
 
     @classmethod
-    def load(cls, size: int, get_tile: TileGetter) -> TileEdge:
+    def load(cls, size: int, get_tile: TileGetter, tree_hash: TreeHash = SHA256_TREE) -> TileEdge:
         """Rebuild the edge of a stored tree of `size` leaves from its tiles."""
         edge = {}
         for level, index, width in cls.edge_tiles(size):
@@ -221,7 +224,7 @@ class TileEdge:
             if len(tile) < width * HASH_SIZE:
                 raise ProofError(f"stored tile {level}/{index} is shorter than the tree of size {size} needs")
             edge[level] = tile[: width * HASH_SIZE]
-        return cls(size, edge)
+        return cls(size, edge, tree_hash)
 
     def append(self, leaf_hashes: Iterable[bytes]) -> dict[tuple[int, int], bytes]:
         """Append leaf hashes; return every tile (level, index) -> content that changed."""
@@ -238,7 +241,7 @@ class TileEdge:
                 full = bytes(tile)
                 dirty[(level, index)] = full
                 self._edge[level] = bytearray()
-                node = root_of([full[i : i + HASH_SIZE] for i in range(0, FULL_TILE_BYTES, HASH_SIZE)])
+                node = self.tree_hash.root_of([full[i : i + HASH_SIZE] for i in range(0, FULL_TILE_BYTES, HASH_SIZE)])
                 level, position = level + 1, index
             self.size += 1
         return dirty
@@ -253,4 +256,4 @@ class TileEdge:
 
     def root(self) -> bytes:
         """Return the root of the tree so far, from the edge tiles alone."""
-        return TreeReader(lambda level, index: self.tile(level, index)).root(self.size)
+        return TreeReader(lambda level, index: self.tile(level, index), self.tree_hash).root(self.size)

@@ -17,7 +17,7 @@ from datetime import timedelta
 
 from app.ledger.checkpoint import parse_checkpoint
 from app.ledger.errors import LedgerError
-from app.ledger.merkle import ProofError, hash_leaf, verify_inclusion
+from app.ledger.merkle import SHA256_TREE, ProofError, TreeHash, hash_leaf
 from app.ledger.note import split_note
 from app.review.chain import ChainCheck, verify_audit_chain
 from app.review.signoff import SignOff, check_signoff
@@ -27,6 +27,8 @@ from app.store.anchors import AnchorStore, AnchorWindow, anchor_problems, anchor
 from app.store.findings import Finding
 from app.store.logs import decode_proof
 from app.store.session import Session
+from app.sync.trust import SETTING as TRUST_POLICY_SETTING
+from app.sync.trust import TrustPolicyError, parse_policy
 
 FULL_CHECK_DAYS = 31
 FULL_CHECK_MAX_DAYS = 7
@@ -100,13 +102,26 @@ def check_checkpoints(session: Session) -> tuple[int, list[str]]:
     return len(rows), problems
 
 
+def log_trees(session: Session) -> dict[str, TreeHash]:
+    """Each followed log's tree hash, as the office's trust policy declares it (a log not listed: SHA-256)."""
+    text = review_records.office_setting(session, TRUST_POLICY_SETTING)
+    try:
+        policy = None if text is None else parse_policy(text)
+    except TrustPolicyError:
+        return {}  # the sync settings show a broken policy; here every proof is then checked as SHA-256
+    return {} if policy is None else {log.origin: log.tree for log in policy.logs}
+
+
 def check_entries(session: Session, period: Period) -> tuple[int, list[str], list[str]]:
-    """Return (included, pending leaf hashes, problems) for the period's entries."""
+    """Return (included, pending leaf hashes, problems) for the period's entries; each inclusion proof is checked in
+    its log's tree hash."""
     roots: dict[str, list[tuple[int, bytes]]] = {}
     for origin, size, root in review_records.checkpoint_roots(session):
         roots.setdefault(origin, []).append((size, root))
     included, pending, problems = 0, [], []
     rows = review_records.outbox_data_between(session, period.start_ms, period.end_ms)
+    data_of = dict(rows)
+    trees = log_trees(session)
     hashes_ok = {leaf for leaf, data in rows if data is None or hash_leaf(data) == leaf}
     for leaf, _data in rows:
         if leaf not in hashes_ok:
@@ -131,7 +146,10 @@ def check_entries(session: Session, period: Period) -> tuple[int, list[str], lis
                 Finding("proof_unreadable", f"entry {entry} has an unreadable inclusion proof", entry=entry)
             )
             continue
-        if _included(item.leaf_hash, item.index, proof, roots.get(item.origin, [])):
+        tree = trees.get(item.origin, SHA256_TREE)
+        data = data_of.get(item.leaf_hash)
+        leaf = item.leaf_hash if data is None else tree.entry_leaf(data, item.leaf_hash)
+        if _included(tree, leaf, item.index, proof, roots.get(item.origin, [])):
             included += 1
         else:
             entry = item.leaf_hash.hex()[:16]
@@ -143,12 +161,14 @@ def check_entries(session: Session, period: Period) -> tuple[int, list[str], lis
     return included, pending, problems
 
 
-def _included(leaf: bytes, index: int, proof: list[bytes], checkpoints: list[tuple[int, bytes]]) -> bool:
+def _included(
+    tree: TreeHash, leaf: bytes, index: int, proof: list[bytes], checkpoints: list[tuple[int, bytes]]
+) -> bool:
     for size, root in checkpoints:
         if size <= index:
             break
         try:
-            verify_inclusion(leaf, index, size, proof, root)
+            tree.verify_inclusion(leaf, index, size, proof, root)
         except (ProofError, ValueError):
             continue
         return True

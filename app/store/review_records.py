@@ -242,6 +242,12 @@ def outbox_data_between(session: Session, start_ms: int, end_ms: int) -> list[tu
     )
 
 
+def office_setting(session: Session, name: str) -> str | None:
+    """Return an office setting's value, or None."""
+    row = session.one("SELECT value FROM settings WHERE name = ?", (name,))
+    return None if row is None else row[0]
+
+
 def outbox_leaves(session: Session, start_ms: int, end_ms: int, until_ms: int) -> list[bytes]:
     """Return the leaf hashes of the entries written in [start, end) no later than `until_ms`."""
     rows = session.all(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from app.ledger import dcbor
-from app.ledger.merkle import CompactRange
+from app.ledger.merkle import SHA256_TREE, CompactRange, TreeHash
 from app.store import roles
 from app.store.outbox import OutboxEntry
 from app.store.replica import Replica
@@ -22,9 +22,9 @@ class TreeCursor(CompactRange):
         return dcbor.encode([self.size, [[h, node] for h, node in self._stack]])
 
     @classmethod
-    def from_bytes(cls, data: bytes) -> TreeCursor:
-        """Rebuild a cursor stored by `to_bytes`."""
-        cursor = cls()
+    def from_bytes(cls, data: bytes, tree_hash: TreeHash = SHA256_TREE) -> TreeCursor:
+        """Rebuild a cursor stored by `to_bytes`, for a log whose tree hashes with `tree_hash`."""
+        cursor = cls(tree_hash)
         size, stack = dcbor.decode(data, max_size=64 * 48, what="sync cursor")
         cursor.size = size
         cursor._stack = [(h, bytes(node)) for h, node in stack[:MAX_EDGE_HASHES]]
@@ -71,15 +71,16 @@ class ClerkTask:
     closed_ms: int | None
 
 
-def log_state(replica: Replica, origin: str) -> LogState:
-    """Return sync's record of a log (a fresh, trusted, empty one if sync never touched it)."""
+def log_state(replica: Replica, origin: str, tree_hash: TreeHash = SHA256_TREE) -> LogState:
+    """Return sync's record of a log (a fresh, trusted, empty one if sync never touched it); its cursor extends
+    the log's tree in `tree_hash`."""
     replica.require(roles.READ)
     row = replica.session.one(
         "SELECT trusted, reason, cursor_edge, synced_ms FROM sync_logs WHERE origin = ?", (origin,)
     )
     if row is None:
-        return LogState(origin, True, "", TreeCursor(), None)
-    return LogState(origin, bool(row[0]), row[1], TreeCursor.from_bytes(row[2]), row[3])
+        return LogState(origin, True, "", TreeCursor(tree_hash), None)
+    return LogState(origin, bool(row[0]), row[1], TreeCursor.from_bytes(row[2], tree_hash), row[3])
 
 
 def save_cursor(replica: Replica, origin: str, cursor: TreeCursor, synced_ms: int | None) -> None:

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 
 from app.ledger.checkpoint import CheckpointError, SignedCheckpoint, open_checkpoint
-from app.ledger.merkle import ProofError, RootMismatch, verify_consistency
+from app.ledger.merkle import SHA256_TREE, ProofError, RootMismatch, TreeHash
 from app.ledger.note import NoteError, NoteSignatureInvalid, UnverifiedNote
 from app.store import sync_state
 from app.store.logs import Cosignature, StoredCheckpoint
@@ -125,8 +125,10 @@ def check_against_held(
     floor: int = 0,
     on_fork: ForkCallback | None = None,
     on_db: DatabaseRunner = run_here,
+    tree: TreeHash = SHA256_TREE,
 ) -> StoredCheckpoint | None:
-    """Prove `offered` extends the replica's newest checkpoint of the log (and is not below `floor`).
+    """Prove `offered` extends the replica's newest checkpoint of the log (and is not below `floor`), with a
+    consistency proof in the log's tree hash `tree`.
 
     The replica is read and written through `on_db`; the consistency proof is fetched on the caller's thread.
 
@@ -150,7 +152,7 @@ def check_against_held(
         return held
     proof = fetch_consistency(link, held.size, new.size)
     try:
-        verify_consistency(held.size, new.size, proof, held.root_hash, new.root_hash)
+        tree.verify_consistency(held.size, new.size, proof, held.root_hash, new.root_hash)
     except RootMismatch as exc:
         reason = f"consistency proof fails: {exc}"
         on_db(lambda: _fork(replica, held, offered, b"".join(proof), reason, on_fork))

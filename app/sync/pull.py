@@ -27,7 +27,7 @@ from app.ledger.bundle import BundleError, decode_bundle
 from app.ledger.checkpoint import SignedCheckpoint
 from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
-from app.ledger.merkle import ProofError, RootMismatch, verify_consistency, verify_inclusion
+from app.ledger.merkle import ProofError, RootMismatch, TreeHash
 from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
 from app.protocol.departments import UnknownDepartment, department
 from app.protocol.policy import WINDOW, step_may_write
@@ -162,22 +162,33 @@ class LogPuller:
         self._our_kids: set[bytes] | None = None
         self._restore: RestoreWatch = on_db(lambda: RestoreWatch(replica, trust.origin))
 
+    @property
+    def tree(self) -> TreeHash:
+        """The hash of the log's Merkle tree, as the trust policy declares it."""
+        return self.trust.tree
+
     # --- the run -------------------------------------------------------------------------------------
     def run(self) -> PullReport:
         """Verify the node's checkpoint, then download, verify and apply every entry up to it."""
-        log = self._db(lambda: sync_state.log_state(self.replica, self.origin))
+        log = self._db(lambda: sync_state.log_state(self.replica, self.origin, self.tree))
         if not log.trusted:
             raise LogUntrusted(self.origin, f"not synced: {log.reason}")
         offered = fetch_quorate_checkpoint(self.link, self.trust, self.replica.session.now_ms, self.max_skew_ms)
         check_against_held(
-            self.replica, self.link, offered, floor=log.cursor.size, on_fork=self.on_fork, on_db=self._db
+            self.replica,
+            self.link,
+            offered,
+            floor=log.cursor.size,
+            on_fork=self.on_fork,
+            on_db=self._db,
+            tree=self.tree,
         )
         target = offered.checkpoint
         cursor = log.cursor
         report = PullReport(self.origin, size_before=cursor.size, size_after=cursor.size)
         bytes_start = self.link.bytes_received
         start = cursor.size
-        reader = TreeReader(tile_getter(self.link, target.size))
+        reader = TreeReader(tile_getter(self.link, target.size), self.tree)
         if cursor.size == target.size:
             self._db(lambda: self._store_checkpoint_now(offered, cursor))
         while cursor.size < target.size:
@@ -227,7 +238,7 @@ class LogPuller:
             first = bundle * TILE_WIDTH
             for i in range(index, min(end, first + width)):
                 signed = self._verify(i, entries[i - first])
-                cursor.append(signed.leaf_hash)
+                cursor.append(self.tree.entry_leaf(signed.data, signed.leaf_hash))
                 out.append((i, signed))
             index = min(end, first + width)
         return out
@@ -317,7 +328,7 @@ class LogPuller:
             return
         proof = fetch_consistency(self.link, end, target.size)
         try:
-            verify_consistency(end, target.size, proof, root, target.root_hash)
+            self.tree.verify_consistency(end, target.size, proof, root, target.root_hash)
         except RootMismatch:
             raise EntryRejected(self.origin, f"the entries up to {end} are not a prefix of the checkpoint") from None
         except ProofError as exc:
@@ -339,7 +350,9 @@ class LogPuller:
         for index, signed in kept:
             try:
                 proof = reader.inclusion_proof(index, target.size)
-                verify_inclusion(signed.leaf_hash, index, target.size, proof, target.root_hash)
+                self.tree.verify_inclusion(
+                    self.tree.entry_leaf(signed.data, signed.leaf_hash), index, target.size, proof, target.root_hash
+                )
             except ProofError as exc:
                 raise MalformedResponse(self.origin, f"inclusion proof of entry {index}: {exc}") from None
             proofs[index] = proof

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from app.ledger.checkpoint import SignedCheckpoint
 from app.ledger.entry import decode_entry
 from app.ledger.errors import LedgerError
-from app.ledger.merkle import ProofError, verify_inclusion
+from app.ledger.merkle import ProofError
 from app.protocol.tiles import TreeReader
 from app.store import roles, sync_state
 from app.store.outbox import OutboxEntry
@@ -164,6 +164,7 @@ class LogPusher:
             return report
         total_bytes = sum(len(e.data) for e in pending)
         indexes: dict[bytes, int] = {}
+        tree_leaves: dict[bytes, bytes] = {}  # entry hash -> the entry's leaf in the log's tree
         waiting = list(pending)
         sent_bytes = 0
         later: list[OutboxEntry] = []
@@ -181,6 +182,7 @@ class LogPusher:
                         raise MalformedResponse(self.origin, "the node acknowledged a different entry hash")
                     if result.ok:
                         indexes[entry.leaf_hash] = result.index
+                        tree_leaves[entry.leaf_hash] = self.trust.tree.entry_leaf(entry.data, entry.leaf_hash)
                     elif result.code in RETRY_LATER:
                         later.append(entry)
                         answers.add(result.code)
@@ -201,7 +203,7 @@ class LogPusher:
         report.waiting = len(later)
         report.last_answers = sorted(answers)
         if indexes:
-            self._acknowledge(indexes, report)
+            self._acknowledge(indexes, tree_leaves, report)
         self.progress(
             SyncProgress(
                 self.origin,
@@ -254,17 +256,18 @@ class LogPusher:
             if self.link.cancel.wait(0.1):
                 raise Cancelled(f"{self.origin}: push cancelled")
 
-    def _acknowledge(self, indexes: dict[bytes, int], report: PushReport) -> None:
+    def _acknowledge(self, indexes: dict[bytes, int], tree_leaves: dict[bytes, bytes], report: PushReport) -> None:
         offered = self._published(max(indexes.values()) + 1)
-        cursor = sync_state.log_state(self.replica, self.origin).cursor
-        check_against_held(self.replica, self.link, offered, floor=cursor.size, on_fork=self.on_fork)
+        tree = self.trust.tree
+        cursor = sync_state.log_state(self.replica, self.origin, tree).cursor
+        check_against_held(self.replica, self.link, offered, floor=cursor.size, on_fork=self.on_fork, tree=tree)
         cp = offered.checkpoint
-        reader = TreeReader(tile_getter(self.link, cp.size))
+        reader = TreeReader(tile_getter(self.link, cp.size), tree)
         proofs = {}
         for leaf_hash, index in indexes.items():
             try:
                 proof = reader.inclusion_proof(index, cp.size)
-                verify_inclusion(leaf_hash, index, cp.size, proof, cp.root_hash)
+                tree.verify_inclusion(tree_leaves[leaf_hash], index, cp.size, proof, cp.root_hash)
             except ProofError as exc:
                 raise MalformedResponse(self.origin, f"inclusion of pushed entry {index}: {exc}") from None
             proofs[leaf_hash] = proof

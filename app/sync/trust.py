@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from app.ledger.merkle import SHA256_TREE, TREE_HASHES, TreeHash, tree_hash_by_name
 from app.ledger.note import NoteError, parse_verifier_key
 from app.store.replica import Replica
 
@@ -33,6 +34,8 @@ class LogTrust:
     `urls` are the write side (the node, then its mirrors): submissions, proofs, and every read as a fallback.
     `read_urls` serve the static reads (checkpoint, tiles, entry bundles), e.g. a web server or CDN in front
     of the node's static files; they are tried first for those reads.
+    `tree_hash` is the hash of the log's Merkle tree (`sha256`, or `sm3`): every proof, tile and checkpoint root
+    of the log is checked in it, never in the other. A policy written before the choice existed means `sha256`.
     """
 
     origin: str
@@ -42,6 +45,12 @@ class LogTrust:
     urls: tuple[str, ...]
     cases: str = "known"
     read_urls: tuple[str, ...] = ()
+    tree_hash: str = SHA256_TREE.name
+
+    @property
+    def tree(self) -> TreeHash:
+        """The log's tree hash."""
+        return tree_hash_by_name(self.tree_hash)
 
     @property
     def log_name(self) -> str:
@@ -112,6 +121,9 @@ def _log(raw: Any) -> LogTrust:
     cases = raw.get("cases", "known")
     if cases not in CASE_MODES:
         raise TrustPolicyError(f"{origin}: cases must be one of {list(CASE_MODES)}")
+    tree_hash = raw.get("tree_hash", SHA256_TREE.name)
+    if not isinstance(tree_hash, str) or tree_hash not in TREE_HASHES:
+        raise TrustPolicyError(f"{origin}: tree_hash must be one of {sorted(TREE_HASHES)}")
     return LogTrust(
         origin,
         _vkey(raw.get("log_vkey"), f"{origin}: log_vkey"),
@@ -120,6 +132,7 @@ def _log(raw: Any) -> LogTrust:
         tuple(urls),
         cases,
         tuple(read_urls),
+        tree_hash,
     )
 
 
@@ -177,6 +190,7 @@ def policy_from_federation(
                 "urls": [node["url"], *node.get("mirrors", [])],
                 "read_urls": [node["read_url"]] if node.get("read_url") else [],
                 "cases": cases,
+                "tree_hash": node.get("tree_hash", SHA256_TREE.name),
             }
         )
     return parse_policy(json.dumps({"version": POLICY_VERSION, "logs": logs}))
@@ -189,5 +203,17 @@ def load_policy(replica: Replica) -> TrustPolicy | None:
 
 
 def save_policy(replica: Replica, policy: TrustPolicy) -> None:
-    """Store the trust policy in the replica (admins only; audited)."""
-    replica.put_setting(SETTING, parse_policy(policy.to_json()).to_json())
+    """Store the trust policy in the replica (admins only; audited). A log the replica holds a checkpoint of keeps
+    the tree hash it was verified in: a changed declaration would only turn its next proof into a false fork."""
+    checked = parse_policy(policy.to_json())
+    try:
+        current = load_policy(replica)
+    except TrustPolicyError:
+        current = None  # a broken stored policy is replaced whole
+    for log in checked.logs:
+        before = None if current is None else current.log(log.origin)
+        if before is not None and before.tree_hash != log.tree_hash and replica.logs.latest_checkpoint(log.origin):
+            raise TrustPolicyError(
+                f"{log.origin}: this office verified the log as a {before.tree_hash} tree; a log keeps its tree hash"
+            )
+    replica.put_setting(SETTING, checked.to_json())
