@@ -215,7 +215,12 @@ def _issuer_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--office", type=Path, required=True, help="the department records office's directory")
     parser.add_argument("--user", required=True, help="the acting account")
     parser.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    parser.add_argument("--ledger-key", type=Path, required=True, help="the department's ledger key (cert keygen)")
+    parser.add_argument(
+        "--ledger-key",
+        type=Path,
+        help="a department ledger key to sign the anchor with (default: the seal key itself, enrolled with "
+        "`govdesk node enroll --role seal`)",
+    )
     parser.add_argument("--seal", type=Path, required=True, help="the department's seal (.esl)")
     parser.add_argument("--seal-key", type=Path, required=True, help="the SM2 private key of the seal's holder")
     parser.add_argument("--seal-cert", type=Path, required=True, help="the SM2 certificate of the seal's holder")
@@ -238,10 +243,12 @@ def _notice(args: argparse.Namespace, at_ms: int) -> Notice:
 
 
 def _issuer_keys(args: argparse.Namespace) -> tuple[bytes, gm.Sm2SealSigner, Signer]:
-    """The department's seal (checked to parse), its holder's signer and the department's ledger key."""
+    """The department's seal (checked to parse), its holder's signer and the key that signs the anchor: the
+    enrolled seal key itself unless a ledger key is named."""
     seal = _read_bounded(args.seal, MAX_SES_INPUT)
     parse_seal(seal)
-    return seal, _signer(args.seal_key, args.seal_cert), load_key(args.ledger_key)
+    signer = _signer(args.seal_key, args.seal_cert)
+    return seal, signer, load_key(args.ledger_key) if args.ledger_key is not None else signer.ledger_signer
 
 
 def _records_office(args: argparse.Namespace) -> Replica:
