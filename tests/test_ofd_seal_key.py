@@ -25,6 +25,7 @@ from app.ofd.issue import IssuedDocument, issue_document, record_issue
 from app.ofd.verdict import word
 from app.ofd.verify import OfdTrust, SealKeyStanding, verify_bytes
 from app.pki.sm2_x509 import load_certificate as load_x509
+from app.protocol.departments import department
 from app.protocol.policy import step_may_write
 from app.protocol.refusals import Code, Refusal
 from app.store.errors import PermissionDenied
@@ -126,6 +127,8 @@ def test_an_enrolled_seal_key_anchors_and_its_revocation_splits_before_from_afte
         assert signature.seal_key_revoked_ms == key.revoked_at_ms  # stated on the card
         fact = anchor_fact(counter, before.ofd)
         assert fact is not None and fact.issuer == taxation.origin and not fact.revoked
+        assert fact.anchored_ms == before.anchored_ms  # the anchoring entry's time, as sync read it from the log
+        assert fact.issuer_zh == department("taxation").name_zh and fact.issuer_en == department("taxation").name_en
 
         late = verify_at_office(counter, after.ofd)
         assert late.valid and not late.trusted and late.reason == "seal_key_revoked"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from tests.ofd_support import Pki, make_pki, sealed_document, to_file
 from tests.store_support import FAST_KDF
 from tests.ui_fixtures import dangling_threads, dangling_timers
 from ui.background import BackgroundWork
+from ui.i18n import Translations
 from ui.ofd_panel import OfdPanel
 from ui.ofd_verdict_card import AMBER, GREEN, RED
 
@@ -170,6 +172,41 @@ def test_the_card_shows_the_issue_time_in_beijing_time(qtbot, panel: OfdPanel, p
     assert dict(card.field_rows)["Ledger"] == f"issued by cn-bj-market at {beijing}, serial 0A1B, still valid"
     card.show_verdict(card.verdict, "licence.ofd", AnchorFact("cn-bj-market", "0A1B", "licence", revoked=True))
     assert dict(card.field_rows)["Ledger"].endswith("serial 0A1B, revoked")
+
+
+def test_the_card_says_who_anchored_the_file_and_when_from_the_replica(
+    qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path
+) -> None:
+    """The ledger line names the anchoring department and the anchor's own time; a revocation says when."""
+    anchored_ms = 1_780_000_000_000  # 2026-05-28 20:26 UTC: 2026-05-29 04:26 in Beijing
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(to_file(sealed_document(pki)))
+    open_and_wait(qtbot, panel, path)
+    card = panel.card
+    anchor = AnchorFact("taxation.ledger.beijing.gov.cn", "0A1B", "licence", False, None, anchored_ms, "北京市税务局",
+                        "Beijing Municipal Tax Service")  # fmt: skip
+    translations = Translations()
+    translations.install("zh_CN")
+    try:
+        card.show_verdict(card.verdict, "licence.ofd", anchor)
+        ledger = dict(card.field_rows)[card.tr("Ledger")]
+        assert (
+            card.tr("Ledger") == "账本记录"
+            and ledger == "由 北京市税务局 于 2026年5月29日 04:26 签发，编号 0A1B，仍然有效"
+        )
+        revoked = replace(anchor, revoked=True, revoked_at_ms=anchored_ms + 86_400_000)
+        card.show_verdict(card.verdict, "licence.ofd", revoked)
+        assert dict(card.field_rows)["账本记录"].endswith("编号 0A1B，已于 2026年5月30日 04:26 撤销")
+        assert card.colour == GREEN  # the document's own verdict colours the card; the ledger line says the rest
+        translations.install("en")
+        card.set_language("en")
+        ledger = dict(card.field_rows)["Ledger"]
+        assert ledger.startswith("issued by Beijing Municipal Tax Service at 2026-05-29 04:26 Beijing time")
+        assert ledger.endswith("revoked at 2026-05-30 04:26 Beijing time")
+        card.show_verdict(card.verdict, "licence.ofd", replace(anchor, issuer_zh="", issuer_en=""))
+        assert dict(card.field_rows)["Ledger"].startswith("issued by taxation.ledger.beijing.gov.cn at")
+    finally:
+        translations.uninstall()
 
 
 def test_an_unsealed_or_broken_document_has_no_issue_time(qtbot, panel: OfdPanel, tmp_path: Path) -> None:

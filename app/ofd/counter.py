@@ -24,11 +24,14 @@ ISSUED_STATE = "issued"  # the case_documents verdict of a result the lead depar
 class AnchorFact:
     """What the replica knows of a document a department issued: who, under which serial, of what kind."""
 
-    issuer: str
+    issuer: str  # the origin of the department's log
     serial: str
     kind: str
     revoked: bool
     revoked_at_ms: int | None = None
+    anchored_ms: int | None = None  # the anchoring entry's time on the department's log
+    issuer_zh: str = ""  # the department's name, when the origin is one of Beijing's departments
+    issuer_en: str = ""
 
 
 SEAL_TRUST_LIST = "seal"
@@ -71,8 +74,11 @@ def anchor_fact(replica: Replica, data: bytes) -> AnchorFact | None:
         return None
     revocation = replica.certs.revocation(anchor.issuer, anchor.serial)
     revoked_at = revocation.revoked_at_ms if revocation is not None else None
-    return AnchorFact(anchor.issuer, anchor.serial, anchor.cert_type.removeprefix("ofd."), revoked_at is not None,
-                      revoked_at)  # fmt: skip
+    named = next((d for d in all_departments() if d.origin == anchor.issuer), None)
+    return AnchorFact(
+        anchor.issuer, anchor.serial, anchor.cert_type.removeprefix("ofd."), revoked_at is not None, revoked_at,
+        anchor.anchored_ms, named.name_zh if named else "", named.name_en if named else "",
+    )  # fmt: skip
 
 
 def attach_to_case(replica: Replica, case_id: str, name: str, data: bytes, verdict: DocumentVerdict) -> bytes:

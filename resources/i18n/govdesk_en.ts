@@ -985,107 +985,112 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Number</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Holder</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Holder code</source>
         <translation>Holder code</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Issued by</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Issued on</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Valid from</source>
         <translation>Valid from</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Licence type</source>
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="101"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="102"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="112"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="113"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>Issued at</source>
         <translation>Issued at</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>%1 (Beijing time)</source>
         <translation>%1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <source>revoked at %1</source>
+        <translation>revoked at %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
@@ -1095,47 +1100,52 @@
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>issued by %1 at %2, serial %3, %4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <source>valid, sealed before its seal key was revoked at %1</source>
+        <translation>valid, sealed before its seal key was revoked at %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="170"/>
         <source>valid, trusted</source>
         <translation>valid, trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="172"/>
         <source>valid, but revoked</source>
         <translation>valid, but revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="174"/>
         <source>valid, issuer not trusted</source>
         <translation>valid, issuer not trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="177"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="179"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>
