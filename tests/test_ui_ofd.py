@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import threading
+import subprocess
+import sys
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -14,14 +15,16 @@ from PySide6.QtGui import QDropEvent
 
 from app.ofd import gm
 from app.ofd.counter import AnchorFact
+from app.ofd.issue import issue_document
+from app.ofd.seal import make_seal
 from app.office import Office
 from app.store.replica import create_office
-from tests.ofd_support import Pki, make_pki, sealed_document, to_file
+from tests.ofd_support import Pki, licence_spec, make_pki, seal_request, sealed_document, to_file
 from tests.store_support import FAST_KDF
 from tests.ui_fixtures import dangling_threads, dangling_timers
 from ui.background import BackgroundWork
 from ui.i18n import Translations
-from ui.ofd_panel import OfdPanel
+from ui.ofd_panel import OfdPanel, monotonic_ms
 from ui.ofd_verdict_card import AMBER, GREEN, RED
 
 __all__ = ["dangling_threads", "dangling_timers"]
@@ -126,37 +129,59 @@ def test_a_file_appearing_in_a_watched_folder_is_verified(qtbot, panel: OfdPanel
     assert panel.file_name == "new.ofd" and panel.card.colour == GREEN
 
 
-def test_a_slow_copy_into_the_watched_folder_is_opened_only_when_whole(
+# A USB stick as another process: copies a file in small pieces, stalls half-way until a go file appears, then
+# finishes; a pause between pieces is the device's own pace.
+SLOW_COPIER = """
+import os, sys, time
+source, target, go = sys.argv[1:4]
+data = open(source, "rb").read()
+half = len(data) // 2
+with open(target, "wb") as out:
+    for at in range(0, len(data), 4096):
+        if at >= half and not os.path.exists(go):
+            print("stalled", flush=True)
+            while not os.path.exists(go):
+                time.sleep(0.02)
+        out.write(data[at : at + 4096])
+        out.flush()
+        time.sleep(0.005)
+"""
+
+
+def test_a_slow_copy_by_another_process_is_opened_only_when_whole_never_as_damaged(
     qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path
 ) -> None:
-    """A copier thread writes a sealed licence in pieces and stalls half-way; the panel waits for the whole file."""
-    data = to_file(sealed_document(pki))
+    """A real issued licence copied slowly into the watched folder, stalling longer than the watch's patience: the
+    panel says the file is incomplete, never verifies half of it, and opens it once the copy has finished."""
+    signer = pki.signer.signer()
+    issued = issue_document(
+        licence_spec(pages=3, image_size=30_000), seal=make_seal(seal_request(pki), pki.maker.signer()),
+        seal_signer=signer, department="market.example", ledger_signer=signer.ledger_signer,
+    )  # fmt: skip
+    source = tmp_path / "issued.ofd"
+    source.write_bytes(issued.ofd)
     stick = tmp_path / "usb"
     stick.mkdir()
     panel.watch_folder(stick)
-    resume = threading.Event()
-    target = stick / "营业执照.ofd"
-
-    def copy() -> None:
-        with target.open("wb") as out:
-            half = len(data) // 2
-            for start in range(0, half, 4096):
-                out.write(data[start : min(start + 4096, half)])
-                out.flush()
-            resume.wait(30)  # the USB stick stalls here until the test has seen the panel wait
-            out.write(data[half:])
-
-    copier = threading.Thread(target=copy)
-    copier.start()
+    panel.arrivals.give_up_ms = 400  # the stall below outlasts it
+    shown: list = []
+    panel.verdict_shown.connect(shown.append)
+    target, go = stick / "营业执照.ofd", tmp_path / "go"
+    copier = subprocess.Popen([sys.executable, "-c", SLOW_COPIER, str(source), str(target), str(go)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        qtbot.waitUntil(lambda: panel.arrivals.incomplete_looks >= 2, timeout=20_000)
-        assert panel.verdict is None  # half a file was never opened
-        assert "营业执照.ofd" in panel.status.text()
+        assert copier.stdout is not None and copier.stdout.readline().strip() == "stalled"
+        qtbot.waitUntil(lambda: target in panel.arrivals.stalled(monotonic_ms()), timeout=20_000)
+        qtbot.waitUntil(lambda: "营业执照.ofd" in panel.status.text() and "KB" in panel.status.text(), timeout=5_000)
+        assert shown == [] and panel.verdict is None  # half a file was never verified
+        assert 0 < target.stat().st_size < len(issued.ofd)
+        go.write_bytes(b"")
+        qtbot.waitUntil(lambda: panel.verdict is not None, timeout=30_000)
     finally:
-        resume.set()
-        copier.join(30)
-    qtbot.waitUntil(lambda: panel.verdict is not None, timeout=20_000)
-    assert panel.data == data and panel.card.colour == GREEN
+        go.write_bytes(b"")
+        assert copier.wait(timeout=60) == 0
+    assert [v.readable for v in shown] == [True]
+    assert panel.data == issued.ofd and panel.card.colour == GREEN and panel.file_name == "营业执照.ofd"
 
 
 def test_the_card_shows_the_issue_time_in_beijing_time(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:

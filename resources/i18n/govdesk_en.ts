@@ -881,103 +881,108 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="94"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Open e-licence (OFD)…</source>
         <translation>Open e-licence (OFD)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="95"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Attach to case</source>
         <translation>Attach to case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="96"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
         <source>Watch a folder (USB)…</source>
         <translation>Watch a folder (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="144"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
         <source>Result of the case</source>
         <translation>Result of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
         <source>Save a copy (USB)…</source>
         <translation>Save a copy (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
         <source>Printable copy (PDF)…</source>
         <translation>Printable copy (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <location filename="../../ui/ofd_panel.py" line="133"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>No sealed result has been issued for case %1 yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
         <source>Save the e-licence</source>
         <translation>Save the e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
         <source>Printable copy</source>
         <translation>Printable copy</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="159"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <location filename="../../ui/ofd_panel.py" line="172"/>
         <source>Written to %1.</source>
         <translation>Written to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="182"/>
+        <location filename="../../ui/ofd_panel.py" line="183"/>
         <source>Watch a folder for e-licences</source>
         <translation>Watch a folder for e-licences</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="195"/>
+        <location filename="../../ui/ofd_panel.py" line="197"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>Watching %1 for new e-licences.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <location filename="../../ui/ofd_panel.py" line="205"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>Waiting for %1 to finish copying…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="232"/>
+        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
+        <translation>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="262"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="235"/>
+        <location filename="../../ui/ofd_panel.py" line="269"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="252"/>
+        <location filename="../../ui/ofd_panel.py" line="285"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="268"/>
+        <location filename="../../ui/ofd_panel.py" line="301"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>

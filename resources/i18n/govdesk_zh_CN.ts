@@ -881,103 +881,108 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="94"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Open e-licence (OFD)…</source>
         <translation>打开电子证照（OFD）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="95"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Attach to case</source>
         <translation>附入办件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="96"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
         <source>Watch a folder (USB)…</source>
         <translation>监视文件夹（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>Open e-licence</source>
         <translation>打开电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="144"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD 文档 (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
         <source>Result of the case</source>
         <translation>办件结果</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
         <source>Save a copy (USB)…</source>
         <translation>保存副本（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
         <source>Printable copy (PDF)…</source>
         <translation>打印件（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <location filename="../../ui/ofd_panel.py" line="133"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>办件 %1 尚未签发加盖印章的结果文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
         <source>Save the e-licence</source>
         <translation>保存电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
         <source>Printable copy</source>
         <translation>打印件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="159"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <location filename="../../ui/ofd_panel.py" line="172"/>
         <source>Written to %1.</source>
         <translation>已写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="182"/>
+        <location filename="../../ui/ofd_panel.py" line="183"/>
         <source>Watch a folder for e-licences</source>
         <translation>监视电子证照文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="195"/>
+        <location filename="../../ui/ofd_panel.py" line="197"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>正在监视 %1 中的新电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <location filename="../../ui/ofd_panel.py" line="205"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>正在等待 %1 复制完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="232"/>
+        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
+        <translation>%1 尚未完整（已有 %2 KB），正在等待复制完成；如果复制已经结束，说明文件已损坏，请手动打开查看原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="262"/>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="235"/>
+        <location filename="../../ui/ofd_panel.py" line="269"/>
         <source>The file is too large for an e-licence.</source>
         <translation>文件过大，不是电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="252"/>
+        <location filename="../../ui/ofd_panel.py" line="285"/>
         <source>Verification failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="268"/>
+        <location filename="../../ui/ofd_panel.py" line="301"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>已附入办件 %1（SM3 %2…）。</translation>
     </message>
