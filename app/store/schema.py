@@ -205,7 +205,13 @@ CREATE TABLE case_documents(
     UNIQUE (case_id, digest));
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10)
+# Version 11: when a certificate or document was anchored (the anchoring entry's time on the issuer's log), so a
+# counter can say "issued by X at Y" from the ledger itself; NULL for anchors recorded before.
+_V11 = """
+ALTER TABLE anchors ADD COLUMN anchored_ms INTEGER;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
 LATEST = len(MIGRATIONS)
 
 

@@ -881,103 +881,108 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="94"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Open e-licence (OFD)…</source>
         <translation>Open e-licence (OFD)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="95"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Attach to case</source>
         <translation>Attach to case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="96"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
         <source>Watch a folder (USB)…</source>
         <translation>Watch a folder (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="144"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
         <source>Result of the case</source>
         <translation>Result of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
         <source>Save a copy (USB)…</source>
         <translation>Save a copy (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
         <source>Printable copy (PDF)…</source>
         <translation>Printable copy (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <location filename="../../ui/ofd_panel.py" line="133"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>No sealed result has been issued for case %1 yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
         <source>Save the e-licence</source>
         <translation>Save the e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
         <source>Printable copy</source>
         <translation>Printable copy</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="159"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <location filename="../../ui/ofd_panel.py" line="172"/>
         <source>Written to %1.</source>
         <translation>Written to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="182"/>
+        <location filename="../../ui/ofd_panel.py" line="183"/>
         <source>Watch a folder for e-licences</source>
         <translation>Watch a folder for e-licences</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="195"/>
+        <location filename="../../ui/ofd_panel.py" line="197"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>Watching %1 for new e-licences.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <location filename="../../ui/ofd_panel.py" line="205"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>Waiting for %1 to finish copying…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="232"/>
+        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
+        <translation>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="262"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="235"/>
+        <location filename="../../ui/ofd_panel.py" line="269"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="252"/>
+        <location filename="../../ui/ofd_panel.py" line="285"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="268"/>
+        <location filename="../../ui/ofd_panel.py" line="301"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>
@@ -985,107 +990,112 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Number</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Holder</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Holder code</source>
         <translation>Holder code</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Issued by</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Issued on</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Valid from</source>
         <translation>Valid from</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Licence type</source>
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="101"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="102"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="112"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="113"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>Issued at</source>
         <translation>Issued at</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>%1 (Beijing time)</source>
         <translation>%1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <source>revoked at %1</source>
+        <translation>revoked at %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
@@ -1095,47 +1105,52 @@
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>issued by %1 at %2, serial %3, %4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <source>valid, sealed before its seal key was revoked at %1</source>
+        <translation>valid, sealed before its seal key was revoked at %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="170"/>
         <source>valid, trusted</source>
         <translation>valid, trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="172"/>
         <source>valid, but revoked</source>
         <translation>valid, but revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="174"/>
         <source>valid, issuer not trusted</source>
         <translation>valid, issuer not trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="177"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="179"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>

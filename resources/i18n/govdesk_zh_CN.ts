@@ -881,103 +881,108 @@
 <context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="94"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Open e-licence (OFD)…</source>
         <translation>打开电子证照（OFD）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="95"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Attach to case</source>
         <translation>附入办件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="96"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
         <source>Watch a folder (USB)…</source>
         <translation>监视文件夹（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>Open e-licence</source>
         <translation>打开电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="144"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD 文档 (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
         <source>Result of the case</source>
         <translation>办件结果</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
         <source>Save a copy (USB)…</source>
         <translation>保存副本（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
         <source>Printable copy (PDF)…</source>
         <translation>打印件（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <location filename="../../ui/ofd_panel.py" line="133"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>办件 %1 尚未签发加盖印章的结果文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
         <source>Save the e-licence</source>
         <translation>保存电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
         <source>Printable copy</source>
         <translation>打印件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="159"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <location filename="../../ui/ofd_panel.py" line="172"/>
         <source>Written to %1.</source>
         <translation>已写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="182"/>
+        <location filename="../../ui/ofd_panel.py" line="183"/>
         <source>Watch a folder for e-licences</source>
         <translation>监视电子证照文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="195"/>
+        <location filename="../../ui/ofd_panel.py" line="197"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>正在监视 %1 中的新电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <location filename="../../ui/ofd_panel.py" line="205"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>正在等待 %1 复制完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="232"/>
+        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
+        <translation>%1 尚未完整（已有 %2 KB），正在等待复制完成；如果复制已经结束，说明文件已损坏，请手动打开查看原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="262"/>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="235"/>
+        <location filename="../../ui/ofd_panel.py" line="269"/>
         <source>The file is too large for an e-licence.</source>
         <translation>文件过大，不是电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="252"/>
+        <location filename="../../ui/ofd_panel.py" line="285"/>
         <source>Verification failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="268"/>
+        <location filename="../../ui/ofd_panel.py" line="301"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>已附入办件 %1（SM3 %2…）。</translation>
     </message>
@@ -985,107 +990,112 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Licence</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Number</source>
         <translation>证照编号</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Holder</source>
         <translation>持证主体</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Holder code</source>
         <translation>持证主体代码</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Issued by</source>
         <translation>颁发机构</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Issued on</source>
         <translation>颁发日期</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Valid from</source>
         <translation>有效期起</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Licence type</source>
         <translation>证照类型</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Not a readable OFD document</source>
         <translation>不是可读取的 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>签章有效且可信：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="101"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>文件完整，但签发者不受信任：不得作为凭证</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="102"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>已被篡改或签章无效：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="112"/>
         <source>No OFD document opened</source>
         <translation>尚未打开 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="113"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>打开群众提供的 .ofd 文件，或将文件拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>Issued at</source>
         <translation>出证时间</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>%1 (Beijing time)</source>
         <translation>%1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <source>revoked at %1</source>
+        <translation>已于 %1 撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>still valid</source>
         <translation>仍然有效</translation>
     </message>
@@ -1095,47 +1105,52 @@
         <translation>账本记录</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>由 %1 于 %2 签发，编号 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <source>valid, sealed before its seal key was revoked at %1</source>
+        <translation>有效，签章早于印章密钥的撤销（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="170"/>
         <source>valid, trusted</source>
         <translation>有效，可信</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="172"/>
         <source>valid, but revoked</source>
         <translation>有效，但已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="174"/>
         <source>valid, issuer not trusted</source>
         <translation>有效，签发者不受信任</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="177"/>
         <source>Signature %1</source>
         <translation>签章 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="179"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
         <source>Seal owner</source>
         <translation>印章所有者</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
         <source>Signer</source>
         <translation>签章人</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
         <source>Sealed at</source>
         <translation>签章时间</translation>
     </message>
