@@ -28,6 +28,7 @@ import httpx
 from app import settings as settings_file
 from app.catalogue import workflow
 from app.catalogue.catalogue import Catalogue, Service, load_catalogue
+from app.catalogue.department_logs import origin_of
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
@@ -40,6 +41,7 @@ from app.protocol.departments import all_departments
 from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
 from app.protocol.hall_client import CounterHall, HallClient
 from app.protocol.hall_evaluations import DayEvaluations
+from app.protocol.hall_served import ServedCase
 from app.protocol.policy import rating_office_refusal
 from app.review import (
     DayReview,
@@ -57,6 +59,7 @@ from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView
 from app.services import counter as counter_rules
 from app.services.errors import Refusal
+from app.services.rating_commitments import rating_commitment
 from app.settings import Settings
 from app.store import roles
 from app.store.cases import Case
@@ -365,6 +368,17 @@ class CaseService:
     def get(self, case_id: str) -> CaseFile:
         """Return a case file with its history (raises UnknownCase)."""
         return self.file(self._desk().get(case_id))
+
+    def served(self, case_id: str) -> ServedCase:
+        """What the hall is told when the clerk finishes this case's ticket: its service, the lead department's log,
+        the rating commitment (openable with the citizen's salt, `app/services/rating_commitments.py`), the clerk's
+        key id and staff id; no personal data. Raises UnknownCase."""
+        view = self._desk().get(case_id, history=False)
+        service = self._desk().catalogue.service(view.service)
+        replica = self._office.replica
+        commitment, _openable = rating_commitment(replica, view.case_id)
+        account = replica.account
+        return ServedCase(service.id, origin_of(service.lead), commitment, account.kid, account.name)
 
     def forward_rating(self, data: bytes, hall_office: str) -> bytes:
         """Queue a signed `hall.rating` of this counter's hall (`hall_office`, the office id in its `GET /config`)

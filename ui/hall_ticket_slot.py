@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.office import HallKeyUnreadable, RatingsForwarded, counter_hall
 from app.protocol.hall_client import CounterHall
+from app.protocol.hall_served import ServedCase
 from app.protocol.hall_tickets import Ticket
 from app.settings import Settings
 from ui.background import BackgroundWork
@@ -37,6 +38,8 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         self._configured: tuple[str, str] = ("", "")
         self.hall_office = ""  # the office id in the hall's GET /config: the ratings this counter forwards name it
         self._collecting = False
+        # What the workspace tells the hall at 办结 (see CurrentTicketWidget.served_case); the main window sets it.
+        self.served_case: Callable[[], Callable[[], ServedCase | None]] = lambda: lambda: None
         self.problem = QLabel()
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
@@ -84,6 +87,7 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         if hall is not self.hall:  # the settings changed while the hall was asked
             return
         panel = CurrentTicketWidget(hall, self.work, [w for w in windows if isinstance(w, dict)])
+        panel.served_case = lambda: self.served_case()
         panel.next_citizen.connect(self.next_citizen)
         panel.served.connect(self.served)
         self.layout_.addWidget(panel)
