@@ -54,6 +54,7 @@ from app.review import (
     sign_day,
     signer_names,
 )
+from app.review.refused_ratings import REFUSED_RESULT, RefusedRating, refused_rating_facts, refused_ratings
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView
@@ -416,7 +417,8 @@ class CaseService:
                     queued.append(self.forward_rating(data, hall_office))
                 except RatingNotForwarded as refusal:
                     refused.append(refusal)
-                    replica.audit.append("hall.rating", f"refused: {refusal.reason}", {"message": str(refusal)})
+                    detail = {"message": str(refusal)[:MAX_REFUSAL_MESSAGE], **refused_rating_facts(data, hall_office)}
+                    replica.audit.append(RATING_ENTRY, f"{REFUSED_RESULT}{refusal.reason}", detail)
         return RatingsForwarded(tuple(queued), tuple(refused))
 
     def acceptance_blocker(self, service_id: str) -> Refusal | None:
@@ -510,6 +512,10 @@ class ReviewService:
         """Set a refused entry aside (supervisors; audited; raises NotRefused or PermissionDenied)."""
         return set_aside(self._office.replica, leaf_hash)
 
+    def refused_ratings(self) -> list[RefusedRating]:
+        """The hall's ratings this counter refused to pass on to a department, newest first (supervisors, admins)."""
+        return refused_ratings(self._office.replica)
+
     def signer_names(self) -> dict[str, str]:
         """Whom each key id (hex) belongs to, to name the clerks of the hall's ratings (database thread)."""
         return signer_names(self._office.replica)
@@ -591,6 +597,7 @@ def _check_rating_signer(signed: SignedEntry, signer: KeyRecord, now_ms: int) ->
 
 
 RATING_ENTRY = "hall.rating"
+MAX_REFUSAL_MESSAGE = 500
 
 
 class HallKeyUnreadable(Exception):

@@ -204,6 +204,7 @@ def screen(qtbot, reviewed_office):
     translations.install("zh_CN")
     widget = ReviewScreen(office.reviews, work, "zh_CN")
     widget.office = office
+    widget.db_now = work.db_now  # the test's own way onto the office's database thread
     qtbot.addWidget(widget)
     yield widget
     work.shutdown(office.session.lock)
@@ -238,3 +239,22 @@ def test_the_review_says_plainly_when_no_hall_is_configured_or_it_is_down(qtbot,
     with qtbot.waitSignal(panel.failed, timeout=30_000):
         screen.load_day(DAY.isoformat())
     assert "密钥" in panel.summary.text()  # a key file that is not a key: said, not raised
+
+
+def test_the_review_lists_the_ratings_the_counter_refused_in_chinese(qtbot, screen) -> None:
+    """A rating of another office's ticket, from the hall: refused at the counter, shown to the supervisor."""
+    panel = screen.hall_panel
+    evaluator = ED25519.signer(ED25519.generate_private())
+    rating = Rating(case_commitment("C9", new_salt()), 1, TAX, "office-07", "w05", b"\x07" * 16, _ms(DAY, 11))
+    foreign = rating_entry(rating, "taxation.ledger.beijing.gov.cn", evaluator)
+    taken = screen.db_now(lambda: screen.office.cases.forward_ratings([foreign, b"junk"], OFFICE))
+    assert [r.reason for r in taken.refused] == ["wrong_office", "not_a_rating"]
+    with qtbot.waitSignal(panel.refused_loaded, timeout=30_000) as read:
+        screen.load_day(DAY.isoformat())
+    assert len(read.args[0]) == 2
+    assert "2 条大厅评价未转交部门" in panel.refused_label.text()
+    rows = {panel.refused_table.item(r, 1).text(): [panel.refused_table.item(r, c).text() for c in range(6)]
+            for r in range(panel.refused_table.rowCount())}  # fmt: skip
+    wrong = rows["该评价属于其他办事大厅的号码，或其评价器登记在其他大厅。"]
+    assert wrong[2:4] == ["w05", "完税证明开具"] and wrong[5] == "1" and "年" in wrong[0]
+    assert "叫号系统提供的内容不是发往部门账本的已签名评价。" in rows

@@ -1,20 +1,26 @@
 """The review's "hall" tab (issue 19): the day's 好差评 per level, service and clerk, and the 整改 items past their
 due day, read from the office's hall service on the network pool (never the database thread). Without a hall it
-says so plainly; when the hall cannot be reached it says that, and the rest of the review is unaffected."""
+says so plainly; when the hall cannot be reached it says that, and the rest of the review is unaffected.
+
+Below them, from the office's own replica (database thread): the hall's ratings this counter refused to pass on to a
+department, with why in plain words (they are in the audit trail, so they survive a restart)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from app.beijing_time import shown_time
 from app.office import HallKeyUnreadable, ReviewService
 from app.protocol.hall_client import HallUnavailable
 from app.protocol.hall_evaluations import DayEvaluations, RatingCounts
 from app.protocol.hall_rating import LEVELS
+from app.review.refused_ratings import RefusedRating
 from app.review.texts import service_names
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe, describe_code
 
 
 class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
@@ -22,6 +28,7 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
 
     loaded = Signal(object)  # DayEvaluations | None (no hall configured)
     failed = Signal(str)
+    refused_loaded = Signal(list)  # list[RefusedRating]
 
     def __init__(
         self, reviews: ReviewService, work: BackgroundWork, language: str, parent: QWidget | None = None
@@ -43,9 +50,14 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.clerk_table = QTableWidget(0, 4)
         self.overdue_table = QTableWidget(0, 5)
         self.overdue_label = QLabel()
+        self.refused: list[RefusedRating] | None = None  # None until read
+        self.refused_error: Exception | None = None
+        self.refused_label = QLabel()
+        self.refused_label.setWordWrap(True)
+        self.refused_table = QTableWidget(0, 6)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        for table in (self.levels_table, self.service_table, self.clerk_table, self.overdue_table):
+        for table in (self.levels_table, self.service_table, self.clerk_table, self.overdue_table, self.refused_table):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
@@ -55,6 +67,8 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         layout.addWidget(self.clerk_table, 1)
         layout.addWidget(self.overdue_label)
         layout.addWidget(self.overdue_table, 1)
+        layout.addWidget(self.refused_label)
+        layout.addWidget(self.refused_table, 1)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -67,7 +81,12 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
             [self.tr("Item"), self.tr("Rating"), self.tr("Service"), self.tr("Window"), self.tr("Due (working days)")]
         )
         self.overdue_label.setText(self.tr("Remediation items past their due day, still without a call-back:"))
+        self.refused_table.setHorizontalHeaderLabels([
+            self.tr("Last refused (Beijing)"), self.tr("Why it was not passed on"), self.tr("Window"),
+            self.tr("Service"), self.tr("Evaluator"), self.tr("Times"),
+        ])  # fmt: skip
         self._show()
+        self._show_refused()
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -78,6 +97,16 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.summary.setText(self.tr("Asking the hall for %1…").replace("%1", day))
         self._work.db(reviews.signer_names, self._names, self._failed, owner=self)
         self._work.net(lambda: reviews.hall_evaluations(day), self._loaded, self._failed, owner=self)
+        self._work.db(reviews.refused_ratings, self._refused_read, self._refused_failed, owner=self)
+
+    def _refused_read(self, refused: list[RefusedRating]) -> None:
+        self.refused, self.refused_error = refused, None
+        self._show_refused()
+        self.refused_loaded.emit(refused)
+
+    def _refused_failed(self, error: Exception) -> None:
+        self.refused, self.refused_error = None, error
+        self._show_refused()
 
     def _names(self, names: dict[str, str]) -> None:
         self.names = names
@@ -140,6 +169,30 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
              self.day_text(i.due_day) + (self.tr(" (provisional calendar)") if i.provisional else ""))
             for i in found.overdue
         ])  # fmt: skip
+
+    def _show_refused(self) -> None:
+        refused = self.refused or []
+        if self.refused_error is not None:
+            text = self.tr("The refused ratings cannot be read: %1").replace(
+                "%1", describe(self.refused_error, self.language)
+            )
+        elif self.refused is None:
+            text = ""
+        elif not refused:
+            text = self.tr("No rating from the hall was refused: every one went on to its department.")
+        else:
+            text = self.tr("%1 ratings from the hall were not passed on to a department (each refusal is recorded "
+                           "in the audit trail):").replace("%1", str(len(refused)))  # fmt: skip
+        self.refused_label.setText(text)
+        services = service_names(self.language)
+        self._fill(self.refused_table, [
+            (shown_time(r.last_ms, self.language), describe_code(f"rating_{r.reason or 'not_forwarded'}"),
+             r.window or "—", services.get(r.service, r.service) or "—", r.signer or "—", str(r.times))
+            for r in refused
+        ])  # fmt: skip
+        for row, r in enumerate(refused):
+            for column in range(self.refused_table.columnCount()):
+                self.refused_table.item(row, column).setToolTip(f"{r.message} · {r.entry[:16]}")
 
     def day_text(self, day: str) -> str:
         """A YYYY-MM-DD day as the reader writes it (2026年6月10日 in Chinese)."""

@@ -456,91 +456,128 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="62"/>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="76"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Rating</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="76"/>
         <source>Ratings on the day</source>
         <translation>Ratings on the day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="77"/>
         <source>Ratings</source>
         <translation>Ratings</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="77"/>
         <source>Dissatisfied</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="77"/>
         <source>Mean (1–5)</source>
         <translation>Mean (1–5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="64"/>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="78"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="86"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="65"/>
+        <location filename="../../ui/review_hall.py" line="79"/>
         <source>Clerk</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="85"/>
         <source>Window</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Due (working days)</source>
         <translation>Due (working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="69"/>
+        <location filename="../../ui/review_hall.py" line="83"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>Remediation items past their due day, still without a call-back:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="78"/>
+        <location filename="../../ui/review_hall.py" line="85"/>
+        <source>Last refused (Beijing)</source>
+        <translation>Last refused (Beijing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="85"/>
+        <source>Why it was not passed on</source>
+        <translation>Why it was not passed on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="86"/>
+        <source>Evaluator</source>
+        <translation>Evaluator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="86"/>
+        <source>Times</source>
+        <translation>Times</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="97"/>
         <source>Asking the hall for %1…</source>
         <translation>Asking the hall for %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="99"/>
+        <location filename="../../ui/review_hall.py" line="128"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="102"/>
+        <location filename="../../ui/review_hall.py" line="131"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="122"/>
+        <location filename="../../ui/review_hall.py" line="151"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="130"/>
+        <location filename="../../ui/review_hall.py" line="159"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="140"/>
+        <location filename="../../ui/review_hall.py" line="169"/>
         <source> (provisional calendar)</source>
         <translation> (provisional calendar)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="176"/>
+        <source>The refused ratings cannot be read: %1</source>
+        <translation>The refused ratings cannot be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="182"/>
+        <source>No rating from the hall was refused: every one went on to its department.</source>
+        <translation>No rating from the hall was refused: every one went on to its department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="184"/>
+        <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
+        <translation>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</translation>
     </message>
 </context>
 <context>
@@ -1252,287 +1289,312 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="58"/>
+        <source>What the hall gave as a rating is not a signed rating for a department&apos;s log.</source>
+        <translation>What the hall gave as a rating is not a signed rating for a department&apos;s log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="61"/>
+        <source>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</source>
+        <translation>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="64"/>
+        <source>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</source>
+        <translation>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="67"/>
+        <source>The rating&apos;s signature does not verify: it may have been altered on the way.</source>
+        <translation>The rating&apos;s signature does not verify: it may have been altered on the way.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="70"/>
+        <source>The counter did not pass this rating on to its department.</source>
+        <translation>The counter did not pass this rating on to its department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="74"/>
         <source>The department refused the entry as malformed.</source>
         <translation>The department refused the entry as malformed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="59"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>The department refused the entry: its signature does not verify.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="62"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The department does not know this signing key.</source>
         <translation>The department does not know this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="63"/>
+        <location filename="../../ui/refusal_text.py" line="79"/>
         <source>The department revoked this signing key.</source>
         <translation>The department revoked this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="64"/>
+        <location filename="../../ui/refusal_text.py" line="80"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>The department does not allow this role to write this entry.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>The entry was sent to the wrong department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="68"/>
+        <location filename="../../ui/refusal_text.py" line="84"/>
         <source>The entry is too large for the department.</source>
         <translation>The entry is too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="69"/>
+        <location filename="../../ui/refusal_text.py" line="85"/>
         <source>Too many entries were sent at once.</source>
         <translation>Too many entries were sent at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="86"/>
         <source>The request was too large for the department.</source>
         <translation>The request was too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="71"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The department could not read the request.</source>
         <translation>The department could not read the request.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="72"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>The department did not accept this counter&apos;s credentials.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="75"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>The department did not accept the request&apos;s signature.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="78"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>The request was too old when it arrived: check the computer&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="81"/>
+        <location filename="../../ui/refusal_text.py" line="97"/>
         <source>The department saw this request before.</source>
         <translation>The department saw this request before.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="82"/>
+        <location filename="../../ui/refusal_text.py" line="98"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>The department is busy: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>The department is overloaded: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="84"/>
+        <location filename="../../ui/refusal_text.py" line="100"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>The department did not finish in time: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="103"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>The request timed out: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="88"/>
+        <location filename="../../ui/refusal_text.py" line="104"/>
         <source>The department does not have what was asked for.</source>
         <translation>The department does not have what was asked for.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="90"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>There is no office database here.</source>
         <translation>There is no office database here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>An office database already exists here.</source>
         <translation>An office database already exists here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="92"/>
-        <location filename="../../ui/refusal_text.py" line="93"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
+        <location filename="../../ui/refusal_text.py" line="109"/>
         <source>Unknown user name or wrong password.</source>
         <translation>Unknown user name or wrong password.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="94"/>
+        <location filename="../../ui/refusal_text.py" line="110"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>Too many wrong passwords: the account is locked for a while.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="113"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>This account is disabled: ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="114"/>
         <source>Your role does not allow this.</source>
         <translation>Your role does not allow this.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="99"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>The office database cannot be opened: wrong key or not a database.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="102"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>The office database is damaged: call support.</source>
         <translation>The office database is damaged: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="103"/>
+        <location filename="../../ui/refusal_text.py" line="119"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>The office database was rolled back to an older copy: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>The audit trail was altered: call support.</source>
         <translation>The audit trail was altered: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="123"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>The disk is full: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="108"/>
+        <location filename="../../ui/refusal_text.py" line="124"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>The office database is from a newer govdesk: update this program.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="111"/>
+        <location filename="../../ui/refusal_text.py" line="127"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>A field holds a value that is not accepted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="112"/>
+        <location filename="../../ui/refusal_text.py" line="128"/>
         <source>The office is locked: log in first.</source>
         <translation>The office is locked: log in first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="113"/>
+        <location filename="../../ui/refusal_text.py" line="129"/>
         <source>The office database refused the action.</source>
         <translation>The office database refused the action.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="115"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>The department&apos;s node cannot be reached: work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="134"/>
         <source>Sync was cancelled.</source>
         <translation>Sync was cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="119"/>
+        <location filename="../../ui/refusal_text.py" line="135"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>What the department sent does not verify: nothing of it was kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="122"/>
+        <location filename="../../ui/refusal_text.py" line="138"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>The department&apos;s log shows two histories: the fork alarm is raised.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="125"/>
+        <location filename="../../ui/refusal_text.py" line="141"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>This department&apos;s log is under a fork alarm and is not synced.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="128"/>
+        <location filename="../../ui/refusal_text.py" line="144"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>This computer&apos;s clock differs too much from the department&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="131"/>
+        <location filename="../../ui/refusal_text.py" line="147"/>
         <source>Sync failed.</source>
         <translation>Sync failed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="133"/>
+        <location filename="../../ui/refusal_text.py" line="149"/>
         <source>This day is already signed off.</source>
         <translation>This day is already signed off.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="134"/>
+        <location filename="../../ui/refusal_text.py" line="150"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>Every anomaly must be acknowledged with a comment before signing.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="137"/>
+        <location filename="../../ui/refusal_text.py" line="153"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>Reports can only be saved in a folder you chose.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="138"/>
+        <location filename="../../ui/refusal_text.py" line="154"/>
         <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
         <translation>This entry is no longer refused (it was sent again or set aside already): reopen the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="141"/>
+        <location filename="../../ui/refusal_text.py" line="157"/>
         <source>The review could not be completed.</source>
         <translation>The review could not be completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="143"/>
+        <location filename="../../ui/refusal_text.py" line="159"/>
         <source>The certificate file cannot be read.</source>
         <translation>The certificate file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="144"/>
+        <location filename="../../ui/refusal_text.py" line="160"/>
         <source>The file is too large to be a root certificate (at most 64 KiB).</source>
         <translation>The file is too large to be a root certificate (at most 64 KiB).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="147"/>
+        <location filename="../../ui/refusal_text.py" line="163"/>
         <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
         <translation>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="150"/>
+        <location filename="../../ui/refusal_text.py" line="166"/>
         <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
         <translation>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="153"/>
+        <location filename="../../ui/refusal_text.py" line="169"/>
         <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
         <translation>This certificate was issued by another authority: only a root (self-issued) can be trusted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="156"/>
+        <location filename="../../ui/refusal_text.py" line="172"/>
         <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
         <translation>The certificate&apos;s own signature does not verify: it was altered or damaged.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="159"/>
+        <location filename="../../ui/refusal_text.py" line="175"/>
         <source>This root certificate has expired.</source>
         <translation>This root certificate has expired.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="160"/>
+        <location filename="../../ui/refusal_text.py" line="176"/>
         <source>This root is already in the list.</source>
         <translation>This root is already in the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="161"/>
+        <location filename="../../ui/refusal_text.py" line="177"/>
         <source>The list is full: remove a root before adding another.</source>
         <translation>The list is full: remove a root before adding another.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="244"/>
+        <location filename="../../ui/refusal_text.py" line="260"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>Something went wrong (%1); the action was not completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="259"/>
+        <location filename="../../ui/refusal_text.py" line="275"/>
         <source>Refused (%1).</source>
         <translation>Refused (%1).</translation>
     </message>
