@@ -23,7 +23,7 @@ from app.ledger.entry import decode_entry
 from app.node.config import load_keys
 from app.office import RatingNotForwarded
 from app.protocol.departments import department
-from app.protocol.hall_client import HallClient
+from app.protocol.hall_client import CounterHall, HallClient
 from app.services.rating_commitments import open_rating_commitment
 from tests.hall_support import Server, counter_key_file, enrolled_device, serving_hall
 from tests.test_ui_flows import log_in
@@ -222,3 +222,48 @@ def test_a_counter_without_a_hall_shows_no_ticket(qtbot, demo_office) -> None:
         assert dialog.result_settings.hall_key_file == "/etc/govdesk/c03.key"
     finally:
         app.shutdown()
+
+
+def test_a_transfer_takes_the_case_along_both_ways(qtbot, hall_counter: CounterApp, hall_server) -> None:
+    """转号 moves the ticket with its case: a ticket transferred here opens its case in the form, a ticket sent on
+    takes the form's case along, and a case this counter does not hold yet is said plainly."""
+    hall, server = hall_server
+    kiosk = HallClient(server.url, enrolled_device(hall, "kiosk"))
+    other = CounterHall(HallClient(server.url, enrolled_device(hall, "counter", "w02")))
+    window, office = hall_counter.window, hall_counter.office
+    try:
+        log_in(qtbot, hall_counter)
+        slot, form = window.hall_ticket, window.counter.case_form
+        qtbot.waitUntil(lambda: slot.panel is not None and slot.panel.call_button.isEnabled(), timeout=10_000)
+        opened = hall_counter.work.db_now(lambda: office.desk.open(SERVICE, "赵敏", "110101198203040027"))
+        known = hall_counter.work.db_now(lambda: office.cases.get(opened.case_id))  # a case this counter holds
+
+        # Window 2 sends its citizen here with that case: calling the ticket opens the case in the empty form.
+        kiosk.issue("tax")
+        other.call_next()
+        other.transfer("w01", known.case_id)
+        form.name_edit.setText("前一位市民")
+        with qtbot.waitSignal(slot.next_citizen, timeout=10_000) as called:
+            slot.panel.call_button.click()
+        assert called.args[0].case_ref == known.case_id
+        qtbot.waitUntil(lambda: form.case is not None and form.case.case_id == known.case_id, timeout=10_000)
+        assert form.name_edit.text() == known.citizen_name
+
+        # This window sends it on to window 2, with the case in its form.
+        panel = slot.panel
+        panel.transfer_to.setCurrentIndex(panel.transfer_to.findData("w02"))
+        panel.transfer_button.click()
+        qtbot.waitUntil(lambda: panel.call_button.isEnabled() and panel.number.text() == "—", timeout=10_000)
+        arrived = other.call_next()
+        assert arrived is not None and arrived.case_ref == known.case_id
+        assert [e.kind for e in arrived.history].count("transferred") == 2
+
+        # A case this counter's copy does not hold yet (opened elsewhere, not synced): said, and the form is empty.
+        other.transfer("w01", "C0123456789AB")
+        with qtbot.waitSignal(slot.next_citizen, timeout=10_000):
+            panel.call_button.click()
+        qtbot.waitUntil(lambda: "C0123456789AB" in form.message.text(), timeout=10_000)
+        assert form.case is None and "同步" in form.message.text()
+    finally:
+        kiosk.close()
+        other.client.close()

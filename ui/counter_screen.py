@@ -55,6 +55,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.scanner: Scanner | None = None
         # One adapter for the screen's life: a closed scanner may still hold references to its signals.
         self.scan_signals = ScanSignals(self)
+        self._cases = cases
         self.case_panel = CasePanel(cases, work)
         self.preview = ScanPreview()
         self.preview.setObjectName("cameraPanel")
@@ -233,6 +234,20 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.new_citizen()
         self.case_panel.queue_list.clear()
         self.case_panel.results_list.clear()
+
+    def open_transferred_case(self, number: str, case_id: str) -> None:
+        """Open the case a ticket transferred to this window brought along; if this counter's copy does not hold it
+        yet, say so (it arrives with the next sync)."""
+        cases = self._cases
+
+        def missing(_error: Exception) -> None:
+            self.case_form.show_message(
+                self.tr("Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it "
+                        "(Ctrl+F).").replace("%1", number).replace("%2", case_id),
+                error=True,
+            )  # fmt: skip
+
+        self._work.db(lambda: cases.get(case_id), self._case_chosen, missing, owner=self)
 
     def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)

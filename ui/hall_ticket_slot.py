@@ -40,6 +40,7 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         self._collecting = False
         # What the workspace tells the hall at 办结 (see CurrentTicketWidget.served_case); the main window sets it.
         self.served_case: Callable[[], Callable[[], ServedCase | None]] = lambda: lambda: None
+        self.case_ref: Callable[[], str | None] = lambda: None  # the case a 转号 takes along (CurrentTicketWidget)
         self.problem = QLabel()
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
@@ -88,6 +89,7 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
             return
         panel = CurrentTicketWidget(hall, self.work, [w for w in windows if isinstance(w, dict)])
         panel.served_case = lambda: self.served_case()
+        panel.case_ref = lambda: self.case_ref()
         panel.next_citizen.connect(self.next_citizen)
         panel.served.connect(self.served)
         self.layout_.addWidget(panel)

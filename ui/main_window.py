@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, 
 from app.catalogue.errors import ServiceError
 from app.office import ClerkTask, ForkEvidence, NodeState, Office, OfficeStatus, SyncProgress
 from app.protocol.hall_served import ServedCase
+from app.protocol.hall_tickets import Ticket
 from app.store import roles
 from app.store.errors import StoreError
 from app.store.session import Account
@@ -81,6 +82,9 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.hall_ticket = HallTicketSlot(work)  # the hall's current ticket (issue #19); hidden without a hall
         self.hall_ticket.next_citizen.connect(self.next_citizen)
         self.hall_ticket.served_case = self.served_case
+        self.hall_ticket.case_ref = lambda: (
+            None if self.counter.case_form.case is None else self.counter.case_form.case.case_id
+        )
         layout.addWidget(self.hall_ticket)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -220,13 +224,16 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         """List a task sync returned (a node's refusal, a case conflict) in the workspace."""
         self.counter.add_task(task)
 
-    def next_citizen(self, _ticket: object) -> None:
-        """The hall called the next ticket: the next citizen starts on an empty form; nothing carries over."""
+    def next_citizen(self, ticket: Ticket) -> None:
+        """The hall called the next ticket: the next citizen starts on an empty form; nothing carries over, except the
+        case a ticket transferred here (转号) brings along, which opens in the form."""
         if self.account is None:
             return
         self.counter.forget_session()
         self.counter.reload()
         self.counter.focus("camera")
+        if ticket.case_ref:
+            self.counter.open_transferred_case(ticket.number, ticket.case_ref)
 
     def served_case(self) -> Callable[[], ServedCase | None]:
         """At 办结 (GUI thread): the call that, on the network pool, asks the office (database thread) what the hall may

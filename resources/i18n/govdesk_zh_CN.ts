@@ -260,59 +260,64 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="115"/>
+        <location filename="../../ui/counter_screen.py" line="116"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="117"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="118"/>
+        <location filename="../../ui/counter_screen.py" line="119"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="120"/>
+        <location filename="../../ui/counter_screen.py" line="121"/>
         <source>Sa&amp;mple:</source>
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="124"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="124"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="134"/>
+        <location filename="../../ui/counter_screen.py" line="135"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="168"/>
+        <location filename="../../ui/counter_screen.py" line="169"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · 电子身份证（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="170"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · 户口簿（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="170"/>
+        <location filename="../../ui/counter_screen.py" line="171"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · 电子身份证（已过期）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="171"/>
+        <location filename="../../ui/counter_screen.py" line="172"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · 电子身份证（已吊销）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="245"/>
+        <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
+        <translation>%1号转来时附带办件 %2，本窗口尚未收到该办件：请先同步（F5），再查找（Ctrl+F）。</translation>
     </message>
 </context>
 <context>
@@ -353,17 +358,17 @@
         <translation>当前号码</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="132"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="137"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="134"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
         <source>Serving</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="136"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
         <source>Window free</source>
         <translation>窗口空闲</translation>
     </message>
@@ -671,7 +676,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="84"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="85"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>已设置叫号系统，但无法读取本窗口的密钥文件。</translation>
     </message>
@@ -795,137 +800,137 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="148"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="151"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>Scan (again)</source>
         <translation>扫描（重新扫描）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>Trusted root certificates…</source>
         <translation>受信任的根证书…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="168"/>
+        <location filename="../../ui/main_window.py" line="172"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="320"/>
+        <location filename="../../ui/main_window.py" line="327"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>只有管理员可以管理受信任的根证书。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="358"/>
+        <location filename="../../ui/main_window.py" line="365"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="367"/>
+        <location filename="../../ui/main_window.py" line="374"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="391"/>
+        <location filename="../../ui/main_window.py" line="398"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="404"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="415"/>
+        <location filename="../../ui/main_window.py" line="422"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="417"/>
+        <location filename="../../ui/main_window.py" line="424"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="422"/>
+        <location filename="../../ui/main_window.py" line="429"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="426"/>
+        <location filename="../../ui/main_window.py" line="433"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="311"/>
+        <location filename="../../ui/main_window.py" line="318"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
