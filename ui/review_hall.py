@@ -15,6 +15,7 @@ from app.office import HallKeyUnreadable, ReviewService
 from app.protocol.hall_client import HallUnavailable
 from app.protocol.hall_evaluations import DayEvaluations, RatingCounts
 from app.protocol.hall_rating import LEVELS
+from app.review.hall_satisfaction import department_names, satisfaction_by_department
 from app.review.refused_ratings import RefusedRating
 from app.review.texts import service_names
 from ui.background import BackgroundWork
@@ -33,7 +34,7 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
     def __init__(
         self, reviews: ReviewService, work: BackgroundWork, language: str, parent: QWidget | None = None
     ) -> None:
-        """Lay out the summary line and the four tables."""
+        """Lay out the summary line, the tables of the day's figures and the table of refused ratings."""
         super().__init__(parent)
         self._reviews = reviews
         self._work = work
@@ -47,6 +48,7 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.summary.setWordWrap(True)
         self.levels_table = QTableWidget(0, 2)
         self.service_table = QTableWidget(0, 4)
+        self.department_table = QTableWidget(0, 4)
         self.clerk_table = QTableWidget(0, 4)
         self.overdue_table = QTableWidget(0, 5)
         self.overdue_label = QLabel()
@@ -57,13 +59,16 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.refused_table = QTableWidget(0, 6)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        for table in (self.levels_table, self.service_table, self.clerk_table, self.overdue_table, self.refused_table):
+        self.figure_tables = (self.levels_table, self.service_table, self.department_table, self.clerk_table,
+                              self.overdue_table)  # fmt: skip
+        for table in (*self.figure_tables, self.refused_table):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
         self.levels_table.setMaximumHeight(190)
         layout.addWidget(self.levels_table)
         layout.addWidget(self.service_table, 1)
+        layout.addWidget(self.department_table, 1)
         layout.addWidget(self.clerk_table, 1)
         layout.addWidget(self.overdue_label)
         layout.addWidget(self.overdue_table, 1)
@@ -76,6 +81,7 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.levels_table.setHorizontalHeaderLabels([self.tr("Rating"), self.tr("Ratings on the day")])
         counts = [self.tr("Ratings"), self.tr("Dissatisfied"), self.tr("Mean (1–5)")]
         self.service_table.setHorizontalHeaderLabels([self.tr("Service"), *counts])
+        self.department_table.setHorizontalHeaderLabels([self.tr("Department"), *counts])
         self.clerk_table.setHorizontalHeaderLabels([self.tr("Clerk"), *counts])
         self.overdue_table.setHorizontalHeaderLabels(
             [self.tr("Item"), self.tr("Rating"), self.tr("Service"), self.tr("Window"), self.tr("Due (working days)")]
@@ -142,9 +148,8 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
 
     def _show(self) -> None:
         found = self.found
-        tables = (self.levels_table, self.service_table, self.clerk_table, self.overdue_table)
         if found is None:
-            for table in tables:
+            for table in self.figure_tables:
                 table.setRowCount(0)
             if self.configured is False:
                 self.summary.setText(
@@ -163,6 +168,8 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self._fill(self.levels_table, [(self.level_name(v), str(found.levels.get(v, 0))) for v in (5, 4, 3, 2, 1)])
         services = service_names(self.language)
         self._fill(self.service_table, self._counts(found.by_service, services))
+        departments = department_names(self.language)
+        self._fill(self.department_table, self._counts(satisfaction_by_department(found), departments))
         self._fill(self.clerk_table, self._counts(found.by_clerk, self.names))
         self._fill(self.overdue_table, [
             (str(i.id), self.level_name(i.level), services.get(i.service, i.service), i.window,

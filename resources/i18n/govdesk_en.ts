@@ -461,126 +461,131 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="76"/>
         <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Rating</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="76"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Ratings on the day</source>
         <translation>Ratings on the day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="77"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Ratings</source>
         <translation>Ratings</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="77"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Dissatisfied</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="77"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Mean (1–5)</source>
         <translation>Mean (1–5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="78"/>
-        <location filename="../../ui/review_hall.py" line="81"/>
-        <location filename="../../ui/review_hall.py" line="86"/>
+        <location filename="../../ui/review_hall.py" line="83"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="79"/>
+        <location filename="../../ui/review_hall.py" line="84"/>
+        <source>Department</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="85"/>
         <source>Clerk</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Window</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Due (working days)</source>
         <translation>Due (working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="83"/>
+        <location filename="../../ui/review_hall.py" line="89"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>Remediation items past their due day, still without a call-back:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Last refused (Beijing)</source>
         <translation>Last refused (Beijing)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Why it was not passed on</source>
         <translation>Why it was not passed on</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="86"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Evaluator</source>
         <translation>Evaluator</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="86"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Times</source>
         <translation>Times</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="97"/>
+        <location filename="../../ui/review_hall.py" line="103"/>
         <source>Asking the hall for %1…</source>
         <translation>Asking the hall for %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="128"/>
+        <location filename="../../ui/review_hall.py" line="134"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="131"/>
+        <location filename="../../ui/review_hall.py" line="137"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="151"/>
+        <location filename="../../ui/review_hall.py" line="156"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="159"/>
+        <location filename="../../ui/review_hall.py" line="164"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="169"/>
+        <location filename="../../ui/review_hall.py" line="176"/>
         <source> (provisional calendar)</source>
         <translation> (provisional calendar)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="176"/>
+        <location filename="../../ui/review_hall.py" line="183"/>
         <source>The refused ratings cannot be read: %1</source>
         <translation>The refused ratings cannot be read: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="182"/>
+        <location filename="../../ui/review_hall.py" line="189"/>
         <source>No rating from the hall was refused: every one went on to its department.</source>
         <translation>No rating from the hall was refused: every one went on to its department.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="184"/>
+        <location filename="../../ui/review_hall.py" line="191"/>
         <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
         <translation>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</translation>
     </message>

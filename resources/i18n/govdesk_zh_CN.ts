@@ -461,126 +461,131 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="76"/>
         <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Rating</source>
         <translation>评价等级</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="76"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Ratings on the day</source>
         <translation>当日评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="77"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="77"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Dissatisfied</source>
         <translation>差评数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="77"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Mean (1–5)</source>
         <translation>平均分（1–5）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="78"/>
-        <location filename="../../ui/review_hall.py" line="81"/>
-        <location filename="../../ui/review_hall.py" line="86"/>
+        <location filename="../../ui/review_hall.py" line="83"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Service</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="79"/>
+        <location filename="../../ui/review_hall.py" line="84"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="85"/>
         <source>Clerk</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Item</source>
         <translation>整改编号</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Due (working days)</source>
         <translation>整改期限（工作日计）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="83"/>
+        <location filename="../../ui/review_hall.py" line="89"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>已超过整改期限、尚未回访的差评整改：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Last refused (Beijing)</source>
         <translation>最近拒收时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Why it was not passed on</source>
         <translation>未转交原因</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="86"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Evaluator</source>
         <translation>评价器</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="86"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Times</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="97"/>
+        <location filename="../../ui/review_hall.py" line="103"/>
         <source>Asking the hall for %1…</source>
         <translation>正在向大厅服务查询 %1 的评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="128"/>
+        <location filename="../../ui/review_hall.py" line="134"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>无法连接大厅服务：暂时无法显示好差评与整改情况。审核的其他内容不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="131"/>
+        <location filename="../../ui/review_hall.py" line="137"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>无法读取本窗口的大厅密钥文件（见设置），无法查询大厅服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="151"/>
+        <location filename="../../ui/review_hall.py" line="156"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>本窗口未配置大厅服务：好差评及差评整改由大厅服务保存。请管理员在设置中填写大厅服务地址和密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="159"/>
+        <location filename="../../ui/review_hall.py" line="164"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1：共 %2 条评价，其中差评 %3 条；%4 项差评整改已逾期。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="169"/>
+        <location filename="../../ui/review_hall.py" line="176"/>
         <source> (provisional calendar)</source>
         <translation>（日历为暂定）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="176"/>
+        <location filename="../../ui/review_hall.py" line="183"/>
         <source>The refused ratings cannot be read: %1</source>
         <translation>无法读取被拒收的评价：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="182"/>
+        <location filename="../../ui/review_hall.py" line="189"/>
         <source>No rating from the hall was refused: every one went on to its department.</source>
         <translation>没有被拒收的大厅评价：每条评价都已转交相应部门。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="184"/>
+        <location filename="../../ui/review_hall.py" line="191"/>
         <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
         <translation>有 %1 条大厅评价未转交部门（每次拒收均已记入审计记录）：</translation>
     </message>
