@@ -248,6 +248,8 @@ def test_a_transfer_takes_the_case_along_both_ways(qtbot, hall_counter: CounterA
         assert called.args[0].case_ref == known.case_id
         qtbot.waitUntil(lambda: form.case is not None and form.case.case_id == known.case_id, timeout=10_000)
         assert form.name_edit.text() == known.citizen_name
+        receipts = window.counter.notice_panel  # the receipts panel follows the form, on window 1's documents
+        assert (receipts.service.id, receipts.case_id, receipts.window_number()) == (SERVICE, known.case_id, 1)
 
         # This window sends it on to window 2, with the case in its form.
         panel = slot.panel

@@ -24,6 +24,7 @@ from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.notice_panel import NoticePanel
 from ui.ofd_panel import OfdPanel
 from ui.refusal_text import describe
 from ui.scan_preview import ScanPreview, ScanSignals
@@ -91,6 +92,10 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.case_box = QGroupBox()
         case_layout = QVBoxLayout(self.case_box)
         case_layout.addWidget(self.case_form)
+        # Materials received, 受理回执 and 一次性告知单 for the service and case in the form.
+        self.notice_panel = NoticePanel(services, language)
+        case_layout.addWidget(self.notice_panel)
+        self.case_form.refreshed.connect(self._follow_form)
         # E-licences (OFD) open from a file or a drop; without the service (older callers) the panel is absent.
         self.ofd_panel = OfdPanel(ofd, work, language) if ofd is not None else None
         if self.ofd_panel is not None:
@@ -234,6 +239,10 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.new_citizen()
         self.case_panel.queue_list.clear()
         self.case_panel.results_list.clear()
+
+    def _follow_form(self) -> None:
+        form = self.case_form
+        self.notice_panel.show_for(form.service, None if form.case is None else form.case.case_id)
 
     def open_transferred_case(self, number: str, case_id: str) -> None:
         """Open the case a ticket transferred to this window brought along; if this counter's copy does not hold it

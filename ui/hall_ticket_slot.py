@@ -37,6 +37,7 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         self.hall: CounterHall | None = None
         self._configured: tuple[str, str] = ("", "")
         self.hall_office = ""  # the office id in the hall's GET /config: the ratings this counter forwards name it
+        self._window_id = ""  # this counter's window, once a ticket it held named it
         self._collecting = False
         # What the workspace tells the hall at 办结 (see CurrentTicketWidget.served_case); the main window sets it.
         self.served_case: Callable[[], Callable[[], ServedCase | None]] = lambda: lambda: None
@@ -130,6 +131,14 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
     def _collected(self, _outcome: object) -> None:
         # A failure (hall down, office locked) leaves the hall's cursor where it was: the next tick tries again.
         self._collecting = False
+
+    def window_number(self) -> int:
+        """The number of this counter's window on the hall's wall (0 until a ticket it held has named the window)."""
+        ticket = self.current_ticket()
+        if ticket is not None and ticket.window:
+            self._window_id = ticket.window
+        windows = self.panel.windows if self.panel is not None else []
+        return next((int(w["number"]) for w in windows if w.get("id") == self._window_id), 0)
 
     def current_ticket(self) -> Ticket | None:
         """The ticket this window serves, as last known."""

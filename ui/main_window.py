@@ -82,6 +82,7 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         self.hall_ticket = HallTicketSlot(work)  # the hall's current ticket (issue #19); hidden without a hall
         self.hall_ticket.next_citizen.connect(self.next_citizen)
         self.hall_ticket.served_case = self.served_case
+        self.counter.notice_panel.window_number = self.hall_ticket.window_number
         self.hall_ticket.case_ref = lambda: (
             None if self.counter.case_form.case is None else self.counter.case_form.case.case_id
         )

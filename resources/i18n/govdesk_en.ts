@@ -39,162 +39,162 @@
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="150"/>
+        <location filename="../../ui/case_form.py" line="151"/>
         <source>Ser&amp;vice</source>
         <translation>Ser&amp;vice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="151"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Chosen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="152"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>Citizen &amp;name</source>
         <translation>Citizen &amp;name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="153"/>
+        <location filename="../../ui/case_form.py" line="154"/>
         <source>&amp;ID number</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="155"/>
         <source>No&amp;tes</source>
         <translation>No&amp;tes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="155"/>
+        <location filename="../../ui/case_form.py" line="156"/>
         <source>Certificates</source>
         <translation>Certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="156"/>
+        <location filename="../../ui/case_form.py" line="157"/>
         <source>Steps</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="160"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>Accept case (Ctrl+S)</source>
         <translation>Accept case (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="220"/>
+        <location filename="../../ui/case_form.py" line="222"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>Next: %1, done by %2 — not at this counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="228"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="229"/>
+        <location filename="../../ui/case_form.py" line="231"/>
         <source>Verify the certificates</source>
         <translation>Verify the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="230"/>
+        <location filename="../../ui/case_form.py" line="232"/>
         <source>Approve (supervisor)</source>
         <translation>Approve (supervisor)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="231"/>
+        <location filename="../../ui/case_form.py" line="233"/>
         <source>Hand over and close</source>
         <translation>Hand over and close</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="251"/>
+        <location filename="../../ui/case_form.py" line="253"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>Choose a service: its required certificates are listed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="258"/>
+        <location filename="../../ui/case_form.py" line="260"/>
         <source>not scanned yet</source>
         <translation>not scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="304"/>
+        <location filename="../../ui/case_form.py" line="306"/>
         <source>This counter cannot accept this service: %1</source>
         <translation>This counter cannot accept this service: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="319"/>
+        <location filename="../../ui/case_form.py" line="321"/>
         <source>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</source>
         <translation>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="327"/>
+        <location filename="../../ui/case_form.py" line="329"/>
         <source>New citizen: %1. The previous citizen&apos;s data was cleared.</source>
         <translation>New citizen: %1. The previous citizen&apos;s data was cleared.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="338"/>
+        <location filename="../../ui/case_form.py" line="340"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>Choose a service and fill in the citizen&apos;s name and ID number first.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="161"/>
+        <location filename="../../ui/case_form.py" line="162"/>
         <source>New form (Ctrl+N)</source>
         <translation>New form (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="182"/>
+        <location filename="../../ui/case_form.py" line="183"/>
         <source>No service chosen yet: search above.</source>
         <translation>No service chosen yet: search above.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="187"/>
+        <location filename="../../ui/case_form.py" line="188"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · led by %2 · time limit %3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="193"/>
+        <location filename="../../ui/case_form.py" line="194"/>
         <source>New case</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="204"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>Verify documents (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="206"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>Approve (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="208"/>
+        <location filename="../../ui/case_form.py" line="210"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>Hand over and close (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="209"/>
+        <location filename="../../ui/case_form.py" line="211"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>Done: %1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="215"/>
+        <location filename="../../ui/case_form.py" line="217"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>Next step (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="196"/>
+        <location filename="../../ui/case_form.py" line="197"/>
         <source>Case %1 · %2</source>
         <translation>Case %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="347"/>
+        <location filename="../../ui/case_form.py" line="349"/>
         <source>Scan these valid certificates of the applicant first: %1</source>
         <translation>Scan these valid certificates of the applicant first: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="404"/>
+        <location filename="../../ui/case_form.py" line="406"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="410"/>
+        <location filename="../../ui/case_form.py" line="412"/>
         <source>Not saved: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -260,62 +260,62 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="121"/>
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="117"/>
+        <location filename="../../ui/counter_screen.py" line="122"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="119"/>
+        <location filename="../../ui/counter_screen.py" line="124"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Sa&amp;mple:</source>
         <translation>Sa&amp;mple:</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="129"/>
         <source>Scan (F4)</source>
         <translation>Scan (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="129"/>
         <source>Scan again (F4)</source>
         <translation>Scan again (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="135"/>
+        <location filename="../../ui/counter_screen.py" line="140"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>Demo samples: pick one and press F4 to scan it.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="174"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · e-ID (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="170"/>
+        <location filename="../../ui/counter_screen.py" line="175"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · household register (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="171"/>
+        <location filename="../../ui/counter_screen.py" line="176"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · e-ID (expired)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="172"/>
+        <location filename="../../ui/counter_screen.py" line="177"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · e-ID (revoked)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="245"/>
+        <location filename="../../ui/counter_screen.py" line="254"/>
         <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
         <translation>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</translation>
     </message>
@@ -681,7 +681,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="85"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="86"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>The queue system is set, but this counter&apos;s key file cannot be read.</translation>
     </message>
@@ -805,139 +805,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>Scan (again)</source>
         <translation>Scan (again)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Trusted root certificates…</source>
         <translation>Trusted root certificates…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>Only an administrator manages the trusted root certificates.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="422"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="433"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
+    </message>
+</context>
+<context>
+    <name>NoticePanel</name>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="82"/>
+        <source>Materials received · receipts and notices</source>
+        <translation>Materials received · receipts and notices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="83"/>
+        <source>Print acceptance receipt</source>
+        <translation>Print acceptance receipt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="84"/>
+        <source>Print one-time notice of missing materials</source>
+        <translation>Print one-time notice of missing materials</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="130"/>
+        <source>The document cannot be made from the materials ticked.</source>
+        <translation>The document cannot be made from the materials ticked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="136"/>
+        <source>Printed: %1</source>
+        <translation>Printed: %1</translation>
     </message>
 </context>
 <context>

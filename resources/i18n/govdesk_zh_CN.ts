@@ -39,162 +39,162 @@
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="150"/>
+        <location filename="../../ui/case_form.py" line="151"/>
         <source>Ser&amp;vice</source>
         <translation>办理事项(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="151"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Chosen</source>
         <translation>已选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="152"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>Citizen &amp;name</source>
         <translation>申请人姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="153"/>
+        <location filename="../../ui/case_form.py" line="154"/>
         <source>&amp;ID number</source>
         <translation>身份证号(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="155"/>
         <source>No&amp;tes</source>
         <translation>备注(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="155"/>
+        <location filename="../../ui/case_form.py" line="156"/>
         <source>Certificates</source>
         <translation>所需证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="156"/>
+        <location filename="../../ui/case_form.py" line="157"/>
         <source>Steps</source>
         <translation>办理环节</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="160"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>Accept case (Ctrl+S)</source>
         <translation>受理 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="220"/>
+        <location filename="../../ui/case_form.py" line="222"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>下一步：%1，由%2办理——不在本窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="228"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Open the case</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="229"/>
+        <location filename="../../ui/case_form.py" line="231"/>
         <source>Verify the certificates</source>
         <translation>核验证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="230"/>
+        <location filename="../../ui/case_form.py" line="232"/>
         <source>Approve (supervisor)</source>
         <translation>审批（主管）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="231"/>
+        <location filename="../../ui/case_form.py" line="233"/>
         <source>Hand over and close</source>
         <translation>发证办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="251"/>
+        <location filename="../../ui/case_form.py" line="253"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>请先选择事项：所需证照列在此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="258"/>
+        <location filename="../../ui/case_form.py" line="260"/>
         <source>not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="304"/>
+        <location filename="../../ui/case_form.py" line="306"/>
         <source>This counter cannot accept this service: %1</source>
         <translation>本窗口不能受理此事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="319"/>
+        <location filename="../../ui/case_form.py" line="321"/>
         <source>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</source>
         <translation>此证照属于%1，不是申请人%2的，未加入。接待下一位群众请按 Ctrl+N。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="327"/>
+        <location filename="../../ui/case_form.py" line="329"/>
         <source>New citizen: %1. The previous citizen&apos;s data was cleared.</source>
         <translation>新的办事群众：%1。上一位群众的信息已清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="338"/>
+        <location filename="../../ui/case_form.py" line="340"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>请先选择事项并填写群众姓名和身份证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="161"/>
+        <location filename="../../ui/case_form.py" line="162"/>
         <source>New form (Ctrl+N)</source>
         <translation>新办件 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="182"/>
+        <location filename="../../ui/case_form.py" line="183"/>
         <source>No service chosen yet: search above.</source>
         <translation>尚未选择事项：请在上方搜索。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="187"/>
+        <location filename="../../ui/case_form.py" line="188"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · 牵头部门：%2 · 办理时限 %3 天</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="193"/>
+        <location filename="../../ui/case_form.py" line="194"/>
         <source>New case</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="204"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>核验材料 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="206"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>审批通过 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="208"/>
+        <location filename="../../ui/case_form.py" line="210"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>发证办结 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="209"/>
+        <location filename="../../ui/case_form.py" line="211"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>完成：%1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="215"/>
+        <location filename="../../ui/case_form.py" line="217"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>下一步 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="196"/>
+        <location filename="../../ui/case_form.py" line="197"/>
         <source>Case %1 · %2</source>
         <translation>办件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="347"/>
+        <location filename="../../ui/case_form.py" line="349"/>
         <source>Scan these valid certificates of the applicant first: %1</source>
         <translation>请先扫描申请人的以下有效证照：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="404"/>
+        <location filename="../../ui/case_form.py" line="406"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="410"/>
+        <location filename="../../ui/case_form.py" line="412"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -260,62 +260,62 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="121"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="117"/>
+        <location filename="../../ui/counter_screen.py" line="122"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="119"/>
+        <location filename="../../ui/counter_screen.py" line="124"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Sa&amp;mple:</source>
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="129"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="129"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="135"/>
+        <location filename="../../ui/counter_screen.py" line="140"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="174"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · 电子身份证（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="170"/>
+        <location filename="../../ui/counter_screen.py" line="175"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · 户口簿（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="171"/>
+        <location filename="../../ui/counter_screen.py" line="176"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · 电子身份证（已过期）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="172"/>
+        <location filename="../../ui/counter_screen.py" line="177"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · 电子身份证（已吊销）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="245"/>
+        <location filename="../../ui/counter_screen.py" line="254"/>
         <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
         <translation>%1号转来时附带办件 %2，本窗口尚未收到该办件：请先同步（F5），再查找（Ctrl+F）。</translation>
     </message>
@@ -681,7 +681,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="85"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="86"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>已设置叫号系统，但无法读取本窗口的密钥文件。</translation>
     </message>
@@ -805,139 +805,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="157"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="158"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>Scan (again)</source>
         <translation>扫描（重新扫描）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="159"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="160"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="161"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="162"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Trusted root certificates…</source>
         <translation>受信任的根证书…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="172"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="327"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>只有管理员可以管理受信任的根证书。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="365"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="374"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="398"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="404"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="422"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="424"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="429"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="433"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="163"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="318"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
+    </message>
+</context>
+<context>
+    <name>NoticePanel</name>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="82"/>
+        <source>Materials received · receipts and notices</source>
+        <translation>已收材料 · 回执与告知单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="83"/>
+        <source>Print acceptance receipt</source>
+        <translation>打印受理回执</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="84"/>
+        <source>Print one-time notice of missing materials</source>
+        <translation>打印一次性告知单（缺件）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="130"/>
+        <source>The document cannot be made from the materials ticked.</source>
+        <translation>按所勾选的材料无法生成该文书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="136"/>
+        <source>Printed: %1</source>
+        <translation>已打印：%1</translation>
     </message>
 </context>
 <context>
