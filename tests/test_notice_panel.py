@@ -91,6 +91,10 @@ def test_a_one_time_notice_lists_what_is_missing_and_a_receipt_needs_every_mater
     assert "受理回执" in text and CASE in text and SERVICE.code.implementation in text
     assert all(name in text for name in names) and "预计办结日期" in text
 
+    panel.set_language("en")  # the names follow the clerk's language; the ticks stay
+    english = [SERVICES.catalogue.materials[m.id].en for m in SERVICE.materials]
+    assert [panel.materials.item(i).text() for i in range(panel.materials.count())] == english
+    assert panel.receipt_button.isEnabled()
     panel.show_for(None, None)  # the next citizen: nothing of the previous one
     assert panel.materials.count() == 0 and not panel.notice_button.isEnabled()
 

@@ -269,5 +269,6 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         if self.ofd_panel is not None:
             self.ofd_panel.set_language(language)
         self.case_form.set_language(language)
+        self.notice_panel.set_language(language)
         self.case_panel.language = language
         self.case_panel.reload()

@@ -58,7 +58,7 @@ class NoticePanel(RetranslatedOnLanguageChange, QGroupBox):
         # The window on the documents (from the hall); 0 while unknown (no hall): the documents leave that line out.
         self.window_number: Callable[[], int] = lambda: 0
         self.materials = QListWidget()
-        self.materials.setMaximumHeight(110)
+        self.materials.setMaximumHeight(96)
         self.materials.itemChanged.connect(lambda _item: self._refresh())
         self.receipt_button = QPushButton()
         self.receipt_button.clicked.connect(self.print_receipt)
@@ -66,13 +66,18 @@ class NoticePanel(RetranslatedOnLanguageChange, QGroupBox):
         self.notice_button.clicked.connect(self.print_missing)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        buttons = QHBoxLayout()
+        self.message.hide()  # shown once there is something to say: the case column is tall already
+        # The list beside its buttons: one row of the case column, not three.
+        buttons = QVBoxLayout()
         buttons.addWidget(self.receipt_button)
         buttons.addWidget(self.notice_button)
         buttons.addStretch(1)
+        row = QHBoxLayout()
+        row.addWidget(self.materials, 3)
+        row.addLayout(buttons)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.materials)
-        layout.addLayout(buttons)
+        layout.setContentsMargins(6, 4, 6, 4)
+        layout.addLayout(row)
         layout.addWidget(self.message)
         self.retranslate()
         self._refresh()
@@ -81,7 +86,7 @@ class NoticePanel(RetranslatedOnLanguageChange, QGroupBox):
         """Set every text in the current language."""
         self.setTitle(self.tr("Materials received · receipts and notices"))
         self.receipt_button.setText(self.tr("Print acceptance receipt"))
-        self.notice_button.setText(self.tr("Print one-time notice of missing materials"))
+        self.notice_button.setText(self.tr("Print one-time notice"))
 
     def show_for(self, service: Service | None, case_id: str | None) -> None:
         """Follow the form: its service (the materials to tick, kept while the service stays) and its case."""
@@ -96,8 +101,18 @@ class NoticePanel(RetranslatedOnLanguageChange, QGroupBox):
                 self.materials.addItem(item)
         if service is None or case_id != self.case_id:
             self.message.clear()
+            self.message.hide()
         self.service, self.case_id = service, case_id
         self._refresh()
+
+    def set_language(self, language: str) -> None:
+        """Name the materials in `language` (the ticks stay)."""
+        self.language = language
+        materials = self._services.catalogue.materials if self.materials.count() else {}
+        for i in range(self.materials.count()):
+            item = self.materials.item(i)
+            names = materials[item.data(Qt.ItemDataRole.UserRole)]
+            item.setText(names.zh if language == "zh_CN" else names.en)
 
     def received(self) -> list[str]:
         """The ids of the materials ticked as received."""
@@ -127,11 +142,15 @@ class NoticePanel(RetranslatedOnLanguageChange, QGroupBox):
         try:
             notice = build(time.time_ns() // 1_000_000)
         except NoticeError:
-            self.message.setText(self.tr("The document cannot be made from the materials ticked."))
+            self._say(self.tr("The document cannot be made from the materials ticked."))
             return
         printer = self.choose_printer(self)
         if printer is None:
             return
         print_notice(notice, printer)
-        self.message.setText(self.tr("Printed: %1").replace("%1", notice.title))
+        self._say(self.tr("Printed: %1").replace("%1", notice.title))
         self.printed.emit(notice)
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.show()

@@ -943,27 +943,27 @@
 <context>
     <name>NoticePanel</name>
     <message>
-        <location filename="../../ui/notice_panel.py" line="82"/>
+        <location filename="../../ui/notice_panel.py" line="87"/>
         <source>Materials received · receipts and notices</source>
         <translation>Materials received · receipts and notices</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="83"/>
+        <location filename="../../ui/notice_panel.py" line="88"/>
         <source>Print acceptance receipt</source>
         <translation>Print acceptance receipt</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="84"/>
-        <source>Print one-time notice of missing materials</source>
-        <translation>Print one-time notice of missing materials</translation>
+        <location filename="../../ui/notice_panel.py" line="89"/>
+        <source>Print one-time notice</source>
+        <translation>Print one-time notice</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="130"/>
+        <location filename="../../ui/notice_panel.py" line="145"/>
         <source>The document cannot be made from the materials ticked.</source>
         <translation>The document cannot be made from the materials ticked.</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="136"/>
+        <location filename="../../ui/notice_panel.py" line="151"/>
         <source>Printed: %1</source>
         <translation>Printed: %1</translation>
     </message>

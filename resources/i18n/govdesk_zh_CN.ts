@@ -943,27 +943,27 @@
 <context>
     <name>NoticePanel</name>
     <message>
-        <location filename="../../ui/notice_panel.py" line="82"/>
+        <location filename="../../ui/notice_panel.py" line="87"/>
         <source>Materials received · receipts and notices</source>
         <translation>已收材料 · 回执与告知单</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="83"/>
+        <location filename="../../ui/notice_panel.py" line="88"/>
         <source>Print acceptance receipt</source>
         <translation>打印受理回执</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="84"/>
-        <source>Print one-time notice of missing materials</source>
+        <location filename="../../ui/notice_panel.py" line="89"/>
+        <source>Print one-time notice</source>
         <translation>打印一次性告知单（缺件）</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="130"/>
+        <location filename="../../ui/notice_panel.py" line="145"/>
         <source>The document cannot be made from the materials ticked.</source>
         <translation>按所勾选的材料无法生成该文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/notice_panel.py" line="136"/>
+        <location filename="../../ui/notice_panel.py" line="151"/>
         <source>Printed: %1</source>
         <translation>已打印：%1</translation>
     </message>
