@@ -24,6 +24,7 @@ from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.notice_panel import NoticePanel
 from ui.ofd_panel import OfdPanel
 from ui.refusal_text import describe
 from ui.scan_preview import ScanPreview, ScanSignals
@@ -55,6 +56,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.scanner: Scanner | None = None
         # One adapter for the screen's life: a closed scanner may still hold references to its signals.
         self.scan_signals = ScanSignals(self)
+        self._cases = cases
         self.case_panel = CasePanel(cases, work)
         self.preview = ScanPreview()
         self.preview.setObjectName("cameraPanel")
@@ -90,6 +92,10 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.case_box = QGroupBox()
         case_layout = QVBoxLayout(self.case_box)
         case_layout.addWidget(self.case_form)
+        # Materials received, 受理回执 and 一次性告知单 for the service and case in the form.
+        self.notice_panel = NoticePanel(services, language)
+        case_layout.addWidget(self.notice_panel)
+        self.case_form.refreshed.connect(self._follow_form)
         # E-licences (OFD) open from a file or a drop; without the service (older callers) the panel is absent.
         self.ofd_panel = OfdPanel(ofd, work, language) if ofd is not None else None
         if self.ofd_panel is not None:
@@ -234,6 +240,24 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.case_panel.queue_list.clear()
         self.case_panel.results_list.clear()
 
+    def _follow_form(self) -> None:
+        form = self.case_form
+        self.notice_panel.show_for(form.service, None if form.case is None else form.case.case_id)
+
+    def open_transferred_case(self, number: str, case_id: str) -> None:
+        """Open the case a ticket transferred to this window brought along; if this counter's copy does not hold it
+        yet, say so (it arrives with the next sync)."""
+        cases = self._cases
+
+        def missing(_error: Exception) -> None:
+            self.case_form.show_message(
+                self.tr("Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it "
+                        "(Ctrl+F).").replace("%1", number).replace("%2", case_id),
+                error=True,
+            )  # fmt: skip
+
+        self._work.db(lambda: cases.get(case_id), self._case_chosen, missing, owner=self)
+
     def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)
         if self.ofd_panel is not None:
@@ -245,5 +269,6 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         if self.ofd_panel is not None:
             self.ofd_panel.set_language(language)
         self.case_form.set_language(language)
+        self.notice_panel.set_language(language)
         self.case_panel.language = language
         self.case_panel.reload()
