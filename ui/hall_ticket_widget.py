@@ -73,6 +73,7 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.transfer_to)
         layout.addWidget(self.transfer_button)
+        self._stopped = False
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(HEARTBEAT_MS)
         self.heartbeat.timeout.connect(self._keep_alive)
@@ -94,7 +95,8 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
             self.show_status(self.hall.status())
 
     def stop(self) -> None:
-        """Stop the heartbeat (the window closes; the hall returns a held ticket after its timeout)."""
+        """Stop the heartbeat for good (the window closes; the hall returns a held ticket after its timeout)."""
+        self._stopped = True
         self.heartbeat.stop()
 
     def refresh(self) -> None:
@@ -142,7 +144,7 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
         self.call_button.setEnabled(status.can_call)
         for b in (self.recall_button, self.skip_button, self.finish_button, self.transfer_button):
             b.setEnabled(status.online and holding)
-        if holding:
+        if holding and not self._stopped:  # a late answer or a language change after stop() starts nothing
             self.heartbeat.start()
         else:
             self.heartbeat.stop()
