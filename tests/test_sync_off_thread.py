@@ -15,6 +15,7 @@ from typing import TypeVar
 import pytest
 
 from app.ledger.entry import Entry, decode_entry, sign_entry
+from app.ledger.suites import ED25519
 from app.node.node import node_from_config
 from app.store.replica import Replica
 from app.sync import SyncReport, SyncService, load_policy
@@ -129,20 +130,31 @@ def test_a_push_on_another_thread_acknowledges_and_anchors_through_the_database_
     nodes: list[NodeProc], tmp_path: Path
 ) -> None:
     """Submissions, the wait for publication and the inclusion proofs run on the syncing thread; the database thread
-    only reads the outbox, signs the anchor and stores the acknowledgements, each a short job."""
+    only reads the outbox, records a refusal's task, signs the anchor and stores the acknowledgements, each a short
+    job."""
     taxation = nodes[0]
     db = DatabaseThread()
     try:
         office: Replica = db.now(lambda: new_office(tmp_path / "office", "office-p", nodes))
         leaves = db.now(lambda: [office.outbox.enqueue(taxation.origin, note_entry(office, taxation.origin, f"n{i}"))
                                  for i in range(3)])  # fmt: skip
-        service = db.now(lambda: SyncService(office, load_policy(office), retry=FAST_RETRY))
+        revoke = {"serial": "0" * 20, "reason": "test", "revoked_at": 1}  # a counter device may not revoke
+        refused = db.now(lambda: office.outbox.enqueue(taxation.origin, sign_entry(
+            Entry(taxation.origin, "cert.revoke", 1, office.device_kid, revoke),
+            ED25519.signer(office.session.one("SELECT private_key FROM device")[0]))))  # fmt: skip
+        tasks: list = []
+        service = db.now(lambda: SyncService(office, load_policy(office), retry=FAST_RETRY, on_task=tasks.append))
         report = service.run(on_db=db.on_db)  # this (main) thread: the replica would refuse any direct use here
         assert report.exit_status == 0, report.summary()
         pushed = next(o.push for o in report.logs if o.origin == taxation.origin)
-        assert pushed is not None and pushed.acknowledged == 3
-        assert db.now(office.outbox.count_pending) == 0
-        assert not {e.leaf_hash for e in db.now(office.outbox.pending)} & set(leaves)
+        assert pushed is not None and (pushed.acknowledged, pushed.refused) == (3, 1)
+        assert (
+            [(t.leaf_hash, t.code) for t in tasks]
+            == [(refused, "role_not_allowed")]
+            == [(t.leaf_hash, t.code) for t in pushed.tasks]
+        )
+        assert db.now(office.outbox.count_pending) == 1  # the refused entry waits for a decision
+        assert {e.leaf_hash for e in db.now(office.outbox.pending)} == {refused} and refused not in leaves
         # The first run pulled the device's enrolment; the next one anchors the audit trail on that log.
         assert db.now(office.anchors.latest) is None
         assert service.run(on_db=db.on_db).exit_status == 0
