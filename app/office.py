@@ -709,8 +709,8 @@ class Office:
     def reach_node(self, origin: str) -> NodeState:
         """Ask the log's node (then its mirrors) for its checkpoint, on the caller's (network) thread: no replica.
 
-        The counter calls this before it gives the log a database-thread sync job, so a node that does not answer
-        costs the network pool its timeout and never holds up a verdict on the database thread."""
+        The counter calls this before it gives the log a sync job, so a node that does not answer costs the network
+        pool only this short timeout, not the sync retry budget."""
         sync, http = self.sync, self._http
         if sync is None or http is None:
             raise NotUnlocked("sync needs an unlocked office with a trust policy")
@@ -740,8 +740,8 @@ class Office:
     ) -> LogOutcome:
         """Push then pull one log with app.sync; tell subscribers whether its node answered.
 
-        Call it on a network thread with `on_db` running work on the database thread (downloads and signature
-        checks then stay off the database thread), or on the database thread without it."""
+        Call it on a network thread with `on_db` running work on the database thread (submissions, downloads and
+        signature checks then stay off the database thread), or on the database thread without it."""
         sync = self.sync
         if sync is None:
             raise NotUnlocked("sync needs an unlocked office with a trust policy")

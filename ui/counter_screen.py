@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
@@ -87,6 +88,9 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         sample_layout.addWidget(self.scan_button)
         camera_layout.addWidget(self.sample_row)
         self.scan_button.clicked.connect(self.scan_again)
+        # The picker's items in order. Kept here, not as the items' data: the first Path converted to a QVariant made
+        # Shiboken load Qt's binding types and enums, part of a 40-60 ms stall in the login switch (issue #16).
+        self.samples: list[Path] = []
         self.last_code: str | None = None
         camera_layout.addWidget(self.verdict_card, 2)
         self.case_box = QGroupBox()
@@ -124,17 +128,17 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
             self.tr("Codes are read as soon as they are in view; the outline takes the verdict's colour.")
         )
         self.sample_label.setText(self.tr("Sa&mple:"))
-        for index in range(self.sample_picker.count()):
-            self.sample_picker.setItemText(index, self.sample_name(self.sample_picker.itemData(index).stem))
-        self.scan_button.setText(self.tr("Scan (F4)") if self.sample_picker.count() else self.tr("Scan again (F4)"))
+        for index, path in enumerate(self.samples):
+            self.sample_picker.setItemText(index, self.sample_name(path.stem))
+        self.scan_button.setText(self.tr("Scan (F4)") if self.samples else self.tr("Scan again (F4)"))
 
     def start_camera(self, source: str | None = None) -> None:
         """Start scanning from `source` (default: the configured camera); a failure shows on the preview."""
         self.stop_camera()
         samples = self._scanners.sample_images(source)
         self.sample_picker.clear()
-        for path in samples:
-            self.sample_picker.addItem(self.sample_name(path.stem), path)
+        self.samples = list(samples)
+        self.sample_picker.addItems([self.sample_name(path.stem) for path in self.samples])
         self.retranslate()
         if samples:
             self.preview.show_status(SourceStatus("idle", self.tr("Demo samples: pick one and press F4 to scan it.")))
@@ -182,7 +186,8 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         """F4: scan the picked demo sample once, or verify the camera's last code again (a code is read once)."""
         if self._work.closed:
             return
-        path = self.sample_picker.currentData()
+        index = self.sample_picker.currentIndex()
+        path = self.samples[index] if 0 <= index < len(self.samples) else None
         if path is not None:
             self.preview.show_image(QImage(str(path)))
             self._work.db(

@@ -260,62 +260,62 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="125"/>
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="122"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="128"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="126"/>
+        <location filename="../../ui/counter_screen.py" line="130"/>
         <source>Sa&amp;mple:</source>
         <translation>Sa&amp;mple:</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="129"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan (F4)</source>
         <translation>Scan (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="129"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan again (F4)</source>
         <translation>Scan again (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="140"/>
+        <location filename="../../ui/counter_screen.py" line="144"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>Demo samples: pick one and press F4 to scan it.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="174"/>
+        <location filename="../../ui/counter_screen.py" line="178"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · e-ID (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="175"/>
+        <location filename="../../ui/counter_screen.py" line="179"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · household register (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="176"/>
+        <location filename="../../ui/counter_screen.py" line="180"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · e-ID (expired)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="177"/>
+        <location filename="../../ui/counter_screen.py" line="181"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · e-ID (revoked)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="254"/>
+        <location filename="../../ui/counter_screen.py" line="259"/>
         <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
         <translation>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</translation>
     </message>
@@ -323,52 +323,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="85"/>
         <source>Call next</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="85"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Recall</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="87"/>
         <source>Skip</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="87"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="88"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="90"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="91"/>
         <source>Window %1</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="88"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="89"/>
         <source>Transfer</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Current ticket</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="137"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>Queue system offline: keep serving; calling is paused.</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
         <source>Serving</source>
         <translation>Serving</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="143"/>
         <source>Window free</source>
         <translation>Window free</translation>
     </message>
@@ -1956,6 +1956,11 @@
         <location filename="../../ui/review_screen.py" line="323"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Set aside</source>
+        <translation>Set aside</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="344"/>

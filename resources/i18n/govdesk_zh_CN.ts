@@ -260,62 +260,62 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="121"/>
+        <location filename="../../ui/counter_screen.py" line="125"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="122"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="124"/>
+        <location filename="../../ui/counter_screen.py" line="128"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="126"/>
+        <location filename="../../ui/counter_screen.py" line="130"/>
         <source>Sa&amp;mple:</source>
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="129"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="129"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="140"/>
+        <location filename="../../ui/counter_screen.py" line="144"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="174"/>
+        <location filename="../../ui/counter_screen.py" line="178"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · 电子身份证（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="175"/>
+        <location filename="../../ui/counter_screen.py" line="179"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · 户口簿（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="176"/>
+        <location filename="../../ui/counter_screen.py" line="180"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · 电子身份证（已过期）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="177"/>
+        <location filename="../../ui/counter_screen.py" line="181"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · 电子身份证（已吊销）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="254"/>
+        <location filename="../../ui/counter_screen.py" line="259"/>
         <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
         <translation>%1号转来时附带办件 %2，本窗口尚未收到该办件：请先同步（F5），再查找（Ctrl+F）。</translation>
     </message>
@@ -323,52 +323,52 @@
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="85"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="85"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="87"/>
         <source>Skip</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="87"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="88"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="90"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="91"/>
         <source>Window %1</source>
         <translation>%1号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="88"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="89"/>
         <source>Transfer</source>
         <translation>转号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Current ticket</source>
         <translation>当前号码</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="137"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
         <source>Serving</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="143"/>
         <source>Window free</source>
         <translation>窗口空闲</translation>
     </message>
@@ -1956,6 +1956,11 @@
         <location filename="../../ui/review_screen.py" line="323"/>
         <source>Outbox</source>
         <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Set aside</source>
+        <translation>已搁置</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="344"/>
