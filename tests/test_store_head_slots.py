@@ -50,6 +50,25 @@ def test_a_new_writer_continues_after_the_newest_slot(tmp_path: Path) -> None:
     assert seqs == {2, 3}, "the newest head was never overwritten by the next one"
 
 
+def test_heads_of_the_same_audit_record_are_ordered_by_their_checkpoints(tmp_path: Path) -> None:
+    """Storing a checkpoint writes a head without a new audit record: the larger checkpoints are the newer head,
+    in whichever slot it landed (it failed on a loaded machine when the newer head went to the second slot)."""
+    origin = "log0.example.gov/x"
+    older = ChainHead(7, bytes(32), {origin: 40})
+    newer = ChainHead(7, bytes(32), {origin: 41})
+    for first_slot_head in (older, newer):
+        directory = tmp_path / f"slot0-{first_slot_head.checkpoints[origin]}"
+        directory.mkdir()
+        HeadFile(directory).write(KEY, _head(1))
+        HeadFile(directory).write(KEY, _head(2))  # the two heads of audit record 7 then fill both slots
+        f = HeadFile(directory)
+        f.write(KEY, first_slot_head)
+        f.write(KEY, older if first_slot_head is newer else newer)
+        assert HeadFile(directory).read(KEY) == newer
+        HeadFile(directory).write(KEY, ChainHead(7, bytes(32), {origin: 42}))  # a third writer overwrites the older
+        assert HeadFile(directory).read(KEY).checkpoints[origin] == 42
+
+
 def test_a_torn_newest_slot_falls_back_to_the_head_before_it(tmp_path: Path) -> None:
     f = HeadFile(tmp_path)
     for seq in (1, 2, 3):

@@ -165,9 +165,12 @@ def _read_regular(path: Path, limit: int) -> bytes | None:
 
 
 def newest(slots: list[ChainHead | str]) -> tuple[int, ChainHead] | None:
-    """Return (slot number, head) of the verified slot with the newest audit record, or None."""
+    """Return (slot number, head) of the verified slot with the newest audit record, or None.
+
+    Storing a checkpoint writes a head without a new audit record, so two slots can hold the same audit record:
+    then the one with the larger checkpoints is the newer (checkpoints are never deleted, sizes only grow)."""
     valid = [(i, s) for i, s in enumerate(slots) if isinstance(s, ChainHead)]
-    return max(valid, key=lambda item: item[1].audit_seq) if valid else None
+    return max(valid, key=lambda item: (item[1].audit_seq, sum(item[1].checkpoints.values()))) if valid else None
 
 
 class HeadFile:
