@@ -7,7 +7,7 @@ case row, the step, the outbox and the audit trail in one SQLCipher transaction.
 entries signed and inserted into the outbox, one transaction each. The two alternate in rounds of ten cases
 and their sixty entries, so both see the same machine (other processes' disk and CPU load), and the
 ratio is of the summed times. Then the work-queue query with
-100,000 open cases (p50, p99 over 1,000 queries). Last line: {"bench": "cases", "ratio", "queue_p99_ms"}.
+100,000 open cases (p50, p99 over 1,000 queries). Last line: {"bench": "cases", "suite", "ratio", "queue_p99_ms"}.
 """
 
 from __future__ import annotations
@@ -139,7 +139,7 @@ def main() -> None:
             print(f"work queue with {open_cases:,} open cases: p50 {p50:.3f} ms, p99 {p99:.3f} ms (target p99 < 20 ms)")
         finally:
             replica.close()
-    print(json.dumps({"bench": "cases", "ratio": round(ratio, 3), "queue_p99_ms": round(p99, 3)}))
+    print(json.dumps({"bench": "cases", "suite": "ed25519", "ratio": round(ratio, 3), "queue_p99_ms": round(p99, 3)}))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ finish, until the queue is empty. From the windows' own answers:
                  tickets finished twice; must be 0
 The baseline, in the same run: one thread doing BEGIN IMMEDIATE; UPDATE ... RETURNING; COMMIT on a table
 of the same shape with the same synchronous setting (bare_tx_per_s). ratio = calls_per_s / bare_tx_per_s.
-Last line: {"bench": "hall", "calls_per_s", "call_p99_ms", "duplicates", "bare_tx_per_s", "ratio"}.
+Last line: {"bench": "hall", "suite", "calls_per_s", "call_p99_ms", "duplicates", "bare_tx_per_s", "ratio"}.
 """
 
 from __future__ import annotations
@@ -166,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "bench": "hall",
+                "suite": "ed25519",
                 "calls_per_s": round(calls_per_s, 1),
                 "call_p99_ms": round(p99, 1),
                 "duplicates": dup,

@@ -22,7 +22,7 @@ process per core, static tiles written for nginx), then:
   7. failover: the node on a primary with a synchronous standby (pg_basebackup), under load; the
      primary is SIGKILLed, the standby promoted; `failover_gap_s` is the longest time no
      submission was acknowledged.
-Last line: {"bench": "node", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
+Last line: {"bench": "node", "suite", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
 "static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "failover_gap_s"}.
 """
 
@@ -463,6 +463,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     print(f"failover          {failover_s:.2f} s longest time without an acknowledgement (target <= 10)")
     return {
         "bench": "node",
+        "suite": "ed25519",
         "entries_per_s": round(entries_per_s, 1),
         "p99_included_s": round(p99, 4),
         "ratio": round(entries_per_s / insert_per_s, 4),

@@ -134,6 +134,7 @@ def main() -> int:
 
     figures = {
         "bench": "ofd",
+        "suite": "sm2-sm3",
         "verify_p50_ms": round(statistics.median(one_times), 3),
         "verify_p99_ms": round(percentile(one_times, 0.99), 3),
         "verify_50p_ms": round(statistics.median(many_times), 2),

@@ -82,6 +82,7 @@ def main() -> int:
     print(f"ratio bundled/source   {bundle_start / source_start:.2f}")
     result = {
         "bench": "package",
+        "suite": "ed25519",
         "bundle_mb": round(bundle_mb, 1),
         "bundle_start_s": round(bundle_start, 3),
         "start_ratio_vs_source": round(bundle_start / source_start, 3),

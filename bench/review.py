@@ -9,7 +9,7 @@ Measured: opening the day's review (timeline, figures, anomalies, integrity pane
 chain and every entry's inclusion state; p95 over repeated opens, target < 1 s); opening the month
 (target < 3 s); rendering the day's Chinese PDF report (target < 3 s); and the audit-chain verification
 rate against bare SHA-256 chaining over the same stored records (both read from SQLCipher; target >= 0.5).
-Last line: {"bench": "review", "day_open_p95_s", "month_open_s", "pdf_s", "chain_ratio"}.
+Last line: {"bench": "review", "suite", "day_open_p95_s", "month_open_s", "pdf_s", "chain_ratio"}.
 """
 
 from __future__ import annotations
@@ -195,7 +195,8 @@ def main() -> None:
             )
             print(f"  in memory only: encode+hash {records / encode_s:,.0f}/s vs bare hash "
                   f"{records / bare_mem_s:,.0f}/s: ratio {bare_mem_s / encode_s:.2f}")  # fmt: skip
-    print(json.dumps({"bench": "review", "day_open_p95_s": round(p95, 4), "month_open_s": round(month_s, 4),
+    print(json.dumps({"bench": "review", "suite": "ed25519",
+                      "day_open_p95_s": round(p95, 4), "month_open_s": round(month_s, 4),
                       "pdf_s": round(pdf_s, 4), "chain_ratio": round(ratio, 3)}))  # fmt: skip
 
 

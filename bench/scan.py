@@ -195,6 +195,7 @@ def main() -> int:
             print(f"{name}: {speed[name] / speed['naive']:.1f}x the naive throughput")
     figures = {
         "bench": "scan",
+        "suite": "none",
         "success_400": round(success[DEFAULT].get(400, float("nan")), 4),
         "p95_ms": round(latency[DEFAULT][1], 1),
         "idle_core_fraction": round(idle[DEFAULT], 3),

@@ -7,7 +7,7 @@ consistency proof per batch, and each revocation written into the SQLCipher repl
 The sync runs in a child process so its peak memory is its own. The physical limit, measured in the same
 run, is a bare libsodium Ed25519 verify over the same entries' signed bytes. Then 5,000 signed entries
 queued in the outbox are pushed (submitted, published, inclusion proofs verified and stored).
-Last line: {"bench": "sync", "entries_per_s", "ratio", "peak_rss_mb", "push_per_s"}.
+Last line: {"bench": "sync", "suite", "entries_per_s", "ratio", "peak_rss_mb", "push_per_s"}.
 """
 
 from __future__ import annotations
@@ -147,7 +147,8 @@ def main() -> None:
     print(f"ratio sync / bare verify: {rate / bare:.2f} (target >= 0.4)")
     print(f"peak RSS of the syncing process: {peak_mb:.0f} MB (target < 300)")
     print(f"push: {pushes} queued entries in {figures['push_s']:.2f} s = {push_rate:,.0f} entries/s")
-    print(json.dumps({"bench": "sync", "entries_per_s": round(rate, 1), "ratio": round(rate / bare, 3),
+    print(json.dumps({"bench": "sync", "suite": "ed25519",
+                      "entries_per_s": round(rate, 1), "ratio": round(rate / bare, 3),
                       "peak_rss_mb": round(peak_mb, 1), "push_per_s": round(push_rate, 1)}))  # fmt: skip
 
 

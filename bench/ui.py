@@ -493,7 +493,7 @@ def main() -> None:
     peak = memory.peak_mb()
     print(f"peak RSS: {peak:.0f} MB")
     print(json.dumps({
-        "bench": "ui",
+        "bench": "ui", "suite": "ed25519",
         "start_s": round(start_s, 3),
         "unlock_ready_s": round(ready_s, 3),
         "scan_to_verdict_p95_ms": round(float(p95), 1),

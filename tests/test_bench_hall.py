@@ -22,7 +22,8 @@ def test_bench_hall_tiny_prints_the_json_keys() -> None:
         check=True,
     )
     last = json.loads(out.stdout.strip().splitlines()[-1])
-    assert set(last) == {"bench", "calls_per_s", "call_p99_ms", "duplicates", "bare_tx_per_s", "ratio"}
+    assert set(last) == {"bench", "suite", "calls_per_s", "call_p99_ms", "duplicates", "bare_tx_per_s", "ratio"}
+    assert last["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert last["bench"] == "hall"
     assert last["duplicates"] == 0
     assert last["calls_per_s"] > 0 and last["call_p99_ms"] > 0 and last["bare_tx_per_s"] > 0 and last["ratio"] > 0

@@ -21,9 +21,10 @@ def test_node_benchmark_runs_and_reports_its_figures() -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(figures) == {
-        "bench", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
+        "bench", "suite", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
         "static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "failover_gap_s",
     }  # fmt: skip
+    assert figures["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert figures["bench"] == "node"
     assert figures["entries_per_s"] > 0 and figures["tile_reads_per_s"] > 0
     assert 0 < figures["p99_included_s"] < 5 and figures["ratio"] > 0

@@ -20,6 +20,7 @@ def test_bench_package_tiny() -> None:
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
     line = json.loads(result.stdout.strip().splitlines()[-1])
-    assert set(line) == {"bench", "bundle_mb", "bundle_start_s", "start_ratio_vs_source", "build_s"}
+    assert set(line) == {"bench", "suite", "bundle_mb", "bundle_start_s", "start_ratio_vs_source", "build_s"}
+    assert line["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert line["bench"] == "package"
     assert line["bundle_mb"] > 1 and line["bundle_start_s"] > 0 and line["build_s"] > 0

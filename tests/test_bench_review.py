@@ -15,7 +15,8 @@ def test_tiny_benchmark_prints_the_summary_line() -> None:
         [sys.executable, str(BENCH), "--tiny"], capture_output=True, text=True, timeout=180, check=True
     )
     summary = json.loads(out.stdout.strip().splitlines()[-1])
-    assert set(summary) == {"bench", "day_open_p95_s", "month_open_s", "pdf_s", "chain_ratio"}
+    assert set(summary) == {"bench", "suite", "day_open_p95_s", "month_open_s", "pdf_s", "chain_ratio"}
+    assert summary["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert summary["bench"] == "review"
     assert 0 < summary["day_open_p95_s"] < 10 and 0 < summary["month_open_s"] < 30 and 0 < summary["pdf_s"] < 30
     assert summary["chain_ratio"] > 0

@@ -21,7 +21,8 @@ def test_scan_benchmark_runs_and_reports_its_figures() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.strip().splitlines()
     figures = json.loads(lines[-1])
-    assert set(figures) == {"bench", "success_400", "p95_ms", "idle_core_fraction", "speedup_vs_naive"}
+    assert set(figures) == {"bench", "suite", "success_400", "p95_ms", "idle_core_fraction", "speedup_vs_naive"}
+    assert figures["suite"] == "none"  # issue 17: every benchmark names its suite
     assert figures["bench"] == "scan"
     assert 0.0 <= figures["success_400"] <= 1.0
     assert figures["p95_ms"] > 0 and figures["idle_core_fraction"] > 0

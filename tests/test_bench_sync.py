@@ -22,6 +22,7 @@ def test_bench_sync_tiny_prints_the_json_keys() -> None:
         check=True,
     )
     last = json.loads(out.stdout.strip().splitlines()[-1])
-    assert set(last) == {"bench", "entries_per_s", "ratio", "peak_rss_mb", "push_per_s"}
+    assert set(last) == {"bench", "suite", "entries_per_s", "ratio", "peak_rss_mb", "push_per_s"}
+    assert last["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert last["bench"] == "sync"
     assert last["entries_per_s"] > 0 and last["push_per_s"] > 0 and last["ratio"] > 0 and last["peak_rss_mb"] > 0

@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 KEYS = {
     "bench",
+    "suite",
     "start_s",
     "unlock_ready_s",
     "scan_to_verdict_p95_ms",
@@ -33,4 +34,5 @@ def test_tiny_benchmark_prints_the_issue_keys() -> None:
     assert result.returncode == 0, result.stderr[-3000:]
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(figures) == KEYS and figures["bench"] == "ui"
-    assert all(isinstance(figures[k], int | float) and figures[k] > 0 for k in KEYS - {"bench"})
+    assert figures["suite"] == "ed25519"  # issue 17: every benchmark names its suite
+    assert all(isinstance(figures[k], int | float) and figures[k] > 0 for k in KEYS - {"bench", "suite"})

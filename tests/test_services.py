@@ -9,8 +9,9 @@ import pytest
 from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import StepOutOfOrder, WrongDepartment
 from app.certs import CertType, issue_certificate, make_claims
+from app.ledger import dcbor
 from app.ledger.entry import Entry, decode_entry, sign_entry
-from app.ledger.suites import ED25519, Signer, key_id
+from app.ledger.suites import ED25519, SM2_SM3, SignatureSuite, Signer, key_id
 from app.protocol.departments import all_departments, department
 from app.services import CaseDesk, ConsentDesk, render_report
 from app.services.errors import (
@@ -26,6 +27,7 @@ from app.services.errors import (
     WrongRole,
 )
 from app.services.report import access_report
+from app.services.sealing import SCHEME_SM2_SM4_GCM
 from app.store.ledger_projection import apply_entry
 from app.store.registry import KeyRecord
 from app.store.replica import Replica, create_office, open_replica
@@ -57,24 +59,29 @@ def issuers() -> dict[str, Signer]:
     }
 
 
-@pytest.fixture
-def office(tmp_path: Path, clock: FakeClock, issuers: dict[str, Signer]) -> Path:
+def build_office(path: Path, clock: FakeClock, issuers: dict[str, Signer], suite: SignatureSuite = ED25519) -> Path:
     """An office with staff of four departments, every key enrolled, every log synced an hour ago."""
-    path = tmp_path / "office"
-    with create_office(path, "Dongcheng Service Hall", "admin", "pw", kdf=FAST_KDF, clock=clock) as admin:
+    with create_office(
+        path, "Dongcheng Service Hall", "admin", "pw", kdf=FAST_KDF, clock=clock, suite=suite.name
+    ) as admin:
         for name, (role, _, _) in STAFF.items():
             admin.accounts.add(name, role, "pw")
         for name, (_, reg_role, dept) in STAFF.items():
             pub = admin.accounts.get(name).public_key
-            admin.registry.put_key(KeyRecord(key_id(ED25519, pub), "ed25519", pub, reg_role, name, dept, 0))
+            admin.registry.put_key(KeyRecord(key_id(suite, pub), suite.name, pub, reg_role, name, dept, 0))
         for dept, signer in issuers.items():
             # Certificate verification names the issuer by log origin; the services accept id or origin.
             pub = signer.public_key
             origin = department(dept).origin
-            admin.registry.put_key(KeyRecord(key_id(ED25519, pub), "ed25519", pub, "department", dept, origin, 0))
+            admin.registry.put_key(KeyRecord(key_id(suite, pub), suite.name, pub, "department", dept, origin, 0))
         for d in all_departments():
             admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", NOW_MS - HOUR_MS)
     return path
+
+
+@pytest.fixture
+def office(tmp_path: Path, clock: FakeClock, issuers: dict[str, Signer]) -> Path:
+    return build_office(tmp_path / "office", clock, issuers)
 
 
 def as_(office: Path, clock: FakeClock, name: str) -> Replica:
@@ -344,6 +351,22 @@ def test_consented_request_is_answered_sealed_and_reported(office, clock, issuer
         text = render_report(report, "zh_CN")
         assert "公安局" in text and consent_id in text and "bank-clerk" in text
         assert "Accesses:" in render_report(report, "en")
+
+
+def test_an_sm2_office_asks_with_an_sm2_reply_key_and_reads_the_sm4_sealed_answer(tmp_path, clock) -> None:
+    """A national-suite office's data request carries a 65-byte SM2 reply key; the answer is SM2/SM4-GCM sealed."""
+    issuers = {d: SM2_SM3.signer(SM2_SM3.generate_private()) for d in ("public-security",)}
+    office = build_office(tmp_path / "office", clock, issuers, SM2_SM3)
+    consent_id = exchange_setup(office, clock)
+    with as_(office, clock, "bank-clerk") as r:
+        request_id = ConsentDesk(r, CATALOGUE).request(consent_id, ["address"])
+        request = decode_entry(r.outbox.pending()[-1].data).entry
+        assert request.type == "data.request" and len(request.body["reply_key"]) == SM2_SM3.public_key_size
+    with as_(office, clock, "ps-clerk") as r:
+        answer = ConsentDesk(r, CATALOGUE).answer(request_id, issuers["public-security"], address_source)
+    assert dcbor.decode(answer.sealed, max_size=1 << 20, what="sealed")[0] == SCHEME_SM2_SM4_GCM
+    with as_(office, clock, "bank-clerk") as r:
+        assert ConsentDesk(r, CATALOGUE).receive(request_id, answer.entry, answer.sealed)["address"] == CITIZEN[2]
 
 
 def test_requests_without_valid_consent_are_refused_by_the_provider(office, clock, issuers) -> None:

@@ -197,7 +197,7 @@ _TYPES = [
             Field("request_id", str, max_len=64),
             Field("consent_id", str, max_len=64),
             Field("scope", list, max_len=32),
-            Field("reply_key", bytes, required=False, max_len=64),
+            Field("reply_key", bytes, required=False, max_len=65),  # X25519 (32 bytes) or an SM2 point (65)
         ),
         "A department asks another for data under a consent.",
     ),

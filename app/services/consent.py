@@ -141,7 +141,7 @@ class ConsentDesk:
         check_actor(record, SERVING_ROLES, consent.requester, "requesting data")
         scope = self._scope(scope)
         check_consent(consent, department_id(record.department), scope, self._r.session.now_ms())
-        private, public = new_reply_key()
+        private, public = new_reply_key(self._r.account_signer.suite.name)
         request_id = new_id("R")
         body = {"request_id": request_id, "consent_id": consent_id, "scope": scope, "reply_key": public}
         data = self._sign(self._r.account_signer, department_id(record.department), "data.request", body)
