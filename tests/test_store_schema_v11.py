@@ -4,7 +4,6 @@ failing halfway leaves version 10 whole for the next open."""
 
 from __future__ import annotations
 
-import os
 import random
 import shutil
 import signal
@@ -14,6 +13,7 @@ import pytest
 
 from app.store.connection import connect
 from app.store.schema import migrate, schema_version
+from tests.migration_crash import kill_migration_after, kill_points, migration_ticks
 
 DB_KEY = bytes(range(32))
 KEYS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
@@ -106,47 +106,16 @@ def test_a_version_10_replica_keeps_every_enrolment_and_takes_a_second_departmen
     conn.close()
 
 
-def _kill_after(path: Path, ticks: int) -> int:
-    """In a child, migrate `path` and SIGKILL itself after `ticks` progress callbacks; return the exit signal."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            conn = connect(path, DB_KEY)
-            seen = [0]
-
-            def tick() -> int:
-                seen[0] += 1
-                if seen[0] >= ticks:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return 0
-
-            conn.set_progress_handler(tick, 1000)
-            migrate(conn, upto=11)
-        finally:
-            os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    return -os.waitstatus_to_exitcode(status)
-
-
 def test_a_migration_killed_halfway_leaves_version_10_whole_and_the_next_open_completes_it(
     v10_file: Path, v10_keys, tmp_path: Path
 ) -> None:
-    probe = connect(_copy(v10_file, tmp_path), DB_KEY)
-    total = [0]
-
-    def count() -> int:
-        total[0] += 1
-        return 0
-
-    probe.set_progress_handler(count, 1000)
-    migrate(probe, upto=11)
-    probe.close()
-    assert total[0] > 20, "the migration should take enough steps to be killed in its middle"
+    total = migration_ticks(_copy(v10_file, tmp_path), DB_KEY, 11)
+    assert total > 20, "the migration should take enough steps to be killed in its middle"
     killed_midway = 0
-    for n, ticks in enumerate(sorted({1, 2, *random.Random(5).sample(range(3, total[0]), 6), total[0] - 1})):
+    for n, ticks in enumerate(kill_points(total, 5)):
         (tmp_path / str(n)).mkdir()
         path = _copy(v10_file, tmp_path / str(n))
-        if _kill_after(path, ticks) != signal.SIGKILL:
+        if kill_migration_after(path, DB_KEY, 11, ticks) != signal.SIGKILL:
             continue
         conn = connect(path, DB_KEY)
         version = schema_version(conn)

@@ -10,8 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from app.sync import SyncService, load_policy
-from tests.test_sync_support import NodeProc, new_office, note_entry, running_federation, wait_registry_loaded
+from tests.test_sync_support import (
+    NodeProc,
+    by_department,
+    new_office,
+    note_entry,
+    running_federation,
+    sync_once,
+    wait_registry_loaded,
+)
 
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")  # three: each log needs two witnesses
 
@@ -20,18 +27,6 @@ DEPARTMENTS = ("taxation", "housing", "civil-affairs")  # three: each log needs 
 def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[NodeProc]]:
     with running_federation(tmp_path_factory.mktemp("shared-keys"), DEPARTMENTS) as procs:
         yield procs
-
-
-def _by_department(nodes: list[NodeProc], department: str) -> NodeProc:
-    return next(n for n in nodes if n.config.department == department)
-
-
-def _sync(office) -> object:
-    service = SyncService(office, load_policy(office))
-    try:
-        return service.run()
-    finally:
-        service.close()
 
 
 def _wait_cosigned_all(nodes: list[NodeProc]) -> None:
@@ -46,11 +41,11 @@ def _held_notes(office, origin: str) -> int:
 def test_a_device_enrolled_by_two_departments_syncs_incrementally_on_both_logs(
     nodes: list[NodeProc], tmp_path: Path
 ) -> None:
-    taxation, housing = _by_department(nodes, "taxation"), _by_department(nodes, "housing")
+    taxation, housing = by_department(nodes, "taxation"), by_department(nodes, "housing")
     office = new_office(tmp_path / "office", "shared-office", nodes)
     try:
         _wait_cosigned_all(nodes)
-        first = _sync(office)  # pull both logs before the device wrote anything: both enrolments are held
+        first = sync_once(office)  # pull both logs before the device wrote anything: both enrolments are held
         assert first.exit_status == 0, first.summary()
         kid = office.device_kid
         assert {r.department for r in office.registry.enrolments(kid)} == {n.origin for n in nodes}
@@ -60,7 +55,7 @@ def test_a_device_enrolled_by_two_departments_syncs_incrementally_on_both_logs(
 
         for node in nodes:  # the device signs new entries on both logs; the office syncs incrementally
             office.outbox.enqueue(node.origin, note_entry(office, node.origin, f"shared note for {node.origin}"))
-        second = _sync(office)
+        second = sync_once(office)
         assert second.exit_status == 0, second.summary()
         assert {log.origin: log.error for log in second.logs} == {n.origin: None for n in nodes}
         assert office.outbox.count_pending() == 0
@@ -68,14 +63,14 @@ def test_a_device_enrolled_by_two_departments_syncs_incrementally_on_both_logs(
         # entries the device wrote on a log after the office last pulled it are read too (nodes write them as well)
         for node in nodes:
             node.wait_cosigned(int(node.checkpoint().split("\n")[1]))
-        third = _sync(office)
+        third = sync_once(office)
         assert third.exit_status == 0, third.summary()
 
         # housing revokes the device: its key is refused on the housing log only
         revoked_at = housing.write("registry.revoke", {"kid": kid, "reason": "device replaced"})
         wait_registry_loaded(housing.url, revoked_at)
         _wait_cosigned_all(nodes)
-        fourth = _sync(office)
+        fourth = sync_once(office)
         assert fourth.exit_status == 0, fourth.summary()
         assert office.registry.key(kid, housing.origin).revoked_at_ms is not None
         assert office.registry.key(kid, taxation.origin).revoked_at_ms is None
@@ -83,7 +78,7 @@ def test_a_device_enrolled_by_two_departments_syncs_incrementally_on_both_logs(
 
         before = _held_notes(office, taxation.origin)
         office.outbox.enqueue(taxation.origin, note_entry(office, taxation.origin, "after housing's revocation"))
-        fifth = _sync(office)
+        fifth = sync_once(office)
         assert fifth.exit_status == 0, fifth.summary()
         assert office.outbox.count_pending() == 0
         assert _held_notes(office, taxation.origin) == before + 1
