@@ -28,6 +28,7 @@ import httpx
 from app import settings as settings_file
 from app.catalogue import workflow
 from app.catalogue.catalogue import Catalogue, Service, load_catalogue
+from app.catalogue.department_logs import origin_of
 from app.catalogue.errors import ServiceError
 from app.certs import Verdict, verify
 from app.certs.image_input import read_qr_text
@@ -40,6 +41,7 @@ from app.protocol.departments import all_departments
 from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
 from app.protocol.hall_client import CounterHall, HallClient
 from app.protocol.hall_evaluations import DayEvaluations
+from app.protocol.hall_served import ServedCase
 from app.protocol.policy import rating_office_refusal
 from app.review import (
     DayReview,
@@ -52,11 +54,13 @@ from app.review import (
     sign_day,
     signer_names,
 )
+from app.review.refused_ratings import REFUSED_RESULT, RefusedRating, refused_rating_facts, refused_ratings
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView
 from app.services import counter as counter_rules
 from app.services.errors import Refusal
+from app.services.rating_commitments import rating_commitment
 from app.settings import Settings
 from app.store import roles
 from app.store.cases import Case
@@ -366,6 +370,17 @@ class CaseService:
         """Return a case file with its history (raises UnknownCase)."""
         return self.file(self._desk().get(case_id))
 
+    def served(self, case_id: str) -> ServedCase:
+        """What the hall is told when the clerk finishes this case's ticket: its service, the lead department's log,
+        the rating commitment (openable with the citizen's salt, `app/services/rating_commitments.py`), the clerk's
+        key id and staff id; no personal data. Raises UnknownCase."""
+        view = self._desk().get(case_id, history=False)
+        service = self._desk().catalogue.service(view.service)
+        replica = self._office.replica
+        commitment, _openable = rating_commitment(replica, view.case_id)
+        account = replica.account
+        return ServedCase(service.id, origin_of(service.lead), commitment, account.kid, account.name)
+
     def forward_rating(self, data: bytes, hall_office: str) -> bytes:
         """Queue a signed `hall.rating` of this counter's hall (`hall_office`, the office id in its `GET /config`)
         for its department's log (outbox, then sync); return its leaf hash. Raises RatingNotForwarded with a plain
@@ -403,7 +418,8 @@ class CaseService:
                     queued.append(self.forward_rating(data, hall_office))
                 except RatingNotForwarded as refusal:
                     refused.append(refusal)
-                    replica.audit.append("hall.rating", f"refused: {refusal.reason}", {"message": str(refusal)})
+                    detail = {"message": str(refusal)[:MAX_REFUSAL_MESSAGE], **refused_rating_facts(data, hall_office)}
+                    replica.audit.append(RATING_ENTRY, f"{REFUSED_RESULT}{refusal.reason}", detail)
         return RatingsForwarded(tuple(queued), tuple(refused))
 
     def acceptance_blocker(self, service_id: str) -> Refusal | None:
@@ -497,6 +513,10 @@ class ReviewService:
         """Set a refused entry aside (supervisors; audited; raises NotRefused or PermissionDenied)."""
         return set_aside(self._office.replica, leaf_hash)
 
+    def refused_ratings(self) -> list[RefusedRating]:
+        """The hall's ratings this counter refused to pass on to a department, newest first (supervisors, admins)."""
+        return refused_ratings(self._office.replica)
+
     def signer_names(self) -> dict[str, str]:
         """Whom each key id (hex) belongs to, to name the clerks of the hall's ratings (database thread)."""
         return signer_names(self._office.replica)
@@ -577,6 +597,7 @@ def _check_rating_signer(signed: SignedEntry, signer: KeyRecord, now_ms: int) ->
 
 
 RATING_ENTRY = "hall.rating"
+MAX_REFUSAL_MESSAGE = 500
 
 
 class HallKeyUnreadable(Exception):
@@ -688,8 +709,8 @@ class Office:
     def reach_node(self, origin: str) -> NodeState:
         """Ask the log's node (then its mirrors) for its checkpoint, on the caller's (network) thread: no replica.
 
-        The counter calls this before it gives the log a database-thread sync job, so a node that does not answer
-        costs the network pool its timeout and never holds up a verdict on the database thread."""
+        The counter calls this before it gives the log a sync job, so a node that does not answer costs the network
+        pool only this short timeout, not the sync retry budget."""
         sync, http = self.sync, self._http
         if sync is None or http is None:
             raise NotUnlocked("sync needs an unlocked office with a trust policy")
@@ -719,8 +740,8 @@ class Office:
     ) -> LogOutcome:
         """Push then pull one log with app.sync; tell subscribers whether its node answered.
 
-        Call it on a network thread with `on_db` running work on the database thread (downloads and signature
-        checks then stay off the database thread), or on the database thread without it."""
+        Call it on a network thread with `on_db` running work on the database thread (submissions, downloads and
+        signature checks then stay off the database thread), or on the database thread without it."""
         sync = self.sync
         if sync is None:
             raise NotUnlocked("sync needs an unlocked office with a trust policy")

@@ -32,6 +32,7 @@ from tests.store_support import FAST_KDF
 ORIGIN = "civil-affairs.ledger.beijing.gov.cn"
 ID_NUMBER = "11010519491231002X"
 ROUNDS = 8
+MAX_ROUNDS = 40  # under load a kill can miss its window: go on until both outcomes were seen
 
 
 @pytest.fixture
@@ -168,7 +169,9 @@ def test_killing_issue_at_any_moment_leaves_the_replica_consistent(desk, tmp_pat
     are written together or not at all, and the replica stays sound. The kills are shown to land mid-write."""
     rng = random.Random(6)
     mid_write = after_commit = 0
-    for round_ in range(ROUNDS):
+    for round_ in range(MAX_ROUNDS):
+        if round_ >= ROUNDS and mid_write >= 2 and after_commit >= 1:
+            break
         argv = ["cert", "issue", *acting(desk), "--key", str(desk["key"])]
         argv += ["--issuer", ORIGIN, "--type", "eid", "--name", "张三"]
         argv += ["--png", str(tmp_path / f"{round_}.png"), "--pdf", str(tmp_path / f"{round_}.pdf")]
@@ -177,7 +180,8 @@ def test_killing_issue_at_any_moment_leaves_the_replica_consistent(desk, tmp_pat
         # write takes a few ms).
         seen = read_until(read_fd, time.monotonic() + 30, marker=b"writing\n")
         assert b"writing" in seen, f"round {round_}: the issue never reached its write"
-        delay = rng.uniform(0.0, 0.002) if round_ % 2 == 0 else rng.uniform(0.004, 0.03)
+        # A parent descheduled on a busy machine kills late, so the inside rounds kill at once after the marker.
+        delay = rng.uniform(0.0, 0.002) if round_ % 4 == 0 else 0.0 if round_ % 2 == 0 else rng.uniform(0.004, 0.03)
         seen += read_until(read_fd, time.monotonic() + delay)
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
@@ -189,7 +193,7 @@ def test_killing_issue_at_any_moment_leaves_the_replica_consistent(desk, tmp_pat
         else:
             mid_write += 1
     # Both outcomes must occur, or the test proves nothing about atomicity.
-    assert mid_write >= 2, f"only {mid_write} of {ROUNDS} kills landed inside the write"
+    assert mid_write >= 2, f"only {mid_write} of {round_ + 1} kills landed inside the write"
     assert after_commit >= 1, "no kill landed after a commit"
     with open_replica(desk["office"], "admin", "admin-pw") as admin:
         assert admin.check().ok

@@ -1,6 +1,7 @@
 """Crash safety of the ratings a counter collects from its hall: SIGKILLs while the office queues pages of ratings
 (each page one transaction: the accepted ratings into the outbox, an audit record per refused one) lose no
-acknowledged rating and never leave half a page."""
+acknowledged rating and never leave half a page; the supervisor's list of refused ratings shows each refused one
+once."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from app.ledger.suites import ED25519
 from app.office import Office
 from app.protocol.departments import department
 from app.protocol.hall_rating import Rating, case_commitment, new_salt, rating_entry
+from app.review.refused_ratings import refused_ratings
 from app.store.replica import open_replica
 from tests.crash_pipe import fork_reporting, read_until
 from tests.store_support import FAST_KDF, office_with_supervisor
@@ -80,6 +82,7 @@ def test_sigkills_while_queuing_ratings_lose_none_and_tear_no_page(tmp_path: Pat
         assert r.check().ok, r.check().problems
         outbox = {bytes(row[0]).hex() for row in r.session.all("SELECT leaf_hash FROM outbox")}
         refusals = r.session.one("SELECT count(*) FROM audit WHERE action = 'hall.rating'")[0]
+        listed = refused_ratings(r)  # what the supervisor's review shows of them
     whole_pages = 0
     for page in begun:
         present = [h in outbox for h in page.split(" ")]
@@ -87,4 +90,7 @@ def test_sigkills_while_queuing_ratings_lose_none_and_tear_no_page(tmp_path: Pat
         whole_pages += all(present)
     assert all(h in outbox for page in done for h in page.split(" ")), "an acknowledged rating was lost"
     assert refusals == whole_pages  # each page's refusal is audited in the transaction that queued the page
+    assert len(listed) == whole_pages and {(x.reason, x.office, x.times) for x in listed} == {
+        ("wrong_office", "office-07", 1)
+    }
     assert time.monotonic() - start < 90

@@ -1,6 +1,6 @@
-"""A version-1 hall database upgrades without loss on SQLite and on PostgreSQL; a newer one is refused with a
-typed error and left untouched; a migration runs all or nothing (app.server_storage.migrations, shared with the
-node)."""
+"""A version-1 hall database upgrades without loss on SQLite and on PostgreSQL (to version 2, which adds the
+`served` table); a newer one is refused with a typed error and left untouched; a migration runs all or nothing
+(app.server_storage.migrations, shared with the node)."""
 
 from __future__ import annotations
 
@@ -97,9 +97,12 @@ def test_a_v1_hall_database_opens_without_loss_and_a_newer_one_is_refused(v1_url
         assert ticket is not None and ticket.number == "A001"
         store.close()
     conn = _connect(v1_url)
-    for table in V1:
+    for table in set(V1) - {"schema_version"}:
         assert _rows(conn, table) == _v1_rows(table), table
-    conn.execute("UPDATE schema_version SET version = 2")
+    assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)] == [(2,)]
+    assert _rows(conn, "served") == []  # version 2's table, empty until a window finishes a ticket with its case
+    conn.execute("UPDATE schema_version SET version = ?" if "sqlite" in v1_url else "UPDATE schema_version SET "
+                 "version = %s", (SCHEMA_VERSION + 1,))  # fmt: skip
     conn.commit()
     with pytest.raises(HallSchemaTooNew) as refused:
         open_hall_store(v1_url)
@@ -115,22 +118,28 @@ def test_a_v1_hall_database_opens_without_loss_and_a_newer_one_is_refused(v1_url
 def test_a_hall_migration_upgrades_a_v1_database(v1_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(hall_store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     monkeypatch.setattr(
-        hall_store, "MIGRATIONS", {SCHEMA_VERSION + 1: (NEW_INDEX, "UPDATE hall_state SET call_seq = ?")}
+        hall_store,
+        "MIGRATIONS",
+        {**hall_store.MIGRATIONS, SCHEMA_VERSION + 1: (NEW_INDEX, "UPDATE hall_state SET call_seq = ?")},
     )
     with pytest.raises(Exception):  # noqa: B017 - a statement with an unbound parameter: the engine's own error
         open_hall_store(v1_url)
     conn = _connect(v1_url)
-    assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
+    assert _rows(conn, "schema_version") == [(1,)]  # neither version 2 nor the failed step: all or nothing
     assert not _has_index(conn, v1_url, "tickets_by_case")  # the failed migration left nothing behind
+    assert not _has_index(conn, v1_url, "served")
     conn.close()
     monkeypatch.setattr(
-        hall_store, "MIGRATIONS", {SCHEMA_VERSION + 1: (NEW_INDEX, "UPDATE hall_state SET call_seq = 8")}
+        hall_store,
+        "MIGRATIONS",
+        {**hall_store.MIGRATIONS, SCHEMA_VERSION + 1: (NEW_INDEX, "UPDATE hall_state SET call_seq = 8")},
     )
     open_hall_store(v1_url).close()
     conn = _connect(v1_url)
     assert _rows(conn, "schema_version") == [(SCHEMA_VERSION + 1,)]
     assert _has_index(conn, v1_url, "tickets_by_case")
     assert _rows(conn, "hall_state") == [(1, 8)]
+    assert _has_index(conn, v1_url, "served")  # version 2 on the way to version 3
     for table in set(V1) - {"schema_version", "hall_state"}:
         assert _rows(conn, table) == _v1_rows(table), table
     conn.close()

@@ -17,14 +17,16 @@ from app.hall.config import default_config
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall
 from app.hall.store_open import open_hall_store
+from app.ledger.entry import decode_entry
 from app.ledger.suites import ED25519, key_id
 from app.protocol.hall_client import CounterHall, HallClient
+from app.protocol.hall_served import ServedCase
 from app.protocol.hall_tickets import CallRecord
 from tests.hall_support import Server, enrolled_device
 from tests.ui_fixtures import dangling_threads, dangling_timers
 from ui.background import BackgroundWork
 from ui.hall_display import HallDisplayWindow
-from ui.hall_evaluator import EvaluatorWindow, ServedCase
+from ui.hall_evaluator import EvaluatorWindow
 from ui.hall_kiosk import KioskWindow
 from ui.hall_ticket_widget import CurrentTicketWidget
 
@@ -98,17 +100,27 @@ def test_kiosk_counter_display_and_evaluator_through_one_citizen(qtbot, hall_ser
     signer = enrolled_device(hall, "evaluator", "w01")
     evaluator = EvaluatorWindow(HallClient(server.url, signer), work, signer, "office-03", "w01", "zh_CN")
     qtbot.addWidget(evaluator)
+    evaluator.watch()
     assert not evaluator.buttons[1].isEnabled()
-    with qtbot.waitSignal(counter.served, timeout=10_000):
-        counter.finish_button.click()
     clerk = key_id(ED25519, ED25519.signer(b"\x03" * 32).public_key)
-    evaluator.ask(ServedCase("GD-2026-000777", "taxation.individual-tax", "taxation.ledger.beijing.gov.cn", clerk,
-                             1_796_000_000_000))  # fmt: skip
+    tax = "taxation.income-tax-annual-settlement"
+    served = ServedCase(tax, "taxation.ledger.beijing.gov.cn", b"\x07" * 32, clerk, "li.na")
+    counter.served_case = lambda: lambda: served  # what the workspace hands over at 办结
+    with qtbot.waitSignal(evaluator.asked, timeout=10_000) as asked, qtbot.waitSignal(counter.served, timeout=10_000):
+        counter.finish_button.click()
+    assert asked.args[0].case == served and asked.args[0].number == "A001" and asked.args[0].window_number == 1
+    # The citizen sees what they rate: the service, the window, the ticket and the clerk's staff id, nothing else.
+    # (The words around them are in the catalogues; tests/test_ui_counter_hall.py reads them in Chinese.)
+    shown = evaluator.what.text()
+    assert all(part in shown for part in ("个人所得税综合所得汇算清缴", " 1 ", "A001", "li.na")), shown
     assert [b.text() for b in evaluator.buttons.values()] == ["非常满意", "满意", "基本满意", "不满意", "非常不满意"]
     evaluator.reason.setText("等候时间太长")
     with qtbot.waitSignal(evaluator.rated, timeout=10_000) as rated:
         evaluator.buttons[2].click()
     assert rated.args[0] == 2 and not evaluator.buttons[2].isEnabled()
+    assert decode_entry(rated.args[1]).entry.body["case_commitment"] == b"\x07" * 32
+    assert hall.served("w01") is None  # rated: the evaluator has nothing left to ask
+    evaluator.stop()
     items = Evaluations(hall).items()
     assert len(items) == 1 and items[0].reason == "等候时间太长" and items[0].window == "w01"
     qtbot.waitUntil(lambda: counter.call_button.isEnabled(), timeout=10_000)

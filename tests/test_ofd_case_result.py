@@ -6,88 +6,26 @@ from __future__ import annotations
 
 import io
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from app.catalogue.catalogue import load_catalogue
-from app.certs import CertType, issue_certificate, make_claims
 from app.cli.main import main
 from app.ledger.entry import decode_entry
-from app.ledger.suites import ED25519, Signer, key_id
+from app.ledger.suites import Signer
 from app.ofd import gm
 from app.ofd.case_result import Holder, ResultSealer, issue_case_result
 from app.ofd.container import OfdPackage
 from app.ofd.counter import anchor_fact, issued_result, verify_at_office
 from app.ofd.errors import IssueError
-from app.protocol.departments import all_departments, department
+from app.protocol.departments import department
 from app.services import CaseDesk
-from app.store.registry import KeyRecord
-from app.store.replica import Replica, create_office, open_replica
+from app.store.replica import Replica, open_replica
+from tests.ofd_case_support import CATALOGUE, CITIZEN, SERVICE, case_at_decision, clock, issuers, office
 from tests.ofd_support import Pki, pki, seal
-from tests.store_support import FAST_KDF, FakeClock
+from tests.store_support import FakeClock
 
-CITIZEN = ("王秀英", "110101199003074512")
-SERVICE = "banking-insurance.sme-loan"
-STAFF = {  # account -> (store role, registry role, department)
-    "bank-clerk": ("clerk", "clerk", "banking-insurance"),
-    "bank-sup": ("supervisor", "supervisor", "banking-insurance"),
-    "ms-clerk": ("clerk", "clerk", "market-supervision"),
-    "tax-clerk": ("clerk", "clerk", "taxation"),
-}
-CATALOGUE = load_catalogue()
-__all__ = ["pki", "seal"]
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock(int(time.time() * 1000))  # the test PKI's certificates are valid from now on
-
-
-@pytest.fixture
-def issuers() -> dict[str, Signer]:
-    return {
-        d: ED25519.signer(ED25519.generate_private()) for d in ("market-supervision", "taxation", "banking-insurance")
-    }
-
-
-@pytest.fixture
-def office(tmp_path: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki) -> Path:
-    """A hall where the lead department's supervisor decides; every key enrolled; the seal root trusted."""
-    path = tmp_path / "office"
-    with create_office(path, "Dongcheng Service Hall", "admin", "pw", kdf=FAST_KDF, clock=clock) as admin:
-        for name, (role, reg_role, dept) in STAFF.items():
-            admin.accounts.add(name, role, "pw")
-            pub = admin.accounts.get(name).public_key
-            admin.registry.put_key(KeyRecord(key_id(ED25519, pub), "ed25519", pub, reg_role, name, dept, 0))
-        for dept, signer in issuers.items():
-            pub = signer.public_key
-            origin = department(dept).origin
-            admin.registry.put_key(KeyRecord(key_id(ED25519, pub), "ed25519", pub, "department", dept, origin, 0))
-        for d in all_departments():
-            admin.logs.put_checkpoint(d.origin, 1, bytes(32), f"{d.origin}\n1\nAAAA\n", clock.now_ms - 60_000)
-        admin.trust_roots.add("seal", pki.root.cert, "Beijing seal root (test)")
-    return path
-
-
-def _case_at_decision(office: Path, clock: FakeClock, issuers: dict[str, Signer]) -> str:
-    """Open the SME-loan case and walk it through every department up to the lead's decision."""
-    with open_replica(office, "bank-clerk", "pw", clock=clock) as r:
-        desk = CaseDesk(r, CATALOGUE)
-        case = desk.open(SERVICE, *CITIZEN, "loan for a noodle shop")
-        texts = []
-        for dept, kind in (("market-supervision", CertType.BUSINESS_LICENCE), ("taxation", CertType.TAX_COMPLIANCE)):
-            claims = make_claims(kind, department(dept).origin, {"name": "持证人"}, CITIZEN[1],
-                                 clock.now_ms // 1000 - 86400, clock.now_ms // 1000 + 86400 * 365)  # fmt: skip
-            texts.append(issue_certificate(claims, issuers[dept], now_ms=clock.now_ms - 3_600_000).text)
-        desk.verify_documents(case.case_id, desk.check_documents(case.case_id, texts))
-    for account in ("ms-clerk", "tax-clerk"):
-        with open_replica(office, account, "pw", clock=clock) as r:
-            CaseDesk(r, CATALOGUE).advance(case.case_id)
-    with open_replica(office, "bank-sup", "pw", clock=clock) as r:
-        CaseDesk(r, CATALOGUE).advance(case.case_id)  # the approval step
-    return case.case_id
+__all__ = ["clock", "issuers", "office", "pki", "seal"]
 
 
 def _sealing_desk(r: Replica, pki: Pki, seal: bytes, issuers: dict[str, Signer]) -> tuple[CaseDesk, ResultSealer]:
@@ -98,7 +36,7 @@ def _sealing_desk(r: Replica, pki: Pki, seal: bytes, issuers: dict[str, Signer])
 def test_a_decided_case_is_handed_out_as_a_sealed_licence_anchored_on_the_lead_log(
     office: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki, seal: bytes
 ) -> None:
-    case_id = _case_at_decision(office, clock, issuers)
+    case_id = case_at_decision(office, clock, issuers)
     with open_replica(office, "bank-sup", "pw", clock=clock) as r:
         desk, sealer = _sealing_desk(r, pki, seal, issuers)
         assert desk.decide(case_id).state == "decided"
@@ -130,7 +68,7 @@ def test_a_decided_case_is_handed_out_as_a_sealed_licence_anchored_on_the_lead_l
 def test_a_rejected_case_gets_a_sealed_notice(
     office: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki, seal: bytes
 ) -> None:
-    case_id = _case_at_decision(office, clock, issuers)
+    case_id = case_at_decision(office, clock, issuers)
     with open_replica(office, "bank-sup", "pw", clock=clock) as r:
         desk, sealer = _sealing_desk(r, pki, seal, issuers)
         assert desk.reject(case_id, "not-eligible").state == "rejected"
@@ -143,7 +81,7 @@ def test_a_rejected_case_gets_a_sealed_notice(
 def test_an_undecided_case_is_refused_and_a_failed_seal_leaves_the_decision_standing(
     office: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki, seal: bytes
 ) -> None:
-    case_id = _case_at_decision(office, clock, issuers)
+    case_id = case_at_decision(office, clock, issuers)
     with open_replica(office, "bank-sup", "pw", clock=clock) as r:
         service = CATALOGUE.service(SERVICE)
         with pytest.raises(IssueError) as early:
@@ -167,7 +105,7 @@ def test_an_undecided_case_is_refused_and_a_failed_seal_leaves_the_decision_stan
 
 def test_holder_names_are_bounded(office: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki,
                                   seal: bytes) -> None:  # fmt: skip
-    case_id = _case_at_decision(office, clock, issuers)
+    case_id = case_at_decision(office, clock, issuers)
     with open_replica(office, "bank-sup", "pw", clock=clock) as r:
         desk = CaseDesk(r, CATALOGUE)
         view = desk.decide(case_id)
@@ -183,7 +121,7 @@ def test_the_cli_seals_a_decided_case_at_the_lead_department(
     office: Path, clock: FakeClock, issuers: dict[str, Signer], pki: Pki, seal: bytes, tmp_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:  # fmt: skip
-    case_id = _case_at_decision(office, clock, issuers)
+    case_id = case_at_decision(office, clock, issuers)
     seal_file, ledger_key, out = tmp_path / "seal.esl", tmp_path / "dept.key", tmp_path / "result.ofd"
     seal_file.write_bytes(seal)
     assert main(["cert", "keygen", str(ledger_key)]) == 0

@@ -19,11 +19,13 @@ from app.hall.hall import SHANGHAI, Hall
 from app.hall.store_open import open_hall_store
 from app.ledger.suites import ED25519, key_id
 from app.office import Office
+from app.protocol.departments import department
 from app.protocol.hall_client import HallClient, HallUnavailable
-from app.protocol.hall_evaluations import DayEvaluations, MalformedEvaluations
+from app.protocol.hall_evaluations import DayEvaluations, MalformedEvaluations, RatingCounts
 from app.protocol.hall_rating import Rating, case_commitment, new_salt, rating_entry
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device
+from app.review.hall_satisfaction import satisfaction_by_department
 from tests.hall_support import Server, enrolled_device
 from tests.review_daygen import PASSWORD, SUPERVISOR, Clock, generate_day, local_ms, make_office
 from tests.ui_fixtures import dangling_threads, dangling_timers
@@ -152,6 +154,20 @@ def test_a_well_formed_answer_reads_back_as_sent() -> None:
     assert found.to_json() == GOOD and found.total == 5 and found.bad == 2
 
 
+def test_the_days_ratings_add_up_per_lead_department() -> None:
+    doc = _with(("by_service",), {
+        TAX: {"count": 3, "bad": 1, "mean": 3.0},
+        "taxation.tax-registration": {"count": 1, "bad": 0, "mean": 5.0},
+        "public-security.resident-id-renewal": {"count": 2, "bad": 2, "mean": 1.5},
+        "unknown-dept.some-service": {"count": 1, "bad": 0, "mean": 4.0},
+    })  # fmt: skip
+    found = satisfaction_by_department(DayEvaluations.from_json(doc))
+    assert list(found) == ["public-security", "taxation", "unknown-dept"]
+    assert found["taxation"] == RatingCounts(4, 1, 3.5)
+    assert found["public-security"] == RatingCounts(2, 2, 1.5) and found["unknown-dept"].count == 1
+    assert satisfaction_by_department(DayEvaluations.from_json(_with(("by_service",), {}))) == {}
+
+
 @pytest.mark.parametrize(
     "doc",
     [
@@ -204,6 +220,7 @@ def screen(qtbot, reviewed_office):
     translations.install("zh_CN")
     widget = ReviewScreen(office.reviews, work, "zh_CN")
     widget.office = office
+    widget.db_now = work.db_now  # the test's own way onto the office's database thread
     qtbot.addWidget(widget)
     yield widget
     work.shutdown(office.session.lock)
@@ -222,6 +239,8 @@ def test_the_review_shows_the_halls_ratings_and_overdue_items_in_chinese(qtbot, 
     assert levels == {"非常满意": "2", "满意": "1", "基本满意": "0", "不满意": "1", "非常不满意": "1"}
     assert "5" in panel.summary.text() and "逾期" in panel.summary.text()
     assert panel.service_table.item(0, 0).text() == "完税证明开具"
+    assert [panel.department_table.item(0, c).text() for c in range(4)] == [
+        department("taxation").name_zh, "5", "2", "3.40"]  # fmt: skip
     clerks = {panel.clerk_table.item(r, 0).text() for r in range(panel.clerk_table.rowCount())}
     assert "tax-li" in clerks  # the key id named by the office's account
     assert panel.overdue_table.rowCount() == 3
@@ -238,3 +257,22 @@ def test_the_review_says_plainly_when_no_hall_is_configured_or_it_is_down(qtbot,
     with qtbot.waitSignal(panel.failed, timeout=30_000):
         screen.load_day(DAY.isoformat())
     assert "密钥" in panel.summary.text()  # a key file that is not a key: said, not raised
+
+
+def test_the_review_lists_the_ratings_the_counter_refused_in_chinese(qtbot, screen) -> None:
+    """A rating of another office's ticket, from the hall: refused at the counter, shown to the supervisor."""
+    panel = screen.hall_panel
+    evaluator = ED25519.signer(ED25519.generate_private())
+    rating = Rating(case_commitment("C9", new_salt()), 1, TAX, "office-07", "w05", b"\x07" * 16, _ms(DAY, 11))
+    foreign = rating_entry(rating, "taxation.ledger.beijing.gov.cn", evaluator)
+    taken = screen.db_now(lambda: screen.office.cases.forward_ratings([foreign, b"junk"], OFFICE))
+    assert [r.reason for r in taken.refused] == ["wrong_office", "not_a_rating"]
+    with qtbot.waitSignal(panel.refused_loaded, timeout=30_000) as read:
+        screen.load_day(DAY.isoformat())
+    assert len(read.args[0]) == 2
+    assert "2 条大厅评价未转交部门" in panel.refused_label.text()
+    rows = {panel.refused_table.item(r, 1).text(): [panel.refused_table.item(r, c).text() for c in range(6)]
+            for r in range(panel.refused_table.rowCount())}  # fmt: skip
+    wrong = rows["该评价属于其他办事大厅的号码，或其评价器登记在其他大厅。"]
+    assert wrong[2:4] == ["w05", "完税证明开具"] and wrong[5] == "1" and "年" in wrong[0]
+    assert "叫号系统提供的内容不是发往部门账本的已签名评价。" in rows

@@ -7,17 +7,20 @@ from __future__ import annotations
 import os
 import random
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from app.beijing_time import beijing
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.suites import ED25519
 from app.office import Office
-from app.review import NotRefused, refused_entries, set_aside
+from app.review import NotRefused, open_day, refused_entries, set_aside
 from app.review.chain import verify_audit_chain
+from app.review.pdf_report import render_pdf
 from app.review.refused import SET_ASIDE_ACTION
 from app.store import audit, sync_state
 from app.store.errors import InvalidInput, PermissionDenied
@@ -100,6 +103,17 @@ def test_a_supervisor_sees_a_refused_entry_sets_it_aside_and_it_stops_waiting(
         again = sync(sup, tasks)
         assert again.logs[0].push.pending == 0 and tasks == []  # push never sends it again
         assert sup.outbox.count_pending() == 0
+        # The day's figures count it apart: set aside, not pending, for the office, its clerk and in the PDF.
+        review = open_day(sup, beijing(done.written_ms).date())
+        office, device = review.figures.office, review.figures.by_clerk
+        assert (office.outbox_pending, office.outbox_set_aside) == (0, 1)
+        assert office.counts()["outbox_set_aside"] == 1 and office.to_json()["outbox_pending"] == 0
+        assert [(f.outbox_pending, f.outbox_set_aside) for f in device.values() if f.outbox_set_aside] == [(0, 1)]
+        pdf = tmp_path / "day.pdf"
+        pdf.write_bytes(render_pdf(review, language="zh_CN"))
+        shown = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                               check=True).stdout  # fmt: skip
+        assert "已搁置" in shown and "待发送" in shown
 
 
 def test_only_a_supervisor_sets_aside_and_hostile_input_is_refused(nodes: list[NodeProc], tmp_path: Path) -> None:

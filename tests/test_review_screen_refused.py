@@ -88,6 +88,8 @@ def test_a_supervisor_reads_why_an_entry_was_refused_and_sets_it_aside_by_keyboa
     assert "吊销" in panel.details.text() and "tax-li" in panel.details.text()  # the reason in full, below
     assert "revoked_signer" not in reason and "refused" not in " ".join(row)  # no raw code in the cells
     assert screen._work.db_now(screen.office.status).outbox_count == 1  # the refused step still counts as waiting
+    pending_before, aside_before = clerk_outbox(screen, "tax-li")
+    assert aside_before == 0 and pending_before >= 1
     screen.show()
     qtbot.waitExposed(screen)
     screen.activateWindow()
@@ -114,3 +116,15 @@ def test_a_supervisor_reads_why_an_entry_was_refused_and_sets_it_aside_by_keyboa
     with qtbot.waitSignal(panel.loaded, timeout=30_000):
         screen.load_day(DAY.isoformat())  # still there after reopening, as set aside
     assert panel.table.rowCount() == 1 and panel.table.item(0, 7).text() == "已搁置"
+    # The day's figures count it apart: no longer in tax-li's pending column, in the "set aside" one.
+    assert clerk_outbox(screen, "tax-li") == (pending_before - 1, 1)
+    office = screen.review.figures.office
+    assert office.outbox_set_aside == 1
+
+
+def clerk_outbox(screen: ReviewScreen, clerk: str) -> tuple[int, int]:
+    """The clerk's pending and set-aside counts as the figures table shows them, found by the Chinese headers."""
+    table = screen.clerk_table
+    headers = [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+    row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == clerk)
+    return int(table.item(row, headers.index("待发送")).text()), int(table.item(row, headers.index("已搁置")).text())

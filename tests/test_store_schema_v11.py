@@ -1,9 +1,9 @@
-"""Schema version 11: enrolled keys and devices keyed by (key id, department). A version 10 replica keeps every
-enrolment it held, a key can then be enrolled by several departments side by side, and a migration killed or
-failing halfway leaves version 10 whole for the next open."""
+"""Schema version 11: anchors keep the anchoring entry's time. Every anchor of version 10 survives with no time, new
+anchors carry theirs, and a migration killed or failing halfway leaves version 10 whole for the next open."""
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import signal
@@ -13,135 +13,138 @@ import pytest
 
 from app.store.connection import connect
 from app.store.schema import migrate, schema_version
-from tests.migration_crash import kill_migration_after, kill_points, migration_ticks
 
 DB_KEY = bytes(range(32))
-KEYS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
-DEVICES = "kid, office, department, enrolled_ms, revoked_at_ms"
-ORIGINS = ("taxation.ledger.beijing.gov.cn", "housing.ledger.beijing.gov.cn", "public-security")
+V10_COLUMNS = "cert_hash, serial, issuer, cert_type, log_origin, idx"
 
 
-def _keys(count: int, seed: int) -> list[tuple]:
-    """Registry rows as versions 1-10 held them: one per key id, its department a log origin or a department id."""
+def _anchors(count: int, seed: int) -> list[tuple]:
+    """Anchor rows as version 10 held them: certificates and OFD documents, some not yet sequenced (no index)."""
     rng = random.Random(seed)
     return [
-        (
-            rng.randbytes(16), rng.choice(["ed25519", "sm2-sm3"]), rng.randbytes(32),
-            rng.choice(["clerk", "supervisor", "device", "department"]), f"subject {i}", rng.choice(ORIGINS),
-            1_700_000_000_000 + i, rng.choice([None, 1_800_000_000_000 + i]),
-        )
+        (rng.randbytes(32), f"{i:020X}", "a.gov/log", rng.choice(["resident-eid", "ofd.licence", "ofd.notice"]),
+         "a.gov/log", rng.choice([None, i]))
         for i in range(count)
     ]  # fmt: skip
 
 
-def _devices(keys: list[tuple]) -> list[tuple]:
-    return [(k[0], f"office {k[4]}", k[5], k[6], k[7]) for k in keys if k[3] == "device"]
+@pytest.fixture(scope="module")
+def v10_rows() -> list[tuple]:
+    return _anchors(3000, 11)
 
 
-def _v10_replica(path: Path, keys: list[tuple]) -> None:
-    """Write an encrypted database at schema version 10 holding `keys` and their devices, checkpointed and closed."""
+@pytest.fixture(scope="module")
+def v10_file(tmp_path_factory: pytest.TempPathFactory, v10_rows: list[tuple]) -> Path:
+    """An encrypted replica database at schema version 10 holding `v10_rows` in anchors, checkpointed and closed."""
+    path = tmp_path_factory.mktemp("v10") / "replica.db"
     conn = connect(path, DB_KEY)
     migrate(conn, upto=10)
     conn.execute("BEGIN")
-    conn.executemany(f"INSERT INTO registry_keys({KEYS}) VALUES (?,?,?,?,?,?,?,?)", keys)
-    conn.executemany(f"INSERT INTO registry_devices({DEVICES}) VALUES (?,?,?,?,?)", _devices(keys))
+    conn.executemany(f"INSERT INTO anchors({V10_COLUMNS}) VALUES (?,?,?,?,?,?)", v10_rows)
     conn.execute("COMMIT")
     conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     conn.close()
-
-
-def _held(conn) -> tuple[list[tuple], list[tuple]]:
-    return (
-        sorted(conn.execute(f"SELECT {KEYS} FROM registry_keys").fetchall()),
-        sorted(conn.execute(f"SELECT {DEVICES} FROM registry_devices").fetchall()),
-    )
-
-
-@pytest.fixture(scope="module")
-def v10_keys() -> list[tuple]:
-    return _keys(4000, 11)
-
-
-@pytest.fixture(scope="module")
-def v10_file(tmp_path_factory: pytest.TempPathFactory, v10_keys: list[tuple]) -> Path:
-    """A replica database at version 10 with 4,000 enrolled keys (copied, never changed, by each test)."""
-    path = tmp_path_factory.mktemp("v10") / "replica.db"
-    _v10_replica(path, v10_keys)
     return path
 
 
-def _copy(v10_file: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "replica.db"
-    shutil.copyfile(v10_file, target)
+def _copy(source: Path, into: Path) -> Path:
+    target = into / "replica.db"
+    shutil.copyfile(source, target)
     return target
 
 
-def _expected(keys: list[tuple]) -> tuple[list[tuple], list[tuple]]:
-    return sorted(keys), sorted(_devices(keys))
+def _held(conn) -> list[tuple]:
+    return sorted(conn.execute(f"SELECT {V10_COLUMNS} FROM anchors").fetchall(), key=lambda r: r[0])
 
 
-def test_a_version_10_replica_keeps_every_enrolment_and_takes_a_second_department(
-    v10_file: Path, v10_keys, tmp_path: Path
+def test_version_11_keeps_every_anchor_and_adds_the_anchor_time(
+    v10_file: Path, v10_rows: list[tuple], tmp_path: Path
 ) -> None:
     conn = connect(_copy(v10_file, tmp_path), DB_KEY)
     assert schema_version(conn) == 10
-    # version 10: a second department's enrolment of the same key replaced the first
-    with pytest.raises(Exception, match="UNIQUE"):
-        conn.execute(f"INSERT INTO registry_keys({KEYS}) VALUES (?,?,?,?,?,?,?,?)", (*v10_keys[0][:5], "x", 0, None))
     assert migrate(conn, upto=11) == [11]
-    assert _held(conn) == _expected(v10_keys)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    kid = v10_keys[0][0]
-    other = next(o for o in ORIGINS if o != v10_keys[0][5])
-    conn.execute(f"INSERT INTO registry_keys({KEYS}) VALUES (?,?,?,?,?,?,?,?)", (*v10_keys[0][:5], other, 0, None))
-    conn.execute(f"INSERT INTO registry_devices({DEVICES}) VALUES (?,?,?,?,?)", (kid, "hall", other, 0, None))
-    assert conn.execute("SELECT count(*) FROM registry_keys WHERE kid = ?", (kid,)).fetchone()[0] == 2
-    assert conn.execute("SELECT count(*) FROM registry_devices WHERE kid = ?", (kid,)).fetchone()[0] >= 1
-    # still one enrolment per (key, department)
-    with pytest.raises(Exception, match="UNIQUE"):
-        conn.execute(f"INSERT INTO registry_keys({KEYS}) VALUES (?,?,?,?,?,?,?,?)", (*v10_keys[0][:5], other, 1, None))
-    plan = " ".join(r[3] for r in conn.execute("EXPLAIN QUERY PLAN SELECT * FROM registry_keys WHERE department = ?",
-                                               ("x",)))  # fmt: skip
-    assert "registry_keys_by_department" in plan, plan
+    assert _held(conn) == sorted(v10_rows, key=lambda r: r[0])
+    assert conn.execute("SELECT count(*) FROM anchors WHERE anchored_ms IS NOT NULL").fetchone() == (0,)
+    conn.execute(
+        f"INSERT INTO anchors({V10_COLUMNS}, anchored_ms) VALUES (?,?,?,?,?,?,?)",
+        (os.urandom(32), "NEW", "a.gov/log", "ofd.licence", "a.gov/log", 9, 1_780_000_000_000),
+    )
+    assert conn.execute("SELECT anchored_ms FROM anchors WHERE serial = 'NEW'").fetchone() == (1_780_000_000_000,)
+    assert migrate(conn, upto=11) == []  # once
     conn.close()
 
 
+def _kill_after(path: Path, ticks: int) -> int:
+    """In a child, migrate `path` and SIGKILL itself after `ticks` progress callbacks; return the exit signal."""
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child
+        try:
+            conn = connect(path, DB_KEY)
+            seen = [0]
+
+            def tick() -> int:
+                seen[0] += 1
+                if seen[0] >= ticks:
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return 0
+
+            conn.set_progress_handler(tick, 20)
+            migrate(conn, upto=11)
+        finally:
+            os._exit(0)
+    _, status = os.waitpid(pid, 0)
+    return -os.waitstatus_to_exitcode(status)
+
+
 def test_a_migration_killed_halfway_leaves_version_10_whole_and_the_next_open_completes_it(
-    v10_file: Path, v10_keys, tmp_path: Path
+    v10_file: Path, v10_rows: list[tuple], tmp_path: Path
 ) -> None:
-    total = migration_ticks(_copy(v10_file, tmp_path), DB_KEY, 11)
-    assert total > 20, "the migration should take enough steps to be killed in its middle"
-    killed_midway = 0
-    for n, ticks in enumerate(kill_points(total, 5)):
+    probe = connect(_copy(v10_file, tmp_path), DB_KEY)
+    total = [0]
+
+    def count() -> int:
+        total[0] += 1
+        return 0
+
+    probe.set_progress_handler(count, 20)
+    migrate(probe, upto=11)
+    probe.close()
+    assert total[0] > 8, "the migration should take enough steps to be killed in its middle"
+    expected = sorted(v10_rows, key=lambda r: r[0])
+    killed = 0
+    for n, ticks in enumerate(sorted({1, 2, *random.Random(11).sample(range(3, total[0]), 5), total[0] - 1})):
         (tmp_path / str(n)).mkdir()
         path = _copy(v10_file, tmp_path / str(n))
-        if kill_migration_after(path, DB_KEY, 11, ticks) != signal.SIGKILL:
+        if _kill_after(path, ticks) != signal.SIGKILL:
             continue
+        killed += 1
         conn = connect(path, DB_KEY)
         version = schema_version(conn)
-        killed_midway += version == 10
-        assert version in (10, 11) and _held(conn) == _expected(v10_keys)
-        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-        assert not {"registry_keys_v11", "registry_devices_v11"} & tables
+        assert version in (10, 11) and _held(conn) == expected
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(anchors)")}
+        assert ("anchored_ms" in columns) == (version == 11)  # the column and the version move together
         assert migrate(conn, upto=11) == ([11] if version == 10 else [])
-        assert _held(conn) == _expected(v10_keys) and conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert _held(conn) == expected and conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         conn.close()
-    assert killed_midway >= 6
+    assert killed >= 5
 
 
-def test_a_migration_that_fails_halfway_rolls_back_to_version_10(v10_file: Path, v10_keys, tmp_path: Path) -> None:
+def test_a_migration_that_fails_halfway_rolls_back_to_version_10(
+    v10_file: Path, v10_rows: list[tuple], tmp_path: Path
+) -> None:
     conn = connect(_copy(v10_file, tmp_path), DB_KEY)
     steps = [0]
 
     def interrupt() -> int:
         steps[0] += 1
-        return int(steps[0] > 5)  # a nonzero answer aborts the statement running (a copy of the rows)
+        return int(steps[0] > 3)  # a nonzero answer aborts the statement running
 
-    conn.set_progress_handler(interrupt, 1000)
+    conn.set_progress_handler(interrupt, 20)
     with pytest.raises(Exception, match="interrupt"):
         migrate(conn, upto=11)
     conn.set_progress_handler(None, 0)
-    assert schema_version(conn) == 10 and _held(conn) == _expected(v10_keys)
-    assert "registry_keys_v11" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    assert migrate(conn, upto=11) == [11] and _held(conn) == _expected(v10_keys)
+    assert schema_version(conn) == 10 and "anchored_ms" not in {
+        r[1] for r in conn.execute("PRAGMA table_info(anchors)")
+    }
+    assert migrate(conn, upto=11) == [11] and _held(conn) == sorted(v10_rows, key=lambda r: r[0])
     conn.close()

@@ -38,7 +38,7 @@ from tests.test_ui_flows import log_in, sync_and_wait
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
 from ui.case_form import CaseForm
-from ui.hall_evaluator import EvaluatorWindow, ServedCase
+from ui.hall_evaluator import EvaluatorWindow
 from ui.review_screen import ReviewScreen
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
@@ -311,6 +311,7 @@ def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes) -
     qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
     evaluator_screen = EvaluatorWindow(pad, app.work, evaluator, HALL_OFFICE, "w01", "zh_CN")
     qtbot.addWidget(evaluator_screen)
+    evaluator_screen.watch()
     clerk = app.work.db_now(lambda: office.session.account).kid
     names = {s.id: s.name.zh for s in office.services.catalogue.services}
     tickets = [kiosk.issue("tax") for _ in HALL_SERVICES]
@@ -338,10 +339,12 @@ def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes) -
             assert (case.citizen_name, case.citizen_id) == (name, id_number)
             if i == 0:
                 assert wrong_language(visible_texts(app), "zh_CN", data) == []  # the hall's strip is Chinese too
-            with qtbot.waitSignal(slot.served, timeout=10_000):
+            with (
+                qtbot.waitSignal(evaluator_screen.asked, timeout=10_000) as asked,
+                qtbot.waitSignal(slot.served, timeout=10_000),
+            ):
                 slot.panel.finish_button.click()
-            evaluator_screen.ask(ServedCase(case.case_id, service, department(service.split(".")[0]).origin, clerk,
-                                            int(time.time() * 1000)))  # fmt: skip
+            assert (asked.args[0].case.service, asked.args[0].case.clerk) == (service, clerk)
             with qtbot.waitSignal(evaluator_screen.rated, timeout=10_000) as rated:
                 evaluator_screen.buttons[level].click()
             assert case.case_id.encode() not in rated.args[1] and name.encode() not in rated.args[1]
@@ -363,6 +366,7 @@ def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes) -
             with NodeClient(next(n["url"] for n in demo_nodes.nodes if n["origin"] == log), timeout=10) as node:
                 assert in_log(node, entry) == 1
     finally:
+        evaluator_screen.stop()
         kiosk.close()
         pad.close()
     assert time.monotonic() - started < 30

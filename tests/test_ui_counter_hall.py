@@ -19,16 +19,18 @@ from PySide6.QtCore import Qt
 from app.certs import CertType, issue_certificate, make_claims
 from app.hall.evaluation import Evaluations
 from app.hall.hall import Hall
+from app.ledger.entry import decode_entry
 from app.node.config import load_keys
 from app.office import RatingNotForwarded
 from app.protocol.departments import department
-from app.protocol.hall_client import HallClient
+from app.protocol.hall_client import CounterHall, HallClient
+from app.services.rating_commitments import open_rating_commitment
 from tests.hall_support import Server, counter_key_file, enrolled_device, serving_hall
 from tests.test_ui_flows import log_in
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
 from ui.background import BackgroundWork
-from ui.hall_evaluator import EvaluatorWindow, ServedCase
+from ui.hall_evaluator import EvaluatorWindow
 from ui.settings_dialog import SettingsDialog
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
@@ -117,15 +119,22 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     evaluator_key = enrolled_device(hall, "evaluator", "w01")
     evaluator = EvaluatorWindow(HallClient(server.url, evaluator_key), work, evaluator_key, "office-03", "w01", "zh_CN")
     qtbot.addWidget(evaluator)
-    clerk = hall_counter.work.db_now(lambda: office.session.account).kid
-    slot.served.connect(
-        lambda _t: evaluator.ask(
-            ServedCase(case.case_id, SERVICE, department("taxation").origin, clerk, int(time.time() * 1000))
-        )
-    )
-    with qtbot.waitSignal(slot.served, timeout=10_000):
+    evaluator.watch()
+    with (
+        qtbot.waitSignal(evaluator.asked, timeout=10_000) as asked,
+        qtbot.waitSignal(slot.served, timeout=10_000),
+    ):  # the hall tells the evaluator the case served
         panel.finish_button.click()
-    assert evaluator.buttons[1].isEnabled()
+    served = asked.args[0]
+    clerk = hall_counter.work.db_now(lambda: office.session.account)
+    assert (served.case.service, served.case.log, served.case.clerk, served.number) == (
+        SERVICE,
+        department("taxation").origin,
+        clerk.kid,
+        first.number,
+    )
+    assert evaluator.buttons[1].isEnabled() and "li.na" in evaluator.what.text() and "1号窗口" in evaluator.what.text()
+    assert service.name.zh in evaluator.what.text() and "赵敏" not in evaluator.what.text()
     qtbot.waitUntil(lambda: panel.call_button.isEnabled() and panel.number.text() == "—", timeout=10_000)
     evaluator.reason.setText("等候时间太长")
     with qtbot.waitSignal(evaluator.rated, timeout=10_000) as rated:
@@ -135,6 +144,12 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     assert len(items) == 1 and items[0].window == "w01" and items[0].reason == "等候时间太长"
     assert case.case_id.encode() not in rated.args[1]  # the rating carries a commitment, not the case number
     assert "赵敏".encode() not in rated.args[1] and b"110101198203040027" not in rated.args[1]
+    # The office (and a department holding the citizen's salt) opens the commitment from its own case data.
+    commitment = decode_entry(rated.args[1]).entry.body["case_commitment"]
+    opened = hall_counter.work.db_now(lambda: open_rating_commitment(office.replica, commitment, SERVICE))
+    assert opened == case.case_id
+    assert hall_counter.work.db_now(lambda: open_rating_commitment(office.replica, b"\x00" * 32, SERVICE)) is None
+    evaluator.stop()
     # The rating goes to the department through the counter's outbox, like the case's own steps.
     before = {e.leaf_hash for e in hall_counter.work.db_now(lambda: office.replica.outbox.pending())}
     hall_counter.work.db_now(lambda: office.cases.forward_rating(rated.args[1], "office-03"))
@@ -207,3 +222,50 @@ def test_a_counter_without_a_hall_shows_no_ticket(qtbot, demo_office) -> None:
         assert dialog.result_settings.hall_key_file == "/etc/govdesk/c03.key"
     finally:
         app.shutdown()
+
+
+def test_a_transfer_takes_the_case_along_both_ways(qtbot, hall_counter: CounterApp, hall_server) -> None:
+    """转号 moves the ticket with its case: a ticket transferred here opens its case in the form, a ticket sent on
+    takes the form's case along, and a case this counter does not hold yet is said plainly."""
+    hall, server = hall_server
+    kiosk = HallClient(server.url, enrolled_device(hall, "kiosk"))
+    other = CounterHall(HallClient(server.url, enrolled_device(hall, "counter", "w02")))
+    window, office = hall_counter.window, hall_counter.office
+    try:
+        log_in(qtbot, hall_counter)
+        slot, form = window.hall_ticket, window.counter.case_form
+        qtbot.waitUntil(lambda: slot.panel is not None and slot.panel.call_button.isEnabled(), timeout=10_000)
+        opened = hall_counter.work.db_now(lambda: office.desk.open(SERVICE, "赵敏", "110101198203040027"))
+        known = hall_counter.work.db_now(lambda: office.cases.get(opened.case_id))  # a case this counter holds
+
+        # Window 2 sends its citizen here with that case: calling the ticket opens the case in the empty form.
+        kiosk.issue("tax")
+        other.call_next()
+        other.transfer("w01", known.case_id)
+        form.name_edit.setText("前一位市民")
+        with qtbot.waitSignal(slot.next_citizen, timeout=10_000) as called:
+            slot.panel.call_button.click()
+        assert called.args[0].case_ref == known.case_id
+        qtbot.waitUntil(lambda: form.case is not None and form.case.case_id == known.case_id, timeout=10_000)
+        assert form.name_edit.text() == known.citizen_name
+        receipts = window.counter.notice_panel  # the receipts panel follows the form, on window 1's documents
+        assert (receipts.service.id, receipts.case_id, receipts.window_number()) == (SERVICE, known.case_id, 1)
+
+        # This window sends it on to window 2, with the case in its form.
+        panel = slot.panel
+        panel.transfer_to.setCurrentIndex(panel.transfer_to.findData("w02"))
+        panel.transfer_button.click()
+        qtbot.waitUntil(lambda: panel.call_button.isEnabled() and panel.number.text() == "—", timeout=10_000)
+        arrived = other.call_next()
+        assert arrived is not None and arrived.case_ref == known.case_id
+        assert [e.kind for e in arrived.history].count("transferred") == 2
+
+        # A case this counter's copy does not hold yet (opened elsewhere, not synced): said, and the form is empty.
+        other.transfer("w01", "C0123456789AB")
+        with qtbot.waitSignal(slot.next_citizen, timeout=10_000):
+            panel.call_button.click()
+        qtbot.waitUntil(lambda: "C0123456789AB" in form.message.text(), timeout=10_000)
+        assert form.case is None and "同步" in form.message.text()
+    finally:
+        kiosk.close()
+        other.client.close()

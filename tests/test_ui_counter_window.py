@@ -41,7 +41,7 @@ def test_the_demo_scans_only_what_the_clerk_asks_for(qtbot, counter: CounterApp)
     assert shown == [] and screen.scanner is None  # the sample folder is not replayed at unlock
     picker = screen.sample_picker
     assert picker.count() == 4 and picker.isVisible()
-    picker.setCurrentIndex(next(i for i in range(picker.count()) if picker.itemData(i).stem == "revoked-eid"))
+    picker.setCurrentIndex(next(i for i, path in enumerate(screen.samples) if path.stem == "revoked-eid"))
     assert "王强" in picker.currentText() and "eid" not in picker.currentText()  # named for the clerk
     qtbot.keyClick(counter.window, Qt.Key.Key_F4)
     qtbot.waitUntil(lambda: len(shown) == 1, timeout=10_000)

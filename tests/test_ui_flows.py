@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -34,7 +37,7 @@ from ui.verdict_card import RED
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
 STALL_LIMIT_MS = 50
-LOGIN_SWITCH_LIMIT_MS = 150
+LOGIN_SWITCH_LIMIT_MS = 80
 
 
 @pytest.fixture
@@ -106,6 +109,34 @@ def test_idle_auto_lock_then_logout_discards_the_form(qtbot, counter: CounterApp
     assert window.counter.case_form.name_edit.text() == ""
 
 
+def test_the_switch_to_the_workspace_makes_shiboken_load_no_bindings(demo_office) -> None:
+    """Shiboken builds Qt's Python types and enums lazily; the first time it must wrap an object of a type not yet
+    loaded, it loads a module's types at once (40-60 ms on the GUI thread). That must happen while the app starts,
+    not in the switch to the workspace: counted in a fresh process by the enum types created, whatever the load."""
+    probe = subprocess.run(
+        [sys.executable, "-m", "tests.login_switch_probe", str(demo_office.path), "li.na", PASSWORD],
+        capture_output=True, text=True, timeout=120, check=True,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )  # fmt: skip
+    switch = json.loads(probe.stdout.strip().splitlines()[-1])
+    assert switch["ready"]
+    assert switch["created"] == []  # before the fix: 113 of them, 40-60 ms
+
+
+def test_input_restarts_the_idle_lock_only_while_unlocked(qtbot, counter: CounterApp) -> None:
+    """The idle lock's filter is installed before login (so its one-time cost is not in the switch to the workspace):
+    it restarts the lock's timer on a clerk's input, and ignores input while the screen is locked."""
+    log_in(qtbot, counter)
+    window = counter.window
+    window.idle.timer.stop()
+    qtbot.keyClick(window.counter.case_form.name_edit, Qt.Key.Key_A)
+    assert window.idle.timer.isActive()  # typing keeps the session open
+    qtbot.keyClick(window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert window.stack.currentWidget() is window.login and not window.idle.timer.isActive()
+    qtbot.keyClick(window.login.password_edit, Qt.Key.Key_A)
+    assert not window.idle.timer.isActive()  # a locked screen does not count down to a second lock
+
+
 def test_scanning_a_certificate_video_shows_verdicts_without_stalling(
     qtbot, counter: CounterApp, demo_office, tmp_path: Path
 ) -> None:
@@ -116,9 +147,11 @@ def test_scanning_a_certificate_video_shows_verdicts_without_stalling(
     video = write_video(tmp_path / "counter.avi", frames, fps=30)
     counter.office.settings = replace(counter.office.settings, camera_source=str(video))
     shown = []
-    # The switch from login to the workspace is measured on its own: the workspace is built with the window now
-    # (on_unlocked takes ~6 ms), but Qt's first layout and paint of it still stall 58-98 ms offscreen on a loaded
-    # machine, a known hitch to bring under 50 ms; scanning must never stall the GUI thread.
+    # The switch from login to the workspace is measured on its own. It stalled 42-88 ms (median 55) while Shiboken
+    # loaded every binding type and enum for the idle lock's first filtered events and a Path stored as item data;
+    # both now happen before login (test_the_switch_to_the_workspace_makes_shiboken_load_no_bindings guards that
+    # whatever the load), and the switch stalls 15-47 ms (median 23, once 65) at nice 19 on two shared cores with
+    # a load average of 5-10. The limit is what holds under that load; the target is 50 ms.
     with StallMeter() as switching:
         log_in(qtbot, counter)
     assert switching.worst_ms <= LOGIN_SWITCH_LIMIT_MS, f"logging in stalled the GUI thread for {switching.worst_ms} ms"

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-import threading
+import subprocess
+import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -13,13 +15,16 @@ from PySide6.QtGui import QDropEvent
 
 from app.ofd import gm
 from app.ofd.counter import AnchorFact
+from app.ofd.issue import issue_document
+from app.ofd.seal import make_seal
 from app.office import Office
 from app.store.replica import create_office
-from tests.ofd_support import Pki, make_pki, sealed_document, to_file
+from tests.ofd_support import Pki, licence_spec, make_pki, seal_request, sealed_document, to_file
 from tests.store_support import FAST_KDF
 from tests.ui_fixtures import dangling_threads, dangling_timers
 from ui.background import BackgroundWork
-from ui.ofd_panel import OfdPanel
+from ui.i18n import Translations
+from ui.ofd_panel import OfdPanel, monotonic_ms
 from ui.ofd_verdict_card import AMBER, GREEN, RED
 
 __all__ = ["dangling_threads", "dangling_timers"]
@@ -124,37 +129,59 @@ def test_a_file_appearing_in_a_watched_folder_is_verified(qtbot, panel: OfdPanel
     assert panel.file_name == "new.ofd" and panel.card.colour == GREEN
 
 
-def test_a_slow_copy_into_the_watched_folder_is_opened_only_when_whole(
+# A USB stick as another process: copies a file in small pieces, stalls half-way until a go file appears, then
+# finishes; a pause between pieces is the device's own pace.
+SLOW_COPIER = """
+import os, sys, time
+source, target, go = sys.argv[1:4]
+data = open(source, "rb").read()
+half = len(data) // 2
+with open(target, "wb") as out:
+    for at in range(0, len(data), 4096):
+        if at >= half and not os.path.exists(go):
+            print("stalled", flush=True)
+            while not os.path.exists(go):
+                time.sleep(0.02)
+        out.write(data[at : at + 4096])
+        out.flush()
+        time.sleep(0.005)
+"""
+
+
+def test_a_slow_copy_by_another_process_is_opened_only_when_whole_never_as_damaged(
     qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path
 ) -> None:
-    """A copier thread writes a sealed licence in pieces and stalls half-way; the panel waits for the whole file."""
-    data = to_file(sealed_document(pki))
+    """A real issued licence copied slowly into the watched folder, stalling longer than the watch's patience: the
+    panel says the file is incomplete, never verifies half of it, and opens it once the copy has finished."""
+    signer = pki.signer.signer()
+    issued = issue_document(
+        licence_spec(pages=3, image_size=30_000), seal=make_seal(seal_request(pki), pki.maker.signer()),
+        seal_signer=signer, department="market.example", ledger_signer=signer.ledger_signer,
+    )  # fmt: skip
+    source = tmp_path / "issued.ofd"
+    source.write_bytes(issued.ofd)
     stick = tmp_path / "usb"
     stick.mkdir()
     panel.watch_folder(stick)
-    resume = threading.Event()
-    target = stick / "营业执照.ofd"
-
-    def copy() -> None:
-        with target.open("wb") as out:
-            half = len(data) // 2
-            for start in range(0, half, 4096):
-                out.write(data[start : min(start + 4096, half)])
-                out.flush()
-            resume.wait(30)  # the USB stick stalls here until the test has seen the panel wait
-            out.write(data[half:])
-
-    copier = threading.Thread(target=copy)
-    copier.start()
+    panel.arrivals.give_up_ms = 400  # the stall below outlasts it
+    shown: list = []
+    panel.verdict_shown.connect(shown.append)
+    target, go = stick / "营业执照.ofd", tmp_path / "go"
+    copier = subprocess.Popen([sys.executable, "-c", SLOW_COPIER, str(source), str(target), str(go)],
+                              stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        qtbot.waitUntil(lambda: panel.arrivals.incomplete_looks >= 2, timeout=20_000)
-        assert panel.verdict is None  # half a file was never opened
-        assert "营业执照.ofd" in panel.status.text()
+        assert copier.stdout is not None and copier.stdout.readline().strip() == "stalled"
+        qtbot.waitUntil(lambda: target in panel.arrivals.stalled(monotonic_ms()), timeout=20_000)
+        qtbot.waitUntil(lambda: "营业执照.ofd" in panel.status.text() and "KB" in panel.status.text(), timeout=5_000)
+        assert shown == [] and panel.verdict is None  # half a file was never verified
+        assert 0 < target.stat().st_size < len(issued.ofd)
+        go.write_bytes(b"")
+        qtbot.waitUntil(lambda: panel.verdict is not None, timeout=30_000)
     finally:
-        resume.set()
-        copier.join(30)
-    qtbot.waitUntil(lambda: panel.verdict is not None, timeout=20_000)
-    assert panel.data == data and panel.card.colour == GREEN
+        go.write_bytes(b"")
+        assert copier.wait(timeout=60) == 0
+    assert [v.readable for v in shown] == [True]
+    assert panel.data == issued.ofd and panel.card.colour == GREEN and panel.file_name == "营业执照.ofd"
 
 
 def test_the_card_shows_the_issue_time_in_beijing_time(qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path) -> None:
@@ -170,6 +197,41 @@ def test_the_card_shows_the_issue_time_in_beijing_time(qtbot, panel: OfdPanel, p
     assert dict(card.field_rows)["Ledger"] == f"issued by cn-bj-market at {beijing}, serial 0A1B, still valid"
     card.show_verdict(card.verdict, "licence.ofd", AnchorFact("cn-bj-market", "0A1B", "licence", revoked=True))
     assert dict(card.field_rows)["Ledger"].endswith("serial 0A1B, revoked")
+
+
+def test_the_card_says_who_anchored_the_file_and_when_from_the_replica(
+    qtbot, panel: OfdPanel, pki: Pki, tmp_path: Path
+) -> None:
+    """The ledger line names the anchoring department and the anchor's own time; a revocation says when."""
+    anchored_ms = 1_780_000_000_000  # 2026-05-28 20:26 UTC: 2026-05-29 04:26 in Beijing
+    path = tmp_path / "licence.ofd"
+    path.write_bytes(to_file(sealed_document(pki)))
+    open_and_wait(qtbot, panel, path)
+    card = panel.card
+    anchor = AnchorFact("taxation.ledger.beijing.gov.cn", "0A1B", "licence", False, None, anchored_ms, "北京市税务局",
+                        "Beijing Municipal Tax Service")  # fmt: skip
+    translations = Translations()
+    translations.install("zh_CN")
+    try:
+        card.show_verdict(card.verdict, "licence.ofd", anchor)
+        ledger = dict(card.field_rows)[card.tr("Ledger")]
+        assert (
+            card.tr("Ledger") == "账本记录"
+            and ledger == "由 北京市税务局 于 2026年5月29日 04:26 签发，编号 0A1B，仍然有效"
+        )
+        revoked = replace(anchor, revoked=True, revoked_at_ms=anchored_ms + 86_400_000)
+        card.show_verdict(card.verdict, "licence.ofd", revoked)
+        assert dict(card.field_rows)["账本记录"].endswith("编号 0A1B，已于 2026年5月30日 04:26 撤销")
+        assert card.colour == GREEN  # the document's own verdict colours the card; the ledger line says the rest
+        translations.install("en")
+        card.set_language("en")
+        ledger = dict(card.field_rows)["Ledger"]
+        assert ledger.startswith("issued by Beijing Municipal Tax Service at 2026-05-29 04:26 Beijing time")
+        assert ledger.endswith("revoked at 2026-05-30 04:26 Beijing time")
+        card.show_verdict(card.verdict, "licence.ofd", replace(anchor, issuer_zh="", issuer_en=""))
+        assert dict(card.field_rows)["Ledger"].startswith("issued by taxation.ledger.beijing.gov.cn at")
+    finally:
+        translations.uninstall()
 
 
 def test_an_unsealed_or_broken_document_has_no_issue_time(qtbot, panel: OfdPanel, tmp_path: Path) -> None:

@@ -2,7 +2,8 @@
 sync, scanned certificates keep getting their verdicts at the usual speed (pytest-qt, the demo federation).
 
 The stalled node answers the counter's reachability probe and only then stops answering, so the stall falls
-inside the sync job: the job must wait on the network pool, not on the database thread the verdicts need."""
+inside the sync job: the job must wait on the network pool, not on the database thread the verdicts need. It
+falls in the pull (nothing to send) or, with an entry waiting in the outbox, in the push's submission."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from app.store.replica import open_replica
 from app.sync import load_policy
 from app.sync.trust import save_policy
 from devtools.stalling_front import StallingFront
+from tests.test_sync_support import note_entry
 from tests.test_ui_flows import log_in
 from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_nodes, demo_office, demo_template
 from ui.application import CounterApp, start
@@ -31,9 +33,10 @@ STALL_S = 20.0
 USUAL_VERDICT_S = 1.0  # a verdict takes tens of milliseconds; a second is generous on a loaded machine
 
 
-@pytest.fixture
-def stalled(demo_office, demo_nodes) -> Iterator[StallingFront]:
-    """The housing bureau's node URL in the office's trust policy points at a front that stalls after the probe."""
+@pytest.fixture(params=["pull", "push"])
+def stalled(request, demo_office, demo_nodes) -> Iterator[StallingFront]:
+    """The housing bureau's node URL in the office's trust policy points at a front that stalls after the probe;
+    for "push", an entry for the housing log waits in the outbox, so the stall hits the push's submission."""
     origin = department("housing").origin
 
     def real_url() -> str:
@@ -46,6 +49,8 @@ def stalled(demo_office, demo_nodes) -> Iterator[StallingFront]:
             replace(log, urls=(node.url,), read_urls=()) if log.origin == origin else log for log in policy.logs
         )
         save_policy(admin, replace(policy, logs=logs))
+        if request.param == "push":
+            admin.outbox.enqueue(origin, note_entry(admin, origin, "waits for the stalled node"))
     yield node
     node.close()
 

@@ -68,6 +68,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
     """
 
     case_changed = Signal(object)  # app.office.CaseFile after opening or a step
+    refreshed = Signal()  # the service or the case shown changed (the receipts panel follows it)
 
     def __init__(
         self, cases: CaseService, services: ServiceDirectory, work: BackgroundWork, parent: QWidget | None = None
@@ -198,6 +199,7 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
         self._refresh_advance()
         self._refresh_required()
         self._refresh_steps()
+        self.refreshed.emit()
 
     def _move_text(self, move: workflow.Transition) -> str:
         if move.name == workflow.VERIFY:

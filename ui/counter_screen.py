@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QImage
@@ -24,6 +25,7 @@ from ui.background import BackgroundWork
 from ui.case_form import CaseForm
 from ui.case_panel import CasePanel
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.notice_panel import NoticePanel
 from ui.ofd_panel import OfdPanel
 from ui.refusal_text import describe
 from ui.scan_preview import ScanPreview, ScanSignals
@@ -55,6 +57,7 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.scanner: Scanner | None = None
         # One adapter for the screen's life: a closed scanner may still hold references to its signals.
         self.scan_signals = ScanSignals(self)
+        self._cases = cases
         self.case_panel = CasePanel(cases, work)
         self.preview = ScanPreview()
         self.preview.setObjectName("cameraPanel")
@@ -85,11 +88,18 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         sample_layout.addWidget(self.scan_button)
         camera_layout.addWidget(self.sample_row)
         self.scan_button.clicked.connect(self.scan_again)
+        # The picker's items in order. Kept here, not as the items' data: the first Path converted to a QVariant made
+        # Shiboken load Qt's binding types and enums, part of a 40-60 ms stall in the login switch (issue #16).
+        self.samples: list[Path] = []
         self.last_code: str | None = None
         camera_layout.addWidget(self.verdict_card, 2)
         self.case_box = QGroupBox()
         case_layout = QVBoxLayout(self.case_box)
         case_layout.addWidget(self.case_form)
+        # Materials received, 受理回执 and 一次性告知单 for the service and case in the form.
+        self.notice_panel = NoticePanel(services, language)
+        case_layout.addWidget(self.notice_panel)
+        self.case_form.refreshed.connect(self._follow_form)
         # E-licences (OFD) open from a file or a drop; without the service (older callers) the panel is absent.
         self.ofd_panel = OfdPanel(ofd, work, language) if ofd is not None else None
         if self.ofd_panel is not None:
@@ -118,17 +128,17 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
             self.tr("Codes are read as soon as they are in view; the outline takes the verdict's colour.")
         )
         self.sample_label.setText(self.tr("Sa&mple:"))
-        for index in range(self.sample_picker.count()):
-            self.sample_picker.setItemText(index, self.sample_name(self.sample_picker.itemData(index).stem))
-        self.scan_button.setText(self.tr("Scan (F4)") if self.sample_picker.count() else self.tr("Scan again (F4)"))
+        for index, path in enumerate(self.samples):
+            self.sample_picker.setItemText(index, self.sample_name(path.stem))
+        self.scan_button.setText(self.tr("Scan (F4)") if self.samples else self.tr("Scan again (F4)"))
 
     def start_camera(self, source: str | None = None) -> None:
         """Start scanning from `source` (default: the configured camera); a failure shows on the preview."""
         self.stop_camera()
         samples = self._scanners.sample_images(source)
         self.sample_picker.clear()
-        for path in samples:
-            self.sample_picker.addItem(self.sample_name(path.stem), path)
+        self.samples = list(samples)
+        self.sample_picker.addItems([self.sample_name(path.stem) for path in self.samples])
         self.retranslate()
         if samples:
             self.preview.show_status(SourceStatus("idle", self.tr("Demo samples: pick one and press F4 to scan it.")))
@@ -176,7 +186,8 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         """F4: scan the picked demo sample once, or verify the camera's last code again (a code is read once)."""
         if self._work.closed:
             return
-        path = self.sample_picker.currentData()
+        index = self.sample_picker.currentIndex()
+        path = self.samples[index] if 0 <= index < len(self.samples) else None
         if path is not None:
             self.preview.show_image(QImage(str(path)))
             self._work.db(
@@ -234,6 +245,24 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         self.case_panel.queue_list.clear()
         self.case_panel.results_list.clear()
 
+    def _follow_form(self) -> None:
+        form = self.case_form
+        self.notice_panel.show_for(form.service, None if form.case is None else form.case.case_id)
+
+    def open_transferred_case(self, number: str, case_id: str) -> None:
+        """Open the case a ticket transferred to this window brought along; if this counter's copy does not hold it
+        yet, say so (it arrives with the next sync)."""
+        cases = self._cases
+
+        def missing(_error: Exception) -> None:
+            self.case_form.show_message(
+                self.tr("Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it "
+                        "(Ctrl+F).").replace("%1", number).replace("%2", case_id),
+                error=True,
+            )  # fmt: skip
+
+        self._work.db(lambda: cases.get(case_id), self._case_chosen, missing, owner=self)
+
     def _case_chosen(self, case: CaseFile) -> None:
         self.case_form.load(case)
         if self.ofd_panel is not None:
@@ -245,5 +274,6 @@ class CounterScreen(RetranslatedOnLanguageChange, QWidget):
         if self.ofd_panel is not None:
             self.ofd_panel.set_language(language)
         self.case_form.set_language(language)
+        self.notice_panel.set_language(language)
         self.case_panel.language = language
         self.case_panel.reload()

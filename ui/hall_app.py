@@ -13,7 +13,7 @@ from app.protocol.hall_client import HallClient
 from ui.application import qt_application
 from ui.background import BackgroundWork
 from ui.hall_display import HallDisplayWindow
-from ui.hall_evaluator import EvaluatorWindow, ServedCase
+from ui.hall_evaluator import EvaluatorWindow
 from ui.hall_kiosk import KioskWindow
 from ui.i18n import Translations
 
@@ -54,13 +54,13 @@ def run_display(url: str, key_file: Path, language: str, full_screen: bool = Fal
     return _run(app, work, window, full_screen)
 
 
-def run_evaluator(url: str, key_file: Path, window_id: str, case: ServedCase, language: str) -> int:
-    """Open the evaluator for one served case (the counter opens it on its second screen)."""
+def run_evaluator(url: str, key_file: Path, window_id: str, language: str, full_screen: bool = False) -> int:
+    """Open the evaluator of a window (on the counter's second screen): it asks the hall what the window finished."""
     app = qt_application()
     Translations().install(language)
     signer = _signer_from(key_file)
     client = HallClient(url, signer)
     work = BackgroundWork()
     evaluator = EvaluatorWindow(client, work, signer, client.config()["office"], window_id, language)
-    evaluator.ask(case)
-    return _run(app, work, evaluator, False)
+    evaluator.watch()
+    return _run(app, work, evaluator, full_screen)

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from app.office import HallKeyUnreadable, RatingsForwarded, counter_hall
 from app.protocol.hall_client import CounterHall
+from app.protocol.hall_served import ServedCase
 from app.protocol.hall_tickets import Ticket
 from app.settings import Settings
 from ui.background import BackgroundWork
@@ -36,7 +37,11 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         self.hall: CounterHall | None = None
         self._configured: tuple[str, str] = ("", "")
         self.hall_office = ""  # the office id in the hall's GET /config: the ratings this counter forwards name it
+        self._window_id = ""  # this counter's window, once a ticket it held named it
         self._collecting = False
+        # What the workspace tells the hall at 办结 (see CurrentTicketWidget.served_case); the main window sets it.
+        self.served_case: Callable[[], Callable[[], ServedCase | None]] = lambda: lambda: None
+        self.case_ref: Callable[[], str | None] = lambda: None  # the case a 转号 takes along (CurrentTicketWidget)
         self.problem = QLabel()
         self.problem.setProperty("role", "error")
         self.problem.setWordWrap(True)
@@ -84,6 +89,8 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
         if hall is not self.hall:  # the settings changed while the hall was asked
             return
         panel = CurrentTicketWidget(hall, self.work, [w for w in windows if isinstance(w, dict)])
+        panel.served_case = lambda: self.served_case()
+        panel.case_ref = lambda: self.case_ref()
         panel.next_citizen.connect(self.next_citizen)
         panel.served.connect(self.served)
         self.layout_.addWidget(panel)
@@ -124,6 +131,14 @@ class HallTicketSlot(RetranslatedOnLanguageChange, QWidget):
     def _collected(self, _outcome: object) -> None:
         # A failure (hall down, office locked) leaves the hall's cursor where it was: the next tick tries again.
         self._collecting = False
+
+    def window_number(self) -> int:
+        """The number of this counter's window on the hall's wall (0 until a ticket it held has named the window)."""
+        ticket = self.current_ticket()
+        if ticket is not None and ticket.window:
+            self._window_id = ticket.window
+        windows = self.panel.windows if self.panel is not None else []
+        return next((int(w["number"]) for w in windows if w.get("id") == self._window_id), 0)
 
     def current_ticket(self) -> Ticket | None:
         """The ticket this window serves, as last known."""

@@ -7,12 +7,14 @@ empty form for it, so nothing of the previous citizen carries over.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.protocol.hall_client import CounterHall, HallStatus
+from app.protocol.hall_served import ServedCase
 from app.protocol.hall_tickets import Ticket
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
@@ -48,13 +50,15 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
         self.transfer_button = QPushButton()
         self.title = QLabel()
         self._error: Exception | None = None
+        # Called on the GUI thread at 办结: returns the call that, on the network pool, gives the case just served.
+        self.served_case: Callable[[], Callable[[], ServedCase | None]] = lambda: lambda: None
+        # Called on the GUI thread at 转号: the number of the case in the form, which travels with the ticket.
+        self.case_ref: Callable[[], str | None] = lambda: None
         self.call_button.clicked.connect(lambda: self._run(self.hall.call_next, called=True))
         self.recall_button.clicked.connect(lambda: self._run(self.hall.recall))
         self.skip_button.clicked.connect(lambda: self._run(self.hall.skip))
-        self.finish_button.clicked.connect(lambda: self._run(self.hall.finish, finished=True))
-        self.transfer_button.clicked.connect(
-            lambda: self._run(lambda: self.hall.transfer(str(self.transfer_to.currentData())))
-        )
+        self.finish_button.clicked.connect(self.finish)
+        self.transfer_button.clicked.connect(self.transfer)
         # One strip across the top of the workspace: the ticket and its state, then the actions.
         ticket = QVBoxLayout()
         ticket.setSpacing(0)
@@ -69,6 +73,7 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
         layout.addSpacing(12)
         layout.addWidget(self.transfer_to)
         layout.addWidget(self.transfer_button)
+        self._stopped = False
         self.heartbeat = QTimer(self)
         self.heartbeat.setInterval(HEARTBEAT_MS)
         self.heartbeat.timeout.connect(self._keep_alive)
@@ -90,7 +95,8 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
             self.show_status(self.hall.status())
 
     def stop(self) -> None:
-        """Stop the heartbeat (the window closes; the hall returns a held ticket after its timeout)."""
+        """Stop the heartbeat for good (the window closes; the hall returns a held ticket after its timeout)."""
+        self._stopped = True
         self.heartbeat.stop()
 
     def refresh(self) -> None:
@@ -108,6 +114,16 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
                 self.served.emit(result)
 
         self.work.net(action, done, self.show_error, owner=self)
+
+    def finish(self) -> None:
+        """Finish the current ticket, telling the hall the case served (as a commitment) for the evaluator."""
+        served = self.served_case()
+        self._run(lambda: self.hall.finish(served()), finished=True)
+
+    def transfer(self) -> None:
+        """Send the current ticket, with the case in the form (its number only), to the chosen window."""
+        to, case_ref = str(self.transfer_to.currentData()), self.case_ref()
+        self._run(lambda: self.hall.transfer(to, case_ref))
 
     def _keep_alive(self) -> None:
         if self.hall.status().ticket is not None:
@@ -128,7 +144,7 @@ class CurrentTicketWidget(RetranslatedOnLanguageChange, QWidget):
         self.call_button.setEnabled(status.can_call)
         for b in (self.recall_button, self.skip_button, self.finish_button, self.transfer_button):
             b.setEnabled(status.online and holding)
-        if holding:
+        if holding and not self._stopped:  # a late answer or a language change after stop() starts nothing
             self.heartbeat.start()
         else:
             self.heartbeat.stop()

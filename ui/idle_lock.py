@@ -21,19 +21,19 @@ class IdleLock(QObject):
         self.timer.setInterval(timeout_ms)
         self.timer.timeout.connect(self.idle.emit)
         self.armed = False
+        # Installed once, before the login screen shows: the first events that reach a Python filter make Shiboken
+        # wrap Qt's internal objects and load every binding type and enum on the way (40-60 ms). Installed at unlock,
+        # that cost landed in the switch to the workspace (issue #16); now it is paid while the app starts.
+        QApplication.instance().installEventFilter(self)
 
     def arm(self) -> None:
         """Start watching input (after an unlock)."""
-        if not self.armed:
-            QApplication.instance().installEventFilter(self)
-            self.armed = True
+        self.armed = True
         self.timer.start()
 
     def disarm(self) -> None:
         """Stop watching (while locked or on exit)."""
-        if self.armed:
-            QApplication.instance().removeEventFilter(self)
-            self.armed = False
+        self.armed = False
         self.timer.stop()
 
     def set_timeout(self, timeout_ms: int) -> None:
@@ -44,6 +44,6 @@ class IdleLock(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt override)
         """Restart the timer on input; never consume the event."""
-        if event.type() in ACTIVITY:
+        if self.armed and event.type() in ACTIVITY:
             self.timer.start()
         return False

@@ -14,8 +14,12 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
+from app.catalogue.errors import ServiceError
 from app.office import ClerkTask, ForkEvidence, NodeState, Office, OfficeStatus, SyncProgress
+from app.protocol.hall_served import ServedCase
+from app.protocol.hall_tickets import Ticket
 from app.store import roles
+from app.store.errors import StoreError
 from app.store.session import Account
 from app.sync.errors import NodeUnreachable
 from app.sync.service import LogOutcome
@@ -77,6 +81,11 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         layout.addWidget(self.offline_banner)
         self.hall_ticket = HallTicketSlot(work)  # the hall's current ticket (issue #19); hidden without a hall
         self.hall_ticket.next_citizen.connect(self.next_citizen)
+        self.hall_ticket.served_case = self.served_case
+        self.counter.notice_panel.window_number = self.hall_ticket.window_number
+        self.hall_ticket.case_ref = lambda: (
+            None if self.counter.case_form.case is None else self.counter.case_form.case.case_id
+        )
         layout.addWidget(self.hall_ticket)
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
@@ -216,13 +225,32 @@ class MainWindow(RetranslatedOnLanguageChange, QMainWindow):
         """List a task sync returned (a node's refusal, a case conflict) in the workspace."""
         self.counter.add_task(task)
 
-    def next_citizen(self, _ticket: object) -> None:
-        """The hall called the next ticket: the next citizen starts on an empty form; nothing carries over."""
+    def next_citizen(self, ticket: Ticket) -> None:
+        """The hall called the next ticket: the next citizen starts on an empty form; nothing carries over, except the
+        case a ticket transferred here (转号) brings along, which opens in the form."""
         if self.account is None:
             return
         self.counter.forget_session()
         self.counter.reload()
         self.counter.focus("camera")
+        if ticket.case_ref:
+            self.counter.open_transferred_case(ticket.number, ticket.case_ref)
+
+    def served_case(self) -> Callable[[], ServedCase | None]:
+        """At 办结 (GUI thread): the call that, on the network pool, asks the office (database thread) what the hall may
+        know of the case in the form: its service and rating commitment, never the case id or the citizen."""
+        case = self.counter.case_form.case
+        if case is None or self.account is None:
+            return lambda: None  # nothing was opened for this ticket: the evaluator is not asked
+        case_id, cases, work = case.case_id, self.office.cases, self.work
+
+        def served() -> ServedCase | None:
+            try:
+                return work.db_wait(lambda: cases.served(case_id))
+            except (ServiceError, StoreError):  # the ticket is finished all the same; only the rating prompt is lost
+                return None
+
+        return served
 
     def refresh_status(self) -> None:
         """Reload the outbox count and replica age on the database thread."""

@@ -10,7 +10,7 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.atomic_file import write_atomic
-from app.ofd.arrival import ArrivalWatch
+from app.ofd.arrival import ArrivalWatch, look_at
 from app.ofd.container import MAX_FILE
 from app.ofd.counter import AnchorFact
 from app.ofd.verdict import DocumentVerdict
@@ -64,6 +64,7 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.seen: set[str] = set()
         # A file still being copied is opened only once whole (size and mtime steady, ZIP directory readable).
         self.arrivals = ArrivalWatch()
+        self.stalled_shown: Path | None = None  # the stalled copy the status line last spoke of
         self.arrival_timer = QTimer(self)
         self.arrival_timer.setInterval(ARRIVAL_POLL_MS)
         self.arrival_timer.timeout.connect(self._poll_arrivals)
@@ -189,6 +190,7 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
             self.watcher.removePath(str(self.watched))
         self.watched = folder
         self.arrivals = ArrivalWatch()
+        self.stalled_shown = None
         self.arrival_timer.stop()
         self.seen = {p.name for p in folder.glob("*.ofd")}
         self.watcher.addPath(str(folder))
@@ -204,11 +206,39 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
             self.arrival_timer.start()
 
     def _poll_arrivals(self) -> None:
-        ready = self.arrivals.poll(monotonic_ms())
+        now = monotonic_ms()
+        ready = self.arrivals.poll(now)
         if not self.arrivals.waiting:
             self.arrival_timer.stop()
         if ready:
-            self.open_path(ready[-1])
+            self._open_arrival(ready[-1])
+            return
+        stalled = self.arrivals.stalled(now)
+        if stalled and self.stalled_shown != stalled[-1]:
+            self.stalled_shown = stalled[-1]
+            size = look_at(stalled[-1])
+            self.status.setText(
+                self.tr("%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file "
+                        "is damaged: open it by hand to see why.")
+                .replace("%1", stalled[-1].name).replace("%2", str((size.size if size else 0) // 1024))
+            )  # fmt: skip
+
+    def _open_arrival(self, path: Path) -> None:
+        """Open a file the watch found whole; if it changed while being read (the copy went on), watch it again."""
+        before = look_at(path)
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_FILE + 1)
+        except OSError:
+            data = None
+        after = look_at(path)
+        whole = after is not None and data is not None and len(data) == min(after.size, MAX_FILE + 1)
+        if data is None or not whole or before != after:
+            self.arrivals.arrived([path], monotonic_ms())
+            self.arrival_timer.start()
+            return
+        self.stalled_shown = None
+        self.open_bytes(data, path.name)
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802 (Qt override)
         """Accept a dragged local .ofd file."""
@@ -231,11 +261,14 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         except OSError:
             self.status.setText(self.tr("The file cannot be read."))
             return
+        self.open_bytes(data, path.name)
+
+    def open_bytes(self, data: bytes, name: str) -> None:
+        """Verify a file's bytes (read bounded, at most one byte over the limit) on the database thread."""
         if len(data) > MAX_FILE:
             self.status.setText(self.tr("The file is too large for an e-licence."))
             return
         self.status.clear()
-        name = path.name
 
         def work() -> tuple[DocumentVerdict, AnchorFact | None]:
             return self._ofd.verify(data), self._ofd.anchor(data)

@@ -14,8 +14,10 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QVBoxLayout, QWidget
 
+from app.beijing_time import shown_time
 from app.ofd.counter import AnchorFact
 from app.ofd.verdict import DocumentVerdict, SignatureVerdict, word
+from app.ofd.verify import SEAL_KEY_REVOKED
 from ui.traffic_light_card import AMBER, GREEN, RED, TrafficLightCard, rows_table
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -93,7 +95,7 @@ class OfdVerdictCard(TrafficLightCard):
             return self.tr("Not a readable OFD document")
         if verdict.valid and verdict.trusted:
             return self.tr("Sealed and trusted: accept the document")
-        if verdict.valid and verdict.reason == "revoked":
+        if verdict.valid and verdict.reason in ("revoked", *SEAL_KEY_REVOKED):
             return self.tr("Revoked: do not accept")
         if verdict.valid:
             return self.tr("Intact, but the issuer is not trusted: do not accept as proof")
@@ -123,10 +125,7 @@ class OfdVerdictCard(TrafficLightCard):
         if issued_at is not None:  # the seal's own time: for an anchored file the department's anchor vouches for it
             self._add(self.tr("Issued at"), self.tr("%1 (Beijing time)").replace("%1", shanghai_text(issued_at)))
         if self.anchor is not None:
-            state = self.tr("revoked") if self.anchor.revoked else self.tr("still valid")
-            when = shanghai_text(issued_at) if issued_at is not None else "?"
-            self._add(self.tr("Ledger"), self.tr("issued by %1 at %2, serial %3, %4").replace("%1", self.anchor.issuer)
-                      .replace("%2", when).replace("%3", self.anchor.serial).replace("%4", state))  # fmt: skip
+            self._add(self.tr("Ledger"), self._anchor_line(self.anchor, issued_at))
         for signature in verdict.signatures:
             self._signature_rows(signature)
         self.fields.setText(rows_table(self.field_rows, 12))
@@ -141,6 +140,21 @@ class OfdVerdictCard(TrafficLightCard):
                     )
                 )  # fmt: skip
 
+    def _anchor_line(self, anchor: AnchorFact, issued_at: datetime | None) -> str:
+        """The ledger line from the department's anchor in the replica: issued by X at Y, serial Z, still valid (or
+        revoked at T)."""
+        if anchor.revoked and anchor.revoked_at_ms is not None:
+            state = self.tr("revoked at %1").replace("%1", shown_time(anchor.revoked_at_ms, self.language))
+        else:
+            state = self.tr("revoked") if anchor.revoked else self.tr("still valid")
+        if anchor.anchored_ms is not None:  # the anchoring entry's own time on the department's log
+            when = shown_time(anchor.anchored_ms, self.language)
+        else:  # anchored before the replica kept anchor times: the seal's time, which the anchor covers
+            when = shanghai_text(issued_at) if issued_at is not None else "?"
+        issuer = (anchor.issuer_zh if self.language == "zh_CN" else anchor.issuer_en) or anchor.issuer
+        return (self.tr("issued by %1 at %2, serial %3, %4").replace("%1", issuer).replace("%2", when)
+                .replace("%3", anchor.serial).replace("%4", state))  # fmt: skip
+
     def _reason(self, verdict: DocumentVerdict) -> str:
         """The document's reason; when a signature failed, that signature's own sentence says more."""
         failed = next((s for s in verdict.signatures if not s.valid), None)
@@ -149,7 +163,10 @@ class OfdVerdictCard(TrafficLightCard):
         return word(verdict.reason, verdict.params, language=self.language)
 
     def _signature_rows(self, signature: SignatureVerdict) -> None:
-        if signature.valid and signature.trusted:
+        if signature.valid and signature.trusted and signature.seal_key_revoked_ms is not None:
+            revoked_at = shown_time(signature.seal_key_revoked_ms, self.language)
+            state = self.tr("valid, sealed before its seal key was revoked at %1").replace("%1", revoked_at)
+        elif signature.valid and signature.trusted:
             state = self.tr("valid, trusted")
         elif signature.revoked:
             state = self.tr("valid, but revoked")

@@ -54,6 +54,22 @@ def refusal_sentences() -> dict[str, str]:
         "unknown_service": QCoreApplication.translate("Refusal", "There is no such service in the catalogue."),
         "unknown_case": QCoreApplication.translate("Refusal", "This office knows no such case."),
         "service_error": QCoreApplication.translate("Refusal", "The service catalogue or a case could not be read."),
+        # the hall's ratings the counter did not pass on to a department (app/office.py forward_ratings)
+        "rating_not_a_rating": QCoreApplication.translate(
+            "Refusal", "What the hall gave as a rating is not a signed rating for a department's log."
+        ),
+        "rating_wrong_office": QCoreApplication.translate(
+            "Refusal", "The rating is of another office's ticket, or its evaluator is enrolled for another office."
+        ),
+        "rating_not_a_device": QCoreApplication.translate(
+            "Refusal", "The rating is not signed by an active evaluator device (a person's key, or a revoked device)."
+        ),
+        "rating_bad_signature": QCoreApplication.translate(
+            "Refusal", "The rating's signature does not verify: it may have been altered on the way."
+        ),
+        "rating_not_forwarded": QCoreApplication.translate(
+            "Refusal", "The counter did not pass this rating on to its department."
+        ),
         # the department nodes' refusals (docs/node.md), as sync reports them
         "malformed_entry": QCoreApplication.translate("Refusal", "The department refused the entry as malformed."),
         "bad_signature": QCoreApplication.translate(

@@ -1,20 +1,27 @@
 """The review's "hall" tab (issue 19): the day's 好差评 per level, service and clerk, and the 整改 items past their
 due day, read from the office's hall service on the network pool (never the database thread). Without a hall it
-says so plainly; when the hall cannot be reached it says that, and the rest of the review is unaffected."""
+says so plainly; when the hall cannot be reached it says that, and the rest of the review is unaffected.
+
+Below them, from the office's own replica (database thread): the hall's ratings this counter refused to pass on to a
+department, with why in plain words (they are in the audit trail, so they survive a restart)."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
+from app.beijing_time import shown_time
 from app.office import HallKeyUnreadable, ReviewService
 from app.protocol.hall_client import HallUnavailable
 from app.protocol.hall_evaluations import DayEvaluations, RatingCounts
 from app.protocol.hall_rating import LEVELS
+from app.review.hall_satisfaction import department_names, satisfaction_by_department
+from app.review.refused_ratings import RefusedRating
 from app.review.texts import service_names
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.refusal_text import describe, describe_code
 
 
 class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
@@ -22,11 +29,12 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
 
     loaded = Signal(object)  # DayEvaluations | None (no hall configured)
     failed = Signal(str)
+    refused_loaded = Signal(list)  # list[RefusedRating]
 
     def __init__(
         self, reviews: ReviewService, work: BackgroundWork, language: str, parent: QWidget | None = None
     ) -> None:
-        """Lay out the summary line and the four tables."""
+        """Lay out the summary line, the tables of the day's figures and the table of refused ratings."""
         super().__init__(parent)
         self._reviews = reviews
         self._work = work
@@ -40,21 +48,32 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.summary.setWordWrap(True)
         self.levels_table = QTableWidget(0, 2)
         self.service_table = QTableWidget(0, 4)
+        self.department_table = QTableWidget(0, 4)
         self.clerk_table = QTableWidget(0, 4)
         self.overdue_table = QTableWidget(0, 5)
         self.overdue_label = QLabel()
+        self.refused: list[RefusedRating] | None = None  # None until read
+        self.refused_error: Exception | None = None
+        self.refused_label = QLabel()
+        self.refused_label.setWordWrap(True)
+        self.refused_table = QTableWidget(0, 6)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
-        for table in (self.levels_table, self.service_table, self.clerk_table, self.overdue_table):
+        self.figure_tables = (self.levels_table, self.service_table, self.department_table, self.clerk_table,
+                              self.overdue_table)  # fmt: skip
+        for table in (*self.figure_tables, self.refused_table):
             table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
             table.horizontalHeader().setStretchLastSection(True)
         self.levels_table.setMaximumHeight(190)
         layout.addWidget(self.levels_table)
         layout.addWidget(self.service_table, 1)
+        layout.addWidget(self.department_table, 1)
         layout.addWidget(self.clerk_table, 1)
         layout.addWidget(self.overdue_label)
         layout.addWidget(self.overdue_table, 1)
+        layout.addWidget(self.refused_label)
+        layout.addWidget(self.refused_table, 1)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -62,12 +81,18 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.levels_table.setHorizontalHeaderLabels([self.tr("Rating"), self.tr("Ratings on the day")])
         counts = [self.tr("Ratings"), self.tr("Dissatisfied"), self.tr("Mean (1–5)")]
         self.service_table.setHorizontalHeaderLabels([self.tr("Service"), *counts])
+        self.department_table.setHorizontalHeaderLabels([self.tr("Department"), *counts])
         self.clerk_table.setHorizontalHeaderLabels([self.tr("Clerk"), *counts])
         self.overdue_table.setHorizontalHeaderLabels(
             [self.tr("Item"), self.tr("Rating"), self.tr("Service"), self.tr("Window"), self.tr("Due (working days)")]
         )
         self.overdue_label.setText(self.tr("Remediation items past their due day, still without a call-back:"))
+        self.refused_table.setHorizontalHeaderLabels([
+            self.tr("Last refused (Beijing)"), self.tr("Why it was not passed on"), self.tr("Window"),
+            self.tr("Service"), self.tr("Evaluator"), self.tr("Times"),
+        ])  # fmt: skip
         self._show()
+        self._show_refused()
 
     # -- loading ---------------------------------------------------------------------------------
 
@@ -78,6 +103,16 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.summary.setText(self.tr("Asking the hall for %1…").replace("%1", day))
         self._work.db(reviews.signer_names, self._names, self._failed, owner=self)
         self._work.net(lambda: reviews.hall_evaluations(day), self._loaded, self._failed, owner=self)
+        self._work.db(reviews.refused_ratings, self._refused_read, self._refused_failed, owner=self)
+
+    def _refused_read(self, refused: list[RefusedRating]) -> None:
+        self.refused, self.refused_error = refused, None
+        self._show_refused()
+        self.refused_loaded.emit(refused)
+
+    def _refused_failed(self, error: Exception) -> None:
+        self.refused, self.refused_error = None, error
+        self._show_refused()
 
     def _names(self, names: dict[str, str]) -> None:
         self.names = names
@@ -113,9 +148,8 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
 
     def _show(self) -> None:
         found = self.found
-        tables = (self.levels_table, self.service_table, self.clerk_table, self.overdue_table)
         if found is None:
-            for table in tables:
+            for table in self.figure_tables:
                 table.setRowCount(0)
             if self.configured is False:
                 self.summary.setText(
@@ -134,12 +168,38 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self._fill(self.levels_table, [(self.level_name(v), str(found.levels.get(v, 0))) for v in (5, 4, 3, 2, 1)])
         services = service_names(self.language)
         self._fill(self.service_table, self._counts(found.by_service, services))
+        departments = department_names(self.language)
+        self._fill(self.department_table, self._counts(satisfaction_by_department(found), departments))
         self._fill(self.clerk_table, self._counts(found.by_clerk, self.names))
         self._fill(self.overdue_table, [
             (str(i.id), self.level_name(i.level), services.get(i.service, i.service), i.window,
              self.day_text(i.due_day) + (self.tr(" (provisional calendar)") if i.provisional else ""))
             for i in found.overdue
         ])  # fmt: skip
+
+    def _show_refused(self) -> None:
+        refused = self.refused or []
+        if self.refused_error is not None:
+            text = self.tr("The refused ratings cannot be read: %1").replace(
+                "%1", describe(self.refused_error, self.language)
+            )
+        elif self.refused is None:
+            text = ""
+        elif not refused:
+            text = self.tr("No rating from the hall was refused: every one went on to its department.")
+        else:
+            text = self.tr("%1 ratings from the hall were not passed on to a department (each refusal is recorded "
+                           "in the audit trail):").replace("%1", str(len(refused)))  # fmt: skip
+        self.refused_label.setText(text)
+        services = service_names(self.language)
+        self._fill(self.refused_table, [
+            (shown_time(r.last_ms, self.language), describe_code(f"rating_{r.reason or 'not_forwarded'}"),
+             r.window or "—", services.get(r.service, r.service) or "—", r.signer or "—", str(r.times))
+            for r in refused
+        ])  # fmt: skip
+        for row, r in enumerate(refused):
+            for column in range(self.refused_table.columnCount()):
+                self.refused_table.item(row, column).setToolTip(f"{r.message} · {r.entry[:16]}")
 
     def day_text(self, day: str) -> str:
         """A YYYY-MM-DD day as the reader writes it (2026年6月10日 in Chinese)."""

@@ -320,7 +320,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def _fill_figures(self, table: QTableWidget, rows: dict[str, Figures], names: dict[str, str] | None = None) -> None:
         headers = [self.tr("Name"), self.tr("Actions"), self.tr("Opened"), self.tr("Advanced"), self.tr("Closed"),
                    self.tr("Rejected"), self.tr("Median (min)"), self.tr("P90 (min)"), self.tr("Verdicts"),
-                   self.tr("Refusals"), self.tr("Offline (min)"), self.tr("Outbox")]  # fmt: skip
+                   self.tr("Refusals"), self.tr("Offline (min)"), self.tr("Outbox"), self.tr("Set aside")]  # fmt: skip
         table.setColumnCount(len(headers))
         table.setHorizontalHeaderLabels(headers)
         table.setRowCount(len(rows))
@@ -333,7 +333,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             values = [(names or {}).get(name, name), f.actions, f.opened, f.advanced, f.closed, f.rejected,
                       minutes(f.median_handling_ms),
                       minutes(f.p90_handling_ms), verdicts,
-                      f.refusals, minutes(f.offline_ms), f.outbox_pending]  # fmt: skip
+                      f.refusals, minutes(f.offline_ms), f.outbox_pending, f.outbox_set_aside]  # fmt: skip
             for c, value in enumerate(values):
                 table.setItem(r, c, QTableWidgetItem(str(value)))
 

@@ -6,6 +6,9 @@ from pathlib import Path
 
 from app.ledger.sm2 import SM2_SM3, public_key_from_spki, public_key_to_spki
 from app.ledger.suites import ED25519, SignatureSuite
+from app.ofd import gm
+from app.ofd.errors import OfdError
+from app.ofd.x509_input import read_certificates
 from app.protocol.device_key_file import write_device_key
 
 # Beijing's departments deploy on the national suite (GB/T 39786; issue 17): every key a govdesk command makes
@@ -37,3 +40,12 @@ def enrolment_public_key(new_key: Path | None, public_key_hex: str | None, suite
         except ValueError as exc:
             raise EnrolmentKeyError(f"not an SM2 public key: {exc}") from None
     return public
+
+
+def certified_public_key(path: Path) -> tuple[bytes, bytes]:
+    """The DER of the SM2 certificate in `path` and its public key (04||x||y), to enrol the key with it."""
+    try:
+        certificate = read_certificates(path)[0]
+        return certificate, gm.load_certificate(certificate).public_point
+    except (OSError, OfdError) as exc:
+        raise EnrolmentKeyError(f"--certificate: {exc}") from None

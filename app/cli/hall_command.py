@@ -7,14 +7,12 @@ import datetime as dt
 import importlib
 import json
 import sys
-import time
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from app.catalogue.catalogue import load_catalogue
-from app.catalogue.errors import ServiceError
 from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES, EnrolmentKeyError, enrolment_public_key
 from app.hall.config import HallConfig, HallConfigError, default_config, load_config, save_config
 from app.hall.evaluation import Evaluations, satisfaction_by
@@ -24,7 +22,6 @@ from app.hall.store import HallStoreError, SqlHallStore
 from app.hall.store_open import open_hall_store
 from app.ledger.suites import key_id, suite_by_name
 from app.node.jsonlog import configure_logging
-from app.protocol.departments import department
 from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
 from app.protocol.hall_refusals import HallRefusal
 from app.protocol.hall_tickets import DEVICE_ROLES, Device
@@ -99,12 +96,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_screen(display)
     display.set_defaults(func=run_display)
 
-    evaluator = hall_sub.add_parser("evaluator", help="open the citizen evaluator (好差评) for one served case")
+    evaluator = hall_sub.add_parser(
+        "evaluator", help="open the citizen evaluator (好差评) of a window: it rates what the window finishes"
+    )
     _add_screen(evaluator)
     evaluator.add_argument("--window", required=True, help="the window this evaluator stands at")
-    evaluator.add_argument("--case", required=True, help="the case just served")
-    evaluator.add_argument("--service", required=True, help="its catalogue service id")
-    evaluator.add_argument("--clerk", required=True, help="the serving clerk's key id, hex")
     evaluator.set_defaults(func=run_evaluator)
 
     kiosk = sub.add_parser("kiosk", help="open the hall's ticket kiosk (取号机)")
@@ -168,16 +164,10 @@ def run_display(args: argparse.Namespace) -> int:
 
 
 def run_evaluator(args: argparse.Namespace) -> int:
-    """Open the evaluator for one served case."""
-    try:
-        service = load_catalogue().service(args.service)
-        clerk = bytes.fromhex(args.clerk)
-        read_device_key(args.key)
-    except (ServiceError, ValueError) as exc:  # DeviceKeyUnreadable is a ValueError
-        return _fail(str(exc))
-    screens = _screens()
-    case = screens.ServedCase(args.case, service.id, department(service.lead).origin, clerk, int(time.time() * 1000))
-    return screens.run_evaluator(args.url, args.key, args.window, case, args.language)
+    """Open the evaluator of a window; it asks the hall for each case the window finishes."""
+    if problem := _key_file_problem(args.key):
+        return _fail(problem)
+    return _screens().run_evaluator(args.url, args.key, args.window, args.language, args.full_screen)
 
 
 def run_init(args: argparse.Namespace) -> int:

@@ -11,7 +11,13 @@ from pathlib import Path
 
 import uvicorn
 
-from app.cli.enrolment_key import NEW_KEY_SUITE, SUITE_CHOICES, EnrolmentKeyError, enrolment_public_key
+from app.cli.enrolment_key import (
+    NEW_KEY_SUITE,
+    SUITE_CHOICES,
+    EnrolmentKeyError,
+    certified_public_key,
+    enrolment_public_key,
+)
 from app.ledger.merkle import TREE_HASHES
 from app.ledger.suites import key_id, suite_by_name
 from app.node.config import ConfigError, NodeConfig, load_config, load_keys, override
@@ -24,6 +30,7 @@ from app.node.service import build_app
 from app.node.storage.interface import NodeStoreError
 from app.node.worker_processes import HttpWorkers, listening_socket
 from app.protocol.departments import UnknownDepartment, all_departments
+from app.protocol.policy import SEAL, SEAL_SUITE
 from app.protocol.refusals import Refusal
 
 DEFAULT_HOME = "govdesk-nodes"
@@ -110,9 +117,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.add_argument("--sequencer-socket", type=Path, help=argparse.SUPPRESS)  # set for the HTTP workers
     serve.set_defaults(func=run_serve)
 
-    enroll = node_sub.add_parser("enroll", help="enrol a device, clerk or supervisor key in the node's registry")
+    enroll = node_sub.add_parser(
+        "enroll", help="enrol a device, clerk, supervisor or seal key in the node's registry (signed by its department)"
+    )
     _add_location(enroll)
-    enroll.add_argument("--role", required=True, choices=["supervisor", "clerk", "device"])
+    enroll.add_argument("--role", required=True, choices=["supervisor", "clerk", "device", SEAL])
     enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
     key = enroll.add_mutually_exclusive_group(required=True)
     key.add_argument("--public-key", help="the public key to enrol, in hex (Ed25519: 32 bytes; SM2: 65, 04||x||y)")
@@ -123,6 +132,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="the key's signature suite (default sm2-sm3; ed25519 for a key made so)",
     )
     key.add_argument("--new-key", type=Path, help="draw a new key in --suite, write its key file (mode 0600)")
+    key.add_argument(
+        "--certificate",
+        type=Path,
+        help="an SM2 certificate (PEM or DER): enrol its key with it (the seal holder's certificate for --role seal)",
+    )
     enroll.set_defaults(func=run_enroll)
 
     revoke = node_sub.add_parser("revoke", help="revoke a key of the node's registry")
@@ -274,14 +288,20 @@ def run_enroll(args: argparse.Namespace) -> int:
         node = node_from_config(_load(args))
     except (ConfigError, NodeStoreError) as exc:
         return _fail(str(exc))
-    suite = suite_by_name(args.suite)
+    suite = suite_by_name(SEAL_SUITE if args.certificate is not None else args.suite)
+    certificate = None
     try:
-        public_key = enrolment_public_key(args.new_key, args.public_key, suite)
+        if args.certificate is not None:
+            certificate, public_key = certified_public_key(args.certificate)
+        elif args.role == SEAL:
+            raise EnrolmentKeyError("a seal key is enrolled with its certificate: --certificate")
+        else:
+            public_key = enrolment_public_key(args.new_key, args.public_key, suite)
     except EnrolmentKeyError as exc:
         return _fail(str(exc))
     try:
         node.open()
-        index = node.enroll(public_key, args.role, args.subject, suite.name)
+        index = node.enroll(public_key, args.role, args.subject, suite.name, certificate)
     except Refusal as refusal:
         return _fail(str(refusal))
     finally:

@@ -29,9 +29,10 @@ from app.ofd import gm, revocation
 from app.ofd.build import LICENCE_TAG_NAMES, DocumentSpec, Page
 from app.ofd.case_result import Holder, issue_case_result
 from app.ofd.container import MAX_FILE
-from app.ofd.counter import SEAL_TRUST_LIST, verify_at_office
+from app.ofd.counter import ISSUED_STATE, SEAL_TRUST_LIST, verify_at_office
 from app.ofd.errors import IssueError, OfdError
 from app.ofd.issue import IssuedDocument, issue_document, record_issue
+from app.ofd.issue_results import issue_results
 from app.ofd.keys import MAX_KEY_FILE, sm2_private_scalar
 from app.ofd.print_copy import printed_copy, qr_text
 from app.ofd.seal import SealRequest, make_seal
@@ -41,7 +42,7 @@ from app.ofd.verify import OfdTrust, verify_bytes
 from app.ofd.x509_input import read_certificates
 from app.pki.sm2_x509 import CertificateError
 from app.pki.sm2_x509 import load_certificate as load_x509
-from app.protocol.departments import department
+from app.protocol.departments import UnknownDepartment, department
 from app.services import CaseDesk
 from app.store.errors import StoreError
 from app.store.replica import Replica, open_replica
@@ -119,6 +120,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     notice.add_argument("--reason", help="why the application is not accepted (refusal_notice)")
     notice.add_argument("--window", type=int, default=1, help="the window's number in the hall (default 1)")
     notice.set_defaults(func=run_issue_notice)
+
+    results = ofd_sub.add_parser(
+        "issue-results",
+        help="at a department's records office: seal and anchor, once each, the result of every case of its services "
+        "that reached it (with the enrolled seal key)",
+    )
+    _records_office_arguments(results)
+    results.add_argument("--department", required=True, help="the department id (its services' cases are issued)")
+    results.add_argument("--out-dir", type=Path, required=True, help="where the citizens' copies (.ofd) are written")
+    results.add_argument("--json", action="store_true", help="print what was done as one JSON object (last line)")
+    results.set_defaults(func=run_issue_results)
 
     printed = ofd_sub.add_parser("print", help="print a citizen's copy of a valid OFD (A4 PDF with a QR code)")
     printed.add_argument("file", type=Path, help="the .ofd file")
@@ -210,15 +222,25 @@ def run_make_seal(args: argparse.Namespace) -> int:
     return 0
 
 
-def _issuer_arguments(parser: argparse.ArgumentParser) -> None:
-    """The arguments every issuing command takes: the records office, the department's keys and seal, the output."""
+def _records_office_arguments(parser: argparse.ArgumentParser) -> None:
+    """The records office, its account, and the department's seal with its holder's key and certificate."""
     parser.add_argument("--office", type=Path, required=True, help="the department records office's directory")
     parser.add_argument("--user", required=True, help="the acting account")
     parser.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
-    parser.add_argument("--ledger-key", type=Path, required=True, help="the department's ledger key (cert keygen)")
     parser.add_argument("--seal", type=Path, required=True, help="the department's seal (.esl)")
     parser.add_argument("--seal-key", type=Path, required=True, help="the SM2 private key of the seal's holder")
     parser.add_argument("--seal-cert", type=Path, required=True, help="the SM2 certificate of the seal's holder")
+
+
+def _issuer_arguments(parser: argparse.ArgumentParser) -> None:
+    """The arguments every issuing command takes: the records office, the department's keys and seal, the output."""
+    _records_office_arguments(parser)
+    parser.add_argument(
+        "--ledger-key",
+        type=Path,
+        help="a department ledger key to sign the anchor with (default: the seal key itself, enrolled with "
+        "`govdesk node enroll --role seal`)",
+    )
     parser.add_argument("--out", type=Path, required=True, help="the citizen's copy (.ofd) to write")
 
 
@@ -237,11 +259,18 @@ def _notice(args: argparse.Namespace, at_ms: int) -> Notice:
     return refusal_notice(catalogue, args.service, args.reason or "", at_ms, args.window)
 
 
-def _issuer_keys(args: argparse.Namespace) -> tuple[bytes, gm.Sm2SealSigner, Signer]:
-    """The department's seal (checked to parse), its holder's signer and the department's ledger key."""
+def _seal_and_holder(args: argparse.Namespace) -> tuple[bytes, gm.Sm2SealSigner]:
+    """The department's seal (checked to parse) and its holder's signer."""
     seal = _read_bounded(args.seal, MAX_SES_INPUT)
     parse_seal(seal)
-    return seal, _signer(args.seal_key, args.seal_cert), load_key(args.ledger_key)
+    return seal, _signer(args.seal_key, args.seal_cert)
+
+
+def _issuer_keys(args: argparse.Namespace) -> tuple[bytes, gm.Sm2SealSigner, Signer]:
+    """The department's seal, its holder's signer and the key that signs the anchor: the enrolled seal key itself
+    unless a ledger key is named."""
+    seal, signer = _seal_and_holder(args)
+    return seal, signer, load_key(args.ledger_key) if args.ledger_key is not None else signer.ledger_signer
 
 
 def _records_office(args: argparse.Namespace) -> Replica:
@@ -314,6 +343,50 @@ def _issue_case(
         Holder(fields.get("holder", ""), fields.get("holder_id", ""))  # fmt: skip
     return issue_case_result(replica, view, service, holder, seal=seal, seal_signer=signer,
                              ledger_signer=ledger_signer)  # fmt: skip
+
+
+def run_issue_results(args: argparse.Namespace) -> int:
+    """Issue the result of every case of the department's services that reached it; write the citizens' copies."""
+    try:
+        department(args.department)
+        seal, signer = _seal_and_holder(args)
+        with _records_office(args) as replica:
+            run = issue_results(replica, load_catalogue(), args.department, seal=seal, seal_signer=signer)
+            args.out_dir.mkdir(parents=True, exist_ok=True)
+            # After each commit, never before: a copy written for a result the replica did not keep would be a
+            # second original. A run killed between the two is completed here by the next run.
+            written = export_issued(replica, args.out_dir)
+    except (OSError, OfdError, StoreError, ServiceError, UnknownDepartment) as exc:
+        return _error(str(exc))
+    issued = [{"case": case_id, "kind": doc.kind, "serial": doc.serial, "digest": doc.digest.hex()}
+              for case_id, doc in run.issued]  # fmt: skip
+    waiting = [{"case": case_id, "reason": reason} for case_id, reason in run.waiting]
+    if args.json:
+        print(json.dumps({"issued": issued, "waiting": waiting, "written": written}, ensure_ascii=False))
+        return 0
+    for item in issued:
+        print(f"issued {item['case']}: {item['kind']} {item['serial']}, SM3 {item['digest']}")
+    for item in waiting:
+        print(f"waiting {item['case']}: {item['reason']}")
+    print(f"{len(issued)} issued, {len(waiting)} waiting, {written} cop{'y' if written == 1 else 'ies'} written to "
+          f"{args.out_dir}")  # fmt: skip
+    return 0
+
+
+def export_issued(replica: Replica, out_dir: Path) -> int:
+    """Write every kept issued result that is not yet in `out_dir`; return how many were written."""
+    written, after = 0, 0
+    while page := replica.case_documents.with_verdict(ISSUED_STATE, after=after):
+        after = page[-1][0]
+        for _row, document in page:
+            target = out_dir / document.name
+            if document.name != Path(document.name).name or document.name.startswith(".") or target.exists():
+                continue
+            data = replica.case_documents.data(document.case_id, document.digest)
+            if data is not None:
+                write_atomic(target, data)
+                written += 1
+    return written
 
 
 def run_roots(args: argparse.Namespace) -> int:

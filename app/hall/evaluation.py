@@ -101,6 +101,8 @@ class Evaluations:
                 signed.leaf_hash, rating.level, rating.service, rating.office, rating.window, rating.clerk,
                 rating.case_commitment, rating.rated_at_ms, data,
             )  # fmt: skip
+            if fresh:  # the window's evaluator has nothing left to ask for this case
+                tx.served_rated(rating.window, rating.case_commitment, self.hall.clock())
             if not fresh or not rating.bad:
                 return None
             return tx.open_remediation(

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from app.hall.config import HallConfig
 from app.hall.store import MAX_NUMBER, Appointment, HallTx, SqlHallStore
 from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_served import SERVED_FOR_S, ServedCase, ServedTicket
 from app.protocol.hall_tickets import CallRecord, DisplayState, Ticket, TicketKind
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -254,15 +255,32 @@ class Hall:
 
         return self._on_held(window, ticket_id, hold, mark, act)
 
-    def finish(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
-        """Finish serving a held ticket; a ticket is finished once, by the window that holds it."""
+    def finish(
+        self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None, served: ServedCase | None = None
+    ) -> Ticket:
+        """Finish serving a held ticket; a ticket is finished once, by the window that holds it.
+
+        `served` is the case the window finished (no personal data), kept in the same transaction for the window's
+        evaluator (`served`); a finish without one leaves the evaluator nothing to rate."""
 
         def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
             updated = tx.finish(ticket_id, now)
             tx.event(ticket_id, "finished", window, now)
+            tx.set_served(window, updated, now, served)
             return updated
 
         return self._on_held(window, ticket_id, hold, mark, act)
+
+    def served(self, window: str) -> ServedTicket | None:
+        """What `window` finished last and nobody rated yet, for its evaluator (None after SERVED_FOR_S)."""
+        spec = self.config.window(window)
+        if spec is None:
+            raise HallRefusal(HallCode.UNKNOWN_WINDOW, f"the hall has no window {window!r}")
+        found = self.store.served(window, self.clock() - SERVED_FOR_S * 1000)
+        if found is None:
+            return None
+        case, _ticket_id, number, finished_ms = found
+        return ServedTicket(case, number, window, spec.number, finished_ms)
 
     def ticket(self, ticket_id: int) -> Ticket:
         """Return a ticket with its history."""

@@ -84,11 +84,12 @@ def _material_line(catalogue: Catalogue, material_id: str, copies: int, original
 
 
 def _common(catalogue: Catalogue, service: Service, at_ms: int, window_number: int) -> list[NoticeLine]:
+    window = [NoticeLine("办理窗口", f"{window_number}号窗口")] if window_number > 0 else []  # 0: not known
     return [
         NoticeLine("办理事项", service.name.zh),
         NoticeLine("事项编码", service.code.implementation, True),
         NoticeLine("办理部门", department(service.lead).name_zh),
-        NoticeLine("办理窗口", f"{window_number}号窗口"),
+        *window,
         NoticeLine("日期", chinese_date(_day(at_ms))),
     ]
 

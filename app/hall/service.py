@@ -39,6 +39,7 @@ from app.node.storage.interface import EnrolledKey
 from app.protocol.hall_evaluations import MalformedEvaluations, parse_day
 from app.protocol.hall_rating import RATINGS_PAGE, RatingCursor, RatingError
 from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_served import MalformedServed, ServedCase, ServedTicket
 from app.protocol.hall_tickets import Device, Ticket, TicketKind
 from app.protocol.refusals import Refusal
 from app.protocol.request_auth import parse_credentials, verify_request
@@ -142,9 +143,18 @@ async def _signed(
     return await run_in_threadpool(work)
 
 
+def _served_case(doc: dict[str, Any]) -> ServedCase | None:
+    if doc.get("served") is None:
+        return None
+    try:
+        return ServedCase.from_json(doc["served"])
+    except MalformedServed as exc:
+        raise HallRefusal(HallCode.MALFORMED_REQUEST, f"'served': {exc}") from None
+
+
 def _counter_window(device: Device) -> str:
     if not device.window:
-        raise HallRefusal(HallCode.UNKNOWN_WINDOW, f"counter {device.subject} is not enrolled for a window")
+        raise HallRefusal(HallCode.UNKNOWN_WINDOW, f"{device.role} {device.subject} is not enrolled for a window")
     return device.window
 
 
@@ -197,7 +207,8 @@ async def current(request: Request) -> Response:
 
 
 async def act(request: Request) -> Response:
-    """POST /tickets/{id}/{recall|skip|finish|heartbeat|transfer} (counter): {"hold"[, "to", "case_ref"]}."""
+    """POST /tickets/{id}/{recall|skip|finish|heartbeat|transfer} (counter): {"hold"[, "to", "case_ref"]}; a finish
+    may name the case served, {"hold", "served": {"service", "log", "case_commitment", "clerk", "staff_id"}}."""
     ticket_id, action = _ticket_id(request), request.path_params["action"]
 
     def then(hall: Hall, device: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
@@ -207,12 +218,24 @@ async def act(request: Request) -> Response:
             if not isinstance(to, str) or not (case_ref is None or isinstance(case_ref, str)):
                 raise HallRefusal(HallCode.MALFORMED_REQUEST, "a transfer needs 'to' (a window id)")
             return hall.transfer(window, ticket_id, hold, to, case_ref, mark)
-        method = {"recall": hall.recall, "skip": hall.skip, "finish": hall.finish, "heartbeat": hall.heartbeat}
+        if action == "finish":
+            return hall.finish(window, ticket_id, hold, mark, _served_case(doc))
+        method = {"recall": hall.recall, "skip": hall.skip, "heartbeat": hall.heartbeat}
         if action not in method:
             raise HallRefusal(HallCode.NOT_FOUND, f"no action {action!r}")
         return method[action](window, ticket_id, hold, mark)
 
     return _ticket_answer(await _signed(request, ("counter",), then))
+
+
+async def served(request: Request) -> Response:
+    """GET /served (evaluator): the case its window finished last and nobody rated yet, or {"served": null}."""
+
+    def then(hall: Hall, device: Device, _: RequestMark, __: dict[str, Any]) -> ServedTicket | None:
+        return hall.served(_counter_window(device))
+
+    found = await _signed(request, ("evaluator",), then)
+    return JSONResponse({"served": None if found is None else found.to_json()}, headers={"Cache-Control": "no-store"})
 
 
 async def ticket(request: Request) -> Response:
@@ -337,6 +360,7 @@ def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
         Route("/evaluations", _endpoint(evaluations), methods=["GET"]),
         Route("/ratings", _endpoint(window_ratings), methods=["GET"]),
         Route("/current", _endpoint(current), methods=["GET"]),
+        Route("/served", _endpoint(served), methods=["GET"]),
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
     app.state.hall = hall

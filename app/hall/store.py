@@ -21,15 +21,18 @@ from typing import Any
 
 from app.protocol.hall_rating import RatingCursor
 from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_served import ServedCase
 from app.protocol.hall_tickets import Device, Ticket, TicketEvent, TicketKind, TicketState
 from app.server_storage.migrations import SchemaTooNewError, migrate_schema
 from app.server_storage.schema import Column, Index, Table, ddl
 from app.server_storage.statements import PerThreadConnections, SqlDialect, TransactionView
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Numbered migrations: MIGRATIONS[n] holds the statements that take a hall database from version n - 1 to n, for
-# both engines (placeholders in `?` style); app.server_storage.migrations runs them. Version 1 has none.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+# both engines (placeholders in `?` style); app.server_storage.migrations runs them. Version 1 has none. Version 2
+# adds the `served` table (what each window last finished, for its evaluator): the schema's DDL creates it (IF NOT
+# EXISTS, in the same transaction as the migration), so its migration has no statement of its own.
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: ()}
 
 # The hall's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
 HALL_SCHEMA: tuple[Table | Index, ...] = (
@@ -80,6 +83,13 @@ HALL_SCHEMA: tuple[Table | Index, ...] = (
         Column("opened_ms", "bigint", "NOT NULL"), Column("due_day", "text", "NOT NULL"),
         Column("due_provisional", "int", "NOT NULL"), Column("reason", "text"), Column("callback_ms", "bigint"),
         Column("callback_by", "text"), Column("outcome", "text"))),
+    # Version 2: the case each window last finished, until its evaluator rates it (no personal data: a commitment).
+    Table("served", (
+        Column("window_id", "text", "PRIMARY KEY"), Column("ticket_id", "bigint", "NOT NULL"),
+        Column("number", "text", "NOT NULL"), Column("finished_ms", "bigint", "NOT NULL"),
+        Column("service", "text", "NOT NULL"), Column("log_origin", "text", "NOT NULL"),
+        Column("case_commitment", "bytes", "NOT NULL"), Column("clerk", "bytes", "NOT NULL"),
+        Column("staff_id", "text", "NOT NULL"), Column("rated_ms", "bigint"))),
 )  # fmt: skip
 MAX_NUMBER = 9999
 MAX_GROUP = 64
@@ -231,6 +241,25 @@ class HallTx(TransactionView):
             (callback_ms, by, outcome, item_id),
         ).fetchone()
         return _remediation(row)
+
+    def set_served(self, window: str, ticket: Ticket, now_ms: int, case: ServedCase | None) -> None:
+        """Record what `window` just finished for its evaluator (None: nothing to rate; an older record goes)."""
+        self._exec("DELETE FROM served WHERE window_id = ?", (window,))
+        if case is not None:
+            self._exec(
+                "INSERT INTO served (window_id, ticket_id, number, finished_ms, service, log_origin, case_commitment, "
+                "clerk, staff_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (window, ticket.id, ticket.number, now_ms, case.service, case.log, case.case_commitment, case.clerk,
+                 case.staff_id),
+            )  # fmt: skip
+
+    def served_rated(self, window: str, commitment: bytes, now_ms: int) -> bool:
+        """Mark the window's served case rated if the rating names its commitment; False if it names another."""
+        cur = self._exec(
+            "UPDATE served SET rated_ms = ? WHERE window_id = ? AND case_commitment = ? AND rated_ms IS NULL",
+            (now_ms, window, commitment),
+        )
+        return cur.rowcount == 1
 
     def forget_nonces(self, before_ms: int) -> int:
         """Drop request nonces older than `before_ms` (their requests are stale by then anyway)."""
@@ -600,6 +629,18 @@ class SqlHallStore(SqlDialect):
             (window, after.rated_at, after.rated_at, after.entry_hash, limit),
         )
         return [StoredRating(RatingCursor(int(r[0]), bytes(r[1])), bytes(r[2])) for r in rows]
+
+    def served(self, window: str, since_ms: int) -> tuple[ServedCase, int, str, int] | None:
+        """The case `window` finished at or after `since_ms` and nobody rated yet: (case, ticket id, number, when)."""
+        rows = self._query(
+            "SELECT service, log_origin, case_commitment, clerk, staff_id, ticket_id, number, finished_ms FROM served "
+            "WHERE window_id = ? AND rated_ms IS NULL AND finished_ms >= ?",
+            (window, since_ms),
+        )
+        if not rows:
+            return None
+        r = rows[0]
+        return ServedCase(r[0], r[1], bytes(r[2]), bytes(r[3]), r[4]), int(r[5]), r[6], int(r[7])
 
     # --- devices -----------------------------------------------------------------------------
     def device(self, kid: bytes) -> Device | None:

@@ -10,7 +10,7 @@ from app.ledger.entry import SignedEntry
 from app.ledger.errors import BadSignature, UnsupportedAlgorithm
 from app.ledger.suites import key_id, suite_by_name
 from app.node.storage.interface import EnrolledKey, NodeStore
-from app.protocol.policy import ROLES, rating_office_refusal, step_may_write
+from app.protocol.policy import ROLES, SEAL, rating_office_refusal, seal_enrolment_refusal, step_may_write
 from app.protocol.refusals import Code, Refusal
 
 
@@ -48,6 +48,10 @@ def check_policy(signed: SignedEntry, record: EnrolledKey | None, origin: str, d
         raise Refusal(Code.BAD_SIGNATURE, f"key {signed.kid.hex()} named by the entry is not the enrolled key")
     if entry.type == "registry.enroll":
         enrolled_record(signed, 0)
+        if entry.body["role"] == SEAL and entry.body.get("department") != department:
+            # Only a department's own key enrols its seal key, and only for itself (policy: registry.enroll is the
+            # department role's; this adds that the seal named is this department's).
+            raise Refusal(Code.WRONG_LOG, f"a seal key of {entry.body.get('department')!r} is not enrolled here")
     return record
 
 
@@ -64,6 +68,9 @@ def enrolled_record(signed: SignedEntry, index: int) -> EnrolledKey:
         raise Refusal(Code.MALFORMED_ENTRY, "registry.enroll: kid does not match the public key")
     if body["role"] not in ROLES:
         raise Refusal(Code.MALFORMED_ENTRY, f"registry.enroll: unknown role {body['role']!r}")
+    seal_refusal = seal_enrolment_refusal(body)
+    if seal_refusal is not None:
+        raise Refusal(Code.MALFORMED_ENTRY, f"registry.enroll: {seal_refusal}")
     return EnrolledKey(
         body["kid"], suite.name, body["public_key"], body["role"], body["subject"], body.get("department"), index, None
     )

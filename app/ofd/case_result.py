@@ -86,18 +86,24 @@ def issue_case_result(
         raise IssueError("the case is of another service", code="issue_refused")
     now = (now or datetime.fromtimestamp(replica.session.now_ms() / 1000, UTC)).replace(microsecond=0)
     spec = result_spec(case, service, holder, now)
-    if any(d.verdict == ISSUED_STATE for d in replica.case_documents.list(case.case_id)):
+    if _issued_already(replica, case.case_id):
         raise IssueError(f"the result of case {case.case_id} was issued already", code="already_issued")
     issued = issue_document(
         spec, seal=seal, seal_signer=seal_signer, department=department(service.lead).origin,
         ledger_signer=ledger_signer, kind=result_kind(case), now=now,
     )  # fmt: skip
     name = f"{case.case_id}-{issued.kind}.ofd"
-    with replica.transaction():
+    with replica.transaction():  # BEGIN IMMEDIATE: a second issuer of the same case waits here, then finds this one
+        if _issued_already(replica, case.case_id):
+            raise IssueError(f"the result of case {case.case_id} was issued already", code="already_issued")
         record_issue(replica, issued)
         replica.case_documents.put(case.case_id, issued.digest, name, OFD_MEDIA_TYPE, ISSUED_STATE, issued.ofd,
                                    replica.session.now_ms())  # fmt: skip
     return issued
+
+
+def _issued_already(replica: Replica, case_id: str) -> bool:
+    return any(d.verdict == ISSUED_STATE for d in replica.case_documents.list(case_id))
 
 
 class ResultSealer:

@@ -6,12 +6,14 @@ seals and e-documents (set by an administrator) and revocations synced from ever
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from app.ledger.suites import key_id
 from app.ofd import gm
 from app.ofd.verdict import DocumentVerdict
-from app.ofd.verify import OfdTrust, verify_bytes
+from app.ofd.verify import OfdTrust, SealKeyStanding, verify_bytes
 from app.protocol.departments import all_departments
+from app.protocol.policy import SEAL
 from app.store.replica import Replica
 
 OFD_MEDIA_TYPE = "application/ofd"
@@ -22,10 +24,14 @@ ISSUED_STATE = "issued"  # the case_documents verdict of a result the lead depar
 class AnchorFact:
     """What the replica knows of a document a department issued: who, under which serial, of what kind."""
 
-    issuer: str
+    issuer: str  # the origin of the department's log
     serial: str
     kind: str
     revoked: bool
+    revoked_at_ms: int | None = None
+    anchored_ms: int | None = None  # the anchoring entry's time on the department's log
+    issuer_zh: str = ""  # the department's name, when the origin is one of Beijing's departments
+    issuer_en: str = ""
 
 
 SEAL_TRUST_LIST = "seal"
@@ -39,12 +45,20 @@ def office_trust(replica: Replica) -> OfdTrust:
     def is_revoked(serial: str) -> bool:
         return any(replica.certs.revocation(origin, serial) is not None for origin in origins)
 
-    return OfdTrust(roots=roots, is_revoked=is_revoked)
+    def seal_key(public_point: bytes) -> SealKeyStanding | None:
+        record = replica.registry.key(key_id(gm.SM2_SUITE, public_point))
+        if record is None or record.role != SEAL:
+            return None
+        return SealKeyStanding(record.department, record.revoked_at_ms)
+
+    return OfdTrust(roots=roots, is_revoked=is_revoked, seal_key=seal_key)
 
 
 def verify_at_office(replica: Replica, data: bytes) -> DocumentVerdict:
     """Verify an OFD file offline against the replica and audit the verdict (never the file's content)."""
-    verdict = verify_bytes(data, office_trust(replica))
+    anchor = replica.certs.anchor(gm.sm3(data))
+    anchored_by = anchor.log_origin if anchor is not None and anchor.cert_type.startswith("ofd.") else None
+    verdict = verify_bytes(data, replace(office_trust(replica), anchored_by=anchored_by))
     replica.audit.append(
         "ofd.verify",
         "ok" if verdict.valid and verdict.trusted else verdict.reason,
@@ -58,8 +72,13 @@ def anchor_fact(replica: Replica, data: bytes) -> AnchorFact | None:
     anchor = replica.certs.anchor(gm.sm3(data))
     if anchor is None or not anchor.cert_type.startswith("ofd."):
         return None
-    revoked = replica.certs.revocation(anchor.issuer, anchor.serial) is not None
-    return AnchorFact(anchor.issuer, anchor.serial, anchor.cert_type.removeprefix("ofd."), revoked)
+    revocation = replica.certs.revocation(anchor.issuer, anchor.serial)
+    revoked_at = revocation.revoked_at_ms if revocation is not None else None
+    named = next((d for d in all_departments() if d.origin == anchor.issuer), None)
+    return AnchorFact(
+        anchor.issuer, anchor.serial, anchor.cert_type.removeprefix("ofd."), revoked_at is not None, revoked_at,
+        anchor.anchored_ms, named.name_zh if named else "", named.name_en if named else "",
+    )  # fmt: skip
 
 
 def attach_to_case(replica: Replica, case_id: str, name: str, data: bytes, verdict: DocumentVerdict) -> bytes:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from app.ledger import sm2
-from app.ledger.suites import suite_by_name
+from app.ledger.suites import Signer, suite_by_name
 from app.ofd import der
 from app.ofd.errors import Asn1Error, OfdError
 from app.pki.sm2_x509 import CertificateError, Sm2Certificate, verify_chain
@@ -56,6 +56,11 @@ class Sm2SealSigner:
     def sign(self, message: bytes) -> bytes:
         """Return the DER SM2 signature of `message`."""
         return sm2.rs_to_der(self._signer.sign(message))
+
+    @property
+    def ledger_signer(self) -> Signer:
+        """The same key as a ledger signer: an enrolled seal key (role `seal`) signs its documents' anchors."""
+        return self._signer
 
     def __repr__(self) -> str:
         return "Sm2SealSigner(<department key>)"

@@ -35,6 +35,7 @@ class IssuedDocument:
     department: str
     kind: str
     anchor_entry: bytes
+    anchored_ms: int  # the anchor entry's time (the seal's time, to the second)
 
 
 def issue_document(
@@ -65,11 +66,12 @@ def issue_document(
     if expires is not None:
         body["expires"] = int(expires.timestamp() * 1000)
     kid = key_id(ledger_signer.suite, ledger_signer.public_key)
+    now_ms = int(now.timestamp() * 1000)
     try:
-        entry = sign_entry(Entry(department, "cert.anchor", int(now.timestamp() * 1000), kid, body), ledger_signer)
+        entry = sign_entry(Entry(department, "cert.anchor", now_ms, kid, body), ledger_signer)
     except LedgerError as exc:
         raise IssueError(f"cannot anchor: {exc}", code="issue_refused") from None
-    return IssuedDocument(ofd, digest, serial, department, kind, entry)
+    return IssuedDocument(ofd, digest, serial, department, kind, entry, now_ms)
 
 
 def record_issue(replica: Replica, issued: IssuedDocument) -> bytes:
@@ -77,7 +79,9 @@ def record_issue(replica: Replica, issued: IssuedDocument) -> bytes:
     kind = ANCHOR_TYPE_PREFIX + issued.kind
     with replica.transaction():
         leaf = replica.outbox.enqueue(issued.department, issued.anchor_entry)
-        replica.certs.put_anchor(issued.digest, issued.serial, issued.department, kind, issued.department, None)
+        replica.certs.put_anchor(
+            issued.digest, issued.serial, issued.department, kind, issued.department, None, issued.anchored_ms
+        )
         replica.audit.append(
             "ofd.issue", "ok", {"serial": issued.serial, "issuer": issued.department, "type": kind, "entry": leaf}
         )

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from app.beijing_time import shown_time
+
 # code: (English, Simplified Chinese). Placeholders come from the verdict's params.
 REASONS: dict[str, tuple[str, str]] = {
     "ok": ("Intact, correctly signed, and the issuer is trusted.", "文件完整、签名正确，签发者可信。"),
@@ -18,6 +20,16 @@ REASONS: dict[str, tuple[str, str]] = {
         "签名完整，但签发者不受信任：{signer} 未链接到本所信任的印章根证书。",
     ),
     "revoked": ("Intact, but the {what} was revoked.", "文件完整，但{what_zh}已被撤销。"),
+    "seal_key_revoked": (
+        "Seal key revoked: the department revoked it at {revoked_at}; this document was sealed at {signed_at}.",
+        "印章密钥已被撤销：签发部门于 {revoked_at} 撤销了该密钥，本文档签章时间为 {signed_at}。",
+    ),
+    "seal_key_revoked_unanchored": (
+        "Seal key revoked at {revoked_at}: the document says it was sealed before ({signed_at}), but the department's"
+        " log holds no anchor of this file to prove it.",
+        "印章密钥已于 {revoked_at} 被撤销：文档自称签章于撤销之前（{signed_at}），"
+        "但签发部门的账本上没有该文件的锚定记录可以证明。",
+    ),
     "digest_mismatch": (
         "The file {member} was changed after signing.",
         "文件 {member} 在签章后被修改。",
@@ -81,6 +93,9 @@ def word(code: str, params: dict[str, Any], *, language: str = "en") -> str:
     english, chinese = REASONS.get(code, (code, code))
     template = chinese if language.startswith("zh") else english
     values = {**params, "what_zh": WHAT_ZH.get(str(params.get("what", "")), params.get("what", ""))}
+    for key, value in params.items():  # times travel as UTC milliseconds and are read in Beijing time
+        if key.endswith("_ms") and isinstance(value, int):
+            values[key.removesuffix("_ms")] = shown_time(value, "zh_CN" if language.startswith("zh") else "en")
     try:
         return template.format(**values)
     except (KeyError, IndexError):
@@ -117,6 +132,8 @@ class SignatureVerdict:
     covered: list[str] = field(default_factory=list)
     seal: SealInfo | None = None
     signer_cert: bytes = b""
+    seal_key_department: str = ""  # the log origin of the department whose registry enrols the signing seal key
+    seal_key_revoked_ms: int | None = None  # when that department revoked the seal key (UTC milliseconds)
 
     @property
     def message(self) -> str:

@@ -1,7 +1,14 @@
 """Verify every signature of an OFD document offline: digests, seal data, SM2 signatures, seal, chain, revocation.
 
 Pure over its inputs: the container's bytes, the office's trusted roots for seals and e-documents,
-and a revocation lookup. What it concludes is a `DocumentVerdict` with stable reason codes.
+a revocation lookup, and what the departments' registries say of seal keys (enrolled with the role `seal`,
+revocable like any key). What it concludes is a `DocumentVerdict` with stable reason codes.
+
+A seal key revoked at T: a document it sealed stays valid when the department's log anchors this exact file
+(the node refuses the key's anchors from T on, so its anchors were made before; a department-key anchor is the
+department's own word). Without that anchor the document is "seal key revoked": sealed at or after T
+(`seal_key_revoked`), or before T by its own clock only (`seal_key_revoked_unanchored`; whoever stole the key can
+set that clock).
 """
 
 from __future__ import annotations
@@ -43,11 +50,30 @@ def _never_revoked(serial: str) -> bool:
 
 
 @dataclass(frozen=True)
+class SealKeyStanding:
+    """What a department's registry says of an enrolled seal key: whose log enrolled it, and its revocation."""
+
+    department: str  # the origin of the department's log
+    revoked_at_ms: int | None
+
+
+# Lookup of an enrolled seal key by the signer's SM2 public point (04||x||y); None when no registry names it.
+SealKeyLookup = Callable[[bytes], SealKeyStanding | None]
+
+
+def _no_seal_keys(public_point: bytes) -> SealKeyStanding | None:
+    return None
+
+
+@dataclass(frozen=True)
 class OfdTrust:
-    """The office's trusted roots for seals and e-documents, and where revocations are looked up."""
+    """The office's trusted roots for seals and e-documents, where revocations and seal keys are looked up, and
+    which department's log anchors the exact file being verified (None: no anchor is known)."""
 
     roots: tuple[Sm2Certificate, ...] = ()
     is_revoked: RevocationCheck = field(default=_never_revoked)
+    seal_key: SealKeyLookup = field(default=_no_seal_keys)
+    anchored_by: str | None = None
 
 
 def digest(method: str, data: bytes) -> bytes:
@@ -107,7 +133,10 @@ def verify_document(package: OfdPackage, document: OfdDocument, trust: OfdTrust)
         verdict.params = {"count": len(uncovered), "member": uncovered[0]}
     else:
         verdict.valid = True
-        if any(v.revoked for v in verdicts):
+        revoked = next((v for v in verdicts if v.revoked), None)
+        if revoked is not None and revoked.reason in SEAL_KEY_REVOKED:
+            verdict.reason, verdict.params = revoked.reason, dict(revoked.params)
+        elif revoked is not None:
             verdict.reason = "revoked"
             verdict.params = {"what": "signer certificate"}
         elif not verdict.trusted:
@@ -327,6 +356,27 @@ def _verify_digital(
     return verdict
 
 
+SEAL_KEY_REVOKED = ("seal_key_revoked", "seal_key_revoked_unanchored")
+
+
+def _seal_key_revoked(verdict: SignatureVerdict, signer: gm.Certificate, trust: OfdTrust) -> bool:
+    """Judge a seal signature by its key's standing in the department's registry; True if that revokes it."""
+    standing = trust.seal_key(signer.public_point)
+    if standing is None:
+        return False
+    verdict.seal_key_department = standing.department
+    if standing.revoked_at_ms is None:
+        return False
+    verdict.seal_key_revoked_ms = standing.revoked_at_ms
+    if trust.anchored_by == standing.department:
+        return False  # the department's log vouches for this exact file: sealed while the key stood
+    signed_ms = int(verdict.signed_at.timestamp() * 1000) if verdict.signed_at is not None else standing.revoked_at_ms
+    verdict.revoked = True
+    verdict.reason = "seal_key_revoked" if signed_ms >= standing.revoked_at_ms else "seal_key_revoked_unanchored"
+    verdict.params = {"revoked_at_ms": standing.revoked_at_ms, "signed_at_ms": signed_ms}
+    return True
+
+
 def _judge_trust(
     verdict: SignatureVerdict, certs: list[gm.Certificate], seal: ses.Seal | None, trust: OfdTrust
 ) -> None:
@@ -338,6 +388,8 @@ def _judge_trust(
     if seal is not None and trust.is_revoked(revocation.seal_serial(seal.vendor_id, seal.es_id)):
         verdict.revoked = True
         verdict.reason, verdict.params = "revoked", {"what": "seal"}
+        return
+    if seal is not None and _seal_key_revoked(verdict, certs[0], trust):
         return
     if all(gm.chains_to(cert, trust.roots, verdict.signed_at) for cert in certs):
         verdict.trusted = True

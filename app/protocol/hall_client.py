@@ -22,6 +22,7 @@ from app.ledger.suites import Signer
 from app.protocol.hall_evaluations import DayEvaluations, MalformedEvaluations, parse_day
 from app.protocol.hall_rating import RATINGS_PAGE, RatingCursor, RatingError
 from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_served import MalformedServed, ServedCase, ServedTicket
 from app.protocol.hall_tickets import DisplayState, Ticket
 from app.protocol.request_auth import sign_request
 
@@ -171,6 +172,15 @@ class HallClient:
         except (KeyError, TypeError, ValueError, RatingError):
             raise HallUnavailable("the hall's answer to GET /ratings is not a list of ratings") from None
 
+    def served(self) -> ServedTicket | None:
+        """What this evaluator's window finished last and nobody rated yet (evaluator); HallUnavailable if garbled."""
+        doc = self._request("GET", "/served")
+        try:
+            raw = doc["served"]
+            return None if raw is None else ServedTicket.from_json(raw)
+        except (KeyError, TypeError, MalformedServed):
+            raise HallUnavailable("the hall's answer to GET /served is not a served ticket") from None
+
     def display(self) -> DisplayState:
         """Return the wall display's state."""
         return DisplayState.from_json(self._request("GET", "/display"))
@@ -294,6 +304,6 @@ class CounterHall:
         """Send the current ticket, with its case, to another window."""
         return self._act("transfer", to=to, case_ref=case_ref)
 
-    def finish(self) -> Ticket:
-        """Finish the current ticket."""
-        return self._act("finish")
+    def finish(self, served: ServedCase | None = None) -> Ticket:
+        """Finish the current ticket; `served` (the case, as a commitment) is what the window's evaluator will rate."""
+        return self._act("finish", **({} if served is None else {"served": served.to_json()}))

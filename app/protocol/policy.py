@@ -8,14 +8,24 @@ a key enrolled for another department (its `department` field) may not write her
 with the role `window`. Such a key may write exactly the acceptance of that department's cases (the `case.step`
 entries whose step is `open` or `verify-documents`: the window takes the application and checks the
 certificates shown); every later step is the department's own work.
+
+A department's seal key (the SM2 key its records office seals e-licences with, GB/T 38540) is enrolled with the
+role `seal`, with its X.509 certificate: such a key may write exactly the anchors of the OFD documents it seals
+(`cert.anchor` whose `cert_type` is `ofd.<kind>`). Revoking it (`registry.revoke`) stops its anchors at the node,
+and a counter reads every document it sealed after the revocation as "seal key revoked" (app/ofd/verify.py).
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
-ROLES = ("department", "supervisor", "clerk", "device", "window")
+ROLES = ("department", "supervisor", "clerk", "device", "window", "seal")
 WINDOW = "window"
+SEAL = "seal"
+# What a seal key anchors: the OFD documents it seals (app/ofd/issue.py names them `ofd.<kind>`).
+SEAL_ANCHOR_PREFIX = "ofd."
+# A seal key signs in the national suite and is enrolled with its certificate (the one its seals carry).
+SEAL_SUITE = "sm2-sm3"
 # The acceptance steps of a case (app/catalogue/workflow names them OPEN and VERIFY).
 ACCEPTANCE_STEPS = frozenset({"open", "verify-documents"})
 
@@ -58,6 +68,7 @@ ROLE_POLICY: MappingProxyType[str, frozenset[str]] = MappingProxyType(
             }
         ),
         WINDOW: frozenset({"case.step"}),
+        SEAL: frozenset({"cert.anchor"}),
     }
 )
 
@@ -68,12 +79,29 @@ def role_may_write(role: str, entry_type: str) -> bool:
 
 
 def step_may_write(role: str, entry_type: str, body: object) -> bool:
-    """Return True if a key with `role` may write this entry: its type, and for a window key only an acceptance step."""
+    """Return True if a key with `role` may write this entry: its type, for a window key only an acceptance step,
+    for a seal key only the anchor of an OFD document."""
     if not role_may_write(role, entry_type):
         return False
-    if role != WINDOW:
-        return True
-    return isinstance(body, dict) and body.get("step") in ACCEPTANCE_STEPS
+    if role == WINDOW:
+        return isinstance(body, dict) and body.get("step") in ACCEPTANCE_STEPS
+    if role == SEAL:
+        cert_type = body.get("cert_type") if isinstance(body, dict) else None
+        return isinstance(cert_type, str) and cert_type.startswith(SEAL_ANCHOR_PREFIX)
+    return True
+
+
+def seal_enrolment_refusal(body: object) -> str | None:
+    """Why a `registry.enroll` of a seal key is malformed (None: it is not a seal enrolment, or it is well formed)."""
+    if not isinstance(body, dict) or body.get("role") != SEAL:
+        return None
+    if body.get("suite") != SEAL_SUITE:
+        return f"a seal key is an {SEAL_SUITE} key, not {body.get('suite')!r}"
+    if not isinstance(body.get("certificate"), bytes) or not body["certificate"]:
+        return "a seal key is enrolled with its SM2 certificate"
+    if not body.get("department"):
+        return "a seal key is enrolled for its department"
+    return None
 
 
 RATING = "hall.rating"

@@ -218,7 +218,7 @@ def _outbox_stuck(period: Period) -> list[Anomaly]:
         by_origin[o.origin].append(o)
     return [
         Anomaly(OUTBOX_STUCK, origin, tuple(o.leaf_hash.hex() for o in items[:MAX_REFS]),
-                {"count": len(items), "pending": sum(o.acked_ms is None for o in items),
+                {"count": len(items), "pending": sum(o.pending for o in items),
                  "minutes": period.thresholds.outbox_stuck_minutes})
         for origin, items in sorted(by_origin.items())
     ]  # fmt: skip

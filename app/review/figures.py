@@ -1,5 +1,6 @@
 """The figures of a period, per clerk and per service: cases moved, handling times, verdicts, refusals, offline
-time, waiting entries; and the hourly load per service and the verdict mix that the charts draw."""
+time, waiting entries and, apart, those a supervisor set aside; and the hourly load per service and the verdict
+mix that the charts draw."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ class Figures:
     refusals: int = 0
     offline_ms: int | None = None
     outbox_pending: int = 0
+    outbox_set_aside: int = 0  # refused entries a supervisor set aside: not sent, not pending
 
     @property
     def median_handling_ms(self) -> int | None:
@@ -51,6 +53,7 @@ class Figures:
             "rejected": self.rejected,
             "refusals": self.refusals,
             "outbox_pending": self.outbox_pending,
+            "outbox_set_aside": self.outbox_set_aside,
             "verdicts": sum(self.verdicts.values()),
         }
 
@@ -184,12 +187,16 @@ def compute_figures(period: Period) -> PeriodFigures:
         if item is not None and item.service:
             services[item.service].refusals += 1
     for item in period.outbox:
-        if item.acked_ms is None:
-            office.outbox_pending += 1
-            if item.account:
-                clerks[item.account].outbox_pending += 1
-            if item.service:
-                services[item.service].outbox_pending += 1
+        if item.acked_ms is not None:
+            continue
+        clerk = clerks[item.account] if item.account else None
+        for f in (office, clerk, services[item.service] if item.service else None):
+            if f is None:
+                continue
+            if item.set_aside_ms is None:
+                f.outbox_pending += 1
+            else:
+                f.outbox_set_aside += 1
     offline = offline_intervals(period)
     office.offline_ms = sum(b - a for a, b in offline)
     for name, f in clerks.items():

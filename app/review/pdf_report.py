@@ -24,7 +24,7 @@ CHART_COLOURS = ((54, 110, 180), (220, 120, 40), (70, 160, 90), (190, 60, 60), (
 
 
 # The comparison's figure keys and the label that names each.
-COMPARE_LABELS = {"outbox_pending": "pending"}
+COMPARE_LABELS = {"outbox_pending": "pending", "outbox_set_aside": "set_aside"}
 LABEL_NAMES = frozenset(LABELS)
 
 
@@ -132,7 +132,7 @@ class _Report(FPDF):
 def _figure_row(name: str, f: Figures) -> list[str]:
     return [name, str(f.actions), str(f.opened), str(f.advanced), str(f.closed), str(f.rejected),
             _minutes(f.median_handling_ms), _minutes(f.p90_handling_ms), str(sum(f.verdicts.values())),
-            str(f.refusals), _minutes(f.offline_ms), str(f.outbox_pending)]  # fmt: skip
+            str(f.refusals), _minutes(f.offline_ms), str(f.outbox_pending), str(f.outbox_set_aside)]  # fmt: skip
 
 
 def render_pdf(
@@ -160,8 +160,8 @@ def render_pdf(
     f = review.figures
     names = {**service_names(lang), "(none)": label("no_service", lang)}
     header = [label(k, lang) for k in ("name", "actions", "opened", "advanced", "closed", "rejected", "median",
-                                       "p90", "verdicts", "refusals", "offline", "pending")]  # fmt: skip
-    widths = [46.0] + [13.0] * 11
+                                       "p90", "verdicts", "refusals", "offline", "pending", "set_aside")]  # fmt: skip
+    widths = [40.0] + [12.5] * 12
     pdf.heading(label("figures", lang))
     pdf.table(header, [_figure_row(review.office, f.office)], widths)
     pdf.para(label("offline_note", lang))

@@ -193,6 +193,7 @@ LABELS: dict[str, dict[str, str]] = {
     "refusals": {"zh_CN": "节点拒绝", "en": "Refusals"},
     "offline": {"zh_CN": "离线(分)", "en": "Offline (min)"},
     "pending": {"zh_CN": "待发送", "en": "Outbox"},
+    "set_aside": {"zh_CN": "已搁置", "en": "Set aside"},
     "no_service": {"zh_CN": "无具体事项", "en": "No service"},
     "offline_note": {
         "zh_CN": "离线(分)：当日营业时间内本机与所有部门节点都联系不上的分钟数（此时仍可离线办理）。",

@@ -56,6 +56,12 @@ class OutboxItem:
     account: str
     service: str
     entry_type: str
+    set_aside_ms: int | None = None  # a refused entry a supervisor set aside: it no longer waits to be sent
+
+    @property
+    def pending(self) -> bool:
+        """True while the entry waits to be sent or acknowledged (not once acknowledged or set aside)."""
+        return self.acked_ms is None and self.set_aside_ms is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,13 +165,13 @@ def load_period(
     cases: dict[str, CaseInfo] = {}
     actions: list[Action] = []
     outbox: list[OutboxItem] = []
-    for leaf, origin, enq, acked, idx, proof, case_id, step, signer, service, opened, data in ledger_rows:
+    for leaf, origin, enq, acked, idx, proof, case_id, step, signer, service, opened, data, aside in ledger_rows:
         ref = leaf.hex()
         if case_id is not None:
             account = by_kid.get(signer, signer.hex())
             service = service or ""
             actions.append(Action(enq, LEDGER, ref, account, "case.step", step, case_id, service))
-            outbox.append(OutboxItem(leaf, origin, enq, acked, idx, proof, account, service, "case.step"))
+            outbox.append(OutboxItem(leaf, origin, enq, acked, idx, proof, account, service, "case.step", aside))
             if step == "open":
                 cases[case_id] = CaseInfo(service, account, opened)
             continue
@@ -177,7 +183,7 @@ def load_period(
             etype, account, body = "undecodable", "", {}
         label = str(body.get("day") or body.get("consent_id") or body.get("request_id") or body.get("serial") or "")
         actions.append(Action(enq, LEDGER, ref, account, etype, label, detail=body))
-        outbox.append(OutboxItem(leaf, origin, enq, acked, idx, proof, account, "", etype))
+        outbox.append(OutboxItem(leaf, origin, enq, acked, idx, proof, account, "", etype, aside))
 
     decoded = []
     wanted: set[str] = set()

@@ -185,6 +185,25 @@ class CaseDesk:
         )
         return [_view(r) for r in rows]
 
+    def reached_result(
+        self, services: Sequence[str], *, without_document: str, after: tuple[int, str] = (-1, ""), limit: int = 100
+    ) -> list[CaseView]:
+        """Cases of `services` that reached their result (decided, closed or rejected) and keep no document of
+        verdict `without_document`, oldest move first, after the keyset `after` = (updated_ms, case_id)."""
+        self._r.require(roles.CASE_READ)
+        rows = ledger_cases.reached_result(
+            self._r.session,
+            [inputs.text(s, "service", max_len=64) for s in services],
+            (workflow.DECIDED, workflow.CLOSED, workflow.REJECTED),
+            inputs.text(without_document, "verdict", max_len=64),
+            (
+                inputs.integer(after[0], "after", minimum=-1),
+                inputs.text(after[1], "after", max_len=64, allow_empty=True),
+            ),
+            inputs.integer(limit, "limit", minimum=1),
+        )
+        return [_view(r) for r in rows]
+
     # -- moving ----------------------------------------------------------------------------------
 
     def open(self, service_id: str, citizen_name: str, citizen_id: str, summary: str = "") -> CaseView:

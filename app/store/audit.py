@@ -262,3 +262,23 @@ def action_records(session: Session, action: str) -> list[ActionRecord]:
     """Return every audit record of `action`, oldest first."""
     rows = session.all("SELECT seq, at_ms, account, detail FROM audit WHERE action = ? ORDER BY seq", (action,))
     return [ActionRecord(*r) for r in rows]
+
+
+class ActionOutcome(NamedTuple):
+    """An audit record of one action with its result, its detail still encoded."""
+
+    seq: int
+    at_ms: int
+    account: str
+    result: str
+    detail: bytes
+
+
+def action_outcomes(session: Session, action: str, result_prefix: str) -> list[ActionOutcome]:
+    """Return every audit record of `action` whose result starts with `result_prefix`, oldest first."""
+    rows = session.all(
+        "SELECT seq, at_ms, account, result, detail FROM audit WHERE action = ? AND substr(result, 1, ?) = ? "
+        "ORDER BY seq",
+        (action, len(result_prefix), result_prefix),
+    )
+    return [ActionOutcome(*r) for r in rows]

@@ -72,3 +72,18 @@ class CaseDocuments:
             (inputs.text(case_id, "case_id", max_len=64), inputs.blob(digest, "digest", size=32)),
         )
         return bytes(row[0]) if row else None
+
+    def with_verdict(self, verdict: str, *, after: int = 0, limit: int = 100) -> list[tuple[int, CaseDocument]]:
+        """Documents of any case with this verdict (e.g. the results a records office issued), in the order they were
+        kept, after the row `after` (keyset paging), each with its row number."""
+        self._s.require(roles.CASE_READ)
+        rows = self._s.all(
+            "SELECT id, case_id, digest, name, media_type, verdict, length(data), added_ms FROM case_documents "
+            "WHERE verdict = ? AND id > ? ORDER BY id LIMIT ?",
+            (
+                inputs.text(verdict, "verdict", max_len=64),
+                inputs.integer(after, "after"),
+                inputs.integer(limit, "limit", minimum=1),
+            ),
+        )
+        return [(row[0], CaseDocument(*row[1:])) for row in rows]

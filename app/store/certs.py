@@ -36,6 +36,7 @@ class Anchor:
     cert_type: str
     log_origin: str
     index: int | None
+    anchored_ms: int | None = None  # the anchoring entry's time (None: recorded before schema version 11)
 
 
 @dataclass(frozen=True)
@@ -192,9 +193,16 @@ class CertStore:
         return revocation, anchor
 
     def put_anchor(
-        self, cert_hash: bytes, serial: str, issuer: str, cert_type: str, log_origin: str, index: int | None
+        self,
+        cert_hash: bytes,
+        serial: str,
+        issuer: str,
+        cert_type: str,
+        log_origin: str,
+        index: int | None,
+        anchored_ms: int | None = None,
     ) -> None:
-        """Record where a certificate is anchored on the ledger."""
+        """Record where a certificate is anchored on the ledger (and when: the anchoring entry's time)."""
         self._s.require(roles.SYNC)
         values = (
             inputs.blob(cert_hash, "cert_hash", size=32),
@@ -203,11 +211,12 @@ class CertStore:
             inputs.text(cert_type, "cert_type", max_len=256),
             inputs.text(log_origin, "log_origin", max_len=256),
             inputs.integer(index, "index", optional=True),
+            inputs.integer(anchored_ms, "anchored_ms", optional=True),
         )
         with self._s.transaction():
             self._s.execute(
-                "INSERT OR REPLACE INTO anchors(cert_hash, serial, issuer, cert_type, log_origin, idx) "
-                "VALUES (?,?,?,?,?,?)",
+                "INSERT OR REPLACE INTO anchors(cert_hash, serial, issuer, cert_type, log_origin, idx, anchored_ms) "
+                "VALUES (?,?,?,?,?,?,?)",
                 values,
             )
 
@@ -215,7 +224,8 @@ class CertStore:
         """Return the anchor of a certificate hash, or None."""
         self._s.require(roles.READ)
         row = self._s.one(
-            "SELECT cert_hash, serial, issuer, cert_type, log_origin, idx FROM anchors WHERE cert_hash = ?",
+            "SELECT cert_hash, serial, issuer, cert_type, log_origin, idx, anchored_ms FROM anchors "
+            "WHERE cert_hash = ?",
             (inputs.blob(cert_hash, "cert_hash"),),
         )
         return Anchor(*row) if row else None

@@ -83,6 +83,29 @@ def recent(session: Session, *, open_only: bool, limit: int) -> list[CaseRow]:
     return list(map(CaseRow._make, rows))
 
 
+def reached_result(
+    session: Session,
+    services: list[str],
+    states: tuple[str, ...],
+    without_verdict: str,
+    after: tuple[int, str],
+    limit: int,
+) -> list[CaseRow]:
+    """Cases of `services` in one of `states` that keep no case document of verdict `without_verdict`, in
+    (updated_ms, case_id) order after `after` (keyset paging: a page never repeats the cases before it)."""
+    if not services or not states:
+        return []
+    marks = ",".join("?" * len(services))
+    state_marks = ",".join("?" * len(states))
+    rows = session.all(
+        f"SELECT {_ROW} FROM service_cases sc WHERE service IN ({marks}) AND state IN ({state_marks}) "
+        "AND NOT EXISTS (SELECT 1 FROM case_documents d WHERE d.case_id = sc.case_id AND d.verdict = ?) "
+        "AND (updated_ms, case_id) > (?, ?) ORDER BY updated_ms, case_id LIMIT ?",
+        (*services, *states, without_verdict, *after, limit),
+    )
+    return list(map(CaseRow._make, rows))
+
+
 def insert_case(session: Session, row: CaseRow) -> None:
     """Store a new case's row."""
     session.execute(f"INSERT INTO service_cases({_ROW}) VALUES (?,?,?,?,?,?,?,?,?,?,?)", row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import NamedTuple
 
+from app.store.refused_entries import SET_ASIDE
 from app.store.session import Session
 
 # SQLite allows 999 host parameters per statement in old builds; the case lookups go in chunks below that.
@@ -56,6 +57,7 @@ class OutboxActivity(NamedTuple):
     service: str | None
     opened_ms: int | None
     data: bytes | None
+    set_aside_ms: int | None  # when a supervisor set the (refused) entry aside; it waits no more
 
 
 class CaseOpening(NamedTuple):
@@ -137,10 +139,12 @@ def audit_between(session: Session, start_ms: int, end_ms: int) -> list[AuditRow
 
 
 def outbox_between(session: Session, start_ms: int, end_ms: int) -> list[OutboxActivity]:
-    """Return the entries this office wrote in [start, end), joined with their case step and case."""
+    """Return the entries this office wrote in [start, end), joined with their case step and case, and when a
+    supervisor set one aside."""
     rows = session.all(
         "SELECT o.leaf_hash, o.origin, o.enqueued_ms, o.acked_ms, o.idx, o.proof, cs.case_id, cs.step, cs.signer, "
-        "sc.service, sc.opened_ms, CASE WHEN cs.case_id IS NULL THEN o.data END "
+        "sc.service, sc.opened_ms, CASE WHEN cs.case_id IS NULL THEN o.data END, "
+        f"(SELECT min(a.created_ms) FROM sync_tasks a WHERE a.leaf_hash = o.leaf_hash AND a.kind = '{SET_ASIDE}') "
         "FROM outbox o LEFT JOIN case_steps cs ON cs.leaf_hash = o.leaf_hash "
         "LEFT JOIN service_cases sc ON sc.case_id = cs.case_id WHERE o.enqueued_ms >= ? AND o.enqueued_ms < ?",
         (start_ms, end_ms),

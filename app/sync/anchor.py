@@ -21,9 +21,11 @@ from dataclasses import replace
 
 from app.ledger.entry import Entry, SignedEntry, sign_entry
 from app.ledger.merkle import hash_leaf
+from app.protocol.node_client import SubmitResult
 from app.store import sync_state
 from app.store.anchors import Anchor, anchor_problems
 from app.store.replica import Replica
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import Cancelled, SyncError
 from app.sync.transport import NodeLink
 
@@ -54,10 +56,40 @@ def anchor_log(replica: Replica, origins: list[str]) -> str | None:
     return next((origin for origin in origins if origin in enrolled), None)
 
 
-def push_anchor(replica: Replica, origin: str, link: NodeLink) -> Anchor | None:
+def push_anchor(replica: Replica, origin: str, link: NodeLink, on_db: DatabaseRunner = run_here) -> Anchor | None:
     """Send the audit-trail head (and any enrolment requests) to `origin`, the office's anchor log, if the trail
-    grew since the last anchor; return the anchor sent, or None."""
-    _push_enrolment_requests(replica, origin, link)
+    grew since the last anchor; return the anchor sent, or None.
+
+    The replica is read and written through `on_db`; the submissions run on the caller's (network) thread."""
+    _push_enrolment_requests(replica, origin, link, on_db)
+    prepared = on_db(lambda: _prepare_anchor(replica, origin))
+    if prepared is None:
+        return None
+    anchor, data = prepared
+    try:
+        result = link.submit([data])[0]
+    except Cancelled:
+        raise
+    except SyncError as exc:  # the anchor waits for the next sync; the log's own push and pull go on
+        outcome = f"not sent: {exc}"[:1000]
+        on_db(lambda: replica.audit.append("audit.anchor", outcome, {"log": origin, "count": anchor.audit_count}))
+        return None
+
+    def record() -> None:
+        with replica.transaction():
+            if result.ok and result.index is not None:
+                replica.anchors.sequenced(anchor.leaf_hash, result.index)
+            replica.audit.append(
+                "audit.anchor", "ok" if result.ok else f"refused: {result.code}",
+                {"log": origin, "count": anchor.audit_count},
+            )  # fmt: skip
+
+    on_db(record)
+    return replace(anchor, index=result.index) if result.ok else None
+
+
+def _prepare_anchor(replica: Replica, origin: str) -> tuple[Anchor, bytes] | None:
+    """Sign and remember the anchor to send (database thread); None if there is nothing new or the trail is cut."""
     problems = trail_problems(replica)
     if problems:
         # Never anchor a trail that disagrees with the department log: that would bless the cut. Raise the alarm.
@@ -82,54 +114,56 @@ def push_anchor(replica: Replica, origin: str, link: NodeLink) -> Anchor | None:
     # stranger's (the restored-office alarm). An anchor the node refused still states the trail as it was.
     with replica.transaction():
         replica.anchors.put(anchor)
-    try:
-        result = link.submit([data])[0]
-    except Cancelled:
-        raise
-    except SyncError as exc:  # the anchor waits for the next sync; the log's own push and pull go on
-        replica.audit.append("audit.anchor", f"not sent: {exc}"[:1000], {"log": origin, "count": count})
-        return None
-    with replica.transaction():
-        if result.ok and result.index is not None:
-            replica.anchors.sequenced(anchor.leaf_hash, result.index)
-        replica.audit.append(
-            "audit.anchor", "ok" if result.ok else f"refused: {result.code}", {"log": origin, "count": count}
-        )
-    return replace(anchor, index=result.index) if result.ok else None
+    return anchor, data
 
 
-def _push_enrolment_requests(replica: Replica, origin: str, link: NodeLink) -> None:
-    for kid, account, role, replaces, _requested in replica.anchors.pending_requests():
-        held = replica.anchors.public_key(kid)
-        if held is None:
+def _push_enrolment_requests(replica: Replica, origin: str, link: NodeLink, on_db: DatabaseRunner) -> None:
+    for kid, account, role, replaces, _requested in on_db(replica.anchors.pending_requests):
+        data = on_db(lambda kid=kid, account=account, role=role, replaces=replaces: _prepare_request(
+            replica, origin, kid, account, role, replaces))  # fmt: skip
+        if data is None:
             continue
-        suite, public_key = held
-        body: dict[str, object] = {
-            "kid": kid,
-            "suite": suite,
-            "public_key": public_key,
-            "role": role,
-            "subject": f"{replica.info.name}/{account}",
-        }
-        if replaces is not None:
-            body["replaces"] = replaces
-        data = sign_entry(Entry(origin, REQUEST_TYPE, replica.session.now_ms(), replica.device_kid, body),
-                          replica.device_signer)  # fmt: skip
-        with replica.transaction():
-            replica.anchors.request_sent(kid, hash_leaf(data))
         try:
             result = link.submit([data])[0]
         except Cancelled:
             raise
         except SyncError:
-            replica.anchors.request_sent(kid, None)
+            on_db(lambda kid=kid: replica.anchors.request_sent(kid, None))
             return
-        with replica.transaction():
-            if not result.ok:
-                replica.anchors.request_sent(kid, None)
-            replica.audit.append(
-                "account.enrolment_request", "sent" if result.ok else f"refused: {result.code}", {"kid": kid}
-            )
+
+        def record(kid: bytes = kid, result: SubmitResult = result) -> None:
+            with replica.transaction():
+                if not result.ok:
+                    replica.anchors.request_sent(kid, None)
+                replica.audit.append(
+                    "account.enrolment_request", "sent" if result.ok else f"refused: {result.code}", {"kid": kid}
+                )
+
+        on_db(record)
+
+
+def _prepare_request(
+    replica: Replica, origin: str, kid: bytes, account: str, role: str, replaces: bytes | None
+) -> bytes | None:
+    """Sign one enrolment request and mark it sent (database thread); None if its public key is not held."""
+    held = replica.anchors.public_key(kid)
+    if held is None:
+        return None
+    suite, public_key = held
+    body: dict[str, object] = {
+        "kid": kid,
+        "suite": suite,
+        "public_key": public_key,
+        "role": role,
+        "subject": f"{replica.info.name}/{account}",
+    }
+    if replaces is not None:
+        body["replaces"] = replaces
+    data = sign_entry(Entry(origin, REQUEST_TYPE, replica.session.now_ms(), replica.device_kid, body),
+                      replica.device_signer)  # fmt: skip
+    with replica.transaction():
+        replica.anchors.request_sent(kid, hash_leaf(data))
+    return data
 
 
 class RestoreWatch:

@@ -442,7 +442,9 @@ class LogPuller:
             certs.put_revocation(self.origin, body["serial"], body["reason"], body["revoked_at"])
             report.revocations += 1
         elif entry.type == "cert.anchor":
-            certs.put_anchor(body["cert_hash"], body["serial"], self.origin, body["cert_type"], self.origin, index)
+            certs.put_anchor(
+                body["cert_hash"], body["serial"], self.origin, body["cert_type"], self.origin, index, entry.time
+            )
 
     def _fold(self, index: int, signed: SignedEntry, report: PullReport) -> None:
         if self._catalogue is None:

@@ -6,6 +6,10 @@ leaves the outbox only in the transaction that stores its acknowledgement (its i
 inclusion proof verified against a checkpoint that passed the trust policy and extends the replica's.
 A refusal (role not allowed, unknown or revoked signer, ...) becomes a clerk task; its entry stays in
 the outbox, skipped, until the clerk closes the task to try again.
+
+Like the pull, the pusher may run on a network thread while the replica belongs to the database thread: every
+replica read and write goes through `on_db`, so submissions, the wait for publication, tile downloads and proof
+checks never hold the database thread (a node that stalls mid-push cannot delay a verdict).
 """
 
 from __future__ import annotations
@@ -24,6 +28,7 @@ from app.store import roles, sync_state
 from app.store.outbox import OutboxEntry
 from app.store.replica import Replica
 from app.sync.checkpoints import ForkCallback, check_against_held, cosignatures, fetch_checkpoint
+from app.sync.database_runner import DatabaseRunner, run_here
 from app.sync.errors import Cancelled, LogUntrusted, MalformedResponse, MissingQuorum, NodeUnreachable
 from app.sync.progress import ProgressCallback, SyncProgress, ignore_progress
 from app.sync.pull import TaskCallback, tile_getter
@@ -135,6 +140,7 @@ class LogPusher:
         on_task: TaskCallback | None = None,
         publish_timeout_s: float = 30.0,
         monotonic: Callable[[], float] = time.monotonic,
+        on_db: DatabaseRunner = run_here,
     ) -> None:
         self.replica = replica
         self.trust = trust
@@ -146,14 +152,19 @@ class LogPusher:
         self.on_task = on_task
         self.publish_timeout_s = publish_timeout_s
         self._monotonic = monotonic
+        self._db = on_db
+
+    def _to_send(self) -> tuple[list[OutboxEntry], set[bytes]]:
+        """The log's pending entries and those held for an enrolment (on the database thread)."""
+        if not sync_state.log_state(self.replica, self.origin).trusted:
+            raise LogUntrusted(self.origin, "not pushing to a log marked untrusted after a fork")
+        pending = pending_entries(self.replica, self.origin)
+        return pending, waiting_for_enrolment(self.replica, pending)
 
     def run(self) -> PushReport:
         """Send every pending entry of the log; return what happened."""
         report = PushReport(self.origin)
-        if not sync_state.log_state(self.replica, self.origin).trusted:
-            raise LogUntrusted(self.origin, "not pushing to a log marked untrusted after a fork")
-        pending = pending_entries(self.replica, self.origin)
-        held = waiting_for_enrolment(self.replica, pending)
+        pending, held = self._db(self._to_send)
         if held:
             # A key given by a reset waits for the department to enrol it (its request goes out with the anchor):
             # sending its entries now would only earn refusals. They stay in the outbox, counted as waiting.
@@ -218,6 +229,15 @@ class LogPusher:
         return report
 
     def _refused(self, entry: OutboxEntry, code: str, message: str, report: PushReport) -> None:
+        task = self._db(lambda: self._store_refusal(entry, code, message))
+        report.refused += 1
+        if task is not None:
+            report.tasks.append(task)
+            if self.on_task is not None:
+                self.on_task(task)
+
+    def _store_refusal(self, entry: OutboxEntry, code: str, message: str) -> sync_state.ClerkTask | None:
+        """Record a refusal as a clerk task (database thread); return the task if it is new."""
         what, advice = REFUSALS.get(code, DEFAULT_REFUSAL)
         with self.replica.transaction():
             new = sync_state.add_task(
@@ -233,12 +253,9 @@ class LogPusher:
             )
             if new:
                 self.replica.audit.append("sync.push", f"refused: {code}", {"entry": entry.leaf_hash.hex()})
-        report.refused += 1
-        if new:
-            task = next(t for t in sync_state.open_tasks(self.replica) if t.leaf_hash == entry.leaf_hash)
-            report.tasks.append(task)
-            if self.on_task is not None:
-                self.on_task(task)
+        if not new:
+            return None
+        return next(t for t in sync_state.open_tasks(self.replica) if t.leaf_hash == entry.leaf_hash)
 
     def _published(self, needed: int) -> SignedCheckpoint:
         deadline = self._monotonic() + self.publish_timeout_s
@@ -259,8 +276,10 @@ class LogPusher:
     def _acknowledge(self, indexes: dict[bytes, int], tree_leaves: dict[bytes, bytes], report: PushReport) -> None:
         offered = self._published(max(indexes.values()) + 1)
         tree = self.trust.tree
-        cursor = sync_state.log_state(self.replica, self.origin, tree).cursor
-        check_against_held(self.replica, self.link, offered, floor=cursor.size, on_fork=self.on_fork, tree=tree)
+        cursor = self._db(lambda: sync_state.log_state(self.replica, self.origin, tree).cursor)
+        check_against_held(
+            self.replica, self.link, offered, floor=cursor.size, on_fork=self.on_fork, on_db=self._db, tree=tree
+        )
         cp = offered.checkpoint
         reader = TreeReader(tile_getter(self.link, cp.size), tree)
         proofs = {}
@@ -271,6 +290,15 @@ class LogPusher:
             except ProofError as exc:
                 raise MalformedResponse(self.origin, f"inclusion of pushed entry {index}: {exc}") from None
             proofs[leaf_hash] = proof
+        self._db(lambda: self._store_acknowledgements(offered, indexes, proofs))
+        report.acknowledged += len(indexes)
+
+    def _store_acknowledgements(
+        self, offered: SignedCheckpoint, indexes: dict[bytes, int], proofs: dict[bytes, list[bytes]]
+    ) -> None:
+        """Store the proven checkpoint and the acknowledgements in one transaction (database thread)."""
+        cp = offered.checkpoint
+        cursor = sync_state.log_state(self.replica, self.origin, self.trust.tree).cursor
         held = self.replica.logs.latest_checkpoint(self.origin)
         # A checkpoint stored for push proofs must not make the log look freshly synced while the cursor lags:
         # its fetch time stays that of the newest checkpoint the pull fully applied.
@@ -282,7 +310,6 @@ class LogPusher:
             for leaf_hash, index in indexes.items():
                 self.replica.outbox.acknowledge(leaf_hash, index, proofs[leaf_hash])
             self.replica.audit.append("sync.push", "ok", {"origin": self.origin, "acknowledged": len(indexes)})
-        report.acknowledged += len(indexes)
 
 
 def _batches(entries: list[OutboxEntry]) -> list[list[OutboxEntry]]:

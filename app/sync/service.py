@@ -4,9 +4,10 @@
     report = service.run(progress_callback, cancel_event)      # on the thread that owns the replica
     report = service.run(progress_callback, cancel_event, on_db=run_on_db_thread)  # on a network thread
 
-With `on_db` the pull's downloads and signature checks run on the caller's thread and only its replica
-reads and bounded apply transactions go to the database thread (app/sync/pull.py); the push, which
-signs and stores acknowledgements as it goes, runs on the database thread as one job per log.
+With `on_db` the network work runs on the caller's thread: the pull's downloads and signature checks
+(app/sync/pull.py) and the push's submissions, wait for publication and inclusion proofs
+(app/sync/push.py, app/sync/anchor.py). Only replica reads, bounded apply transactions, signing of the
+office's own anchor and the stored acknowledgements go to the database thread, one short job each.
 
 `run` never raises for one log's failure: each log's outcome is in the report, so one unreachable or
 forked department does not stop the others. `report.exit_status` is what `govdesk sync` returns.
@@ -200,7 +201,7 @@ class SyncService:
             }
             try:
                 if push:
-                    outcome.push = on_db(lambda trust=trust, link=link, kwargs=kwargs: self._push(trust, link, kwargs))
+                    outcome.push = self._push(trust, link, kwargs, on_db)
                 if pull:
                     extra = {"batch_entries": self.batch_entries} if self.batch_entries else {}
                     outcome.pull = LogPuller(self.replica, trust, link, **kwargs, **extra, on_db=on_db).run()
@@ -220,12 +221,13 @@ class SyncService:
         ))  # fmt: skip
         return report
 
-    def _push(self, trust: LogTrust, link: NodeLink, kwargs: dict[str, Any]) -> PushReport:
-        """Push one log's outbox (and the office's anchor, on the anchor log), on the thread owning the replica."""
-        pusher = LogPusher(self.replica, trust, link, publish_timeout_s=self.publish_timeout_s, **kwargs)
+    def _push(self, trust: LogTrust, link: NodeLink, kwargs: dict[str, Any], on_db: DatabaseRunner) -> PushReport:
+        """Push one log's outbox (and the office's anchor, on the anchor log); the replica is used through `on_db`."""
+        pusher = LogPusher(self.replica, trust, link, publish_timeout_s=self.publish_timeout_s, **kwargs, on_db=on_db)
         pushed = pusher.run()
-        if trust.origin == anchor_log(self.replica, [log.origin for log in self.policy.logs]):
-            push_anchor(self.replica, trust.origin, link)
+        origins = [log.origin for log in self.policy.logs]
+        if trust.origin == on_db(lambda: anchor_log(self.replica, origins)):
+            push_anchor(self.replica, trust.origin, link, on_db)
         return pushed
 
     def open_tasks(self) -> list[sync_state.ClerkTask]:

@@ -27,12 +27,13 @@ from app.hall.notices import acceptance_receipt
 from app.hall.store_open import open_hall_store
 from app.ledger.suites import ED25519, key_id
 from app.protocol.hall_client import CounterHall, HallClient
+from app.protocol.hall_served import ServedCase, ServedTicket
 from app.protocol.hall_tickets import Device, TicketKind
 from tests.hall_support import Server, enrolled_device
 from ui.application import qt_application, start
 from ui.background import BackgroundWork
 from ui.hall_display import HallDisplayWindow
-from ui.hall_evaluator import EvaluatorWindow, ServedCase
+from ui.hall_evaluator import EvaluatorWindow
 from ui.hall_kiosk import KioskWindow
 from ui.i18n import Translations
 from ui.notice_printer import print_notice_to_pdf
@@ -92,9 +93,11 @@ def main() -> None:
             signer = enrolled_device(hall, "evaluator", "w01")
             evaluator = EvaluatorWindow(HallClient(server.url, signer), work, signer, "office-03", "w01", "zh_CN")
             clerk = key_id(ED25519, ED25519.signer(b"\x03" * 32).public_key)
-            evaluator.ask(ServedCase("GD-2026-000777", "taxation.individual-tax", "taxation.ledger.beijing.gov.cn",
-                                     clerk, int(time.time() * 1000)))  # fmt: skip
-            evaluator.resize(1000, 420)
+            # What the counter tells the hall at 办结 (the case as a commitment), as the evaluator reads it back.
+            case = ServedCase("taxation.income-tax-annual-settlement", "taxation.ledger.beijing.gov.cn", b"\x07" * 32,
+                              clerk, "li.na")  # fmt: skip
+            evaluator.ask(ServedTicket(case, kiosk.ticket.text(), "w01", 1, int(time.time() * 1000)))
+            evaluator.resize(1000, 480)
             shoot(evaluator, "hall_evaluator_zh_CN", app)
         finally:
             work.shutdown()

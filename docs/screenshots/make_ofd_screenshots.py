@@ -1,4 +1,7 @@
-"""Take the e-licence panel's screenshots in both languages (run under Xvfb: xvfb-run -a ...)."""
+"""Take the e-licence panel's screenshots in both languages (under Xvfb, xvfb-run -a ..., or QT_QPA_PLATFORM=offscreen).
+
+The licence is issued as a department's records office does (sealed, its anchor recorded in the office's replica), so
+the card shows the ledger line "issued by <department> at <anchor time>, serial …, still valid"."""
 
 from __future__ import annotations
 
@@ -12,12 +15,14 @@ import cv2
 import numpy as np
 from PySide6.QtWidgets import QApplication
 
-from app.ofd.build import DocumentSpec, Page, build_members, write_container
+from app.ofd.build import DocumentSpec, Page
 from app.ofd.demo_pki import make_pki
-from app.ofd.seal import SealRequest, make_seal, seal_document
+from app.ofd.issue import issue_document, record_issue
+from app.ofd.seal import SealRequest, make_seal
 from app.office import Office
+from app.protocol.departments import department
 from app.store.keywrap import KdfParams
-from app.store.replica import create_office
+from app.store.replica import create_office, open_replica
 from ui.background import BackgroundWork
 from ui.i18n import Translations
 from ui.ofd_panel import OfdPanel
@@ -50,11 +55,16 @@ def main() -> int:
             "name": "营业执照", "number": "91110105MA01ABCD2X", "holder": "北京示例科技有限公司",
             "issuer": "北京市朝阳区市场监督管理局", "valid_from": "2026-01-01", "valid_until": "长期",
         })  # fmt: skip
+        signer = pki.signer.signer()
+        issued = issue_document(spec, seal=seal, seal_signer=signer, department=department("market-supervision").origin,
+                                ledger_signer=signer.ledger_signer, now=now)  # fmt: skip
         path = tmp / "营业执照.ofd"
-        path.write_bytes(write_container(seal_document(build_members(spec), seal, pki.signer.signer())))
+        path.write_bytes(issued.ofd)
         with create_office(tmp / "office", "Chaoyang Service Hall", "admin", "pw", kdf=FAST_KDF) as admin:
             admin.accounts.add("clerk", "clerk", "pw")
             admin.trust_roots.add("seal", pki.root.cert, "Beijing seal root (demo)")
+        with open_replica(tmp / "office", "clerk", "pw", kdf=FAST_KDF) as clerk:
+            record_issue(clerk, issued)  # as sync records the department's anchor
         office = Office(tmp / "office")
         work = BackgroundWork()
         work.db_now(lambda: office.session.unlock("clerk", "pw"))
@@ -62,7 +72,7 @@ def main() -> int:
         for language in ("zh_CN", "en"):
             translations.install(language)
             panel = OfdPanel(office.ofd, work, language)
-            panel.resize(560, 520)
+            panel.resize(560, 600)
             panel.show()
             shown: list[object] = []
             panel.verdict_shown.connect(shown.append)

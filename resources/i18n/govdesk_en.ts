@@ -39,162 +39,162 @@
         <translation>Withdrawn</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="150"/>
+        <location filename="../../ui/case_form.py" line="151"/>
         <source>Ser&amp;vice</source>
         <translation>Ser&amp;vice</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="151"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Chosen</source>
         <translation>Chosen</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="152"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>Citizen &amp;name</source>
         <translation>Citizen &amp;name</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="153"/>
+        <location filename="../../ui/case_form.py" line="154"/>
         <source>&amp;ID number</source>
         <translation>&amp;ID number</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="155"/>
         <source>No&amp;tes</source>
         <translation>No&amp;tes</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="155"/>
+        <location filename="../../ui/case_form.py" line="156"/>
         <source>Certificates</source>
         <translation>Certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="156"/>
+        <location filename="../../ui/case_form.py" line="157"/>
         <source>Steps</source>
         <translation>Steps</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="160"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>Accept case (Ctrl+S)</source>
         <translation>Accept case (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="220"/>
+        <location filename="../../ui/case_form.py" line="222"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>Next: %1, done by %2 — not at this counter.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="228"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="229"/>
+        <location filename="../../ui/case_form.py" line="231"/>
         <source>Verify the certificates</source>
         <translation>Verify the certificates</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="230"/>
+        <location filename="../../ui/case_form.py" line="232"/>
         <source>Approve (supervisor)</source>
         <translation>Approve (supervisor)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="231"/>
+        <location filename="../../ui/case_form.py" line="233"/>
         <source>Hand over and close</source>
         <translation>Hand over and close</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="251"/>
+        <location filename="../../ui/case_form.py" line="253"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>Choose a service: its required certificates are listed here.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="258"/>
+        <location filename="../../ui/case_form.py" line="260"/>
         <source>not scanned yet</source>
         <translation>not scanned yet</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="304"/>
+        <location filename="../../ui/case_form.py" line="306"/>
         <source>This counter cannot accept this service: %1</source>
         <translation>This counter cannot accept this service: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="319"/>
+        <location filename="../../ui/case_form.py" line="321"/>
         <source>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</source>
         <translation>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="327"/>
+        <location filename="../../ui/case_form.py" line="329"/>
         <source>New citizen: %1. The previous citizen&apos;s data was cleared.</source>
         <translation>New citizen: %1. The previous citizen&apos;s data was cleared.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="338"/>
+        <location filename="../../ui/case_form.py" line="340"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>Choose a service and fill in the citizen&apos;s name and ID number first.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="161"/>
+        <location filename="../../ui/case_form.py" line="162"/>
         <source>New form (Ctrl+N)</source>
         <translation>New form (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="182"/>
+        <location filename="../../ui/case_form.py" line="183"/>
         <source>No service chosen yet: search above.</source>
         <translation>No service chosen yet: search above.</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="187"/>
+        <location filename="../../ui/case_form.py" line="188"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · led by %2 · time limit %3 days</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="193"/>
+        <location filename="../../ui/case_form.py" line="194"/>
         <source>New case</source>
         <translation>New case</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="204"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>Verify documents (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="206"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>Approve (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="208"/>
+        <location filename="../../ui/case_form.py" line="210"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>Hand over and close (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="209"/>
+        <location filename="../../ui/case_form.py" line="211"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>Done: %1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="215"/>
+        <location filename="../../ui/case_form.py" line="217"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>Next step (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="196"/>
+        <location filename="../../ui/case_form.py" line="197"/>
         <source>Case %1 · %2</source>
         <translation>Case %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="347"/>
+        <location filename="../../ui/case_form.py" line="349"/>
         <source>Scan these valid certificates of the applicant first: %1</source>
         <translation>Scan these valid certificates of the applicant first: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="404"/>
+        <location filename="../../ui/case_form.py" line="406"/>
         <source>Saved: %1</source>
         <translation>Saved: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="410"/>
+        <location filename="../../ui/case_form.py" line="412"/>
         <source>Not saved: %1</source>
         <translation>Not saved: %1</translation>
     </message>
@@ -260,110 +260,115 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="115"/>
+        <location filename="../../ui/counter_screen.py" line="125"/>
         <source>Camera and verdict (F3)</source>
         <translation>Camera and verdict (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="118"/>
+        <location filename="../../ui/counter_screen.py" line="128"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="120"/>
+        <location filename="../../ui/counter_screen.py" line="130"/>
         <source>Sa&amp;mple:</source>
         <translation>Sa&amp;mple:</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan (F4)</source>
         <translation>Scan (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan again (F4)</source>
         <translation>Scan again (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="134"/>
+        <location filename="../../ui/counter_screen.py" line="144"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>Demo samples: pick one and press F4 to scan it.</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="168"/>
+        <location filename="../../ui/counter_screen.py" line="178"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · e-ID (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="179"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · household register (valid)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="170"/>
+        <location filename="../../ui/counter_screen.py" line="180"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · e-ID (expired)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="171"/>
+        <location filename="../../ui/counter_screen.py" line="181"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · e-ID (revoked)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="259"/>
+        <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
+        <translation>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</translation>
     </message>
 </context>
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="85"/>
         <source>Call next</source>
         <translation>Call next</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Recall</source>
         <translation>Recall</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="82"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="87"/>
         <source>Skip</source>
         <translation>Skip</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="88"/>
         <source>Finish</source>
         <translation>Finish</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="91"/>
         <source>Window %1</source>
         <translation>Window %1</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="89"/>
         <source>Transfer</source>
         <translation>Transfer</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Current ticket</source>
         <translation>Current ticket</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="123"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>Queue system offline: keep serving; calling is paused.</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="125"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
         <source>Serving</source>
         <translation>Serving</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="127"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="143"/>
         <source>Window free</source>
         <translation>Window free</translation>
     </message>
@@ -371,24 +376,39 @@
 <context>
     <name>EvaluatorWindow</name>
     <message>
-        <location filename="../../ui/hall_evaluator.py" line="45"/>
+        <location filename="../../ui/hall_evaluator.py" line="89"/>
         <source>Rate our service</source>
         <translation>Rate our service</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_evaluator.py" line="46"/>
+        <location filename="../../ui/hall_evaluator.py" line="90"/>
         <source>How satisfied are you with this service?</source>
         <translation>How satisfied are you with this service?</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_evaluator.py" line="60"/>
+        <location filename="../../ui/hall_evaluator.py" line="91"/>
         <source>You may add a reason (optional)</source>
         <translation>You may add a reason (optional)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="92"/>
+        <source>Welcome. Please wait to be served.</source>
+        <translation>Welcome. Please wait to be served.</translation>
     </message>
     <message>
         <location filename="../../ui/hall_evaluator.py" line="97"/>
         <source>Thank you for your rating.</source>
         <translation>Thank you for your rating.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="102"/>
+        <source>%1 · Window %2 · Ticket %3</source>
+        <translation>%1 · Window %2 · Ticket %3</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="105"/>
+        <source>Served by staff member %1</source>
+        <translation>Served by staff member %1</translation>
     </message>
 </context>
 <context>
@@ -441,91 +461,133 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="62"/>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Rating</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Ratings on the day</source>
         <translation>Ratings on the day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Ratings</source>
         <translation>Ratings</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Dissatisfied</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Mean (1–5)</source>
         <translation>Mean (1–5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="64"/>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="83"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="65"/>
+        <location filename="../../ui/review_hall.py" line="84"/>
+        <source>Department</source>
+        <translation>Department</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="85"/>
         <source>Clerk</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Window</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Due (working days)</source>
         <translation>Due (working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="69"/>
+        <location filename="../../ui/review_hall.py" line="89"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>Remediation items past their due day, still without a call-back:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="78"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
+        <source>Last refused (Beijing)</source>
+        <translation>Last refused (Beijing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="91"/>
+        <source>Why it was not passed on</source>
+        <translation>Why it was not passed on</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="92"/>
+        <source>Evaluator</source>
+        <translation>Evaluator</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="92"/>
+        <source>Times</source>
+        <translation>Times</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="103"/>
         <source>Asking the hall for %1…</source>
         <translation>Asking the hall for %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="99"/>
+        <location filename="../../ui/review_hall.py" line="134"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="102"/>
+        <location filename="../../ui/review_hall.py" line="137"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="122"/>
+        <location filename="../../ui/review_hall.py" line="156"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="130"/>
+        <location filename="../../ui/review_hall.py" line="164"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="140"/>
+        <location filename="../../ui/review_hall.py" line="176"/>
         <source> (provisional calendar)</source>
         <translation> (provisional calendar)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="183"/>
+        <source>The refused ratings cannot be read: %1</source>
+        <translation>The refused ratings cannot be read: %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="189"/>
+        <source>No rating from the hall was refused: every one went on to its department.</source>
+        <translation>No rating from the hall was refused: every one went on to its department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="191"/>
+        <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
+        <translation>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</translation>
     </message>
 </context>
 <context>
@@ -619,7 +681,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="81"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="86"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>The queue system is set, but this counter&apos;s key file cannot be read.</translation>
     </message>
@@ -743,241 +805,274 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>govdesk · %1</source>
         <translation>govdesk · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>&amp;Counter</source>
         <translation>&amp;Counter</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Lock screen</source>
         <translation>Lock screen</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Log out</source>
         <translation>Log out</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Settings…</source>
         <translation>Settings…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Switch language (中文 / English)</source>
         <translation>Switch language (中文 / English)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>Sync now</source>
         <translation>Sync now</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>Find a case</source>
         <translation>Find a case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>Go to the camera</source>
         <translation>Go to the camera</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>Scan (again)</source>
         <translation>Scan (again)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Go to the open cases</source>
         <translation>Go to the open cases</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>New case form</source>
         <translation>New case form</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Open the case</source>
         <translation>Open the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>Next step of the case</source>
         <translation>Next step of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Trusted root certificates…</source>
         <translation>Trusted root certificates…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>Only an administrator manages the trusted root certificates.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Settings saved.</source>
         <translation>Settings saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>Syncing…</source>
         <translation>Syncing…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>No trust policy: an admin sets the department nodes first.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Sync cancelled.</source>
         <translation>Sync cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>Nothing was synced: no department node answered. Work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Sync finished.</source>
         <translation>Sync finished.</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>Daily review…</source>
         <translation>Daily review…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>Only supervisors and admins review the day.</translation>
     </message>
 </context>
 <context>
+    <name>NoticePanel</name>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="87"/>
+        <source>Materials received · receipts and notices</source>
+        <translation>Materials received · receipts and notices</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="88"/>
+        <source>Print acceptance receipt</source>
+        <translation>Print acceptance receipt</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="89"/>
+        <source>Print one-time notice</source>
+        <translation>Print one-time notice</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="145"/>
+        <source>The document cannot be made from the materials ticked.</source>
+        <translation>The document cannot be made from the materials ticked.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="151"/>
+        <source>Printed: %1</source>
+        <translation>Printed: %1</translation>
+    </message>
+</context>
+<context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="94"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Open e-licence (OFD)…</source>
         <translation>Open e-licence (OFD)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="95"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Attach to case</source>
         <translation>Attach to case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="96"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
         <source>Watch a folder (USB)…</source>
         <translation>Watch a folder (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="144"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
         <source>Result of the case</source>
         <translation>Result of the case</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
         <source>Save a copy (USB)…</source>
         <translation>Save a copy (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
         <source>Printable copy (PDF)…</source>
         <translation>Printable copy (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <location filename="../../ui/ofd_panel.py" line="133"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>No sealed result has been issued for case %1 yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
         <source>Save the e-licence</source>
         <translation>Save the e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
         <source>Printable copy</source>
         <translation>Printable copy</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="159"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <location filename="../../ui/ofd_panel.py" line="172"/>
         <source>Written to %1.</source>
         <translation>Written to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="182"/>
+        <location filename="../../ui/ofd_panel.py" line="183"/>
         <source>Watch a folder for e-licences</source>
         <translation>Watch a folder for e-licences</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="195"/>
+        <location filename="../../ui/ofd_panel.py" line="197"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>Watching %1 for new e-licences.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <location filename="../../ui/ofd_panel.py" line="205"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>Waiting for %1 to finish copying…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="232"/>
+        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
+        <translation>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="262"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="235"/>
+        <location filename="../../ui/ofd_panel.py" line="269"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="252"/>
+        <location filename="../../ui/ofd_panel.py" line="285"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="268"/>
+        <location filename="../../ui/ofd_panel.py" line="301"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>
@@ -985,107 +1080,112 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Licence</source>
         <translation>Licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Number</source>
         <translation>Number</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Holder</source>
         <translation>Holder</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Holder code</source>
         <translation>Holder code</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Issued by</source>
         <translation>Issued by</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Issued on</source>
         <translation>Issued on</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Valid from</source>
         <translation>Valid from</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Valid until</source>
         <translation>Valid until</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Licence type</source>
         <translation>Licence type</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Not a readable OFD document</source>
         <translation>Not a readable OFD document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>Sealed and trusted: accept the document</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Revoked: do not accept</source>
         <translation>Revoked: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="101"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>Intact, but the issuer is not trusted: do not accept as proof</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="102"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>Altered or not properly sealed: do not accept</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="112"/>
         <source>No OFD document opened</source>
         <translation>No OFD document opened</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="113"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>Open the citizen&apos;s .ofd file, or drop it here.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>File</source>
         <translation>File</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>Issued at</source>
         <translation>Issued at</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>%1 (Beijing time)</source>
         <translation>%1 (Beijing time)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <source>revoked at %1</source>
+        <translation>revoked at %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>revoked</source>
         <translation>revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>still valid</source>
         <translation>still valid</translation>
     </message>
@@ -1095,47 +1195,52 @@
         <translation>Ledger</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>issued by %1 at %2, serial %3, %4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <source>valid, sealed before its seal key was revoked at %1</source>
+        <translation>valid, sealed before its seal key was revoked at %1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="170"/>
         <source>valid, trusted</source>
         <translation>valid, trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="172"/>
         <source>valid, but revoked</source>
         <translation>valid, but revoked</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="174"/>
         <source>valid, issuer not trusted</source>
         <translation>valid, issuer not trusted</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="177"/>
         <source>Signature %1</source>
         <translation>Signature %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="179"/>
         <source>Seal</source>
         <translation>Seal</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
         <source>Seal owner</source>
         <translation>Seal owner</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
         <source>Signer</source>
         <translation>Signer</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
         <source>Sealed at</source>
         <translation>Sealed at</translation>
     </message>
@@ -1237,287 +1342,312 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="58"/>
+        <source>What the hall gave as a rating is not a signed rating for a department&apos;s log.</source>
+        <translation>What the hall gave as a rating is not a signed rating for a department&apos;s log.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="61"/>
+        <source>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</source>
+        <translation>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="64"/>
+        <source>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</source>
+        <translation>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="67"/>
+        <source>The rating&apos;s signature does not verify: it may have been altered on the way.</source>
+        <translation>The rating&apos;s signature does not verify: it may have been altered on the way.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="70"/>
+        <source>The counter did not pass this rating on to its department.</source>
+        <translation>The counter did not pass this rating on to its department.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="74"/>
         <source>The department refused the entry as malformed.</source>
         <translation>The department refused the entry as malformed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="59"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>The department refused the entry: its signature does not verify.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="62"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The department does not know this signing key.</source>
         <translation>The department does not know this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="63"/>
+        <location filename="../../ui/refusal_text.py" line="79"/>
         <source>The department revoked this signing key.</source>
         <translation>The department revoked this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="64"/>
+        <location filename="../../ui/refusal_text.py" line="80"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>The department does not allow this role to write this entry.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>The entry was sent to the wrong department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="68"/>
+        <location filename="../../ui/refusal_text.py" line="84"/>
         <source>The entry is too large for the department.</source>
         <translation>The entry is too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="69"/>
+        <location filename="../../ui/refusal_text.py" line="85"/>
         <source>Too many entries were sent at once.</source>
         <translation>Too many entries were sent at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="86"/>
         <source>The request was too large for the department.</source>
         <translation>The request was too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="71"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The department could not read the request.</source>
         <translation>The department could not read the request.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="72"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>The department did not accept this counter&apos;s credentials.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="75"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>The department did not accept the request&apos;s signature.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="78"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>The request was too old when it arrived: check the computer&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="81"/>
+        <location filename="../../ui/refusal_text.py" line="97"/>
         <source>The department saw this request before.</source>
         <translation>The department saw this request before.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="82"/>
+        <location filename="../../ui/refusal_text.py" line="98"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>The department is busy: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>The department is overloaded: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="84"/>
+        <location filename="../../ui/refusal_text.py" line="100"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>The department did not finish in time: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="103"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>The request timed out: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="88"/>
+        <location filename="../../ui/refusal_text.py" line="104"/>
         <source>The department does not have what was asked for.</source>
         <translation>The department does not have what was asked for.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="90"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>There is no office database here.</source>
         <translation>There is no office database here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>An office database already exists here.</source>
         <translation>An office database already exists here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="92"/>
-        <location filename="../../ui/refusal_text.py" line="93"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
+        <location filename="../../ui/refusal_text.py" line="109"/>
         <source>Unknown user name or wrong password.</source>
         <translation>Unknown user name or wrong password.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="94"/>
+        <location filename="../../ui/refusal_text.py" line="110"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>Too many wrong passwords: the account is locked for a while.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="113"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>This account is disabled: ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="114"/>
         <source>Your role does not allow this.</source>
         <translation>Your role does not allow this.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="99"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>The office database cannot be opened: wrong key or not a database.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="102"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>The office database is damaged: call support.</source>
         <translation>The office database is damaged: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="103"/>
+        <location filename="../../ui/refusal_text.py" line="119"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>The office database was rolled back to an older copy: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>The audit trail was altered: call support.</source>
         <translation>The audit trail was altered: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="123"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>The disk is full: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="108"/>
+        <location filename="../../ui/refusal_text.py" line="124"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>The office database is from a newer govdesk: update this program.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="111"/>
+        <location filename="../../ui/refusal_text.py" line="127"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>A field holds a value that is not accepted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="112"/>
+        <location filename="../../ui/refusal_text.py" line="128"/>
         <source>The office is locked: log in first.</source>
         <translation>The office is locked: log in first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="113"/>
+        <location filename="../../ui/refusal_text.py" line="129"/>
         <source>The office database refused the action.</source>
         <translation>The office database refused the action.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="115"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>The department&apos;s node cannot be reached: work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="134"/>
         <source>Sync was cancelled.</source>
         <translation>Sync was cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="119"/>
+        <location filename="../../ui/refusal_text.py" line="135"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>What the department sent does not verify: nothing of it was kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="122"/>
+        <location filename="../../ui/refusal_text.py" line="138"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>The department&apos;s log shows two histories: the fork alarm is raised.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="125"/>
+        <location filename="../../ui/refusal_text.py" line="141"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>This department&apos;s log is under a fork alarm and is not synced.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="128"/>
+        <location filename="../../ui/refusal_text.py" line="144"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>This computer&apos;s clock differs too much from the department&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="131"/>
+        <location filename="../../ui/refusal_text.py" line="147"/>
         <source>Sync failed.</source>
         <translation>Sync failed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="133"/>
+        <location filename="../../ui/refusal_text.py" line="149"/>
         <source>This day is already signed off.</source>
         <translation>This day is already signed off.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="134"/>
+        <location filename="../../ui/refusal_text.py" line="150"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>Every anomaly must be acknowledged with a comment before signing.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="137"/>
+        <location filename="../../ui/refusal_text.py" line="153"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>Reports can only be saved in a folder you chose.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="138"/>
+        <location filename="../../ui/refusal_text.py" line="154"/>
         <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
         <translation>This entry is no longer refused (it was sent again or set aside already): reopen the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="141"/>
+        <location filename="../../ui/refusal_text.py" line="157"/>
         <source>The review could not be completed.</source>
         <translation>The review could not be completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="143"/>
+        <location filename="../../ui/refusal_text.py" line="159"/>
         <source>The certificate file cannot be read.</source>
         <translation>The certificate file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="144"/>
+        <location filename="../../ui/refusal_text.py" line="160"/>
         <source>The file is too large to be a root certificate (at most 64 KiB).</source>
         <translation>The file is too large to be a root certificate (at most 64 KiB).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="147"/>
+        <location filename="../../ui/refusal_text.py" line="163"/>
         <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
         <translation>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="150"/>
+        <location filename="../../ui/refusal_text.py" line="166"/>
         <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
         <translation>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="153"/>
+        <location filename="../../ui/refusal_text.py" line="169"/>
         <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
         <translation>This certificate was issued by another authority: only a root (self-issued) can be trusted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="156"/>
+        <location filename="../../ui/refusal_text.py" line="172"/>
         <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
         <translation>The certificate&apos;s own signature does not verify: it was altered or damaged.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="159"/>
+        <location filename="../../ui/refusal_text.py" line="175"/>
         <source>This root certificate has expired.</source>
         <translation>This root certificate has expired.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="160"/>
+        <location filename="../../ui/refusal_text.py" line="176"/>
         <source>This root is already in the list.</source>
         <translation>This root is already in the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="161"/>
+        <location filename="../../ui/refusal_text.py" line="177"/>
         <source>The list is full: remove a root before adding another.</source>
         <translation>The list is full: remove a root before adding another.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="244"/>
+        <location filename="../../ui/refusal_text.py" line="260"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>Something went wrong (%1); the action was not completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="259"/>
+        <location filename="../../ui/refusal_text.py" line="275"/>
         <source>Refused (%1).</source>
         <translation>Refused (%1).</translation>
     </message>
@@ -1826,6 +1956,11 @@
         <location filename="../../ui/review_screen.py" line="323"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Set aside</source>
+        <translation>Set aside</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="344"/>

@@ -39,162 +39,162 @@
         <translation>已撤回</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="150"/>
+        <location filename="../../ui/case_form.py" line="151"/>
         <source>Ser&amp;vice</source>
         <translation>办理事项(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="151"/>
+        <location filename="../../ui/case_form.py" line="152"/>
         <source>Chosen</source>
         <translation>已选事项</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="152"/>
+        <location filename="../../ui/case_form.py" line="153"/>
         <source>Citizen &amp;name</source>
         <translation>申请人姓名(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="153"/>
+        <location filename="../../ui/case_form.py" line="154"/>
         <source>&amp;ID number</source>
         <translation>身份证号(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="154"/>
+        <location filename="../../ui/case_form.py" line="155"/>
         <source>No&amp;tes</source>
         <translation>备注(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="155"/>
+        <location filename="../../ui/case_form.py" line="156"/>
         <source>Certificates</source>
         <translation>所需证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="156"/>
+        <location filename="../../ui/case_form.py" line="157"/>
         <source>Steps</source>
         <translation>办理环节</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="160"/>
+        <location filename="../../ui/case_form.py" line="161"/>
         <source>Accept case (Ctrl+S)</source>
         <translation>受理 (Ctrl+S)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="220"/>
+        <location filename="../../ui/case_form.py" line="222"/>
         <source>Next: %1, done by %2 — not at this counter.</source>
         <translation>下一步：%1，由%2办理——不在本窗口办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="228"/>
+        <location filename="../../ui/case_form.py" line="230"/>
         <source>Open the case</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="229"/>
+        <location filename="../../ui/case_form.py" line="231"/>
         <source>Verify the certificates</source>
         <translation>核验证照</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="230"/>
+        <location filename="../../ui/case_form.py" line="232"/>
         <source>Approve (supervisor)</source>
         <translation>审批（主管）</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="231"/>
+        <location filename="../../ui/case_form.py" line="233"/>
         <source>Hand over and close</source>
         <translation>发证办结</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="251"/>
+        <location filename="../../ui/case_form.py" line="253"/>
         <source>Choose a service: its required certificates are listed here.</source>
         <translation>请先选择事项：所需证照列在此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="258"/>
+        <location filename="../../ui/case_form.py" line="260"/>
         <source>not scanned yet</source>
         <translation>尚未扫描</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="304"/>
+        <location filename="../../ui/case_form.py" line="306"/>
         <source>This counter cannot accept this service: %1</source>
         <translation>本窗口不能受理此事项：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="319"/>
+        <location filename="../../ui/case_form.py" line="321"/>
         <source>This certificate is %1&apos;s, not the applicant %2&apos;s: it was not added. Press Ctrl+N for a new citizen.</source>
         <translation>此证照属于%1，不是申请人%2的，未加入。接待下一位群众请按 Ctrl+N。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="327"/>
+        <location filename="../../ui/case_form.py" line="329"/>
         <source>New citizen: %1. The previous citizen&apos;s data was cleared.</source>
         <translation>新的办事群众：%1。上一位群众的信息已清除。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="338"/>
+        <location filename="../../ui/case_form.py" line="340"/>
         <source>Choose a service and fill in the citizen&apos;s name and ID number first.</source>
         <translation>请先选择事项并填写群众姓名和身份证号。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="161"/>
+        <location filename="../../ui/case_form.py" line="162"/>
         <source>New form (Ctrl+N)</source>
         <translation>新办件 (Ctrl+N)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="182"/>
+        <location filename="../../ui/case_form.py" line="183"/>
         <source>No service chosen yet: search above.</source>
         <translation>尚未选择事项：请在上方搜索。</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="187"/>
+        <location filename="../../ui/case_form.py" line="188"/>
         <source>%1 · led by %2 · time limit %3 days</source>
         <translation>%1 · 牵头部门：%2 · 办理时限 %3 天</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="193"/>
+        <location filename="../../ui/case_form.py" line="194"/>
         <source>New case</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="204"/>
+        <location filename="../../ui/case_form.py" line="206"/>
         <source>Verify documents (Ctrl+Enter)</source>
         <translation>核验材料 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="206"/>
+        <location filename="../../ui/case_form.py" line="208"/>
         <source>Approve (Ctrl+Enter)</source>
         <translation>审批通过 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="208"/>
+        <location filename="../../ui/case_form.py" line="210"/>
         <source>Hand over and close (Ctrl+Enter)</source>
         <translation>发证办结 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="209"/>
+        <location filename="../../ui/case_form.py" line="211"/>
         <source>Done: %1 (Ctrl+Enter)</source>
         <translation>完成：%1 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="215"/>
+        <location filename="../../ui/case_form.py" line="217"/>
         <source>Next step (Ctrl+Enter)</source>
         <translation>下一步 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="196"/>
+        <location filename="../../ui/case_form.py" line="197"/>
         <source>Case %1 · %2</source>
         <translation>办件 %1 · %2</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="347"/>
+        <location filename="../../ui/case_form.py" line="349"/>
         <source>Scan these valid certificates of the applicant first: %1</source>
         <translation>请先扫描申请人的以下有效证照：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="404"/>
+        <location filename="../../ui/case_form.py" line="406"/>
         <source>Saved: %1</source>
         <translation>已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/case_form.py" line="410"/>
+        <location filename="../../ui/case_form.py" line="412"/>
         <source>Not saved: %1</source>
         <translation>未保存：%1</translation>
     </message>
@@ -260,110 +260,115 @@
 <context>
     <name>CounterScreen</name>
     <message>
-        <location filename="../../ui/counter_screen.py" line="115"/>
+        <location filename="../../ui/counter_screen.py" line="125"/>
         <source>Camera and verdict (F3)</source>
         <translation>扫码与核验结果 (F3)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="116"/>
+        <location filename="../../ui/counter_screen.py" line="126"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="118"/>
+        <location filename="../../ui/counter_screen.py" line="128"/>
         <source>Codes are read as soon as they are in view; the outline takes the verdict&apos;s colour.</source>
         <translation>二维码进入画面即自动识读；边框颜色即核验结果。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="120"/>
+        <location filename="../../ui/counter_screen.py" line="130"/>
         <source>Sa&amp;mple:</source>
         <translation>样例(&amp;M)：</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan (F4)</source>
         <translation>扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="123"/>
+        <location filename="../../ui/counter_screen.py" line="133"/>
         <source>Scan again (F4)</source>
         <translation>重新扫描 (F4)</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="134"/>
+        <location filename="../../ui/counter_screen.py" line="144"/>
         <source>Demo samples: pick one and press F4 to scan it.</source>
         <translation>演示样例：选择一个后按 F4 扫描。</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="168"/>
+        <location filename="../../ui/counter_screen.py" line="178"/>
         <source>张伟 · e-ID (valid)</source>
         <translation>张伟 · 电子身份证（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="169"/>
+        <location filename="../../ui/counter_screen.py" line="179"/>
         <source>张伟 · household register (valid)</source>
         <translation>张伟 · 户口簿（有效）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="170"/>
+        <location filename="../../ui/counter_screen.py" line="180"/>
         <source>李秀英 · e-ID (expired)</source>
         <translation>李秀英 · 电子身份证（已过期）</translation>
     </message>
     <message>
-        <location filename="../../ui/counter_screen.py" line="171"/>
+        <location filename="../../ui/counter_screen.py" line="181"/>
         <source>王强 · e-ID (revoked)</source>
         <translation>王强 · 电子身份证（已吊销）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/counter_screen.py" line="259"/>
+        <source>Ticket %1 came with case %2, which this counter does not hold yet: sync (F5), then find it (Ctrl+F).</source>
+        <translation>%1号转来时附带办件 %2，本窗口尚未收到该办件：请先同步（F5），再查找（Ctrl+F）。</translation>
     </message>
 </context>
 <context>
     <name>CurrentTicketWidget</name>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="80"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="85"/>
         <source>Call next</source>
         <translation>叫号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="81"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
         <source>Recall</source>
         <translation>重呼</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="82"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="87"/>
         <source>Skip</source>
         <translation>过号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="83"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="88"/>
         <source>Finish</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="86"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="91"/>
         <source>Window %1</source>
         <translation>%1号窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="89"/>
         <source>Transfer</source>
         <translation>转号</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="79"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="84"/>
         <source>Current ticket</source>
         <translation>当前号码</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="123"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="139"/>
         <source>Queue system offline: keep serving; calling is paused.</source>
         <translation>叫号系统离线：可继续办理，暂停叫号。</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="125"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="141"/>
         <source>Serving</source>
         <translation>正在办理</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_ticket_widget.py" line="127"/>
+        <location filename="../../ui/hall_ticket_widget.py" line="143"/>
         <source>Window free</source>
         <translation>窗口空闲</translation>
     </message>
@@ -371,24 +376,39 @@
 <context>
     <name>EvaluatorWindow</name>
     <message>
-        <location filename="../../ui/hall_evaluator.py" line="45"/>
+        <location filename="../../ui/hall_evaluator.py" line="89"/>
         <source>Rate our service</source>
         <translation>服务评价</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_evaluator.py" line="46"/>
+        <location filename="../../ui/hall_evaluator.py" line="90"/>
         <source>How satisfied are you with this service?</source>
         <translation>您对本次服务满意吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/hall_evaluator.py" line="60"/>
+        <location filename="../../ui/hall_evaluator.py" line="91"/>
         <source>You may add a reason (optional)</source>
         <translation>可填写评价理由（选填）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="92"/>
+        <source>Welcome. Please wait to be served.</source>
+        <translation>欢迎光临，请稍候办理。</translation>
     </message>
     <message>
         <location filename="../../ui/hall_evaluator.py" line="97"/>
         <source>Thank you for your rating.</source>
         <translation>感谢您的评价。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="102"/>
+        <source>%1 · Window %2 · Ticket %3</source>
+        <translation>%1 · %2号窗口 · %3号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/hall_evaluator.py" line="105"/>
+        <source>Served by staff member %1</source>
+        <translation>为您服务的工作人员：%1</translation>
     </message>
 </context>
 <context>
@@ -441,91 +461,133 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="62"/>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Rating</source>
         <translation>评价等级</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="62"/>
+        <location filename="../../ui/review_hall.py" line="81"/>
         <source>Ratings on the day</source>
         <translation>当日评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Dissatisfied</source>
         <translation>差评数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="63"/>
+        <location filename="../../ui/review_hall.py" line="82"/>
         <source>Mean (1–5)</source>
         <translation>平均分（1–5）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="64"/>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="83"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="92"/>
         <source>Service</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="65"/>
+        <location filename="../../ui/review_hall.py" line="84"/>
+        <source>Department</source>
+        <translation>部门</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="85"/>
         <source>Clerk</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Item</source>
         <translation>整改编号</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="67"/>
+        <location filename="../../ui/review_hall.py" line="87"/>
         <source>Due (working days)</source>
         <translation>整改期限（工作日计）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="69"/>
+        <location filename="../../ui/review_hall.py" line="89"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>已超过整改期限、尚未回访的差评整改：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="78"/>
+        <location filename="../../ui/review_hall.py" line="91"/>
+        <source>Last refused (Beijing)</source>
+        <translation>最近拒收时间（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="91"/>
+        <source>Why it was not passed on</source>
+        <translation>未转交原因</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="92"/>
+        <source>Evaluator</source>
+        <translation>评价器</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="92"/>
+        <source>Times</source>
+        <translation>次数</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="103"/>
         <source>Asking the hall for %1…</source>
         <translation>正在向大厅服务查询 %1 的评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="99"/>
+        <location filename="../../ui/review_hall.py" line="134"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>无法连接大厅服务：暂时无法显示好差评与整改情况。审核的其他内容不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="102"/>
+        <location filename="../../ui/review_hall.py" line="137"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>无法读取本窗口的大厅密钥文件（见设置），无法查询大厅服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="122"/>
+        <location filename="../../ui/review_hall.py" line="156"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>本窗口未配置大厅服务：好差评及差评整改由大厅服务保存。请管理员在设置中填写大厅服务地址和密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="130"/>
+        <location filename="../../ui/review_hall.py" line="164"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1：共 %2 条评价，其中差评 %3 条；%4 项差评整改已逾期。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="140"/>
+        <location filename="../../ui/review_hall.py" line="176"/>
         <source> (provisional calendar)</source>
         <translation>（日历为暂定）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="183"/>
+        <source>The refused ratings cannot be read: %1</source>
+        <translation>无法读取被拒收的评价：%1</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="189"/>
+        <source>No rating from the hall was refused: every one went on to its department.</source>
+        <translation>没有被拒收的大厅评价：每条评价都已转交相应部门。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_hall.py" line="191"/>
+        <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
+        <translation>有 %1 条大厅评价未转交部门（每次拒收均已记入审计记录）：</translation>
     </message>
 </context>
 <context>
@@ -619,7 +681,7 @@
 <context>
     <name>HallTicketSlot</name>
     <message>
-        <location filename="../../ui/hall_ticket_slot.py" line="81"/>
+        <location filename="../../ui/hall_ticket_slot.py" line="86"/>
         <source>The queue system is set, but this counter&apos;s key file cannot be read.</source>
         <translation>已设置叫号系统，但无法读取本窗口的密钥文件。</translation>
     </message>
@@ -743,241 +805,274 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../ui/main_window.py" line="140"/>
+        <location filename="../../ui/main_window.py" line="149"/>
         <source>govdesk · %1</source>
         <translation>政务窗口 · %1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="141"/>
+        <location filename="../../ui/main_window.py" line="150"/>
         <source>&amp;Counter</source>
         <translation>窗口(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="143"/>
+        <location filename="../../ui/main_window.py" line="152"/>
         <source>Lock screen</source>
         <translation>锁屏</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="144"/>
+        <location filename="../../ui/main_window.py" line="153"/>
         <source>Log out</source>
         <translation>退出登录</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="145"/>
+        <location filename="../../ui/main_window.py" line="154"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="146"/>
+        <location filename="../../ui/main_window.py" line="155"/>
         <source>Switch language (中文 / English)</source>
         <translation>切换语言（中文 / English）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="147"/>
+        <location filename="../../ui/main_window.py" line="156"/>
         <source>Sync now</source>
         <translation>立即同步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="148"/>
+        <location filename="../../ui/main_window.py" line="157"/>
         <source>Find a case</source>
         <translation>查找办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="149"/>
+        <location filename="../../ui/main_window.py" line="158"/>
         <source>Go to the camera</source>
         <translation>转到扫码区</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="150"/>
+        <location filename="../../ui/main_window.py" line="159"/>
         <source>Scan (again)</source>
         <translation>扫描（重新扫描）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="151"/>
+        <location filename="../../ui/main_window.py" line="160"/>
         <source>Go to the open cases</source>
         <translation>转到在办事项</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="152"/>
+        <location filename="../../ui/main_window.py" line="161"/>
         <source>New case form</source>
         <translation>新办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="153"/>
+        <location filename="../../ui/main_window.py" line="162"/>
         <source>Open the case</source>
         <translation>受理办件</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="154"/>
+        <location filename="../../ui/main_window.py" line="163"/>
         <source>Next step of the case</source>
         <translation>办件下一步</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="156"/>
+        <location filename="../../ui/main_window.py" line="165"/>
         <source>Trusted root certificates…</source>
         <translation>受信任的根证书…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="164"/>
+        <location filename="../../ui/main_window.py" line="173"/>
         <source>%1 (%2)</source>
         <translation>%1（%2）</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="300"/>
+        <location filename="../../ui/main_window.py" line="328"/>
         <source>Only an administrator manages the trusted root certificates.</source>
         <translation>只有管理员可以管理受信任的根证书。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="338"/>
+        <location filename="../../ui/main_window.py" line="366"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="347"/>
+        <location filename="../../ui/main_window.py" line="375"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="371"/>
+        <location filename="../../ui/main_window.py" line="399"/>
         <source>Syncing…</source>
         <translation>正在同步…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="377"/>
+        <location filename="../../ui/main_window.py" line="405"/>
         <source>No trust policy: an admin sets the department nodes first.</source>
         <translation>尚无信任策略：请管理员先设置部门节点。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="395"/>
+        <location filename="../../ui/main_window.py" line="423"/>
         <source>Sync cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="397"/>
+        <location filename="../../ui/main_window.py" line="425"/>
         <source>Nothing was synced: no department node answered. Work continues offline.</source>
         <translation>未同步任何数据：没有部门节点应答。可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="402"/>
+        <location filename="../../ui/main_window.py" line="430"/>
         <source>Sync finished with problems: {0} of {1} logs could not be synced (see the nodes).</source>
         <translation>同步完成，但有问题：{1} 个日志中有 {0} 个未能同步（请查看节点状态）。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="406"/>
+        <location filename="../../ui/main_window.py" line="434"/>
         <source>Sync finished.</source>
         <translation>同步完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="155"/>
+        <location filename="../../ui/main_window.py" line="164"/>
         <source>Daily review…</source>
         <translation>每日审核…</translation>
     </message>
     <message>
-        <location filename="../../ui/main_window.py" line="291"/>
+        <location filename="../../ui/main_window.py" line="319"/>
         <source>Only supervisors and admins review the day.</source>
         <translation>只有主管和管理员可以审核当日记录。</translation>
     </message>
 </context>
 <context>
+    <name>NoticePanel</name>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="87"/>
+        <source>Materials received · receipts and notices</source>
+        <translation>已收材料 · 回执与告知单</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="88"/>
+        <source>Print acceptance receipt</source>
+        <translation>打印受理回执</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="89"/>
+        <source>Print one-time notice</source>
+        <translation>打印一次性告知单（缺件）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="145"/>
+        <source>The document cannot be made from the materials ticked.</source>
+        <translation>按所勾选的材料无法生成该文书。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/notice_panel.py" line="151"/>
+        <source>Printed: %1</source>
+        <translation>已打印：%1</translation>
+    </message>
+</context>
+<context>
     <name>OfdPanel</name>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="94"/>
+        <location filename="../../ui/ofd_panel.py" line="95"/>
         <source>Open e-licence (OFD)…</source>
         <translation>打开电子证照（OFD）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="95"/>
+        <location filename="../../ui/ofd_panel.py" line="96"/>
         <source>Attach to case</source>
         <translation>附入办件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="96"/>
+        <location filename="../../ui/ofd_panel.py" line="97"/>
         <source>Watch a folder (USB)…</source>
         <translation>监视文件夹（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>Open e-licence</source>
         <translation>打开电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
-        <location filename="../../ui/ofd_panel.py" line="176"/>
+        <location filename="../../ui/ofd_panel.py" line="144"/>
+        <location filename="../../ui/ofd_panel.py" line="177"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD 文档 (*.ofd)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="97"/>
+        <location filename="../../ui/ofd_panel.py" line="98"/>
         <source>Result of the case</source>
         <translation>办件结果</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="98"/>
+        <location filename="../../ui/ofd_panel.py" line="99"/>
         <source>Save a copy (USB)…</source>
         <translation>保存副本（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="99"/>
+        <location filename="../../ui/ofd_panel.py" line="100"/>
         <source>Printable copy (PDF)…</source>
         <translation>打印件（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="132"/>
+        <location filename="../../ui/ofd_panel.py" line="133"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>办件 %1 尚未签发加盖印章的结果文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="142"/>
+        <location filename="../../ui/ofd_panel.py" line="143"/>
         <source>Save the e-licence</source>
         <translation>保存电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="157"/>
+        <location filename="../../ui/ofd_panel.py" line="158"/>
         <source>Printable copy</source>
         <translation>打印件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="159"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="171"/>
+        <location filename="../../ui/ofd_panel.py" line="172"/>
         <source>Written to %1.</source>
         <translation>已写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="182"/>
+        <location filename="../../ui/ofd_panel.py" line="183"/>
         <source>Watch a folder for e-licences</source>
         <translation>监视电子证照文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="195"/>
+        <location filename="../../ui/ofd_panel.py" line="197"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>正在监视 %1 中的新电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="203"/>
+        <location filename="../../ui/ofd_panel.py" line="205"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>正在等待 %1 复制完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="232"/>
+        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
+        <translation>%1 尚未完整（已有 %2 KB），正在等待复制完成；如果复制已经结束，说明文件已损坏，请手动打开查看原因。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="262"/>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="235"/>
+        <location filename="../../ui/ofd_panel.py" line="269"/>
         <source>The file is too large for an e-licence.</source>
         <translation>文件过大，不是电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="252"/>
+        <location filename="../../ui/ofd_panel.py" line="285"/>
         <source>Verification failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="268"/>
+        <location filename="../../ui/ofd_panel.py" line="301"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>已附入办件 %1（SM3 %2…）。</translation>
     </message>
@@ -985,107 +1080,112 @@
 <context>
     <name>OfdVerdictCard</name>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="40"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
         <source>Licence</source>
         <translation>证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="41"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
         <source>Number</source>
         <translation>证照编号</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="42"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
         <source>Holder</source>
         <translation>持证主体</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="43"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
         <source>Holder code</source>
         <translation>持证主体代码</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="44"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
         <source>Issued by</source>
         <translation>颁发机构</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="45"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
         <source>Issued on</source>
         <translation>颁发日期</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="46"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
         <source>Valid from</source>
         <translation>有效期起</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="47"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="49"/>
         <source>Valid until</source>
         <translation>有效期至</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="48"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="50"/>
         <source>Licence type</source>
         <translation>证照类型</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="93"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
         <source>Not a readable OFD document</source>
         <translation>不是可读取的 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="95"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
         <source>Sealed and trusted: accept the document</source>
         <translation>签章有效且可信：可以受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="97"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
         <source>Revoked: do not accept</source>
         <translation>已撤销：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="99"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="101"/>
         <source>Intact, but the issuer is not trusted: do not accept as proof</source>
         <translation>文件完整，但签发者不受信任：不得作为凭证</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="100"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="102"/>
         <source>Altered or not properly sealed: do not accept</source>
         <translation>已被篡改或签章无效：不得受理</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="110"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="112"/>
         <source>No OFD document opened</source>
         <translation>尚未打开 OFD 文档</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="111"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="113"/>
         <source>Open the citizen&apos;s .ofd file, or drop it here.</source>
         <translation>打开群众提供的 .ofd 文件，或将文件拖放到此处。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="119"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="121"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>Issued at</source>
         <translation>出证时间</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="124"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
         <source>%1 (Beijing time)</source>
         <translation>%1（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="147"/>
+        <source>revoked at %1</source>
+        <translation>已于 %1 撤销</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>revoked</source>
         <translation>已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="126"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="149"/>
         <source>still valid</source>
         <translation>仍然有效</translation>
     </message>
@@ -1095,47 +1195,52 @@
         <translation>账本记录</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="128"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
         <source>issued by %1 at %2, serial %3, %4</source>
         <translation>由 %1 于 %2 签发，编号 %3，%4</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="153"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <source>valid, sealed before its seal key was revoked at %1</source>
+        <translation>有效，签章早于印章密钥的撤销（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_verdict_card.py" line="170"/>
         <source>valid, trusted</source>
         <translation>有效，可信</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="155"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="172"/>
         <source>valid, but revoked</source>
         <translation>有效，但已撤销</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="157"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="174"/>
         <source>valid, issuer not trusted</source>
         <translation>有效，签发者不受信任</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="160"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="177"/>
         <source>Signature %1</source>
         <translation>签章 %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="162"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="179"/>
         <source>Seal</source>
         <translation>印章</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="164"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="181"/>
         <source>Seal owner</source>
         <translation>印章所有者</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="166"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="183"/>
         <source>Signer</source>
         <translation>签章人</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_verdict_card.py" line="168"/>
+        <location filename="../../ui/ofd_verdict_card.py" line="185"/>
         <source>Sealed at</source>
         <translation>签章时间</translation>
     </message>
@@ -1237,287 +1342,312 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="58"/>
+        <source>What the hall gave as a rating is not a signed rating for a department&apos;s log.</source>
+        <translation>叫号系统提供的内容不是发往部门账本的已签名评价。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="61"/>
+        <source>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</source>
+        <translation>该评价属于其他办事大厅的号码，或其评价器登记在其他大厅。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="64"/>
+        <source>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</source>
+        <translation>该评价不是由有效的评价器设备签名（为人员密钥，或设备已吊销）。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="67"/>
+        <source>The rating&apos;s signature does not verify: it may have been altered on the way.</source>
+        <translation>该评价的签名验证失败：可能在传递中被篡改。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="70"/>
+        <source>The counter did not pass this rating on to its department.</source>
+        <translation>本窗口未将该评价转交相应部门。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="74"/>
         <source>The department refused the entry as malformed.</source>
         <translation>部门以格式错误为由拒绝了该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="59"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>部门拒绝了该记录：签名验证未通过。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="62"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The department does not know this signing key.</source>
         <translation>部门不认识此签名密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="63"/>
+        <location filename="../../ui/refusal_text.py" line="79"/>
         <source>The department revoked this signing key.</source>
         <translation>部门已吊销此签名密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="64"/>
+        <location filename="../../ui/refusal_text.py" line="80"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>部门不允许此角色提交该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>该记录发给了错误的部门。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="68"/>
+        <location filename="../../ui/refusal_text.py" line="84"/>
         <source>The entry is too large for the department.</source>
         <translation>该记录过大，部门不接收。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="69"/>
+        <location filename="../../ui/refusal_text.py" line="85"/>
         <source>Too many entries were sent at once.</source>
         <translation>一次发送的记录过多。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="86"/>
         <source>The request was too large for the department.</source>
         <translation>请求过大，部门不接收。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="71"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The department could not read the request.</source>
         <translation>部门无法读取该请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="72"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>部门未接受本窗口的身份凭证。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="75"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>部门未接受该请求的签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="78"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>请求到达时已过期：请检查本机时钟。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="81"/>
+        <location filename="../../ui/refusal_text.py" line="97"/>
         <source>The department saw this request before.</source>
         <translation>部门已收到过此请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="82"/>
+        <location filename="../../ui/refusal_text.py" line="98"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>部门繁忙，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>部门负载过高，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="84"/>
+        <location filename="../../ui/refusal_text.py" line="100"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>部门未能及时处理，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="103"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>请求超时，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="88"/>
+        <location filename="../../ui/refusal_text.py" line="104"/>
         <source>The department does not have what was asked for.</source>
         <translation>部门没有所请求的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="90"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>There is no office database here.</source>
         <translation>此处没有窗口数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>An office database already exists here.</source>
         <translation>此处已有窗口数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="92"/>
-        <location filename="../../ui/refusal_text.py" line="93"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
+        <location filename="../../ui/refusal_text.py" line="109"/>
         <source>Unknown user name or wrong password.</source>
         <translation>用户名不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="94"/>
+        <location filename="../../ui/refusal_text.py" line="110"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>密码错误次数过多，账号暂时锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="113"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>此账号已停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="114"/>
         <source>Your role does not allow this.</source>
         <translation>您的角色无权进行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="99"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>无法打开窗口数据库：密钥错误或不是数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="102"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>The office database is damaged: call support.</source>
         <translation>窗口数据库已损坏，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="103"/>
+        <location filename="../../ui/refusal_text.py" line="119"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>窗口数据库被回退到旧副本，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>The audit trail was altered: call support.</source>
         <translation>审计记录被篡改，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="123"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>磁盘已满，未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="108"/>
+        <location filename="../../ui/refusal_text.py" line="124"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>窗口数据库来自更新版本的 govdesk，请升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="111"/>
+        <location filename="../../ui/refusal_text.py" line="127"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>某个字段的内容不符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="112"/>
+        <location filename="../../ui/refusal_text.py" line="128"/>
         <source>The office is locked: log in first.</source>
         <translation>窗口已锁定，请先登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="113"/>
+        <location filename="../../ui/refusal_text.py" line="129"/>
         <source>The office database refused the action.</source>
         <translation>窗口数据库拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="115"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>无法连接该部门节点，可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="134"/>
         <source>Sync was cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="119"/>
+        <location filename="../../ui/refusal_text.py" line="135"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>部门发来的数据验证未通过，均未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="122"/>
+        <location filename="../../ui/refusal_text.py" line="138"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>该部门日志出现两种历史，已发出分叉警报。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="125"/>
+        <location filename="../../ui/refusal_text.py" line="141"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>该部门日志存在分叉警报，暂不同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="128"/>
+        <location filename="../../ui/refusal_text.py" line="144"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>本机时钟与部门时钟相差过大。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="131"/>
+        <location filename="../../ui/refusal_text.py" line="147"/>
         <source>Sync failed.</source>
         <translation>同步失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="133"/>
+        <location filename="../../ui/refusal_text.py" line="149"/>
         <source>This day is already signed off.</source>
         <translation>当日已签核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="134"/>
+        <location filename="../../ui/refusal_text.py" line="150"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>签核前须对每项异常填写意见并确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="137"/>
+        <location filename="../../ui/refusal_text.py" line="153"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>报告只能保存在您选择的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="138"/>
+        <location filename="../../ui/refusal_text.py" line="154"/>
         <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
         <translation>该记录已不处于被拒状态（已重新发送或已被搁置）：请重新打开列表。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="141"/>
+        <location filename="../../ui/refusal_text.py" line="157"/>
         <source>The review could not be completed.</source>
         <translation>无法完成审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="143"/>
+        <location filename="../../ui/refusal_text.py" line="159"/>
         <source>The certificate file cannot be read.</source>
         <translation>无法读取证书文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="144"/>
+        <location filename="../../ui/refusal_text.py" line="160"/>
         <source>The file is too large to be a root certificate (at most 64 KiB).</source>
         <translation>文件过大，不可能是根证书（最大 64 KiB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="147"/>
+        <location filename="../../ui/refusal_text.py" line="163"/>
         <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
         <translation>该文件不是恰好一个格式正确的 SM2 证书（PEM 或 DER）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="150"/>
+        <location filename="../../ui/refusal_text.py" line="166"/>
         <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
         <translation>此证书不是证书认证机构（CA）的证书，不能作为受信任的根证书。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="153"/>
+        <location filename="../../ui/refusal_text.py" line="169"/>
         <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
         <translation>此证书由其他机构签发：只有自签发的根证书才能被信任。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="156"/>
+        <location filename="../../ui/refusal_text.py" line="172"/>
         <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
         <translation>证书自身的签名不能通过验证：证书已被篡改或损坏。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="159"/>
+        <location filename="../../ui/refusal_text.py" line="175"/>
         <source>This root certificate has expired.</source>
         <translation>此根证书已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="160"/>
+        <location filename="../../ui/refusal_text.py" line="176"/>
         <source>This root is already in the list.</source>
         <translation>此根证书已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="161"/>
+        <location filename="../../ui/refusal_text.py" line="177"/>
         <source>The list is full: remove a root before adding another.</source>
         <translation>列表已满：请先移除一个根证书再添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="244"/>
+        <location filename="../../ui/refusal_text.py" line="260"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>出现问题（%1），操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="259"/>
+        <location filename="../../ui/refusal_text.py" line="275"/>
         <source>Refused (%1).</source>
         <translation>已拒绝（%1）。</translation>
     </message>
@@ -1826,6 +1956,11 @@
         <location filename="../../ui/review_screen.py" line="323"/>
         <source>Outbox</source>
         <translation>待发送</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="323"/>
+        <source>Set aside</source>
+        <translation>已搁置</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="344"/>
