@@ -13,7 +13,7 @@ import pytest
 
 from app.store.connection import connect
 from app.store.schema import migrate, schema_version
-from tests.migration_crash import kill_migration_after, kill_points, migration_ticks
+from tests.migration_crash import interrupt_migration, kill_migration_after, kill_points, migration_ticks
 
 DB_KEY = bytes(range(32))
 KEYS = "kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms"
@@ -131,16 +131,7 @@ def test_a_migration_killed_halfway_leaves_version_11_whole_and_the_next_open_co
 
 def test_a_migration_that_fails_halfway_rolls_back_to_version_11(v11_file: Path, v11_keys, tmp_path: Path) -> None:
     conn = connect(_copy(v11_file, tmp_path), DB_KEY)
-    steps = [0]
-
-    def interrupt() -> int:
-        steps[0] += 1
-        return int(steps[0] > 5)  # a nonzero answer aborts the statement running (a copy of the rows)
-
-    conn.set_progress_handler(interrupt, 1000)
-    with pytest.raises(Exception, match="interrupt"):
-        migrate(conn, upto=12)
-    conn.set_progress_handler(None, 0)
+    interrupt_migration(conn, 12, 5)  # aborts the statement running (a copy of the rows)
     assert schema_version(conn) == 11 and _held(conn) == _expected(v11_keys)
     assert "registry_keys_v12" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert migrate(conn, upto=12) == [12] and _held(conn) == _expected(v11_keys)

@@ -13,7 +13,7 @@ import pytest
 
 from app.store.connection import connect
 from app.store.schema import migrate, schema_version
-from tests.migration_crash import kill_migration_after, kill_points, migration_ticks
+from tests.migration_crash import interrupt_migration, kill_migration_after, kill_points, migration_ticks
 
 DB_KEY = bytes(range(32))
 COLUMNS = "leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status, explanation"
@@ -139,16 +139,7 @@ def test_a_migration_killed_halfway_leaves_version_6_whole_and_the_next_open_com
 
 def test_a_migration_that_fails_halfway_rolls_back_to_version_6(v6_file: Path, v6_rows, tmp_path: Path) -> None:
     conn = connect(_copy(v6_file, tmp_path), DB_KEY)
-    steps = [0]
-
-    def interrupt() -> int:
-        steps[0] += 1
-        return int(steps[0] > 5)  # a nonzero answer aborts the statement running (the copy of the rows)
-
-    conn.set_progress_handler(interrupt, 1000)
-    with pytest.raises(Exception, match="interrupt"):
-        migrate(conn, upto=7)
-    conn.set_progress_handler(None, 0)
+    interrupt_migration(conn, 7, 5)  # aborts the statement running (the copy of the rows)
     assert schema_version(conn) == 6 and _held(conn) == sorted(v6_rows)
     assert "case_steps_v7" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert migrate(conn, upto=7) == [7] and _held(conn) == sorted(v6_rows)
