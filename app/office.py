@@ -385,8 +385,9 @@ class CaseService:
         """Queue a signed `hall.rating` of this counter's hall (`hall_office`, the office id in its `GET /config`)
         for its department's log (outbox, then sync); return its leaf hash. Raises RatingNotForwarded with a plain
         reason for anything else: not a rating, another office's ticket, a signer that is not an active device of
-        that department, a signature that does not verify. A key the replica does not know yet (enrolled since the
-        last sync) is left to the department's node, which checks the same and refuses with its reason."""
+        that department (a revocation by another department does not count), a signature that does not verify. A key
+        the replica does not know that department to have enrolled (enrolled since the last sync) is left to the
+        department's node, which checks the same and refuses with its reason."""
         try:
             signed = decode_entry(data)
         except LedgerError as exc:
@@ -401,7 +402,7 @@ class CaseService:
                 "wrong_office", f"a rating of office {rated_office!r}'s ticket; this counter's hall is {hall_office!r}"
             )
         replica = self._office.replica
-        signer = replica.registry.key(signed.kid)
+        signer = replica.registry.key(signed.kid, signed.entry.log)  # enrolled by the department of that log?
         if signer is not None:
             _check_rating_signer(signed, signer, replica.session.now_ms())
         return replica.outbox.enqueue(signed.entry.log, data)
@@ -578,9 +579,8 @@ class RatingsForwarded:
 
 
 def _check_rating_signer(signed: SignedEntry, signer: KeyRecord, now_ms: int) -> None:
-    """Refuse a rating whose signer (known to the replica's registry) may not sign it, or whose signature fails."""
-    # The replica keeps one registry record per key id (a hall's evaluator is enrolled at every department whose
-    # services the window takes): whether this department enrolled it is the node's check.
+    """Refuse a rating whose signer (as the department of the rating's log enrolled it) may not sign it, or whose
+    signature fails."""
     if signer.role != "device":
         raise RatingNotForwarded("not_a_device", f"key {signed.kid.hex()} is a {signer.role} key, not a device's")
     if signer.revoked_at_ms is not None and signer.revoked_at_ms <= now_ms:

@@ -77,8 +77,10 @@ def enrol_at_department(federation_dir: Path, dept: str, signer: Signer, subject
 
 
 def in_log(node: NodeClient, data: bytes) -> int:
-    """How many times the entry is in the node's log (all of it, through the node client)."""
-    return node.entries(node.health()["size"]).count(data)
+    """How many times the entry is in the node's published tree (all of it, through the node client). The published
+    checkpoint's size, not the sequenced size of /health: entries sequenced since (the office's audit anchor, pushed
+    by the same sync) have no tiles yet."""
+    return node.entries(int(node.checkpoint().split("\n")[1])).count(data)
 
 
 @contextmanager

@@ -12,9 +12,11 @@ from pathlib import Path
 import pytest
 
 from app.store.connection import connect
-from app.store.schema import LATEST, migrate, schema_version
+from app.store.schema import migrate, schema_version
+from tests.migration_crash import interrupt_migration, kill_migration_after, kill_points, migration_ticks
 
 DB_KEY = bytes(range(32))
+TICK_OPS = 20  # an ALTER TABLE takes few operations: a progress callback every 20 of them
 V10_COLUMNS = "cert_hash, serial, issuer, cert_type, log_origin, idx"
 
 
@@ -60,10 +62,9 @@ def _held(conn) -> list[tuple]:
 def test_version_11_keeps_every_anchor_and_adds_the_anchor_time(
     v10_file: Path, v10_rows: list[tuple], tmp_path: Path
 ) -> None:
-    assert LATEST == 11
     conn = connect(_copy(v10_file, tmp_path), DB_KEY)
     assert schema_version(conn) == 10
-    assert migrate(conn) == [11]
+    assert migrate(conn, upto=11) == [11]
     assert _held(conn) == sorted(v10_rows, key=lambda r: r[0])
     assert conn.execute("SELECT count(*) FROM anchors WHERE anchored_ms IS NOT NULL").fetchone() == (0,)
     conn.execute(
@@ -71,52 +72,21 @@ def test_version_11_keeps_every_anchor_and_adds_the_anchor_time(
         (os.urandom(32), "NEW", "a.gov/log", "ofd.licence", "a.gov/log", 9, 1_780_000_000_000),
     )
     assert conn.execute("SELECT anchored_ms FROM anchors WHERE serial = 'NEW'").fetchone() == (1_780_000_000_000,)
-    assert migrate(conn) == []  # once
+    assert migrate(conn, upto=11) == []  # once
     conn.close()
-
-
-def _kill_after(path: Path, ticks: int) -> int:
-    """In a child, migrate `path` and SIGKILL itself after `ticks` progress callbacks; return the exit signal."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            conn = connect(path, DB_KEY)
-            seen = [0]
-
-            def tick() -> int:
-                seen[0] += 1
-                if seen[0] >= ticks:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return 0
-
-            conn.set_progress_handler(tick, 20)
-            migrate(conn, upto=11)
-        finally:
-            os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    return -os.waitstatus_to_exitcode(status)
 
 
 def test_a_migration_killed_halfway_leaves_version_10_whole_and_the_next_open_completes_it(
     v10_file: Path, v10_rows: list[tuple], tmp_path: Path
 ) -> None:
-    probe = connect(_copy(v10_file, tmp_path), DB_KEY)
-    total = [0]
-
-    def count() -> int:
-        total[0] += 1
-        return 0
-
-    probe.set_progress_handler(count, 20)
-    migrate(probe, upto=11)
-    probe.close()
-    assert total[0] > 8, "the migration should take enough steps to be killed in its middle"
+    total = migration_ticks(_copy(v10_file, tmp_path), DB_KEY, 11, TICK_OPS)
+    assert total > 8, "the migration should take enough steps to be killed in its middle"
     expected = sorted(v10_rows, key=lambda r: r[0])
     killed = 0
-    for n, ticks in enumerate(sorted({1, 2, *random.Random(11).sample(range(3, total[0]), 5), total[0] - 1})):
+    for n, ticks in enumerate(kill_points(total, 11)):
         (tmp_path / str(n)).mkdir()
         path = _copy(v10_file, tmp_path / str(n))
-        if _kill_after(path, ticks) != signal.SIGKILL:
+        if kill_migration_after(path, DB_KEY, 11, ticks, TICK_OPS) != signal.SIGKILL:
             continue
         killed += 1
         conn = connect(path, DB_KEY)
@@ -134,16 +104,7 @@ def test_a_migration_that_fails_halfway_rolls_back_to_version_10(
     v10_file: Path, v10_rows: list[tuple], tmp_path: Path
 ) -> None:
     conn = connect(_copy(v10_file, tmp_path), DB_KEY)
-    steps = [0]
-
-    def interrupt() -> int:
-        steps[0] += 1
-        return int(steps[0] > 3)  # a nonzero answer aborts the statement running
-
-    conn.set_progress_handler(interrupt, 20)
-    with pytest.raises(Exception, match="interrupt"):
-        migrate(conn, upto=11)
-    conn.set_progress_handler(None, 0)
+    interrupt_migration(conn, 11, 3, TICK_OPS)  # aborts the ALTER TABLE
     assert schema_version(conn) == 10 and "anchored_ms" not in {
         r[1] for r in conn.execute("PRAGMA table_info(anchors)")
     }

@@ -13,6 +13,7 @@ import pytest
 
 from app.store.connection import connect
 from app.store.schema import migrate, schema_version
+from tests.migration_crash import interrupt_migration, kill_migration_after, kill_points, migration_ticks
 
 DB_KEY = bytes(range(32))
 COLUMNS = "leaf_hash, case_id, origin, idx, time_ms, step, state, prev, signer, data, status, explanation"
@@ -114,47 +115,16 @@ def test_every_reader_of_case_steps_is_an_index_lookup(tmp_path: Path, sql: str,
     conn.close()
 
 
-def _kill_after(path: Path, ticks: int) -> int:
-    """In a child, migrate `path` and SIGKILL itself after `ticks` progress callbacks; return the exit signal."""
-    pid = os.fork()
-    if pid == 0:  # pragma: no cover - the child
-        try:
-            conn = connect(path, DB_KEY)
-            seen = [0]
-
-            def tick() -> int:
-                seen[0] += 1
-                if seen[0] >= ticks:
-                    os.kill(os.getpid(), signal.SIGKILL)
-                return 0
-
-            conn.set_progress_handler(tick, 1000)
-            migrate(conn, upto=7)
-        finally:
-            os._exit(0)
-    _, status = os.waitpid(pid, 0)
-    return -os.waitstatus_to_exitcode(status)
-
-
 def test_a_migration_killed_halfway_leaves_version_6_whole_and_the_next_open_completes_it(
     v6_file: Path, v6_rows, tmp_path: Path
 ) -> None:
-    probe = connect(_copy(v6_file, tmp_path), DB_KEY)
-    total = [0]
-
-    def count() -> int:
-        total[0] += 1
-        return 0
-
-    probe.set_progress_handler(count, 1000)
-    migrate(probe, upto=7)
-    probe.close()
-    assert total[0] > 20, "the migration should take enough steps to be killed in its middle"
+    total = migration_ticks(_copy(v6_file, tmp_path), DB_KEY, 7)
+    assert total > 20, "the migration should take enough steps to be killed in its middle"
     killed_midway = 0
-    for n, ticks in enumerate(sorted({1, 2, *random.Random(9).sample(range(3, total[0]), 6), total[0] - 1})):
+    for n, ticks in enumerate(kill_points(total, 9)):
         (tmp_path / str(n)).mkdir()
         path = _copy(v6_file, tmp_path / str(n))
-        if _kill_after(path, ticks) != signal.SIGKILL:
+        if kill_migration_after(path, DB_KEY, 7, ticks) != signal.SIGKILL:
             continue
         conn = connect(path, DB_KEY)
         version = schema_version(conn)
@@ -169,16 +139,7 @@ def test_a_migration_killed_halfway_leaves_version_6_whole_and_the_next_open_com
 
 def test_a_migration_that_fails_halfway_rolls_back_to_version_6(v6_file: Path, v6_rows, tmp_path: Path) -> None:
     conn = connect(_copy(v6_file, tmp_path), DB_KEY)
-    steps = [0]
-
-    def interrupt() -> int:
-        steps[0] += 1
-        return int(steps[0] > 5)  # a nonzero answer aborts the statement running (the copy of the rows)
-
-    conn.set_progress_handler(interrupt, 1000)
-    with pytest.raises(Exception, match="interrupt"):
-        migrate(conn, upto=7)
-    conn.set_progress_handler(None, 0)
+    interrupt_migration(conn, 7, 5)  # aborts the statement running (the copy of the rows)
     assert schema_version(conn) == 6 and _held(conn) == sorted(v6_rows)
     assert "case_steps_v7" not in {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
     assert migrate(conn, upto=7) == [7] and _held(conn) == sorted(v6_rows)

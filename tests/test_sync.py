@@ -145,7 +145,9 @@ def test_push_then_pull_verifies_and_a_node_revocation_reaches_offline_verificat
     taxation.wait_cosigned(index + 1)
     report = service(office).run()
     assert report.exit_status == 0, report.summary()
-    assert office.registry.key(device_kid).revoked_at_ms is not None
+    assert office.registry.key(device_kid, taxation.origin).revoked_at_ms is not None
+    # the other departments' enrolments of the same device key are their own and stand
+    assert office.registry.key(device_kid, nodes[1].origin).revoked_at_ms is None
     ages = {a.origin: a for a in replica_ages(office)}
     assert ages[taxation.origin].age_ms is not None and ages[taxation.origin].trusted
     clerk.close()

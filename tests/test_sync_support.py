@@ -18,6 +18,7 @@ from app.node.config import Limits, NodeConfig, NodeKeys, load_config, load_keys
 from app.node.launcher import NodeProcess, wire_witnesses
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.store.replica import Replica, create_office
+from app.sync import SyncReport, SyncService, load_policy
 from app.sync.trust import TrustPolicy, parse_policy, save_policy
 from tests.store_support import FAST_KDF
 
@@ -168,6 +169,20 @@ def new_office(path: Path, name: str, nodes: list[NodeProc], clock=None, suite: 
         if node.proc is not None:  # a serving node reloads its registry every 0.5 s
             wait_registry_loaded(node.url, index)
     return replica
+
+
+def by_department(nodes: list[NodeProc], department: str) -> NodeProc:
+    """The node of `department` among `nodes`."""
+    return next(n for n in nodes if n.config.department == department)
+
+
+def sync_once(office: Replica) -> SyncReport:
+    """One whole sync of the office (every log of its stored trust policy: push, then pull)."""
+    service = SyncService(office, load_policy(office))
+    try:
+        return service.run()
+    finally:
+        service.close()
 
 
 def note_entry(replica: Replica, origin: str, text: str, time_ms: int | None = None) -> bytes:

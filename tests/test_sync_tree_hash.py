@@ -19,10 +19,18 @@ from app.review.integrity import check_entries, log_trees
 from app.review.thresholds import ReviewThresholds
 from app.review.timeline import load_period
 from app.store import sync_state
-from app.sync import SyncService, load_policy, save_policy
+from app.sync import load_policy, save_policy
 from app.sync.errors import EntryRejected
 from app.sync.trust import TrustPolicyError, parse_policy, policy_from_federation
-from tests.test_sync_support import NodeProc, new_office, note_entry, policy_for, running_federation
+from tests.test_sync_support import (
+    NodeProc,
+    by_department,
+    new_office,
+    note_entry,
+    policy_for,
+    running_federation,
+    sync_once,
+)
 
 DEPARTMENTS = ("taxation", "housing", "civil-affairs")
 SUITES = {"taxation": "sm2-sm3", "housing": "sm2-sm3", "civil-affairs": "ed25519"}
@@ -38,18 +46,6 @@ def nodes(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[NodeProc]]:
         yield procs
 
 
-def _by_department(nodes: list[NodeProc], department: str) -> NodeProc:
-    return next(n for n in nodes if n.config.department == department)
-
-
-def _sync(office) -> object:
-    service = SyncService(office, load_policy(office))
-    try:
-        return service.run()
-    finally:
-        service.close()
-
-
 def test_an_office_syncs_sm3_and_sha256_logs_and_verifies_their_proofs(nodes: list[NodeProc], tmp_path: Path) -> None:
     for node in nodes:
         assert node.config.tree_hash == EXPECTED[node.config.department]
@@ -58,7 +54,7 @@ def test_an_office_syncs_sm3_and_sha256_logs_and_verifies_their_proofs(nodes: li
         assert {w.tree_hash for w in node.config.witnessed} == {
             EXPECTED[o.config.department] for o in nodes if o is not node
         }
-    taxation = _by_department(nodes, "taxation")
+    taxation = by_department(nodes, "taxation")
     office = new_office(tmp_path / "office", "tree-office", nodes)
     try:
         assert {log.origin: log.tree_hash for log in load_policy(office).logs} == {
@@ -68,7 +64,7 @@ def test_an_office_syncs_sm3_and_sha256_logs_and_verifies_their_proofs(nodes: li
             node.wait_cosigned(int(node.checkpoint().split("\n")[1]))
         for node in nodes:  # the office's device writes to every log: push, then inclusion proofs in each tree
             office.outbox.enqueue(node.origin, note_entry(office, node.origin, f"note for {node.origin}"))
-        first = _sync(office)
+        first = sync_once(office)
         assert first.exit_status == 0, first.summary()
         assert office.outbox.count_pending() == 0
         assert {log.origin: log.push.acknowledged for log in first.logs} == {n.origin: 1 for n in nodes}
@@ -77,7 +73,7 @@ def test_an_office_syncs_sm3_and_sha256_logs_and_verifies_their_proofs(nodes: li
         for i in range(40):
             size = taxation.write("demo.note", {"text": f"SM3 tree note {i}"}) + 1
         taxation.wait_cosigned(size)
-        second = _sync(office)  # proves the held checkpoint -> the grown one, and each batch, in SM3
+        second = sync_once(office)  # proves the held checkpoint -> the grown one, and each batch, in SM3
         assert second.exit_status == 0, second.summary()
         grown = office.logs.latest_checkpoint(taxation.origin)
         assert grown.size > held[taxation.origin].size  # held -> grown was proved consistent, in SM3
@@ -115,7 +111,7 @@ def test_a_log_checked_in_the_wrong_tree_hash_is_refused_and_nothing_is_stored(
 ) -> None:
     office = new_office(tmp_path / "office", "wrong-tree-office", nodes)
     try:
-        wrong = _by_department(nodes, wrong_for)
+        wrong = by_department(nodes, wrong_for)
         doc = json.loads(policy_for(nodes).to_json())
         for log in doc["logs"]:
             if log["origin"] == wrong.origin:
@@ -123,7 +119,7 @@ def test_a_log_checked_in_the_wrong_tree_hash_is_refused_and_nothing_is_stored(
         save_policy(office, parse_policy(json.dumps(doc)))
         for node in nodes:
             node.wait_cosigned(int(node.checkpoint().split("\n")[1]))
-        report = _sync(office)
+        report = sync_once(office)
         outcome = {log.origin: log.error for log in report.logs}
         assert isinstance(outcome[wrong.origin], EntryRejected), report.summary()
         assert "checkpoint" in str(outcome[wrong.origin])
@@ -136,7 +132,7 @@ def test_a_log_checked_in_the_wrong_tree_hash_is_refused_and_nothing_is_stored(
         assert sync_state.log_state(office, wrong.origin).trusted
         # the administrator corrects the declaration (nothing of the log is held yet), and the log syncs
         save_policy(office, policy_for(nodes))
-        assert _sync(office).exit_status == 0
+        assert sync_once(office).exit_status == 0
         assert office.logs.latest_checkpoint(wrong.origin) is not None
         # from now on the office keeps the tree hash it verified the log in
         with pytest.raises(TrustPolicyError, match="keeps its tree hash"):
@@ -147,7 +143,7 @@ def test_a_log_checked_in_the_wrong_tree_hash_is_refused_and_nothing_is_stored(
 
 
 def test_a_consistency_proof_from_an_sm3_log_does_not_verify_as_sha256(nodes: list[NodeProc]) -> None:
-    taxation = _by_department(nodes, "taxation")
+    taxation = by_department(nodes, "taxation")
     size = int(taxation.wait_cosigned(3).split("\n")[1])
     with NodeClient(taxation.url) as client:
         entries = client.entries(size)

@@ -44,8 +44,8 @@ class ResultsRun:
 def check_seal_key(replica: Replica, seal_signer: Sm2SealSigner, origin: str) -> None:
     """Refuse (`seal_key_not_enrolled`) unless the key is the department's enrolled, unrevoked seal key."""
     public = seal_signer.ledger_signer.public_key
-    record = replica.registry.key(key_id(SM2_SUITE, public))
-    if record is None or record.role != SEAL or record.department != origin:
+    record = replica.registry.key(key_id(SM2_SUITE, public), origin)  # that department's enrolment of the key
+    if record is None or record.role != SEAL:
         raise IssueError(f"this seal key is not enrolled as a seal key of {origin}", code="seal_key_not_enrolled")
     if record.revoked_at_ms is not None:
         raise IssueError(f"this seal key of {origin} was revoked", code="seal_key_revoked")

@@ -199,7 +199,7 @@ class ConsentDesk:
         if asked is None or asked.reply_private is None:
             raise ExchangeError(f"request {request_id!r} was not made at this office")
         consent = self.consent(asked.consent_id)
-        key = self._r.registry.key(signed.kid)
+        key = self._r.registry.signing_key(signed.kid, signed.entry.log)
         if signed.entry.type != "data.response" or signed.entry.body["request_id"] != request_id:
             raise ExchangeError("the entry is not the response to this request")
         if (

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 
 from app.store import inputs, roles
-from app.store.registry import KEY_COLUMNS, KeyRecord
+from app.store.registry import KEY_COLUMNS, KeyRecord, preferred_enrolment
 from app.store.session import Session
 
 
@@ -87,7 +87,7 @@ class TrustCache:
         self._writes = 0
         self._schema: int | None = None  # the schema the triggers were installed on
         self._tag: tuple[int, int, int] | None = None
-        self._keys: dict[bytes, KeyRecord | None] = {}
+        self._keys: dict[tuple[bytes, str], KeyRecord | None] = {}
         self._logs: dict[str, LogTrust] = {}
 
     def _count_write(self) -> None:
@@ -112,7 +112,8 @@ class TrustCache:
         return True
 
     def signing_facts(self, kid: bytes, origin: str) -> tuple[KeyRecord | None, LogTrust]:
-        """Return the enrolled key with this key id (or None) and the trust facts of the log `origin`."""
+        """Return the enrolment of this key id by the department of log `origin` (else its home enrolment, else
+        None) and the trust facts of the log `origin`."""
         self._s.require(roles.READ)
         kid = inputs.blob(kid, "kid")
         origin = inputs.text(origin, "origin", max_len=256)
@@ -131,13 +132,13 @@ class TrustCache:
         if len(self._keys) + len(self._logs) >= MAX_TRUST_ENTRIES:
             self._keys.clear()
             self._logs.clear()
-        if kid in self._keys:
-            key = self._keys[kid]
+        if (kid, origin) in self._keys:
+            key = self._keys[(kid, origin)]
         else:
-            row = self._s.one(f"SELECT {KEY_COLUMNS} FROM registry_keys WHERE kid = ?", (kid,))
-            key = KeyRecord(*row) if row else None
+            rows = self._s.all(f"SELECT {KEY_COLUMNS} FROM registry_keys WHERE kid = ?", (kid,))
+            key = preferred_enrolment([KeyRecord(*row) for row in rows], origin)
             if fill:
-                self._keys[kid] = key
+                self._keys[(kid, origin)] = key
         trust = self._logs.get(origin)
         if trust is None:
             fetched, trusted, reason = self._s.one(_LOG_TRUST_SQL, (origin,))

@@ -34,7 +34,7 @@ def apply_entry(replica: Replica, catalogue: Catalogue, data: bytes, index: int 
     etype = signed.entry.type
     if etype != "case.step" and etype not in CONSENT_TYPES:
         return "ignored"
-    key = replica.registry.key(signed.kid)
+    key = replica.registry.signing_key(signed.kid, signed.entry.log)
     if key is None:
         raise Refusal(f"{etype}: signer {signed.kid.hex()} is not enrolled")
     try:

@@ -13,6 +13,9 @@ account's signing key is sealed under its own password in keys.json, and the pla
 enrolments (a key enrolled by another department for the acceptance of its cases, 一窗受理) and the
 certificates each case was accepted with.
 Version 10 (app/ofd) added the documents attached to a case (an OFD file, its SM3 digest and verdict).
+Version 11 (app/ofd) added when each certificate or document was anchored.
+Version 12 keyed the enrolled keys and devices by (key id, department): one device key is enrolled by several
+departments (a hall's evaluator and counters, an office serving every department), each enrolment on its own log.
 tests/fixtures/store holds a replica made at version 1.
 """
 
@@ -211,7 +214,30 @@ _V11 = """
 ALTER TABLE anchors ADD COLUMN anchored_ms INTEGER;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11)
+# Version 12: an enrolment is per (key id, department). Versions 1-11 kept one row per key id, replaced by the last
+# log pulled, so a key enrolled by two departments lost its enrolment on the other log and that log's next sync
+# refused the key's new entries as not enrolled there. The rows held are kept as they are (each is the enrolment of
+# the department it names); an enrolment an older replica already replaced is not on this machine any more.
+_V12 = """
+CREATE TABLE registry_keys_v12(
+    kid BLOB NOT NULL, suite TEXT NOT NULL, public_key BLOB NOT NULL, role TEXT NOT NULL, subject TEXT NOT NULL,
+    department TEXT NOT NULL, valid_from_ms INTEGER NOT NULL, revoked_at_ms INTEGER,
+    PRIMARY KEY (kid, department)) WITHOUT ROWID;
+INSERT INTO registry_keys_v12(kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms)
+SELECT kid, suite, public_key, role, subject, department, valid_from_ms, revoked_at_ms FROM registry_keys;
+DROP TABLE registry_keys;
+ALTER TABLE registry_keys_v12 RENAME TO registry_keys;
+CREATE INDEX registry_keys_by_department ON registry_keys(department);
+CREATE TABLE registry_devices_v12(
+    kid BLOB NOT NULL, office TEXT NOT NULL, department TEXT NOT NULL, enrolled_ms INTEGER NOT NULL,
+    revoked_at_ms INTEGER, PRIMARY KEY (kid, department)) WITHOUT ROWID;
+INSERT INTO registry_devices_v12(kid, office, department, enrolled_ms, revoked_at_ms)
+SELECT kid, office, department, enrolled_ms, revoked_at_ms FROM registry_devices;
+DROP TABLE registry_devices;
+ALTER TABLE registry_devices_v12 RENAME TO registry_devices;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3, _V4, _V5, _V6, _V7, _V8, _V9, _V10, _V11, _V12)
 LATEST = len(MIGRATIONS)
 
 

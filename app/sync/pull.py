@@ -29,7 +29,6 @@ from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import LedgerError
 from app.ledger.merkle import ProofError, RootMismatch, TreeHash
 from app.pki.sm2_x509 import CertificateError, Sm2Certificate, load_certificate, verify_chain
-from app.protocol.departments import UnknownDepartment, department
 from app.protocol.policy import WINDOW, step_may_write
 from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
 from app.store import sync_state
@@ -93,28 +92,21 @@ def tile_getter(link: NodeLink, size: int) -> Callable[[int, int], bytes | None]
     return get
 
 
-def belongs_to(record: KeyRecord, origin: str) -> bool:
-    """True if a registry record is a key of the department whose log is `origin`."""
-    if record.department == origin:
-        return True
-    try:
-        return department(record.department).origin == origin
-    except UnknownDepartment:
-        return False
-
-
 class _Keys:
-    """The registry as the log builds it: the replica's records, plus changes verified but not yet applied."""
+    """The registry of one log as the log builds it: the replica's enrolments by this log's department, plus changes
+    verified but not yet applied."""
 
-    def __init__(self, replica: Replica, on_db: DatabaseRunner) -> None:
+    def __init__(self, replica: Replica, origin: str, on_db: DatabaseRunner) -> None:
         self._replica = replica
+        self._origin = origin
         self._db = on_db
         self._cache: dict[bytes, KeyRecord | None] = {}
         self._windows: dict[tuple[bytes, str], WindowRecord | None] = {}
 
     def get(self, kid: bytes) -> KeyRecord | None:
+        """The enrolment of `kid` by this log's department (None: not enrolled by it)."""
         if kid not in self._cache:
-            self._cache[kid] = self._db(lambda: self._replica.registry.key(kid))
+            self._cache[kid] = self._db(lambda: self._replica.registry.key(kid, self._origin))
         return self._cache[kid]
 
     def put(self, record: KeyRecord) -> None:
@@ -157,7 +149,7 @@ class LogPuller:
         self._catalogue = catalogue
         self.batch_entries = max(TILE_WIDTH, batch_entries - batch_entries % TILE_WIDTH)
         self._db = on_db
-        self._keys = _Keys(replica, on_db)
+        self._keys = _Keys(replica, trust.origin, on_db)
         self._department_roots: list[Sm2Certificate] | None = None
         self._our_kids: set[bytes] | None = None
         self._restore: RestoreWatch = on_db(lambda: RestoreWatch(replica, trust.origin))
@@ -257,8 +249,8 @@ class LogPuller:
         if bootstrap:
             public_key = body["public_key"]
         else:
-            record = self._keys.get(signed.kid)
-            if record is None or not belongs_to(record, self.origin):
+            record = self._keys.get(signed.kid)  # enrolled by this log's department; other logs have their own
+            if record is None:
                 # A comprehensive-window key of another department, enrolled here for the acceptance of cases.
                 window = self._keys.window(signed.kid, self.origin)
                 if window is None:
@@ -267,8 +259,8 @@ class LogPuller:
                     )
                 record = KeyRecord(window.kid, window.suite, window.public_key, WINDOW, window.subject, self.origin,
                                    window.valid_from_ms, window.revoked_at_ms)  # fmt: skip
-            # A revocation refuses what the key signed after it, on any log: the registry is one per key id, so a
-            # device revoked by one department must not make its earlier entries on another log unreadable.
+            # A revocation refuses what the key signed on this log after it; another department's enrolment of the
+            # same key (a device enrolled by several departments) is its own and stands.
             if record.revoked_at_ms is not None and entry.time >= record.revoked_at_ms:
                 raise EntryRejected(self.origin, f"entry {index} is signed by the revoked key {signed.kid.hex()}")
             if not step_may_write(record.role, entry.type, body):
@@ -439,10 +431,10 @@ class LogPuller:
                 registry.put_window(replace(window, revoked_at_ms=entry.time))
                 report.registry_changes += 1
         elif entry.type == "registry.revoke":
-            current = registry.key(body["kid"])
+            current = registry.key(body["kid"], self.origin)
             if current is not None and current.revoked_at_ms is None:
                 registry.put_key(replace(current, revoked_at_ms=entry.time))
-                device = registry.device(body["kid"])
+                device = registry.device(body["kid"], current.department)
                 if device is not None:
                     registry.put_device(replace(device, revoked_at_ms=entry.time))
                 report.registry_changes += 1
