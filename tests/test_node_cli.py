@@ -246,6 +246,30 @@ def test_the_shipped_systemd_unit_runs_a_command_govdesk_accepts() -> None:
         assert name.removeprefix(ENV_PREFIX) in ENV_SETTINGS, name
 
 
+def test_the_shipped_issue_results_timer_runs_commands_govdesk_accepts() -> None:
+    def unit(name: str) -> configparser.ConfigParser:
+        parsed = configparser.ConfigParser(strict=False, interpolation=None)
+        parsed.optionxform = str
+        parsed.read_string((REPO / "packaging/systemd" / name).read_text())
+        return parsed
+
+    timer = unit("govdesk-issue-results@.timer")
+    assert timer["Timer"]["OnUnitActiveSec"] and timer["Timer"]["Persistent"] == "yes"
+    service = unit("govdesk-issue-results@.service")["Service"]
+    assert service["Type"] == "oneshot" and service["StandardInput"] == "file:%d/password"
+    assert service["LoadCredential"].startswith("password:")  # the password never sits in the unit or on argv
+    commands = {}
+    for key in ("ExecStartPre", "ExecStart", "ExecStartPost"):
+        line = service[key].replace("%i", "banking-insurance").replace("${GOVDESK_RECORDS_USER}", "officer")
+        argv = shlex.split(line)
+        assert argv[0] == "/usr/bin/govdesk" and "--password-stdin" in argv
+        commands[key] = build_parser().parse_args(argv[1:])
+    assert commands["ExecStart"].func.__name__ == "run_issue_results"
+    assert commands["ExecStart"].department == "banking-insurance"
+    assert commands["ExecStartPre"].once and commands["ExecStartPost"].once
+    assert {c.office for c in commands.values()} == {Path("/var/lib/govdesk/records/banking-insurance")}
+
+
 def test_nginx_site_prints_the_shipped_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     govdesk = main
     assert govdesk(["node", "nginx-site", "--static-dir", "/var/lib/govdesk/static/taxation"]) == 0
