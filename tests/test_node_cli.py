@@ -246,28 +246,35 @@ def test_the_shipped_systemd_unit_runs_a_command_govdesk_accepts() -> None:
         assert name.removeprefix(ENV_PREFIX) in ENV_SETTINGS, name
 
 
-def test_the_shipped_issue_results_timer_runs_commands_govdesk_accepts() -> None:
-    def unit(name: str) -> configparser.ConfigParser:
-        parsed = configparser.ConfigParser(strict=False, interpolation=None)
-        parsed.optionxform = str
-        parsed.read_string((REPO / "packaging/systemd" / name).read_text())
-        return parsed
+def _unit_lines(name: str) -> dict[str, dict[str, list[str]]]:
+    """A systemd unit's settings by section, each with every value it is given (Exec lines may repeat)."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] = {}
+    for line in (REPO / "packaging/systemd" / name).read_text().splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+        elif line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            current.setdefault(key, []).append(value)
+    return sections
 
-    timer = unit("govdesk-issue-results@.timer")
-    assert timer["Timer"]["OnUnitActiveSec"] and timer["Timer"]["Persistent"] == "yes"
-    service = unit("govdesk-issue-results@.service")["Service"]
-    assert service["Type"] == "oneshot" and service["StandardInput"] == "file:%d/password"
-    assert service["LoadCredential"].startswith("password:")  # the password never sits in the unit or on argv
-    commands = {}
+
+def test_the_shipped_issue_results_timer_runs_commands_govdesk_accepts() -> None:
+    timer = _unit_lines("govdesk-issue-results@.timer")["Timer"]
+    assert timer["OnUnitActiveSec"] and timer["Persistent"] == ["yes"]
+    service = _unit_lines("govdesk-issue-results@.service")["Service"]
+    assert service["Type"] == ["oneshot"] and service["StandardInput"] == ["file:%d/password"]
+    assert service["LoadCredential"][0].startswith("password:")  # the password never sits in the unit or on argv
+    commands = []
     for key in ("ExecStartPre", "ExecStart", "ExecStartPost"):
-        line = service[key].replace("%i", "banking-insurance").replace("${GOVDESK_RECORDS_USER}", "officer")
-        argv = shlex.split(line)
-        assert argv[0] == "/usr/bin/govdesk" and "--password-stdin" in argv
-        commands[key] = build_parser().parse_args(argv[1:])
-    assert commands["ExecStart"].func.__name__ == "run_issue_results"
-    assert commands["ExecStart"].department == "banking-insurance"
-    assert commands["ExecStartPre"].once and commands["ExecStartPost"].once
-    assert {c.office for c in commands.values()} == {Path("/var/lib/govdesk/records/banking-insurance")}
+        for line in service[key]:
+            argv = shlex.split(line.replace("%i", "banking-insurance").replace("${GOVDESK_RECORDS_USER}", "officer"))
+            assert argv[0] == "/usr/bin/govdesk" and "--password-stdin" in argv
+            commands.append(build_parser().parse_args(argv[1:]))
+    assert [c.func.__name__ for c in commands] == ["run_sync", "run_issue_results", "run_sync", "run_deliver_results"]
+    assert all(c.once for c in commands if c.func.__name__ == "run_sync")
+    assert {c.department for c in commands if c.func.__name__ != "run_sync"} == {"banking-insurance"}
+    assert {c.office for c in commands} == {Path("/var/lib/govdesk/records/banking-insurance")}
 
 
 def test_nginx_site_prints_the_shipped_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -45,4 +45,10 @@ NODE_SCHEMA: tuple[Table | Index, ...] = (
         Column("offered", "text", "NOT NULL"), Column("old_size", "bigint", "NOT NULL"),
         Column("proof", "text", "NOT NULL"), Column("reason", "text", "NOT NULL"),
         Column("received_at", "bigint", "NOT NULL"))),
+    # 统一窗口出件: a case's sealed result, uploaded by the department's records office, served to the office whose
+    # window accepted the case. Created on open (IF NOT EXISTS) in a version-1 database as well: no migration.
+    Table("case_results", (
+        Column("case_id", "text", "PRIMARY KEY"), Column("office", "text", "NOT NULL"),
+        Column("digest", "bytes", "NOT NULL"), Column("data", "bytes", "NOT NULL"),
+        Column("stored_at", "bigint", "NOT NULL"))),
 )  # fmt: skip
