@@ -288,12 +288,25 @@ def _sqlite_shape(db: Path) -> dict[str, Any]:
 
 
 def test_the_generated_sqlite_schema_is_the_v1_schema(tmp_path: Path) -> None:
-    """The DDL generated from the one schema description makes exactly the tables, columns and indexes of v1."""
+    """The DDL generated from the one schema description makes exactly the tables, columns and indexes of v1, plus
+    the tables added in place since (ADDED_TABLES), which opening a v1 database creates."""
     fresh = tmp_path / "fresh.db"
     store = open_store(f"sqlite:///{fresh}")
     store.init_schema()
     store.close()
-    assert _sqlite_shape(fresh) == _sqlite_shape(_v1_node_dir(tmp_path) / "node.db")
+    v1 = _v1_node_dir(tmp_path) / "node.db"
+    assert _sqlite_shape(fresh) == _sqlite_shape(v1)
+    added = _sqlite_tables(fresh) - _sqlite_tables(v1)
+    assert added == set(node_schema.ADDED_TABLES)  # a table the description gained since v1 is declared as such
+    _open_node(v1.parent, f"sqlite:///{v1}").stop()
+    assert _sqlite_tables(v1) == _sqlite_tables(fresh)  # opening a v1 database adds them, in place
+
+
+def _sqlite_tables(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    return names
 
 
 def _postgres_shape(url: str) -> list[tuple[Any, ...]]:
@@ -307,7 +320,7 @@ def _postgres_shape(url: str) -> list[tuple[Any, ...]]:
 
 
 def test_the_generated_postgres_schema_is_the_v1_schema(pg_server, v1_postgres: str) -> None:
-    """On PostgreSQL too, the generated DDL makes the v1 columns, types, defaults and indexes."""
+    """On PostgreSQL too, the generated DDL makes the v1 columns, types, defaults and indexes (plus ADDED_TABLES)."""
     base = pg_server.conninfo().removesuffix(" dbname=postgres")
     name = f"node_fresh_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
@@ -316,4 +329,13 @@ def test_the_generated_postgres_schema_is_the_v1_schema(pg_server, v1_postgres: 
     store = open_store(fresh)
     store.init_schema()
     store.close()
-    assert _postgres_shape(fresh) == _postgres_shape(v1_postgres)
+    added = set(node_schema.ADDED_TABLES)
+    assert [row for row in _postgres_shape(fresh) if not _names_added(row, added)] == _postgres_shape(v1_postgres)
+    assert {row[0] for row in _postgres_shape(fresh) if len(row) > 1 and row[0] in added} == added
+
+
+def _names_added(row: tuple[Any, ...], added: set[str]) -> bool:
+    """A column row of a table added since v1, or an index on one."""
+    if len(row) > 1:
+        return row[0] in added
+    return any(f" ON public.{table} " in row[0] for table in added)

@@ -7,7 +7,10 @@ processes on loopback; the node refuses uploads and reads it should not serve, e
 from __future__ import annotations
 
 import io
+import os
+import random
 import time
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,19 +23,26 @@ from app.cli.main import main
 from app.demo.scenario_world import ADMIN, PASSWORD, OfficeSpec, ScenarioWorld, Staff
 from app.node.node import node_from_config
 from app.ofd import gm
+from app.ofd.build import DocumentSpec, Page
 from app.ofd.case_result import Holder, issue_case_result
 from app.ofd.counter import ISSUED_STATE, SEAL_TRUST_LIST, anchor_fact, issued_result, verify_at_office
 from app.ofd.delivery import DeliveryRefused, accepting_office, keep_result
 from app.ofd.demo_pki import Pki
+from app.ofd.issue import issue_document
 from app.protocol.case_results import MAX_CASE_RESULT_BYTES
+from app.protocol.departments import department
 from app.protocol.node_client import NodeClient, NodeRefused
 from app.services import CaseDesk
+from app.store.replica import create_office, open_replica
+from tests.crash_pipe import fork_reporting, kill_and_drain, read_until
 from tests.ofd_support import pki, seal
+from tests.store_support import FAST_KDF
 from tests.test_sync_support import wait_registry_loaded
 
 __all__ = ["pki", "seal"]
 
 CATALOGUE = load_catalogue()
+CRASH_CASES, CRASH_KILLS = 24, 12
 SERVICE = "banking-insurance.sme-loan"
 BANK = "banking-insurance"
 CITIZEN = ("郑小龙", "110105198612033415")
@@ -245,3 +255,57 @@ def test_the_node_keeps_results_only_from_the_department_and_serves_them_only_to
     assert north.case_result("C-unknown") is None and _office_client(world, "south").case_result("C-1") is None
     unsigned = httpx.get(f"{world.fleet.url(BANK)}/case-results/C-1", timeout=5)
     assert unsigned.status_code == 401 and unsigned.json()["refusal"]["code"] == "unauthenticated"
+
+
+def _keeper(office: Path, documents: list[tuple[str, bytes]], origin: str, report_fd: int) -> None:
+    """In a child: keep every delivered result as sync does, reporting each case once its keep returned."""
+    r = open_replica(office, "clerk", "pw", kdf=FAST_KDF)
+    os.write(report_fd, b"ready\n")
+    for case_id, data in documents:
+        keep_result(r, case_id, origin, data)
+        os.write(report_fd, case_id.encode() + b"\n")
+
+
+def test_sigkills_while_results_are_kept_leave_each_kept_once_with_its_audit(
+    tmp_path: Path, pki: Pki, seal: bytes
+) -> None:
+    origin = department(BANK).origin
+    office = tmp_path / "window"
+    signer = pki.signer.signer()
+    documents: list[tuple[str, bytes]] = []
+    with create_office(office, "Window hall", "admin", "pw", kdf=FAST_KDF) as admin:
+        admin.accounts.add("clerk", "clerk", "pw")
+        admin.trust_roots.add(SEAL_TRUST_LIST, pki.root.cert, "Beijing seal root (test)")
+        for n in range(CRASH_CASES):
+            case_id = f"CASE-{n:03d}"
+            spec = DocumentSpec(title="贷款审批", pages=[Page((f"办件编号：{case_id}",))],
+                                licence={"name": "贷款审批", "number": case_id, "holder": CITIZEN[0]})  # fmt: skip
+            issued = issue_document(spec, seal=seal, seal_signer=signer, department=origin,
+                                    ledger_signer=signer.ledger_signer)  # fmt: skip
+            admin.certs.put_anchor(issued.digest, issued.serial, origin, "ofd.licence", origin, n, issued.anchored_ms)
+            documents.append((case_id, issued.ofd))
+    rng = random.Random(18)
+    acknowledged: set[str] = set()
+    landed = 0
+    for _ in range(CRASH_KILLS):
+        pid, read_fd = fork_reporting(_keeper, office, documents, origin)
+        buffer = read_until(read_fd, time.monotonic() + 20, marker=b"ready\n")
+        buffer += read_until(read_fd, time.monotonic() + rng.uniform(0.01, 0.25))
+        buffer += kill_and_drain(pid, read_fd)
+        done = [line.decode() for line in buffer.split(b"\n")[:-1] if line != b"ready"]
+        landed += bool(done) and len(done) < len(documents)  # killed after some keeps, before the last
+        acknowledged.update(done)
+    assert landed >= CRASH_KILLS // 2, "most kills should land between keeps"
+    with open_replica(office, "clerk", "pw", kdf=FAST_KDF) as r:
+        for case_id, data in documents:  # the next sync completes whatever a kill cut short
+            keep_result(r, case_id, origin, data)
+        for case_id, data in documents:
+            kept = [d for d in r.case_documents.list(case_id) if d.verdict == ISSUED_STATE]
+            assert len(kept) == 1 and issued_result(r, case_id) == (f"{case_id}-licence.ofd", data)
+    with open_replica(office, "admin", "pw", kdf=FAST_KDF) as admin:
+        conn = admin.session.conn
+        assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+        receipts = Counter(e.detail["case"] for e in admin.audit.records(limit=100_000) if e.action == "ofd.receive")
+        assert receipts == Counter({case_id: 1 for case_id, _ in documents})  # the file and its audit record together
+        assert acknowledged and admin.audit.verify_chain()
+        assert admin.check().ok

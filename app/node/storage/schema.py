@@ -10,6 +10,11 @@ SCHEMA_VERSION = 1
 # for both engines (placeholders in `?` style). Version 1 is the first schema: it has no migration.
 MIGRATIONS: dict[int, tuple[str, ...]] = {}
 
+# Tables added to version 1 in place: opening a version-1 database creates them (the DDL is `IF NOT EXISTS`), and
+# code that predates them never reads them, so adding one needs no new version or migration. Changing an existing
+# table still does.
+ADDED_TABLES = ("case_results",)
+
 # The node's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
 NODE_SCHEMA: tuple[Table | Index, ...] = (
     Table("schema_version", (Column("version", "int", "NOT NULL"),)),
@@ -46,7 +51,7 @@ NODE_SCHEMA: tuple[Table | Index, ...] = (
         Column("proof", "text", "NOT NULL"), Column("reason", "text", "NOT NULL"),
         Column("received_at", "bigint", "NOT NULL"))),
     # 统一窗口出件: a case's sealed result, uploaded by the department's records office, served to the office whose
-    # window accepted the case. Created on open (IF NOT EXISTS) in a version-1 database as well: no migration.
+    # window accepted the case (one of ADDED_TABLES).
     Table("case_results", (
         Column("case_id", "text", "PRIMARY KEY"), Column("office", "text", "NOT NULL"),
         Column("digest", "bytes", "NOT NULL"), Column("data", "bytes", "NOT NULL"),
