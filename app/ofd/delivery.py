@@ -31,6 +31,7 @@ from app.store.replica import Replica
 from app.sync.database_runner import DatabaseRunner, run_here
 
 PAGE = 100
+RETRY_LATER = frozenset({408, 429, 503})  # request timeout, rate limited, overloaded or store unavailable
 
 
 class DeliveryRefused(OfdError):
@@ -156,6 +157,9 @@ def collect_results(
             run.waiting.append((case_id, "node_unreachable"))
             return run
         except NodeRefused as exc:
+            if exc.status in RETRY_LATER:  # the node asks to come back later: not this file's fault
+                run.waiting.append((case_id, "node_busy"))
+                return run
             on_db(lambda case_id=case_id, code=exc.code: _audit_refusal(replica, case_id, code))
             run.waiting.append((case_id, exc.code))
             continue
