@@ -29,6 +29,7 @@ from app.ofd.counter import ISSUED_STATE, SEAL_TRUST_LIST, anchor_fact, issued_r
 from app.ofd.delivery import DeliveryRefused, accepting_office, keep_result
 from app.ofd.demo_pki import Pki
 from app.ofd.issue import issue_document
+from app.office import Office
 from app.protocol.case_results import MAX_CASE_RESULT_BYTES
 from app.protocol.departments import department
 from app.protocol.node_client import NodeClient, NodeRefused
@@ -202,7 +203,7 @@ def test_the_sealed_result_reaches_the_window_that_accepted_the_case(
 
 
 def test_a_tampered_or_misdirected_result_is_refused_with_its_reason(
-    world: ScenarioWorld, pki: Pki, seal: bytes, monkeypatch: pytest.MonkeyPatch
+    world: ScenarioWorld, pki: Pki, seal: bytes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     _trust_seal_root(world, pki)
     tampered_case, other_case, genuine_case = (_decided_case(world) for _ in range(3))
@@ -227,6 +228,18 @@ def test_a_tampered_or_misdirected_result_is_refused_with_its_reason(
     with pytest.raises(NodeRefused) as big:  # a node answering more than the office takes is cut off while it reads
         _office_client(world, "north").case_result(other_case, limit=1024)
     assert big.value.code == "result_too_large"
+
+    # the records office delivers the genuine result; the counter's own sync (the Office façade) keeps it
+    (tmp_path / "seal.esl").write_bytes(seal)
+    assert _deliver(world, pki, tmp_path, monkeypatch) == 0
+    office = Office(world.office_path("north"))
+    try:
+        office.session.unlock(WINDOW, PASSWORD)
+        assert office.sync_log(world.origin(BANK), lambda _progress: None).error is None
+        assert office.ofd.issued_result(genuine_case) == (f"{genuine_case}-licence.ofd", genuine)
+        assert office.ofd.issued_result(tampered_case) is None
+    finally:
+        office.close()
 
 
 def test_the_node_keeps_results_only_from_the_department_and_serves_them_only_to_the_accepting_office(
@@ -289,8 +302,8 @@ def test_sigkills_while_results_are_kept_leave_each_kept_once_with_its_audit(
     landed = 0
     for _ in range(CRASH_KILLS):
         pid, read_fd = fork_reporting(_keeper, office, documents, origin)
-        buffer = read_until(read_fd, time.monotonic() + 20, marker=b"ready\n")
-        buffer += read_until(read_fd, time.monotonic() + rng.uniform(0.01, 0.25))
+        # killed right after a random keep was reported: mid-way through the next one (its check or its transaction)
+        buffer = read_until(read_fd, time.monotonic() + 60, lines=1 + rng.randrange(1, len(documents)))
         buffer += kill_and_drain(pid, read_fd)
         done = [line.decode() for line in buffer.split(b"\n")[:-1] if line != b"ready"]
         landed += bool(done) and len(done) < len(documents)  # killed after some keeps, before the last
