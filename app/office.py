@@ -36,6 +36,7 @@ from app.ledger.entry import SignedEntry, decode_entry
 from app.ledger.errors import BadSignature, LedgerError
 from app.ofd import counter as ofd_counter
 from app.ofd import print_copy
+from app.ofd.delivery import collect_results
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.protocol.departments import all_departments
 from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
@@ -765,6 +766,9 @@ class Office:
         report = one_log.run(forward, cancel, on_db=on_db)
         outcome = report.logs[0] if report.logs else LogOutcome(origin)
         error = outcome.error
+        client = one_log.node_client(origin) if error is None and outcome.pull is not None else None
+        if client is not None:  # the log's anchors are in: fetch the sealed results of this office's cases it leads
+            collect_results(sync.replica, self.services.catalogue, origin, client, on_db)
         self.events.publish_node_state(
             NodeState(origin, not isinstance(error, NodeUnreachable), "" if error is None else str(error))
         )

@@ -246,6 +246,37 @@ def test_the_shipped_systemd_unit_runs_a_command_govdesk_accepts() -> None:
         assert name.removeprefix(ENV_PREFIX) in ENV_SETTINGS, name
 
 
+def _unit_lines(name: str) -> dict[str, dict[str, list[str]]]:
+    """A systemd unit's settings by section, each with every value it is given (Exec lines may repeat)."""
+    sections: dict[str, dict[str, list[str]]] = {}
+    current: dict[str, list[str]] = {}
+    for line in (REPO / "packaging/systemd" / name).read_text().splitlines():
+        if line.startswith("[") and line.endswith("]"):
+            current = sections.setdefault(line[1:-1], {})
+        elif line and not line.startswith("#"):
+            key, value = line.split("=", 1)
+            current.setdefault(key, []).append(value)
+    return sections
+
+
+def test_the_shipped_issue_results_timer_runs_commands_govdesk_accepts() -> None:
+    timer = _unit_lines("govdesk-issue-results@.timer")["Timer"]
+    assert timer["OnUnitActiveSec"] and timer["Persistent"] == ["yes"]
+    service = _unit_lines("govdesk-issue-results@.service")["Service"]
+    assert service["Type"] == ["oneshot"] and service["StandardInput"] == ["file:%d/password"]
+    assert service["LoadCredential"][0].startswith("password:")  # the password never sits in the unit or on argv
+    commands = []
+    for key in ("ExecStartPre", "ExecStart", "ExecStartPost"):
+        for line in service[key]:
+            argv = shlex.split(line.replace("%i", "banking-insurance").replace("${GOVDESK_RECORDS_USER}", "officer"))
+            assert argv[0] == "/usr/bin/govdesk" and "--password-stdin" in argv
+            commands.append(build_parser().parse_args(argv[1:]))
+    assert [c.func.__name__ for c in commands] == ["run_sync", "run_issue_results", "run_sync", "run_deliver_results"]
+    assert all(c.once for c in commands if c.func.__name__ == "run_sync")
+    assert {c.department for c in commands if c.func.__name__ != "run_sync"} == {"banking-insurance"}
+    assert {c.office for c in commands} == {Path("/var/lib/govdesk/records/banking-insurance")}
+
+
 def test_nginx_site_prints_the_shipped_configuration(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     govdesk = main
     assert govdesk(["node", "nginx-site", "--static-dir", "/var/lib/govdesk/static/taxation"]) == 0

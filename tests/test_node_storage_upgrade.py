@@ -1,6 +1,7 @@
 """A deployed node's database across schema versions: the version-1 fixture (made by the first schema's code)
-opens on SQLite and on PostgreSQL without losing a row, the node serves the same tree root, opening is
-idempotent, and a database written by a newer govdesk is refused with a typed error."""
+upgrades to version 2 (which adds `case_results`) on SQLite and on PostgreSQL without losing a row, the node
+serves the same tree root, the new table is usable, opening is idempotent, a failed or killed migration leaves
+version 1 whole, and a database written by a newer govdesk is refused with a typed error."""
 
 from __future__ import annotations
 
@@ -26,10 +27,13 @@ from app.node.storage import schema as node_schema
 from app.node.storage.interface import NodeStoreError, SchemaTooNew
 from app.node.storage.open import open_store
 from app.node.storage.schema import SCHEMA_VERSION
+from app.server_storage.schema import Table
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "node_v1"
 V1 = json.loads((FIXTURE / "node_v1_rows.json").read_text())
 TABLES = tuple(V1["tables"])
+V1_VERSION = 1
+SCHEMA_TABLES = tuple(item.name for item in node_schema.NODE_SCHEMA if isinstance(item, Table))
 _databases = itertools.count()
 REPO = Path(__file__).resolve().parents[1]
 
@@ -65,11 +69,19 @@ def _open_node(directory: Path, db_url: str):
     return node
 
 
-def _assert_v1_rows(conn: Any) -> None:
-    """Every table holds the fixture's rows, and the schema version is this govdesk's."""
+def _assert_v1_rows(conn: Any, version: int = SCHEMA_VERSION) -> None:
+    """Every table holds the fixture's rows, and the schema version is `version` (by default this govdesk's)."""
     for table in TABLES:
-        expected = [(SCHEMA_VERSION,)] if table == "schema_version" else _v1_rows(table)
+        expected = [(version,)] if table == "schema_version" else _v1_rows(table)
         assert _rows(conn, table) == expected, table
+
+
+def _assert_case_results_usable(store: Any) -> None:
+    """The table version 2 added is there, empty after the upgrade, and keeps and serves a result."""
+    assert store.case_result("C-upgrade") is None
+    assert store.put_case_result("C-upgrade", "window-north", b"\x01" * 32, b"%OFD", 1_700_000_000_000)
+    kept = store.case_result("C-upgrade")
+    assert kept is not None and (kept.office, kept.data) == ("window-north", b"%OFD")
 
 
 def _assert_same_log(node: Any) -> None:
@@ -81,16 +93,27 @@ def _assert_same_log(node: Any) -> None:
     assert node.registry.get(_v1_rows("keys")[0][0]) is not None
 
 
-def test_v1_sqlite_database_opens_without_loss_and_is_idempotent(tmp_path: Path) -> None:
+def test_v1_sqlite_database_upgrades_to_v2_without_loss_and_is_idempotent(tmp_path: Path) -> None:
     directory = _v1_node_dir(tmp_path)
     db = directory / "node.db"
+    conn = sqlite3.connect(db)
+    _assert_v1_rows(conn, V1_VERSION)  # the fixture is a version-1 database, without the version-2 table
+    assert "case_results" not in _sqlite_tables(db)
+    conn.close()
     for _ in range(2):  # opening twice changes nothing
         node = _open_node(directory, f"sqlite:///{db}")
         _assert_same_log(node)
         node.stop()
         conn = sqlite3.connect(db)
         _assert_v1_rows(conn)
+        assert _rows(conn, "case_results") == []
         conn.close()
+    store = open_store(f"sqlite:///{db}")
+    try:
+        store.init_schema()
+        _assert_case_results_usable(store)
+    finally:
+        store.close()
 
 
 def test_a_newer_sqlite_database_is_refused_with_a_typed_error(tmp_path: Path) -> None:
@@ -132,37 +155,57 @@ def v1_postgres(pg_server) -> str:
     return pg_server.url(name)
 
 
-def test_v1_postgres_database_opens_without_loss_and_newer_is_refused(tmp_path: Path, v1_postgres: str) -> None:
+def test_v1_postgres_database_upgrades_to_v2_without_loss_and_newer_is_refused(
+    tmp_path: Path, v1_postgres: str
+) -> None:
     directory = _v1_node_dir(tmp_path)
+    with psycopg.connect(v1_postgres) as conn:
+        _assert_v1_rows(conn, V1_VERSION)
+        assert conn.execute("SELECT to_regclass('case_results')").fetchone() == (None,)
     for _ in range(2):
         node = _open_node(directory, v1_postgres)
         _assert_same_log(node)
         node.stop()
     with psycopg.connect(v1_postgres) as conn:
         _assert_v1_rows(conn)
+        assert _rows(conn, "case_results") == []
+    store = open_store(v1_postgres)
+    try:
+        store.init_schema()
+        _assert_case_results_usable(store)
+    finally:
+        store.close()
+    with psycopg.connect(v1_postgres) as conn:
         conn.execute("UPDATE schema_version SET version = %s", (SCHEMA_VERSION + 1,))
     store = open_store(v1_postgres)
-    with pytest.raises(SchemaTooNew):
+    with pytest.raises(SchemaTooNew) as refused:
         store.init_schema()
     store.close()
+    assert (refused.value.found, refused.value.known) == (SCHEMA_VERSION + 1, SCHEMA_VERSION)
+    with psycopg.connect(v1_postgres) as conn:  # refused, not touched
+        assert _rows(conn, "schema_version") == [(SCHEMA_VERSION + 1,)]
+        assert _rows(conn, "entries") == _v1_rows("entries")
 
 
 def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A v2 migration whose second statement fails leaves the v1 database as it was; a good one moves it to v2."""
+    """Upgrading v1 through v2 to a next version whose second statement fails leaves the v1 database as it was (no
+    version-2 table either); a good one moves it up through every version."""
     directory = _v1_node_dir(tmp_path)
     db = directory / "node.db"
     index = "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)"
     monkeypatch.setattr(node_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
-    monkeypatch.setattr(node_schema, "MIGRATIONS", {SCHEMA_VERSION + 1: (index, "SELECT no_such_column FROM entries")})
+    failing = (index, "SELECT no_such_column FROM entries")
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {**node_schema.MIGRATIONS, SCHEMA_VERSION + 1: failing})
     store = open_store(f"sqlite:///{db}")
     with pytest.raises(sqlite3.OperationalError):
         store.init_schema()
     store.close()
     conn = sqlite3.connect(db)
-    assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
+    _assert_v1_rows(conn, V1_VERSION)
     assert conn.execute("SELECT name FROM sqlite_master WHERE name = 'checkpoints_signed_at'").fetchall() == []
     conn.close()
-    monkeypatch.setattr(node_schema, "MIGRATIONS", {SCHEMA_VERSION + 1: (index,)})
+    assert "case_results" not in _sqlite_tables(db)
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {**node_schema.MIGRATIONS, SCHEMA_VERSION + 1: (index,)})
     node = _open_node(directory, f"sqlite:///{db}")
     _assert_same_log(node)
     node.stop()
@@ -172,12 +215,37 @@ def test_a_migration_runs_all_or_nothing_in_one_transaction(tmp_path: Path, monk
     conn.close()
 
 
+def test_a_failing_postgres_migration_leaves_v1_whole(
+    tmp_path: Path, v1_postgres: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL too, a step that fails after the v2 table was created rolls the whole upgrade back."""
+    index = "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)"
+    monkeypatch.setattr(node_schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    failing = (index, "SELECT no_such_column FROM entries")
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {**node_schema.MIGRATIONS, SCHEMA_VERSION + 1: failing})
+    store = open_store(v1_postgres)
+    with pytest.raises(psycopg.errors.UndefinedColumn):
+        store.init_schema()
+    store.close()
+    with psycopg.connect(v1_postgres) as conn:
+        _assert_v1_rows(conn, V1_VERSION)
+        for name in ("case_results", "checkpoints_signed_at"):
+            assert conn.execute("SELECT to_regclass(%s)", (name,)).fetchone() == (None,), name
+    monkeypatch.setattr(node_schema, "MIGRATIONS", {**node_schema.MIGRATIONS, SCHEMA_VERSION + 1: (index,)})
+    node = _open_node(_v1_node_dir(tmp_path), v1_postgres)
+    _assert_same_log(node)
+    node.stop()
+    with psycopg.connect(v1_postgres) as conn:
+        _assert_v1_rows(conn, SCHEMA_VERSION + 1)
+        assert conn.execute("SELECT to_regclass('case_results')").fetchone() != (None,)
+
+
 CRASHING_MIGRATION = """
 import sys
 from app.node.storage import schema as node_schema
 from app.node.storage.open import open_store
 node_schema.SCHEMA_VERSION += 1
-node_schema.MIGRATIONS = {node_schema.SCHEMA_VERSION: (
+node_schema.MIGRATIONS = {**node_schema.MIGRATIONS, node_schema.SCHEMA_VERSION: (
     "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
     "UPDATE cosigners SET size = size + 1",
     "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",  # never ends
@@ -209,6 +277,10 @@ def test_a_node_killed_mid_migration_leaves_the_old_version_whole(tmp_path: Path
     finally:
         child.kill()
         child.wait()
+    conn = sqlite3.connect(db)  # killed while going v1 -> v2 -> next: still version 1, without the v2 table
+    _assert_v1_rows(conn, V1_VERSION)
+    conn.close()
+    assert "case_results" not in _sqlite_tables(db)
     node = _open_node(directory, f"sqlite:///{db}")
     _assert_same_log(node)
     node.stop()
@@ -223,7 +295,7 @@ import sys
 from app.node.storage import schema as node_schema
 from app.node.storage.open import open_store
 node_schema.SCHEMA_VERSION += 1
-node_schema.MIGRATIONS = {node_schema.SCHEMA_VERSION: (
+node_schema.MIGRATIONS = {**node_schema.MIGRATIONS, node_schema.SCHEMA_VERSION: (
     "CREATE INDEX checkpoints_signed_at ON checkpoints (signed_at)",
     "UPDATE cosigners SET size = size + 1",
     "SELECT pg_sleep(3600) -- govdesk crash test",  # never ends within the test
@@ -261,11 +333,14 @@ def test_a_postgres_node_killed_mid_migration_leaves_the_old_version_whole(tmp_p
         _poll(lambda: _sleeping_migrations(v1_postgres) != [] or child.poll() is not None, "the migration to start")
         assert child.poll() is None, "the migrating node exited before its last statement"
         with psycopg.connect(v1_postgres, autocommit=True) as conn:  # mid-migration: the old version is visible
-            assert _rows(conn, "schema_version") == [(SCHEMA_VERSION,)]
+            assert _rows(conn, "schema_version") == [(V1_VERSION,)]
     finally:
         child.kill()
         child.wait()
     _poll(lambda: _sleeping_migrations(v1_postgres) == [], "the killed node's backend to end")
+    with psycopg.connect(v1_postgres) as conn:  # rolled back: version 1 whole, without the v2 table
+        _assert_v1_rows(conn, V1_VERSION)
+        assert conn.execute("SELECT to_regclass('case_results')").fetchone() == (None,)
     node = _open_node(directory, v1_postgres)
     _assert_same_log(node)
     node.stop()
@@ -281,19 +356,30 @@ def _sqlite_shape(db: Path) -> dict[str, Any]:
             conn.execute(f"PRAGMA table_info({table})").fetchall(),
             sorted(row[1:] for row in conn.execute(f"PRAGMA index_list({table})")),
         )
-        for table in TABLES
+        for table in SCHEMA_TABLES
     }
     conn.close()
     return shape
 
 
-def test_the_generated_sqlite_schema_is_the_v1_schema(tmp_path: Path) -> None:
-    """The DDL generated from the one schema description makes exactly the tables, columns and indexes of v1."""
+def _sqlite_tables(db: Path) -> set[str]:
+    conn = sqlite3.connect(db)
+    names = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    conn.close()
+    return names - {"sqlite_sequence"}
+
+
+def test_an_upgraded_sqlite_database_has_exactly_the_generated_schema(tmp_path: Path) -> None:
+    """A v1 database opened by this govdesk has exactly the tables, columns and indexes that the DDL generated from
+    the one schema description makes in a fresh database."""
     fresh = tmp_path / "fresh.db"
     store = open_store(f"sqlite:///{fresh}")
     store.init_schema()
     store.close()
-    assert _sqlite_shape(fresh) == _sqlite_shape(_v1_node_dir(tmp_path) / "node.db")
+    v1 = _v1_node_dir(tmp_path) / "node.db"
+    _open_node(v1.parent, f"sqlite:///{v1}").stop()
+    assert _sqlite_tables(fresh) == _sqlite_tables(v1) == set(SCHEMA_TABLES)
+    assert _sqlite_shape(fresh) == _sqlite_shape(v1)
 
 
 def _postgres_shape(url: str) -> list[tuple[Any, ...]]:
@@ -306,8 +392,10 @@ def _postgres_shape(url: str) -> list[tuple[Any, ...]]:
     return columns + indexes
 
 
-def test_the_generated_postgres_schema_is_the_v1_schema(pg_server, v1_postgres: str) -> None:
-    """On PostgreSQL too, the generated DDL makes the v1 columns, types, defaults and indexes."""
+def test_an_upgraded_postgres_database_has_exactly_the_generated_schema(
+    tmp_path: Path, pg_server, v1_postgres: str
+) -> None:
+    """On PostgreSQL too, the upgraded v1 database has the generated columns, types, defaults and indexes."""
     base = pg_server.conninfo().removesuffix(" dbname=postgres")
     name = f"node_fresh_{os.getpid()}_{next(_databases)}"
     with psycopg.connect(base + " dbname=postgres", autocommit=True) as conn:
@@ -316,4 +404,6 @@ def test_the_generated_postgres_schema_is_the_v1_schema(pg_server, v1_postgres: 
     store = open_store(fresh)
     store.init_schema()
     store.close()
+    _open_node(_v1_node_dir(tmp_path), v1_postgres).stop()
+    assert {row[0] for row in _postgres_shape(fresh) if len(row) > 1} == set(SCHEMA_TABLES)
     assert _postgres_shape(fresh) == _postgres_shape(v1_postgres)

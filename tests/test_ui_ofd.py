@@ -15,9 +15,11 @@ from PySide6.QtGui import QDropEvent
 
 from app.ofd import gm
 from app.ofd.counter import AnchorFact
+from app.ofd.delivery import keep_result
 from app.ofd.issue import issue_document
 from app.ofd.seal import make_seal
 from app.office import Office
+from app.protocol.departments import department
 from app.store.replica import create_office
 from tests.ofd_support import Pki, licence_spec, make_pki, seal_request, sealed_document, to_file
 from tests.store_support import FAST_KDF
@@ -282,3 +284,30 @@ def test_an_altered_document_cannot_be_handed_out(qtbot, panel: OfdPanel, pki: P
     panel.save_copy(tmp_path / "copy.ofd")
     panel.print_copy(tmp_path / "copy.pdf")
     assert not (tmp_path / "copy.ofd").exists() and not (tmp_path / "copy.pdf").exists()
+
+
+def test_a_result_delivered_by_the_department_is_ready_to_hand_out_with_its_issuer(
+    qtbot, panel: OfdPanel, office: Office, work: BackgroundWork, pki: Pki
+) -> None:
+    """统一窗口出件 across offices: the result sync kept with the case (app.ofd.delivery) is announced when the case
+    opens, and shown with the department's "issued by X at Y" line, ready to save or print."""
+    spec = licence_spec()
+    spec.licence["number"] = "CASE-0077"
+    result = to_file(sealed_document(pki, spec=spec))
+    bank = department("banking-insurance")
+    anchored_ms = 1_780_000_000_000  # 2026-05-29 04:26 in Beijing
+
+    def deliver() -> None:  # the anchor as sync pulls it from the department's log, then the delivered file
+        office.replica.certs.put_anchor(gm.sm3(result), "0C0D", bank.origin, "ofd.licence", bank.origin, 7,
+                                        anchored_ms)  # fmt: skip
+        keep_result(office.replica, "CASE-0077", bank.origin, result)
+
+    work.db_now(deliver)
+    panel.set_case("CASE-0077")
+    qtbot.waitUntil(lambda: "ready to hand out" in panel.status.text(), timeout=20_000)
+    assert "CASE-0077" in panel.status.text()
+    with qtbot.waitSignal(panel.verdict_shown, timeout=20_000):
+        panel.show_case_result()
+    assert panel.file_name == "CASE-0077-licence.ofd" and panel.card.colour == GREEN
+    assert dict(panel.card.field_rows)["Ledger"].startswith(f"issued by {bank.name_zh} at 2026年5月29日 04:26")
+    assert panel.save_button.isEnabled() and panel.print_button.isEnabled()

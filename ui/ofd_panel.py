@@ -104,9 +104,21 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.card.set_language(language)
 
     def set_case(self, case_id: str | None) -> None:
-        """The case a document would be attached to (None: no case open)."""
+        """The case a document would be attached to (None: no case open); say so when its sealed result is here."""
         self.case_id = case_id
         self._update_buttons()
+        if case_id is None:
+            return
+
+        def arrived(found: tuple[str, bytes] | None) -> None:
+            if found is not None and self.case_id == case_id:  # still the open case
+                self.status.setText(
+                    self.tr("The sealed result of case %1 is here, ready to hand out: press “Result of the case”.")
+                    .replace("%1", case_id)
+                )  # fmt: skip
+
+        # only a hint: a failed lookup says nothing here ("Result of the case" reports its own errors)
+        self._work.db(lambda: self._ofd.issued_result(case_id), arrived, lambda _error: None, owner=self)
 
     def _update_buttons(self) -> None:
         self.attach_button.setEnabled(self.case_id is not None and self.data is not None)

@@ -30,6 +30,7 @@ from app.ofd.build import LICENCE_TAG_NAMES, DocumentSpec, Page
 from app.ofd.case_result import Holder, issue_case_result
 from app.ofd.container import MAX_FILE
 from app.ofd.counter import ISSUED_STATE, SEAL_TRUST_LIST, verify_at_office
+from app.ofd.delivery import upload_results
 from app.ofd.errors import IssueError, OfdError
 from app.ofd.issue import IssuedDocument, issue_document, record_issue
 from app.ofd.issue_results import issue_results
@@ -43,9 +44,12 @@ from app.ofd.x509_input import read_certificates
 from app.pki.sm2_x509 import CertificateError
 from app.pki.sm2_x509 import load_certificate as load_x509
 from app.protocol.departments import UnknownDepartment, department
+from app.protocol.node_client import NodeClient
 from app.services import CaseDesk
 from app.store.errors import StoreError
 from app.store.replica import Replica, open_replica
+from app.sync.transport import insecure_urls, make_http_client
+from app.sync.trust import load_policy
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -131,6 +135,15 @@ def register(sub: argparse._SubParsersAction) -> None:
     results.add_argument("--out-dir", type=Path, required=True, help="where the citizens' copies (.ofd) are written")
     results.add_argument("--json", action="store_true", help="print what was done as one JSON object (last line)")
     results.set_defaults(func=run_issue_results)
+
+    deliver = ofd_sub.add_parser(
+        "deliver-results",
+        help="at a department's records office: keep each issued result whose anchor is on the log on the "
+        "department's node, for the office whose window accepted the case (run after a sync)",
+    )
+    _records_office_arguments(deliver)
+    deliver.add_argument("--department", required=True, help="the department id (its issued results are delivered)")
+    deliver.set_defaults(func=run_deliver_results)
 
     printed = ofd_sub.add_parser("print", help="print a citizen's copy of a valid OFD (A4 PDF with a QR code)")
     printed.add_argument("file", type=Path, help="the .ofd file")
@@ -371,6 +384,32 @@ def run_issue_results(args: argparse.Namespace) -> int:
     print(f"{len(issued)} issued, {len(waiting)} waiting, {written} cop{'y' if written == 1 else 'ies'} written to "
           f"{args.out_dir}")  # fmt: skip
     return 0
+
+
+def run_deliver_results(args: argparse.Namespace) -> int:
+    """Upload the issued results whose anchors are on the log to the department's node (统一窗口出件)."""
+    try:
+        origin = department(args.department).origin
+        _seal, signer = _seal_and_holder(args)
+        with _records_office(args) as replica:
+            policy = load_policy(replica)
+            trust = policy.log(origin) if policy is not None else None
+            if trust is None or not trust.urls or insecure_urls(trust.urls, policy.tls):
+                return _error(f"the trust policy has no usable node URL for {origin}")
+            cursor_file = args.office / f"results-delivered-{args.department}"
+            after = int(cursor_file.read_text()) if cursor_file.exists() else 0
+            with NodeClient(trust.urls[0], key=signer.ledger_signer, http=make_http_client(policy.tls)) as client:
+                run = upload_results(replica, client, args.department, after=after)
+            if run.last_row != after:  # only after the node took every result up to it: a lost write re-uploads
+                write_atomic(cursor_file, str(run.last_row).encode())
+    except (OSError, ValueError, OfdError, StoreError, ServiceError, UnknownDepartment) as exc:
+        return _error(str(exc))
+    for case_id, digest in run.done:
+        print(f"delivered {case_id}: SM3 {digest.hex()}")
+    for case_id, reason in run.waiting:
+        print(f"waiting {case_id}: {reason}")
+    print(f"{len(run.done)} delivered, {len(run.waiting)} waiting")
+    return 3 if any(reason == "node_unreachable" for _, reason in run.waiting) else 0
 
 
 def export_issued(replica: Replica, out_dir: Path) -> int:

@@ -8,13 +8,15 @@ import sys
 import threading
 from pathlib import Path
 
+from app.catalogue.catalogue import load_catalogue
 from app.cli.office_command import PasswordSource
+from app.ofd.delivery import collect_results
 from app.store import sync_state
 from app.store.errors import StoreError
-from app.store.replica import open_replica
+from app.store.replica import Replica, open_replica
 from app.sync.freshness import replica_ages
 from app.sync.progress import SyncProgress
-from app.sync.service import EXIT_VERIFICATION, SyncService
+from app.sync.service import EXIT_VERIFICATION, SyncReport, SyncService
 from app.sync.trust import TrustPolicyError, load_policy, parse_policy, policy_from_federation, save_policy
 
 MAX_POLICY_FILE = 256 * 1024
@@ -118,6 +120,8 @@ def run_sync(args: argparse.Namespace) -> int:
                 runs += 1
                 for line in report.summary():
                     print(line)
+                if not args.push_only:
+                    _collect_results(replica, service, report)
                 waiting = report.waiting()
                 if waiting:
                     print("still waiting:")
@@ -162,3 +166,20 @@ def _list_forks(replica) -> int:
     if not forks:
         print("no fork alarms")
     return 0
+
+
+def _collect_results(replica: Replica, service: SyncService, report: SyncReport) -> None:
+    """After a pull, fetch the sealed results of this office's cases from each log that synced (统一窗口出件)."""
+    catalogue = load_catalogue()
+    for outcome in report.logs:
+        client = service.node_client(outcome.origin) if outcome.error is None and outcome.pull is not None else None
+        if client is None:
+            continue
+        delivery = collect_results(replica, catalogue, outcome.origin, client)
+        if delivery.not_allowed:
+            print(f"results of cases not collected: {replica.account.name} may not read cases (sync as a clerk)")
+            return
+        for case_id, digest in delivery.done:
+            print(f"result of case {case_id} received from {outcome.origin}: SM3 {digest.hex()}")
+        for case_id, code in delivery.waiting:
+            print(f"result of case {case_id} from {outcome.origin} not kept: {code}")

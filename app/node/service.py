@@ -33,11 +33,20 @@ from starlette.routing import Route
 from app.asgi.body import BodyProblem, read_limited_body
 from app.ledger.bundle import BundleError, decode_bundle, encode_bundle
 from app.ledger.merkle import ProofError
+from app.ledger.sm2 import sm3
 from app.node.jsonlog import log_event
 from app.node.node import Node
 from app.node.registry import check_policy
 from app.node.storage.interface import StoreUnavailable
 from app.node.verify_pool import Job
+from app.protocol.case_results import (
+    DIGEST_HEADER,
+    MAX_CASE_RESULT_BYTES,
+    OFD_MEDIA,
+    RESULT_UPLOADERS,
+    office_of_subject,
+    valid_case_reference,
+)
 from app.protocol.refusals import Code, Refusal
 from app.protocol.request_auth import parse_credentials, verify_request
 from app.protocol.tiles import FULL_TILE_BYTES, TILE_WIDTH, TilePathError, TreeReader, parse_tile_path, tile_width_at
@@ -250,6 +259,69 @@ async def add_entries(request: Request) -> Response:
             log_event(log, "refusal", code=refusal.code.value, reason=refusal.message, kid=kid, entry=i)
             results[i]["refusal"] = refusal.to_json()
     return JSONResponse({"results": results})
+
+
+# --- case results (统一窗口出件) -------------------------------------------------------------------------
+async def _signed_request(request: Request, limit: int) -> tuple[Any, bytes]:
+    """Read and authenticate a signed request under the node's limits; return (the signer's record, the body)."""
+    node = _node(request)
+    limits = node.config.limits
+    creds = parse_credentials(request.headers)
+    body = await read_body(request, limit, limits.body_timeout_s)
+    record = node.registry.get(creds.kid)
+    verify_request(creds, record, request.method, request.url.path, body, node.now_ms(), limits.clock_skew_s * 1000)
+    if not node.rate.allow(creds.kid):
+        raise Refusal(Code.RATE_LIMITED, f"more than {limits.rate_per_device:g} requests/s from this device")
+    forget_before = node.now_ms() - 2 * limits.clock_skew_s * 1000
+    if not await run_in_threadpool(node.store.use_nonce, creds.kid, creds.nonce, node.now_ms(), forget_before):
+        raise Refusal(Code.REPLAYED_REQUEST, "this request nonce was already used")
+    return record, body
+
+
+def _case_id(request: Request) -> str:
+    case_id = request.path_params["case_id"]
+    if not valid_case_reference(case_id):
+        raise Refusal(Code.MALFORMED_REQUEST, "the case id is not a short ASCII reference")
+    return case_id
+
+
+async def put_case_result(request: Request) -> Response:
+    """PUT /case-results/<case>?office=O: the records office keeps a case's sealed result (SM3 in Govdesk-Digest)."""
+    node = _node(request)
+    try:
+        case_id = _case_id(request)
+        office = request.query_params.get("office", "")
+        if not valid_case_reference(office):
+            raise Refusal(Code.MALFORMED_REQUEST, "the office is not a short ASCII reference")
+        record, body = await _signed_request(request, MAX_CASE_RESULT_BYTES)
+        if record.role not in RESULT_UPLOADERS or (record.department and record.department != node.config.department):
+            raise Refusal(Code.ROLE_NOT_ALLOWED, "only this department's seal or department key keeps case results")
+        digest = sm3(body)
+        if request.headers.get(DIGEST_HEADER, "").lower() != digest.hex():
+            raise Refusal(Code.DIGEST_MISMATCH, "the body's SM3 is not the digest named in the request")
+        kept = await run_in_threadpool(node.store.put_case_result, case_id, office, digest, body, node.now_ms())
+        if not kept:
+            raise Refusal(Code.RESULT_CONFLICT, f"case {case_id} already holds another result")
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    log_event(log, "case_result", case=case_id, office=office, digest=digest.hex(), size=len(body))
+    return JSONResponse({"case": case_id, "digest": digest.hex()})
+
+
+async def get_case_result(request: Request) -> Response:
+    """GET /case-results/<case>: the sealed result, only to a key of the office whose window accepted the case."""
+    node = _node(request)
+    try:
+        case_id = _case_id(request)
+        record, _ = await _signed_request(request, 0)
+        held = await run_in_threadpool(node.store.case_result, case_id)
+        if held is None or office_of_subject(record.subject) != held.office:  # another office's case: not here
+            raise Refusal(Code.NOT_FOUND, f"no result of case {case_id} for this office")
+    except Refusal as refusal:
+        return refusal_response(request, refusal)
+    return Response(
+        held.data, media_type=OFD_MEDIA, headers={DIGEST_HEADER: held.digest.hex(), "Cache-Control": "no-store"}
+    )
 
 
 # --- tlog-tiles reads --------------------------------------------------------------------------------
@@ -534,6 +606,8 @@ def build_app(node: Node, *, manage_node: bool = True) -> Starlette:
         Route("/proof/consistency", consistency, methods=["GET"]),
         Route("/add-entries", add_entries, methods=["POST"]),
         Route("/add-checkpoint", add_checkpoint, methods=["POST"]),
+        Route("/case-results/{case_id}", put_case_result, methods=["PUT"]),
+        Route("/case-results/{case_id}", get_case_result, methods=["GET"]),
         Route("/witness/forks", forks, methods=["GET"]),
         Route("/witness/{origin_hash}/checkpoint", witnessed_checkpoint, methods=["GET"]),
     ]

@@ -60,7 +60,14 @@ def result_spec(case: CaseView, service: Service, holder: Holder, issued: dateti
     else:
         title = f"{service.name.zh}不予许可决定书"
         text = (f"经审查，{holder.name}申请的“{service.name.zh}”事项不予办理。", f"办件编号：{case.case_id}")
-    fields = {"name": title, "holder": holder.name, "issuer": lead.name_zh, "issued_on": day, "valid_from": day}
+    fields = {
+        "name": title,
+        "number": case.case_id,
+        "holder": holder.name,
+        "issuer": lead.name_zh,
+        "issued_on": day,
+        "valid_from": day,
+    }
     if holder.code:
         fields["holder_id"] = holder.code
     return DocumentSpec(title=title, pages=[Page(text)], licence=fields, created=issued)

@@ -17,6 +17,7 @@ import httpx
 from app.ledger.bundle import decode_bundle, encode_bundle
 from app.ledger.merkle import HASH_SIZE, SHA256_TREE, TreeHash
 from app.ledger.suites import Signer
+from app.protocol.case_results import DIGEST_HEADER, MAX_CASE_RESULT_BYTES
 from app.protocol.request_auth import sign_request
 from app.protocol.tiles import TILE_WIDTH, TreeReader, tile_path, tile_width_at
 from app.protocol.witness_wire import SIZE_CONTENT_TYPE, encode_add_checkpoint
@@ -163,6 +164,35 @@ class NodeClient:
         if resp.status_code != 200:
             raise NodeRefused(resp.status_code, f"witness_{resp.status_code}", resp.text.strip()[:300])
         return resp.text
+
+    def _signed_headers(self, method: str, path: str, body: bytes) -> dict[str, str]:
+        if self.key is None:
+            raise ValueError("this request needs an enrolled key")
+        return sign_request(self.key, method, path, body, int(time.time() * 1000), None)
+
+    def put_case_result(self, case_id: str, office: str, ofd: bytes, digest: bytes) -> None:
+        """Keep a case's sealed result on the node for the office whose window accepted it (idempotent)."""
+        path = f"/case-results/{case_id}"
+        headers = self._signed_headers("PUT", path, ofd) | {DIGEST_HEADER: digest.hex()}
+        _raise_for(self._http.put(f"{self.base_url}{path}", params={"office": office}, content=ofd, headers=headers))
+
+    def case_result(self, case_id: str, limit: int = MAX_CASE_RESULT_BYTES) -> bytes | None:
+        """Return a case's sealed result as the node serves it to this key's office (None: none yet).
+
+        A body over `limit` bytes is refused while it arrives (`NodeRefused` code `result_too_large`)."""
+        path = f"/case-results/{case_id}"
+        with self._http.stream("GET", f"{self.base_url}{path}", headers=self._signed_headers("GET", path, b"")) as resp:
+            if resp.status_code == 404:
+                return None
+            if resp.status_code >= 400:
+                resp.read()
+                _raise_for(resp)
+            body = bytearray()
+            for chunk in resp.iter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    raise NodeRefused(resp.status_code, "result_too_large", f"the result is over {limit} bytes")
+            return bytes(body)
 
     def forks(self) -> list[dict[str, Any]]:
         """Return the fork evidence this node's witness kept."""

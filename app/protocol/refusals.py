@@ -30,6 +30,8 @@ class Code(StrEnum):
     REQUEST_TIMEOUT = "request_timeout"
     NOT_FOUND = "not_found"
     STORE_UNAVAILABLE = "store_unavailable"
+    DIGEST_MISMATCH = "digest_mismatch"
+    RESULT_CONFLICT = "result_conflict"
 
 
 HTTP_STATUS: dict[Code, int] = {
@@ -43,6 +45,8 @@ HTTP_STATUS: dict[Code, int] = {
     Code.BATCH_TOO_LARGE: 413,
     Code.BODY_TOO_LARGE: 413,
     Code.MALFORMED_REQUEST: 400,
+    Code.DIGEST_MISMATCH: 400,
+    Code.RESULT_CONFLICT: 409,
     Code.UNAUTHENTICATED: 401,
     Code.BAD_REQUEST_SIGNATURE: 401,
     Code.STALE_REQUEST: 401,

@@ -23,6 +23,7 @@ from typing import Any
 
 import httpx
 
+from app.protocol.node_client import NodeClient
 from app.store import sync_state
 from app.store.replica import Replica
 from app.sync.anchor import anchor_log, push_anchor
@@ -166,6 +167,14 @@ class SyncService:
             cancel=cancel,
             read_urls=trust.read_urls,
         )
+
+    def node_client(self, origin: str) -> NodeClient | None:
+        """A client of the log's node signing with this office's device key, over the pinned connections (None: the
+        policy has no URL for the log, or only plain http:// ones while pins are configured)."""
+        trust = self.policy.log(origin)
+        if trust is None or not trust.urls or insecure_urls(trust.urls, self.policy.tls):
+            return None
+        return NodeClient(trust.urls[0], key=self.replica.device_signer, http=self._http)
 
     def run(
         self,

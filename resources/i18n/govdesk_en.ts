@@ -986,13 +986,13 @@
         <translation>Watch a folder (USB)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="177"/>
+        <location filename="../../ui/ofd_panel.py" line="189"/>
         <source>Open e-licence</source>
         <translation>Open e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="144"/>
-        <location filename="../../ui/ofd_panel.py" line="177"/>
+        <location filename="../../ui/ofd_panel.py" line="156"/>
+        <location filename="../../ui/ofd_panel.py" line="189"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD documents (*.ofd)</translation>
     </message>
@@ -1012,67 +1012,72 @@
         <translation>Printable copy (PDF)…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="133"/>
+        <location filename="../../ui/ofd_panel.py" line="116"/>
+        <source>The sealed result of case %1 is here, ready to hand out: press “Result of the case”.</source>
+        <translation>The sealed result of case %1 is here, ready to hand out: press “Result of the case”.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="145"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>No sealed result has been issued for case %1 yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
+        <location filename="../../ui/ofd_panel.py" line="155"/>
         <source>Save the e-licence</source>
         <translation>Save the e-licence</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="170"/>
         <source>Printable copy</source>
         <translation>Printable copy</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="159"/>
+        <location filename="../../ui/ofd_panel.py" line="171"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF documents (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="172"/>
+        <location filename="../../ui/ofd_panel.py" line="184"/>
         <source>Written to %1.</source>
         <translation>Written to %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="183"/>
+        <location filename="../../ui/ofd_panel.py" line="195"/>
         <source>Watch a folder for e-licences</source>
         <translation>Watch a folder for e-licences</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="197"/>
+        <location filename="../../ui/ofd_panel.py" line="209"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>Watching %1 for new e-licences.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="205"/>
+        <location filename="../../ui/ofd_panel.py" line="217"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>Waiting for %1 to finish copying…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <location filename="../../ui/ofd_panel.py" line="233"/>
         <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
         <translation>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="262"/>
+        <location filename="../../ui/ofd_panel.py" line="274"/>
         <source>The file cannot be read.</source>
         <translation>The file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="269"/>
+        <location filename="../../ui/ofd_panel.py" line="281"/>
         <source>The file is too large for an e-licence.</source>
         <translation>The file is too large for an e-licence.</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="285"/>
+        <location filename="../../ui/ofd_panel.py" line="297"/>
         <source>Verification failed: %1</source>
         <translation>Verification failed: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="301"/>
+        <location filename="../../ui/ofd_panel.py" line="313"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>Attached to case %1 (SM3 %2…).</translation>
     </message>

@@ -986,13 +986,13 @@
         <translation>监视文件夹（U 盘）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="177"/>
+        <location filename="../../ui/ofd_panel.py" line="189"/>
         <source>Open e-licence</source>
         <translation>打开电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="144"/>
-        <location filename="../../ui/ofd_panel.py" line="177"/>
+        <location filename="../../ui/ofd_panel.py" line="156"/>
+        <location filename="../../ui/ofd_panel.py" line="189"/>
         <source>OFD documents (*.ofd)</source>
         <translation>OFD 文档 (*.ofd)</translation>
     </message>
@@ -1012,67 +1012,72 @@
         <translation>打印件（PDF）…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="133"/>
+        <location filename="../../ui/ofd_panel.py" line="116"/>
+        <source>The sealed result of case %1 is here, ready to hand out: press “Result of the case”.</source>
+        <translation>办件 %1 的盖章结果文书已送达，可以出件：请点击“办件结果”。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/ofd_panel.py" line="145"/>
         <source>No sealed result has been issued for case %1 yet.</source>
         <translation>办件 %1 尚未签发加盖印章的结果文书。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="143"/>
+        <location filename="../../ui/ofd_panel.py" line="155"/>
         <source>Save the e-licence</source>
         <translation>保存电子证照</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="158"/>
+        <location filename="../../ui/ofd_panel.py" line="170"/>
         <source>Printable copy</source>
         <translation>打印件</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="159"/>
+        <location filename="../../ui/ofd_panel.py" line="171"/>
         <source>PDF documents (*.pdf)</source>
         <translation>PDF 文档 (*.pdf)</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="172"/>
+        <location filename="../../ui/ofd_panel.py" line="184"/>
         <source>Written to %1.</source>
         <translation>已写入 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="183"/>
+        <location filename="../../ui/ofd_panel.py" line="195"/>
         <source>Watch a folder for e-licences</source>
         <translation>监视电子证照文件夹</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="197"/>
+        <location filename="../../ui/ofd_panel.py" line="209"/>
         <source>Watching %1 for new e-licences.</source>
         <translation>正在监视 %1 中的新电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="205"/>
+        <location filename="../../ui/ofd_panel.py" line="217"/>
         <source>Waiting for %1 to finish copying…</source>
         <translation>正在等待 %1 复制完成…</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="221"/>
+        <location filename="../../ui/ofd_panel.py" line="233"/>
         <source>%1 is not complete yet (%2 KB). Waiting for the copy to finish; if it has finished, the file is damaged: open it by hand to see why.</source>
         <translation>%1 尚未完整（已有 %2 KB），正在等待复制完成；如果复制已经结束，说明文件已损坏，请手动打开查看原因。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="262"/>
+        <location filename="../../ui/ofd_panel.py" line="274"/>
         <source>The file cannot be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="269"/>
+        <location filename="../../ui/ofd_panel.py" line="281"/>
         <source>The file is too large for an e-licence.</source>
         <translation>文件过大，不是电子证照。</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="285"/>
+        <location filename="../../ui/ofd_panel.py" line="297"/>
         <source>Verification failed: %1</source>
         <translation>核验失败：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/ofd_panel.py" line="301"/>
+        <location filename="../../ui/ofd_panel.py" line="313"/>
         <source>Attached to case %1 (SM3 %2…).</source>
         <translation>已附入办件 %1（SM3 %2…）。</translation>
     </message>

@@ -64,6 +64,16 @@ class EnrolledKey:
 
 
 @dataclass(frozen=True)
+class CaseResult:
+    """A case's sealed result (an OFD file), its SM3 digest and the office whose window accepted the case."""
+
+    case_id: str
+    office: str
+    digest: bytes
+    data: bytes
+
+
+@dataclass(frozen=True)
 class WitnessedLog:
     """What this node, as a witness, last cosigned for another department's log."""
 
@@ -201,6 +211,14 @@ class NodeStore(Protocol):
 
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int, forget_before_ms: int) -> bool:
         """Record a request nonce; return False if this key already used it (a replay)."""
+        ...
+
+    def put_case_result(self, case_id: str, office: str, digest: bytes, data: bytes, now_ms: int) -> bool:
+        """Keep a case's sealed result for `office`; False if the case already holds another document."""
+        ...
+
+    def case_result(self, case_id: str) -> CaseResult | None:
+        """Return the sealed result kept for a case, if any."""
         ...
 
     def witness_transaction(self, origin: str) -> AbstractContextManager[WitnessView]:

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 from app.server_storage.schema import Column, Index, Table
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 # Numbered migrations: MIGRATIONS[n] holds the statements that take a database from version n - 1 to n, written
-# for both engines (placeholders in `?` style). Version 1 is the first schema: it has no migration.
-MIGRATIONS: dict[int, tuple[str, ...]] = {}
+# for both engines (placeholders in `?` style); app.server_storage.migrations runs them. Version 1 is the first
+# schema: it has no migration. Version 2 adds the `case_results` table: the schema's DDL below creates it (IF NOT
+# EXISTS, in the same transaction as the migration, so a failed or killed upgrade leaves version 1 whole), so its
+# migration has no statement of its own.
+MIGRATIONS: dict[int, tuple[str, ...]] = {2: ()}
 
 # The node's schema (version SCHEMA_VERSION), for both engines: app.server_storage.schema.ddl generates each one's DDL.
 NODE_SCHEMA: tuple[Table | Index, ...] = (
@@ -45,4 +48,10 @@ NODE_SCHEMA: tuple[Table | Index, ...] = (
         Column("offered", "text", "NOT NULL"), Column("old_size", "bigint", "NOT NULL"),
         Column("proof", "text", "NOT NULL"), Column("reason", "text", "NOT NULL"),
         Column("received_at", "bigint", "NOT NULL"))),
+    # 统一窗口出件: a case's sealed result, uploaded by the department's records office, served to the office whose
+    # window accepted the case. New in version 2.
+    Table("case_results", (
+        Column("case_id", "text", "PRIMARY KEY"), Column("office", "text", "NOT NULL"),
+        Column("digest", "bytes", "NOT NULL"), Column("data", "bytes", "NOT NULL"),
+        Column("stored_at", "bigint", "NOT NULL"))),
 )  # fmt: skip

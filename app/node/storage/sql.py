@@ -14,6 +14,7 @@ from app.node.jsonlog import log_event
 from app.node.storage import schema
 from app.node.storage.interface import (
     DEFAULT_RETRY_S,
+    CaseResult,
     EnrolledKey,
     LogState,
     NodeStoreError,
@@ -311,6 +312,32 @@ class SqlStore(SqlDialect):
                 (name, size),
             ),
         )
+
+    # --- case results (统一窗口出件) -------------------------------------------------------------------
+    def put_case_result(self, case_id: str, office: str, digest: bytes, data: bytes, now_ms: int) -> bool:
+        """Keep a case's sealed result for `office`; False if the case already holds another document."""
+
+        def run(cur: Any) -> bool:
+            cur.execute(
+                self.sql(
+                    "INSERT INTO case_results (case_id, office, digest, data, stored_at) VALUES (?, ?, ?, ?, ?) "
+                    "ON CONFLICT (case_id) DO NOTHING"
+                ),
+                (case_id, office, digest, data, now_ms),
+            )
+            cur.execute(self.sql("SELECT office, digest FROM case_results WHERE case_id = ?"), (case_id,))
+            held = cur.fetchone()
+            return held is not None and (held[0], bytes(held[1])) == (office, digest)
+
+        return self._write("case_results", run)
+
+    def case_result(self, case_id: str) -> CaseResult | None:
+        """Return the sealed result kept for a case, if any."""
+        rows = self._query("SELECT office, digest, data FROM case_results WHERE case_id = ?", (case_id,))
+        if not rows:
+            return None
+        office, digest, data = rows[0]
+        return CaseResult(case_id, office, bytes(digest), bytes(data))
 
     # --- replay protection ---------------------------------------------------------------------
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int, forget_before_ms: int) -> bool:
