@@ -537,9 +537,7 @@ class ReviewService:
         """The call-backs this office recorded, by rating entry hash (database thread)."""
         return remediation_callbacks(self._office.replica)
 
-    def record_callback(
-        self, item: RemediationView, called_at_ms: int, outcome: str, resolved: bool
-    ) -> CallbackRecord:
+    def record_callback(self, item: RemediationView, called_at_ms: int, outcome: str, resolved: bool) -> CallbackRecord:
         """Record a call-back as the acting supervisor, signed (database thread); then `send_callback` it."""
         return record_callback(self._office.replica, item, called_at_ms, outcome, resolved)
 

@@ -30,7 +30,7 @@ BEIJING_ZONE = QTimeZone(b"Asia/Shanghai")
 class CallbackDialog(RetranslatedOnLanguageChange, QDialog):
     """Collects one call-back; `submitted(called_at_ms, outcome, resolved)` when the supervisor records it."""
 
-    submitted = Signal(int, str, bool)
+    submitted = Signal(object, str, bool)  # object: epoch milliseconds overflow a Qt int
 
     def __init__(self, item_text: str, now_ms: int, parent: QWidget | None = None) -> None:
         """Lay out the item, the call-back's time (now, Beijing), the outcome, resolved, and the buttons."""
@@ -94,7 +94,7 @@ class CallbackDialog(RetranslatedOnLanguageChange, QDialog):
         """Hand the fields to whoever records them; the dialog stays open until `done_recording`."""
         if not self.ok_button.isEnabled():  # one call-back in flight at a time
             return
-        self.error_label.setText("")
+        self.error_label.clear()
         self.ok_button.setEnabled(False)
         self.submitted.emit(self.called_at_ms(), self.outcome.toPlainText(), self.resolved.isChecked())
 

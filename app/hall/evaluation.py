@@ -145,8 +145,17 @@ class Evaluations:
         """The newest remediation items, oldest first, as the supervisor's review lists them (their clerks named)."""
         return [
             RemediationView(
-                i.id, i.entry_hash.hex(), i.level, i.service, i.window, "" if clerk is None else clerk.hex(),
-                i.opened_ms, i.due_day, i.due_provisional, i.callback_ms, i.callback_by,
+                i.id,
+                i.entry_hash.hex(),
+                i.level,
+                i.service,
+                i.window,
+                "" if clerk is None else clerk.hex(),
+                i.opened_ms,
+                i.due_day,
+                i.due_provisional,
+                i.callback_ms,
+                i.callback_by,
             )
             for i, clerk in self.hall.store.remediation_clerks(MAX_ITEMS)
         ]

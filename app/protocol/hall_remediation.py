@@ -31,13 +31,13 @@ class MalformedRemediation(ValueError):
 
 def check_outcome(text: object) -> str:
     """Return a call-back's outcome stripped of surrounding space, or raise MalformedRemediation: 1 to MAX_OUTCOME
-    characters, no control characters (line breaks and tabs allowed)."""
+    characters, no control or format characters (line breaks and tabs allowed; no bidi overrides)."""
     if not isinstance(text, str):
         raise MalformedRemediation("an outcome is text")
     text = text.strip()
     if not text or len(text) > MAX_OUTCOME:
         raise MalformedRemediation(f"an outcome is 1 to {MAX_OUTCOME} characters")
-    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in text):
+    if any(unicodedata.category(c) in ("Cc", "Cf", "Cs") and c not in "\n\t" for c in text):
         raise MalformedRemediation("an outcome holds no control characters")
     return text
 
