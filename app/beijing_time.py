@@ -35,3 +35,9 @@ def shown_time(at_ms: int, language: str, *, date: bool = True, seconds: bool = 
     if language == "zh_CN":
         return f"{when.year}年{when.month}月{when.day}日 {clock}" if date else clock
     return f"{when:%Y-%m-%d} {clock} Beijing time" if date else clock
+
+
+def shown_day(day: str, language: str) -> str:
+    """A Beijing day written YYYY-MM-DD as the reader writes it: 2026年6月10日 (zh_CN), 2026-06-10 (en)."""
+    year, month, date = day.split("-")
+    return f"{int(year)}年{int(month)}月{int(date)}日" if language == "zh_CN" else day

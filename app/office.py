@@ -40,8 +40,9 @@ from app.ofd.delivery import collect_results
 from app.ofd.verdict import DocumentVerdict as OfdVerdict
 from app.protocol.departments import all_departments
 from app.protocol.device_key_file import DeviceKeyUnreadable, read_device_key
-from app.protocol.hall_client import CounterHall, HallClient
+from app.protocol.hall_client import CounterHall, HallClient, HallUnavailable
 from app.protocol.hall_evaluations import DayEvaluations
+from app.protocol.hall_remediation import RemediationView
 from app.protocol.hall_served import ServedCase
 from app.protocol.policy import rating_office_refusal
 from app.review import (
@@ -56,6 +57,7 @@ from app.review import (
     signer_names,
 )
 from app.review.refused_ratings import REFUSED_RESULT, RefusedRating, refused_rating_facts, refused_ratings
+from app.review.remediation_callback import CallbackRecord, record_callback, remediation_callbacks
 from app.scan import Scanner, make_decoder, open_source
 from app.scan.imagefile import IMAGE_SUFFIXES
 from app.services import CaseDesk, CaseView
@@ -521,6 +523,35 @@ class ReviewService:
     def signer_names(self) -> dict[str, str]:
         """Whom each key id (hex) belongs to, to name the clerks of the hall's ratings (database thread)."""
         return signer_names(self._office.replica)
+
+    def remediation_items(self) -> list[RemediationView] | None:
+        """The hall's newest remediation items (整改), on a network thread; None when no hall is configured. Raises
+        HallUnavailable, HallRefusal or HallKeyUnreadable."""
+        hall = counter_hall(self._office.settings)
+        if hall is None:
+            return None
+        try:
+            return hall.client.remediation()
+        finally:
+            hall.client.close()
+
+    def remediation_callbacks(self) -> dict[str, CallbackRecord]:
+        """The call-backs this office recorded, by rating entry hash (database thread)."""
+        return remediation_callbacks(self._office.replica)
+
+    def record_callback(self, item: RemediationView, called_at_ms: int, outcome: str, resolved: bool) -> CallbackRecord:
+        """Record a call-back as the acting supervisor, signed (database thread); then `send_callback` it."""
+        return record_callback(self._office.replica, item, called_at_ms, outcome, resolved)
+
+    def send_callback(self, record: CallbackRecord) -> None:
+        """Tell the hall of a recorded call-back, which closes its item (network thread; safe to repeat)."""
+        hall = counter_hall(self._office.settings)
+        if hall is None:
+            raise HallUnavailable("no hall is configured for this office")
+        try:
+            hall.client.record_callback(record.item, record.by, record.called_at_ms, record.outcome)
+        finally:
+            hall.client.close()
 
     def hall_evaluations(self, day: str) -> DayEvaluations | None:
         """The day's 好差评 and the overdue 整改 from the office's hall, on a network thread (never the database

@@ -11,7 +11,15 @@ from PySide6.QtCore import QCoreApplication
 
 from app.catalogue.cert_types import CertType, policy
 from app.catalogue.errors import ServiceError, UnknownService
-from app.review.errors import AlreadySigned, NotAcknowledged, NotRefused, ReviewError, UnsafeExportPath
+from app.review.errors import (
+    AlreadySigned,
+    BadCallback,
+    CallbackNeedsSupervisor,
+    NotAcknowledged,
+    NotRefused,
+    ReviewError,
+    UnsafeExportPath,
+)
 from app.services.errors import Refusal, UnknownCase
 from app.store import errors as store_errors
 from app.sync import errors as sync_errors
@@ -154,6 +162,15 @@ def refusal_sentences() -> dict[str, str]:
         "not_refused": QCoreApplication.translate(
             "Refusal", "This entry is no longer refused (it was sent again or set aside already): reopen the list."
         ),
+        "callback_needs_supervisor": QCoreApplication.translate(
+            "Refusal", "Only the supervisor, logged in with their own signing key, records a call-back."
+        ),
+        "callback_bad_outcome": QCoreApplication.translate(
+            "Refusal", "Write the call-back's outcome: 1 to 1000 characters, without control characters."
+        ),
+        "callback_bad_time": QCoreApplication.translate(
+            "Refusal", "The call-back's time must lie after the rating and not in the future."
+        ),
         "review_error": QCoreApplication.translate("Refusal", "The review could not be completed."),
         # trusted root certificates (the administrator's screen)
         "root_unreadable": QCoreApplication.translate("Refusal", "The certificate file cannot be read."),
@@ -201,6 +218,7 @@ _REVIEW_CODES: tuple[tuple[type, str], ...] = (
     (NotAcknowledged, "not_acknowledged"),
     (UnsafeExportPath, "unsafe_export_path"),
     (NotRefused, "not_refused"),
+    (CallbackNeedsSupervisor, "callback_needs_supervisor"),
 )
 _SYNC_CODES: tuple[tuple[type, str], ...] = (
     (sync_errors.NodeUnreachable, "node_unreachable"),
@@ -218,6 +236,8 @@ def error_code(error: BaseException) -> str:
         return error.code
     if isinstance(error, sync_errors.RequestRefused):
         return str(getattr(error, "code", "refused"))
+    if isinstance(error, BadCallback):
+        return "callback_bad_time" if error.field == "time" else "callback_bad_outcome"
     if isinstance(error, UnknownService):
         return "unknown_service"
     if isinstance(error, UnknownCase):

@@ -7,10 +7,10 @@ department, with why in plain words (they are in the audit trail, so they surviv
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import QCoreApplication, Signal
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
-from app.beijing_time import shown_time
+from app.beijing_time import shown_day, shown_time
 from app.office import HallKeyUnreadable, ReviewService
 from app.protocol.hall_client import HallUnavailable
 from app.protocol.hall_evaluations import DayEvaluations, RatingCounts
@@ -22,6 +22,28 @@ from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.refusal_text import describe, describe_code
+
+
+def hall_reading_error(error: Exception) -> str:
+    """Say why the hall's figures or items are missing, in the reader's language."""
+    if isinstance(error, HallUnavailable):
+        return QCoreApplication.translate(
+            "HallEvaluationsPanel", "The hall service cannot be reached: its ratings and remediation items cannot be "
+            "shown now. The rest of the review is complete.",
+        )  # fmt: skip
+    if isinstance(error, HallKeyUnreadable):
+        return QCoreApplication.translate(
+            "HallEvaluationsPanel", "This office's hall key file cannot be read (settings): the hall cannot be asked."
+        )
+    return hall_error_text(error)
+
+
+def rating_level_name(level: int, language: str) -> str:
+    """A rating level by its name (非常满意 … 非常不满意) in `language`."""
+    for known in LEVELS:
+        if known.value == level:
+            return known.zh if language == "zh_CN" else known.en
+    return str(level)
 
 
 class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
@@ -130,21 +152,13 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
 
     def error_text(self, error: Exception) -> str:
         """Say why the hall's figures are missing, in the reader's language."""
-        if isinstance(error, HallUnavailable):
-            return self.tr("The hall service cannot be reached: its ratings and remediation items cannot be shown "
-                           "now. The rest of the review is complete.")  # fmt: skip
-        if isinstance(error, HallKeyUnreadable):
-            return self.tr("This office's hall key file cannot be read (settings): the hall cannot be asked.")
-        return hall_error_text(error)
+        return hall_reading_error(error)
 
     # -- showing ---------------------------------------------------------------------------------
 
     def level_name(self, level: int) -> str:
         """A rating level by its name (非常满意 … 非常不满意)."""
-        for known in LEVELS:
-            if known.value == level:
-                return known.zh if self.language == "zh_CN" else known.en
-        return str(level)
+        return rating_level_name(level, self.language)
 
     def _show(self) -> None:
         found = self.found
@@ -203,8 +217,7 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
 
     def day_text(self, day: str) -> str:
         """A YYYY-MM-DD day as the reader writes it (2026年6月10日 in Chinese)."""
-        year, month, date = day.split("-")
-        return f"{int(year)}年{int(month)}月{int(date)}日" if self.language == "zh_CN" else day
+        return shown_day(day, self.language)
 
     @staticmethod
     def _counts(groups: dict[str, RatingCounts], names: dict[str, str]) -> list[tuple[str, ...]]:

@@ -40,6 +40,7 @@ from ui.refusal_text import describe
 from ui.review_charts import HourlyLoadChart, VerdictMixChart
 from ui.review_hall import HallEvaluationsPanel
 from ui.review_refused import RefusedEntriesPanel
+from ui.review_remediation import RemediationPanel
 
 Index = QModelIndex | QPersistentModelIndex
 LINE_BREAK = "\n"
@@ -145,6 +146,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.integrity_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.refused_panel = RefusedEntriesPanel(reviews, work, language)
         self.hall_panel = HallEvaluationsPanel(reviews, work, language)
+        self.remediation_panel = RemediationPanel(reviews, work, language)
         self.tabs = QTabWidget()
         self.confirmation: QMessageBox | None = None
         for table in (self.clerk_table, self.service_table):
@@ -178,6 +180,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.tabs.addTab(self.integrity_label, "")
         self.tabs.addTab(self.refused_panel, "")
         self.tabs.addTab(self.hall_panel, "")
+        self.tabs.addTab(self.remediation_panel, "")
         bottom = QHBoxLayout()
         bottom.addWidget(self.status_label, 1)
         for button in (self.pdf_button, self.csv_button, self.sign_button):
@@ -221,7 +224,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             self.filter_labels[name].setText(text)
         for index, text in enumerate((self.tr("Timeline"), self.tr("Figures"), self.tr("Anomalies"),
                                       self.tr("Integrity"), self.tr("Refused entries"),
-                                      self.tr("Hall ratings"))):  # fmt: skip
+                                      self.tr("Hall ratings"), self.tr("Call-backs"))):  # fmt: skip
             self.tabs.setTabText(index, text)
         self.sign_button.setText(self.tr("Sign the day off (Ctrl+Enter)"))
         self.pdf_button.setText(self.tr("Export PDF… (Ctrl+P)"))
@@ -253,6 +256,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self._work.db(work, self._loaded, self._failed, owner=self)
         self.refused_panel.load()
         self.hall_panel.load(day)
+        self.remediation_panel.load()
 
     def _loaded(self, result: tuple[DayReview, dict, dict[str, str]]) -> None:
         review, comparison, names = result

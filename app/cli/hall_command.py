@@ -107,11 +107,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     _add_screen(kiosk)
     kiosk.set_defaults(func=run_kiosk)
 
-    remediation = hall_sub.add_parser("remediation", help="bad ratings' remediation items; record a call-back")
+    # A call-back is recorded only in the supervisor's review, signed with their own key (app/review/
+    # remediation_callback.py): this machine holds no supervisor's key, so it only lists.
+    remediation = hall_sub.add_parser("remediation", help="bad ratings' remediation items (call-backs: the review)")
     remediation.add_argument("--dir", type=Path, required=True)
-    remediation.add_argument("--close", type=int, metavar="ID", help="record the call-back of this item")
-    remediation.add_argument("--by", help="the supervisor who called back")
-    remediation.add_argument("--outcome", help="what the call-back found and did")
     remediation.set_defaults(func=run_remediation)
 
     satisfaction = hall_sub.add_parser("satisfaction", help="好差评 per clerk, service or department")
@@ -248,20 +247,13 @@ def _run_book(args: argparse.Namespace, config: HallConfig, store: SqlHallStore)
 
 
 def run_remediation(args: argparse.Namespace) -> int:
-    """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
+    """List remediation items as JSON lines (overdue ones marked)."""
     return _with_hall(args, _run_remediation)
 
 
 def _run_remediation(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
-    """List remediation items as JSON lines (overdue ones marked), or close one with its call-back."""
+    """List remediation items as JSON lines (overdue ones marked)."""
     evaluations = Evaluations(Hall(config, store))
-    if args.close is not None:
-        try:
-            item = evaluations.record_callback(args.close, args.by or "", args.outcome or "")
-        except HallRefusal as exc:
-            return _fail(exc.message)
-        print(json.dumps({"id": item.id, "closed": True, "callback_by": item.callback_by}, ensure_ascii=False))
-        return 0
     today = hall_day(Hall(config, store).clock())
     for item in evaluations.items():
         print(json.dumps({"id": item.id, "level": item.level, "service": item.service, "window": item.window,

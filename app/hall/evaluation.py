@@ -29,6 +29,7 @@ from app.protocol.hall_rating import (
     reason_digest,
 )
 from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_remediation import MalformedRemediation, RemediationView, check_ms, check_name, check_outcome
 from app.protocol.hall_tickets import Device
 
 REMEDIATION_WORKING_DAYS = 15
@@ -112,21 +113,52 @@ class Evaluations:
 
         return self.hall.store.run(work)
 
-    def record_callback(self, item_id: int, supervisor: str, outcome: str) -> RemediationItem:
-        """Record the supervisor's call-back (回访) and its outcome; this closes the item."""
-        if not supervisor or not outcome or len(outcome) > 1000 or len(supervisor) > 64:
-            raise HallRefusal(HallCode.MALFORMED_REQUEST, "a call-back needs the supervisor and the outcome")
-        now = self.hall.clock()
+    def record_callback(
+        self, item_id: int, supervisor: str, outcome: str, called_at_ms: int | None = None
+    ) -> RemediationItem:
+        """Record the supervisor's call-back (回访) and its outcome; this closes the item. The same call-back recorded
+        again returns the item as it is (a counter that lost the answer sends it again); another one is refused."""
+        try:
+            supervisor, outcome = check_name(supervisor), check_outcome(outcome)
+            now = self.hall.clock()
+            at = now if called_at_ms is None else check_ms(called_at_ms, "called_at_ms")
+        except MalformedRemediation:
+            raise HallRefusal(HallCode.MALFORMED_REQUEST, "a call-back needs the supervisor and the outcome") from None
+        if at > now + int(self.hall.config.clock_skew_s * 1000):
+            raise HallRefusal(HallCode.MALFORMED_REQUEST, "a call-back cannot lie in the future")
 
         def work(tx: HallTx) -> RemediationItem:
             item = tx.remediation(item_id)
             if item is None:
                 raise HallRefusal(HallCode.NOT_FOUND, f"no remediation item {item_id}")
             if item.closed:
+                if (item.callback_ms, item.callback_by, item.outcome) == (at, supervisor, outcome):
+                    return item
                 raise HallRefusal(HallCode.ALREADY_FINISHED, f"remediation item {item_id} is already closed")
-            return tx.close_remediation(item_id, now, supervisor, outcome)
+            if at < item.opened_ms:
+                raise HallRefusal(HallCode.MALFORMED_REQUEST, "a call-back comes after the rating")
+            return tx.close_remediation(item_id, at, supervisor, outcome)
 
         return self.hall.store.run(work)
+
+    def views(self) -> list[RemediationView]:
+        """The newest remediation items, oldest first, as the supervisor's review lists them (their clerks named)."""
+        return [
+            RemediationView(
+                i.id,
+                i.entry_hash.hex(),
+                i.level,
+                i.service,
+                i.window,
+                "" if clerk is None else clerk.hex(),
+                i.opened_ms,
+                i.due_day,
+                i.due_provisional,
+                i.callback_ms,
+                i.callback_by,
+            )
+            for i, clerk in self.hall.store.remediation_clerks(MAX_ITEMS)
+        ]
 
     def items(self) -> list[RemediationItem]:
         """Return every remediation item."""

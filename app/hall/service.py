@@ -283,6 +283,24 @@ async def evaluations(request: Request) -> Response:
     return JSONResponse(found.to_json(), headers={"Cache-Control": "no-store"})
 
 
+async def remediation(request: Request) -> Response:
+    """GET /remediation (counter): the newest remediation items with their clerks, due days and call-backs."""
+    found = await _signed(request, ("counter",), lambda hall, *_: Evaluations(hall).views())
+    return JSONResponse({"items": [i.to_json() for i in found]}, headers={"Cache-Control": "no-store"})
+
+
+async def remediation_callback(request: Request) -> Response:
+    """POST /remediation/{id}/callback (counter): {"by", "called_at_ms", "outcome"}, a call-back the office's
+    supervisor recorded in its signed audit trail; closes the item."""
+    item_id = _ticket_id(request)
+
+    def then(hall: Hall, _: Device, __: RequestMark, doc: dict[str, Any]) -> dict[str, Any]:
+        item = Evaluations(hall).record_callback(item_id, doc.get("by"), doc.get("outcome"), doc.get("called_at_ms"))
+        return {"id": item.id, "callback_ms": item.callback_ms, "callback_by": item.callback_by}
+
+    return JSONResponse({"item": await _signed(request, ("counter",), then)})
+
+
 async def window_ratings(request: Request) -> Response:
     """GET /ratings?after=CURSOR (counter): its window's rating entries after the cursor, for its department's log."""
     try:
@@ -359,6 +377,8 @@ def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
         Route("/ratings", _endpoint(rate), methods=["POST"]),
         Route("/evaluations", _endpoint(evaluations), methods=["GET"]),
         Route("/ratings", _endpoint(window_ratings), methods=["GET"]),
+        Route("/remediation", _endpoint(remediation), methods=["GET"]),
+        Route("/remediation/{ticket_id}/callback", _endpoint(remediation_callback), methods=["POST"]),
         Route("/current", _endpoint(current), methods=["GET"]),
         Route("/served", _endpoint(served), methods=["GET"]),
     ]

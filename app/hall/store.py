@@ -617,6 +617,16 @@ class SqlHallStore(SqlDialect):
         """Return every remediation item, oldest first."""
         return [_remediation(r) for r in self._query(f"SELECT {_REMEDIATION_COLUMNS} FROM remediation ORDER BY id")]
 
+    def remediation_clerks(self, limit: int) -> list[tuple[RemediationItem, bytes | None]]:
+        """Return the newest `limit` remediation items, oldest first, each with the rated clerk's key id."""
+        columns = ", ".join(f"m.{c.strip()}" for c in _REMEDIATION_COLUMNS.split(","))
+        rows = self._query(
+            f"SELECT {columns}, r.clerk FROM remediation m LEFT JOIN ratings r ON r.entry_hash = m.entry_hash "
+            "ORDER BY m.id DESC LIMIT ?",
+            (limit,),
+        )
+        return [(_remediation(row), None if row[12] is None else bytes(row[12])) for row in reversed(rows)]
+
     def rating_entries(self) -> list[bytes]:
         """Return every recorded rating entry, in the order rated."""
         return [bytes(r[0]) for r in self._query("SELECT entry FROM ratings ORDER BY rated_at, entry_hash")]

@@ -22,6 +22,7 @@ from app.ledger.suites import Signer
 from app.protocol.hall_evaluations import DayEvaluations, MalformedEvaluations, parse_day
 from app.protocol.hall_rating import RATINGS_PAGE, RatingCursor, RatingError
 from app.protocol.hall_refusals import HallCode, HallRefusal
+from app.protocol.hall_remediation import MalformedRemediation, RemediationView, read_items
 from app.protocol.hall_served import MalformedServed, ServedCase, ServedTicket
 from app.protocol.hall_tickets import DisplayState, Ticket
 from app.protocol.request_auth import sign_request
@@ -160,6 +161,18 @@ class HallClient:
             return DayEvaluations.from_json(self._request("GET", path))
         except MalformedEvaluations as exc:
             raise HallUnavailable(f"the hall's evaluations cannot be read: {exc}") from None
+
+    def remediation(self) -> list[RemediationView]:
+        """The hall's newest remediation items (a counter's key); HallUnavailable if the answer is malformed."""
+        try:
+            return read_items(self._request("GET", "/remediation"))
+        except MalformedRemediation as exc:
+            raise HallUnavailable(f"the hall's remediation items cannot be read: {exc}") from None
+
+    def record_callback(self, item_id: int, by: str, called_at_ms: int, outcome: str) -> None:
+        """Tell the hall of a call-back the office recorded (a counter's key); sending it again does no harm."""
+        doc = {"by": by, "called_at_ms": called_at_ms, "outcome": outcome}
+        self._request("POST", f"/remediation/{int(item_id)}/callback", doc)
 
     def window_ratings(self, after: RatingCursor) -> list[tuple[RatingCursor, bytes]]:
         """The counter's window's rating entries after `after` (at most RATINGS_PAGE), each with its cursor."""

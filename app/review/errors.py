@@ -27,3 +27,16 @@ class UnsafeExportPath(ReviewError):
 
 class NotRefused(ReviewError):
     """The entry is not a refused entry waiting in the outbox (never refused, sent again, or set aside already)."""
+
+
+class CallbackNeedsSupervisor(ReviewError):
+    """A call-back (回访) is recorded only by a supervisor logged in with their own, unlocked signing key."""
+
+
+class BadCallback(ReviewError):
+    """A call-back's fields are not acceptable: `field` is "outcome" (empty, too long, control characters),
+    "time" (before the rating or in the future) or "item" (not a remediation item of the hall)."""
+
+    def __init__(self, message: str, field: str) -> None:
+        super().__init__(message)
+        self.field = field

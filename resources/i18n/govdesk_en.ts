@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en_US">
 <context>
+    <name>CallbackDialog</name>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="81"/>
+        <source>Record the call-back</source>
+        <translation>Record the call-back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="82"/>
+        <source>&amp;Called back at (Beijing time):</source>
+        <translation>&amp;Called back at (Beijing time):</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="83"/>
+        <source>&amp;Outcome:</source>
+        <translation>&amp;Outcome:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="84"/>
+        <source>What the citizen said and what was done (at most 1000 characters)</source>
+        <translation>What the citizen said and what was done (at most 1000 characters)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="85"/>
+        <source>&amp;Resolved</source>
+        <translation>&amp;Resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="86"/>
+        <source>Record and sign (Ctrl+Enter)</source>
+        <translation>Record and sign (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="87"/>
+        <source>Cancel</source>
+        <translation>Cancel</translation>
+    </message>
+</context>
+<context>
     <name>CaseForm</name>
     <message>
         <location filename="../../ui/case_form.py" line="43"/>
@@ -461,131 +499,131 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
-        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="103"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
         <source>Rating</source>
         <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="103"/>
         <source>Ratings on the day</source>
         <translation>Ratings on the day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="82"/>
+        <location filename="../../ui/review_hall.py" line="104"/>
         <source>Ratings</source>
         <translation>Ratings</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="82"/>
+        <location filename="../../ui/review_hall.py" line="104"/>
         <source>Dissatisfied</source>
         <translation>Dissatisfied</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="82"/>
+        <location filename="../../ui/review_hall.py" line="104"/>
         <source>Mean (1–5)</source>
         <translation>Mean (1–5)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="83"/>
-        <location filename="../../ui/review_hall.py" line="87"/>
-        <location filename="../../ui/review_hall.py" line="92"/>
+        <location filename="../../ui/review_hall.py" line="105"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
+        <location filename="../../ui/review_hall.py" line="114"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="84"/>
+        <location filename="../../ui/review_hall.py" line="106"/>
         <source>Department</source>
         <translation>Department</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="107"/>
         <source>Clerk</source>
         <translation>Clerk</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
         <source>Item</source>
         <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="87"/>
-        <location filename="../../ui/review_hall.py" line="91"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
+        <location filename="../../ui/review_hall.py" line="113"/>
         <source>Window</source>
         <translation>Window</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
         <source>Due (working days)</source>
         <translation>Due (working days)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="89"/>
+        <location filename="../../ui/review_hall.py" line="111"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>Remediation items past their due day, still without a call-back:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="91"/>
+        <location filename="../../ui/review_hall.py" line="113"/>
         <source>Last refused (Beijing)</source>
         <translation>Last refused (Beijing)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="91"/>
+        <location filename="../../ui/review_hall.py" line="113"/>
         <source>Why it was not passed on</source>
         <translation>Why it was not passed on</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="92"/>
+        <location filename="../../ui/review_hall.py" line="114"/>
         <source>Evaluator</source>
         <translation>Evaluator</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="92"/>
+        <location filename="../../ui/review_hall.py" line="114"/>
         <source>Times</source>
         <translation>Times</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="103"/>
+        <location filename="../../ui/review_hall.py" line="125"/>
         <source>Asking the hall for %1…</source>
         <translation>Asking the hall for %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="134"/>
+        <location filename="../../ui/review_hall.py" line="30"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="137"/>
+        <location filename="../../ui/review_hall.py" line="35"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="156"/>
+        <location filename="../../ui/review_hall.py" line="170"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="164"/>
+        <location filename="../../ui/review_hall.py" line="178"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="176"/>
+        <location filename="../../ui/review_hall.py" line="190"/>
         <source> (provisional calendar)</source>
         <translation> (provisional calendar)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="183"/>
+        <location filename="../../ui/review_hall.py" line="197"/>
         <source>The refused ratings cannot be read: %1</source>
         <translation>The refused ratings cannot be read: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="189"/>
+        <location filename="../../ui/review_hall.py" line="203"/>
         <source>No rating from the hall was refused: every one went on to its department.</source>
         <translation>No rating from the hall was refused: every one went on to its department.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="191"/>
+        <location filename="../../ui/review_hall.py" line="205"/>
         <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
         <translation>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</translation>
     </message>
@@ -1261,398 +1299,413 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../ui/refusal_text.py" line="24"/>
+        <location filename="../../ui/refusal_text.py" line="32"/>
         <source>Your role may not perform this step.</source>
         <translation>Your role may not perform this step.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="25"/>
+        <location filename="../../ui/refusal_text.py" line="33"/>
         <source>This step is done by another department; this counter is not enrolled for it.</source>
         <translation>This step is done by another department; this counter is not enrolled for it.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="28"/>
+        <location filename="../../ui/refusal_text.py" line="36"/>
         <source>Your signing key is not enrolled with the department (or was revoked).</source>
         <translation>Your signing key is not enrolled with the department (or was revoked).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="31"/>
+        <location filename="../../ui/refusal_text.py" line="39"/>
         <source>Required certificates are missing or not valid: %missing.</source>
         <translation>Required certificates are missing or not valid: %missing.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="34"/>
+        <location filename="../../ui/refusal_text.py" line="42"/>
         <source>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</source>
         <translation>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="37"/>
+        <location filename="../../ui/refusal_text.py" line="45"/>
         <source>This step is not allowed at the case&apos;s current stage.</source>
         <translation>This step is not allowed at the case&apos;s current stage.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="40"/>
+        <location filename="../../ui/refusal_text.py" line="48"/>
         <source>Another office moved this case first; look at the case again.</source>
         <translation>Another office moved this case first; look at the case again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="43"/>
+        <location filename="../../ui/refusal_text.py" line="51"/>
         <source>The local copy of this department&apos;s log is too old for this service: sync first.</source>
         <translation>The local copy of this department&apos;s log is too old for this service: sync first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="46"/>
+        <location filename="../../ui/refusal_text.py" line="54"/>
         <source>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</source>
         <translation>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="49"/>
+        <location filename="../../ui/refusal_text.py" line="57"/>
         <source>No consent of the citizen covers this request.</source>
         <translation>No consent of the citizen covers this request.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="50"/>
+        <location filename="../../ui/refusal_text.py" line="58"/>
         <source>The citizen&apos;s consent has expired.</source>
         <translation>The citizen&apos;s consent has expired.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="51"/>
+        <location filename="../../ui/refusal_text.py" line="59"/>
         <source>The citizen revoked the consent.</source>
         <translation>The citizen revoked the consent.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="52"/>
+        <location filename="../../ui/refusal_text.py" line="60"/>
         <source>The request asks for data outside the consent.</source>
         <translation>The request asks for data outside the consent.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="53"/>
+        <location filename="../../ui/refusal_text.py" line="61"/>
         <source>The request was refused by the rules.</source>
         <translation>The request was refused by the rules.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="54"/>
+        <location filename="../../ui/refusal_text.py" line="62"/>
         <source>There is no such service in the catalogue.</source>
         <translation>There is no such service in the catalogue.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="55"/>
+        <location filename="../../ui/refusal_text.py" line="63"/>
         <source>This office knows no such case.</source>
         <translation>This office knows no such case.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="56"/>
+        <location filename="../../ui/refusal_text.py" line="64"/>
         <source>The service catalogue or a case could not be read.</source>
         <translation>The service catalogue or a case could not be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="58"/>
+        <location filename="../../ui/refusal_text.py" line="66"/>
         <source>What the hall gave as a rating is not a signed rating for a department&apos;s log.</source>
         <translation>What the hall gave as a rating is not a signed rating for a department&apos;s log.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="61"/>
+        <location filename="../../ui/refusal_text.py" line="69"/>
         <source>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</source>
         <translation>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="64"/>
+        <location filename="../../ui/refusal_text.py" line="72"/>
         <source>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</source>
         <translation>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The rating&apos;s signature does not verify: it may have been altered on the way.</source>
         <translation>The rating&apos;s signature does not verify: it may have been altered on the way.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The counter did not pass this rating on to its department.</source>
         <translation>The counter did not pass this rating on to its department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="74"/>
+        <location filename="../../ui/refusal_text.py" line="82"/>
         <source>The department refused the entry as malformed.</source>
         <translation>The department refused the entry as malformed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="75"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>The department refused the entry: its signature does not verify.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="78"/>
+        <location filename="../../ui/refusal_text.py" line="86"/>
         <source>The department does not know this signing key.</source>
         <translation>The department does not know this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="79"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The department revoked this signing key.</source>
         <translation>The department revoked this signing key.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="80"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>The department does not allow this role to write this entry.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>The entry was sent to the wrong department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="84"/>
+        <location filename="../../ui/refusal_text.py" line="92"/>
         <source>The entry is too large for the department.</source>
         <translation>The entry is too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="85"/>
+        <location filename="../../ui/refusal_text.py" line="93"/>
         <source>Too many entries were sent at once.</source>
         <translation>Too many entries were sent at once.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="86"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>The request was too large for the department.</source>
         <translation>The request was too large for the department.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="95"/>
         <source>The department could not read the request.</source>
         <translation>The department could not read the request.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="88"/>
+        <location filename="../../ui/refusal_text.py" line="96"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>The department did not accept this counter&apos;s credentials.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>The department did not accept the request&apos;s signature.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="94"/>
+        <location filename="../../ui/refusal_text.py" line="102"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>The request was too old when it arrived: check the computer&apos;s clock.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="105"/>
         <source>The department saw this request before.</source>
         <translation>The department saw this request before.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>The department is busy: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="99"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>The department is overloaded: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="100"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>The department did not finish in time: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="103"/>
+        <location filename="../../ui/refusal_text.py" line="111"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>The request timed out: it will be tried again.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="104"/>
+        <location filename="../../ui/refusal_text.py" line="112"/>
         <source>The department does not have what was asked for.</source>
         <translation>The department does not have what was asked for.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="114"/>
         <source>There is no office database here.</source>
         <translation>There is no office database here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>An office database already exists here.</source>
         <translation>An office database already exists here.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="108"/>
-        <location filename="../../ui/refusal_text.py" line="109"/>
+        <location filename="../../ui/refusal_text.py" line="116"/>
+        <location filename="../../ui/refusal_text.py" line="117"/>
         <source>Unknown user name or wrong password.</source>
         <translation>Unknown user name or wrong password.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="110"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>Too many wrong passwords: the account is locked for a while.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="113"/>
+        <location filename="../../ui/refusal_text.py" line="121"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>This account is disabled: ask the administrator.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="114"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>Your role does not allow this.</source>
         <translation>Your role does not allow this.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="115"/>
+        <location filename="../../ui/refusal_text.py" line="123"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>The office database cannot be opened: wrong key or not a database.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="126"/>
         <source>The office database is damaged: call support.</source>
         <translation>The office database is damaged: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="119"/>
+        <location filename="../../ui/refusal_text.py" line="127"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>The office database was rolled back to an older copy: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="122"/>
+        <location filename="../../ui/refusal_text.py" line="130"/>
         <source>The audit trail was altered: call support.</source>
         <translation>The audit trail was altered: call support.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="123"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>The disk is full: nothing was saved.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="124"/>
+        <location filename="../../ui/refusal_text.py" line="132"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>The office database is from a newer govdesk: update this program.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="127"/>
+        <location filename="../../ui/refusal_text.py" line="135"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>A field holds a value that is not accepted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="128"/>
+        <location filename="../../ui/refusal_text.py" line="136"/>
         <source>The office is locked: log in first.</source>
         <translation>The office is locked: log in first.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="129"/>
+        <location filename="../../ui/refusal_text.py" line="137"/>
         <source>The office database refused the action.</source>
         <translation>The office database refused the action.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="131"/>
+        <location filename="../../ui/refusal_text.py" line="139"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>The department&apos;s node cannot be reached: work continues offline.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="134"/>
+        <location filename="../../ui/refusal_text.py" line="142"/>
         <source>Sync was cancelled.</source>
         <translation>Sync was cancelled.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="135"/>
+        <location filename="../../ui/refusal_text.py" line="143"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>What the department sent does not verify: nothing of it was kept.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="138"/>
+        <location filename="../../ui/refusal_text.py" line="146"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>The department&apos;s log shows two histories: the fork alarm is raised.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="141"/>
+        <location filename="../../ui/refusal_text.py" line="149"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>This department&apos;s log is under a fork alarm and is not synced.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="144"/>
+        <location filename="../../ui/refusal_text.py" line="152"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>This computer&apos;s clock differs too much from the department&apos;s.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="147"/>
+        <location filename="../../ui/refusal_text.py" line="155"/>
         <source>Sync failed.</source>
         <translation>Sync failed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="149"/>
+        <location filename="../../ui/refusal_text.py" line="157"/>
         <source>This day is already signed off.</source>
         <translation>This day is already signed off.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="150"/>
+        <location filename="../../ui/refusal_text.py" line="158"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>Every anomaly must be acknowledged with a comment before signing.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="153"/>
+        <location filename="../../ui/refusal_text.py" line="161"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>Reports can only be saved in a folder you chose.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="154"/>
+        <location filename="../../ui/refusal_text.py" line="162"/>
         <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
         <translation>This entry is no longer refused (it was sent again or set aside already): reopen the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="157"/>
+        <location filename="../../ui/refusal_text.py" line="165"/>
+        <source>Only the supervisor, logged in with their own signing key, records a call-back.</source>
+        <translation>Only the supervisor, logged in with their own signing key, records a call-back.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="168"/>
+        <source>Write the call-back&apos;s outcome: 1 to 1000 characters, without control characters.</source>
+        <translation>Write the call-back&apos;s outcome: 1 to 1000 characters, without control characters.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="171"/>
+        <source>The call-back&apos;s time must lie after the rating and not in the future.</source>
+        <translation>The call-back&apos;s time must lie after the rating and not in the future.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="174"/>
         <source>The review could not be completed.</source>
         <translation>The review could not be completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="159"/>
+        <location filename="../../ui/refusal_text.py" line="176"/>
         <source>The certificate file cannot be read.</source>
         <translation>The certificate file cannot be read.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="160"/>
+        <location filename="../../ui/refusal_text.py" line="177"/>
         <source>The file is too large to be a root certificate (at most 64 KiB).</source>
         <translation>The file is too large to be a root certificate (at most 64 KiB).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="163"/>
+        <location filename="../../ui/refusal_text.py" line="180"/>
         <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
         <translation>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="166"/>
+        <location filename="../../ui/refusal_text.py" line="183"/>
         <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
         <translation>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="169"/>
+        <location filename="../../ui/refusal_text.py" line="186"/>
         <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
         <translation>This certificate was issued by another authority: only a root (self-issued) can be trusted.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="172"/>
+        <location filename="../../ui/refusal_text.py" line="189"/>
         <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
         <translation>The certificate&apos;s own signature does not verify: it was altered or damaged.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="175"/>
+        <location filename="../../ui/refusal_text.py" line="192"/>
         <source>This root certificate has expired.</source>
         <translation>This root certificate has expired.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="176"/>
+        <location filename="../../ui/refusal_text.py" line="193"/>
         <source>This root is already in the list.</source>
         <translation>This root is already in the list.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="177"/>
+        <location filename="../../ui/refusal_text.py" line="194"/>
         <source>The list is full: remove a root before adding another.</source>
         <translation>The list is full: remove a root before adding another.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="260"/>
+        <location filename="../../ui/refusal_text.py" line="280"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>Something went wrong (%1); the action was not completed.</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="275"/>
+        <location filename="../../ui/refusal_text.py" line="295"/>
         <source>Refused (%1).</source>
         <translation>Refused (%1).</translation>
     </message>
@@ -1771,309 +1824,432 @@
     </message>
 </context>
 <context>
-    <name>ReviewScreen</name>
+    <name>RemediationPanel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
-        <source>Daily review</source>
-        <translation>Daily review</translation>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Item</source>
+        <translation>Item</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
-        <source>Day:</source>
-        <translation>Day:</translation>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Rating</source>
+        <translation>Rating</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Service</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Clerk</source>
+        <translation>Clerk</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Window</source>
+        <translation>Window</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="91"/>
+        <source>Due (Beijing)</source>
+        <translation>Due (Beijing)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="91"/>
+        <source>State</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="91"/>
+        <source>Call-back</source>
+        <translation>Call-back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="93"/>
+        <source>&amp;Record call-back… (Enter on an item)</source>
+        <translation>&amp;Record call-back… (Enter on an item)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="104"/>
+        <source>Asking the hall for its remediation items…</source>
+        <translation>Asking the hall for its remediation items…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="145"/>
+        <source>No hall is configured for this office: there are no remediation items.</source>
+        <translation>No hall is configured for this office: there are no remediation items.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="150"/>
+        <source>%1 remediation items, %2 waiting for a call-back, %3 of them overdue.</source>
+        <translation>%1 remediation items, %2 waiting for a call-back, %3 of them overdue.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="174"/>
+        <source> (provisional calendar)</source>
+        <translation> (provisional calendar)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="178"/>
+        <source>Called back</source>
+        <translation>Called back</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="180"/>
+        <source>Recorded here, not yet at the hall</source>
+        <translation>Recorded here, not yet at the hall</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="181"/>
+        <source>Overdue</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="181"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
+        <location filename="../../ui/review_remediation.py" line="186"/>
+        <source>resolved</source>
+        <translation>resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="186"/>
+        <source>not resolved</source>
+        <translation>not resolved</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="200"/>
+        <source>Item %1: %2, %3, window %4, due %5.</source>
+        <translation>Item %1: %2, %3, window %4, due %5.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="230"/>
+        <source>The call-back is recorded and signed; telling the hall…</source>
+        <translation>The call-back is recorded and signed; telling the hall…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="237"/>
+        <source>The call-back is recorded and signed, and the hall closed the item.</source>
+        <translation>The call-back is recorded and signed, and the hall closed the item.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="243"/>
+        <source>The call-back is recorded and signed at the office, but the hall could not be told (%1). Record the item&apos;s call-back again to send the same record.</source>
+        <translation>The call-back is recorded and signed at the office, but the hall could not be told (%1). Record the item&apos;s call-back again to send the same record.</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewScreen</name>
+    <message>
         <location filename="../../ui/review_screen.py" line="218"/>
+        <source>Daily review</source>
+        <translation>Daily review</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="219"/>
+        <source>Day:</source>
+        <translation>Day:</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="220"/>
+        <source>Open</source>
+        <translation>Open</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Clerk:</source>
         <translation>Clerk:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Service:</source>
         <translation>Service:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Verdict:</source>
         <translation>Verdict:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Action:</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="225"/>
         <source>Timeline</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="225"/>
         <source>Figures</source>
         <translation>Figures</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="225"/>
         <source>Anomalies</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="226"/>
         <source>Integrity</source>
         <translation>Integrity</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="226"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>Sign the day off (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="227"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>Export PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="228"/>
+        <location filename="../../ui/review_screen.py" line="231"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>Export CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="435"/>
+        <location filename="../../ui/review_screen.py" line="439"/>
         <source>Sign the day off</source>
         <translation>Sign the day off</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="232"/>
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="226"/>
         <source>Refused entries</source>
         <translation>Refused entries</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="224"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
         <source>Hall ratings</source>
         <translation>Hall ratings</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
+        <source>Call-backs</source>
+        <translation>Call-backs</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="232"/>
         <source>Explanation</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="232"/>
         <source>Comment</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="247"/>
+        <location filename="../../ui/review_screen.py" line="250"/>
         <source>Opening %1…</source>
         <translation>Opening %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="268"/>
+        <location filename="../../ui/review_screen.py" line="272"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="283"/>
+        <location filename="../../ui/review_screen.py" line="287"/>
         <source>(all)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="295"/>
+        <location filename="../../ui/review_screen.py" line="299"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 actions, %2 anomalies.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="303"/>
         <source>Signed off by %1.</source>
         <translation>Signed off by %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="303"/>
         <source>Not signed off yet.</source>
         <translation>Not signed off yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Advanced</source>
         <translation>Advanced</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>Rejected</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>Median (min)</source>
         <translation>Median (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>P90 (min)</source>
         <translation>P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>Verdicts</source>
         <translation>Verdicts</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Refusals</source>
         <translation>Refusals</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Offline (min)</source>
         <translation>Offline (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Set aside</source>
         <translation>Set aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="344"/>
+        <location filename="../../ui/review_screen.py" line="348"/>
         <source>No service</source>
         <translation>No service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="350"/>
         <source>Hourly load per service</source>
         <translation>Hourly load per service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="350"/>
         <source>Others</source>
         <translation>Others</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="348"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Verdict mix</source>
         <translation>Verdict mix</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="351"/>
+        <location filename="../../ui/review_screen.py" line="355"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>Day</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>Week</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>Month</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="379"/>
+        <location filename="../../ui/review_screen.py" line="383"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>Audit chain intact: %1 records verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="380"/>
+        <location filename="../../ui/review_screen.py" line="384"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>Audit chain BROKEN: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="385"/>
         <source>Last signed-off day: %1</source>
         <translation>Last signed-off day: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="385"/>
         <source>none</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="382"/>
+        <location filename="../../ui/review_screen.py" line="386"/>
         <source>Checkpoints held: %1</source>
         <translation>Checkpoints held: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="383"/>
+        <location filename="../../ui/review_screen.py" line="387"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>Entries of the day included in their logs: %1; pending: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="385"/>
+        <location filename="../../ui/review_screen.py" line="389"/>
         <source>Problem: %1</source>
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="391"/>
+        <location filename="../../ui/review_screen.py" line="395"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="424"/>
+        <location filename="../../ui/review_screen.py" line="428"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="437"/>
+        <location filename="../../ui/review_screen.py" line="441"/>
         <source>&amp;Sign</source>
         <translation>&amp;Sign</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="438"/>
+        <location filename="../../ui/review_screen.py" line="442"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="461"/>
+        <location filename="../../ui/review_screen.py" line="465"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="469"/>
+        <location filename="../../ui/review_screen.py" line="473"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="498"/>
+        <location filename="../../ui/review_screen.py" line="502"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>
@@ -2406,42 +2582,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Time</source>
         <translation>Time</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Source</source>
         <translation>Source</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Account</source>
         <translation>Account</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Action</source>
         <translation>Action</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Result</source>
         <translation>Result</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="93"/>
+        <location filename="../../ui/review_screen.py" line="94"/>
         <source>Case</source>
         <translation>Case</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="93"/>
+        <location filename="../../ui/review_screen.py" line="94"/>
         <source>Service</source>
         <translation>Service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="93"/>
+        <location filename="../../ui/review_screen.py" line="94"/>
         <source>Verdict</source>
         <translation>Verdict</translation>
     </message>

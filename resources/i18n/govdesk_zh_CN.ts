@@ -2,6 +2,44 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>CallbackDialog</name>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="81"/>
+        <source>Record the call-back</source>
+        <translation>记录回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="82"/>
+        <source>&amp;Called back at (Beijing time):</source>
+        <translation>回访时间（北京时间）(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="83"/>
+        <source>&amp;Outcome:</source>
+        <translation>回访结果(&amp;O)：</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="84"/>
+        <source>What the citizen said and what was done (at most 1000 characters)</source>
+        <translation>群众的意见及处理情况（最多 1000 字）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="85"/>
+        <source>&amp;Resolved</source>
+        <translation>已解决(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="86"/>
+        <source>Record and sign (Ctrl+Enter)</source>
+        <translation>记录并签名 (Ctrl+Enter)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/remediation_dialog.py" line="87"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>CaseForm</name>
     <message>
         <location filename="../../ui/case_form.py" line="43"/>
@@ -461,131 +499,131 @@
 <context>
     <name>HallEvaluationsPanel</name>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
-        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="103"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
         <source>Rating</source>
         <translation>评价等级</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="81"/>
+        <location filename="../../ui/review_hall.py" line="103"/>
         <source>Ratings on the day</source>
         <translation>当日评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="82"/>
+        <location filename="../../ui/review_hall.py" line="104"/>
         <source>Ratings</source>
         <translation>评价数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="82"/>
+        <location filename="../../ui/review_hall.py" line="104"/>
         <source>Dissatisfied</source>
         <translation>差评数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="82"/>
+        <location filename="../../ui/review_hall.py" line="104"/>
         <source>Mean (1–5)</source>
         <translation>平均分（1–5）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="83"/>
-        <location filename="../../ui/review_hall.py" line="87"/>
-        <location filename="../../ui/review_hall.py" line="92"/>
+        <location filename="../../ui/review_hall.py" line="105"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
+        <location filename="../../ui/review_hall.py" line="114"/>
         <source>Service</source>
         <translation>事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="84"/>
+        <location filename="../../ui/review_hall.py" line="106"/>
         <source>Department</source>
         <translation>部门</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="85"/>
+        <location filename="../../ui/review_hall.py" line="107"/>
         <source>Clerk</source>
         <translation>工作人员</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
         <source>Item</source>
         <translation>整改编号</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="87"/>
-        <location filename="../../ui/review_hall.py" line="91"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
+        <location filename="../../ui/review_hall.py" line="113"/>
         <source>Window</source>
         <translation>窗口</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="87"/>
+        <location filename="../../ui/review_hall.py" line="109"/>
         <source>Due (working days)</source>
         <translation>整改期限（工作日计）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="89"/>
+        <location filename="../../ui/review_hall.py" line="111"/>
         <source>Remediation items past their due day, still without a call-back:</source>
         <translation>已超过整改期限、尚未回访的差评整改：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="91"/>
+        <location filename="../../ui/review_hall.py" line="113"/>
         <source>Last refused (Beijing)</source>
         <translation>最近拒收时间（北京时间）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="91"/>
+        <location filename="../../ui/review_hall.py" line="113"/>
         <source>Why it was not passed on</source>
         <translation>未转交原因</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="92"/>
+        <location filename="../../ui/review_hall.py" line="114"/>
         <source>Evaluator</source>
         <translation>评价器</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="92"/>
+        <location filename="../../ui/review_hall.py" line="114"/>
         <source>Times</source>
         <translation>次数</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="103"/>
+        <location filename="../../ui/review_hall.py" line="125"/>
         <source>Asking the hall for %1…</source>
         <translation>正在向大厅服务查询 %1 的评价…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="134"/>
+        <location filename="../../ui/review_hall.py" line="30"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
         <translation>无法连接大厅服务：暂时无法显示好差评与整改情况。审核的其他内容不受影响。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="137"/>
+        <location filename="../../ui/review_hall.py" line="35"/>
         <source>This office&apos;s hall key file cannot be read (settings): the hall cannot be asked.</source>
         <translation>无法读取本窗口的大厅密钥文件（见设置），无法查询大厅服务。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="156"/>
+        <location filename="../../ui/review_hall.py" line="170"/>
         <source>No hall is configured for this office: citizens&apos; ratings and their remediation items are kept by a hall service. An administrator sets the hall&apos;s address and key in the settings.</source>
         <translation>本窗口未配置大厅服务：好差评及差评整改由大厅服务保存。请管理员在设置中填写大厅服务地址和密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="164"/>
+        <location filename="../../ui/review_hall.py" line="178"/>
         <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
         <translation>%1：共 %2 条评价，其中差评 %3 条；%4 项差评整改已逾期。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="176"/>
+        <location filename="../../ui/review_hall.py" line="190"/>
         <source> (provisional calendar)</source>
         <translation>（日历为暂定）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="183"/>
+        <location filename="../../ui/review_hall.py" line="197"/>
         <source>The refused ratings cannot be read: %1</source>
         <translation>无法读取被拒收的评价：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="189"/>
+        <location filename="../../ui/review_hall.py" line="203"/>
         <source>No rating from the hall was refused: every one went on to its department.</source>
         <translation>没有被拒收的大厅评价：每条评价都已转交相应部门。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_hall.py" line="191"/>
+        <location filename="../../ui/review_hall.py" line="205"/>
         <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
         <translation>有 %1 条大厅评价未转交部门（每次拒收均已记入审计记录）：</translation>
     </message>
@@ -1261,398 +1299,413 @@
 <context>
     <name>Refusal</name>
     <message>
-        <location filename="../../ui/refusal_text.py" line="24"/>
+        <location filename="../../ui/refusal_text.py" line="32"/>
         <source>Your role may not perform this step.</source>
         <translation>您的角色不能办理这一步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="25"/>
+        <location filename="../../ui/refusal_text.py" line="33"/>
         <source>This step is done by another department; this counter is not enrolled for it.</source>
         <translation>这一步由其他部门办理，本窗口未获该部门授权。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="28"/>
+        <location filename="../../ui/refusal_text.py" line="36"/>
         <source>Your signing key is not enrolled with the department (or was revoked).</source>
         <translation>您的签名密钥未在该部门登记（或已被吊销）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="31"/>
+        <location filename="../../ui/refusal_text.py" line="39"/>
         <source>Required certificates are missing or not valid: %missing.</source>
         <translation>缺少所需证照或证照无效：%missing。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="34"/>
+        <location filename="../../ui/refusal_text.py" line="42"/>
         <source>The applicant does not match the scanned e-ID or a certificate is someone else&apos;s.</source>
         <translation>申请人与所扫描的电子身份证不符，或有证照属于他人。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="37"/>
+        <location filename="../../ui/refusal_text.py" line="45"/>
         <source>This step is not allowed at the case&apos;s current stage.</source>
         <translation>办件当前阶段不能办理这一步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="40"/>
+        <location filename="../../ui/refusal_text.py" line="48"/>
         <source>Another office moved this case first; look at the case again.</source>
         <translation>其他窗口已先办理此办件，请重新查看办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="43"/>
+        <location filename="../../ui/refusal_text.py" line="51"/>
         <source>The local copy of this department&apos;s log is too old for this service: sync first.</source>
         <translation>本机保存的该部门数据过旧，此事项需先同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="46"/>
+        <location filename="../../ui/refusal_text.py" line="54"/>
         <source>This department&apos;s log is under a fork alarm: a supervisor must resolve it first.</source>
         <translation>该部门日志存在分叉警报，须由主管先处理。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="49"/>
+        <location filename="../../ui/refusal_text.py" line="57"/>
         <source>No consent of the citizen covers this request.</source>
         <translation>没有群众授权覆盖此次请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="50"/>
+        <location filename="../../ui/refusal_text.py" line="58"/>
         <source>The citizen&apos;s consent has expired.</source>
         <translation>群众的授权已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="51"/>
+        <location filename="../../ui/refusal_text.py" line="59"/>
         <source>The citizen revoked the consent.</source>
         <translation>群众已撤回授权。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="52"/>
+        <location filename="../../ui/refusal_text.py" line="60"/>
         <source>The request asks for data outside the consent.</source>
         <translation>请求的数据超出授权范围。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="53"/>
+        <location filename="../../ui/refusal_text.py" line="61"/>
         <source>The request was refused by the rules.</source>
         <translation>按规定，此请求被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="54"/>
+        <location filename="../../ui/refusal_text.py" line="62"/>
         <source>There is no such service in the catalogue.</source>
         <translation>事项目录中没有此事项。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="55"/>
+        <location filename="../../ui/refusal_text.py" line="63"/>
         <source>This office knows no such case.</source>
         <translation>本窗口没有此办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="56"/>
+        <location filename="../../ui/refusal_text.py" line="64"/>
         <source>The service catalogue or a case could not be read.</source>
         <translation>无法读取事项目录或办件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="58"/>
+        <location filename="../../ui/refusal_text.py" line="66"/>
         <source>What the hall gave as a rating is not a signed rating for a department&apos;s log.</source>
         <translation>叫号系统提供的内容不是发往部门账本的已签名评价。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="61"/>
+        <location filename="../../ui/refusal_text.py" line="69"/>
         <source>The rating is of another office&apos;s ticket, or its evaluator is enrolled for another office.</source>
         <translation>该评价属于其他办事大厅的号码，或其评价器登记在其他大厅。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="64"/>
+        <location filename="../../ui/refusal_text.py" line="72"/>
         <source>The rating is not signed by an active evaluator device (a person&apos;s key, or a revoked device).</source>
         <translation>该评价不是由有效的评价器设备签名（为人员密钥，或设备已吊销）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="67"/>
+        <location filename="../../ui/refusal_text.py" line="75"/>
         <source>The rating&apos;s signature does not verify: it may have been altered on the way.</source>
         <translation>该评价的签名验证失败：可能在传递中被篡改。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="70"/>
+        <location filename="../../ui/refusal_text.py" line="78"/>
         <source>The counter did not pass this rating on to its department.</source>
         <translation>本窗口未将该评价转交相应部门。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="74"/>
+        <location filename="../../ui/refusal_text.py" line="82"/>
         <source>The department refused the entry as malformed.</source>
         <translation>部门以格式错误为由拒绝了该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="75"/>
+        <location filename="../../ui/refusal_text.py" line="83"/>
         <source>The department refused the entry: its signature does not verify.</source>
         <translation>部门拒绝了该记录：签名验证未通过。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="78"/>
+        <location filename="../../ui/refusal_text.py" line="86"/>
         <source>The department does not know this signing key.</source>
         <translation>部门不认识此签名密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="79"/>
+        <location filename="../../ui/refusal_text.py" line="87"/>
         <source>The department revoked this signing key.</source>
         <translation>部门已吊销此签名密钥。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="80"/>
+        <location filename="../../ui/refusal_text.py" line="88"/>
         <source>The department does not allow this role to write this entry.</source>
         <translation>部门不允许此角色提交该记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="83"/>
+        <location filename="../../ui/refusal_text.py" line="91"/>
         <source>The entry was sent to the wrong department.</source>
         <translation>该记录发给了错误的部门。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="84"/>
+        <location filename="../../ui/refusal_text.py" line="92"/>
         <source>The entry is too large for the department.</source>
         <translation>该记录过大，部门不接收。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="85"/>
+        <location filename="../../ui/refusal_text.py" line="93"/>
         <source>Too many entries were sent at once.</source>
         <translation>一次发送的记录过多。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="86"/>
+        <location filename="../../ui/refusal_text.py" line="94"/>
         <source>The request was too large for the department.</source>
         <translation>请求过大，部门不接收。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="87"/>
+        <location filename="../../ui/refusal_text.py" line="95"/>
         <source>The department could not read the request.</source>
         <translation>部门无法读取该请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="88"/>
+        <location filename="../../ui/refusal_text.py" line="96"/>
         <source>The department did not accept this counter&apos;s credentials.</source>
         <translation>部门未接受本窗口的身份凭证。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="91"/>
+        <location filename="../../ui/refusal_text.py" line="99"/>
         <source>The department did not accept the request&apos;s signature.</source>
         <translation>部门未接受该请求的签名。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="94"/>
+        <location filename="../../ui/refusal_text.py" line="102"/>
         <source>The request was too old when it arrived: check the computer&apos;s clock.</source>
         <translation>请求到达时已过期：请检查本机时钟。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="97"/>
+        <location filename="../../ui/refusal_text.py" line="105"/>
         <source>The department saw this request before.</source>
         <translation>部门已收到过此请求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="98"/>
+        <location filename="../../ui/refusal_text.py" line="106"/>
         <source>The department is busy: it will be tried again.</source>
         <translation>部门繁忙，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="99"/>
+        <location filename="../../ui/refusal_text.py" line="107"/>
         <source>The department is overloaded: it will be tried again.</source>
         <translation>部门负载过高，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="100"/>
+        <location filename="../../ui/refusal_text.py" line="108"/>
         <source>The department did not finish in time: it will be tried again.</source>
         <translation>部门未能及时处理，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="103"/>
+        <location filename="../../ui/refusal_text.py" line="111"/>
         <source>The request timed out: it will be tried again.</source>
         <translation>请求超时，稍后将自动重试。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="104"/>
+        <location filename="../../ui/refusal_text.py" line="112"/>
         <source>The department does not have what was asked for.</source>
         <translation>部门没有所请求的内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="106"/>
+        <location filename="../../ui/refusal_text.py" line="114"/>
         <source>There is no office database here.</source>
         <translation>此处没有窗口数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="107"/>
+        <location filename="../../ui/refusal_text.py" line="115"/>
         <source>An office database already exists here.</source>
         <translation>此处已有窗口数据库。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="108"/>
-        <location filename="../../ui/refusal_text.py" line="109"/>
+        <location filename="../../ui/refusal_text.py" line="116"/>
+        <location filename="../../ui/refusal_text.py" line="117"/>
         <source>Unknown user name or wrong password.</source>
         <translation>用户名不存在或密码错误。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="110"/>
+        <location filename="../../ui/refusal_text.py" line="118"/>
         <source>Too many wrong passwords: the account is locked for a while.</source>
         <translation>密码错误次数过多，账号暂时锁定。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="113"/>
+        <location filename="../../ui/refusal_text.py" line="121"/>
         <source>This account is disabled: ask the administrator.</source>
         <translation>此账号已停用，请联系管理员。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="114"/>
+        <location filename="../../ui/refusal_text.py" line="122"/>
         <source>Your role does not allow this.</source>
         <translation>您的角色无权进行此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="115"/>
+        <location filename="../../ui/refusal_text.py" line="123"/>
         <source>The office database cannot be opened: wrong key or not a database.</source>
         <translation>无法打开窗口数据库：密钥错误或不是数据库文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="118"/>
+        <location filename="../../ui/refusal_text.py" line="126"/>
         <source>The office database is damaged: call support.</source>
         <translation>窗口数据库已损坏，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="119"/>
+        <location filename="../../ui/refusal_text.py" line="127"/>
         <source>The office database was rolled back to an older copy: call support.</source>
         <translation>窗口数据库被回退到旧副本，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="122"/>
+        <location filename="../../ui/refusal_text.py" line="130"/>
         <source>The audit trail was altered: call support.</source>
         <translation>审计记录被篡改，请联系技术支持。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="123"/>
+        <location filename="../../ui/refusal_text.py" line="131"/>
         <source>The disk is full: nothing was saved.</source>
         <translation>磁盘已满，未保存任何内容。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="124"/>
+        <location filename="../../ui/refusal_text.py" line="132"/>
         <source>The office database is from a newer govdesk: update this program.</source>
         <translation>窗口数据库来自更新版本的 govdesk，请升级本程序。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="127"/>
+        <location filename="../../ui/refusal_text.py" line="135"/>
         <source>A field holds a value that is not accepted.</source>
         <translation>某个字段的内容不符合要求。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="128"/>
+        <location filename="../../ui/refusal_text.py" line="136"/>
         <source>The office is locked: log in first.</source>
         <translation>窗口已锁定，请先登录。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="129"/>
+        <location filename="../../ui/refusal_text.py" line="137"/>
         <source>The office database refused the action.</source>
         <translation>窗口数据库拒绝了此操作。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="131"/>
+        <location filename="../../ui/refusal_text.py" line="139"/>
         <source>The department&apos;s node cannot be reached: work continues offline.</source>
         <translation>无法连接该部门节点，可继续离线办理。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="134"/>
+        <location filename="../../ui/refusal_text.py" line="142"/>
         <source>Sync was cancelled.</source>
         <translation>同步已取消。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="135"/>
+        <location filename="../../ui/refusal_text.py" line="143"/>
         <source>What the department sent does not verify: nothing of it was kept.</source>
         <translation>部门发来的数据验证未通过，均未保存。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="138"/>
+        <location filename="../../ui/refusal_text.py" line="146"/>
         <source>The department&apos;s log shows two histories: the fork alarm is raised.</source>
         <translation>该部门日志出现两种历史，已发出分叉警报。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="141"/>
+        <location filename="../../ui/refusal_text.py" line="149"/>
         <source>This department&apos;s log is under a fork alarm and is not synced.</source>
         <translation>该部门日志存在分叉警报，暂不同步。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="144"/>
+        <location filename="../../ui/refusal_text.py" line="152"/>
         <source>This computer&apos;s clock differs too much from the department&apos;s.</source>
         <translation>本机时钟与部门时钟相差过大。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="147"/>
+        <location filename="../../ui/refusal_text.py" line="155"/>
         <source>Sync failed.</source>
         <translation>同步失败。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="149"/>
+        <location filename="../../ui/refusal_text.py" line="157"/>
         <source>This day is already signed off.</source>
         <translation>当日已签核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="150"/>
+        <location filename="../../ui/refusal_text.py" line="158"/>
         <source>Every anomaly must be acknowledged with a comment before signing.</source>
         <translation>签核前须对每项异常填写意见并确认。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="153"/>
+        <location filename="../../ui/refusal_text.py" line="161"/>
         <source>Reports can only be saved in a folder you chose.</source>
         <translation>报告只能保存在您选择的文件夹中。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="154"/>
+        <location filename="../../ui/refusal_text.py" line="162"/>
         <source>This entry is no longer refused (it was sent again or set aside already): reopen the list.</source>
         <translation>该记录已不处于被拒状态（已重新发送或已被搁置）：请重新打开列表。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="157"/>
+        <location filename="../../ui/refusal_text.py" line="165"/>
+        <source>Only the supervisor, logged in with their own signing key, records a call-back.</source>
+        <translation>只有主管用本人的签名密钥登录后才能记录回访。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="168"/>
+        <source>Write the call-back&apos;s outcome: 1 to 1000 characters, without control characters.</source>
+        <translation>请填写回访结果：1 至 1000 个字符，不得含控制字符。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="171"/>
+        <source>The call-back&apos;s time must lie after the rating and not in the future.</source>
+        <translation>回访时间必须在评价之后，且不能晚于现在。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="174"/>
         <source>The review could not be completed.</source>
         <translation>无法完成审核。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="159"/>
+        <location filename="../../ui/refusal_text.py" line="176"/>
         <source>The certificate file cannot be read.</source>
         <translation>无法读取证书文件。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="160"/>
+        <location filename="../../ui/refusal_text.py" line="177"/>
         <source>The file is too large to be a root certificate (at most 64 KiB).</source>
         <translation>文件过大，不可能是根证书（最大 64 KiB）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="163"/>
+        <location filename="../../ui/refusal_text.py" line="180"/>
         <source>The file does not hold exactly one well-formed SM2 certificate (PEM or DER).</source>
         <translation>该文件不是恰好一个格式正确的 SM2 证书（PEM 或 DER）。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="166"/>
+        <location filename="../../ui/refusal_text.py" line="183"/>
         <source>This certificate is not a certification authority&apos;s: it cannot be a trusted root.</source>
         <translation>此证书不是证书认证机构（CA）的证书，不能作为受信任的根证书。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="169"/>
+        <location filename="../../ui/refusal_text.py" line="186"/>
         <source>This certificate was issued by another authority: only a root (self-issued) can be trusted.</source>
         <translation>此证书由其他机构签发：只有自签发的根证书才能被信任。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="172"/>
+        <location filename="../../ui/refusal_text.py" line="189"/>
         <source>The certificate&apos;s own signature does not verify: it was altered or damaged.</source>
         <translation>证书自身的签名不能通过验证：证书已被篡改或损坏。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="175"/>
+        <location filename="../../ui/refusal_text.py" line="192"/>
         <source>This root certificate has expired.</source>
         <translation>此根证书已过期。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="176"/>
+        <location filename="../../ui/refusal_text.py" line="193"/>
         <source>This root is already in the list.</source>
         <translation>此根证书已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="177"/>
+        <location filename="../../ui/refusal_text.py" line="194"/>
         <source>The list is full: remove a root before adding another.</source>
         <translation>列表已满：请先移除一个根证书再添加。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="260"/>
+        <location filename="../../ui/refusal_text.py" line="280"/>
         <source>Something went wrong (%1); the action was not completed.</source>
         <translation>出现问题（%1），操作未完成。</translation>
     </message>
     <message>
-        <location filename="../../ui/refusal_text.py" line="275"/>
+        <location filename="../../ui/refusal_text.py" line="295"/>
         <source>Refused (%1).</source>
         <translation>已拒绝（%1）。</translation>
     </message>
@@ -1771,309 +1824,432 @@
     </message>
 </context>
 <context>
+    <name>RemediationPanel</name>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Item</source>
+        <translation>编号</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Rating</source>
+        <translation>评价</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Service</source>
+        <translation>事项</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Clerk</source>
+        <translation>窗口人员</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="90"/>
+        <source>Window</source>
+        <translation>窗口</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="91"/>
+        <source>Due (Beijing)</source>
+        <translation>整改期限（北京时间）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="91"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="91"/>
+        <source>Call-back</source>
+        <translation>回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="93"/>
+        <source>&amp;Record call-back… (Enter on an item)</source>
+        <translation>记录回访(&amp;R)…（在条目上按回车）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="104"/>
+        <source>Asking the hall for its remediation items…</source>
+        <translation>正在向叫号系统查询整改事项…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="145"/>
+        <source>No hall is configured for this office: there are no remediation items.</source>
+        <translation>本办事点未配置办事大厅：没有整改事项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="150"/>
+        <source>%1 remediation items, %2 waiting for a call-back, %3 of them overdue.</source>
+        <translation>共 %1 项整改，%2 条待回访，其中 %3 条已逾期。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="174"/>
+        <source> (provisional calendar)</source>
+        <translation>（暂定日历）</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="178"/>
+        <source>Called back</source>
+        <translation>已回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="180"/>
+        <source>Recorded here, not yet at the hall</source>
+        <translation>已在本机记录，尚未送达大厅</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="181"/>
+        <source>Overdue</source>
+        <translation>逾期</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="181"/>
+        <source>Open</source>
+        <translation>待回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="186"/>
+        <source>resolved</source>
+        <translation>已解决</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="186"/>
+        <source>not resolved</source>
+        <translation>未解决</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="200"/>
+        <source>Item %1: %2, %3, window %4, due %5.</source>
+        <translation>第 %1 项：%2，%3，窗口 %4，期限 %5。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="230"/>
+        <source>The call-back is recorded and signed; telling the hall…</source>
+        <translation>回访已记录并签名，正在通知大厅…</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="237"/>
+        <source>The call-back is recorded and signed, and the hall closed the item.</source>
+        <translation>回访已记录并签名，大厅已关闭该整改事项。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_remediation.py" line="243"/>
+        <source>The call-back is recorded and signed at the office, but the hall could not be told (%1). Record the item&apos;s call-back again to send the same record.</source>
+        <translation>回访已在本机记录并签名，但未能通知大厅（%1）。请再次记录该事项的回访，将发送同一条记录。</translation>
+    </message>
+</context>
+<context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="218"/>
         <source>Daily review</source>
         <translation>每日审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="219"/>
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="220"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Clerk:</source>
         <translation>工作人员：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Service:</source>
         <translation>服务事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="221"/>
         <source>Verdict:</source>
         <translation>查验结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="222"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="225"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="225"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="225"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="226"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="226"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>签署当日审核 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="227"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>导出 PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="228"/>
+        <location filename="../../ui/review_screen.py" line="231"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>导出 CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="435"/>
+        <location filename="../../ui/review_screen.py" line="439"/>
         <source>Sign the day off</source>
         <translation>签署本日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="232"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="226"/>
         <source>Refused entries</source>
         <translation>被拒记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="224"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
         <source>Hall ratings</source>
         <translation>大厅好差评</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
+        <source>Call-backs</source>
+        <translation>整改回访</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="232"/>
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="232"/>
         <source>Comment</source>
         <translation>确认意见</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="247"/>
+        <location filename="../../ui/review_screen.py" line="250"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="268"/>
+        <location filename="../../ui/review_screen.py" line="272"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="283"/>
+        <location filename="../../ui/review_screen.py" line="287"/>
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="295"/>
+        <location filename="../../ui/review_screen.py" line="299"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 项操作，%2 项异常。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="303"/>
         <source>Signed off by %1.</source>
         <translation>已由 %1 签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="303"/>
         <source>Not signed off yet.</source>
         <translation>尚未签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Opened</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Advanced</source>
         <translation>推进</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="325"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>Median (min)</source>
         <translation>中位时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>P90 (min)</source>
         <translation>90%时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="326"/>
         <source>Verdicts</source>
         <translation>查验</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Refusals</source>
         <translation>节点拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Offline (min)</source>
         <translation>离线(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Outbox</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="327"/>
         <source>Set aside</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="344"/>
+        <location filename="../../ui/review_screen.py" line="348"/>
         <source>No service</source>
         <translation>无具体事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="350"/>
         <source>Hourly load per service</source>
         <translation>各服务每小时业务量</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="350"/>
         <source>Others</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="348"/>
+        <location filename="../../ui/review_screen.py" line="352"/>
         <source>Verdict mix</source>
         <translation>查验结果分布</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="351"/>
+        <location filename="../../ui/review_screen.py" line="355"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>Day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>Week</source>
         <translation>近7日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>Month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="379"/>
+        <location filename="../../ui/review_screen.py" line="383"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>审计链完整：已校验 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="380"/>
+        <location filename="../../ui/review_screen.py" line="384"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>审计链断裂：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="385"/>
         <source>Last signed-off day: %1</source>
         <translation>最近签署日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="385"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="382"/>
+        <location filename="../../ui/review_screen.py" line="386"/>
         <source>Checkpoints held: %1</source>
         <translation>已存检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="383"/>
+        <location filename="../../ui/review_screen.py" line="387"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>当日账本记录已收录：%1；待收录：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="385"/>
+        <location filename="../../ui/review_screen.py" line="389"/>
         <source>Problem: %1</source>
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="391"/>
+        <location filename="../../ui/review_screen.py" line="395"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="424"/>
+        <location filename="../../ui/review_screen.py" line="428"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="437"/>
+        <location filename="../../ui/review_screen.py" line="441"/>
         <source>&amp;Sign</source>
         <translation>签署(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="438"/>
+        <location filename="../../ui/review_screen.py" line="442"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="461"/>
+        <location filename="../../ui/review_screen.py" line="465"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="469"/>
+        <location filename="../../ui/review_screen.py" line="473"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="498"/>
+        <location filename="../../ui/review_screen.py" line="502"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
@@ -2406,42 +2582,42 @@
 <context>
     <name>TimelineModel</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Time</source>
         <translation>时间</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Account</source>
         <translation>账户</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Action</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="92"/>
+        <location filename="../../ui/review_screen.py" line="93"/>
         <source>Result</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="93"/>
+        <location filename="../../ui/review_screen.py" line="94"/>
         <source>Case</source>
         <translation>办件</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="93"/>
+        <location filename="../../ui/review_screen.py" line="94"/>
         <source>Service</source>
         <translation>服务事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="93"/>
+        <location filename="../../ui/review_screen.py" line="94"/>
         <source>Verdict</source>
         <translation>查验结果</translation>
     </message>
