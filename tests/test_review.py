@@ -319,3 +319,26 @@ def test_a_column_forged_to_another_type_is_named_as_altered(tmp_path: Path, col
         admin.session.execute(f"UPDATE audit SET {column} = ? WHERE seq = ?", (forged, seq))
         check = verify_audit_chain(admin.session)
     assert not check.ok and f"audit record {seq} (edge.typed by admin) was altered" in check.problem
+
+
+def test_refused_steps_and_sync_runs_are_worded_in_both_languages() -> None:
+    """The timeline, the PDF and the CSV show `refused: <code>` and `exit <status>` results in words, never the code."""
+    import re
+
+    import app.catalogue.working_days  # noqa: F401 (these modules' refusals subclass app.catalogue's)
+    import app.services.errors  # noqa: F401
+    from app.catalogue.errors import Refusal
+    from app.review.texts import result_name
+    from app.sync.service import EXIT_CANCELLED, EXIT_GAVE_UP, EXIT_UNREACHABLE, EXIT_VERIFICATION
+
+    def codes(cls: type) -> set[str]:
+        return {cls.code} | {c for sub in cls.__subclasses__() for c in codes(sub)}
+
+    results = [f"refused: {code}" for code in sorted(codes(Refusal))]
+    results += [f"exit {status}" for status in (EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED, EXIT_GAVE_UP)]
+    assert len(results) > 15
+    for result in results:
+        chinese, english = result_name(result, "zh_CN"), result_name(result, "en")
+        assert not re.search(r"[A-Za-z]", chinese), (result, chinese)
+        assert not re.search(r"[\u4e00-\u9fff]", english) and "_" not in english, (result, english)
+    assert result_name("refused: the node said no", "zh_CN") == "已拒绝：the node said no"  # free text stays as is
