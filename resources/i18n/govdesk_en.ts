@@ -1768,307 +1768,317 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
         <source>Daily review</source>
         <translation>Daily review</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="228"/>
         <source>Day:</source>
         <translation>Day:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Open</source>
         <translation>Open</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Clerk:</source>
         <translation>Clerk:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Service:</source>
         <translation>Service:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Verdict:</source>
         <translation>Verdict:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="231"/>
         <source>Action:</source>
         <translation>Action:</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="234"/>
         <source>Timeline</source>
         <translation>Timeline</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="234"/>
         <source>Figures</source>
         <translation>Figures</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="234"/>
         <source>Anomalies</source>
         <translation>Anomalies</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="235"/>
         <source>Integrity</source>
         <translation>Integrity</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="226"/>
+        <location filename="../../ui/review_screen.py" line="238"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>Sign the day off (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="227"/>
+        <location filename="../../ui/review_screen.py" line="239"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>Export PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="228"/>
+        <location filename="../../ui/review_screen.py" line="240"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>Export CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="435"/>
+        <location filename="../../ui/review_screen.py" line="447"/>
         <source>Sign the day off</source>
         <translation>Sign the day off</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="241"/>
         <source>Kind</source>
         <translation>Kind</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="235"/>
         <source>Refused entries</source>
         <translation>Refused entries</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="224"/>
+        <location filename="../../ui/review_screen.py" line="236"/>
         <source>Hall ratings</source>
         <translation>Hall ratings</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="241"/>
         <source>Explanation</source>
         <translation>Explanation</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="241"/>
         <source>Comment</source>
         <translation>Comment</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="247"/>
+        <location filename="../../ui/review_screen.py" line="259"/>
         <source>Opening %1…</source>
         <translation>Opening %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="268"/>
+        <location filename="../../ui/review_screen.py" line="280"/>
         <source>Error: %1</source>
         <translation>Error: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="283"/>
+        <location filename="../../ui/review_screen.py" line="295"/>
         <source>(all)</source>
         <translation>(all)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="295"/>
+        <location filename="../../ui/review_screen.py" line="307"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 actions, %2 anomalies.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="311"/>
         <source>Signed off by %1.</source>
         <translation>Signed off by %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="311"/>
         <source>Not signed off yet.</source>
         <translation>Not signed off yet.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Name</source>
         <translation>Name</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Actions</source>
         <translation>Actions</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Opened</source>
         <translation>Opened</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Advanced</source>
         <translation>Advanced</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Closed</source>
         <translation>Closed</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>Rejected</source>
         <translation>Rejected</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>Median (min)</source>
         <translation>Median (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>P90 (min)</source>
         <translation>P90 (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>Verdicts</source>
         <translation>Verdicts</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Refusals</source>
         <translation>Refusals</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Offline (min)</source>
         <translation>Offline (min)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Outbox</source>
         <translation>Outbox</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Set aside</source>
         <translation>Set aside</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="344"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>No service</source>
         <translation>No service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="358"/>
         <source>Hourly load per service</source>
         <translation>Hourly load per service</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="358"/>
         <source>Others</source>
         <translation>Others</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="348"/>
+        <location filename="../../ui/review_screen.py" line="360"/>
         <source>Verdict mix</source>
         <translation>Verdict mix</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="351"/>
+        <location filename="../../ui/review_screen.py" line="363"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1: %2 opened, %3 closed, %4 verdicts per day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="364"/>
         <source>Day</source>
         <translation>Day</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="364"/>
         <source>Week</source>
         <translation>Week</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="364"/>
         <source>Month</source>
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="379"/>
+        <location filename="../../ui/review_screen.py" line="391"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>Audit chain intact: %1 records verified.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="380"/>
+        <location filename="../../ui/review_screen.py" line="392"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>Audit chain BROKEN: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="393"/>
         <source>Last signed-off day: %1</source>
         <translation>Last signed-off day: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="393"/>
         <source>none</source>
         <translation>none</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="382"/>
+        <location filename="../../ui/review_screen.py" line="394"/>
         <source>Checkpoints held: %1</source>
         <translation>Checkpoints held: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="383"/>
+        <location filename="../../ui/review_screen.py" line="395"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>Entries of the day included in their logs: %1; pending: %2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="385"/>
+        <location filename="../../ui/review_screen.py" line="397"/>
         <source>Problem: %1</source>
         <translation>Problem: %1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="391"/>
+        <location filename="../../ui/review_screen.py" line="403"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="424"/>
+        <location filename="../../ui/review_screen.py" line="436"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="437"/>
+        <location filename="../../ui/review_screen.py" line="449"/>
         <source>&amp;Sign</source>
         <translation>&amp;Sign</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="438"/>
+        <location filename="../../ui/review_screen.py" line="450"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Cancel</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="461"/>
+        <location filename="../../ui/review_screen.py" line="474"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>Signed off. Ledger entry %1.</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="469"/>
+        <location filename="../../ui/review_screen.py" line="483"/>
+        <source>PDF report (*.pdf)</source>
+        <translation>PDF report (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="483"/>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV table (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="484"/>
         <source>Export</source>
         <translation>Export</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="498"/>
+        <location filename="../../ui/review_screen.py" line="525"/>
         <source>Written: %1</source>
         <translation>Written: %1</translation>
     </message>

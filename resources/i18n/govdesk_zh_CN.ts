@@ -1768,307 +1768,317 @@
 <context>
     <name>ReviewScreen</name>
     <message>
-        <location filename="../../ui/review_screen.py" line="215"/>
+        <location filename="../../ui/review_screen.py" line="227"/>
         <source>Daily review</source>
         <translation>每日审核</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="216"/>
+        <location filename="../../ui/review_screen.py" line="228"/>
         <source>Day:</source>
         <translation>日期：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="217"/>
+        <location filename="../../ui/review_screen.py" line="229"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Clerk:</source>
         <translation>工作人员：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Service:</source>
         <translation>服务事项：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="218"/>
+        <location filename="../../ui/review_screen.py" line="230"/>
         <source>Verdict:</source>
         <translation>查验结果：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="219"/>
+        <location filename="../../ui/review_screen.py" line="231"/>
         <source>Action:</source>
         <translation>操作：</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="234"/>
         <source>Timeline</source>
         <translation>时间线</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="234"/>
         <source>Figures</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="222"/>
+        <location filename="../../ui/review_screen.py" line="234"/>
         <source>Anomalies</source>
         <translation>异常</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="235"/>
         <source>Integrity</source>
         <translation>完整性</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="226"/>
+        <location filename="../../ui/review_screen.py" line="238"/>
         <source>Sign the day off (Ctrl+Enter)</source>
         <translation>签署当日审核 (Ctrl+Enter)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="227"/>
+        <location filename="../../ui/review_screen.py" line="239"/>
         <source>Export PDF… (Ctrl+P)</source>
         <translation>导出 PDF… (Ctrl+P)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="228"/>
+        <location filename="../../ui/review_screen.py" line="240"/>
         <source>Export CSV… (Ctrl+E)</source>
         <translation>导出 CSV… (Ctrl+E)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="435"/>
+        <location filename="../../ui/review_screen.py" line="447"/>
         <source>Sign the day off</source>
         <translation>签署本日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="241"/>
         <source>Kind</source>
         <translation>类型</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="223"/>
+        <location filename="../../ui/review_screen.py" line="235"/>
         <source>Refused entries</source>
         <translation>被拒记录</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="224"/>
+        <location filename="../../ui/review_screen.py" line="236"/>
         <source>Hall ratings</source>
         <translation>大厅好差评</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="241"/>
         <source>Explanation</source>
         <translation>说明</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="229"/>
+        <location filename="../../ui/review_screen.py" line="241"/>
         <source>Comment</source>
         <translation>确认意见</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="247"/>
+        <location filename="../../ui/review_screen.py" line="259"/>
         <source>Opening %1…</source>
         <translation>正在打开 %1…</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="268"/>
+        <location filename="../../ui/review_screen.py" line="280"/>
         <source>Error: %1</source>
         <translation>错误：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="283"/>
+        <location filename="../../ui/review_screen.py" line="295"/>
         <source>(all)</source>
         <translation>（全部）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="295"/>
+        <location filename="../../ui/review_screen.py" line="307"/>
         <source>%1 actions, %2 anomalies.</source>
         <translation>%1 项操作，%2 项异常。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="311"/>
         <source>Signed off by %1.</source>
         <translation>已由 %1 签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="299"/>
+        <location filename="../../ui/review_screen.py" line="311"/>
         <source>Not signed off yet.</source>
         <translation>尚未签署。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Name</source>
         <translation>名称</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Actions</source>
         <translation>操作</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Opened</source>
         <translation>受理</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Advanced</source>
         <translation>推进</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="321"/>
+        <location filename="../../ui/review_screen.py" line="333"/>
         <source>Closed</source>
         <translation>办结</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>Rejected</source>
         <translation>驳回</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>Median (min)</source>
         <translation>中位时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>P90 (min)</source>
         <translation>90%时长(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="322"/>
+        <location filename="../../ui/review_screen.py" line="334"/>
         <source>Verdicts</source>
         <translation>查验</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Refusals</source>
         <translation>节点拒绝</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Offline (min)</source>
         <translation>离线(分)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Outbox</source>
         <translation>待发送</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="323"/>
+        <location filename="../../ui/review_screen.py" line="335"/>
         <source>Set aside</source>
         <translation>已搁置</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="344"/>
+        <location filename="../../ui/review_screen.py" line="356"/>
         <source>No service</source>
         <translation>无具体事项</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="358"/>
         <source>Hourly load per service</source>
         <translation>各服务每小时业务量</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="346"/>
+        <location filename="../../ui/review_screen.py" line="358"/>
         <source>Others</source>
         <translation>其他</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="348"/>
+        <location filename="../../ui/review_screen.py" line="360"/>
         <source>Verdict mix</source>
         <translation>查验结果分布</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="351"/>
+        <location filename="../../ui/review_screen.py" line="363"/>
         <source>%1: %2 opened, %3 closed, %4 verdicts per day</source>
         <translation>%1：日均受理 %2，办结 %3，查验 %4</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="364"/>
         <source>Day</source>
         <translation>当日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="364"/>
         <source>Week</source>
         <translation>近7日</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="352"/>
+        <location filename="../../ui/review_screen.py" line="364"/>
         <source>Month</source>
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="379"/>
+        <location filename="../../ui/review_screen.py" line="391"/>
         <source>Audit chain intact: %1 records verified.</source>
         <translation>审计链完整：已校验 %1 条记录。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="380"/>
+        <location filename="../../ui/review_screen.py" line="392"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>审计链断裂：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="393"/>
         <source>Last signed-off day: %1</source>
         <translation>最近签署日期：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="381"/>
+        <location filename="../../ui/review_screen.py" line="393"/>
         <source>none</source>
         <translation>无</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="382"/>
+        <location filename="../../ui/review_screen.py" line="394"/>
         <source>Checkpoints held: %1</source>
         <translation>已存检查点：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="383"/>
+        <location filename="../../ui/review_screen.py" line="395"/>
         <source>Entries of the day included in their logs: %1; pending: %2</source>
         <translation>当日账本记录已收录：%1；待收录：%2</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="385"/>
+        <location filename="../../ui/review_screen.py" line="397"/>
         <source>Problem: %1</source>
         <translation>问题：%1</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="391"/>
+        <location filename="../../ui/review_screen.py" line="403"/>
         <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
         <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="424"/>
+        <location filename="../../ui/review_screen.py" line="436"/>
         <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="437"/>
+        <location filename="../../ui/review_screen.py" line="449"/>
         <source>&amp;Sign</source>
         <translation>签署(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="438"/>
+        <location filename="../../ui/review_screen.py" line="450"/>
         <source>&amp;Cancel</source>
         <translation>取消(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="461"/>
+        <location filename="../../ui/review_screen.py" line="474"/>
         <source>Signed off. Ledger entry %1.</source>
         <translation>已签署。账本记录 %1。</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="469"/>
+        <location filename="../../ui/review_screen.py" line="483"/>
+        <source>PDF report (*.pdf)</source>
+        <translation>PDF 报告 (*.pdf)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="483"/>
+        <source>CSV table (*.csv)</source>
+        <translation>CSV 表格 (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../ui/review_screen.py" line="484"/>
         <source>Export</source>
         <translation>导出</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="498"/>
+        <location filename="../../ui/review_screen.py" line="525"/>
         <source>Written: %1</source>
         <translation>已写入：%1</translation>
     </message>
