@@ -294,13 +294,18 @@ def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_
         form.id_edit.setFocus()
         qtbot.keyClicks(form.id_edit, id_number)
         if i == at["typed"]:  # a name typed over the e-ID's
-            form.name_edit.clear()
-            qtbot.keyClicks(form.name_edit, "Zhang San")
+            press(qtbot, Qt.Key.Key_Backtab)  # back from the ID number to the name
+            assert QApplication.focusWidget() is form.name_edit
+            press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            type_text(qtbot, "Zhang San")
             accept(expect_case=False)
             qtbot.waitUntil(lambda: texts["mismatch"] in form.message.text(), timeout=10_000)
             data.add("Zhang San")  # the typed name is the clerk's input, shown back as typed
             check_language(f"citizen {i}: a name typed against the e-ID")
-            form.name_edit.setText(name)  # corrected (the input method commits the Chinese name)
+            assert QApplication.focusWidget() is form.name_edit
+            press(qtbot, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+            type_text(qtbot, name)  # corrected (the input method commits the Chinese name)
+            assert form.name_edit.text() == name
         case = accept()
         check_language(f"citizen {i}: case accepted")
         serials = [v.claims["serial"] for v, _ in form.documents]
