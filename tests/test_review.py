@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import sys
 from datetime import date
@@ -12,6 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from app.catalogue.errors import Refusal
+from app.catalogue.working_days import CalendarYearUnknown
 from app.cli.main import main
 from app.ledger import dcbor
 from app.review import (
@@ -27,9 +30,12 @@ from app.review import (
     signoff_problems,
 )
 from app.review.chain import record_body, verify_audit_chain
+from app.review.texts import result_name
 from app.review.timeline import AUDIT, LEDGER, parse_day
+from app.services.errors import ApplicantMismatch
 from app.store.audit import record_hash
 from app.store.errors import InvalidInput, PermissionDenied
+from app.sync.service import EXIT_CANCELLED, EXIT_GAVE_UP, EXIT_UNREACHABLE, EXIT_VERIFICATION
 from tests.review_daygen import (
     CLERKS,
     OFFICE_NAME,
@@ -319,3 +325,20 @@ def test_a_column_forged_to_another_type_is_named_as_altered(tmp_path: Path, col
         admin.session.execute(f"UPDATE audit SET {column} = ? WHERE seq = ?", (forged, seq))
         check = verify_audit_chain(admin.session)
     assert not check.ok and f"audit record {seq} (edge.typed by admin) was altered" in check.problem
+
+
+def test_refused_steps_and_sync_runs_are_worded_in_both_languages() -> None:
+    """The timeline, the PDF and the CSV show `refused: <code>` and `exit <status>` results in words, never the code."""
+
+    def codes(cls: type) -> set[str]:
+        return {cls.code} | {c for sub in cls.__subclasses__() for c in codes(sub)}
+
+    assert {ApplicantMismatch.code, CalendarYearUnknown.code} <= codes(Refusal)  # app.services' and the calendar's
+    results = [f"refused: {code}" for code in sorted(codes(Refusal))]
+    results += [f"exit {status}" for status in (EXIT_VERIFICATION, EXIT_UNREACHABLE, EXIT_CANCELLED, EXIT_GAVE_UP)]
+    assert len(results) > 15
+    for result in results:
+        chinese, english = result_name(result, "zh_CN"), result_name(result, "en")
+        assert not re.search(r"[A-Za-z]", chinese), (result, chinese)
+        assert not re.search(r"[\u4e00-\u9fff]", english) and "_" not in english, (result, english)
+    assert result_name("refused: the node said no", "zh_CN") == "已拒绝：the node said no"  # free text stays as is

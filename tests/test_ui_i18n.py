@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -12,9 +13,10 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pytest
 from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QAbstractButton, QDialogButtonBox, QFileDialog, QLabel
 
 from tests.ui_fixtures import dangling_threads, dangling_timers
-from ui.i18n import LANGUAGES, Translations, catalogue_path
+from ui.i18n import LANGUAGES, Translations, catalogue_path, qt_supplement_path
 
 __all__ = ["dangling_threads", "dangling_timers"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +79,40 @@ def test_chinese_is_the_default_and_english_is_one_switch_away(qapp) -> None:
         translations.install("fr")
     translations.uninstall()
     assert QCoreApplication.translate("LoginScreen", "Log in") == "Log in"
+
+
+def test_the_supplement_to_qts_catalogue_is_compiled_from_its_source(tmp_path: Path) -> None:
+    qm = tmp_path / "fresh.qm"
+    source = qt_supplement_path("zh_CN").with_suffix(".ts")
+    result = subprocess.run([str(BIN / "pyside6-lrelease"), str(source), "-qm", str(qm)], capture_output=True,
+                            text=True, timeout=60)  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert qm.read_bytes() == qt_supplement_path("zh_CN").read_bytes(), "run pyside6-lrelease"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_qts_save_dialog_speaks_the_apps_language(qtbot, language: str) -> None:
+    """The review's exports ask for a path in Qt's own dialog (not the desktop's): every label and button of it in
+    `language`, with the Qt 6 labels PySide6's qtbase_zh_CN lacks from our supplement."""
+    translations = Translations()
+    translations.install(language)
+    try:
+        dialog = QFileDialog(None, "x", "", "*.pdf")
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        texts = [w.text() for w in dialog.findChildren(QLabel) + dialog.findChildren(QAbstractButton) if w.text()]
+        [buttons] = dialog.findChildren(QDialogButtonBox)
+        named = [b.text() for b in buttons.buttons()]
+        dialog.close()
+    finally:
+        translations.uninstall()
+    chinese = [t for t in texts if re.search(r"[\u4e00-\u9fff]", t)]
+    if language == "zh_CN":
+        assert named == ["保存(&S)", "取消"] and chinese == texts, texts
+    else:
+        assert named == ["&Save", "Cancel"] and chinese == [] and "&Look in:" in texts, texts
 
 
 def test_the_ui_never_shows_a_bare_string_literal() -> None:

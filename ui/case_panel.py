@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
@@ -16,12 +18,14 @@ from PySide6.QtWidgets import (
 )
 
 from app.certs import Verdict
-from app.office import CaseFile, CaseService, ClerkTask
+from app.office import CaseFile, CaseService, ClerkTask, NotUnlocked
 from ui.background import BackgroundWork
 from ui.case_form import case_state_name
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.refusal_text import describe
 from ui.service_picker import service_name
+
+log = logging.getLogger(__name__)
 
 
 class CasePanel(RetranslatedOnLanguageChange, QWidget):
@@ -88,8 +92,13 @@ class CasePanel(RetranslatedOnLanguageChange, QWidget):
         self.tasks_box.setTitle(self.tr("Tasks from sync"))
 
     def reload(self) -> None:
-        """Reload the open cases from the replica."""
-        self._work.db(self._cases.open_cases, self._fill_queue, owner=self)
+        """Reload the open cases from the replica (nothing to show while the office is locked: a language switch at
+        the login screen reloads too)."""
+        self._work.db(self._cases.open_cases, self._fill_queue, self._reload_failed, owner=self)
+
+    def _reload_failed(self, error: Exception) -> None:
+        if not isinstance(error, NotUnlocked):
+            log.error("reloading the open cases failed", exc_info=error)
 
     def _fill_queue(self, cases: list[CaseFile]) -> None:
         self._fill(self.queue_list, cases)

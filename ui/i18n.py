@@ -17,7 +17,7 @@ class Translations:
     def __init__(self) -> None:
         """Start with no catalogue installed."""
         self._translator: QTranslator | None = None
-        self._qt_translator: QTranslator | None = None
+        self._qt_translators: list[QTranslator] = []
         self.language = DEFAULT_LANGUAGE
 
     def install(self, language: str) -> None:
@@ -38,27 +38,29 @@ class Translations:
         QLocale.setDefault(QLocale(QLocale.Language.Chinese if language == "zh_CN" else QLocale.Language.English))
 
     def _install_qt_catalogue(self, language: str) -> None:
-        """Qt's own texts (file dialogs, message box buttons, context menus) in `language`: qtbase's catalogue."""
+        """Qt's own texts (file dialogs, message box buttons, context menus) in `language`: qtbase's catalogue, and
+        ours of the few Qt 6 texts that the catalogue PySide6 ships lacks."""
         app = QCoreApplication.instance()
-        if self._qt_translator is not None:
-            app.removeTranslator(self._qt_translator)
-            self._qt_translator.deleteLater()
-            self._qt_translator = None
+        for translator in self._qt_translators:
+            app.removeTranslator(translator)
+            translator.deleteLater()
+        self._qt_translators = []
         if language == "en":
             return  # Qt's source texts are English
-        translator = QTranslator(app)
-        if not translator.load(str(qt_catalogue_path(language))):
-            raise FileNotFoundError(f"Qt's own catalogue {qt_catalogue_path(language)} is missing")
-        app.installTranslator(translator)
-        self._qt_translator = translator
+        for path in (qt_catalogue_path(language), qt_supplement_path(language)):
+            translator = QTranslator(app)
+            if not translator.load(str(path)):
+                raise FileNotFoundError(f"Qt's own catalogue {path} is missing")
+            app.installTranslator(translator)
+            self._qt_translators.append(translator)
 
     def uninstall(self) -> None:
         """Remove the installed catalogues (source texts show again); used when the app shuts down."""
-        for translator in (self._translator, self._qt_translator):
+        for translator in (self._translator, *self._qt_translators):
             if translator is not None:
                 QCoreApplication.instance().removeTranslator(translator)
                 translator.deleteLater()
-        self._translator = self._qt_translator = None
+        self._translator, self._qt_translators = None, []
 
 
 def catalogue_path(language: str, *, compiled: bool) -> Path:
@@ -69,3 +71,8 @@ def catalogue_path(language: str, *, compiled: bool) -> Path:
 def qt_catalogue_path(language: str) -> Path:
     """Return the path of Qt's own compiled catalogue (qtbase) for `language`, as PySide6 ships it."""
     return Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)) / f"qtbase_{language}.qm"
+
+
+def qt_supplement_path(language: str) -> Path:
+    """Return the path of our compiled supplement to Qt's catalogue: Qt 6 texts that qtbase_`language`.qm lacks."""
+    return I18N_DIR / f"qtbase_supplement_{language}.qm"

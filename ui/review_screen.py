@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QKeyEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -43,6 +43,9 @@ from ui.review_refused import RefusedEntriesPanel
 from ui.review_remediation import RemediationPanel
 
 Index = QModelIndex | QPersistentModelIndex
+# The review's Ctrl keys by the key pressed with Ctrl (Shift+Tab arrives as Backtab, the keypad's Enter as Enter).
+CTRL_KEYS = {Qt.Key.Key_Tab: "Ctrl+Tab", Qt.Key.Key_Backtab: "Ctrl+Shift+Tab", Qt.Key.Key_Return: "Ctrl+Return",
+             Qt.Key.Key_Enter: "Ctrl+Enter", Qt.Key.Key_P: "Ctrl+P", Qt.Key.Key_E: "Ctrl+E"}  # fmt: skip
 LINE_BREAK = "\n"
 
 
@@ -149,10 +152,12 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self.remediation_panel = RemediationPanel(reviews, work, language)
         self.tabs = QTabWidget()
         self.confirmation: QMessageBox | None = None
+        self.file_dialog: QFileDialog | None = None  # the export's "save as" while it is open
         for table in (self.clerk_table, self.service_table):
             table.setMinimumHeight(160)  # several rows in view, not one
             table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self._build()
+        self._bind_keys()
         self.retranslate()
         self._set_enabled(False)
 
@@ -190,28 +195,47 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         layout.addWidget(self.tabs, 1)
         layout.addLayout(bottom)
 
+    def _key_actions(self) -> dict[str, Callable[[], None]]:
+        count = self.tabs.count
+        return {
+            "Ctrl+Tab": lambda: self.show_tab((self.tabs.currentIndex() + 1) % count()),
+            "Ctrl+Shift+Tab": lambda: self.show_tab((self.tabs.currentIndex() - 1) % count()),
+            "Ctrl+Return": self.sign,
+            "Ctrl+Enter": self.sign,
+            "Ctrl+P": lambda: self._ask_path("pdf", self.export_pdf),
+            "Ctrl+E": lambda: self._ask_path("csv", self.export_csv),
+        }
+
+    def _bind_keys(self) -> None:
+        """The review driven by keyboard wherever the focus is in it (a table would take Ctrl+Tab for its own cells):
+        Ctrl+Tab / Ctrl+Shift+Tab walk the tabs, Ctrl+Enter signs, Ctrl+P and Ctrl+E export; Esc closes."""
+        for sequence, act in self._key_actions().items():
+            shortcut = QShortcut(QKeySequence(sequence), self)
+            shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            shortcut.activated.connect(act)
+
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 (Qt override)
-        """The review driven by keyboard: Ctrl+Tab / Ctrl+Shift+Tab walk the tabs, Ctrl+Enter signs, Ctrl+P and
-        Ctrl+E export, Esc closes (a dialog on top answers its own keys first)."""
-        key, mods = event.key(), event.modifiers()
-        ctrl = bool(mods & Qt.KeyboardModifier.ControlModifier)
-        count = self.tabs.count()
-        if ctrl and key == Qt.Key.Key_Tab:
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % count)
-        elif ctrl and key == Qt.Key.Key_Backtab:
-            self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % count)
-        elif ctrl and key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.sign()
-        elif ctrl and key == Qt.Key.Key_P:
-            self._ask_path("pdf", self.export_pdf)
-        elif ctrl and key == Qt.Key.Key_E:
-            self._ask_path("csv", self.export_csv)
-        elif key == Qt.Key.Key_Escape:
+        """Esc closes the review (a dialog on top, or a comment being typed, answers its own Esc first); the keys of
+        `_bind_keys` act here too when they reach the screen itself (its window not active yet)."""
+        if event.key() == Qt.Key.Key_Escape:
+            event.accept()
             self.close()
-        else:
+            return
+        ctrl = bool(event.modifiers() & Qt.KeyboardModifier.ControlModifier)
+        act = self._key_actions().get(CTRL_KEYS.get(Qt.Key(event.key()), "")) if ctrl else None
+        if act is None:
             super().keyPressEvent(event)
             return
         event.accept()
+        act()
+
+    def show_tab(self, index: int) -> None:
+        """Show tab `index` with the keyboard focus in it; on the anomalies, on the first comment to type."""
+        self.tabs.setCurrentIndex(index)
+        page = self.tabs.currentWidget()
+        page.setFocus(Qt.FocusReason.TabFocusReason)
+        if page is self.anomaly_table and self.anomaly_table.rowCount() and self.anomaly_table.currentColumn() != 2:
+            self.anomaly_table.setCurrentCell(0, 2)  # the comment column: F2 (or typing) writes the comment
 
     def retranslate(self) -> None:
         """Set every text in the current language."""
@@ -450,6 +474,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
             return
         self.confirmation = None
         box.deleteLater()
+        self.activateWindow()  # the keys go to the review again (Ctrl+P, Ctrl+E, Esc), whatever the desktop does
         if yes:
             self.sign_confirmed()
 
@@ -469,10 +494,24 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def _ask_path(self, kind: str, export: Callable[[str], None]) -> None:
         if self.review is None:
             return
-        suggested = f"review-{self.review.day}.{kind}"
-        path, _ = QFileDialog.getSaveFileName(self, self.tr("Export"), suggested, f"*.{kind}")
-        if path:
-            export(path)
+        # Qt's own dialog, not the system's: it speaks the screen's language (qtbase's catalogue, ui/i18n.py) on any
+        # desktop, and answers the keyboard alike everywhere (type the name, Enter saves, Esc cancels).
+        kinds = {"pdf": self.tr("PDF report (*.pdf)"), "csv": self.tr("CSV table (*.csv)")}
+        dialog = QFileDialog(self, self.tr("Export"), "", kinds[kind])
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+        dialog.setAcceptMode(QFileDialog.AcceptMode.AcceptSave)
+        dialog.setDefaultSuffix(kind)
+        dialog.selectFile(f"review-{self.review.day}.{kind}")
+        dialog.fileSelected.connect(export)
+        dialog.finished.connect(lambda _result: self._file_dialog_closed(dialog))
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _file_dialog_closed(self, dialog: QFileDialog) -> None:
+        if self.file_dialog is dialog:
+            self.file_dialog = None
+        dialog.deleteLater()
+        self.activateWindow()
 
     def export_pdf(self, path: str) -> None:
         """Write the PDF report (in the screen's language) exactly at `path`."""

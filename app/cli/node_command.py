@@ -30,7 +30,7 @@ from app.node.service import build_app
 from app.node.storage.interface import NodeStoreError
 from app.node.worker_processes import HttpWorkers, listening_socket
 from app.protocol.departments import UnknownDepartment, all_departments
-from app.protocol.policy import SEAL, SEAL_SUITE
+from app.protocol.policy import SEAL, SEAL_SUITE, WINDOW
 from app.protocol.refusals import Refusal
 
 DEFAULT_HOME = "govdesk-nodes"
@@ -118,10 +118,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     serve.set_defaults(func=run_serve)
 
     enroll = node_sub.add_parser(
-        "enroll", help="enrol a device, clerk, supervisor or seal key in the node's registry (signed by its department)"
+        "enroll",
+        help="enrol a device, clerk, supervisor, window or seal key in the node's registry (signed by its department)",
     )
     _add_location(enroll)
-    enroll.add_argument("--role", required=True, choices=["supervisor", "clerk", "device", SEAL])
+    enroll.add_argument(
+        "--role",
+        required=True,
+        choices=["supervisor", "clerk", "device", WINDOW, SEAL],
+        help=f"{WINDOW}: a service hall's comprehensive-window (一窗受理) clerk, enrolled beside their home "
+        "department's enrolment, who may then accept this department's cases (open, verify-documents) and "
+        "nothing else",
+    )
     enroll.add_argument("--subject", required=True, help="who holds the key, e.g. office-03/counter-02")
     key = enroll.add_mutually_exclusive_group(required=True)
     key.add_argument("--public-key", help="the public key to enrol, in hex (Ed25519: 32 bytes; SM2: 65, 04||x||y)")

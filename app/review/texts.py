@@ -297,6 +297,34 @@ RESULT_NAMES: dict[str, tuple[str, str]] = {
     "closed": ("已办结", "closed"),
 }
 
+# What a refused step's code (app.services' Refusal.code, written to the audit trail as `refused: <code>`) and a
+# sync run's exit status (app.sync.service) mean, in few words: the review's timeline, PDF and CSV show these.
+REFUSAL_NAMES: dict[str, tuple[str, str]] = {
+    "wrong_role": ("角色无权办理此步骤", "role may not perform the step"),
+    "wrong_department": ("属其他部门办理", "another department's step"),
+    "not_enrolled": ("签名密钥未在部门登记", "signing key not enrolled"),
+    "missing_certificate": ("缺少有效证照", "certificates missing"),
+    "applicant_mismatch": ("申请人与电子身份证不符", "applicant does not match the e-ID"),
+    "step_out_of_order": ("步骤顺序不符", "step out of order"),
+    "case_conflict": ("其他窗口已先办理", "another office moved the case first"),
+    "replica_too_stale": ("本地副本过旧", "local copy too old"),
+    "log_untrusted": ("部门账本分叉告警中", "department log under a fork alarm"),
+    "consent_missing": ("无群众授权", "no consent"),
+    "consent_expired": ("授权已过期", "consent expired"),
+    "consent_revoked": ("授权已撤回", "consent revoked"),
+    "scope_not_covered": ("超出授权范围", "outside the consent"),
+    "refused": ("规则不允许", "not allowed by the rules"),
+    "unknown_service": ("无此事项", "no such service"),
+    "unknown_case": ("无此办件", "no such case"),
+    "calendar_year_unknown": ("当年法定工作日历未知", "the year's official working-day calendar unknown"),
+}
+SYNC_EXIT_NAMES: dict[str, tuple[str, str]] = {
+    "exit 1": ("同步校验失败", "sync verification failed"),
+    "exit 3": ("节点无法连接", "node unreachable"),
+    "exit 4": ("同步已取消", "sync cancelled"),
+    "exit 5": ("待发送记录重试后仍未送达", "outbox entries still waiting after every retry"),
+}
+
 SOURCE_NAMES: dict[str, tuple[str, str]] = {"audit": ("审计", "audit"), "ledger": ("账本", "ledger")}
 
 CSV_HEADERS: dict[str, tuple[str, str]] = {
@@ -328,7 +356,10 @@ def result_name(code: str, language: str) -> str:
     """A result or verdict code ('ok', 'VALID', 'refused: ...') as a reader says it."""
     head, sep, rest = code.partition(": ")
     if sep and head in RESULT_NAMES:
+        rest = _pick(REFUSAL_NAMES, rest, language)  # a refusal code in words; free text (a node's reason) as it is
         return f"{_pick(RESULT_NAMES, head, language)}：{rest}" if language != "en" else f"{head}: {rest}"
+    if code in SYNC_EXIT_NAMES:
+        return _pick(SYNC_EXIT_NAMES, code, language)
     return _pick(RESULT_NAMES, code, language)
 
 
