@@ -37,8 +37,9 @@ HICOLOR_SIZES = (16, 22, 24, 32, 48, 64, 128, 256, 512)
 
 pytestmark = pytest.mark.slow
 # The bundle was 397 MB before it was trimmed (ICU data, orphaned libraries, symbol tables, psycopg-binary,
-# Pillow's AVIF/WebP); a change that brings those back should be noticed.
-BUNDLE_CEILING_BYTES = 345_000_000
+# Pillow's AVIF/WebP); a change that brings those back should be noticed. QtPrintSupport (printing receipts and
+# notices at the counter) added 8 MB: 353 MB.
+BUNDLE_CEILING_BYTES = 360_000_000
 _trim_spec = importlib.util.spec_from_file_location("bundle_trim", ROOT / "packaging" / "bundle_trim.py")
 bundle_trim = importlib.util.module_from_spec(_trim_spec)
 _trim_spec.loader.exec_module(bundle_trim)
