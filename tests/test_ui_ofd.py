@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -10,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QFileDialog
 
 from app.ofd import gm
 from app.ofd.counter import AnchorFact
@@ -311,3 +314,30 @@ def test_a_result_delivered_by_the_department_is_ready_to_hand_out_with_its_issu
     assert panel.file_name == "CASE-0077-licence.ofd" and panel.card.colour == GREEN
     assert dict(panel.card.field_rows)["Ledger"].startswith(f"issued by {bank.name_zh} at 2026年5月29日 04:26")
     assert panel.save_button.isEnabled() and panel.print_button.isEnabled()
+
+
+@pytest.mark.parametrize("choose", ["choose_file", "choose_folder", "choose_save_path", "choose_print_path"])
+def test_every_file_dialog_of_the_panel_is_qts_own_in_the_apps_language(qtbot, panel: OfdPanel, choose: str) -> None:
+    """Open, watch, save and print ask in Qt's dialog (the desktop's would follow the system's language): under
+    zh_CN its buttons are Chinese. The dialog is answered by Esc, so nothing is opened or written."""
+    translations = Translations()
+    translations.install("zh_CN")
+    seen: list[list[str]] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, QFileDialog):
+            QTimer.singleShot(10, answer)  # not up yet: look again
+            return
+        assert dialog.testOption(QFileDialog.Option.DontUseNativeDialog)
+        [buttons] = dialog.findChildren(QDialogButtonBox)
+        seen.append([b.text() for b in buttons.buttons()])
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+
+    try:
+        QTimer.singleShot(0, answer)
+        getattr(panel, choose)()
+    finally:
+        translations.uninstall()
+    [named] = seen
+    assert named and all(re.search(r"[\u4e00-\u9fff]", text) for text in named), named

@@ -20,6 +20,8 @@ from ui.language_change import RetranslatedOnLanguageChange
 from ui.ofd_verdict_card import OfdVerdictCard
 
 ARRIVAL_POLL_MS = 100
+# Qt's own file dialogs, not the desktop's: they speak the screen's language (qtbase's catalogue, ui/i18n.py).
+QT_DIALOG = QFileDialog.Option.DontUseNativeDialog
 
 
 def monotonic_ms() -> int:
@@ -153,7 +155,7 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
     def choose_save_path(self) -> None:
         """Ask where to save the shown document (the citizen's USB stick) and write it there."""
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Save the e-licence"), self.file_name,
-                                              self.tr("OFD documents (*.ofd)"))  # fmt: skip
+                                              self.tr("OFD documents (*.ofd)"), options=QT_DIALOG)  # fmt: skip
         if path:
             self.save_copy(Path(path))
 
@@ -168,7 +170,7 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         """Ask where to write the printable copy (PDF with the QR code) of the shown document."""
         stem = Path(self.file_name).stem or "e-licence"
         path, _ = QFileDialog.getSaveFileName(self, self.tr("Printable copy"), f"{stem}.pdf",
-                                              self.tr("PDF documents (*.pdf)"))  # fmt: skip
+                                              self.tr("PDF documents (*.pdf)"), options=QT_DIALOG)  # fmt: skip
         if path:
             self.print_copy(Path(path))
 
@@ -186,13 +188,17 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
 
     def choose_file(self) -> None:
         """Ask for an .ofd file and verify it."""
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Open e-licence"), "", self.tr("OFD documents (*.ofd)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open e-licence"), "", self.tr("OFD documents (*.ofd)"), options=QT_DIALOG
+        )
         if path:
             self.open_path(Path(path))
 
     def choose_folder(self) -> None:
         """Ask for a folder (a USB stick) to watch for .ofd files."""
-        path = QFileDialog.getExistingDirectory(self, self.tr("Watch a folder for e-licences"))
+        path = QFileDialog.getExistingDirectory(
+            self, self.tr("Watch a folder for e-licences"), "", QT_DIALOG | QFileDialog.Option.ShowDirsOnly
+        )
         if path:
             self.watch_folder(Path(path))
 
