@@ -43,10 +43,13 @@ def _state(office: Path, fingerprints: list[bytes]) -> tuple[set[int], dict[int,
         r.audit.verify_chain()
         present = {fingerprints.index(root.fingerprint) for root in r.trust_roots.roots("department")}
         balance = dict.fromkeys(range(ROOTS), 0)
-        for record in r.audit.records():
-            if record.action in ("trust_root.add", "trust_root.remove"):
-                n = fingerprints.index(bytes.fromhex(record.detail["fingerprint"]))
-                balance[n] += 1 if record.action == "trust_root.add" else -1
+        seq = 0
+        while page := r.audit.records(after_seq=seq):  # page through: a fast machine writes thousands of records
+            for record in page:
+                if record.action in ("trust_root.add", "trust_root.remove"):
+                    n = fingerprints.index(bytes.fromhex(record.detail["fingerprint"]))
+                    balance[n] += 1 if record.action == "trust_root.add" else -1
+            seq = page[-1].seq
     return present, balance
 
 

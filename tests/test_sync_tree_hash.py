@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import UTC, datetime
 from pathlib import Path
 
 import httpx
 import pytest
 
+from app.beijing_time import beijing
 from app.ledger.merkle import SHA256_TREE, SM3_TREE, ProofError, RootMismatch
 from app.ledger.note import new_signer
 from app.protocol.node_client import NodeClient
@@ -97,8 +97,9 @@ def test_an_office_syncs_sm3_and_sha256_logs_and_verifies_their_proofs(nodes: li
         assert log_trees(office.session) == {
             n.origin: SM3_TREE if EXPECTED[n.config.department] == "sm3" else SHA256_TREE for n in nodes
         }
-        today = datetime.fromtimestamp(office.session.now_ms() / 1000, UTC).date()
-        period = load_period(office.session, "tree-office", today, 1, ReviewThresholds(), office.session.now_ms())
+        # the review's day is the hall's local day in Beijing, not the UTC date (they differ from 16:00 UTC)
+        now_ms = office.session.now_ms()
+        period = load_period(office.session, "tree-office", beijing(now_ms).date(), 1, ReviewThresholds(), now_ms)
         included, pending, problems = check_entries(office.session, period)
         assert (included, pending, problems) == (len(nodes), [], [])
     finally:
