@@ -250,7 +250,9 @@ def scan_latencies(app: QApplication, office: Path, video: Path, codes: int) -> 
     counter.window.login.user_edit.setText("li.na")
     counter.window.login.password_edit.setText(PASSWORD)
     counter.window.login.submit()
-    wait(app, lambda: counter.window.counter is not None)
+    # Logged in: on_unlocked has run (the workspace is built with the window since issue 21, so waiting for it to
+    # exist no longer waits for the login, and the meter then also took in the switch from the login screen).
+    wait(app, lambda: counter.window.account is not None)
     counter.window.counter.verdict_shown.connect(lambda _v, latency: latencies.append(latency * 1000))
     meter = StallMeter()
     meter.start()
