@@ -268,6 +268,39 @@ def test_unenrolled_foreign_revoked_and_replayed_requests_are_refused(served: tu
     assert unsigned.status_code == 401
 
 
+def test_a_device_changed_by_another_process_after_it_was_cached_acts_as_it_is_now(
+    served: tuple[Hall, Server], tmp_path: Path
+) -> None:
+    """The server keeps the enrolments it has admitted, but each write re-reads the device in its own transaction:
+    a revocation or a re-enrolment made by another process (here the hall CLI's own store) takes effect at once."""
+    hall, server = served
+    kiosk = HallClient(server.url, enrolled_device(hall, "kiosk"))
+    for _ in range(3):
+        kiosk.issue("tax")
+    signer = enrolled_device(hall, "counter", "w01")
+    counter = HallClient(server.url, signer)
+    first = counter.call_next()
+    assert first is not None and first.window == "w01"  # the device is now cached by the server
+    counter.act(first, "finish")
+    kid = key_id(ED25519, signer.public_key)
+    other = open_hall_store(f"sqlite:///{tmp_path / 'hall.db'}")  # as `govdesk hall enroll` would, beside the server
+    try:
+        moved = hall.store.device(kid)
+        assert moved is not None
+        other.enroll(replace(moved, window="w02"))
+        second = counter.call_next()
+        assert second is not None and second.window == "w02"  # the fresh enrolment, not the cached one
+        counter.act(second, "finish")
+        other.revoke(kid)
+        waiting = hall.display().waiting
+        with pytest.raises(HallRefusal) as err:
+            counter.call_next()
+        assert err.value.code is HallCode.REVOKED_SIGNER
+        assert hall.display().waiting == waiting  # the refused call took no ticket
+    finally:
+        other.close()
+
+
 @pytest.mark.parametrize(
     ("path", "body", "code"),
     [

@@ -23,7 +23,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from app.hall.config import HallConfig
-from app.hall.store import MAX_NUMBER, Appointment, HallTx, SqlHallStore
+from app.hall.store import MAX_NUMBER, Appointment, HallTx, SqlHallStore, T
 from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_served import SERVED_FOR_S, ServedCase, ServedTicket
 from app.protocol.hall_tickets import CallRecord, DisplayState, Ticket, TicketKind
@@ -33,6 +33,8 @@ MAX_CASE_REF = 64
 _CASE_REF = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]*")
 _APPOINTMENT_CODE = re.compile(r"[0-9A-Z]{4,16}")
 _NO_PENALTY = 1 << 62
+
+HallOp = Callable[[HallTx], T]  # a piece of work on the hall's state, run by the store in a write transaction
 
 
 def wall_clock_ms() -> int:
@@ -76,8 +78,8 @@ class Hall:
         tx.expire_holds(now - int(self.config.hold_timeout_s * 1000), now)
 
     # --- kiosk ---------------------------------------------------------------------------------
-    def issue(self, category: str, kind: TicketKind, mark: RequestMark | None = None) -> Ticket:
-        """Issue a ticket of a category (normal or green channel)."""
+    def issue_op(self, category: str, kind: TicketKind, mark: RequestMark | None = None) -> HallOp[Ticket]:
+        """The work of `issue`, to run in a write transaction."""
         if kind is TicketKind.APPOINTMENT:
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "an appointment ticket is issued from its code")
         spec = self.config.category(category)
@@ -89,7 +91,11 @@ class Hall:
             self._mark(tx, mark, now)
             return self._insert(tx, spec.id, spec.letter, kind, now, None)
 
-        return self.store.run(work)
+        return work
+
+    def issue(self, category: str, kind: TicketKind, mark: RequestMark | None = None) -> Ticket:
+        """Issue a ticket of a category (normal or green channel)."""
+        return self.store.run(self.issue_op(category, kind, mark))
 
     def issue_many(self, category: str, count: int) -> list[Ticket]:
         """Issue `count` normal tickets of a category in one transaction (to pre-fill a hall for drills, benches)."""
@@ -112,8 +118,8 @@ class Hall:
             raise HallRefusal(HallCode.DAY_FULL, f"category {category} has issued {MAX_NUMBER} tickets today")
         return tx.insert_ticket(day, f"{letter}{n:03d}", category, kind, now, slot)
 
-    def arrive(self, code: str, mark: RequestMark | None = None) -> Ticket:
-        """Turn an appointment code into a ticket on arrival (once)."""
+    def arrive_op(self, code: str, mark: RequestMark | None = None) -> HallOp[Ticket]:
+        """The work of `arrive`, to run in a write transaction."""
         if not isinstance(code, str) or not _APPOINTMENT_CODE.fullmatch(code):
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "an appointment code is 4 to 16 digits or capitals")
         now = self.clock()
@@ -133,7 +139,11 @@ class Hall:
             tx.use_appointment(code, ticket.id)
             return ticket
 
-        return self.store.run(work)
+        return work
+
+    def arrive(self, code: str, mark: RequestMark | None = None) -> Ticket:
+        """Turn an appointment code into a ticket on arrival (once)."""
+        return self.store.run(self.arrive_op(code, mark))
 
     def book(self, code: str, category: str, slot_start_ms: int, slot_end_ms: int) -> Appointment:
         """Record an appointment (from the booking system) that becomes a ticket on arrival."""
@@ -152,8 +162,8 @@ class Hall:
         return appointment
 
     # --- counter -------------------------------------------------------------------------------
-    def call_next(self, window: str, mark: RequestMark | None = None) -> Ticket | None:
-        """Call the next ticket to `window` by the priority rules; None if nobody waits for it."""
+    def call_next_op(self, window: str, mark: RequestMark | None = None) -> HallOp[Ticket | None]:
+        """The work of `call_next`, to run in a write transaction."""
         categories = self._window(window)
         now = self.clock()
 
@@ -176,10 +186,14 @@ class Hall:
             taken = tx.take(candidate, window, seq, now)
             return replace(taken, history=tx.history(taken.id)) if taken.transfer_to else taken
 
-        return self.store.run(work)
+        return work
 
-    def current(self, window: str) -> Ticket | None:
-        """Return the ticket `window` holds now (after lapsed holds are returned)."""
+    def call_next(self, window: str, mark: RequestMark | None = None) -> Ticket | None:
+        """Call the next ticket to `window` by the priority rules; None if nobody waits for it."""
+        return self.store.run(self.call_next_op(window, mark))
+
+    def current_op(self, window: str) -> HallOp[Ticket | None]:
+        """The work of `current`, to run in a write transaction."""
         self._window(window)
         now = self.clock()
 
@@ -187,17 +201,21 @@ class Hall:
             self._expire(tx, now)
             return tx.held_by(window)
 
-        return self.store.run(work)
+        return work
 
-    def _on_held(
+    def current(self, window: str) -> Ticket | None:
+        """Return the ticket `window` holds now (after lapsed holds are returned)."""
+        return self.store.run(self.current_op(window))
+
+    def _held_op(
         self,
         window: str,
         ticket_id: int,
         hold: int,
         mark: RequestMark | None,
         act: Callable[[HallTx, Ticket, int], Ticket],
-    ) -> Ticket:
-        """Run `act(tx, ticket, now)` on a ticket this window holds, after marking the request and expiring holds."""
+    ) -> HallOp[Ticket]:
+        """The work of `act(tx, ticket, now)` on a ticket this window holds, after the nonce and the lapsed holds."""
         self._window(window)
         now = self.clock()
 
@@ -206,24 +224,32 @@ class Hall:
             self._expire(tx, now)
             return act(tx, tx.holding(window, ticket_id, hold), now)
 
-        return self.store.run(work)
+        return work
 
-    def recall(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
-        """Call the held ticket again (the display and the announcement repeat it); it stays with this window."""
+    def recall_op(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> HallOp[Ticket]:
+        """The work of `recall`, to run in a write transaction."""
 
         def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
             ticket = tx.touch(ticket_id, now, recalled=True)
             tx.event(ticket_id, "recalled", window, now)
             return ticket
 
-        return self._on_held(window, ticket_id, hold, mark, act)
+        return self._held_op(window, ticket_id, hold, mark, act)
+
+    def recall(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
+        """Call the held ticket again (the display and the announcement repeat it); it stays with this window."""
+        return self.store.run(self.recall_op(window, ticket_id, hold, mark))
+
+    def heartbeat_op(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> HallOp[Ticket]:
+        """The work of `heartbeat`, to run in a write transaction."""
+        return self._held_op(window, ticket_id, hold, mark, lambda tx, held, now: tx.touch(ticket_id, now))
 
     def heartbeat(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
         """Keep holding a ticket while the citizen is served (a hold lapses after `hold_timeout_s` without one)."""
-        return self._on_held(window, ticket_id, hold, mark, lambda tx, held, now: tx.touch(ticket_id, now))
+        return self.store.run(self.heartbeat_op(window, ticket_id, hold, mark))
 
-    def skip(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
-        """The citizen did not come (过号): the ticket returns after `skip_return_calls` calls, or is missed."""
+    def skip_op(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> HallOp[Ticket]:
+        """The work of `skip`, to run in a write transaction."""
 
         def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
             if held.skips >= self.config.max_skips:
@@ -235,12 +261,16 @@ class Hall:
             tx.event(ticket_id, "skipped", window, now, str(eligible))
             return updated
 
-        return self._on_held(window, ticket_id, hold, mark, act)
+        return self._held_op(window, ticket_id, hold, mark, act)
 
-    def transfer(
+    def skip(self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None) -> Ticket:
+        """The citizen did not come (过号): the ticket returns after `skip_return_calls` calls, or is missed."""
+        return self.store.run(self.skip_op(window, ticket_id, hold, mark))
+
+    def transfer_op(
         self, window: str, ticket_id: int, hold: int, to: str, case_ref: str | None, mark: RequestMark | None = None
-    ) -> Ticket:
-        """Move a held ticket to another window (转号) with its history and its case; it is called there first."""
+    ) -> HallOp[Ticket]:
+        """The work of `transfer`, to run in a write transaction."""
         self._window(window)
         self._window(to)
         if to == window:
@@ -253,7 +283,26 @@ class Hall:
             tx.event(ticket_id, "transferred", window, now, to)
             return updated
 
-        return self._on_held(window, ticket_id, hold, mark, act)
+        return self._held_op(window, ticket_id, hold, mark, act)
+
+    def transfer(
+        self, window: str, ticket_id: int, hold: int, to: str, case_ref: str | None, mark: RequestMark | None = None
+    ) -> Ticket:
+        """Move a held ticket to another window (转号) with its history and its case; it is called there first."""
+        return self.store.run(self.transfer_op(window, ticket_id, hold, to, case_ref, mark))
+
+    def finish_op(
+        self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None, served: ServedCase | None = None
+    ) -> HallOp[Ticket]:
+        """The work of `finish`, to run in a write transaction."""
+
+        def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
+            updated = tx.finish(ticket_id, now)
+            tx.event(ticket_id, "finished", window, now)
+            tx.set_served(window, updated, now, served)
+            return updated
+
+        return self._held_op(window, ticket_id, hold, mark, act)
 
     def finish(
         self, window: str, ticket_id: int, hold: int, mark: RequestMark | None = None, served: ServedCase | None = None
@@ -262,14 +311,7 @@ class Hall:
 
         `served` is the case the window finished (no personal data), kept in the same transaction for the window's
         evaluator (`served`); a finish without one leaves the evaluator nothing to rate."""
-
-        def act(tx: HallTx, held: Ticket, now: int) -> Ticket:
-            updated = tx.finish(ticket_id, now)
-            tx.event(ticket_id, "finished", window, now)
-            tx.set_served(window, updated, now, served)
-            return updated
-
-        return self._on_held(window, ticket_id, hold, mark, act)
+        return self.store.run(self.finish_op(window, ticket_id, hold, mark, served))
 
     def served(self, window: str) -> ServedTicket | None:
         """What `window` finished last and nobody rated yet, for its evaluator (None after SERVED_FOR_S)."""

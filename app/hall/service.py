@@ -3,8 +3,9 @@
 Every request but /health and /config is signed by an enrolled device of the hall's office (the
 node's request-signing scheme: key id, time, nonce, signature over method, path, time, nonce and
 body digest). A counter acts only as the window its key is enrolled for; a kiosk issues tickets; a
-display reads. Blocking work runs in the thread pool; bodies are read under a size limit and a
-deadline.
+display reads. Writes (issue, call, the counter's actions) are authenticated on the event loop and
+awaited in the store's committer group with no worker thread between; reads and the rest run in the
+thread pool. Bodies are read under a size limit and a deadline.
 """
 
 from __future__ import annotations
@@ -33,8 +34,8 @@ from starlette.routing import Route
 from app.asgi.body import BodyProblem, read_limited_body
 from app.atomic_file import write_atomic
 from app.hall.evaluation import Evaluations
-from app.hall.hall import Hall, RequestMark
-from app.hall.store import StoredRating
+from app.hall.hall import Hall, HallOp, RequestMark
+from app.hall.store import HallTx, StoredRating, T
 from app.node.storage.interface import EnrolledKey
 from app.protocol.hall_evaluations import MalformedEvaluations, parse_day
 from app.protocol.hall_rating import RATINGS_PAGE, RatingCursor, RatingError
@@ -42,7 +43,7 @@ from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_served import MalformedServed, ServedCase, ServedTicket
 from app.protocol.hall_tickets import Device, Ticket, TicketKind
 from app.protocol.refusals import Refusal
-from app.protocol.request_auth import parse_credentials, verify_request
+from app.protocol.request_auth import RequestCredentials, parse_credentials, verify_request
 
 log = logging.getLogger("govdesk.hall.http")
 
@@ -72,11 +73,27 @@ def _key_record(device: Device) -> EnrolledKey:
     )
 
 
-def _authenticate(hall: Hall, request: Request, body: bytes, roles: tuple[str, ...]) -> tuple[Device, RequestMark]:
-    """Return the enrolled device that signed this request, or refuse it."""
+def _admit(hall: Hall, device: Device, roles: tuple[str, ...]) -> None:
+    """Refuse a device (already known to have signed the request) of another office or suite, or in another role."""
+    if device.office != hall.config.office:
+        raise HallRefusal(HallCode.WRONG_OFFICE, f"device {device.subject} is enrolled for another office")
+    if device.suite != hall.config.suite:  # a hall on the national suite takes no Ed25519 device, and the reverse
+        wrong = f"device {device.subject} has a {device.suite} key; the hall's suite is {hall.config.suite}"
+        raise HallRefusal(HallCode.WRONG_SUITE, wrong)
+    if device.role not in roles:
+        raise HallRefusal(HallCode.ROLE_NOT_ALLOWED, f"a {device.role} device may not do this")
+
+
+def _credentials(request: Request) -> RequestCredentials:
     try:
-        creds = parse_credentials(request.headers)
-        device = hall.store.device(creds.kid)
+        return parse_credentials(request.headers)
+    except Refusal as refusal:
+        raise HallRefusal(HallCode(refusal.code.value), refusal.message) from None
+
+
+def _verify(hall: Hall, request: Request, body: bytes, creds: RequestCredentials, device: Device | None) -> Device:
+    """Refuse the request unless `device` (the enrolment of its key, or None) signed it now and is not revoked."""
+    try:
         verify_request(
             creds,
             None if device is None else _key_record(device),
@@ -89,13 +106,15 @@ def _authenticate(hall: Hall, request: Request, body: bytes, roles: tuple[str, .
     except Refusal as refusal:
         raise HallRefusal(HallCode(refusal.code.value), refusal.message) from None
     assert device is not None  # verify_request refuses an unknown key
-    if device.office != hall.config.office:
-        raise HallRefusal(HallCode.WRONG_OFFICE, f"device {device.subject} is enrolled for another office")
-    if device.suite != hall.config.suite:  # a hall on the national suite takes no Ed25519 device, and the reverse
-        wrong = f"device {device.subject} has a {device.suite} key; the hall's suite is {hall.config.suite}"
-        raise HallRefusal(HallCode.WRONG_SUITE, wrong)
-    if device.role not in roles:
-        raise HallRefusal(HallCode.ROLE_NOT_ALLOWED, f"a {device.role} device may not do this")
+    return device
+
+
+def _authenticate(hall: Hall, request: Request, body: bytes, roles: tuple[str, ...]) -> tuple[Device, RequestMark]:
+    """Return the enrolled device that signed this request (as the store has it now), or refuse it."""
+    creds = _credentials(request)
+    device = _verify(hall, request, body, creds, hall.store.device(creds.kid))
+    _admit(hall, device, roles)
+    _devices(request)[creds.kid] = device
     return device, RequestMark(creds.kid, creds.nonce)
 
 
@@ -129,18 +148,69 @@ def _hall(request: Request) -> Hall:
     return request.app.state.hall
 
 
+def _devices(request: Request) -> dict[bytes, Device]:
+    """The enrolments this process has read and admitted, by key id (a key id names one public key for good)."""
+    return request.app.state.devices
+
+
 async def _signed(
     request: Request, roles: tuple[str, ...], then: Callable[[Hall, Device, RequestMark, dict[str, Any]], Any]
 ) -> Any:
     """Read the body, then in one trip to the thread pool authenticate the device and run `then`."""
+    return await _signed_body(request, await _read_body(request), roles, then)
+
+
+async def _signed_body(
+    request: Request,
+    body: bytes,
+    roles: tuple[str, ...],
+    then: Callable[[Hall, Device, RequestMark, dict[str, Any]], Any],
+) -> Any:
     hall = _hall(request)
-    body = await _read_body(request)
 
     def work() -> Any:
         device, mark = _authenticate(hall, request, body, roles)
         return then(hall, device, mark, _json_object(body))
 
     return await run_in_threadpool(work)
+
+
+class _DeviceChanged(Exception):
+    """The device's enrolment changed after it was cached: the request is authenticated afresh."""
+
+
+async def _committed(
+    request: Request, roles: tuple[str, ...], build: Callable[[Hall, Device, RequestMark, dict[str, Any]], HallOp[T]]
+) -> T:
+    """Authenticate a write on the event loop and await its work in the committer's next group (no worker thread).
+
+    The device is taken from the enrolments this process has already read. Inside the write transaction, before the
+    work, the device's row is read again: the work commits only if the enrolment is still the one that admitted the
+    request (a revocation or re-enrolment by another process since then is seen), and otherwise nothing of it is
+    kept and the request is authenticated afresh from the store. A device not cached yet goes that way at once."""
+    hall, body = _hall(request), await _read_body(request)
+    creds = _credentials(request)
+    device = _devices(request).get(creds.kid)
+
+    def fresh(hall: Hall, device: Device, mark: RequestMark, doc: dict[str, Any]) -> T:
+        return hall.store.run(build(hall, device, mark, doc))
+
+    if device is None:
+        return await _signed_body(request, body, roles, fresh)
+    _verify(hall, request, body, creds, device)
+    _admit(hall, device, roles)
+    op = build(hall, device, RequestMark(creds.kid, creds.nonce), _json_object(body))
+
+    def guarded(tx: HallTx) -> T:
+        if tx.device(creds.kid) != device:
+            raise _DeviceChanged
+        return op(tx)
+
+    try:
+        return await asyncio.wrap_future(hall.store.submit(guarded))
+    except _DeviceChanged:
+        _devices(request).pop(creds.kid, None)
+        return await _signed_body(request, body, roles, fresh)
 
 
 def _served_case(doc: dict[str, Any]) -> ServedCase | None:
@@ -177,33 +247,33 @@ def _ticket_answer(ticket: Ticket | None) -> JSONResponse:
 async def issue(request: Request) -> Response:
     """POST /tickets (kiosk): {"category", "kind": "normal"|"green"} or {"appointment": code}."""
 
-    def then(hall: Hall, _: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
+    def build(hall: Hall, _: Device, mark: RequestMark, doc: dict[str, Any]) -> HallOp[Ticket]:
         if "appointment" in doc:
-            return hall.arrive(doc["appointment"], mark)
+            return hall.arrive_op(doc["appointment"], mark)
         category, kind = doc.get("category"), doc.get("kind", "normal")
         if not isinstance(category, str) or kind not in ("normal", "green"):
             raise HallRefusal(HallCode.MALFORMED_REQUEST, "a ticket needs a category and kind normal or green")
-        return hall.issue(category, TicketKind(kind), mark)
+        return hall.issue_op(category, TicketKind(kind), mark)
 
-    return _ticket_answer(await _signed(request, ("kiosk",), then))
+    return _ticket_answer(await _committed(request, ("kiosk",), build))
 
 
 async def call_next(request: Request) -> Response:
     """POST /call (counter): call the next ticket to the counter's window; {"ticket": null} if none waits."""
 
-    def then(hall: Hall, device: Device, mark: RequestMark, _: dict[str, Any]) -> Ticket | None:
-        return hall.call_next(_counter_window(device), mark)
+    def build(hall: Hall, device: Device, mark: RequestMark, _: dict[str, Any]) -> HallOp[Ticket | None]:
+        return hall.call_next_op(_counter_window(device), mark)
 
-    return _ticket_answer(await _signed(request, ("counter",), then))
+    return _ticket_answer(await _committed(request, ("counter",), build))
 
 
 async def current(request: Request) -> Response:
     """GET /current (counter): the ticket the counter's window holds now, or null."""
 
-    def then(hall: Hall, device: Device, _: RequestMark, __: dict[str, Any]) -> Ticket | None:
-        return hall.current(_counter_window(device))
+    def build(hall: Hall, device: Device, _: RequestMark, __: dict[str, Any]) -> HallOp[Ticket | None]:
+        return hall.current_op(_counter_window(device))
 
-    return _ticket_answer(await _signed(request, ("counter",), then))
+    return _ticket_answer(await _committed(request, ("counter",), build))
 
 
 async def act(request: Request) -> Response:
@@ -211,21 +281,21 @@ async def act(request: Request) -> Response:
     may name the case served, {"hold", "served": {"service", "log", "case_commitment", "clerk", "staff_id"}}."""
     ticket_id, action = _ticket_id(request), request.path_params["action"]
 
-    def then(hall: Hall, device: Device, mark: RequestMark, doc: dict[str, Any]) -> Ticket:
+    def build(hall: Hall, device: Device, mark: RequestMark, doc: dict[str, Any]) -> HallOp[Ticket]:
         window, hold = _counter_window(device), _int_field(doc, "hold")
         if action == "transfer":
             to, case_ref = doc.get("to"), doc.get("case_ref")
             if not isinstance(to, str) or not (case_ref is None or isinstance(case_ref, str)):
                 raise HallRefusal(HallCode.MALFORMED_REQUEST, "a transfer needs 'to' (a window id)")
-            return hall.transfer(window, ticket_id, hold, to, case_ref, mark)
+            return hall.transfer_op(window, ticket_id, hold, to, case_ref, mark)
         if action == "finish":
-            return hall.finish(window, ticket_id, hold, mark, _served_case(doc))
-        method = {"recall": hall.recall, "skip": hall.skip, "heartbeat": hall.heartbeat}
+            return hall.finish_op(window, ticket_id, hold, mark, _served_case(doc))
+        method = {"recall": hall.recall_op, "skip": hall.skip_op, "heartbeat": hall.heartbeat_op}
         if action not in method:
             raise HallRefusal(HallCode.NOT_FOUND, f"no action {action!r}")
         return method[action](window, ticket_id, hold, mark)
 
-    return _ticket_answer(await _signed(request, ("counter",), then))
+    return _ticket_answer(await _committed(request, ("counter",), build))
 
 
 async def served(request: Request) -> Response:
@@ -384,6 +454,7 @@ def build_app(hall: Hall, sweep_every_s: float | None = None) -> Starlette:
     ]
     app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={HTTPException: _http_error})
     app.state.hall = hall
+    app.state.devices = {}
     return app
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from app.protocol.hall_rating import RatingCursor
 from app.protocol.hall_refusals import HallCode, HallRefusal
@@ -98,6 +98,8 @@ _TICKET_COLUMNS = (
     "slot_start_ms, slot_end_ms"
 )
 _DEVICE_COLUMNS = "kid, suite, public_key, role, subject, office, window_id, revoked"
+_DEVICE_BY_KID = f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE kid = ?"
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -196,6 +198,11 @@ def _device(row: Sequence[Any]) -> Device:
 
 class HallTx(TransactionView):
     """The hall's state inside one serialised write transaction."""
+
+    def device(self, kid: bytes) -> Device | None:
+        """Return an enrolled device by key id, as this transaction sees it."""
+        row = self._exec(_DEVICE_BY_KID, (kid,)).fetchone()
+        return None if row is None else _device(row)
 
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int) -> bool:
         """Record a request nonce; False if this key already used it."""
@@ -508,13 +515,20 @@ class SqlHallStore(SqlDialect):
         savepoint: a refusal undoes only its own changes, and one COMMIT (one fsync) acknowledges the
         whole group. Nothing is answered before its group is committed.
         """
+        return self.submit(work).result()
+
+    def submit(self, work: Callable[[HallTx], T]) -> Future[T]:
+        """Hand `work` to the committer (as `run` does) without waiting: the future completes once its group commits.
+
+        The hall's HTTP service awaits it on its event loop, so a request goes from the loop to the committer and
+        back with no worker thread between them."""
         with self._lock:
             if self._committer is None:
                 self._committer = threading.Thread(target=self._commit_loop, name="hall-committer", daemon=True)
                 self._committer.start()
-        future: Future[Any] = Future()
+        future: Future[T] = Future()
         self._pending.put((work, future))
-        return future.result()
+        return future
 
     def _commit_loop(self) -> None:
         while True:
@@ -655,7 +669,7 @@ class SqlHallStore(SqlDialect):
     # --- devices -----------------------------------------------------------------------------
     def device(self, kid: bytes) -> Device | None:
         """Return an enrolled device by key id."""
-        rows = self._query(f"SELECT {_DEVICE_COLUMNS} FROM devices WHERE kid = ?", (kid,))
+        rows = self._query(_DEVICE_BY_KID, (kid,))
         return _device(rows[0]) if rows else None
 
     def devices(self) -> list[Device]:
