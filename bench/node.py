@@ -18,12 +18,14 @@ process per core, static tiles written for nginx), then:
      (SQL, tree, checkpoint) and HTTP (the rest of the node process);
   6. static reads: wrk (C, keep-alive, 8 connections, 10 s) reads random full tiles from nginx
      serving the node's static files, then the same paths through the node's own tile endpoint
-     (`static_read_ratio` = nginx over node);
+     (`static_read_ratio` = nginx over node). wrk shares the machine's cores with the server it
+     drives, so the server CPU seconds a read (the server process and its children, /proc) are
+     measured too: `static_cpu_ratio` = node over nginx, the ratio on cores of their own;
   7. failover: the node on a primary with a synchronous standby (pg_basebackup), under load; the
      primary is SIGKILLed, the standby promoted; `failover_gap_s` is the longest time no
      submission was acknowledged.
 Last line: {"bench": "node", "suite", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
-"static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "failover_gap_s"}.
+"static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "static_cpu_ratio", "failover_gap_s"}.
 """
 
 from __future__ import annotations
@@ -246,8 +248,9 @@ def full_tile_paths(size: int) -> list[str]:
     return [tile_path(0, 0, size), tile_path(None, 0, size)]
 
 
-def wrk_reads(url: str, paths: list[str], seconds: float, work: Path) -> float:
-    """Read random `paths` from `url` with wrk (keep-alive, 8 connections, 2 threads); return requests/s."""
+def wrk_reads(url: str, paths: list[str], seconds: float, work: Path, server_pid: int) -> tuple[float, float]:
+    """Read random `paths` from `url` with wrk (keep-alive, 8 connections, 2 threads); return requests/s and the
+    CPU seconds per read the server spent (the process `server_pid` and its direct children, from /proc)."""
     script = work / f"paths-{secrets.token_hex(4)}.lua"
     listing = ",\n".join(json.dumps("/" + p) for p in paths)
     script.write_text(
@@ -258,13 +261,17 @@ def wrk_reads(url: str, paths: list[str], seconds: float, work: Path) -> float:
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is missing: run scripts/setup (Debian package wrk)")
+    server = [server_pid, *child_pids(server_pid)]
+    cpu_before = sum(process_cpu_s(pid) for pid in server)
     out = subprocess.run(
         [wrk, "-t2", "-c8", f"-d{seconds:g}s", "-s", str(script), url], capture_output=True, text=True, check=True
     ).stdout
+    cpu = sum(process_cpu_s(pid) for pid in server) - cpu_before
     if "Non-2xx or 3xx responses" in out:
         raise SystemExit(f"wrk got error responses from {url}:\n{out}")
-    rate = next(line for line in out.splitlines() if line.startswith("Requests/sec:"))
-    return float(rate.split(":")[1])
+    rate = float(next(line for line in out.splitlines() if line.startswith("Requests/sec:")).split(":")[1])
+    reads = int(next(line for line in out.splitlines() if " requests in " in line).split()[0])
+    return rate, cpu / max(reads, 1)
 
 
 def failover_gap(work: Path, seconds: float) -> float:
@@ -399,8 +406,9 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             while int(httpx.get(f"{nginx.url}/checkpoint").text.split("\n")[1]) < size and time.monotonic() < deadline:
                 time.sleep(0.1)
             paths = full_tile_paths(size)
-            static_reads = wrk_reads(nginx.url, paths, args.wrk_seconds, work)
-            node_reads = wrk_reads(url, paths, args.wrk_seconds, work)
+            assert nginx.proc is not None
+            static_reads, static_read_cpu = wrk_reads(nginx.url, paths, args.wrk_seconds, work, nginx.proc.pid)
+            node_reads, node_read_cpu = wrk_reads(url, paths, args.wrk_seconds, work, server.proc.pid)
         finally:
             nginx.close()
         proc.close()
@@ -460,6 +468,12 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     print(f"static tiles      {static_reads:10,.0f} reads/s from nginx (wrk, 8 connections, {args.wrk_seconds:g} s)")
     print(f"node tiles        {node_reads:10,.0f} reads/s from the node's own endpoint (same paths, same wrk)")
     print(f"static_read_ratio {static_reads / node_reads:.1f} (target >= 10)")
+    cpu_ratio = node_read_cpu / max(static_read_cpu, 1e-9)
+    print(
+        f"server CPU a read nginx {static_read_cpu * 1e6:.1f} us, node {node_read_cpu * 1e6:.1f} us: "
+        f"static_cpu_ratio {cpu_ratio:.1f} (node over nginx; wrk shares the cores, so this is the ratio of reads "
+        "the two would serve on cores of their own)"
+    )
     print(f"failover          {failover_s:.2f} s longest time without an acknowledgement (target <= 10)")
     return {
         "bench": "node",
@@ -472,6 +486,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         "static_tile_reads_per_s": round(static_reads, 1),
         "node_tile_reads_per_s": round(node_reads, 1),
         "static_read_ratio": round(static_reads / node_reads, 2),
+        "static_cpu_ratio": round(cpu_ratio, 2),
         "failover_gap_s": round(failover_s, 3),
     }
 
