@@ -22,7 +22,7 @@ def test_node_benchmark_runs_and_reports_its_figures() -> None:
     figures = json.loads(result.stdout.strip().splitlines()[-1])
     assert set(figures) == {
         "bench", "suite", "entries_per_s", "p99_included_s", "ratio", "tile_reads_per_s", "verify_ratio",
-        "static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "failover_gap_s",
+        "static_tile_reads_per_s", "node_tile_reads_per_s", "static_read_ratio", "static_cpu_ratio", "failover_gap_s",
     }  # fmt: skip
     assert figures["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert figures["bench"] == "node"
@@ -32,5 +32,5 @@ def test_node_benchmark_runs_and_reports_its_figures() -> None:
     assert (
         figures["verify_ratio"] > 0 and figures["static_tile_reads_per_s"] > 0 and figures["node_tile_reads_per_s"] > 0
     )
-    assert 0 < figures["failover_gap_s"] < 60
+    assert figures["static_cpu_ratio"] > 0 and 0 < figures["failover_gap_s"] < 60
     assert "CPU per entry     decode" in result.stdout and "HTTP" in result.stdout
