@@ -1,6 +1,7 @@
 """A clerk's whole day through the real counter window (pytest-qt, offscreen, the demo federation on loopback):
 30 citizens across 12 services of 11 departments, a revoked and a forged e-ID, a name typed against the e-ID, a
-node outage in the middle, then the supervisor's sign-off with the PDF and the CSV. After each step every visible
+node outage in the middle, then the supervisor's sign-off with the PDF and the CSV. Every certificate reaches the
+counter as a QR image it decodes itself (F4 on a folder source). After each step every visible
 text is scanned for the wrong language: Latin words in zh_CN (outside ids, serials, URLs and a short list) and
 Chinese in en outside what citizens and catalogue data bring."""
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 import subprocess
@@ -40,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from app.certs import CertType, issue_certificate, make_claims
 from app.certs.image_input import read_qr_text
+from app.certs.render import write_png
 from app.certs.transport import unwrap, wrap
 from app.hall.hall import Hall
 from app.ledger.entry import decode_entry, entry_hash
@@ -217,6 +220,16 @@ TEXTS = {  # what the day's refusals and the save dialog's buttons say, and the 
 }
 
 
+def show_code(qtbot, window: QWidget, folder: Path, text: str) -> None:
+    """The citizen shows a code: the counter reads it from a PNG (a folder source, through OpenCV and pyzbar as the
+    camera's frames are), verifies it off the GUI thread and shows the verdict, on F4 as a clerk scans."""
+    folder.mkdir(parents=True)
+    write_png(text, folder / "1.png")
+    window.counter.start_camera(str(folder))
+    with qtbot.waitSignal(window.counter.verdict_shown, timeout=10_000):
+        qtbot.keyClick(window, Qt.Key.Key_F4)
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_path: Path, language: str) -> None:
     """The whole day by keyboard, the clerk's and the supervisor's, every shown text in `language` after each step
@@ -258,9 +271,10 @@ def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_
     sync_and_wait(qtbot, window)
     check_language("first sync")
 
+    shown = itertools.count(1)
+
     def scan(text: str) -> None:
-        verdict = counter.work.db_now(lambda: office.certs.verify(text))
-        screen.show_verdict(verdict, None, text)
+        show_code(qtbot, window, tmp_path / "shown" / str(next(shown)), text)
 
     def choose(service_id: str) -> None:
         choose_service(qtbot, form, names[service_id][0], service_id)
@@ -448,7 +462,7 @@ def hall_counter(qtbot, demo_office, tmp_path: Path) -> Iterator[tuple[CounterAp
         app.shutdown()
 
 
-def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes) -> None:
+def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes, tmp_path: Path) -> None:
     """Citizens called from the hall: next citizen -> an empty form -> the case -> finish -> the evaluator's rating,
     which the counter collects from the hall and sync carries to the department's log."""
     started = time.monotonic()
@@ -488,7 +502,7 @@ def test_part_of_the_day_called_from_the_hall(qtbot, hall_counter, demo_nodes) -
                 : 1 + ("hukou" in form.service.requires)
             ]:
                 text = issued_now(issuer, origin, now_s, cert_type, name, id_number)
-                window.counter.show_verdict(app.work.db_now(lambda text=text: office.certs.verify(text)), None, text)
+                show_code(qtbot, window, tmp_path / f"{i}-{cert_type.value}", text)
             form.id_edit.setText(id_number)
             with qtbot.waitSignal(form.case_changed, timeout=10_000) as accepted:
                 qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
