@@ -2,24 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.bench_run import run_tiny
 
 
 def test_ofd_benchmark_runs_and_reports_its_figures() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ofd.py"), "--tiny"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert result.returncode == 0, result.stderr
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    run = run_tiny("ofd")
+    figures = run.figures
     assert set(figures) == {
         "bench",
         "suite",

@@ -2,24 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.bench_run import run_tiny
 
 
 @pytest.mark.slow
 def test_bench_package_tiny() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "package.py"), "--tiny"],
-        cwd=ROOT, capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
-    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-4000:]
-    line = json.loads(result.stdout.strip().splitlines()[-1])
+    run = run_tiny("package", timeout=600)
+    line = run.figures
     assert set(line) == {"bench", "suite", "bundle_mb", "bundle_start_s", "start_ratio_vs_source", "build_s"}
     assert line["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert line["bench"] == "package"

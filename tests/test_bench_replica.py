@@ -2,23 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.bench_run import run_tiny
 
 
 @pytest.mark.parametrize("suite", ["ed25519", "sm2-sm3"])
 def test_bench_replica_tiny_prints_its_json_line(suite: str) -> None:
-    argv = [sys.executable, "bench/replica.py", "--tiny", "--suite", suite]
-    result = subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
-    figures = json.loads(lines[-1])
+    run = run_tiny("replica", "--suite", suite)
+    figures, lines = run.figures, run.lines
     assert set(figures) == {
         "bench",
         "suite",

@@ -2,19 +2,12 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-BENCH = Path(__file__).resolve().parents[1] / "bench" / "review.py"
+from tests.bench_run import run_tiny
 
 
 def test_tiny_benchmark_prints_the_summary_line() -> None:
-    out = subprocess.run(
-        [sys.executable, str(BENCH), "--tiny"], capture_output=True, text=True, timeout=180, check=True
-    )
-    summary = json.loads(out.stdout.strip().splitlines()[-1])
+    run = run_tiny("review", timeout=180)
+    summary = run.figures
     assert set(summary) == {"bench", "suite", "day_open_p95_s", "month_open_s", "pdf_s", "chain_ratio"}
     assert summary["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert summary["bench"] == "review"

@@ -2,25 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent
+from tests.bench_run import run_tiny
 
 
 def test_scan_benchmark_runs_and_reports_its_figures() -> None:
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "scan.py"), "--tiny"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.strip().splitlines()
-    figures = json.loads(lines[-1])
+    run = run_tiny("scan", timeout=180)
+    figures = run.figures
+    lines = run.lines
     assert set(figures) == {"bench", "suite", "success_400", "p95_ms", "idle_core_fraction", "speedup_vs_naive"}
     assert figures["suite"] == "none"  # issue 17: every benchmark names its suite
     assert figures["bench"] == "scan"

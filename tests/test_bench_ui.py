@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
+from tests.bench_run import run_tiny
 
-ROOT = Path(__file__).resolve().parent.parent
 KEYS = {
     "bench",
     "suite",
@@ -22,17 +17,8 @@ KEYS = {
 
 
 def test_tiny_benchmark_prints_the_issue_keys() -> None:
-    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "ui.py"), "--tiny"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=240,
-        env=env,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    figures = json.loads(result.stdout.strip().splitlines()[-1])
+    run = run_tiny("ui", timeout=240, env={"QT_QPA_PLATFORM": "offscreen"})
+    figures = run.figures
     assert set(figures) == KEYS and figures["bench"] == "ui"
     assert figures["suite"] == "ed25519"  # issue 17: every benchmark names its suite
     assert all(isinstance(figures[k], int | float) and figures[k] > 0 for k in KEYS - {"bench", "suite"})
