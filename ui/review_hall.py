@@ -8,7 +8,7 @@ department, with why in plain words (they are in the audit trail, so they surviv
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QHeaderView, QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from app.beijing_time import shown_day, shown_time
 from app.office import HallKeyUnreadable, ReviewService
@@ -21,6 +21,7 @@ from app.review.texts import service_names
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.record_table import record_table
 from ui.refusal_text import describe, describe_code
 
 
@@ -68,25 +69,21 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.names: dict[str, str] = {}
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.levels_table = QTableWidget(0, 2)
-        self.service_table = QTableWidget(0, 4)
-        self.department_table = QTableWidget(0, 4)
-        self.clerk_table = QTableWidget(0, 4)
-        self.overdue_table = QTableWidget(0, 5)
+        self.levels_table = record_table(2, selectable=False)
+        self.service_table = record_table(4, selectable=False)
+        self.department_table = record_table(4, selectable=False)
+        self.clerk_table = record_table(4, selectable=False)
+        self.overdue_table = record_table(5, selectable=False)
         self.overdue_label = QLabel()
         self.refused: list[RefusedRating] | None = None  # None until read
         self.refused_error: Exception | None = None
         self.refused_label = QLabel()
         self.refused_label.setWordWrap(True)
-        self.refused_table = QTableWidget(0, 6)
+        self.refused_table = record_table(6, selectable=False)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         self.figure_tables = (self.levels_table, self.service_table, self.department_table, self.clerk_table,
                               self.overdue_table)  # fmt: skip
-        for table in (*self.figure_tables, self.refused_table):
-            table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-            table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            table.horizontalHeader().setStretchLastSection(True)
         self.levels_table.setMaximumHeight(190)
         layout.addWidget(self.levels_table)
         layout.addWidget(self.service_table, 1)

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,7 @@ from app.review import RefusedEntry
 from app.review.texts import action_name, result_name, service_names
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.record_table import record_table
 from ui.refusal_text import describe, describe_code
 
 REASON_COLUMN = 6
@@ -48,11 +48,7 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
         self.language = language
         self.entries: list[RefusedEntry] = []
         self.confirmation: QMessageBox | None = None
-        self.table = QTableWidget(0, 8)
-        self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QTableWidget.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table = record_table(8, stretch_last=False)
         self.table.horizontalHeader().setSectionResizeMode(REASON_COLUMN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.hint = QLabel()

@@ -11,12 +11,9 @@ from __future__ import annotations
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +26,7 @@ from app.review.remediation_callback import CallbackRecord
 from app.review.texts import service_names
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
+from ui.record_table import record_table
 from ui.refusal_text import describe
 from ui.remediation_dialog import CallbackDialog
 from ui.review_hall import hall_reading_error, rating_level_name
@@ -61,12 +59,7 @@ class RemediationPanel(RetranslatedOnLanguageChange, QWidget):
         self.dialog: CallbackDialog | None = None
         self.summary = QLabel()
         self.summary.setWordWrap(True)
-        self.table = QTableWidget(0, 8)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table = record_table(8)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.itemActivated.connect(lambda _item: self.open_dialog())
         self.record_button = QPushButton()
