@@ -1,4 +1,5 @@
-"""`govdesk hall`: init, enroll, book, serve (binds its own port and reports it), remediation and satisfaction."""
+"""`govdesk hall`: init, enroll, devices, revoke, book, serve (binds its own port and reports it), remediation,
+satisfaction."""
 
 from __future__ import annotations
 
@@ -16,8 +17,10 @@ from app.hall.evaluation import Evaluations
 from app.hall.hall import SHANGHAI, Hall
 from app.hall.store_open import open_hall_store
 from app.ledger.suites import ED25519, key_id
+from app.protocol.device_key_file import read_device_key
 from app.protocol.hall_client import HallClient
 from app.protocol.hall_rating import Rating, case_commitment, new_salt, rating_entry
+from app.protocol.hall_refusals import HallCode, HallRefusal
 from app.protocol.hall_tickets import Device
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -85,3 +88,42 @@ def test_remediation_and_satisfaction_commands(tmp_path: Path, capsys) -> None:
     capsys.readouterr()
     assert govdesk(["hall", "satisfaction", "--dir", str(d), "--by", "department"]) == 0
     assert json.loads(capsys.readouterr().out) == {"gas": {"count": 2, "mean": 3.0, "bad": 1}}
+
+
+def test_a_device_revoked_from_the_command_line_is_refused_by_the_running_hall(tmp_path: Path, capsys) -> None:
+    """`hall revoke` runs beside a serving hall (another process): the revoked counter's next call is refused, and
+    `hall devices` shows the key revoked."""
+    d = tmp_path / "hall"
+    assert govdesk(["hall", "init", "--dir", str(d), "--office", "office-03", "--windows", "2"]) == 0
+    assert govdesk(["hall", "enroll", "--dir", str(d), "--role", "kiosk", "--subject", "office-03/kiosk",
+                    "--new-key", str(tmp_path / "k.key")]) == 0  # fmt: skip
+    assert govdesk(["hall", "enroll", "--dir", str(d), "--role", "counter", "--window", "w01", "--subject",
+                    "office-03/counter-01", "--new-key", str(tmp_path / "c.key")]) == 0  # fmt: skip
+    kid = json.loads(capsys.readouterr().out.splitlines()[-1])["kid"]
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "app.cli.main", "hall", "serve", "--dir", str(d), "--port", "0"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    try:
+        url = json.loads(proc.stdout.readline() if proc.stdout else "{}")["url"]
+        kiosk = HallClient(url, read_device_key(tmp_path / "k.key"))
+        counter = HallClient(url, read_device_key(tmp_path / "c.key"))
+        kiosk.issue("tax")
+        kiosk.issue("tax")
+        first = counter.call_next()
+        assert first is not None and first.window == "w01"
+        counter.act(first, "finish")
+        assert govdesk(["hall", "revoke", "--dir", str(d), "--kid", kid]) == 0
+        assert json.loads(capsys.readouterr().out)["subject"] == "office-03/counter-01"
+        with pytest.raises(HallRefusal) as refused:
+            counter.call_next()
+        assert refused.value.code is HallCode.REVOKED_SIGNER
+        assert kiosk.display().waiting["tax"] == 1  # the refused call took nothing
+    finally:
+        proc.terminate()
+        proc.wait(timeout=15)
+    assert govdesk(["hall", "devices", "--dir", str(d)]) == 0
+    listed = {row["kid"]: row for row in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert listed[kid]["revoked"] is True and listed[kid]["window"] == "w01" and len(listed) == 2
+    assert govdesk(["hall", "revoke", "--dir", str(d), "--kid", "00" * 16]) == 2  # not enrolled
+    assert govdesk(["hall", "revoke", "--dir", str(d), "--kid", "not hex"]) == 2

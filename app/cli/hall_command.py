@@ -92,6 +92,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     key.add_argument("--new-key", type=Path, help="draw a new key in the hall's suite, write its key file (mode 0600)")
     enroll.set_defaults(func=run_enroll)
 
+    devices = hall_sub.add_parser("devices", help="list the enrolled device keys (JSON lines), revoked ones marked")
+    devices.add_argument("--dir", type=Path, required=True)
+    devices.set_defaults(func=run_devices)
+
+    revoke = hall_sub.add_parser(
+        "revoke", help="revoke a device key (lost or replaced): its next request is refused, even by a running hall"
+    )
+    revoke.add_argument("--dir", type=Path, required=True)
+    revoke.add_argument("--kid", required=True, help="the key id, in hex, as `hall enroll` or `hall devices` print it")
+    revoke.set_defaults(func=run_revoke)
+
     display = hall_sub.add_parser("display", help="open the wall display of a hall (announces calls via espeak-ng)")
     _add_screen(display)
     display.set_defaults(func=run_display)
@@ -221,6 +232,37 @@ def _run_enroll(args: argparse.Namespace, config: HallConfig, store: SqlHallStor
     store.enroll(Device(kid, suite.name, public, args.role, args.subject, office, args.window, False))
     enrolled = {"kid": kid.hex(), "role": args.role, "subject": args.subject, "office": office, "suite": suite.name}
     print(json.dumps(enrolled))
+    return 0
+
+
+def run_devices(args: argparse.Namespace) -> int:
+    """List the enrolled devices as JSON lines."""
+    return _with_hall(args, _run_devices)
+
+
+def _run_devices(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """List the enrolled devices as JSON lines."""
+    for d in store.devices():
+        print(json.dumps({"kid": d.kid.hex(), "role": d.role, "subject": d.subject, "office": d.office,
+                          "window": d.window, "suite": d.suite, "revoked": d.revoked}, ensure_ascii=False))  # fmt: skip
+    return 0
+
+
+def run_revoke(args: argparse.Namespace) -> int:
+    """Revoke a device key; print what was revoked as JSON."""
+    return _with_hall(args, _run_revoke)
+
+
+def _run_revoke(args: argparse.Namespace, config: HallConfig, store: SqlHallStore) -> int:
+    """Revoke a device key; print what was revoked as JSON."""
+    try:
+        kid = bytes.fromhex(args.kid)
+    except ValueError:
+        return _fail("--kid is a key id in hex")
+    device = store.device(kid)
+    if device is None or not store.revoke(kid):
+        return _fail(f"no device key {args.kid} is enrolled in this hall")
+    print(json.dumps({"revoked": kid.hex(), "role": device.role, "subject": device.subject}, ensure_ascii=False))
     return 0
 
 
