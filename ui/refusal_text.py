@@ -42,6 +42,11 @@ def refusal_sentences() -> dict[str, str]:
         "applicant_mismatch": QCoreApplication.translate(
             "Refusal", "The applicant does not match the scanned e-ID or a certificate is someone else's."
         ),
+        "licence_holder_mismatch": QCoreApplication.translate(
+            "Refusal",
+            "This e-licence was issued to another person (ID number ending %tail), not to this case's citizen. "
+            "It was not attached.",
+        ),
         "step_out_of_order": QCoreApplication.translate(
             "Refusal", "This step is not allowed at the case's current stage."
         ),

@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hmac
 import os
+import re
 import unicodedata
 
 from argon2.low_level import Type, hash_secret_raw
+
+from app.catalogue.catalogue import credit_code_check
 
 SALT_SIZE = 16
 COMMITMENT_SIZE = 16
@@ -20,6 +23,8 @@ COMMITMENT_SIZE = 16
 TIME_COST = 2
 MEMORY_KIB = 19 * 1024
 MAX_ID_LENGTH = 64
+_ID_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 
 
 def normalise_id(id_number: str) -> bytes:
@@ -53,3 +58,25 @@ def holder_matches(id_number: str, salt: bytes, commitment: bytes) -> bool:
         return hmac.compare_digest(commit(id_number, salt), commitment)
     except (TypeError, ValueError):
         return False
+
+
+def id_number_check(body17: str) -> str:
+    """Return the GB 11643 check character of a resident ID number's first 17 digits."""
+    return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS, strict=True)) % 11]
+
+
+def personal_id_number(code: str) -> str | None:
+    """Return `code` normalised if it names a person (a resident ID number's shape: 17 digits and a check character)
+    rather than an organisation, else None.
+
+    A unified social credit code (GB 32100) has the same length and may be all digits: a code whose GB 11643 check
+    character is right is a person's; one whose check fails but whose GB 32100 check holds is an organisation's."""
+    try:
+        text = normalise_id(code).decode("utf-8")
+    except (TypeError, ValueError):
+        return None
+    if not _ID_SHAPE.fullmatch(text):
+        return None
+    if id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) == text[17]:
+        return None
+    return text

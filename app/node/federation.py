@@ -219,7 +219,10 @@ class FederationProcess:
         waiting: list[dict] | None = None
         while waiting is None or waiting:
             if self.process.poll() is not None:
-                raise LaunchError(f"the federation process exited ({self.process.returncode}); see {log.name}")
+                raise LaunchError(
+                    f"the federation process exited ({self.process.returncode}); its log {log.name} ends:\n"
+                    + self._log_tail()
+                )
             if time.monotonic() > deadline:
                 self.stop()
                 raise LaunchError(f"the federation process did not start in {timeout_s:.0f} s; see {log.name}")
@@ -237,6 +240,13 @@ class FederationProcess:
                     waiting.pop(0)
                     continue
             time.sleep(0.1)
+
+    def _log_tail(self, size: int = 3000) -> str:
+        """The end of federation.log (why a start failed, even once the directory is gone)."""
+        try:
+            return (self.directory / "federation.log").read_bytes()[-size:].decode("utf-8", "replace")
+        except OSError:
+            return ""
 
     def stop(self, timeout_s: float = 20.0) -> None:
         """Stop the nodes cleanly (Ctrl-C, as a terminal would), killing them only if they hang."""

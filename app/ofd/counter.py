@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from app.certs.holder import personal_id_number
 from app.ledger.suites import key_id
 from app.ofd import gm
 from app.ofd.verdict import DocumentVerdict
 from app.ofd.verify import OfdTrust, SealKeyStanding, verify_bytes
 from app.protocol.departments import all_departments
 from app.protocol.policy import SEAL
+from app.services.errors import LicenceHolderMismatch, UnknownCase
 from app.store.replica import Replica
 
 OFD_MEDIA_TYPE = "application/ofd"
@@ -82,9 +84,25 @@ def anchor_fact(replica: Replica, data: bytes) -> AnchorFact | None:
 
 
 def attach_to_case(replica: Replica, case_id: str, name: str, data: bytes, verdict: DocumentVerdict) -> bytes:
-    """Store the file encrypted in the replica under the case, with its SM3 digest; return the digest."""
+    """Store the file encrypted in the replica under the case, with its SM3 digest; return the digest.
+
+    A licence whose holder is a person (its holder code is a resident ID number) is taken only for a case of that
+    person: one naming anyone else is refused (LicenceHolderMismatch, audited) and nothing is stored. A licence held
+    by an organisation (a unified social credit code), or naming no holder code, is the applicant's to bring."""
     digest = gm.sm3(data)
     state = "valid" if verdict.valid and verdict.trusted else verdict.reason
+    holder_id = personal_id_number(verdict.licence.get("holder_id", ""))
+    if holder_id is not None:
+        case = replica.cases.get(case_id)
+        if case is None:
+            raise UnknownCase(f"case {case_id!r} was not opened at this office: its documents are attached there")
+        if personal_id_number(case.citizen_id) != holder_id:
+            facts = {"case": case_id, "digest": digest.hex(), "verdict": state}
+            replica.audit.append("ofd.attach", f"refused: {LicenceHolderMismatch.code}", facts)
+            raise LicenceHolderMismatch(
+                f"the licence was issued to the holder of ID number ...{holder_id[-4:]}, not to this case's citizen",
+                tail=holder_id[-4:],
+            )
     with replica.transaction():
         replica.case_documents.put(case_id, digest, name[:256], OFD_MEDIA_TYPE, state, data, replica.session.now_ms())
         replica.audit.append("ofd.attach", "ok", {"case": case_id, "digest": digest.hex(), "verdict": state})

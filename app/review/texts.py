@@ -305,6 +305,7 @@ REFUSAL_NAMES: dict[str, tuple[str, str]] = {
     "not_enrolled": ("签名密钥未在部门登记", "signing key not enrolled"),
     "missing_certificate": ("缺少有效证照", "certificates missing"),
     "applicant_mismatch": ("申请人与电子身份证不符", "applicant does not match the e-ID"),
+    "licence_holder_mismatch": ("电子证照属于他人", "e-licence issued to another person"),
     "step_out_of_order": ("步骤顺序不符", "step out of order"),
     "case_conflict": ("其他窗口已先办理", "another office moved the case first"),
     "replica_too_stale": ("本地副本过旧", "local copy too old"),

@@ -38,6 +38,13 @@ class ApplicantMismatch(Refusal):
     code = "applicant_mismatch"
 
 
+class LicenceHolderMismatch(Refusal):
+    """An e-licence names a person as its holder who is not the case's citizen (`tail`: the last four characters of
+    the licence's holder ID number)."""
+
+    code = "licence_holder_mismatch"
+
+
 class CaseConflict(Refusal):
     """Another office moved the case first; `explanation` says who won and how."""
 

@@ -1324,6 +1324,11 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="45" />
+        <source>This e-licence was issued to another person (ID number ending %tail), not to this case's citizen. It was not attached.</source>
+        <translation>This e-licence was issued to another person (ID number ending %tail), not to this case's citizen. It was not attached.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="45" />
         <source>This step is not allowed at the case's current stage.</source>
         <translation>This step is not allowed at the case's current stage.</translation>
     </message>

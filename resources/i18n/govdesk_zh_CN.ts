@@ -1324,6 +1324,11 @@
     </message>
     <message>
         <location filename="../../ui/refusal_text.py" line="45" />
+        <source>This e-licence was issued to another person (ID number ending %tail), not to this case's citizen. It was not attached.</source>
+        <translation>该电子证照是签发给他人的（身份证号码尾号 %tail），不是本办件的申请人，未附入办件。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/refusal_text.py" line="45" />
         <source>This step is not allowed at the case's current stage.</source>
         <translation>办件当前阶段不能办理这一步。</translation>
     </message>
