@@ -96,6 +96,31 @@ def test_a_trusted_licence_shows_green_with_holder_seal_and_attaches(
     assert work.db_now(lambda: office.replica.case_documents.data("CASE-0001", digest)) == path.read_bytes()
 
 
+def test_another_persons_licence_is_refused_in_the_clerks_words(
+    qtbot, panel: OfdPanel, office: Office, work: BackgroundWork, pki: Pki, tmp_path: Path
+) -> None:
+    """A licence held by a person (a resident ID number as its holder code) who is not the case's citizen is not
+    attached, and the panel says why in Chinese, with only the last four characters of the other person's number."""
+    citizen = ("王秀英", "110101199003074512")
+    case = work.db_now(lambda: office.replica.cases.open("housing.purchase-eligibility", *citizen))
+    spec = licence_spec()
+    spec = replace(spec, licence={**spec.licence, "holder": "李四", "holder_id": "11010519491231002X"})
+    path = tmp_path / "不动产权证书.ofd"
+    path.write_bytes(to_file(sealed_document(pki, spec=spec)))
+    open_and_wait(qtbot, panel, path)
+    panel.set_case(case.case_ref)
+    translations = Translations()
+    translations.install("zh_CN")
+    try:
+        panel.attach()
+        qtbot.waitUntil(lambda: "002X" in panel.status.text(), timeout=10_000)
+        said = "该电子证照是签发给他人的（身份证号码尾号 002X），不是本办件的申请人，未附入办件。"
+        assert panel.status.text() == said
+    finally:
+        translations.uninstall()
+    assert work.db_now(lambda: office.replica.case_documents.list(case.case_ref)) == []
+
+
 def test_an_untrusted_issuer_is_amber_and_a_tampered_file_red(
     qtbot, panel: OfdPanel, office: Office, tmp_path: Path
 ) -> None:

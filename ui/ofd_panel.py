@@ -18,6 +18,7 @@ from app.office import OfdService
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
 from ui.ofd_verdict_card import OfdVerdictCard
+from ui.refusal_text import describe
 
 ARRIVAL_POLL_MS = 100
 # Qt's own file dialogs, not the desktop's: they speak the screen's language (qtbase's catalogue, ui/i18n.py).
@@ -300,7 +301,11 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self.verdict_shown.emit(verdict)
 
     def _failed(self, error: Exception) -> None:
-        self.status.setText(self.tr("Verification failed: %1").replace("%1", getattr(error, "code", "error")))
+        self.status.setText(self.tr("Verification failed: %1").replace("%1", describe(error, self.card.language)))
+
+    def _attach_failed(self, error: Exception) -> None:
+        """Say in the clerk's words why the file was not attached (another person's licence, an unknown case, …)."""
+        self.status.setText(describe(error, self.card.language))
 
     def attach(self) -> None:
         """Attach the shown file to the case (stored encrypted, its SM3 digest on the case)."""
@@ -310,7 +315,7 @@ class OfdPanel(RetranslatedOnLanguageChange, QWidget):
         self._work.db(
             lambda: self._ofd.attach(case_id, name, data, verdict),
             lambda digest: self._attached(case_id, digest),
-            self._failed,
+            self._attach_failed,
             owner=self,
         )
 
