@@ -28,6 +28,7 @@ from app.node.launcher import NodeProcess
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
 from devtools.pg_cluster import PgCluster
+from devtools.process_tree import descendants
 
 REPO = Path(__file__).resolve().parents[1]
 DEADLINE_S = 30
@@ -235,8 +236,13 @@ def test_sigkilled_node_loses_no_acknowledged_entry(
         while len(acked) < before + 80 * (round_no + 1):  # the load is well under way: kill mid-stream
             assert time.monotonic() < deadline and all(t.is_alive() for t in threads), "the load did not get going"
             time.sleep(0.01)
+        below = descendants(proc.proc.pid)  # the verifier processes (and their resource tracker)
         proc.kill()  # SIGKILL while batches are being sequenced
         stop.set()
+        gone_by = time.monotonic() + DEADLINE_S
+        while any(Path(f"/proc/{pid}").exists() for pid in below):  # a killed node leaves no process behind
+            assert time.monotonic() < gone_by, f"processes outlived their killed node: {below}"
+            time.sleep(0.05)
         for t in threads:
             t.join(timeout=DEADLINE_S)
         assert not any(t.is_alive() for t in threads)

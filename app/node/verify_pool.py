@@ -11,6 +11,7 @@ long as the signer's key in the registry is still the key it was verified with.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -73,6 +74,21 @@ def decode_entries(datas: list[bytes], hints: Hints) -> tuple[list[Decoded], flo
     return out, decoded_at - started, time.thread_time() - decoded_at
 
 
+def end_with_parent(parent: int) -> None:
+    """Pool initializer: end this worker once the node process that started it is gone.
+
+    A node killed outright (SIGKILL, the OOM killer) cannot stop its pool, and the pool's workers would wait for
+    work forever: each holds the task queue's pipe open for the others, so none of them ever reads its end. A
+    thread polls the parent's pid and ends the worker when the worker has been handed to another parent."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class SignatureVerifier:
     """Verifies batches of signatures on `processes` worker processes (0: in the calling thread)."""
 
@@ -81,7 +97,12 @@ class SignatureVerifier:
         self._pool: ProcessPoolExecutor | None = None
         if processes > 0:
             # spawn: the node process runs threads, which a forked child must not inherit mid-lock.
-            self._pool = ProcessPoolExecutor(processes, mp_context=multiprocessing.get_context("spawn"))
+            self._pool = ProcessPoolExecutor(
+                processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=end_with_parent,
+                initargs=(os.getpid(),),
+            )
         self._lock = threading.Lock()
         self.cpu_s = 0.0
         self.verified = 0
