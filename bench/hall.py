@@ -1,8 +1,9 @@
 """Benchmark: 20 windows call and finish against 10,000 waiting tickets on a loopback hall.
 
 The hall is a `govdesk hall serve` process (SQLite, its own synchronous setting). Every window is a
-thread with its own Ed25519 device key and connection; each signs every request, and loops: call next,
-finish, until the queue is empty. From the windows' own answers:
+thread with its own device key (Ed25519; SM2 with --suite sm2-sm3, the hall and its keys on the
+national suite) and connection; each signs every request, and loops: call next, finish, until the
+queue is empty. From the windows' own answers:
   calls_per_s    calls that got a ticket, per second, over the run
   call_p99_ms    the p99 of a call's round trip as the window sees it
   duplicates     tickets held by two windows at overlapping times (or one hold handed out twice), plus
@@ -31,7 +32,7 @@ from app.hall.config import WindowSpec, default_config, save_config
 from app.hall.hall import Hall
 from app.hall.store_open import open_hall_store
 from app.hall.store_sqlite import SYNCHRONOUS, bare_update_rate
-from app.ledger.suites import ED25519, key_id
+from app.ledger.suites import SignatureSuite, key_id, suite_by_name
 from app.protocol.hall_client import HallClient, HallUnavailable
 from app.protocol.hall_tickets import Device
 
@@ -63,8 +64,8 @@ def _start_hall(directory: Path) -> tuple[subprocess.Popen[bytes], str]:
     raise SystemExit("the hall did not start")
 
 
-def _window(url: str, seed: bytes, name: str, out: dict[str, Any], go: threading.Event) -> None:
-    client = HallClient(url, ED25519.signer(seed), timeout_s=30)
+def _window(url: str, suite: SignatureSuite, seed: bytes, name: str, out: dict[str, Any], go: threading.Event) -> None:
+    client = HallClient(url, suite.signer(seed), timeout_s=30)
     calls: list[tuple[int, int, int, int]] = []  # ticket, hold, call answered, finish sent
     latencies: list[float] = []
     finished: list[int] = []
@@ -111,21 +112,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--tiny", action="store_true", help="4 windows, 300 tickets (for the test suite)")
     parser.add_argument("--windows", type=int, default=20)
     parser.add_argument("--tickets", type=int, default=10_000)
+    parser.add_argument(
+        "--suite", choices=["ed25519", "sm2-sm3"], default="ed25519", help="the hall's and its devices' suite"
+    )
     args = parser.parse_args(argv)
     windows, tickets = (4, 300) if args.tiny else (args.windows, args.tickets)
     with tempfile.TemporaryDirectory(prefix="govdesk-bench-hall-") as tmp:
         directory = Path(tmp)
-        base = default_config("office-bench", 1)
+        suite = suite_by_name(args.suite)
+        base = default_config("office-bench", 1, suite.name)
         every = tuple(c.id for c in base.categories)
         config = replace(base, windows=tuple(WindowSpec(f"w{n:02d}", n, every) for n in range(1, windows + 1)))
         save_config(directory / "hall.json", config)
         store = open_hall_store(f"sqlite:///{directory / 'hall.db'}")
         seeds = {}
         for w in config.windows:
-            seed = ED25519.generate_private()
-            public = ED25519.signer(seed).public_key
-            kid = key_id(ED25519, public)
-            store.enroll(Device(kid, ED25519.name, public, "counter", w.id, config.office, w.id, False))
+            seed = suite.generate_private()
+            public = suite.signer(seed).public_key
+            kid = key_id(suite, public)
+            store.enroll(Device(kid, suite.name, public, "counter", w.id, config.office, w.id, False))
             seeds[w.id] = seed
         hall = Hall(config, store)
         per = tickets // len(every)
@@ -138,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
         try:
             results: dict[str, Any] = {}
             go = threading.Event()
-            threads = [threading.Thread(target=_window, args=(url, seeds[w], w, results, go)) for w in seeds]
+            threads = [threading.Thread(target=_window, args=(url, suite, seeds[w], w, results, go)) for w in seeds]
             for t in threads:
                 t.start()
             start = time.perf_counter()
@@ -154,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] if latencies else 0.0
     calls_per_s = calls / elapsed
     dup = duplicates(results)
-    print(f"hall: {windows} windows, {tickets} waiting tickets, SQLite synchronous={SYNCHRONOUS}")
+    print(f"hall: {windows} windows, {tickets} waiting tickets, SQLite synchronous={SYNCHRONOUS}, {args.suite} keys")
     print(f"  calls that got a ticket  {calls} in {elapsed:.2f} s = {calls_per_s:.0f}/s")
     print(f"  call round trip          p50 {latencies[len(latencies) // 2]:.1f} ms, p99 {p99:.1f} ms")
     print(f"  duplicates               {dup}")
@@ -166,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
         json.dumps(
             {
                 "bench": "hall",
-                "suite": "ed25519",
+                "suite": suite.name,
                 "calls_per_s": round(calls_per_s, 1),
                 "call_p99_ms": round(p99, 1),
                 "duplicates": dup,

@@ -18,9 +18,10 @@ process per core, static tiles written for nginx), then:
      (SQL, tree, checkpoint) and HTTP (the rest of the node process);
   6. static reads: wrk (C, keep-alive, 8 connections, 10 s) reads random full tiles from nginx
      serving the node's static files, then the same paths through the node's own tile endpoint
-     (`static_read_ratio` = nginx over node). wrk shares the machine's cores with the server it
-     drives, so the server CPU seconds a read (the server process and its children, /proc) are
-     measured too: `static_cpu_ratio` = node over nginx, the ratio on cores of their own;
+     (`static_read_ratio` = nginx over node). The generator never shares a core with the server
+     it drives: wrk runs on core 0 with one thread, every process and thread of the server
+     (nginx's workers; the node's HTTP workers, verifiers and sequencer) on the last core. The
+     server's CPU seconds a read (/proc) are measured too: `static_cpu_ratio` = node over nginx;
   7. failover: the node on a primary with a synchronous standby (pg_basebackup), under load; the
      primary is SIGKILLed, the standby promoted; `failover_gap_s` is the longest time no
      submission was acknowledged.
@@ -31,6 +32,7 @@ Last line: {"bench": "node", "suite", "entries_per_s", "p99_included_s", "ratio"
 from __future__ import annotations
 
 import argparse
+import contextlib
 import itertools
 import json
 import os
@@ -60,6 +62,7 @@ from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.protocol.node_client import NodeClient, NodeRefused
 from app.protocol.tiles import TILE_WIDTH, tile_path, tile_width_at
 from devtools.pg_cluster import SOCKET_PORT, PgCluster
+from devtools.process_tree import child_pids, descendants
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -209,14 +212,6 @@ def process_cpu_s(pid: int) -> float:
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def child_pids(pid: int) -> list[int]:
-    """The direct children of a process (Linux /proc)."""
-    try:
-        return [int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
-    except OSError:
-        return []
-
-
 STAT_KEYS = ("checked", "decode_cpu_s", "check_cpu_s", "verified", "verify_cpu_s", "sequenced", "sequence_cpu_s")
 
 
@@ -248,9 +243,21 @@ def full_tile_paths(size: int) -> list[str]:
     return [tile_path(0, 0, size), tile_path(None, 0, size)]
 
 
+def pin(pids: list[int], cores: set[int]) -> None:
+    """Run every thread of these processes on `cores` only (Linux)."""
+    for pid in pids:
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError):  # a thread that has just ended
+                os.sched_setaffinity(int(task.name), cores)
+
+
 def wrk_reads(url: str, paths: list[str], seconds: float, work: Path, server_pid: int) -> tuple[float, float]:
-    """Read random `paths` from `url` with wrk (keep-alive, 8 connections, 2 threads); return requests/s and the
-    CPU seconds per read the server spent (the process `server_pid` and its direct children, from /proc)."""
+    """Read random `paths` from `url` with wrk (keep-alive, 8 connections); return requests/s and the CPU seconds
+    per read the server spent (the process `server_pid` and all below it, from /proc).
+
+    On a machine of two cores or more the load generator and the server never share a core: wrk runs on core 0
+    (one thread) and every process and thread of the server on the last core, for nginx and the node alike; their
+    affinity is given back afterwards. On one core both share it."""
     script = work / f"paths-{secrets.token_hex(4)}.lua"
     listing = ",\n".join(json.dumps("/" + p) for p in paths)
     script.write_text(
@@ -261,12 +268,20 @@ def wrk_reads(url: str, paths: list[str], seconds: float, work: Path, server_pid
     wrk = shutil.which("wrk")
     if wrk is None:
         sys.exit("wrk is missing: run scripts/setup (Debian package wrk)")
-    server = [server_pid, *child_pids(server_pid)]
+    server = descendants(server_pid)
+    every = os.sched_getaffinity(0)
+    isolate = len(every) >= 2
+    command = [wrk, "-t1" if isolate else "-t2", "-c8", f"-d{seconds:g}s", "-s", str(script), url]
+    if isolate:
+        command = ["taskset", "-c", str(min(every)), *command]  # util-linux
+        pin(server, {max(every)})
     cpu_before = sum(process_cpu_s(pid) for pid in server)
-    out = subprocess.run(
-        [wrk, "-t2", "-c8", f"-d{seconds:g}s", "-s", str(script), url], capture_output=True, text=True, check=True
-    ).stdout
-    cpu = sum(process_cpu_s(pid) for pid in server) - cpu_before
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+        cpu = sum(process_cpu_s(pid) for pid in server) - cpu_before
+    finally:
+        if isolate:
+            pin(server, every)
     if "Non-2xx or 3xx responses" in out:
         raise SystemExit(f"wrk got error responses from {url}:\n{out}")
     rate = float(next(line for line in out.splitlines() if line.startswith("Requests/sec:")).split(":")[1])
@@ -465,14 +480,19 @@ def run(args: argparse.Namespace) -> dict[str, object]:
             f"processes); registry checks {checks_us:.1f} us, SQL (sequencing transaction) {sql_us:.1f} us, "
             f"HTTP {http_us:.1f} us (node process)"
         )
-    print(f"static tiles      {static_reads:10,.0f} reads/s from nginx (wrk, 8 connections, {args.wrk_seconds:g} s)")
-    print(f"node tiles        {node_reads:10,.0f} reads/s from the node's own endpoint (same paths, same wrk)")
+    cores = "wrk on core 0, the server alone on the last core" if len(os.sched_getaffinity(0)) >= 2 else "one core"
+    print(
+        f"static tiles      {static_reads:10,.0f} reads/s from nginx (wrk, 8 connections, {args.wrk_seconds:g} s, "
+        f"{cores})"
+    )
+    print(
+        f"node tiles        {node_reads:10,.0f} reads/s from the node's own endpoint (same paths, same wrk, same cores)"
+    )
     print(f"static_read_ratio {static_reads / node_reads:.1f} (target >= 10)")
     cpu_ratio = node_read_cpu / max(static_read_cpu, 1e-9)
     print(
         f"server CPU a read nginx {static_read_cpu * 1e6:.1f} us, node {node_read_cpu * 1e6:.1f} us: "
-        f"static_cpu_ratio {cpu_ratio:.1f} (node over nginx; wrk shares the cores, so this is the ratio of reads "
-        "the two would serve on cores of their own)"
+        f"static_cpu_ratio {cpu_ratio:.1f} (node over nginx)"
     )
     print(f"failover          {failover_s:.2f} s longest time without an acknowledgement (target <= 10)")
     return {
