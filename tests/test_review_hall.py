@@ -245,6 +245,16 @@ def test_the_review_shows_the_halls_ratings_and_overdue_items_in_chinese(qtbot, 
     assert "tax-li" in clerks  # the key id named by the office's account
     assert panel.overdue_table.rowCount() == 3
     assert {panel.overdue_table.item(r, 1).text() for r in range(3)} == {"不满意", "非常不满意"}
+    # on a 1280x760 screen every row of every table is in view: the tab scrolls as a whole, no table scrolls alone
+    screen.resize(1280, 760)
+    screen.show()
+    screen.tabs.setCurrentIndex(HALL_TAB)
+    for table in (*panel.figure_tables, panel.refused_table):
+        qtbot.waitUntil(lambda table=table: table.isVisible(), timeout=5_000)
+        assert table.verticalScrollBar().maximum() == 0, table.horizontalHeaderItem(0).text()
+        last = table.rowCount() - 1
+        if last >= 0:
+            assert table.rowViewportPosition(last) + table.rowHeight(last) <= table.viewport().height()
 
 
 def test_the_review_says_plainly_when_no_hall_is_configured_or_it_is_down(qtbot, screen) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
 
 
@@ -19,3 +20,16 @@ def record_table(columns: int, *, selectable: bool = True, stretch_last: bool = 
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setStretchLastSection(stretch_last)
     return table
+
+
+def fit_rows(table: QTableWidget, least: int = 1) -> None:
+    """Make `table` as tall as its header and rows (at least `least` rows), with no scroll bar of its own.
+
+    For a panel of several short tables inside one scroll area: the reader scrolls the panel, never a table
+    that shows one row at a time."""
+    rows = max(table.rowCount(), least)
+    header = table.horizontalHeader().sizeHint().height()
+    body = sum(table.rowHeight(r) for r in range(table.rowCount()))
+    body += (rows - table.rowCount()) * table.verticalHeader().defaultSectionSize()
+    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    table.setFixedHeight(header + body + 2 * table.frameWidth())

@@ -8,7 +8,7 @@ department, with why in plain words (they are in the audit trail, so they surviv
 from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, Signal
-from PySide6.QtWidgets import QLabel, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget
 
 from app.beijing_time import shown_day, shown_time
 from app.office import HallKeyUnreadable, ReviewService
@@ -21,7 +21,7 @@ from app.review.texts import service_names
 from ui.background import BackgroundWork
 from ui.hall_refusals import hall_error_text
 from ui.language_change import RetranslatedOnLanguageChange
-from ui.record_table import record_table
+from ui.record_table import fit_rows, record_table
 from ui.refusal_text import describe, describe_code
 
 
@@ -80,19 +80,26 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         self.refused_label = QLabel()
         self.refused_label.setWordWrap(True)
         self.refused_table = record_table(6, selectable=False)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
         self.figure_tables = (self.levels_table, self.service_table, self.department_table, self.clerk_table,
                               self.overdue_table)  # fmt: skip
-        self.levels_table.setMaximumHeight(190)
-        layout.addWidget(self.levels_table)
-        layout.addWidget(self.service_table, 1)
-        layout.addWidget(self.department_table, 1)
-        layout.addWidget(self.clerk_table, 1)
+        # Every table is as tall as its rows; the page scrolls as a whole when the day holds more than the screen.
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.addWidget(self.summary)
+        for table in (self.levels_table, self.service_table, self.department_table, self.clerk_table):
+            layout.addWidget(table)
         layout.addWidget(self.overdue_label)
-        layout.addWidget(self.overdue_table, 1)
+        layout.addWidget(self.overdue_table)
         layout.addWidget(self.refused_label)
-        layout.addWidget(self.refused_table, 1)
+        layout.addWidget(self.refused_table)
+        layout.addStretch(1)
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll.setWidget(page)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.scroll)
         self.retranslate()
 
     def retranslate(self) -> None:
@@ -226,3 +233,4 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         for r, row in enumerate(rows):
             for c, value in enumerate(row):
                 table.setItem(r, c, QTableWidgetItem(value))
+        fit_rows(table)
