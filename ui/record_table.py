@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableWidget
+from PySide6.QtWidgets import QAbstractItemView, QAbstractScrollArea, QHeaderView, QSizePolicy, QTableWidget
 
 
 def record_table(columns: int, *, selectable: bool = True, stretch_last: bool = True) -> QTableWidget:
@@ -22,14 +21,12 @@ def record_table(columns: int, *, selectable: bool = True, stretch_last: bool = 
     return table
 
 
-def fit_rows(table: QTableWidget, least: int = 1) -> None:
-    """Make `table` as tall as its header and rows (at least `least` rows), with no scroll bar of its own.
+def fit_rows(table: QTableWidget) -> None:
+    """Make `table` as tall as its header and rows, whatever the style sheet's borders and padding, and keep it so
+    as rows come and go (Qt sizes it to its contents; the layout may not squeeze it).
 
     For a panel of several short tables inside one scroll area: the reader scrolls the panel, never a table
     that shows one row at a time."""
-    rows = max(table.rowCount(), least)
-    header = table.horizontalHeader().sizeHint().height()
-    body = sum(table.rowHeight(r) for r in range(table.rowCount()))
-    body += (rows - table.rowCount()) * table.verticalHeader().defaultSectionSize()
-    table.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-    table.setFixedHeight(header + body + 2 * table.frameWidth())
+    table.setSizeAdjustPolicy(QAbstractScrollArea.SizeAdjustPolicy.AdjustToContents)
+    table.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+    table.updateGeometry()
