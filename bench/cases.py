@@ -22,6 +22,7 @@ import time
 from pathlib import Path
 
 from app.catalogue.catalogue import load_catalogue
+from app.certs.holder import resident_id_number
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.suites import ED25519, key_id
 from app.protocol.departments import all_departments, department
@@ -54,7 +55,7 @@ def end_to_end(replica, catalogue, cases: int, first: int = 0) -> tuple[float, i
     refs = (os.urandom(32), os.urandom(32))
     start = time.perf_counter()
     for i in range(first, first + cases):
-        case = desk.open(SERVICE, "张伟", f"11010119900101{i:04d}")
+        case = desk.open(SERVICE, "张伟", resident_id_number(f"1101011990{i:07d}"))
         desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), refs, ()))
         desk.advance(case.case_id)
         desk.advance(case.case_id)

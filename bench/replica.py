@@ -30,6 +30,7 @@ from typing import Any
 
 from argon2.low_level import Type, hash_secret_raw
 
+from app.certs.holder import resident_id_number
 from app.ledger.merkle import hash_leaf
 from app.store.connection import DEFAULT_CACHE_KIB, configure
 from app.store.keywrap import DEFAULT_KDF
@@ -66,7 +67,7 @@ def make_cases(n: int) -> list[tuple]:
     rng = random.Random(3)
     return [
         (f"C{i:012d}", rng.choice(["passport", "hukou", "licence"]), "open", START_MS + i * (365 * DAY_MS // n),
-         START_MS, "clerk", f"citizen {i}", f"1101011990{i:08d}", "summary of the case " * 3)
+         START_MS, "clerk", f"citizen {i}", resident_id_number(f"1101011990{i:07d}"), "summary of the case " * 3)
         for i in range(n)
     ]  # fmt: skip
 

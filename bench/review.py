@@ -111,7 +111,7 @@ def _write_day(r: Replica, day: date, cases: int, signers) -> None:
             steps.append((leaf, case_id, origin, at, step, state, head, kid, data))
             head = leaf
         service_cases.append((case_id, SERVICE, "closed", 1, None, 0, None, head, t + 1000, t + 81_000, t + 86_400_000))
-        local_cases.append((case_id, SERVICE, "closed", t + 1000, t + 81_000, clerk, "张伟", "110101199001011234", ""))
+        local_cases.append((case_id, SERVICE, "closed", t + 1000, t + 81_000, clerk, "张伟", "110101199001011245", ""))
     with r.transaction():
         conn.executemany("INSERT INTO audit(seq, at_ms, account, device, action, result, detail, prev_hash, hash) "
                          "VALUES (?,?,?,?,?,?,?,?,?)", audit)  # fmt: skip

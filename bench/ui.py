@@ -332,7 +332,7 @@ def real_sync_stall(app: QApplication, office: Path, federation_dir: Path) -> tu
 
     service = "public-security.no-criminal-record"
     for i in range(20):
-        counter.work.db_now(lambda i=i: desk().open(service, f"测试{i}", "110101198001011111"))
+        counter.work.db_now(lambda i=i: desk().open(service, f"测试{i}", "11010119800101111X"))
     pushed = counter.work.db_now(lambda: counter.office.replica.outbox.count_pending())
     with FederationProcess(federation_dir):
         meter = StallMeter()

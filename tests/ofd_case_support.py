@@ -18,7 +18,7 @@ from app.store.replica import create_office, open_replica
 from tests.ofd_support import Pki
 from tests.store_support import FAST_KDF, FakeClock
 
-CITIZEN = ("王秀英", "110101199003074512")
+CITIZEN = ("王秀英", "110101199003074514")
 SERVICE = "banking-insurance.sme-loan"
 STAFF = {  # account -> (store role, registry role, department)
     "bank-clerk": ("clerk", "clerk", "banking-insurance"),

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from app.catalogue.catalogue import load_catalogue
 from app.certs import CertType, issue_certificate, make_claims, verify
+from app.certs.holder import resident_id_number
 from app.ledger.checkpoint import Checkpoint
 from app.ledger.merkle import inclusion_proof, root_of
 from app.ledger.note import new_signer
@@ -202,7 +203,7 @@ def _acknowledge(replica: Replica, office: Office, day: date, acked_until: int) 
 
 def citizens_of(office: Office, day: date) -> tuple[list[str], dict[str, str]]:
     """The generated citizens and their e-ID certificates."""
-    citizens = [f"11010119900101{i:04d}" for i in range(1000, 1012)]
+    citizens = [resident_id_number(f"1101011990010{i:04d}") for i in range(1000, 1012)]
     return citizens, {c: certificate(office, "public-security", CertType.RESIDENT_EID, c, day) for c in citizens}
 
 

@@ -33,7 +33,7 @@ from app.protocol.hall_tickets import Device
 from app.protocol.policy import role_may_write
 
 CITIZEN_NAME = "张伟"
-CITIZEN_ID = "110101199003071234"
+CITIZEN_ID = "110101199003071233"
 CASE_ID = "GD-2026-000123"
 REASON = f"等了很久，我是{CITIZEN_NAME}，电话13800138000"
 

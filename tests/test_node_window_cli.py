@@ -21,7 +21,7 @@ from tests.test_sync_support import PASSWORD, NodeProc, new_office, running_fede
 
 DEPARTMENTS = ("public-security", "taxation", "housing")  # the e-ID's issuer, the window's service, the home
 SERVICE = "taxation.tax-payment-certificate"  # needs only the applicant's e-ID
-CITIZEN = ("赵敏", "110101198805050027")
+CITIZEN = ("赵敏", "110101198805050026")
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.ofd_support import Pki, licence_spec, make_pki, sealed_document, to_f
 from tests.store_support import FAST_KDF, FakeClock
 
 NOW_MS = 1_780_000_000_000
-CITIZEN = ("王秀英", "110101199003074512")
+CITIZEN = ("王秀英", "110101199003074514")
 
 
 @pytest.fixture(scope="module")

@@ -46,7 +46,7 @@ CATALOGUE = load_catalogue()
 CRASH_CASES, CRASH_KILLS = 24, 12
 SERVICE = "banking-insurance.sme-loan"
 BANK = "banking-insurance"
-CITIZEN = ("郑小龙", "110105198612033415")
+CITIZEN = ("郑小龙", "11010519861203341X")
 WINDOW, MS, TAX, SUP = "banking-insurance.clerk", "market-supervision.clerk", "taxation.clerk", "banking.supervisor"
 OFFICES = (
     OfficeSpec("north", "朝阳区政务服务中心", (

@@ -24,7 +24,7 @@ from tests.store_support import FAST_KDF, FakeClock
 NOW_MS = 1_780_000_000_000
 CATALOGUE = load_catalogue()
 SERVICE = "public-security.resident-id-renewal"
-CITIZEN = ("王秀英", "110101199003074512")
+CITIZEN = ("王秀英", "110101199003074514")
 
 
 def _office(path: Path, clock: FakeClock, staff: dict[str, tuple[str, str, str]]) -> Path:

@@ -20,6 +20,7 @@ from app.services.errors import (
     ConsentMissing,
     ConsentRevoked,
     ExchangeError,
+    IdNumberMistyped,
     MissingCertificate,
     NotEnrolled,
     ReplicaTooStale,
@@ -35,7 +36,7 @@ from tests.store_support import FAST_KDF, FakeClock
 
 NOW_MS = 1_780_000_000_000
 HOUR_MS, DAY_MS = 3_600_000, 86_400_000
-CITIZEN = ("王秀英", "110101199003074512", "北京市东城区景山前街4号")
+CITIZEN = ("王秀英", "110101199003074514", "北京市东城区景山前街4号")
 STAFF = {  # account -> (store role, registry role, department)
     "bank-clerk": ("clerk", "clerk", "banking-insurance"),
     "bank-sup": ("supervisor", "supervisor", "banking-insurance"),
@@ -191,6 +192,31 @@ def test_wrong_department_cannot_perform_another_departments_step(office, clock,
         CaseDesk(r, CATALOGUE).open("banking-insurance.sme-loan", CITIZEN[0], CITIZEN[1])
 
 
+def test_a_mistyped_id_number_opens_nothing_and_is_audited_without_the_number(office, clock, issuers) -> None:
+    """One character off (a swapped pair, a wrong digit, a wrong check character): refused before anything is signed."""
+    number = CITIZEN[1]
+    mistyped = [
+        number[:6] + number[7] + number[6] + number[8:],  # two digits swapped
+        number[:10] + str((int(number[10]) + 1) % 10) + number[11:],  # one digit wrong
+        number[:17] + ("0" if number[17] != "0" else "1"),  # the check character itself
+    ]
+    with as_(office, clock, "bank-clerk") as r:
+        desk = CaseDesk(r, CATALOGUE)
+        for typed in mistyped:
+            with pytest.raises(IdNumberMistyped) as err:
+                desk.open("banking-insurance.sme-loan", CITIZEN[0], typed)
+            assert typed not in str(err.value) and err.value.params == {}
+            with pytest.raises(IdNumberMistyped):
+                desk.accept("banking-insurance.sme-loan", CITIZEN[0], typed, sme_docs(issuers))
+        assert r.outbox.count_pending() == 0 and r.cases.search(citizen_id=mistyped[0]) == []
+        audit = r.session.all("SELECT result, detail FROM audit WHERE result LIKE 'refused:%'")
+        assert [row[0] for row in audit] == ["refused: id_number_mistyped"] * 6
+        assert not any(number[-4:] in str(row[1]) or t[-4:] in str(row[1]) for row in audit for t in mistyped)
+        # The number read right, in lower case and with spaces as typed, opens the case.
+        spaced = f"{number[:6]} {number[6:14]} {number[14:].lower()}"
+        assert desk.open("banking-insurance.sme-loan", CITIZEN[0], spaced).state == "opened"
+
+
 def test_missing_certificate_is_refused_and_names_what_is_missing(office, clock, issuers) -> None:
     with as_(office, clock, "bank-clerk") as r:
         desk = CaseDesk(r, CATALOGUE)
@@ -200,7 +226,7 @@ def test_missing_certificate_is_refused_and_names_what_is_missing(office, clock,
             desk.verify_documents(case.case_id, desk.check_documents(case.case_id, only_licence))
         assert err.value.missing == ["tax"]
         # A certificate of someone else does not count either.
-        stranger = cert(issuers["taxation"], "taxation", CertType.TAX_COMPLIANCE, "110101198001010011")
+        stranger = cert(issuers["taxation"], "taxation", CertType.TAX_COMPLIANCE, "110101198001010010")
         check = desk.check_documents(case.case_id, [*only_licence, stranger])
         assert any("someone else" in p for p in check.problems)
         with pytest.raises(MissingCertificate):

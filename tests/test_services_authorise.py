@@ -42,7 +42,7 @@ def _open(office: Path, name: str, clock: FakeClock) -> Replica:
 
 def _verified_case(desk: CaseDesk) -> str:
     """Open a case and verify its documents: two transitions, so the trust cache is warm."""
-    case = desk.open(SERVICE, "张伟", "110101199001011234")
+    case = desk.open(SERVICE, "张伟", "110101199001011245")
     desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
     return case.case_id
 
@@ -124,7 +124,7 @@ def test_a_fork_alarm_refuses_case_steps_for_that_department_until_it_is_resolve
         with pytest.raises(LogUntrusted, match=r"untrusted .*two different trees"):
             desk.advance(case_id)
         with pytest.raises(LogUntrusted, match="untrusted"):
-            desk.open(SERVICE, "李娜", "110101199202023456")
+            desk.open(SERVICE, "李娜", "110101199202023453")
         assert r.outbox.count_pending() == pending and _refusals(r, "log_untrusted") == 2
         with _open(office, "admin", clock) as admin:
             acknowledge_fork(admin, fork_evidence(admin)[0].id, trust_again=True)

@@ -52,7 +52,7 @@ def run(monkeypatch, capsys, *argv: str) -> tuple[int, object]:
 
 
 def test_case_open_show_list_and_refusals(office, monkeypatch, capsys) -> None:
-    service, person = "public-security.household-transfer-out", ("李雷", "110101199001010011")
+    service, person = "public-security.household-transfer-out", ("李雷", "110101199001010015")
     eid, hukou = (certificate(t, *person) for t in (CertType.RESIDENT_EID, CertType.HOUSEHOLD_REGISTER))
     code, refused = run(monkeypatch, capsys, "case", "open", str(office), service, "--name", person[0],
                         "--id-number", person[1], "--certificate", eid)  # fmt: skip
@@ -79,11 +79,11 @@ def test_case_open_show_list_and_refusals(office, monkeypatch, capsys) -> None:
 
 
 def test_consent_grant_report_and_revoke(office, monkeypatch, capsys) -> None:
-    code, granted = run(monkeypatch, capsys, "consent", "grant", str(office), "--id-number", "110101199001010011",
+    code, granted = run(monkeypatch, capsys, "consent", "grant", str(office), "--id-number", "110101199001010015",
                         "--provider", "civil-affairs", "--scope", "marriage",
                         "--purpose", "public-security.birth-registration")  # fmt: skip
     assert code == 0 and granted["consent_id"].startswith("K")
-    code, report = run(monkeypatch, capsys, "consent", "report", str(office), "--id-number", "110101199001010011")
+    code, report = run(monkeypatch, capsys, "consent", "report", str(office), "--id-number", "110101199001010015")
     assert code == 0 and [c["consent_id"] for c in report["consents"]] == [granted["consent_id"]]
     code, revoked = run(monkeypatch, capsys, "consent", "revoke", str(office), granted["consent_id"])
     assert code == 0 and revoked["revoked"] == granted["consent_id"]

@@ -111,7 +111,7 @@ def test_acceptance_needs_the_applicants_eid_and_every_required_certificate(offi
         assert missing.value.missing == ["hukou"] and missing.value.params["missing"] == "hukou"
         with pytest.raises(ApplicantMismatch):  # a name typed over the e-ID's
             desk.accept(service, "Wang Xiuying", CITIZEN[1], [eid(issuers), hukou])
-        other = eid(issuers, "赵敏", "110101199105050022")
+        other = eid(issuers, "赵敏", "11010119910505002X")
         with pytest.raises(ApplicantMismatch):  # someone else's e-ID for this ID number
             desk.accept(service, "赵敏", CITIZEN[1], [other, hukou])
         assert r.outbox.count_pending() == 0 and r.cases.search(citizen_id=CITIZEN[1]) == []

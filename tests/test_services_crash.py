@@ -12,6 +12,7 @@ import pytest
 
 from app.catalogue.catalogue import load_catalogue
 from app.catalogue.errors import StepOutOfOrder
+from app.certs.holder import resident_id_number
 from app.ledger.entry import decode_entry
 from app.services import CaseDesk, DocumentCheck
 from app.store.replica import open_replica
@@ -37,7 +38,7 @@ def _mover(office: Path, round_no: int, report_fd: int) -> None:
     os.write(report_fd, b"ready\n")
     refs = (os.urandom(32),)
     for i in range(10_000):
-        case = desk.open(SERVICE, "张伟", f"1101011990{round_no:04d}{i:04d}")
+        case = desk.open(SERVICE, "张伟", resident_id_number(f"1101011990{round_no:03d}{i % 10_000:04d}"))
         os.write(report_fd, f"{case.case_id} {case.state} {case.head.hex()}\n".encode())
         moves = (
             lambda c: desk.verify_documents(c, DocumentCheck(c, frozenset({"eid", "hukou"}), refs, ())),
@@ -104,7 +105,7 @@ def test_a_step_prepared_on_a_case_that_moved_meanwhile_is_refused(counter_offic
         open_replica(counter_office, "sup", "pw", kdf=FAST_KDF) as b,
     ):
         desk_a, desk_b = CaseDesk(a, CATALOGUE), CaseDesk(b, CATALOGUE)
-        case = desk_a.open(SERVICE, "张伟", "110101199001011234")
+        case = desk_a.open(SERVICE, "张伟", "110101199001011245")
         desk_a.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
         row, service = desk_a._load(case.case_id)  # the desk app read the case ...
         moved = desk_b.advance(case.case_id)  # ... the CLI beside it moved it ...

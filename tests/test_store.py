@@ -320,15 +320,15 @@ def test_transaction_is_atomic_across_tables(office: Path, clock: FakeClock) -> 
 def test_cases_search_by_text_and_dates(office: Path, clock: FakeClock) -> None:
     with unlock(office, "clerk", clock) as r:
         start = clock.now_ms
-        a = r.cases.open("passport", "Zhang Wei", "110101199003071234", "renew passport")
+        a = r.cases.open("passport", "Zhang Wei", "110101199003071233", "renew passport")
         clock.now_ms += 86_400_000
-        b = r.cases.open("hukou", "张伟明", "110101199003075678", "户口迁移")
+        b = r.cases.open("hukou", "张伟明", "110101199003075672", "户口迁移")
         assert [c.case_ref for c in r.cases.search("Zhang")] == [a.case_ref]
         assert [c.case_ref for c in r.cases.search("张伟明")] == [b.case_ref]
         assert [c.case_ref for c in r.cases.search("张伟")] == [b.case_ref]  # short text: LIKE
         assert [c.case_ref for c in r.cases.search(opened_from_ms=start + 1)] == [b.case_ref]
         assert [c.case_ref for c in r.cases.search(opened_to_ms=start)] == [a.case_ref]
-        assert [c.case_ref for c in r.cases.search(citizen_id="110101199003071234")] == [a.case_ref]
+        assert [c.case_ref for c in r.cases.search(citizen_id="110101199003071233")] == [a.case_ref]
         assert r.cases.set_status(a.case_ref, "closed").status == "closed"
         with pytest.raises(InvalidInput):
             r.cases.set_status(a.case_ref, "deleted")
@@ -460,7 +460,7 @@ def test_opens_a_replica_written_at_schema_version_1(tmp_path: Path, clock: Fake
 
 # -- nothing readable at rest -----------------------------------------------------------------------
 
-MARKERS = [b"Zhang Weiming", "张伟明".encode(), b"110101199003077777", b"MARKER-SUMMARY-7f3a"]
+MARKERS = [b"Zhang Weiming", "张伟明".encode(), b"110101199003077774", b"MARKER-SUMMARY-7f3a"]
 
 
 def test_no_marker_string_in_database_wal_shm_or_temp(
@@ -475,11 +475,11 @@ def test_no_marker_string_in_database_wal_shm_or_temp(
         admin.accounts.add("clerk", "clerk", "pw2")
     r = open_replica(office, "clerk", "pw2", clock=clock, kdf=FAST_KDF)
     for i in range(300):
-        r.cases.open("passport", f"Zhang Weiming {i}", "110101199003077777", "MARKER-SUMMARY-7f3a " * 20)
-        r.cases.open("hukou", "张伟明", "110101199003077777", "MARKER-SUMMARY-7f3a")
+        r.cases.open("passport", f"Zhang Weiming {i}", "110101199003077774", "MARKER-SUMMARY-7f3a " * 20)
+        r.cases.open("hukou", "张伟明", "110101199003077774", "MARKER-SUMMARY-7f3a")
     r.cases.search("Zhang Weiming")
-    r.cases.search(citizen_id="110101199003077777")
-    r.record(roles.LOOKUP, "lookup", "found", {"query": "110101199003077777 Zhang Weiming"})
+    r.cases.search(citizen_id="110101199003077774")
+    r.record(roles.LOOKUP, "lookup", "found", {"query": "110101199003077774 Zhang Weiming"})
     # Scan while the connection is open (the WAL and shared memory hold recent pages), then after close.
     wal = office / "replica.db-wal"
     assert wal.exists() and wal.stat().st_size > 0

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from app.catalogue.catalogue import load_catalogue
+from app.certs.holder import resident_id_number
 from app.protocol.departments import all_departments
 from app.services import CaseDesk, DocumentCheck
 from app.store.chain_head import ChainHead, HeadFile
@@ -157,7 +158,7 @@ def _stalled_mover(office: Path, report_fd: int) -> None:
     r.office.write_head = lambda key, head, record=None: stall.wait()  # the commit is done, its head never written
     desk = CaseDesk(r, CATALOGUE)
     for i in range(1000):
-        case = desk.open(SERVICE, "张伟", f"11010119900101{i:04d}")
+        case = desk.open(SERVICE, "张伟", resident_id_number(f"11010119900101{i:03d}"))
         os.write(report_fd, f"{case.case_id} {case.head.hex()}\n".encode())
         view = desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
         os.write(report_fd, f"{view.case_id} {view.head.hex()}\n".encode())
@@ -194,7 +195,7 @@ def _mover_then_crash(office: Path, report_fd: int) -> None:
     r = open_replica(office, "sup", "pw", kdf=FAST_KDF)
     desk = CaseDesk(r, CATALOGUE)
     for i in range(3):
-        case = desk.open(SERVICE, "张伟", f"11010119900102{i:04d}")
+        case = desk.open(SERVICE, "张伟", resident_id_number(f"11010119900102{i:03d}"))
         desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
         desk.advance(case.case_id)
     r.flush_head()
@@ -213,7 +214,7 @@ def test_rollback_to_an_older_copy_is_detected_once_the_writer_flushed(
     if ending == "closed":
         with open_replica(head_office, "sup", "pw", kdf=FAST_KDF) as r:
             desk = CaseDesk(r, CATALOGUE)
-            case = desk.open(SERVICE, "张伟", "110101199001030001")
+            case = desk.open(SERVICE, "张伟", "110101199001030008")
             desk.verify_documents(case.case_id, DocumentCheck(case.case_id, frozenset({"eid", "hukou"}), (), ()))
     else:
         pid, read_fd = fork_reporting(_mover_then_crash, head_office)
@@ -234,6 +235,7 @@ import sys
 import time
 from app.store.replica import open_replica
 from tests.store_support import FAST_KDF
+from app.certs.holder import resident_id_number
 r = open_replica(sys.argv[1], "sup", "pw", kdf=FAST_KDF)
 real = r.office.write_head
 r.office.write_head = lambda key, head, record=None: (time.sleep(0.05), real(key, head, record))  # still in flight

@@ -24,7 +24,7 @@ from app.sync.service import EXIT_OK
 
 CATALOGUE = load_catalogue()
 SERVICE = "banking-insurance.sme-loan"
-CITIZEN = ("郑小龙", "110105198612033415")
+CITIZEN = ("郑小龙", "11010519861203341X")
 BANK = "banking-insurance.clerk"
 
 DEPARTMENTS = ["banking-insurance", "market-supervision", "taxation"]

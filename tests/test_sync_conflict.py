@@ -23,7 +23,7 @@ from tests.store_support import FakeClock
 CATALOGUE = load_catalogue()
 SERVICE = "banking-insurance.sme-loan"
 STEP = "market-supervision.verify-licence"
-CITIZEN = ("郑小龙", "110105198612033415")
+CITIZEN = ("郑小龙", "11010519861203341X")
 BANK, MS = "banking-insurance.clerk", "market-supervision.clerk"
 NORTH_STAFF = (Staff(BANK, "clerk", "banking-insurance"), Staff(MS, "clerk", "market-supervision"))
 OFFICES = (

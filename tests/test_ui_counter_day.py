@@ -41,6 +41,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.certs import CertType, issue_certificate, make_claims
+from app.certs.holder import resident_id_number
 from app.certs.image_input import read_qr_text
 from app.certs.render import write_png
 from app.certs.transport import unwrap, wrap
@@ -92,7 +93,7 @@ CJK = re.compile(r"[\u4e00-\u9fff]")
 def citizen(i: int) -> tuple[str, str]:
     """The i-th citizen of the day: a name and an 18-digit ID number."""
     name = SURNAMES[i % len(SURNAMES)] + GIVEN[(i * 7) % len(GIVEN)] + GIVEN[(i * 3 + 1) % len(GIVEN)]
-    return name, f"1101011980{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i:03d}7"
+    return name, resident_id_number(f"1101011980{(i % 12) + 1:02d}{(i % 28) + 1:02d}{i:03d}")
 
 
 def visible_texts() -> list[str]:
@@ -335,12 +336,12 @@ def test_a_counter_day(qtbot, counter: CounterApp, demo_office, demo_nodes, tmp_
             scan(read_qr_text(demo_office.samples["revoked-eid"]))
             assert screen.verdict_card.colour == "red"
             check_language("a revoked e-ID")
-            forged = unwrap(certificate(CertType.RESIDENT_EID, "假冒", "110101190001010000")).cose
+            forged = unwrap(certificate(CertType.RESIDENT_EID, "假冒", "110101190001010006")).cose
             scan(wrap(forged[:-1] + bytes([forged[-1] ^ 0x01])))  # a signature that does not verify
             assert form.documents[-1][0].status.value == "BAD_SIGNATURE"
             assert screen.verdict_card.colour == "red" and form.case is None
             check_language("a forged e-ID")
-            form.id_edit.setText("110105197702153317")
+            form.id_edit.setText("110105197702153314")
             accept(expect_case=False)
             assert form.case is None and texts["first"] in form.message.text()  # the forged holder is a new applicant
             check_language("nothing opens for the forged e-ID")

@@ -83,7 +83,7 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     form = window.counter.case_form
     qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
     form.name_edit.setText("前一位市民")  # what a previous citizen left in the form
-    form.id_edit.setText("110101198001010017")
+    form.id_edit.setText("110101198001010029")
 
     with qtbot.waitSignal(slot.next_citizen, timeout=10_000) as called:
         panel.call_button.click()
@@ -96,7 +96,7 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     issuer = load_keys(demo_nodes.directory / "public-security" / "node.keys").department_signer
     now_s = int(time.time())
     claims = make_claims(CertType.RESIDENT_EID, department("public-security").origin,
-                         {"name": "赵敏", "region": "北京市东城区"}, "110101198203040027", now_s + 2,
+                         {"name": "赵敏", "region": "北京市东城区"}, "110101198203040023", now_s + 2,
                          now_s + 3650 * 86400)  # fmt: skip
     eid = issue_certificate(claims, issuer, now_ms=(now_s + 2) * 1000).text
     service = office.services.service(SERVICE)
@@ -105,7 +105,7 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     assert form.service is not None and form.service.id == SERVICE
     window.counter.show_verdict(hall_counter.work.db_now(lambda: office.certs.verify(eid)), None, eid)
     assert form.name_edit.text() == "赵敏"
-    form.id_edit.setText("110101198203040027")
+    form.id_edit.setText("110101198203040023")
     qtbot.waitUntil(lambda: form.open_button.isEnabled(), timeout=5000)
     with qtbot.waitSignal(form.case_changed, timeout=10_000) as accepted:
         qtbot.keyClick(window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
@@ -143,7 +143,7 @@ def test_calling_serving_and_rating_at_the_counter(qtbot, hall_counter: CounterA
     items = Evaluations(hall).items()
     assert len(items) == 1 and items[0].window == "w01" and items[0].reason == "等候时间太长"
     assert case.case_id.encode() not in rated.args[1]  # the rating carries a commitment, not the case number
-    assert "赵敏".encode() not in rated.args[1] and b"110101198203040027" not in rated.args[1]
+    assert "赵敏".encode() not in rated.args[1] and b"110101198203040023" not in rated.args[1]
     # The office (and a department holding the citizen's salt) opens the commitment from its own case data.
     commitment = decode_entry(rated.args[1]).entry.body["case_commitment"]
     opened = hall_counter.work.db_now(lambda: open_rating_commitment(office.replica, commitment, SERVICE))
@@ -235,7 +235,7 @@ def test_a_transfer_takes_the_case_along_both_ways(qtbot, hall_counter: CounterA
         log_in(qtbot, hall_counter)
         slot, form = window.hall_ticket, window.counter.case_form
         qtbot.waitUntil(lambda: slot.panel is not None and slot.panel.call_button.isEnabled(), timeout=10_000)
-        opened = hall_counter.work.db_now(lambda: office.desk.open(SERVICE, "赵敏", "110101198203040027"))
+        opened = hall_counter.work.db_now(lambda: office.desk.open(SERVICE, "赵敏", "110101198203040023"))
         known = hall_counter.work.db_now(lambda: office.cases.get(opened.case_id))  # a case this counter holds
 
         # Window 2 sends its citizen here with that case: calling the ticket opens the case in the empty form.

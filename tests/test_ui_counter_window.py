@@ -19,7 +19,7 @@ from tests.ui_fixtures import PASSWORD, dangling_threads, dangling_timers, demo_
 from ui.application import CounterApp, start
 
 __all__ = ["dangling_threads", "dangling_timers", "demo_nodes", "demo_office", "demo_template"]
-ZHANG_WEI_ID = "110101199003071234"
+ZHANG_WEI_ID = "110101199003071233"
 
 
 @pytest.fixture

@@ -220,7 +220,7 @@ def test_a_catalogue_case_is_opened_verified_advanced_and_found(qtbot, counter: 
     assert form.name_edit.text() == "张伟"  # filled in from the valid e-ID
     required = [form.required_list.item(i).text() for i in range(form.required_list.count())]
     assert all(text.startswith("✓") for text in required), required
-    form.id_edit.setText("110101199003071234")
+    form.id_edit.setText("110101199003071233")
     with qtbot.waitSignal(form.case_changed, timeout=5000) as opened:
         qtbot.keyClick(counter.window, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     case = opened.args[0]
@@ -243,7 +243,7 @@ def test_a_catalogue_case_is_opened_verified_advanced_and_found(qtbot, counter: 
     qtbot.waitUntil(lambda: screen.case_panel.queue_list.count() == 1, timeout=5000)
     panel = screen.case_panel
     serial = form.documents[0][0].claims["serial"]
-    for query in (case.case_id, serial, "110101199003071234"):
+    for query in (case.case_id, serial, "110101199003071233"):
         panel.search_edit.setText(query)
         panel.results_list.clear()
         qtbot.keyClick(panel.search_edit, Qt.Key.Key_Return)
@@ -268,7 +268,11 @@ def test_a_case_without_its_certificates_or_for_another_person_is_refused_in_wor
     qtbot.keyClick(form.picker.search_edit, Qt.Key.Key_Return)
     scan(counter, demo_office, "revoked-eid")
     assert form.name_edit.text() == "王强"  # the name follows the scanned e-ID
-    form.id_edit.setText("110105197702153317")
+    form.id_edit.setText("110105197702153317")  # the last digit misread: said first, before the certificates
+    form.open_case()
+    assert "校验位" in form.message.text() and "电子身份证" not in form.message.text() and form.case is None
+    assert form.id_edit.selectedText() == "110105197702153317"  # selected, to be typed over
+    form.id_edit.setText("110105197702153314")
     form.open_case()  # a revoked e-ID and no household register: nothing opens
     assert "电子身份证" in form.message.text() and "户口" in form.message.text() and form.case is None
     scan(counter, demo_office, "valid-hukou")  # 张伟's household register is not 王强's
@@ -279,7 +283,7 @@ def test_a_case_without_its_certificates_or_for_another_person_is_refused_in_wor
     scan(counter, demo_office, "valid-eid")
     scan(counter, demo_office, "valid-hukou")
     form.name_edit.setText("Zhang Wei")  # typed over the e-ID's 张伟
-    form.id_edit.setText("110101199003071234")
+    form.id_edit.setText("110101199003071233")
     form.open_case()
     qtbot.waitUntil(lambda: "未保存" in form.message.text(), timeout=5000)
     assert "电子身份证不符" in form.message.text() and form.case is None
@@ -305,7 +309,7 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     qtbot.waitUntil(lambda: form.picker.loaded, timeout=5000)
     form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
     scan(counter, demo_office, "valid-eid")
-    form.id_edit.setText("110101199003071234")
+    form.id_edit.setText("110101199003071233")
     with qtbot.waitSignal(form.case_changed, timeout=5000):
         form.open_case()
     qtbot.waitUntil(lambda: "2" in window.status_panel.outbox_label.text(), timeout=10_000)
@@ -333,7 +337,7 @@ def test_working_offline_then_a_real_sync_with_the_nodes(qtbot, counter: Counter
     form.clear()
     form.choose_service(counter.work.db_now(lambda: office.services.service("public-security.no-criminal-record")))
     scan(counter, demo_office, "valid-eid")
-    form.id_edit.setText("110101199003071234")
+    form.id_edit.setText("110101199003071233")
     with qtbot.waitSignal(form.case_changed, timeout=5000):
         form.open_case()
     sync_and_wait(qtbot, window)

@@ -101,7 +101,7 @@ def test_another_persons_licence_is_refused_in_the_clerks_words(
 ) -> None:
     """A licence held by a person (a resident ID number as its holder code) who is not the case's citizen is not
     attached, and the panel says why in Chinese, with only the last four characters of the other person's number."""
-    citizen = ("王秀英", "110101199003074512")
+    citizen = ("王秀英", "110101199003074514")
     case = work.db_now(lambda: office.replica.cases.open("housing.purchase-eligibility", *citizen))
     spec = licence_spec()
     spec = replace(spec, licence={**spec.licence, "holder": "李四", "holder_id": "11010519491231002X"})

@@ -22,9 +22,10 @@ from app.catalogue import workflow
 from app.catalogue.catalogue import Service
 from app.catalogue.cert_types import CertType, policy
 from app.certs import Verdict
+from app.certs.holder import id_number_mistyped
 from app.office import CaseFile, CaseService, ServiceDirectory
 from app.services.counter import Admission, Applicant, Mark, progress
-from app.services.errors import Refusal
+from app.services.errors import IdNumberMistyped, Refusal
 from ui import style
 from ui.background import BackgroundWork
 from ui.language_change import RetranslatedOnLanguageChange
@@ -342,6 +343,11 @@ class CaseForm(RetranslatedOnLanguageChange, QWidget):
             return
         if self.acceptance_refusal is not None:
             self.show_message(describe(self.acceptance_refusal, self.language), error=True)
+            return
+        if id_number_mistyped(id_number):  # said before the certificates: the clerk fixes the number first
+            self.show_message(describe(IdNumberMistyped(), self.language), error=True)
+            self.id_edit.setFocus()
+            self.id_edit.selectAll()
             return
         missing = self.applicant.missing(service)
         if missing:

@@ -47,6 +47,11 @@ def refusal_sentences() -> dict[str, str]:
             "This e-licence was issued to another person (ID number ending %tail), not to this case's citizen. "
             "It was not attached.",
         ),
+        "id_number_mistyped": QCoreApplication.translate(
+            "Refusal",
+            "The ID number's last character does not match the rest of it: a character was mistyped or misread. "
+            "Read the number again from the card. Nothing was signed.",
+        ),
         "step_out_of_order": QCoreApplication.translate(
             "Refusal", "This step is not allowed at the case's current stage."
         ),

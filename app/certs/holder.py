@@ -65,6 +65,13 @@ def id_number_check(body17: str) -> str:
     return "10X98765432"[sum(int(c) * w for c, w in zip(body17, _ID_WEIGHTS, strict=True)) % 11]
 
 
+def resident_id_number(body17: str) -> str:
+    """Return the whole 18-character resident ID number of its first 17 digits (their check character appended)."""
+    if not re.fullmatch(r"[0-9]{17}", body17):
+        raise ValueError("a resident ID number's body is 17 digits")
+    return body17 + id_number_check(body17)
+
+
 def personal_id_number(code: str) -> str | None:
     """Return `code` normalised if it names a person (a resident ID number's shape: 17 digits and a check character)
     rather than an organisation, else None.
@@ -80,3 +87,18 @@ def personal_id_number(code: str) -> str | None:
     if id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) == text[17]:
         return None
     return text
+
+
+def id_number_mistyped(code: str) -> bool:
+    """Return True if `code` has a resident ID number's shape (17 digits and a check character) but its check character
+    is wrong both as a person's (GB 11643) and as an organisation's code (GB 32100): a character was mistyped or
+    misread, and the number names nobody.
+
+    Other shapes (a passport, a permit's number, an old 15-digit ID) are not judged here."""
+    try:
+        text = normalise_id(code).decode("utf-8")
+    except (TypeError, ValueError):
+        return False
+    if not _ID_SHAPE.fullmatch(text):
+        return False
+    return id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) != text[17]

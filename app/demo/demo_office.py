@@ -65,13 +65,13 @@ def federation_dir(office_path: Path) -> Path:
 def _sample_certificates(now_s: int) -> list[tuple[str, CertType, dict[str, str], str, int, int]]:
     """(file stem, type, display fields, ID number, issued, expires) of each sample certificate."""
     return [
-        ("valid-eid", CertType.RESIDENT_EID, {"name": "张伟", "region": "北京市东城区"}, "110101199003071234",
+        ("valid-eid", CertType.RESIDENT_EID, {"name": "张伟", "region": "北京市东城区"}, "110101199003071233",
          now_s - 30 * DAY_S, now_s + 3650 * DAY_S),
         ("valid-hukou", CertType.HOUSEHOLD_REGISTER, {"name": "张伟", "region": "北京市东城区", "relation": "户主"},
-         "110101199003071234", now_s - 90 * DAY_S, now_s + 3650 * DAY_S),
-        ("expired-eid", CertType.RESIDENT_EID, {"name": "李秀英", "region": "北京市西城区"}, "110102198511201248",
+         "110101199003071233", now_s - 90 * DAY_S, now_s + 3650 * DAY_S),
+        ("expired-eid", CertType.RESIDENT_EID, {"name": "李秀英", "region": "北京市西城区"}, "110102198511201243",
          now_s - 4000 * DAY_S, now_s - 10 * DAY_S),
-        ("revoked-eid", CertType.RESIDENT_EID, {"name": "王强", "region": "北京市朝阳区"}, "110105197702153317",
+        ("revoked-eid", CertType.RESIDENT_EID, {"name": "王强", "region": "北京市朝阳区"}, "110105197702153314",
          now_s - 200 * DAY_S, now_s + 3000 * DAY_S),
     ]  # fmt: skip
 

@@ -306,6 +306,7 @@ REFUSAL_NAMES: dict[str, tuple[str, str]] = {
     "missing_certificate": ("缺少有效证照", "certificates missing"),
     "applicant_mismatch": ("申请人与电子身份证不符", "applicant does not match the e-ID"),
     "licence_holder_mismatch": ("电子证照属于他人", "e-licence issued to another person"),
+    "id_number_mistyped": ("身份证号码校验位不符（录入有误）", "ID number mistyped (check character wrong)"),
     "step_out_of_order": ("步骤顺序不符", "step out of order"),
     "case_conflict": ("其他窗口已先办理", "another office moved the case first"),
     "replica_too_stale": ("本地副本过旧", "local copy too old"),

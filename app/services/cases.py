@@ -1,7 +1,7 @@
 """Cases at the counter: open, verify documents, move through departments, decide, close, reject, withdraw.
 
     desk = CaseDesk(replica, catalogue)
-    case = desk.open("banking-insurance.sme-loan", "王芳", "110101199001011234")
+    case = desk.open("banking-insurance.sme-loan", "王芳", "110101199001011245")
     desk.verify_documents(case.case_id, desk.check_documents(case.case_id, [qr_text, ...]))
     desk.advance(case.case_id)
 
@@ -24,14 +24,14 @@ from app.catalogue.errors import StepOutOfOrder
 from app.certs import Status, verify
 from app.certs.claims import cert_hash, decode_claims
 from app.certs.errors import CertError
-from app.certs.holder import holder_matches
+from app.certs.holder import holder_matches, id_number_mistyped
 from app.certs.transport import MAX_COSE, CertFormat, unwrap
 from app.ledger import cose
 from app.ledger.entry import Entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.services.actors import authorised_key
 from app.services.commitments import CitizenSalts
-from app.services.errors import ApplicantMismatch, MissingCertificate, Refusal, UnknownCase
+from app.services.errors import ApplicantMismatch, IdNumberMistyped, MissingCertificate, Refusal, UnknownCase
 from app.store import inputs, ledger_cases, roles
 from app.store.ledger_cases import CaseRow
 from app.store.replica import Replica
@@ -207,9 +207,12 @@ class CaseDesk:
     # -- moving ----------------------------------------------------------------------------------
 
     def open(self, service_id: str, citizen_name: str, citizen_id: str, summary: str = "") -> CaseView:
-        """Open a case for a citizen; only their keyed commitment goes on the ledger."""
+        """Open a case for a citizen; only their keyed commitment goes on the ledger.
+
+        Raises IdNumberMistyped for a resident ID number whose check character is wrong, before anything is signed."""
         self._r.require(roles.CASE_WRITE)
         service = self.catalogue.service(service_id)
+        self._check_id_number(citizen_id)
         move = workflow.transition(service, None, workflow.OPEN)
         record = self._authorise(service, move)
         with self._r.transaction():
@@ -236,6 +239,7 @@ class CaseDesk:
         or MissingCertificate (a required certificate not shown or not valid) before anything is signed."""
         self._r.require(roles.CASE_WRITE)
         service = self.catalogue.service(service_id)
+        self._check_id_number(citizen_id)
         self._authorise(service, workflow.transition(service, None, workflow.OPEN))
         check = self.check_documents("", texts, citizen_id=citizen_id)
         if check.problems and any(p.endswith("issued to someone else") for p in check.problems):
@@ -260,6 +264,12 @@ class CaseDesk:
             opened = self.open(service.id, citizen_name, citizen_id, summary)
             check = DocumentCheck(opened.case_id, check.valid_types, check.cert_hashes, (), check.certificates)
             return self.verify_documents(opened.case_id, check)
+
+    def _check_id_number(self, citizen_id: str) -> None:
+        """Refuse (audited, without the number) an ID number whose check character shows it was mistyped."""
+        if id_number_mistyped(citizen_id):
+            self._refused("-", workflow.OPEN, IdNumberMistyped.code)
+            raise IdNumberMistyped("the ID number's check character is wrong: a character was mistyped or misread")
 
     def check_documents(self, case_id: str, texts: Sequence[str], *, citizen_id: str | None = None) -> DocumentCheck:
         """Verify the certificates shown (QR texts) and that each belongs to the case's citizen (or `citizen_id`,

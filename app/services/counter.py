@@ -5,7 +5,7 @@ The counter UI and the `govdesk case` command call these same functions; nothing
 
     at_counter = Applicant()
     outcome = at_counter.admit(verdict, qr_text)   # NEW_APPLICANT, SAME_APPLICANT, ADDED or OTHER_PERSON
-    query = parse_query("110101199003071234")      # CaseQuery(kind="citizen_id", ...)
+    query = parse_query("110101199003071233")      # CaseQuery(kind="citizen_id", ...)
     move = next_move(service, position)            # the transition the case waits for, or None
 """
 

@@ -45,6 +45,13 @@ class LicenceHolderMismatch(Refusal):
     code = "licence_holder_mismatch"
 
 
+class IdNumberMistyped(Refusal):
+    """The citizen's ID number fails its check character (GB 11643): one of its characters was mistyped or misread.
+    Nothing is opened or signed; the clerk reads the number again from the card."""
+
+    code = "id_number_mistyped"
+
+
 class CaseConflict(Refusal):
     """Another office moved the case first; `explanation` says who won and how."""
 

@@ -71,7 +71,7 @@ def accept(app: QApplication, counter, demo, service_id: str, samples: list[str]
     wait(app, lambda: form.open_button.isEnabled())
     for name in samples:
         scan(counter, demo, name)
-    form.id_edit.setText("110101199003071234")
+    form.id_edit.setText("110101199003071233")
     opened = []
 
     def record(case: object) -> None:
