@@ -284,3 +284,33 @@ def test_federation_on_postgres_gets_one_database_per_department(pg_server: PgCl
             assert len(config.witnessed) == 10 and len(config.witnesses) == 10
         finally:
             node.stop()
+
+
+def test_a_nonce_raced_by_many_threads_is_fresh_for_exactly_one(any_node: tuple[Path, Signer]) -> None:
+    """Nonces are recorded by one autocommit statement each, with no lock: when HTTP workers race one nonce (a replayed
+    request sent to several at once), the database's unique key still lets exactly one of them through."""
+    path, device = any_node
+    node = node_from_config(load_config(path, environ={}))
+    try:
+        node.open()
+        kid = key_id(ED25519, device.public_key)
+        now = node.now_ms()
+        for round_no in range(5):
+            nonce = bytes([1 + round_no]) * 16
+            start = threading.Barrier(8)
+            fresh: list[bool] = []
+
+            def use(nonce: bytes = nonce, start: threading.Barrier = start, fresh: list[bool] = fresh) -> None:
+                start.wait()
+                fresh.append(node.store.use_nonce(kid, nonce, now, 0))
+
+            threads = [threading.Thread(target=use) for _ in range(8)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join(timeout=30)
+            assert sorted(fresh) == [False] * 7 + [True], round_no
+        assert node.store.use_nonce(kid, b"\x00" + b"\x09" * 15, now + 1, now + 1)  # sweeps the older ones out
+        assert node.store.use_nonce(kid, b"\x01" * 16, now + 2, now)  # forgotten: fresh again
+    finally:
+        node.stop()

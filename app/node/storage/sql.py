@@ -343,19 +343,25 @@ class SqlStore(SqlDialect):
     def use_nonce(self, kid: bytes, nonce: bytes, now_ms: int, forget_before_ms: int) -> bool:
         """Record a request nonce; return False if this key already used it (a replay)."""
 
-        def run(cur: Any) -> bool:
-            cur.execute(
-                self.sql("INSERT INTO nonces (kid, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
-                (kid, nonce, now_ms),
-            )
-            fresh = cur.rowcount == 1
-            if fresh and nonce[0] == 0:  # about one request in 256 sweeps out expired nonces
-                cur.execute(self.sql("DELETE FROM nonces WHERE seen_at < ?"), (forget_before_ms,))
-            return fresh
+        def run(conn: Any) -> bool:
+            # One statement in autocommit, atomic on its own over the (kid, nonce) key: no transaction and no lock,
+            # so one round trip, and nonces of concurrent requests are not queued behind one another.
+            cur = conn.cursor()
+            try:
+                cur.execute(
+                    self.sql("INSERT INTO nonces (kid, nonce, seen_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING"),
+                    (kid, nonce, now_ms),
+                )
+                fresh = cur.rowcount == 1
+                if fresh and nonce[0] == 0:  # about one request in 256 sweeps out expired nonces
+                    cur.execute(self.sql("DELETE FROM nonces WHERE seen_at < ?"), (forget_before_ms,))
+                return fresh
+            finally:
+                cur.close()
 
         # A retry after a lost commit would see its own nonce and call the request a replay; the client then
         # resubmits under a new nonce (submission is idempotent), so nothing is lost.
-        return self._write("nonces", run)
+        return self.retrying(run)
 
     # --- witnessing ----------------------------------------------------------------------------
     @contextmanager
