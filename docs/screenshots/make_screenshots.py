@@ -114,6 +114,16 @@ def shoot(language: str, app: QApplication, tmp: Path) -> None:
     accept(app, counter, demo, "taxation.tax-payment-certificate", ["valid-eid"])
     pump(app, 0.5)
     window.grab().save(str(OUT / f"case_for_another_department_{language}.png"))
+    screen.new_citizen()  # 张伟's number with its last digit misread: refused before anything else
+    form.choose_service(
+        counter.work.db_now(lambda: counter.office.services.service("public-security.resident-id-renewal"))
+    )
+    wait(app, lambda: form.open_button.isEnabled())
+    scan(counter, demo, "valid-eid")
+    form.id_edit.setText("110101199003071234")
+    form.open_case()
+    pump(app, 0.5)
+    window.grab().save(str(OUT / f"id_number_mistyped_{language}.png"))
     window.lock()
     wait(app, lambda: counter.office.replica_or_none is None)
     pump(app, 0.5)
