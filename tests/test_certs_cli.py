@@ -147,6 +147,19 @@ def test_usage_errors(desk, monkeypatch, capsys, tmp_path: Path) -> None:
     assert "spouse" in capsys.readouterr().err
 
 
+def test_a_mistyped_holder_id_number_issues_nothing(desk, monkeypatch, capsys) -> None:
+    d = desk["dir"]
+    argv = ["cert", "issue", *acting(desk), "--key", str(desk["key"]), "--issuer", ORIGIN, "--type", "marriage"]
+    argv += ["--name", "王小明", "--field", "spouse=李华", "--png", str(d / "m.png"), "--pdf", str(d / "m.pdf")]
+    mistyped = ID_NUMBER[:17] + "1"  # the check character misread
+    assert run(argv, f"clerk-pw\n{mistyped}\n", monkeypatch) == 1
+    err = capsys.readouterr().err
+    assert "mistyped" in err and "nothing was issued" in err and mistyped not in err
+    assert not (d / "m.png").exists() and not (d / "m.pdf").exists()
+    with open_replica(desk["office"], "clerk", "clerk-pw") as clerk:
+        assert clerk.outbox.pending() == []
+
+
 def _issuing_child(argv: list[str], stdin: str, report_fd: int) -> None:
     """In a forked child: run `govdesk cert issue`, reporting when its write to the replica starts and commits."""
     devnull = os.open(os.devnull, os.O_WRONLY)

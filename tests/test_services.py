@@ -436,6 +436,11 @@ def test_consent_purpose_and_scope_are_codes_not_free_text(office, clock) -> Non
             consents.grant(CITIZEN[1], "public-security", ["address"], CITIZEN[2], NOW_MS + DAY_MS)
         with pytest.raises(Exception, match="unknown data scope"):
             consents.grant(CITIZEN[1], "public-security", [CITIZEN[0]], "banking-insurance.sme-loan", NOW_MS + DAY_MS)
+        with pytest.raises(IdNumberMistyped):  # a consent of a misread number would cover nobody
+            consents.grant(
+                CITIZEN[1][:17] + "0", "public-security", ["address"], "banking-insurance.sme-loan", NOW_MS + DAY_MS
+            )
+        assert r.outbox.count_pending() == 0
 
 
 # -- privacy -----------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from pathlib import Path
 from app.catalogue.cert_types import CertType, parse_type, policy
 from app.certs import render
 from app.certs.errors import CertError
+from app.certs.holder import id_number_mistyped
 from app.certs.image_input import read_qr_text
 from app.certs.issue import issue_certificate, make_claims, record_issue, record_revocation
 from app.certs.transport import PREFIXES
@@ -135,6 +136,12 @@ def run_issue(args: argparse.Namespace) -> int:
         display = _fields(args.field, args.name)
         with _open(args, passwords) as replica:
             id_number = passwords.next("holder ID number: ")
+            if id_number_mistyped(id_number):  # a certificate for a number that is nobody's would never match
+                return _error(
+                    "the holder ID number's check character (GB 11643) does not match its first 17 digits: "
+                    "a character was mistyped; nothing was issued",
+                    1,
+                )
             now_ms = replica.session.now_ms()
             issued_at = now_ms // 1000
             claims = make_claims(

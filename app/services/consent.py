@@ -22,12 +22,21 @@ from typing import Any
 from app.catalogue.catalogue import Catalogue
 from app.catalogue.department_logs import department_id, origin_of
 from app.catalogue.errors import WrongDepartment
+from app.certs.holder import id_number_mistyped
 from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.errors import LedgerError
 from app.ledger.suites import Signer, key_id
 from app.services.actors import check_actor, enrolled_key
 from app.services.commitments import CitizenSalts
-from app.services.errors import ConsentExpired, ConsentMissing, ConsentRevoked, ExchangeError, Refusal, ScopeNotCovered
+from app.services.errors import (
+    ConsentExpired,
+    ConsentMissing,
+    ConsentRevoked,
+    ExchangeError,
+    IdNumberMistyped,
+    Refusal,
+    ScopeNotCovered,
+)
 from app.services.sealing import new_reply_key, open_sealed, payload_hash, seal
 from app.store import consents, inputs, roles
 from app.store.consents import Consent
@@ -86,6 +95,8 @@ class ConsentDesk:
         self._r.require(roles.CASE_WRITE)
         record = enrolled_key(self._r, self._r.account_signer)
         check_actor(record, SERVING_ROLES, department_id(record.department), "granting consent")
+        if id_number_mistyped(id_number):  # a consent of a number that is nobody's would cover no one
+            raise IdNumberMistyped("the citizen's ID number's check character is wrong: a character was mistyped")
         origin_of(provider)
         if provider == department_id(record.department):
             raise Refusal("a consent lets one department read another's data: requester and provider differ")
