@@ -46,7 +46,11 @@ def test_catalogue_covers_every_string_in_the_code_and_is_finished(language: str
     for message in ET.parse(ts).iter("message"):
         source = message.findtext("source")
         translation = message.find("translation")
-        if translation is None or not (translation.text or "").strip() or translation.get("type"):
+        if message.get("numerus") == "yes" and translation is not None:  # a form per plural of the language
+            texts = [form.text or "" for form in translation.iter("numerusform")]
+        else:
+            texts = [translation.text or ""] if translation is not None else []
+        if not texts or not all(t.strip() for t in texts) or translation.get("type"):
             problems.append(source)
     assert problems == [], f"untranslated or unfinished in {language}: {problems}"
 
@@ -79,6 +83,27 @@ def test_chinese_is_the_default_and_english_is_one_switch_away(qapp) -> None:
         translations.install("fr")
     translations.uninstall()
     assert QCoreApplication.translate("LoginScreen", "Log in") == "Log in"
+
+
+def test_counts_read_right_in_english_whatever_the_number(qapp) -> None:
+    """A count alone in a sentence takes Qt's plural forms (one rating, two ratings); sentences with several counts
+    say them as "label: count", which reads right for any number. Chinese needs one form."""
+    translations = Translations()
+    chain = "Audit chain intact: %n record(s) verified."
+    try:
+        translations.install("en")
+        assert QCoreApplication.translate("ReviewScreen", chain, None, 1) == "Audit chain intact: 1 record verified."
+        assert QCoreApplication.translate("ReviewScreen", chain, None, 2) == "Audit chain intact: 2 records verified."
+        assert QCoreApplication.translate("ReviewScreen", chain, None, 0) == "Audit chain intact: 0 records verified."
+        translations.install("zh_CN")
+        assert QCoreApplication.translate("ReviewScreen", chain, None, 1) == "审计链完整：已校验 1 条记录。"
+    finally:
+        translations.uninstall()
+    sources = [m.findtext("source") or "" for m in ET.parse(catalogue_path("en", compiled=False)).iter("message")]
+    counted = [
+        s for s in sources if re.search(r"%[1-9n] (?:[a-z-]+ )?(?:actions|anomalies|records|ratings|items)\b", s)
+    ]
+    assert counted == [], counted
 
 
 def test_the_supplement_to_qts_catalogue_is_compiled_from_its_source(tmp_path: Path) -> None:

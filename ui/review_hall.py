@@ -179,7 +179,7 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
                 self.summary.setText(self.error_text(self.error))
             return
         self.summary.setText(
-            self.tr("%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.")
+            self.tr("%1: ratings %2, dissatisfied %3; remediation items overdue: %4.")
             .replace("%1", found.day).replace("%2", str(found.total)).replace("%3", str(found.bad))
             .replace("%4", str(len(found.overdue)))
         )  # fmt: skip
@@ -206,8 +206,8 @@ class HallEvaluationsPanel(RetranslatedOnLanguageChange, QWidget):
         elif not refused:
             text = self.tr("No rating from the hall was refused: every one went on to its department.")
         else:
-            text = self.tr("%1 ratings from the hall were not passed on to a department (each refusal is recorded "
-                           "in the audit trail):").replace("%1", str(len(refused)))  # fmt: skip
+            text = self.tr("%n rating(s) from the hall were not passed on to a department (each refusal is "
+                           "recorded in the audit trail):", "", len(refused))  # fmt: skip
         self.refused_label.setText(text)
         services = service_names(self.language)
         self._fill(self.refused_table, [

@@ -136,7 +136,7 @@ class RefusedEntriesPanel(RetranslatedOnLanguageChange, QWidget):
                 self.table.setItem(row, column, item)
         waiting = sum(1 for e in self.entries if not e.set_aside)
         self.status_label.setText(
-            self.tr("%1 refused entries wait for a decision; %2 set aside.")
+            self.tr("Refused entries waiting for a decision: %1; set aside: %2.")
             .replace("%1", str(waiting)).replace("%2", str(len(self.entries) - waiting))
         )  # fmt: skip
         if self.entries and not self.table.selectedItems():

@@ -140,7 +140,7 @@ class RemediationPanel(RetranslatedOnLanguageChange, QWidget):
             overdue = sum(1 for i in items if i.overdue(self.today))
             open_items = sum(1 for i in items if not i.closed)
             self.summary.setText(
-                self.tr("%1 remediation items, %2 waiting for a call-back, %3 of them overdue.")
+                self.tr("Remediation items: %1; waiting for a call-back: %2, of them overdue: %3.")
                 .replace("%1", str(len(items))).replace("%2", str(open_items)).replace("%3", str(overdue))
             )  # fmt: skip
         services = service_names(self.language)

@@ -320,7 +320,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         self._set_enabled(True)
         signed = review.signoff
         self.status_label.setText(
-            self.tr("%1 actions, %2 anomalies.")
+            self.tr("Actions: %1; anomalies: %2.")
             .replace("%1", str(len(actions)))
             .replace("%2", str(len(review.anomalies)))
             + " "
@@ -404,7 +404,7 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
     def _show_integrity(self, review: DayReview) -> None:
         i = review.integrity
         lines = [
-            (self.tr("Audit chain intact: %1 records verified.").replace("%1", str(i.chain.records)) if i.chain.ok
+            (self.tr("Audit chain intact: %n record(s) verified.", "", i.chain.records) if i.chain.ok
              else self.tr("Audit chain BROKEN: %1").replace("%1", problem_text(i.chain.problem, self.language))),
             self.tr("Last signed-off day: %1").replace("%1", i.last_signed_day or self.tr("none")),
             self.tr("Checkpoints held: %1").replace("%1", str(i.checkpoints)),
@@ -416,8 +416,8 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         if window is not None:  # issue 15: what the department log does not vouch for yet
             hours = f"{window.age_ms / 3_600_000:.1f}"
             lines.append(
-                self.tr("Audit trail anchored on the department log: %1 records; %2 newer records not yet "
-                        "anchored, for %3 h (they are anchored at the next sync)")
+                self.tr("Audit trail anchored on the department log: records %1; newer records not yet "
+                        "anchored: %2, for %3 h (they are anchored at the next sync)")
                 .replace("%1", str(window.anchored_records)).replace("%2", str(window.unanchored_records))
                 .replace("%3", hours)
             )  # fmt: skip
@@ -449,9 +449,9 @@ class ReviewScreen(RetranslatedOnLanguageChange, QWidget):
         end_ms = review.period.end_ms
         upto = shown_time(min(now_ms, end_ms), self.language)
         return (
-            self.tr("You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and "
-                    "%4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the "
-                    "next review. Sign now?")
+            self.tr("You sign off %1 for this office: the work recorded up to %2 (Beijing time), with your "
+                    "comments (actions: %3, anomalies: %4). Work recorded after this is shown as “after sign-off” "
+                    "in the next review. Sign now?")
             .replace("%1", review.day).replace("%2", upto)
             .replace("%3", str(len(review.period.actions))).replace("%4", str(len(review.anomalies)))
         )  # fmt: skip

@@ -587,6 +587,14 @@
         <source>Asking the hall for %1…</source>
         <translation>Asking the hall for %1…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/review_hall.py" line="209"/>
+        <source>%n rating(s) from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
+        <translation>
+            <numerusform>%n rating from the hall was not passed on to a department (the refusal is recorded in the audit trail):</numerusform>
+            <numerusform>%n ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/review_hall.py" line="31"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
@@ -604,8 +612,8 @@
     </message>
     <message>
         <location filename="../../ui/review_hall.py" line="182"/>
-        <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
-        <translation>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</translation>
+        <source>%1: ratings %2, dissatisfied %3; remediation items overdue: %4.</source>
+        <translation>%1: ratings %2, dissatisfied %3; remediation items overdue: %4.</translation>
     </message>
     <message>
         <location filename="../../ui/review_hall.py" line="194"/>
@@ -621,11 +629,6 @@
         <location filename="../../ui/review_hall.py" line="207"/>
         <source>No rating from the hall was refused: every one went on to its department.</source>
         <translation>No rating from the hall was refused: every one went on to its department.</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_hall.py" line="209"/>
-        <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
-        <translation>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</translation>
     </message>
 </context>
 <context>
@@ -1794,8 +1797,8 @@
     </message>
     <message>
         <location filename="../../ui/review_refused.py" line="139"/>
-        <source>%1 refused entries wait for a decision; %2 set aside.</source>
-        <translation>%1 refused entries wait for a decision; %2 set aside.</translation>
+        <source>Refused entries waiting for a decision: %1; set aside: %2.</source>
+        <translation>Refused entries waiting for a decision: %1; set aside: %2.</translation>
     </message>
     <message>
         <location filename="../../ui/review_refused.py" line="158"/>
@@ -1892,8 +1895,8 @@
     </message>
     <message>
         <location filename="../../ui/review_remediation.py" line="143"/>
-        <source>%1 remediation items, %2 waiting for a call-back, %3 of them overdue.</source>
-        <translation>%1 remediation items, %2 waiting for a call-back, %3 of them overdue.</translation>
+        <source>Remediation items: %1; waiting for a call-back: %2, of them overdue: %3.</source>
+        <translation>Remediation items: %1; waiting for a call-back: %2, of them overdue: %3.</translation>
     </message>
     <message>
         <location filename="../../ui/review_remediation.py" line="167"/>
@@ -2023,6 +2026,14 @@
         <source>Export CSV… (Ctrl+E)</source>
         <translation>Export CSV… (Ctrl+E)</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/review_screen.py" line="407"/>
+        <source>Audit chain intact: %n record(s) verified.</source>
+        <translation>
+            <numerusform>Audit chain intact: %n record verified.</numerusform>
+            <numerusform>Audit chain intact: %n records verified.</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/review_screen.py" line="463"/>
         <source>Sign the day off</source>
@@ -2075,8 +2086,8 @@
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="323"/>
-        <source>%1 actions, %2 anomalies.</source>
-        <translation>%1 actions, %2 anomalies.</translation>
+        <source>Actions: %1; anomalies: %2.</source>
+        <translation>Actions: %1; anomalies: %2.</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="327"/>
@@ -2194,11 +2205,6 @@
         <translation>Month</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="407"/>
-        <source>Audit chain intact: %1 records verified.</source>
-        <translation>Audit chain intact: %1 records verified.</translation>
-    </message>
-    <message>
         <location filename="../../ui/review_screen.py" line="408"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>Audit chain BROKEN: %1</translation>
@@ -2230,13 +2236,13 @@
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="419"/>
-        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
-        <translation>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</translation>
+        <source>Audit trail anchored on the department log: records %1; newer records not yet anchored: %2, for %3 h (they are anchored at the next sync)</source>
+        <translation>Audit trail anchored on the department log: records %1; newer records not yet anchored: %2, for %3 h (they are anchored at the next sync)</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="452"/>
-        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
-        <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
+        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), with your comments (actions: %3, anomalies: %4). Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
+        <translation>You sign off %1 for this office: the work recorded up to %2 (Beijing time), with your comments (actions: %3, anomalies: %4). Work recorded after this is shown as “after sign-off” in the next review. Sign now?</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="465"/>

@@ -587,6 +587,13 @@
         <source>Asking the hall for %1…</source>
         <translation>正在向大厅服务查询 %1 的评价…</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/review_hall.py" line="209"/>
+        <source>%n rating(s) from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
+        <translation>
+            <numerusform>有 %n 条大厅评价未转交部门（每次拒收均已记入审计记录）：</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/review_hall.py" line="31"/>
         <source>The hall service cannot be reached: its ratings and remediation items cannot be shown now. The rest of the review is complete.</source>
@@ -604,7 +611,7 @@
     </message>
     <message>
         <location filename="../../ui/review_hall.py" line="182"/>
-        <source>%1: %2 ratings, %3 dissatisfied; %4 remediation items overdue.</source>
+        <source>%1: ratings %2, dissatisfied %3; remediation items overdue: %4.</source>
         <translation>%1：共 %2 条评价，其中差评 %3 条；%4 项差评整改已逾期。</translation>
     </message>
     <message>
@@ -621,11 +628,6 @@
         <location filename="../../ui/review_hall.py" line="207"/>
         <source>No rating from the hall was refused: every one went on to its department.</source>
         <translation>没有被拒收的大厅评价：每条评价都已转交相应部门。</translation>
-    </message>
-    <message>
-        <location filename="../../ui/review_hall.py" line="209"/>
-        <source>%1 ratings from the hall were not passed on to a department (each refusal is recorded in the audit trail):</source>
-        <translation>有 %1 条大厅评价未转交部门（每次拒收均已记入审计记录）：</translation>
     </message>
 </context>
 <context>
@@ -1794,7 +1796,7 @@
     </message>
     <message>
         <location filename="../../ui/review_refused.py" line="139"/>
-        <source>%1 refused entries wait for a decision; %2 set aside.</source>
+        <source>Refused entries waiting for a decision: %1; set aside: %2.</source>
         <translation>%1 条被拒记录待处理；%2 条已搁置。</translation>
     </message>
     <message>
@@ -1892,7 +1894,7 @@
     </message>
     <message>
         <location filename="../../ui/review_remediation.py" line="143"/>
-        <source>%1 remediation items, %2 waiting for a call-back, %3 of them overdue.</source>
+        <source>Remediation items: %1; waiting for a call-back: %2, of them overdue: %3.</source>
         <translation>共 %1 项整改，%2 条待回访，其中 %3 条已逾期。</translation>
     </message>
     <message>
@@ -2023,6 +2025,13 @@
         <source>Export CSV… (Ctrl+E)</source>
         <translation>导出 CSV… (Ctrl+E)</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../ui/review_screen.py" line="407"/>
+        <source>Audit chain intact: %n record(s) verified.</source>
+        <translation>
+            <numerusform>审计链完整：已校验 %n 条记录。</numerusform>
+        </translation>
+    </message>
     <message>
         <location filename="../../ui/review_screen.py" line="463"/>
         <source>Sign the day off</source>
@@ -2075,7 +2084,7 @@
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="323"/>
-        <source>%1 actions, %2 anomalies.</source>
+        <source>Actions: %1; anomalies: %2.</source>
         <translation>%1 项操作，%2 项异常。</translation>
     </message>
     <message>
@@ -2194,11 +2203,6 @@
         <translation>本月</translation>
     </message>
     <message>
-        <location filename="../../ui/review_screen.py" line="407"/>
-        <source>Audit chain intact: %1 records verified.</source>
-        <translation>审计链完整：已校验 %1 条记录。</translation>
-    </message>
-    <message>
         <location filename="../../ui/review_screen.py" line="408"/>
         <source>Audit chain BROKEN: %1</source>
         <translation>审计链断裂：%1</translation>
@@ -2230,12 +2234,12 @@
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="419"/>
-        <source>Audit trail anchored on the department log: %1 records; %2 newer records not yet anchored, for %3 h (they are anchored at the next sync)</source>
+        <source>Audit trail anchored on the department log: records %1; newer records not yet anchored: %2, for %3 h (they are anchored at the next sync)</source>
         <translation>审计记录已在部门账本锚定：%1 条；其后 %2 条尚未锚定，已等待 %3 小时（下次同步时锚定）</translation>
     </message>
     <message>
         <location filename="../../ui/review_screen.py" line="452"/>
-        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), %3 actions and %4 anomalies with your comments. Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
+        <source>You sign off %1 for this office: the work recorded up to %2 (Beijing time), with your comments (actions: %3, anomalies: %4). Work recorded after this is shown as “after sign-off” in the next review. Sign now?</source>
         <translation>您将签署本窗口 %1 的审核：截至北京时间 %2 记录的工作，共 %3 项操作、%4 项异常（附您的意见）。此后记录的工作将在下次审核中标为“签署后操作”。现在签署吗？</translation>
     </message>
     <message>
