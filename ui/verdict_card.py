@@ -157,6 +157,8 @@ class VerdictCard(TrafficLightCard):
             self._add_claim(self.tr("Serial"), str(claims["serial"]))
         if verdict.replica_age_ms is None:
             self.age.setText(self.tr("The replica holds no data from this issuer."))
+        elif verdict.replica_age_ms < 60_000:
+            self.age.setText(self.tr("Based on replica data synced just now."))
         else:
             self.age.setText(
                 self.tr("Based on replica data synced %1 ago.").replace("%1", self.duration(verdict.replica_age_ms))

@@ -2914,7 +2914,12 @@
         <translation>The replica holds no data from this issuer.</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="162"/>
+        <location filename="../../ui/verdict_card.py" line="161"/>
+        <source>Based on replica data synced just now.</source>
+        <translation>Based on replica data synced just now.</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="164"/>
         <source>Based on replica data synced %1 ago.</source>
         <translation>Based on replica data synced %1 ago.</translation>
     </message>

@@ -2912,9 +2912,14 @@
         <translation>本网点副本没有该签发机关的数据。</translation>
     </message>
     <message>
-        <location filename="../../ui/verdict_card.py" line="162"/>
+        <location filename="../../ui/verdict_card.py" line="161"/>
+        <source>Based on replica data synced just now.</source>
+        <translation>依据刚刚同步的副本数据。</translation>
+    </message>
+    <message>
+        <location filename="../../ui/verdict_card.py" line="164"/>
         <source>Based on replica data synced %1 ago.</source>
-        <translation>依据 %1 前同步的副本数据。</translation>
+        <translation>依据 %1前同步的副本数据。</translation>
     </message>
 </context>
 </TS>
