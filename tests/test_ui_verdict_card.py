@@ -33,7 +33,8 @@ def test_the_age_of_the_data_behind_a_verdict(qtbot, language: str, age_ms: int 
     try:
         card = VerdictCard(language)
         qtbot.addWidget(card)
-        verdict = Verdict(Status.VALID, "valid", {"issuer": "tax.example", "serial": "AB12"}, "govdesk", replica_age_ms=age_ms)
+        params = {"issuer": "tax.example", "serial": "AB12"}
+        verdict = Verdict(Status.VALID, "valid", params, "govdesk", replica_age_ms=age_ms)
         card.show_verdict(verdict)
         assert card.age.text() == expected
     finally:
