@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import itertools
 import os
 import signal
@@ -36,6 +35,7 @@ from app.loopback_ports import free_port
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.registry import Registry
+from app.node.sequencer import Outcome, settled
 from app.node.sequencer_link import (
     MAX_FRAME,
     Handed,
@@ -48,6 +48,7 @@ from app.node.sequencer_link import (
     frame,
     read_frame,
 )
+from app.node.storage.interface import StoreUnavailable
 from app.protocol.node_client import NodeClient, NodeRefused
 from devtools.pg_cluster import PgCluster
 
@@ -333,13 +334,9 @@ def test_link_refuses_hostile_counts_and_lengths() -> None:
 class _Answering:
     """A stand-in for the sequencer at the system edge of the link: answers index 7 for every entry."""
 
-    def submit_many(self, items: list[tuple[object, bytes | None]]) -> list[concurrent.futures.Future[int]]:
+    def submit_many(self, items: list[tuple[object, bytes | None]]) -> list[Outcome]:
         """Answer 7 at once, for each entry."""
-        futures: list[concurrent.futures.Future[int]] = []
-        for _ in items:
-            futures.append(concurrent.futures.Future())
-            futures[-1].set_result(7)
-        return futures
+        return [settled(7) for _ in items]
 
 
 def test_link_server_drops_a_hostile_worker_and_keeps_serving(tmp_path: Path) -> None:
@@ -392,3 +389,28 @@ def test_each_submission_wakes_the_sending_thread_at_once(tmp_path: Path) -> Non
     finally:
         remote.stop()
         server.stop()
+
+
+def test_an_outcome_is_settled_once_and_tells_every_waiter() -> None:
+    """The worker's stand-in for a concurrent future: callbacks before and after settling, a blocking reader on
+    another thread, a timeout, and a second settlement that changes nothing."""
+    seen: list[object] = []
+    outcome = Outcome()
+    outcome.add_done_callback(lambda o: seen.append(o.result()))
+    with pytest.raises(TimeoutError):
+        outcome.result(timeout=0.01)
+    reader: list[object] = []
+    thread = threading.Thread(target=lambda: reader.append(outcome.result(timeout=DEADLINE_S)))
+    thread.start()
+    assert not outcome.done()
+    outcome.set_result(7)
+    outcome.set_exception(RuntimeError("late"))  # the first settlement counts
+    thread.join(timeout=DEADLINE_S)
+    outcome.add_done_callback(lambda o: seen.append(o.exception()))
+    assert outcome.done() and seen == [7, None] and reader == [7] and outcome.result() == 7
+
+    failed = Outcome()
+    failed.set_exception(StoreUnavailable("gone"))
+    assert isinstance(failed.exception(), StoreUnavailable)
+    with pytest.raises(StoreUnavailable):
+        failed.result()

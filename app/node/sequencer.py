@@ -9,7 +9,6 @@ and rereads the tree head, so indexes are never handed out twice.
 
 from __future__ import annotations
 
-import concurrent.futures
 import logging
 import threading
 import time
@@ -58,17 +57,113 @@ class Prechecked:
 Submittable = SignedEntry | Prechecked
 
 
-def settled(result: Result) -> concurrent.futures.Future[Result]:
-    """A future that already holds `result`."""
-    future: concurrent.futures.Future[Result] = concurrent.futures.Future()
-    future.set_result(result)
-    return future
+class Outcome:
+    """A queued entry's outcome: its index, a Refusal, or an error; settled once, by the thread that sequences it
+    (or, in an HTTP worker, the link's).
+
+    The part of `concurrent.futures.Future` the node uses (done, add_done_callback, result, exception), for far
+    less: a request queues dozens of entries at once, and each concurrent future builds a condition with a
+    lock of its own. Here every outcome shares one lock, and an event is made only for a caller that blocks."""
+
+    __slots__ = ("_callbacks", "_done", "_error", "_event", "_value")
+    _lock = threading.Lock()
+
+    def __init__(self) -> None:
+        self._done = False
+        self._value: Result | None = None
+        self._error: BaseException | None = None
+        self._callbacks: list[Callable[[Outcome], object]] | None = None
+        self._event: threading.Event | None = None
+
+    def set_result(self, value: Result) -> None:
+        """Settle with an index or a Refusal (the first settlement counts)."""
+        self._settle(value, None)
+
+    def set_exception(self, error: BaseException) -> None:
+        """Settle with an error (the first settlement counts)."""
+        self._settle(None, error)
+
+    def _settle(self, value: Result | None, error: BaseException | None) -> None:
+        with self._lock:
+            if self._done:
+                return
+            self._value, self._error, self._done = value, error, True
+            callbacks, self._callbacks = self._callbacks, None
+            event = self._event
+        if event is not None:
+            event.set()
+        for callback in callbacks or ():
+            callback(self)
+
+    def done(self) -> bool:
+        """Whether the outcome is known."""
+        return self._done
+
+    def add_done_callback(self, callback: Callable[[Outcome], object]) -> None:
+        """Call `callback(self)` once the outcome is known (at once if it is)."""
+        with self._lock:
+            if not self._done:
+                if self._callbacks is None:
+                    self._callbacks = []
+                self._callbacks.append(callback)
+                return
+        callback(self)
+
+    def exception(self, timeout: float | None = None) -> BaseException | None:
+        """The error, or None; waits up to `timeout` seconds (TimeoutError after)."""
+        self._wait(timeout)
+        return self._error
+
+    def result(self, timeout: float | None = None) -> Result:
+        """The index or Refusal; raises the error; waits up to `timeout` seconds (TimeoutError after)."""
+        self._wait(timeout)
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]
+
+    def _wait(self, timeout: float | None) -> None:
+        if self._done:
+            return
+        with self._lock:
+            if not self._done and self._event is None:
+                self._event = threading.Event()
+            event = self._event
+        if event is not None and not event.wait(timeout):
+            raise TimeoutError("the entry was not sequenced in time")
+
+
+def wait_all(outcomes: list[Outcome]) -> None:
+    """Block until every one of `outcomes` is settled, woken once (not once per outcome)."""
+    left = [outcome for outcome in outcomes if not outcome.done()]
+    if not left:
+        return
+    all_done = threading.Event()
+    remaining = [len(left)]
+    lock = threading.Lock()
+
+    def one_done(_: Outcome) -> None:
+        with lock:
+            remaining[0] -= 1
+            last = remaining[0] == 0
+        if last:
+            all_done.set()
+
+    for outcome in left:
+        outcome.add_done_callback(one_done)
+    all_done.wait()
+
+
+def settled(result: Result) -> Outcome:
+    """An outcome that already holds `result`."""
+    outcome = Outcome()
+    outcome.set_result(result)
+    return outcome
 
 
 @dataclass
 class _Queued:
     signed: Submittable
-    future: concurrent.futures.Future[Result]
+    future: Outcome
     verified_key: bytes | None = None
 
 
@@ -109,7 +204,7 @@ class Sequencer:
         self.cpu_s = 0.0
 
     # --- the queue -------------------------------------------------------------------------------
-    def submit(self, signed: Submittable, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
+    def submit(self, signed: Submittable, verified_key: bytes | None = None) -> Outcome:
         """Queue a checked entry; the future resolves to its index (or a Refusal). Duplicates share one future.
 
         `verified_key` is the public key the entry's signature was already verified with: the sequencer then
@@ -120,7 +215,7 @@ class Sequencer:
             self._cond.notify()
             return future
 
-    def submit_many(self, items: list[tuple[Submittable, bytes | None]]) -> list[concurrent.futures.Future[Result]]:
+    def submit_many(self, items: list[tuple[Submittable, bytes | None]]) -> list[Outcome]:
         """`submit` each (entry, verified key) of a request at once, waking the sequencing thread once; an entry
         the full queue refuses gets a future that already holds its Refusal."""
         futures = []
@@ -133,14 +228,14 @@ class Sequencer:
             self._cond.notify()
         return futures
 
-    def _enqueue(self, signed: Submittable, verified_key: bytes | None) -> concurrent.futures.Future[Result]:
+    def _enqueue(self, signed: Submittable, verified_key: bytes | None) -> Outcome:
         h = signed.leaf_hash
         queued = self._queue.get(h)
         if queued is not None:
             return queued.future
         if len(self._queue) >= self._queue_limit:
             raise Refusal(Code.OVERLOADED, "the sequencing queue is full; retry shortly")
-        queued = _Queued(signed, concurrent.futures.Future(), verified_key)
+        queued = _Queued(signed, Outcome(), verified_key)
         self._queue[h] = queued
         return queued.future
 

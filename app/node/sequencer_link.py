@@ -19,7 +19,6 @@ Answers come in the order of the requests on a connection.
 from __future__ import annotations
 
 import collections
-import concurrent.futures
 import contextlib
 import json
 import logging
@@ -40,7 +39,7 @@ from app.ledger.errors import EntryError
 from app.ledger.merkle import hash_leaf
 from app.node.jsonlog import log_event
 from app.node.registry import Registry
-from app.node.sequencer import Prechecked, Result, Sequencer
+from app.node.sequencer import Outcome, Prechecked, Result, Sequencer, wait_all
 from app.node.storage.interface import StoreUnavailable
 from app.protocol.refusals import Code, Refusal
 
@@ -254,13 +253,11 @@ class LinkServer:
     def _write(self, conn: socket.socket, answers: queue.Queue[list[Any] | None]) -> None:
         try:
             while (pending := answers.get()) is not None:
+                wait_all([item for item in pending if isinstance(item, Outcome)])  # one wake-up for the frame
                 out: list[Any] = []
                 for item in pending:
-                    if isinstance(item, concurrent.futures.Future):
-                        try:
-                            item = item.result()
-                        except BaseException as exc:  # the worker hears about every failure
-                            item = exc
+                    if isinstance(item, Outcome):  # the worker hears about every failure
+                        item = item.exception() or item.result()
                     out.append(_answer(item))
                 conn.sendall(frame(json.dumps(out).encode()))
         except OSError:
@@ -301,8 +298,8 @@ class RemoteSequencer:
         self._refresh_s = refresh_s
         self._connect_s = connect_s
         self._cond = threading.Condition()
-        self._pending: list[tuple[bytes, concurrent.futures.Future[Result]]] = []
-        self._in_flight: collections.deque[list[concurrent.futures.Future[Result]]] = collections.deque()
+        self._pending: list[tuple[bytes, Outcome]] = []
+        self._in_flight: collections.deque[list[Outcome]] = collections.deque()
         self._sock: socket.socket | None = None
         self._link_lock = threading.Lock()
         self._stopping = False
@@ -312,11 +309,11 @@ class RemoteSequencer:
         self.sequenced = 0
         self.cpu_s = 0.0
 
-    def submit(self, signed: SignedEntry, verified_key: bytes | None = None) -> concurrent.futures.Future[Result]:
+    def submit(self, signed: SignedEntry, verified_key: bytes | None = None) -> Outcome:
         """Hand a checked entry to the sequencing process; the future resolves to its index or a Refusal."""
         return self.submit_many([(signed, verified_key)])[0]
 
-    def submit_many(self, items: list[tuple[SignedEntry, bytes | None]]) -> list[concurrent.futures.Future[Result]]:
+    def submit_many(self, items: list[tuple[SignedEntry, bytes | None]]) -> list[Outcome]:
         """`submit` a request's (entry, verified key) pairs at once: one wake-up of the sending thread, so they
         travel in one frame."""
         pending = []
@@ -324,7 +321,7 @@ class RemoteSequencer:
             record = self._registry.get(signed.kid)
             role = record.role if record is not None else ""
             item = Handed(signed.data, signed.kid, verified_key or b"", role, signed.entry.type)
-            pending.append((encode_item(item), concurrent.futures.Future()))
+            pending.append((encode_item(item), Outcome()))
         with self._cond:
             self._pending.extend(pending)
             self._cond.notify()

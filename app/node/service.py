@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import base64
-import concurrent.futures
 import contextlib
 import gzip
 import hashlib
@@ -37,6 +36,7 @@ from app.ledger.sm2 import sm3
 from app.node.jsonlog import log_event
 from app.node.node import Node
 from app.node.registry import check_policy
+from app.node.sequencer import Outcome
 from app.node.storage.interface import StoreUnavailable
 from app.node.verify_pool import Job
 from app.protocol.case_results import (
@@ -167,7 +167,7 @@ def _bad_signature(signed: Any) -> Refusal:
     )
 
 
-def _all_done(futures: list[concurrent.futures.Future[Any]]) -> asyncio.Future[None]:
+def _all_done(futures: list[Outcome]) -> asyncio.Future[None]:
     """A future of the running event loop that completes once every one of `futures` has: the loop wakes once
     for a request's whole batch, not once per entry (as `asyncio.wrap_future` on each would have it)."""
     loop = asyncio.get_running_loop()
@@ -179,7 +179,7 @@ def _all_done(futures: list[concurrent.futures.Future[Any]]) -> asyncio.Future[N
         if not waiter.done():
             waiter.set_result(None)
 
-    def one_done(_: concurrent.futures.Future[Any]) -> None:
+    def one_done(_: Outcome) -> None:
         with lock:
             remaining[0] -= 1
             last = remaining[0] == 0
