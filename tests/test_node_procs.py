@@ -35,7 +35,7 @@ from app.loopback_ports import free_port
 from app.node.config import Limits, load_config
 from app.node.node import CONFIG_FILE, create_node, node_from_config
 from app.node.registry import Registry
-from app.node.sequencer import Outcome, settled
+from app.node.sequencer import Outcome, settled, wait_all, when_all_done
 from app.node.sequencer_link import (
     MAX_FRAME,
     Handed,
@@ -414,3 +414,27 @@ def test_an_outcome_is_settled_once_and_tells_every_waiter() -> None:
     assert isinstance(failed.exception(), StoreUnavailable)
     with pytest.raises(StoreUnavailable):
         failed.result()
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 40), st.randoms(use_true_random=False), st.integers(1, 4))
+def test_all_done_is_told_once_after_the_last_outcome_whatever_the_order(n: int, rnd, threads: int) -> None:
+    """Outcomes settled in any order, by several threads, some before the wait begins: the callback comes once,
+    and only when every outcome is settled."""
+    outcomes = [Outcome() for _ in range(n)]
+    order = list(range(n))
+    rnd.shuffle(order)
+    early, late = order[: n // 3], order[n // 3 :]
+    for i in early:
+        outcomes[i].set_result(i)
+    told: list[bool] = []
+    when_all_done(outcomes, lambda: told.append(all(o.done() for o in outcomes)))
+    assert told == ([True] if not late else [])
+    parts = [late[k::threads] for k in range(threads)]
+    workers = [threading.Thread(target=lambda part=part: [outcomes[i].set_result(i) for i in part]) for part in parts]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=DEADLINE_S)
+    assert told == [True]
+    wait_all(outcomes)  # returns at once: all settled

@@ -101,13 +101,19 @@ class Outcome:
 
     def add_done_callback(self, callback: Callable[[Outcome], object]) -> None:
         """Call `callback(self)` once the outcome is known (at once if it is)."""
+        if not self.call_when_settled(callback):
+            callback(self)
+
+    def call_when_settled(self, callback: Callable[[Outcome], object]) -> bool:
+        """Have `callback(self)` called when the outcome settles, and return True; False if it already has (and
+        then nothing is called)."""
         with self._lock:
-            if not self._done:
-                if self._callbacks is None:
-                    self._callbacks = []
-                self._callbacks.append(callback)
-                return
-        callback(self)
+            if self._done:
+                return False
+            if self._callbacks is None:
+                self._callbacks = []
+            self._callbacks.append(callback)
+            return True
 
     def exception(self, timeout: float | None = None) -> BaseException | None:
         """The error, or None; waits up to `timeout` seconds (TimeoutError after)."""
@@ -132,24 +138,33 @@ class Outcome:
             raise TimeoutError("the entry was not sequenced in time")
 
 
+def when_all_done(outcomes: list[Outcome], callback: Callable[[], object]) -> None:
+    """Call `callback()` once, when every one of `outcomes` is settled (at once if they are).
+
+    Outcomes mostly settle in the order they were queued, so this waits on the last one still pending and then
+    looks again: about one callback per request instead of one per entry, and each outcome is looked at once
+    (an outcome, once settled, stays settled)."""
+    below = [len(outcomes)]  # every outcome from here on is settled
+
+    def look(_: Outcome | None = None) -> None:
+        while True:
+            i = below[0] - 1
+            while i >= 0 and outcomes[i].done():
+                i -= 1
+            below[0] = i + 1
+            if i < 0:
+                callback()
+                return
+            if outcomes[i].call_when_settled(look):
+                return  # looked at again once that one settles
+
+    look()
+
+
 def wait_all(outcomes: list[Outcome]) -> None:
-    """Block until every one of `outcomes` is settled, woken once (not once per outcome)."""
-    left = [outcome for outcome in outcomes if not outcome.done()]
-    if not left:
-        return
+    """Block until every one of `outcomes` is settled."""
     all_done = threading.Event()
-    remaining = [len(left)]
-    lock = threading.Lock()
-
-    def one_done(_: Outcome) -> None:
-        with lock:
-            remaining[0] -= 1
-            last = remaining[0] == 0
-        if last:
-            all_done.set()
-
-    for outcome in left:
-        outcome.add_done_callback(one_done)
+    when_all_done(outcomes, all_done.set)
     all_done.wait()
 
 

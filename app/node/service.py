@@ -36,7 +36,7 @@ from app.ledger.sm2 import sm3
 from app.node.jsonlog import log_event
 from app.node.node import Node
 from app.node.registry import check_policy
-from app.node.sequencer import Outcome
+from app.node.sequencer import Outcome, when_all_done
 from app.node.storage.interface import StoreUnavailable
 from app.node.verify_pool import Job
 from app.protocol.case_results import (
@@ -161,34 +161,45 @@ def _check_entries(node: Node, entries: list[bytes], hint_kid: bytes) -> list[tu
     return out
 
 
+def _admit_entries(node: Node, kid: bytes, nonce: bytes, body: bytes) -> list[tuple[bytes | None, Any, bytes | None]]:
+    """In one trip to a worker thread: record the request's nonce (refusing a replay), decode its entry bundle and
+    check each entry (`_check_entries`). Raises Refusal for the request as a whole."""
+    limits = node.config.limits
+    forget_before = node.now_ms() - 2 * limits.clock_skew_s * 1000
+    if not node.store.use_nonce(kid, nonce, node.now_ms(), forget_before):
+        raise Refusal(Code.REPLAYED_REQUEST, "this request nonce was already used")
+    try:
+        entries = decode_bundle(body, max_entries=limits.max_batch_entries)
+    except BundleError as exc:
+        if exc.index >= limits.max_batch_entries:
+            raise Refusal(Code.BATCH_TOO_LARGE, f"at most {limits.max_batch_entries} entries per request") from None
+        raise Refusal(Code.MALFORMED_REQUEST, f"body is not an entry bundle: {exc}") from None
+    if not entries:
+        raise Refusal(Code.MALFORMED_REQUEST, "the bundle holds no entries")
+    return _check_entries(node, entries, kid)
+
+
 def _bad_signature(signed: Any) -> Refusal:
     return Refusal(
         Code.BAD_SIGNATURE, f"{signed.sign1.suite.name} signature does not verify under key {signed.kid.hex()}"
     )
 
 
-def _all_done(futures: list[Outcome]) -> asyncio.Future[None]:
-    """A future of the running event loop that completes once every one of `futures` has: the loop wakes once
+def _all_done(outcomes: list[Outcome]) -> asyncio.Future[None]:
+    """A future of the running event loop that completes once every one of `outcomes` has: the loop wakes once
     for a request's whole batch, not once per entry (as `asyncio.wrap_future` on each would have it)."""
     loop = asyncio.get_running_loop()
     waiter: asyncio.Future[None] = loop.create_future()
-    remaining = [len(futures)]
-    lock = threading.Lock()
 
     def settle() -> None:
         if not waiter.done():
             waiter.set_result(None)
 
-    def one_done(_: Outcome) -> None:
-        with lock:
-            remaining[0] -= 1
-            last = remaining[0] == 0
-        if last:
-            with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting any more
-                loop.call_soon_threadsafe(settle)
+    def wake() -> None:
+        with contextlib.suppress(RuntimeError):  # the loop closed meanwhile: nobody is waiting any more
+            loop.call_soon_threadsafe(settle)
 
-    for future in futures:
-        future.add_done_callback(one_done)
+    when_all_done(outcomes, wake)
     return waiter
 
 
@@ -212,21 +223,9 @@ async def add_entries(request: Request) -> Response:
         )
         if not node.rate.allow(creds.kid):
             raise Refusal(Code.RATE_LIMITED, f"more than {limits.rate_per_device:g} requests/s from this device")
-        forget_before = node.now_ms() - 2 * limits.clock_skew_s * 1000
-        fresh = await run_in_threadpool(node.store.use_nonce, creds.kid, creds.nonce, node.now_ms(), forget_before)
-        if not fresh:
-            raise Refusal(Code.REPLAYED_REQUEST, "this request nonce was already used")
-        try:
-            entries = decode_bundle(body, max_entries=limits.max_batch_entries)
-        except BundleError as exc:
-            if exc.index >= limits.max_batch_entries:
-                raise Refusal(Code.BATCH_TOO_LARGE, f"at most {limits.max_batch_entries} entries per request") from None
-            raise Refusal(Code.MALFORMED_REQUEST, f"body is not an entry bundle: {exc}") from None
-        if not entries:
-            raise Refusal(Code.MALFORMED_REQUEST, "the bundle holds no entries")
+        checked = await run_in_threadpool(_admit_entries, node, creds.kid, creds.nonce, body)
     except Refusal as refusal:
         return refusal_response(request, refusal, kid=kid)
-    checked = await run_in_threadpool(_check_entries, node, entries, creds.kid)
     results: list[dict[str, Any]] = [{} for _ in checked]
     accepted: list[int] = []
     for i, (entry_hash, item, _) in enumerate(checked):
