@@ -72,19 +72,23 @@ def resident_id_number(body17: str) -> str:
     return body17 + id_number_check(body17)
 
 
+def _id_shaped(code: str) -> str | None:
+    """Return `code` normalised if it has a resident ID number's shape (17 digits and a check character), else None."""
+    try:
+        text = normalise_id(code).decode("utf-8")
+    except (TypeError, ValueError):
+        return None
+    return text if _ID_SHAPE.fullmatch(text) else None
+
+
 def personal_id_number(code: str) -> str | None:
     """Return `code` normalised if it names a person (a resident ID number's shape: 17 digits and a check character)
     rather than an organisation, else None.
 
     A unified social credit code (GB 32100) has the same length and may be all digits: a code whose GB 11643 check
     character is right is a person's; one whose check fails but whose GB 32100 check holds is an organisation's."""
-    try:
-        text = normalise_id(code).decode("utf-8")
-    except (TypeError, ValueError):
-        return None
-    if not _ID_SHAPE.fullmatch(text):
-        return None
-    if id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) == text[17]:
+    text = _id_shaped(code)
+    if text is None or (id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) == text[17]):
         return None
     return text
 
@@ -95,10 +99,5 @@ def id_number_mistyped(code: str) -> bool:
     misread, and the number names nobody.
 
     Other shapes (a passport, a permit's number, an old 15-digit ID) are not judged here."""
-    try:
-        text = normalise_id(code).decode("utf-8")
-    except (TypeError, ValueError):
-        return False
-    if not _ID_SHAPE.fullmatch(text):
-        return False
-    return id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) != text[17]
+    text = _id_shaped(code)
+    return text is not None and id_number_check(text[:17]) != text[17] and credit_code_check(text[:17]) != text[17]
