@@ -8,7 +8,8 @@ process per core, static tiles written for nginx), then:
   1. C client threads submit pre-signed entries in signed batches of B for T seconds; each entry's
      submit-to-included latency is the time until its batch is answered, which happens only after
      the entry, its tiles and a signed checkpoint covering it have committed;
-  2. the gaps between successive signed checkpoints during the run (they must stay under 1 s);
+  2. the gaps between successive signed checkpoints during the run (they must stay under 1 s), and how many
+     entries a batch (one checkpoint per sequencing transaction) held;
   3. C threads read tiles and entry bundles for a few seconds (tile reads/s);
   4. baseline: C connections INSERT the same rows (index, hash, entry) into a table of the same
      shape, in transactions of B rows, for the same number of rows (raw INSERT rows/s);
@@ -363,14 +364,15 @@ def failover_gap(work: Path, seconds: float) -> float:
             cluster.remove()
 
 
-def checkpoint_gaps(url: str, since_ms: int) -> float:
-    """Return the largest gap in seconds between successive checkpoints signed after `since_ms`."""
+def checkpoint_gaps(url: str, since_ms: int) -> tuple[float, int]:
+    """Return the largest gap in seconds between successive checkpoints signed after `since_ms`, and how many
+    were signed (one per sequenced batch)."""
     with psycopg.connect(url) as conn:
         times = [
             r[0]
             for r in conn.execute("SELECT signed_at FROM checkpoints WHERE signed_at >= %s ORDER BY size", (since_ms,))
         ]
-    return max((b - a for a, b in itertools.pairwise(times)), default=0) / 1000
+    return max((b - a for a, b in itertools.pairwise(times)), default=0) / 1000, len(times)
 
 
 def run(args: argparse.Namespace) -> dict[str, object]:
@@ -409,7 +411,7 @@ def run(args: argparse.Namespace) -> dict[str, object]:
         acked, latencies, elapsed = submit_load(url, keys, batches, args.seconds)
         stats_after, cpu_after = node_stats(url, server.proc.pid, args.http_processes)
         entries_per_s = acked / elapsed
-        gap = checkpoint_gaps(db_url, since)
+        gap, checkpoints = checkpoint_gaps(db_url, since)
         size = httpx.get(f"{url}/health").json()["size"]
         deadline = time.monotonic() + 10
         while httpx.get(f"{url}/health").json()["published_size"] < size and time.monotonic() < deadline:
@@ -444,7 +446,10 @@ def run(args: argparse.Namespace) -> dict[str, object]:
     print(f"clients {args.clients}, batch {args.batch}, {args.seconds:g} s, tree size {size:,}")
     print(f"sequenced         {entries_per_s:10,.0f} entries/s ({acked:,} entries acknowledged)")
     print(f"submit->included  p50 {p50:.3f} s  p99 {p99:.3f} s  (mean {statistics.fmean(latencies):.3f} s)")
-    print(f"checkpoints       largest gap between signed checkpoints {gap:.3f} s")
+    print(
+        f"checkpoints       largest gap between signed checkpoints {gap:.3f} s; {checkpoints:,} batches, "
+        f"{acked / max(checkpoints, 1):.0f} entries a batch"
+    )
     print(f"tile reads        {reads:10,.0f} reads/s")
     print(
         f"raw INSERT        {insert_per_s:10,.0f} rows/s (same rows, {args.clients} connections, {args.batch} rows/txn)"

@@ -8,18 +8,21 @@ socket in its directory: no TCP port another program could hold. Each node proce
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from app.ledger.checkpoint import open_checkpoint
-from app.ledger.entry import Entry, sign_entry
+from app.ledger.entry import Entry, decode_entry, sign_entry
 from app.ledger.merkle import hash_leaf, root_of, verify_consistency
 from app.ledger.suites import ED25519, Signer, key_id
 from app.node.config import Limits, load_config, load_keys
@@ -312,5 +315,60 @@ def test_a_nonce_raced_by_many_threads_is_fresh_for_exactly_one(any_node: tuple[
             assert sorted(fresh) == [False] * 7 + [True], round_no
         assert node.store.use_nonce(kid, b"\x00" + b"\x09" * 15, now + 1, now + 1)  # sweeps the older ones out
         assert node.store.use_nonce(kid, b"\x01" * 16, now + 2, now)  # forgotten: fresh again
+    finally:
+        node.stop()
+
+
+def _refuse_new_checkpoints(db_url: str, refuse: bool) -> None:
+    """Make every new checkpoint row fail (the last write of a sequencing batch), or stop doing so."""
+    if db_url.startswith("sqlite:///"):
+        with contextlib.closing(sqlite3.connect(db_url.removeprefix("sqlite:///"))) as conn, conn:
+            conn.execute(
+                "CREATE TRIGGER refuse_checkpoints BEFORE INSERT ON checkpoints "
+                "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                if refuse
+                else "DROP TRIGGER refuse_checkpoints"
+            )
+    else:
+        with psycopg.connect(db_url, autocommit=True) as conn:
+            conn.execute(
+                "ALTER TABLE checkpoints ADD CONSTRAINT refuse_checkpoints CHECK (size < 0) NOT VALID"
+                if refuse
+                else "ALTER TABLE checkpoints DROP CONSTRAINT refuse_checkpoints"
+            )
+
+
+def test_a_sequencing_batch_is_stored_whole_or_not_at_all(any_node: tuple[Path, Signer]) -> None:
+    """One batch's reads go to the server together, and its writes (entries, tiles, tree head, checkpoint) with its
+    COMMIT (a pipeline on PostgreSQL). A batch larger than one IN list (SQLite) whose last write fails leaves no
+    entry, tile or tree head behind; sequenced again, already-sequenced entries keep their indexes and the tree
+    is exactly the entries in order."""
+    path, device = any_node
+    config = load_config(path, environ={})
+    node = node_from_config(config)
+    try:
+        node.open()
+        first = [decode_entry(make_entry(node.origin, device, f"first-{i}")) for i in range(600)]
+        start = node.store.state().size
+        assert node.sequencer.integrate(first) == list(range(start, start + 600))
+        before = node.store.state()
+        last_tile = node.store.tile(0, before.size // 256)
+
+        batch = first[::2] + [decode_entry(make_entry(node.origin, device, f"second-{i}")) for i in range(900)]
+        _refuse_new_checkpoints(config.db_url, True)
+        with pytest.raises(Exception, match="refuse"):
+            node.sequencer.integrate(batch)
+        after = node.store.state()
+        assert (after.size, after.root, after.checkpoint) == (before.size, before.root, before.checkpoint)
+        assert node.store.entries(before.size, before.size + 900) == []
+        assert node.store.tile(0, before.size // 256) == last_tile
+
+        _refuse_new_checkpoints(config.db_url, False)
+        results = node.sequencer.integrate(batch)
+        assert results[:300] == list(range(start, start + 600, 2))
+        assert results[300:] == list(range(before.size, before.size + 900))
+        state = node.store.state()
+        assert state.size == before.size + 900
+        assert state.root == root_of([hash_leaf(e) for e in node.store.entries(0, state.size)])
     finally:
         node.stop()

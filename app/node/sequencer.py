@@ -345,17 +345,16 @@ class Sequencer:
     def _integrate(
         self, tx: SequencingView, entries: list[Submittable], trusted: bool, verified: dict[bytes, bytes]
     ) -> tuple[list[Result], list[tuple[EnrolledKey, int]]]:
-        size, _ = tx.state()
-        if self._edge is None or self._edge.size != size:
-            self._edge = TileEdge.load(size, tx.tile, self._tree)
-        existing = tx.existing([s.leaf_hash for s in entries])
         kids = {s.kid for s in entries}
         kids |= {
             s.entry.body["kid"]
             for s in entries
             if isinstance(s, SignedEntry) and s.entry.type in ("registry.enroll", "registry.revoke")
         }
-        records = tx.keys(kids)
+        found = tx.lookup([s.leaf_hash for s in entries], kids)
+        size, existing, records = found.size, found.existing, found.records
+        if self._edge is None or self._edge.size != size:
+            self._edge = TileEdge.load(size, tx.tile, self._tree)
         results: list[Result] = []
         rows: list[tuple[int, bytes, bytes]] = []
         changes: list[tuple[EnrolledKey, int]] = []

@@ -7,6 +7,7 @@ psycopg is optional (the desktop bundle's pure-Python driver needs the system li
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import threading
 import time
@@ -56,6 +57,7 @@ def _missing(exc: ImportError) -> PostgresMissing:
     )
 
 
+@functools.cache
 def advisory_lock_key(namespace: str, name: str) -> int:
     """The 64-bit advisory lock key of lock `name` in a server's `namespace` (e.g. "govdesk-node")."""
     digest = hashlib.sha256(f"{namespace}/{name}".encode()).digest()

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
+
+IN_LIST_LIMIT = 500  # values per `IN (...)` list: under every SQLite build's limit on bound parameters
 
 
 class SqlDialect:
@@ -19,6 +21,14 @@ class SqlDialect:
     def sql(self, text: str) -> str:
         """Return `text` with `?` placeholders in this backend's style."""
         return text if self.placeholder == "?" else text.replace("?", self.placeholder)
+
+    def one_of(self, column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
+        """(condition, parameters) pairs that together select the rows whose `column` is one of `values`: here
+        `IN (?, ...)` lists of at most IN_LIST_LIMIT values; PostgreSQL overrides it with one `= ANY(?)`."""
+        values = list(values)
+        for i in range(0, len(values), IN_LIST_LIMIT):
+            chunk = values[i : i + IN_LIST_LIMIT]
+            yield f"{column} IN ({', '.join('?' * len(chunk))})", chunk
 
 
 class TransactionView:

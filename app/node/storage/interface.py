@@ -97,19 +97,22 @@ class WitnessedFork:
     received_at: int
 
 
+@dataclass(frozen=True)
+class BatchLookup:
+    """What the sequencer reads at the start of a batch: the tree head, which of the batch's entries are
+    sequenced already (entry hash -> index), and the registry records of the batch's signers."""
+
+    size: int
+    root: bytes
+    existing: dict[bytes, int]
+    records: dict[bytes, EnrolledKey]
+
+
 class SequencingView(Protocol):
     """The sequencer's view of the store inside one exclusive write transaction."""
 
-    def state(self) -> tuple[int, bytes]:
-        """Return the stored tree size and root."""
-        ...
-
-    def existing(self, hashes: Sequence[bytes]) -> dict[bytes, int]:
-        """Return entry hash -> index for the given hashes that are already sequenced."""
-        ...
-
-    def keys(self, kids: Iterable[bytes]) -> dict[bytes, EnrolledKey]:
-        """Return the registry records of the given key ids."""
+    def lookup(self, hashes: Sequence[bytes], kids: Iterable[bytes]) -> BatchLookup:
+        """Return the tree head, which of `hashes` are sequenced already and the registry records of `kids`."""
         ...
 
     def tile(self, level: int, index: int) -> bytes | None:

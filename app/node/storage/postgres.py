@@ -7,8 +7,9 @@ operation at a time.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -78,17 +79,39 @@ class PostgresStore(SqlStore):
         """Close the pool and every connection in it."""
         self._pool.close()
 
+    def one_of(self, column: str, values: Sequence[Any]) -> Iterator[tuple[str, list[Any]]]:
+        """One `column = ANY(array)`, whatever the count: one statement text, planned once per connection; the
+        array goes in binary (bytes in text form would be escaped value by value)."""
+        if values:
+            yield f"{column} = ANY(%b)", [list(values)]
+
     @contextmanager
-    def write_transaction(self, conn: Any, lock: str) -> Iterator[Any]:
-        """A transaction holding the advisory lock named `lock` until it commits or rolls back."""
-        with advisory_write_transaction(conn, advisory_lock_key(LOCK_NAMESPACE, lock)) as cur:
-            yield cur
+    def write_transaction(self, conn: Any, lock: str, *, pipelined: bool = False) -> Iterator[Any]:
+        """A transaction holding the advisory lock named `lock` until it commits or rolls back.
+
+        `pipelined`: in libpq's pipeline mode, statements go to the server without waiting for the ones
+        before; the connection waits only where a result is read, and at COMMIT. The sequencer's batch then
+        costs two round trips (its reads, then its writes and COMMIT) instead of one per statement."""
+        with contextlib.ExitStack() as stack:
+            if pipelined:
+                stack.enter_context(conn.pipeline())
+            with advisory_write_transaction(conn, advisory_lock_key(LOCK_NAMESPACE, lock)) as cur:
+                yield cur
 
     def insert_entries(self, cur: Any, rows: list[tuple[int, bytes, bytes]]) -> None:
-        """Insert entry rows with COPY, the fastest bulk path PostgreSQL has."""
-        with cur.copy("COPY entries (idx, hash, data) FROM STDIN") as copy:
-            for row in rows:
-                copy.write_row(row)
+        """Insert entry rows in one statement of three binary arrays (COPY cannot run in a pipeline)."""
+        cur.execute(
+            "INSERT INTO entries (idx, hash, data) SELECT * FROM unnest(%b::bigint[], %b::bytea[], %b::bytea[])",
+            ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
+        )
+
+    def put_tiles(self, cur: Any, rows: list[tuple[int, int, bytes]]) -> None:
+        """Insert or replace tile rows in one statement of three binary arrays."""
+        cur.execute(
+            "INSERT INTO tiles (level, idx, data) SELECT * FROM unnest(%b::int[], %b::bigint[], %b::bytea[]) "
+            "ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data",
+            ([r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]),
+        )
 
 
 def department_database(postgres_url: str, dept_id: str) -> str:

@@ -14,6 +14,7 @@ from app.node.jsonlog import log_event
 from app.node.storage import schema
 from app.node.storage.interface import (
     DEFAULT_RETRY_S,
+    BatchLookup,
     CaseResult,
     EnrolledKey,
     LogState,
@@ -47,28 +48,24 @@ class SequencingTx(TransactionView):
         super().__init__(store, cur)
         self._store = store
 
-    def state(self) -> tuple[int, bytes]:
-        """Return the stored tree size and root."""
-        row = self._exec("SELECT size, root FROM log_state WHERE id = 1").fetchone()
-        return int(row[0]), bytes(row[1])
-
-    def existing(self, hashes: Sequence[bytes]) -> dict[bytes, int]:
-        """Return entry hash -> index for the given hashes that are already sequenced."""
-        found: dict[bytes, int] = {}
-        for chunk in _chunks(list(hashes), 500):
-            sql = f"SELECT hash, idx FROM entries WHERE hash IN ({', '.join('?' * len(chunk))})"
-            for h, idx in self._exec(sql, chunk).fetchall():
-                found[bytes(h)] = int(idx)
-        return found
-
-    def keys(self, kids: Iterable[bytes]) -> dict[bytes, EnrolledKey]:
-        """Return the registry records of the given key ids."""
-        out: dict[bytes, EnrolledKey] = {}
-        for chunk in _chunks(list(kids), 500):
-            sql = f"SELECT {_KEY_COLUMNS} FROM keys WHERE kid IN ({', '.join('?' * len(chunk))})"
-            for row in self._exec(sql, chunk).fetchall():
-                out[bytes(row[0])] = _key(row)
-        return out
+    def lookup(self, hashes: Sequence[bytes], kids: Iterable[bytes]) -> BatchLookup:
+        """Return the tree size and root, which of `hashes` are sequenced (hash -> index), and the registry
+        records of `kids`: every statement is sent before any result is read, so that a pipelined transaction
+        (PostgreSQL) asks the server once for all of them."""
+        conn = self._cur.connection
+        state = self._exec("SELECT size, root FROM log_state WHERE id = 1")
+        found_hashes = [
+            conn.execute(self._dialect.sql(f"SELECT hash, idx FROM entries WHERE {cond}"), params)
+            for cond, params in self._dialect.one_of("hash", hashes)
+        ]
+        found_keys = [
+            conn.execute(self._dialect.sql(f"SELECT {_KEY_COLUMNS} FROM keys WHERE {cond}"), params)
+            for cond, params in self._dialect.one_of("kid", list(kids))
+        ]
+        row = state.fetchone()
+        existing = {bytes(h): int(idx) for cur in found_hashes for h, idx in cur.fetchall()}
+        records = {bytes(r[0]): _key(r) for cur in found_keys for r in cur.fetchall()}
+        return BatchLookup(int(row[0]), bytes(row[1]), existing, records)
 
     def tile(self, level: int, index: int) -> bytes | None:
         """Return a stored tile."""
@@ -95,12 +92,8 @@ class SequencingTx(TransactionView):
 
     def put_tiles(self, tiles: dict[tuple[int, int], bytes]) -> None:
         """Insert or replace tiles."""
-        sql = (
-            "INSERT INTO tiles (level, idx, data) VALUES (?, ?, ?) "
-            "ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data"
-        )
-        for (level, index), data in sorted(tiles.items()):
-            self._exec(sql, (level, index, data))
+        if tiles:
+            self._store.put_tiles(self._cur, [(level, index, data) for (level, index), data in sorted(tiles.items())])
 
     def set_state(self, size: int, root: bytes, checkpoint: str, now_ms: int) -> None:
         """Record the new tree head and its signed checkpoint."""
@@ -110,11 +103,6 @@ class SequencingTx(TransactionView):
             "ON CONFLICT (size) DO UPDATE SET note = excluded.note, signed_at = excluded.signed_at",
             (size, checkpoint, now_ms),
         )
-
-
-def _chunks(items: list[Any], n: int) -> Iterator[list[Any]]:
-    for i in range(0, len(items), n):
-        yield items[i : i + n]
 
 
 class SqlStore(SqlDialect):
@@ -135,13 +123,18 @@ class SqlStore(SqlDialect):
         raise NotImplementedError
 
     @contextmanager
-    def write_transaction(self, conn: Any, lock: str) -> Iterator[Any]:
-        """Run a write transaction serialised with every other holder of `lock`, yield a cursor."""
+    def write_transaction(self, conn: Any, lock: str, *, pipelined: bool = False) -> Iterator[Any]:
+        """Run a write transaction serialised with every other holder of `lock`, yield a cursor; `pipelined`:
+        statements may be sent before earlier ones are answered (results are read where asked for)."""
         raise NotImplementedError
         yield
 
     def insert_entries(self, cur: Any, rows: list[tuple[int, bytes, bytes]]) -> None:
         """Insert entry rows as fast as the backend allows."""
+        raise NotImplementedError
+
+    def put_tiles(self, cur: Any, rows: list[tuple[int, int, bytes]]) -> None:
+        """Insert or replace (level, index, data) tile rows as fast as the backend allows."""
         raise NotImplementedError
 
     @contextmanager
@@ -197,10 +190,10 @@ class SqlStore(SqlDialect):
         return self.retrying(run)
 
     @contextmanager
-    def _transaction(self, lock: str) -> Iterator[Any]:
+    def _transaction(self, lock: str, *, pipelined: bool = False) -> Iterator[Any]:
         """One write transaction for a caller's block (not retried: the caller decides; gone -> StoreUnavailable)."""
         try:
-            with self.connection() as conn, self.write_transaction(conn, lock) as cur:
+            with self.connection() as conn, self.write_transaction(conn, lock, pipelined=pipelined) as cur:
                 yield cur
         except Exception as exc:
             if not self.connection_gone(exc):
@@ -245,7 +238,7 @@ class SqlStore(SqlDialect):
     @contextmanager
     def sequencing(self) -> Iterator[SequencingTx]:
         """Open the exclusive sequencing transaction (one sequencer at a time across processes)."""
-        with self._transaction("sequencer") as cur:
+        with self._transaction("sequencer", pipelined=True) as cur:
             yield SequencingTx(self, cur)
 
     # --- reads -------------------------------------------------------------------------------

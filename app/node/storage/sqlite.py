@@ -28,11 +28,20 @@ class SQLiteStore(SqlStore):
         return connect_wal(self.path)
 
     @contextmanager
-    def write_transaction(self, conn: Any, lock: str) -> Iterator[Any]:
-        """BEGIN IMMEDIATE takes SQLite's single write lock: that serialises every writer."""
+    def write_transaction(self, conn: Any, lock: str, *, pipelined: bool = False) -> Iterator[Any]:
+        """BEGIN IMMEDIATE takes SQLite's single write lock: that serialises every writer (a pipeline is for
+        a server across a socket; here every statement is a call in this process)."""
         with immediate_transaction(conn) as cur:
             yield cur
 
     def insert_entries(self, cur: Any, rows: list[tuple[int, bytes, bytes]]) -> None:
         """Insert entry rows with executemany."""
         cur.executemany("INSERT INTO entries (idx, hash, data) VALUES (?, ?, ?)", rows)
+
+    def put_tiles(self, cur: Any, rows: list[tuple[int, int, bytes]]) -> None:
+        """Insert or replace tile rows with executemany."""
+        cur.executemany(
+            "INSERT INTO tiles (level, idx, data) VALUES (?, ?, ?) "
+            "ON CONFLICT (level, idx) DO UPDATE SET data = excluded.data",
+            rows,
+        )
