@@ -297,8 +297,8 @@ class RemoteSequencer:
         self._registry = registry
         self._refresh_s = refresh_s
         self._connect_s = connect_s
-        self._cond = threading.Condition()
-        self._pending: list[tuple[bytes, Outcome]] = []
+        self._lock = threading.Lock()  # guards `_in_flight` and `_sock`
+        self._send_lock = threading.Lock()
         self._in_flight: collections.deque[list[Outcome]] = collections.deque()
         self._sock: socket.socket | None = None
         self._link_lock = threading.Lock()
@@ -314,54 +314,61 @@ class RemoteSequencer:
         return self.submit_many([(signed, verified_key)])[0]
 
     def submit_many(self, items: list[tuple[SignedEntry, bytes | None]]) -> list[Outcome]:
-        """`submit` a request's (entry, verified key) pairs at once: one wake-up of the sending thread, so they
-        travel in one frame."""
-        pending = []
+        """`submit` a request's (entry, verified key) pairs at once: they travel in one frame, sent from the calling
+        thread (a request thread: no hand-over to another thread on the way)."""
+        encoded = []
+        outcomes = []
         for signed, verified_key in items:
             record = self._registry.get(signed.kid)
             role = record.role if record is not None else ""
-            item = Handed(signed.data, signed.kid, verified_key or b"", role, signed.entry.type)
-            pending.append((encode_item(item), Outcome()))
-        with self._cond:
-            self._pending.extend(pending)
-            self._cond.notify()
-        return [future for _, future in pending]
+            encoded.append(encode_item(Handed(signed.data, signed.kid, verified_key or b"", role, signed.entry.type)))
+            outcomes.append(Outcome())
+        if not outcomes:
+            return outcomes
+        with self._send_lock:  # frames leave in the order their outcomes join `_in_flight`
+            try:
+                if self._stopping:
+                    raise StoreUnavailable("the node is stopping")
+                sock = self._ensure_link(self._connect_s)
+                with self._lock:
+                    self._in_flight.append(outcomes)
+                sock.sendall(frame(encode_request(encoded)))
+            except (OSError, StoreUnavailable) as exc:
+                error = exc if isinstance(exc, StoreUnavailable) else None
+                error = error or StoreUnavailable(f"the sequencing process is unreachable: {exc}")
+                for outcome in outcomes:
+                    if not outcome.done():
+                        outcome.set_exception(error)
+                self._drop_link(error)
+        return outcomes
 
     def queued(self) -> int:
         """Entries handed over (or about to be) and not answered yet."""
-        with self._cond:
-            return len(self._pending) + sum(len(batch) for batch in self._in_flight)
+        with self._lock:
+            return sum(len(batch) for batch in self._in_flight)
 
     def connected(self) -> bool:
         """Whether the link to the sequencing process is up."""
         return self._sock is not None
 
     def start(self) -> None:
-        """Connect to the sequencing process; start the sending and registry-refreshing threads."""
+        """Connect to the sequencing process; start the registry-refreshing thread."""
         try:
             self._ensure_link(self._connect_s)
         except OSError as exc:
             log_event(log, "link_down", level=logging.WARNING, error=str(exc))
-        for target, name in ((self._send_loop, "link-send"), (self._refresh_loop, "link-refresh")):
-            thread = threading.Thread(target=target, name=name, daemon=True)
-            thread.start()
-            self._threads.append(thread)
+        thread = threading.Thread(target=self._refresh_loop, name="link-refresh", daemon=True)
+        thread.start()
+        self._threads.append(thread)
 
     def stop(self) -> None:
-        """Stop the threads; fail what is still waiting (its offices resubmit)."""
+        """Stop the thread; fail what is still waiting (its offices resubmit)."""
         self._stopped.set()
-        with self._cond:
-            self._stopping = True
-            self._cond.notify_all()
+        self._stopping = True
         for thread in self._threads:
             thread.join(timeout=10)
-        error = StoreUnavailable("the node is stopping")
-        with self._cond:
-            never_sent, self._pending = self._pending, []
-        for _, future in never_sent:
-            if not future.done():
-                future.set_exception(error)
-        self._drop_link(error)
+        with self._send_lock:
+            self._drop_link(StoreUnavailable("the node is stopping"))
 
     def _ensure_link(self, within_s: float) -> socket.socket:
         """Return the link, connecting it (and starting its receiving thread) if it is down."""
@@ -369,7 +376,7 @@ class RemoteSequencer:
             sock = self._sock
             if sock is None:
                 sock = self._connect(within_s)
-                with self._cond:
+                with self._lock:
                     self._sock = sock
                 threading.Thread(target=self._receive_loop, args=(sock,), name="link-receive", daemon=True).start()
             return sock
@@ -389,31 +396,11 @@ class RemoteSequencer:
                 time.sleep(delay)  # backoff while the sequencing process comes up
                 delay = min(delay * 2, 0.5)
 
-    def _send_loop(self) -> None:
-        while True:
-            with self._cond:
-                while not self._pending and not self._stopping:
-                    self._cond.wait(timeout=1.0)
-                if self._stopping:
-                    return
-                batch, self._pending = self._pending, []
-            try:
-                sock = self._ensure_link(self._connect_s)
-                with self._cond:
-                    self._in_flight.append([f for _, f in batch])
-                sock.sendall(frame(encode_request([e for e, _ in batch])))
-            except OSError as exc:
-                error = StoreUnavailable(f"the sequencing process is unreachable: {exc}")
-                for _, future in batch:
-                    if not future.done():
-                        future.set_exception(error)
-                self._drop_link(error)
-
     def _receive_loop(self, sock: socket.socket) -> None:
         try:
             while True:
                 answers = json.loads(read_frame(sock))
-                with self._cond:
+                with self._lock:
                     futures = self._in_flight.popleft()
                 if not isinstance(answers, list) or len(answers) != len(futures):
                     raise LinkError("the answer does not match the request")
@@ -430,7 +417,7 @@ class RemoteSequencer:
                 self._drop_link(StoreUnavailable(f"the link to the sequencing process broke: {exc}"))
 
     def _drop_link(self, error: BaseException) -> None:
-        with self._cond:
+        with self._lock:
             sock, self._sock = self._sock, None
             waiting = [f for batch in self._in_flight for f in batch]
             self._in_flight.clear()
@@ -443,8 +430,6 @@ class RemoteSequencer:
                 future.set_exception(error)
 
     def _refresh_loop(self) -> None:
-        # Its own event, not `_cond`: a submission's notify must wake the sending thread, never this one (which
-        # would then take the wake-up, refresh the registry from the database and leave the entries waiting).
         while not self._stopped.wait(self._refresh_s):
             if os.getppid() != self._parent:  # the sequencing process is gone: this worker must not outlive it
                 log_event(log, "sequencer_gone", level=logging.ERROR)

@@ -122,7 +122,11 @@ def _node(request: Request) -> Node:
 
 
 # --- submission -----------------------------------------------------------------------------------
-def _check_entries(node: Node, entries: list[bytes], hint_kid: bytes) -> list[tuple[bytes | None, Any, bytes | None]]:
+# One entry of a request, checked: (entry hash, SignedEntry, verified public key), or (None, Refusal, None).
+Checked = tuple[bytes | None, Any, bytes | None]
+
+
+def _check_entries(node: Node, entries: list[bytes], hint_kid: bytes) -> list[Checked]:
     """Decode and check each entry; return (entry hash, SignedEntry or Refusal, verified public key) per entry.
 
     Decoding runs on the node's worker processes, which also verify the signatures of entries signed by the
@@ -132,7 +136,7 @@ def _check_entries(node: Node, entries: list[bytes], hint_kid: bytes) -> list[tu
     hints = {hint.kid: (hint.suite, hint.public_key)} if hint is not None else {}
     decoded = node.verifier.decode(entries, hints)
     started = time.thread_time()
-    out: list[tuple[bytes | None, Any, bytes | None]] = []
+    out: list[Checked] = []
     jobs: list[Job] = []
     waiting: list[int] = []
     for item in decoded:
@@ -161,9 +165,10 @@ def _check_entries(node: Node, entries: list[bytes], hint_kid: bytes) -> list[tu
     return out
 
 
-def _admit_entries(node: Node, kid: bytes, nonce: bytes, body: bytes) -> list[tuple[bytes | None, Any, bytes | None]]:
-    """In one trip to a worker thread: record the request's nonce (refusing a replay), decode its entry bundle and
-    check each entry (`_check_entries`). Raises Refusal for the request as a whole."""
+def _admit_entries(node: Node, kid: bytes, nonce: bytes, body: bytes) -> tuple[list[Checked], list[Outcome | None]]:
+    """In one trip to a worker thread: record the request's nonce (refusing a replay), decode its entry bundle,
+    check each entry (`_check_entries`) and hand the ones that pass to the sequencer at once; return each entry's
+    check and its outcome (None if refused). Raises Refusal for the request as a whole."""
     limits = node.config.limits
     forget_before = node.now_ms() - 2 * limits.clock_skew_s * 1000
     if not node.store.use_nonce(kid, nonce, node.now_ms(), forget_before):
@@ -176,7 +181,13 @@ def _admit_entries(node: Node, kid: bytes, nonce: bytes, body: bytes) -> list[tu
         raise Refusal(Code.MALFORMED_REQUEST, f"body is not an entry bundle: {exc}") from None
     if not entries:
         raise Refusal(Code.MALFORMED_REQUEST, "the bundle holds no entries")
-    return _check_entries(node, entries, kid)
+    checked = _check_entries(node, entries, kid)
+    accepted = [i for i, (_, item, _) in enumerate(checked) if not isinstance(item, Refusal)]
+    # One hand-over for the request's entries (a full queue refuses an entry through its outcome).
+    outcomes: list[Outcome | None] = [None] * len(checked)
+    for i, outcome in zip(accepted, node.sequencer.submit_many([checked[i][1:] for i in accepted]), strict=True):
+        outcomes[i] = outcome
+    return checked, outcomes
 
 
 def _bad_signature(signed: Any) -> Refusal:
@@ -223,21 +234,17 @@ async def add_entries(request: Request) -> Response:
         )
         if not node.rate.allow(creds.kid):
             raise Refusal(Code.RATE_LIMITED, f"more than {limits.rate_per_device:g} requests/s from this device")
-        checked = await run_in_threadpool(_admit_entries, node, creds.kid, creds.nonce, body)
+        checked, outcomes = await run_in_threadpool(_admit_entries, node, creds.kid, creds.nonce, body)
     except Refusal as refusal:
         return refusal_response(request, refusal, kid=kid)
     results: list[dict[str, Any]] = [{} for _ in checked]
-    accepted: list[int] = []
     for i, (entry_hash, item, _) in enumerate(checked):
         if isinstance(item, Refusal):
             log_event(log, "refusal", code=item.code.value, reason=item.message, kid=kid, entry=i)
             results[i] = {"refusal": item.to_json()}
-            continue
-        results[i]["hash"] = entry_hash.hex()
-        accepted.append(i)
-    # One hand-over for the request's entries (a full queue refuses an entry through its future).
-    futures = node.sequencer.submit_many([(checked[i][1], checked[i][2]) for i in accepted])
-    waits = list(zip(accepted, futures, strict=True))
+        else:
+            results[i]["hash"] = entry_hash.hex()
+    waits = [(i, outcome) for i, outcome in enumerate(outcomes) if outcome is not None]
     if waits:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(_all_done([f for _, f in waits]), timeout=limits.submit_wait_s)
