@@ -372,9 +372,9 @@ class _NoStore:
     """The registry's store in a test whose registry never refreshes (its period is an hour)."""
 
 
-def test_each_submission_wakes_the_sending_thread_at_once(tmp_path: Path) -> None:
-    # A submission's wake-up once could go to the registry-refreshing thread, which waited on the same condition:
-    # the entries then waited for the sending thread's own one-second timeout (and the registry was reread).
+def test_each_submission_is_answered_at_once(tmp_path: Path) -> None:
+    # A submission is sent from the submitting thread; it must never wait for another thread's timeout (a sending
+    # thread once shared its wake-up with the registry-refreshing thread and waited a second).
     server = LinkServer(tmp_path / "link.sock", _Answering())  # type: ignore[arg-type]
     server.start()
     remote = RemoteSequencer(server.path, Registry(_NoStore()), refresh_s=3600)  # type: ignore[arg-type]
@@ -389,6 +389,34 @@ def test_each_submission_wakes_the_sending_thread_at_once(tmp_path: Path) -> Non
     finally:
         remote.stop()
         server.stop()
+
+
+def test_a_submission_over_a_lost_link_fails_as_unavailable_then_the_link_comes_back(tmp_path: Path) -> None:
+    """The sequencing process goes away: a submission fails at once with StoreUnavailable (the office resubmits),
+    nothing hangs; once a sequencing process listens again, the next submission is answered."""
+    server = LinkServer(tmp_path / "link.sock", _Answering())  # type: ignore[arg-type]
+    server.start()
+    remote = RemoteSequencer(server.path, Registry(_NoStore()), refresh_s=3600, connect_s=0.2)  # type: ignore[arg-type]
+    remote.start()
+    key = ED25519.signer(bytes(32))
+    signed = decode_entry(make_entry("test/log", key, "note"))
+    try:
+        assert remote.submit(signed, key.public_key).result(timeout=DEADLINE_S) == 7
+        server.stop()
+        deadline = time.monotonic() + DEADLINE_S
+        while remote.connected():  # the receiving thread sees the link close
+            assert time.monotonic() < deadline, "the lost link was not noticed"
+            time.sleep(0.01)
+        outcome = remote.submit(signed, key.public_key)
+        assert isinstance(outcome.exception(timeout=DEADLINE_S), StoreUnavailable)
+        assert remote.queued() == 0
+        server = LinkServer(tmp_path / "link.sock", _Answering())  # type: ignore[arg-type]
+        server.start()
+        assert remote.submit(signed, key.public_key).result(timeout=DEADLINE_S) == 7
+    finally:
+        remote.stop()
+        server.stop()
+    assert isinstance(remote.submit(signed, key.public_key).exception(timeout=DEADLINE_S), StoreUnavailable)
 
 
 def test_an_outcome_is_settled_once_and_tells_every_waiter() -> None:

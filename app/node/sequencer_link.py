@@ -334,8 +334,7 @@ class RemoteSequencer:
                     self._in_flight.append(outcomes)
                 sock.sendall(frame(encode_request(encoded)))
             except (OSError, StoreUnavailable) as exc:
-                error = exc if isinstance(exc, StoreUnavailable) else None
-                error = error or StoreUnavailable(f"the sequencing process is unreachable: {exc}")
+                error = exc if isinstance(exc, StoreUnavailable) else StoreUnavailable(f"unreachable sequencer: {exc}")
                 for outcome in outcomes:
                     if not outcome.done():
                         outcome.set_exception(error)
